@@ -1,0 +1,82 @@
+# alpncheck front door. Every target installs the Debian packages it needs, then configures and builds with the
+# CMake presets in CMakePresets.json (build trees under build/<preset>).
+.PHONY: all demo check unit coverage deps clean format help
+.DEFAULT_GOAL := help
+
+PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-dev libjansson-dev
+PKGS_FUZZ := clang libclang-rt-14-dev
+PKGS_AFL := afl++
+PKGS_COVERAGE := gcovr
+PKGS_PEERS := openssl gnutls-bin
+PKGS_ADAPTERS := libssl-dev libnghttp2-dev
+PKGS_SCHEMA := python3 python3-jsonschema
+PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_ADAPTERS) $(PKGS_SCHEMA)
+
+ENSURE := ./tools/ensure-packages
+ALPNCHECK := build/dev/harness/cli/alpncheck
+
+help:
+	@echo "alpncheck - ALPN conformance suite"
+	@echo "  make demo      install, build, and run alpncheck on its embedded samples"
+	@echo "  make check     install, build, and run the whole test suite (gcc -Werror and ASan+UBSan builds)"
+	@echo "  make coverage  line and branch coverage of src/ (gcovr)"
+	@echo "  make format    clang-format every C file in place"
+	@echo "  make clean     remove build/"
+
+build/dev/.built: FORCE
+	@$(ENSURE) $(PKGS_BUILD)
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev
+	@touch $@
+
+build/asan/.built: FORCE
+	@$(ENSURE) $(PKGS_BUILD)
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+	@touch $@
+
+.PHONY: FORCE
+FORCE:
+
+all: build/dev/.built
+
+demo: build/dev/.built
+	@./harness/demo.sh $(ALPNCHECK)
+
+# The whole suite: unit and integration tests in the -Werror build, again under ASan+UBSan, then whatever the
+# included fragments add to CHECK_EXTRA (fuzz smoke, vector checks, ...).
+check: deps-check build/dev/.built build/asan/.built
+	@echo "== tests (gcc -Werror build)"
+	@ctest --preset dev
+	@echo "== tests (ASan + UBSan build)"
+	@ctest --preset asan
+	@$(MAKE) --no-print-directory $(CHECK_EXTRA) check-summary
+
+deps-check:
+	@$(ENSURE) $(PKGS_CHECK)
+
+check-summary:
+	@echo "make check: all stages passed"
+
+coverage:
+	@$(ENSURE) $(PKGS_BUILD) $(PKGS_COVERAGE)
+	@rm -rf build/coverage/src && find build/coverage -name '*.gcda' -delete 2>/dev/null || true
+	@cmake --preset coverage >/dev/null
+	@cmake --build --preset coverage
+	@ctest --preset coverage
+	@$(MAKE) --no-print-directory $(COVERAGE_EXTRA) coverage-report
+
+coverage-report:
+	@mkdir -p build/coverage/report
+	@gcovr --root . --filter 'src/' --object-directory build/coverage --exclude-unreachable-branches \
+	  --txt-metric branch --print-summary --html-details build/coverage/report/index.html \
+	  | tail -n 20
+	@echo "HTML report: build/coverage/report/index.html"
+
+format:
+	@find src harness tests vectors -name '*.[ch]' -print0 | xargs -0 clang-format -i
+
+clean:
+	rm -rf build
+
+-include mk/*.mk

@@ -1,0 +1,187 @@
+/*
+ * libalpn: reference implementation of TLS ALPN (RFC 7301) and the HTTP ALPN header (RFC 7639).
+ *
+ * Pure code: no I/O, no allocation, no global state. Inputs are (pointer, length); outputs go to caller
+ * buffers. NUL bytes are data, never terminators.
+ *
+ * Status codes are the TLS alert a conforming peer sends for the condition (0 = success), so a parser's
+ * return value is exactly what goes on the wire. Internal conditions that no peer caused carry
+ * ALPN_INTERNAL (bit 8) and never collide with an alert number (alerts are 0..255).
+ *
+ * Every rejection fills an alpn_error (when the caller passes one): the byte offset in the input where the
+ * violation was detected and the check ID from CHECKS.md that it enforces.
+ */
+#ifndef ALPN_H
+#define ALPN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ALPN_VERSION "0.1.0"
+
+/* Limits from RFC 7301 §3.1: opaque ProtocolName<1..2^8-1>; ProtocolName protocol_name_list<2..2^16-1>. */
+#define ALPN_NAME_MAX 255u
+#define ALPN_LIST_MAX 65535u                 /* bytes of protocol_name_list, without its length prefix */
+#define ALPN_EXT_MAX (ALPN_LIST_MAX + 2u)    /* bytes of extension_data: length prefix + list */
+
+#define ALPN_INTERNAL 0x100
+
+typedef enum {
+    ALPN_OK = 0,
+    ALPN_ILLEGAL_PARAMETER = 47,           /* TLS alert illegal_parameter */
+    ALPN_DECODE_ERROR = 50,                /* TLS alert decode_error: malformed bytes */
+    ALPN_UNSUPPORTED_EXTENSION = 110,      /* TLS alert unsupported_extension */
+    ALPN_NO_APPLICATION_PROTOCOL = 120,    /* TLS alert no_application_protocol: no overlap */
+    ALPN_E_BUFFER = ALPN_INTERNAL | 1,     /* caller's output buffer is too small */
+    ALPN_E_ARGUMENT = ALPN_INTERNAL | 2,   /* caller passed an invalid argument (NULL, bad name, bad list) */
+    ALPN_E_HEADER = ALPN_INTERNAL | 3,     /* RFC 7639 header syntax violation (HTTP has no TLS alert) */
+} alpn_status;
+
+/* Why a call failed. check is a CHECKS.md ID (static string, never NULL after a failure). */
+typedef struct {
+    int status;          /* alpn_status of the failure */
+    size_t offset;       /* byte offset in the input where the violation was detected */
+    const char *check;   /* e.g. "SRV-MALFORMED-EMPTY-NAME", "HDR-PCT-UPPER" */
+    const char *detail;  /* one sentence for a person, static string */
+} alpn_error;
+
+/* Human-readable name of a status ("decode_error", "no_application_protocol", "output buffer too small"...). Never NULL. */
+const char *alpn_strerror(int status);
+
+/* A borrowed byte string: one protocol name. */
+typedef struct {
+    const uint8_t *data;
+    size_t len;
+} alpn_name;
+
+/* ------------------------------------------------------------------------------------------------------------
+ * ProtocolNameList (RFC 7301 §3.1), the extension_data of extension 16.
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/* Who sent the list. CLIENT: the offer in a ClientHello (one or more names). SERVER: the answer in a ServerHello
+ * or EncryptedExtensions (exactly one name). The role also picks the check-ID family of errors: SRV-* for a
+ * client's offer (what a server under test must reject), CLI-* for a server's answer (what a client must reject). */
+typedef enum { ALPN_ROLE_CLIENT = 0, ALPN_ROLE_SERVER = 1 } alpn_role;
+
+/* Strictly validates extension_data. Returns ALPN_OK and the number of names in *count (may be NULL), or
+ * ALPN_DECODE_ERROR with err filled. Never reads outside [ext, ext + ext_len). */
+int alpn_list_validate(const uint8_t *ext, size_t ext_len, alpn_role role, size_t *count, alpn_error *err);
+
+/* Iterates the names of extension_data that alpn_list_validate accepted (on other input it stops at the first
+ * malformed element, without reading out of bounds). */
+typedef struct {
+    const uint8_t *ext;
+    size_t ext_len;
+    size_t pos;
+} alpn_iter;
+
+void alpn_iter_init(alpn_iter *it, const uint8_t *ext, size_t ext_len);
+/* Returns 1 and sets *name to the next name, or 0 at the end. */
+int alpn_iter_next(alpn_iter *it, alpn_name *name);
+
+/* Encodes names into extension_data (2-byte list length, then each name with its 1-byte length).
+ * Returns ALPN_OK and the size in *out_len; ALPN_E_ARGUMENT for no names, an empty name or one over 255 bytes, or a
+ * list over 65535 bytes (err->check says which rule); ALPN_E_BUFFER when out_cap is too small (*out_len then holds
+ * the size needed). out may be NULL when out_cap is 0. */
+int alpn_list_encode(const alpn_name *names, size_t n, uint8_t *out, size_t out_cap, size_t *out_len,
+                     alpn_error *err);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Server-side selection (RFC 7301 §3.2).
+ * ---------------------------------------------------------------------------------------------------------- */
+
+typedef enum {
+    ALPN_PREFER_SERVER = 0, /* the server's most preferred name that the client offered (RFC 7301 §3.2 SHOULD) */
+    ALPN_PREFER_CLIENT = 1, /* the client's most preferred name that the server supports */
+} alpn_preference;
+
+/* Chooses a protocol for a client's offer. server[0..n_server) is the server's list, most preferred first.
+ * The whole client list is validated before any name counts: malformed → ALPN_DECODE_ERROR, never a partial
+ * match. Names match by exact bytes only. GREASE values (RFC 8701) are never selected, even when the server list
+ * holds one. Returns ALPN_OK with *selected = index into server[] and *client_index (may be NULL) = position of the
+ * name in the client's list; ALPN_NO_APPLICATION_PROTOCOL when nothing overlaps; ALPN_E_ARGUMENT for an invalid
+ * server list (empty name, name over 255 bytes). Linear in the client list for a fixed server list. */
+int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_ext, size_t client_ext_len,
+                alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * HTTP ALPN header field (RFC 7639 §2): ALPN = 1#protocol-id; protocol-id = token, percent-encoded.
+ * Canonical form: octets that are not tchar, and '%' itself, as %HH with upper-case hex; every other tchar raw;
+ * elements joined by ", ".
+ * ---------------------------------------------------------------------------------------------------------- */
+
+typedef enum {
+    ALPN_HDR_STRICT = 0,  /* reject the first violation of RFC 7639 / RFC 9110 (for checking senders) */
+    ALPN_HDR_LENIENT = 1, /* accept what real parsers accept, listing each deviation (for receivers) */
+} alpn_hdr_mode;
+
+/* One accepted deviation from the canonical form (lenient mode), or a violation (strict mode). */
+typedef struct {
+    const char *check; /* HDR-* ID */
+    size_t offset;     /* byte offset in the field value */
+} alpn_deviation;
+
+/* What a header parse produced. The caller sets the buffers and capacities; the parser fills the rest. */
+typedef struct {
+    uint8_t *ext;            /* out: decoded names as ProtocolNameList extension_data (iterate with alpn_iter) */
+    size_t ext_cap;
+    size_t ext_len;
+    size_t count;            /* number of names */
+    alpn_deviation *devs;    /* out: deviations accepted in lenient mode (may be NULL with devs_cap 0) */
+    size_t devs_cap;
+    size_t n_devs;           /* total number found, may exceed devs_cap (only the first devs_cap are stored) */
+} alpn_header_result;
+
+/* Parses a field value (without the "ALPN:" name). Leading and trailing whitespace is ignored. Returns ALPN_OK;
+ * ALPN_E_HEADER with err->check = the HDR-* ID of the first violation that the mode does not accept, and its
+ * offset; ALPN_E_BUFFER when res->ext_cap is too small. */
+int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_header_result *res, alpn_error *err);
+
+/* Formats extension_data (validated as a client-role list) into the canonical field value. Returns ALPN_OK and
+ * the length in *out_len (no NUL is written); ALPN_DECODE_ERROR for a malformed list; ALPN_E_BUFFER when out_cap
+ * is too small (*out_len then holds the size needed). */
+int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out_cap, size_t *out_len,
+                       alpn_error *err);
+
+/* Encodes one name as a canonical protocol-id. Same return convention as alpn_header_format; ALPN_E_ARGUMENT for
+ * an empty name or one over 255 bytes. */
+int alpn_pid_encode(const uint8_t *name, size_t len, char *out, size_t out_cap, size_t *out_len, alpn_error *err);
+
+/* Decodes one protocol-id (a single token, no list syntax) into out. Strict or lenient as for alpn_header_parse. */
+int alpn_pid_decode(const char *tok, size_t len, alpn_hdr_mode mode, uint8_t *out, size_t out_cap, size_t *out_len,
+                    alpn_error *err);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Registry: IANA "TLS Application-Layer Protocol Negotiation (ALPN) Protocol IDs", GREASE (RFC 8701) and
+ * well-known unregistered names. Generated from src/registry.tsv.
+ * ---------------------------------------------------------------------------------------------------------- */
+
+typedef enum {
+    ALPN_KIND_REGISTERED = 0,   /* in the IANA registry */
+    ALPN_KIND_GREASE = 1,       /* one of the 16 reserved GREASE values (RFC 8701 §2) */
+    ALPN_KIND_UNREGISTERED = 2, /* seen in practice, not registered (drafts, SPDY, ...) */
+} alpn_kind;
+
+typedef struct {
+    alpn_name name;        /* the identification sequence */
+    alpn_kind kind;
+    const char *protocol;  /* protocol name as registered, e.g. "HTTP/1.1" */
+    const char *reference; /* e.g. "RFC 9112" */
+} alpn_registry_entry;
+
+/* The whole table, in data-file order. */
+const alpn_registry_entry *alpn_registry(size_t *count);
+/* Exact-byte lookup; NULL when the name is not in the table. */
+const alpn_registry_entry *alpn_registry_find(const uint8_t *name, size_t len);
+/* 1 when name is one of the 16 GREASE values 0x0A0A, 0x1A1A, ... 0xFAFA (RFC 8701 §2), else 0. */
+int alpn_is_grease(const uint8_t *name, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ALPN_H */
