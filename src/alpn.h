@@ -44,7 +44,8 @@ typedef enum {
 /* Why a call failed. check is a CHECKS.md ID (static string, never NULL after a failure). */
 typedef struct {
     int status;          /* alpn_status of the failure */
-    size_t offset;       /* byte offset in the input where the violation was detected */
+    size_t offset;       /* byte offset in the input where the violation was detected (for the encoder and for
+                            a server list: the index of the offending name) */
     const char *check;   /* e.g. "SRV-MALFORMED-EMPTY-NAME", "HDR-PCT-UPPER" */
     const char *detail;  /* one sentence for a person, static string */
 } alpn_error;

@@ -1,0 +1,250 @@
+#include "cli_util.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+long cli_hex_decode(const char *hex, size_t len, uint8_t *out, size_t out_cap, size_t *bad_at)
+{
+    size_t i = 0, n = 0, last_digit = 0;
+    int hi = -1;
+    if (len >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
+        i = 2;
+    for (; i < len; i++) {
+        char c = hex[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
+            continue;
+        int v = hexval((unsigned char)c);
+        if (v < 0) {
+            *bad_at = i;
+            return -1;
+        }
+        if (hi < 0) {
+            hi = v;
+            last_digit = i;
+            continue;
+        }
+        if (n >= out_cap) {
+            *bad_at = out_cap;
+            return -1;
+        }
+        out[n++] = (uint8_t)(hi << 4 | v);
+        hi = -1;
+    }
+    if (hi >= 0) {
+        *bad_at = last_digit;
+        return -1;
+    }
+    return (long)n;
+}
+
+void cli_hex_print(FILE *f, const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        fprintf(f, "%02x", p[i]);
+}
+
+void cli_name_format(char *out, size_t cap, const uint8_t *p, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        char tmp[5];
+        size_t t;
+        if (p[i] == '\\') {
+            memcpy(tmp, "\\\\", 2);
+            t = 2;
+        } else if (p[i] >= 0x20 && p[i] < 0x7f) {
+            tmp[0] = (char)p[i];
+            t = 1;
+        } else {
+            snprintf(tmp, sizeof tmp, "\\x%02x", p[i]);
+            t = 4;
+        }
+        if (o + t + 4 > cap) {
+            if (cap >= 4) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        memcpy(out + o, tmp, t);
+        o += t;
+    }
+    if (cap > 0)
+        out[o < cap ? o : cap - 1] = '\0';
+}
+
+void cli_name_print(FILE *f, const uint8_t *p, size_t len)
+{
+    char buf[4 * ALPN_NAME_MAX + 8];
+    cli_name_format(buf, sizeof buf, p, len > ALPN_NAME_MAX ? ALPN_NAME_MAX : len);
+    fputs(buf, f);
+}
+
+long cli_read_stdin(char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n, stdin);
+        n += got;
+        if (got == 0)
+            break;
+        if (n == cap) {
+            int c = getchar();
+            if (c != EOF)
+                return -1;
+            break;
+        }
+    }
+    return ferror(stdin) ? -1 : (long)n;
+}
+
+long cli_operand(const char *cmd, const char *operand, char *buf)
+{
+    long len;
+    if (operand != NULL) {
+        size_t l = strlen(operand);
+        if (l > CLI_INPUT_MAX) {
+            fprintf(stderr, "alpncheck %s: input longer than %u bytes\n", cmd, CLI_INPUT_MAX);
+            return -1;
+        }
+        memcpy(buf, operand, l);
+        len = (long)l;
+    } else {
+        len = cli_read_stdin(buf, CLI_INPUT_MAX);
+        if (len < 0) {
+            fprintf(stderr, "alpncheck %s: standard input unreadable or longer than %u bytes\n", cmd, CLI_INPUT_MAX);
+            return -1;
+        }
+    }
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+        len--;
+    return len;
+}
+
+const char *cli_kind_name(alpn_kind kind)
+{
+    switch (kind) {
+    case ALPN_KIND_REGISTERED:
+        return "registered";
+    case ALPN_KIND_GREASE:
+        return "GREASE";
+    case ALPN_KIND_UNREGISTERED:
+        return "unregistered";
+    }
+    return "?";
+}
+
+json_t *cli_name_json(const uint8_t *p, size_t len)
+{
+    char text[4 * ALPN_NAME_MAX + 8];
+    char hex[2 * ALPN_NAME_MAX + 1];
+    size_t l = len > ALPN_NAME_MAX ? ALPN_NAME_MAX : len;
+    for (size_t i = 0; i < l; i++)
+        snprintf(hex + 2 * i, 3, "%02x", p[i]);
+    hex[2 * l] = '\0';
+    cli_name_format(text, sizeof text, p, l);
+    json_t *o = json_pack("{s:s, s:s, s:I}", "hex", hex, "text", text, "length", (json_int_t)len);
+    const alpn_registry_entry *e = alpn_registry_find(p, len);
+    if (e != NULL) {
+        json_object_set_new(o, "kind", json_string(cli_kind_name(e->kind)));
+        json_object_set_new(o, "protocol", json_string(e->protocol));
+        json_object_set_new(o, "reference", json_string(e->reference));
+    } else {
+        json_object_set_new(o, "kind", json_null());
+    }
+    return o;
+}
+
+json_t *cli_error_json(const alpn_error *err)
+{
+    json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:s}", "status", err->status, "error", alpn_strerror(err->status),
+                          "offset", (json_int_t)err->offset, "check", err->check ? err->check : "",
+                          "detail", err->detail ? err->detail : "");
+    if (err->status > 0 && err->status < 256)
+        json_object_set_new(o, "alert", json_integer(err->status));
+    return o;
+}
+
+void cli_json_print(json_t *v)
+{
+    json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    fputc('\n', stdout);
+    json_decref(v);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "alpncheck %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'alpncheck %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+void cli_names_print(FILE *f, const uint8_t *ext, size_t ext_len)
+{
+    alpn_iter it;
+    alpn_name n;
+    size_t i = 0;
+    alpn_iter_init(&it, ext, ext_len);
+    while (alpn_iter_next(&it, &n)) {
+        char text[40];
+        cli_name_format(text, sizeof text, n.data, n.len);
+        fprintf(f, "  %3zu  %-20s %3zu bytes  ", ++i, text, n.len);
+        const alpn_registry_entry *e = alpn_registry_find(n.data, n.len);
+        if (e != NULL)
+            fprintf(f, "%-12s %s (%s)\n", cli_kind_name(e->kind), e->protocol, e->reference);
+        else
+            fprintf(f, "%-12s\n", "unknown");
+    }
+}
+
+json_t *cli_names_json(const uint8_t *ext, size_t ext_len)
+{
+    json_t *a = json_array();
+    alpn_iter it;
+    alpn_name n;
+    alpn_iter_init(&it, ext, ext_len);
+    while (alpn_iter_next(&it, &n))
+        json_array_append_new(a, cli_name_json(n.data, n.len));
+    return a;
+}
+
+/* Shows at most this many bytes (or characters) before and after the offending offset. */
+#define CARET_CONTEXT 16
+
+void cli_hex_caret(FILE *f, const uint8_t *data, size_t len, size_t offset)
+{
+    size_t from = offset > CARET_CONTEXT ? offset - CARET_CONTEXT : 0;
+    size_t to = offset + CARET_CONTEXT < len ? offset + CARET_CONTEXT : len;
+    fprintf(f, "    %s", from > 0 ? "..." : "");
+    cli_hex_print(f, data + from, to - from);
+    fprintf(f, "%s\n    %*s^ byte %zu\n", to < len ? "..." : "", (int)((from > 0 ? 3 : 0) + 2 * (offset - from)), "",
+            offset);
+}
+
+void cli_text_caret(FILE *f, const char *text, size_t len, size_t offset)
+{
+    size_t from = offset > 2 * CARET_CONTEXT ? offset - 2 * CARET_CONTEXT : 0;
+    size_t to = offset + 2 * CARET_CONTEXT < len ? offset + 2 * CARET_CONTEXT : len;
+    char shown[4 * 4 * CARET_CONTEXT + 8];
+    cli_name_format(shown, sizeof shown, (const uint8_t *)text + from, to - from);
+    /* The caret column counts the escaped width of what precedes the offset. */
+    char before[4 * 4 * CARET_CONTEXT + 8];
+    cli_name_format(before, sizeof before, (const uint8_t *)text + from, offset - from);
+    fprintf(f, "    %s%s%s\n    %*s^ byte %zu\n", from > 0 ? "..." : "", shown, to < len ? "..." : "",
+            (int)((from > 0 ? 3 : 0) + strlen(before)), "", offset);
+}

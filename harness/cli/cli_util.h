@@ -1,0 +1,66 @@
+/* Shared helpers of the alpncheck subcommands: input, hex, name display, JSON output, usage errors. */
+#ifndef ALPN_CLI_UTIL_H
+#define ALPN_CLI_UTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "alpn.h"
+
+/* Exit codes shared by every subcommand. */
+enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+/* Largest input a subcommand reads from stdin or an argument (hex of the largest extension plus slack). */
+#define CLI_INPUT_MAX (4u * ALPN_EXT_MAX)
+
+/* Decodes hex digits into out, ignoring whitespace, ':' and a leading "0x". Returns the byte count, or -1 and sets
+ * *bad_at to the offending character's offset (odd digit count: offset of the last digit; too long: out_cap). */
+long cli_hex_decode(const char *hex, size_t len, uint8_t *out, size_t out_cap, size_t *bad_at);
+
+/* Writes bytes as lower-case hex without separators. */
+void cli_hex_print(FILE *f, const uint8_t *p, size_t len);
+
+/* Writes a name for a person: printable ASCII as is, '\\' as "\\\\", other bytes as \xNN. */
+void cli_name_print(FILE *f, const uint8_t *p, size_t len);
+
+/* The same escaping into a buffer (NUL-terminated, truncated with "..." when it does not fit). */
+void cli_name_format(char *out, size_t cap, const uint8_t *p, size_t len);
+
+/* Reads all of stdin into buf (at most cap bytes). Returns the length, or -1 when larger than cap or unreadable. */
+long cli_read_stdin(char *buf, size_t cap);
+
+/* The input of a one-argument subcommand: argv's operand if given, else stdin. Trailing newlines are dropped.
+ * Returns the length or -1 (message printed). buf must hold CLI_INPUT_MAX bytes. */
+long cli_operand(const char *cmd, const char *operand, char *buf);
+
+/* JSON object describing a name: {"hex":…, "text": printable form, "kind": registry kind or null, …}. */
+json_t *cli_name_json(const uint8_t *p, size_t len);
+
+/* JSON object for a failure: {"status":…, "alert":…, "offset":…, "check":…, "detail":…}. */
+json_t *cli_error_json(const alpn_error *err);
+
+/* Prints a JSON value to stdout (indented, stable key order) followed by a newline, and frees it. */
+void cli_json_print(json_t *v);
+
+/* Prints "alpncheck CMD: message" and a hint to use --help to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The registry kind as text: "registered", "GREASE", "unregistered". */
+const char *cli_kind_name(alpn_kind kind);
+
+
+
+/* Prints the names of a valid extension_data as a numbered table with hex and registry annotation. */
+void cli_names_print(FILE *f, const uint8_t *ext, size_t ext_len);
+
+/* JSON array of cli_name_json() for each name of a valid extension_data. */
+json_t *cli_names_json(const uint8_t *ext, size_t ext_len);
+
+/* Prints the hex of data around offset with a caret under the byte at offset (or just past the end). */
+void cli_hex_caret(FILE *f, const uint8_t *data, size_t len, size_t offset);
+
+/* Prints text around offset with a caret under the character at offset. */
+void cli_text_caret(FILE *f, const char *text, size_t len, size_t offset);
+#endif

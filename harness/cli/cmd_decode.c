@@ -1,0 +1,87 @@
+/* alpncheck decode: validate a ProtocolNameList (extension_data of extension 16) and explain it. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "commands.h"
+
+static void help(void)
+{
+    printf("Usage: alpncheck decode [--role client|server] [--json] [HEX]\n\n"
+           "Checks extension_data of the ALPN extension (RFC 7301 §3.1) and lists its names.\n"
+           "HEX is the extension_data in hex (spaces, ':' and a leading 0x are ignored); read from standard\n"
+           "input when absent.\n\n"
+           "  --role client   a client's offer in a ClientHello: one or more names (default)\n"
+           "  --role server   a server's answer in ServerHello/EncryptedExtensions: exactly one name\n"
+           "  --json          machine-readable output\n\n"
+           "Exit status: 0 valid, 1 invalid, 2 usage error.\n");
+}
+
+int cmd_decode(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"role", required_argument, NULL, 'r'}, {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    alpn_role role = ALPN_ROLE_CLIENT;
+    int json = 0, c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+r:jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            if (strcmp(optarg, "client") == 0)
+                role = ALPN_ROLE_CLIENT;
+            else if (strcmp(optarg, "server") == 0)
+                role = ALPN_ROLE_SERVER;
+            else
+                return cli_usage_error("decode", "--role takes 'client' or 'server', not '%s'", optarg);
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            help();
+            return EXIT_VALID;
+        default:
+            return cli_usage_error("decode", "unknown option");
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error("decode", "expected one HEX argument, got %d", argc - optind);
+
+    static char text[CLI_INPUT_MAX];
+    static uint8_t ext[CLI_INPUT_MAX / 2];
+    long tlen = cli_operand("decode", optind < argc ? argv[optind] : NULL, text);
+    if (tlen < 0)
+        return EXIT_USAGE;
+    size_t bad_at = 0;
+    long len = cli_hex_decode(text, (size_t)tlen, ext, sizeof ext, &bad_at);
+    if (len < 0)
+        return cli_usage_error("decode", "not hex at character %zu (digits 0-9a-f in pairs expected)", bad_at);
+
+    const char *what = role == ALPN_ROLE_CLIENT ? "client offer" : "server answer";
+    size_t count = 0;
+    alpn_error err = {0};
+    int rc = alpn_list_validate(ext, (size_t)len, role, &count, &err);
+    if (json) {
+        json_t *o = json_pack("{s:s, s:I, s:b}", "role", role == ALPN_ROLE_CLIENT ? "client" : "server", "length",
+                              (json_int_t)len, "valid", rc == ALPN_OK);
+        if (rc == ALPN_OK)
+            json_object_set_new(o, "names", cli_names_json(ext, (size_t)len));
+        else
+            json_object_set_new(o, "error", cli_error_json(&err));
+        cli_json_print(o);
+        return rc == ALPN_OK ? EXIT_VALID : EXIT_INVALID;
+    }
+    if (rc == ALPN_OK) {
+        printf("%s: valid ProtocolNameList, %zu bytes, %zu name%s\n", what, (size_t)len, count, count == 1 ? "" : "s");
+        cli_names_print(stdout, ext, (size_t)len);
+        return EXIT_VALID;
+    }
+    printf("%s: INVALID ProtocolNameList, %zu bytes\n", what, (size_t)len);
+    printf("  %s (alert %d) at byte %zu: %s\n", alpn_strerror(err.status), err.status, err.offset, err.detail);
+    printf("  check: %s\n", err.check);
+    cli_hex_caret(stdout, ext, (size_t)len, err.offset);
+    printf("  A %s receiving this must abort the handshake with a fatal %s alert (RFC 7301 §3.1).\n",
+           role == ALPN_ROLE_CLIENT ? "server" : "client", alpn_strerror(err.status));
+    return EXIT_INVALID;
+}

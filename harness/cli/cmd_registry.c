@@ -1,0 +1,75 @@
+/* alpncheck registry: the protocol IDs libalpn knows (IANA registry, GREASE, well-known unregistered). */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "commands.h"
+
+static void help(void)
+{
+    printf("Usage: alpncheck registry [--kind registered|grease|unregistered] [--json]\n\n"
+           "Lists the ALPN protocol IDs of the IANA registry, the 16 GREASE values (RFC 8701) and well-known\n"
+           "unregistered names, with their identification sequence in hex.\n\n"
+           "  --kind K   only entries of kind K\n"
+           "  --json     machine-readable output\n");
+}
+
+int cmd_registry(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"kind", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int json = 0, c, kind = -1;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+k:jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'k':
+            if (strcmp(optarg, "registered") == 0)
+                kind = ALPN_KIND_REGISTERED;
+            else if (strcmp(optarg, "grease") == 0)
+                kind = ALPN_KIND_GREASE;
+            else if (strcmp(optarg, "unregistered") == 0)
+                kind = ALPN_KIND_UNREGISTERED;
+            else
+                return cli_usage_error("registry", "--kind takes registered, grease or unregistered, not '%s'", optarg);
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            help();
+            return EXIT_VALID;
+        default:
+            return cli_usage_error("registry", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("registry", "unexpected argument '%s'", argv[optind]);
+
+    size_t n = 0, shown = 0;
+    const alpn_registry_entry *t = alpn_registry(&n);
+    json_t *a = json ? json_array() : NULL;
+    if (!json)
+        printf("%-22s %-24s %-12s %-40s %s\n", "name", "hex", "kind", "protocol", "reference");
+    for (size_t i = 0; i < n; i++) {
+        if (kind >= 0 && (int)t[i].kind != kind)
+            continue;
+        shown++;
+        if (json) {
+            json_array_append_new(a, cli_name_json(t[i].name.data, t[i].name.len));
+            continue;
+        }
+        char text[64], hex[2 * 24 + 1];
+        cli_name_format(text, sizeof text, t[i].name.data, t[i].name.len);
+        size_t hl = t[i].name.len > 23 ? 23 : t[i].name.len;
+        for (size_t j = 0; j < hl; j++)
+            snprintf(hex + 2 * j, 3, "%02x", t[i].name.data[j]);
+        hex[2 * hl] = '\0';
+        printf("%-22s %-24s %-12s %-40s %s\n", text, hex, cli_kind_name(t[i].kind), t[i].protocol, t[i].reference);
+    }
+    if (json)
+        cli_json_print(a);
+    else
+        printf("%zu entries\n", shown);
+    return EXIT_VALID;
+}

@@ -1,0 +1,11 @@
+/* alpncheck subcommands: each takes the arguments after "alpncheck" (argv[0] = its own name) and returns the
+ * process exit code (0 valid / all passed, 1 invalid / failures, 2 usage or environment error). */
+#ifndef ALPN_CLI_COMMANDS_H
+#define ALPN_CLI_COMMANDS_H
+
+int cmd_decode(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+int cmd_header(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
+
+#endif

@@ -1,0 +1,52 @@
+/* alpncheck: the ALPN conformance suite's command line. Dispatches to one subcommand per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "alpn.h"
+#include "cli_util.h"
+#include "commands.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"decode", cmd_decode, "check and explain a ProtocolNameList (extension_data, hex)"},
+    {"encode", cmd_encode, "encode protocol names as extension_data and as an ALPN header value"},
+    {"header", cmd_header, "check and explain an HTTP ALPN header value (RFC 7639)"},
+    {"registry", cmd_registry, "list the known protocol IDs (IANA registry, GREASE, unregistered)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: alpncheck COMMAND [OPTIONS] [ARGS]\n\n"
+               "alpncheck checks ALPN (RFC 7301) and the HTTP ALPN header (RFC 7639) for conformance.\n\n"
+               "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nEvery command takes --help. Exit status: 0 valid (or all checks passed), 1 invalid input (or a\n"
+               "check failed), 2 usage or environment error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_VALID;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("alpncheck %s\n", ALPN_VERSION);
+        return EXIT_VALID;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "alpncheck: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

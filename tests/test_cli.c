@@ -1,0 +1,150 @@
+/* The alpncheck command line, run as a real process: exit codes, output, stdin, JSON. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs "alpncheck ARGS" through the shell with STDIN (may be NULL: empty stdin) and returns the exit code;
+ * out receives stdout and stderr. */
+static int run(const char *args, const char *stdin_text, char *out, size_t cap)
+{
+    const char *bindir = getenv("ALPN_BINARY_DIR");
+    cr_assert_not_null(bindir, "ALPN_BINARY_DIR is set by ctest");
+    char in_path[] = "/tmp/alpncheck-cli-XXXXXX";
+    int fd = mkstemp(in_path);
+    cr_assert_geq(fd, 0);
+    if (stdin_text != NULL)
+        cr_assert_eq(write(fd, stdin_text, strlen(stdin_text)), (ssize_t)strlen(stdin_text));
+    close(fd);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s/harness/cli/alpncheck %s < %s 2>&1", bindir, args, in_path);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    unlink(in_path);
+    cr_assert(WIFEXITED(status), "alpncheck %s did not exit normally", args);
+    return WEXITSTATUS(status);
+}
+
+struct cli_case {
+    const char *args;
+    const char *stdin_text;
+    int exit_code;
+    const char *expect[4]; /* substrings that must appear in the output */
+};
+
+static const struct cli_case cli_cases[] = {
+    /* decode */
+    {"decode 000c02683208687474702f312e31", NULL, 0, {"valid ProtocolNameList", "2 names", "h2", "http/1.1"}},
+    {"decode '00 0c 02 68 32 08 68 74 74 70 2f 31 2e 31'", NULL, 0, {"2 names", "HTTP/1.1"}},
+    {"decode 0x0003026832", NULL, 0, {"1 name", "h2"}},
+    {"decode", "0003026832\n", 0, {"1 name", "h2"}},
+    {"decode 0004026832 00", NULL, 2, {"expected one HEX argument"}},
+    {"decode 000402683200", NULL, 1, {"INVALID", "SRV-MALFORMED-EMPTY-NAME-LATER", "byte 5", "decode_error (alert 50)"}},
+    {"decode 0000", NULL, 1, {"SRV-MALFORMED-EMPTY-LIST"}},
+    {"decode ''", NULL, 1, {"SRV-MALFORMED-EMPTY-EXT"}},
+    {"decode --role server 0006026832026833", NULL, 1, {"CLI-REJECT-MULTIPLE", "A client receiving this"}},
+    {"decode --role server 0003026832", NULL, 0, {"server answer: valid"}},
+    {"decode --role both 0003026832", NULL, 2, {"--role takes"}},
+    {"decode 00zz", NULL, 2, {"not hex at character 2"}},
+    {"decode 000", NULL, 2, {"not hex"}},
+    {"decode --bogus", NULL, 2, {"unknown option", "--help"}},
+    {"decode --help", NULL, 0, {"Usage: alpncheck decode", "--role"}},
+    {"decode 0003020a0a", NULL, 0, {"GREASE"}},
+    /* encode */
+    {"encode h2 http/1.1", NULL, 0, {"extension_data (14 bytes): 000c02683208687474702f312e31", "h2, http%2F1.1"}},
+    {"encode", "h2\nhttp/1.1\n", 0, {"000c02683208687474702f312e31"}},
+    {"encode --hex 6832 00", NULL, 0, {"00050268320100", "h2, %00"}},
+    {"encode ''", NULL, 1, {"name 1", "empty"}},
+    {"encode", "", 2, {"no names given"}},
+    {"encode --hex 6", NULL, 2, {"name 1 is not hex"}},
+    /* header */
+    {"header 'h2, http%2F1.1'", NULL, 0, {"valid (strict), 2 names, canonical form", "http/1.1"}},
+    {"header 'h2,http%2F1.1'", NULL, 0, {"valid (strict)", "canonical: h2, http%2F1.1"}},
+    {"header 'http%2f1.1'", NULL, 1, {"INVALID (strict)", "HDR-PCT-UPPER", "lenient receiver accepts"}},
+    {"header --lenient 'http%2f1.1'", NULL, 0, {"valid (lenient)", "HDR-PCT-UPPER", "canonical: http%2F1.1"}},
+    {"header '%68%32'", NULL, 1, {"HDR-PCT-NOT-TCHAR"}},
+    {"header 'h2,,http%2F1.1'", NULL, 1, {"HDR-LIST"}},
+    {"header 'http/1.1'", NULL, 1, {"HDR-TOKEN", "rejects it too"}},
+    {"header 'h2%2'", NULL, 1, {"HDR-PCT-TRUNCATED"}},
+    {"header", "h2\n", 0, {"valid (strict), 1 name"}},
+    {"header a b", NULL, 2, {"expected one VALUE"}},
+    /* registry */
+    {"registry", NULL, 0, {"http/1.1", "acme-tls/1", "GREASE", " entries"}},
+    {"registry --kind grease", NULL, 0, {"16 entries", "\\x0a\\x0a"}},
+    {"registry --kind nope", NULL, 2, {"--kind takes"}},
+    /* top level */
+    {"", NULL, 2, {"Usage: alpncheck COMMAND"}},
+    {"--help", NULL, 0, {"decode", "encode", "header", "registry"}},
+    {"--version", NULL, 0, {"alpncheck 0."}},
+    {"frobnicate", NULL, 2, {"unknown command 'frobnicate'"}},
+};
+
+Test(cli, table)
+{
+    static char out[1 << 16];
+    for (size_t i = 0; i < sizeof cli_cases / sizeof cli_cases[0]; i++) {
+        const struct cli_case *c = &cli_cases[i];
+        int code = run(c->args, c->stdin_text, out, sizeof out);
+        cr_expect_eq(code, c->exit_code, "alpncheck %s: exit %d, expected %d\n%s", c->args, code, c->exit_code, out);
+        for (size_t j = 0; j < 4 && c->expect[j]; j++)
+            cr_expect(strstr(out, c->expect[j]) != NULL, "alpncheck %s: output lacks \"%s\":\n%s", c->args,
+                      c->expect[j], out);
+    }
+}
+
+Test(cli, json_outputs_parse)
+{
+    static char out[1 << 16];
+    static const struct {
+        const char *args;
+        int code;
+        const char *key;
+    } cases[] = {
+        {"decode --json 000c02683208687474702f312e31", 0, "names"},
+        {"decode --json 000402683200", 1, "error"},
+        {"encode --json h2 http/1.1", 0, "extension_data"},
+        {"header --json 'h2, http%2F1.1'", 0, "canonical_form"},
+        {"header --json 'http%2f1.1'", 1, "strict_violation"},
+        {"registry --json", 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int code = run(cases[i].args, NULL, out, sizeof out);
+        cr_expect_eq(code, cases[i].code, "%s: exit %d", cases[i].args, code);
+        json_error_t e;
+        json_t *v = json_loads(out, 0, &e);
+        cr_assert_not_null(v, "%s: not JSON (%s):\n%s", cases[i].args, e.text, out);
+        if (cases[i].key)
+            cr_expect_not_null(json_object_get(v, cases[i].key), "%s: no key %s", cases[i].args, cases[i].key);
+        else
+            cr_expect(json_is_array(v) && json_array_size(v) >= 46, "%s: registry array too small", cases[i].args);
+        json_decref(v);
+    }
+    run("decode --json 000c02683208687474702f312e31", NULL, out, sizeof out);
+    json_t *v = json_loads(out, 0, NULL);
+    json_t *names = json_object_get(v, "names");
+    cr_assert_eq(json_array_size(names), 2);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(names, 1), "hex")), "687474702f312e31");
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(names, 1), "kind")), "registered");
+    json_decref(v);
+}
+
+Test(cli, oversized_input_is_refused_not_crashed)
+{
+    /* 600 KB of hex on stdin: over the input limit, a clear usage error. */
+    size_t n = 600 * 1024;
+    char *big = malloc(n + 1);
+    cr_assert_not_null(big);
+    memset(big, '0', n);
+    big[n] = '\0';
+    static char out[1 << 16];
+    int code = run("decode", big, out, sizeof out);
+    free(big);
+    cr_expect_eq(code, 2, "exit %d: %s", code, out);
+    cr_expect(strstr(out, "longer than") != NULL, "%s", out);
+}

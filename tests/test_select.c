@@ -1,0 +1,216 @@
+/* Server-side selection: exact matching, preference, GREASE, malformed lists, scale. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alpn.h"
+#include "guard.h"
+
+/* Splits a comma-separated list of names (no escapes; "\0" inside C literals is not usable here, so NUL cases are
+ * written in hex separately) into alpn_name entries pointing into storage. */
+static size_t split(const char *csv, char *storage, alpn_name *names, size_t max)
+{
+    size_t n = 0, len = strlen(csv);
+    memcpy(storage, csv, len + 1);
+    char *p = storage;
+    while (*p && n < max) {
+        char *comma = strchr(p, ',');
+        size_t l = comma ? (size_t)(comma - p) : strlen(p);
+        names[n++] = (alpn_name){(const uint8_t *)p, l};
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return n;
+}
+
+struct select_case {
+    const char *name;
+    const char *server;  /* comma-separated */
+    const char *client;  /* extension_data hex */
+    alpn_preference pref;
+    int status;
+    const char *selected; /* expected name, when ALPN_OK */
+    size_t client_index;
+};
+
+/* hex of names used below: h2 = 026832, http/1.1 = 08687474702f312e31, H2 = 024832, h2c = 03683263,
+ * http/1. = 07687474702f312e, h2x = 03683278, h2\0x = 0468320078, GREASE 0x0a0a = 020a0a, foo = 03666f6f */
+static const struct select_case select_cases[] = {
+    {"server pref", "h2,http/1.1", "000c 08687474702f312e31 026832", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
+    {"client pref", "h2,http/1.1", "000c 08687474702f312e31 026832", ALPN_PREFER_CLIENT, ALPN_OK, "http/1.1", 0},
+    {"server pref other order", "http/1.1,h2", "000c 026832 08687474702f312e31", ALPN_PREFER_SERVER, ALPN_OK,
+     "http/1.1", 1},
+    {"unknown ignored", "h2", "000b 03666f6f 026832 03666f6f", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
+    {"no overlap", "h2,http/1.1", "0004 03666f6f", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"no overlap client pref", "h2", "0004 03666f6f", ALPN_PREFER_CLIENT, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"case sensitive", "h2", "0003 024832", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"no prefix match", "http/1.1", "0008 07687474702f312e", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL,
+     0},
+    {"no superstring match", "h2", "0004 03683278", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"NUL is not a terminator", "h2", "0005 0468320078", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"h2c is its own name", "h2", "0004 03683263", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"grease around h2", "h2", "0009 020a0a 026832 02fafa", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
+    {"grease only", "h2", "0006 020a0a 021a1a", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"grease in server list never selected", "\x0a\x0a,h2", "0006 020a0a 026832", ALPN_PREFER_SERVER, ALPN_OK,
+     "h2", 1},
+    {"grease in server list, client pref", "\x0a\x0a,h2", "0006 020a0a 026832", ALPN_PREFER_CLIENT, ALPN_OK, "h2", 1},
+    {"grease only on both sides", "\x3a\x3a", "0003 023a3a", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL,
+     NULL, 0},
+    {"duplicates", "http/1.1,h2", "000f 026832 026832 08687474702f312e31", ALPN_PREFER_SERVER, ALPN_OK,
+     "http/1.1", 2},
+    {"duplicates client pref", "http/1.1,h2", "000f 026832 026832 08687474702f312e31", ALPN_PREFER_CLIENT, ALPN_OK,
+     "h2", 0},
+    {"malformed after match", "h2", "0005 026832 ff00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"malformed after match client pref", "h2", "0005 026832 ff00", ALPN_PREFER_CLIENT, ALPN_DECODE_ERROR, NULL, 0},
+    {"empty name after match", "h2", "0004 026832 00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"trailing bytes after list", "h2", "0003 026832 00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"empty list", "h2", "0000", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"empty server list", "", "0003 026832", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+};
+
+Test(select, table)
+{
+    char storage[256];
+    alpn_name server[8];
+    uint8_t buf[256];
+    for (size_t i = 0; i < sizeof select_cases / sizeof select_cases[0]; i++) {
+        const struct select_case *c = &select_cases[i];
+        size_t n_server = c->server[0] ? split(c->server, storage, server, 8) : 0;
+        size_t len = guard_hex(c->client, buf, sizeof buf);
+        cr_assert_neq(len, (size_t)-1, "%s: bad hex", c->name);
+        size_t sel = 999, ci = 999;
+        alpn_error err = {0};
+        int rc = alpn_select(n_server ? server : NULL, n_server, guard_place(buf, len), len, c->pref, &sel, &ci, &err);
+        cr_expect_eq(rc, c->status, "%s: status %d (%s), expected %d", c->name, rc, alpn_strerror(rc), c->status);
+        if (rc == ALPN_OK && c->status == ALPN_OK) {
+            cr_assert_lt(sel, n_server, "%s", c->name);
+            cr_expect(server[sel].len == strlen(c->selected) && memcmp(server[sel].data, c->selected,
+                                                                       server[sel].len) == 0,
+                      "%s: selected %.*s, expected %s", c->name, (int)server[sel].len, server[sel].data,
+                      c->selected);
+            cr_expect_eq(ci, c->client_index, "%s: client index %zu, expected %zu", c->name, ci, c->client_index);
+        } else if (rc != ALPN_OK) {
+            cr_expect_eq(sel, 999, "%s: selected written on failure", c->name);
+            cr_expect_not_null(err.check, "%s: no check ID", c->name);
+        }
+    }
+}
+
+Test(select, no_overlap_reports_check)
+{
+    alpn_name server[] = {{(const uint8_t *)"h2", 2}};
+    const uint8_t client[] = {0, 4, 3, 'f', 'o', 'o'};
+    size_t sel;
+    alpn_error err;
+    cr_assert_eq(alpn_select(server, 1, guard_place(client, 6), 6, ALPN_PREFER_SERVER, &sel, NULL, &err),
+                 ALPN_NO_APPLICATION_PROTOCOL);
+    cr_expect_str_eq(err.check, "SRV-NO-OVERLAP-ALERT");
+    cr_expect_eq(err.status, 120);
+}
+
+Test(select, malformed_reports_list_check)
+{
+    alpn_name server[] = {{(const uint8_t *)"h2", 2}};
+    const uint8_t client[] = {0, 4, 2, 'h', '2', 0};
+    size_t sel;
+    alpn_error err;
+    cr_assert_eq(alpn_select(server, 1, guard_place(client, 6), 6, ALPN_PREFER_SERVER, &sel, NULL, &err),
+                 ALPN_DECODE_ERROR);
+    cr_expect_str_eq(err.check, "SRV-MALFORMED-EMPTY-NAME-LATER");
+    cr_expect_eq(err.offset, 5);
+}
+
+Test(select, invalid_arguments)
+{
+    const uint8_t client[] = {0, 3, 2, 'h', '2'};
+    uint8_t long_name[256];
+    memset(long_name, 'a', sizeof long_name);
+    alpn_name bad[][1] = {{{(const uint8_t *)"", 0}}, {{NULL, 2}}, {{long_name, 256}}};
+    size_t sel;
+    alpn_error err;
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect_eq(alpn_select(bad[i], 1, client, sizeof client, ALPN_PREFER_SERVER, &sel, NULL, &err),
+                     ALPN_E_ARGUMENT, "bad server name %zu", i);
+    }
+    alpn_name ok[] = {{(const uint8_t *)"h2", 2}};
+    cr_expect_eq(alpn_select(ok, 1, client, sizeof client, ALPN_PREFER_SERVER, NULL, NULL, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_select(NULL, 1, client, sizeof client, ALPN_PREFER_SERVER, &sel, NULL, NULL), ALPN_E_ARGUMENT);
+    alpn_name long_ok[] = {{long_name, 255}};
+    cr_expect_eq(alpn_select(long_ok, 1, client, sizeof client, ALPN_PREFER_SERVER, &sel, NULL, NULL),
+                 ALPN_NO_APPLICATION_PROTOCOL);
+}
+
+/* SRV-MANY-TINY-NAMES / SRV-MANY-NAMES: the largest possible list of one-byte names (21845 of them, many
+ * duplicates), the supported name last. Checks correctness; speed is measured in make bench. */
+Test(select, maximum_list_supported_last)
+{
+    static uint8_t ext[ALPN_EXT_MAX];
+    size_t pos = 2;
+    while (pos + 2 <= ALPN_EXT_MAX - 3) {
+        ext[pos] = 1;
+        ext[pos + 1] = (uint8_t)('a' + pos % 7);
+        pos += 2;
+    }
+    ext[pos++] = 2;
+    ext[pos++] = 'h';
+    ext[pos++] = '2';
+    ext[0] = (uint8_t)((pos - 2) >> 8);
+    ext[1] = (uint8_t)(pos - 2);
+    alpn_name server[] = {{(const uint8_t *)"http/1.1", 8}, {(const uint8_t *)"h2", 2}};
+    size_t sel = 9, ci = 0, count = 0;
+    cr_assert_eq(alpn_list_validate(ext, pos, ALPN_ROLE_CLIENT, &count, NULL), ALPN_OK);
+    cr_assert_eq(alpn_select(server, 2, guard_place(ext, pos), pos, ALPN_PREFER_SERVER, &sel, &ci, NULL), ALPN_OK);
+    cr_expect_eq(sel, 1);
+    cr_expect_eq(ci, count - 1);
+}
+
+/* Property: against a brute-force model, on random well-formed lists over a small alphabet of names. */
+Test(select, matches_model_on_random_lists)
+{
+    static const char *const pool[] = {"h2", "http/1.1", "h3", "H2", "h2c", "\x0a\x0a", "http/1.", "x", "spdy/3"};
+    const size_t pool_n = sizeof pool / sizeof pool[0];
+    srand(7301);
+    for (int round = 0; round < 2000; round++) {
+        alpn_name server[4], client[6];
+        size_t ns = (size_t)rand() % 4, nc = 1 + (size_t)rand() % 6;
+        for (size_t i = 0; i < ns; i++) {
+            const char *s = pool[(size_t)rand() % pool_n];
+            server[i] = (alpn_name){(const uint8_t *)s, strlen(s)};
+        }
+        for (size_t i = 0; i < nc; i++) {
+            const char *s = pool[(size_t)rand() % pool_n];
+            client[i] = (alpn_name){(const uint8_t *)s, strlen(s)};
+        }
+        uint8_t ext[128];
+        size_t ext_len;
+        cr_assert_eq(alpn_list_encode(client, nc, ext, sizeof ext, &ext_len, NULL), ALPN_OK);
+        for (int pref = 0; pref < 2; pref++) {
+            /* Model: best (server index, client index) pair in the preference order, GREASE excluded. */
+            size_t want_s = ns, want_c = nc;
+            for (size_t s = 0; s < ns; s++) {
+                for (size_t c = 0; c < nc; c++) {
+                    if (server[s].len != client[c].len || memcmp(server[s].data, client[c].data, client[c].len))
+                        continue;
+                    if (alpn_is_grease(client[c].data, client[c].len))
+                        continue;
+                    int better = pref == ALPN_PREFER_SERVER ? (s < want_s || (s == want_s && c < want_c))
+                                                            : (c < want_c || (c == want_c && s < want_s));
+                    if (better) {
+                        want_s = s;
+                        want_c = c;
+                    }
+                }
+            }
+            size_t sel = 99, ci = 99;
+            int rc = alpn_select(ns ? server : NULL, ns, ext, ext_len, (alpn_preference)pref, &sel, &ci, NULL);
+            if (want_s == ns) {
+                cr_assert_eq(rc, ALPN_NO_APPLICATION_PROTOCOL, "round %d pref %d", round, pref);
+            } else {
+                cr_assert_eq(rc, ALPN_OK, "round %d pref %d", round, pref);
+                cr_assert_eq(sel, want_s, "round %d pref %d: server index %zu, want %zu", round, pref, sel, want_s);
+                cr_assert_eq(ci, want_c, "round %d pref %d: client index %zu, want %zu", round, pref, ci, want_c);
+            }
+        }
+    }
+}
