@@ -69,8 +69,9 @@ coverage:
 coverage-report:
 	@mkdir -p build/coverage/report
 	@gcovr --root . --filter 'src/' --object-directory build/coverage --exclude-unreachable-branches \
-	  --txt-metric branch --print-summary --html-details build/coverage/report/index.html \
-	  | tail -n 20
+	  --exclude-throw-branches --branches --print-summary --html-details build/coverage/report/index.html \
+	  --txt build/coverage/report/branches.txt
+	@cat build/coverage/report/branches.txt
 	@echo "HTML report: build/coverage/report/index.html"
 
 format:

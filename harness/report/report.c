@@ -1,0 +1,169 @@
+/* Result model: verdict bookkeeping and known failures. */
+#include "report.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *verdict_name(verdict v)
+{
+    static const char *const names[VERDICT_COUNT] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR", "XFAIL", "XPASS"};
+    return (unsigned)v < VERDICT_COUNT ? names[v] : "?";
+}
+
+const char *level_name(level l)
+{
+    switch (l) {
+    case LEVEL_MUST:
+        return "MUST";
+    case LEVEL_SHOULD:
+        return "SHOULD";
+    case LEVEL_INFO:
+        return "INFO";
+    }
+    return "?";
+}
+
+static int valid_id(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!(isupper((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+int known_failures_load(known_failures *k, const char *path, char *err, size_t err_cap)
+{
+    k->n = 0;
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, err_cap, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[256];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        lineno++;
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            snprintf(err, err_cap, "%s:%d: line too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        char *hash = strchr(line, '#');
+        if (hash != NULL)
+            *hash = '\0';
+        char *s = line;
+        while (isspace((unsigned char)*s))
+            s++;
+        size_t len = strlen(s);
+        while (len > 0 && isspace((unsigned char)s[len - 1]))
+            s[--len] = '\0';
+        if (len == 0)
+            continue;
+        char *at = strchr(s, '@');
+        size_t id_len = at ? (size_t)(at - s) : len;
+        if (!valid_id(s, id_len) || (at && strcmp(at, "@1.2") != 0 && strcmp(at, "@1.3") != 0) ||
+            len >= sizeof k->entries[0]) {
+            snprintf(err, err_cap, "%s:%d: '%s' is not a check ID (optionally with @1.2 or @1.3)", path, lineno, s);
+            rc = -1;
+            break;
+        }
+        if (k->n == KNOWN_MAX) {
+            snprintf(err, err_cap, "%s:%d: more than %d entries", path, lineno, KNOWN_MAX);
+            rc = -1;
+            break;
+        }
+        memcpy(k->entries[k->n++], s, len + 1);
+    }
+    fclose(f);
+    return rc;
+}
+
+int known_failures_match(const known_failures *k, const char *id, const char *tls)
+{
+    if (k == NULL)
+        return 0;
+    size_t id_len = strlen(id);
+    for (size_t i = 0; i < k->n; i++) {
+        const char *e = k->entries[i];
+        if (strncmp(e, id, id_len) != 0)
+            continue;
+        if (e[id_len] == '\0')
+            return 1;
+        if (e[id_len] == '@' && tls != NULL && strcmp(e + id_len + 1, tls) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void report_init(report *r, const char *tool_version, const char *target)
+{
+    memset(r, 0, sizeof *r);
+    r->tool_version = tool_version;
+    snprintf(r->target, sizeof r->target, "%s", target);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(r->started, sizeof r->started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+result *report_add(report *r, const result *res, const known_failures *k)
+{
+    if (r->n == REPORT_MAX_RESULTS)
+        return NULL;
+    result *out = &r->results[r->n++];
+    *out = *res;
+    if (known_failures_match(k, out->id, out->tls)) {
+        if (out->v == VERDICT_FAIL)
+            out->v = VERDICT_XFAIL;
+        else if (out->v == VERDICT_PASS)
+            out->v = VERDICT_XPASS;
+    }
+    r->counts[out->v]++;
+    r->total_ms += out->ms;
+    return out;
+}
+
+int report_exit_code(const report *r)
+{
+    return r->counts[VERDICT_FAIL] > 0 || r->counts[VERDICT_XPASS] > 0;
+}
+
+void report_summary_line(const report *r, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%zu passed, %zu failed, %zu skipped", r->counts[VERDICT_PASS], r->counts[VERDICT_FAIL],
+             r->counts[VERDICT_SKIP]);
+}
+
+void report_other_counts(const report *r, char *buf, size_t cap)
+{
+    static const verdict other[] = {VERDICT_WARN, VERDICT_ERROR, VERDICT_XFAIL, VERDICT_XPASS};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        if (r->counts[other[i]] == 0 || n >= cap)
+            continue;
+        int w = snprintf(buf + n, cap - n, "%s%zu %s", n ? ", " : "", r->counts[other[i]], verdict_name(other[i]));
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
+}
+
+int report_write_file(const report *r, const char *path, int (*writer)(const report *, FILE *))
+{
+    if (strcmp(path, "-") == 0)
+        return writer(r, stdout);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    int rc = writer(r, f);
+    if (fclose(f) != 0)
+        rc = -1;
+    return rc;
+}

@@ -1,0 +1,249 @@
+/* Result model, known failures and the renderers. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+
+static result make(const char *id, const char *tls, verdict v, const char *observed)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    r.id = id;
+    r.tls = tls;
+    r.section = strncmp(id, "SRV-MALFORMED", 13) == 0 ? "RFC 7301 §3.1 — malformed lists" : "RFC 7301 §3.2 — selection";
+    r.ref = "7301 §3.2";
+    r.title = "a title with <markup> & \"quotes\"";
+    r.lvl = LEVEL_MUST;
+    r.v = v;
+    snprintf(r.expected, sizeof r.expected, "fatal alert 120");
+    snprintf(r.observed, sizeof r.observed, "%s", observed);
+    r.ms = 12.5;
+    return r;
+}
+
+/* Renders into a string (caller frees). */
+static char *render(const report *r, int (*writer)(const report *, FILE *))
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_not_null(f);
+    cr_assert_eq(writer(r, f), 0);
+    fclose(f);
+    return buf;
+}
+
+static int terminal_plain(const report *r, FILE *f)
+{
+    return report_write_terminal(r, f, 0, 0);
+}
+
+static void sample(report *r, const known_failures *k)
+{
+    report_init(r, "9.9.9", "127.0.0.1:4433");
+    result rs[] = {
+        make("SRV-SELECT-OFFERED", "1.3", VERDICT_PASS, "h2 selected"),
+        make("SRV-NO-OVERLAP-ALERT", "1.3", VERDICT_FAIL, "handshake completed without ALPN <script>x</script>"),
+        make("SRV-NO-OVERLAP-ALERT", "1.2", VERDICT_FAIL, "handshake completed without ALPN"),
+        make("SRV-MALFORMED-EMPTY-LIST", "1.3", VERDICT_WARN, "fatal alert 47 illegal_parameter"),
+        make("SRV-RESUME-FRESH", "1.2", VERDICT_SKIP, "server does not resume"),
+        make("SRV-SERVER-PREFERENCE", "1.3", VERDICT_ERROR, "timed out after 5000 ms"),
+    };
+    for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++)
+        cr_assert_not_null(report_add(r, &rs[i], k));
+}
+
+Test(report, counts_summary_exit)
+{
+    static report r;
+    sample(&r, NULL);
+    char line[128], other[128];
+    report_summary_line(&r, line, sizeof line);
+    report_other_counts(&r, other, sizeof other);
+    cr_expect_str_eq(line, "1 passed, 2 failed, 1 skipped");
+    cr_expect_str_eq(other, "1 WARN, 1 ERROR");
+    cr_expect_eq(report_exit_code(&r), 1);
+    cr_expect_eq(r.n, 6);
+    cr_expect_float_eq(r.total_ms, 75.0, 1e-9);
+}
+
+static const char *write_temp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/alpncheck-known-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+Test(report, known_failures_turn_fail_into_xfail_and_pass_into_xpass)
+{
+    static report r;
+    known_failures k;
+    char err[256];
+    const char *path = write_temp("# known\nSRV-NO-OVERLAP-ALERT@1.3   # only TLS 1.3\n\nSRV-SELECT-OFFERED\n");
+    cr_assert_eq(known_failures_load(&k, path, err, sizeof err), 0, "%s", err);
+    unlink(path);
+    cr_expect_eq(k.n, 2);
+    sample(&r, &k);
+    cr_expect_eq(r.results[0].v, VERDICT_XPASS);
+    cr_expect_eq(r.results[1].v, VERDICT_XFAIL);
+    cr_expect_eq(r.results[2].v, VERDICT_FAIL, "the 1.2 result is not declared");
+    cr_expect_eq(report_exit_code(&r), 1, "a FAIL and an XPASS remain");
+    cr_expect(known_failures_match(&k, "SRV-SELECT-OFFERED", "1.2"));
+    cr_expect_not(known_failures_match(&k, "SRV-SELECT", "1.2"), "no prefix matching");
+    cr_expect_not(known_failures_match(&k, "SRV-NO-OVERLAP-ALERT", "1.2"));
+    cr_expect_not(known_failures_match(NULL, "SRV-SELECT-OFFERED", "1.3"));
+}
+
+Test(report, known_failures_bad_files)
+{
+    known_failures k;
+    char err[256];
+    static const char *const bad[] = {"srv-lower-case\n", "SRV-X@1.4\n", "SRV X\n", "SRV-X@\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *path = write_temp(bad[i]);
+        cr_expect_eq(known_failures_load(&k, path, err, sizeof err), -1, "accepted %s", bad[i]);
+        cr_expect(strstr(err, ":1:") != NULL, "error names the line: %s", err);
+        unlink(path);
+    }
+    cr_expect_eq(known_failures_load(&k, "/nonexistent/known", err, sizeof err), -1);
+    cr_expect(strstr(err, "No such file") != NULL, "%s", err);
+}
+
+Test(report, all_pass_exits_zero)
+{
+    static report r;
+    report_init(&r, "1", "t");
+    result ok = make("SRV-SELECT-OFFERED", "1.3", VERDICT_PASS, "h2");
+    result skip = make("SRV-RESUME-FRESH", "1.3", VERDICT_SKIP, "no resumption");
+    report_add(&r, &ok, NULL);
+    report_add(&r, &skip, NULL);
+    cr_expect_eq(report_exit_code(&r), 0);
+}
+
+Test(report, full_report_refuses_more)
+{
+    static report r;
+    report_init(&r, "1", "t");
+    result ok = make("SRV-SELECT-OFFERED", "1.3", VERDICT_PASS, "h2");
+    for (size_t i = 0; i < REPORT_MAX_RESULTS; i++)
+        cr_assert_not_null(report_add(&r, &ok, NULL));
+    cr_expect_null(report_add(&r, &ok, NULL));
+}
+
+Test(report, terminal_groups_and_explains)
+{
+    static report r;
+    sample(&r, NULL);
+    char *out = render(&r, terminal_plain);
+    const char *sel = strstr(out, "RFC 7301 §3.2 — selection");
+    const char *mal = strstr(out, "RFC 7301 §3.1 — malformed lists");
+    cr_assert(sel && mal && sel < mal, "sections in order of first appearance:\n%s", out);
+    cr_expect(strstr(out, "FAIL  SRV-NO-OVERLAP-ALERT") != NULL, "%s", out);
+    cr_expect(strstr(out, "expected:    fatal alert 120") != NULL, "%s", out);
+    cr_expect(strstr(out, "observed:    handshake completed without ALPN") != NULL, "%s", out);
+    cr_expect(strstr(out, "requirement: MUST (RFC 7301 §3.2)") != NULL, "%s", out);
+    size_t len = strlen(out);
+    cr_expect(len > 40 && strcmp(out + len - strlen("1 passed, 2 failed, 1 skipped\n"),
+                                 "1 passed, 2 failed, 1 skipped\n") == 0,
+              "ends with the count line:\n%s", out);
+    cr_expect(strstr(out, "\033[") == NULL, "no colour codes when colour is off");
+    free(out);
+}
+
+Test(report, json_is_valid_and_complete)
+{
+    static report r;
+    sample(&r, NULL);
+    char *out = render(&r, report_write_json);
+    json_error_t e;
+    json_t *doc = json_loads(out, 0, &e);
+    cr_assert_not_null(doc, "%s", e.text);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "schema")), REPORT_SCHEMA_ID);
+    cr_expect_eq(json_integer_value(json_object_get(doc, "schemaVersion")), REPORT_SCHEMA_VERSION);
+    json_t *results = json_object_get(doc, "results");
+    cr_assert_eq(json_array_size(results), 6);
+    json_t *second = json_array_get(results, 1);
+    cr_expect_str_eq(json_string_value(json_object_get(second, "verdict")), "FAIL");
+    cr_expect_str_eq(json_string_value(json_object_get(second, "tls")), "1.3");
+    cr_expect_str_eq(json_string_value(json_object_get(second, "level")), "MUST");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "summary"), "FAIL")), 2);
+    json_decref(doc);
+    free(out);
+}
+
+Test(report, junit_has_classname_and_unique_names)
+{
+    static report r;
+    sample(&r, NULL);
+    char *out = render(&r, report_write_junit);
+    cr_expect(strstr(out, "tests=\"6\" failures=\"2\" errors=\"1\" skipped=\"1\"") != NULL, "%s", out);
+    size_t cases = 0;
+    char names[16][96];
+    for (const char *p = out; (p = strstr(p, "<testcase ")) != NULL; p++) {
+        const char *cls = strstr(p, "classname=\"alpncheck.");
+        const char *name = strstr(p, " name=\"");
+        const char *end = strchr(p, '>');
+        cr_assert(cls && name && cls < end && name < end, "testcase without classname or name: %.80s", p);
+        const char *q = strchr(name + 7, '"');
+        cr_assert_lt(cases, 16);
+        snprintf(names[cases], sizeof names[cases], "%.*s", (int)(q - name - 7), name + 7);
+        for (size_t j = 0; j < cases; j++)
+            cr_expect_str_neq(names[j], names[cases], "duplicate testcase name %s", names[j]);
+        cases++;
+    }
+    cr_expect_eq(cases, 6);
+    cr_expect(strstr(out, "name=\"SRV-NO-OVERLAP-ALERT TLS 1.3\"") != NULL);
+    cr_expect(strstr(out, "classname=\"alpncheck.SRV-MALFORMED\"") != NULL);
+    cr_expect(strstr(out, "<script>") == NULL, "observed text is escaped");
+    cr_expect(strstr(out, "&lt;script&gt;") != NULL);
+    free(out);
+}
+
+Test(report, html_is_self_contained_and_escaped)
+{
+    static report r;
+    sample(&r, NULL);
+    char *out = render(&r, report_write_html);
+    cr_expect(strncmp(out, "<!DOCTYPE html>", 15) == 0);
+    cr_expect(strstr(out, "<script") == NULL, "no scripts, and peer text cannot inject one");
+    cr_expect(strstr(out, "http://") == NULL && strstr(out, "https://") == NULL, "no external resources");
+    cr_expect(strstr(out, "&lt;markup&gt; &amp; &quot;quotes&quot;") != NULL);
+    cr_expect(strstr(out, "<span class=\"v FAIL\">FAIL</span>") != NULL);
+    cr_expect(strstr(out, "1 passed, 2 failed, 1 skipped") != NULL);
+    cr_expect(strstr(out, "</html>") != NULL);
+    free(out);
+}
+
+Test(report, markdown_tables)
+{
+    static report r;
+    sample(&r, NULL);
+    char *out = render(&r, report_write_markdown);
+    cr_expect(strstr(out, "# alpncheck report: 127.0.0.1:4433") != NULL);
+    cr_expect(strstr(out, "## RFC 7301 §3.2 — selection") != NULL);
+    cr_expect(strstr(out, "| FAIL | `SRV-NO-OVERLAP-ALERT` | 1.3 | MUST |") != NULL, "%s", out);
+    free(out);
+}
+
+Test(report, write_file_reports_errors)
+{
+    static report r;
+    sample(&r, NULL);
+    cr_expect_eq(report_write_file(&r, "/nonexistent-dir/x.json", report_write_json), -1);
+    char path[] = "/tmp/alpncheck-report-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    cr_expect_eq(report_write_file(&r, path, report_write_json), 0);
+    json_t *doc = json_load_file(path, 0, NULL);
+    cr_expect_not_null(doc);
+    json_decref(doc);
+    unlink(path);
+}
