@@ -120,7 +120,8 @@ typedef enum {
     ALPN_HDR_LENIENT = 1, /* accept what real parsers accept, listing each deviation (for receivers) */
 } alpn_hdr_mode;
 
-/* One accepted deviation from the canonical form (lenient mode), or a violation (strict mode). */
+/* One deviation from the canonical form. Lenient mode lists every deviation it accepted (never the error that
+ * made a parse fail); strict mode stores its single violation as devs[0] (n_devs = 1) besides reporting it in err. */
 typedef struct {
     const char *check; /* HDR-* ID */
     size_t offset;     /* byte offset in the field value */
@@ -137,14 +138,16 @@ typedef struct {
     size_t n_devs;           /* total number found, may exceed devs_cap (only the first devs_cap are stored) */
 } alpn_header_result;
 
-/* Parses a field value (without the "ALPN:" name). Leading and trailing whitespace is ignored. Returns ALPN_OK;
+/* Parses a field value (without the "ALPN:" name). Leading and trailing SP/HTAB are ignored. Returns ALPN_OK;
  * ALPN_E_HEADER with err->check = the HDR-* ID of the first violation that the mode does not accept, and its
- * offset; ALPN_E_BUFFER when res->ext_cap is too small. */
+ * offset; ALPN_E_BUFFER when res->ext_cap is too small (only for otherwise valid input; res->ext_len then holds the
+ * size needed). On failure res->count and res->ext_len are 0 except in that last case. */
 int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_header_result *res, alpn_error *err);
 
 /* Formats extension_data (validated as a client-role list) into the canonical field value. Returns ALPN_OK and
- * the length in *out_len (no NUL is written); ALPN_DECODE_ERROR for a malformed list; ALPN_E_BUFFER when out_cap
- * is too small (*out_len then holds the size needed). */
+ * the length in *out_len (no NUL is written); ALPN_DECODE_ERROR for a malformed list (err->check is then the
+ * SRV-MALFORMED-* ID of alpn_list_validate); ALPN_E_BUFFER when out_cap is too small (*out_len then holds the size
+ * needed). */
 int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out_cap, size_t *out_len,
                        alpn_error *err);
 
@@ -152,7 +155,9 @@ int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out
  * an empty name or one over 255 bytes. */
 int alpn_pid_encode(const uint8_t *name, size_t len, char *out, size_t out_cap, size_t *out_len, alpn_error *err);
 
-/* Decodes one protocol-id (a single token, no list syntax) into out. Strict or lenient as for alpn_header_parse. */
+/* Decodes one protocol-id (a single token taken exactly as given: no whitespace stripping, no list syntax) into
+ * out. Strict or lenient as for alpn_header_parse; lenient mode accepts the same deviations without listing them
+ * (use alpn_header_parse to see them). An empty token is HDR-NAME-LENGTH. */
 int alpn_pid_decode(const char *tok, size_t len, alpn_hdr_mode mode, uint8_t *out, size_t out_cap, size_t *out_len,
                     alpn_error *err);
 
