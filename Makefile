@@ -13,6 +13,8 @@ PKGS_SCHEMA := python3 python3-jsonschema
 PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_ADAPTERS) $(PKGS_SCHEMA)
 
 ENSURE := ./tools/ensure-packages
+# Builds a preset quietly; on failure prints the whole build log.
+QUIET_BUILD := ./tools/build-preset
 ALPNCHECK := build/dev/harness/cli/alpncheck
 
 help:
@@ -26,13 +28,13 @@ help:
 build/dev/.built: FORCE
 	@$(ENSURE) $(PKGS_BUILD)
 	@cmake --preset dev >/dev/null
-	@cmake --build --preset dev
+	@$(QUIET_BUILD) dev
 	@touch $@
 
 build/asan/.built: FORCE
 	@$(ENSURE) $(PKGS_BUILD)
 	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan
+	@$(QUIET_BUILD) asan
 	@touch $@
 
 .PHONY: FORCE

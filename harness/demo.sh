@@ -8,7 +8,8 @@ if [ ! -x "$ALPNCHECK" ]; then
     exit 2
 fi
 
-section() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
+if [ -t 1 ]; then bold=$(printf '\033[1m'); plain=$(printf '\033[0m'); else bold=""; plain=""; fi
+section() { printf '\n%s== %s%s\n' "$bold" "$1" "$plain"; }
 show() {
     printf '\n$ alpncheck %s\n' "$*"
     "$ALPNCHECK" "$@"

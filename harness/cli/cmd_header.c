@@ -115,7 +115,8 @@ int cmd_header(int argc, char **argv)
     else
         printf("ALPN header: INVALID (%s)\n", lenient ? "lenient" : "strict");
     if (strict.rc != ALPN_OK) {
-        printf("  %s at byte %zu: %s\n", strict.err.check, strict.err.offset, strict.err.detail);
+        printf("  %s%s at byte %zu: %s\n", lenient ? "a strict check fails: " : "", strict.err.check,
+               strict.err.offset, strict.err.detail);
         cli_text_caret(stdout, value, (size_t)vlen, strict.err.offset);
     }
     if (tolerant.rc == ALPN_OK && tolerant.res.n_devs > 0) {
