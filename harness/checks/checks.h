@@ -1,0 +1,107 @@
+/*
+ * The server-check catalogue (CHECKS.md, "Server checks"): each check is data — the exact ALPN bytes to offer,
+ * built from the server's profile — plus a pure judge that turns what the peer layer observed into a verdict.
+ * Nothing here touches a socket.
+ */
+#ifndef ALPN_CHECKS_H
+#define ALPN_CHECKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alpn.h"
+#include "report.h"
+
+/* Where the server's ALPN answer was seen. */
+typedef enum {
+    WHERE_NONE = 0,
+    WHERE_SERVER_HELLO,
+    WHERE_ENCRYPTED_EXTENSIONS,
+    WHERE_HELLO_RETRY_REQUEST,
+    WHERE_OTHER, /* CertificateRequest, NewSessionTicket, ... */
+} alpn_where;
+
+const char *where_name(alpn_where w);
+
+#define OBS_ALPN_MAX 1024
+#define OBS_TEXT_MAX 200
+
+/* What one connection showed. Filled by the peer layer; every field bounded. */
+typedef struct {
+    int error;                      /* no answer could be obtained (refused, timeout, garbage): verdict ERROR */
+    char error_text[OBS_TEXT_MAX];
+    int alert;                      /* alert description received from the peer, -1 for none */
+    int alert_level;                /* 1 warning, 2 fatal */
+    int completed;                  /* the server's whole flight arrived (TLS 1.3 Finished, TLS 1.2 ServerHelloDone) */
+    int closed;                     /* the peer closed the connection without an alert */
+    uint16_t version;               /* negotiated version (0x0303, 0x0304), 0 when unknown */
+    unsigned alpn_count;            /* ALPN extensions in the answer (RFC 8446 §4.2: at most one) */
+    alpn_where alpn_where;          /* where the first one was */
+    uint8_t alpn[OBS_ALPN_MAX];     /* its extension_data */
+    size_t alpn_len;                /* its full length (bytes beyond OBS_ALPN_MAX are not kept) */
+    int npn_seen;                   /* the server answered NPN (extension 13172) */
+    double ms;
+} observation;
+
+void observation_init(observation *o);
+
+/* What a check expects of the server. */
+typedef enum {
+    EXPECT_SELECT,          /* a name selected: a specific one (expect_name) or any offered supported name */
+    EXPECT_NO_OVERLAP,      /* fatal no_application_protocol (120) */
+    EXPECT_DECODE_ERROR,    /* fatal decode_error (50) */
+    EXPECT_ANY_FATAL,       /* any fatal alert */
+    EXPECT_NO_ALPN,         /* handshake completes without an ALPN answer */
+    EXPECT_NOT_NAME,        /* whatever happens, expect_name is not selected (SRV-NO-H2C) */
+} expectation;
+
+#define SCEN_EXT_MAX ALPN_EXT_MAX
+
+/* One server check for one TLS version: what to send and what to expect. */
+typedef struct {
+    const char *id;
+    const char *section;
+    const char *ref;
+    const char *title;
+    level lvl;
+    const char *tls;          /* "1.2" or "1.3" */
+    expectation expect;
+    int send_alpn;            /* 0: no ALPN extension at all */
+    int duplicate_alpn;       /* send the ALPN extension twice */
+    int send_npn;             /* add an empty NPN extension (13172) */
+    uint8_t ext[SCEN_EXT_MAX]; /* ALPN extension_data, possibly malformed on purpose */
+    size_t ext_len;
+    uint8_t expect_name[ALPN_NAME_MAX];
+    size_t expect_name_len;   /* 0 with EXPECT_SELECT: any offered supported name */
+    const char *skip_reason;  /* non-NULL: the check does not apply to this profile */
+} scenario;
+
+/* The server's ALPN profile: the names it supports, most preferred first (configured with --alpn or discovered). */
+#define PROFILE_MAX 32
+typedef struct {
+    uint8_t names[PROFILE_MAX][ALPN_NAME_MAX];
+    size_t lens[PROFILE_MAX];
+    size_t n;
+} profile;
+
+/* Parses "h2,http/1.1" into a profile. Returns 0, or -1 with a message (empty name, over 255 bytes, too many). */
+int profile_parse(profile *p, const char *csv, char *err, size_t err_cap);
+/* Writes "h2, http/1.1" (printable form) into buf. */
+void profile_format(const profile *p, char *buf, size_t cap);
+
+/* The single-connection server checks, in catalogue order: server_check_id(i) for i < server_check_count. */
+extern const size_t server_check_count;
+const char *server_check_id(size_t i); /* NULL past the end */
+
+/* Builds the scenario of check id for TLS version tls ("1.2"/"1.3") against profile p. Returns 0, or -1 for an
+ * unknown ID. A check that cannot apply (e.g. no letters to upper-case) gets skip_reason. */
+int scenario_build(scenario *s, const char *id, const char *tls, const profile *p);
+
+/* Turns an observation into a result (verdict, expected, observed). Pure. */
+void judge(const scenario *s, const observation *o, result *out);
+
+/* SRV-SERVER-PREFERENCE needs two connections: the two supported names offered in both orders. */
+void judge_server_preference(const profile *p, const char *tls, const observation *ab, const observation *ba,
+                             result *out);
+
+#endif

@@ -1,0 +1,295 @@
+/* Judges: observation → verdict, with "expected" and "observed" text a person can act on. Pure functions. */
+#include <stdio.h>
+#include <string.h>
+
+#include "checks.h"
+
+const char *where_name(alpn_where w)
+{
+    switch (w) {
+    case WHERE_NONE:
+        return "nowhere";
+    case WHERE_SERVER_HELLO:
+        return "ServerHello";
+    case WHERE_ENCRYPTED_EXTENSIONS:
+        return "EncryptedExtensions";
+    case WHERE_HELLO_RETRY_REQUEST:
+        return "HelloRetryRequest";
+    case WHERE_OTHER:
+        return "another handshake message";
+    }
+    return "?";
+}
+
+/* TLS alert names (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2). */
+static const char *alert_name(int code)
+{
+    static const struct {
+        int code;
+        const char *name;
+    } names[] = {
+        {0, "close_notify"},          {10, "unexpected_message"},       {20, "bad_record_mac"},
+        {21, "decryption_failed"},    {22, "record_overflow"},          {40, "handshake_failure"},
+        {42, "bad_certificate"},      {43, "unsupported_certificate"},  {44, "certificate_revoked"},
+        {45, "certificate_expired"},  {46, "certificate_unknown"},      {47, "illegal_parameter"},
+        {48, "unknown_ca"},           {49, "access_denied"},            {50, "decode_error"},
+        {51, "decrypt_error"},        {70, "protocol_version"},         {71, "insufficient_security"},
+        {80, "internal_error"},       {86, "inappropriate_fallback"},   {90, "user_canceled"},
+        {100, "no_renegotiation"},    {109, "missing_extension"},       {110, "unsupported_extension"},
+        {112, "unrecognized_name"},   {113, "bad_certificate_status_response"},
+        {115, "unknown_psk_identity"}, {116, "certificate_required"},   {120, "no_application_protocol"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (names[i].code == code)
+            return names[i].name;
+    }
+    return "unknown alert";
+}
+
+void observation_init(observation *o)
+{
+    memset(o, 0, sizeof *o);
+    o->alert = -1;
+}
+
+/* Printable form of a name, cut to fit cap (which must be at least 8). */
+static void name_text(char *buf, size_t cap, const uint8_t *p, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 5 < cap; i++) {
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+            buf[o++] = (char)p[i];
+        else
+            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", p[i]);
+    }
+    buf[o < cap ? o : cap - 1] = '\0';
+}
+
+/* The one name of a server's answer, or NULL when the answer is not a valid one-name list (RFC 7301 §3.1). */
+static int answer_name(const observation *o, alpn_name *name)
+{
+    size_t kept = o->alpn_len < OBS_ALPN_MAX ? o->alpn_len : OBS_ALPN_MAX;
+    if (o->alpn_count == 0 || kept != o->alpn_len)
+        return 0;
+    if (alpn_list_validate(o->alpn, kept, ALPN_ROLE_SERVER, NULL, NULL) != ALPN_OK)
+        return 0;
+    alpn_iter it;
+    alpn_iter_init(&it, o->alpn, kept);
+    return alpn_iter_next(&it, name);
+}
+
+/* What happened, in one line: the alert, the selection and where, or how the connection ended. */
+static void describe(const observation *o, char *buf, size_t cap)
+{
+    if (o->error) {
+        snprintf(buf, cap, "no answer: %s", o->error_text);
+        return;
+    }
+    if (o->alert >= 0) {
+        snprintf(buf, cap, "%s alert %d (%s)%s", o->alert_level == 2 ? "fatal" : "warning", o->alert,
+                 alert_name(o->alert), o->completed ? " after the server's flight" : "");
+        return;
+    }
+    char sel[160] = "";
+    alpn_name n;
+    if (o->alpn_count == 0) {
+        snprintf(sel, sizeof sel, "without ALPN");
+    } else if (answer_name(o, &n)) {
+        char t[64];
+        name_text(t, sizeof t, n.data, n.len);
+        snprintf(sel, sizeof sel, "with ALPN \"%s\" in %s", t, where_name(o->alpn_where));
+    } else {
+        snprintf(sel, sizeof sel, "with a malformed or multi-name ALPN answer (%zu bytes) in %s", o->alpn_len,
+                 where_name(o->alpn_where));
+    }
+    if (o->completed)
+        snprintf(buf, cap, "handshake completed %s%s", sel, o->alpn_count > 1 ? " (ALPN answered twice)" : "");
+    else if (o->closed)
+        snprintf(buf, cap, "connection closed without an alert");
+    else
+        snprintf(buf, cap, "handshake incomplete %s", sel);
+}
+
+static int offered(const scenario *s, const alpn_name *n)
+{
+    if (alpn_list_validate(s->ext, s->ext_len, ALPN_ROLE_CLIENT, NULL, NULL) != ALPN_OK)
+        return 0;
+    alpn_iter it;
+    alpn_name o;
+    alpn_iter_init(&it, s->ext, s->ext_len);
+    while (alpn_iter_next(&it, &o)) {
+        if (o.len == n->len && memcmp(o.data, n->data, n->len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int is_name(const alpn_name *n, const uint8_t *p, size_t len)
+{
+    return n->len == len && memcmp(n->data, p, len) == 0;
+}
+
+/* A MUST broken is FAIL, a SHOULD broken is WARN, an INFO check only reports. */
+static verdict broken(level l)
+{
+    return l == LEVEL_MUST ? VERDICT_FAIL : l == LEVEL_SHOULD ? VERDICT_WARN : VERDICT_PASS;
+}
+
+static verdict judge_select(const scenario *s, const observation *o)
+{
+    alpn_name n;
+    if (o->alert >= 0 || !o->completed || o->alpn_count == 0)
+        return broken(s->lvl);
+    /* RFC 7301 §3.1: exactly one name, and it must be one the client offered; RFC 8701 §3.1: never GREASE. */
+    if (!answer_name(o, &n) || !offered(s, &n) || alpn_is_grease(n.data, n.len))
+        return broken(s->lvl);
+    if (s->expect_name_len > 0 && !is_name(&n, s->expect_name, s->expect_name_len))
+        return broken(s->lvl);
+    /* RFC 8446 §4.2: one extension of a type per message. */
+    if (o->alpn_count > 1)
+        return broken(s->lvl);
+    /* RFC 8446 §4.2: in TLS 1.3 the answer belongs in EncryptedExtensions, never in ServerHello. */
+    if (strcmp(s->id, "SRV-TLS13-IN-EE") == 0 && o->alpn_where != WHERE_ENCRYPTED_EXTENSIONS)
+        return broken(s->lvl);
+    /* NPN draft / RFC 7301 §3: a server that selected via ALPN must not also answer NPN. */
+    if (s->send_npn && o->npn_seen)
+        return broken(s->lvl);
+    return VERDICT_PASS;
+}
+
+/* Expected: a fatal alert with this code (or any code when want < 0). Another fatal alert, a warning, or a close
+ * without an alert is a rejection with the wrong signal: WARN. Carrying on is the failure (for 120: ALPACA). */
+static verdict judge_reject(const scenario *s, const observation *o, int want)
+{
+    if (o->alert >= 0) {
+        if (o->alert_level == 2 && (want < 0 || o->alert == want))
+            return VERDICT_PASS;
+        return o->completed ? broken(s->lvl) : VERDICT_WARN;
+    }
+    if (o->completed)
+        return broken(s->lvl);
+    return VERDICT_WARN; /* closed or stalled without an alert */
+}
+
+void judge(const scenario *s, const observation *o, result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = s->id;
+    out->tls = s->tls;
+    out->section = s->section;
+    out->ref = s->ref;
+    out->title = s->title;
+    out->lvl = s->lvl;
+    out->ms = o->ms;
+
+    char name[64];
+    name_text(name, sizeof name, s->expect_name, s->expect_name_len);
+    switch (s->expect) {
+    case EXPECT_SELECT:
+        if (s->expect_name_len > 0)
+            snprintf(out->expected, sizeof out->expected, "handshake completes with exactly \"%s\" selected%s%s",
+                     name, strcmp(s->id, "SRV-TLS13-IN-EE") == 0 ? ", in EncryptedExtensions" : "",
+                     s->send_npn ? ", and no NPN answer" : "");
+        else
+            snprintf(out->expected, sizeof out->expected,
+                     "handshake completes with exactly one offered, supported name selected");
+        break;
+    case EXPECT_NO_OVERLAP:
+        snprintf(out->expected, sizeof out->expected, "fatal alert 120 (no_application_protocol), no selection");
+        break;
+    case EXPECT_DECODE_ERROR:
+        snprintf(out->expected, sizeof out->expected, "fatal alert 50 (decode_error)");
+        break;
+    case EXPECT_ANY_FATAL:
+        snprintf(out->expected, sizeof out->expected, "a fatal alert");
+        break;
+    case EXPECT_NO_ALPN:
+        snprintf(out->expected, sizeof out->expected, "handshake completes without an ALPN answer");
+        break;
+    case EXPECT_NOT_NAME:
+        snprintf(out->expected, sizeof out->expected, "\"%s\" is never selected", name);
+        break;
+    }
+
+    if (s->skip_reason != NULL) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: %s", s->skip_reason);
+        return;
+    }
+    describe(o, out->observed, sizeof out->observed);
+    if (o->error) {
+        out->v = VERDICT_ERROR;
+        return;
+    }
+    alpn_name n;
+    switch (s->expect) {
+    case EXPECT_SELECT:
+        out->v = judge_select(s, o);
+        if (s->send_npn && o->npn_seen && out->v != VERDICT_PASS)
+            strncat(out->observed, "; the server also answered NPN", sizeof out->observed - strlen(out->observed) - 1);
+        break;
+    case EXPECT_NO_OVERLAP:
+        out->v = judge_reject(s, o, 120);
+        break;
+    case EXPECT_DECODE_ERROR:
+        out->v = judge_reject(s, o, 50);
+        break;
+    case EXPECT_ANY_FATAL:
+        out->v = judge_reject(s, o, -1);
+        break;
+    case EXPECT_NO_ALPN:
+        /* RFC 8446 §4.2 / RFC 5246 §7.4.1.4: no answer to an extension the client did not send. */
+        if (o->alpn_count > 0)
+            out->v = broken(s->lvl);
+        else if (o->completed && o->alert < 0)
+            out->v = VERDICT_PASS;
+        else
+            out->v = VERDICT_ERROR; /* the baseline handshake itself failed: nothing to judge */
+        break;
+    case EXPECT_NOT_NAME:
+        out->v = answer_name(o, &n) && is_name(&n, s->expect_name, s->expect_name_len) ? broken(s->lvl)
+                                                                                         : VERDICT_PASS;
+        break;
+    }
+}
+
+void judge_server_preference(const profile *p, const char *tls, const observation *ab, const observation *ba,
+                             result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = "SRV-SERVER-PREFERENCE";
+    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    out->section = "RFC 7301 §3.2 — protocol selection";
+    out->ref = "7301 §3.2";
+    out->title = "two supported names offered in both orders: the same (server-preferred) choice";
+    out->lvl = LEVEL_SHOULD;
+    out->ms = ab->ms + ba->ms;
+    if (p->n < 2) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->expected, sizeof out->expected, "the same name selected for both orders");
+        snprintf(out->observed, sizeof out->observed, "not run: the server supports fewer than two known names");
+        return;
+    }
+    char a[40], b[40];
+    name_text(a, sizeof a, p->names[0], p->lens[0]);
+    name_text(b, sizeof b, p->names[1], p->lens[1]);
+    snprintf(out->expected, sizeof out->expected,
+             "the same name selected whether the client offers \"%s, %s\" or \"%s, %s\" (server preference)", a, b,
+             b, a);
+    char d1[OBS_TEXT_MAX + 64], d2[OBS_TEXT_MAX + 64];
+    describe(ab, d1, sizeof d1);
+    describe(ba, d2, sizeof d2);
+    snprintf(out->observed, sizeof out->observed, "offer \"%s, %s\": %.160s; offer \"%s, %s\": %.160s", a, b, d1, b,
+             a, d2);
+    if (ab->error || ba->error) {
+        out->v = VERDICT_ERROR;
+        return;
+    }
+    alpn_name n1, n2;
+    if (!answer_name(ab, &n1) || !answer_name(ba, &n2)) {
+        out->v = VERDICT_ERROR; /* no selection to compare; the selection checks report why */
+        return;
+    }
+    /* RFC 7301 §3.2: the server SHOULD select its most preferred protocol among the client's. */
+    out->v = n1.len == n2.len && memcmp(n1.data, n2.data, n1.len) == 0 ? VERDICT_PASS : VERDICT_WARN;
+}

@@ -1,0 +1,380 @@
+/* Server-check scenarios: the exact ALPN bytes each CHECKS.md server check offers, built from the profile. */
+#include <stdio.h>
+#include <string.h>
+
+#include "checks.h"
+
+#define SEC_SELECT "RFC 7301 §3.2 — protocol selection"
+#define SEC_EXACT "RFC 7301 §3.1 — exact name matching"
+#define SEC_GREASE "RFC 8701 — GREASE"
+#define SEC_PLACE "RFC 8446 §4.2 — extension placement"
+#define SEC_MALFORMED "RFC 7301 §3.1 — malformed lists (decode_error expected)"
+#define SEC_H2 "RFC 9113 — HTTP/2 over TLS"
+
+struct meta {
+    const char *id;
+    const char *section;
+    const char *ref;
+    level lvl;
+    expectation expect;
+    const char *title;
+};
+
+static const struct meta catalogue[] = {
+    {"SRV-SELECT-OFFERED", SEC_SELECT, "7301 §3.1–3.2", LEVEL_MUST, EXPECT_SELECT,
+     "supported and unknown names offered: one offered name is selected"},
+    {"SRV-SELECT-SINGLE", SEC_SELECT, "7301 §3.1", LEVEL_MUST, EXPECT_SELECT,
+     "every supported name offered: the answer holds exactly one name"},
+    {"SRV-UNKNOWN-IGNORED", SEC_SELECT, "7301 §3.1", LEVEL_MUST, EXPECT_SELECT,
+     "unknown names around one supported name: it is selected"},
+    {"SRV-NO-OVERLAP-ALERT", SEC_SELECT, "7301 §3.2", LEVEL_MUST, EXPECT_NO_OVERLAP,
+     "only unknown names: fatal no_application_protocol"},
+    {"SRV-NO-PREFIX-MATCH", SEC_EXACT, "7301 §3.1", LEVEL_MUST, EXPECT_NO_OVERLAP,
+     "truncated and extended forms of supported names: no selection"},
+    {"SRV-CASE-SENSITIVE", SEC_EXACT, "7301 §3.1", LEVEL_MUST, EXPECT_NO_OVERLAP,
+     "upper-cased supported names: no selection"},
+    {"SRV-NUL-IN-NAME", SEC_EXACT, "7301 §3.1", LEVEL_MUST, EXPECT_NO_OVERLAP,
+     "supported names followed by NUL and a byte: no selection"},
+    {"SRV-LONG-NAME", SEC_EXACT, "7301 §3.1", LEVEL_MUST, EXPECT_SELECT,
+     "a 255-byte name, then a supported one: the supported one is selected"},
+    {"SRV-MANY-NAMES", SEC_EXACT, "7301 §3.1", LEVEL_SHOULD, EXPECT_SELECT,
+     "300 unknown names (list over 16 KiB, hello spans records), supported one last"},
+    {"SRV-MANY-TINY-NAMES", SEC_EXACT, "7301 §3.1", LEVEL_SHOULD, EXPECT_SELECT,
+     "10000 one-byte unknown names with duplicates, supported one last"},
+    {"SRV-GREASE-IGNORED", SEC_GREASE, "8701 §3", LEVEL_MUST, EXPECT_SELECT,
+     "GREASE values around a supported name: it is selected"},
+    {"SRV-GREASE-ONLY", SEC_GREASE, "8701 §3", LEVEL_MUST, EXPECT_NO_OVERLAP,
+     "all 16 GREASE values only: fatal no_application_protocol, GREASE never selected"},
+    {"SRV-NO-UNSOLICITED", SEC_PLACE, "8446 §4.2, 5246 §7.4.1.4", LEVEL_MUST, EXPECT_NO_ALPN,
+     "no ALPN extension offered: none in the answer"},
+    {"SRV-TLS13-IN-EE", SEC_PLACE, "8446 §4.2", LEVEL_MUST, EXPECT_SELECT,
+     "TLS 1.3: the ALPN answer is in EncryptedExtensions only"},
+    {"SRV-DUPLICATE-EXTENSION", SEC_PLACE, "8446 §4.2, 5246 §7.4.1.4", LEVEL_MUST, EXPECT_ANY_FATAL,
+     "two ALPN extensions in one ClientHello: fatal alert"},
+    {"SRV-NO-H2C", SEC_H2, "9113 §3.2", LEVEL_MUST, EXPECT_NOT_NAME, "h2c offered over TLS: never selected"},
+    {"SRV-NO-NPN-WITH-ALPN", SEC_PLACE, "7301 §3 (NPN)", LEVEL_MUST, EXPECT_SELECT,
+     "TLS 1.2, ALPN and NPN offered: a server selecting via ALPN sends no NPN"},
+    {"SRV-MALFORMED-EMPTY-EXT", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "extension_data of zero bytes"},
+    {"SRV-MALFORMED-ONE-BYTE", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "extension_data of a single byte"},
+    {"SRV-MALFORMED-EMPTY-LIST", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR, "empty list (00 00)"},
+    {"SRV-MALFORMED-EMPTY-NAME", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "one empty name (00 01 00)"},
+    {"SRV-MALFORMED-EMPTY-NAME-LATER", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "a supported name, then an empty name"},
+    {"SRV-MALFORMED-LIST-SHORT", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "list length smaller than the names that follow"},
+    {"SRV-MALFORMED-LIST-LONG", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "list length larger than the extension"},
+    {"SRV-MALFORMED-NAME-OVERRUN", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "the last name's length runs past the list"},
+    {"SRV-MALFORMED-NAME-SHORT", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "an inner name length one too short, the rest out of alignment"},
+    {"SRV-MALFORMED-TRAILING-AFTER-MATCH", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
+     "a supported name first, then garbage inside the list"},
+};
+
+const size_t server_check_count = sizeof catalogue / sizeof catalogue[0];
+
+const char *server_check_id(size_t i)
+{
+    return i < server_check_count ? catalogue[i].id : NULL;
+}
+
+/* ---- profile ------------------------------------------------------------------------------------------------ */
+
+int profile_parse(profile *p, const char *csv, char *err, size_t err_cap)
+{
+    p->n = 0;
+    const char *s = csv;
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        /* RFC 7301 §3.1: ProtocolName<1..2^8-1>. */
+        if (len == 0 || len > ALPN_NAME_MAX) {
+            snprintf(err, err_cap, "protocol name %zu is %s", p->n + 1, len == 0 ? "empty" : "longer than 255 bytes");
+            return -1;
+        }
+        if (p->n == PROFILE_MAX) {
+            snprintf(err, err_cap, "more than %d protocol names", PROFILE_MAX);
+            return -1;
+        }
+        memcpy(p->names[p->n], s, len);
+        p->lens[p->n++] = len;
+        if (comma == NULL)
+            return 0;
+        s = comma + 1;
+    }
+}
+
+void profile_format(const profile *p, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n && o < cap; i++) {
+        int w = snprintf(buf + o, cap - o, "%s%.*s", i ? ", " : "", (int)p->lens[i], (const char *)p->names[i]);
+        if (w < 0)
+            return;
+        o += (size_t)w;
+    }
+}
+
+static int in_profile(const profile *p, const uint8_t *name, size_t len)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->lens[i] == len && memcmp(p->names[i], name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- list building ------------------------------------------------------------------------------------------ */
+
+/* A list under construction inside scenario.ext; the 2-byte length is written by finish(). Names that do not fit
+ * are dropped (the scenarios stay far below the limit). */
+struct builder {
+    scenario *s;
+};
+
+static void begin(struct builder *b, scenario *s)
+{
+    b->s = s;
+    s->ext_len = 2;
+}
+
+static void add(struct builder *b, const uint8_t *name, size_t len)
+{
+    scenario *s = b->s;
+    if (len == 0 || len > ALPN_NAME_MAX || s->ext_len + 1 + len > SCEN_EXT_MAX)
+        return;
+    s->ext[s->ext_len++] = (uint8_t)len;
+    memcpy(s->ext + s->ext_len, name, len);
+    s->ext_len += len;
+}
+
+static void add_str(struct builder *b, const char *name)
+{
+    add(b, (const uint8_t *)name, strlen(name));
+}
+
+static void raw(struct builder *b, const uint8_t *bytes, size_t len)
+{
+    scenario *s = b->s;
+    if (s->ext_len + len <= SCEN_EXT_MAX) {
+        memcpy(s->ext + s->ext_len, bytes, len);
+        s->ext_len += len;
+    }
+}
+
+/* Writes the list length; delta adjusts it away from the truth for the malformed-length scenarios. */
+static void finish(struct builder *b, long delta)
+{
+    long len = (long)b->s->ext_len - 2 + delta;
+    b->s->ext[0] = (uint8_t)((unsigned long)len >> 8);
+    b->s->ext[1] = (uint8_t)len;
+}
+
+static void expect(scenario *s, const uint8_t *name, size_t len)
+{
+    memcpy(s->expect_name, name, len);
+    s->expect_name_len = len;
+}
+
+/* Unknown names: recognisably ours and never in a profile (a profile holding one is told apart by in_profile). */
+static void add_unknown(struct builder *b, const profile *p, int i)
+{
+    char name[32];
+    snprintf(name, sizeof name, "alpncheck-unknown-%d", i);
+    if (!in_profile(p, (const uint8_t *)name, strlen(name)))
+        add_str(b, name);
+}
+
+/* ---- scenarios ---------------------------------------------------------------------------------------------- */
+
+static void build(scenario *s, const profile *p)
+{
+    struct builder b;
+    const uint8_t *s0 = p->names[0];
+    size_t s0_len = p->lens[0];
+    const char *id = s->id;
+    begin(&b, s);
+
+    if (strcmp(id, "SRV-SELECT-OFFERED") == 0) {
+        /* One supported name among unknown ones: selecting an unknown name (echoing the offer) is as wrong as
+         * selecting an unoffered one. */
+        add_unknown(&b, p, 1);
+        add(&b, s0, s0_len);
+        add_unknown(&b, p, 2);
+        expect(s, s0, s0_len);
+    } else if (strcmp(id, "SRV-SELECT-SINGLE") == 0) {
+        for (size_t i = 0; i < p->n; i++)
+            add(&b, p->names[i], p->lens[i]);
+    } else if (strcmp(id, "SRV-UNKNOWN-IGNORED") == 0 || strcmp(id, "SRV-TLS13-IN-EE") == 0 ||
+               strcmp(id, "SRV-NO-NPN-WITH-ALPN") == 0 || strcmp(id, "SRV-DUPLICATE-EXTENSION") == 0) {
+        if (strcmp(id, "SRV-UNKNOWN-IGNORED") == 0) {
+            add_unknown(&b, p, 1);
+            add_unknown(&b, p, 2);
+        }
+        add(&b, s0, s0_len);
+        if (strcmp(id, "SRV-UNKNOWN-IGNORED") == 0)
+            add_unknown(&b, p, 3);
+        expect(s, s0, s0_len);
+    } else if (strcmp(id, "SRV-NO-OVERLAP-ALERT") == 0) {
+        add_unknown(&b, p, 1);
+        add_unknown(&b, p, 2);
+    } else if (strcmp(id, "SRV-NO-PREFIX-MATCH") == 0) {
+        /* RFC 7301 §3.1: names are compared whole — a prefix or an extension is another name. */
+        for (size_t i = 0; i < p->n; i++) {
+            uint8_t v[ALPN_NAME_MAX];
+            size_t l = p->lens[i];
+            if (l > 1 && !in_profile(p, p->names[i], l - 1))
+                add(&b, p->names[i], l - 1);
+            if (l < ALPN_NAME_MAX) {
+                memcpy(v, p->names[i], l);
+                v[l] = 'x';
+                if (!in_profile(p, v, l + 1))
+                    add(&b, v, l + 1);
+            }
+        }
+    } else if (strcmp(id, "SRV-CASE-SENSITIVE") == 0) {
+        for (size_t i = 0; i < p->n; i++) {
+            uint8_t v[ALPN_NAME_MAX];
+            int changed = 0;
+            for (size_t j = 0; j < p->lens[i]; j++) {
+                v[j] = p->names[i][j];
+                if (v[j] >= 'a' && v[j] <= 'z') {
+                    v[j] = (uint8_t)(v[j] - 'a' + 'A');
+                    changed = 1;
+                }
+            }
+            if (changed && !in_profile(p, v, p->lens[i]))
+                add(&b, v, p->lens[i]);
+        }
+        if (b.s->ext_len == 2)
+            s->skip_reason = "no supported name contains a lower-case letter";
+    } else if (strcmp(id, "SRV-NUL-IN-NAME") == 0) {
+        /* A C-string comparison would stop at the NUL and match. */
+        for (size_t i = 0; i < p->n; i++) {
+            uint8_t v[ALPN_NAME_MAX];
+            size_t l = p->lens[i];
+            if (l + 2 > ALPN_NAME_MAX)
+                continue;
+            memcpy(v, p->names[i], l);
+            v[l] = 0;
+            v[l + 1] = 'x';
+            add(&b, v, l + 2);
+        }
+    } else if (strcmp(id, "SRV-LONG-NAME") == 0) {
+        uint8_t v[ALPN_NAME_MAX];
+        memset(v, 'a', sizeof v);
+        add(&b, v, sizeof v);
+        add(&b, s0, s0_len);
+        expect(s, s0, s0_len);
+    } else if (strcmp(id, "SRV-MANY-NAMES") == 0) {
+        for (int i = 0; i < 300; i++) {
+            char name[64];
+            snprintf(name, sizeof name, "alpncheck-unknown-%04d-padding-padding-padding-padding-pad", i);
+            add_str(&b, name);
+        }
+        add(&b, s0, s0_len);
+        expect(s, s0, s0_len);
+    } else if (strcmp(id, "SRV-MANY-TINY-NAMES") == 0) {
+        for (int i = 0; i < 10000; i++) {
+            uint8_t c = (uint8_t)('a' + i % 26);
+            if (!in_profile(p, &c, 1))
+                add(&b, &c, 1);
+        }
+        add(&b, s0, s0_len);
+        expect(s, s0, s0_len);
+    } else if (strcmp(id, "SRV-GREASE-IGNORED") == 0) {
+        static const uint8_t g1[] = {0x0a, 0x0a}, g2[] = {0x7a, 0x7a}, g3[] = {0xfa, 0xfa};
+        add(&b, g1, 2);
+        add(&b, g2, 2);
+        add(&b, s0, s0_len);
+        add(&b, g3, 2);
+        expect(s, s0, s0_len);
+    } else if (strcmp(id, "SRV-GREASE-ONLY") == 0) {
+        /* RFC 8701 §2: all sixteen reserved values. */
+        for (unsigned hi = 0; hi < 16; hi++) {
+            uint8_t g[2] = {(uint8_t)(hi << 4 | 0x0a), (uint8_t)(hi << 4 | 0x0a)};
+            add(&b, g, 2);
+        }
+    } else if (strcmp(id, "SRV-NO-UNSOLICITED") == 0) {
+        s->send_alpn = 0;
+    } else if (strcmp(id, "SRV-NO-H2C") == 0) {
+        add_str(&b, "h2c");
+        for (size_t i = 0; i < p->n; i++)
+            add(&b, p->names[i], p->lens[i]);
+        expect(s, (const uint8_t *)"h2c", 3);
+    } else if (strcmp(id, "SRV-MALFORMED-EMPTY-EXT") == 0) {
+        s->ext_len = 0;
+        return;
+    } else if (strcmp(id, "SRV-MALFORMED-ONE-BYTE") == 0) {
+        s->ext_len = 0;
+        raw(&b, (const uint8_t *)"\x00", 1);
+        return;
+    } else if (strcmp(id, "SRV-MALFORMED-EMPTY-LIST") == 0) {
+        /* Nothing after the length. */
+    } else if (strcmp(id, "SRV-MALFORMED-EMPTY-NAME") == 0) {
+        raw(&b, (const uint8_t *)"\x00", 1);
+    } else if (strcmp(id, "SRV-MALFORMED-EMPTY-NAME-LATER") == 0) {
+        add(&b, s0, s0_len);
+        raw(&b, (const uint8_t *)"\x00", 1);
+    } else if (strcmp(id, "SRV-MALFORMED-LIST-SHORT") == 0) {
+        /* The length covers the first name only; a second, well-formed name trails after the list. */
+        add(&b, s0, s0_len);
+        finish(&b, 0);
+        add(&b, s0, s0_len);
+        return;
+    } else if (strcmp(id, "SRV-MALFORMED-LIST-LONG") == 0) {
+        add(&b, s0, s0_len);
+        finish(&b, +1);
+        return;
+    } else if (strcmp(id, "SRV-MALFORMED-NAME-OVERRUN") == 0) {
+        add(&b, s0, s0_len);
+        raw(&b, (const uint8_t *)"\x05" "ab", 3);
+    } else if (strcmp(id, "SRV-MALFORMED-NAME-SHORT") == 0) {
+        /* "alpncheck-x" with its length one too short: the parser then reads 'x' (120) as the next length. */
+        raw(&b, (const uint8_t *)"\x0a" "alpncheck-x", 12);
+        add(&b, s0, s0_len);
+    } else if (strcmp(id, "SRV-MALFORMED-TRAILING-AFTER-MATCH") == 0) {
+        /* A first-match parser selects s0 and never looks at the rest. */
+        add(&b, s0, s0_len);
+        raw(&b, (const uint8_t *)"\xff\xfe\x00", 3);
+    }
+    finish(&b, 0);
+}
+
+int scenario_build(scenario *s, const char *id, const char *tls, const profile *p)
+{
+    const struct meta *m = NULL;
+    for (size_t i = 0; i < server_check_count; i++) {
+        if (strcmp(catalogue[i].id, id) == 0)
+            m = &catalogue[i];
+    }
+    if (m == NULL)
+        return -1;
+    memset(s, 0, sizeof *s);
+    s->id = m->id;
+    s->section = m->section;
+    s->ref = m->ref;
+    s->title = m->title;
+    s->lvl = m->lvl;
+    s->expect = m->expect;
+    s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    s->send_alpn = 1;
+    s->duplicate_alpn = strcmp(id, "SRV-DUPLICATE-EXTENSION") == 0;
+    s->send_npn = strcmp(id, "SRV-NO-NPN-WITH-ALPN") == 0;
+    if (p->n == 0) {
+        s->skip_reason = "the server's supported protocols are unknown (give --alpn or let discovery find them)";
+        return 0;
+    }
+    if (strcmp(id, "SRV-TLS13-IN-EE") == 0 && strcmp(s->tls, "1.3") != 0)
+        s->skip_reason = "applies to TLS 1.3 only";
+    /* NPN exists for TLS 1.2 and earlier only; TLS 1.3 servers cannot send it. */
+    if (s->send_npn && strcmp(s->tls, "1.2") != 0)
+        s->skip_reason = "NPN exists in TLS 1.2 only";
+    build(s, p);
+    return 0;
+}

@@ -1,0 +1,295 @@
+/* Server-check catalogue: scenario bytes and judges, without a network. */
+#define _GNU_SOURCE /* memmem */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "checks.h"
+
+static profile std_profile(void)
+{
+    profile p;
+    char err[128];
+    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0, "%s", err);
+    return p;
+}
+
+Test(checks, profile_parse_and_format)
+{
+    profile p;
+    char err[128], buf[128];
+    cr_assert_eq(profile_parse(&p, "h2,http/1.1,acme-tls/1", err, sizeof err), 0);
+    cr_expect_eq(p.n, 3);
+    profile_format(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "h2, http/1.1, acme-tls/1");
+    cr_expect_eq(profile_parse(&p, "h2,,x", err, sizeof err), -1);
+    cr_expect(strstr(err, "name 2 is empty") != NULL, "%s", err);
+    cr_expect_eq(profile_parse(&p, "", err, sizeof err), -1);
+    char long_csv[300];
+    memset(long_csv, 'a', 256);
+    long_csv[256] = '\0';
+    cr_expect_eq(profile_parse(&p, long_csv, err, sizeof err), -1);
+    cr_expect(strstr(err, "longer than 255") != NULL);
+}
+
+/* Every malformed scenario is malformed in exactly the way its ID says: libalpn, the reference, rejects it with
+ * that very check ID. Every other scenario that sends ALPN is a valid client offer. */
+Test(checks, scenario_bytes_match_their_ids)
+{
+    profile p = std_profile();
+    static scenario s;
+    cr_assert_gt(server_check_count, 20);
+    for (size_t i = 0; i < server_check_count; i++) {
+        const char *id = server_check_id(i);
+        cr_assert_eq(scenario_build(&s, id, "1.3", &p), 0, "%s", id);
+        cr_expect_str_eq(s.id, id);
+        if (s.skip_reason || !s.send_alpn)
+            continue;
+        alpn_error err = {0};
+        size_t count = 0;
+        int rc = alpn_list_validate(s.ext, s.ext_len, ALPN_ROLE_CLIENT, &count, &err);
+        if (strncmp(id, "SRV-MALFORMED-", 14) == 0) {
+            cr_expect_eq(rc, ALPN_DECODE_ERROR, "%s: libalpn accepts it", id);
+            /* NAME-SHORT and TRAILING-AFTER-MATCH are scenarios, not parser rules: they surface as an overrun. */
+            const char *want = strcmp(id, "SRV-MALFORMED-NAME-SHORT") == 0 ||
+                                       strcmp(id, "SRV-MALFORMED-TRAILING-AFTER-MATCH") == 0
+                                   ? "SRV-MALFORMED-NAME-OVERRUN"
+                                   : id;
+            cr_expect(rc != ALPN_DECODE_ERROR || strcmp(err.check, want) == 0, "%s: libalpn says %s", id, err.check);
+        } else {
+            cr_expect_eq(rc, ALPN_OK, "%s: not a valid offer (%s at %zu)", id, err.check, err.offset);
+        }
+    }
+    cr_expect_null(server_check_id(server_check_count));
+    cr_expect_eq(scenario_build(&s, "SRV-NOT-A-CHECK", "1.3", &p), -1);
+}
+
+Test(checks, scenario_sizes_and_contents)
+{
+    profile p = std_profile();
+    static scenario s;
+    size_t count;
+
+    scenario_build(&s, "SRV-MANY-NAMES", "1.3", &p);
+    cr_expect_gt(s.ext_len, 16384, "the hello must span records");
+    cr_expect_eq(alpn_list_validate(s.ext, s.ext_len, ALPN_ROLE_CLIENT, &count, NULL), ALPN_OK);
+    cr_expect_eq(count, 301);
+    cr_expect(s.ext[s.ext_len - 3] == 2 && memcmp(s.ext + s.ext_len - 2, "h2", 2) == 0, "supported name last");
+
+    scenario_build(&s, "SRV-MANY-TINY-NAMES", "1.2", &p);
+    cr_expect_eq(alpn_list_validate(s.ext, s.ext_len, ALPN_ROLE_CLIENT, &count, NULL), ALPN_OK);
+    cr_expect_eq(count, 10001);
+
+    /* No name of a no-overlap scenario may be supported, or the scenario would test nothing. */
+    static const char *const no_overlap[] = {"SRV-NO-OVERLAP-ALERT", "SRV-NO-PREFIX-MATCH", "SRV-CASE-SENSITIVE",
+                                             "SRV-NUL-IN-NAME", "SRV-GREASE-ONLY"};
+    alpn_name server[2] = {{p.names[0], p.lens[0]}, {p.names[1], p.lens[1]}};
+    for (size_t i = 0; i < 5; i++) {
+        scenario_build(&s, no_overlap[i], "1.3", &p);
+        size_t sel;
+        cr_expect_eq(alpn_select(server, 2, s.ext, s.ext_len, ALPN_PREFER_SERVER, &sel, NULL, NULL),
+                     ALPN_NO_APPLICATION_PROTOCOL, "%s overlaps the profile", no_overlap[i]);
+    }
+    scenario_build(&s, "SRV-NO-PREFIX-MATCH", "1.3", &p);
+    cr_expect(memmem(s.ext, s.ext_len, "\x07http/1.", 8) != NULL, "truncated http/1.1 offered");
+    cr_expect(memmem(s.ext, s.ext_len, "\x03h2x", 4) != NULL, "extended h2 offered");
+    scenario_build(&s, "SRV-CASE-SENSITIVE", "1.3", &p);
+    cr_expect(memmem(s.ext, s.ext_len, "\x02H2", 3) != NULL);
+    scenario_build(&s, "SRV-NUL-IN-NAME", "1.3", &p);
+    cr_expect(memmem(s.ext, s.ext_len, "\x04h2\0x", 5) != NULL);
+    scenario_build(&s, "SRV-GREASE-ONLY", "1.3", &p);
+    cr_expect_eq(alpn_list_validate(s.ext, s.ext_len, ALPN_ROLE_CLIENT, &count, NULL), ALPN_OK);
+    cr_expect_eq(count, 16);
+
+    scenario_build(&s, "SRV-NO-UNSOLICITED", "1.3", &p);
+    cr_expect_eq(s.send_alpn, 0);
+    scenario_build(&s, "SRV-DUPLICATE-EXTENSION", "1.3", &p);
+    cr_expect_eq(s.duplicate_alpn, 1);
+}
+
+Test(checks, skips_with_reasons)
+{
+    profile p = std_profile(), digits;
+    char err[64];
+    static scenario s;
+    scenario_build(&s, "SRV-TLS13-IN-EE", "1.2", &p);
+    cr_expect_not_null(s.skip_reason);
+    scenario_build(&s, "SRV-NO-NPN-WITH-ALPN", "1.3", &p);
+    cr_expect_not_null(s.skip_reason);
+    scenario_build(&s, "SRV-NO-NPN-WITH-ALPN", "1.2", &p);
+    cr_expect_null(s.skip_reason);
+    cr_assert_eq(profile_parse(&digits, "123", err, sizeof err), 0);
+    scenario_build(&s, "SRV-CASE-SENSITIVE", "1.3", &digits);
+    cr_expect_not_null(s.skip_reason, "no letters to upper-case");
+    profile empty = {.n = 0};
+    scenario_build(&s, "SRV-SELECT-OFFERED", "1.3", &empty);
+    cr_expect_not_null(s.skip_reason);
+
+    observation o;
+    observation_init(&o);
+    result r;
+    judge(&s, &o, &r);
+    cr_expect_eq(r.v, VERDICT_SKIP);
+    cr_expect(strstr(r.observed, "not run:") != NULL);
+}
+
+/* Observation helpers. */
+enum obs_kind { O_SELECT_EE, O_SELECT_SH, O_NO_ALPN, O_ALERT, O_WARN_ALERT, O_CLOSED, O_ERROR, O_TWO_NAMES, O_TWICE };
+
+static observation make_obs(enum obs_kind k, const char *name, int alert)
+{
+    observation o;
+    observation_init(&o);
+    o.version = 0x0304;
+    switch (k) {
+    case O_SELECT_EE:
+    case O_SELECT_SH:
+    case O_TWICE: {
+        size_t l = strlen(name);
+        o.alpn[0] = 0;
+        o.alpn[1] = (uint8_t)(l + 1);
+        o.alpn[2] = (uint8_t)l;
+        memcpy(o.alpn + 3, name, l);
+        o.alpn_len = l + 3;
+        o.alpn_count = k == O_TWICE ? 2 : 1;
+        o.alpn_where = k == O_SELECT_SH ? WHERE_SERVER_HELLO : WHERE_ENCRYPTED_EXTENSIONS;
+        o.completed = 1;
+        break;
+    }
+    case O_TWO_NAMES:
+        memcpy(o.alpn, "\x00\x06\x02h2\x02h3", 8);
+        o.alpn_len = 8;
+        o.alpn_count = 1;
+        o.alpn_where = WHERE_ENCRYPTED_EXTENSIONS;
+        o.completed = 1;
+        break;
+    case O_NO_ALPN:
+        o.completed = 1;
+        break;
+    case O_ALERT:
+        o.alert = alert;
+        o.alert_level = 2;
+        break;
+    case O_WARN_ALERT:
+        o.alert = alert;
+        o.alert_level = 1;
+        break;
+    case O_CLOSED:
+        o.closed = 1;
+        break;
+    case O_ERROR:
+        o.error = 1;
+        snprintf(o.error_text, sizeof o.error_text, "timed out after 5000 ms");
+        break;
+    }
+    return o;
+}
+
+struct judge_case {
+    const char *id;
+    const char *tls;
+    enum obs_kind kind;
+    const char *name;
+    int alert;
+    verdict want;
+    const char *observed_has;
+};
+
+static const struct judge_case judge_cases[] = {
+    {"SRV-SELECT-OFFERED", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, "with ALPN \"h2\" in EncryptedExtensions"},
+    {"SRV-SELECT-OFFERED", "1.3", O_SELECT_EE, "h3", 0, VERDICT_FAIL, "\"h3\""},
+    {"SRV-SELECT-OFFERED", "1.3", O_SELECT_EE, "alpncheck-unknown-1", 0, VERDICT_FAIL, NULL},
+    {"SRV-SELECT-OFFERED", "1.3", O_NO_ALPN, NULL, 0, VERDICT_FAIL, "without ALPN"},
+    {"SRV-SELECT-OFFERED", "1.3", O_ALERT, NULL, 120, VERDICT_FAIL, "fatal alert 120 (no_application_protocol)"},
+    {"SRV-SELECT-OFFERED", "1.3", O_ERROR, NULL, 0, VERDICT_ERROR, "timed out"},
+    {"SRV-SELECT-SINGLE", "1.3", O_TWO_NAMES, NULL, 0, VERDICT_FAIL, "multi-name"},
+    {"SRV-SELECT-SINGLE", "1.3", O_SELECT_EE, "http/1.1", 0, VERDICT_PASS, NULL},
+    {"SRV-SELECT-SINGLE", "1.3", O_TWICE, "h2", 0, VERDICT_FAIL, "answered twice"},
+    {"SRV-UNKNOWN-IGNORED", "1.2", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
+    {"SRV-UNKNOWN-IGNORED", "1.2", O_ALERT, NULL, 120, VERDICT_FAIL, NULL},
+    {"SRV-NO-OVERLAP-ALERT", "1.3", O_ALERT, NULL, 120, VERDICT_PASS, NULL},
+    {"SRV-NO-OVERLAP-ALERT", "1.3", O_ALERT, NULL, 40, VERDICT_WARN, "handshake_failure"},
+    {"SRV-NO-OVERLAP-ALERT", "1.3", O_WARN_ALERT, NULL, 120, VERDICT_WARN, "warning alert 120"},
+    {"SRV-NO-OVERLAP-ALERT", "1.3", O_NO_ALPN, NULL, 0, VERDICT_FAIL, "handshake completed without ALPN"},
+    {"SRV-NO-OVERLAP-ALERT", "1.3", O_CLOSED, NULL, 0, VERDICT_WARN, "closed without an alert"},
+    {"SRV-NO-PREFIX-MATCH", "1.3", O_SELECT_EE, "h2x", 0, VERDICT_FAIL, NULL},
+    {"SRV-GREASE-ONLY", "1.3", O_SELECT_EE, "\x0a\x0a", 0, VERDICT_FAIL, "\\x0a\\x0a"},
+    {"SRV-GREASE-IGNORED", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
+    {"SRV-GREASE-IGNORED", "1.3", O_SELECT_EE, "\x0a\x0a", 0, VERDICT_FAIL, NULL},
+    {"SRV-MANY-NAMES", "1.3", O_ALERT, NULL, 50, VERDICT_WARN, NULL},
+    {"SRV-MANY-NAMES", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
+    {"SRV-NO-UNSOLICITED", "1.3", O_NO_ALPN, NULL, 0, VERDICT_PASS, NULL},
+    {"SRV-NO-UNSOLICITED", "1.3", O_SELECT_EE, "h2", 0, VERDICT_FAIL, NULL},
+    {"SRV-NO-UNSOLICITED", "1.3", O_ALERT, NULL, 40, VERDICT_ERROR, NULL},
+    {"SRV-TLS13-IN-EE", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
+    {"SRV-TLS13-IN-EE", "1.3", O_SELECT_SH, "h2", 0, VERDICT_FAIL, "in ServerHello"},
+    {"SRV-DUPLICATE-EXTENSION", "1.3", O_ALERT, NULL, 47, VERDICT_PASS, NULL},
+    {"SRV-DUPLICATE-EXTENSION", "1.3", O_SELECT_EE, "h2", 0, VERDICT_FAIL, NULL},
+    {"SRV-NO-H2C", "1.3", O_SELECT_EE, "h2c", 0, VERDICT_FAIL, NULL},
+    {"SRV-NO-H2C", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
+    {"SRV-NO-H2C", "1.3", O_ALERT, NULL, 120, VERDICT_PASS, NULL},
+    {"SRV-MALFORMED-EMPTY-LIST", "1.3", O_ALERT, NULL, 50, VERDICT_PASS, NULL},
+    {"SRV-MALFORMED-EMPTY-LIST", "1.3", O_ALERT, NULL, 47, VERDICT_WARN, "illegal_parameter"},
+    {"SRV-MALFORMED-EMPTY-LIST", "1.3", O_NO_ALPN, NULL, 0, VERDICT_FAIL, NULL},
+    {"SRV-MALFORMED-TRAILING-AFTER-MATCH", "1.2", O_SELECT_EE, "h2", 0, VERDICT_FAIL, "\"h2\""},
+    {"SRV-MALFORMED-EMPTY-NAME", "1.2", O_ERROR, NULL, 0, VERDICT_ERROR, NULL},
+};
+
+Test(checks, judges)
+{
+    profile p = std_profile();
+    static scenario s;
+    for (size_t i = 0; i < sizeof judge_cases / sizeof judge_cases[0]; i++) {
+        const struct judge_case *c = &judge_cases[i];
+        cr_assert_eq(scenario_build(&s, c->id, c->tls, &p), 0);
+        observation o = make_obs(c->kind, c->name, c->alert);
+        result r;
+        judge(&s, &o, &r);
+        cr_expect_eq(r.v, c->want, "case %zu %s: %s, expected %s (observed: %s)", i, c->id, verdict_name(r.v),
+                     verdict_name(c->want), r.observed);
+        cr_expect(r.expected[0] != '\0' && r.observed[0] != '\0', "case %zu: texts", i);
+        if (c->observed_has)
+            cr_expect(strstr(r.observed, c->observed_has) != NULL, "case %zu %s: observed \"%s\" lacks \"%s\"", i,
+                      c->id, r.observed, c->observed_has);
+        cr_expect_str_eq(r.tls, c->tls);
+    }
+}
+
+Test(checks, npn_alongside_alpn)
+{
+    profile p = std_profile();
+    static scenario s;
+    scenario_build(&s, "SRV-NO-NPN-WITH-ALPN", "1.2", &p);
+    observation o = make_obs(O_SELECT_EE, "h2", 0);
+    o.alpn_where = WHERE_SERVER_HELLO;
+    result r;
+    judge(&s, &o, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "%s", r.observed);
+    o.npn_seen = 1;
+    judge(&s, &o, &r);
+    cr_expect_eq(r.v, VERDICT_FAIL);
+    cr_expect(strstr(r.observed, "also answered NPN") != NULL, "%s", r.observed);
+}
+
+Test(checks, server_preference)
+{
+    profile p = std_profile();
+    observation h2 = make_obs(O_SELECT_EE, "h2", 0), h11 = make_obs(O_SELECT_EE, "http/1.1", 0);
+    observation err = make_obs(O_ERROR, NULL, 0), alert = make_obs(O_ALERT, NULL, 120);
+    result r;
+    judge_server_preference(&p, "1.3", &h2, &h2, &r);
+    cr_expect_eq(r.v, VERDICT_PASS);
+    judge_server_preference(&p, "1.3", &h11, &h11, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "any consistent choice is server preference");
+    judge_server_preference(&p, "1.3", &h2, &h11, &r);
+    cr_expect_eq(r.v, VERDICT_WARN, "follows the client's order: a SHOULD broken");
+    cr_expect(strstr(r.observed, "offer \"http/1.1, h2\"") != NULL, "%s", r.observed);
+    judge_server_preference(&p, "1.2", &err, &h2, &r);
+    cr_expect_eq(r.v, VERDICT_ERROR);
+    judge_server_preference(&p, "1.2", &alert, &h2, &r);
+    cr_expect_eq(r.v, VERDICT_ERROR);
+    profile one;
+    char e[64];
+    profile_parse(&one, "h2", e, sizeof e);
+    judge_server_preference(&one, "1.3", &h2, &h2, &r);
+    cr_expect_eq(r.v, VERDICT_SKIP);
+}
