@@ -1,6 +1,6 @@
 # alpncheck front door. Every target installs the Debian packages it needs, then configures and builds with the
 # CMake presets in CMakePresets.json (build trees under build/<preset>).
-.PHONY: all demo check unit coverage deps clean format help
+.PHONY: all demo check unit coverage deps clean format help bench
 .DEFAULT_GOAL := help
 
 PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-dev libjansson-dev
@@ -22,6 +22,7 @@ help:
 	@echo "  make demo      install, build, and run alpncheck on its embedded samples"
 	@echo "  make check     install, build, and run the whole test suite (gcc -Werror and ASan+UBSan builds)"
 	@echo "  make coverage  line and branch coverage of src/ (gcovr)"
+	@echo "  make bench     libalpn beside OpenSSL and nghttp2; writes reports/bench.md"
 	@echo "  make format    clang-format every C file in place"
 	@echo "  make clean     remove build/"
 
@@ -75,6 +76,14 @@ coverage-report:
 	  --txt build/coverage/report/branches.txt
 	@cat build/coverage/report/branches.txt
 	@echo "HTML report: build/coverage/report/index.html"
+
+# Benchmarks: numbers go to reports/bench.md with the machine and versions they were measured on.
+bench: build/dev/.built
+	@$(ENSURE) $(PKGS_BUILD) $(PKGS_ADAPTERS)
+	@cmake --preset dev >/dev/null && $(QUIET_BUILD) dev
+	@{ build/dev/harness/bench/alpnbench && ./tools/machine-info; } > reports/bench.md.tmp
+	@mv reports/bench.md.tmp reports/bench.md
+	@cat reports/bench.md
 
 format:
 	@find src harness tests vectors -name '*.[ch]' -print0 | xargs -0 clang-format -i

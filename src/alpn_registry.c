@@ -1,6 +1,7 @@
 /* Registry lookups and the GREASE rule. */
 #include <string.h>
 
+#include "alpn_internal.h"
 #include "alpn_registry_table.h"
 
 const alpn_registry_entry *alpn_registry(size_t *count)
@@ -25,7 +26,5 @@ const alpn_registry_entry *alpn_registry_find(const uint8_t *name, size_t len)
 
 int alpn_is_grease(const uint8_t *name, size_t len)
 {
-    /* RFC 8701 §2: the GREASE ALPN identifiers are the two-byte sequences {0x?A, 0x?A} with both bytes equal:
-     * 0x0A0A, 0x1A1A, ..., 0xFAFA. */
-    return name != NULL && len == 2 && name[0] == name[1] && (name[0] & 0x0f) == 0x0a;
+    return alpn_grease_value(name, len);
 }

@@ -4,9 +4,22 @@
  * The client's list is validated whole before any name counts, so a malformed list is always an error and never
  * a partial match (the bug class of OpenSSL's CVE-2024-5535, where a selection read past a bad list).
  */
-#include <string.h>
-
 #include "alpn.h"
+#include "alpn_internal.h"
+
+/* Slot of a (length, first byte) pair in the 256-bit name filter. */
+#define FILTER_SLOT(len, first) ((unsigned)((len) * 37u + (first)) & 255u)
+
+/* Exact comparison of two names of equal length. Names are short (2 to 8 bytes in practice), where an inline loop
+ * beats a call into memcmp. */
+static inline int same_name(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] != b[i])
+            return 0;
+    }
+    return 1;
+}
 
 static int fail(alpn_error *err, int status, size_t offset, const char *check, const char *detail)
 {
@@ -19,50 +32,71 @@ static int fail(alpn_error *err, int status, size_t offset, const char *check, c
     return status;
 }
 
-/* Index of the first server name equal to name (exact bytes), or n_server. GREASE entries never match:
- * RFC 8701 §3.1 — a server MUST NOT negotiate a GREASE value, whatever its own configuration says. */
-static size_t find_server(const alpn_name *server, size_t n_server, const alpn_name *name)
-{
-    for (size_t i = 0; i < n_server; i++) {
-        /* RFC 7301 §3.1: names are opaque byte strings — compared by length and bytes, no case folding, no
-         * prefix match, and NUL is an ordinary byte. */
-        if (server[i].len == name->len && memcmp(server[i].data, name->data, name->len) == 0)
-            return alpn_is_grease(name->data, name->len) ? n_server : i;
-    }
-    return n_server;
-}
-
 int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_ext, size_t client_ext_len,
                 alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err)
 {
     if ((server == NULL && n_server != 0) || selected == NULL)
         return fail(err, ALPN_E_ARGUMENT, 0, "API", "server list or selected is NULL");
+    /* Two 256-bit filters of the server's names, by length and by (length, first byte): a client name missing from
+     * either cannot match and is skipped after a bit test or two, so long lists of unknown names (SRV-MANY-NAMES,
+     * SRV-MANY-TINY-NAMES) cost little more than walking them. The length test needs no extra load. */
+    uint32_t lengths[8] = {0}, filter[8] = {0};
     for (size_t i = 0; i < n_server; i++) {
         if (server[i].data == NULL || server[i].len == 0 || server[i].len > ALPN_NAME_MAX)
             return fail(err, ALPN_E_ARGUMENT, i, "API", "server list holds an empty or over-long name");
+        unsigned h = FILTER_SLOT(server[i].len, server[i].data[0]);
+        lengths[server[i].len >> 5] |= 1u << (server[i].len & 31);
+        filter[h >> 5] |= 1u << (h & 31);
     }
 
-    /* RFC 7301 §3.1 + RFC 8446 §6.2: a malformed list is a decode_error, decided before any matching. */
-    int rc = alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
-    if (rc != ALPN_OK)
-        return rc;
+    /* One pass validates and matches. Any malformation sends the call to alpn_list_validate, which names the exact
+     * rule: RFC 7301 §3.1 + RFC 8446 §6.2 — a malformed list is a decode_error and never a partial match, however
+     * early a supported name appeared. */
+    if (client_ext == NULL || client_ext_len < 2)
+        return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
+    size_t end = 2 + ((size_t)client_ext[0] << 8 | client_ext[1]);
+    if (end == 2 || end != client_ext_len)
+        return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
 
     size_t best = n_server, best_client = 0, ci = 0;
-    alpn_iter it;
-    alpn_name name;
-    alpn_iter_init(&it, client_ext, client_ext_len);
-    for (; alpn_iter_next(&it, &name); ci++) {
-        /* RFC 7301 §3.2: names the server does not recognise are ignored. */
-        size_t si = find_server(server, n_server, &name);
-        if (si >= best)
-            continue;
-        best = si;
-        best_client = ci;
-        /* Client preference: the first supported name in the client's order wins. Server preference
-         * (RFC 7301 §3.2 SHOULD): the lowest server index wins, and index 0 cannot be beaten. */
-        if (pref == ALPN_PREFER_CLIENT || best == 0)
-            break;
+    int searching = n_server > 0;
+    size_t pos = 2;
+    for (; pos < end; ci++) {
+        size_t n = client_ext[pos];
+        if (n == 0)
+            return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
+        /* A name running past the list is caught before its bytes are read, or after the loop (pos != end). */
+        if (searching && (lengths[n >> 5] >> (n & 31) & 1u) && n <= end - pos - 1) {
+            const uint8_t *name = client_ext + pos + 1;
+            unsigned h = FILTER_SLOT(n, name[0]);
+            if ((filter[h >> 5] >> (h & 31) & 1u) == 0) {
+                pos += 1 + n;
+                continue;
+            }
+            /* Only a server index better than the best so far can change the answer; the first equal entry is
+             * the server's most preferred copy of the name. */
+            for (size_t i = 0; i < best; i++) {
+                /* RFC 7301 §3.1: opaque byte strings — exact length and bytes, no case folding, no prefix match,
+                 * NUL is an ordinary byte. RFC 7301 §3.2: names the server does not know are ignored. */
+                if (server[i].len != n || !same_name(server[i].data, name, n))
+                    continue;
+                /* RFC 8701 §3.1: a GREASE value is never negotiated, whatever the server list says. */
+                if (alpn_grease_value(name, n))
+                    break;
+                best = i;
+                best_client = ci;
+                /* Client preference: the first supported name in the client's order wins. Server preference
+                 * (RFC 7301 §3.2 SHOULD): the lowest server index wins, and index 0 cannot be beaten. */
+                if (pref == ALPN_PREFER_CLIENT || best == 0)
+                    searching = 0;
+                break;
+            }
+        }
+        pos += 1 + n;
     }
+    /* RFC 7301 §3.1: the last name must end exactly at the end of the list (no overrun). */
+    if (pos != end)
+        return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
     /* RFC 7301 §3.2: no overlap → fatal no_application_protocol alert. */
     if (best == n_server)
         return fail(err, ALPN_NO_APPLICATION_PROTOCOL, 0, "SRV-NO-OVERLAP-ALERT",

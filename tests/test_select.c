@@ -66,6 +66,13 @@ static const struct select_case select_cases[] = {
     {"empty name after match", "h2", "0004 026832 00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
     {"trailing bytes after list", "h2", "0003 026832 00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
     {"empty list", "h2", "0000", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"overrun, length not supported", "h2", "0003 036832", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"overrun, length supported", "h2", "0002 0268", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"overrun after a match", "http/1.1,h2", "0005 026832 0568", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"empty name before a match", "h2", "0004 00 026832", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
+    {"same length and first byte, other name", "h2", "0003 026833", ALPN_PREFER_SERVER,
+     ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"NULL client list", "h2", "", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
     {"empty server list", "", "0003 026832", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
 };
 
