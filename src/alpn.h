@@ -41,7 +41,9 @@ typedef enum {
     ALPN_E_HEADER = ALPN_INTERNAL | 3,     /* RFC 7639 header syntax violation (HTTP has no TLS alert) */
 } alpn_status;
 
-/* Why a call failed. check is a CHECKS.md ID (static string, never NULL after a failure). */
+/* Why a call failed. check is the CHECKS.md ID of the rule the input broke, or "API" when the caller broke the
+ * function's contract (NULL pointer, invalid server list, buffer too small); a static string, never NULL after a
+ * failure. */
 typedef struct {
     int status;          /* alpn_status of the failure */
     size_t offset;       /* byte offset in the input where the violation was detected (for the encoder and for
