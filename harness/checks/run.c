@@ -1,0 +1,181 @@
+/* Running the server checks over a probe callback. */
+#include "run.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int id_listed(const char *list, const char *id)
+{
+    if (list == NULL)
+        return 0;
+    size_t n = strlen(id);
+    for (const char *p = list; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, id, n) == 0)
+            return 1;
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    return 0;
+}
+
+static int known_id(const char *id, size_t len)
+{
+    if (len == strlen("SRV-SERVER-PREFERENCE") && strncmp(id, "SRV-SERVER-PREFERENCE", len) == 0)
+        return 1;
+    for (size_t i = 0; i < server_check_count; i++) {
+        const char *k = server_check_id(i);
+        if (strlen(k) == len && strncmp(k, id, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int validate_id_list(const char *list, char *err, size_t err_cap)
+{
+    if (list == NULL)
+        return 0;
+    for (const char *p = list;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (!known_id(p, len)) {
+            snprintf(err, err_cap, "'%.*s' is not a server check ID", (int)(len > 64 ? 64 : len), p);
+            return -1;
+        }
+        if (comma == NULL)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+/* The names discovery offers: the registry without GREASE (RFC 8701: never selected, so never learnt). */
+static void discovery_offer(scenario *s, const profile *learnt)
+{
+    size_t n = 0;
+    const alpn_registry_entry *t = alpn_registry(&n);
+    size_t pos = 2;
+    for (size_t i = 0; i < n; i++) {
+        const alpn_name *name = &t[i].name;
+        int have = 0;
+        for (size_t j = 0; j < learnt->n; j++)
+            have |= learnt->lens[j] == name->len && memcmp(learnt->names[j], name->data, name->len) == 0;
+        if (t[i].kind == ALPN_KIND_GREASE || have || pos + 1 + name->len > SCEN_EXT_MAX)
+            continue;
+        s->ext[pos++] = (uint8_t)name->len;
+        memcpy(s->ext + pos, name->data, name->len);
+        pos += name->len;
+    }
+    s->ext[0] = (uint8_t)((pos - 2) >> 8);
+    s->ext[1] = (uint8_t)(pos - 2);
+    s->ext_len = pos;
+}
+
+int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, char *err, size_t err_cap)
+{
+    static scenario s;
+    int connections = 0;
+    p->n = 0;
+    while (p->n < PROFILE_MAX) {
+        memset(&s, 0, sizeof s);
+        s.id = "DISCOVERY";
+        s.tls = tls;
+        s.send_alpn = 1;
+        s.expect = EXPECT_SELECT;
+        discovery_offer(&s, p);
+        if (s.ext_len == 2)
+            break; /* every known name is supported */
+        observation o;
+        observation_init(&o);
+        probe(ctx, &s, &o);
+        connections++;
+        if (o.error) {
+            snprintf(err, err_cap, "%s", o.error_text);
+            return -1;
+        }
+        alpn_iter it;
+        alpn_name name;
+        size_t kept = o.alpn_len < OBS_ALPN_MAX ? o.alpn_len : OBS_ALPN_MAX;
+        /* Only a well-formed one-name answer naming an offered, not yet learnt name teaches anything; anything
+         * else (an alert, no ALPN, garbage) ends discovery. */
+        if (o.alpn_count == 0 || kept != o.alpn_len ||
+            alpn_list_validate(o.alpn, kept, ALPN_ROLE_SERVER, NULL, NULL) != ALPN_OK)
+            break;
+        alpn_iter_init(&it, o.alpn, kept);
+        if (!alpn_iter_next(&it, &name))
+            break;
+        int offered = 0;
+        alpn_iter oi;
+        alpn_name on;
+        alpn_iter_init(&oi, s.ext, s.ext_len);
+        while (alpn_iter_next(&oi, &on))
+            offered |= on.len == name.len && memcmp(on.data, name.data, name.len) == 0;
+        if (!offered)
+            break;
+        memcpy(p->names[p->n], name.data, name.len);
+        p->lens[p->n++] = name.len;
+    }
+    return connections;
+}
+
+static void add_result(report *r, const result *res, const run_options *opt, size_t done, size_t total)
+{
+    const result *stored = report_add(r, res, opt->known);
+    if (opt->progress != NULL && stored != NULL)
+        opt->progress(opt->progress_ctx, done, total, stored);
+}
+
+size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_options *opt, report *r)
+{
+    static scenario s;
+    size_t versions = 0, selected = 0, done = 0, before = r->n;
+    while (versions < 2 && opt->tls[versions] != NULL)
+        versions++;
+    int pref_selected = (opt->only == NULL || id_listed(opt->only, "SRV-SERVER-PREFERENCE")) &&
+                        !id_listed(opt->skip, "SRV-SERVER-PREFERENCE");
+    for (size_t i = 0; i < server_check_count; i++) {
+        const char *id = server_check_id(i);
+        selected += (opt->only == NULL || id_listed(opt->only, id)) && !id_listed(opt->skip, id);
+    }
+    size_t total = (selected + (size_t)pref_selected) * versions;
+
+    for (size_t v = 0; v < versions; v++) {
+        const char *tls = opt->tls[v];
+        for (size_t i = 0; i < server_check_count; i++) {
+            const char *id = server_check_id(i);
+            if ((opt->only != NULL && !id_listed(opt->only, id)) || id_listed(opt->skip, id))
+                continue;
+            scenario_build(&s, id, tls, p);
+            observation o;
+            observation_init(&o);
+            if (s.skip_reason == NULL)
+                probe(ctx, &s, &o);
+            result res;
+            judge(&s, &o, &res);
+            add_result(r, &res, opt, ++done, total);
+        }
+        if (!pref_selected)
+            continue;
+        /* SRV-SERVER-PREFERENCE: the first two supported names, offered in both orders. */
+        observation ab, ba;
+        observation_init(&ab);
+        observation_init(&ba);
+        if (p->n >= 2) {
+            profile two = *p, rev = *p;
+            two.n = rev.n = 2;
+            memcpy(rev.names[0], p->names[1], p->lens[1]);
+            rev.lens[0] = p->lens[1];
+            memcpy(rev.names[1], p->names[0], p->lens[0]);
+            rev.lens[1] = p->lens[0];
+            scenario_build(&s, "SRV-SELECT-SINGLE", tls, &two);
+            probe(ctx, &s, &ab);
+            scenario_build(&s, "SRV-SELECT-SINGLE", tls, &rev);
+            probe(ctx, &s, &ba);
+        }
+        result res;
+        judge_server_preference(p, tls, &ab, &ba, &res);
+        add_result(r, &res, opt, ++done, total);
+    }
+    return r->n - before;
+}

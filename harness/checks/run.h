@@ -1,0 +1,39 @@
+/*
+ * Running the server checks: the catalogue over the chosen TLS versions, filters, profile discovery and the
+ * two-connection preference check. Connections go through a probe callback (the peer layer), so this file never
+ * touches a socket.
+ */
+#ifndef ALPN_CHECKS_RUN_H
+#define ALPN_CHECKS_RUN_H
+
+#include "checks.h"
+#include "report.h"
+
+/* Sends the scenario's ClientHello for its TLS version and fills the observation. Returns 0; an unreachable peer
+ * is reported in the observation (error, error_text), not by the return value. */
+typedef int (*probe_fn)(void *ctx, const scenario *s, observation *o);
+
+typedef struct {
+    const char *tls[2];        /* versions to run, e.g. {"1.3", "1.2"}; NULL-terminated when fewer */
+    const char *only;          /* comma-separated IDs, or NULL for all */
+    const char *skip;          /* comma-separated IDs to leave out, or NULL */
+    const known_failures *known;
+    void (*progress)(void *ctx, size_t done, size_t total, const result *last); /* may be NULL */
+    void *progress_ctx;
+} run_options;
+
+/* 1 when id is named in the comma-separated list (exact match of an element). */
+int id_listed(const char *list, const char *id);
+
+/* Checks that every ID in a comma-separated list is a server check. Returns 0, or -1 with the unknown ID in err. */
+int validate_id_list(const char *list, char *err, size_t err_cap);
+
+/* Learns the server's supported names, most preferred first: offers every registered and well-known unregistered
+ * name, records the selection, removes it and offers the rest again, until nothing overlaps. Returns the number of
+ * connections used, or -1 when the server could not be reached (err filled). */
+int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, char *err, size_t err_cap);
+
+/* Runs the selected checks for each version into r. Returns the number of results added. */
+size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_options *opt, report *r);
+
+#endif

@@ -1,0 +1,171 @@
+/* Running the catalogue: discovery, filters, and libalpn itself as the server's decision logic. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "run.h"
+
+/* A server whose ALPN decisions are libalpn's, answering as a conforming TLS stack would: the selection in
+ * EncryptedExtensions (TLS 1.3) or ServerHello (TLS 1.2), alert 120 on no overlap, 50 on a malformed list, 47 on a
+ * duplicated extension. unreachable turns every connection into an error. */
+struct model {
+    profile supported;
+    alpn_preference pref;
+    int unreachable;
+    int calls;
+};
+
+static int model_probe(void *ctx, const scenario *s, observation *o)
+{
+    struct model *m = ctx;
+    m->calls++;
+    o->version = strcmp(s->tls, "1.3") == 0 ? 0x0304 : 0x0303;
+    if (m->unreachable) {
+        o->error = 1;
+        snprintf(o->error_text, sizeof o->error_text, "connection refused");
+        return 0;
+    }
+    if (!s->send_alpn) {
+        o->completed = 1;
+        return 0;
+    }
+    if (s->duplicate_alpn) {
+        o->alert = 47;
+        o->alert_level = 2;
+        return 0;
+    }
+    alpn_name names[PROFILE_MAX];
+    for (size_t i = 0; i < m->supported.n; i++)
+        names[i] = (alpn_name){m->supported.names[i], m->supported.lens[i]};
+    size_t sel;
+    int rc = alpn_select(names, m->supported.n, s->ext, s->ext_len, m->pref, &sel, NULL, NULL);
+    if (rc != ALPN_OK) {
+        o->alert = rc;
+        o->alert_level = 2;
+        return 0;
+    }
+    alpn_error err;
+    cr_assert_eq(alpn_list_encode(&names[sel], 1, o->alpn, sizeof o->alpn, &o->alpn_len, &err), ALPN_OK);
+    o->alpn_count = 1;
+    o->alpn_where = strcmp(s->tls, "1.3") == 0 ? WHERE_ENCRYPTED_EXTENSIONS : WHERE_SERVER_HELLO;
+    o->completed = 1;
+    return 0;
+}
+
+static struct model make_model(const char *csv, alpn_preference pref)
+{
+    struct model m;
+    memset(&m, 0, sizeof m);
+    char err[64];
+    cr_assert_eq(profile_parse(&m.supported, csv, err, sizeof err), 0);
+    m.pref = pref;
+    return m;
+}
+
+Test(run, discovery_learns_names_in_server_order)
+{
+    struct model m = make_model("http/1.1,h2,acme-tls/1", ALPN_PREFER_SERVER);
+    profile p;
+    char err[128], buf[128];
+    int n = discover_profile(model_probe, &m, "1.3", &p, err, sizeof err);
+    cr_expect_eq(n, 4, "three selections and one no-overlap");
+    profile_format(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "http/1.1, h2, acme-tls/1");
+}
+
+Test(run, discovery_ignores_names_outside_the_registry)
+{
+    struct model m = make_model("my-private-proto,h2", ALPN_PREFER_SERVER);
+    profile p;
+    char err[128], buf[128];
+    discover_profile(model_probe, &m, "1.2", &p, err, sizeof err);
+    profile_format(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "h2", "only names it can offer are learnt (give --alpn for private ones)");
+}
+
+Test(run, discovery_reports_an_unreachable_server)
+{
+    struct model m = make_model("h2", ALPN_PREFER_SERVER);
+    m.unreachable = 1;
+    profile p;
+    char err[128];
+    cr_expect_eq(discover_profile(model_probe, &m, "1.3", &p, err, sizeof err), -1);
+    cr_expect_str_eq(err, "connection refused");
+}
+
+/* The reference implementation, as a server, conforms: no FAIL, WARN or ERROR in either version. */
+Test(run, libalpn_as_server_passes_everything)
+{
+    static report r;
+    struct model m = make_model("h2,http/1.1", ALPN_PREFER_SERVER);
+    run_options opt = {.tls = {"1.3", "1.2"}};
+    report_init(&r, "test", "model");
+    size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
+    cr_expect_eq(n, 2 * (server_check_count + 1));
+    for (size_t i = 0; i < r.n; i++)
+        cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
+                  r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
+    cr_expect_eq(r.counts[VERDICT_SKIP], 2, "TLS13-IN-EE on 1.2 and NPN on 1.3");
+    cr_expect_eq(report_exit_code(&r), 0);
+}
+
+Test(run, client_preference_is_a_should_warning)
+{
+    static report r;
+    struct model m = make_model("h2,http/1.1", ALPN_PREFER_CLIENT);
+    run_options opt = {.tls = {"1.3"}, .only = "SRV-SERVER-PREFERENCE,SRV-SELECT-OFFERED"};
+    report_init(&r, "test", "model");
+    cr_assert_eq(run_server_checks(model_probe, &m, &m.supported, &opt, &r), 2);
+    cr_expect_str_eq(r.results[0].id, "SRV-SELECT-OFFERED");
+    cr_expect_eq(r.results[0].v, VERDICT_PASS);
+    cr_expect_str_eq(r.results[1].id, "SRV-SERVER-PREFERENCE");
+    cr_expect_eq(r.results[1].v, VERDICT_WARN, "%s", r.results[1].observed);
+}
+
+Test(run, filters_and_probe_counts)
+{
+    static report r;
+    struct model m = make_model("h2,http/1.1", ALPN_PREFER_SERVER);
+    run_options opt = {.tls = {"1.2", "1.3"}, .skip = "SRV-SERVER-PREFERENCE,SRV-MANY-NAMES"};
+    report_init(&r, "test", "model");
+    size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
+    cr_expect_eq(n, 2 * (server_check_count - 1));
+    /* Skipped scenarios do not connect: TLS13-IN-EE on 1.2, NPN on 1.3. */
+    cr_expect_eq((size_t)m.calls, n - 2);
+    for (size_t i = 0; i < r.n; i++)
+        cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
+}
+
+static size_t progress_calls, progress_last_done, progress_total;
+static void on_progress(void *ctx, size_t done, size_t total, const result *last)
+{
+    (void)ctx;
+    cr_assert_not_null(last);
+    progress_calls++;
+    progress_last_done = done;
+    progress_total = total;
+}
+
+Test(run, progress_counts_to_the_total)
+{
+    static report r;
+    struct model m = make_model("h2", ALPN_PREFER_SERVER);
+    run_options opt = {.tls = {"1.3", "1.2"}, .progress = on_progress};
+    report_init(&r, "test", "model");
+    run_server_checks(model_probe, &m, &m.supported, &opt, &r);
+    cr_expect_eq(progress_calls, r.n);
+    cr_expect_eq(progress_last_done, progress_total);
+    cr_expect_eq(progress_total, r.n);
+}
+
+Test(run, id_lists)
+{
+    char err[128];
+    cr_expect(id_listed("SRV-A,SRV-B", "SRV-B"));
+    cr_expect_not(id_listed("SRV-AB", "SRV-A"));
+    cr_expect_not(id_listed(NULL, "SRV-A"));
+    cr_expect_eq(validate_id_list("SRV-SELECT-OFFERED,SRV-SERVER-PREFERENCE", err, sizeof err), 0);
+    cr_expect_eq(validate_id_list(NULL, err, sizeof err), 0);
+    cr_expect_eq(validate_id_list("SRV-SELECT-OFFERED,SRV-NOPE", err, sizeof err), -1);
+    cr_expect_str_eq(err, "'SRV-NOPE' is not a server check ID");
+    cr_expect_eq(validate_id_list("", err, sizeof err), -1);
+}
