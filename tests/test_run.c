@@ -169,3 +169,16 @@ Test(run, id_lists)
     cr_expect_str_eq(err, "'SRV-NOPE' is not a server check ID");
     cr_expect_eq(validate_id_list("", err, sizeof err), -1);
 }
+
+Test(run, version_skips_carry_the_reason)
+{
+    static report r;
+    run_options opt = {.tls = {"1.2"}, .only = "SRV-SELECT-OFFERED,SRV-SERVER-PREFERENCE"};
+    report_init(&r, "test", "model");
+    cr_assert_eq(skip_server_checks(&opt, "1.2", "the server does not speak TLS 1.2", &r), 2);
+    for (size_t i = 0; i < r.n; i++) {
+        cr_expect_eq(r.results[i].v, VERDICT_SKIP);
+        cr_expect_str_eq(r.results[i].tls, "1.2");
+        cr_expect(strstr(r.results[i].observed, "does not speak TLS 1.2") != NULL, "%s", r.results[i].observed);
+    }
+}

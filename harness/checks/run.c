@@ -126,25 +126,52 @@ static void add_result(report *r, const result *res, const run_options *opt, siz
         opt->progress(opt->progress_ctx, done, total, stored);
 }
 
+static int selected_id(const run_options *opt, const char *id)
+{
+    return (opt->only == NULL || id_listed(opt->only, id)) && !id_listed(opt->skip, id);
+}
+
+size_t skip_server_checks(const run_options *opt, const char *tls, const char *reason, report *r)
+{
+    static scenario s;
+    static const profile none = {.n = 0};
+    size_t before = r->n;
+    for (size_t i = 0; i <= server_check_count; i++) {
+        const char *id = i < server_check_count ? server_check_id(i) : "SRV-SERVER-PREFERENCE";
+        if (!selected_id(opt, id))
+            continue;
+        observation o;
+        observation_init(&o);
+        result res;
+        if (i < server_check_count) {
+            scenario_build(&s, id, tls, &none);
+            s.skip_reason = reason;
+            judge(&s, &o, &res);
+        } else {
+            judge_server_preference(&none, tls, &o, &o, &res);
+            snprintf(res.observed, sizeof res.observed, "not run: %s", reason);
+        }
+        report_add(r, &res, opt->known);
+    }
+    return r->n - before;
+}
+
 size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_options *opt, report *r)
 {
     static scenario s;
     size_t versions = 0, selected = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
-    int pref_selected = (opt->only == NULL || id_listed(opt->only, "SRV-SERVER-PREFERENCE")) &&
-                        !id_listed(opt->skip, "SRV-SERVER-PREFERENCE");
-    for (size_t i = 0; i < server_check_count; i++) {
-        const char *id = server_check_id(i);
-        selected += (opt->only == NULL || id_listed(opt->only, id)) && !id_listed(opt->skip, id);
-    }
+    int pref_selected = selected_id(opt, "SRV-SERVER-PREFERENCE");
+    for (size_t i = 0; i < server_check_count; i++)
+        selected += (size_t)selected_id(opt, server_check_id(i));
     size_t total = (selected + (size_t)pref_selected) * versions;
 
     for (size_t v = 0; v < versions; v++) {
         const char *tls = opt->tls[v];
         for (size_t i = 0; i < server_check_count; i++) {
             const char *id = server_check_id(i);
-            if ((opt->only != NULL && !id_listed(opt->only, id)) || id_listed(opt->skip, id))
+            if (!selected_id(opt, id))
                 continue;
             scenario_build(&s, id, tls, p);
             observation o;

@@ -33,6 +33,10 @@ int validate_id_list(const char *list, char *err, size_t err_cap);
  * connections used, or -1 when the server could not be reached (err filled). */
 int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, char *err, size_t err_cap);
 
+/* Adds a SKIP with the reason for every selected check of one TLS version (the server does not speak it).
+ * Returns the number of results added. */
+size_t skip_server_checks(const run_options *opt, const char *tls, const char *reason, report *r);
+
 /* Runs the selected checks for each version into r. Returns the number of results added. */
 size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_options *opt, report *r);
 
