@@ -121,6 +121,8 @@ Test(checks, skips_with_reasons)
     scenario_build(&s, "SRV-CASE-SENSITIVE", "1.3", &digits);
     cr_expect_not_null(s.skip_reason, "no letters to upper-case");
     profile empty = {.n = 0};
+    scenario_build(&s, "SRV-NO-UNSOLICITED", "1.3", &empty);
+    cr_expect_eq(s.send_alpn, 0, "no ALPN extension even without a profile");
     scenario_build(&s, "SRV-SELECT-OFFERED", "1.3", &empty);
     cr_expect_not_null(s.skip_reason);
 

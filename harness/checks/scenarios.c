@@ -300,8 +300,6 @@ static void build(scenario *s, const profile *p)
             uint8_t g[2] = {(uint8_t)(hi << 4 | 0x0a), (uint8_t)(hi << 4 | 0x0a)};
             add(&b, g, 2);
         }
-    } else if (strcmp(id, "SRV-NO-UNSOLICITED") == 0) {
-        s->send_alpn = 0;
     } else if (strcmp(id, "SRV-NO-H2C") == 0) {
         add_str(&b, "h2c");
         for (size_t i = 0; i < p->n; i++)
@@ -363,7 +361,7 @@ int scenario_build(scenario *s, const char *id, const char *tls, const profile *
     s->lvl = m->lvl;
     s->expect = m->expect;
     s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    s->send_alpn = 1;
+    s->send_alpn = strcmp(id, "SRV-NO-UNSOLICITED") != 0;
     s->duplicate_alpn = strcmp(id, "SRV-DUPLICATE-EXTENSION") == 0;
     s->send_npn = strcmp(id, "SRV-NO-NPN-WITH-ALPN") == 0;
     if (p->n == 0) {

@@ -15,6 +15,7 @@ static const struct {
     {"encode", cmd_encode, "encode protocol names as extension_data and as an ALPN header value"},
     {"header", cmd_header, "check and explain an HTTP ALPN header value (RFC 7639)"},
     {"registry", cmd_registry, "list the known protocol IDs (IANA registry, GREASE, unregistered)"},
+    {"server", cmd_server, "check a TLS server's ALPN handling (every SRV-* check, TLS 1.2 and 1.3)"},
 };
 
 static void usage(FILE *f)

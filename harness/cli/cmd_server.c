@@ -1,0 +1,267 @@
+/* alpncheck server: every SRV-* check against a TLS server, TLS 1.2 and 1.3, with reports. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "report.h"
+#include "run.h"
+#include "server_probe.h"
+
+static void help(void)
+{
+    printf("Usage: alpncheck server HOST:PORT [OPTIONS]\n\n"
+           "Checks a TLS server's ALPN handling (RFC 7301, RFC 8701, RFC 8446 §4.2): selection, server preference,\n"
+           "exact matching, GREASE, malformed lists, alert 120 on no overlap; for TLS 1.3 and TLS 1.2.\n\n"
+           "  --sni NAME             server_name to send (default: HOST unless it is an address)\n"
+           "  --alpn LIST            the server's protocols, most preferred first (e.g. h2,http/1.1); without it\n"
+           "                         they are discovered by offering every registered name\n"
+           "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
+           "  --only IDS             run only these check IDs (comma-separated)\n"
+           "  --skip IDS             leave these check IDs out\n"
+           "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
+           "  --timeout MS           per connection and per read (default 5000)\n"
+           "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
+           "  --junit FILE           JUnit XML report\n"
+           "  --html FILE            self-contained HTML report\n"
+           "  --md FILE              Markdown report\n"
+           "  -q, --quiet            print only failures and the summary\n"
+           "  -v, --verbose          print expected and observed for every check\n\n"
+           "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or the\n"
+           "server could not be reached.\n");
+}
+
+struct outputs {
+    const char *json, *junit, *html, *md;
+};
+
+static int split_host_port(const char *arg, server_target *t)
+{
+    const char *colon = strrchr(arg, ':');
+    const char *host = arg;
+    size_t host_len = colon ? (size_t)(colon - arg) : 0;
+    if (colon == NULL || colon[1] == '\0' || host_len == 0)
+        return -1;
+    if (host[0] == '[' && host_len >= 2 && host[host_len - 1] == ']') { /* [::1]:443 */
+        host++;
+        host_len -= 2;
+    }
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || port < 1 || port > 65535 || host_len >= sizeof t->host)
+        return -1;
+    memcpy(t->host, host, host_len);
+    t->host[host_len] = '\0';
+    snprintf(t->port, sizeof t->port, "%ld", port);
+    return 0;
+}
+
+static int is_address(const char *host)
+{
+    return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':') != NULL;
+}
+
+static void progress(void *ctx, size_t done, size_t total, const result *last)
+{
+    (void)ctx;
+    fprintf(stderr, "\r  [%3zu/%3zu] %-5s %-34s TLS %s   ", done, total, verdict_name(last->v), last->id, last->tls);
+    if (done == total)
+        fprintf(stderr, "\r%70s\r", "");
+}
+
+/* One baseline connection per version, without ALPN: does the server speak it at all? NULL when it does, else the
+ * reason to skip that version's checks. */
+static const char *version_unsupported(server_target *t, const char *tls, char *why, size_t cap, int *unreachable)
+{
+    static scenario s;
+    static const profile none = {.n = 0};
+    scenario_build(&s, "SRV-NO-UNSOLICITED", tls, &none);
+    s.skip_reason = NULL;
+    observation o;
+    observation_init(&o);
+    server_probe(t, &s, &o);
+    *unreachable = o.error;
+    if (o.error) {
+        snprintf(why, cap, "%s", o.error_text);
+        return why;
+    }
+    if (o.completed && o.alert < 0)
+        return NULL;
+    snprintf(why, cap, "the server does not complete a plain TLS %s handshake with alpncheck (%s%d)", tls,
+             o.alert >= 0 ? "alert " : "no alert, ", o.alert >= 0 ? o.alert : 0);
+    return why;
+}
+
+int cmd_server(int argc, char **argv)
+{
+    enum { O_SNI = 1000, O_ALPN, O_TLS, O_ONLY, O_SKIP, O_KNOWN, O_TIMEOUT, O_JSON, O_JUNIT, O_HTML, O_MD };
+    static const struct option opts[] = {
+        {"sni", required_argument, NULL, O_SNI},       {"alpn", required_argument, NULL, O_ALPN},
+        {"tls", required_argument, NULL, O_TLS},       {"only", required_argument, NULL, O_ONLY},
+        {"skip", required_argument, NULL, O_SKIP},     {"known-failures", required_argument, NULL, O_KNOWN},
+        {"timeout", required_argument, NULL, O_TIMEOUT}, {"json", required_argument, NULL, O_JSON},
+        {"junit", required_argument, NULL, O_JUNIT},   {"html", required_argument, NULL, O_HTML},
+        {"md", required_argument, NULL, O_MD},         {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    static server_target target;
+    static profile prof;
+    static known_failures known;
+    static report rep;
+    memset(&target, 0, sizeof target);
+    target.timeout_ms = 5000;
+    const char *sni = NULL, *alpn = NULL, *tls_arg = "1.3,1.2", *known_path = NULL;
+    struct outputs out = {0};
+    run_options ro = {.tls = {NULL, NULL}};
+    int quiet = 0, verbose = 0, c;
+    char err[256];
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_SNI:
+            sni = optarg;
+            break;
+        case O_ALPN:
+            alpn = optarg;
+            break;
+        case O_TLS:
+            tls_arg = optarg;
+            break;
+        case O_ONLY:
+            ro.only = optarg;
+            break;
+        case O_SKIP:
+            ro.skip = optarg;
+            break;
+        case O_KNOWN:
+            known_path = optarg;
+            break;
+        case O_TIMEOUT: {
+            char *end;
+            long ms = strtol(optarg, &end, 10);
+            if (*end != '\0' || ms < 10 || ms > 600000)
+                return cli_usage_error("server", "--timeout takes milliseconds from 10 to 600000, not '%s'", optarg);
+            target.timeout_ms = (int)ms;
+            break;
+        }
+        case O_JSON:
+            out.json = optarg;
+            break;
+        case O_JUNIT:
+            out.junit = optarg;
+            break;
+        case O_HTML:
+            out.html = optarg;
+            break;
+        case O_MD:
+            out.md = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            help();
+            return EXIT_VALID;
+        default:
+            return cli_usage_error("server", "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error("server", "expected one HOST:PORT argument");
+    if (split_host_port(argv[optind], &target) != 0)
+        return cli_usage_error("server", "'%s' is not HOST:PORT (IPv6 as [ADDR]:PORT)", argv[optind]);
+    snprintf(target.sni, sizeof target.sni, "%s", sni ? sni : is_address(target.host) ? "" : target.host);
+    if (strcmp(tls_arg, "1.3") == 0) {
+        ro.tls[0] = "1.3";
+    } else if (strcmp(tls_arg, "1.2") == 0) {
+        ro.tls[0] = "1.2";
+    } else if (strcmp(tls_arg, "1.2,1.3") == 0 || strcmp(tls_arg, "1.3,1.2") == 0) {
+        ro.tls[0] = "1.3";
+        ro.tls[1] = "1.2";
+    } else {
+        return cli_usage_error("server", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", tls_arg);
+    }
+    if (validate_id_list(ro.only, err, sizeof err) != 0 || validate_id_list(ro.skip, err, sizeof err) != 0)
+        return cli_usage_error("server", "%s", err);
+    if (known_path != NULL) {
+        if (known_failures_load(&known, known_path, err, sizeof err) != 0)
+            return cli_usage_error("server", "--known-failures: %s", err);
+        ro.known = &known;
+    }
+
+    report_init(&rep, ALPN_VERSION, argv[optind]);
+    int interactive = isatty(STDERR_FILENO) && !quiet;
+    if (interactive) {
+        ro.progress = progress;
+    }
+
+    /* Which versions does the server speak? Unreachable → exit 2; a version it refuses → SKIPs with the reason. */
+    const char *run_tls[2] = {NULL, NULL};
+    size_t n_run = 0;
+    char why[2][OBS_TEXT_MAX + 96];
+    for (size_t v = 0; v < 2 && ro.tls[v]; v++) {
+        int unreachable = 0;
+        if (version_unsupported(&target, ro.tls[v], why[v], sizeof why[v], &unreachable) == NULL) {
+            run_tls[n_run++] = ro.tls[v];
+            continue;
+        }
+        if (unreachable) {
+            fprintf(stderr, "alpncheck server: cannot reach %s: %s\n", argv[optind], why[v]);
+            return EXIT_USAGE;
+        }
+        skip_server_checks(&ro, ro.tls[v], why[v], &rep);
+    }
+    if (n_run == 0) {
+        fprintf(stderr, "alpncheck server: %s completes no TLS handshake with alpncheck (%s)\n", argv[optind],
+                why[0]);
+        return EXIT_USAGE;
+    }
+
+    if (alpn != NULL) {
+        if (profile_parse(&prof, alpn, err, sizeof err) != 0)
+            return cli_usage_error("server", "--alpn: %s", err);
+        char list[400];
+        profile_format(&prof, list, sizeof list);
+        snprintf(rep.profile, sizeof rep.profile, "%s (given with --alpn)", list);
+    } else {
+        int used = discover_profile(server_probe, &target, run_tls[0], &prof, err, sizeof err);
+        if (used < 0) {
+            fprintf(stderr, "alpncheck server: cannot reach %s: %s\n", argv[optind], err);
+            return EXIT_USAGE;
+        }
+        char list[400];
+        profile_format(&prof, list, sizeof list);
+        snprintf(rep.profile, sizeof rep.profile, "%s (discovered over TLS %s in %d connections, most preferred "
+                 "first)", prof.n ? list : "no registered protocol selected", run_tls[0], used);
+    }
+
+    run_options now = ro;
+    now.tls[0] = run_tls[0];
+    now.tls[1] = run_tls[1];
+    run_server_checks(server_probe, &target, &prof, &now, &rep);
+
+    if (!quiet || report_exit_code(&rep) != 0)
+        report_write_terminal(&rep, stdout, verbose, isatty(STDOUT_FILENO));
+    else {
+        char line[128];
+        report_summary_line(&rep, line, sizeof line);
+        printf("%s\n", line);
+    }
+    const struct {
+        const char *path;
+        int (*writer)(const report *, FILE *);
+    } files[] = {{out.json, report_write_json}, {out.junit, report_write_junit}, {out.html, report_write_html},
+                 {out.md, report_write_markdown}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (files[i].path != NULL && report_write_file(&rep, files[i].path, files[i].writer) != 0) {
+            fprintf(stderr, "alpncheck server: cannot write %s\n", files[i].path);
+            return EXIT_USAGE;
+        }
+    }
+    return report_exit_code(&rep);
+}

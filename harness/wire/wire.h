@@ -1,0 +1,185 @@
+/*
+ * The wire engine: our own TLS record layer and handshake codecs, so that a ClientHello can carry any ALPN bytes
+ * (malformed, over 16 KiB, duplicated) and the server's answer can be read wherever it is — including inside the
+ * encrypted TLS 1.3 EncryptedExtensions. GnuTLS 3.7.9 cannot send such hellos, and rewriting its hello on the wire
+ * breaks its TLS 1.3 transcript. Crypto: GnuTLS (HKDF, AEAD, hashes, random) and nettle (X25519).
+ * Every parser of peer data is bounded and returns an error instead of trusting a length.
+ */
+#ifndef ALPN_WIRE_H
+#define ALPN_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- bounded reading and writing ---------------------------------------------------------------------------- */
+
+/* A read cursor. A read past the end sets err (sticky) and yields zeros; callers check err after a block. */
+typedef struct {
+    const uint8_t *p;
+    size_t len, pos;
+    int err;
+} wire_rd;
+
+void wire_rd_init(wire_rd *r, const uint8_t *p, size_t len);
+unsigned wire_rd_u8(wire_rd *r);
+unsigned wire_rd_u16(wire_rd *r);
+uint32_t wire_rd_u24(wire_rd *r);
+const uint8_t *wire_rd_bytes(wire_rd *r, size_t n); /* NULL (and err) when fewer than n remain */
+/* A length-prefixed block (prefix of 1, 2 or 3 bytes) as a sub-cursor; err on the parent when it overruns. */
+wire_rd wire_rd_block(wire_rd *r, int prefix);
+size_t wire_rd_left(const wire_rd *r);
+
+/* A write buffer over caller memory. Writing past cap sets err and writes nothing more. */
+typedef struct {
+    uint8_t *p;
+    size_t cap, len;
+    int err;
+} wire_wr;
+
+void wire_wr_init(wire_wr *w, uint8_t *p, size_t cap);
+void wire_wr_u8(wire_wr *w, unsigned v);
+void wire_wr_u16(wire_wr *w, unsigned v);
+void wire_wr_u24(wire_wr *w, uint32_t v);
+void wire_wr_bytes(wire_wr *w, const void *p, size_t n);
+/* Opens a length-prefixed block and returns its start; wire_wr_close fills in the length (err if too long). */
+size_t wire_wr_open(wire_wr *w, int prefix);
+void wire_wr_close(wire_wr *w, size_t start, int prefix);
+
+/* ---- constants ---------------------------------------------------------------------------------------------- */
+
+enum { WIRE_CT_CCS = 20, WIRE_CT_ALERT = 21, WIRE_CT_HANDSHAKE = 22, WIRE_CT_APPDATA = 23 };
+enum {
+    WIRE_HS_CLIENT_HELLO = 1,
+    WIRE_HS_SERVER_HELLO = 2,
+    WIRE_HS_NEW_SESSION_TICKET = 4,
+    WIRE_HS_ENCRYPTED_EXTENSIONS = 8,
+    WIRE_HS_CERTIFICATE = 11,
+    WIRE_HS_SERVER_KEY_EXCHANGE = 12,
+    WIRE_HS_CERTIFICATE_REQUEST = 13,
+    WIRE_HS_SERVER_HELLO_DONE = 14,
+    WIRE_HS_CERTIFICATE_VERIFY = 15,
+    WIRE_HS_FINISHED = 20,
+};
+enum {
+    WIRE_EXT_SERVER_NAME = 0,
+    WIRE_EXT_SUPPORTED_GROUPS = 10,
+    WIRE_EXT_EC_POINT_FORMATS = 11,
+    WIRE_EXT_SIGNATURE_ALGORITHMS = 13,
+    WIRE_EXT_ALPN = 16,
+    WIRE_EXT_EXTENDED_MASTER_SECRET = 23,
+    WIRE_EXT_SUPPORTED_VERSIONS = 43,
+    WIRE_EXT_PSK_KEY_EXCHANGE_MODES = 45,
+    WIRE_EXT_KEY_SHARE = 51,
+    WIRE_EXT_NPN = 13172,
+    WIRE_EXT_RENEGOTIATION_INFO = 0xff01,
+};
+#define WIRE_GROUP_X25519 0x001d
+#define WIRE_TLS12 0x0303
+#define WIRE_TLS13 0x0304
+#define WIRE_RECORD_MAX 16384u                /* RFC 8446 §5.1: plaintext fragment limit */
+#define WIRE_RECORD_CIPHER_MAX (16384u + 256u) /* RFC 8446 §5.2: protected record limit */
+#define WIRE_HANDSHAKE_MAX (1u << 17)         /* our bound on one reassembled handshake message */
+
+/* ---- records ------------------------------------------------------------------------------------------------ */
+
+/* Writes msg as records of the given type, split at WIRE_RECORD_MAX bytes (RFC 8446 §5.1). */
+void wire_write_records(wire_wr *w, int type, unsigned version, const uint8_t *msg, size_t len);
+
+typedef struct {
+    unsigned type, version;
+    const uint8_t *body;
+    size_t len;
+} wire_record;
+
+/* One record at the start of buf: 1 with *rec and *used when it is all there, 0 when more bytes are needed,
+ * -1 for a header that cannot be TLS (unknown content type, length over the protected-record limit). */
+int wire_record_parse(const uint8_t *buf, size_t len, wire_record *rec, size_t *used);
+
+/* ---- ClientHello -------------------------------------------------------------------------------------------- */
+
+typedef struct {
+    unsigned version;          /* WIRE_TLS12 or WIRE_TLS13: the only version offered */
+    const char *sni;           /* server_name, or NULL / "" for none */
+    int send_alpn;             /* 0: no ALPN extension */
+    const uint8_t *alpn;       /* ALPN extension_data, any bytes */
+    size_t alpn_len;
+    int duplicate_alpn;        /* the ALPN extension twice */
+    int send_npn;              /* an empty NPN extension */
+    uint8_t random[32];
+    uint8_t session_id[32];
+    uint8_t x25519_public[32]; /* TLS 1.3 key share */
+} wire_client_hello;
+
+/* Builds the ClientHello handshake message (type, 24-bit length, body). */
+void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch);
+
+/* ---- server messages ---------------------------------------------------------------------------------------- */
+
+#define WIRE_ALPN_KEEP 1024
+
+typedef struct {
+    unsigned count;               /* ALPN extensions in the message */
+    uint8_t data[WIRE_ALPN_KEEP]; /* the first one's extension_data (first WIRE_ALPN_KEEP bytes) */
+    size_t len;                   /* its full length */
+} wire_alpn_seen;
+
+typedef struct {
+    int is_hrr;               /* HelloRetryRequest: RFC 8446 §4.1.3 special random */
+    unsigned version;         /* supported_versions, else legacy_version */
+    unsigned cipher;
+    unsigned key_share_group;
+    uint8_t key_share[32];    /* X25519 share (other groups are not kept) */
+    int key_share_ok;
+    wire_alpn_seen alpn;
+    int npn;
+} wire_server_hello;
+
+/* Parses a ServerHello body (after the 4-byte handshake header). Returns 0 or -1 when malformed. */
+int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *sh);
+
+/* Parses an extension block (2-byte length, then extensions) that must fill r, noting ALPN and NPN. 0 or -1. */
+int wire_parse_extensions(wire_rd *r, wire_alpn_seen *alpn, int *npn);
+
+/* ---- TLS 1.3 key schedule (RFC 8446 §7.1) and record protection (§5.2) -------------------------------------- */
+
+typedef struct {
+    int mac;       /* gnutls_mac_algorithm_t of the suite's hash */
+    int digest;    /* gnutls_digest_algorithm_t */
+    int cipher;    /* gnutls_cipher_algorithm_t (AEAD) */
+    size_t hash_len, key_len;
+} wire_suite;
+
+/* TLS_AES_128_GCM_SHA256 (0x1301), TLS_AES_256_GCM_SHA384 (0x1302), TLS_CHACHA20_POLY1305_SHA256 (0x1303);
+ * -1 for anything else. */
+int wire_suite_for(unsigned code, wire_suite *s);
+
+/* HKDF-Expand-Label (RFC 8446 §7.1). 0 or -1. */
+int wire_expand_label(const wire_suite *s, const uint8_t *secret, const char *label, const uint8_t *ctx,
+                      size_t ctx_len, uint8_t *out, size_t out_len);
+
+typedef struct {
+    uint8_t key[32];
+    uint8_t iv[12];
+    uint64_t seq;
+} wire_traffic;
+
+typedef struct {
+    uint8_t handshake_secret[48];
+    uint8_t client_secret[48], server_secret[48];
+    wire_traffic client, server;
+} wire_hs_keys;
+
+/* Handshake secrets and traffic keys from the (EC)DHE shared secret and Hash(ClientHello..ServerHello); no PSK. */
+int wire_derive_handshake_keys(const wire_suite *s, const uint8_t *shared, size_t shared_len,
+                               const uint8_t *transcript_hash, wire_hs_keys *k);
+
+/* Decrypts one protected record (5-byte header + ciphertext) into out (room for its length); the inner content
+ * type goes to *type (padding removed). Returns the plaintext length, or -1 (bad tag, no content type). */
+long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *record, size_t record_len,
+                         uint8_t *out, unsigned *type);
+
+/* The X25519 key pair of a connection: a fresh private key from gnutls_rnd, its public key, the shared secret. */
+int wire_x25519_keypair(uint8_t private_key[32], uint8_t public_key[32]);
+int wire_x25519_shared(const uint8_t private_key[32], const uint8_t peer_public[32], uint8_t shared[32]);
+
+#endif

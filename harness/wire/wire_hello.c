@@ -1,0 +1,166 @@
+/* ClientHello construction and the parsers of the server's hello messages. */
+#include <string.h>
+
+#include "wire.h"
+
+/* RFC 8446 §4.1.3: the random of a HelloRetryRequest is SHA-256("HelloRetryRequest"). */
+static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+                                       0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+                                       0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+static void ext_bytes(wire_wr *w, unsigned type, const uint8_t *data, size_t len)
+{
+    wire_wr_u16(w, type);
+    wire_wr_u16(w, (unsigned)len);
+    wire_wr_bytes(w, data, len);
+}
+
+void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
+{
+    int tls13 = ch->version == WIRE_TLS13;
+    wire_wr_u8(w, WIRE_HS_CLIENT_HELLO);
+    size_t msg = wire_wr_open(w, 3);
+    /* RFC 8446 §4.1.2: legacy_version is TLS 1.2 in every hello; TLS 1.3 goes in supported_versions. */
+    wire_wr_u16(w, WIRE_TLS12);
+    wire_wr_bytes(w, ch->random, 32);
+    size_t sid = wire_wr_open(w, 1);
+    wire_wr_bytes(w, ch->session_id, 32);
+    wire_wr_close(w, sid, 1);
+
+    size_t suites = wire_wr_open(w, 2);
+    if (tls13) {
+        static const unsigned s13[] = {0x1301, 0x1302, 0x1303};
+        for (size_t i = 0; i < 3; i++)
+            wire_wr_u16(w, s13[i]);
+    } else {
+        /* ECDHE with AES-GCM and ChaCha20 for ECDSA and RSA certificates, plain RSA as a last resort, and the
+         * renegotiation SCSV (RFC 5746 §3.3) instead of an empty renegotiation_info. */
+        static const unsigned s12[] = {0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0x009c, 0x009d, 0x00ff};
+        for (size_t i = 0; i < sizeof s12 / sizeof s12[0]; i++)
+            wire_wr_u16(w, s12[i]);
+    }
+    wire_wr_close(w, suites, 2);
+    wire_wr_u8(w, 1); /* compression_methods: null only */
+    wire_wr_u8(w, 0);
+
+    size_t exts = wire_wr_open(w, 2);
+    if (ch->sni != NULL && ch->sni[0] != '\0') {
+        /* RFC 6066 §3: server_name list with one host_name. */
+        wire_wr_u16(w, WIRE_EXT_SERVER_NAME);
+        size_t e = wire_wr_open(w, 2), list = wire_wr_open(w, 2);
+        wire_wr_u8(w, 0);
+        size_t host = wire_wr_open(w, 2);
+        wire_wr_bytes(w, ch->sni, strlen(ch->sni));
+        wire_wr_close(w, host, 2);
+        wire_wr_close(w, list, 2);
+        wire_wr_close(w, e, 2);
+    }
+    static const uint8_t groups[] = {0x00, 0x06, 0x00, 0x1d, 0x00, 0x17, 0x00, 0x18};
+    ext_bytes(w, WIRE_EXT_SUPPORTED_GROUPS, groups, sizeof groups);
+    static const uint8_t sigalgs[] = {0x00, 0x18, 0x04, 0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08,
+                                      0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x02, 0x01};
+    ext_bytes(w, WIRE_EXT_SIGNATURE_ALGORITHMS, sigalgs, sizeof sigalgs);
+    if (ch->send_alpn) {
+        ext_bytes(w, WIRE_EXT_ALPN, ch->alpn, ch->alpn_len);
+        if (ch->duplicate_alpn)
+            ext_bytes(w, WIRE_EXT_ALPN, ch->alpn, ch->alpn_len);
+    }
+    if (ch->send_npn)
+        ext_bytes(w, WIRE_EXT_NPN, NULL, 0);
+    if (tls13) {
+        static const uint8_t versions[] = {0x02, 0x03, 0x04};
+        ext_bytes(w, WIRE_EXT_SUPPORTED_VERSIONS, versions, sizeof versions);
+        static const uint8_t psk_modes[] = {0x01, 0x01};
+        ext_bytes(w, WIRE_EXT_PSK_KEY_EXCHANGE_MODES, psk_modes, sizeof psk_modes);
+        wire_wr_u16(w, WIRE_EXT_KEY_SHARE);
+        size_t e = wire_wr_open(w, 2), list = wire_wr_open(w, 2);
+        wire_wr_u16(w, WIRE_GROUP_X25519);
+        size_t key = wire_wr_open(w, 2);
+        wire_wr_bytes(w, ch->x25519_public, 32);
+        wire_wr_close(w, key, 2);
+        wire_wr_close(w, list, 2);
+        wire_wr_close(w, e, 2);
+    } else {
+        static const uint8_t formats[] = {0x01, 0x00};
+        ext_bytes(w, WIRE_EXT_EC_POINT_FORMATS, formats, sizeof formats);
+        ext_bytes(w, WIRE_EXT_EXTENDED_MASTER_SECRET, NULL, 0);
+    }
+    wire_wr_close(w, exts, 2);
+    wire_wr_close(w, msg, 3);
+}
+
+int wire_parse_extensions(wire_rd *r, wire_alpn_seen *alpn, int *npn)
+{
+    wire_rd exts = wire_rd_block(r, 2);
+    while (!exts.err && wire_rd_left(&exts) > 0) {
+        unsigned type = wire_rd_u16(&exts);
+        wire_rd data = wire_rd_block(&exts, 2);
+        if (exts.err)
+            return -1;
+        if (type == WIRE_EXT_ALPN) {
+            if (alpn->count++ == 0) {
+                alpn->len = data.len;
+                memcpy(alpn->data, data.p, data.len < WIRE_ALPN_KEEP ? data.len : WIRE_ALPN_KEEP);
+            }
+        } else if (type == WIRE_EXT_NPN && npn != NULL) {
+            *npn = 1;
+        }
+    }
+    return exts.err || r->err ? -1 : 0;
+}
+
+int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *sh)
+{
+    wire_rd r;
+    memset(sh, 0, sizeof *sh);
+    wire_rd_init(&r, body, len);
+    sh->version = wire_rd_u16(&r);
+    const uint8_t *random = wire_rd_bytes(&r, 32);
+    wire_rd_block(&r, 1); /* legacy_session_id_echo */
+    sh->cipher = wire_rd_u16(&r);
+    wire_rd_u8(&r); /* legacy_compression_method */
+    if (r.err)
+        return -1;
+    sh->is_hrr = memcmp(random, hrr_random, 32) == 0;
+    if (wire_rd_left(&r) == 0)
+        return 0; /* RFC 5246 §7.4.1.3: extensions may be absent in TLS 1.2 */
+    wire_rd exts = wire_rd_block(&r, 2);
+    if (r.err || wire_rd_left(&r) != 0)
+        return -1;
+    while (wire_rd_left(&exts) > 0) {
+        unsigned type = wire_rd_u16(&exts);
+        wire_rd data = wire_rd_block(&exts, 2);
+        if (exts.err)
+            return -1;
+        switch (type) {
+        case WIRE_EXT_ALPN:
+            if (sh->alpn.count++ == 0) {
+                sh->alpn.len = data.len;
+                memcpy(sh->alpn.data, data.p, data.len < WIRE_ALPN_KEEP ? data.len : WIRE_ALPN_KEEP);
+            }
+            break;
+        case WIRE_EXT_NPN:
+            sh->npn = 1;
+            break;
+        case WIRE_EXT_SUPPORTED_VERSIONS:
+            sh->version = wire_rd_u16(&data);
+            break;
+        case WIRE_EXT_KEY_SHARE:
+            /* RFC 8446 §4.2.8: ServerHello holds one KeyShareEntry; a HelloRetryRequest only the group. */
+            sh->key_share_group = wire_rd_u16(&data);
+            if (!sh->is_hrr) {
+                wire_rd key = wire_rd_block(&data, 2);
+                if (!key.err && key.len == 32 && sh->key_share_group == WIRE_GROUP_X25519) {
+                    memcpy(sh->key_share, key.p, 32);
+                    sh->key_share_ok = 1;
+                }
+            }
+            break;
+        default:
+            break;
+        }
+        if (data.err)
+            return -1;
+    }
+    return 0;
+}

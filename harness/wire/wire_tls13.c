@@ -1,0 +1,129 @@
+/* TLS 1.3 handshake key schedule (RFC 8446 §7.1), record protection (§5.2), and X25519 (RFC 7748). */
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <nettle/curve25519.h>
+#include <string.h>
+
+#include "wire.h"
+
+int wire_suite_for(unsigned code, wire_suite *s)
+{
+    switch (code) {
+    case 0x1301:
+        *s = (wire_suite){GNUTLS_MAC_SHA256, GNUTLS_DIG_SHA256, GNUTLS_CIPHER_AES_128_GCM, 32, 16};
+        return 0;
+    case 0x1302:
+        *s = (wire_suite){GNUTLS_MAC_SHA384, GNUTLS_DIG_SHA384, GNUTLS_CIPHER_AES_256_GCM, 48, 32};
+        return 0;
+    case 0x1303:
+        *s = (wire_suite){GNUTLS_MAC_SHA256, GNUTLS_DIG_SHA256, GNUTLS_CIPHER_CHACHA20_POLY1305, 32, 32};
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+int wire_expand_label(const wire_suite *s, const uint8_t *secret, const char *label, const uint8_t *ctx,
+                      size_t ctx_len, uint8_t *out, size_t out_len)
+{
+    /* RFC 8446 §7.1: HkdfLabel = uint16 length, opaque label<7..255> = "tls13 " + Label, opaque context<0..255>. */
+    uint8_t info[2 + 1 + 255 + 1 + 255];
+    size_t label_len = strlen(label);
+    if (label_len > 249 || ctx_len > 255)
+        return -1;
+    wire_wr w;
+    wire_wr_init(&w, info, sizeof info);
+    wire_wr_u16(&w, (unsigned)out_len);
+    wire_wr_u8(&w, (unsigned)(6 + label_len));
+    wire_wr_bytes(&w, "tls13 ", 6);
+    wire_wr_bytes(&w, label, label_len);
+    wire_wr_u8(&w, (unsigned)ctx_len);
+    wire_wr_bytes(&w, ctx, ctx_len);
+    gnutls_datum_t key = {(unsigned char *)secret, (unsigned)s->hash_len};
+    gnutls_datum_t inf = {info, (unsigned)w.len};
+    return w.err || gnutls_hkdf_expand((gnutls_mac_algorithm_t)s->mac, &key, &inf, out, out_len) < 0 ? -1 : 0;
+}
+
+static int traffic_keys(const wire_suite *s, const uint8_t *secret, wire_traffic *t)
+{
+    /* RFC 8446 §7.3: write_key = Expand-Label(secret, "key", "", key_length); write_iv likewise with "iv", 12. */
+    memset(t, 0, sizeof *t);
+    return wire_expand_label(s, secret, "key", NULL, 0, t->key, s->key_len) ||
+                   wire_expand_label(s, secret, "iv", NULL, 0, t->iv, 12)
+               ? -1
+               : 0;
+}
+
+int wire_derive_handshake_keys(const wire_suite *s, const uint8_t *shared, size_t shared_len,
+                               const uint8_t *transcript_hash, wire_hs_keys *k)
+{
+    uint8_t zeros[48] = {0}, early[48], empty_hash[48], derived[48];
+    gnutls_datum_t ikm = {zeros, (unsigned)s->hash_len}, salt = {NULL, 0};
+    /* RFC 8446 §7.1: Early Secret = HKDF-Extract(0, 0) without a PSK. */
+    if (gnutls_hkdf_extract((gnutls_mac_algorithm_t)s->mac, &ikm, &salt, early) < 0)
+        return -1;
+    /* Derive-Secret(Early Secret, "derived", "") uses the hash of the empty transcript. */
+    if (gnutls_hash_fast((gnutls_digest_algorithm_t)s->digest, "", 0, empty_hash) < 0 ||
+        wire_expand_label(s, early, "derived", empty_hash, s->hash_len, derived, s->hash_len) != 0)
+        return -1;
+    /* Handshake Secret = HKDF-Extract(salt = derived, IKM = (EC)DHE shared secret). */
+    gnutls_datum_t dhe = {(unsigned char *)shared, (unsigned)shared_len}, der = {derived, (unsigned)s->hash_len};
+    if (gnutls_hkdf_extract((gnutls_mac_algorithm_t)s->mac, &dhe, &der, k->handshake_secret) < 0)
+        return -1;
+    if (wire_expand_label(s, k->handshake_secret, "c hs traffic", transcript_hash, s->hash_len, k->client_secret,
+                          s->hash_len) ||
+        wire_expand_label(s, k->handshake_secret, "s hs traffic", transcript_hash, s->hash_len, k->server_secret,
+                          s->hash_len))
+        return -1;
+    return traffic_keys(s, k->client_secret, &k->client) || traffic_keys(s, k->server_secret, &k->server) ? -1 : 0;
+}
+
+long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *record, size_t record_len,
+                         uint8_t *out, unsigned *type)
+{
+    /* RFC 8446 §5.2: at least one byte of content type plus the 16-byte tag. */
+    if (record_len < 5 + 17 || record_len > 5 + WIRE_RECORD_CIPHER_MAX)
+        return -1;
+    /* RFC 8446 §5.3: nonce = iv XOR the 64-bit sequence number, left-padded to the iv length. */
+    uint8_t nonce[12];
+    memcpy(nonce, t->iv, 12);
+    for (int i = 0; i < 8; i++)
+        nonce[11 - i] ^= (uint8_t)(t->seq >> (8 * i));
+    gnutls_aead_cipher_hd_t h;
+    gnutls_datum_t key = {t->key, (unsigned)s->key_len};
+    if (gnutls_aead_cipher_init(&h, (gnutls_cipher_algorithm_t)s->cipher, &key) < 0)
+        return -1;
+    size_t plain_len = record_len - 5;
+    /* The additional data is the record header (RFC 8446 §5.2). */
+    int rc = gnutls_aead_cipher_decrypt(h, nonce, sizeof nonce, record, 5, 16, record + 5, record_len - 5, out,
+                                        &plain_len);
+    gnutls_aead_cipher_deinit(h);
+    if (rc < 0)
+        return -1;
+    t->seq++;
+    /* RFC 8446 §5.4: strip the zero padding; the last non-zero byte is the content type. */
+    while (plain_len > 0 && out[plain_len - 1] == 0)
+        plain_len--;
+    if (plain_len == 0)
+        return -1;
+    *type = out[--plain_len];
+    return (long)plain_len;
+}
+
+int wire_x25519_keypair(uint8_t private_key[32], uint8_t public_key[32])
+{
+    if (gnutls_rnd(GNUTLS_RND_KEY, private_key, 32) < 0)
+        return -1;
+    curve25519_mul_g(public_key, private_key);
+    return 0;
+}
+
+int wire_x25519_shared(const uint8_t private_key[32], const uint8_t peer_public[32], uint8_t shared[32])
+{
+    curve25519_mul(shared, private_key, peer_public);
+    /* RFC 7748 §6.1 / RFC 8446 §7.4.2: an all-zero shared secret means a small-order peer key: abort. */
+    uint8_t acc = 0;
+    for (int i = 0; i < 32; i++)
+        acc |= shared[i];
+    return acc ? 0 : -1;
+}
