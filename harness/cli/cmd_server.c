@@ -248,8 +248,11 @@ int cmd_server(int argc, char **argv)
     if (!quiet || report_exit_code(&rep) != 0)
         report_write_terminal(&rep, stdout, verbose, isatty(STDOUT_FILENO));
     else {
-        char line[128];
+        char line[128], other[128];
         report_summary_line(&rep, line, sizeof line);
+        report_other_counts(&rep, other, sizeof other);
+        if (other[0])
+            printf("%s\n", other);
         printf("%s\n", line);
     }
     const struct {

@@ -77,7 +77,7 @@ int report_write_terminal(const report *r, FILE *f, int verbose, int color)
     char other[128], line[128];
     report_other_counts(r, other, sizeof other);
     report_summary_line(r, line, sizeof line);
-    fprintf(f, "\n%zu checks in %.1f s%s%s\n%s\n", r->n, r->total_ms / 1000.0, other[0] ? "; " : "", other, line);
+    fprintf(f, "\n%zu checks in %.2f s%s%s\n%s\n", r->n, r->total_ms / 1000.0, other[0] ? "; " : "", other, line);
     return ferror(f) ? -1 : 0;
 }
 

@@ -1,0 +1,148 @@
+#!/bin/bash
+# Integration test of `alpncheck server` against real servers on loopback: openssl s_server and gnutls-serv
+# (plain and with --alpn-fatal), each started on a free port and always stopped. Asserts verdicts, exit codes,
+# the JSON report against its schema, JUnit names, known failures, and the unreachable-server path.
+#   usage: integration_server.sh ALPNCHECK SOURCE_DIR
+set -u
+ALPNCHECK=$1
+SRC=$2
+PY=/usr/bin/python3
+work=$(mktemp -d /tmp/alpncheck-it-XXXXXX)
+pids=()
+failures=0
+checks=0
+
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { checks=$((checks + 1)); }
+expect() { # expect DESCRIPTION COMMAND...: the command must succeed
+    local what=$1
+    shift
+    if "$@"; then ok; else fail "$what"; fi
+}
+
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until something accepts on 127.0.0.1:$1 (at most 10 s).
+wait_port() {
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null || { echo "cannot make a certificate"; exit 1; }
+
+start_openssl() {
+    openssl s_server -accept "127.0.0.1:$1" -cert "$work/cert.pem" -key "$work/key.pem" -alpn h2,http/1.1 \
+        -quiet >"$work/openssl-$1.log" 2>&1 </dev/null &
+    pids+=($!)
+}
+start_gnutls() { # port, extra options
+    local port=$1
+    shift
+    gnutls-serv --port "$port" --x509certfile "$work/cert.pem" --x509keyfile "$work/key.pem" --alpn h2 \
+        --alpn http/1.1 "$@" >"$work/gnutls-$port.log" 2>&1 </dev/null &
+    pids+=($!)
+}
+
+# Verdict of ID for TLS version in a JSON report.
+verdict() {
+    "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(" ".join(x["verdict"] for x in r["results"] if x["id"] == sys.argv[2] and x["tls"] == sys.argv[3]))' "$@"
+}
+validate() {
+    "$PY" -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$SRC/reports/schema/report-1.schema.json"
+}
+
+# --- openssl s_server: conforming ---------------------------------------------------------------------------------
+p1=$(free_port)
+start_openssl "$p1"
+wait_port "$p1" || fail "openssl s_server did not start"
+"$ALPNCHECK" server "127.0.0.1:$p1" -q --json "$work/o.json" --junit "$work/o.xml" --html "$work/o.html" \
+    --md "$work/o.md" >"$work/o.out" 2>&1
+rc=$?
+expect "openssl: exit 0 (got $rc): $(tail -n 3 "$work/o.out")" test "$rc" -eq 0
+expect "openssl: JSON report validates against the schema" validate "$work/o.json"
+expect "openssl: profile discovered" grep -q '"profile": "h2, http/1.1 (discovered' "$work/o.json"
+expect "openssl: TLS 1.3 answer in EncryptedExtensions" test "$(verdict "$work/o.json" SRV-TLS13-IN-EE 1.3)" = PASS
+expect "openssl: alert 120 on no overlap, TLS 1.2" test "$(verdict "$work/o.json" SRV-NO-OVERLAP-ALERT 1.2)" = PASS
+n_cases=$(grep -c '<testcase ' "$work/o.xml")
+n_names=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -o ' name="[^"]*"' | sort -u | wc -l)
+n_class=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -c ' classname="alpncheck\.')
+expect "openssl: 56 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
+    test "$n_cases" -eq 56 -a "$n_names" -eq 56 -a "$n_class" -eq 56
+expect "openssl: HTML report written" grep -q '</html>' "$work/o.html"
+expect "openssl: summary line" grep -qx '54 passed, 0 failed, 2 skipped' "$work/o.out"
+
+# --- gnutls-serv --alpn-fatal: alert 120, but first-match parsing of malformed lists ------------------------------
+p2=$(free_port)
+start_gnutls "$p2" --alpn-fatal
+wait_port "$p2" || fail "gnutls-serv --alpn-fatal did not start"
+"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --json "$work/g.json" >"$work/g.out" 2>&1
+rc=$?
+expect "gnutls --alpn-fatal: exit 1 (got $rc)" test "$rc" -eq 1
+expect "gnutls --alpn-fatal: JSON validates" validate "$work/g.json"
+for v in 1.2 1.3; do
+    expect "gnutls --alpn-fatal: alert 120, TLS $v" test "$(verdict "$work/g.json" SRV-NO-OVERLAP-ALERT $v)" = PASS
+    for id in SRV-MALFORMED-EMPTY-NAME-LATER SRV-MALFORMED-TRAILING-AFTER-MATCH; do
+        expect "gnutls --alpn-fatal: $id fails, TLS $v" test "$(verdict "$work/g.json" $id $v)" = FAIL
+    done
+    expect "gnutls --alpn-fatal: client preference is a WARN, TLS $v" \
+        test "$(verdict "$work/g.json" SRV-SERVER-PREFERENCE $v)" = WARN
+done
+expect "gnutls --alpn-fatal: failure detail names the selection" \
+    grep -q 'observed:    handshake completed with ALPN "h2" in EncryptedExtensions' "$work/g.out"
+
+# Known failures: every FAIL declared turns into XFAIL and the run exits 0; a declared check that passes is XPASS.
+"$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print("\n".join(sorted({x["id"] + "@" + x["tls"] for x in r["results"] if x["verdict"] == "FAIL"})))' \
+    "$work/g.json" >"$work/known"
+"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --known-failures "$work/known" -q >"$work/k.out" 2>&1
+rc=$?
+expect "known failures: exit 0 when every failure is declared (got $rc)" test "$rc" -eq 0
+expect "known failures: XFAIL counted" grep -q 'XFAIL' "$work/k.out"
+echo "SRV-SELECT-OFFERED" >>"$work/known"
+"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --known-failures "$work/known" -q >"$work/x.out" 2>&1
+rc=$?
+expect "known failures: a passing declared check is XPASS and fails the run (got $rc)" test "$rc" -eq 1
+expect "known failures: XPASS shown" grep -q 'XPASS' "$work/x.out"
+
+# --- gnutls-serv without --alpn-fatal: carries on without ALPN (the ALPACA behaviour) ------------------------------
+p3=$(free_port)
+start_gnutls "$p3"
+wait_port "$p3" || fail "gnutls-serv did not start"
+"$ALPNCHECK" server "127.0.0.1:$p3" --alpn h2,http/1.1 --tls 1.3 --only SRV-NO-OVERLAP-ALERT,SRV-SELECT-OFFERED \
+    --json "$work/p.json" >"$work/p.out" 2>&1
+rc=$?
+expect "gnutls plain: exit 1 (got $rc)" test "$rc" -eq 1
+expect "gnutls plain: no alert 120" test "$(verdict "$work/p.json" SRV-NO-OVERLAP-ALERT 1.3)" = FAIL
+expect "gnutls plain: selection still passes" test "$(verdict "$work/p.json" SRV-SELECT-OFFERED 1.3)" = PASS
+expect "gnutls plain: observed text" grep -q 'observed:    handshake completed without ALPN' "$work/p.out"
+
+# --- usage and unreachable servers ----------------------------------------------------------------------------------
+p4=$(free_port)
+"$ALPNCHECK" server "127.0.0.1:$p4" >"$work/u.out" 2>&1
+rc=$?
+expect "unreachable: exit 2 (got $rc)" test "$rc" -eq 2
+expect "unreachable: says why" grep -q 'cannot reach 127.0.0.1:'"$p4"': connect: Connection refused' "$work/u.out"
+"$ALPNCHECK" server "127.0.0.1:$p1" --only SRV-NOT-A-CHECK >"$work/b.out" 2>&1
+expect "bad --only: exit 2" test $? -eq 2
+"$ALPNCHECK" server localhost >"$work/b.out" 2>&1
+expect "no port: exit 2" test $? -eq 2
+
+echo "$checks passed, $failures failed"
+[ "$failures" -eq 0 ]
