@@ -44,6 +44,7 @@ FORCE:
 all: build/dev/.built
 
 demo: build/dev/.built
+	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA)
 	@./harness/demo.sh $(ALPNCHECK)
 
 # The whole suite: unit and integration tests in the -Werror build, again under ASan+UBSan, then whatever the

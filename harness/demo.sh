@@ -1,7 +1,8 @@
-#!/bin/sh
-# make demo: runs alpncheck on embedded samples and explains each verdict. Later harness stages (server and
-# client checks against real peers on loopback) append their sections here.
+#!/bin/bash
+# make demo: runs alpncheck on embedded samples and explains each verdict, then checks real TLS servers started on
+# loopback (openssl s_server, gnutls-serv plain and with --alpn-fatal) and writes their reports to reports/demo/.
 set -u
+SRC=$(cd "$(dirname "$0")/.." && pwd)
 ALPNCHECK=${1:-build/dev/harness/cli/alpncheck}
 if [ ! -x "$ALPNCHECK" ]; then
     echo "demo: $ALPNCHECK not found; run 'make demo' from the source tree" >&2
@@ -46,3 +47,28 @@ show header 'http/1.1'
 section "Known protocol IDs"
 "$ALPNCHECK" registry --kind grease | tail -n 3
 "$ALPNCHECK" registry | tail -n 1
+
+section "Real servers on loopback: alpncheck server (reports in reports/demo/)"
+PEER_DIR=$(mktemp -d /tmp/alpncheck-demo-XXXXXX)
+# shellcheck source=peers.sh
+. "$SRC/harness/peers.sh"
+trap 'peers_stop; rm -rf "$PEER_DIR"' EXIT
+peers_make_cert || { echo "demo: cannot make a certificate with openssl" >&2; exit 2; }
+mkdir -p "$SRC/reports/demo"
+demo_status=0
+run_server() { # name port
+    local name=$1 port=$2
+    wait_port "$port" || { echo "demo: $name did not start (log: $(cat "$PEER_DIR"/*-"$port".log))" >&2; exit 2; }
+    printf '\n$ alpncheck server 127.0.0.1:%s -q   # %s\n' "$port" "$name"
+    "$ALPNCHECK" server "127.0.0.1:$port" -q --json "$SRC/reports/demo/$name.json" \
+        --junit "$SRC/reports/demo/$name.junit.xml" --html "$SRC/reports/demo/$name.html" \
+        --md "$SRC/reports/demo/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN))'
+    local rc=${PIPESTATUS[0]}
+    printf '(exit %d; full report: reports/demo/%s.html)\n' "$rc" "$name"
+    [ "$rc" -le 1 ] || demo_status=2
+}
+p=$(free_port); start_openssl "$p"; run_server "openssl-s_server-$(openssl version | cut -d' ' -f2)" "$p"
+gv=$(gnutls-serv --version | head -n 1 | grep -o '[0-9][0-9.]*' | head -n 1)
+p=$(free_port); start_gnutls "$p" --alpn-fatal; run_server "gnutls-serv-$gv-alpn-fatal" "$p"
+p=$(free_port); start_gnutls "$p"; run_server "gnutls-serv-$gv" "$p"
+exit "$demo_status"

@@ -8,13 +8,11 @@ ALPNCHECK=$1
 SRC=$2
 PY=/usr/bin/python3
 work=$(mktemp -d /tmp/alpncheck-it-XXXXXX)
-pids=()
 failures=0
 checks=0
 
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
+    peers_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -27,34 +25,10 @@ expect() { # expect DESCRIPTION COMMAND...: the command must succeed
     if "$@"; then ok; else fail "$what"; fi
 }
 
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Waits until something accepts on 127.0.0.1:$1 (at most 10 s).
-wait_port() {
-    for _ in $(seq 1 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null || { echo "cannot make a certificate"; exit 1; }
-
-start_openssl() {
-    openssl s_server -accept "127.0.0.1:$1" -cert "$work/cert.pem" -key "$work/key.pem" -alpn h2,http/1.1 \
-        -quiet >"$work/openssl-$1.log" 2>&1 </dev/null &
-    pids+=($!)
-}
-start_gnutls() { # port, extra options
-    local port=$1
-    shift
-    gnutls-serv --port "$port" --x509certfile "$work/cert.pem" --x509keyfile "$work/key.pem" --alpn h2 \
-        --alpn http/1.1 "$@" >"$work/gnutls-$port.log" 2>&1 </dev/null &
-    pids+=($!)
-}
+PEER_DIR=$work
+# shellcheck source=../harness/peers.sh
+. "$SRC/harness/peers.sh"
+peers_make_cert || { echo "cannot make a certificate"; exit 1; }
 
 # Verdict of ID for TLS version in a JSON report.
 verdict() {
