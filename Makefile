@@ -82,7 +82,9 @@ coverage-report:
 bench: build/dev/.built
 	@$(ENSURE) $(PKGS_BUILD) $(PKGS_ADAPTERS)
 	@cmake --preset dev >/dev/null && $(QUIET_BUILD) dev
-	@{ build/dev/harness/bench/alpnbench && ./tools/machine-info; } > reports/bench.md.tmp
+	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA)
+	@{ build/dev/harness/bench/alpnbench && ./harness/bench/server_run.sh $(ALPNCHECK) && \
+	   ./tools/machine-info; } > reports/bench.md.tmp
 	@mv reports/bench.md.tmp reports/bench.md
 	@cat reports/bench.md
 
