@@ -22,7 +22,7 @@ static void help(void)
            "  --only IDS             run only these check IDs (comma-separated)\n"
            "  --skip IDS             leave these check IDs out\n"
            "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
-           "  --timeout MS           per connection and per read (default 5000)\n"
+           "  --timeout MS           deadline of each connection: connect, send and every read (default 5000)\n"
            "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
            "  --junit FILE           JUnit XML report\n"
            "  --html FILE            self-contained HTML report\n"
