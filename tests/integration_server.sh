@@ -118,5 +118,23 @@ expect "bad --only: exit 2" test $? -eq 2
 "$ALPNCHECK" server localhost >"$work/b.out" 2>&1
 expect "no port: exit 2" test $? -eq 2
 
+# --- hostile and broken peers: a clear error, exit 2, within the deadline -------------------------------------------
+for mode in garbage silent close drip; do
+    port=$(free_port)
+    "$PY" "$SRC/tests/bad_server.py" "$port" "$mode" &
+    PEER_PIDS+=($!)
+    wait_port "$port" || fail "bad server ($mode) did not start"
+    start=$(date +%s%N)
+    timeout 20 "$ALPNCHECK" server "127.0.0.1:$port" --timeout 500 >"$work/bad-$mode.out" 2>&1
+    rc=$?
+    ms=$((($(date +%s%N) - start) / 1000000))
+    expect "bad server ($mode): exit 2 (got $rc): $(cat "$work/bad-$mode.out")" test "$rc" -eq 2
+    expect "bad server ($mode): done in ${ms} ms, within twice the deadline" test "$ms" -lt 1000
+done
+expect "garbage: named as not TLS" grep -q 'not a TLS record (bytes 48 54 54)' "$work/bad-garbage.out"
+expect "silent: deadline named" grep -q 'no answer before the deadline' "$work/bad-silent.out"
+expect "close: named" grep -qE '(connection closed|Connection reset by peer) before any answer' "$work/bad-close.out"
+expect "drip: deadline named" grep -q 'no answer before the deadline' "$work/bad-drip.out"
+
 echo "$checks passed, $failures failed"
 [ "$failures" -eq 0 ]

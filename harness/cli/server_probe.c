@@ -94,17 +94,16 @@ struct conn {
     uint8_t plain[WIRE_RECORD_CIPHER_MAX];
     uint8_t ch[5 + 4 + 70000]; /* our ClientHello message, for the transcript */
     size_t ch_len;
-    int tls13, keys_ready;
+    int tls13, keys_ready, sock_errno;
     wire_suite suite;
     wire_hs_keys keys;
     uint8_t x25519_private[32];
 };
 
-/* Reads more bytes: 1 on data, 0 on orderly close, -1 on timeout or error. */
+/* Reads more bytes: 1 on data, 0 on orderly close, -1 at the deadline, -2 on a socket error (errno kept in
+ * c->sock_errno). A buffer that is full without a whole record cannot happen with bounded records. */
 static int fill(struct conn *c)
 {
-    if (c->in_len == sizeof c->in)
-        return -1;
     struct pollfd p = {.fd = c->fd, .events = POLLIN};
     int rc = poll(&p, 1, left_ms(c->deadline));
     if (rc != 1)
@@ -112,8 +111,10 @@ static int fill(struct conn *c)
     ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return 1;
-    if (n < 0)
-        return -1;
+    if (n < 0) {
+        c->sock_errno = errno;
+        return -2;
+    }
     c->in_len += (size_t)n;
     return n > 0;
 }
@@ -261,14 +262,19 @@ static void read_flight(struct conn *c, observation *o)
             int f = fill(c);
             if (f == 1)
                 continue;
-            if (f == 0 && got_any)
-                o->closed = 1;
-            else if (f == 0 || !got_any) {
-                o->error = 1;
-                snprintf(o->error_text, sizeof o->error_text, "%s",
-                         f == 0 ? "connection closed before any answer" : "no answer before the deadline");
+            if (got_any) {
+                /* Closed, reset or stalled after some answer: the observation says how far the handshake got. */
+                o->closed = f != -1;
+                return;
             }
-            return; /* a stall after some answer: the observation says how far the handshake got */
+            o->error = 1;
+            if (f == 0)
+                snprintf(o->error_text, sizeof o->error_text, "connection closed before any answer");
+            else if (f == -2)
+                snprintf(o->error_text, sizeof o->error_text, "%s before any answer", strerror(c->sock_errno));
+            else
+                snprintf(o->error_text, sizeof o->error_text, "no answer before the deadline");
+            return;
         }
         got_any = 1;
         int hr = 0;

@@ -10,6 +10,11 @@ static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61,
 
 static void ext_bytes(wire_wr *w, unsigned type, const uint8_t *data, size_t len)
 {
+    /* RFC 8446 §4.2: extension_data<0..2^16-1>. */
+    if (len > 0xffff) {
+        w->err = 1;
+        return;
+    }
     wire_wr_u16(w, type);
     wire_wr_u16(w, (unsigned)len);
     wire_wr_bytes(w, data, len);
