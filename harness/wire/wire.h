@@ -178,6 +178,11 @@ int wire_derive_handshake_keys(const wire_suite *s, const uint8_t *shared, size_
 long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *record, size_t record_len,
                          uint8_t *out, unsigned *type);
 
+/* Protects plaintext of the given content type as one record (RFC 8446 §5.2: inner type appended, no padding)
+ * and appends it to w. Returns 0 or -1. */
+int wire_encrypt_record(const wire_suite *s, wire_traffic *t, unsigned type, const uint8_t *plain, size_t len,
+                        wire_wr *w);
+
 /* The X25519 key pair of a connection: a fresh private key from gnutls_rnd, its public key, the shared secret. */
 int wire_x25519_keypair(uint8_t private_key[32], uint8_t public_key[32]);
 int wire_x25519_shared(const uint8_t private_key[32], const uint8_t peer_public[32], uint8_t shared[32]);

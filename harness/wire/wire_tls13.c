@@ -78,17 +78,57 @@ int wire_derive_handshake_keys(const wire_suite *s, const uint8_t *shared, size_
     return traffic_keys(s, k->client_secret, &k->client) || traffic_keys(s, k->server_secret, &k->server) ? -1 : 0;
 }
 
+static void record_nonce(const wire_traffic *t, uint8_t nonce[12])
+{
+    /* RFC 8446 §5.3: nonce = iv XOR the 64-bit sequence number, left-padded to the iv length. */
+    memcpy(nonce, t->iv, 12);
+    for (int i = 0; i < 8; i++)
+        nonce[11 - i] ^= (uint8_t)(t->seq >> (8 * i));
+}
+
+int wire_encrypt_record(const wire_suite *s, wire_traffic *t, unsigned type, const uint8_t *plain, size_t len,
+                        wire_wr *w)
+{
+    /* RFC 8446 §5.2: TLSInnerPlaintext = content || type; at most 2^14 bytes of content. */
+    static uint8_t inner[WIRE_RECORD_MAX + 1];
+    if (len > WIRE_RECORD_MAX)
+        return -1;
+    memcpy(inner, plain, len);
+    inner[len] = (uint8_t)type;
+    size_t ct_len = len + 1 + 16;
+    uint8_t header[5] = {WIRE_CT_APPDATA, 0x03, 0x03, (uint8_t)(ct_len >> 8), (uint8_t)ct_len};
+    size_t at = w->len;
+    wire_wr_bytes(w, header, 5);
+    if (w->err || ct_len > w->cap - w->len) {
+        w->err = 1;
+        return -1;
+    }
+    uint8_t nonce[12];
+    record_nonce(t, nonce);
+    gnutls_aead_cipher_hd_t h;
+    gnutls_datum_t key = {t->key, (unsigned)s->key_len};
+    if (gnutls_aead_cipher_init(&h, (gnutls_cipher_algorithm_t)s->cipher, &key) < 0)
+        return -1;
+    size_t out_len = ct_len;
+    /* The additional data is the record header (RFC 8446 §5.2). */
+    int rc = gnutls_aead_cipher_encrypt(h, nonce, sizeof nonce, w->p + at, 5, 16, inner, len + 1, w->p + w->len,
+                                        &out_len);
+    gnutls_aead_cipher_deinit(h);
+    if (rc < 0 || out_len != ct_len)
+        return -1;
+    w->len += ct_len;
+    t->seq++;
+    return 0;
+}
+
 long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *record, size_t record_len,
                          uint8_t *out, unsigned *type)
 {
     /* RFC 8446 §5.2: at least one byte of content type plus the 16-byte tag. */
     if (record_len < 5 + 17 || record_len > 5 + WIRE_RECORD_CIPHER_MAX)
         return -1;
-    /* RFC 8446 §5.3: nonce = iv XOR the 64-bit sequence number, left-padded to the iv length. */
     uint8_t nonce[12];
-    memcpy(nonce, t->iv, 12);
-    for (int i = 0; i < 8; i++)
-        nonce[11 - i] ^= (uint8_t)(t->seq >> (8 * i));
+    record_nonce(t, nonce);
     gnutls_aead_cipher_hd_t h;
     gnutls_datum_t key = {t->key, (unsigned)s->key_len};
     if (gnutls_aead_cipher_init(&h, (gnutls_cipher_algorithm_t)s->cipher, &key) < 0)
