@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "alpn_internal.h"
 
 /* Output that counts every byte but stores only those that fit, so one pass yields both the data and the size
  * a retry needs. */
@@ -52,17 +53,6 @@ struct scan {
     alpn_error *err;
 };
 
-static int fail(alpn_error *err, int status, size_t offset, const char *check, const char *detail)
-{
-    if (err != NULL) {
-        err->status = status;
-        err->offset = offset;
-        err->check = check;
-        err->detail = detail;
-    }
-    return status;
-}
-
 static void record(struct scan *sc, const char *check, size_t offset)
 {
     if (sc->res == NULL)
@@ -79,7 +69,7 @@ static int violation(struct scan *sc, const char *check, size_t offset, const ch
 {
     if (sc->mode == ALPN_HDR_STRICT)
         record(sc, check, offset);
-    return fail(sc->err, ALPN_E_HEADER, offset, check, detail);
+    return alpn_fail(sc->err, ALPN_E_HEADER, offset, check, detail);
 }
 
 /* A deviation that lenient mode accepts (and lists) and strict mode rejects. */
@@ -185,7 +175,7 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
 {
     if (res == NULL || (value == NULL && len != 0) || (res->ext == NULL && res->ext_cap != 0) ||
         (res->devs == NULL && res->devs_cap != 0))
-        return fail(err, ALPN_E_ARGUMENT, 0, "API", "result, value or one of the result buffers is NULL");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "result, value or one of the result buffers is NULL");
     res->ext_len = 0;
     res->count = 0;
     res->n_devs = 0;
@@ -245,7 +235,7 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
     res->ext_len = out.len;
     res->count = count;
     if (out.len > out.cap)
-        return fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the decoded names");
+        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the decoded names");
     out.buf[0] = (uint8_t)((out.len - 2) >> 8);
     out.buf[1] = (uint8_t)(out.len - 2);
     return ALPN_OK;
@@ -272,7 +262,7 @@ static void encode_name(const uint8_t *name, size_t len, char *out, size_t out_c
 int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out_cap, size_t *out_len, alpn_error *err)
 {
     if (out_len == NULL || (out == NULL && out_cap != 0))
-        return fail(err, ALPN_E_ARGUMENT, 0, "API", "out_len is NULL, or out is NULL with a capacity");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "out_len is NULL, or out is NULL with a capacity");
     /* RFC 7639 §2.3: the header carries the list a ClientHello would offer, so it must be a valid client list. */
     int rc = alpn_list_validate(ext, ext_len, ALPN_ROLE_CLIENT, NULL, err);
     if (rc != ALPN_OK)
@@ -295,22 +285,22 @@ int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out
     }
     *out_len = pos;
     if (pos > out_cap)
-        return fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the header value");
+        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the header value");
     return ALPN_OK;
 }
 
 int alpn_pid_encode(const uint8_t *name, size_t len, char *out, size_t out_cap, size_t *out_len, alpn_error *err)
 {
     if (out_len == NULL || (name == NULL && len != 0) || (out == NULL && out_cap != 0))
-        return fail(err, ALPN_E_ARGUMENT, 0, "API", "name or out_len is NULL, or out is NULL with a capacity");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "name or out_len is NULL, or out is NULL with a capacity");
     /* RFC 7301 §3.1 (via RFC 7639 §2): ProtocolName<1..2^8-1>. */
     if (len == 0 || len > ALPN_NAME_MAX)
-        return fail(err, ALPN_E_ARGUMENT, 0, "HDR-NAME-LENGTH", "protocol name must be 1 to 255 octets");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "HDR-NAME-LENGTH", "protocol name must be 1 to 255 octets");
     size_t pos = 0;
     encode_name(name, len, out, out_cap, &pos);
     *out_len = pos;
     if (pos > out_cap)
-        return fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the protocol-id");
+        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the protocol-id");
     return ALPN_OK;
 }
 
@@ -318,7 +308,7 @@ int alpn_pid_decode(const char *tok, size_t len, alpn_hdr_mode mode, uint8_t *ou
                     alpn_error *err)
 {
     if (out_len == NULL || (tok == NULL && len != 0) || (out == NULL && out_cap != 0))
-        return fail(err, ALPN_E_ARGUMENT, 0, "API", "token or out_len is NULL, or out is NULL with a capacity");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "token or out_len is NULL, or out is NULL with a capacity");
     struct scan sc = {tok, len, mode, NULL, err};
     struct sink s = {out, out_cap, 0};
     size_t i = 0, n;
@@ -330,6 +320,6 @@ int alpn_pid_decode(const char *tok, size_t len, alpn_hdr_mode mode, uint8_t *ou
         return violation(&sc, "HDR-NAME-LENGTH", 0, "protocol-id is empty");
     *out_len = n;
     if (n > out_cap)
-        return fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the decoded name");
+        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the decoded name");
     return ALPN_OK;
 }

@@ -5,6 +5,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alpn.h"
+
+/* Fills err (when given) and returns status: every libalpn failure goes through here. */
+static inline int alpn_fail(alpn_error *err, int status, size_t offset, const char *check, const char *detail)
+{
+    if (err != NULL) {
+        err->status = status;
+        err->offset = offset;
+        err->check = check;
+        err->detail = detail;
+    }
+    return status;
+}
+
 /* RFC 8701 §2: the GREASE ALPN identifiers are the two-byte sequences {0x?A, 0x?A} with both bytes equal:
  * 0x0A0A, 0x1A1A, ..., 0xFAFA. Inline so that selection pays no call for it. */
 static inline int alpn_grease_value(const uint8_t *name, size_t len)

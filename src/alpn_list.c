@@ -9,6 +9,7 @@
  * misaligned name it causes), then every name, then the role's name count.
  */
 #include "alpn.h"
+#include "alpn_internal.h"
 
 /* The check IDs a rejection reports depend on who sent the list: a client's offer is what a server under test
  * must reject (SRV-*), a server's answer is what a client under test must reject (CLI-*). */
@@ -34,17 +35,6 @@ static const struct rule_ids server_ids = {
     "CLI-REJECT-MALFORMED", "CLI-REJECT-EMPTY-NAME", "CLI-REJECT-EMPTY-NAME", "CLI-REJECT-MALFORMED",
 };
 
-static int fail(alpn_error *err, int status, size_t offset, const char *check, const char *detail)
-{
-    if (err != NULL) {
-        err->status = status;
-        err->offset = offset;
-        err->check = check;
-        err->detail = detail;
-    }
-    return status;
-}
-
 static size_t get_u16(const uint8_t *p)
 {
     return (size_t)p[0] << 8 | p[1];
@@ -56,22 +46,22 @@ int alpn_list_validate(const uint8_t *ext, size_t ext_len, alpn_role role, size_
     size_t names = 0;
 
     if (ext == NULL && ext_len != 0)
-        return fail(err, ALPN_E_ARGUMENT, 0, "API", "extension data pointer is NULL");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "extension data pointer is NULL");
     /* RFC 7301 §3.1: extension_data is a ProtocolNameList, which starts with a 2-byte length. */
     if (ext_len == 0)
-        return fail(err, ALPN_DECODE_ERROR, 0, ids->empty_ext, "extension data is empty; a ProtocolNameList is required");
+        return alpn_fail(err, ALPN_DECODE_ERROR, 0, ids->empty_ext, "extension data is empty; a ProtocolNameList is required");
     if (ext_len == 1)
-        return fail(err, ALPN_DECODE_ERROR, 0, ids->one_byte, "extension data is 1 byte; the list length needs 2");
+        return alpn_fail(err, ALPN_DECODE_ERROR, 0, ids->one_byte, "extension data is 1 byte; the list length needs 2");
 
     size_t list_len = get_u16(ext);
     /* RFC 7301 §3.1: protocol_name_list<2..2^16-1> — an empty list is not allowed. */
     if (list_len == 0)
-        return fail(err, ALPN_DECODE_ERROR, 0, ids->empty_list, "protocol_name_list is empty (length 0)");
+        return alpn_fail(err, ALPN_DECODE_ERROR, 0, ids->empty_list, "protocol_name_list is empty (length 0)");
     /* RFC 8446 §4 / RFC 5246 §7.4.1.4: the extension_data must be exactly the ProtocolNameList. */
     if (list_len > ext_len - 2)
-        return fail(err, ALPN_DECODE_ERROR, 0, ids->list_long, "list length runs past the end of the extension");
+        return alpn_fail(err, ALPN_DECODE_ERROR, 0, ids->list_long, "list length runs past the end of the extension");
     if (list_len < ext_len - 2)
-        return fail(err, ALPN_DECODE_ERROR, 2 + list_len, ids->list_short,
+        return alpn_fail(err, ALPN_DECODE_ERROR, 2 + list_len, ids->list_short,
                     "bytes follow the end of the list (list length too small)");
 
     size_t end = 2 + list_len, second = 0;
@@ -79,11 +69,11 @@ int alpn_list_validate(const uint8_t *ext, size_t ext_len, alpn_role role, size_
         size_t n = ext[pos];
         /* RFC 7301 §3.1: "Empty strings MUST NOT be included" (ProtocolName<1..2^8-1>). */
         if (n == 0)
-            return fail(err, ALPN_DECODE_ERROR, pos, names == 0 ? ids->empty_name : ids->empty_name_later,
+            return alpn_fail(err, ALPN_DECODE_ERROR, pos, names == 0 ? ids->empty_name : ids->empty_name_later,
                         "empty protocol name");
         /* RFC 7301 §3.1: names are not truncated — each one lies wholly inside the list. */
         if (n > end - pos - 1)
-            return fail(err, ALPN_DECODE_ERROR, pos, ids->name_overrun, "protocol name runs past the end of the list");
+            return alpn_fail(err, ALPN_DECODE_ERROR, pos, ids->name_overrun, "protocol name runs past the end of the list");
         if (++names == 2)
             second = pos;
         pos += 1 + n;
@@ -91,7 +81,7 @@ int alpn_list_validate(const uint8_t *ext, size_t ext_len, alpn_role role, size_
     /* RFC 7301 §3.1: the server's ProtocolNameList MUST contain exactly one name. Checked after the walk, so a
      * list that is also malformed is reported as malformed. */
     if (role == ALPN_ROLE_SERVER && names > 1)
-        return fail(err, ALPN_DECODE_ERROR, second, "CLI-REJECT-MULTIPLE", "server answer holds more than one protocol name");
+        return alpn_fail(err, ALPN_DECODE_ERROR, second, "CLI-REJECT-MULTIPLE", "server answer holds more than one protocol name");
     if (count != NULL)
         *count = names;
     return ALPN_OK;
@@ -128,27 +118,27 @@ int alpn_list_encode(const alpn_name *names, size_t n, uint8_t *out, size_t out_
                      alpn_error *err)
 {
     if (names == NULL || out_len == NULL || (out == NULL && out_cap != 0))
-        return fail(err, ALPN_E_ARGUMENT, 0, "API", "names or out_len is NULL");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "names or out_len is NULL");
     /* RFC 7301 §3.1: protocol_name_list<2..2^16-1> holds at least one name. */
     if (n == 0)
-        return fail(err, ALPN_E_ARGUMENT, 0, "CLI-OFFER-WELLFORMED", "no protocol names to encode");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "CLI-OFFER-WELLFORMED", "no protocol names to encode");
 
     size_t list_len = 0;
     for (size_t i = 0; i < n; i++) {
         /* RFC 7301 §3.1: ProtocolName<1..2^8-1>; "Empty strings MUST NOT be included and byte strings MUST NOT
          * be truncated" — so refuse instead of dropping or cutting. */
         if (names[i].len == 0 || names[i].data == NULL)
-            return fail(err, ALPN_E_ARGUMENT, i, "CLI-OFFER-WELLFORMED", "empty protocol name");
+            return alpn_fail(err, ALPN_E_ARGUMENT, i, "CLI-OFFER-WELLFORMED", "empty protocol name");
         if (names[i].len > ALPN_NAME_MAX)
-            return fail(err, ALPN_E_ARGUMENT, i, "CLI-OFFER-WELLFORMED", "protocol name longer than 255 bytes");
+            return alpn_fail(err, ALPN_E_ARGUMENT, i, "CLI-OFFER-WELLFORMED", "protocol name longer than 255 bytes");
         list_len += 1 + names[i].len;
         if (list_len > ALPN_LIST_MAX)
-            return fail(err, ALPN_E_ARGUMENT, i, "CLI-OFFER-WELLFORMED", "protocol_name_list longer than 65535 bytes");
+            return alpn_fail(err, ALPN_E_ARGUMENT, i, "CLI-OFFER-WELLFORMED", "protocol_name_list longer than 65535 bytes");
     }
 
     *out_len = 2 + list_len;
     if (out_cap < 2 + list_len)
-        return fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small");
+        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small");
     out[0] = (uint8_t)(list_len >> 8);
     out[1] = (uint8_t)list_len;
     size_t pos = 2;

@@ -21,29 +21,18 @@ static inline int same_name(const uint8_t *a, const uint8_t *b, size_t n)
     return 1;
 }
 
-static int fail(alpn_error *err, int status, size_t offset, const char *check, const char *detail)
-{
-    if (err != NULL) {
-        err->status = status;
-        err->offset = offset;
-        err->check = check;
-        err->detail = detail;
-    }
-    return status;
-}
-
 int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_ext, size_t client_ext_len,
                 alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err)
 {
     if ((server == NULL && n_server != 0) || selected == NULL)
-        return fail(err, ALPN_E_ARGUMENT, 0, "API", "server list or selected is NULL");
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "server list or selected is NULL");
     /* Two 256-bit filters of the server's names, by length and by (length, first byte): a client name missing from
      * either cannot match and is skipped after a bit test or two, so long lists of unknown names (SRV-MANY-NAMES,
      * SRV-MANY-TINY-NAMES) cost little more than walking them. The length test needs no extra load. */
     uint32_t lengths[8] = {0}, filter[8] = {0};
     for (size_t i = 0; i < n_server; i++) {
         if (server[i].data == NULL || server[i].len == 0 || server[i].len > ALPN_NAME_MAX)
-            return fail(err, ALPN_E_ARGUMENT, i, "API", "server list holds an empty or over-long name");
+            return alpn_fail(err, ALPN_E_ARGUMENT, i, "API", "server list holds an empty or over-long name");
         unsigned h = FILTER_SLOT(server[i].len, server[i].data[0]);
         lengths[server[i].len >> 5] |= 1u << (server[i].len & 31);
         filter[h >> 5] |= 1u << (h & 31);
@@ -99,7 +88,7 @@ int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_
         return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
     /* RFC 7301 §3.2: no overlap → fatal no_application_protocol alert. */
     if (best == n_server)
-        return fail(err, ALPN_NO_APPLICATION_PROTOCOL, 0, "SRV-NO-OVERLAP-ALERT",
+        return alpn_fail(err, ALPN_NO_APPLICATION_PROTOCOL, 0, "SRV-NO-OVERLAP-ALERT",
                     "no protocol offered by the client is supported by the server");
     *selected = best;
     if (client_index != NULL)

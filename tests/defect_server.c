@@ -249,6 +249,22 @@ static void alpn_ext(wire_wr *w, defect d, const alpn_name *answer)
     wire_wr_close(w, e, 2);
 }
 
+/* A ServerHello up to its extensions: legacy version, random, the client's session id, suite, no compression.
+ * Returns the message's length position for wire_wr_close(w, m, 3). */
+static size_t server_hello_start(wire_wr *w, const struct hello *h, const uint8_t random[32], unsigned suite)
+{
+    wire_wr_u8(w, WIRE_HS_SERVER_HELLO);
+    size_t m = wire_wr_open(w, 3);
+    wire_wr_u16(w, WIRE_TLS12);
+    wire_wr_bytes(w, random, 32);
+    size_t sid = wire_wr_open(w, 1);
+    wire_wr_bytes(w, h->session_id, h->session_id_len);
+    wire_wr_close(w, sid, 1);
+    wire_wr_u16(w, suite);
+    wire_wr_u8(w, 0);
+    return m;
+}
+
 static void answer_tls13(int fd, struct hello *h, defect d, const alpn_name *answer)
 {
     static uint8_t sh[512], out[4096], flight[1024];
@@ -258,15 +274,7 @@ static void answer_tls13(int fd, struct hello *h, defect d, const alpn_name *ans
         return;
     wire_wr w;
     wire_wr_init(&w, sh, sizeof sh);
-    wire_wr_u8(&w, WIRE_HS_SERVER_HELLO);
-    size_t m = wire_wr_open(&w, 3);
-    wire_wr_u16(&w, WIRE_TLS12);
-    wire_wr_bytes(&w, random, 32);
-    size_t sid = wire_wr_open(&w, 1);
-    wire_wr_bytes(&w, h->session_id, h->session_id_len);
-    wire_wr_close(&w, sid, 1);
-    wire_wr_u16(&w, 0x1301);
-    wire_wr_u8(&w, 0);
+    size_t m = server_hello_start(&w, h, random, 0x1301);
     size_t exts = wire_wr_open(&w, 2);
     wire_wr_u16(&w, WIRE_EXT_SUPPORTED_VERSIONS);
     wire_wr_u16(&w, 2);
@@ -322,15 +330,7 @@ static void answer_tls12(int fd, struct hello *h, defect d, const alpn_name *ans
         return;
     wire_wr w;
     wire_wr_init(&w, msg, sizeof msg);
-    wire_wr_u8(&w, WIRE_HS_SERVER_HELLO);
-    size_t m = wire_wr_open(&w, 3);
-    wire_wr_u16(&w, WIRE_TLS12);
-    wire_wr_bytes(&w, random, 32);
-    size_t sid = wire_wr_open(&w, 1);
-    wire_wr_bytes(&w, h->session_id, h->session_id_len);
-    wire_wr_close(&w, sid, 1);
-    wire_wr_u16(&w, 0xc02f);
-    wire_wr_u8(&w, 0);
+    size_t m = server_hello_start(&w, h, random, 0xc02f);
     size_t exts = wire_wr_open(&w, 2);
     alpn_ext(&w, d, answer);
     if (d == DEFECT_NPN_TOO && h->npn) {
