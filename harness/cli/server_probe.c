@@ -18,7 +18,7 @@
 
 #include "wire.h"
 
-static double now_ms(void)
+double probe_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -27,17 +27,16 @@ static double now_ms(void)
 
 static int left_ms(double deadline)
 {
-    double left = deadline - now_ms();
+    double left = deadline - probe_now_ms();
     return left > 0 ? (int)left + 1 : 0;
 }
 
-/* Connects with a deadline; returns the socket or -1 with the reason in o. */
-static int dial(const server_target *t, double deadline, observation *o)
+int probe_dial(const server_target *t, double deadline, char *err, size_t err_cap)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
     int rc = getaddrinfo(t->host, t->port, &hints, &res);
     if (rc != 0) {
-        snprintf(o->error_text, sizeof o->error_text, "cannot resolve %.100s: %s", t->host, gai_strerror(rc));
+        snprintf(err, err_cap, "cannot resolve %.100s: %s", t->host, gai_strerror(rc));
         return -1;
     }
     int fd = -1;
@@ -46,7 +45,7 @@ static int dial(const server_target *t, double deadline, observation *o)
         if (fd < 0)
             continue;
         if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
-            snprintf(o->error_text, sizeof o->error_text, "connect: %s", strerror(errno));
+            snprintf(err, err_cap, "connect: %s", strerror(errno));
             close(fd);
             fd = -1;
             continue;
@@ -56,8 +55,7 @@ static int dial(const server_target *t, double deadline, observation *o)
         socklen_t sl = sizeof soerr;
         if (poll(&p, 1, left_ms(deadline)) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 ||
             soerr != 0) {
-            snprintf(o->error_text, sizeof o->error_text, "connect: %s",
-                     soerr ? strerror(soerr) : "timed out");
+            snprintf(err, err_cap, "connect: %s", soerr ? strerror(soerr) : "timed out");
             close(fd);
             fd = -1;
         }
@@ -316,7 +314,7 @@ int server_probe(void *ctx, const scenario *s, observation *o)
 {
     static struct conn c;
     const server_target *t = ctx;
-    double start = now_ms();
+    double start = probe_now_ms();
     memset(&c, 0, sizeof c);
     c.deadline = start + t->timeout_ms;
     c.tls13 = strcmp(s->tls, "1.3") == 0;
@@ -352,10 +350,10 @@ int server_probe(void *ctx, const scenario *s, observation *o)
     /* RFC 8446 §5.1: the first ClientHello's record version may be 0x0301 for compatibility. */
     wire_write_records(&rw, WIRE_CT_HANDSHAKE, 0x0301, c.ch, c.ch_len);
 
-    c.fd = dial(t, c.deadline, o);
+    c.fd = probe_dial(t, c.deadline, o->error_text, sizeof o->error_text);
     if (c.fd < 0) {
         o->error = 1;
-        o->ms = now_ms() - start;
+        o->ms = probe_now_ms() - start;
         return 0;
     }
     if (send_all(c.fd, out, rw.len, c.deadline) != 0) {
@@ -365,6 +363,6 @@ int server_probe(void *ctx, const scenario *s, observation *o)
         read_flight(&c, o);
     }
     close(c.fd);
-    o->ms = now_ms() - start;
+    o->ms = probe_now_ms() - start;
     return 0;
 }

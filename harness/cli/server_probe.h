@@ -11,6 +11,13 @@ typedef struct {
     int timeout_ms; /* for connecting and for every read */
 } server_target;
 
+/* Milliseconds on a monotonic clock. */
+double probe_now_ms(void);
+
+/* Opens a TCP connection to the target, non-blocking, by the deadline (probe_now_ms() based). Returns the socket, or
+ * -1 with the reason in err. */
+int probe_dial(const server_target *t, double deadline, char *err, size_t err_cap);
+
 /* probe_fn for run.h: ctx is a server_target. */
 int server_probe(void *ctx, const scenario *s, observation *o);
 

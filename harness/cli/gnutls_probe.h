@@ -1,0 +1,40 @@
+/*
+ * The GnuTLS path: an ordinary GnuTLS client session (gnutls_alpn_set_protocols, a real handshake) for the checks
+ * that need a complete handshake — resumption, protocols spoken after the handshake — and as a cross-check of the
+ * wire engine on well-formed offers. GnuTLS 3.7.9 limits the offer to 8 names of at most 32 bytes each.
+ */
+#ifndef ALPN_CLI_GNUTLS_PROBE_H
+#define ALPN_CLI_GNUTLS_PROBE_H
+
+#include <stddef.h>
+
+#include "alpn.h"
+#include "server_probe.h"
+
+#define GNUTLS_PROBE_MAX_NAMES 8
+#define GNUTLS_PROBE_MAX_NAME 32
+
+typedef struct {
+    int error;           /* no result: connect failed, timeout, or a local GnuTLS error (error_text says which) */
+    char error_text[200];
+    int alert;           /* fatal alert received from the server, -1 for none */
+    int completed;       /* the handshake completed */
+    int has_selected;    /* a protocol was negotiated */
+    char selected[256];
+    size_t selected_len;
+    int resumed;         /* the session was resumed */
+} gnutls_observation;
+
+/* Session data to resume with (in) or the data of the session just made (out: caller frees out->data with
+ * gnutls_free). Both may be NULL. */
+typedef struct {
+    unsigned char *data;
+    unsigned int size;
+} gnutls_session_blob;
+
+/* One handshake over TLS tls ("1.2"/"1.3") offering names[0..n). Returns 0; problems are in o. n == 0 sends no
+ * ALPN. More than GNUTLS_PROBE_MAX_NAMES names or a longer name is an error in o. */
+int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
+                 const gnutls_session_blob *resume, gnutls_session_blob *save, gnutls_observation *o);
+
+#endif
