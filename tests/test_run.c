@@ -100,11 +100,11 @@ Test(run, libalpn_as_server_passes_everything)
     run_options opt = {.tls = {"1.3", "1.2"}};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * (server_check_count + 1));
+    cr_expect_eq(n, 2 * (server_check_count + 2));
     for (size_t i = 0; i < r.n; i++)
         cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
                   r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
-    cr_expect_eq(r.counts[VERDICT_SKIP], 2, "TLS13-IN-EE on 1.2 and NPN on 1.3");
+    cr_expect_eq(r.counts[VERDICT_SKIP], 4, "TLS13-IN-EE on 1.2, NPN on 1.3, RESUME-FRESH without a session path");
     cr_expect_eq(report_exit_code(&r), 0);
 }
 
@@ -128,9 +128,9 @@ Test(run, filters_and_probe_counts)
     run_options opt = {.tls = {"1.2", "1.3"}, .skip = "SRV-SERVER-PREFERENCE,SRV-MANY-NAMES"};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * (server_check_count - 1));
-    /* Skipped scenarios do not connect: TLS13-IN-EE on 1.2, NPN on 1.3. */
-    cr_expect_eq((size_t)m.calls, n - 2);
+    cr_expect_eq(n, 2 * server_check_count, "all but MANY-NAMES, plus RESUME-FRESH");
+    /* Skipped scenarios do not connect: TLS13-IN-EE on 1.2, NPN on 1.3, RESUME-FRESH (no session path). */
+    cr_expect_eq((size_t)m.calls, n - 4);
     for (size_t i = 0; i < r.n; i++)
         cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
 }
@@ -181,4 +181,57 @@ Test(run, version_skips_carry_the_reason)
         cr_expect_str_eq(r.results[i].tls, "1.2");
         cr_expect(strstr(r.results[i].observed, "does not speak TLS 1.2") != NULL, "%s", r.results[i].observed);
     }
+}
+
+static int model_resume(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
+                        session_observation *first, session_observation *second)
+{
+    int *stale = ctx; /* 1: the resumed session keeps the first protocol (the bug) */
+    (void)tls;
+    cr_assert(na == 1 && nb == 1);
+    *first = (session_observation){.alert = -1, .completed = 1, .has_selected = 1, .selected_len = a->len};
+    memcpy(first->selected, a->data, a->len);
+    *second = (session_observation){.alert = -1, .completed = 1, .resumed = 1, .has_selected = 1};
+    const alpn_name *kept = *stale ? a : b;
+    memcpy(second->selected, kept->data, kept->len);
+    second->selected_len = kept->len;
+    return 0;
+}
+
+Test(run, resume_fresh_catches_a_stale_protocol)
+{
+    static report r;
+    struct model m = make_model("h2,http/1.1", ALPN_PREFER_SERVER);
+    for (int stale = 0; stale < 2; stale++) {
+        run_options opt = {.tls = {"1.3"}, .only = "SRV-RESUME-FRESH", .resume = model_resume, .resume_ctx = &stale};
+        report_init(&r, "test", "model");
+        cr_assert_eq(run_server_checks(model_probe, &m, &m.supported, &opt, &r), 1);
+        cr_expect_eq(r.results[0].v, stale ? VERDICT_FAIL : VERDICT_PASS, "%s", r.results[0].observed);
+    }
+}
+
+Test(run, resume_fresh_judge_edges)
+{
+    profile p;
+    char err[32];
+    profile_parse(&p, "h2,http/1.1", err, sizeof err);
+    session_observation ok = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
+    session_observation full = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "http/1.1",
+                                .selected_len = 8};
+    session_observation alert = {.alert = 120};
+    session_observation err_obs = {.error = 1, .alert = -1, .error_text = "timed out"};
+    result r;
+    judge_resume_fresh(&p, "1.3", &ok, &full, &r);
+    cr_expect_eq(r.v, VERDICT_SKIP, "not resumed: %s", r.observed);
+    cr_expect(strstr(r.observed, "did not resume") != NULL);
+    judge_resume_fresh(&p, "1.3", &ok, &alert, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "alert 120 is allowed");
+    judge_resume_fresh(&p, "1.3", &ok, &err_obs, &r);
+    cr_expect_eq(r.v, VERDICT_ERROR);
+    judge_resume_fresh(&p, "1.3", &full, &full, &r);
+    cr_expect_eq(r.v, VERDICT_ERROR, "the first handshake did not select the first name");
+    profile one;
+    profile_parse(&one, "h2", err, sizeof err);
+    judge_resume_fresh(&one, "1.2", &ok, &ok, &r);
+    cr_expect_eq(r.v, VERDICT_SKIP);
 }

@@ -104,4 +104,22 @@ void judge(const scenario *s, const observation *o, result *out);
 void judge_server_preference(const profile *p, const char *tls, const observation *ab, const observation *ba,
                              result *out);
 
+/* What a complete handshake showed (the GnuTLS path). */
+typedef struct {
+    int error;
+    char error_text[OBS_TEXT_MAX];
+    int alert;             /* fatal alert received, -1 for none */
+    int completed;
+    int resumed;
+    int has_selected;
+    uint8_t selected[ALPN_NAME_MAX];
+    size_t selected_len;
+} session_observation;
+
+/* SRV-RESUME-FRESH (RFC 7301 §3.1: ALPN belongs to the connection): a full handshake offering only the first
+ * supported name A, then a resumption of that session offering only the second, B. B selected (or alert 120)
+ * passes; A selected fails; a server that does not resume gets SKIP. */
+void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,
+                        const session_observation *second, result *out);
+
 #endif

@@ -293,3 +293,65 @@ void judge_server_preference(const profile *p, const char *tls, const observatio
     /* RFC 7301 §3.2: the server SHOULD select its most preferred protocol among the client's. */
     out->v = n1.len == n2.len && memcmp(n1.data, n2.data, n1.len) == 0 ? VERDICT_PASS : VERDICT_WARN;
 }
+
+static void session_text(const session_observation *o, char *buf, size_t cap)
+{
+    char name[64];
+    if (o->error)
+        snprintf(buf, cap, "no answer: %.150s", o->error_text);
+    else if (o->alert >= 0)
+        snprintf(buf, cap, "fatal alert %d (%s)", o->alert, alert_name(o->alert));
+    else if (!o->has_selected)
+        snprintf(buf, cap, "%s without ALPN", o->resumed ? "resumed" : "full handshake");
+    else {
+        name_text(name, sizeof name, o->selected, o->selected_len);
+        snprintf(buf, cap, "%s, \"%s\" selected", o->resumed ? "resumed" : "full handshake", name);
+    }
+}
+
+void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,
+                        const session_observation *second, result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = "SRV-RESUME-FRESH";
+    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    out->section = "RFC 7301 §3.1 — ALPN belongs to the connection";
+    out->ref = "7301 §3.1";
+    out->title = "resumption offering only another supported name: that name or alert 120, never the old one";
+    out->lvl = LEVEL_MUST;
+    if (p->n < 2) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->expected, sizeof out->expected, "the resumed connection negotiates afresh");
+        snprintf(out->observed, sizeof out->observed, "not run: the server supports fewer than two known names");
+        return;
+    }
+    char a[40], b[40], t1[OBS_TEXT_MAX + 64], t2[OBS_TEXT_MAX + 64];
+    name_text(a, sizeof a, p->names[0], p->lens[0]);
+    name_text(b, sizeof b, p->names[1], p->lens[1]);
+    snprintf(out->expected, sizeof out->expected,
+             "full handshake offering \"%s\" selects it; resuming offering only \"%s\" selects \"%s\" (or alert "
+             "120), never \"%s\"",
+             a, b, b, a);
+    session_text(first, t1, sizeof t1);
+    session_text(second, t2, sizeof t2);
+    snprintf(out->observed, sizeof out->observed, "first: %.200s; second: %.200s", t1, t2);
+    if (first->error || second->error || !first->completed || !first->has_selected ||
+        first->selected_len != p->lens[0] || memcmp(first->selected, p->names[0], p->lens[0]) != 0) {
+        out->v = VERDICT_ERROR; /* no session with A to resume: nothing to judge */
+        return;
+    }
+    if (second->alert == 120) {
+        out->v = VERDICT_PASS;
+        return;
+    }
+    if (!second->completed || !second->resumed) {
+        out->v = second->completed ? VERDICT_SKIP : VERDICT_ERROR;
+        if (out->v == VERDICT_SKIP)
+            snprintf(out->observed, sizeof out->observed, "not run: the server did not resume the session (%.200s)",
+                     t2);
+        return;
+    }
+    int is_b = second->has_selected && second->selected_len == p->lens[1] &&
+               memcmp(second->selected, p->names[1], p->lens[1]) == 0;
+    out->v = is_b ? VERDICT_PASS : VERDICT_FAIL;
+}

@@ -21,10 +21,16 @@ int id_listed(const char *list, const char *id)
     return 0;
 }
 
+/* Checks that take more than one connection, run after the single-connection catalogue of each version. */
+static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH"};
+#define MULTI_COUNT (sizeof multi_ids / sizeof multi_ids[0])
+
 static int known_id(const char *id, size_t len)
 {
-    if (len == strlen("SRV-SERVER-PREFERENCE") && strncmp(id, "SRV-SERVER-PREFERENCE", len) == 0)
-        return 1;
+    for (size_t i = 0; i < MULTI_COUNT; i++) {
+        if (strlen(multi_ids[i]) == len && strncmp(id, multi_ids[i], len) == 0)
+            return 1;
+    }
     for (size_t i = 0; i < server_check_count; i++) {
         const char *k = server_check_id(i);
         if (strlen(k) == len && strncmp(k, id, len) == 0)
@@ -136,19 +142,23 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
     static scenario s;
     static const profile none = {.n = 0};
     size_t before = r->n;
-    for (size_t i = 0; i <= server_check_count; i++) {
-        const char *id = i < server_check_count ? server_check_id(i) : "SRV-SERVER-PREFERENCE";
+    for (size_t i = 0; i < server_check_count + MULTI_COUNT; i++) {
+        const char *id = i < server_check_count ? server_check_id(i) : multi_ids[i - server_check_count];
         if (!selected_id(opt, id))
             continue;
         observation o;
         observation_init(&o);
+        session_observation so = {.alert = -1};
         result res;
         if (i < server_check_count) {
             scenario_build(&s, id, tls, &none);
             s.skip_reason = reason;
             judge(&s, &o, &res);
         } else {
-            judge_server_preference(&none, tls, &o, &o, &res);
+            if (strcmp(id, "SRV-SERVER-PREFERENCE") == 0)
+                judge_server_preference(&none, tls, &o, &o, &res);
+            else
+                judge_resume_fresh(&none, tls, &so, &so, &res);
             snprintf(res.observed, sizeof res.observed, "not run: %s", reason);
         }
         report_add(r, &res, opt->known);
@@ -163,9 +173,10 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
     int pref_selected = selected_id(opt, "SRV-SERVER-PREFERENCE");
+    int resume_selected = selected_id(opt, "SRV-RESUME-FRESH");
     for (size_t i = 0; i < server_check_count; i++)
         selected += (size_t)selected_id(opt, server_check_id(i));
-    size_t total = (selected + (size_t)pref_selected) * versions;
+    size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected) * versions;
 
     for (size_t v = 0; v < versions; v++) {
         const char *tls = opt->tls[v];
@@ -180,6 +191,21 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
                 probe(ctx, &s, &o);
             result res;
             judge(&s, &o, &res);
+            add_result(r, &res, opt, ++done, total);
+        }
+        if (resume_selected) {
+            /* SRV-RESUME-FRESH: a session made with the first supported name, resumed offering only the second. */
+            session_observation first = {.alert = -1}, second = {.alert = -1};
+            result res;
+            if (p->n >= 2 && opt->resume != NULL) {
+                alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
+                opt->resume(opt->resume_ctx, tls, &a, 1, &b, 1, &first, &second);
+            }
+            judge_resume_fresh(p, tls, &first, &second, &res);
+            if (opt->resume == NULL && p->n >= 2) {
+                res.v = VERDICT_SKIP;
+                snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
+            }
             add_result(r, &res, opt, ++done, total);
         }
         if (!pref_selected)

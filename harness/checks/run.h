@@ -13,6 +13,11 @@
  * is reported in the observation (error, error_text), not by the return value. */
 typedef int (*probe_fn)(void *ctx, const scenario *s, observation *o);
 
+/* Two complete handshakes (the GnuTLS path): the first offering names a[0..na), the second resuming it offering
+ * b[0..nb). Returns 0; problems are in the observations. */
+typedef int (*resume_fn)(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
+                         session_observation *first, session_observation *second);
+
 typedef struct {
     const char *tls[2];        /* versions to run, e.g. {"1.3", "1.2"}; NULL-terminated when fewer */
     const char *only;          /* comma-separated IDs, or NULL for all */
@@ -20,6 +25,8 @@ typedef struct {
     const known_failures *known;
     void (*progress)(void *ctx, size_t done, size_t total, const result *last); /* may be NULL */
     void *progress_ctx;
+    resume_fn resume;          /* the GnuTLS path, for SRV-RESUME-FRESH; NULL: that check is SKIPped */
+    void *resume_ctx;
 } run_options;
 
 /* 1 when id is named in the comma-separated list (exact match of an element). */

@@ -6,6 +6,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "gnutls_probe.h"
 #include "report.h"
 #include "run.h"
 #include "server_probe.h"
@@ -240,6 +241,8 @@ int cmd_server(int argc, char **argv)
                  "first)", prof.n ? list : "no registered protocol selected", run_tls[0], used);
     }
 
+    ro.resume = gnutls_resume_probe;
+    ro.resume_ctx = &target;
     run_options now = ro;
     now.tls[0] = run_tls[0];
     now.tls[1] = run_tls[1];

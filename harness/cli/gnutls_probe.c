@@ -108,3 +108,37 @@ done:
     close(fd);
     return 0;
 }
+
+static void to_session(const gnutls_observation *g, session_observation *o)
+{
+    memset(o, 0, sizeof *o);
+    o->error = g->error;
+    snprintf(o->error_text, sizeof o->error_text, "%s", g->error_text);
+    o->alert = g->alert;
+    o->completed = g->completed;
+    o->resumed = g->resumed;
+    o->has_selected = g->has_selected && g->selected_len <= sizeof o->selected;
+    if (o->has_selected) {
+        memcpy(o->selected, g->selected, g->selected_len);
+        o->selected_len = g->selected_len;
+    }
+}
+
+int gnutls_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
+                        session_observation *first, session_observation *second)
+{
+    const server_target *t = ctx;
+    static gnutls_observation g;
+    gnutls_session_blob blob = {NULL, 0};
+    gnutls_probe(t, tls, a, na, NULL, &blob, &g);
+    to_session(&g, first);
+    if (blob.data == NULL) {
+        /* Without session data there is nothing to resume: the second handshake is a plain full one. */
+        gnutls_probe(t, tls, b, nb, NULL, NULL, &g);
+    } else {
+        gnutls_probe(t, tls, b, nb, &blob, NULL, &g);
+        gnutls_free(blob.data);
+    }
+    to_session(&g, second);
+    return 0;
+}

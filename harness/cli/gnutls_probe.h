@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "alpn.h"
+#include "checks.h"
 #include "server_probe.h"
 
 #define GNUTLS_PROBE_MAX_NAMES 8
@@ -36,5 +37,9 @@ typedef struct {
  * ALPN. More than GNUTLS_PROBE_MAX_NAMES names or a longer name is an error in o. */
 int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
                  const gnutls_session_blob *resume, gnutls_session_blob *save, gnutls_observation *o);
+
+/* resume_fn of run.h over gnutls_probe: ctx is a server_target. */
+int gnutls_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
+                        session_observation *first, session_observation *second);
 
 #endif
