@@ -1,43 +1,93 @@
-cmake_policy(SET CMP0057 NEW) # if(... IN_LIST ...)
-# Generates the C table of libalpn's registry from src/registry.tsv.
+# Generates the C table of libalpn's registry from src/registry.tsv:
 #   cmake -DIN=src/registry.tsv -DOUT=registry_table.c -P cmake/gen_registry.cmake
-# Columns (tab-separated): hex of the identification sequence, kind (registered|grease|unregistered), protocol,
-# reference. Lines starting with '#' are comments. Any malformed line stops the build with its line number.
-if(NOT IN OR NOT OUT)
+# Columns (tab-separated): hex of the identification sequence (lower-case, whole bytes), kind
+# (registered|grease|unregistered), protocol, reference. Lines starting with '#' and blank lines are comments.
+# Any malformed line stops the build with its line number, so the table can only be built from clean data.
+#
+# The file is cut into lines and columns with string(FIND)/string(SUBSTRING), never through CMake lists: a ';'
+# or an unbalanced '[' in a reference would otherwise split or merge columns silently.
+cmake_minimum_required(VERSION 3.25)
+
+if(NOT DEFINED IN OR NOT DEFINED OUT OR IN STREQUAL "" OR OUT STREQUAL "")
   message(FATAL_ERROR "usage: cmake -DIN=<registry.tsv> -DOUT=<file.c> -P gen_registry.cmake")
 endif()
+if(NOT EXISTS "${IN}")
+  message(FATAL_ERROR "${IN}: no such file")
+endif()
 
-file(STRINGS "${IN}" lines ENCODING UTF-8)
+# Turns free text into the body of a C string literal. '?' is escaped too: "??x" would be a trigraph under
+# -std=c11.
+function(c_string out text)
+  string(REPLACE "\\" "\\\\" text "${text}")
+  string(REPLACE "\"" "\\\"" text "${text}")
+  string(REPLACE "?" "\\?" text "${text}")
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+file(READ "${IN}" data)
 set(body "")
 set(seen "")
 set(count 0)
 set(lineno 0)
-foreach(line IN LISTS lines)
+string(LENGTH "${data}" remaining)
+while(remaining GREATER 0)
   math(EXPR lineno "${lineno} + 1")
-  if(line MATCHES "^#" OR line STREQUAL "")
+  string(FIND "${data}" "\n" nl)
+  if(nl EQUAL -1)
+    set(line "${data}")
+    set(data "")
+  else()
+    string(SUBSTRING "${data}" 0 ${nl} line)
+    math(EXPR next "${nl} + 1")
+    string(SUBSTRING "${data}" ${next} -1 data)
+  endif()
+  string(LENGTH "${data}" remaining)
+  # CRLF files need no care: file(READ) drops carriage returns (tests/test_registry.c feeds it one).
+  if(line STREQUAL "" OR line MATCHES "^#")
     continue()
   endif()
-  string(REPLACE "\t" ";" cols "${line}")
-  list(LENGTH cols ncols)
-  if(NOT ncols EQUAL 4)
+
+  # Exactly four columns: three tabs.
+  string(REGEX MATCHALL "\t" tabs "${line}")
+  list(LENGTH tabs ntabs)
+  if(NOT ntabs EQUAL 3)
+    math(EXPR ncols "${ntabs} + 1")
     message(FATAL_ERROR "${IN}:${lineno}: expected 4 tab-separated columns, found ${ncols}")
   endif()
-  list(GET cols 0 hex)
-  list(GET cols 1 kind)
-  list(GET cols 2 protocol)
-  list(GET cols 3 reference)
+  string(FIND "${line}" "\t" t1)
+  string(SUBSTRING "${line}" 0 ${t1} hex)
+  math(EXPR t1 "${t1} + 1")
+  string(SUBSTRING "${line}" ${t1} -1 rest)
+  string(FIND "${rest}" "\t" t2)
+  string(SUBSTRING "${rest}" 0 ${t2} kind)
+  math(EXPR t2 "${t2} + 1")
+  string(SUBSTRING "${rest}" ${t2} -1 rest)
+  string(FIND "${rest}" "\t" t3)
+  string(SUBSTRING "${rest}" 0 ${t3} protocol)
+  math(EXPR t3 "${t3} + 1")
+  string(SUBSTRING "${rest}" ${t3} -1 reference)
+
+  # RFC 7301 §3.1: opaque ProtocolName<1..2^8-1> — 1 to 255 bytes, so 2 to 510 hex digits.
   string(LENGTH "${hex}" hexlen)
-  # RFC 7301 §3.1: ProtocolName<1..2^8-1> — 1 to 255 bytes, 2 to 510 hex digits.
-  if(NOT hex MATCHES "^([0-9a-f][0-9a-f])+$")
-    message(FATAL_ERROR "${IN}:${lineno}: name '${hex}' is not lower-case hex in whole bytes")
+  if(hexlen EQUAL 0)
+    message(FATAL_ERROR "${IN}:${lineno}: empty name (RFC 7301 §3.1: names are 1..255 bytes)")
   endif()
-  if(hexlen GREATER 510)
-    message(FATAL_ERROR "${IN}:${lineno}: name longer than 255 bytes")
+  if(NOT hex MATCHES "^[0-9a-f]+$")
+    message(FATAL_ERROR "${IN}:${lineno}: name '${hex}' is not lower-case hex")
+  endif()
+  math(EXPR odd "${hexlen} % 2")
+  if(odd)
+    message(FATAL_ERROR "${IN}:${lineno}: name '${hex}' has an odd number of hex digits")
+  endif()
+  math(EXPR namelen "${hexlen} / 2")
+  if(namelen GREATER 255)
+    message(FATAL_ERROR "${IN}:${lineno}: name of ${namelen} bytes (RFC 7301 §3.1: at most 255)")
   endif()
   if(hex IN_LIST seen)
     message(FATAL_ERROR "${IN}:${lineno}: duplicate name ${hex}")
   endif()
   list(APPEND seen "${hex}")
+
   if(kind STREQUAL "registered")
     set(ckind ALPN_KIND_REGISTERED)
   elseif(kind STREQUAL "grease")
@@ -45,36 +95,34 @@ foreach(line IN LISTS lines)
   elseif(kind STREQUAL "unregistered")
     set(ckind ALPN_KIND_UNREGISTERED)
   else()
-    message(FATAL_ERROR "${IN}:${lineno}: unknown kind '${kind}'")
+    message(FATAL_ERROR "${IN}:${lineno}: unknown kind '${kind}' (registered, grease or unregistered)")
   endif()
   if(protocol STREQUAL "" OR reference STREQUAL "")
     message(FATAL_ERROR "${IN}:${lineno}: empty protocol or reference")
   endif()
-  foreach(var protocol reference)
-    string(REPLACE "\\" "\\\\" ${var} "${${var}}")
-    string(REPLACE "\"" "\\\"" ${var} "${${var}}")
-  endforeach()
-  math(EXPR namelen "${hexlen} / 2")
+
+  c_string(protocol "${protocol}")
+  c_string(reference "${reference}")
+  # Every byte as \xNN with an explicit length: names may hold NUL and non-ASCII bytes, and since each escape
+  # is followed by another backslash or the closing quote, no escape can swallow a following digit.
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" cname "${hex}")
-  string(APPEND body "    {{(const uint8_t *)\"${cname}\", ${namelen}}, ${ckind}, \"${protocol}\", \"${reference}\"},\n")
+  set(entry "{{(const uint8_t *)\"${cname}\", ${namelen}}, ${ckind}, \"${protocol}\", \"${reference}\"}")
+  string(APPEND body "    ${entry},\n")
   math(EXPR count "${count} + 1")
-endforeach()
+endwhile()
 if(count EQUAL 0)
   message(FATAL_ERROR "${IN}: no entries")
 endif()
 
 set(text "/* Generated from src/registry.tsv by cmake/gen_registry.cmake. Do not edit. */
+#include \"alpn.h\"
 #include \"alpn_registry_table.h\"
 
 const alpn_registry_entry alpn_registry_table[] = {
 ${body}};
 const size_t alpn_registry_table_len = ${count};
 ")
-# Rewrite only on change, so an unchanged table does not trigger a rebuild.
-set(old "")
-if(EXISTS "${OUT}")
-  file(READ "${OUT}" old)
-endif()
-if(NOT old STREQUAL text)
-  file(WRITE "${OUT}" "${text}")
-endif()
+# Rewrite only on change, so an unchanged table keeps its timestamp and nothing that depends on it rebuilds.
+file(WRITE "${OUT}.tmp" "${text}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")
