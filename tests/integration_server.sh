@@ -56,10 +56,10 @@ expect "openssl: alert 120 on no overlap, TLS 1.2" test "$(verdict "$work/o.json
 n_cases=$(grep -c '<testcase ' "$work/o.xml")
 n_names=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -o ' name="[^"]*"' | sort -u | wc -l)
 n_class=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -c ' classname="alpncheck\.')
-expect "openssl: 58 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
-    test "$n_cases" -eq 58 -a "$n_names" -eq 58 -a "$n_class" -eq 58
+expect "openssl: 60 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
+    test "$n_cases" -eq 60 -a "$n_names" -eq 60 -a "$n_class" -eq 60
 expect "openssl: HTML report written" grep -q '</html>' "$work/o.html"
-expect "openssl: summary line" grep -qx "56 passed, 0 failed, 2 skipped" "$work/o.out"
+expect "openssl: summary line" grep -qx "56 passed, 0 failed, 4 skipped" "$work/o.out"
 
 # --- gnutls-serv --alpn-fatal: alert 120, but first-match parsing of malformed lists ------------------------------
 p2=$(free_port)
@@ -76,6 +76,10 @@ for v in 1.2 1.3; do
     done
     expect "gnutls --alpn-fatal: client preference is a WARN, TLS $v" \
         test "$(verdict "$work/g.json" SRV-SERVER-PREFERENCE $v)" = WARN
+done
+for v in 1.1 1.0; do
+    expect "gnutls --alpn-fatal: h2 over TLS $v fails" test "$(verdict "$work/g.json" SRV-H2-MIN-TLS12 $v)" = FAIL
+    expect "openssl: TLS $v refused, SKIP" test "$(verdict "$work/o.json" SRV-H2-MIN-TLS12 $v)" = SKIP
 done
 expect "gnutls --alpn-fatal: failure detail names the selection" \
     grep -q 'observed:    handshake completed with ALPN "h2" in EncryptedExtensions' "$work/g.out"

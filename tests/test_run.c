@@ -18,7 +18,8 @@ static int model_probe(void *ctx, const scenario *s, observation *o)
 {
     struct model *m = ctx;
     m->calls++;
-    o->version = strcmp(s->tls, "1.3") == 0 ? 0x0304 : 0x0303;
+    o->version = strcmp(s->tls, "1.3") == 0 ? 0x0304 : strcmp(s->tls, "1.2") == 0 ? 0x0303
+                 : strcmp(s->tls, "1.1") == 0 ? 0x0302 : 0x0301;
     if (m->unreachable) {
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "connection refused");
@@ -33,11 +34,16 @@ static int model_probe(void *ctx, const scenario *s, observation *o)
         o->alert_level = 2;
         return 0;
     }
+    /* RFC 9113 §9.2: a conforming server does not offer h2 below TLS 1.2. */
     alpn_name names[PROFILE_MAX];
-    for (size_t i = 0; i < m->supported.n; i++)
-        names[i] = (alpn_name){m->supported.names[i], m->supported.lens[i]};
+    size_t n = 0;
+    for (size_t i = 0; i < m->supported.n; i++) {
+        if (o->version < 0x0303 && m->supported.lens[i] == 2 && memcmp(m->supported.names[i], "h2", 2) == 0)
+            continue;
+        names[n++] = (alpn_name){m->supported.names[i], m->supported.lens[i]};
+    }
     size_t sel;
-    int rc = alpn_select(names, m->supported.n, s->ext, s->ext_len, m->pref, &sel, NULL, NULL);
+    int rc = alpn_select(names, n, s->ext, s->ext_len, m->pref, &sel, NULL, NULL);
     if (rc != ALPN_OK) {
         o->alert = rc;
         o->alert_level = 2;

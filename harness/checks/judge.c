@@ -247,6 +247,15 @@ void judge(const scenario *s, const observation *o, result *out)
             out->v = VERDICT_ERROR; /* the baseline handshake itself failed: nothing to judge */
         break;
     case EXPECT_NOT_NAME:
+        /* RFC 9113 §9.2: only judged when the server really negotiated the old version; refusing it is fine. */
+        if (strcmp(s->id, "SRV-H2-MIN-TLS12") == 0 && (o->version == 0 || o->version >= 0x0303)) {
+            char seen[REPORT_TEXT_MAX];
+            snprintf(seen, sizeof seen, "%s", out->observed);
+            out->v = VERDICT_SKIP;
+            snprintf(out->observed, sizeof out->observed, "not run: the server does not negotiate TLS %s (%.400s)",
+                     s->tls, seen);
+            break;
+        }
         out->v = answer_name(o, &n) && is_name(&n, s->expect_name, s->expect_name_len) ? broken(s->lvl)
                                                                                          : VERDICT_PASS;
         break;

@@ -21,6 +21,9 @@ int id_listed(const char *list, const char *id)
     return 0;
 }
 
+/* Runs over TLS 1.1 and 1.0, once per run, not in the per-version catalogue (RFC 9113 §9.2). */
+#define H2_MIN "SRV-H2-MIN-TLS12"
+
 /* Checks that take more than one connection, run after the single-connection catalogue of each version. */
 static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH"};
 #define MULTI_COUNT (sizeof multi_ids / sizeof multi_ids[0])
@@ -144,7 +147,7 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
     size_t before = r->n;
     for (size_t i = 0; i < server_check_count + MULTI_COUNT; i++) {
         const char *id = i < server_check_count ? server_check_id(i) : multi_ids[i - server_check_count];
-        if (!selected_id(opt, id))
+        if (!selected_id(opt, id) || strcmp(id, H2_MIN) == 0)
             continue;
         observation o;
         observation_init(&o);
@@ -174,15 +177,17 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
         versions++;
     int pref_selected = selected_id(opt, "SRV-SERVER-PREFERENCE");
     int resume_selected = selected_id(opt, "SRV-RESUME-FRESH");
+    int h2min_selected = selected_id(opt, H2_MIN);
     for (size_t i = 0; i < server_check_count; i++)
         selected += (size_t)selected_id(opt, server_check_id(i));
-    size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected) * versions;
+    selected -= (size_t)h2min_selected;
+    size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected) * versions + 2u * h2min_selected;
 
     for (size_t v = 0; v < versions; v++) {
         const char *tls = opt->tls[v];
         for (size_t i = 0; i < server_check_count; i++) {
             const char *id = server_check_id(i);
-            if (!selected_id(opt, id))
+            if (!selected_id(opt, id) || strcmp(id, H2_MIN) == 0)
                 continue;
             scenario_build(&s, id, tls, p);
             observation o;
@@ -228,6 +233,17 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
         }
         result res;
         judge_server_preference(p, tls, &ab, &ba, &res);
+        add_result(r, &res, opt, ++done, total);
+    }
+    static const char *const old_versions[] = {"1.1", "1.0"};
+    for (size_t v = 0; h2min_selected && v < 2; v++) {
+        scenario_build(&s, H2_MIN, old_versions[v], p);
+        observation o;
+        observation_init(&o);
+        if (s.skip_reason == NULL)
+            probe(ctx, &s, &o);
+        result res;
+        judge(&s, &o, &res);
         add_result(r, &res, opt, ++done, total);
     }
     return r->n - before;

@@ -52,6 +52,8 @@ static const struct meta catalogue[] = {
     {"SRV-DUPLICATE-EXTENSION", SEC_PLACE, "8446 §4.2, 5246 §7.4.1.4", LEVEL_MUST, EXPECT_ANY_FATAL,
      "two ALPN extensions in one ClientHello: fatal alert"},
     {"SRV-NO-H2C", SEC_H2, "9113 §3.2", LEVEL_MUST, EXPECT_NOT_NAME, "h2c offered over TLS: never selected"},
+    {"SRV-H2-MIN-TLS12", SEC_H2, "9113 §9.2", LEVEL_MUST, EXPECT_NOT_NAME,
+     "h2 and http/1.1 offered over TLS 1.0/1.1: h2 never selected"},
     {"SRV-NO-NPN-WITH-ALPN", SEC_PLACE, "7301 §3 (NPN)", LEVEL_MUST, EXPECT_SELECT,
      "TLS 1.2, ALPN and NPN offered: a server selecting via ALPN sends no NPN"},
     {"SRV-MALFORMED-EMPTY-EXT", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
@@ -305,6 +307,10 @@ static void build(scenario *s, const profile *p)
         for (size_t i = 0; i < p->n; i++)
             add(&b, p->names[i], p->lens[i]);
         expect(s, (const uint8_t *)"h2c", 3);
+    } else if (strcmp(id, "SRV-H2-MIN-TLS12") == 0) {
+        add_str(&b, "h2");
+        add_str(&b, "http/1.1");
+        expect(s, (const uint8_t *)"h2", 2);
     } else if (strcmp(id, "SRV-MALFORMED-EMPTY-EXT") == 0) {
         s->ext_len = 0;
         return;
@@ -360,7 +366,7 @@ int scenario_build(scenario *s, const char *id, const char *tls, const profile *
     s->title = m->title;
     s->lvl = m->lvl;
     s->expect = m->expect;
-    s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : strcmp(tls, "1.1") == 0 ? "1.1" : strcmp(tls, "1.0") == 0 ? "1.0" : "1.3";
     s->send_alpn = strcmp(id, "SRV-NO-UNSOLICITED") != 0;
     s->duplicate_alpn = strcmp(id, "SRV-DUPLICATE-EXTENSION") == 0;
     s->send_npn = strcmp(id, "SRV-NO-NPN-WITH-ALPN") == 0;
@@ -370,6 +376,10 @@ int scenario_build(scenario *s, const char *id, const char *tls, const profile *
     }
     if (strcmp(id, "SRV-TLS13-IN-EE") == 0 && strcmp(s->tls, "1.3") != 0)
         s->skip_reason = "applies to TLS 1.3 only";
+    /* RFC 9113 §9.2 concerns the versions before TLS 1.2; the check runs for 1.1 and 1.0 only. */
+    int old_tls = strcmp(s->tls, "1.1") == 0 || strcmp(s->tls, "1.0") == 0;
+    if ((strcmp(id, "SRV-H2-MIN-TLS12") == 0) != old_tls)
+        s->skip_reason = old_tls ? "only SRV-H2-MIN-TLS12 runs over TLS 1.0/1.1" : "applies to TLS 1.0 and 1.1 only";
     /* NPN exists for TLS 1.2 and earlier only; TLS 1.3 servers cannot send it. */
     if (s->send_npn && strcmp(s->tls, "1.2") != 0)
         s->skip_reason = "NPN exists in TLS 1.2 only";

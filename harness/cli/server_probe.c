@@ -320,7 +320,10 @@ int server_probe(void *ctx, const scenario *s, observation *o)
     c.tls13 = strcmp(s->tls, "1.3") == 0;
 
     wire_client_hello ch = {
-        .version = c.tls13 ? WIRE_TLS13 : WIRE_TLS12,
+        .version = c.tls13                    ? WIRE_TLS13
+                   : strcmp(s->tls, "1.1") == 0 ? WIRE_TLS11
+                   : strcmp(s->tls, "1.0") == 0 ? WIRE_TLS10
+                                                : WIRE_TLS12,
         .sni = t->sni,
         .send_alpn = s->send_alpn,
         .alpn = s->ext,

@@ -67,9 +67,12 @@ int known_failures_load(known_failures *k, const char *path, char *err, size_t e
             continue;
         char *at = strchr(s, '@');
         size_t id_len = at ? (size_t)(at - s) : len;
-        if (!valid_id(s, id_len) || (at && strcmp(at, "@1.2") != 0 && strcmp(at, "@1.3") != 0) ||
+        if (!valid_id(s, id_len) ||
+            (at && strcmp(at, "@1.0") != 0 && strcmp(at, "@1.1") != 0 && strcmp(at, "@1.2") != 0 &&
+             strcmp(at, "@1.3") != 0) ||
             len >= sizeof k->entries[0]) {
-            snprintf(err, err_cap, "%s:%d: '%s' is not a check ID (optionally with @1.2 or @1.3)", path, lineno, s);
+            snprintf(err, err_cap, "%s:%d: '%s' is not a check ID (optionally with @1.0, @1.1, @1.2 or @1.3)", path,
+                     lineno, s);
             rc = -1;
             break;
         }

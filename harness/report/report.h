@@ -39,7 +39,7 @@ typedef struct {
     double ms; /* duration */
 } result;
 
-/* Known failures: check IDs, optionally with "@1.2" / "@1.3", one per line; '#' starts a comment. */
+/* Known failures: check IDs, optionally with a TLS version ("@1.0" to "@1.3"), one per line; '#' starts a comment. */
 #define KNOWN_MAX 256
 typedef struct {
     char entries[KNOWN_MAX][64];

@@ -74,6 +74,8 @@ enum {
     WIRE_EXT_RENEGOTIATION_INFO = 0xff01,
 };
 #define WIRE_GROUP_X25519 0x001d
+#define WIRE_TLS10 0x0301
+#define WIRE_TLS11 0x0302
 #define WIRE_TLS12 0x0303
 #define WIRE_TLS13 0x0304
 #define WIRE_RECORD_MAX 16384u                /* RFC 8446 §5.1: plaintext fragment limit */
@@ -98,7 +100,7 @@ int wire_record_parse(const uint8_t *buf, size_t len, wire_record *rec, size_t *
 /* ---- ClientHello -------------------------------------------------------------------------------------------- */
 
 typedef struct {
-    unsigned version;          /* WIRE_TLS12 or WIRE_TLS13: the only version offered */
+    unsigned version;          /* WIRE_TLS10 to WIRE_TLS13: the only version offered */
     const char *sni;           /* server_name, or NULL / "" for none */
     int send_alpn;             /* 0: no ALPN extension */
     const uint8_t *alpn;       /* ALPN extension_data, any bytes */

@@ -22,11 +22,12 @@ static void ext_bytes(wire_wr *w, unsigned type, const uint8_t *data, size_t len
 
 void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
 {
-    int tls13 = ch->version == WIRE_TLS13;
+    int tls13 = ch->version == WIRE_TLS13, legacy = ch->version < WIRE_TLS12;
     wire_wr_u8(w, WIRE_HS_CLIENT_HELLO);
     size_t msg = wire_wr_open(w, 3);
-    /* RFC 8446 §4.1.2: legacy_version is TLS 1.2 in every hello; TLS 1.3 goes in supported_versions. */
-    wire_wr_u16(w, WIRE_TLS12);
+    /* RFC 8446 §4.1.2: legacy_version is TLS 1.2 in a TLS 1.3 hello, which names 1.3 in supported_versions;
+     * TLS 1.0 and 1.1 hellos (RFC 2246, RFC 4346) carry their own version here. */
+    wire_wr_u16(w, legacy ? ch->version : WIRE_TLS12);
     wire_wr_bytes(w, ch->random, 32);
     size_t sid = wire_wr_open(w, 1);
     wire_wr_bytes(w, ch->session_id, 32);
@@ -37,6 +38,11 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
         static const unsigned s13[] = {0x1301, 0x1302, 0x1303};
         for (size_t i = 0; i < 3; i++)
             wire_wr_u16(w, s13[i]);
+    } else if (legacy) {
+        /* CBC suites, the only ones TLS 1.0/1.1 have: ECDHE-ECDSA/RSA with AES-128/256-SHA, RSA AES-128-SHA. */
+        static const unsigned s10[] = {0xc009, 0xc013, 0xc00a, 0xc014, 0x002f, 0x0035, 0x00ff};
+        for (size_t i = 0; i < sizeof s10 / sizeof s10[0]; i++)
+            wire_wr_u16(w, s10[i]);
     } else {
         /* ECDHE with AES-GCM and ChaCha20 for ECDSA and RSA certificates, plain RSA as a last resort, and the
          * renegotiation SCSV (RFC 5746 §3.3) instead of an empty renegotiation_info. */
@@ -64,7 +70,9 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
     ext_bytes(w, WIRE_EXT_SUPPORTED_GROUPS, groups, sizeof groups);
     static const uint8_t sigalgs[] = {0x00, 0x18, 0x04, 0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08,
                                       0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x02, 0x01};
-    ext_bytes(w, WIRE_EXT_SIGNATURE_ALGORITHMS, sigalgs, sizeof sigalgs);
+    /* RFC 5246 §7.4.1.4.1: signature_algorithms exists from TLS 1.2 on. */
+    if (!legacy)
+        ext_bytes(w, WIRE_EXT_SIGNATURE_ALGORITHMS, sigalgs, sizeof sigalgs);
     if (ch->send_alpn) {
         ext_bytes(w, WIRE_EXT_ALPN, ch->alpn, ch->alpn_len);
         if (ch->duplicate_alpn)
