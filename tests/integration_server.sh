@@ -56,10 +56,28 @@ expect "openssl: alert 120 on no overlap, TLS 1.2" test "$(verdict "$work/o.json
 n_cases=$(grep -c '<testcase ' "$work/o.xml")
 n_names=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -o ' name="[^"]*"' | sort -u | wc -l)
 n_class=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -c ' classname="alpncheck\.')
-expect "openssl: 60 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
-    test "$n_cases" -eq 60 -a "$n_names" -eq 60 -a "$n_class" -eq 60
+expect "openssl: 62 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
+    test "$n_cases" -eq 62 -a "$n_names" -eq 62 -a "$n_class" -eq 62
 expect "openssl: HTML report written" grep -q '</html>' "$work/o.html"
-expect "openssl: summary line" grep -qx "56 passed, 0 failed, 4 skipped" "$work/o.out"
+expect "openssl: summary line" grep -qx "56 passed, 0 failed, 6 skipped" "$work/o.out"
+
+expect "openssl: an echo server sends no HTTP: SKIP" test "$(verdict "$work/o.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = SKIP
+
+# --- openssl s_server -www: an HTTP/1.0 page server ----------------------------------------------------------------
+p5=$(free_port)
+openssl s_server -accept "127.0.0.1:$p5" -cert "$work/cert.pem" -key "$work/key.pem" -alpn h2,http/1.1 -www \
+    -quiet >"$work/www.log" 2>&1 </dev/null &
+PEER_PIDS+=($!)
+wait_port "$p5" || fail "openssl s_server -www did not start"
+"$ALPNCHECK" server "127.0.0.1:$p5" --alpn http/1.1 --only SRV-PROTOCOL-DEFINITIVE --json "$work/w1.json" \
+    --timeout 1000 >"$work/w1.out" 2>&1
+expect "s_server -www: http/1.1 selected and HTTP/1.x spoken passes" \
+    test "$(verdict "$work/w1.json" SRV-PROTOCOL-DEFINITIVE 1.2)" = PASS
+# It negotiates h2 but waits for an HTTP/1 request line: no SETTINGS, no bytes at all — SKIP, not a guess.
+"$ALPNCHECK" server "127.0.0.1:$p5" --alpn h2 --tls 1.3 --only SRV-PROTOCOL-DEFINITIVE --json "$work/w2.json" \
+    --timeout 1000 >"$work/w2.out" 2>&1
+expect "s_server -www: h2 selected, nothing spoken: SKIP" \
+    test "$(verdict "$work/w2.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = SKIP
 
 # --- gnutls-serv --alpn-fatal: alert 120, but first-match parsing of malformed lists ------------------------------
 p2=$(free_port)
@@ -81,6 +99,8 @@ for v in 1.1 1.0; do
     expect "gnutls --alpn-fatal: h2 over TLS $v fails" test "$(verdict "$work/g.json" SRV-H2-MIN-TLS12 $v)" = FAIL
     expect "openssl: TLS $v refused, SKIP" test "$(verdict "$work/o.json" SRV-H2-MIN-TLS12 $v)" = SKIP
 done
+expect "gnutls --alpn-fatal: negotiates h2, answers HTML" \
+    test "$(verdict "$work/g.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = FAIL
 expect "gnutls --alpn-fatal: failure detail names the selection" \
     grep -q 'observed:    handshake completed with ALPN "h2" in EncryptedExtensions' "$work/g.out"
 

@@ -108,7 +108,7 @@ static void cross_check(const char *server, int port, size_t *compared)
             observation_init(&wire);
             server_probe(&t, &s, &wire);
             gnutls_observation g;
-            gnutls_probe(&t, versions[v], names, n, NULL, NULL, &g);
+            gnutls_probe(&t, versions[v], names, n, NULL, NULL, NULL, 0, &g);
             cr_assert_not(wire.error, "[%s] %s TLS %s: wire probe: %s", server, s.id, s.tls, wire.error_text);
             cr_assert_not(g.error, "[%s] %s TLS %s: GnuTLS: %s", server, s.id, s.tls, g.error_text);
             if (wire.alert >= 0 || g.alert >= 0) {

@@ -106,11 +106,12 @@ Test(run, libalpn_as_server_passes_everything)
     run_options opt = {.tls = {"1.3", "1.2"}};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * (server_check_count + 2));
+    cr_expect_eq(n, 2 * (server_check_count + 3));
     for (size_t i = 0; i < r.n; i++)
         cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
                   r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
-    cr_expect_eq(r.counts[VERDICT_SKIP], 4, "TLS13-IN-EE on 1.2, NPN on 1.3, RESUME-FRESH without a session path");
+    cr_expect_eq(r.counts[VERDICT_SKIP], 6,
+                 "TLS13-IN-EE on 1.2, NPN on 1.3, RESUME-FRESH and PROTOCOL-DEFINITIVE without a session path");
     cr_expect_eq(report_exit_code(&r), 0);
 }
 
@@ -134,9 +135,10 @@ Test(run, filters_and_probe_counts)
     run_options opt = {.tls = {"1.2", "1.3"}, .skip = "SRV-SERVER-PREFERENCE,SRV-MANY-NAMES"};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * server_check_count, "all but MANY-NAMES, plus RESUME-FRESH");
-    /* Skipped scenarios do not connect: TLS13-IN-EE on 1.2, NPN on 1.3, RESUME-FRESH (no session path). */
-    cr_expect_eq((size_t)m.calls, n - 4);
+    cr_expect_eq(n, 2 * server_check_count + 2, "all but MANY-NAMES, plus RESUME-FRESH and PROTOCOL-DEFINITIVE");
+    /* Skipped scenarios do not connect: TLS13-IN-EE on 1.2, NPN on 1.3, RESUME-FRESH and PROTOCOL-DEFINITIVE (no
+     * session path) on both. */
+    cr_expect_eq((size_t)m.calls, n - 6);
     for (size_t i = 0; i < r.n; i++)
         cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
 }
@@ -240,4 +242,45 @@ Test(run, resume_fresh_judge_edges)
     profile_parse(&one, "h2", err, sizeof err);
     judge_resume_fresh(&one, "1.2", &ok, &ok, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
+}
+
+Test(run, protocol_definitive_judge)
+{
+    alpn_name h2 = {(const uint8_t *)"h2", 2}, h11 = {(const uint8_t *)"http/1.1", 8};
+    static const struct {
+        const char *what;
+        int h2;
+        const char *selected;
+        const char *app;
+        size_t app_len;
+        int error;
+        verdict want;
+    } cases[] = {
+        {"h2 and SETTINGS", 1, "h2", "\x00\x00\x12\x04\x00\x00\x00\x00\x00", 9, 0, VERDICT_PASS},
+        {"h2 but HTTP/1.0", 1, "h2", "HTTP/1.0 200 ok\r\n", 17, 0, VERDICT_FAIL},
+        {"h2, DATA on stream 1 first", 1, "h2", "\x00\x00\x01\x00\x00\x00\x00\x00\x01", 9, 0, VERDICT_FAIL},
+        {"h2, a short answer", 1, "h2", "\x00\x00", 2, 0, VERDICT_FAIL},
+        {"h2, nothing sent", 1, "h2", "", 0, 0, VERDICT_SKIP},
+        {"http/1.1 answered", 0, "http/1.1", "HTTP/1.1 404 Not Found\r\n", 24, 0, VERDICT_PASS},
+        {"http/1.1 but h2 frames", 0, "http/1.1", "\x00\x00\x12\x04\x00\x00\x00\x00\x00", 9, 0, VERDICT_FAIL},
+        {"other selection", 1, "http/1.1", "HTTP/1.1 200", 12, 0, VERDICT_SKIP},
+        {"no answer at all", 1, "", "", 0, 1, VERDICT_ERROR},
+        {"an echo server", 1, "h2", "PRI * HTTP/2.0\r\n", 16, 0, VERDICT_SKIP},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        session_observation o = {.alert = -1, .completed = !cases[i].error, .error = cases[i].error, .spoke = 1};
+        o.has_selected = cases[i].selected[0] != 0;
+        o.selected_len = strlen(cases[i].selected);
+        memcpy(o.selected, cases[i].selected, o.selected_len);
+        memcpy(o.app, cases[i].app, cases[i].app_len);
+        o.app_len = cases[i].app_len;
+        o.echoed = o.app_len > 0 && memcmp(o.app, "PRI * HTTP/2.0", o.app_len < 14 ? o.app_len : 14) == 0;
+        result r;
+        judge_protocol_definitive("1.3", cases[i].h2 ? &h2 : &h11, &o, &r);
+        cr_expect_eq(r.v, cases[i].want, "%s: %s (%s)", cases[i].what, verdict_name(r.v), r.observed);
+    }
+    result r;
+    session_observation none = {.alert = -1};
+    judge_protocol_definitive("1.2", NULL, &none, &r);
+    cr_expect_eq(r.v, VERDICT_SKIP, "neither h2 nor http/1.1 supported");
 }

@@ -114,6 +114,10 @@ typedef struct {
     int has_selected;
     uint8_t selected[ALPN_NAME_MAX];
     size_t selected_len;
+    int spoke;               /* application data was sent after the handshake (SRV-PROTOCOL-DEFINITIVE) */
+    uint8_t app[64];         /* the first bytes the server sent back */
+    size_t app_len;
+    int echoed;              /* those bytes repeat the start of what was sent: an echo server */
 } session_observation;
 
 /* SRV-RESUME-FRESH (RFC 7301 §3.1: ALPN belongs to the connection): a full handshake offering only the first
@@ -121,5 +125,10 @@ typedef struct {
  * passes; A selected fails; a server that does not resume gets SKIP. */
 void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,
                         const session_observation *second, result *out);
+
+/* SRV-PROTOCOL-DEFINITIVE (RFC 7301 §3.2: the selected protocol is the one used): the handshake offered only `name`
+ * (h2 or http/1.1) and then spoke it; after h2 the server's first frame must be SETTINGS (RFC 9113 §3.4), after
+ * http/1.1 its answer must start "HTTP/1.". A server that sends nothing gets SKIP (it may not speak HTTP). */
+void judge_protocol_definitive(const char *tls, const alpn_name *name, const session_observation *o, result *out);
 
 #endif

@@ -364,3 +364,57 @@ void judge_resume_fresh(const profile *p, const char *tls, const session_observa
                memcmp(second->selected, p->names[1], p->lens[1]) == 0;
     out->v = is_b ? VERDICT_PASS : VERDICT_FAIL;
 }
+
+void judge_protocol_definitive(const char *tls, const alpn_name *name, const session_observation *o, result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = "SRV-PROTOCOL-DEFINITIVE";
+    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    out->section = "RFC 7301 §3.2 — protocol selection";
+    out->ref = "7301 §3.2";
+    out->title = "after the handshake the selected protocol is the one the server speaks";
+    out->lvl = LEVEL_MUST;
+    if (name == NULL) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->expected, sizeof out->expected, "the selected protocol is spoken");
+        snprintf(out->observed, sizeof out->observed, "not run: the server supports neither h2 nor http/1.1");
+        return;
+    }
+    int h2 = name->len == 2 && memcmp(name->data, "h2", 2) == 0;
+    snprintf(out->expected, sizeof out->expected, "%s",
+             h2 ? "\"h2\" selected, then an HTTP/2 SETTINGS frame first (RFC 9113 §3.4)"
+                : "\"http/1.1\" selected, then an answer starting \"HTTP/1.\"");
+    char sel[OBS_TEXT_MAX + 64];
+    session_text(o, sel, sizeof sel);
+    if (o->error || !o->completed) {
+        out->v = VERDICT_ERROR;
+        snprintf(out->observed, sizeof out->observed, "%s", sel);
+        return;
+    }
+    if (!o->has_selected || o->selected_len != name->len || memcmp(o->selected, name->data, name->len) != 0) {
+        /* Not this check's business: the selection checks judge what was selected. */
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: the handshake did not select it (%.300s)", sel);
+        return;
+    }
+    if (o->app_len == 0) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed,
+                 "not run: the server sent nothing after the handshake (not an HTTP server?)");
+        return;
+    }
+    char first[4 * 24 + 8];
+    name_text(first, sizeof first, o->app, o->app_len < 24 ? o->app_len : 24);
+    if (o->echoed) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed,
+                 "not run: the server echoes what it receives (\"%s\"): not an HTTP server", first);
+        return;
+    }
+    /* RFC 9113 §4.1: a frame header is length (3), type (1), flags (1), stream (4); SETTINGS is type 4, stream 0. */
+    int ok = h2 ? o->app_len >= 9 && o->app[3] == 0x04 && (o->app[5] & 0x7f) == 0 && o->app[6] == 0 && o->app[7] == 0 &&
+                      o->app[8] == 0
+                : o->app_len >= 7 && memcmp(o->app, "HTTP/1.", 7) == 0;
+    snprintf(out->observed, sizeof out->observed, "%s; the server's first bytes: \"%s\"", sel, first);
+    out->v = ok ? VERDICT_PASS : VERDICT_FAIL;
+}

@@ -25,7 +25,7 @@ int id_listed(const char *list, const char *id)
 #define H2_MIN "SRV-H2-MIN-TLS12"
 
 /* Checks that take more than one connection, run after the single-connection catalogue of each version. */
-static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH"};
+static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH", "SRV-PROTOCOL-DEFINITIVE"};
 #define MULTI_COUNT (sizeof multi_ids / sizeof multi_ids[0])
 
 static int known_id(const char *id, size_t len)
@@ -160,8 +160,10 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
         } else {
             if (strcmp(id, "SRV-SERVER-PREFERENCE") == 0)
                 judge_server_preference(&none, tls, &o, &o, &res);
-            else
+            else if (strcmp(id, "SRV-RESUME-FRESH") == 0)
                 judge_resume_fresh(&none, tls, &so, &so, &res);
+            else
+                judge_protocol_definitive(tls, NULL, &so, &res);
             snprintf(res.observed, sizeof res.observed, "not run: %s", reason);
         }
         report_add(r, &res, opt->known);
@@ -177,11 +179,13 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
         versions++;
     int pref_selected = selected_id(opt, "SRV-SERVER-PREFERENCE");
     int resume_selected = selected_id(opt, "SRV-RESUME-FRESH");
+    int speak_selected = selected_id(opt, "SRV-PROTOCOL-DEFINITIVE");
     int h2min_selected = selected_id(opt, H2_MIN);
     for (size_t i = 0; i < server_check_count; i++)
         selected += (size_t)selected_id(opt, server_check_id(i));
     selected -= (size_t)h2min_selected;
-    size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected) * versions + 2u * h2min_selected;
+    size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected + (size_t)speak_selected) * versions +
+                   2u * h2min_selected;
 
     for (size_t v = 0; v < versions; v++) {
         const char *tls = opt->tls[v];
@@ -208,6 +212,31 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             }
             judge_resume_fresh(p, tls, &first, &second, &res);
             if (opt->resume == NULL && p->n >= 2) {
+                res.v = VERDICT_SKIP;
+                snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
+            }
+            add_result(r, &res, opt, ++done, total);
+        }
+        if (speak_selected) {
+            /* SRV-PROTOCOL-DEFINITIVE: h2 if the server supports it, else http/1.1. */
+            const alpn_name *name = NULL;
+            alpn_name cand;
+            for (int pass = 0; pass < 2 && name == NULL; pass++) {
+                for (size_t i = 0; i < p->n && name == NULL; i++) {
+                    int h2 = p->lens[i] == 2 && memcmp(p->names[i], "h2", 2) == 0;
+                    int h11 = p->lens[i] == 8 && memcmp(p->names[i], "http/1.1", 8) == 0;
+                    if ((pass == 0 && h2) || (pass == 1 && h11)) {
+                        cand = (alpn_name){p->names[i], p->lens[i]};
+                        name = &cand;
+                    }
+                }
+            }
+            session_observation so = {.alert = -1};
+            result res;
+            if (name != NULL && opt->speak != NULL)
+                opt->speak(opt->resume_ctx, tls, name, &so);
+            judge_protocol_definitive(tls, name, &so, &res);
+            if (name != NULL && opt->speak == NULL) {
                 res.v = VERDICT_SKIP;
                 snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
             }

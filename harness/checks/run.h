@@ -18,6 +18,9 @@ typedef int (*probe_fn)(void *ctx, const scenario *s, observation *o);
 typedef int (*resume_fn)(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
                          session_observation *first, session_observation *second);
 
+/* One complete handshake offering only `name`, then a few bytes of that protocol (the GnuTLS path). */
+typedef int (*speak_fn)(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
+
 typedef struct {
     const char *tls[2];        /* versions to run, e.g. {"1.3", "1.2"}; NULL-terminated when fewer */
     const char *only;          /* comma-separated IDs, or NULL for all */
@@ -26,7 +29,8 @@ typedef struct {
     void (*progress)(void *ctx, size_t done, size_t total, const result *last); /* may be NULL */
     void *progress_ctx;
     resume_fn resume;          /* the GnuTLS path, for SRV-RESUME-FRESH; NULL: that check is SKIPped */
-    void *resume_ctx;
+    speak_fn speak;            /* the GnuTLS path, for SRV-PROTOCOL-DEFINITIVE; NULL: SKIPped */
+    void *resume_ctx;          /* ctx of both */
 } run_options;
 
 /* 1 when id is named in the comma-separated list (exact match of an element). */

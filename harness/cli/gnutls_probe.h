@@ -24,6 +24,8 @@ typedef struct {
     char selected[256];
     size_t selected_len;
     int resumed;         /* the session was resumed */
+    unsigned char app[64]; /* the first bytes the server sent after `send` (see gnutls_probe) */
+    size_t app_len;
 } gnutls_observation;
 
 /* Session data to resume with (in) or the data of the session just made (out: caller frees out->data with
@@ -34,9 +36,14 @@ typedef struct {
 } gnutls_session_blob;
 
 /* One handshake over TLS tls ("1.2"/"1.3") offering names[0..n). Returns 0; problems are in o. n == 0 sends no
- * ALPN. More than GNUTLS_PROBE_MAX_NAMES names or a longer name is an error in o. */
+ * ALPN. More than GNUTLS_PROBE_MAX_NAMES names or a longer name is an error in o. With send != NULL, the bytes are
+ * sent after the handshake and the first bytes of the answer (until the deadline) land in o->app. */
 int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
-                 const gnutls_session_blob *resume, gnutls_session_blob *save, gnutls_observation *o);
+                 const gnutls_session_blob *resume, gnutls_session_blob *save, const void *send, size_t send_len,
+                 gnutls_observation *o);
+
+/* speak_fn of run.h: offers only name and speaks it (HTTP/2 preface and SETTINGS, or an HTTP/1.1 request). */
+int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
 
 /* resume_fn of run.h over gnutls_probe: ctx is a server_target. */
 int gnutls_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
