@@ -56,11 +56,13 @@ expect "openssl: alert 120 on no overlap, TLS 1.2" test "$(verdict "$work/o.json
 n_cases=$(grep -c '<testcase ' "$work/o.xml")
 n_names=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -o ' name="[^"]*"' | sort -u | wc -l)
 n_class=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -c ' classname="alpncheck\.')
-expect "openssl: 62 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
-    test "$n_cases" -eq 62 -a "$n_names" -eq 62 -a "$n_class" -eq 62
+expect "openssl: 64 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
+    test "$n_cases" -eq 64 -a "$n_names" -eq 64 -a "$n_class" -eq 64
 expect "openssl: HTML report written" grep -q '</html>' "$work/o.html"
-expect "openssl: summary line" grep -qx "56 passed, 0 failed, 6 skipped" "$work/o.out"
+expect "openssl: summary line" grep -qx "56 passed, 0 failed, 7 skipped" "$work/o.out"
 
+expect "openssl: carries on after a HelloRetryRequest with a changed ALPN list: WARN" \
+    test "$(verdict "$work/o.json" SRV-HRR-ALPN-CHANGED 1.3)" = WARN
 expect "openssl: an echo server sends no HTTP: SKIP" test "$(verdict "$work/o.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = SKIP
 
 # --- openssl s_server -www: an HTTP/1.0 page server ----------------------------------------------------------------

@@ -295,3 +295,33 @@ Test(checks, server_preference)
     judge_server_preference(&one, "1.3", &h2, &h2, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
 }
+
+Test(checks, hello_retry_request_judge)
+{
+    profile p = std_profile();
+    static scenario s;
+    cr_assert_eq(scenario_build(&s, "SRV-HRR-ALPN-CHANGED", "1.3", &p), 0);
+    cr_expect(s.force_hrr && s.has_ext2);
+    cr_expect_eq(alpn_list_validate(s.ext2, s.ext2_len, ALPN_ROLE_CLIENT, NULL, NULL), ALPN_OK);
+    cr_expect_gt(s.ext2_len, s.ext_len, "the second list differs");
+    struct {
+        int hrr, alert, level, completed;
+        verdict want;
+    } cases[] = {
+        {1, 47, 2, 0, VERDICT_PASS},  {1, 40, 2, 0, VERDICT_WARN}, {1, -1, 0, 1, VERDICT_WARN},
+        {0, 40, 2, 0, VERDICT_SKIP},  {0, -1, 0, 1, VERDICT_SKIP},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        observation o;
+        observation_init(&o);
+        o.hrr = cases[i].hrr;
+        o.alert = cases[i].alert;
+        o.alert_level = cases[i].level;
+        o.completed = cases[i].completed;
+        result r;
+        judge(&s, &o, &r);
+        cr_expect_eq(r.v, cases[i].want, "case %zu: %s (%s)", i, verdict_name(r.v), r.observed);
+    }
+    cr_assert_eq(scenario_build(&s, "SRV-HRR-ALPN-CHANGED", "1.2", &p), 0);
+    cr_expect_not_null(s.skip_reason);
+}

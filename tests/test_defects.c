@@ -87,7 +87,9 @@ Test(defects, each_defect_fails_exactly_its_checks, .timeout = 240)
         profile p;
         char err[64];
         cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
-        run_options opt = {.tls = {"1.3", "1.2"}};
+        /* The defect server implements no HelloRetryRequest, so SRV-HRR-ALPN-CHANGED is judged elsewhere
+         * (test_checks.c for its verdicts, integration_server.sh against real servers). */
+        run_options opt = {.tls = {"1.3", "1.2"}, .skip = "SRV-HRR-ALPN-CHANGED"};
         report_init(&r, "test", c->name);
         run_server_checks(server_probe, &t, &p, &opt, &r);
         defect_server_stop(srv);

@@ -72,7 +72,9 @@ static size_t gnutls_names(const scenario *s, alpn_name *names)
     size_t n = 0;
     if (!s->send_alpn)
         return 0;
-    if (s->duplicate_alpn || s->send_npn || alpn_list_validate(s->ext, s->ext_len, ALPN_ROLE_CLIENT, NULL, NULL))
+    /* GnuTLS can send neither a duplicated extension, NPN, nor an empty key share that forces a retry. */
+    if (s->duplicate_alpn || s->send_npn || s->force_hrr ||
+        alpn_list_validate(s->ext, s->ext_len, ALPN_ROLE_CLIENT, NULL, NULL))
         return (size_t)-1;
     alpn_iter it;
     alpn_name name;

@@ -350,3 +350,51 @@ Test(wire, record_protection_round_trip)
         cr_expect_eq(wire_decrypt_record(&s, &dec, out, 10, plain, &type), -1, "too short for a tag");
     }
 }
+
+Test(wire, hello_retry_fields)
+{
+    static uint8_t buf[4096];
+    const uint8_t cookie[] = {0xc0, 0x0c, 0x1e};
+    wire_client_hello ch = {.version = WIRE_TLS13, .send_alpn = 1, .alpn = (const uint8_t *)"\x00\x03\x02h2",
+                            .alpn_len = 5, .empty_key_share = 1, .cookie = cookie, .cookie_len = 3};
+    wire_wr w;
+    wire_wr_init(&w, buf, sizeof buf);
+    wire_build_client_hello(&w, &ch);
+    cr_assert_eq(w.err, 0);
+    size_t len;
+    int count;
+    const uint8_t *ks = find_ext(buf, w.len, WIRE_EXT_KEY_SHARE, &len, &count);
+    cr_assert(ks != NULL && count == 1);
+    cr_expect(len == 2 && ks[0] == 0 && ks[1] == 0, "an empty client_shares list");
+    const uint8_t *c = find_ext(buf, w.len, WIRE_EXT_COOKIE, &len, &count);
+    cr_assert(c != NULL && count == 1);
+    cr_expect(len == 5 && c[0] == 0 && c[1] == 3 && memcmp(c + 2, cookie, 3) == 0, "the cookie echoed");
+
+    /* A HelloRetryRequest with a cookie. */
+    static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+                                           0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+                                           0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+    uint8_t sh[128];
+    wire_wr_init(&w, sh, sizeof sh);
+    wire_wr_u16(&w, WIRE_TLS12);
+    wire_wr_bytes(&w, hrr_random, 32);
+    wire_wr_u8(&w, 0);
+    wire_wr_u16(&w, 0x1301);
+    wire_wr_u8(&w, 0);
+    size_t e = wire_wr_open(&w, 2);
+    wire_wr_u16(&w, WIRE_EXT_SUPPORTED_VERSIONS);
+    wire_wr_u16(&w, 2);
+    wire_wr_u16(&w, WIRE_TLS13);
+    wire_wr_u16(&w, WIRE_EXT_KEY_SHARE);
+    wire_wr_u16(&w, 2);
+    wire_wr_u16(&w, WIRE_GROUP_X25519);
+    wire_wr_u16(&w, WIRE_EXT_COOKIE);
+    wire_wr_u16(&w, 5);
+    wire_wr_u16(&w, 3);
+    wire_wr_bytes(&w, cookie, 3);
+    wire_wr_close(&w, e, 2);
+    wire_server_hello parsed;
+    cr_assert_eq(wire_parse_server_hello(guard_place(sh, w.len), w.len, &parsed), 0);
+    cr_expect(parsed.is_hrr && parsed.key_share_group == WIRE_GROUP_X25519);
+    cr_expect(parsed.cookie_len == 3 && memcmp(parsed.cookie, cookie, 3) == 0);
+}

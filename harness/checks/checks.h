@@ -40,6 +40,7 @@ typedef struct {
     uint8_t alpn[OBS_ALPN_MAX];     /* its extension_data */
     size_t alpn_len;                /* its full length (bytes beyond OBS_ALPN_MAX are not kept) */
     int npn_seen;                   /* the server answered NPN (extension 13172) */
+    int hrr;                        /* a HelloRetryRequest was answered with a second ClientHello */
     double ms;
 } observation;
 
@@ -53,6 +54,7 @@ typedef enum {
     EXPECT_ANY_FATAL,       /* any fatal alert */
     EXPECT_NO_ALPN,         /* handshake completes without an ALPN answer */
     EXPECT_NOT_NAME,        /* whatever happens, expect_name is not selected (SRV-NO-H2C) */
+    EXPECT_HRR_ABORT,       /* after a HelloRetryRequest, a changed second hello is refused (illegal_parameter) */
 } expectation;
 
 #define SCEN_EXT_MAX ALPN_EXT_MAX
@@ -74,6 +76,10 @@ typedef struct {
     uint8_t expect_name[ALPN_NAME_MAX];
     size_t expect_name_len;   /* 0 with EXPECT_SELECT: any offered supported name */
     const char *skip_reason;  /* non-NULL: the check does not apply to this profile */
+    int force_hrr;            /* TLS 1.3: first hello with an empty key_share, so the server must retry */
+    uint8_t ext2[512];        /* with force_hrr: the ALPN extension_data of the second hello, when has_ext2 */
+    size_t ext2_len;
+    int has_ext2;
 } scenario;
 
 /* The server's ALPN profile: the names it supports, most preferred first (configured with --alpn or discovered). */

@@ -86,8 +86,9 @@ static void describe(const observation *o, char *buf, size_t cap)
         return;
     }
     if (o->alert >= 0) {
-        snprintf(buf, cap, "%s alert %d (%s)%s", o->alert_level == 2 ? "fatal" : "warning", o->alert,
-                 alert_name(o->alert), o->completed ? " after the server's flight" : "");
+        snprintf(buf, cap, "%s alert %d (%s)%s%s", o->alert_level == 2 ? "fatal" : "warning", o->alert,
+                 alert_name(o->alert), o->completed ? " after the server's flight" : "",
+                 o->hrr ? " after a HelloRetryRequest and the second ClientHello" : "");
         return;
     }
     char sel[160] = "";
@@ -103,7 +104,8 @@ static void describe(const observation *o, char *buf, size_t cap)
                  where_name(o->alpn_where));
     }
     if (o->completed)
-        snprintf(buf, cap, "handshake completed %s%s", sel, o->alpn_count > 1 ? " (ALPN answered twice)" : "");
+        snprintf(buf, cap, "handshake completed %s%s%s", sel, o->alpn_count > 1 ? " (ALPN answered twice)" : "",
+                 o->hrr ? " after a HelloRetryRequest" : "");
     else if (o->closed)
         snprintf(buf, cap, "connection closed without an alert");
     else
@@ -209,6 +211,10 @@ void judge(const scenario *s, const observation *o, result *out)
     case EXPECT_NOT_NAME:
         snprintf(out->expected, sizeof out->expected, "\"%s\" is never selected", name);
         break;
+    case EXPECT_HRR_ABORT:
+        snprintf(out->expected, sizeof out->expected,
+                 "a HelloRetryRequest, then fatal alert 47 (illegal_parameter) for the changed second ClientHello");
+        break;
     }
 
     if (s->skip_reason != NULL) {
@@ -245,6 +251,21 @@ void judge(const scenario *s, const observation *o, result *out)
             out->v = VERDICT_PASS;
         else
             out->v = VERDICT_ERROR; /* the baseline handshake itself failed: nothing to judge */
+        break;
+    case EXPECT_HRR_ABORT:
+        if (!o->hrr) {
+            /* RFC 8446 §4.2.8: an empty key_share obliges a retry; a server that does otherwise cannot be judged
+             * on the second hello. */
+            char seen[REPORT_TEXT_MAX];
+            snprintf(seen, sizeof seen, "%s", out->observed);
+            out->v = VERDICT_SKIP;
+            snprintf(out->observed, sizeof out->observed, "not run: no HelloRetryRequest came (%.400s)", seen);
+        } else if (o->alert >= 0 && o->alert_level == 2 && o->alert == 47) {
+            out->v = VERDICT_PASS;
+        } else {
+            /* RFC 8446 §4.1.2: a changed second ClientHello should be refused; another alert is the wrong one. */
+            out->v = o->alert >= 0 && o->alert_level == 2 ? VERDICT_WARN : broken(s->lvl);
+        }
         break;
     case EXPECT_NOT_NAME:
         /* RFC 9113 §9.2: only judged when the server really negotiated the old version; refusing it is fine. */

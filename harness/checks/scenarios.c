@@ -49,6 +49,8 @@ static const struct meta catalogue[] = {
      "no ALPN extension offered: none in the answer"},
     {"SRV-TLS13-IN-EE", SEC_PLACE, "8446 §4.2", LEVEL_MUST, EXPECT_SELECT,
      "TLS 1.3: the ALPN answer is in EncryptedExtensions only"},
+    {"SRV-HRR-ALPN-CHANGED", SEC_PLACE, "8446 §4.1.2", LEVEL_SHOULD, EXPECT_HRR_ABORT,
+     "TLS 1.3: the ClientHello after a HelloRetryRequest changes the ALPN list: abort with illegal_parameter"},
     {"SRV-DUPLICATE-EXTENSION", SEC_PLACE, "8446 §4.2, 5246 §7.4.1.4", LEVEL_MUST, EXPECT_ANY_FATAL,
      "two ALPN extensions in one ClientHello: fatal alert"},
     {"SRV-NO-H2C", SEC_H2, "9113 §3.2", LEVEL_MUST, EXPECT_NOT_NAME, "h2c offered over TLS: never selected"},
@@ -307,6 +309,23 @@ static void build(scenario *s, const profile *p)
         for (size_t i = 0; i < p->n; i++)
             add(&b, p->names[i], p->lens[i]);
         expect(s, (const uint8_t *)"h2c", 3);
+    } else if (strcmp(id, "SRV-HRR-ALPN-CHANGED") == 0) {
+        /* RFC 8446 §4.1.2: the second ClientHello repeats the first but for key_share, cookie, early_data and
+         * padding; here it also gains a name in its ALPN list. */
+        add(&b, s0, s0_len);
+        finish(&b, 0);
+        s->force_hrr = 1;
+        s->has_ext2 = 1;
+        memcpy(s->ext2, s->ext, s->ext_len);
+        s->ext2_len = s->ext_len;
+        const char *extra = "alpncheck-unknown-1";
+        size_t el = strlen(extra);
+        s->ext2[s->ext2_len++] = (uint8_t)el;
+        memcpy(s->ext2 + s->ext2_len, extra, el);
+        s->ext2_len += el;
+        s->ext2[0] = (uint8_t)((s->ext2_len - 2) >> 8);
+        s->ext2[1] = (uint8_t)(s->ext2_len - 2);
+        return;
     } else if (strcmp(id, "SRV-H2-MIN-TLS12") == 0) {
         add_str(&b, "h2");
         add_str(&b, "http/1.1");
@@ -374,7 +393,7 @@ int scenario_build(scenario *s, const char *id, const char *tls, const profile *
         s->skip_reason = "the server's supported protocols are unknown (give --alpn or let discovery find them)";
         return 0;
     }
-    if (strcmp(id, "SRV-TLS13-IN-EE") == 0 && strcmp(s->tls, "1.3") != 0)
+    if ((strcmp(id, "SRV-TLS13-IN-EE") == 0 || strcmp(id, "SRV-HRR-ALPN-CHANGED") == 0) && strcmp(s->tls, "1.3") != 0)
         s->skip_reason = "applies to TLS 1.3 only";
     /* RFC 9113 §9.2 concerns the versions before TLS 1.2; the check runs for 1.1 and 1.0 only. */
     int old_tls = strcmp(s->tls, "1.1") == 0 || strcmp(s->tls, "1.0") == 0;

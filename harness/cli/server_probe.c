@@ -93,6 +93,10 @@ struct conn {
     uint8_t ch[5 + 4 + 70000]; /* our ClientHello message, for the transcript */
     size_t ch_len;
     int tls13, keys_ready, sock_errno;
+    const scenario *s;
+    wire_client_hello hello;
+    gnutls_hash_hd_t transcript; /* after a HelloRetryRequest: message_hash(CH1) || HRR || CH2 so far */
+    int retried;
     wire_suite suite;
     wire_hs_keys keys;
     uint8_t x25519_private[32];
@@ -129,6 +133,66 @@ static void note_alpn(observation *o, const wire_alpn_seen *a, alpn_where where)
     o->alpn_count += a->count;
 }
 
+/* Answers a HelloRetryRequest with a second ClientHello: an X25519 share, the cookie echoed, and the scenario's
+ * second ALPN list when it has one (RFC 8446 §4.1.2: otherwise the hello is unchanged). Returns 0 or -1. */
+static int retry(struct conn *c, const wire_server_hello *sh, const uint8_t *msg, size_t len, observation *o)
+{
+    /* RFC 8446 §4.1.4: a second HelloRetryRequest is an error; so is one for a group we do not offer. */
+    if (c->retried || !c->tls13 || sh->version != WIRE_TLS13 || wire_suite_for(sh->cipher, &c->suite) != 0) {
+        snprintf(o->error_text, sizeof o->error_text, "unusable HelloRetryRequest (version 0x%04x, suite 0x%04x%s)",
+                 sh->version, sh->cipher, c->retried ? ", a second one" : "");
+        return -1;
+    }
+    if (sh->key_share_group != 0 && sh->key_share_group != WIRE_GROUP_X25519) {
+        snprintf(o->error_text, sizeof o->error_text,
+                 "HelloRetryRequest for group 0x%04x: alpncheck offers an X25519 key share only",
+                 sh->key_share_group);
+        return -1;
+    }
+    if (sh->cookie_len > sizeof sh->cookie) {
+        snprintf(o->error_text, sizeof o->error_text, "HelloRetryRequest cookie of %zu bytes", sh->cookie_len);
+        return -1;
+    }
+    /* RFC 8446 §4.4.1: the transcript restarts as message_hash (type 254) of Hash(ClientHello1), then HRR. */
+    uint8_t ch1_hash[48], synthetic[4];
+    if (gnutls_hash_fast((gnutls_digest_algorithm_t)c->suite.digest, c->ch, c->ch_len, ch1_hash) < 0 ||
+        gnutls_hash_init(&c->transcript, (gnutls_digest_algorithm_t)c->suite.digest) < 0) {
+        snprintf(o->error_text, sizeof o->error_text, "transcript hash failed");
+        return -1;
+    }
+    synthetic[0] = 254;
+    synthetic[1] = 0;
+    synthetic[2] = 0;
+    synthetic[3] = (uint8_t)c->suite.hash_len;
+    gnutls_hash(c->transcript, synthetic, 4);
+    gnutls_hash(c->transcript, ch1_hash, c->suite.hash_len);
+    gnutls_hash(c->transcript, msg, len);
+
+    c->hello.empty_key_share = 0;
+    c->hello.cookie = sh->cookie;
+    c->hello.cookie_len = sh->cookie_len;
+    if (c->s->has_ext2) {
+        c->hello.alpn = c->s->ext2;
+        c->hello.alpn_len = c->s->ext2_len;
+    }
+    wire_wr w;
+    wire_wr_init(&w, c->ch, sizeof c->ch);
+    wire_build_client_hello(&w, &c->hello);
+    static uint8_t out[sizeof c->ch + 8 * 5];
+    wire_wr rw;
+    wire_wr_init(&rw, out, sizeof out);
+    wire_write_records(&rw, WIRE_CT_HANDSHAKE, WIRE_TLS12, c->ch, w.len);
+    if (w.err || rw.err || send_all(c->fd, out, rw.len, c->deadline) != 0) {
+        snprintf(o->error_text, sizeof o->error_text, "cannot send the second ClientHello");
+        return -1;
+    }
+    c->ch_len = w.len;
+    gnutls_hash(c->transcript, c->ch, c->ch_len);
+    c->retried = 1;
+    o->hrr = 1;
+    return 0;
+}
+
 /* Handles one complete handshake message. Returns 1 when the server's flight is complete, -1 to stop with
  * o->error set, 0 to go on. */
 static int on_handshake(struct conn *c, const uint8_t *msg, size_t len, observation *o)
@@ -145,12 +209,8 @@ static int on_handshake(struct conn *c, const uint8_t *msg, size_t len, observat
         o->version = (uint16_t)sh.version;
         o->npn_seen |= sh.npn;
         note_alpn(o, &sh.alpn, sh.is_hrr ? WHERE_HELLO_RETRY_REQUEST : WHERE_SERVER_HELLO);
-        if (sh.is_hrr) {
-            snprintf(o->error_text, sizeof o->error_text,
-                     "HelloRetryRequest for group 0x%04x: alpncheck offers an X25519 key share only",
-                     sh.key_share_group);
-            return -1;
-        }
+        if (sh.is_hrr)
+            return retry(c, &sh, msg, len, o);
         if (!c->tls13)
             return 0;
         if (sh.version != WIRE_TLS13 || wire_suite_for(sh.cipher, &c->suite) != 0 || !sh.key_share_ok) {
@@ -167,7 +227,14 @@ static int on_handshake(struct conn *c, const uint8_t *msg, size_t len, observat
             snprintf(o->error_text, sizeof o->error_text, "key exchange failed");
             return -1;
         }
-        gnutls_hash(h, c->ch, c->ch_len);
+        if (c->retried) {
+            /* RFC 8446 §4.4.1: the transcript so far began with message_hash(ClientHello1). */
+            gnutls_hash_deinit(h, NULL);
+            h = c->transcript;
+            c->transcript = NULL;
+        } else {
+            gnutls_hash(h, c->ch, c->ch_len);
+        }
         gnutls_hash(h, msg, len);
         gnutls_hash_deinit(h, th);
         if (wire_derive_handshake_keys(&c->suite, shared, sizeof shared, th, &c->keys) != 0) {
@@ -319,7 +386,9 @@ int server_probe(void *ctx, const scenario *s, observation *o)
     c.deadline = start + t->timeout_ms;
     c.tls13 = strcmp(s->tls, "1.3") == 0;
 
+    c.s = s;
     wire_client_hello ch = {
+        .empty_key_share = s->force_hrr,
         .version = c.tls13                    ? WIRE_TLS13
                    : strcmp(s->tls, "1.1") == 0 ? WIRE_TLS11
                    : strcmp(s->tls, "1.0") == 0 ? WIRE_TLS10
@@ -338,6 +407,7 @@ int server_probe(void *ctx, const scenario *s, observation *o)
         snprintf(o->error_text, sizeof o->error_text, "no randomness");
         return 0;
     }
+    c.hello = ch;
     wire_wr w;
     wire_wr_init(&w, c.ch, sizeof c.ch);
     wire_build_client_hello(&w, &ch);
@@ -366,6 +436,8 @@ int server_probe(void *ctx, const scenario *s, observation *o)
         read_flight(&c, o);
     }
     close(c.fd);
+    if (c.transcript != NULL)
+        gnutls_hash_deinit(c.transcript, NULL);
     o->ms = probe_now_ms() - start;
     return 0;
 }

@@ -68,6 +68,7 @@ enum {
     WIRE_EXT_ALPN = 16,
     WIRE_EXT_EXTENDED_MASTER_SECRET = 23,
     WIRE_EXT_SUPPORTED_VERSIONS = 43,
+    WIRE_EXT_COOKIE = 44,
     WIRE_EXT_PSK_KEY_EXCHANGE_MODES = 45,
     WIRE_EXT_KEY_SHARE = 51,
     WIRE_EXT_NPN = 13172,
@@ -110,6 +111,9 @@ typedef struct {
     uint8_t random[32];
     uint8_t session_id[32];
     uint8_t x25519_public[32]; /* TLS 1.3 key share */
+    int empty_key_share;       /* TLS 1.3: an empty client_shares list, which obliges a HelloRetryRequest */
+    const uint8_t *cookie;     /* TLS 1.3: the cookie of a HelloRetryRequest, echoed (RFC 8446 §4.2.2) */
+    size_t cookie_len;
 } wire_client_hello;
 
 /* Builds the ClientHello handshake message (type, 24-bit length, body). */
@@ -134,6 +138,8 @@ typedef struct {
     int key_share_ok;
     wire_alpn_seen alpn;
     int npn;
+    uint8_t cookie[512];      /* a HelloRetryRequest's cookie */
+    size_t cookie_len;        /* its full length (kept only up to 512 bytes) */
 } wire_server_hello;
 
 /* Parses a ServerHello body (after the 4-byte handshake header). Returns 0 or -1 when malformed. */

@@ -87,12 +87,22 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
         ext_bytes(w, WIRE_EXT_PSK_KEY_EXCHANGE_MODES, psk_modes, sizeof psk_modes);
         wire_wr_u16(w, WIRE_EXT_KEY_SHARE);
         size_t e = wire_wr_open(w, 2), list = wire_wr_open(w, 2);
-        wire_wr_u16(w, WIRE_GROUP_X25519);
-        size_t key = wire_wr_open(w, 2);
-        wire_wr_bytes(w, ch->x25519_public, 32);
-        wire_wr_close(w, key, 2);
+        /* RFC 8446 §4.2.8: client_shares may be empty; the server then asks for a share with a HelloRetryRequest. */
+        if (!ch->empty_key_share) {
+            wire_wr_u16(w, WIRE_GROUP_X25519);
+            size_t key = wire_wr_open(w, 2);
+            wire_wr_bytes(w, ch->x25519_public, 32);
+            wire_wr_close(w, key, 2);
+        }
         wire_wr_close(w, list, 2);
         wire_wr_close(w, e, 2);
+        if (ch->cookie_len > 0) {
+            wire_wr_u16(w, WIRE_EXT_COOKIE);
+            size_t c = wire_wr_open(w, 2), cookie = wire_wr_open(w, 2);
+            wire_wr_bytes(w, ch->cookie, ch->cookie_len);
+            wire_wr_close(w, cookie, 2);
+            wire_wr_close(w, c, 2);
+        }
     } else {
         static const uint8_t formats[] = {0x01, 0x00};
         ext_bytes(w, WIRE_EXT_EC_POINT_FORMATS, formats, sizeof formats);
@@ -158,6 +168,15 @@ int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *
         case WIRE_EXT_SUPPORTED_VERSIONS:
             sh->version = wire_rd_u16(&data);
             break;
+        case WIRE_EXT_COOKIE: {
+            /* RFC 8446 §4.2.2: opaque cookie<1..2^16-1>. */
+            wire_rd cookie = wire_rd_block(&data, 2);
+            if (!cookie.err) {
+                sh->cookie_len = cookie.len;
+                memcpy(sh->cookie, cookie.p, cookie.len < sizeof sh->cookie ? cookie.len : sizeof sh->cookie);
+            }
+            break;
+        }
         case WIRE_EXT_KEY_SHARE:
             /* RFC 8446 §4.2.8: ServerHello holds one KeyShareEntry; a HelloRetryRequest only the group. */
             sh->key_share_group = wire_rd_u16(&data);
