@@ -23,19 +23,20 @@ peers_make_cert() {
         -keyout "$PEER_DIR/key.pem" -out "$PEER_DIR/cert.pem" 2>/dev/null
 }
 
-# openssl s_server on 127.0.0.1:PORT offering h2 and http/1.1.
+# openssl s_server on 127.0.0.1:PORT offering h2 and http/1.1, accepting 0-RTT.
 start_openssl() {
     openssl s_server -accept "127.0.0.1:$1" -cert "$PEER_DIR/cert.pem" -key "$PEER_DIR/key.pem" \
-        -alpn h2,http/1.1 -quiet >"$PEER_DIR/openssl-$1.log" 2>&1 </dev/null &
+        -alpn h2,http/1.1 -early_data -quiet >"$PEER_DIR/openssl-$1.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)
 }
 
-# gnutls-serv on PORT (it has no option to bind to loopback only) offering h2 and http/1.1; extra options follow.
+# gnutls-serv on PORT (it has no option to bind to loopback only) offering h2 and http/1.1, accepting 0-RTT; extra
+# options follow.
 start_gnutls() {
     local port=$1
     shift
     gnutls-serv --port "$port" --x509certfile "$PEER_DIR/cert.pem" --x509keyfile "$PEER_DIR/key.pem" --alpn h2 \
-        --alpn http/1.1 "$@" >"$PEER_DIR/gnutls-$port.log" 2>&1 </dev/null &
+        --alpn http/1.1 --earlydata "$@" >"$PEER_DIR/gnutls-$port.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)
 }
 

@@ -56,13 +56,16 @@ expect "openssl: alert 120 on no overlap, TLS 1.2" test "$(verdict "$work/o.json
 n_cases=$(grep -c '<testcase ' "$work/o.xml")
 n_names=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -o ' name="[^"]*"' | sort -u | wc -l)
 n_class=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -c ' classname="alpncheck\.')
-expect "openssl: 64 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
-    test "$n_cases" -eq 64 -a "$n_names" -eq 64 -a "$n_class" -eq 64
+expect "openssl: 68 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
+    test "$n_cases" -eq 68 -a "$n_names" -eq 68 -a "$n_class" -eq 68
 expect "openssl: HTML report written" grep -q '</html>' "$work/o.html"
-expect "openssl: summary line" grep -qx "56 passed, 0 failed, 7 skipped" "$work/o.out"
+expect "openssl: summary line" grep -qx "58 passed, 0 failed, 9 skipped" "$work/o.out"
 
 expect "openssl: carries on after a HelloRetryRequest with a changed ALPN list: WARN" \
     test "$(verdict "$work/o.json" SRV-HRR-ALPN-CHANGED 1.3)" = WARN
+for id in SRV-0RTT-ALPN SRV-0RTT-TICKET-FRESH; do
+    expect "openssl: $id refuses early data under another protocol" test "$(verdict "$work/o.json" $id 1.3)" = PASS
+done
 expect "openssl: an echo server sends no HTTP: SKIP" test "$(verdict "$work/o.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = SKIP
 
 # --- openssl s_server -www: an HTTP/1.0 page server ----------------------------------------------------------------
@@ -100,6 +103,10 @@ done
 for v in 1.1 1.0; do
     expect "gnutls --alpn-fatal: h2 over TLS $v fails" test "$(verdict "$work/g.json" SRV-H2-MIN-TLS12 $v)" = FAIL
     expect "openssl: TLS $v refused, SKIP" test "$(verdict "$work/o.json" SRV-H2-MIN-TLS12 $v)" = SKIP
+done
+for id in SRV-0RTT-ALPN SRV-0RTT-TICKET-FRESH; do
+    expect "gnutls --alpn-fatal: $id accepts early data under another protocol" \
+        test "$(verdict "$work/g.json" $id 1.3)" = FAIL
 done
 expect "gnutls --alpn-fatal: negotiates h2, answers HTML" \
     test "$(verdict "$work/g.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = FAIL

@@ -106,13 +106,13 @@ Test(run, libalpn_as_server_passes_everything)
     run_options opt = {.tls = {"1.3", "1.2"}};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * (server_check_count + 3));
+    cr_expect_eq(n, 2 * (server_check_count + 5));
     for (size_t i = 0; i < r.n; i++)
         cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
                   r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
-    cr_expect_eq(r.counts[VERDICT_SKIP], 8,
-                 "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH and PROTOCOL-DEFINITIVE without "
-                 "a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no HelloRetryRequest)");
+    cr_expect_eq(r.counts[VERDICT_SKIP], 12,
+                 "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH, PROTOCOL-DEFINITIVE and the two "
+                 "0-RTT checks without a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no HelloRetryRequest)");
     cr_expect_eq(report_exit_code(&r), 0);
 }
 
@@ -136,10 +136,10 @@ Test(run, filters_and_probe_counts)
     run_options opt = {.tls = {"1.2", "1.3"}, .skip = "SRV-SERVER-PREFERENCE,SRV-MANY-NAMES"};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * server_check_count + 2, "all but MANY-NAMES, plus RESUME-FRESH and PROTOCOL-DEFINITIVE");
+    cr_expect_eq(n, 2 * server_check_count + 6, "all but MANY-NAMES, plus the four session checks");
     /* Skipped scenarios do not connect: TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH and
      * PROTOCOL-DEFINITIVE (no session path) on both. */
-    cr_expect_eq((size_t)m.calls, n - 7);
+    cr_expect_eq((size_t)m.calls, n - 11);
     for (size_t i = 0; i < r.n; i++)
         cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
 }
@@ -284,4 +284,36 @@ Test(run, protocol_definitive_judge)
     session_observation none = {.alert = -1};
     judge_protocol_definitive("1.2", NULL, &none, &r);
     cr_expect_eq(r.v, VERDICT_SKIP, "neither h2 nor http/1.1 supported");
+}
+
+Test(run, zero_rtt_judge)
+{
+    profile p;
+    char err[32];
+    profile_parse(&p, "h2,http/1.1", err, sizeof err);
+    session_observation took = {.alert = -1, .completed = 1, .resumed = 1, .early_sent = 1, .early_accepted = 1};
+    session_observation refused = {.alert = -1, .completed = 1, .resumed = 1, .early_sent = 1};
+    session_observation broken = {.alert = -1, .error = 1, .error_text = "timed out"};
+    struct {
+        int fresh;
+        const char *tls;
+        const session_observation *control, *test;
+        verdict want;
+    } cases[] = {
+        {0, "1.3", &took, &refused, VERDICT_PASS}, {0, "1.3", &took, &took, VERDICT_FAIL},
+        {1, "1.3", &took, &refused, VERDICT_PASS}, {1, "1.3", &took, &took, VERDICT_FAIL},
+        {0, "1.3", &refused, &took, VERDICT_SKIP}, {0, "1.3", &broken, &refused, VERDICT_ERROR},
+        {0, "1.2", &took, &took, VERDICT_SKIP},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        result r;
+        judge_0rtt(&p, cases[i].tls, cases[i].fresh, cases[i].control, cases[i].test, &r);
+        cr_expect_eq(r.v, cases[i].want, "case %zu: %s (%s)", i, verdict_name(r.v), r.observed);
+        cr_expect_str_eq(r.id, cases[i].fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN");
+    }
+    profile one;
+    profile_parse(&one, "h2", err, sizeof err);
+    result r;
+    judge_0rtt(&one, "1.3", 0, &took, &took, &r);
+    cr_expect_eq(r.v, VERDICT_SKIP);
 }

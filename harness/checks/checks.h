@@ -124,6 +124,8 @@ typedef struct {
     uint8_t app[64];         /* the first bytes the server sent back */
     size_t app_len;
     int echoed;              /* those bytes repeat the start of what was sent: an echo server */
+    int early_sent;          /* 0-RTT data went out with the ClientHello */
+    int early_accepted;      /* and the server accepted it */
 } session_observation;
 
 /* SRV-RESUME-FRESH (RFC 7301 §3.1: ALPN belongs to the connection): a full handshake offering only the first
@@ -131,6 +133,13 @@ typedef struct {
  * passes; A selected fails; a server that does not resume gets SKIP. */
 void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,
                         const session_observation *second, result *out);
+
+/* SRV-0RTT-ALPN and SRV-0RTT-TICKET-FRESH (RFC 8446 §4.2.10: early data only with the ticket's ALPN). control:
+ * 0-RTT offering the ticket's own protocol (does the server take early data at all?); test: 0-RTT that must be
+ * refused — a ticket from A with only B offered, or (ticket_fresh) a ticket renewed while resuming with B, used
+ * with A. Accepted → FAIL; refused → PASS; no early data even for the control → SKIP. */
+void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const session_observation *control,
+                const session_observation *test, result *out);
 
 /* SRV-PROTOCOL-DEFINITIVE (RFC 7301 §3.2: the selected protocol is the one used): the handshake offered only `name`
  * (h2 or http/1.1) and then spoke it; after h2 the server's first frame must be SETTINGS (RFC 9113 §3.4), after

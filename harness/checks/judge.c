@@ -439,3 +439,42 @@ void judge_protocol_definitive(const char *tls, const alpn_name *name, const ses
     snprintf(out->observed, sizeof out->observed, "%s; the server's first bytes: \"%s\"", sel, first);
     out->v = ok ? VERDICT_PASS : VERDICT_FAIL;
 }
+
+void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const session_observation *control,
+                const session_observation *test, result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = ticket_fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN";
+    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    out->section = "RFC 8446 §4.2.10 — 0-RTT and ALPN";
+    out->ref = ticket_fresh ? "8446 §4.2.10, 7301 §3.1" : "8446 §4.2.10";
+    out->title = ticket_fresh ? "0-RTT on a ticket renewed under another protocol, offering the old one: refused"
+                              : "0-RTT on a ticket from one protocol while offering another: refused";
+    out->lvl = LEVEL_MUST;
+    snprintf(out->expected, sizeof out->expected, "%s",
+             ticket_fresh ? "early data refused: the renewed ticket belongs to the new protocol"
+                          : "early data refused: the offered protocol differs from the ticket's");
+    if (strcmp(out->tls, "1.3") != 0 || p->n < 2) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: %s",
+                 p->n < 2 ? "the server supports fewer than two known names" : "0-RTT exists in TLS 1.3 only");
+        return;
+    }
+    char c[OBS_TEXT_MAX + 64], t[OBS_TEXT_MAX + 64];
+    session_text(control, c, sizeof c);
+    session_text(test, t, sizeof t);
+    if (control->error || test->error) {
+        out->v = VERDICT_ERROR;
+        snprintf(out->observed, sizeof out->observed, "control: %.200s; test: %.200s", c, t);
+        return;
+    }
+    if (!control->early_accepted) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed,
+                 "not run: the server accepts no early data even with the ticket's own protocol (%.300s)", c);
+        return;
+    }
+    snprintf(out->observed, sizeof out->observed, "early data %s; %.300s",
+             test->early_accepted ? "ACCEPTED" : "refused", t);
+    out->v = test->early_accepted ? VERDICT_FAIL : VERDICT_PASS;
+}

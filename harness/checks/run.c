@@ -25,7 +25,8 @@ int id_listed(const char *list, const char *id)
 #define H2_MIN "SRV-H2-MIN-TLS12"
 
 /* Checks that take more than one connection, run after the single-connection catalogue of each version. */
-static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH", "SRV-PROTOCOL-DEFINITIVE"};
+static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH", "SRV-PROTOCOL-DEFINITIVE",
+                                        "SRV-0RTT-ALPN", "SRV-0RTT-TICKET-FRESH"};
 #define MULTI_COUNT (sizeof multi_ids / sizeof multi_ids[0])
 
 static int known_id(const char *id, size_t len)
@@ -162,8 +163,10 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
                 judge_server_preference(&none, tls, &o, &o, &res);
             else if (strcmp(id, "SRV-RESUME-FRESH") == 0)
                 judge_resume_fresh(&none, tls, &so, &so, &res);
-            else
+            else if (strcmp(id, "SRV-PROTOCOL-DEFINITIVE") == 0)
                 judge_protocol_definitive(tls, NULL, &so, &res);
+            else
+                judge_0rtt(&none, tls, strcmp(id, "SRV-0RTT-TICKET-FRESH") == 0, &so, &so, &res);
             snprintf(res.observed, sizeof res.observed, "not run: %s", reason);
         }
         report_add(r, &res, opt->known);
@@ -180,11 +183,14 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     int pref_selected = selected_id(opt, "SRV-SERVER-PREFERENCE");
     int resume_selected = selected_id(opt, "SRV-RESUME-FRESH");
     int speak_selected = selected_id(opt, "SRV-PROTOCOL-DEFINITIVE");
+    int early_selected[2] = {selected_id(opt, "SRV-0RTT-ALPN"), selected_id(opt, "SRV-0RTT-TICKET-FRESH")};
     int h2min_selected = selected_id(opt, H2_MIN);
     for (size_t i = 0; i < server_check_count; i++)
         selected += (size_t)selected_id(opt, server_check_id(i));
     selected -= (size_t)h2min_selected;
-    size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected + (size_t)speak_selected) * versions +
+    size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected + (size_t)speak_selected +
+                    (size_t)early_selected[0] + (size_t)early_selected[1]) *
+                       versions +
                    2u * h2min_selected;
 
     for (size_t v = 0; v < versions; v++) {
@@ -237,6 +243,24 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
                 opt->speak(opt->resume_ctx, tls, name, &so);
             judge_protocol_definitive(tls, name, &so, &res);
             if (name != NULL && opt->speak == NULL) {
+                res.v = VERDICT_SKIP;
+                snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
+            }
+            add_result(r, &res, opt, ++done, total);
+        }
+        for (int fresh = 0; fresh < 2; fresh++) {
+            if (!early_selected[fresh])
+                continue;
+            /* SRV-0RTT-ALPN / SRV-0RTT-TICKET-FRESH with the first two supported names (TLS 1.3 only). */
+            session_observation control = {.alert = -1}, test = {.alert = -1};
+            result res;
+            int runnable = p->n >= 2 && strcmp(tls, "1.3") == 0;
+            if (runnable && opt->early != NULL) {
+                alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
+                opt->early(opt->resume_ctx, fresh, &a, &b, &control, &test);
+            }
+            judge_0rtt(p, tls, fresh, &control, &test, &res);
+            if (runnable && opt->early == NULL) {
                 res.v = VERDICT_SKIP;
                 snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
             }

@@ -21,6 +21,10 @@ typedef int (*resume_fn)(void *ctx, const char *tls, const alpn_name *a, size_t 
 /* One complete handshake offering only `name`, then a few bytes of that protocol (the GnuTLS path). */
 typedef int (*speak_fn)(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
 
+/* The 0-RTT sequences (GnuTLS path): see judge_0rtt. */
+typedef int (*early_fn)(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+                        session_observation *control, session_observation *test);
+
 typedef struct {
     const char *tls[2];        /* versions to run, e.g. {"1.3", "1.2"}; NULL-terminated when fewer */
     const char *only;          /* comma-separated IDs, or NULL for all */
@@ -30,6 +34,7 @@ typedef struct {
     void *progress_ctx;
     resume_fn resume;          /* the GnuTLS path, for SRV-RESUME-FRESH; NULL: that check is SKIPped */
     speak_fn speak;            /* the GnuTLS path, for SRV-PROTOCOL-DEFINITIVE; NULL: SKIPped */
+    early_fn early;            /* the GnuTLS path, for the 0-RTT checks; NULL: SKIPped */
     void *resume_ctx;          /* ctx of both */
 } run_options;
 

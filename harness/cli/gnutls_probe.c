@@ -8,9 +8,9 @@
 
 static int initialised;
 
-int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
+static int probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
                  const gnutls_session_blob *resume, gnutls_session_blob *save, const void *send, size_t send_len,
-                 gnutls_observation *o)
+                 int early, gnutls_observation *o)
 {
     memset(o, 0, sizeof *o);
     o->alert = -1;
@@ -46,7 +46,7 @@ int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names
     const char *prio = strcmp(tls, "1.2") == 0 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3";
     int rc = gnutls_certificate_allocate_credentials(&cred);
     if (rc >= 0)
-        rc = gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+        rc = gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK | (early ? GNUTLS_ENABLE_EARLY_DATA : 0));
     if (rc >= 0)
         rc = gnutls_priority_set_direct(s, prio, NULL);
     if (rc >= 0)
@@ -63,6 +63,11 @@ int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names
         goto done;
     }
     gnutls_transport_set_int(s, fd);
+    if (early && resume != NULL && resume->data != NULL) {
+        /* RFC 8446 §4.2.10: early data is sent under the resumed session's keys, before the server's answer. */
+        static const char early_bytes[] = "GET / HTTP/1.0\r\n\r\n";
+        o->early_sent = gnutls_record_send_early_data(s, early_bytes, sizeof early_bytes - 1) >= 0;
+    }
     /* The socket is non-blocking: GnuTLS's own timeout bounds the handshake. */
     gnutls_handshake_set_timeout(s, (unsigned)t->timeout_ms);
     do {
@@ -79,6 +84,7 @@ int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names
     }
     o->completed = 1;
     o->resumed = gnutls_session_is_resumed(s) != 0;
+    o->early_accepted = o->early_sent && (gnutls_session_get_flags(s) & GNUTLS_SFLAGS_EARLY_DATA) != 0;
     gnutls_datum_t sel;
     if (gnutls_alpn_get_selected_protocol(s, &sel) == 0 && sel.size < sizeof o->selected) {
         o->has_selected = 1;
@@ -140,6 +146,19 @@ done:
     return 0;
 }
 
+int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
+                 const gnutls_session_blob *resume, gnutls_session_blob *save, const void *send, size_t send_len,
+                 gnutls_observation *o)
+{
+    return probe(t, tls, names, n, resume, save, send, send_len, 0, o);
+}
+
+int gnutls_probe_early(const server_target *t, const alpn_name *names, size_t n, const gnutls_session_blob *resume,
+                       gnutls_session_blob *save, gnutls_observation *o)
+{
+    return probe(t, "1.3", names, n, resume, save, NULL, 0, 1, o);
+}
+
 static void to_session(const gnutls_observation *g, session_observation *o)
 {
     memset(o, 0, sizeof *o);
@@ -148,6 +167,8 @@ static void to_session(const gnutls_observation *g, session_observation *o)
     o->alert = g->alert;
     o->completed = g->completed;
     o->resumed = g->resumed;
+    o->early_sent = g->early_sent;
+    o->early_accepted = g->early_accepted;
     o->has_selected = g->has_selected && g->selected_len <= sizeof o->selected;
     if (o->has_selected) {
         memcpy(o->selected, g->selected, g->selected_len);
@@ -198,5 +219,67 @@ int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, sessio
     memcpy(o->app, g.app, g.app_len);
     o->app_len = g.app_len;
     o->echoed = g.app_len > 0 && g.app_len <= send_len && memcmp(g.app, send, g.app_len) == 0;
+    return 0;
+}
+
+/* A full TLS 1.3 handshake offering name, keeping its ticket. Returns 0 with blob filled, or -1. */
+static int fresh_ticket(const server_target *t, const alpn_name *name, gnutls_session_blob *blob,
+                        session_observation *o)
+{
+    static gnutls_observation g;
+    blob->data = NULL;
+    blob->size = 0;
+    probe(t, "1.3", name, 1, NULL, blob, NULL, 0, 1, &g);
+    to_session(&g, o);
+    return blob->data != NULL ? 0 : -1;
+}
+
+int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+                       session_observation *control, session_observation *test)
+{
+    const server_target *t = ctx;
+    static gnutls_observation g;
+    gnutls_session_blob ticket = {NULL, 0}, next = {NULL, 0};
+    session_observation scratch;
+    memset(control, 0, sizeof *control);
+    memset(test, 0, sizeof *test);
+    control->alert = test->alert = -1;
+    /* Control: 0-RTT offering the ticket's own protocol A. Tickets may be single-use (OpenSSL's are when early
+     * data is on), so every step below starts from a fresh one. */
+    if (fresh_ticket(t, a, &ticket, &scratch) != 0) {
+        *control = scratch;
+        if (!control->error) {
+            control->error = 1;
+            snprintf(control->error_text, sizeof control->error_text, "the server issued no session ticket");
+        }
+        return 0;
+    }
+    probe(t, "1.3", a, 1, &ticket, NULL, NULL, 0, 1, &g);
+    gnutls_free(ticket.data);
+    to_session(&g, control);
+    if (fresh_ticket(t, a, &ticket, &scratch) != 0) {
+        *test = scratch;
+        return 0;
+    }
+    if (!ticket_fresh) {
+        /* SRV-0RTT-ALPN: 0-RTT on a ticket from A while offering only B. */
+        probe(t, "1.3", b, 1, &ticket, NULL, NULL, 0, 1, &g);
+        gnutls_free(ticket.data);
+        to_session(&g, test);
+        return 0;
+    }
+    /* SRV-0RTT-TICKET-FRESH: resume offering B (no early data), keep the new ticket, then 0-RTT on it offering A:
+     * the new ticket belongs to B, so early data with A must be refused. */
+    probe(t, "1.3", b, 1, &ticket, &next, NULL, 0, 0, &g);
+    gnutls_free(ticket.data);
+    if (next.data == NULL) {
+        to_session(&g, test);
+        test->error = 1;
+        snprintf(test->error_text, sizeof test->error_text, "no new ticket after the resumption with the new protocol");
+        return 0;
+    }
+    probe(t, "1.3", a, 1, &next, NULL, NULL, 0, 1, &g);
+    gnutls_free(next.data);
+    to_session(&g, test);
     return 0;
 }

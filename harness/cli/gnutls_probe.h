@@ -24,6 +24,8 @@ typedef struct {
     char selected[256];
     size_t selected_len;
     int resumed;         /* the session was resumed */
+    int early_sent;        /* 0-RTT data went out with the ClientHello */
+    int early_accepted;    /* the server accepted it (GNUTLS_SFLAGS_EARLY_DATA) */
     unsigned char app[64]; /* the first bytes the server sent after `send` (see gnutls_probe) */
     size_t app_len;
 } gnutls_observation;
@@ -41,6 +43,14 @@ typedef struct {
 int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
                  const gnutls_session_blob *resume, gnutls_session_blob *save, const void *send, size_t send_len,
                  gnutls_observation *o);
+
+/* The same with 0-RTT: when resume is given, early data is sent with the ClientHello (TLS 1.3). */
+int gnutls_probe_early(const server_target *t, const alpn_name *names, size_t n, const gnutls_session_blob *resume,
+                       gnutls_session_blob *save, gnutls_observation *o);
+
+/* early_fn of run.h: the 0-RTT sequences of SRV-0RTT-ALPN and SRV-0RTT-TICKET-FRESH over GnuTLS sessions. */
+int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+                       session_observation *control, session_observation *test);
 
 /* speak_fn of run.h: offers only name and speaks it (HTTP/2 preface and SETTINGS, or an HTTP/1.1 request). */
 int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
