@@ -56,10 +56,10 @@ expect "openssl: alert 120 on no overlap, TLS 1.2" test "$(verdict "$work/o.json
 n_cases=$(grep -c '<testcase ' "$work/o.xml")
 n_names=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -o ' name="[^"]*"' | sort -u | wc -l)
 n_class=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -c ' classname="alpncheck\.')
-expect "openssl: 68 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
-    test "$n_cases" -eq 68 -a "$n_names" -eq 68 -a "$n_class" -eq 68
+expect "openssl: 70 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
+    test "$n_cases" -eq 70 -a "$n_names" -eq 70 -a "$n_class" -eq 70
 expect "openssl: HTML report written" grep -q '</html>' "$work/o.html"
-expect "openssl: summary line" grep -qx "58 passed, 0 failed, 9 skipped" "$work/o.out"
+expect "openssl: summary line" grep -qx "59 passed, 0 failed, 10 skipped" "$work/o.out"
 
 expect "openssl: carries on after a HelloRetryRequest with a changed ALPN list: WARN" \
     test "$(verdict "$work/o.json" SRV-HRR-ALPN-CHANGED 1.3)" = WARN

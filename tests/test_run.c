@@ -106,13 +106,14 @@ Test(run, libalpn_as_server_passes_everything)
     run_options opt = {.tls = {"1.3", "1.2"}};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * (server_check_count + 5));
+    cr_expect_eq(n, 2 * (server_check_count + 6));
     for (size_t i = 0; i < r.n; i++)
         cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
                   r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
-    cr_expect_eq(r.counts[VERDICT_SKIP], 12,
+    cr_expect_eq(r.counts[VERDICT_SKIP], 14,
                  "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH, PROTOCOL-DEFINITIVE and the two "
-                 "0-RTT checks without a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no HelloRetryRequest)");
+                 "0-RTT checks and RENEG-ALPN without a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no "
+                 "HelloRetryRequest)");
     cr_expect_eq(report_exit_code(&r), 0);
 }
 
@@ -136,10 +137,10 @@ Test(run, filters_and_probe_counts)
     run_options opt = {.tls = {"1.2", "1.3"}, .skip = "SRV-SERVER-PREFERENCE,SRV-MANY-NAMES"};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * server_check_count + 6, "all but MANY-NAMES, plus the four session checks");
+    cr_expect_eq(n, 2 * server_check_count + 8, "all but MANY-NAMES, plus the five session checks");
     /* Skipped scenarios do not connect: TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH and
      * PROTOCOL-DEFINITIVE (no session path) on both. */
-    cr_expect_eq((size_t)m.calls, n - 11);
+    cr_expect_eq((size_t)m.calls, n - 13);
     for (size_t i = 0; i < r.n; i++)
         cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
 }
@@ -316,4 +317,26 @@ Test(run, zero_rtt_judge)
     result r;
     judge_0rtt(&one, "1.3", 0, &took, &took, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
+}
+
+Test(run, reneg_judge_reports)
+{
+    profile p;
+    char err[32];
+    profile_parse(&p, "h2,http/1.1", err, sizeof err);
+    session_observation first = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
+    session_observation changed = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "http/1.1",
+                                   .selected_len = 8};
+    session_observation refused = {.alert = 100};
+    session_observation failed = {.alert = -1};
+    result r;
+    judge_reneg(&p, "1.2", &first, &changed, &r);
+    cr_expect(r.v == VERDICT_PASS && strstr(r.observed, "\"http/1.1\" selected") != NULL, "%s", r.observed);
+    judge_reneg(&p, "1.2", &first, &refused, &r);
+    cr_expect(r.v == VERDICT_PASS && strstr(r.observed, "no_renegotiation") != NULL, "%s", r.observed);
+    judge_reneg(&p, "1.2", &failed, &refused, &r);
+    cr_expect_eq(r.v, VERDICT_ERROR);
+    judge_reneg(&p, "1.3", &first, &changed, &r);
+    cr_expect_eq(r.v, VERDICT_SKIP);
+    cr_expect_eq(r.lvl, LEVEL_INFO);
 }

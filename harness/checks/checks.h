@@ -141,6 +141,12 @@ void judge_resume_fresh(const profile *p, const char *tls, const session_observa
 void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const session_observation *control,
                 const session_observation *test, result *out);
 
+/* SRV-RENEG-ALPN (INFO; RFC 7301 §3.2 lets the selection change "until renegotiated", RFC 9113 §9.2.1 forbids
+ * renegotiating h2): TLS 1.2 with A, then a renegotiation offering B. Reported, never failed: PASS with what the
+ * server did, ERROR when the first handshake failed, SKIP for TLS 1.3 (no renegotiation). */
+void judge_reneg(const profile *p, const char *tls, const session_observation *first,
+                 const session_observation *second, result *out);
+
 /* SRV-PROTOCOL-DEFINITIVE (RFC 7301 §3.2: the selected protocol is the one used): the handshake offered only `name`
  * (h2 or http/1.1) and then spoke it; after h2 the server's first frame must be SETTINGS (RFC 9113 §3.4), after
  * http/1.1 its answer must start "HTTP/1.". A server that sends nothing gets SKIP (it may not speak HTTP). */

@@ -478,3 +478,37 @@ void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const sessi
              test->early_accepted ? "ACCEPTED" : "refused", t);
     out->v = test->early_accepted ? VERDICT_FAIL : VERDICT_PASS;
 }
+
+void judge_reneg(const profile *p, const char *tls, const session_observation *first,
+                 const session_observation *second, result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = "SRV-RENEG-ALPN";
+    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    out->section = "RFC 7301 §3.2 — protocol selection";
+    out->ref = "7301 §3.2, 9113 §9.2.1";
+    out->title = "TLS 1.2 renegotiation offering another protocol: reported (the RFC allows a change)";
+    out->lvl = LEVEL_INFO;
+    snprintf(out->expected, sizeof out->expected, "reported only: refused, or renegotiated with a fresh selection");
+    if (strcmp(out->tls, "1.2") != 0 || p->n < 2) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: %s",
+                 p->n < 2 ? "the server supports fewer than two known names" : "TLS 1.3 has no renegotiation");
+        return;
+    }
+    char a[OBS_TEXT_MAX + 64], b[OBS_TEXT_MAX + 64];
+    session_text(first, a, sizeof a);
+    if (first->error || !first->completed) {
+        out->v = VERDICT_ERROR;
+        snprintf(out->observed, sizeof out->observed, "first handshake: %.400s", a);
+        return;
+    }
+    if (second->alert >= 0)
+        snprintf(b, sizeof b, "renegotiation refused with alert %d (%s)", second->alert, alert_name(second->alert));
+    else if (second->error)
+        snprintf(b, sizeof b, "renegotiation failed: %.150s", second->error_text);
+    else
+        session_text(second, b, sizeof b);
+    snprintf(out->observed, sizeof out->observed, "first: %.200s; renegotiation: %.250s", a, b);
+    out->v = VERDICT_PASS;
+}

@@ -26,7 +26,7 @@ int id_listed(const char *list, const char *id)
 
 /* Checks that take more than one connection, run after the single-connection catalogue of each version. */
 static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH", "SRV-PROTOCOL-DEFINITIVE",
-                                        "SRV-0RTT-ALPN", "SRV-0RTT-TICKET-FRESH"};
+                                        "SRV-0RTT-ALPN", "SRV-0RTT-TICKET-FRESH", "SRV-RENEG-ALPN"};
 #define MULTI_COUNT (sizeof multi_ids / sizeof multi_ids[0])
 
 static int known_id(const char *id, size_t len)
@@ -165,6 +165,8 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
                 judge_resume_fresh(&none, tls, &so, &so, &res);
             else if (strcmp(id, "SRV-PROTOCOL-DEFINITIVE") == 0)
                 judge_protocol_definitive(tls, NULL, &so, &res);
+            else if (strcmp(id, "SRV-RENEG-ALPN") == 0)
+                judge_reneg(&none, tls, &so, &so, &res);
             else
                 judge_0rtt(&none, tls, strcmp(id, "SRV-0RTT-TICKET-FRESH") == 0, &so, &so, &res);
             snprintf(res.observed, sizeof res.observed, "not run: %s", reason);
@@ -184,12 +186,13 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     int resume_selected = selected_id(opt, "SRV-RESUME-FRESH");
     int speak_selected = selected_id(opt, "SRV-PROTOCOL-DEFINITIVE");
     int early_selected[2] = {selected_id(opt, "SRV-0RTT-ALPN"), selected_id(opt, "SRV-0RTT-TICKET-FRESH")};
+    int reneg_selected = selected_id(opt, "SRV-RENEG-ALPN");
     int h2min_selected = selected_id(opt, H2_MIN);
     for (size_t i = 0; i < server_check_count; i++)
         selected += (size_t)selected_id(opt, server_check_id(i));
     selected -= (size_t)h2min_selected;
     size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected + (size_t)speak_selected +
-                    (size_t)early_selected[0] + (size_t)early_selected[1]) *
+                    (size_t)early_selected[0] + (size_t)early_selected[1] + (size_t)reneg_selected) *
                        versions +
                    2u * h2min_selected;
 
@@ -261,6 +264,21 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             }
             judge_0rtt(p, tls, fresh, &control, &test, &res);
             if (runnable && opt->early == NULL) {
+                res.v = VERDICT_SKIP;
+                snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
+            }
+            add_result(r, &res, opt, ++done, total);
+        }
+        if (reneg_selected) {
+            session_observation first = {.alert = -1}, second = {.alert = -1};
+            result res;
+            int runnable = p->n >= 2 && strcmp(tls, "1.2") == 0;
+            if (runnable && opt->reneg != NULL) {
+                alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
+                opt->reneg(opt->resume_ctx, &a, &b, &first, &second);
+            }
+            judge_reneg(p, tls, &first, &second, &res);
+            if (runnable && opt->reneg == NULL) {
                 res.v = VERDICT_SKIP;
                 snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
             }

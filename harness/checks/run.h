@@ -25,6 +25,10 @@ typedef int (*speak_fn)(void *ctx, const char *tls, const alpn_name *name, sessi
 typedef int (*early_fn)(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
                         session_observation *control, session_observation *test);
 
+/* A TLS 1.2 handshake offering a, then a renegotiation offering b (GnuTLS path). */
+typedef int (*reneg_fn)(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
+                        session_observation *second);
+
 typedef struct {
     const char *tls[2];        /* versions to run, e.g. {"1.3", "1.2"}; NULL-terminated when fewer */
     const char *only;          /* comma-separated IDs, or NULL for all */
@@ -35,6 +39,7 @@ typedef struct {
     resume_fn resume;          /* the GnuTLS path, for SRV-RESUME-FRESH; NULL: that check is SKIPped */
     speak_fn speak;            /* the GnuTLS path, for SRV-PROTOCOL-DEFINITIVE; NULL: SKIPped */
     early_fn early;            /* the GnuTLS path, for the 0-RTT checks; NULL: SKIPped */
+    reneg_fn reneg;            /* the GnuTLS path, for SRV-RENEG-ALPN; NULL: SKIPped */
     void *resume_ctx;          /* ctx of both */
 } run_options;
 

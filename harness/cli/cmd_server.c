@@ -244,6 +244,7 @@ int cmd_server(int argc, char **argv)
     ro.resume = gnutls_resume_probe;
     ro.speak = gnutls_speak_probe;
     ro.early = gnutls_early_probe;
+    ro.reneg = gnutls_reneg_probe;
     ro.resume_ctx = &target;
     run_options now = ro;
     now.tls[0] = run_tls[0];

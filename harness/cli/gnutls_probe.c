@@ -10,7 +10,7 @@ static int initialised;
 
 static int probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
                  const gnutls_session_blob *resume, gnutls_session_blob *save, const void *send, size_t send_len,
-                 int early, gnutls_observation *o)
+                 int early, const alpn_name *reneg, gnutls_observation *o)
 {
     memset(o, 0, sizeof *o);
     o->alert = -1;
@@ -91,6 +91,33 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         memcpy(o->selected, sel.data, sel.size);
         o->selected_len = sel.size;
     }
+    if (reneg != NULL) {
+        /* RFC 7301 §3.2: the selection holds "until renegotiated"; offer another list and handshake again. */
+        gnutls_datum_t again = {(unsigned char *)reneg->data, (unsigned)reneg->len};
+        o->reneg_tried = 1;
+        o->reneg_alert = -1;
+        int r = gnutls_alpn_set_protocols(s, &again, 1, 0);
+        /* A server that renegotiates answers at once; one that ignores the request would hold us to the deadline. */
+        double reneg_by = probe_now_ms() + 1500 < deadline ? probe_now_ms() + 1500 : deadline;
+        do {
+            r = r < 0 ? r : gnutls_handshake(s);
+        } while (r < 0 && !gnutls_error_is_fatal(r) && r != GNUTLS_E_WARNING_ALERT_RECEIVED &&
+                 probe_now_ms() < reneg_by);
+        if (r == 0) {
+            o->reneg_completed = 1;
+            gnutls_datum_t rsel;
+            if (gnutls_alpn_get_selected_protocol(s, &rsel) == 0 && rsel.size < sizeof o->reneg_selected) {
+                o->reneg_has_selected = 1;
+                memcpy(o->reneg_selected, rsel.data, rsel.size);
+                o->reneg_selected_len = rsel.size;
+            }
+        } else {
+            if (r == GNUTLS_E_WARNING_ALERT_RECEIVED || r == GNUTLS_E_FATAL_ALERT_RECEIVED)
+                o->reneg_alert = (int)gnutls_alert_get(s);
+            snprintf(o->reneg_error, sizeof o->reneg_error, "%s",
+                     r == GNUTLS_E_AGAIN ? "no answer to the renegotiation within 1.5 s" : gnutls_strerror(r));
+        }
+    }
     if (send != NULL) {
         size_t off = 0;
         while (off < send_len && probe_now_ms() < deadline) {
@@ -150,13 +177,13 @@ int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names
                  const gnutls_session_blob *resume, gnutls_session_blob *save, const void *send, size_t send_len,
                  gnutls_observation *o)
 {
-    return probe(t, tls, names, n, resume, save, send, send_len, 0, o);
+    return probe(t, tls, names, n, resume, save, send, send_len, 0, NULL, o);
 }
 
 int gnutls_probe_early(const server_target *t, const alpn_name *names, size_t n, const gnutls_session_blob *resume,
                        gnutls_session_blob *save, gnutls_observation *o)
 {
-    return probe(t, "1.3", names, n, resume, save, NULL, 0, 1, o);
+    return probe(t, "1.3", names, n, resume, save, NULL, 0, 1, NULL, o);
 }
 
 static void to_session(const gnutls_observation *g, session_observation *o)
@@ -229,7 +256,7 @@ static int fresh_ticket(const server_target *t, const alpn_name *name, gnutls_se
     static gnutls_observation g;
     blob->data = NULL;
     blob->size = 0;
-    probe(t, "1.3", name, 1, NULL, blob, NULL, 0, 1, &g);
+    probe(t, "1.3", name, 1, NULL, blob, NULL, 0, 1, NULL, &g);
     to_session(&g, o);
     return blob->data != NULL ? 0 : -1;
 }
@@ -254,7 +281,7 @@ int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const al
         }
         return 0;
     }
-    probe(t, "1.3", a, 1, &ticket, NULL, NULL, 0, 1, &g);
+    probe(t, "1.3", a, 1, &ticket, NULL, NULL, 0, 1, NULL, &g);
     gnutls_free(ticket.data);
     to_session(&g, control);
     if (fresh_ticket(t, a, &ticket, &scratch) != 0) {
@@ -263,14 +290,14 @@ int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const al
     }
     if (!ticket_fresh) {
         /* SRV-0RTT-ALPN: 0-RTT on a ticket from A while offering only B. */
-        probe(t, "1.3", b, 1, &ticket, NULL, NULL, 0, 1, &g);
+        probe(t, "1.3", b, 1, &ticket, NULL, NULL, 0, 1, NULL, &g);
         gnutls_free(ticket.data);
         to_session(&g, test);
         return 0;
     }
     /* SRV-0RTT-TICKET-FRESH: resume offering B (no early data), keep the new ticket, then 0-RTT on it offering A:
      * the new ticket belongs to B, so early data with A must be refused. */
-    probe(t, "1.3", b, 1, &ticket, &next, NULL, 0, 0, &g);
+    probe(t, "1.3", b, 1, &ticket, &next, NULL, 0, 0, NULL, &g);
     gnutls_free(ticket.data);
     if (next.data == NULL) {
         to_session(&g, test);
@@ -278,8 +305,30 @@ int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const al
         snprintf(test->error_text, sizeof test->error_text, "no new ticket after the resumption with the new protocol");
         return 0;
     }
-    probe(t, "1.3", a, 1, &next, NULL, NULL, 0, 1, &g);
+    probe(t, "1.3", a, 1, &next, NULL, NULL, 0, 1, NULL, &g);
     gnutls_free(next.data);
     to_session(&g, test);
+    return 0;
+}
+
+int gnutls_probe_reneg(const server_target *t, const alpn_name *a, const alpn_name *b, gnutls_observation *o)
+{
+    return probe(t, "1.2", a, 1, NULL, NULL, NULL, 0, 0, b, o);
+}
+
+int gnutls_reneg_probe(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
+                       session_observation *second)
+{
+    static gnutls_observation g;
+    gnutls_probe_reneg(ctx, a, b, &g);
+    to_session(&g, first);
+    memset(second, 0, sizeof *second);
+    second->alert = g.reneg_alert;
+    second->completed = g.reneg_completed;
+    second->error = g.reneg_tried && !g.reneg_completed && g.reneg_alert < 0;
+    snprintf(second->error_text, sizeof second->error_text, "%s", g.reneg_error);
+    second->has_selected = g.reneg_has_selected;
+    memcpy(second->selected, g.reneg_selected, g.reneg_selected_len);
+    second->selected_len = g.reneg_selected_len;
     return 0;
 }

@@ -24,6 +24,13 @@ typedef struct {
     char selected[256];
     size_t selected_len;
     int resumed;         /* the session was resumed */
+    int reneg_tried;       /* a TLS 1.2 renegotiation was attempted (gnutls_probe_reneg) */
+    int reneg_completed;
+    int reneg_alert;       /* alert that ended or refused it, -1 for none */
+    char reneg_error[120];
+    int reneg_has_selected;
+    char reneg_selected[256];
+    size_t reneg_selected_len;
     int early_sent;        /* 0-RTT data went out with the ClientHello */
     int early_accepted;    /* the server accepted it (GNUTLS_SFLAGS_EARLY_DATA) */
     unsigned char app[64]; /* the first bytes the server sent after `send` (see gnutls_probe) */
@@ -47,6 +54,14 @@ int gnutls_probe(const server_target *t, const char *tls, const alpn_name *names
 /* The same with 0-RTT: when resume is given, early data is sent with the ClientHello (TLS 1.3). */
 int gnutls_probe_early(const server_target *t, const alpn_name *names, size_t n, const gnutls_session_blob *resume,
                        gnutls_session_blob *save, gnutls_observation *o);
+
+/* A TLS 1.2 handshake offering a, then a client-initiated renegotiation offering b (RFC 5746 secure
+ * renegotiation); the second selection goes to o->reneg_*. */
+int gnutls_probe_reneg(const server_target *t, const alpn_name *a, const alpn_name *b, gnutls_observation *o);
+
+/* reneg_fn of run.h over gnutls_probe_reneg. */
+int gnutls_reneg_probe(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
+                       session_observation *second);
 
 /* early_fn of run.h: the 0-RTT sequences of SRV-0RTT-ALPN and SRV-0RTT-TICKET-FRESH over GnuTLS sessions. */
 int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
