@@ -137,6 +137,8 @@ static const struct lookup_case lookup_cases[] = {
     {"68322d3137", "h2-17", 1, ALPN_KIND_UNREGISTERED},
     {"737064792f332e31", "spdy/3.1", 1, ALPN_KIND_UNREGISTERED},
     {"68332d3239", "h3-29", 1, ALPN_KIND_UNREGISTERED},
+    {"68712d696e7465726f70", "hq-interop", 1, ALPN_KIND_UNREGISTERED},
+    {"677270632d657870", "grpc-exp", 1, ALPN_KIND_UNREGISTERED},
     /* RFC 7301 §3.1: exact bytes only — case, NUL, prefixes and superstrings of registered names are unknown. */
     {"4832", "H2 (upper case)", 0, 0},
     {"485454502f312e31", "HTTP/1.1 (upper case)", 0, 0},
