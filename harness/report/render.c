@@ -259,7 +259,7 @@ int report_write_html(const report *r, FILE *f)
           "border-radius:1rem;font-weight:600}\n"
           "table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .5rem;"
           "border-bottom:1px solid #e4e6ee;vertical-align:top}\n"
-          "th{font-size:.8rem;text-transform:uppercase;color:#5a6275}code{font-size:.9em}\n"
+          "th{font-size:.8rem;text-transform:uppercase;color:#5a6275}code{font-size:.9em;white-space:nowrap}\n"
           ".v{font-weight:700;border-radius:.3rem;padding:.1rem .45rem;font-size:.8rem}\n"
           ".PASS,.XFAIL{background:#dcf5e3;color:#11622c}.FAIL,.XPASS{background:#fde0df;color:#9b1c17}\n"
           ".WARN,.ERROR{background:#fff1d0;color:#7a5200}.SKIP{background:#eceef3;color:#4c5365}\n"

@@ -59,7 +59,7 @@ typedef struct {
     char target[256];  /* "HOST:PORT" or a description */
     char profile[512]; /* discovered or configured server profile, free text */
     char started[32];  /* ISO 8601 UTC */
-    double total_ms;
+    double total_ms; /* sum of the results' durations; a runner may set the run's wall time instead */
     result results[REPORT_MAX_RESULTS];
     size_t n;
     size_t counts[VERDICT_COUNT];
