@@ -84,6 +84,21 @@ expect "s_server -www: http/1.1 selected and HTTP/1.x spoken passes" \
 expect "s_server -www: h2 selected, nothing spoken: SKIP" \
     test "$(verdict "$work/w2.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = SKIP
 
+# --- openssl s_server with secp256r1 only: every TLS 1.3 connection goes through a HelloRetryRequest --------------
+p6=$(free_port)
+openssl s_server -accept "127.0.0.1:$p6" -cert "$work/cert.pem" -key "$work/key.pem" -alpn h2,http/1.1 \
+    -groups P-256 -quiet >"$work/p256.log" 2>&1 </dev/null &
+PEER_PIDS+=($!)
+wait_port "$p6" || fail "openssl s_server -groups P-256 did not start"
+"$ALPNCHECK" server "127.0.0.1:$p6" --alpn h2,http/1.1 --tls 1.3 \
+    --only SRV-SELECT-OFFERED,SRV-TLS13-IN-EE,SRV-NO-OVERLAP-ALERT,SRV-MALFORMED-EMPTY-LIST --json "$work/p256.json" \
+    -v >"$work/p256.out" 2>&1
+rc=$?
+expect "P-256 only: exit 0 (got $rc): $(tail -n 2 "$work/p256.out")" test "$rc" -eq 0
+expect "P-256 only: the answer read from EncryptedExtensions after the retry" \
+    test "$(verdict "$work/p256.json" SRV-TLS13-IN-EE 1.3)" = PASS
+expect "P-256 only: the selection came after a HelloRetryRequest" grep -q 'after a HelloRetryRequest' "$work/p256.out"
+
 # --- gnutls-serv --alpn-fatal: alert 120, but first-match parsing of malformed lists ------------------------------
 p2=$(free_port)
 start_gnutls "$p2" --alpn-fatal

@@ -398,3 +398,21 @@ Test(wire, hello_retry_fields)
     cr_expect(parsed.is_hrr && parsed.key_share_group == WIRE_GROUP_X25519);
     cr_expect(parsed.cookie_len == 3 && memcmp(parsed.cookie, cookie, 3) == 0);
 }
+
+Test(wire, p256_agreement_and_point_validation)
+{
+    uint8_t a_priv[32], a_pub[65], b_priv[32], b_pub[65], s1[32], s2[32];
+    cr_assert_eq(wire_p256_keypair(a_priv, a_pub), 0);
+    cr_assert_eq(wire_p256_keypair(b_priv, b_pub), 0);
+    cr_expect_eq(a_pub[0], 0x04, "uncompressed point");
+    cr_assert_eq(wire_p256_shared(a_priv, b_pub, s1), 0);
+    cr_assert_eq(wire_p256_shared(b_priv, a_pub, s2), 0);
+    cr_expect_arr_eq(s1, s2, 32);
+    uint8_t off_curve[65];
+    memcpy(off_curve, b_pub, 65);
+    off_curve[64] ^= 1;
+    cr_expect_eq(wire_p256_shared(a_priv, off_curve, s1), -1, "a point off the curve is refused");
+    off_curve[64] ^= 1;
+    off_curve[0] = 0x02;
+    cr_expect_eq(wire_p256_shared(a_priv, off_curve, s1), -1, "compressed points are not allowed in TLS 1.3");
+}

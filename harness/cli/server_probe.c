@@ -100,6 +100,7 @@ struct conn {
     wire_suite suite;
     wire_hs_keys keys;
     uint8_t x25519_private[32];
+    uint8_t p256_private[32];
 };
 
 /* Reads more bytes: 1 on data, 0 on orderly close, -1 at the deadline, -2 on a socket error (errno kept in
@@ -143,10 +144,17 @@ static int retry(struct conn *c, const wire_server_hello *sh, const uint8_t *msg
                  sh->version, sh->cipher, c->retried ? ", a second one" : "");
         return -1;
     }
-    if (sh->key_share_group != 0 && sh->key_share_group != WIRE_GROUP_X25519) {
+    /* RFC 8446 §4.2.8: the requested group must be one we offered (x25519, secp256r1, secp384r1): we can share the
+     * first two. */
+    if (sh->key_share_group != 0 && sh->key_share_group != WIRE_GROUP_X25519 &&
+        sh->key_share_group != WIRE_GROUP_SECP256R1) {
         snprintf(o->error_text, sizeof o->error_text,
-                 "HelloRetryRequest for group 0x%04x: alpncheck offers an X25519 key share only",
-                 sh->key_share_group);
+                 "HelloRetryRequest for group 0x%04x: alpncheck shares X25519 and secp256r1 only", sh->key_share_group);
+        return -1;
+    }
+    c->hello.p256 = sh->key_share_group == WIRE_GROUP_SECP256R1;
+    if (c->hello.p256 && wire_p256_keypair(c->p256_private, c->hello.p256_public) != 0) {
+        snprintf(o->error_text, sizeof o->error_text, "cannot make a secp256r1 key");
         return -1;
     }
     if (sh->cookie_len > sizeof sh->cookie) {
@@ -213,17 +221,20 @@ static int on_handshake(struct conn *c, const uint8_t *msg, size_t len, observat
             return retry(c, &sh, msg, len, o);
         if (!c->tls13)
             return 0;
-        if (sh.version != WIRE_TLS13 || wire_suite_for(sh.cipher, &c->suite) != 0 || !sh.key_share_ok) {
+        unsigned want = c->hello.p256 ? WIRE_GROUP_SECP256R1 : WIRE_GROUP_X25519;
+        if (sh.version != WIRE_TLS13 || wire_suite_for(sh.cipher, &c->suite) != 0 || !sh.key_share_ok ||
+            sh.key_share_group != want) {
             snprintf(o->error_text, sizeof o->error_text,
-                     "ServerHello not usable for TLS 1.3 (version 0x%04x, suite 0x%04x, X25519 share %s)", sh.version,
-                     sh.cipher, sh.key_share_ok ? "present" : "missing");
+                     "ServerHello not usable for TLS 1.3 (version 0x%04x, suite 0x%04x, key share 0x%04x %s)",
+                     sh.version, sh.cipher, sh.key_share_group, sh.key_share_ok ? "present" : "missing");
             return -1;
         }
         /* RFC 8446 §7.1: handshake traffic secrets over Hash(ClientHello || ServerHello). */
         uint8_t shared[32], th[48];
         gnutls_hash_hd_t h;
-        if (wire_x25519_shared(c->x25519_private, sh.key_share, shared) != 0 ||
-            gnutls_hash_init(&h, (gnutls_digest_algorithm_t)c->suite.digest) < 0) {
+        int ecdh = c->hello.p256 ? wire_p256_shared(c->p256_private, sh.key_share, shared)
+                                 : wire_x25519_shared(c->x25519_private, sh.key_share, shared);
+        if (ecdh != 0 || gnutls_hash_init(&h, (gnutls_digest_algorithm_t)c->suite.digest) < 0) {
             snprintf(o->error_text, sizeof o->error_text, "key exchange failed");
             return -1;
         }

@@ -75,6 +75,7 @@ enum {
     WIRE_EXT_RENEGOTIATION_INFO = 0xff01,
 };
 #define WIRE_GROUP_X25519 0x001d
+#define WIRE_GROUP_SECP256R1 0x0017
 #define WIRE_TLS10 0x0301
 #define WIRE_TLS11 0x0302
 #define WIRE_TLS12 0x0303
@@ -111,6 +112,8 @@ typedef struct {
     uint8_t random[32];
     uint8_t session_id[32];
     uint8_t x25519_public[32]; /* TLS 1.3 key share */
+    int p256;                  /* TLS 1.3: share secp256r1 instead (after a HelloRetryRequest asking for it) */
+    uint8_t p256_public[65];
     int empty_key_share;       /* TLS 1.3: an empty client_shares list, which obliges a HelloRetryRequest */
     const uint8_t *cookie;     /* TLS 1.3: the cookie of a HelloRetryRequest, echoed (RFC 8446 §4.2.2) */
     size_t cookie_len;
@@ -134,8 +137,8 @@ typedef struct {
     unsigned version;         /* supported_versions, else legacy_version */
     unsigned cipher;
     unsigned key_share_group;
-    uint8_t key_share[32];    /* X25519 share (other groups are not kept) */
-    int key_share_ok;
+    uint8_t key_share[65];    /* X25519 (32 bytes) or secp256r1 (65 bytes, uncompressed) share */
+    int key_share_ok;         /* a share of one of those two groups, of the right length */
     wire_alpn_seen alpn;
     int npn;
     uint8_t cookie[512];      /* a HelloRetryRequest's cookie */
@@ -194,5 +197,10 @@ int wire_encrypt_record(const wire_suite *s, wire_traffic *t, unsigned type, con
 /* The X25519 key pair of a connection: a fresh private key from gnutls_rnd, its public key, the shared secret. */
 int wire_x25519_keypair(uint8_t private_key[32], uint8_t public_key[32]);
 int wire_x25519_shared(const uint8_t private_key[32], const uint8_t peer_public[32], uint8_t shared[32]);
+
+/* secp256r1 (RFC 8446 §4.2.8.2): a key pair with the uncompressed public point, and the shared x coordinate; the
+ * peer's point is checked to be on the curve. 0 or -1. */
+int wire_p256_keypair(uint8_t private_key[32], uint8_t public_key[65]);
+int wire_p256_shared(const uint8_t private_key[32], const uint8_t peer_public[65], uint8_t shared[32]);
 
 #endif

@@ -89,9 +89,12 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
         size_t e = wire_wr_open(w, 2), list = wire_wr_open(w, 2);
         /* RFC 8446 §4.2.8: client_shares may be empty; the server then asks for a share with a HelloRetryRequest. */
         if (!ch->empty_key_share) {
-            wire_wr_u16(w, WIRE_GROUP_X25519);
+            wire_wr_u16(w, ch->p256 ? WIRE_GROUP_SECP256R1 : WIRE_GROUP_X25519);
             size_t key = wire_wr_open(w, 2);
-            wire_wr_bytes(w, ch->x25519_public, 32);
+            if (ch->p256)
+                wire_wr_bytes(w, ch->p256_public, 65);
+            else
+                wire_wr_bytes(w, ch->x25519_public, 32);
             wire_wr_close(w, key, 2);
         }
         wire_wr_close(w, list, 2);
@@ -182,8 +185,9 @@ int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *
             sh->key_share_group = wire_rd_u16(&data);
             if (!sh->is_hrr) {
                 wire_rd key = wire_rd_block(&data, 2);
-                if (!key.err && key.len == 32 && sh->key_share_group == WIRE_GROUP_X25519) {
-                    memcpy(sh->key_share, key.p, 32);
+                if (!key.err && ((key.len == 32 && sh->key_share_group == WIRE_GROUP_X25519) ||
+                                 (key.len == 65 && sh->key_share_group == WIRE_GROUP_SECP256R1))) {
+                    memcpy(sh->key_share, key.p, key.len);
                     sh->key_share_ok = 1;
                 }
             }
