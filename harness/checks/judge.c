@@ -28,16 +28,35 @@ static const char *alert_name(int code)
         int code;
         const char *name;
     } names[] = {
-        {0, "close_notify"},          {10, "unexpected_message"},       {20, "bad_record_mac"},
-        {21, "decryption_failed"},    {22, "record_overflow"},          {40, "handshake_failure"},
-        {42, "bad_certificate"},      {43, "unsupported_certificate"},  {44, "certificate_revoked"},
-        {45, "certificate_expired"},  {46, "certificate_unknown"},      {47, "illegal_parameter"},
-        {48, "unknown_ca"},           {49, "access_denied"},            {50, "decode_error"},
-        {51, "decrypt_error"},        {70, "protocol_version"},         {71, "insufficient_security"},
-        {80, "internal_error"},       {86, "inappropriate_fallback"},   {90, "user_canceled"},
-        {100, "no_renegotiation"},    {109, "missing_extension"},       {110, "unsupported_extension"},
-        {112, "unrecognized_name"},   {113, "bad_certificate_status_response"},
-        {115, "unknown_psk_identity"}, {116, "certificate_required"},   {120, "no_application_protocol"},
+        {0, "close_notify"},
+        {10, "unexpected_message"},
+        {20, "bad_record_mac"},
+        {21, "decryption_failed"},
+        {22, "record_overflow"},
+        {40, "handshake_failure"},
+        {42, "bad_certificate"},
+        {43, "unsupported_certificate"},
+        {44, "certificate_revoked"},
+        {45, "certificate_expired"},
+        {46, "certificate_unknown"},
+        {47, "illegal_parameter"},
+        {48, "unknown_ca"},
+        {49, "access_denied"},
+        {50, "decode_error"},
+        {51, "decrypt_error"},
+        {70, "protocol_version"},
+        {71, "insufficient_security"},
+        {80, "internal_error"},
+        {86, "inappropriate_fallback"},
+        {90, "user_canceled"},
+        {100, "no_renegotiation"},
+        {109, "missing_extension"},
+        {110, "unsupported_extension"},
+        {112, "unrecognized_name"},
+        {113, "bad_certificate_status_response"},
+        {115, "unknown_psk_identity"},
+        {116, "certificate_required"},
+        {120, "no_application_protocol"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (names[i].code == code)
@@ -189,8 +208,8 @@ void judge(const scenario *s, const observation *o, result *out)
     switch (s->expect) {
     case EXPECT_SELECT:
         if (s->expect_name_len > 0)
-            snprintf(out->expected, sizeof out->expected, "handshake completes with exactly \"%s\" selected%s%s",
-                     name, strcmp(s->id, "SRV-TLS13-IN-EE") == 0 ? ", in EncryptedExtensions" : "",
+            snprintf(out->expected, sizeof out->expected, "handshake completes with exactly \"%s\" selected%s%s", name,
+                     strcmp(s->id, "SRV-TLS13-IN-EE") == 0 ? ", in EncryptedExtensions" : "",
                      s->send_npn ? ", and no NPN answer" : "");
         else
             snprintf(out->expected, sizeof out->expected,
@@ -277,22 +296,29 @@ void judge(const scenario *s, const observation *o, result *out)
                      s->tls, seen);
             break;
         }
-        out->v = answer_name(o, &n) && is_name(&n, s->expect_name, s->expect_name_len) ? broken(s->lvl)
-                                                                                         : VERDICT_PASS;
+        out->v = answer_name(o, &n) && is_name(&n, s->expect_name, s->expect_name_len) ? broken(s->lvl) : VERDICT_PASS;
         break;
     }
+}
+
+/* The fixed part of a result: what the check is. tls is normalised to "1.2" or "1.3". */
+static void result_head(result *out, const char *id, const char *tls, const char *section, const char *ref,
+                        const char *title, level lvl)
+{
+    memset(out, 0, sizeof *out);
+    out->id = id;
+    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    out->section = section;
+    out->ref = ref;
+    out->title = title;
+    out->lvl = lvl;
 }
 
 void judge_server_preference(const profile *p, const char *tls, const observation *ab, const observation *ba,
                              result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->id = "SRV-SERVER-PREFERENCE";
-    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    out->section = "RFC 7301 §3.2 — protocol selection";
-    out->ref = "7301 §3.2";
-    out->title = "two supported names offered in both orders: the same (server-preferred) choice";
-    out->lvl = LEVEL_SHOULD;
+    result_head(out, "SRV-SERVER-PREFERENCE", tls, "RFC 7301 §3.2 — protocol selection", "7301 §3.2",
+                "two supported names offered in both orders: the same (server-preferred) choice", LEVEL_SHOULD);
     out->ms = ab->ms + ba->ms;
     if (p->n < 2) {
         out->v = VERDICT_SKIP;
@@ -304,13 +330,13 @@ void judge_server_preference(const profile *p, const char *tls, const observatio
     name_text(a, sizeof a, p->names[0], p->lens[0]);
     name_text(b, sizeof b, p->names[1], p->lens[1]);
     snprintf(out->expected, sizeof out->expected,
-             "the same name selected whether the client offers \"%s, %s\" or \"%s, %s\" (server preference)", a, b,
-             b, a);
+             "the same name selected whether the client offers \"%s, %s\" or \"%s, %s\" (server preference)", a, b, b,
+             a);
     char d1[OBS_TEXT_MAX + 64], d2[OBS_TEXT_MAX + 64];
     describe(ab, d1, sizeof d1);
     describe(ba, d2, sizeof d2);
-    snprintf(out->observed, sizeof out->observed, "offer \"%s, %s\": %.160s; offer \"%s, %s\": %.160s", a, b, d1, b,
-             a, d2);
+    snprintf(out->observed, sizeof out->observed, "offer \"%s, %s\": %.160s; offer \"%s, %s\": %.160s", a, b, d1, b, a,
+             d2);
     if (ab->error || ba->error) {
         out->v = VERDICT_ERROR;
         return;
@@ -342,13 +368,9 @@ static void session_text(const session_observation *o, char *buf, size_t cap)
 void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,
                         const session_observation *second, result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->id = "SRV-RESUME-FRESH";
-    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    out->section = "RFC 7301 §3.1 — ALPN belongs to the connection";
-    out->ref = "7301 §3.1";
-    out->title = "resumption offering only another supported name: that name or alert 120, never the old one";
-    out->lvl = LEVEL_MUST;
+    result_head(out, "SRV-RESUME-FRESH", tls, "RFC 7301 §3.1 — ALPN belongs to the connection", "7301 §3.1",
+                "resumption offering only another supported name: that name or alert 120, never the old one",
+                LEVEL_MUST);
     if (p->n < 2) {
         out->v = VERDICT_SKIP;
         snprintf(out->expected, sizeof out->expected, "the resumed connection negotiates afresh");
@@ -388,13 +410,8 @@ void judge_resume_fresh(const profile *p, const char *tls, const session_observa
 
 void judge_protocol_definitive(const char *tls, const alpn_name *name, const session_observation *o, result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->id = "SRV-PROTOCOL-DEFINITIVE";
-    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    out->section = "RFC 7301 §3.2 — protocol selection";
-    out->ref = "7301 §3.2";
-    out->title = "after the handshake the selected protocol is the one the server speaks";
-    out->lvl = LEVEL_MUST;
+    result_head(out, "SRV-PROTOCOL-DEFINITIVE", tls, "RFC 7301 §3.2 — protocol selection", "7301 §3.2",
+                "after the handshake the selected protocol is the one the server speaks", LEVEL_MUST);
     if (name == NULL) {
         out->v = VERDICT_SKIP;
         snprintf(out->expected, sizeof out->expected, "the selected protocol is spoken");
@@ -443,14 +460,11 @@ void judge_protocol_definitive(const char *tls, const alpn_name *name, const ses
 void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const session_observation *control,
                 const session_observation *test, result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->id = ticket_fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN";
-    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    out->section = "RFC 8446 §4.2.10 — 0-RTT and ALPN";
-    out->ref = ticket_fresh ? "8446 §4.2.10, 7301 §3.1" : "8446 §4.2.10";
-    out->title = ticket_fresh ? "0-RTT on a ticket renewed under another protocol, offering the old one: refused"
-                              : "0-RTT on a ticket from one protocol while offering another: refused";
-    out->lvl = LEVEL_MUST;
+    result_head(out, ticket_fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN", tls, "RFC 8446 §4.2.10 — 0-RTT and ALPN",
+                ticket_fresh ? "8446 §4.2.10, 7301 §3.1" : "8446 §4.2.10",
+                ticket_fresh ? "0-RTT on a ticket renewed under another protocol, offering the old one: refused"
+                             : "0-RTT on a ticket from one protocol while offering another: refused",
+                LEVEL_MUST);
     snprintf(out->expected, sizeof out->expected, "%s",
              ticket_fresh ? "early data refused: the renewed ticket belongs to the new protocol"
                           : "early data refused: the offered protocol differs from the ticket's");
@@ -479,16 +493,11 @@ void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const sessi
     out->v = test->early_accepted ? VERDICT_FAIL : VERDICT_PASS;
 }
 
-void judge_reneg(const profile *p, const char *tls, const session_observation *first,
-                 const session_observation *second, result *out)
+void judge_reneg(const profile *p, const char *tls, const session_observation *first, const session_observation *second,
+                 result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->id = "SRV-RENEG-ALPN";
-    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    out->section = "RFC 7301 §3.2 — protocol selection";
-    out->ref = "7301 §3.2, 9113 §9.2.1";
-    out->title = "TLS 1.2 renegotiation offering another protocol: reported (the RFC allows a change)";
-    out->lvl = LEVEL_INFO;
+    result_head(out, "SRV-RENEG-ALPN", tls, "RFC 7301 §3.2 — protocol selection", "7301 §3.2, 9113 §9.2.1",
+                "TLS 1.2 renegotiation offering another protocol: reported (the RFC allows a change)", LEVEL_INFO);
     snprintf(out->expected, sizeof out->expected, "reported only: refused, or renegotiated with a fresh selection");
     if (strcmp(out->tls, "1.2") != 0 || p->n < 2) {
         out->v = VERDICT_SKIP;

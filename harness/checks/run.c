@@ -129,6 +129,13 @@ int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, cha
     return connections;
 }
 
+/* A session check that could run but has no GnuTLS-path callback (e.g. unit tests with a model server). */
+static void skip_no_path(result *res)
+{
+    res->v = VERDICT_SKIP;
+    snprintf(res->observed, sizeof res->observed, "not run: no complete-handshake path configured");
+}
+
 static void add_result(report *r, const result *res, const run_options *opt, size_t done, size_t total)
 {
     const result *stored = report_add(r, res, opt->known);
@@ -220,10 +227,8 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
                 opt->resume(opt->resume_ctx, tls, &a, 1, &b, 1, &first, &second);
             }
             judge_resume_fresh(p, tls, &first, &second, &res);
-            if (opt->resume == NULL && p->n >= 2) {
-                res.v = VERDICT_SKIP;
-                snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
-            }
+            if (opt->resume == NULL && p->n >= 2)
+                skip_no_path(&res);
             add_result(r, &res, opt, ++done, total);
         }
         if (speak_selected) {
@@ -245,10 +250,8 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             if (name != NULL && opt->speak != NULL)
                 opt->speak(opt->resume_ctx, tls, name, &so);
             judge_protocol_definitive(tls, name, &so, &res);
-            if (name != NULL && opt->speak == NULL) {
-                res.v = VERDICT_SKIP;
-                snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
-            }
+            if (name != NULL && opt->speak == NULL)
+                skip_no_path(&res);
             add_result(r, &res, opt, ++done, total);
         }
         for (int fresh = 0; fresh < 2; fresh++) {
@@ -263,10 +266,8 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
                 opt->early(opt->resume_ctx, fresh, &a, &b, &control, &test);
             }
             judge_0rtt(p, tls, fresh, &control, &test, &res);
-            if (runnable && opt->early == NULL) {
-                res.v = VERDICT_SKIP;
-                snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
-            }
+            if (runnable && opt->early == NULL)
+                skip_no_path(&res);
             add_result(r, &res, opt, ++done, total);
         }
         if (reneg_selected) {
@@ -278,10 +279,8 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
                 opt->reneg(opt->resume_ctx, &a, &b, &first, &second);
             }
             judge_reneg(p, tls, &first, &second, &res);
-            if (runnable && opt->reneg == NULL) {
-                res.v = VERDICT_SKIP;
-                snprintf(res.observed, sizeof res.observed, "not run: no complete-handshake path configured");
-            }
+            if (runnable && opt->reneg == NULL)
+                skip_no_path(&res);
             add_result(r, &res, opt, ++done, total);
         }
         if (!pref_selected)
