@@ -1,6 +1,6 @@
 # alpncheck front door. Every target installs the Debian packages it needs, then configures and builds with the
 # CMake presets in CMakePresets.json (build trees under build/<preset>).
-.PHONY: all demo check unit coverage deps clean format help bench fuzz-smoke fuzz
+.PHONY: all demo check unit coverage deps clean format help bench
 .DEFAULT_GOAL := help
 
 PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-dev libgmp-dev libjansson-dev
@@ -23,7 +23,7 @@ help:
 	@echo "  make check     install, build, and run the whole test suite (gcc -Werror and ASan+UBSan builds)"
 	@echo "  make coverage  line and branch coverage of src/ (gcovr)"
 	@echo "  make bench     libalpn beside OpenSSL and nghttp2; writes reports/bench.md"
-	@echo "  make fuzz      libFuzzer + ASan + UBSan on every target, FUZZ_SECONDS each (default 60)"
+	@echo "  make fuzz      libFuzzer then AFL++ on every target, FUZZ_SECONDS each (see mk/fuzz.mk)"
 	@echo "  make format    clang-format every C file in place"
 	@echo "  make clean     remove build/"
 
@@ -55,7 +55,7 @@ check: deps-check build/dev/.built build/asan/.built
 	@ctest --preset dev
 	@echo "== tests (ASan + UBSan build)"
 	@ctest --preset asan
-	@$(MAKE) --no-print-directory fuzz-smoke $(CHECK_EXTRA) check-summary
+	@$(MAKE) --no-print-directory $(CHECK_EXTRA) check-summary
 
 deps-check:
 	@$(ENSURE) $(PKGS_CHECK)
@@ -88,41 +88,6 @@ bench: build/dev/.built
 	   ./tools/machine-info; } > reports/bench.md.tmp
 	@mv reports/bench.md.tmp reports/bench.md
 	@cat reports/bench.md
-
-# Fuzzing with libFuzzer + ASan + UBSan (preset libfuzzer). New inputs go to build/fuzz/<target>/, crashes to
-# build/fuzz/artifacts/; the seeds in corpus/ are only read. fuzz-smoke (part of make check) runs each target briefly
-# and requires the negative target to be caught.
-FUZZ_TARGETS := fuzz_list fuzz_header fuzz_select fuzz_wire
-FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 8
-
-build/libfuzzer/.built: FORCE
-	@$(ENSURE) $(PKGS_BUILD) $(PKGS_FUZZ)
-	@cmake --preset libfuzzer >/dev/null
-	@$(QUIET_BUILD) libfuzzer
-	@touch $@
-
-fuzz-run: build/libfuzzer/.built
-	@mkdir -p build/fuzz/artifacts
-	@for t in $(FUZZ_TARGETS); do \
-	  mkdir -p build/fuzz/$$t; \
-	  echo "== $$t: $(SECONDS_PER_TARGET) s"; \
-	  build/libfuzzer/harness/fuzz/$$t -max_total_time=$(SECONDS_PER_TARGET) -timeout=10 -print_final_stats=1 \
-	    -artifact_prefix=build/fuzz/artifacts/$$t- build/fuzz/$$t corpus/$$t.in 2>&1 \
-	    | grep -E '^#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|stat::average_exec_per_sec|ERROR|SUMMARY' \
-	    || true; \
-	  if ls build/fuzz/artifacts/$$t-* >/dev/null 2>&1; then echo "$$t: FINDINGS in build/fuzz/artifacts"; exit 1; fi; \
-	done
-	@echo "== fuzz_negative: must be caught"
-	@if build/libfuzzer/harness/fuzz/fuzz_negative corpus/fuzz_negative.repro/* >build/fuzz/negative.log 2>&1; then \
-	  echo "fuzz_negative was NOT caught: the sanitizers are off"; exit 1; \
-	else grep -q 'ERROR: AddressSanitizer' build/fuzz/negative.log && echo "fuzz_negative caught by AddressSanitizer"; fi
-
-fuzz:
-	@$(MAKE) --no-print-directory fuzz-run SECONDS_PER_TARGET=$(FUZZ_SECONDS)
-
-fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz-run SECONDS_PER_TARGET=$(FUZZ_SMOKE_SECONDS)
 
 format:
 	@find src harness tests vectors -name '*.[ch]' -print0 | xargs -0 clang-format -i

@@ -1,6 +1,13 @@
-/* RFC 7639 header parsing, strict and lenient. Oracles: lenient accepts whatever strict accepts, with the same names;
- * the canonical form is a fixed point; parse(format(names)) == names; and extension_data → header → extension_data
- * returns the same bytes. */
+/*
+ * RFC 7639 ALPN header field, strict and lenient. The input is read three ways:
+ *   as a field value: lenient accepts whatever strict accepts, with the same names; lenient lists at least one
+ *     deviation for what only it accepts; the canonical form of what parses is a fixed point (format → parse strict
+ *     → format gives the same string) and parses to the same names;
+ *   as extension_data: a valid list survives extension_data → alpn_header_format → alpn_header_parse byte for byte;
+ *   as one token (no ',', SP, HTAB): alpn_pid_decode agrees with a one-element field value in both modes;
+ *   as one name (1..255 bytes): alpn_pid_encode → alpn_pid_decode strict gives the name back.
+ * Buffers too small (exact-size heap blocks, so ASan sees a write past them) give ALPN_E_BUFFER and the size needed.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,42 +15,149 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint8_t ext_a[ALPN_EXT_MAX], ext_b[ALPN_EXT_MAX], ext_c[ALPN_EXT_MAX];
-static char canon[4 * ALPN_EXT_MAX], canon2[4 * ALPN_EXT_MAX];
+/* A canonical field value needs at most 3 bytes per name byte plus ", " per name: under 4 bytes per list byte. */
+#define CANON_MAX (4u * ALPN_EXT_MAX)
 
-static int parse(const char *v, size_t n, alpn_hdr_mode mode, uint8_t *ext, size_t *ext_len)
+static uint8_t ext_strict[ALPN_EXT_MAX], ext_lenient[ALPN_EXT_MAX], ext_again[ALPN_EXT_MAX];
+static char canon[CANON_MAX], canon_again[CANON_MAX];
+
+typedef struct {
+    int rc;
+    size_t len, count, n_devs;
+} parsed;
+
+static parsed parse(const char *value, size_t n, alpn_hdr_mode mode, uint8_t *ext)
 {
-    alpn_header_result r = {.ext = ext, .ext_cap = ALPN_EXT_MAX};
-    int rc = alpn_header_parse(v, n, mode, &r, NULL);
-    *ext_len = r.ext_len;
-    return rc;
+    alpn_deviation devs[4];
+    alpn_header_result r = {.ext = ext, .ext_cap = ALPN_EXT_MAX, .devs = devs, .devs_cap = 4};
+    alpn_error err = {0};
+    parsed p = {alpn_header_parse(value, n, mode, &r, &err), r.ext_len, r.count, r.n_devs};
+    if (p.rc == ALPN_OK) {
+        /* What the parser hands out is a valid client list holding count names. */
+        size_t count = 0;
+        if (alpn_list_validate(ext, p.len, ALPN_ROLE_CLIENT, &count, NULL) != ALPN_OK || count != p.count)
+            abort();
+    } else if (p.rc != ALPN_E_HEADER || err.check == NULL || err.offset > n || p.len != 0 || p.count != 0) {
+        abort(); /* buffers are large enough for any input, so ALPN_E_HEADER is the only failure */
+    }
+    return p;
+}
+
+static void header_value(const char *v, size_t size)
+{
+    parsed strict = parse(v, size, ALPN_HDR_STRICT, ext_strict);
+    parsed lenient = parse(v, size, ALPN_HDR_LENIENT, ext_lenient);
+    if (strict.rc == ALPN_OK &&
+        (lenient.rc != ALPN_OK || lenient.len != strict.len || memcmp(ext_lenient, ext_strict, strict.len) != 0))
+        abort();
+    /* Lenient mode lists every deviation it accepted: what strict rejects, lenient accepts only with one listed. */
+    if (strict.rc != ALPN_OK && lenient.rc == ALPN_OK && lenient.n_devs == 0)
+        abort();
+    if (lenient.rc != ALPN_OK)
+        return;
+    /* Too little room for the names of valid input is ALPN_E_BUFFER with the size needed in ext_len, and nothing is
+     * written past the capacity (an exact-size heap buffer, cut at an input-dependent point, for ASan to watch). */
+    size_t cap = size % lenient.len;
+    uint8_t *small = malloc(cap ? cap : 1);
+    alpn_header_result r = {.ext = small, .ext_cap = cap};
+    int rc = alpn_header_parse(v, size, ALPN_HDR_LENIENT, &r, NULL);
+    free(small);
+    if (rc != ALPN_E_BUFFER || r.ext_len != lenient.len)
+        abort();
+    size_t f_len = 0, f2_len = 0;
+    if (alpn_header_format(ext_lenient, lenient.len, canon, sizeof canon, &f_len, NULL) != ALPN_OK)
+        abort();
+    /* HDR-CANONICAL: the canonical form parses strictly, without deviations, to the same names ... */
+    parsed again = parse(canon, f_len, ALPN_HDR_STRICT, ext_again);
+    if (again.rc != ALPN_OK || again.len != lenient.len || memcmp(ext_again, ext_lenient, again.len) != 0)
+        abort();
+    parsed again_lenient = parse(canon, f_len, ALPN_HDR_LENIENT, ext_again);
+    if (again_lenient.rc != ALPN_OK || again_lenient.n_devs != 0)
+        abort();
+    /* ... and formats to itself. */
+    if (alpn_header_format(ext_again, again.len, canon_again, sizeof canon_again, &f2_len, NULL) != ALPN_OK ||
+        f2_len != f_len || memcmp(canon, canon_again, f_len) != 0)
+        abort();
+}
+
+static void extension_data(const uint8_t *data, size_t size)
+{
+    size_t f_len = 0;
+    if (alpn_list_validate(data, size, ALPN_ROLE_CLIENT, NULL, NULL) != ALPN_OK) {
+        /* The formatter validates as a client list does: a malformed list is decode_error, never a header. */
+        if (alpn_header_format(data, size, canon, sizeof canon, &f_len, NULL) != ALPN_DECODE_ERROR)
+            abort();
+        return;
+    }
+    if (alpn_header_format(data, size, canon, sizeof canon, &f_len, NULL) != ALPN_OK)
+        abort();
+    parsed p = parse(canon, f_len, ALPN_HDR_STRICT, ext_again);
+    if (p.rc != ALPN_OK || p.len != size || memcmp(ext_again, data, size) != 0)
+        abort();
+    /* ALPN_E_BUFFER reports the size needed and writes nothing past the capacity (cut at an input-dependent point). */
+    size_t need = 0, cap = (data[size - 1] * 257u + size) % f_len;
+    char *small = malloc(cap ? cap : 1);
+    int rc = alpn_header_format(data, size, small, cap, &need, NULL);
+    free(small);
+    if (rc != ALPN_E_BUFFER || need != f_len)
+        abort();
+}
+
+static void one_name(const uint8_t *name, size_t size)
+{
+    static uint8_t back[ALPN_NAME_MAX];
+    size_t pid_len = 0, back_len = 0;
+    int rc = alpn_pid_encode(name, size, canon, sizeof canon, &pid_len, NULL);
+    if (size == 0 || size > ALPN_NAME_MAX) {
+        if (rc != ALPN_E_ARGUMENT)
+            abort();
+        return;
+    }
+    if (rc != ALPN_OK ||
+        alpn_pid_decode(canon, pid_len, ALPN_HDR_STRICT, back, sizeof back, &back_len, NULL) != ALPN_OK)
+        abort();
+    if (back_len != size || memcmp(back, name, size) != 0)
+        abort();
+    size_t need = 0, cap = name[0] % pid_len;
+    char *small = malloc(cap ? cap : 1);
+    rc = alpn_pid_encode(name, size, small, cap, &need, NULL);
+    free(small);
+    if (rc != ALPN_E_BUFFER || need != pid_len)
+        abort();
+}
+
+/* A token without list syntax (no ',', SP or HTAB) decodes with alpn_pid_decode exactly as a one-element field value
+ * parses, in both modes; too little room is ALPN_E_BUFFER with the size needed. */
+static void one_token(const char *tok, size_t size)
+{
+    static uint8_t name[ALPN_EXT_MAX];
+    if (memchr(tok, ',', size) != NULL || memchr(tok, ' ', size) != NULL || memchr(tok, '\t', size) != NULL)
+        return;
+    for (int m = 0; m < 2; m++) {
+        alpn_hdr_mode mode = m == 0 ? ALPN_HDR_STRICT : ALPN_HDR_LENIENT;
+        size_t n = 0, n_small = 0;
+        int rc = alpn_pid_decode(tok, size, mode, name, sizeof name, &n, NULL);
+        parsed p = parse(tok, size, mode, ext_again);
+        if ((rc == ALPN_OK) != (p.rc == ALPN_OK))
+            abort();
+        if (rc != ALPN_OK)
+            continue;
+        if (p.count != 1 || p.len != 3 + n || ext_again[2] != n || memcmp(ext_again + 3, name, n) != 0)
+            abort();
+        size_t cap = size % n;
+        uint8_t *small = malloc(cap ? cap : 1);
+        rc = alpn_pid_decode(tok, size, mode, small, cap, &n_small, NULL);
+        free(small);
+        if (rc != ALPN_E_BUFFER || n_small != n)
+            abort();
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *v = (const char *)data;
-    size_t a_len = 0, b_len = 0, c_len = 0, f_len = 0, f2_len = 0;
-    int strict = parse(v, size, ALPN_HDR_STRICT, ext_a, &a_len);
-    int lenient = parse(v, size, ALPN_HDR_LENIENT, ext_b, &b_len);
-    if (strict == ALPN_OK && (lenient != ALPN_OK || a_len != b_len || memcmp(ext_a, ext_b, a_len) != 0))
-        abort();
-    if (lenient == ALPN_OK) {
-        if (alpn_header_format(ext_b, b_len, canon, sizeof canon, &f_len, NULL) != ALPN_OK)
-            abort();
-        /* The canonical form parses strictly to the same names and formats to itself. */
-        if (parse(canon, f_len, ALPN_HDR_STRICT, ext_c, &c_len) != ALPN_OK || c_len != b_len ||
-            memcmp(ext_c, ext_b, c_len) != 0)
-            abort();
-        if (alpn_header_format(ext_c, c_len, canon2, sizeof canon2, &f2_len, NULL) != ALPN_OK || f2_len != f_len ||
-            memcmp(canon, canon2, f_len) != 0)
-            abort();
-    }
-    /* The input as extension_data: a valid list survives the trip through the header form. */
-    if (alpn_list_validate(data, size, ALPN_ROLE_CLIENT, NULL, NULL) == ALPN_OK) {
-        if (alpn_header_format(data, size, canon, sizeof canon, &f_len, NULL) != ALPN_OK ||
-            parse(canon, f_len, ALPN_HDR_STRICT, ext_c, &c_len) != ALPN_OK || c_len != size ||
-            memcmp(ext_c, data, size) != 0)
-            abort();
-    }
+    header_value((const char *)data, size);
+    one_token((const char *)data, size);
+    extension_data(data, size);
+    one_name(data, size);
     return 0;
 }

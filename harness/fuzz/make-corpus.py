@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Writes the hand-made seeds and the dictionaries of the fuzz targets into corpus/.
+
+Every seed is named by the SHA-256 of its bytes (as add-seed.sh names them), so running this again rewrites the same
+files. Captured ClientHellos come from capture-hellos.py; reproducers of findings go to corpus/<target>.repro/.
+"""
+import hashlib
+import os
+import sys
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+CORPUS = os.path.join(ROOT, "corpus")
+
+
+def add_seed(target, data, kind="in"):
+    d = os.path.join(CORPUS, f"{target}.{kind}")
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, hashlib.sha256(data).hexdigest())
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def ext(*names):
+    """extension_data of a ProtocolNameList (RFC 7301 §3.1) holding names (bytes or str)."""
+    body = b"".join(bytes([len(n)]) + (n if isinstance(n, bytes) else n.encode()) for n in names)
+    return len(body).to_bytes(2, "big") + body
+
+
+def server_list(*names):
+    """fuzz_select's prefix: a count byte, then 1-byte-length names."""
+    return bytes([len(names)]) + b"".join(bytes([len(n)]) + n.encode() for n in names)
+
+
+GREASE = [bytes([v, v]) for v in range(0x0A, 0x100, 0x10)]  # RFC 8701 §2: 0x0A0A, 0x1A1A, ... 0xFAFA
+LONG = "x" * 255
+
+CLIENT_VALID = [
+    ext("h2", "http/1.1"), ext("http/1.1"), ext("h2"), ext("h3", "h2", "http/1.1"), ext("http/1.1", "h2"),
+    ext("h2c"), ext("spdy/3.1", "h2", "http/1.1", "http/1.0"), ext("acme-tls/1"), ext(LONG, "h2"),
+    ext(*"abcdefghijklmnop", "h2"), ext("h2", "h2", "h2"), ext("H2", "http/1.", "h2x"), ext(*GREASE),
+    ext(GREASE[0], "h2", b"\x00"),  # GREASE, h2, a one-byte NUL name
+    ext(b"h2\x00x"), ext(b"\x3a\x3a", "h2"), ext(b"\xff\x80\x01"),
+]
+# The malformed lists of CHECKS.md (SRV-MALFORMED-*): all decode_error.
+MALFORMED = [
+    b"", b"\x00", b"\x00\x00", b"\x00\x01\x00", b"\x00\x04\x02h2\x00", b"\x00\x03\x02h2\x02h3",
+    b"\x00\x09\x02h2", b"\x00\x03\x05h2", b"\x00\x0c\x01h2\x08http/1.1", b"\x00\x07\x02h2\xff\xff\xff\xff",
+    b"\x00\x03\x02h2\x00\x00", b"\xff\xff\x02h2",
+]
+SERVER_ANSWERS = [
+    ext("h2"), ext("http/1.1"), ext(LONG), ext(GREASE[0]), ext("h2", "http/1.1"), b"", b"\x00", b"\x00\x00",
+    b"\x00\x01\x00", b"\x00\x04\x02h2\x00", b"\x00\x03\x05h2", b"\x00\x0a\x08http/1.1\x00",
+]
+# RFC 7639 §2: "h2" is h2, "http/1.1" is http%2F1.1, "w=x:y#z" is w%3Dx%3Ay#z, "Ý" (C3 9D) is %C3%9D.
+HEADERS = [
+    "h2", "http%2F1.1", "h2, http%2F1.1", "w%3Dx%3Ay#z", "%C3%9D", "h2,http%2F1.1", " h2 ,\th3 ", "h2, , ,http%2F1.1",
+    "%25", "h2%00x", "acme-tls%2F1", LONG, "spdy%2F3.1, h2, http%2F1.1, http%2F1.0",
+    # Deviations that a lenient parser accepts and a strict one rejects (HDR-* rules), and plain errors.
+    "http%2f1.1", "h%32", "http/1.1", '"h2"', "h2;q=1", "%2", "%", "%G0", "", ", ,", "h 2", "h2," + LONG + "%41",
+    "%00", "h2,,",
+]
+SELECT = [server_list("h2", "http/1.1") + c for c in [
+    ext("h2", "http/1.1"), ext("http/1.1", "h2"), ext("http/1.1"), ext("h3", "spdy/3.1"), ext("h2c"),
+    ext(GREASE[0], "h2", GREASE[3]), b"\x00\x04\x02\x0a\x0a\x00", b"\x00\x04\x02h2\x00", b"\x00\x03\x05h2",
+    ext("H2", "h2x", "http/1."), ext(b"h2\x00x"),
+]] + [
+    bytes([3, 2]) + GREASE[0] + b"\x02h3\x02h2" + ext("h2", "h3", GREASE[0]),  # the server lists GREASE first
+    server_list() + ext("h2"),
+    server_list("h2", "h2") + ext("h2", "h2"),
+    server_list("h3x") + ext(*"abcdefghijklmnop", "h3x"),
+]
+
+
+def registry_names():
+    with open(os.path.join(ROOT, "src", "registry.tsv")) as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if line.startswith("#") or len(cols) < 2:
+                continue
+            try:
+                yield bytes.fromhex(cols[0])
+            except ValueError:
+                continue
+
+
+def dict_quote(b):
+    return '"' + "".join(chr(c) if 32 <= c < 127 and c not in (34, 92) else f"\\x{c:02X}" for c in b) + '"'
+
+
+def pid(name):
+    """Canonical protocol-id (RFC 7639 §2): tchar raw except '%', everything else %HH upper-case."""
+    tchar = set(b"!#$&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    return b"".join(bytes([c]) if c in tchar else b"%%%02X" % c for c in name)
+
+
+def write_dict(target, comment, entries):
+    with open(os.path.join(CORPUS, f"{target}.dict"), "w") as f:
+        f.write(f"# {comment} (written by harness/fuzz/make-corpus.py)\n")
+        seen = set()
+        for e in entries:
+            if e not in seen:
+                seen.add(e)
+                f.write(dict_quote(e) + "\n")
+
+
+def main():
+    for s in CLIENT_VALID + MALFORMED:
+        add_seed("fuzz_list_client", s)
+    # The largest list: 65535 bytes, 32767 names (SRV-MANY-TINY-NAMES), supported name last.
+    add_seed("fuzz_list_client", ext(*(["a"] * 32766), "h2"))
+    for s in SERVER_ANSWERS:
+        add_seed("fuzz_list_server", s)
+    for h in HEADERS:
+        add_seed("fuzz_header", h.encode())
+    add_seed("fuzz_header", ext("h2", "http/1.1"))
+    add_seed("fuzz_header", ext(b'%,"\x00'))
+    # 258 names of 255 bytes: decodes to more than 65535 bytes of list (HDR-NAME-LENGTH / list limit).
+    add_seed("fuzz_header", ",".join([LONG] * 258).encode())
+    for s in SELECT:
+        add_seed("fuzz_select", s)
+    add_seed("fuzz_negative", b"fine")
+    add_seed("fuzz_negative", b"BOO")
+    add_seed("fuzz_negative", b"BOOM", "repro")
+    for t in ("fuzz_list_client", "fuzz_list_server", "fuzz_select", "fuzz_negative", "fuzz_header", "fuzz_wire"):
+        os.makedirs(os.path.join(CORPUS, f"{t}.repro"), exist_ok=True)
+
+    names = list(registry_names())
+    wire = [bytes([len(n)]) + n for n in names] + [b"\x00\x00", b"\x00\x01\x00", b"\x00\xff", b"\xff\xff", b"\x00"]
+    for t in ("fuzz_list_client", "fuzz_list_server", "fuzz_select"):
+        write_dict(t, "ProtocolNameList elements: registry names with their length byte; lengths", wire)
+    header = sorted({pid(n) for n in names}) + [
+        b", ", b",", b" ", b"\t", b"%", b"%25", b"%2F", b"%2f", b"%00", b"%C3%9D", b'"', b";", b"="]
+    write_dict("fuzz_header", "ALPN header tokens: registry names as canonical protocol-ids; separators; escapes",
+               header)
+    write_dict("fuzz_negative", "the magic input of the deliberate over-read", [b"BOOM"])
+    write_dict("fuzz_wire", "TLS record and handshake framing, extension 16 (ALPN), registry names",
+               [b"\x16\x03\x03", b"\x15\x03\x03", b"\x17\x03\x03", b"\x03\x03", b"\x00\x10", b"\x00\x2b",
+                b"\x00\x33", b"\x33\x74", b"\x02\x00", b"\x08\x00"] + wire[:len(names)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+# Fuzzing (issue 4): libFuzzer and AFL++ over the targets in harness/fuzz/, the corpus in corpus/.
+#   make fuzz          both engines, FUZZ_SECONDS per target each (default 60), progress shown
+#   make fuzz-smoke    libFuzzer + ASan + UBSan, FUZZ_SMOKE_SECONDS per target; zero findings, negative target caught
+#   make fuzz-ossfuzz  runs .clusterfuzzlite/build.sh with OSS-Fuzz's environment and checks what it leaves in $OUT
+#   make fuzz-merge    adds what the grown corpora cover beyond the seeds to corpus/<target>.in (named by SHA-256)
+# make check runs fuzz-smoke and fuzz-ossfuzz (CHECK_EXTRA); make coverage replays the corpus (COVERAGE_EXTRA).
+# The replay targets themselves are ctests labelled `fuzz` in the dev and asan builds.
+.PHONY: fuzz fuzz-smoke fuzz-libfuzzer fuzz-afl fuzz-ossfuzz fuzz-merge fuzz-build-libfuzzer fuzz-build-afl \
+	coverage-fuzz-corpus
+
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_JOBS ?= 2
+# Build trees and the working directory (grown corpora, findings, logs); the seeds in corpus/ are never written.
+FUZZ_LIBFUZZER_BUILD ?= build/libfuzzer
+FUZZ_AFL_BUILD ?= build/afl
+FUZZ_WORK ?= build/fuzz
+FUZZ_COVERAGE_BUILD ?= build/coverage
+FUZZ_RUN := ./harness/fuzz/run.sh
+
+# Configure needs the project's build dependencies; the engines and the differential target need these.
+FUZZ_PKGS_BUILD := cmake make gcc pkg-config libgnutls28-dev nettle-dev libgmp-dev libjansson-dev
+FUZZ_PKGS_LIBFUZZER := clang libclang-rt-14-dev libssl-dev libnghttp2-dev
+FUZZ_PKGS_AFL := afl++ libssl-dev libnghttp2-dev
+FUZZ_PKGS_OSSFUZZ := clang libclang-rt-14-dev libssl-dev libnghttp2-dev zip unzip
+
+CHECK_EXTRA += fuzz-smoke fuzz-ossfuzz
+COVERAGE_EXTRA += coverage-fuzz-corpus
+
+# configure-and-build PRESET DIR: only the fuzz targets, quietly; the whole log on failure.
+define fuzz_build
+	@mkdir -p $(2)
+	@cmake --preset $(1) -B $(2) >$(2)/fuzz-configure.log 2>&1 || { cat $(2)/fuzz-configure.log; exit 1; }
+	@cmake --build $(2) --target fuzz-targets -j$(FUZZ_JOBS) >$(2)/fuzz-build.log 2>&1 || \
+	  { cat $(2)/fuzz-build.log; echo "fuzz: build in $(2) failed" >&2; exit 1; }
+	@echo "built fuzz targets in $(2): $$(cat $(2)/harness/fuzz/targets.txt $(2)/harness/fuzz/negative.txt | tr '\n' ' ')"
+endef
+
+fuzz-build-libfuzzer:
+	@$(ENSURE) $(FUZZ_PKGS_BUILD) $(FUZZ_PKGS_LIBFUZZER)
+	$(call fuzz_build,libfuzzer,$(FUZZ_LIBFUZZER_BUILD))
+
+# AFL++ with AddressSanitizer in the instrumented binaries (AFL_USE_ASAN), so that over-reads are findings here too.
+fuzz-build-afl:
+	@$(ENSURE) $(FUZZ_PKGS_BUILD) $(FUZZ_PKGS_AFL)
+	@mkdir -p $(FUZZ_AFL_BUILD)
+	@AFL_USE_ASAN=1 AFL_QUIET=1 cmake --preset afl -B $(FUZZ_AFL_BUILD) \
+	  >$(FUZZ_AFL_BUILD)/fuzz-configure.log 2>&1 || { cat $(FUZZ_AFL_BUILD)/fuzz-configure.log; exit 1; }
+	@AFL_USE_ASAN=1 AFL_QUIET=1 cmake --build $(FUZZ_AFL_BUILD) --target fuzz-targets -j$(FUZZ_JOBS) \
+	  >$(FUZZ_AFL_BUILD)/fuzz-build.log 2>&1 || { cat $(FUZZ_AFL_BUILD)/fuzz-build.log; exit 1; }
+	@echo "built AFL++ fuzz targets in $(FUZZ_AFL_BUILD)"
+
+fuzz-libfuzzer: fuzz-build-libfuzzer
+	@$(FUZZ_RUN) libfuzzer $(FUZZ_LIBFUZZER_BUILD) $(FUZZ_SECONDS) $(FUZZ_WORK)
+
+fuzz-afl: fuzz-build-afl
+	@$(FUZZ_RUN) afl $(FUZZ_AFL_BUILD) $(FUZZ_SECONDS) $(FUZZ_WORK)
+
+# Both engines; the second runs even when the first found something, and the target fails if either did.
+fuzz:
+	@st=0; $(MAKE) --no-print-directory fuzz-libfuzzer || st=1; \
+	  $(MAKE) --no-print-directory fuzz-afl || st=1; exit $$st
+
+fuzz-smoke:
+	@$(ENSURE) $(FUZZ_PKGS_BUILD) $(FUZZ_PKGS_LIBFUZZER) || \
+	  echo "fuzz-smoke: could not install $(FUZZ_PKGS_LIBFUZZER)" >&2
+	@if ! command -v clang >/dev/null 2>&1; then \
+	  echo "== fuzz smoke: SKIPPED: clang is not installed (apt-get install clang libclang-rt-14-dev)"; \
+	else \
+	  $(MAKE) --no-print-directory fuzz-build-libfuzzer && \
+	  $(FUZZ_RUN) smoke $(FUZZ_LIBFUZZER_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_WORK)/smoke; \
+	fi
+
+fuzz-ossfuzz:
+	@$(ENSURE) $(FUZZ_PKGS_BUILD) $(FUZZ_PKGS_OSSFUZZ)
+	@echo "== OSS-Fuzz build script (.clusterfuzzlite/build.sh) with OSS-Fuzz's environment"
+	@./tests/fuzz_ossfuzz_build.sh
+
+fuzz-merge: fuzz-build-libfuzzer
+	@$(FUZZ_RUN) merge $(FUZZ_LIBFUZZER_BUILD) 0 $(FUZZ_WORK)
+
+# make coverage: the corpus (seeds, reproducers, and what make fuzz grew in $(FUZZ_WORK)) through the replay binaries
+# of build/coverage, before the report. The negative target touches no library code and is left out.
+coverage-fuzz-corpus:
+	@echo "== fuzz corpus replay ($(FUZZ_COVERAGE_BUILD))"
+	@for t in $$(cat $(FUZZ_COVERAGE_BUILD)/harness/fuzz/targets.txt); do \
+	  printf '  %-20s ' $$t; \
+	  $(FUZZ_COVERAGE_BUILD)/harness/fuzz/$$t corpus/$$t.in corpus/$$t.repro $(FUZZ_WORK)/corpus/$$t \
+	    $(FUZZ_WORK)/smoke/corpus/$$t || exit 1; \
+	done
