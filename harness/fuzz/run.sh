@@ -53,16 +53,19 @@ run_libfuzzer() { # target, quiet (0/1)
     quiet=$2
     log=$work/logs/$t.libfuzzer.log
     mkdir -p "$work/corpus/$t" "$work/findings/$t"
+    # git keeps no empty directories: a target without reproducers has no .repro directory in a fresh clone.
+    repro=
+    [ -d "$corpus/$t.repro" ] && repro=$corpus/$t.repro
     ml=$(max_len "$t")
     set -- -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$work/findings/$t/" \
         -dict="$corpus/$t.dict" ${ml:+-max_len=$ml}
     if [ "$quiet" = 1 ]; then
-        "$bin/$t" "$@" "$work/corpus/$t" "$corpus/$t.in" "$corpus/$t.repro" >"$log" 2>&1
+        "$bin/$t" "$@" "$work/corpus/$t" "$corpus/$t.in" ${repro:+"$repro"} >"$log" 2>&1
         rc=$?
     else
         echo "== libFuzzer: $t ($seconds s)"
         # Progress: libFuzzer's pulse lines (at powers of two of executions) and its first and last lines.
-        { "$bin/$t" "$@" "$work/corpus/$t" "$corpus/$t.in" "$corpus/$t.repro" 2>&1; echo "rc=$?"; } | tee "$log" |
+        { "$bin/$t" "$@" "$work/corpus/$t" "$corpus/$t.in" ${repro:+"$repro"} 2>&1; echo "rc=$?"; } | tee "$log" |
             grep --line-buffered -E 'INITED|pulse|DONE|ERROR|SUMMARY|Test unit written'
         rc=$(sed -n 's/^rc=//p' "$log" | tail -n 1)
     fi
