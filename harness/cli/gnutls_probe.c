@@ -2,10 +2,13 @@
 #include "gnutls_probe.h"
 #include "wire.h"
 
+#include <fcntl.h>
 #include <gnutls/gnutls.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static int initialised;
@@ -140,12 +143,21 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         int r = gnutls_alpn_set_protocols(s, &again, 1, 0);
         /* A server that renegotiates answers at once; one that ignores the request would hold us to the deadline. */
         double reneg_by = probe_now_ms() + 1500 < deadline ? probe_now_ms() + 1500 : deadline;
+        /* The renegotiation runs on a blocking socket bounded by receive and send timeouts: GnuTLS 3.7.9's
+         * non-blocking client renegotiation stalled in about one attempt in three (the server's answering flight
+         * arrived, gnutls_handshake kept returning GNUTLS_E_AGAIN), against gnutls-serv and OpenSSL alike. */
+        int flags = fcntl(fd, F_GETFL);
+        double left = reneg_by - probe_now_ms();
+        struct timeval tv = {.tv_sec = (time_t)(left / 1000), .tv_usec = (suseconds_t)((long)left % 1000 * 1000)};
+        if (left <= 0 || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+            r = GNUTLS_E_AGAIN;
         while (r >= 0) {
             r = gnutls_handshake(s);
             if (r >= 0 || gnutls_error_is_fatal(r) || r == GNUTLS_E_WARNING_ALERT_RECEIVED ||
                 probe_now_ms() >= reneg_by)
                 break;
-            wait_io(s, fd, reneg_by);
         }
         if (r == 0) {
             o->reneg_completed = 1;
@@ -202,9 +214,10 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         double until = probe_now_ms() + (t->timeout_ms < 300 ? t->timeout_ms : 300);
         while (probe_now_ms() < until) {
             int r = (int)gnutls_record_recv(s, buf, sizeof buf);
-            if (r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED)
+            if ((r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED) ||
+                (gnutls_session_get_flags(s) & GNUTLS_SFLAGS_SESSION_TICKET))
                 break;
-            usleep(10000);
+            wait_io(s, fd, until);
         }
         gnutls_datum_t d = {NULL, 0};
         if (gnutls_session_get_data2(s, &d) == 0) {
