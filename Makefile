@@ -3,7 +3,7 @@
 .PHONY: all demo check unit coverage deps clean format help bench
 .DEFAULT_GOAL := help
 
-PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-dev libgmp-dev libjansson-dev
+PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-dev libgmp-dev libjansson-dev libssl-dev
 PKGS_FUZZ := clang libclang-rt-14-dev
 PKGS_AFL := afl++
 PKGS_COVERAGE := gcovr
@@ -22,7 +22,7 @@ help:
 	@echo "  make demo      install, build, and run alpncheck on its embedded samples"
 	@echo "  make check     install, build, and run the whole test suite (gcc -Werror and ASan+UBSan builds)"
 	@echo "  make coverage  line and branch coverage of src/ (gcovr)"
-	@echo "  make bench     libalpn beside OpenSSL and nghttp2; writes reports/bench.md"
+	@echo "  make bench     libalpn beside OpenSSL and nghttp2, a full server run, fuzzing rates; reports/bench.md"
 	@echo "  make fuzz      libFuzzer then AFL++ on every target, FUZZ_SECONDS each (see mk/fuzz.mk)"
 	@echo "  make format    clang-format every C file in place"
 	@echo "  make clean     remove build/"
@@ -83,9 +83,9 @@ coverage-report:
 bench: build/dev/.built
 	@$(ENSURE) $(PKGS_BUILD) $(PKGS_ADAPTERS)
 	@cmake --preset dev >/dev/null && $(QUIET_BUILD) dev
-	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA)
+	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA) $(PKGS_FUZZ)
 	@{ build/dev/harness/bench/alpnbench && ./harness/bench/server_run.sh $(ALPNCHECK) && \
-	   ./tools/machine-info; } > reports/bench.md.tmp
+	   ./harness/bench/fuzz_rate.sh && ./tools/machine-info; } > reports/bench.md.tmp
 	@mv reports/bench.md.tmp reports/bench.md
 	@cat reports/bench.md
 

@@ -25,34 +25,35 @@ extern "C" {
 
 /* Limits from RFC 7301 §3.1: opaque ProtocolName<1..2^8-1>; ProtocolName protocol_name_list<2..2^16-1>. */
 #define ALPN_NAME_MAX 255u
-#define ALPN_LIST_MAX 65535u                 /* bytes of protocol_name_list, without its length prefix */
-#define ALPN_EXT_MAX (ALPN_LIST_MAX + 2u)    /* bytes of extension_data: length prefix + list */
+#define ALPN_LIST_MAX 65535u               /* bytes of protocol_name_list, without its length prefix */
+#define ALPN_EXT_MAX  (ALPN_LIST_MAX + 2u) /* bytes of extension_data: length prefix + list */
 
 #define ALPN_INTERNAL 0x100
 
 typedef enum {
     ALPN_OK = 0,
-    ALPN_ILLEGAL_PARAMETER = 47,           /* TLS alert illegal_parameter */
-    ALPN_DECODE_ERROR = 50,                /* TLS alert decode_error: malformed bytes */
-    ALPN_UNSUPPORTED_EXTENSION = 110,      /* TLS alert unsupported_extension */
-    ALPN_NO_APPLICATION_PROTOCOL = 120,    /* TLS alert no_application_protocol: no overlap */
-    ALPN_E_BUFFER = ALPN_INTERNAL | 1,     /* caller's output buffer is too small */
-    ALPN_E_ARGUMENT = ALPN_INTERNAL | 2,   /* caller passed an invalid argument (NULL, bad name, bad list) */
-    ALPN_E_HEADER = ALPN_INTERNAL | 3,     /* RFC 7639 header syntax violation (HTTP has no TLS alert) */
+    ALPN_ILLEGAL_PARAMETER = 47,         /* TLS alert illegal_parameter */
+    ALPN_DECODE_ERROR = 50,              /* TLS alert decode_error: malformed bytes */
+    ALPN_UNSUPPORTED_EXTENSION = 110,    /* TLS alert unsupported_extension */
+    ALPN_NO_APPLICATION_PROTOCOL = 120,  /* TLS alert no_application_protocol: no overlap */
+    ALPN_E_BUFFER = ALPN_INTERNAL | 1,   /* caller's output buffer is too small */
+    ALPN_E_ARGUMENT = ALPN_INTERNAL | 2, /* caller passed an invalid argument (NULL, bad name, bad list) */
+    ALPN_E_HEADER = ALPN_INTERNAL | 3,   /* RFC 7639 header syntax violation (HTTP has no TLS alert) */
 } alpn_status;
 
 /* Why a call failed. check is the CHECKS.md ID of the rule the input broke, or "API" when the caller broke the
  * function's contract (NULL pointer, invalid server list, buffer too small); a static string, never NULL after a
  * failure. */
 typedef struct {
-    int status;          /* alpn_status of the failure */
-    size_t offset;       /* byte offset in the input where the violation was detected (for the encoder and for
-                            a server list: the index of the offending name) */
-    const char *check;   /* e.g. "SRV-MALFORMED-EMPTY-NAME", "HDR-PCT-UPPER" */
-    const char *detail;  /* one sentence for a person, static string */
+    int status;         /* alpn_status of the failure */
+    size_t offset;      /* byte offset in the input where the violation was detected (for the encoder and for
+                           a server list: the index of the offending name) */
+    const char *check;  /* e.g. "SRV-MALFORMED-EMPTY-NAME", "HDR-PCT-UPPER" */
+    const char *detail; /* one sentence for a person, static string */
 } alpn_error;
 
-/* Human-readable name of a status ("decode_error", "no_application_protocol", "output buffer too small"...). Never NULL. */
+/* Human-readable name of a status ("decode_error", "no_application_protocol", "output buffer too small"...). Never
+ * NULL. */
 const char *alpn_strerror(int status);
 
 /* A borrowed byte string: one protocol name. */
@@ -90,8 +91,7 @@ int alpn_iter_next(alpn_iter *it, alpn_name *name);
  * Returns ALPN_OK and the size in *out_len; ALPN_E_ARGUMENT for no names, an empty name or one over 255 bytes, or a
  * list over 65535 bytes (err->check says which rule); ALPN_E_BUFFER when out_cap is too small (*out_len then holds
  * the size needed). out may be NULL when out_cap is 0. */
-int alpn_list_encode(const alpn_name *names, size_t n, uint8_t *out, size_t out_cap, size_t *out_len,
-                     alpn_error *err);
+int alpn_list_encode(const alpn_name *names, size_t n, uint8_t *out, size_t out_cap, size_t *out_len, alpn_error *err);
 
 /* ------------------------------------------------------------------------------------------------------------
  * Server-side selection (RFC 7301 §3.2).
@@ -110,6 +110,20 @@ typedef enum {
  * server list (empty name, name over 255 bytes). Linear in the client list for a fixed server list. */
 int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_ext, size_t client_ext_len,
                 alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err);
+
+/* The same selection with the server's list checked and indexed once, as a server configures it, instead of on
+ * every call. The selector keeps a pointer to server[], which must outlive it. alpn_selector_init returns ALPN_OK,
+ * or ALPN_E_ARGUMENT for an invalid server list (the selector then selects nothing). */
+typedef struct {
+    const alpn_name *names;
+    size_t n;
+    uint32_t lengths[8]; /* filter of the names' lengths */
+    uint32_t filter[8];  /* filter of (length, first byte) */
+} alpn_selector;
+
+int alpn_selector_init(alpn_selector *sel, const alpn_name *server, size_t n_server, alpn_error *err);
+int alpn_selector_select(const alpn_selector *sel, const uint8_t *client_ext, size_t client_ext_len,
+                         alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err);
 
 /* ------------------------------------------------------------------------------------------------------------
  * HTTP ALPN header field (RFC 7639 §2): ALPN = 1#protocol-id; protocol-id = token, percent-encoded.
@@ -131,13 +145,13 @@ typedef struct {
 
 /* What a header parse produced. The caller sets the buffers and capacities; the parser fills the rest. */
 typedef struct {
-    uint8_t *ext;            /* out: decoded names as ProtocolNameList extension_data (iterate with alpn_iter) */
+    uint8_t *ext; /* out: decoded names as ProtocolNameList extension_data (iterate with alpn_iter) */
     size_t ext_cap;
     size_t ext_len;
-    size_t count;            /* number of names */
-    alpn_deviation *devs;    /* out: deviations accepted in lenient mode (may be NULL with devs_cap 0) */
+    size_t count;         /* number of names */
+    alpn_deviation *devs; /* out: deviations accepted in lenient mode (may be NULL with devs_cap 0) */
     size_t devs_cap;
-    size_t n_devs;           /* total number found, may exceed devs_cap (only the first devs_cap are stored) */
+    size_t n_devs; /* total number found, may exceed devs_cap (only the first devs_cap are stored) */
 } alpn_header_result;
 
 /* Parses a field value (without the "ALPN:" name). Leading and trailing SP/HTAB are ignored. Returns ALPN_OK;
@@ -150,8 +164,7 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
  * the length in *out_len (no NUL is written); ALPN_DECODE_ERROR for a malformed list (err->check is then the
  * SRV-MALFORMED-* ID of alpn_list_validate); ALPN_E_BUFFER when out_cap is too small (*out_len then holds the size
  * needed). */
-int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out_cap, size_t *out_len,
-                       alpn_error *err);
+int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out_cap, size_t *out_len, alpn_error *err);
 
 /* Encodes one name as a canonical protocol-id. Same return convention as alpn_header_format; ALPN_E_ARGUMENT for
  * an empty name or one over 255 bytes. */
@@ -175,7 +188,7 @@ typedef enum {
 } alpn_kind;
 
 typedef struct {
-    alpn_name name;        /* the identification sequence */
+    alpn_name name; /* the identification sequence */
     alpn_kind kind;
     const char *protocol;  /* protocol name as registered, e.g. "HTTP/1.1" */
     const char *reference; /* e.g. "RFC 9112" */

@@ -68,6 +68,18 @@ for id in SRV-0RTT-ALPN SRV-0RTT-TICKET-FRESH; do
 done
 expect "openssl: an echo server sends no HTTP: SKIP" test "$(verdict "$work/o.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = SKIP
 
+# Progress: shown on stderr when it is a terminal (script(1) gives the run a pseudo-terminal), never otherwise, and
+# not with -q. The counter ends at the number of results of the run.
+prog_cmd="'$ALPNCHECK' server 127.0.0.1:$p1 --alpn h2,http/1.1 --only SRV-SELECT-OFFERED,SRV-NO-OVERLAP-ALERT"
+script -qec "$prog_cmd >/dev/null" /dev/null >"$work/tty.out" 2>&1
+expect "progress on a terminal: counter up to 4/4 ($(tr '\r' '\n' <"$work/tty.out" | grep -c '\['))" \
+    grep -q '\[  4/  4\]' "$work/tty.out"
+expect "progress on a terminal: one line per result" test "$(grep -o '\[  [0-9]/  4\]' "$work/tty.out" | wc -l)" -eq 4
+script -qec "$prog_cmd -q >/dev/null" /dev/null >"$work/tty-q.out" 2>&1
+expect "no progress with -q" test "$(grep -c '\[' "$work/tty-q.out")" -eq 0
+eval "$prog_cmd" >/dev/null 2>"$work/notty.err"
+expect "no progress when stderr is not a terminal" test ! -s "$work/notty.err"
+
 # --- openssl s_server -www: an HTTP/1.0 page server ----------------------------------------------------------------
 p5=$(free_port)
 openssl s_server -accept "127.0.0.1:$p5" -cert "$work/cert.pem" -key "$work/key.pem" -alpn h2,http/1.1 -www \

@@ -87,8 +87,8 @@ Test(defects, each_defect_fails_exactly_its_checks, .timeout = 240)
         profile p;
         char err[64];
         cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
-        /* The defect server implements no HelloRetryRequest, so SRV-HRR-ALPN-CHANGED is judged elsewhere
-         * (test_checks.c for its verdicts, integration_server.sh against real servers). */
+        /* The defect server implements no HelloRetryRequest, so SRV-HRR-ALPN-CHANGED is proven in
+         * test_session_defects.c against a complete server, with the session checks. */
         run_options opt = {.tls = {"1.3", "1.2"}, .skip = "SRV-HRR-ALPN-CHANGED"};
         report_init(&r, "test", c->name);
         run_server_checks(server_probe, &t, &p, &opt, &r);

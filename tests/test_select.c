@@ -209,8 +209,14 @@ Test(select, matches_model_on_random_lists)
                     }
                 }
             }
-            size_t sel = 99, ci = 99;
+            size_t sel = 99, ci = 99, psel = 99, pci = 99;
             int rc = alpn_select(ns ? server : NULL, ns, ext, ext_len, (alpn_preference)pref, &sel, &ci, NULL);
+            /* The prepared selector answers exactly like the one-shot call. */
+            alpn_selector prepared;
+            cr_assert_eq(alpn_selector_init(&prepared, ns ? server : NULL, ns, NULL), ALPN_OK);
+            int prc = alpn_selector_select(&prepared, ext, ext_len, (alpn_preference)pref, &psel, &pci, NULL);
+            cr_assert_eq(prc, rc, "round %d pref %d: prepared %d, one-shot %d", round, pref, prc, rc);
+            cr_assert(rc != ALPN_OK || (psel == sel && pci == ci), "round %d pref %d", round, pref);
             if (want_s == ns) {
                 cr_assert_eq(rc, ALPN_NO_APPLICATION_PROTOCOL, "round %d pref %d", round, pref);
             } else {
@@ -220,4 +226,37 @@ Test(select, matches_model_on_random_lists)
             }
         }
     }
+}
+
+Test(select, prepared_selector)
+{
+    static const alpn_name server[] = {{(const uint8_t *)"h2", 2}, {(const uint8_t *)"http/1.1", 8}};
+    alpn_selector sel;
+    alpn_error err = {0};
+    size_t out = 99;
+    cr_assert_eq(alpn_selector_init(&sel, server, 2, &err), ALPN_OK);
+    /* RFC 7301 §3.1: the server's first choice comes first, yet an empty name after it still spoils the list. */
+    static const uint8_t later_empty[] = {0x00, 0x04, 0x02, 'h', '2', 0x00};
+    cr_expect_eq(alpn_selector_select(&sel, later_empty, sizeof later_empty, ALPN_PREFER_SERVER, &out, NULL, &err),
+                 ALPN_DECODE_ERROR);
+    cr_expect_eq(out, 99);
+    /* ... and so does a name running past the end after the match. */
+    static const uint8_t later_overrun[] = {0x00, 0x05, 0x02, 'h', '2', 0x05, 'x'};
+    cr_expect_eq(alpn_selector_select(&sel, later_overrun, sizeof later_overrun, ALPN_PREFER_SERVER, &out, NULL,
+                                      &err),
+                 ALPN_DECODE_ERROR);
+    static const uint8_t ok[] = {0x00, 0x0c, 0x08, 'h', 't', 't', 'p', '/', '1', '.', '1', 0x02, 'h', '2'};
+    cr_expect_eq(alpn_selector_select(&sel, ok, sizeof ok, ALPN_PREFER_SERVER, &out, NULL, &err), ALPN_OK);
+    cr_expect_eq(out, 0, "server preference: h2 although the client lists it second");
+    /* Caller errors. */
+    cr_expect_eq(alpn_selector_init(NULL, server, 2, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_selector_init(&sel, NULL, 1, &err), ALPN_E_ARGUMENT);
+    static const alpn_name empty_name[] = {{(const uint8_t *)"h2", 2}, {(const uint8_t *)"", 0}};
+    cr_expect_eq(alpn_selector_init(&sel, empty_name, 2, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(err.offset, 1, "the bad server name's index");
+    /* A selector whose init failed selects nothing. */
+    cr_expect_eq(alpn_selector_select(&sel, ok, sizeof ok, ALPN_PREFER_SERVER, &out, NULL, &err),
+                 ALPN_NO_APPLICATION_PROTOCOL);
+    cr_expect_eq(alpn_selector_select(NULL, ok, sizeof ok, ALPN_PREFER_SERVER, &out, NULL, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_selector_select(&sel, ok, sizeof ok, ALPN_PREFER_SERVER, NULL, NULL, &err), ALPN_E_ARGUMENT);
 }

@@ -1,8 +1,18 @@
 /* Running the server checks over a probe callback. */
+#define _POSIX_C_SOURCE 200809L
 #include "run.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+/* Monotonic milliseconds, for the duration of checks that take several connections (the probes time their own). */
+static double elapsed_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
 
 int id_listed(const char *list, const char *id)
 {
@@ -25,8 +35,8 @@ int id_listed(const char *list, const char *id)
 #define H2_MIN "SRV-H2-MIN-TLS12"
 
 /* Checks that take more than one connection, run after the single-connection catalogue of each version. */
-static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH", "SRV-PROTOCOL-DEFINITIVE",
-                                        "SRV-0RTT-ALPN", "SRV-0RTT-TICKET-FRESH", "SRV-RENEG-ALPN"};
+static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH",      "SRV-PROTOCOL-DEFINITIVE",
+                                        "SRV-0RTT-ALPN",         "SRV-0RTT-TICKET-FRESH", "SRV-RENEG-ALPN"};
 #define MULTI_COUNT (sizeof multi_ids / sizeof multi_ids[0])
 
 static int known_id(const char *id, size_t len)
@@ -222,11 +232,14 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             /* SRV-RESUME-FRESH: a session made with the first supported name, resumed offering only the second. */
             session_observation first = {.alert = -1}, second = {.alert = -1};
             result res;
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             if (p->n >= 2 && opt->resume != NULL) {
                 alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
                 opt->resume(opt->resume_ctx, tls, &a, 1, &b, 1, &first, &second);
             }
             judge_resume_fresh(p, tls, &first, &second, &res);
+            res.ms = elapsed_since(&t0);
             if (opt->resume == NULL && p->n >= 2)
                 skip_no_path(&res);
             add_result(r, &res, opt, ++done, total);
@@ -247,9 +260,12 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             }
             session_observation so = {.alert = -1};
             result res;
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             if (name != NULL && opt->speak != NULL)
                 opt->speak(opt->resume_ctx, tls, name, &so);
             judge_protocol_definitive(tls, name, &so, &res);
+            res.ms = elapsed_since(&t0);
             if (name != NULL && opt->speak == NULL)
                 skip_no_path(&res);
             add_result(r, &res, opt, ++done, total);
@@ -260,12 +276,15 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             /* SRV-0RTT-ALPN / SRV-0RTT-TICKET-FRESH with the first two supported names (TLS 1.3 only). */
             session_observation control = {.alert = -1}, test = {.alert = -1};
             result res;
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             int runnable = p->n >= 2 && strcmp(tls, "1.3") == 0;
             if (runnable && opt->early != NULL) {
                 alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
                 opt->early(opt->resume_ctx, fresh, &a, &b, &control, &test);
             }
             judge_0rtt(p, tls, fresh, &control, &test, &res);
+            res.ms = elapsed_since(&t0);
             if (runnable && opt->early == NULL)
                 skip_no_path(&res);
             add_result(r, &res, opt, ++done, total);
@@ -273,12 +292,15 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
         if (reneg_selected) {
             session_observation first = {.alert = -1}, second = {.alert = -1};
             result res;
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             int runnable = p->n >= 2 && strcmp(tls, "1.2") == 0;
             if (runnable && opt->reneg != NULL) {
                 alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
                 opt->reneg(opt->resume_ctx, &a, &b, &first, &second);
             }
             judge_reneg(p, tls, &first, &second, &res);
+            res.ms = elapsed_since(&t0);
             if (runnable && opt->reneg == NULL)
                 skip_no_path(&res);
             add_result(r, &res, opt, ++done, total);

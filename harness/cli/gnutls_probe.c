@@ -1,12 +1,47 @@
 /* The GnuTLS path: one ordinary GnuTLS client handshake. */
 #include "gnutls_probe.h"
+#include "wire.h"
 
+#include <fcntl.h>
 #include <gnutls/gnutls.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static int initialised;
+
+/* After GNUTLS_E_AGAIN: waits until the socket can go the way GnuTLS was going (read or write), at most until
+ * `until` (and 50 ms at a time, so callers re-check their own deadlines). */
+static void wait_io(gnutls_session_t s, int fd, double until)
+{
+    double left = until - probe_now_ms();
+    if (left <= 0)
+        return;
+    struct pollfd p = {.fd = fd, .events = gnutls_record_get_direction(s) ? POLLOUT : POLLIN};
+    poll(&p, 1, left < 50 ? (int)left + 1 : 50);
+}
+
+/* The ServerHello of a renegotiation, as received. GnuTLS 3.7.9 keeps reporting a selection when the renegotiating
+ * server answers without ALPN (the first handshake's length over the new offer's bytes), so the answer is read from
+ * the message itself; in TLS 1.2 it is in the ServerHello (RFC 7301 §3.1). */
+typedef struct {
+    int seen, malformed;
+    wire_server_hello sh;
+} hello_capture;
+
+static int capture_server_hello(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+                                const gnutls_datum_t *msg)
+{
+    hello_capture *cap = gnutls_session_get_ptr(s);
+    if (cap != NULL && htype == GNUTLS_HANDSHAKE_SERVER_HELLO && incoming && when == GNUTLS_HOOK_POST) {
+        cap->seen = 1;
+        cap->malformed = wire_parse_server_hello(msg->data, msg->size, &cap->sh) != 0;
+    }
+    return 0;
+}
 
 static int probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
                  const gnutls_session_blob *resume, gnutls_session_blob *save, const void *send, size_t send_len,
@@ -45,8 +80,10 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
     /* No certificate verification: the checks judge ALPN, and test servers use throw-away certificates. */
     const char *prio = strcmp(tls, "1.2") == 0 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3";
     int rc = gnutls_certificate_allocate_credentials(&cred);
+    /* GNUTLS_NO_SIGNAL: a server that closes while we write must give an error, not a SIGPIPE that ends the run. */
     if (rc >= 0)
-        rc = gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK | (early ? GNUTLS_ENABLE_EARLY_DATA : 0));
+        rc = gnutls_init(&s,
+                         GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL | (early ? GNUTLS_ENABLE_EARLY_DATA : 0));
     if (rc >= 0)
         rc = gnutls_priority_set_direct(s, prio, NULL);
     if (rc >= 0)
@@ -70,9 +107,12 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
     }
     /* The socket is non-blocking: GnuTLS's own timeout bounds the handshake. */
     gnutls_handshake_set_timeout(s, (unsigned)t->timeout_ms);
-    do {
+    for (;;) {
         rc = gnutls_handshake(s);
-    } while (rc < 0 && !gnutls_error_is_fatal(rc) && probe_now_ms() < deadline);
+        if (rc >= 0 || gnutls_error_is_fatal(rc) || probe_now_ms() >= deadline)
+            break;
+        wait_io(s, fd, deadline);
+    }
     if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
         o->alert = (int)gnutls_alert_get(s);
         goto done;
@@ -96,20 +136,40 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         gnutls_datum_t again = {(unsigned char *)reneg->data, (unsigned)reneg->len};
         o->reneg_tried = 1;
         o->reneg_alert = -1;
+        static hello_capture cap;
+        memset(&cap, 0, sizeof cap);
+        gnutls_session_set_ptr(s, &cap);
+        gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_SERVER_HELLO, GNUTLS_HOOK_POST, capture_server_hello);
         int r = gnutls_alpn_set_protocols(s, &again, 1, 0);
         /* A server that renegotiates answers at once; one that ignores the request would hold us to the deadline. */
         double reneg_by = probe_now_ms() + 1500 < deadline ? probe_now_ms() + 1500 : deadline;
-        do {
-            r = r < 0 ? r : gnutls_handshake(s);
-        } while (r < 0 && !gnutls_error_is_fatal(r) && r != GNUTLS_E_WARNING_ALERT_RECEIVED &&
-                 probe_now_ms() < reneg_by);
+        /* The renegotiation runs on a blocking socket bounded by receive and send timeouts: GnuTLS 3.7.9's
+         * non-blocking client renegotiation stalled in about one attempt in three (the server's answering flight
+         * arrived, gnutls_handshake kept returning GNUTLS_E_AGAIN), against gnutls-serv and OpenSSL alike. */
+        int flags = fcntl(fd, F_GETFL);
+        double left = reneg_by - probe_now_ms();
+        struct timeval tv = {.tv_sec = (time_t)(left / 1000), .tv_usec = (suseconds_t)((long)left % 1000 * 1000)};
+        if (left <= 0 || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+            r = GNUTLS_E_AGAIN;
+        while (r >= 0) {
+            r = gnutls_handshake(s);
+            if (r >= 0 || gnutls_error_is_fatal(r) || r == GNUTLS_E_WARNING_ALERT_RECEIVED ||
+                probe_now_ms() >= reneg_by)
+                break;
+        }
         if (r == 0) {
             o->reneg_completed = 1;
-            gnutls_datum_t rsel;
-            if (gnutls_alpn_get_selected_protocol(s, &rsel) == 0 && rsel.size < sizeof o->reneg_selected) {
+            /* RFC 7301 §3.1: the answer holds exactly one name: 2-byte list length, 1-byte name length, name. */
+            const wire_alpn_seen *a = &cap.sh.alpn;
+            size_t kept = a->len < sizeof a->data ? a->len : sizeof a->data;
+            if (!cap.seen || cap.malformed)
+                snprintf(o->reneg_error, sizeof o->reneg_error, "the renegotiation's ServerHello could not be read");
+            else if (a->count > 0 && kept >= 3 && (size_t)a->data[2] + 3 <= kept) {
                 o->reneg_has_selected = 1;
-                memcpy(o->reneg_selected, rsel.data, rsel.size);
-                o->reneg_selected_len = rsel.size;
+                memcpy(o->reneg_selected, a->data + 3, a->data[2]);
+                o->reneg_selected_len = a->data[2];
             }
         } else {
             if (r == GNUTLS_E_WARNING_ALERT_RECEIVED || r == GNUTLS_E_FATAL_ALERT_RECEIVED)
@@ -154,9 +214,10 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         double until = probe_now_ms() + (t->timeout_ms < 300 ? t->timeout_ms : 300);
         while (probe_now_ms() < until) {
             int r = (int)gnutls_record_recv(s, buf, sizeof buf);
-            if (r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED)
+            if ((r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED) ||
+                (gnutls_session_get_flags(s) & GNUTLS_SFLAGS_SESSION_TICKET))
                 break;
-            usleep(10000);
+            wait_io(s, fd, until);
         }
         gnutls_datum_t d = {NULL, 0};
         if (gnutls_session_get_data2(s, &d) == 0) {
@@ -165,6 +226,10 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         }
     }
 done:
+    /* RFC 8446 §6.1: close_notify before closing. Servers that see a connection end without it may drop the
+     * session from their cache (OpenSSL does, as a fatal unexpected EOF), and resumption checks would then SKIP. */
+    if (s != NULL && o->completed)
+        gnutls_bye(s, GNUTLS_SHUT_WR);
     if (s != NULL)
         gnutls_deinit(s);
     if (cred != NULL)
