@@ -49,6 +49,7 @@ cleanup() {
     peers_stop
 }
 trap cleanup EXIT
+trap 'echo "matrix: run.sh failed at line $LINENO" >&2' ERR
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -75,7 +76,8 @@ row() {
 # Paths in the manifest are relative to the source tree, so that the published matrix names no machine's directories.
 rel() { [ -z "$1" ] && return 0; realpath --relative-to="$SRC" "$1"; }
 wanted() { [ -z "${MATRIX_ONLY:-}" ] || [[ " $MATRIX_ONLY " == *" $1 "* ]]; }
-first_line() { "$@" 2>&1 | head -n 1 || true; }
+# Versions: `sed -n 1p`, never `head`: a program killed by SIGPIPE would fail the pipeline under pipefail.
+first_line() { "$@" 2>&1 | sed -n 1p || true; }
 linked_openssl() { # the OpenSSL a binary links, as its libssl reports it
     if ldd "$1" 2>/dev/null | grep -q 'libssl\.so\.3'; then openssl version | cut -d' ' -f1-2; else echo "?"; fi
 }
@@ -156,7 +158,7 @@ run_server() {
         return 0
     fi
     rc=0
-    timeout "$TIMEOUT" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$ALPN" --timeout 3000 --json "$report" -v \
+    timeout "$TIMEOUT" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$ALPN" --timeout 3000 --json "$report" -q \
         >"$out" 2>&1 || rc=$?
     stop_current
     case $rc in
@@ -167,13 +169,13 @@ run_server() {
 }
 
 OPENSSL_V=$(openssl version | cut -d' ' -f1-2)
-GNUTLS_V="GnuTLS $(gnutls-serv --version 2>/dev/null | head -n 1 | grep -o '[0-9][0-9.]*' | head -n 1)"
+GNUTLS_V="GnuTLS $(gnutls-serv --version 2>/dev/null | sed -n 1p | grep -o '[0-9][0-9.]*' | sed -n 1p)"
 v_nginx=$(nginx -v 2>&1 | sed 's|.*nginx/|nginx |')
-v_haproxy=$(haproxy -v 2>/dev/null | head -n 1 | awk '{print "HAProxy " $3}')
-v_h2o=$(h2o --version 2>/dev/null | head -n 1 | sed 's/ version / /')
-v_nghttpx=$(nghttpx --version 2>/dev/null | head -n 1)
+v_haproxy=$(haproxy -v 2>/dev/null | sed -n 1p | awk '{print "HAProxy " $3}')
+v_h2o=$(h2o --version 2>/dev/null | sed -n 1p | sed 's/ version / /')
+v_nghttpx=$(nghttpx --version 2>/dev/null | sed -n 1p)
 v_go=$(go version 2>/dev/null | awk '{print $3}')
-v_java="OpenJDK $(java -version 2>&1 | head -n 1 | grep -o '[0-9][0-9._+]*' | head -n 1)"
+v_java="OpenJDK $(java -version 2>&1 | sed -n 1p | grep -o '[0-9][0-9._+]*' | sed -n 1p)"
 v_python=$(/usr/bin/python3 -c 'import platform; print("Python", platform.python_version())' 2>/dev/null || true)
 s_python=$(/usr/bin/python3 -c 'import ssl; print(ssl.OPENSSL_VERSION.rsplit(" ", 3)[0])' 2>/dev/null || true)
 v_node=$(node -e 'console.log("Node.js " + process.version)' 2>/dev/null || true)
@@ -227,7 +229,7 @@ run_client() {
     echo "matrix: client $name" >&2
     rc=0
     MATRIX_RUN_DIR=$PEER_DIR timeout "$TIMEOUT" "$ALPNCHECK" client --listen 127.0.0.1:0 \
-        --exec "$PEERS/client.sh $name {host} {port} {ca} $ALPN" --json "$report" -v >"$out" 2>&1 || rc=$?
+        --exec "$PEERS/client.sh $name {host} {port} {ca} $ALPN" --json "$report" -q >"$out" 2>&1 || rc=$?
     case $rc in
     0 | 1) row "$name" client "$stack" "$version" run "" "$cmd" "$report" "$out" ;;
     124) row "$name" client "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$out" ;;
@@ -237,8 +239,8 @@ run_client() {
 
 run_client openssl-s_client "$OPENSSL_V" "$OPENSSL_V" openssl
 run_client gnutls-cli "$GNUTLS_V" "$(first_line gnutls-cli --version)" gnutls-cli
-run_client curl "$(curl --version | head -n 1 | grep -o 'OpenSSL/[0-9.]*' | tr / ' ')" \
-    "$(curl --version | head -n 1 | cut -d' ' -f1-2)" curl
+run_client curl "$(curl --version | sed -n 1p | grep -o 'OpenSSL/[0-9.]*' | tr / ' ')" \
+    "$(curl --version | sed -n 1p | cut -d' ' -f1-2)" curl
 run_client nghttp "$(linked_openssl /usr/bin/nghttp)" "$(first_line nghttp --version)" nghttp
 run_client go "Go crypto/tls ${v_go#go}" "$v_go" go
 run_client java "JSSE (${v_java})" "$v_java" java
