@@ -229,7 +229,7 @@ run_client() {
     echo "matrix: client $name" >&2
     rc=0
     MATRIX_RUN_DIR=$PEER_DIR timeout "$TIMEOUT" "$ALPNCHECK" client --listen 127.0.0.1:0 \
-        --exec "$PEERS/client.sh $name {host} {port} {ca} $ALPN" --json "$report" -q >"$out" 2>&1 || rc=$?
+        --exec "$PEERS/client.sh $name {host} {port} {ca} $ALPN" --json "$report" >"$out" 2>&1 || rc=$?
     case $rc in
     0 | 1) row "$name" client "$stack" "$version" run "" "$cmd" "$report" "$out" ;;
     124) row "$name" client "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$out" ;;
