@@ -132,11 +132,22 @@ start_go() {
 start_java() { spawn "$2" java "$PEERS/java/Server.java" "$1" "$PEER_DIR/peer.p12" alpncheck "$ALPN"; }
 start_python() { spawn "$2" /usr/bin/python3 "$PEERS/python/server.py" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
 start_node() { spawn "$2" node "$PEERS/node/server.js" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
+# NSS's selfserv only knows http/1.1 for ALPN (-Q); its key comes from an NSS database made from the PKCS#12 file.
+start_nss() {
+    local db=$PEER_DIR/nssdb
+    rm -rf "$db" && mkdir -p "$db"
+    certutil -N -d "sql:$db" --empty-password >>"$2" 2>&1 &&
+        pk12util -i "$PEER_DIR/peer.p12" -d "sql:$db" -W alpncheck >>"$2" 2>&1 || return 1
+    spawn "$2" selfserv -d "sql:$db" -e peer -p "$1" -Q
+}
+# Botan's command-line server answers every ALPN offer with its one protocol, echo/0.1.
+start_botan() { spawn "$2" botan tls_server "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" --port="$1"; }
 start_erlang() { spawn "$2" escript "$PEERS/erlang/server.escript" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
 
-# run_server NAME STACK VERSION COMMAND START-FUNCTION [NEEDS-COMMAND]
+# run_server NAME STACK VERSION COMMAND START-FUNCTION NEEDS-COMMAND [ALPN]: ALPN is what the peer supports, when it
+# cannot be configured with h2,http/1.1.
 run_server() {
-    local name=$1 stack=$2 version=$3 cmd=$4 start=$5 needs=${6:-}
+    local name=$1 stack=$2 version=$3 cmd=$4 start=$5 needs=$6 alpn=${7:-$ALPN}
     wanted "$name" || return 0
     local log=$LOGS/server-$name.log report=$OUT/server-$name.json out=$LOGS/server-$name.alpncheck.txt port rc
     if [ -n "$needs" ] && ! command -v "$needs" >/dev/null; then
@@ -158,7 +169,7 @@ run_server() {
         return 0
     fi
     rc=0
-    timeout "$TIMEOUT" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$ALPN" --timeout 3000 --json "$report" -q \
+    timeout "$TIMEOUT" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 --json "$report" -q \
         >"$out" 2>&1 || rc=$?
     stop_current
     case $rc in
@@ -180,6 +191,10 @@ v_python=$(/usr/bin/python3 -c 'import platform; print("Python", platform.python
 s_python=$(/usr/bin/python3 -c 'import ssl; print(ssl.OPENSSL_VERSION.rsplit(" ", 3)[0])' 2>/dev/null || true)
 v_node=$(node -e 'console.log("Node.js " + process.version)' 2>/dev/null || true)
 s_node=$(node -e 'console.log("OpenSSL " + process.versions.openssl)' 2>/dev/null || true)
+v_nss_pkg=$(dpkg-query -W -f='${Version}' libnss3-tools 2>/dev/null || true)
+v_nss="NSS $(dpkg-query -W -f='${Version}' libnss3 2>/dev/null | sed 's/^[0-9]*://; s/-.*//' || true)"
+v_botan_n=$(botan version 2>/dev/null || true)
+v_botan="Botan $v_botan_n"
 v_erl=$(erl -noshell -eval 'application:load(ssl), {ok, V} = application:get_key(ssl, vsn),
     io:format("OTP ~s, ssl ~s~n", [erlang:system_info(otp_release), V]), halt().' 2>/dev/null || true)
 
@@ -197,6 +212,10 @@ run_server h2o "$(linked_openssl /usr/bin/h2o)" "$v_h2o" \
     "h2o: listen ssl, its built-in ALPN list (harness/peers/conf/h2o.conf.in)" start_h2o h2o
 run_server nghttpx "$(linked_openssl /usr/sbin/nghttpx)" "$v_nghttpx" \
     "nghttpx --npn-list=h2,http/1.1 --tls-max-early-data (harness/peers/conf/nghttpx.conf.in)" start_nghttpx nghttpx
+run_server nss-selfserv "$v_nss" "selfserv (libnss3-tools $v_nss_pkg)" \
+    "selfserv -Q (ALPN http/1.1, the only protocol it offers)" start_nss selfserv http/1.1
+run_server botan-tls_server "$v_botan" "botan tls_server $v_botan_n" \
+    "botan tls_server (its command-line server always answers ALPN with echo/0.1)" start_botan botan echo/0.1
 run_server go "Go crypto/tls ${v_go#go}" "$v_go" \
     "harness/peers/go/server.go (tls.Config.NextProtos h2,http/1.1)" start_go go
 run_server java "JSSE (${v_java})" "$v_java" \
@@ -242,6 +261,7 @@ run_client gnutls-cli "$GNUTLS_V" "$(first_line gnutls-cli --version)" gnutls-cl
 run_client curl "$(curl --version | sed -n 1p | grep -o 'OpenSSL/[0-9.]*' | tr / ' ')" \
     "$(curl --version | sed -n 1p | cut -d' ' -f1-2)" curl
 run_client nghttp "$(linked_openssl /usr/bin/nghttp)" "$(first_line nghttp --version)" nghttp
+run_client botan-tls_client "$v_botan" "botan tls_client $v_botan_n" botan
 run_client go "Go crypto/tls ${v_go#go}" "$v_go" go
 run_client java "JSSE (${v_java})" "$v_java" java
 run_client python "$s_python" "$v_python" python3

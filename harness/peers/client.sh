@@ -33,6 +33,10 @@ curl)
 nghttp)
     # nghttp offers h2 (and its draft names) and has no option to verify the certificate.
     exec nghttp -nv --timeout=10 "https://$host:$port/" ;;
+botan-tls_client)
+    # Botan's command-line client prints the certificate check but does not enforce it, and connects by name.
+    exec botan tls_client "$sni" --port="$port" --trusted-cas="$ca" --skip-system-cert-store \
+        --next-protocols="$alpn" </dev/null ;;
 go)
     dir=${MATRIX_RUN_DIR:-$(mktemp -d)}
     if [ ! -x "$dir/go-client" ]; then
