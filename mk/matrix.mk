@@ -6,7 +6,7 @@
 .PHONY: matrix matrix-html-check
 
 MATRIX_PKGS := openssl gnutls-bin nginx haproxy h2o nghttp2-proxy nghttp2-client curl golang-go libnss3-tools botan \
-	default-jdk-headless nodejs erlang-nox erlang-ssl python3 python3-jsonschema
+	iproute2 default-jdk-headless nodejs erlang-nox erlang-ssl python3 python3-jsonschema
 MATRIX_OUT := build/matrix
 MATRIX_LOGS := reports/matrix-logs
 MATRIX_TOOL := build/dev/harness/matrix/alpnmatrix

@@ -10,6 +10,15 @@
 #   names) runs only those.
 set -euo pipefail
 
+# The whole matrix runs in a private network namespace when the system allows it (root, or user namespaces): only a
+# loopback interface exists there, so the peers that cannot bind to loopback alone (gnutls-serv, selfserv, botan)
+# listen nowhere else either. MATRIX_NETNS=0 runs in the host's namespace.
+if [ -z "${MATRIX_IN_NETNS:-}" ] && [ "${MATRIX_NETNS:-1}" = 1 ] && command -v ip >/dev/null &&
+    unshare -n true 2>/dev/null; then
+    echo "matrix: in a private network namespace (loopback only)" >&2
+    exec env MATRIX_IN_NETNS=1 unshare -n bash -c 'ip link set lo up && exec "$0" "$@"' "$0" "$@"
+fi
+
 ALPNCHECK=$(realpath "$1")
 OUT=$(mkdir -p "$2" && realpath "$2")
 LOGS=$(mkdir -p "$3" && realpath "$3")
@@ -61,6 +70,17 @@ spawn() {
     CURRENT+=($!)
 }
 
+# wait_peer PORT: 0 once the current peer accepts on 127.0.0.1:PORT; 1 when it exited first or after 30 s (a JVM
+# compiling its source on a busy machine takes a few seconds).
+wait_peer() {
+    for _ in $(seq 1 300); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        kill -0 "${CURRENT[0]}" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
 # One manifest line: name role stack version status reason command report log (tabs and newlines flattened).
 row() {
     local out="" f
@@ -79,7 +99,10 @@ wanted() { [ -z "${MATRIX_ONLY:-}" ] || [[ " $MATRIX_ONLY " == *" $1 "* ]]; }
 # Versions: `sed -n 1p`, never `head`: a program killed by SIGPIPE would fail the pipeline under pipefail.
 first_line() { "$@" 2>&1 | sed -n 1p || true; }
 linked_openssl() { # the OpenSSL a binary links, as its libssl reports it
-    if ldd "$1" 2>/dev/null | grep -q 'libssl\.so\.3'; then openssl version | cut -d' ' -f1-2; else echo "?"; fi
+    case "$(ldd "$1" 2>/dev/null || true)" in
+    *libssl.so.3*) openssl version | cut -d' ' -f1-2 ;;
+    *) echo "?" ;;
+    esac
 }
 
 # ---- the peers' shared material ----------------------------------------------------------------------------------
@@ -162,10 +185,11 @@ run_server() {
             "$log"
         return 0
     fi
-    if ! wait_port "$port"; then
+    if ! wait_peer "$port"; then
+        local why="did not accept connections within 30 s"
+        kill -0 "${CURRENT[0]}" 2>/dev/null || why="exited before accepting connections"
         stop_current
-        row "$name" server "$stack" "$version" not-run "did not accept connections within 10 s: $(tail -n 3 "$log")" \
-            "$cmd" "" "$log"
+        row "$name" server "$stack" "$version" not-run "$why: $(tail -n 3 "$log")" "$cmd" "" "$log"
         return 0
     fi
     rc=0
@@ -179,14 +203,14 @@ run_server() {
     esac
 }
 
-OPENSSL_V=$(openssl version | cut -d' ' -f1-2)
-GNUTLS_V="GnuTLS $(gnutls-serv --version 2>/dev/null | sed -n 1p | grep -o '[0-9][0-9.]*' | sed -n 1p)"
-v_nginx=$(nginx -v 2>&1 | sed 's|.*nginx/|nginx |')
-v_haproxy=$(haproxy -v 2>/dev/null | sed -n 1p | awk '{print "HAProxy " $3}')
-v_h2o=$(h2o --version 2>/dev/null | sed -n 1p | sed 's/ version / /')
-v_nghttpx=$(nghttpx --version 2>/dev/null | sed -n 1p)
-v_go=$(go version 2>/dev/null | awk '{print $3}')
-v_java="OpenJDK $(java -version 2>&1 | sed -n 1p | grep -o '[0-9][0-9._+]*' | sed -n 1p)"
+OPENSSL_V=$(openssl version | cut -d' ' -f1-2 || true)
+GNUTLS_V="GnuTLS $(gnutls-serv --version 2>/dev/null | sed -n 1p | grep -o '[0-9][0-9.]*' | sed -n 1p || true)"
+v_nginx=$(nginx -v 2>&1 | sed 's|.*nginx/|nginx |' || true)
+v_haproxy=$(haproxy -v 2>/dev/null | sed -n 1p | awk '{print "HAProxy " $3}' || true)
+v_h2o=$(h2o --version 2>/dev/null | sed -n 1p | sed 's/ version / /' || true)
+v_nghttpx=$(nghttpx --version 2>/dev/null | sed -n 1p || true)
+v_go=$(go version 2>/dev/null | awk '{print $3}' || true)
+v_java="OpenJDK $(java -version 2>&1 | sed -n 1p | grep -o '[0-9][0-9._+]*' | sed -n 1p || true)"
 v_python=$(/usr/bin/python3 -c 'import platform; print("Python", platform.python_version())' 2>/dev/null || true)
 s_python=$(/usr/bin/python3 -c 'import ssl; print(ssl.OPENSSL_VERSION.rsplit(" ", 3)[0])' 2>/dev/null || true)
 v_node=$(node -e 'console.log("Node.js " + process.version)' 2>/dev/null || true)
