@@ -1,6 +1,8 @@
 /* The interoperability matrix: gathering the per-peer reports (matrix_build) and rendering the document. */
 #include "matrix.h"
 
+#include "report.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,9 +264,9 @@ static const char *role_title(const char *role)
                                        : "Clients (alpncheck is the server, `alpncheck client`)";
 }
 
-static long count(const json_t *peer, const char *verdict)
+static long count(const json_t *peer, const char *v)
 {
-    return (long)json_integer_value(json_object_get(json_object_get(peer, "summary"), verdict));
+    return (long)json_integer_value(json_object_get(json_object_get(peer, "summary"), v));
 }
 
 static int is_run(const json_t *peer)
@@ -275,6 +277,47 @@ static int is_run(const json_t *peer)
 static void tls_label(const char *tls, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s%s", tls[0] ? "TLS " : "", tls[0] ? tls : "-");
+}
+
+/* ---- the details list: the observed text behind every non-PASS cell, peer by peer ---------------------------- */
+
+typedef struct {
+    void (*peer)(FILE *f, const char *role, size_t i, const json_t *peer); /* heading: name, versions, command, log */
+    void (*not_run)(FILE *f, const json_t *peer);
+    void (*cell)(FILE *f, const char *role, size_t i, size_t j, const json_t *col, const json_t *cell);
+    void (*all_passed)(FILE *f);
+    void (*end)(FILE *f);
+} details_format;
+
+static void walk_details(FILE *f, const json_t *t, const details_format *fmt)
+{
+    const char *role = str(t, "role");
+    const json_t *cols = json_object_get(t, "columns");
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(t, "peers"), i, p)
+    {
+        fmt->peer(f, role, i, p);
+        if (!is_run(p)) {
+            fmt->not_run(f, p);
+            fmt->end(f);
+            continue;
+        }
+        int any = 0;
+        size_t j;
+        json_t *c;
+        json_array_foreach(cols, j, c)
+        {
+            const json_t *cell = json_array_get(json_object_get(p, "cells"), j);
+            if (cell == NULL || strcmp(str(cell, "verdict"), "PASS") == 0)
+                continue;
+            fmt->cell(f, role, i, j, c, cell);
+            any = 1;
+        }
+        if (!any)
+            fmt->all_passed(f);
+        fmt->end(f);
+    }
 }
 
 /* ---- Markdown ------------------------------------------------------------------------------------------------ */
@@ -309,6 +352,61 @@ static void md_text(FILE *f, const char *s)
         }
     }
 }
+
+static void md_detail_peer(FILE *f, const char *role, size_t i, const json_t *p)
+{
+    (void)role;
+    (void)i;
+    fputs("\n#### ", f);
+    md_text(f, str(p, "name"));
+    fputs(" (", f);
+    md_text(f, str(p, "version"));
+    fputs(")\n\nCommand: ", f);
+    md_text(f, str(p, "command"));
+    if (str(p, "log")[0]) {
+        fputs(". Log: ", f);
+        md_text(f, str(p, "log"));
+    }
+    fputs(".\n\n", f);
+}
+
+static void md_detail_not_run(FILE *f, const json_t *p)
+{
+    fputs("- **not run**: ", f);
+    md_text(f, str(p, "reason"));
+    fputc('\n', f);
+}
+
+static void md_detail_cell(FILE *f, const char *role, size_t i, size_t j, const json_t *c, const json_t *cell)
+{
+    (void)role;
+    (void)i;
+    (void)j;
+    char tls[16];
+    tls_label(str(c, "tls"), tls, sizeof tls);
+    fprintf(f, "- **%s** `", str(cell, "verdict"));
+    md_text(f, str(c, "id"));
+    fprintf(f, "` %s (%s, RFC ", tls, str(c, "level"));
+    md_text(f, str(c, "ref"));
+    fputs("): expected ", f);
+    md_text(f, str(cell, "expected"));
+    fputs("; observed ", f);
+    md_text(f, str(cell, "observed"));
+    fputc('\n', f);
+}
+
+static void md_detail_all_passed(FILE *f)
+{
+    fputs("- every check passed\n", f);
+}
+
+static void md_detail_end(FILE *f)
+{
+    (void)f;
+}
+
+static const details_format MD_DETAILS = {md_detail_peer, md_detail_not_run, md_detail_cell, md_detail_all_passed,
+                                          md_detail_end};
 
 static void md_table(FILE *f, const json_t *t)
 {
@@ -374,49 +472,8 @@ static void md_table(FILE *f, const json_t *t)
         }
         fputc('\n', f);
     }
-    /* The observed detail behind every non-PASS cell. */
     fputs("\n### Details\n", f);
-    json_array_foreach(peers, i, p)
-    {
-        fputs("\n#### ", f);
-        md_text(f, str(p, "name"));
-        fputs(" (", f);
-        md_text(f, str(p, "version"));
-        fputs(")\n\nCommand: ", f);
-        md_text(f, str(p, "command"));
-        if (str(p, "log")[0]) {
-            fputs(". Log: ", f);
-            md_text(f, str(p, "log"));
-        }
-        fputs(".\n\n", f);
-        if (!is_run(p)) {
-            fputs("- **not run**: ", f);
-            md_text(f, str(p, "reason"));
-            fputc('\n', f);
-            continue;
-        }
-        int any = 0;
-        json_array_foreach(cols, j, c)
-        {
-            const json_t *cell = json_array_get(json_object_get(p, "cells"), j);
-            if (cell == NULL || strcmp(str(cell, "verdict"), "PASS") == 0)
-                continue;
-            char tls[16];
-            tls_label(str(c, "tls"), tls, sizeof tls);
-            fprintf(f, "- **%s** `", str(cell, "verdict"));
-            md_text(f, str(c, "id"));
-            fprintf(f, "` %s (%s, RFC ", tls, str(c, "level"));
-            md_text(f, str(c, "ref"));
-            fputs("): expected ", f);
-            md_text(f, str(cell, "expected"));
-            fputs("; observed ", f);
-            md_text(f, str(cell, "observed"));
-            fputc('\n', f);
-            any = 1;
-        }
-        if (!any)
-            fputs("- every check passed\n", f);
-    }
+    walk_details(f, t, &MD_DETAILS);
 }
 
 int matrix_write_markdown(const json_t *m, FILE *f)
@@ -439,32 +496,11 @@ int matrix_write_markdown(const json_t *m, FILE *f)
 
 /* ---- HTML ---------------------------------------------------------------------------------------------------- */
 
-/* Escapes text for HTML content and attribute values; drops control characters other than newline and tab. */
+/* HTML content and attribute values: the report renderers' escaper (control characters other than newline and tab
+ * are dropped). */
 static void html(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            if (c >= 0x20 || c == '\n' || c == '\t')
-                fputc(c, f);
-        }
-    }
+    report_escape_xml(f, s);
 }
 
 static const char *letter(const char *v)
@@ -608,67 +644,65 @@ static void html_matrix(FILE *f, const json_t *t)
     fputs("</tbody></table></div>\n", f);
 }
 
-static void html_details(FILE *f, const json_t *t)
+static void html_detail_peer(FILE *f, const char *role, size_t i, const json_t *p)
 {
-    const char *role = str(t, "role");
-    const json_t *cols = json_object_get(t, "columns");
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(t, "peers"), i, p)
-    {
-        fprintf(f, "<h4 id=\"peer-%s-%zu\">", role, i);
-        html(f, str(p, "name"));
-        fputs(" <span class=\"meta\">", f);
-        html(f, str(p, "stack"));
-        fputs(" · ", f);
-        html(f, str(p, "version"));
-        fputs("</span></h4>\n<p class=\"meta\">command: <code>", f);
-        html(f, str(p, "command"));
+    fprintf(f, "<h4 id=\"peer-%s-%zu\">", role, i);
+    html(f, str(p, "name"));
+    fputs(" <span class=\"meta\">", f);
+    html(f, str(p, "stack"));
+    fputs(" · ", f);
+    html(f, str(p, "version"));
+    fputs("</span></h4>\n<p class=\"meta\">command: <code>", f);
+    html(f, str(p, "command"));
+    fputs("</code>", f);
+    if (str(p, "log")[0]) {
+        fputs(" · log: <code>", f);
+        html(f, str(p, "log"));
         fputs("</code>", f);
-        if (str(p, "log")[0]) {
-            fputs(" · log: <code>", f);
-            html(f, str(p, "log"));
-            fputs("</code>", f);
-        }
-        fputs("</p>\n<ul class=\"details\">\n", f);
-        if (!is_run(p)) {
-            fputs("<li><span class=\"v SKIP\">not run</span> ", f);
-            html(f, str(p, "reason"));
-            fputs("</li>\n</ul>\n", f);
-            continue;
-        }
-        int any = 0;
-        size_t j;
-        json_t *c;
-        json_array_foreach(cols, j, c)
-        {
-            const json_t *cell = json_array_get(json_object_get(p, "cells"), j);
-            if (cell == NULL || strcmp(str(cell, "verdict"), "PASS") == 0)
-                continue;
-            const char *v = known_verdict(str(cell, "verdict"));
-            v = v ? v : "ERROR";
-            char tls[16];
-            tls_label(str(c, "tls"), tls, sizeof tls);
-            fprintf(f, "<li id=\"d-%s-%zu-%zu\"><span class=\"v %s\">%s</span> <code>", role, i, j, v, v);
-            html(f, str(c, "id"));
-            fprintf(f, "</code> %s — ", tls);
-            html(f, str(c, "title"));
-            fputs(" <span class=\"meta\">(", f);
-            html(f, str(c, "level"));
-            fputs(", RFC ", f);
-            html(f, str(c, "ref"));
-            fputs(")</span><div class=\"detail\">expected: ", f);
-            html(f, str(cell, "expected"));
-            fputs("<br>observed: ", f);
-            html(f, str(cell, "observed"));
-            fputs("</div></li>\n", f);
-            any = 1;
-        }
-        if (!any)
-            fputs("<li>every check passed</li>\n", f);
-        fputs("</ul>\n", f);
     }
+    fputs("</p>\n<ul class=\"details\">\n", f);
 }
+
+static void html_detail_not_run(FILE *f, const json_t *p)
+{
+    fputs("<li><span class=\"v SKIP\">not run</span> ", f);
+    html(f, str(p, "reason"));
+    fputs("</li>\n", f);
+}
+
+static void html_detail_cell(FILE *f, const char *role, size_t i, size_t j, const json_t *c, const json_t *cell)
+{
+    const char *v = known_verdict(str(cell, "verdict"));
+    v = v ? v : "ERROR";
+    char tls[16];
+    tls_label(str(c, "tls"), tls, sizeof tls);
+    fprintf(f, "<li id=\"d-%s-%zu-%zu\"><span class=\"v %s\">%s</span> <code>", role, i, j, v, v);
+    html(f, str(c, "id"));
+    fprintf(f, "</code> %s — ", tls);
+    html(f, str(c, "title"));
+    fputs(" <span class=\"meta\">(", f);
+    html(f, str(c, "level"));
+    fputs(", RFC ", f);
+    html(f, str(c, "ref"));
+    fputs(")</span><div class=\"detail\">expected: ", f);
+    html(f, str(cell, "expected"));
+    fputs("<br>observed: ", f);
+    html(f, str(cell, "observed"));
+    fputs("</div></li>\n", f);
+}
+
+static void html_detail_all_passed(FILE *f)
+{
+    fputs("<li>every check passed</li>\n", f);
+}
+
+static void html_detail_end(FILE *f)
+{
+    fputs("</ul>\n", f);
+}
+
+static const details_format HTML_DETAILS = {html_detail_peer, html_detail_not_run, html_detail_cell,
+                                            html_detail_all_passed, html_detail_end};
 
 int matrix_write_html(const json_t *m, FILE *f)
 {
@@ -703,7 +737,7 @@ int matrix_write_html(const json_t *m, FILE *f)
                 json_array_size(json_object_get(t, "columns")));
         html_matrix(f, t);
         fputs("<h3>Details of every non-PASS cell</h3>\n", f);
-        html_details(f, t);
+        walk_details(f, t, &HTML_DETAILS);
         fputs("</section>\n", f);
     }
     fputs("</body></html>\n", f);
