@@ -139,6 +139,11 @@ static void xml_escaped(FILE *f, const char *s)
     }
 }
 
+void report_escape_xml(FILE *f, const char *s)
+{
+    xml_escaped(f, s);
+}
+
 /* JUnit classname: "alpncheck." + the ID's first two parts (SRV-MALFORMED-EMPTY-LIST → alpncheck.SRV-MALFORMED). */
 static void junit_classname(const char *id, char *buf, size_t cap)
 {

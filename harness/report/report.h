@@ -83,6 +83,10 @@ int report_write_junit(const report *r, FILE *f);
 int report_write_markdown(const report *r, FILE *f);
 int report_write_html(const report *r, FILE *f);
 
+/* Writes s escaped for XML and HTML text and attribute values (& < > " '), dropping the control characters XML 1.0
+ * cannot carry; for other renderers of report data (the interoperability matrix). */
+void report_escape_xml(FILE *f, const char *s);
+
 /* Writes with the given renderer to path ("-" = stdout). Returns 0 or -1 (with errno). */
 int report_write_file(const report *r, const char *path, int (*writer)(const report *, FILE *));
 

@@ -1,0 +1,296 @@
+#!/bin/bash
+# The interoperability matrix (make matrix): starts every server peer on a free loopback port with ALPN h2,http/1.1,
+# runs `alpncheck server` against it, stops it; then runs `alpncheck client` against every client peer (when this
+# build has that command). Every peer is stopped again, also on failure or interruption (trap); a peer that cannot
+# be started or checked becomes a visible "not run" row. Writes per-peer JSON reports and a manifest for alpnmatrix.
+#   usage: run.sh ALPNCHECK OUT_DIR LOG_DIR
+#     OUT_DIR   per-peer reports (<role>-<peer>.json), manifest.tsv, run/ (certificates, configs, built peers)
+#     LOG_DIR   each peer's log and alpncheck's terminal output, kept beside the published matrix
+#   environment: MATRIX_PEER_TIMEOUT (s, default 240) bounds one alpncheck run; MATRIX_ONLY (space-separated peer
+#   names) runs only those.
+set -euo pipefail
+
+# The whole matrix runs in a private network namespace when the system allows it (root, or user namespaces): only a
+# loopback interface exists there, so the peers that cannot bind to loopback alone (gnutls-serv, selfserv, botan)
+# listen nowhere else either. MATRIX_NETNS=0 runs in the host's namespace.
+if [ -z "${MATRIX_IN_NETNS:-}" ] && [ "${MATRIX_NETNS:-1}" = 1 ] && command -v ip >/dev/null &&
+    unshare -n true 2>/dev/null; then
+    echo "matrix: in a private network namespace (loopback only)" >&2
+    exec env MATRIX_IN_NETNS=1 unshare -n bash -c 'ip link set lo up && exec "$0" "$@"' "$0" "$@"
+fi
+
+ALPNCHECK=$(realpath "$1")
+OUT=$(mkdir -p "$2" && realpath "$2")
+LOGS=$(mkdir -p "$3" && realpath "$3")
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+PEERS=$SRC/harness/peers
+TIMEOUT=${MATRIX_PEER_TIMEOUT:-240}
+ALPN=h2,http/1.1
+
+PEER_DIR=$OUT/run
+rm -rf "$PEER_DIR" "$OUT"/server-*.json "$OUT"/client-*.json "$LOGS"
+mkdir -p "$PEER_DIR" "$LOGS"
+MANIFEST=$OUT/manifest.tsv
+: >"$MANIFEST"
+
+# shellcheck source=../peers.sh
+. "$SRC/harness/peers.sh"
+
+# Every peer runs in its own process group (setsid), so stopping it also stops the workers it forked.
+CURRENT=()
+stop_current() {
+    local pid
+    for pid in "${CURRENT[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${CURRENT[@]}"; do
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    CURRENT=()
+}
+cleanup() {
+    stop_current
+    peers_stop
+}
+trap cleanup EXIT
+trap 'echo "matrix: run.sh failed at line $LINENO" >&2' ERR
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# spawn LOG COMMAND...: starts a peer in the background in its own process group, output to LOG.
+spawn() {
+    local log=$1
+    shift
+    setsid "$@" >>"$log" 2>&1 </dev/null &
+    CURRENT+=($!)
+}
+
+# wait_peer PORT: 0 once the current peer accepts on 127.0.0.1:PORT; 1 when it exited first or after 30 s (a JVM
+# compiling its source on a busy machine takes a few seconds).
+wait_peer() {
+    for _ in $(seq 1 300); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        kill -0 "${CURRENT[0]}" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# One manifest line: name role stack version status reason command report log (tabs and newlines flattened).
+row() {
+    local out="" f
+    set -- "${@:1:7}" "$(rel "$8")" "$(rel "$9")"
+    for f in "$@"; do
+        f=${f//$'\t'/ }
+        f=${f//$'\r'/ }
+        out+="${f//$'\n'/ }"$'\t'
+    done
+    printf '%s\n' "${out%$'\t'}" >>"$MANIFEST"
+}
+
+# Paths in the manifest are relative to the source tree, so that the published matrix names no machine's directories.
+rel() { [ -z "$1" ] && return 0; realpath --relative-to="$SRC" "$1"; }
+wanted() { [ -z "${MATRIX_ONLY:-}" ] || [[ " $MATRIX_ONLY " == *" $1 "* ]]; }
+# Versions: `sed -n 1p`, never `head`: a program killed by SIGPIPE would fail the pipeline under pipefail.
+first_line() { "$@" 2>&1 | sed -n 1p || true; }
+linked_openssl() { # the OpenSSL a binary links, as its libssl reports it
+    case "$(ldd "$1" 2>/dev/null || true)" in
+    *libssl.so.3*) openssl version | cut -d' ' -f1-2 ;;
+    *) echo "?" ;;
+    esac
+}
+
+# ---- the peers' shared material ----------------------------------------------------------------------------------
+peers_make_cert
+cat "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" >"$PEER_DIR/combined.pem"
+openssl pkcs12 -export -in "$PEER_DIR/cert.pem" -inkey "$PEER_DIR/key.pem" -name peer -out "$PEER_DIR/peer.p12" \
+    -passout pass:alpncheck
+mkdir -p "$PEER_DIR/h2o-root" && echo "hello from h2o" >"$PEER_DIR/h2o-root/index.html"
+
+# Go peers are built once, offline, from the standard library only.
+export GOCACHE=$OUT/go-cache GOPATH=$OUT/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local
+GO_BUILD_ERR=""
+if command -v go >/dev/null; then
+    for prog in server client; do
+        go build -o "$PEER_DIR/go-$prog" "$PEERS/go/$prog.go" 2>>"$LOGS/go-build.log" ||
+            GO_BUILD_ERR="go build failed: $(tail -n 2 "$LOGS/go-build.log")"
+    done
+else
+    GO_BUILD_ERR="go not installed"
+fi
+
+# fill TEMPLATE PORT LOG [BACKEND]: a config from harness/peers/conf/TEMPLATE.in into the run directory.
+fill() {
+    sed -e "s|@PORT@|$2|g" -e "s|@DIR@|$PEER_DIR|g" -e "s|@LOG@|$3|g" -e "s|@BACKEND@|${4:-}|g" -e "s|@USER@|$(id -un)|g" \
+        "$PEERS/conf/$1.in" >"$PEER_DIR/$1"
+    echo "$PEER_DIR/$1"
+}
+
+# ---- server peers: start_<kind> PORT LOG starts one; the table below names, describes and versions them ----------
+start_openssl() {
+    spawn "$2" openssl s_server -accept "127.0.0.1:$1" -cert "$PEER_DIR/cert.pem" -key "$PEER_DIR/key.pem" \
+        -alpn "$ALPN" -early_data -quiet
+}
+start_gnutls() {
+    spawn "$2" gnutls-serv --port "$1" --x509certfile "$PEER_DIR/cert.pem" --x509keyfile "$PEER_DIR/key.pem" \
+        --alpn h2 --alpn http/1.1 --earlydata
+}
+start_gnutls_fatal() {
+    spawn "$2" gnutls-serv --port "$1" --x509certfile "$PEER_DIR/cert.pem" --x509keyfile "$PEER_DIR/key.pem" \
+        --alpn h2 --alpn http/1.1 --earlydata --alpn-fatal
+}
+start_nginx() { spawn "$2" nginx -e "$2" -c "$(fill nginx.conf "$1" "$2")"; }
+start_haproxy() { spawn "$2" haproxy -db -f "$(fill haproxy.cfg "$1" "$2")"; }
+start_h2o() { spawn "$2" h2o -c "$(fill h2o.conf "$1" "$2")"; }
+start_nghttpx() { spawn "$2" nghttpx --conf="$(fill nghttpx.conf "$1" "$2" "$(free_port)")"; }
+start_go() {
+    [ -z "$GO_BUILD_ERR" ] || return 1
+    spawn "$2" "$PEER_DIR/go-server" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"
+}
+start_java() { spawn "$2" java "$PEERS/java/Server.java" "$1" "$PEER_DIR/peer.p12" alpncheck "$ALPN"; }
+start_python() { spawn "$2" /usr/bin/python3 "$PEERS/python/server.py" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
+start_node() { spawn "$2" node "$PEERS/node/server.js" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
+# NSS's selfserv only knows http/1.1 for ALPN (-Q); its key comes from an NSS database made from the PKCS#12 file.
+start_nss() {
+    local db=$PEER_DIR/nssdb
+    rm -rf "$db" && mkdir -p "$db"
+    certutil -N -d "sql:$db" --empty-password >>"$2" 2>&1 &&
+        pk12util -i "$PEER_DIR/peer.p12" -d "sql:$db" -W alpncheck >>"$2" 2>&1 || return 1
+    spawn "$2" selfserv -d "sql:$db" -e peer -p "$1" -Q
+}
+# Botan's command-line server answers every ALPN offer with its one protocol, echo/0.1.
+start_botan() { spawn "$2" botan tls_server "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" --port="$1"; }
+start_erlang() { spawn "$2" escript "$PEERS/erlang/server.escript" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
+
+# run_server NAME STACK VERSION COMMAND START-FUNCTION NEEDS-COMMAND [ALPN]: ALPN is what the peer supports, when it
+# cannot be configured with h2,http/1.1.
+run_server() {
+    local name=$1 stack=$2 version=$3 cmd=$4 start=$5 needs=$6 alpn=${7:-$ALPN}
+    wanted "$name" || return 0
+    local log=$LOGS/server-$name.log report=$OUT/server-$name.json out=$LOGS/server-$name.alpncheck.txt port rc
+    if [ -n "$needs" ] && ! command -v "$needs" >/dev/null; then
+        row "$name" server "$stack" "$version" not-run "$needs is not installed" "$cmd" "" ""
+        return 0
+    fi
+    port=$(free_port)
+    : >"$log"
+    echo "matrix: server $name on 127.0.0.1:$port" >&2
+    if ! "$start" "$port" "$log"; then
+        row "$name" server "$stack" "$version" not-run "could not be started: ${GO_BUILD_ERR:-see log}" "$cmd" "" \
+            "$log"
+        return 0
+    fi
+    if ! wait_peer "$port"; then
+        local why="did not accept connections within 30 s"
+        kill -0 "${CURRENT[0]}" 2>/dev/null || why="exited before accepting connections"
+        stop_current
+        row "$name" server "$stack" "$version" not-run "$why: $(tail -n 3 "$log")" "$cmd" "" "$log"
+        return 0
+    fi
+    rc=0
+    timeout "$TIMEOUT" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 --json "$report" -q \
+        >"$out" 2>&1 || rc=$?
+    stop_current
+    case $rc in
+    0 | 1) row "$name" server "$stack" "$version" run "" "$cmd" "$report" "$log" ;;
+    124) row "$name" server "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$log" ;;
+    *) row "$name" server "$stack" "$version" not-run "alpncheck exit $rc: $(tail -n 1 "$out")" "$cmd" "" "$log" ;;
+    esac
+}
+
+OPENSSL_V=$(openssl version | cut -d' ' -f1-2 || true)
+GNUTLS_V="GnuTLS $(gnutls-serv --version 2>/dev/null | sed -n 1p | grep -o '[0-9][0-9.]*' | sed -n 1p || true)"
+v_nginx=$(nginx -v 2>&1 | sed 's|.*nginx/|nginx |' || true)
+v_haproxy=$(haproxy -v 2>/dev/null | sed -n 1p | awk '{print "HAProxy " $3}' || true)
+v_h2o=$(h2o --version 2>/dev/null | sed -n 1p | sed 's/ version / /' || true)
+v_nghttpx=$(nghttpx --version 2>/dev/null | sed -n 1p || true)
+v_go=$(go version 2>/dev/null | awk '{print $3}' || true)
+v_java="OpenJDK $(java -version 2>&1 | sed -n 1p | grep -o '[0-9][0-9._+]*' | sed -n 1p || true)"
+v_python=$(/usr/bin/python3 -c 'import platform; print("Python", platform.python_version())' 2>/dev/null || true)
+s_python=$(/usr/bin/python3 -c 'import ssl; print(ssl.OPENSSL_VERSION.rsplit(" ", 3)[0])' 2>/dev/null || true)
+v_node=$(node -e 'console.log("Node.js " + process.version)' 2>/dev/null || true)
+s_node=$(node -e 'console.log("OpenSSL " + process.versions.openssl)' 2>/dev/null || true)
+v_nss_pkg=$(dpkg-query -W -f='${Version}' libnss3-tools 2>/dev/null || true)
+v_nss="NSS $(dpkg-query -W -f='${Version}' libnss3 2>/dev/null | sed 's/^[0-9]*://; s/-.*//' || true)"
+v_botan_n=$(botan version 2>/dev/null || true)
+v_botan="Botan $v_botan_n"
+v_erl=$(erl -noshell -eval 'application:load(ssl), {ok, V} = application:get_key(ssl, vsn),
+    io:format("OTP ~s, ssl ~s~n", [erlang:system_info(otp_release), V]), halt().' 2>/dev/null || true)
+
+run_server openssl-s_server "$OPENSSL_V" "$OPENSSL_V" \
+    "openssl s_server -alpn h2,http/1.1 -early_data" start_openssl openssl
+run_server gnutls-serv "$GNUTLS_V" "$GNUTLS_V" \
+    "gnutls-serv --alpn h2 --alpn http/1.1 --earlydata" start_gnutls gnutls-serv
+run_server gnutls-serv-alpn-fatal "$GNUTLS_V" "$GNUTLS_V" \
+    "gnutls-serv --alpn h2 --alpn http/1.1 --earlydata --alpn-fatal" start_gnutls_fatal gnutls-serv
+run_server nginx "$(linked_openssl /usr/sbin/nginx)" "$v_nginx" \
+    "nginx: listen ssl http2; ssl_early_data on (harness/peers/conf/nginx.conf.in)" start_nginx nginx
+run_server haproxy "$(linked_openssl /usr/sbin/haproxy)" "$v_haproxy" \
+    "haproxy: bind ssl alpn h2,http/1.1 allow-0rtt (harness/peers/conf/haproxy.cfg.in)" start_haproxy haproxy
+run_server h2o "$(linked_openssl /usr/bin/h2o)" "$v_h2o" \
+    "h2o: listen ssl, its built-in ALPN list (harness/peers/conf/h2o.conf.in)" start_h2o h2o
+run_server nghttpx "$(linked_openssl /usr/sbin/nghttpx)" "$v_nghttpx" \
+    "nghttpx --npn-list=h2,http/1.1 --tls-max-early-data (harness/peers/conf/nghttpx.conf.in)" start_nghttpx nghttpx
+run_server nss-selfserv "$v_nss" "selfserv (libnss3-tools $v_nss_pkg)" \
+    "selfserv -Q (ALPN http/1.1, the only protocol it offers)" start_nss selfserv http/1.1
+run_server botan-tls_server "$v_botan" "botan tls_server $v_botan_n" \
+    "botan tls_server (its command-line server always answers ALPN with echo/0.1)" start_botan botan echo/0.1
+run_server go "Go crypto/tls ${v_go#go}" "$v_go" \
+    "harness/peers/go/server.go (tls.Config.NextProtos h2,http/1.1)" start_go go
+run_server java "JSSE (${v_java})" "$v_java" \
+    "harness/peers/java/Server.java (SSLParameters.setApplicationProtocols h2,http/1.1)" start_java java
+run_server python "$s_python" "$v_python" \
+    "harness/peers/python/server.py (SSLContext.set_alpn_protocols h2,http/1.1)" start_python python3
+run_server node "$s_node" "$v_node" \
+    "harness/peers/node/server.js (tls.createServer ALPNProtocols h2,http/1.1)" start_node node
+run_server erlang "Erlang/OTP ssl" "$v_erl" \
+    "harness/peers/erlang/server.escript (alpn_preferred_protocols h2,http/1.1)" start_erlang escript
+
+# ---- client peers: alpncheck is the server; each client connects through harness/peers/client.sh -----------------
+CLIENT_OK=0
+"$ALPNCHECK" client --help >/dev/null 2>&1 && CLIENT_OK=1
+
+# run_client NAME STACK VERSION NEEDS-COMMAND
+run_client() {
+    local name=$1 stack=$2 version=$3 needs=$4
+    wanted "$name" || return 0
+    local cmd="harness/peers/client.sh $name {host} {port} {ca} $ALPN"
+    local report=$OUT/client-$name.json out=$LOGS/client-$name.alpncheck.txt rc
+    if [ "$CLIENT_OK" -eq 0 ]; then
+        row "$name" client "$stack" "$version" not-run "alpncheck client not built" "$cmd" "" ""
+        return 0
+    fi
+    if ! command -v "$needs" >/dev/null; then
+        row "$name" client "$stack" "$version" not-run "$needs is not installed" "$cmd" "" ""
+        return 0
+    fi
+    echo "matrix: client $name" >&2
+    rc=0
+    MATRIX_RUN_DIR=$PEER_DIR timeout "$TIMEOUT" "$ALPNCHECK" client --listen 127.0.0.1:0 \
+        --exec "$PEERS/client.sh $name {host} {port} {ca} $ALPN" --json "$report" >"$out" 2>&1 || rc=$?
+    case $rc in
+    0 | 1) row "$name" client "$stack" "$version" run "" "$cmd" "$report" "$out" ;;
+    124) row "$name" client "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$out" ;;
+    *) row "$name" client "$stack" "$version" not-run "alpncheck exit $rc: $(tail -n 1 "$out")" "$cmd" "" "$out" ;;
+    esac
+}
+
+run_client openssl-s_client "$OPENSSL_V" "$OPENSSL_V" openssl
+run_client gnutls-cli "$GNUTLS_V" "$(first_line gnutls-cli --version)" gnutls-cli
+run_client curl "$(curl --version | sed -n 1p | grep -o 'OpenSSL/[0-9.]*' | tr / ' ')" \
+    "$(curl --version | sed -n 1p | cut -d' ' -f1-2)" curl
+run_client nghttp "$(linked_openssl /usr/bin/nghttp)" "$(first_line nghttp --version)" nghttp
+run_client botan-tls_client "$v_botan" "botan tls_client $v_botan_n" botan
+run_client go "Go crypto/tls ${v_go#go}" "$v_go" go
+run_client java "JSSE (${v_java})" "$v_java" java
+run_client python "$s_python" "$v_python" python3
+run_client node "$s_node" "$v_node" node
+run_client erlang "Erlang/OTP ssl" "$v_erl" escript
+
+echo "matrix: $(grep -c $'\trun\t' "$MANIFEST" || true) peers checked, $(grep -c $'\tnot-run\t' "$MANIFEST" || true) not run;" \
+    "manifest $MANIFEST" >&2

@@ -1,0 +1,52 @@
+#!/bin/bash
+# The client peers of the matrix behind one command line, for `alpncheck client --exec`:
+#   client.sh NAME HOST PORT CA-FILE ALPN-LIST
+# Each connects to HOST:PORT, verifies the certificate against CA-FILE for the name $ALPNCHECK_SERVER_NAME (default
+# localhost; nghttp cannot verify), offers ALPN-LIST (comma-separated, most preferred first) and exits non-zero when
+# the handshake fails.
+# Go peers are built into $MATRIX_RUN_DIR (or a temporary directory) on first use, from the standard library only.
+set -u
+[ $# -eq 5 ] || { echo "usage: client.sh NAME HOST PORT CA-FILE ALPN-LIST" >&2; exit 2; }
+name=$1 host=$2 port=$3 ca=$4 alpn=$5
+sni=${ALPNCHECK_SERVER_NAME:-localhost}
+here=$(cd "$(dirname "$0")" && pwd)
+alpn_flags=()
+IFS=, read -ra protos <<<"$alpn"
+
+case $name in
+openssl-s_client)
+    exec openssl s_client -connect "$host:$port" -servername "$sni" -CAfile "$ca" -verify_return_error \
+        -verify_hostname "$sni" -alpn "$alpn" </dev/null ;;
+gnutls-cli)
+    for p in "${protos[@]}"; do alpn_flags+=(--alpn "$p"); done
+    exec gnutls-cli --x509cafile "$ca" --verify-hostname "$sni" "${alpn_flags[@]}" -p "$port" "$host" </dev/null ;;
+curl)
+    # curl offers h2,http/1.1 itself (--http2). Only the handshake counts here: a failure after it (52 empty reply,
+    # 56 receive error, 16 HTTP/2 framing, 92 HTTP/2 stream) from a server that speaks no HTTP is exit 0.
+    rc=0
+    curl -sS --max-time 10 --http2 --cacert "$ca" --resolve "$sni:$port:$host" -o /dev/null \
+        -w 'negotiated HTTP version %{http_version}\n' "https://$sni:$port/" || rc=$?
+    case $rc in
+    52 | 56 | 16 | 92) echo "handshake completed; HTTP failed afterwards (curl exit $rc)"; exit 0 ;;
+    *) exit "$rc" ;;
+    esac ;;
+nghttp)
+    # nghttp offers h2 (and its draft names) and has no option to verify the certificate.
+    exec nghttp -nv --timeout=10 "https://$host:$port/" ;;
+botan-tls_client)
+    # Botan's command-line client prints the certificate check but does not enforce it, and connects by name.
+    exec botan tls_client "$sni" --port="$port" --trusted-cas="$ca" --skip-system-cert-store \
+        --next-protocols="$alpn" </dev/null ;;
+go)
+    dir=${MATRIX_RUN_DIR:-$(mktemp -d)}
+    if [ ! -x "$dir/go-client" ]; then
+        GOCACHE=$dir/go-cache GOPATH=$dir/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local \
+            go build -o "$dir/go-client" "$here/go/client.go" || exit 2
+    fi
+    exec "$dir/go-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+java) exec java "$here/java/Client.java" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+python) exec /usr/bin/python3 "$here/python/client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+node) exec node "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+erlang) exec escript "$here/erlang/client.escript" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+*) echo "client.sh: unknown client $name" >&2; exit 2 ;;
+esac

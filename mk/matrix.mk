@@ -1,0 +1,29 @@
+# The interoperability matrix (issue 7): alpncheck against real TLS servers and clients of several stacks.
+#   make matrix             installs the peers (Debian packages), builds, runs harness/matrix/run.sh, and writes
+#                           reports/matrix.{json,md,html}; peer logs go to reports/matrix-logs/
+#   make matrix-html-check  headless Chromium loads reports/matrix.html: rows and columns as in matrix.json, no
+#                           script errors; screenshot in build/matrix/matrix.png (make check runs it)
+.PHONY: matrix matrix-html-check
+
+MATRIX_PKGS := openssl gnutls-bin nginx haproxy h2o nghttp2-proxy nghttp2-client curl golang-go libnss3-tools botan \
+	iproute2 default-jdk-headless nodejs erlang-nox erlang-ssl python3 python3-jsonschema
+MATRIX_OUT := build/matrix
+MATRIX_LOGS := reports/matrix-logs
+MATRIX_TOOL := build/dev/harness/matrix/alpnmatrix
+
+matrix: build/dev/.built
+	@$(ENSURE) $(MATRIX_PKGS)
+	@./harness/matrix/run.sh $(ALPNCHECK) $(MATRIX_OUT) $(MATRIX_LOGS)
+	@$(MATRIX_TOOL) --manifest $(MATRIX_OUT)/manifest.tsv --root . \
+	  --platform "$$(. /etc/os-release && echo "$$PRETTY_NAME"), $$(uname -m)" \
+	  --json reports/matrix.json --md reports/matrix.md --html reports/matrix.html
+	@/usr/bin/python3 -c 'import json, sys, jsonschema; \
+	  jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+	  reports/matrix.json reports/schema/matrix-1.schema.json
+	@echo "matrix: reports/matrix.json, reports/matrix.md, reports/matrix.html (logs: $(MATRIX_LOGS)/)"
+
+matrix-html-check:
+	@$(ENSURE) chromium python3
+	@./harness/matrix/html_check.sh reports/matrix.html reports/matrix.json $(MATRIX_OUT)
+
+CHECK_EXTRA += matrix-html-check
