@@ -1,6 +1,7 @@
 #!/bin/bash
 # make demo: runs alpncheck on embedded samples and explains each verdict, then checks real TLS servers started on
-# loopback (openssl s_server, gnutls-serv plain and with --alpn-fatal) and writes their reports to reports/demo/.
+# loopback (openssl s_server, gnutls-serv plain and with --alpn-fatal), then real TLS clients (openssl s_client,
+# gnutls-cli, curl) against alpncheck as a misbehaving server, and writes every report to reports/demo/.
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 ALPNCHECK=${1:-build/dev/harness/cli/alpncheck}
@@ -71,4 +72,26 @@ p=$(free_port); start_openssl "$p"; run_server "openssl-s_server-$(openssl versi
 gv=$(gnutls-serv --version | head -n 1 | grep -o '[0-9][0-9.]*' | head -n 1)
 p=$(free_port); start_gnutls "$p" --alpn-fatal; run_server "gnutls-serv-$gv-alpn-fatal" "$p"
 p=$(free_port); start_gnutls "$p"; run_server "gnutls-serv-$gv" "$p"
+section "Real clients on loopback: alpncheck client (alpncheck is the server; reports in reports/demo/)"
+run_client() { # name command command-without-alpn
+    local name=$1
+    printf "\n$ alpncheck client -q --exec '%s'   # %s\n" "$2" "$name"
+    "$ALPNCHECK" client -q --exec "$2" --exec-no-alpn "$3" --json "$SRC/reports/demo/$name.json" \
+        --junit "$SRC/reports/demo/$name.junit.xml" --html "$SRC/reports/demo/$name.html" \
+        --md "$SRC/reports/demo/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN))'
+    local rc=${PIPESTATUS[0]}
+    printf '(exit %d; full report: reports/demo/%s.html)\n' "$rc" "$name"
+    [ "$rc" -le 1 ] || demo_status=2
+}
+verify='-servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost'
+run_client "openssl-s_client-$(openssl version | cut -d' ' -f2)" \
+    "openssl s_client -connect {host}:{port} $verify -alpn {alpn} </dev/null" \
+    "openssl s_client -connect {host}:{port} $verify </dev/null"
+run_client "gnutls-cli-$gv" \
+    'gnutls-cli --x509cafile {ca} --verify-hostname localhost --alpn h2 --alpn http/1.1 -p {port} {host} </dev/null' \
+    'gnutls-cli --x509cafile {ca} --verify-hostname localhost -p {port} {host} </dev/null'
+cv=$(curl --version | head -n 1 | cut -d' ' -f2)
+run_client "curl-$cv" \
+    'curl -sS --max-time 5 --http2 --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/' \
+    'curl -sS --max-time 5 --no-alpn --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/'
 exit "$demo_status"

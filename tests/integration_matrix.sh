@@ -35,12 +35,9 @@ expect "gnutls-serv --alpn-fatal ran" test "$(field gnutls-serv-alpn-fatal serve
 expect "the dying nginx is a not-run row" test "$(field nginx server 5)" = not-run
 expect "with its reason and log line ($(field nginx server 6))" \
     grep -q 'exited before accepting connections: nginx: \[emerg\] refusing' <<<"$(field nginx server 6)"
-if "$ALPNCHECK" client --help >/dev/null 2>&1; then
-    expect "the client row is there" test -n "$(field openssl-s_client client 5)"
-else
-    expect "the client row says why it did not run" \
-        test "$(field openssl-s_client client 6)" = "alpncheck client not built"
-fi
+expect "the openssl s_client row ran ($(field openssl-s_client client 5) $(field openssl-s_client client 6))" \
+    test "$(field openssl-s_client client 5)" = run
+expect "its client log holds the runs" grep -q '^==== CLI-ACCEPT-VALID TLS 1.3: ' "$work/logs/client-openssl-s_client.log"
 
 # Every peer is stopped: nothing accepts on the ports the runner named any more.
 for port in $(grep -o 'on 127.0.0.1:[0-9]*' "$work/run.err" | cut -d: -f2); do
@@ -67,6 +64,15 @@ expect "gnutls: garbage after the match accepted" \
 expect "HTML: the nginx row says not run" grep -q 'not run: exited before accepting connections' "$work/m.html"
 expect "Markdown: a FAIL cell for gnutls" grep -q '^| `SRV-MALFORMED-TRAILING-AFTER-MATCH` | TLS 1.2 | PASS | FAIL |' \
     "$work/m.md"
+ccell() { # ccell PEER ID TLS: the verdict in the client table
+    "$PY" -c 'import json, sys
+t = next(t for t in json.load(open(sys.argv[1]))["tables"] if t["role"] == "client")
+p = next(p for p in t["peers"] if p["name"] == sys.argv[2])
+i = next(i for i, c in enumerate(t["columns"]) if c["id"] == sys.argv[3] and c["tls"] == sys.argv[4])
+print((p["cells"][i] or {}).get("verdict", "null"))' "$work/m.json" "$@"
+}
+expect "openssl s_client: a valid answer accepted" test "$(ccell openssl-s_client CLI-ACCEPT-VALID 1.3)" = PASS
+expect "openssl s_client: two names rejected" test "$(ccell openssl-s_client CLI-REJECT-MULTIPLE 1.2)" = PASS
 expect "the peers' logs are kept" test -s "$work/logs/server-gnutls-serv-alpn-fatal.log"
 
 # By default the runner moves into a private network namespace where the system allows it; the peer still runs.

@@ -22,6 +22,8 @@ typedef enum {
 } alpn_where;
 
 const char *where_name(alpn_where w);
+/* The name of a TLS alert description (RFC 8446 §6), "unknown alert" for others. */
+const char *alert_name(int code);
 
 #define OBS_ALPN_MAX 1024
 #define OBS_TEXT_MAX 200
@@ -42,6 +44,17 @@ typedef struct {
     int npn_seen;                   /* the server answered NPN (extension 13172) */
     int hrr;                        /* a HelloRetryRequest was answered with a second ClientHello */
     double ms;
+    /* Client checks (alpncheck is the server): what the client's ClientHello offered and how the client reacted to
+     * the answer. The fields above then describe the client: its alert, and closed when it hung up silently. */
+    int hello_seen;                 /* a whole, well-formed ClientHello arrived */
+    int offer_tls12, offer_tls13;   /* versions it offers */
+    unsigned offer_count;           /* ALPN extensions in it */
+    uint8_t offer[OBS_ALPN_MAX];    /* the first one's extension_data */
+    size_t offer_len;               /* its full length (bytes beyond OBS_ALPN_MAX are not kept) */
+    int offer_npn;                  /* it offers NPN (13172) */
+    int answered;                   /* alpncheck sent the scenario's answer */
+    int accepted;                   /* the client went on: Finished (TLS 1.3) or ClientKeyExchange (TLS 1.2) */
+    int client_exit;                /* exit status of the client command, -1 when unknown, killed or in-process */
 } observation;
 
 void observation_init(observation *o);

@@ -22,7 +22,7 @@ const char *where_name(alpn_where w)
 }
 
 /* TLS alert names (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2). */
-static const char *alert_name(int code)
+const char *alert_name(int code)
 {
     static const struct {
         int code;
@@ -69,6 +69,7 @@ void observation_init(observation *o)
 {
     memset(o, 0, sizeof *o);
     o->alert = -1;
+    o->client_exit = -1;
 }
 
 /* Printable form of a name, cut to fit cap (which must be at least 8). */

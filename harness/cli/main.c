@@ -11,6 +11,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"client", cmd_client, "check a TLS client's ALPN handling (every CLI-* check; alpncheck is the server)"},
     {"decode", cmd_decode, "check and explain a ProtocolNameList (extension_data, hex)"},
     {"encode", cmd_encode, "encode protocol names as extension_data and as an ALPN header value"},
     {"header", cmd_header, "check and explain an HTTP ALPN header value (RFC 7639)"},

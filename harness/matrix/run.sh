@@ -259,7 +259,8 @@ CLIENT_OK=0
 run_client() {
     local name=$1 stack=$2 version=$3 needs=$4
     wanted "$name" || return 0
-    local cmd="harness/peers/client.sh $name {host} {port} {ca} $ALPN"
+    # {alpn} is --offer's list, and empty for the check that needs a client offering no ALPN.
+    local cmd="harness/peers/client.sh $name {host} {port} {ca} {alpn}"
     local report=$OUT/client-$name.json out=$LOGS/client-$name.alpncheck.txt rc
     if [ "$CLIENT_OK" -eq 0 ]; then
         row "$name" client "$stack" "$version" not-run "alpncheck client not built" "$cmd" "" ""
@@ -271,8 +272,9 @@ run_client() {
     fi
     echo "matrix: client $name" >&2
     rc=0
-    MATRIX_RUN_DIR=$PEER_DIR timeout "$TIMEOUT" "$ALPNCHECK" client --listen 127.0.0.1:0 \
-        --exec "$PEERS/client.sh $name {host} {port} {ca} $ALPN" --json "$report" >"$out" 2>&1 || rc=$?
+    MATRIX_RUN_DIR=$PEER_DIR timeout "$TIMEOUT" "$ALPNCHECK" client --listen 127.0.0.1:0 --offer "$ALPN" \
+        --exec "$PEERS/client.sh $name {host} {port} {ca} {alpn}" --client-log "$LOGS/client-$name.log" \
+        --json "$report" >"$out" 2>&1 || rc=$?
     case $rc in
     0 | 1) row "$name" client "$stack" "$version" run "" "$cmd" "$report" "$out" ;;
     124) row "$name" client "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$out" ;;

@@ -3,7 +3,8 @@
 #   client.sh NAME HOST PORT CA-FILE ALPN-LIST
 # Each connects to HOST:PORT, verifies the certificate against CA-FILE for the name $ALPNCHECK_SERVER_NAME (default
 # localhost; nghttp cannot verify), offers ALPN-LIST (comma-separated, most preferred first) and exits non-zero when
-# the handshake fails.
+# the handshake fails. An empty ALPN-LIST means no ALPN extension at all, where the client allows it (nghttp
+# always offers h2).
 # Go peers are built into $MATRIX_RUN_DIR (or a temporary directory) on first use, from the standard library only.
 set -u
 [ $# -eq 5 ] || { echo "usage: client.sh NAME HOST PORT CA-FILE ALPN-LIST" >&2; exit 2; }
@@ -15,8 +16,9 @@ IFS=, read -ra protos <<<"$alpn"
 
 case $name in
 openssl-s_client)
+    [ -n "$alpn" ] && alpn_flags=(-alpn "$alpn")
     exec openssl s_client -connect "$host:$port" -servername "$sni" -CAfile "$ca" -verify_return_error \
-        -verify_hostname "$sni" -alpn "$alpn" </dev/null ;;
+        -verify_hostname "$sni" "${alpn_flags[@]}" </dev/null ;;
 gnutls-cli)
     for p in "${protos[@]}"; do alpn_flags+=(--alpn "$p"); done
     exec gnutls-cli --x509cafile "$ca" --verify-hostname "$sni" "${alpn_flags[@]}" -p "$port" "$host" </dev/null ;;
@@ -24,7 +26,8 @@ curl)
     # curl offers h2,http/1.1 itself (--http2). Only the handshake counts here: a failure after it (52 empty reply,
     # 56 receive error, 16 HTTP/2 framing, 92 HTTP/2 stream) from a server that speaks no HTTP is exit 0.
     rc=0
-    curl -sS --max-time 10 --http2 --cacert "$ca" --resolve "$sni:$port:$host" -o /dev/null \
+    [ -n "$alpn" ] && alpn_flags=(--http2) || alpn_flags=(--no-alpn)
+    curl -sS --max-time 10 "${alpn_flags[@]}" --cacert "$ca" --resolve "$sni:$port:$host" -o /dev/null \
         -w 'negotiated HTTP version %{http_version}\n' "https://$sni:$port/" || rc=$?
     case $rc in
     52 | 56 | 16 | 92) echo "handshake completed; HTTP failed afterwards (curl exit $rc)"; exit 0 ;;
@@ -36,7 +39,7 @@ nghttp)
 botan-tls_client)
     # Botan's command-line client prints the certificate check but does not enforce it, and connects by name.
     exec botan tls_client "$sni" --port="$port" --trusted-cas="$ca" --skip-system-cert-store \
-        --next-protocols="$alpn" </dev/null ;;
+        ${alpn:+--next-protocols="$alpn"} </dev/null ;;
 go)
     dir=${MATRIX_RUN_DIR:-$(mktemp -d)}
     if [ ! -x "$dir/go-client" ]; then

@@ -9,9 +9,13 @@ main([Host, Port, Ca, Alpn]) ->
     main([Host, Port, Ca, Alpn, "localhost"]);
 main([Host, Port, Ca, Alpn, Name]) ->
     {ok, _} = application:ensure_all_started(ssl),
-    Protos = [list_to_binary(P) || P <- string:split(Alpn, ",", all)],
+    %% An empty list: no ALPN extension at all.
+    AlpnOpt = case Alpn of
+                  "" -> [];
+                  _ -> [{alpn_advertised_protocols, [list_to_binary(P) || P <- string:split(Alpn, ",", all)]}]
+              end,
     Opts = [binary, {active, false}, {verify, verify_peer}, {cacertfile, Ca}, {server_name_indication, Name},
-            {customize_hostname_check, []}, {alpn_advertised_protocols, Protos}],
+            {customize_hostname_check, []}] ++ AlpnOpt,
     case ssl:connect(Host, list_to_integer(Port), Opts, 10000) of
         {ok, S} ->
             io:format("negotiated: ~p~n", [ssl:negotiated_protocol(S)]),

@@ -35,7 +35,10 @@ func main() {
 	if len(os.Args) == 6 {
 		name = os.Args[5]
 	}
-	cfg := &tls.Config{RootCAs: roots, ServerName: name, NextProtos: strings.Split(os.Args[4], ",")}
+	cfg := &tls.Config{RootCAs: roots, ServerName: name}
+	if os.Args[4] != "" { // an empty list: no ALPN extension at all
+		cfg.NextProtos = strings.Split(os.Args[4], ",")
+	}
 	d := &net.Dialer{Timeout: 10 * time.Second}
 	c, err := tls.DialWithDialer(d, "tcp", net.JoinHostPort(os.Args[1], os.Args[2]), cfg)
 	if err != nil {

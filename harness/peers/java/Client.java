@@ -34,7 +34,8 @@ public class Client {
         try (SSLSocket s = (SSLSocket)ctx.getSocketFactory().createSocket(args[0], Integer.parseInt(args[1]))) {
             s.setSoTimeout(10000);
             SSLParameters p = s.getSSLParameters();
-            p.setApplicationProtocols(args[3].split(","));
+            if (!args[3].isEmpty()) // an empty list: no ALPN extension at all
+                p.setApplicationProtocols(args[3].split(","));
             p.setServerNames(List.of(new SNIHostName(name)));
             p.setEndpointIdentificationAlgorithm("HTTPS");
             s.setSSLParameters(p);

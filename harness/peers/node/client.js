@@ -17,7 +17,7 @@ const sock = tls.connect({
   port: Number(port),
   ca: fs.readFileSync(caFile),
   servername: name,
-  ALPNProtocols: alpn.split(','),
+  ALPNProtocols: alpn === '' ? undefined : alpn.split(','), // an empty list: no ALPN extension
   timeout: 10000,
 }, () => {
   console.log(`negotiated: ${JSON.stringify(sock.alpnProtocol)} (${sock.getProtocol()})`);

@@ -16,7 +16,8 @@ def main():
         return 2
     name = sys.argv[5] if len(sys.argv) == 6 else "localhost"
     ctx = ssl.create_default_context(cafile=sys.argv[3])
-    ctx.set_alpn_protocols(sys.argv[4].split(","))
+    if sys.argv[4]:  # an empty list: no ALPN extension at all
+        ctx.set_alpn_protocols(sys.argv[4].split(","))
     try:
         with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10) as raw:
             with ctx.wrap_socket(raw, server_hostname=name) as conn:

@@ -1,0 +1,491 @@
+/* Client checks: the server's crafted answers and the judges of the client's reaction. Pure functions. */
+#include <stdio.h>
+#include <string.h>
+
+#include "client_checks.h"
+
+#define SEC_OFFER  "RFC 7301 §3.1 — the client's offer"
+#define SEC_ANSWER "RFC 7301 §3.1–3.2 — the server's answer"
+#define SEC_PLACE  "RFC 8446 §4.2 — extension placement"
+#define SEC_GREASE "RFC 8701 — GREASE"
+#define SEC_REPORT "RFC 7301 §3.2 — reported only"
+
+struct meta {
+    const char *id;
+    const char *section;
+    const char *ref;
+    level lvl;
+    client_answer_kind answer;
+    client_expectation expect;
+    int alert;
+    const char *only_tls; /* NULL: both versions */
+    const char *title;
+};
+
+static const struct meta catalogue[] = {
+    {"CLI-OFFER-WELLFORMED", SEC_OFFER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_VALID, CLIENT_EXPECT_WELLFORMED, -1,
+     NULL, "the ClientHello's ALPN list is strictly valid: one extension, non-empty list, no empty names"},
+    {"CLI-OFFER-NO-H2C", SEC_OFFER, "9113 §3.2", LEVEL_MUST, CLIENT_ANSWER_VALID, CLIENT_EXPECT_NO_H2C, -1, NULL,
+     "h2c is never offered over TLS"},
+    {"CLI-ACCEPT-VALID", SEC_ANSWER, "7301 §3.2", LEVEL_MUST, CLIENT_ANSWER_VALID, CLIENT_EXPECT_ACCEPT, -1, NULL,
+     "the server selects one offered name (not the first): the client completes the handshake"},
+    {"CLI-REJECT-UNOFFERED", SEC_ANSWER, "7301 §3.1–3.2, 8701 §3.1", LEVEL_MUST, CLIENT_ANSWER_UNOFFERED,
+     CLIENT_EXPECT_ALERT, -1, NULL, "the server selects a name the client did not offer: fatal alert"},
+    {"CLI-REJECT-MULTIPLE", SEC_ANSWER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_TWO_NAMES, CLIENT_EXPECT_ALERT, 50, NULL,
+     "the server's list holds two names: fatal decode_error"},
+    {"CLI-REJECT-EMPTY-NAME", SEC_ANSWER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_EMPTY_NAME, CLIENT_EXPECT_ALERT, 50,
+     NULL, "the server's list holds one empty name (00 01 00): fatal decode_error"},
+    {"CLI-REJECT-EMPTY-LIST", SEC_ANSWER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_EMPTY_LIST, CLIENT_EXPECT_ALERT, 50,
+     NULL, "the server's list is empty (00 00): fatal decode_error"},
+    {"CLI-REJECT-MALFORMED", SEC_ANSWER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_MALFORMED, CLIENT_EXPECT_ALERT, 50,
+     NULL, "a valid one-name list followed by a stray byte inside the extension: fatal decode_error"},
+    {"CLI-REJECT-UNSOLICITED", SEC_PLACE, "8446 §4.2, 5246 §7.4.1.4", LEVEL_MUST, CLIENT_ANSWER_UNSOLICITED,
+     CLIENT_EXPECT_ALERT, 110, NULL, "an ALPN answer although the client offered none: fatal unsupported_extension"},
+    {"CLI-REJECT-GREASE", SEC_GREASE, "8701 §3", LEVEL_MUST, CLIENT_ANSWER_GREASE, CLIENT_EXPECT_ALERT, -1, NULL,
+     "the server selects a GREASE value the client offered: fatal alert"},
+    {"CLI-TLS13-ALPN-IN-SH", SEC_PLACE, "8446 §4.2", LEVEL_MUST, CLIENT_ANSWER_IN_SERVER_HELLO, CLIENT_EXPECT_ALERT, 47,
+     "1.3", "TLS 1.3: the ALPN answer in ServerHello: fatal illegal_parameter"},
+    {"CLI-NPN-AND-ALPN", SEC_PLACE, "7301 §3 (NPN)", LEVEL_MUST, CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47, "1.2",
+     "TLS 1.2: the server negotiates both ALPN and NPN: fatal illegal_parameter"},
+    {"CLI-NO-ALPN-ANSWER", SEC_REPORT, "7301 §3.2", LEVEL_INFO, CLIENT_ANSWER_NONE, CLIENT_EXPECT_REPORT, -1, NULL,
+     "the server ignores ALPN: reported (carries on without a protocol, or aborts)"},
+    {"CLI-ALERT-120", SEC_REPORT, "7301 §3.2", LEVEL_INFO, CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1, NULL,
+     "the server answers fatal no_application_protocol: reported (the client fails cleanly)"},
+};
+
+const size_t client_check_count = sizeof catalogue / sizeof catalogue[0];
+
+const char *client_check_id(size_t i)
+{
+    return i < client_check_count ? catalogue[i].id : NULL;
+}
+
+int client_scenario_build(client_scenario *s, const char *id, const char *tls)
+{
+    const struct meta *m = NULL;
+    for (size_t i = 0; i < client_check_count; i++) {
+        if (strcmp(catalogue[i].id, id) == 0)
+            m = &catalogue[i];
+    }
+    if (m == NULL)
+        return -1;
+    memset(s, 0, sizeof *s);
+    s->id = m->id;
+    s->section = m->section;
+    s->ref = m->ref;
+    s->title = m->title;
+    s->lvl = m->lvl;
+    s->answer = m->answer;
+    s->expect = m->expect;
+    s->expect_alert = m->alert;
+    s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
+    s->no_alpn_offer = m->answer == CLIENT_ANSWER_UNSOLICITED;
+    if (m->only_tls != NULL && strcmp(m->only_tls, s->tls) != 0)
+        s->skip_reason = strcmp(m->only_tls, "1.3") == 0 ? "applies to TLS 1.3 only" : "NPN exists in TLS 1.2 only";
+    return 0;
+}
+
+int validate_client_id_list(const char *list, char *err, size_t err_cap)
+{
+    if (list == NULL)
+        return 0;
+    for (const char *p = list;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        int known = 0;
+        for (size_t i = 0; i < client_check_count; i++)
+            known |= strlen(catalogue[i].id) == len && strncmp(catalogue[i].id, p, len) == 0;
+        if (!known) {
+            snprintf(err, err_cap, "'%.*s' is not a client check ID", (int)(len > 64 ? 64 : len), p);
+            return -1;
+        }
+        if (comma == NULL)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+/* ---- answers ------------------------------------------------------------------------------------------------ */
+
+static int offered(const uint8_t *offer, size_t len, const char *name)
+{
+    alpn_iter it;
+    alpn_name n;
+    alpn_iter_init(&it, offer, len);
+    while (alpn_iter_next(&it, &n)) {
+        if (n.len == strlen(name) && memcmp(n.data, name, n.len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Appends one name to a list being built in a->ext (after its 2-byte length). */
+static void put_name(client_answer *a, const uint8_t *name, size_t len)
+{
+    if (a->ext_len + 1 + len > sizeof a->ext)
+        return;
+    a->ext[a->ext_len++] = (uint8_t)len;
+    memcpy(a->ext + a->ext_len, name, len);
+    a->ext_len += len;
+}
+
+static void close_list(client_answer *a, size_t extra)
+{
+    size_t n = a->ext_len - 2 - extra;
+    a->ext[0] = (uint8_t)(n >> 8);
+    a->ext[1] = (uint8_t)n;
+}
+
+void client_answer_build(const client_scenario *s, const uint8_t *offer, size_t offer_len, unsigned offer_count,
+                         int offer_npn, client_answer *a)
+{
+    memset(a, 0, sizeof *a);
+    a->alert = -1;
+    a->send = 1;
+    a->ext_len = 2;
+    a->in_server_hello = strcmp(s->tls, "1.2") == 0;
+
+    /* The offered names that are not GREASE: the valid answer is the second of them (or the only one), so that a
+     * client which assumes its first preference is caught. */
+    alpn_name names[2] = {{NULL, 0}, {NULL, 0}}, grease = {NULL, 0}, n;
+    size_t real = 0;
+    int valid = offer_count > 0 && alpn_list_validate(offer, offer_len, ALPN_ROLE_CLIENT, NULL, NULL) == ALPN_OK;
+    alpn_iter it;
+    alpn_iter_init(&it, offer, valid ? offer_len : 0);
+    while (alpn_iter_next(&it, &n)) {
+        if (alpn_is_grease(n.data, n.len)) {
+            if (grease.data == NULL)
+                grease = n;
+        } else if (real < 2) {
+            names[real++] = n;
+        }
+    }
+    const alpn_name *pick = real >= 2 ? &names[1] : real == 1 ? &names[0] : NULL;
+
+    if (s->answer == CLIENT_ANSWER_UNSOLICITED) {
+        if (offer_count > 0) {
+            a->skip_reason = "the client offered ALPN (give a command that offers none: --exec-no-alpn)";
+        } else {
+            put_name(a, (const uint8_t *)"http/1.1", 8);
+            close_list(a, 0);
+        }
+        return;
+    }
+    if (offer_count == 0) {
+        a->send = 0;
+        a->skip_reason = "the client offered no ALPN";
+        return;
+    }
+    if (pick == NULL) {
+        a->send = 0;
+        a->skip_reason = valid ? "the client offered only GREASE values" : "the client's ALPN offer is malformed";
+        return;
+    }
+    put_name(a, pick->data, pick->len);
+    switch (s->answer) {
+    case CLIENT_ANSWER_VALID:
+    case CLIENT_ANSWER_UNSOLICITED:
+        break;
+    case CLIENT_ANSWER_UNOFFERED: {
+        /* An unoffered name the client knows, when there is one: some clients accept h2 after offering only
+         * http/1.1. */
+        static const char *const candidates[] = {"h2", "http/1.1", "alpncheck-unoffered"};
+        a->ext_len = 2;
+        for (size_t i = 0; i < 3; i++) {
+            if (!offered(offer, offer_len, candidates[i])) {
+                put_name(a, (const uint8_t *)candidates[i], strlen(candidates[i]));
+                break;
+            }
+        }
+        break;
+    }
+    case CLIENT_ANSWER_TWO_NAMES: {
+        /* The valid name first, so that a client reading only the first name sees an offered one. */
+        const alpn_name *other = real >= 2 ? &names[0] : NULL;
+        if (other != NULL)
+            put_name(a, other->data, other->len);
+        else
+            put_name(a, (const uint8_t *)(offered(offer, offer_len, "h2") ? "http/1.1" : "h2"),
+                     offered(offer, offer_len, "h2") ? 8 : 2);
+        break;
+    }
+    case CLIENT_ANSWER_EMPTY_NAME:
+        /* RFC 7301 §3.1: ProtocolName<1..2^8-1> — a zero-length name is malformed. */
+        a->ext_len = 3;
+        a->ext[2] = 0;
+        break;
+    case CLIENT_ANSWER_EMPTY_LIST:
+        /* protocol_name_list<2..2^16-1>: an empty list is malformed. */
+        a->ext_len = 2;
+        break;
+    case CLIENT_ANSWER_MALFORMED:
+        /* RFC 8446 §4.2: the list must fill extension_data; a stray byte after it is a decode error. */
+        close_list(a, 0);
+        a->ext[a->ext_len++] = 0x00;
+        return;
+    case CLIENT_ANSWER_GREASE:
+        if (grease.data == NULL) {
+            a->skip_reason = "the client offered no GREASE value in its ALPN list (RFC 8701 §3.1)";
+            break;
+        }
+        a->ext_len = 2;
+        put_name(a, grease.data, grease.len);
+        break;
+    case CLIENT_ANSWER_IN_SERVER_HELLO:
+        a->in_server_hello = 1;
+        break;
+    case CLIENT_ANSWER_WITH_NPN:
+        if (!offer_npn) {
+            a->skip_reason = "the client offered no NPN";
+            break;
+        }
+        /* NPN's ServerHello extension: the server's protocols, each with an 8-bit length, no outer length. */
+        a->npn = 1;
+        a->npn_data[0] = (uint8_t)pick->len;
+        memcpy(a->npn_data + 1, pick->data, pick->len);
+        a->npn_len = 1 + pick->len;
+        break;
+    case CLIENT_ANSWER_NONE:
+        a->send = 0;
+        break;
+    case CLIENT_ANSWER_ALERT_120:
+        a->send = 0;
+        a->alert = 120;
+        break;
+    }
+    if (a->skip_reason != NULL) {
+        /* Not applicable: the client gets the valid answer, so that it ends normally. */
+        a->ext_len = 2;
+        a->npn = 0;
+        put_name(a, pick->data, pick->len);
+        a->in_server_hello = strcmp(s->tls, "1.2") == 0;
+    }
+    close_list(a, 0);
+}
+
+/* ---- judging ------------------------------------------------------------------------------------------------ */
+
+static void text_of(char *buf, size_t cap, const uint8_t *p, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 5 < cap; i++) {
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' && p[i] != '"')
+            buf[o++] = (char)p[i];
+        else
+            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", p[i]);
+    }
+    buf[o < cap ? o : cap - 1] = '\0';
+}
+
+/* "h2, http/1.1" for a valid list; hex for anything else. */
+static void list_text(char *buf, size_t cap, const uint8_t *ext, size_t len, alpn_role role)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    if (alpn_list_validate(ext, len, role, NULL, NULL) != ALPN_OK) {
+        o += (size_t)snprintf(buf, cap, "bytes ");
+        for (size_t i = 0; i < len && o + 3 < cap; i++)
+            o += (size_t)snprintf(buf + o, cap - o, "%02x", ext[i]);
+        return;
+    }
+    alpn_iter it;
+    alpn_name n;
+    alpn_iter_init(&it, ext, len);
+    while (alpn_iter_next(&it, &n) && o + 8 < cap) {
+        char t[80];
+        text_of(t, sizeof t, n.data, n.len);
+        o += (size_t)snprintf(buf + o, cap - o, "%s\"%s\"", o ? ", " : "", t);
+    }
+}
+
+/* Certificate alerts (RFC 8446 §6.2): the client refused the certificate, not the ALPN answer. */
+static int certificate_alert(int a)
+{
+    return (a >= 42 && a <= 46) || a == 48;
+}
+
+static void reaction(const observation *o, char *buf, size_t cap)
+{
+    char exit_text[48] = "";
+    if (o->client_exit >= 0)
+        snprintf(exit_text, sizeof exit_text, "; the client command exited with %d", o->client_exit);
+    if (o->alert >= 0)
+        snprintf(buf, cap, "the client sent %s alert %d (%s)%s", o->alert_level == 1 ? "warning" : "fatal", o->alert,
+                 alert_name(o->alert), exit_text);
+    else if (o->accepted)
+        snprintf(buf, cap, "the client went on with the handshake (%s)%s",
+                 o->version == 0x0303 ? "ClientKeyExchange" : "Finished", exit_text);
+    else if (o->closed)
+        snprintf(buf, cap, "the client closed the connection without an alert%s", exit_text);
+    else
+        snprintf(buf, cap, "no reaction from the client before the deadline%s", exit_text);
+}
+
+static void set_expected(const client_scenario *s, result *out)
+{
+    switch (s->expect) {
+    case CLIENT_EXPECT_WELLFORMED:
+        snprintf(out->expected, sizeof out->expected,
+                 "one ALPN extension holding a valid list: non-empty, no empty names, no trailing bytes");
+        break;
+    case CLIENT_EXPECT_NO_H2C:
+        snprintf(out->expected, sizeof out->expected, "\"h2c\" is not offered");
+        break;
+    case CLIENT_EXPECT_ACCEPT:
+        snprintf(out->expected, sizeof out->expected, "the client completes the handshake with the selected name");
+        break;
+    case CLIENT_EXPECT_ALERT:
+        if (s->expect_alert < 0)
+            snprintf(out->expected, sizeof out->expected, "a fatal alert (any), no handshake completion");
+        else
+            snprintf(out->expected, sizeof out->expected, "fatal alert %d (%s)", s->expect_alert,
+                     alert_name(s->expect_alert));
+        break;
+    case CLIENT_EXPECT_REPORT:
+        snprintf(out->expected, sizeof out->expected, "reported only: what the client does");
+        break;
+    }
+}
+
+static verdict broken(level l)
+{
+    return l == LEVEL_MUST ? VERDICT_FAIL : VERDICT_WARN;
+}
+
+void client_judge(const client_scenario *s, const observation *o, result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = s->id;
+    out->tls = s->tls;
+    out->section = s->section;
+    out->ref = s->ref;
+    out->title = s->title;
+    out->lvl = s->lvl;
+    out->ms = o->ms;
+    set_expected(s, out);
+    if (s->skip_reason != NULL) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: %s", s->skip_reason);
+        return;
+    }
+    if (o->error || !o->hello_seen) {
+        out->v = VERDICT_ERROR;
+        snprintf(out->observed, sizeof out->observed, "no ClientHello: %s",
+                 o->error ? o->error_text : "the client did not connect");
+        return;
+    }
+    if ((strcmp(s->tls, "1.3") == 0 && !o->offer_tls13) || (strcmp(s->tls, "1.2") == 0 && !o->offer_tls12)) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: the client does not offer TLS %s", s->tls);
+        return;
+    }
+    size_t kept = o->offer_len < OBS_ALPN_MAX ? o->offer_len : OBS_ALPN_MAX;
+    char offer[200], answer[260], what[240];
+    if (o->offer_count == 0)
+        snprintf(offer, sizeof offer, "no ALPN offered");
+    else if (kept != o->offer_len)
+        snprintf(offer, sizeof offer, "an ALPN offer of %zu bytes", o->offer_len);
+    else {
+        char l[160];
+        list_text(l, sizeof l, o->offer, kept, ALPN_ROLE_CLIENT);
+        snprintf(offer, sizeof offer, "offered %s%s", l, o->offer_count > 1 ? " (in several ALPN extensions)" : "");
+    }
+    static client_answer a;
+    client_answer_build(s, o->offer, kept, o->offer_count, o->offer_npn, &a);
+    if (a.alert >= 0)
+        snprintf(answer, sizeof answer, "answered fatal alert %d", a.alert);
+    else if (!a.send)
+        snprintf(answer, sizeof answer, "answered without ALPN");
+    else {
+        char l[160];
+        list_text(l, sizeof l, a.ext, a.ext_len, ALPN_ROLE_SERVER);
+        snprintf(answer, sizeof answer, "answered %s in %s%s", l,
+                 a.in_server_hello ? "ServerHello" : "EncryptedExtensions", a.npn ? " with NPN" : "");
+    }
+    reaction(o, what, sizeof what);
+
+    if (s->expect == CLIENT_EXPECT_WELLFORMED || s->expect == CLIENT_EXPECT_NO_H2C) {
+        snprintf(out->observed, sizeof out->observed, "%s", offer);
+        if (o->offer_count == 0) {
+            out->v = s->expect == CLIENT_EXPECT_NO_H2C ? VERDICT_PASS : VERDICT_SKIP;
+            if (out->v == VERDICT_SKIP)
+                snprintf(out->observed, sizeof out->observed, "not run: the client offered no ALPN");
+            return;
+        }
+        if (kept != o->offer_len) {
+            out->v = VERDICT_SKIP;
+            snprintf(out->observed, sizeof out->observed, "not run: the offer is longer than the %d bytes kept",
+                     OBS_ALPN_MAX);
+            return;
+        }
+        if (s->expect == CLIENT_EXPECT_NO_H2C) {
+            /* RFC 9113 §3.2: "h2c" identifies HTTP/2 over cleartext TCP; it is not to be offered in TLS. */
+            int h2c = alpn_list_validate(o->offer, kept, ALPN_ROLE_CLIENT, NULL, NULL) == ALPN_OK &&
+                      offered(o->offer, kept, "h2c");
+            out->v = h2c ? broken(s->lvl) : VERDICT_PASS;
+            return;
+        }
+        /* RFC 8446 §4.2: one extension of a type; RFC 7301 §3.1: a list of non-empty names filling the data. */
+        alpn_error e;
+        memset(&e, 0, sizeof e);
+        int rc = alpn_list_validate(o->offer, kept, ALPN_ROLE_CLIENT, NULL, &e);
+        if (o->offer_count > 1) {
+            out->v = broken(s->lvl);
+            snprintf(out->observed, sizeof out->observed, "%u ALPN extensions in one ClientHello; %.300s",
+                     o->offer_count, offer);
+        } else if (rc != ALPN_OK) {
+            out->v = broken(s->lvl);
+            snprintf(out->observed, sizeof out->observed, "%.300s: %s", offer, alpn_strerror(rc));
+        } else {
+            out->v = VERDICT_PASS;
+        }
+        return;
+    }
+
+    snprintf(out->observed, sizeof out->observed, "%.150s; %.160s; %.180s", offer, answer, what);
+    if (a.skip_reason != NULL) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: %s (%.300s)", a.skip_reason, offer);
+        return;
+    }
+    if (!o->answered) {
+        out->v = VERDICT_ERROR;
+        snprintf(out->observed, sizeof out->observed, "%.200s; alpncheck could not answer: %.250s", offer,
+                 o->error_text[0] ? o->error_text : "unknown reason");
+        return;
+    }
+    int fatal = o->alert >= 0 && o->alert_level != 1;
+    if (fatal && certificate_alert(o->alert) && s->expect != CLIENT_EXPECT_REPORT) {
+        /* Refusing our certificate says nothing about ALPN: the client must trust the CA ({ca}). */
+        out->v = VERDICT_ERROR;
+        strncat(out->observed, " — the client refused the certificate; give it the CA (--ca-out, {ca})",
+                sizeof out->observed - strlen(out->observed) - 1);
+        return;
+    }
+    switch (s->expect) {
+    case CLIENT_EXPECT_ACCEPT:
+        if (o->accepted && o->alert < 0)
+            out->v = VERDICT_PASS;
+        else if (o->alert >= 0 || o->closed)
+            out->v = broken(s->lvl);
+        else
+            out->v = VERDICT_ERROR;
+        break;
+    case CLIENT_EXPECT_ALERT:
+        if (o->accepted && !fatal) {
+            out->v = broken(s->lvl);
+        } else if (fatal) {
+            /* The right alert passes; another fatal alert still rejects, with the wrong code (CHECKS.md: WARN). */
+            out->v = s->expect_alert < 0 || o->alert == s->expect_alert ? VERDICT_PASS : VERDICT_WARN;
+        } else if (o->closed || o->alert >= 0) {
+            out->v = VERDICT_WARN; /* rejected, but without a fatal alert */
+        } else {
+            out->v = VERDICT_ERROR;
+        }
+        break;
+    default:
+        /* INFO: reported, never failed — but only when something happened. */
+        out->v = o->alert >= 0 || o->accepted || o->closed || o->client_exit >= 0 ? VERDICT_PASS : VERDICT_ERROR;
+        break;
+    }
+}

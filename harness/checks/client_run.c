@@ -1,0 +1,46 @@
+/* Running the client checks: one connection of the client under test per check and TLS version. */
+#include <stdio.h>
+#include <string.h>
+
+#include "client_checks.h"
+
+static int selected_id(const run_options *opt, const char *id)
+{
+    return (opt->only == NULL || id_listed(opt->only, id)) && !id_listed(opt->skip, id);
+}
+
+size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_driver *d, const run_options *opt,
+                         report *r)
+{
+    static client_scenario s;
+    size_t versions = 0, selected = 0, done = 0, before = r->n;
+    while (versions < 2 && opt->tls[versions] != NULL)
+        versions++;
+    for (size_t i = 0; i < client_check_count; i++)
+        selected += (size_t)selected_id(opt, client_check_id(i));
+    size_t total = selected * versions;
+    for (size_t v = 0; v < versions; v++) {
+        for (size_t i = 0; i < client_check_count; i++) {
+            const char *id = client_check_id(i);
+            if (!selected_id(opt, id))
+                continue;
+            client_scenario_build(&s, id, opt->tls[v]);
+            observation o;
+            observation_init(&o);
+            if (s.skip_reason == NULL) {
+                if (d->start(d->ctx, &s, o.error_text, sizeof o.error_text) != 0) {
+                    o.error = 1;
+                } else {
+                    serve(serve_ctx, &s, &o);
+                    o.client_exit = d->finish(d->ctx);
+                }
+            }
+            result res;
+            client_judge(&s, &o, &res);
+            const result *stored = report_add(r, &res, opt->known);
+            if (opt->progress != NULL && stored != NULL)
+                opt->progress(opt->progress_ctx, ++done, total, stored);
+        }
+    }
+    return r->n - before;
+}

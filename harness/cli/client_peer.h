@@ -1,0 +1,30 @@
+/* The peer layer of `alpncheck client`: a loopback listener that plays one client scenario per connection. */
+#ifndef ALPN_CLI_CLIENT_PEER_H
+#define ALPN_CLI_CLIENT_PEER_H
+
+#include "client_checks.h"
+#include "wire_server.h"
+
+typedef struct {
+    int fd;            /* the listening socket */
+    char host[64];     /* as given */
+    int port;          /* the bound port (the kernel's choice for 0) */
+    int timeout_ms;    /* the deadline of each check: the client's connection, then every read */
+    wire_identity *id; /* the certificate presented */
+    /* Optional: 1 once the client under test has ended (its command exited), so that waiting for its connection
+     * stops early; NULL to wait for the whole deadline. */
+    int (*gone)(void *ctx, int *status);
+    void *gone_ctx;
+} client_listener;
+
+/* Listens on host:port (port 0: a free one). Returns 0, or -1 with the reason in err. */
+int client_listener_open(client_listener *l, const char *host, int port, char *err, size_t err_cap);
+void client_listener_close(client_listener *l);
+/* Accepts and closes connections already waiting (a client that connected more than once), so that the next check
+ * starts with a fresh connection. Returns how many were dropped. */
+int client_listener_drain(client_listener *l);
+
+/* client_serve_fn: accepts one connection by the deadline and answers it as the scenario says (ctx: a listener). */
+int client_serve(void *ctx, const client_scenario *s, observation *o);
+
+#endif

@@ -1,0 +1,548 @@
+/* alpncheck client: alpncheck listens as a (mis)behaving TLS server and runs every CLI-* check against a client. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "client_checks.h"
+#include "client_peer.h"
+#include "commands.h"
+#include "report.h"
+#include "server_probe.h"
+
+#define CMD_MAX       4096
+#define DEFAULT_OFFER "h2,http/1.1"
+
+static void help(void)
+{
+    printf(
+        "Usage: alpncheck client [OPTIONS]\n\n"
+        "Checks a TLS client's ALPN handling (RFC 7301, RFC 8701, RFC 8446 §4.2): alpncheck listens as a TLS 1.3\n"
+        "and TLS 1.2 server and answers each connection with one scenario — a protocol the client never\n"
+        "offered, two names, an empty name or list, an unsolicited answer, ALPN in the TLS 1.3 ServerHello, a\n"
+        "selected GREASE value, NPN beside ALPN — then judges the client's reaction (its alert, or its next\n"
+        "handshake message). The client's own ClientHello is checked too. One connection per check and version.\n\n"
+        "  --listen HOST:PORT     where to listen (default 127.0.0.1:0; port 0 picks a free one)\n"
+        "  --exec CMD             run CMD (with sh -c) once per check, killing it after the check; in CMD,\n"
+        "                         {host} {port} {ca} {alpn} become the listening address, the CA file, and the\n"
+        "                         list to offer (see --offer); each is shell-quoted\n"
+        "  --exec-no-alpn CMD     the command for CLI-REJECT-UNSOLICITED, which needs a client offering no ALPN\n"
+        "                         (default: --exec with {alpn} empty when CMD contains {alpn}; else SKIP)\n"
+        "  --offer LIST           what {alpn} stands for (default " DEFAULT_OFFER ")\n"
+        "  --ca-out FILE          write the CA certificate (PEM) that signs alpncheck's localhost certificate;\n"
+        "                         without it {ca} is a temporary file removed at the end\n"
+        "  --client-log FILE      append the output of every client run to FILE (default: discarded)\n"
+        "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
+        "  --only IDS             run only these check IDs (comma-separated)\n"
+        "  --skip IDS             leave these check IDs out\n"
+        "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
+        "  --timeout MS           deadline of each check: the client's connection, then every read (default\n"
+        "                         5000 with --exec, 60000 without)\n"
+        "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
+        "  --junit FILE           JUnit XML report\n"
+        "  --html FILE            self-contained HTML report\n"
+        "  --md FILE              Markdown report\n"
+        "  -q, --quiet            print only failures and the summary\n"
+        "  -v, --verbose          print expected and observed for every check\n\n"
+        "Without --exec, alpncheck prints what to connect where and waits for one connection per check.\n\n"
+        "Example:\n"
+        "  alpncheck client --exec 'openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} </dev/null'\n\n"
+        "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or alpncheck\n"
+        "could not listen.\n");
+}
+
+/* ---- the client under test: an --exec command, or a person told what to run ---------------------------------- */
+
+typedef struct {
+    const char *cmd, *cmd_no_alpn; /* templates; NULL: manual */
+    const char *offer;
+    char host[64], port[8], ca[512];
+    int log_fd; /* -1: output discarded */
+    int timeout_ms;
+    pid_t pid;  /* the running command's process group, 0 when none */
+    int status; /* its exit status once reaped, -1 before */
+    size_t done, total;
+    client_listener *listener;
+} exec_driver;
+
+/* Appends s to out as one shell word in single quotes. */
+static void put_quoted(char *out, size_t cap, size_t *o, const char *s)
+{
+    const char *q = "'";
+    for (const char *p = q; *p && *o + 1 < cap; p++)
+        out[(*o)++] = *p;
+    for (; *s && *o + 5 < cap; s++) {
+        if (*s == '\'') {
+            memcpy(out + *o, "'\\''", 4);
+            *o += 4;
+        } else {
+            out[(*o)++] = *s;
+        }
+    }
+    if (*o + 1 < cap)
+        out[(*o)++] = '\'';
+    out[*o] = '\0';
+}
+
+/* The command for one check: placeholders replaced. 0, or -1 when it does not fit. */
+static int expand(const exec_driver *d, const char *tmpl, const char *alpn, char *out, size_t cap)
+{
+    static const char *const keys[] = {"{host}", "{port}", "{ca}", "{alpn}"};
+    const char *vals[] = {d->host, d->port, d->ca, alpn};
+    size_t o = 0;
+    out[0] = '\0';
+    for (const char *p = tmpl; *p;) {
+        int hit = 0;
+        for (size_t k = 0; k < 4 && !hit; k++) {
+            size_t kl = strlen(keys[k]);
+            if (strncmp(p, keys[k], kl) == 0) {
+                put_quoted(out, cap, &o, vals[k]);
+                p += kl;
+                hit = 1;
+            }
+        }
+        if (!hit) {
+            if (o + 1 >= cap)
+                return -1;
+            out[o++] = *p++;
+            out[o] = '\0';
+        }
+        if (o + 6 >= cap)
+            return -1;
+    }
+    return 0;
+}
+
+/* Appends "==== a b\n" to the client log. */
+static void log_line(exec_driver *d, const char *a, const char *b)
+{
+    if (d->log_fd < 0)
+        return;
+    char line[CMD_MAX + 256];
+    int n = snprintf(line, sizeof line, "==== %s%s\n", a, b);
+    if (n > 0 && write(d->log_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
+        d->log_fd = -1;
+}
+
+static int exec_start(void *ctx, const client_scenario *s, char *err, size_t err_cap)
+{
+    exec_driver *d = ctx;
+    d->done++;
+    d->status = -1;
+    if (d->cmd == NULL) {
+        fprintf(stderr, "[%zu/%zu] %s (TLS %s): connect your client to %s:%s now%s\n", d->done, d->total, s->id, s->tls,
+                d->host, d->port, s->no_alpn_offer ? ", offering no ALPN" : "");
+        return 0;
+    }
+    const char *tmpl = d->cmd, *alpn = d->offer;
+    if (s->no_alpn_offer) {
+        /* CLI-REJECT-UNSOLICITED needs a client that offers nothing: the dedicated command, else {alpn} empty. */
+        if (d->cmd_no_alpn != NULL)
+            tmpl = d->cmd_no_alpn;
+        else if (strstr(d->cmd, "{alpn}") != NULL)
+            alpn = "";
+    }
+    static char cmd[CMD_MAX];
+    if (expand(d, tmpl, alpn, cmd, sizeof cmd) != 0) {
+        snprintf(err, err_cap, "the command is longer than %d bytes after expansion", CMD_MAX);
+        return -1;
+    }
+    char head[64];
+    snprintf(head, sizeof head, "%s TLS %s", s->id, s->tls);
+    strncat(head, ": ", sizeof head - strlen(head) - 1);
+    log_line(d, head, cmd);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, err_cap, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        /* Its own process group, so that everything it starts is killed with it. */
+        setpgid(0, 0);
+        int null = open("/dev/null", O_RDWR);
+        int out = d->log_fd >= 0 ? d->log_fd : null;
+        if (null >= 0)
+            dup2(null, STDIN_FILENO);
+        if (out >= 0) {
+            dup2(out, STDOUT_FILENO);
+            dup2(out, STDERR_FILENO);
+        }
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    d->pid = pid;
+    return 0;
+}
+
+static int reap(exec_driver *d, int options)
+{
+    int st;
+    pid_t r = waitpid(d->pid, &st, options);
+    if (r == d->pid) {
+        d->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        d->pid = 0;
+        return 1;
+    }
+    if (r < 0 && errno == ECHILD) {
+        d->pid = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* client_listener.gone: the command has exited. */
+static int exec_gone(void *ctx, int *status)
+{
+    exec_driver *d = ctx;
+    if (d->cmd == NULL)
+        return 0;
+    if (d->pid == 0 || reap(d, WNOHANG)) {
+        *status = d->status;
+        return 1;
+    }
+    return 0;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits for the command to end after its connection (it should, once alpncheck has closed it), then kills its
+ * process group: TERM, and KILL 200 ms later. Returns its exit status, or -1 when killed or unknown. */
+static int exec_finish(void *ctx)
+{
+    exec_driver *d = ctx;
+    if (d->cmd == NULL) {
+        if (d->listener != NULL)
+            client_listener_drain(d->listener);
+        return -1;
+    }
+    int killed = 0;
+    double end = probe_now_ms() + (d->timeout_ms < 3000 ? d->timeout_ms : 3000);
+    while (d->pid != 0 && !reap(d, WNOHANG) && probe_now_ms() < end)
+        sleep_ms(5);
+    if (d->pid != 0) {
+        killed = 1;
+        kill(-d->pid, SIGTERM);
+        for (int i = 0; i < 40 && d->pid != 0 && !reap(d, WNOHANG); i++)
+            sleep_ms(5);
+        if (d->pid != 0) {
+            kill(-d->pid, SIGKILL);
+            reap(d, 0);
+        }
+    }
+    /* A client that connected more than once must not hand its spare connection to the next check. */
+    if (d->listener != NULL)
+        client_listener_drain(d->listener);
+    if (d->log_fd >= 0) {
+        char tail[64];
+        snprintf(tail, sizeof tail, killed ? "killed after the check" : "exit %d", d->status);
+        log_line(d, tail, "");
+    }
+    return killed ? -1 : d->status;
+}
+
+/* ---- the command ------------------------------------------------------------------------------------------- */
+
+static int split_listen(const char *arg, char *host, size_t host_cap, int *port)
+{
+    const char *colon = strrchr(arg, ':');
+    if (colon == NULL || colon == arg || colon[1] == '\0')
+        return -1;
+    size_t hl = (size_t)(colon - arg);
+    const char *h = arg;
+    if (h[0] == '[' && hl >= 2 && h[hl - 1] == ']') {
+        h++;
+        hl -= 2;
+    }
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || p < 0 || p > 65535 || hl >= host_cap)
+        return -1;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    *port = (int)p;
+    return 0;
+}
+
+static void progress(void *ctx, size_t done, size_t total, const result *last)
+{
+    (void)ctx;
+    fprintf(stderr, "\r  [%3zu/%3zu] %-5s %-26s TLS %s   ", done, total, verdict_name(last->v), last->id, last->tls);
+    if (done == total)
+        fprintf(stderr, "\r%70s\r", "");
+}
+
+static int write_ca(const char *path, const char *pem, char *err, size_t err_cap)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(pem, f) < 0 || fclose(f) != 0) {
+        snprintf(err, err_cap, "cannot write %.300s: %s", path, strerror(errno));
+        if (f != NULL)
+            fclose(f);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_client(int argc, char **argv)
+{
+    enum {
+        O_LISTEN = 1000,
+        O_EXEC,
+        O_EXEC_NO_ALPN,
+        O_OFFER,
+        O_CA_OUT,
+        O_LOG,
+        O_TLS,
+        O_ONLY,
+        O_SKIP,
+        O_KNOWN,
+        O_TIMEOUT,
+        O_JSON,
+        O_JUNIT,
+        O_HTML,
+        O_MD
+    };
+    static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
+                                         {"exec", required_argument, NULL, O_EXEC},
+                                         {"exec-no-alpn", required_argument, NULL, O_EXEC_NO_ALPN},
+                                         {"offer", required_argument, NULL, O_OFFER},
+                                         {"ca-out", required_argument, NULL, O_CA_OUT},
+                                         {"client-log", required_argument, NULL, O_LOG},
+                                         {"tls", required_argument, NULL, O_TLS},
+                                         {"only", required_argument, NULL, O_ONLY},
+                                         {"skip", required_argument, NULL, O_SKIP},
+                                         {"known-failures", required_argument, NULL, O_KNOWN},
+                                         {"timeout", required_argument, NULL, O_TIMEOUT},
+                                         {"json", required_argument, NULL, O_JSON},
+                                         {"junit", required_argument, NULL, O_JUNIT},
+                                         {"html", required_argument, NULL, O_HTML},
+                                         {"md", required_argument, NULL, O_MD},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"verbose", no_argument, NULL, 'v'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    static known_failures known;
+    static report rep;
+    static exec_driver d;
+    memset(&d, 0, sizeof d);
+    d.log_fd = -1;
+    d.status = -1;
+    d.offer = DEFAULT_OFFER;
+    const char *listen_arg = "127.0.0.1:0", *tls_arg = "1.3,1.2", *known_path = NULL, *ca_out = NULL, *log_path = NULL;
+    const char *json = NULL, *junit = NULL, *html = NULL, *md = NULL;
+    run_options ro = {.tls = {NULL, NULL}};
+    int quiet = 0, verbose = 0, timeout_ms = 0, c;
+    char err[512];
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_LISTEN:
+            listen_arg = optarg;
+            break;
+        case O_EXEC:
+            d.cmd = optarg;
+            break;
+        case O_EXEC_NO_ALPN:
+            d.cmd_no_alpn = optarg;
+            break;
+        case O_OFFER:
+            d.offer = optarg;
+            break;
+        case O_CA_OUT:
+            ca_out = optarg;
+            break;
+        case O_LOG:
+            log_path = optarg;
+            break;
+        case O_TLS:
+            tls_arg = optarg;
+            break;
+        case O_ONLY:
+            ro.only = optarg;
+            break;
+        case O_SKIP:
+            ro.skip = optarg;
+            break;
+        case O_KNOWN:
+            known_path = optarg;
+            break;
+        case O_TIMEOUT: {
+            char *end;
+            long ms = strtol(optarg, &end, 10);
+            if (*end != '\0' || ms < 10 || ms > 600000)
+                return cli_usage_error("client", "--timeout takes milliseconds from 10 to 600000, not '%s'", optarg);
+            timeout_ms = (int)ms;
+            break;
+        }
+        case O_JSON:
+            json = optarg;
+            break;
+        case O_JUNIT:
+            junit = optarg;
+            break;
+        case O_HTML:
+            html = optarg;
+            break;
+        case O_MD:
+            md = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            help();
+            return EXIT_VALID;
+        default:
+            return cli_usage_error("client", "unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("client", "unexpected argument '%s' (the client command goes in --exec)", argv[optind]);
+    if (d.cmd_no_alpn != NULL && d.cmd == NULL)
+        return cli_usage_error("client", "--exec-no-alpn needs --exec");
+    if (strlen(d.offer) > 1000)
+        return cli_usage_error("client", "--offer is longer than 1000 bytes");
+    int port;
+    if (split_listen(listen_arg, d.host, sizeof d.host, &port) != 0)
+        return cli_usage_error("client",
+                               "--listen takes HOST:PORT (IPv6 as [ADDR]:PORT, port 0 for a free one), "
+                               "not '%s'",
+                               listen_arg);
+    if (strcmp(tls_arg, "1.3") == 0) {
+        ro.tls[0] = "1.3";
+    } else if (strcmp(tls_arg, "1.2") == 0) {
+        ro.tls[0] = "1.2";
+    } else if (strcmp(tls_arg, "1.2,1.3") == 0 || strcmp(tls_arg, "1.3,1.2") == 0) {
+        ro.tls[0] = "1.3";
+        ro.tls[1] = "1.2";
+    } else {
+        return cli_usage_error("client", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", tls_arg);
+    }
+    if (validate_client_id_list(ro.only, err, sizeof err) != 0 ||
+        validate_client_id_list(ro.skip, err, sizeof err) != 0)
+        return cli_usage_error("client", "%s", err);
+    if (known_path != NULL) {
+        if (known_failures_load(&known, known_path, err, sizeof err) != 0)
+            return cli_usage_error("client", "--known-failures: %s", err);
+        ro.known = &known;
+    }
+    d.timeout_ms = timeout_ms ? timeout_ms : d.cmd ? 5000 : 60000;
+
+    wire_identity *id = wire_identity_create(err, sizeof err);
+    if (id == NULL) {
+        fprintf(stderr, "alpncheck client: cannot create the certificate: %s\n", err);
+        return EXIT_USAGE;
+    }
+    int tmp_ca = 0, rc = EXIT_USAGE;
+    static client_listener l;
+    memset(&l, 0, sizeof l);
+    l.fd = -1;
+    if (ca_out != NULL) {
+        snprintf(d.ca, sizeof d.ca, "%s", ca_out);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(d.ca, sizeof d.ca, "%s/alpncheck-ca-XXXXXX", tmp && *tmp && strlen(tmp) < 400 ? tmp : "/tmp");
+        int fd = mkstemp(d.ca);
+        if (fd < 0) {
+            fprintf(stderr, "alpncheck client: cannot create a temporary CA file: %s\n", strerror(errno));
+            goto out;
+        }
+        close(fd);
+        tmp_ca = 1;
+    }
+    if (write_ca(d.ca, wire_identity_ca_pem(id), err, sizeof err) != 0) {
+        fprintf(stderr, "alpncheck client: %s\n", err);
+        goto out;
+    }
+    if (log_path != NULL) {
+        d.log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (d.log_fd < 0) {
+            fprintf(stderr, "alpncheck client: cannot open %s: %s\n", log_path, strerror(errno));
+            goto out;
+        }
+    }
+    if (client_listener_open(&l, d.host, port, err, sizeof err) != 0) {
+        fprintf(stderr, "alpncheck client: %s\n", err);
+        goto out;
+    }
+    l.timeout_ms = d.timeout_ms;
+    l.id = id;
+    l.gone = exec_gone;
+    l.gone_ctx = &d;
+    d.listener = &l;
+    snprintf(d.port, sizeof d.port, "%d", l.port);
+
+    size_t selected = 0;
+    for (size_t i = 0; i < client_check_count; i++) {
+        const char *cid = client_check_id(i);
+        selected += (size_t)((ro.only == NULL || id_listed(ro.only, cid)) && !id_listed(ro.skip, cid));
+    }
+    d.total = selected * (ro.tls[1] ? 2 : 1);
+    char target[sizeof rep.target];
+    if (d.cmd)
+        snprintf(target, sizeof target, "%.240s", d.cmd);
+    else
+        snprintf(target, sizeof target, "clients connecting to %s:%s", d.host, d.port);
+    report_init(&rep, ALPN_VERSION, target);
+    snprintf(rep.profile, sizeof rep.profile, "alpncheck listened on %s:%s as a TLS server for localhost; {alpn} = %s",
+             d.host, d.port, d.offer);
+    if (d.cmd == NULL)
+        fprintf(stderr,
+                "alpncheck client: listening on %s:%s; the CA is in %s. Connect a client that trusts it %zu times, "
+                "once per line below (each waits %d ms).\n",
+                d.host, d.port, d.ca, d.total, d.timeout_ms);
+    double started = probe_now_ms();
+    if (isatty(STDERR_FILENO) && !quiet && d.cmd != NULL)
+        ro.progress = progress;
+    client_driver drv = {.start = exec_start, .finish = exec_finish, .ctx = &d};
+    /* Signals of a dying client must not end alpncheck. */
+    signal(SIGPIPE, SIG_IGN);
+    run_client_checks(client_serve, &l, &drv, &ro, &rep);
+    rep.total_ms = probe_now_ms() - started;
+
+    if (!quiet || report_exit_code(&rep) != 0) {
+        report_write_terminal(&rep, stdout, verbose, isatty(STDOUT_FILENO));
+    } else {
+        char line[128], other[128];
+        report_summary_line(&rep, line, sizeof line);
+        report_other_counts(&rep, other, sizeof other);
+        if (other[0])
+            printf("%s\n", other);
+        printf("%s\n", line);
+    }
+    const struct {
+        const char *path;
+        int (*writer)(const report *, FILE *);
+    } files[] = {
+        {json, report_write_json}, {junit, report_write_junit}, {html, report_write_html}, {md, report_write_markdown}};
+    rc = report_exit_code(&rep);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (files[i].path != NULL && report_write_file(&rep, files[i].path, files[i].writer) != 0) {
+            fprintf(stderr, "alpncheck client: cannot write %s\n", files[i].path);
+            rc = EXIT_USAGE;
+        }
+    }
+out:
+    client_listener_close(&l);
+    if (tmp_ca)
+        unlink(d.ca);
+    if (d.log_fd >= 0)
+        close(d.log_fd);
+    wire_identity_free(id);
+    return rc;
+}

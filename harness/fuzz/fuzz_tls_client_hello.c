@@ -1,0 +1,27 @@
+/* The wire engine's ClientHello parser (alpncheck client reads it from the client under test). Oracles: no crash,
+ * no read outside the input (ASan), and what a successful parse reports lies inside the input and its bounds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire_server.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static wire_client_hello_info ch;
+    if (wire_parse_client_hello(data, size, &ch) != 0)
+        return 0;
+    /* The first ALPN extension's data points into the body and ends inside it. */
+    if (ch.alpn_count > 0 && (ch.alpn < data || ch.alpn_len > size || (size_t)(ch.alpn - data) > size - ch.alpn_len))
+        abort();
+    if (ch.alpn_count == 0 && ch.alpn_len != 0)
+        abort();
+    /* RFC 8446 §4.1.2: legacy_session_id<0..32>; the suites kept and the SNI are bounded. */
+    if (ch.session_id_len > 32 || ch.n_suites > WIRE_CH_SUITES_KEEP || memchr(ch.sni, 0, sizeof ch.sni) == NULL)
+        abort();
+    /* Every extension takes at least its 4-byte header. */
+    if (ch.n_extensions > size / 4)
+        abort();
+    return 0;
+}

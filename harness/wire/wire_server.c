@@ -1,0 +1,329 @@
+/* The server role: ClientHello parsing and the server's handshake messages. */
+#include "wire_server.h"
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <string.h>
+
+/* RFC 8701 §2: GREASE values are 0x?A?A with both bytes equal. */
+static int is_grease16(unsigned v)
+{
+    return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *data, int *saw_versions)
+{
+    switch (type) {
+    case WIRE_EXT_ALPN:
+        /* Kept raw: the client checks judge the list itself (RFC 7301 §3.1). */
+        if (ch->alpn_count++ == 0) {
+            ch->alpn = data->p;
+            ch->alpn_len = data->len;
+        }
+        wire_rd_bytes(data, data->len);
+        break;
+    case WIRE_EXT_SUPPORTED_VERSIONS: {
+        /* RFC 8446 §4.2.1: ProtocolVersion versions<2..254>. */
+        wire_rd v = wire_rd_block(data, 1);
+        if (v.err || v.len < 2 || v.len % 2 != 0)
+            return -1;
+        *saw_versions = 1;
+        while (wire_rd_left(&v) > 0) {
+            unsigned ver = wire_rd_u16(&v);
+            ch->offers_tls12 |= ver == WIRE_TLS12;
+            ch->offers_tls13 |= ver == WIRE_TLS13;
+            ch->grease |= is_grease16(ver);
+        }
+        break;
+    }
+    case WIRE_EXT_SUPPORTED_GROUPS: {
+        /* RFC 8446 §4.2.7: NamedGroup named_group_list<2..2^16-1>. */
+        wire_rd g = wire_rd_block(data, 2);
+        if (g.err || g.len < 2 || g.len % 2 != 0)
+            return -1;
+        while (wire_rd_left(&g) > 0) {
+            unsigned group = wire_rd_u16(&g);
+            ch->group_x25519 |= group == WIRE_GROUP_X25519;
+            ch->group_p256 |= group == WIRE_GROUP_SECP256R1;
+            ch->grease |= is_grease16(group);
+        }
+        break;
+    }
+    case WIRE_EXT_KEY_SHARE: {
+        /* RFC 8446 §4.2.8: KeyShareEntry client_shares<0..2^16-1>; key_exchange<1..2^16-1>. */
+        wire_rd shares = wire_rd_block(data, 2);
+        while (!shares.err && wire_rd_left(&shares) > 0) {
+            unsigned group = wire_rd_u16(&shares);
+            wire_rd key = wire_rd_block(&shares, 2);
+            if (shares.err || key.len == 0)
+                return -1;
+            if (group == WIRE_GROUP_X25519 && key.len == 32 && !ch->share_x25519) {
+                memcpy(ch->x25519, key.p, 32);
+                ch->share_x25519 = 1;
+            } else if (group == WIRE_GROUP_SECP256R1 && key.len == 65 && !ch->share_p256) {
+                memcpy(ch->p256, key.p, 65);
+                ch->share_p256 = 1;
+            }
+            ch->grease |= is_grease16(group);
+        }
+        if (shares.err)
+            return -1;
+        break;
+    }
+    case WIRE_EXT_SIGNATURE_ALGORITHMS: {
+        /* RFC 8446 §4.2.3: SignatureScheme supported_signature_algorithms<2..2^16-2>. */
+        wire_rd s = wire_rd_block(data, 2);
+        if (s.err || s.len < 2 || s.len % 2 != 0)
+            return -1;
+        while (wire_rd_left(&s) > 0)
+            ch->sig_ecdsa_p256 |= wire_rd_u16(&s) == WIRE_SIG_ECDSA_P256_SHA256;
+        break;
+    }
+    case WIRE_EXT_SERVER_NAME: {
+        /* RFC 6066 §3: ServerName server_name_list<1..2^16-1>; HostName<1..2^16-1>. */
+        wire_rd list = wire_rd_block(data, 2);
+        while (!list.err && wire_rd_left(&list) > 0) {
+            unsigned name_type = wire_rd_u8(&list);
+            wire_rd name = wire_rd_block(&list, 2);
+            if (list.err)
+                return -1;
+            if (name_type == 0 && ch->sni[0] == '\0' && name.len > 0 && name.len < sizeof ch->sni) {
+                memcpy(ch->sni, name.p, name.len);
+                ch->sni[name.len] = '\0';
+            }
+        }
+        if (list.err)
+            return -1;
+        break;
+    }
+    default:
+        ch->npn |= type == WIRE_EXT_NPN;
+        ch->ems |= type == WIRE_EXT_EXTENDED_MASTER_SECRET;
+        ch->reneg_info |= type == WIRE_EXT_RENEGOTIATION_INFO;
+        ch->ec_point_formats |= type == WIRE_EXT_EC_POINT_FORMATS;
+        ch->early_data |= type == WIRE_EXT_EARLY_DATA;
+        ch->psk |= type == WIRE_EXT_PRE_SHARED_KEY;
+        wire_rd_bytes(data, data->len);
+        break;
+    }
+    /* Each parsed extension must fill its extension_data exactly. */
+    return data->err || wire_rd_left(data) != 0 ? -1 : 0;
+}
+
+int wire_parse_client_hello(const uint8_t *body, size_t len, wire_client_hello_info *ch)
+{
+    wire_rd r;
+    memset(ch, 0, sizeof *ch);
+    wire_rd_init(&r, body, len);
+    ch->legacy_version = wire_rd_u16(&r);
+    const uint8_t *random = wire_rd_bytes(&r, 32);
+    /* RFC 8446 §4.1.2: legacy_session_id<0..32>. */
+    wire_rd sid = wire_rd_block(&r, 1);
+    /* cipher_suites<2..2^16-2>, legacy_compression_methods<1..2^8-1>. */
+    wire_rd suites = wire_rd_block(&r, 2);
+    wire_rd comp = wire_rd_block(&r, 1);
+    if (r.err || sid.len > 32 || suites.len < 2 || suites.len % 2 != 0 || comp.len < 1)
+        return -1;
+    memcpy(ch->random, random, 32);
+    memcpy(ch->session_id, sid.p, sid.len);
+    ch->session_id_len = sid.len;
+    while (wire_rd_left(&suites) > 0) {
+        unsigned s = wire_rd_u16(&suites);
+        if (ch->n_suites < WIRE_CH_SUITES_KEEP)
+            ch->suites[ch->n_suites++] = s;
+        ch->scsv |= s == 0x00ff;
+        ch->grease |= is_grease16(s);
+    }
+    while (wire_rd_left(&comp) > 0)
+        ch->compression_null |= wire_rd_u8(&comp) == 0;
+    int saw_versions = 0;
+    /* RFC 5246 §7.4.1.2: the extensions may be absent; when present they fill the rest of the hello. */
+    if (wire_rd_left(&r) > 0) {
+        wire_rd exts = wire_rd_block(&r, 2);
+        if (r.err || wire_rd_left(&r) != 0)
+            return -1;
+        while (wire_rd_left(&exts) > 0) {
+            unsigned type = wire_rd_u16(&exts);
+            wire_rd data = wire_rd_block(&exts, 2);
+            if (exts.err)
+                return -1;
+            ch->n_extensions++;
+            ch->grease |= is_grease16(type);
+            if (parse_extension(ch, type, &data, &saw_versions) != 0)
+                return -1;
+        }
+    }
+    /* RFC 8446 §4.2.1: without supported_versions, legacy_version is the highest version offered. */
+    if (!saw_versions)
+        ch->offers_tls12 = ch->legacy_version >= WIRE_TLS12;
+    return 0;
+}
+
+int wire_ch_offers_suite(const wire_client_hello_info *ch, unsigned suite)
+{
+    for (size_t i = 0; i < ch->n_suites; i++) {
+        if (ch->suites[i] == suite)
+            return 1;
+    }
+    return 0;
+}
+
+static void ext_bytes(wire_wr *w, unsigned type, const uint8_t *data, size_t len)
+{
+    if (len > 0xffff) {
+        w->err = 1;
+        return;
+    }
+    wire_wr_u16(w, type);
+    wire_wr_u16(w, (unsigned)len);
+    wire_wr_bytes(w, data, len);
+}
+
+void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
+{
+    int tls13 = p->version == WIRE_TLS13;
+    wire_wr_u8(w, WIRE_HS_SERVER_HELLO);
+    size_t m = wire_wr_open(w, 3);
+    /* RFC 8446 §4.1.3: legacy_version 0x0303; the real version is in supported_versions. */
+    wire_wr_u16(w, WIRE_TLS12);
+    wire_wr_bytes(w, p->random, 32);
+    size_t sid = wire_wr_open(w, 1);
+    wire_wr_bytes(w, p->session_id, p->session_id_len);
+    wire_wr_close(w, sid, 1);
+    wire_wr_u16(w, p->cipher);
+    wire_wr_u8(w, 0);
+    size_t exts = wire_wr_open(w, 2);
+    if (tls13) {
+        static const uint8_t v13[] = {0x03, 0x04};
+        ext_bytes(w, WIRE_EXT_SUPPORTED_VERSIONS, v13, sizeof v13);
+        /* RFC 8446 §4.2.8: ServerHello carries one KeyShareEntry. */
+        wire_wr_u16(w, WIRE_EXT_KEY_SHARE);
+        size_t e = wire_wr_open(w, 2);
+        wire_wr_u16(w, p->group);
+        size_t k = wire_wr_open(w, 2);
+        wire_wr_bytes(w, p->key_share, p->key_share_len);
+        wire_wr_close(w, k, 2);
+        wire_wr_close(w, e, 2);
+    } else {
+        /* RFC 5746 §3.6: an empty renegotiation_info answers the client's (or its SCSV). */
+        static const uint8_t empty_reneg[] = {0x00};
+        if (p->reneg_info)
+            ext_bytes(w, WIRE_EXT_RENEGOTIATION_INFO, empty_reneg, 1);
+        if (p->ems)
+            ext_bytes(w, WIRE_EXT_EXTENDED_MASTER_SECRET, NULL, 0);
+        static const uint8_t formats[] = {0x01, 0x00};
+        if (p->ec_point_formats)
+            ext_bytes(w, WIRE_EXT_EC_POINT_FORMATS, formats, sizeof formats);
+    }
+    if (p->send_alpn)
+        ext_bytes(w, WIRE_EXT_ALPN, p->alpn, p->alpn_len);
+    if (p->send_npn)
+        ext_bytes(w, WIRE_EXT_NPN, p->npn, p->npn_len);
+    wire_wr_close(w, exts, 2);
+    wire_wr_close(w, m, 3);
+}
+
+void wire_build_encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len)
+{
+    /* RFC 8446 §4.3.1: struct { Extension extensions<0..2^16-1>; } EncryptedExtensions. */
+    wire_wr_u8(w, WIRE_HS_ENCRYPTED_EXTENSIONS);
+    size_t m = wire_wr_open(w, 3), exts = wire_wr_open(w, 2);
+    if (send_alpn)
+        ext_bytes(w, WIRE_EXT_ALPN, alpn, alpn_len);
+    wire_wr_close(w, exts, 2);
+    wire_wr_close(w, m, 3);
+}
+
+void wire_build_certificate(wire_wr *w, int tls13, const uint8_t *der, size_t der_len)
+{
+    wire_wr_u8(w, WIRE_HS_CERTIFICATE);
+    size_t m = wire_wr_open(w, 3);
+    /* RFC 8446 §4.4.2: certificate_request_context<0..255> (empty), then CertificateEntry certificate_list<0..2^24-1>
+     * with cert_data<1..2^24-1> and extensions<0..2^16-1>; RFC 5246 §7.4.2: ASN.1Cert certificate_list<0..2^24-1>. */
+    if (tls13)
+        wire_wr_u8(w, 0);
+    size_t list = wire_wr_open(w, 3), cert = wire_wr_open(w, 3);
+    wire_wr_bytes(w, der, der_len);
+    wire_wr_close(w, cert, 3);
+    if (tls13)
+        wire_wr_u16(w, 0);
+    wire_wr_close(w, list, 3);
+    wire_wr_close(w, m, 3);
+}
+
+void wire_build_certificate_verify(wire_wr *w, unsigned scheme, const uint8_t *sig, size_t sig_len)
+{
+    /* RFC 8446 §4.4.3: SignatureScheme algorithm; opaque signature<0..2^16-1>. */
+    wire_wr_u8(w, WIRE_HS_CERTIFICATE_VERIFY);
+    size_t m = wire_wr_open(w, 3);
+    wire_wr_u16(w, scheme);
+    size_t s = wire_wr_open(w, 2);
+    wire_wr_bytes(w, sig, sig_len);
+    wire_wr_close(w, s, 2);
+    wire_wr_close(w, m, 3);
+}
+
+void wire_build_finished(wire_wr *w, const uint8_t *verify_data, size_t len)
+{
+    wire_wr_u8(w, WIRE_HS_FINISHED);
+    size_t m = wire_wr_open(w, 3);
+    wire_wr_bytes(w, verify_data, len);
+    wire_wr_close(w, m, 3);
+}
+
+void wire_build_ecdhe_params(wire_wr *w, unsigned group, const uint8_t *pub, size_t pub_len)
+{
+    /* RFC 8422 §5.4: ECCurveType named_curve (3), NamedCurve, then ECPoint point<1..2^8-1>. */
+    wire_wr_u8(w, 3);
+    wire_wr_u16(w, group);
+    size_t pt = wire_wr_open(w, 1);
+    wire_wr_bytes(w, pub, pub_len);
+    wire_wr_close(w, pt, 1);
+}
+
+void wire_build_server_key_exchange(wire_wr *w, const uint8_t *params, size_t params_len, unsigned scheme,
+                                    const uint8_t *sig, size_t sig_len)
+{
+    /* RFC 8422 §5.4 with RFC 5246 §4.7: params, then digitally-signed (SignatureAndHashAlgorithm, signature). */
+    wire_wr_u8(w, WIRE_HS_SERVER_KEY_EXCHANGE);
+    size_t m = wire_wr_open(w, 3);
+    wire_wr_bytes(w, params, params_len);
+    wire_wr_u16(w, scheme);
+    size_t s = wire_wr_open(w, 2);
+    wire_wr_bytes(w, sig, sig_len);
+    wire_wr_close(w, s, 2);
+    wire_wr_close(w, m, 3);
+}
+
+void wire_build_server_hello_done(wire_wr *w)
+{
+    /* RFC 5246 §7.4.5: an empty body. */
+    wire_wr_u8(w, WIRE_HS_SERVER_HELLO_DONE);
+    wire_wr_u24(w, 0);
+}
+
+size_t wire_certificate_verify_input(const uint8_t *transcript_hash, size_t hash_len, uint8_t out[200])
+{
+    static const char context[] = "TLS 1.3, server CertificateVerify";
+    size_t n = 0;
+    memset(out, 0x20, 64);
+    n += 64;
+    memcpy(out + n, context, sizeof context); /* with its terminating 0, the separator byte */
+    n += sizeof context;
+    if (hash_len > 200 - n)
+        hash_len = 200 - n;
+    memcpy(out + n, transcript_hash, hash_len);
+    return n + hash_len;
+}
+
+int wire_finished_verify_data(const wire_suite *s, const uint8_t *base_key, const uint8_t *transcript_hash,
+                              uint8_t *out)
+{
+    uint8_t finished_key[48];
+    if (wire_expand_label(s, base_key, "finished", NULL, 0, finished_key, s->hash_len) != 0)
+        return -1;
+    return gnutls_hmac_fast((gnutls_mac_algorithm_t)s->mac, finished_key, s->hash_len, transcript_hash, s->hash_len,
+                            out) < 0
+               ? -1
+               : 0;
+}

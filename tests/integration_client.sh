@@ -1,0 +1,123 @@
+#!/bin/bash
+# Integration test of `alpncheck client` against real clients on loopback: openssl s_client, gnutls-cli and curl,
+# each run by --exec once per check. Asserts that every check gets a verdict (never ERROR), the exit codes, the
+# JSON report against its schema, findings that hold for these versions, the CA written by --ca-out, the client
+# log, that no client process is left behind, and the usage errors.
+#   usage: integration_client.sh ALPNCHECK SOURCE_DIR
+set -u
+ALPNCHECK=$1
+SRC=$2
+PY=/usr/bin/python3
+work=$(mktemp -d /tmp/alpncheck-itc-XXXXXX)
+failures=0
+checks=0
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { checks=$((checks + 1)); }
+expect() { # expect DESCRIPTION COMMAND...: the command must succeed
+    local what=$1
+    shift
+    if "$@"; then ok; else fail "$what"; fi
+}
+verdict() {
+    "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(" ".join(x["verdict"] for x in r["results"] if x["id"] == sys.argv[2] and x["tls"] == sys.argv[3]))' "$@"
+}
+count() { # count REPORT VERDICT
+    "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(sum(1 for x in r["results"] if x["verdict"] == sys.argv[2]))' "$@"
+}
+validate() {
+    "$PY" -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$SRC/reports/schema/report-1.schema.json"
+}
+
+# run NAME EXEC EXEC-NO-ALPN: alpncheck client with both commands; leaves $work/NAME.{json,out,log,rc}.
+run() {
+    local name=$1 cmd=$2 cmd0=$3
+    "$ALPNCHECK" client -q --exec "$cmd" --exec-no-alpn "$cmd0" --ca-out "$work/$name-ca.pem" \
+        --client-log "$work/$name.log" --json "$work/$name.json" >"$work/$name.out" 2>&1
+    echo $? >"$work/$name.rc"
+}
+
+# Each client, like a real deployment, trusts the CA and checks the name localhost.
+run openssl \
+    'openssl s_client -connect {host}:{port} -servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost -alpn {alpn} </dev/null' \
+    'openssl s_client -connect {host}:{port} -servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost </dev/null'
+run gnutls \
+    'gnutls-cli --x509cafile {ca} --verify-hostname localhost --alpn h2 --alpn http/1.1 -p {port} {host} </dev/null' \
+    'gnutls-cli --x509cafile {ca} --verify-hostname localhost -p {port} {host} </dev/null'
+run curl \
+    'curl -sS --max-time 5 --http2 --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/' \
+    'curl -sS --max-time 5 --no-alpn --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/'
+
+for name in openssl gnutls curl; do
+    j=$work/$name.json
+    rc=$(cat "$work/$name.rc")
+    expect "$name: exit 0 or 1 (got $rc): $(tail -n 2 "$work/$name.out")" test "$rc" -le 1
+    expect "$name: JSON report validates against the schema" validate "$j"
+    n=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' "$j")
+    expect "$name: 28 results (14 checks x 2 versions), got $n" test "$n" -eq 28
+    e=$(count "$j" ERROR)
+    expect "$name: no ERROR verdicts (got $e): $(grep -A3 ERROR "$work/$name.out" | head -n 8)" test "$e" -eq 0
+    for v in 1.3 1.2; do
+        expect "$name: accepts a valid answer over TLS $v" test "$(verdict "$j" CLI-ACCEPT-VALID $v)" = PASS
+        expect "$name: well-formed offer over TLS $v" test "$(verdict "$j" CLI-OFFER-WELLFORMED $v)" = PASS
+        expect "$name: unsolicited ALPN judged over TLS $v (the no-ALPN command ran)" \
+            test "$(verdict "$j" CLI-REJECT-UNSOLICITED $v)" != SKIP
+    done
+    expect "$name: --ca-out wrote a PEM certificate" \
+        openssl x509 -in "$work/$name-ca.pem" -noout -checkend 3600 >/dev/null
+    runs=$(grep -c '^==== CLI-' "$work/$name.log")
+    expect "$name: the client log holds one run per applicable check (got $runs)" test "$runs" -ge 20
+    [ "$rc" -eq "$([ "$(count "$j" FAIL)" -gt 0 ] && echo 1 || echo 0)" ] && ok ||
+        fail "$name: exit code $rc does not match the FAIL count"
+done
+
+# Findings that hold for the Debian 12 versions (OpenSSL 3.0, GnuTLS 3.7.9, curl 7.88 on OpenSSL).
+expect "openssl: two names rejected with decode_error" test "$(verdict "$work/openssl.json" CLI-REJECT-MULTIPLE 1.3)" = PASS
+expect "openssl: nothing failed" test "$(count "$work/openssl.json" FAIL)" -eq 0
+expect "gnutls: accepts an unoffered name (GnuTLS 3.7.9 does not check the answer)" \
+    test "$(verdict "$work/gnutls.json" CLI-REJECT-UNOFFERED 1.3)" = FAIL
+expect "gnutls: ALPN in a TLS 1.3 ServerHello refused with the wrong alert (110, not 47)" \
+    test "$(verdict "$work/gnutls.json" CLI-TLS13-ALPN-IN-SH 1.3)" = WARN
+expect "gnutls: exit 1 with failures" test "$(cat "$work/gnutls.rc")" -eq 1
+
+# No client process survives its check.
+left=$(pgrep -f 's_client -connect 127.0.0.1|gnutls-cli --x509cafile|curl -sS --max-time 5' | wc -l)
+expect "no client process left behind ($left)" test "$left" -eq 0
+
+# A command that never connects: every check is ERROR, found without waiting for the deadline, exit 0 (nothing failed).
+start=$(date +%s%N)
+"$ALPNCHECK" client -q --timeout 3000 --only CLI-ACCEPT-VALID --exec 'exit 3' --json "$work/none.json" >"$work/none.out" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+expect "never connecting: ERROR verdicts" test "$(count "$work/none.json" ERROR)" -eq 2
+expect "never connecting: the exit status of the command is reported" grep -q 'ended (exit status 3)' "$work/none.json"
+expect "never connecting: noticed before the 2 x 3 s deadlines (${ms} ms)" test "$ms" -lt 3000
+expect "never connecting: exit 0 (got $rc)" test "$rc" -eq 0
+
+# A command that hangs without connecting is killed at the deadline.
+start=$(date +%s%N)
+"$ALPNCHECK" client -q --timeout 500 --only CLI-ACCEPT-VALID --tls 1.3 --exec 'sleep 30' >"$work/hang.out" 2>&1
+ms=$((($(date +%s%N) - start) / 1000000))
+expect "hanging command: ended within 5 s (${ms} ms)" test "$ms" -lt 5000
+expect "hanging command: no sleep left" test "$(pgrep -fx 'sleep 30' | wc -l)" -eq 0
+
+# Usage errors: exit 2 with a message.
+for args in "--listen nonsense" "--tls 1.1" "--only SRV-NO-OVERLAP-ALERT" "--exec-no-alpn true" "--timeout 5" "extra"; do
+    # shellcheck disable=SC2086
+    "$ALPNCHECK" client $args >"$work/u.out" 2>&1
+    rc=$?
+    expect "usage error '$args' exits 2 (got $rc)" test "$rc" -eq 2
+    expect "usage error '$args' explains itself" grep -q 'alpncheck client:' "$work/u.out"
+done
+"$ALPNCHECK" client --listen 192.0.2.1:1 --exec true >"$work/l.out" 2>&1
+rc=$?
+expect "cannot listen: exit 2 (got $rc)" test "$rc" -eq 2
+
+echo "integration_client: $checks passed, $failures failed"
+[ "$failures" -eq 0 ]
