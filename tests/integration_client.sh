@@ -107,6 +107,24 @@ ms=$((($(date +%s%N) - start) / 1000000))
 expect "hanging command: ended within 5 s (${ms} ms)" test "$ms" -lt 5000
 expect "hanging command: no sleep left" test "$(pgrep -fx 'sleep 30' | wc -l)" -eq 0
 
+# Without --exec: alpncheck says where to connect and waits; a person (here: this script) runs the client.
+"$ALPNCHECK" client --only CLI-ACCEPT-VALID --tls 1.3 --timeout 10000 --ca-out "$work/manual-ca.pem" \
+    --json "$work/manual.json" >"$work/manual.out" 2>"$work/manual.err" &
+pid=$!
+port=""
+for _ in $(seq 100); do
+    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/manual.err" | cut -d: -f2)
+    [ -n "$port" ] && grep -q 'connect your client to' "$work/manual.err" && break
+    sleep 0.05
+done
+expect "manual mode: tells where to connect ($(head -c 200 "$work/manual.err"))" test -n "$port"
+openssl s_client -connect "127.0.0.1:$port" -servername localhost -CAfile "$work/manual-ca.pem" -verify_return_error \
+    -alpn h2,http/1.1 </dev/null >/dev/null 2>&1
+wait "$pid"
+rc=$?
+expect "manual mode: exit 0 (got $rc)" test "$rc" -eq 0
+expect "manual mode: the connection was judged" test "$(verdict "$work/manual.json" CLI-ACCEPT-VALID 1.3)" = PASS
+
 # Usage errors: exit 2 with a message.
 for args in "--listen nonsense" "--tls 1.1" "--only SRV-NO-OVERLAP-ALERT" "--exec-no-alpn true" "--timeout 5" "extra"; do
     # shellcheck disable=SC2086
