@@ -248,6 +248,8 @@ static void encode_name(const uint8_t *name, size_t len, char *out, size_t out_c
     struct sink s = {(uint8_t *)out, out_cap, *pos};
 
     for (size_t i = 0; i < len; i++) {
+        /* HDR-PCT-NOT-TCHAR: a tchar other than "%" stays raw; HDR-PCT-PERCENT: "%" itself is always "%25"
+         * (RFC 7639 §2), so a decoder never meets a raw "%" in canonical output. */
         if (name[i] != '%' && is_tchar(name[i])) {
             sink_put(&s, name[i]);
         } else {
