@@ -530,7 +530,8 @@ int client_serve(void *ctx, const client_scenario *s, observation *o)
     o->offer_tls13 = c.ch.offers_tls13;
     o->offer_count = c.ch.alpn_count;
     o->offer_len = c.ch.alpn_len;
-    memcpy(o->offer, c.ch.alpn, c.ch.alpn_len < OBS_ALPN_MAX ? c.ch.alpn_len : OBS_ALPN_MAX);
+    if (c.ch.alpn != NULL) /* NULL without an ALPN extension: memcpy from NULL is undefined even for 0 bytes */
+        memcpy(o->offer, c.ch.alpn, c.ch.alpn_len < OBS_ALPN_MAX ? c.ch.alpn_len : OBS_ALPN_MAX);
     o->offer_npn = c.ch.npn;
     o->version = c.tls13 ? WIRE_TLS13 : WIRE_TLS12;
 
