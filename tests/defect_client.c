@@ -233,8 +233,8 @@ static int judge_answer(const struct dc *c)
      * illegal_parameter. */
     if (c->tls13 && c->sh_alpn.count > 0 && d != DEFECT_CLIENT_ACCEPT_ALPN_IN_SH)
         return ALPN_ILLEGAL_PARAMETER;
-    /* RFC 8446 §4.2: at most one extension of a type. */
-    if (c->sh_alpn.count > 1 || c->ee_alpn.count > 1 || count > 1)
+    /* RFC 8446 §4.2: at most one extension of a type; one answer (only the defect reads ServerHello's). */
+    if (count > 1)
         return ALPN_ILLEGAL_PARAMETER;
     /* NPN draft (draft-agl-tls-nextprotoneg) and RFC 7301 §3: a server negotiates ALPN or NPN, never both. */
     if (!c->tls13 && c->sh_npn && d != DEFECT_CLIENT_ACCEPT_NPN_WITH_ALPN)
@@ -297,6 +297,7 @@ static int on_server_hello(struct dc *c, const uint8_t *msg, size_t len)
     uint8_t shared[32], th[48];
     if (wire_suite_for(sh.cipher, &c->suite) != 0 || !sh.key_share_ok || sh.key_share_group != WIRE_GROUP_X25519)
         return reject(c, ALPN_ILLEGAL_PARAMETER);
+    /* RFC 8446 §7.4.2: an all-zero X25519 secret (RFC 7748 §6.1) is refused. */
     if (wire_x25519_shared(c->x25519_private, sh.key_share, shared) != 0 || memcmp(shared, x25519_zero, 32) == 0 ||
         append_transcript(c, msg, len) != 0 || transcript_hash(c, th) != 0 ||
         wire_derive_handshake_keys(&c->suite, shared, sizeof shared, th, &c->keys) != 0)
