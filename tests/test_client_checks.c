@@ -1,0 +1,310 @@
+/*
+ * Every client check can fail: the client catalogue runs in-process (alpncheck's listener and server role on
+ * loopback) against a test client with exactly one ALPN defect, and exactly the checks that defect breaks report
+ * FAIL (or WARN); all others keep the conforming client's verdict. Also: a client that never connects, and one that
+ * sends garbage instead of a ClientHello, are ERRORs.
+ */
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "client_checks.h"
+#include "client_peer.h"
+#include "defect_client.h"
+#include "server_probe.h"
+
+#define TIMEOUT_MS 3000
+
+/* ---- the client under test, a thread per check -------------------------------------------------------------- */
+
+enum client_kind { KIND_DEFECT_CLIENT, KIND_ABSENT, KIND_GARBAGE };
+
+struct thread_driver {
+    enum client_kind kind;
+    client_defect d;
+    const uint8_t *garbage; /* KIND_GARBAGE: sent instead of a ClientHello */
+    size_t garbage_len;
+    int port;
+    char tls[4];
+    int offer_alpn;
+    pthread_t thread;
+    int running;
+};
+
+static void *defect_client_thread(void *arg)
+{
+    struct thread_driver *td = arg;
+    defect_client_run("127.0.0.1", td->port, td->tls, td->offer_alpn, td->d);
+    return NULL;
+}
+
+/* Sends the garbage, half-closes, and reads until alpncheck closes. */
+static void *garbage_thread(void *arg)
+{
+    struct thread_driver *td = arg;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    a.sin_port = htons((uint16_t)td->port);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return NULL;
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        send(fd, td->garbage, td->garbage_len, MSG_NOSIGNAL) == (ssize_t)td->garbage_len) {
+        uint8_t sink[512];
+        shutdown(fd, SHUT_WR);
+        for (;;) {
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            if (poll(&p, 1, 5000) != 1 || recv(fd, sink, sizeof sink, 0) <= 0)
+                break;
+        }
+    }
+    close(fd);
+    return NULL;
+}
+
+static int driver_start(void *ctx, const client_scenario *s, char *err, size_t err_cap)
+{
+    struct thread_driver *td = ctx;
+    snprintf(td->tls, sizeof td->tls, "%s", s->tls);
+    td->offer_alpn = !s->no_alpn_offer;
+    td->running = 0;
+    if (td->kind == KIND_ABSENT)
+        return 0;
+    if (pthread_create(&td->thread, NULL, td->kind == KIND_GARBAGE ? garbage_thread : defect_client_thread, td) != 0) {
+        snprintf(err, err_cap, "pthread_create failed");
+        return -1;
+    }
+    td->running = 1;
+    return 0;
+}
+
+static int driver_finish(void *ctx)
+{
+    struct thread_driver *td = ctx;
+    if (td->running)
+        pthread_join(td->thread, NULL);
+    td->running = 0;
+    return -1; /* in-process: no exit status */
+}
+
+/* Runs the selected client checks against the driver's client; returns the milliseconds it took. */
+static double run_catalogue(struct thread_driver *td, wire_identity *id, const char *only, const char *tls0,
+                            const char *tls1, report *r)
+{
+    static client_listener l;
+    char err[200] = "";
+    memset(&l, 0, sizeof l);
+    cr_assert_eq(client_listener_open(&l, "127.0.0.1", 0, err, sizeof err), 0, "listener: %s", err);
+    l.timeout_ms = TIMEOUT_MS;
+    l.id = id;
+    td->port = l.port;
+    client_driver drv = {.start = driver_start, .finish = driver_finish, .ctx = td};
+    run_options opt = {.tls = {tls0, tls1}, .only = only};
+    report_init(r, "test", client_defect_name(td->d));
+    double start = probe_now_ms();
+    run_client_checks(client_serve, &l, &drv, &opt, r);
+    client_listener_close(&l);
+    return probe_now_ms() - start;
+}
+
+static wire_identity *identity(void)
+{
+    char err[200] = "";
+    wire_identity *id = wire_identity_create(err, sizeof err);
+    cr_assert_not_null(id, "identity: %s", err);
+    return id;
+}
+
+/* ---- expectations ------------------------------------------------------------------------------------------- */
+
+/* The conforming client's verdicts: PASS, except the checks that do not apply to a version. */
+static verdict baseline(const char *id, const char *tls)
+{
+    if ((strcmp(id, "CLI-TLS13-ALPN-IN-SH") == 0 && strcmp(tls, "1.2") == 0) ||
+        (strcmp(id, "CLI-NPN-AND-ALPN") == 0 && strcmp(tls, "1.3") == 0))
+        return VERDICT_SKIP;
+    return VERDICT_PASS;
+}
+
+#define BOTH NULL
+
+/* What a defect changes: one line per check (and version, when only one). Every other result keeps its baseline. */
+struct expectation {
+    client_defect d;
+    const char *id;
+    verdict v;
+    const char *tls; /* BOTH, "1.3" or "1.2" */
+};
+
+static const struct expectation expectations[] = {
+    {DEFECT_CLIENT_ACCEPT_UNOFFERED, "CLI-REJECT-UNOFFERED", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_ACCEPT_TWO_NAMES, "CLI-REJECT-MULTIPLE", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_ACCEPT_EMPTY_NAME, "CLI-REJECT-EMPTY-NAME", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_ACCEPT_EMPTY_LIST, "CLI-REJECT-EMPTY-LIST", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_ACCEPT_TRAILING, "CLI-REJECT-MALFORMED", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_ACCEPT_UNSOLICITED, "CLI-REJECT-UNSOLICITED", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_ACCEPT_GREASE, "CLI-REJECT-GREASE", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_ACCEPT_ALPN_IN_SH, "CLI-TLS13-ALPN-IN-SH", VERDICT_FAIL, "1.3"},
+    {DEFECT_CLIENT_ACCEPT_NPN_WITH_ALPN, "CLI-NPN-AND-ALPN", VERDICT_FAIL, "1.2"},
+    /* A rejection with another alert than the specific one is WARN; where any fatal alert will do, it passes. */
+    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-MULTIPLE", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-EMPTY-NAME", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-EMPTY-LIST", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-MALFORMED", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-UNSOLICITED", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_WRONG_ALERT, "CLI-TLS13-ALPN-IN-SH", VERDICT_WARN, "1.3"},
+    {DEFECT_CLIENT_WRONG_ALERT, "CLI-NPN-AND-ALPN", VERDICT_WARN, "1.2"},
+    /* A malformed offer fails CLI-OFFER-WELLFORMED, and alpncheck cannot build answers to it: the answer checks
+     * are SKIPped (client_answer_build: "the client's ALPN offer is malformed"). */
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-OFFER-WELLFORMED", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-ACCEPT-VALID", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-UNOFFERED", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-MULTIPLE", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-EMPTY-NAME", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-EMPTY-LIST", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-MALFORMED", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-GREASE", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-TLS13-ALPN-IN-SH", VERDICT_SKIP, "1.3"},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-NPN-AND-ALPN", VERDICT_SKIP, "1.2"},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-NO-ALPN-ANSWER", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-ALERT-120", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_H2C, "CLI-OFFER-NO-H2C", VERDICT_FAIL, BOTH},
+    {DEFECT_CLIENT_OFFER_TWICE, "CLI-OFFER-WELLFORMED", VERDICT_FAIL, BOTH},
+    /* Rejected, but without an alert: WARN (client_judge, CLIENT_EXPECT_ALERT). */
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-UNOFFERED", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-MULTIPLE", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-EMPTY-NAME", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-EMPTY-LIST", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-MALFORMED", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-UNSOLICITED", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-GREASE", VERDICT_WARN, BOTH},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-TLS13-ALPN-IN-SH", VERDICT_WARN, "1.3"},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-NPN-AND-ALPN", VERDICT_WARN, "1.2"},
+};
+
+#define N_EXPECTATIONS (sizeof expectations / sizeof expectations[0])
+
+/* The expected verdict of (id, tls) with defect d; *listed says whether the table names it. */
+static verdict expected(client_defect d, const char *id, const char *tls, int *listed)
+{
+    *listed = 0;
+    for (size_t i = 0; i < N_EXPECTATIONS; i++) {
+        const struct expectation *e = &expectations[i];
+        if (e->d == d && strcmp(e->id, id) == 0 && (e->tls == BOTH || strcmp(e->tls, tls) == 0)) {
+            *listed = 1;
+            return e->v;
+        }
+    }
+    return baseline(id, tls);
+}
+
+/* Both versions of every check: client_check_count results per version. */
+static void expect_all(client_defect d, const report *r, double ms)
+{
+    size_t listed_results = 0, changed = 0;
+    cr_expect_eq(r->n, 2 * client_check_count, "[%s] %zu results, expected %zu", client_defect_name(d), r->n,
+                 2 * client_check_count);
+    for (size_t i = 0; i < r->n; i++) {
+        const result *res = &r->results[i];
+        int listed;
+        verdict want = expected(d, res->id, res->tls, &listed);
+        listed_results += (size_t)listed;
+        changed += (size_t)(res->v != baseline(res->id, res->tls));
+        cr_expect_eq(res->v, want, "[%s] %s TLS %s: %s, expected %s — observed: %s", client_defect_name(d), res->id,
+                     res->tls, verdict_name(res->v), verdict_name(want), res->observed);
+    }
+    /* Every line of the table names a result (two when it covers both versions). */
+    size_t lines = 0;
+    for (size_t i = 0; i < N_EXPECTATIONS; i++)
+        lines += expectations[i].d == d ? (expectations[i].tls == BOTH ? 2 : 1) : 0;
+    cr_expect_eq(listed_results, lines, "[%s] the table names %zu results, %zu matched", client_defect_name(d), lines,
+                 listed_results);
+    if (d != DEFECT_CLIENT_NONE)
+        cr_expect_gt(changed, 0, "[%s] the defect changes no verdict", client_defect_name(d));
+    fprintf(stderr, "client defect %-20s %zu results in %4.0f ms\n", client_defect_name(d), r->n, ms);
+}
+
+/* ---- tests -------------------------------------------------------------------------------------------------- */
+
+Test(client_checks, conforming_client_passes, .timeout = 60)
+{
+    static report r;
+    struct thread_driver td = {.kind = KIND_DEFECT_CLIENT, .d = DEFECT_CLIENT_NONE};
+    wire_identity *id = identity();
+    double ms = run_catalogue(&td, id, NULL, "1.3", "1.2", &r);
+    wire_identity_free(id);
+    expect_all(DEFECT_CLIENT_NONE, &r, ms);
+    cr_expect_eq(report_exit_code(&r), 0, "the conforming client passes");
+}
+
+Test(client_checks, each_defect_fails_exactly_its_checks, .timeout = 120)
+{
+    static report r;
+    wire_identity *id = identity();
+    for (int d = DEFECT_CLIENT_NONE + 1; d < DEFECT_CLIENT_COUNT; d++) {
+        struct thread_driver td = {.kind = KIND_DEFECT_CLIENT, .d = (client_defect)d};
+        double ms = run_catalogue(&td, id, NULL, "1.3", "1.2", &r);
+        expect_all((client_defect)d, &r, ms);
+    }
+    wire_identity_free(id);
+}
+
+Test(client_checks, client_that_never_connects_is_an_error, .timeout = 30)
+{
+    static report r;
+    struct thread_driver td = {.kind = KIND_ABSENT};
+    wire_identity *id = identity();
+    double ms = run_catalogue(&td, id, "CLI-ACCEPT-VALID", "1.3", NULL, &r);
+    wire_identity_free(id);
+    cr_assert_eq(r.n, 1);
+    cr_expect_eq(r.results[0].v, VERDICT_ERROR, "%s: %s", verdict_name(r.results[0].v), r.results[0].observed);
+    cr_expect_not_null(strstr(r.results[0].observed, "did not connect"), "observed: %s", r.results[0].observed);
+    /* The check's deadline, not the test's, ends the wait. */
+    cr_expect_geq(ms, TIMEOUT_MS - 100, "gave up after %.0f ms", ms);
+    cr_expect_lt(ms, TIMEOUT_MS + 1000, "waited %.0f ms for a %d ms deadline", ms, TIMEOUT_MS);
+}
+
+struct garbage_case {
+    const char *name;
+    const uint8_t *bytes;
+    size_t len;
+    const char *why; /* expected in the observed text */
+};
+
+#define BYTES(s) (const uint8_t *)(s), sizeof(s) - 1
+
+static const struct garbage_case garbage[] = {
+    {"HTTP request", BYTES("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"), "not a TLS record"},
+    {"record over the length limit", BYTES("\x16\x03\x01\xff\xff"), "not a TLS record"},
+    {"ServerHello first", BYTES("\x16\x03\x01\x00\x08\x02\x00\x00\x04\x03\x03\x00\x00"), "type 2"},
+    {"ClientHello of 16 MiB", BYTES("\x16\x03\x01\x00\x04\x01\xff\xff\xff"), "not a ClientHello"},
+    {"truncated ClientHello body", BYTES("\x16\x03\x01\x00\x08\x01\x00\x00\x04\x03\x03\x00\x00"),
+     "malformed ClientHello"},
+    {"alert first", BYTES("\x15\x03\x01\x00\x02\x02\x28"), "record type 21"},
+    {"half a record, then a close", BYTES("\x16\x03\x01\x01\x00\x01\x00"), "closed the connection"},
+};
+
+Test(client_checks, garbage_instead_of_client_hello_is_an_error, .timeout = 60)
+{
+    static report r;
+    wire_identity *id = identity();
+    for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+        const struct garbage_case *g = &garbage[i];
+        struct thread_driver td = {.kind = KIND_GARBAGE, .garbage = g->bytes, .garbage_len = g->len};
+        run_catalogue(&td, id, "CLI-OFFER-WELLFORMED,CLI-ACCEPT-VALID", "1.3", "1.2", &r);
+        cr_expect_eq(r.n, 4, "[%s] %zu results", g->name, r.n);
+        for (size_t j = 0; j < r.n; j++) {
+            const result *res = &r.results[j];
+            cr_expect_eq(res->v, VERDICT_ERROR, "[%s] %s TLS %s: %s (%s)", g->name, res->id, res->tls,
+                         verdict_name(res->v), res->observed);
+            cr_expect_not_null(strstr(res->observed, "no ClientHello"), "[%s] observed: %s", g->name, res->observed);
+            cr_expect_not_null(strstr(res->observed, g->why), "[%s] expected \"%s\" in: %s", g->name, g->why,
+                               res->observed);
+        }
+    }
+    wire_identity_free(id);
+}
