@@ -92,10 +92,16 @@ Test(client_gnutls, every_applicable_check_passes)
 
 Test(client_gnutls, rejections_carry_the_specific_alert)
 {
-    run_all("CLI-REJECT-MULTIPLE,CLI-REJECT-UNSOLICITED,CLI-TLS13-ALPN-IN-SH,CLI-ACCEPT-VALID");
+    run_all("CLI-REJECT-MULTIPLE,CLI-REJECT-UNSOLICITED,CLI-TLS13-ALPN-IN-SH,CLI-ACCEPT-VALID,CLI-REJECT-GREASE");
     const result *r = find("CLI-REJECT-MULTIPLE", "1.3");
     cr_assert_not_null(r);
     cr_expect(strstr(r->observed, "fatal alert 50") != NULL, "%s", r->observed);
+    /* The GREASE value is named as such in the report, and is what the server selected. */
+    r = find("CLI-REJECT-GREASE", "1.3");
+    cr_assert_not_null(r);
+    cr_expect(strstr(r->observed, "offered GREASE 0x3A3A, \"h2\", \"http/1.1\"; answered GREASE 0x3A3A in "
+                                  "EncryptedExtensions; the client sent fatal alert 47") != NULL,
+              "%s", r->observed);
     r = find("CLI-REJECT-UNSOLICITED", "1.2");
     cr_assert_not_null(r);
     cr_expect(strstr(r->observed, "no ALPN offered") != NULL && strstr(r->observed, "fatal alert 110") != NULL, "%s",

@@ -293,6 +293,10 @@ static void list_text(char *buf, size_t cap, const uint8_t *ext, size_t len, alp
     alpn_iter_init(&it, ext, len);
     while (alpn_iter_next(&it, &n) && o + 8 < cap) {
         char t[80];
+        if (alpn_is_grease(n.data, n.len)) { /* RFC 8701: 0x3A3A would read as "::" */
+            o += (size_t)snprintf(buf + o, cap - o, "%sGREASE 0x%02X%02X", o ? ", " : "", n.data[0], n.data[1]);
+            continue;
+        }
         text_of(t, sizeof t, n.data, n.len);
         o += (size_t)snprintf(buf + o, cap - o, "%s\"%s\"", o ? ", " : "", t);
     }
