@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_report.h"
 #include "cli_util.h"
 #include "client_checks.h"
 #include "client_peer.h"
@@ -275,14 +276,6 @@ static int split_listen(const char *arg, char *host, size_t host_cap, int *port)
     return 0;
 }
 
-static void progress(void *ctx, size_t done, size_t total, const result *last)
-{
-    (void)ctx;
-    fprintf(stderr, "\r  [%3zu/%3zu] %-5s %-26s TLS %s   ", done, total, verdict_name(last->v), last->id, last->tls);
-    if (done == total)
-        fprintf(stderr, "\r%70s\r", "");
-}
-
 static int write_ca(const char *path, const char *pem, char *err, size_t err_cap)
 {
     FILE *f = fopen(path, "w");
@@ -341,7 +334,7 @@ int cmd_client(int argc, char **argv)
     d.status = -1;
     d.offer = DEFAULT_OFFER;
     const char *listen_arg = "127.0.0.1:0", *tls_arg = "1.3,1.2", *known_path = NULL, *ca_out = NULL, *log_path = NULL;
-    const char *json = NULL, *junit = NULL, *html = NULL, *md = NULL;
+    cli_outputs out = {0};
     run_options ro = {.tls = {NULL, NULL}};
     int quiet = 0, verbose = 0, timeout_ms = 0, c;
     char err[512];
@@ -387,16 +380,16 @@ int cmd_client(int argc, char **argv)
             break;
         }
         case O_JSON:
-            json = optarg;
+            out.json = optarg;
             break;
         case O_JUNIT:
-            junit = optarg;
+            out.junit = optarg;
             break;
         case O_HTML:
-            html = optarg;
+            out.html = optarg;
             break;
         case O_MD:
-            md = optarg;
+            out.md = optarg;
             break;
         case 'q':
             quiet = 1;
@@ -423,16 +416,8 @@ int cmd_client(int argc, char **argv)
                                "--listen takes HOST:PORT (IPv6 as [ADDR]:PORT, port 0 for a free one), "
                                "not '%s'",
                                listen_arg);
-    if (strcmp(tls_arg, "1.3") == 0) {
-        ro.tls[0] = "1.3";
-    } else if (strcmp(tls_arg, "1.2") == 0) {
-        ro.tls[0] = "1.2";
-    } else if (strcmp(tls_arg, "1.2,1.3") == 0 || strcmp(tls_arg, "1.3,1.2") == 0) {
-        ro.tls[0] = "1.3";
-        ro.tls[1] = "1.2";
-    } else {
+    if (cli_parse_tls(tls_arg, ro.tls) != 0)
         return cli_usage_error("client", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", tls_arg);
-    }
     if (validate_client_id_list(ro.only, err, sizeof err) != 0 ||
         validate_client_id_list(ro.skip, err, sizeof err) != 0)
         return cli_usage_error("client", "%s", err);
@@ -508,35 +493,14 @@ int cmd_client(int argc, char **argv)
                 d.host, d.port, d.ca, d.total, d.timeout_ms);
     double started = probe_now_ms();
     if (isatty(STDERR_FILENO) && !quiet && d.cmd != NULL)
-        ro.progress = progress;
+        ro.progress = cli_progress;
     client_driver drv = {.start = exec_start, .finish = exec_finish, .ctx = &d};
     /* Signals of a dying client must not end alpncheck. */
     signal(SIGPIPE, SIG_IGN);
     run_client_checks(client_serve, &l, &drv, &ro, &rep);
     rep.total_ms = probe_now_ms() - started;
 
-    if (!quiet || report_exit_code(&rep) != 0) {
-        report_write_terminal(&rep, stdout, verbose, isatty(STDOUT_FILENO));
-    } else {
-        char line[128], other[128];
-        report_summary_line(&rep, line, sizeof line);
-        report_other_counts(&rep, other, sizeof other);
-        if (other[0])
-            printf("%s\n", other);
-        printf("%s\n", line);
-    }
-    const struct {
-        const char *path;
-        int (*writer)(const report *, FILE *);
-    } files[] = {
-        {json, report_write_json}, {junit, report_write_junit}, {html, report_write_html}, {md, report_write_markdown}};
-    rc = report_exit_code(&rep);
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (files[i].path != NULL && report_write_file(&rep, files[i].path, files[i].writer) != 0) {
-            fprintf(stderr, "alpncheck client: cannot write %s\n", files[i].path);
-            rc = EXIT_USAGE;
-        }
-    }
+    rc = cli_report_finish("client", &rep, quiet, verbose, &out);
 out:
     client_listener_close(&l);
     if (tmp_ca)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_report.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "gnutls_probe.h"
@@ -34,10 +35,6 @@ static void help(void)
            "server could not be reached.\n");
 }
 
-struct outputs {
-    const char *json, *junit, *html, *md;
-};
-
 static int split_host_port(const char *arg, server_target *t)
 {
     const char *colon = strrchr(arg, ':');
@@ -62,14 +59,6 @@ static int split_host_port(const char *arg, server_target *t)
 static int is_address(const char *host)
 {
     return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':') != NULL;
-}
-
-static void progress(void *ctx, size_t done, size_t total, const result *last)
-{
-    (void)ctx;
-    fprintf(stderr, "\r  [%3zu/%3zu] %-5s %-34s TLS %s   ", done, total, verdict_name(last->v), last->id, last->tls);
-    if (done == total)
-        fprintf(stderr, "\r%70s\r", "");
 }
 
 /* One baseline connection per version, without ALPN: does the server speak it at all? NULL when it does, else the
@@ -98,15 +87,21 @@ static const char *version_unsupported(server_target *t, const char *tls, char *
 int cmd_server(int argc, char **argv)
 {
     enum { O_SNI = 1000, O_ALPN, O_TLS, O_ONLY, O_SKIP, O_KNOWN, O_TIMEOUT, O_JSON, O_JUNIT, O_HTML, O_MD };
-    static const struct option opts[] = {
-        {"sni", required_argument, NULL, O_SNI},       {"alpn", required_argument, NULL, O_ALPN},
-        {"tls", required_argument, NULL, O_TLS},       {"only", required_argument, NULL, O_ONLY},
-        {"skip", required_argument, NULL, O_SKIP},     {"known-failures", required_argument, NULL, O_KNOWN},
-        {"timeout", required_argument, NULL, O_TIMEOUT}, {"json", required_argument, NULL, O_JSON},
-        {"junit", required_argument, NULL, O_JUNIT},   {"html", required_argument, NULL, O_HTML},
-        {"md", required_argument, NULL, O_MD},         {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},           {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"sni", required_argument, NULL, O_SNI},
+                                         {"alpn", required_argument, NULL, O_ALPN},
+                                         {"tls", required_argument, NULL, O_TLS},
+                                         {"only", required_argument, NULL, O_ONLY},
+                                         {"skip", required_argument, NULL, O_SKIP},
+                                         {"known-failures", required_argument, NULL, O_KNOWN},
+                                         {"timeout", required_argument, NULL, O_TIMEOUT},
+                                         {"json", required_argument, NULL, O_JSON},
+                                         {"junit", required_argument, NULL, O_JUNIT},
+                                         {"html", required_argument, NULL, O_HTML},
+                                         {"md", required_argument, NULL, O_MD},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"verbose", no_argument, NULL, 'v'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     static server_target target;
     static profile prof;
     static known_failures known;
@@ -114,7 +109,7 @@ int cmd_server(int argc, char **argv)
     memset(&target, 0, sizeof target);
     target.timeout_ms = 5000;
     const char *sni = NULL, *alpn = NULL, *tls_arg = "1.3,1.2", *known_path = NULL;
-    struct outputs out = {0};
+    cli_outputs out = {0};
     run_options ro = {.tls = {NULL, NULL}};
     int quiet = 0, verbose = 0, c;
     char err[256];
@@ -177,16 +172,8 @@ int cmd_server(int argc, char **argv)
     if (split_host_port(argv[optind], &target) != 0)
         return cli_usage_error("server", "'%s' is not HOST:PORT (IPv6 as [ADDR]:PORT)", argv[optind]);
     snprintf(target.sni, sizeof target.sni, "%s", sni ? sni : is_address(target.host) ? "" : target.host);
-    if (strcmp(tls_arg, "1.3") == 0) {
-        ro.tls[0] = "1.3";
-    } else if (strcmp(tls_arg, "1.2") == 0) {
-        ro.tls[0] = "1.2";
-    } else if (strcmp(tls_arg, "1.2,1.3") == 0 || strcmp(tls_arg, "1.3,1.2") == 0) {
-        ro.tls[0] = "1.3";
-        ro.tls[1] = "1.2";
-    } else {
+    if (cli_parse_tls(tls_arg, ro.tls) != 0)
         return cli_usage_error("server", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", tls_arg);
-    }
     if (validate_id_list(ro.only, err, sizeof err) != 0 || validate_id_list(ro.skip, err, sizeof err) != 0)
         return cli_usage_error("server", "%s", err);
     if (known_path != NULL) {
@@ -199,7 +186,7 @@ int cmd_server(int argc, char **argv)
     double started = probe_now_ms();
     int interactive = isatty(STDERR_FILENO) && !quiet;
     if (interactive) {
-        ro.progress = progress;
+        ro.progress = cli_progress;
     }
 
     /* Which versions does the server speak? Unreachable → exit 2; a version it refuses → SKIPs with the reason. */
@@ -219,8 +206,7 @@ int cmd_server(int argc, char **argv)
         skip_server_checks(&ro, ro.tls[v], why[v], &rep);
     }
     if (n_run == 0) {
-        fprintf(stderr, "alpncheck server: %s completes no TLS handshake with alpncheck (%s)\n", argv[optind],
-                why[0]);
+        fprintf(stderr, "alpncheck server: %s completes no TLS handshake with alpncheck (%s)\n", argv[optind], why[0]);
         return EXIT_USAGE;
     }
 
@@ -238,8 +224,10 @@ int cmd_server(int argc, char **argv)
         }
         char list[400];
         profile_format(&prof, list, sizeof list);
-        snprintf(rep.profile, sizeof rep.profile, "%s (discovered over TLS %s in %d connections, in the order "
-                 "the server picked them)", prof.n ? list : "no registered protocol selected", run_tls[0], used);
+        snprintf(rep.profile, sizeof rep.profile,
+                 "%s (discovered over TLS %s in %d connections, in the order "
+                 "the server picked them)",
+                 prof.n ? list : "no registered protocol selected", run_tls[0], used);
     }
 
     ro.resume = gnutls_resume_probe;
@@ -254,26 +242,5 @@ int cmd_server(int argc, char **argv)
     /* Checks over the GnuTLS path take several connections each: the run's wall time is the honest duration. */
     rep.total_ms = probe_now_ms() - started;
 
-    if (!quiet || report_exit_code(&rep) != 0)
-        report_write_terminal(&rep, stdout, verbose, isatty(STDOUT_FILENO));
-    else {
-        char line[128], other[128];
-        report_summary_line(&rep, line, sizeof line);
-        report_other_counts(&rep, other, sizeof other);
-        if (other[0])
-            printf("%s\n", other);
-        printf("%s\n", line);
-    }
-    const struct {
-        const char *path;
-        int (*writer)(const report *, FILE *);
-    } files[] = {{out.json, report_write_json}, {out.junit, report_write_junit}, {out.html, report_write_html},
-                 {out.md, report_write_markdown}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (files[i].path != NULL && report_write_file(&rep, files[i].path, files[i].writer) != 0) {
-            fprintf(stderr, "alpncheck server: cannot write %s\n", files[i].path);
-            return EXIT_USAGE;
-        }
-    }
-    return report_exit_code(&rep);
+    return cli_report_finish("server", &rep, quiet, verbose, &out);
 }
