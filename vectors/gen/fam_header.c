@@ -320,6 +320,39 @@ static void hp_external(struct hctx *c)
         "RFC 7639 section 2");
 }
 
+/* Chromium (Alt-Svc protocol-id percent-decoding), lpeg_patterns (RFC 7639 grammar) and .NET (Alt-Svc parser). */
+static void hp_projects(struct hctx *c)
+{
+    static const struct {
+        const char *v, *comment, *source;
+    } cases[] = {
+        {"foo", "a plain token", "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeValid)"},
+        {"%2ca%5Cb", "lower-case %2c and upper-case %5C (Chromium decodes both)",
+         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeValid)"},
+        {"a%3Db%25c", "encoded '=' and '%' decode to a=b%c",
+         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (FuzzHeaderFieldValue)"},
+        {"a%", "percent at the end", "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
+        {"a%x", "percent and a non-hex character",
+         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
+        {"a%b", "percent and one hex digit at the end",
+         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
+        {"%J22", "percent and a non-hex first digit",
+         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
+        {"%9z", "percent and a non-hex second digit",
+         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
+        {"%20", "an encoded space decodes to SP", "lpeg_patterns spec/http_alpn_spec.lua"},
+        {"%25", "an encoded percent decodes to '%'", "lpeg_patterns spec/http_alpn_spec.lua"},
+        {"%41", "an encoded 'A' (a tchar; lpeg_patterns rejects it)", "lpeg_patterns spec/http_alpn_spec.lua"},
+        {"%26", "an encoded '&' (a tchar; lpeg_patterns rejects it)", "lpeg_patterns spec/http_alpn_spec.lua"},
+        {"%2", "percent and one hex digit (rejected)", "lpeg_patterns spec/http_alpn_spec.lua"},
+        {"%1a", "lower-case hex (lpeg_patterns rejects it)", "lpeg_patterns spec/http_alpn_spec.lua"},
+        {"h2, h2", "two entries with the same protocol-id h2 (RFC 7838 section 3 example)",
+         ".NET src/libraries/System.Net.Http/tests/UnitTests/Headers/AltSvcHeaderParserTest.cs"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        hps(c, cases[i].v, "ExternalTest", cases[i].comment, cases[i].source);
+}
+
 void fam_hparse(vfile *f)
 {
     struct hctx c = {f, NULL};
@@ -327,6 +360,7 @@ void fam_hparse(vfile *f)
     json_object_set_new(g, "type", json_string("HeaderParse"));
     c.tests = vf_group(f, g);
     hp_external(&c);
+    hp_projects(&c);
     hp_syntax(&c);
     hp_lengths(&c);
     hp_registry(&c);
@@ -386,6 +420,10 @@ void fam_hformat(vfile *f)
     l = nl_of("\xe3\x81\xbb", NULL), hf(f, tests, &l, "RfcExample Utf8", "RFC 7639 example", "RFC 7639 section 2"),
     nl_free(&l);
 
+    l = nl_of("a=b%c", NULL);
+    hf(f, tests, &l, "ExternalTest", "Chromium serializes a=b%c as a%3Db%25c",
+       "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (FuzzAlternativeService)");
+    nl_free(&l);
     for (unsigned o = 0; o < 256; o++) {
         uint8_t oc = (uint8_t)o;
         l = (namelist){0};

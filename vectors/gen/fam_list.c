@@ -186,18 +186,18 @@ static void name_lengths(struct lctx *c)
     char cm[300];
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
         namelist l = filled('a', lens[i]);
-        snprintf(cm, sizeof cm, "one name of %zu octets", lens[i]);
+        snprintf(cm, sizeof cm, "one name of %zu octet(s)", lens[i]);
         add_list(c, &l, "BoundaryLength", cm);
         if (c->r == ROLE_CLIENT) {
             namelist two = nl_of("h2", NULL);
             nl_addl(&two, &l);
-            snprintf(cm, sizeof cm, "h2, then a name of %zu octets", lens[i]);
+            snprintf(cm, sizeof cm, "h2, then a name of %zu octet(s)", lens[i]);
             add_list(c, &two, "BoundaryLength", cm);
             nl_free(&two);
             two = nl_of(NULL, NULL);
             nl_addl(&two, &l);
             nl_adds(&two, "h2");
-            snprintf(cm, sizeof cm, "a name of %zu octets, then h2", lens[i]);
+            snprintf(cm, sizeof cm, "a name of %zu octet(s), then h2", lens[i]);
             add_list(c, &two, "BoundaryLength", cm);
             nl_free(&two);
         }
@@ -261,6 +261,23 @@ static void trailing(struct lctx *c)
     add_hex(c, "0006026832036832", "TrailingData", "h2, then a name whose length is 3 with 2 octets left", NULL);
     add_hex(c, "000c02683208687474702f312e3101", "TrailingData",
             "h2, http/1.1 with list length 12 and one extra byte after the list", NULL);
+}
+
+/* Probes of tlsfuzzer's scripts/test-alpn-negotiation.py, as extension_data (inputs and outcomes only). */
+static void tlsfuzzer_cases(struct lctx *c)
+{
+    static const char src[] = "tlsfuzzer scripts/test-alpn-negotiation.py";
+    add_hex(c, "001008687474702f312e3106687474702f32", "ExternalTest",
+            "tlsfuzzer's base offer for its length probes: http/1.1, http/2", src);
+    add_hex(c, "000100", "ExternalTest EmptyName", "tlsfuzzer probe 'empty element': one empty name", src);
+    add_hex(c, "0000", "ExternalTest EmptyList", "tlsfuzzer probe 'empty list': list length 0", src);
+    add_hex(c, "", "ExternalTest EmptyList", "tlsfuzzer probe 'empty extension': no extension_data", src);
+    add_hex(c, "000908687474702f312e3106687474702f32", "ExternalTest LengthOffByOne",
+            "tlsfuzzer probe 'underflow length of protocol_name_list': list length 9 hides the second name", src);
+    add_hex(c, "001208687474702f312e3106687474702f32", "ExternalTest LengthOffByOne",
+            "tlsfuzzer probe 'overflow length of protocol_name_list': list length 18 for 16 bytes", src);
+    add_hex(c, "001008687474702f312e3108687474702f32", "ExternalTest LengthOffByOne",
+            "tlsfuzzer probe 'overflow length of last item': last name length 8 for 6 octets", src);
 }
 
 static void client_cases(struct lctx *c)
@@ -361,6 +378,7 @@ static void client_cases(struct lctx *c)
     name_lengths(c);
     list_lengths(c);
     trailing(c);
+    tlsfuzzer_cases(c);
     large_lists(c);
 
     /* Every truncation and every +-1 length error of several valid encodings. */

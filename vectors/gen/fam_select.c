@@ -6,7 +6,7 @@
 
 struct offer {
     buf ext;
-    const char *flags, *check, *what;
+    const char *flags, *check, *what, *source;
 };
 
 struct offers {
@@ -20,7 +20,7 @@ static void offer_ext(struct offers *o, buf ext, const char *flags, const char *
         fprintf(stderr, "vecgen: too many offers\n");
         return;
     }
-    o->v[o->n++] = (struct offer){ext, flags, check, what};
+    o->v[o->n++] = (struct offer){ext, flags, check, what, NULL};
 }
 
 static void offer(struct offers *o, namelist *l, const char *flags, const char *check, const char *what)
@@ -210,9 +210,44 @@ static void group(vfile *f, namelist *server, struct offers *o, const char *what
         const char *id = alert == 50 ? check : of->check != NULL ? of->check : alert == 120 ? check : NULL;
         if (id != NULL)
             json_object_set_new(t, "check", json_string(id));
+        if (of->source != NULL)
+            json_object_set_new(t, "source", json_string(of->source));
         buf_free(&sel);
     }
     nl_free(server);
+}
+
+/* tlsfuzzer's scripts/test-alpn-negotiation.py runs against a server that supports http/1.1 (inputs and expected
+ * outcomes only). */
+static void tlsfuzzer_group(vfile *f)
+{
+    static struct offers o;
+    namelist l;
+    o.n = 0;
+    l = nl_of("http/1.1", NULL), offer(&o, &l, "ExternalTest", NULL, "probe 'only http/1.1'");
+    l = nl_of("http/1.", NULL),
+    offer(&o, &l, "ExternalTest PrefixMatch", "SRV-NO-PREFIX-MATCH", "probe 'only http/1.'");
+    l = nl_of("http/1.X", NULL), offer(&o, &l, "ExternalTest PrefixMatch", "SRV-NO-PREFIX-MATCH", "'only http/1.X'");
+    l = nl_of("http/1.", "http/1.1", NULL);
+    offer(&o, &l, "ExternalTest PrefixMatch", "SRV-NO-PREFIX-MATCH", "probe 'http/1. and http/1.1'");
+    offer_hex(&o, "000100", "SRV-MALFORMED-EMPTY-NAME", "probe 'empty element'");
+    offer_hex(&o, "0000", "SRV-MALFORMED-EMPTY-LIST", "probe 'empty list'");
+    offer_hex(&o, "", "SRV-MALFORMED-EMPTY-EXT", "probe 'empty extension'");
+    offer_hex(&o, "000908687474702f312e3106687474702f32", "SRV-MALFORMED-LIST-SHORT",
+              "probe 'underflow length of protocol_name_list'");
+    offer_hex(&o, "001208687474702f312e3106687474702f32", "SRV-MALFORMED-LIST-LONG",
+              "probe 'overflow length of protocol_name_list'");
+    offer_hex(&o, "001008687474702f312e3108687474702f32", "SRV-MALFORMED-NAME-OVERRUN",
+              "probe 'overflow length of last item'");
+    for (size_t i = 0; i < o.n; i++) {
+        o.v[i].source = "tlsfuzzer scripts/test-alpn-negotiation.py";
+        if (strstr(o.v[i].flags, "ExternalTest") == NULL)
+            o.v[i].flags = "MalformedOffer ExternalTest";
+    }
+    namelist s = nl_of("http/1.1", NULL);
+    group(f, &s, &o, "tlsfuzzer server (http/1.1)");
+    for (size_t i = 0; i < o.n; i++)
+        buf_free(&o.v[i].ext);
 }
 
 void fam_select(vfile *f)
@@ -244,4 +279,5 @@ void fam_select(vfile *f)
 
     for (size_t i = 0; i < o.n; i++)
         buf_free(&o.v[i].ext);
+    tlsfuzzer_group(f);
 }
