@@ -18,6 +18,8 @@ static const char *flag_for(const char *check, const char *result)
         return "RawNonTchar";
     if (strcmp(check, "HDR-NAME-LENGTH") == 0)
         return "NameLength";
+    if (strcmp(check, "HDR-SAME-AS-TLS") == 0)
+        return "OversizedList";
     if (strcmp(check, "HDR-LIST") == 0)
         return strcmp(result, "acceptable") == 0 ? "EmptyListElement" : "NoNames";
     return "";
@@ -269,6 +271,18 @@ static void hp_lengths(struct hctx *c)
     buf_str(&b, ", ");
     buf_fill(&b, 'd', 255);
     hp(c, b.p, b.n, "NameLength", "two names of 255 octets", NULL);
+    buf_free(&b);
+    /* Decoded lists around the 65535-byte protocol_name_list of a ClientHello. */
+    for (unsigned i = 0; i < 256; i++) {
+        if (i > 0)
+            buf_str(&b, ",");
+        buf_fill(&b, 'a' + i % 26, i == 255 ? 254 : 255);
+    }
+    hp(c, b.p, b.n, "NameLength LargeList", "255 names of 255 octets and one of 254: exactly 65535 bytes as a list",
+       NULL);
+    buf_byte(&b, 'z');
+    hp(c, b.p, b.n, "LargeList", "256 names of 255 octets: 65536 bytes as a list, more than a ClientHello can offer",
+       NULL);
     buf_free(&b);
 }
 
@@ -579,6 +593,15 @@ void fam_cross(vfile *f)
         nl_free(&l);
     }
     cf(f, tests, &g_registry, "Registry", "every registry name");
+    l = (namelist){0};
+    for (unsigned i = 0; i < 256; i++) {
+        buf_fill(&b, 'a' + i % 26, i == 255 ? 254 : 255);
+        b.p[0] = (uint8_t)i; /* every octet value once, as the first octet of a name */
+        nl_add(&l, b.p, b.n);
+        buf_free(&b);
+    }
+    cf(f, tests, &l, "LargeList BoundaryLength", "a 65535-byte list: 256 names, each starting with another octet");
+    nl_free(&l);
     for (unsigned i = 0; i < 16; i++) {
         uint8_t gv[2];
         grease_value(i, gv);

@@ -243,6 +243,14 @@ void oracle_hparse(const uint8_t *v, size_t len, hdr_result *r)
         violation(r, "HDR-LIST", 0);
         return;
     }
+    /* RFC 7639 §2 sets no limit on the number of names, but the field SHOULD list what the client offers in its
+     * ClientHello (HDR-SAME-AS-TLS), and RFC 7301 §3.1 caps that offer at 2^16-1 bytes of protocol_name_list. A
+     * sender that exceeds it breaks a SHOULD, so a recipient may still take the names. */
+    size_t total = 0;
+    for (size_t i = 0; i < r->names.n; i++)
+        total += 1 + r->names.v[i].n;
+    if (total > 65535)
+        deviation(r, "HDR-SAME-AS-TLS", 0);
 }
 
 void hdr_result_free(hdr_result *r)

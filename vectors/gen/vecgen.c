@@ -268,6 +268,11 @@ static const struct note notes[] = {
      "RFC 9110 5.6.1: OWS \",\" OWS separates elements; whitespace inside an element is not allowed.", RFC9110_L},
     {"NameLength", "EDGE_CASE", "A decoded name of 255 octets (the maximum) or 256 octets (one too many).",
      "RFC 7639 2 carries ALPN names, which are 1..255 octets (RFC 7301 3.1).", RFC7639_2},
+    {"OversizedList", "EDGE_CASE",
+     "A field value whose names would need more than the 65535 bytes of a ClientHello's protocol_name_list.",
+     "RFC 7639 2: the field SHOULD carry the names of the ClientHello (HDR-SAME-AS-TLS), which cannot hold these; "
+     "no MUST is broken, so a recipient may take the names.",
+     RFC7639_2},
     {"Utf8", "EDGE_CASE", "A name holding UTF-8 (non-ASCII) octets.",
      "RFC 7639 2: such octets are percent-encoded one by one; raw UTF-8 is not a token.", RFC7639_2},
     {"NonCanonical", "MALFORMED", "A field value that is not the canonical form of the list it claims to carry.",
