@@ -422,6 +422,10 @@ json_t *jnames(const namelist *l)
 
 void describe_name(const uint8_t *d, size_t n, char *out, size_t cap)
 {
+    if (is_grease(d, n)) {
+        snprintf(out, cap, "GREASE 0x%02x%02x", d[0], d[1]);
+        return;
+    }
     size_t same = 0;
     while (same < n && d[same] == d[0])
         same++;
