@@ -134,7 +134,7 @@ static void hp_octets(struct hctx *c)
             hp(c, b.p, b.n, "PctEncodedTchar", cm, NULL);
             buf_free(&b);
             pct(&b, o, 1);
-            if (memcmp(b.p, "%", 1) == 0 && (b.p[1] > '9' || b.p[2] > '9')) {
+            if (b.p[1] > '9' || b.p[2] > '9') {
                 snprintf(cm, sizeof cm, "token character 0x%02x ('%c') percent-encoded in lower case", o, o);
                 hp(c, b.p, b.n, "PctEncodedTchar LowerCaseHex", cm, NULL);
             }
