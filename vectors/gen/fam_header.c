@@ -396,6 +396,13 @@ static void hf(vfile *f, json_t *tests, const namelist *l, const char *flags, co
         json_object_set_new(t, "check", json_string(bad));
     else
         json_object_set_new(t, "value", json_stringn((const char *)out.p, out.n));
+    if (bad == NULL) {
+        /* What a valid test exercises: the spelling of '%' when a name holds one, else the canonical form. */
+        int percent = 0;
+        for (size_t i = 0; i < l->n; i++)
+            percent |= memchr(l->v[i].p, '%', l->v[i].n) != NULL;
+        json_object_set_new(t, "check", json_string(percent ? "HDR-PCT-PERCENT" : "HDR-CANONICAL"));
+    }
     if (source != NULL)
         json_object_set_new(t, "source", json_string(source));
     buf_free(&out);
@@ -516,6 +523,7 @@ static void cf(vfile *f, json_t *tests, const namelist *l, const char *flags, co
     json_t *t = vf_test(f, tests, "valid", flags, cm);
     json_object_set_new(t, "ext", jhex(ext.p, ext.n));
     json_object_set_new(t, "value", json_stringn((const char *)value.p, value.n));
+    json_object_set_new(t, "check", json_string("HDR-CANONICAL"));
     buf_free(&ext);
     buf_free(&value);
 }
