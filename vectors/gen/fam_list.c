@@ -1,0 +1,492 @@
+/* protocol_name_list.json: ProtocolNameList encodings, client role (offers) and server role (answers). */
+#include <stdio.h>
+#include <string.h>
+
+#include "vecgen.h"
+
+struct lctx {
+    vfile *f;
+    json_t *tests;
+    role r;
+};
+
+static void add(struct lctx *c, const buf *ext, const char *flags, const char *comment, const char *source)
+{
+    namelist names = {0};
+    const char *bad = oracle_pnl(ext->p, ext->n, c->r, &names);
+    json_t *t = vf_test(c->f, c->tests, bad ? "invalid" : "valid", flags, comment);
+    json_object_set_new(t, "ext", jhex(ext->p, ext->n));
+    if (bad != NULL) {
+        json_object_set_new(t, "alert", json_integer(50));
+        json_object_set_new(t, "check", json_string(bad));
+    } else {
+        json_object_set_new(t, "names", jnames(&names));
+    }
+    if (source != NULL)
+        json_object_set_new(t, "source", json_string(source));
+    nl_free(&names);
+}
+
+/* A test of the encoding of l. */
+static void add_list(struct lctx *c, const namelist *l, const char *flags, const char *what)
+{
+    buf ext = {0};
+    char desc[400], cm[600];
+    enc_list(l, &ext);
+    describe_list(l, desc, sizeof desc);
+    snprintf(cm, sizeof cm, "%s: %s", what, desc);
+    add(c, &ext, flags, cm, NULL);
+    buf_free(&ext);
+}
+
+static void add_hex(struct lctx *c, const char *hex, const char *flags, const char *comment, const char *source)
+{
+    buf ext = {0};
+    for (const char *h = hex; h[0] != '\0' && h[1] != '\0'; h += 2) {
+        unsigned x;
+        if (sscanf(h, "%2x", &x) != 1)
+            break;
+        buf_byte(&ext, x);
+    }
+    add(c, &ext, flags, comment, source);
+    buf_free(&ext);
+}
+
+static namelist one(const uint8_t *d, size_t n)
+{
+    namelist l = {0};
+    nl_add(&l, d, n);
+    return l;
+}
+
+static namelist filled(unsigned c, size_t n)
+{
+    buf b = {0};
+    buf_fill(&b, c, n);
+    namelist l = one(b.p, b.n);
+    buf_free(&b);
+    return l;
+}
+
+/* Every prefix of the encoding of l (all of them when short, a sample when long), then every cut of the list
+ * content with the list length made to match. */
+static void truncations(struct lctx *c, const namelist *l)
+{
+    buf ext = {0};
+    char desc[400], cm[600];
+    enc_list(l, &ext);
+    describe_list(l, desc, sizeof desc);
+    for (size_t k = 0; k < ext.n; k++) {
+        if (ext.n > 40 && !(k < 4 || k == ext.n / 2 || k + 3 >= ext.n))
+            continue;
+        buf cut = buf_copy(ext.p, k);
+        snprintf(cm, sizeof cm, "extension_data cut to %zu of %zu bytes: %s", k, ext.n, desc);
+        add(c, &cut, k < 2 ? "Truncated EmptyList" : "Truncated", cm, NULL);
+        buf_free(&cut);
+    }
+    for (size_t k = 1; k + 2 < ext.n; k++) {
+        if (ext.n > 40 && !(k < 3 || k == ext.n / 2 || k + 4 >= ext.n))
+            continue;
+        buf cut = {0};
+        buf_u16(&cut, k);
+        buf_put(&cut, ext.p + 2, k);
+        snprintf(cm, sizeof cm, "list content cut to %zu of %zu bytes, list length %zu: %s", k, ext.n - 2, k, desc);
+        add(c, &cut, "TruncatedList", cm, NULL);
+        buf_free(&cut);
+    }
+    buf_free(&ext);
+}
+
+/* Every length field of the encoding of l changed by +1 and by -1. */
+static void off_by_one(struct lctx *c, const namelist *l)
+{
+    buf ext = {0};
+    char desc[400], cm[600];
+    enc_list(l, &ext);
+    describe_list(l, desc, sizeof desc);
+    size_t list_len = (size_t)ext.p[0] << 8 | ext.p[1];
+    for (int d = -1; d <= 1; d += 2) {
+        buf m = buf_copy(ext.p, ext.n);
+        m.p[0] = (uint8_t)((list_len + (size_t)d) >> 8);
+        m.p[1] = (uint8_t)(list_len + (size_t)d);
+        snprintf(cm, sizeof cm, "list length %zu written as %zu: %s", list_len, list_len + (size_t)d, desc);
+        add(c, &m, "LengthOffByOne", cm, NULL);
+        buf_free(&m);
+    }
+    size_t pos = 2;
+    for (size_t i = 0; i < l->n; i++) {
+        size_t n = ext.p[pos];
+        for (int d = -1; d <= 1; d += 2) {
+            if (d > 0 && n == 255)
+                continue; /* 256 does not fit the length byte; see the NameLength256 tests */
+            buf m = buf_copy(ext.p, ext.n);
+            m.p[pos] = (uint8_t)(n + (size_t)d);
+            snprintf(cm, sizeof cm, "length of name %zu (%zu) written as %zu: %s", i + 1, n, n + (size_t)d, desc);
+            add(c, &m, n + (size_t)d == 0 ? "LengthOffByOne EmptyName" : "LengthOffByOne", cm, NULL);
+            buf_free(&m);
+        }
+        pos += 1 + n;
+    }
+    buf_free(&ext);
+}
+
+/* Encodings of a 65535-byte list, and attempts at a 65536-byte one. */
+static void large_lists(struct lctx *c)
+{
+    namelist l = {0};
+    buf name = {0};
+    /* 255 names of 255 octets (255 * 256 = 65280 bytes) and one of 254 (255 bytes): exactly 65535. */
+    for (unsigned i = 0; i < 255; i++) {
+        buf_free(&name);
+        buf_fill(&name, 'a' + i % 26, 255);
+        name.p[0] = (uint8_t)(i + 1); /* names start with octets 0x01..0xff, so they all differ */
+        nl_add(&l, name.p, name.n);
+    }
+    buf_free(&name);
+    buf_fill(&name, 'z', 254);
+    nl_add(&l, name.p, name.n);
+    add_list(c, &l, "LargeList BoundaryLength", "list of exactly 65535 bytes (255 x 255-octet names, one of 254)");
+
+    /* 21845 names of 2 octets (3 bytes each) = 65535 bytes; the supported-looking name last. */
+    namelist m = {0};
+    for (unsigned i = 0; i < 21844; i++) {
+        uint8_t two[2] = {(uint8_t)('a' + i % 26), (uint8_t)('a' + (i / 26) % 26)};
+        nl_add(&m, two, 2);
+    }
+    nl_adds(&m, "h2");
+    add_list(c, &m, "LargeList BoundaryLength Duplicate", "list of exactly 65535 bytes (21845 two-octet names)");
+    nl_free(&m);
+
+    /* 65536 bytes: 256 x 255-octet names. Three ways an encoder can try to write that. */
+    namelist big = {0};
+    nl_addl(&big, &l);
+    nl_free(&l);
+    big.v[255].p[0] = 'y';
+    buf_fill(&big.v[255], 'y', 1); /* the last name becomes 255 octets: 256 * 256 = 65536 */
+    buf ext = {0};
+    enc_list(&big, &ext); /* the length field holds 65536 mod 65536 = 0 */
+    add(c, &ext, "LargeList EmptyList",
+        "65536 bytes of names (256 x 255 octets) with the list length written mod 2^16 = 0", NULL);
+    ext.p[0] = ext.p[1] = 0xff;
+    add(c, &ext, "LargeList TrailingData",
+        "65536 bytes of names with the list length capped at 65535: one byte follows the list", NULL);
+    ext.n--;
+    add(c, &ext, "LargeList TruncatedList",
+        "65536 bytes of names cut to the 65535 the list length allows: the last name runs past the list", NULL);
+    buf_free(&ext);
+    buf_free(&name);
+    nl_free(&big);
+}
+
+/* Name lengths 0, 1, 2, 254, 255 and attempts at 256, alone and after "h2". */
+static void name_lengths(struct lctx *c)
+{
+    static const size_t lens[] = {1, 2, 254, 255};
+    char cm[300];
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        namelist l = filled('a', lens[i]);
+        snprintf(cm, sizeof cm, "one name of %zu octet(s)", lens[i]);
+        add_list(c, &l, "BoundaryLength", cm);
+        if (c->r == ROLE_CLIENT) {
+            namelist two = nl_of("h2", NULL);
+            nl_addl(&two, &l);
+            snprintf(cm, sizeof cm, "h2, then a name of %zu octet(s)", lens[i]);
+            add_list(c, &two, "BoundaryLength", cm);
+            nl_free(&two);
+            two = nl_of(NULL, NULL);
+            nl_addl(&two, &l);
+            nl_adds(&two, "h2");
+            snprintf(cm, sizeof cm, "a name of %zu octet(s), then h2", lens[i]);
+            add_list(c, &two, "BoundaryLength", cm);
+            nl_free(&two);
+        }
+        nl_free(&l);
+    }
+    add_hex(c, "000100", "EmptyName", "one name of 0 octets (00 01 00)", NULL);
+    add_hex(c, "00020000", "EmptyName", "two names of 0 octets", NULL);
+
+    /* 256 octets cannot be expressed: the encodings an encoder might produce instead. */
+    buf ext = {0};
+    buf_u16(&ext, 257);
+    buf_byte(&ext, 0xff);
+    buf_fill(&ext, 'a', 256);
+    add(c, &ext, "NameLength256", "256 octets of name with length 255: the extra 'a' (0x61) is read as a length", NULL);
+    ext.p[2 + 1 + 255] = 0;
+    add(c, &ext, "NameLength256 EmptyName", "a 255-octet name whose 256th octet is 0x00: read as an empty second name",
+        NULL);
+    ext.p[2 + 1 + 255] = 1;
+    add(c, &ext, "NameLength256", "a 255-octet name whose 256th octet is 0x01: a second name running past the list",
+        NULL);
+    buf_free(&ext);
+    buf_u16(&ext, 257);
+    buf_byte(&ext, 0x00); /* 256 mod 256 */
+    buf_fill(&ext, 'a', 256);
+    add(c, &ext, "NameLength256 EmptyName", "a 256-octet name with its length written mod 256 = 0", NULL);
+    buf_free(&ext);
+    buf_u16(&ext, 260);
+    buf_str(&ext, "\002h2");
+    buf_byte(&ext, 0x00);
+    buf_fill(&ext, 'a', 255);
+    buf_byte(&ext, 'a');
+    add(c, &ext, "NameLength256 EmptyName", "h2, then a 256-octet name with its length written mod 256 = 0", NULL);
+    buf_free(&ext);
+}
+
+static void list_lengths(struct lctx *c)
+{
+    add_hex(c, "", "EmptyList", "no extension_data at all (list length 0 bytes, no length field)", NULL);
+    add_hex(c, "00", "EmptyList", "one byte of extension_data", NULL);
+    add_hex(c, "0000", "EmptyList", "list length 0 (00 00)", NULL);
+    add_hex(c, "000101", "", "list length 1: a name length with no octet", NULL);
+    add_hex(c, "000100", "EmptyName", "list length 1: one empty name", NULL);
+    add_hex(c, "0001", "", "list length 1 and no list bytes", NULL);
+    add_hex(c, "00020161", "BoundaryLength", "list length 2, the smallest list: one 1-octet name", NULL);
+    add_hex(c, "0000026832", "TrailingData", "list length 0 followed by a name", NULL);
+    add_hex(c, "ffff", "", "list length 65535 and no list bytes", NULL);
+    add_hex(c, "ffff026832", "", "list length 65535 and one name", NULL);
+}
+
+/* Garbage after a valid name (SRV-MALFORMED-TRAILING-AFTER-MATCH probes) and bytes after the list. */
+static void trailing(struct lctx *c)
+{
+    add_hex(c, "000302683200", "TrailingData", "h2 with one zero byte after the list", NULL);
+    add_hex(c, "00030268320000", "TrailingData", "h2 with two zero bytes after the list", NULL);
+    add_hex(c, "0003026832000302683300", "TrailingData", "two complete lists back to back (h2, then h3)", NULL);
+    add_hex(c, "00050268320100", "NulInName", "h2, then a well-formed 1-octet name 0x00 (a NUL name, not garbage)",
+            NULL);
+    add_hex(c, "0005026832ff00", "TrailingData", "h2, then garbage inside the list (length 255, one byte)", NULL);
+    add_hex(c, "00050268320000", "TrailingData EmptyName", "h2, then zero padding inside the list", NULL);
+    add_hex(c, "000402683200", "TrailingData EmptyName", "h2, then one zero byte inside the list", NULL);
+    add_hex(c, "0006026832036832", "TrailingData", "h2, then a name whose length is 3 with 2 octets left", NULL);
+    add_hex(c, "000c02683208687474702f312e3101", "TrailingData",
+            "h2, http/1.1 with list length 12 and one extra byte after the list", NULL);
+}
+
+/* Probes of tlsfuzzer's scripts/test-alpn-negotiation.py, as extension_data (inputs and outcomes only). */
+static void tlsfuzzer_cases(struct lctx *c)
+{
+    static const char src[] = "tlsfuzzer scripts/test-alpn-negotiation.py";
+    add_hex(c, "001008687474702f312e3106687474702f32", "ExternalTest",
+            "tlsfuzzer's base offer for its length probes: http/1.1, http/2", src);
+    add_hex(c, "000100", "ExternalTest EmptyName", "tlsfuzzer probe 'empty element': one empty name", src);
+    add_hex(c, "0000", "ExternalTest EmptyList", "tlsfuzzer probe 'empty list': list length 0", src);
+    add_hex(c, "", "ExternalTest EmptyList", "tlsfuzzer probe 'empty extension': no extension_data", src);
+    add_hex(c, "000908687474702f312e3106687474702f32", "ExternalTest LengthOffByOne",
+            "tlsfuzzer probe 'underflow length of protocol_name_list': list length 9 hides the second name", src);
+    add_hex(c, "001208687474702f312e3106687474702f32", "ExternalTest LengthOffByOne",
+            "tlsfuzzer probe 'overflow length of protocol_name_list': list length 18 for 16 bytes", src);
+    add_hex(c, "001008687474702f312e3108687474702f32", "ExternalTest LengthOffByOne",
+            "tlsfuzzer probe 'overflow length of last item': last name length 8 for 6 octets", src);
+}
+
+static void client_cases(struct lctx *c)
+{
+    uint8_t g[2];
+    namelist l;
+
+    /* Basic lists. */
+    static const char *const basics[][4] = {
+        {"h2", NULL},
+        {"http/1.1", NULL},
+        {"h2", "http/1.1", NULL},
+        {"http/1.1", "h2", NULL},
+        {"h3", "h2", "http/1.1", NULL},
+        {"a", NULL},
+        {"ab", NULL},
+        {"a", "b", "c", NULL},
+        {"spdy/3.1", "h2", "http/1.1", NULL},
+        {"h2c", "h2", NULL},
+    };
+    for (size_t i = 0; i < sizeof basics / sizeof basics[0]; i++) {
+        l = nl_of(basics[i][0], basics[i][1], basics[i][2], NULL);
+        add_list(c, &l, "", "well-formed offer");
+        nl_free(&l);
+    }
+    /* Registry names, one by one and all together. */
+    for (size_t i = 0; i < g_registry.n; i++) {
+        l = one(g_registry.v[i].p, g_registry.v[i].n);
+        add_list(c, &l, "Registry", "registry name alone");
+        nl_free(&l);
+    }
+    add_list(c, &g_registry, "Registry", "every registry name in one offer");
+    /* GREASE: each value alone, in front of h2, and all 16 with h2 in the middle. */
+    namelist all = {0};
+    for (unsigned i = 0; i < 16; i++) {
+        grease_value(i, g);
+        l = one(g, 2);
+        add_list(c, &l, "Grease", "GREASE value alone");
+        nl_adds(&l, "h2");
+        add_list(c, &l, "Grease", "GREASE value, then h2");
+        nl_free(&l);
+        nl_add(&all, g, 2);
+        if (i == 7)
+            nl_adds(&all, "h2");
+    }
+    add_list(c, &all, "Grease", "all 16 GREASE values with h2 among them");
+    nl_free(&all);
+    /* NUL and high bytes. */
+    l = one((const uint8_t *)"h2\0x", 4);
+    add_list(c, &l, "NulInName", "a name with NUL inside (h2 NUL x)");
+    nl_free(&l);
+    l = one((const uint8_t *)"\0", 1);
+    add_list(c, &l, "NulInName", "a name that is a single NUL");
+    nl_free(&l);
+    l = one((const uint8_t *)"\0\0\0", 3);
+    nl_adds(&l, "h2");
+    add_list(c, &l, "NulInName", "three NULs, then h2");
+    nl_free(&l);
+    l = one((const uint8_t *)"\x80\xff\x00\x7f", 4);
+    add_list(c, &l, "HighBytes NulInName", "octets 80 ff 00 7f");
+    nl_free(&l);
+    l = one((const uint8_t *)"\xe3\x81\xbb", 3);
+    add_list(c, &l, "HighBytes", "UTF-8 of U+307B (RFC 7639 section 2 example)");
+    nl_free(&l);
+    l = filled(0xff, 255);
+    nl_adds(&l, "h2");
+    add_list(c, &l, "HighBytes BoundaryLength", "255 octets 0xff, then h2");
+    nl_free(&l);
+    /* Duplicates. */
+    l = nl_of("h2", "h2", NULL);
+    add_list(c, &l, "Duplicate", "the same name twice");
+    nl_free(&l);
+    l = nl_of("http/1.1", "h2", "http/1.1", "h2", "h2", NULL);
+    add_list(c, &l, "Duplicate", "duplicates interleaved");
+    nl_free(&l);
+    /* Many one-octet names. */
+    l = (namelist){0};
+    for (unsigned i = 0; i < 1000; i++) {
+        uint8_t b = (uint8_t)(i % 255 + 1);
+        nl_add(&l, &b, 1);
+    }
+    add_list(c, &l, "Duplicate LongList", "1000 one-octet names");
+    nl_free(&l);
+    /* Empty names, first and later. */
+    add_hex(c, "000400026832", "EmptyName", "an empty name, then h2", NULL);
+    add_hex(c, "000402683200", "EmptyName", "h2, then an empty name", NULL);
+    add_hex(c, "000d0268320008687474702f312e31", "EmptyName", "h2, an empty name, http/1.1", NULL);
+    add_hex(c, "000d02683208687474702f312e3100", "EmptyName", "h2, http/1.1, then an empty name", NULL);
+    add_hex(c, "0007020a0a00021a1a", "EmptyName Grease", "an empty name between two GREASE values", NULL);
+
+    name_lengths(c);
+    list_lengths(c);
+    trailing(c);
+    tlsfuzzer_cases(c);
+    large_lists(c);
+
+    /* Every truncation and every +-1 length error of several valid encodings. */
+    static const char *const bases[][4] = {
+        {"h2", NULL},          {"h2", "http/1.1", NULL},       {"http/1.1", "h2", NULL},
+        {"a", "b", "c", NULL}, {"h3", "h2", "http/1.1", NULL}, {"acme-tls/1", NULL},
+    };
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        l = nl_of(bases[i][0], bases[i][1], bases[i][2], NULL);
+        truncations(c, &l);
+        off_by_one(c, &l);
+        nl_free(&l);
+    }
+    grease_value(3, g);
+    l = one(g, 2);
+    nl_adds(&l, "h2");
+    truncations(c, &l);
+    off_by_one(c, &l);
+    nl_free(&l);
+    l = one((const uint8_t *)"h2\0x", 4);
+    nl_add(&l, "\0", 1);
+    truncations(c, &l);
+    off_by_one(c, &l);
+    nl_free(&l);
+    l = filled('b', 255);
+    nl_adds(&l, "h2");
+    truncations(c, &l);
+    off_by_one(c, &l);
+    nl_free(&l);
+    l = nl_of("h2", NULL);
+    namelist lng = filled(0x80, 254);
+    nl_addl(&l, &lng);
+    nl_free(&lng);
+    truncations(c, &l);
+    off_by_one(c, &l);
+    nl_free(&l);
+}
+
+static void server_cases(struct lctx *c)
+{
+    uint8_t g[2];
+    namelist l;
+
+    static const char *const singles[] = {"h2", "http/1.1", "h3", "a", "acme-tls/1"};
+    for (size_t i = 0; i < sizeof singles / sizeof singles[0]; i++) {
+        l = nl_of(singles[i], NULL);
+        add_list(c, &l, "", "answer with one name");
+        nl_free(&l);
+    }
+    for (size_t i = 0; i < g_registry.n; i++) {
+        l = one(g_registry.v[i].p, g_registry.v[i].n);
+        add_list(c, &l, "Registry", "answer with one registry name");
+        nl_free(&l);
+    }
+    l = one((const uint8_t *)"h2\0x", 4);
+    add_list(c, &l, "NulInName", "answer h2 NUL x");
+    nl_free(&l);
+    l = one((const uint8_t *)"\xff\x80", 2);
+    add_list(c, &l, "HighBytes", "answer 0xff80");
+    nl_free(&l);
+
+    /* Zero, two and more names. */
+    add_hex(c, "", "EmptyList", "answer with no extension_data", NULL);
+    add_hex(c, "00", "EmptyList", "answer of one byte", NULL);
+    add_hex(c, "0000", "EmptyList", "answer with an empty list", NULL);
+    add_hex(c, "000100", "EmptyName", "answer with one empty name", NULL);
+    add_hex(c, "000400026832", "EmptyName", "answer: an empty name, then h2", NULL);
+    add_hex(c, "000402683200", "EmptyName", "answer: h2, then an empty name", NULL);
+    static const char *const multi[][4] = {
+        {"h2", "http/1.1", NULL},
+        {"http/1.1", "h2", NULL},
+        {"h2", "h2", NULL},
+        {"a", "b", "c", NULL},
+    };
+    for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
+        l = nl_of(multi[i][0], multi[i][1], multi[i][2], NULL);
+        add_list(c, &l, "MultipleNames", "answer with more than one name");
+        nl_free(&l);
+    }
+    grease_value(10, g);
+    l = one(g, 2);
+    nl_adds(&l, "h2");
+    add_list(c, &l, "MultipleNames Grease", "answer with a GREASE value and h2");
+    nl_free(&l);
+    add_hex(c, "0005026832016100", "MultipleNames TrailingData", "answer: h2 then a, then a byte after the list", NULL);
+
+    name_lengths(c);
+    list_lengths(c);
+    trailing(c);
+
+    static const char *const bases[] = {"h2", "http/1.1", "a"};
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        l = nl_of(bases[i], NULL);
+        truncations(c, &l);
+        off_by_one(c, &l);
+        nl_free(&l);
+    }
+    l = filled('c', 255);
+    truncations(c, &l);
+    off_by_one(c, &l);
+    nl_free(&l);
+}
+
+void fam_list(vfile *f)
+{
+    struct lctx c = {f, NULL, ROLE_CLIENT};
+    json_t *g = json_object();
+    json_object_set_new(g, "type", json_string("ProtocolNameList"));
+    json_object_set_new(g, "role", json_string("client"));
+    c.tests = vf_group(f, g);
+    client_cases(&c);
+
+    c.r = ROLE_SERVER;
+    g = json_object();
+    json_object_set_new(g, "type", json_string("ProtocolNameList"));
+    json_object_set_new(g, "role", json_string("server"));
+    c.tests = vf_group(f, g);
+    server_cases(&c);
+}

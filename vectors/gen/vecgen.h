@@ -1,0 +1,118 @@
+/*
+ * vecgen: deterministic generator of the alpncheck test vectors (vectors/FORMAT.md).
+ *
+ * The expected outcome of every vector comes from oracle.c, which restates the RFC rules on its own: vecgen never
+ * links libalpn, so the vectors check libalpn (and every other implementation) against an independent reading of
+ * RFC 7301, RFC 7639, RFC 8701 and RFC 9110.
+ */
+#ifndef VECGEN_H
+#define VECGEN_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- growable byte strings and name lists (the generator may allocate; it aborts when memory runs out) ---- */
+
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+} buf;
+
+void buf_put(buf *b, const void *d, size_t n);
+void buf_byte(buf *b, unsigned c);
+void buf_u16(buf *b, size_t v); /* big-endian, low 16 bits */
+void buf_str(buf *b, const char *s);
+void buf_fill(buf *b, unsigned c, size_t n);
+void buf_free(buf *b);
+buf buf_copy(const uint8_t *d, size_t n);
+
+typedef struct {
+    buf *v;
+    size_t n, cap;
+} namelist;
+
+void nl_add(namelist *l, const void *d, size_t n);
+void nl_adds(namelist *l, const char *s);
+void nl_addl(namelist *l, const namelist *src);
+void nl_free(namelist *l);
+/* A list from C strings, terminated by NULL ("\0" inside a literal cannot be used: see nl_add). */
+namelist nl_of(const char *first, ...);
+
+/* extension_data of names: 2-byte list length, then each name with its 1-byte length. The lengths are written
+ * modulo 256 / 65536 without complaint, so callers can build deliberately broken encodings. */
+void enc_list(const namelist *l, buf *ext);
+
+/* ---- the oracle: RFC rules (oracle.c) ---- */
+
+typedef enum { ROLE_CLIENT, ROLE_SERVER } role;
+
+int is_tchar(unsigned c);
+int is_grease(const uint8_t *d, size_t n);
+void grease_value(unsigned i, uint8_t out[2]); /* the i-th (0..15) GREASE value */
+
+/* Parses extension_data sent by a client (an offer) or a server (an answer). Returns NULL and the names when the
+ * data is a valid ProtocolNameList for that role, else the CHECKS.md ID of the first violation. */
+const char *oracle_pnl(const uint8_t *ext, size_t len, role r, namelist *names);
+
+/* Server preference selection. Returns 0 and the selected name, 50 (malformed offer, *check set) or 120. */
+int oracle_select(const namelist *server, const uint8_t *ext, size_t len, buf *selected, const char **check);
+
+/* RFC 7639 header field value parse. strict_check: NULL when a strict parser accepts, else the first HDR-* ID a
+ * strict parser reports; lenient_check likewise for a lenient parser (a recipient). names: what the lenient parser
+ * yields (equal to the strict result when both accept). lenient_is_same_issue is set when both fail at the same
+ * point. */
+typedef struct {
+    const char *strict_check;
+    size_t strict_pos;
+    const char *lenient_check;
+    size_t lenient_pos;
+    namelist names;
+} hdr_result;
+
+void oracle_hparse(const uint8_t *v, size_t len, hdr_result *r);
+void hdr_result_free(hdr_result *r);
+
+/* Canonical protocol-id of one name and canonical field value of a list (names must be 1..255 octets). Returns
+ * NULL, or the HDR-* ID why the names have no field value. */
+void oracle_pid(const uint8_t *d, size_t n, buf *out);
+const char *oracle_hformat(const namelist *l, buf *out);
+
+/* ---- registry (src/registry.tsv, read at generation time) ---- */
+
+extern namelist g_registry; /* registered and unregistered names, GREASE excluded, file order */
+int registry_load(const char *path);
+
+/* Fixed-seed PRNG (xorshift32), reset at the start of each family so files do not depend on each other. */
+void prng_seed(uint32_t s);
+uint32_t prng_next(void);
+
+/* ---- output ---- */
+
+typedef struct vfile vfile;
+
+/* header: NULL-terminated array of lines. */
+vfile *vf_new(const char *file, const char *schema, const char *const *header);
+/* Appends a group (the object holds the group fields) and returns its tests array. */
+json_t *vf_group(vfile *f, json_t *group);
+/* Appends a test with tcId, comment, flags (space-separated note keys, "" for none) and result; the caller adds the
+ * family's fields. */
+json_t *vf_test(vfile *f, json_t *tests, const char *result, const char *flags, const char *comment);
+size_t vf_count(const vfile *f);
+int vf_write(vfile *f, const char *dir);
+
+json_t *jhex(const uint8_t *d, size_t n);
+json_t *jnames(const namelist *l);
+/* Short printable description of a name for comments ("h2", "0x0a0a", "255 x 'a'"). */
+void describe_name(const uint8_t *d, size_t n, char *out, size_t cap);
+void describe_list(const namelist *l, char *out, size_t cap);
+
+/* ---- families ---- */
+
+void fam_list(vfile *f);
+void fam_select(vfile *f);
+void fam_hparse(vfile *f);
+void fam_hformat(vfile *f);
+void fam_cross(vfile *f);
+
+#endif
