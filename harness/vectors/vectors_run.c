@@ -226,7 +226,7 @@ typedef struct {
     vbuf names;    /* list: names; hparse: names; hformat: names */
     vbuf value;    /* hparse: valueHex; hformat and cross: value */
     vbuf selected; /* select: selected name (as a names buffer of one) */
-    int has_names, has_selected;
+    int has_names, has_selected, has_value;
     long alert;
     int unencodable; /* hformat: the names have no extension_data form (a name over 255 octets) */
 } vcase;
@@ -863,6 +863,19 @@ static int run_cross(run_ctx *x)
 {
     vcase *c = &x->c;
     outcome *f = &x->got, *p = &x->got2;
+    if (!c->has_value) {
+        /* No header form: formatting ext must be refused (RFC 7301 §3.1: the list is malformed). */
+        if (x->ad == NULL) {
+            lib_hformat_ext(&c->ext, f);
+        } else {
+            if (start_line(x, "hformat") || line_hex(&x->line, c->ext.p, c->ext.len))
+                return fail_at(x, "out of memory");
+            if (ask(x, ANS_VALUE, 0, f))
+                return -1;
+        }
+        judge(x, f, NULL, -1, c->check, x->ad == NULL && c->check != NULL && strncmp(c->check, "SRV-", 4) == 0, 1);
+        return 0;
+    }
     if (x->ad == NULL) {
         lib_hformat_ext(&c->ext, f);
         lib_hparse(x, &c->value, ALPN_HDR_STRICT, p);
@@ -970,7 +983,7 @@ static int load_group(run_ctx *x, json_t *g, vec_family fam)
 static int load_test(run_ctx *x, json_t *t, vec_family fam)
 {
     vcase *c = &x->c;
-    c->has_names = c->has_selected = c->unencodable = 0;
+    c->has_names = c->has_selected = c->has_value = c->unencodable = 0;
     c->alert = -1;
     c->names.len = c->ext.len = c->value.len = c->selected.len = 0;
     json_t *v;
@@ -1060,10 +1073,14 @@ static int load_test(run_ctx *x, json_t *t, vec_family fam)
     case VEC_FAM_CROSS:
         if (hex_field(x, t, "ext", &c->ext))
             return -1;
-        if ((v = field(x, t, "value", JSON_STRING, "a string")) == NULL)
-            return -1;
-        if (vbuf_put(&c->value, json_string_value(v), json_string_length(v)))
-            return fail_at(x, "out of memory");
+        /* An invalid test whose ext is malformed has no header form and may come without a value. */
+        if (c->result == RES_VALID || json_object_get(t, "value") != NULL) {
+            if ((v = field(x, t, "value", JSON_STRING, "a string")) == NULL)
+                return -1;
+            if (vbuf_put(&c->value, json_string_value(v), json_string_length(v)))
+                return fail_at(x, "out of memory");
+            c->has_value = 1;
+        }
         break;
     default:
         return fail_at(x, "internal: unknown family");
