@@ -366,6 +366,23 @@ Test(vectors_adapter, bad_handshakes_are_errors)
     cr_expect(strstr(err, "exited with status 127") != NULL, "%s", err);
 }
 
+Test(vectors_adapter, overlong_answer_is_an_error)
+{
+    char err[1024] = "", path[4096];
+    vec_file_result res;
+    vec_adapter *ad = vec_adapter_start("echo alpncheck-adapter 1 long select; read l; "
+                                        "head -c 300001 /dev/zero | tr '\\0' a; echo; sleep 30",
+                                        2000, err, sizeof err);
+    cr_assert_not_null(ad, "%s", err);
+    fixture_path(path, sizeof path, "selection");
+    cr_expect_eq(vec_run_file(path, ad, NULL, &res, err, sizeof err), -1);
+    cr_expect(strstr(err, "line over 300000 bytes") != NULL, "%s", err);
+    vec_file_result_free(&res);
+    double t0 = now_s();
+    vec_adapter_stop(ad);
+    cr_expect_lt(now_s() - t0, 3.0, "the sleeping shell is killed, not waited for");
+}
+
 Test(vectors_adapter, the_whole_process_group_is_killed)
 {
     /* sh starts a background sleeper, then the adapter, which ignores quit: both must be gone after stop. */
