@@ -35,8 +35,8 @@ static void help(void)
            "  --quiet      no per-test failure lines, only the counts\n\n"
            "Output: one line per failing test, `tcId N (comment): expected ..., got ...`, one line per file,\n"
            "`FILE: N passed, N failed, N skipped[, N lenient]`, and finally `N passed, N failed`.\n"
-           "libalpn is judged strictly: list and select also by alert and check ID; header parsing in both\n"
-           "modes (strict must reject acceptable input with its check ID, lenient may accept it).\n\n"
+           "libalpn is judged strictly: lists by alert and check ID, selection by alert, header parsing in\n"
+           "both modes (strict must reject acceptable input with its check ID, lenient may accept it).\n\n"
            "Exit status: 0 every test passed (skips and lenient acceptances allowed), 1 a test failed,\n"
            "2 usage error, unreadable or malformed vector file, or adapter error.\n",
            vec_default_dir(), VEC_LINE_MAX, VEC_DEADLINE_MS / 1000);
