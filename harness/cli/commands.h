@@ -9,5 +9,6 @@ int cmd_encode(int argc, char **argv);
 int cmd_header(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_server(int argc, char **argv);
+int cmd_vectors(int argc, char **argv);
 
 #endif

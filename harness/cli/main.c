@@ -17,6 +17,7 @@ static const struct {
     {"header", cmd_header, "check and explain an HTTP ALPN header value (RFC 7639)"},
     {"registry", cmd_registry, "list the known protocol IDs (IANA registry, GREASE, unregistered)"},
     {"server", cmd_server, "check a TLS server's ALPN handling (every SRV-* check, TLS 1.2 and 1.3)"},
+    {"vectors", cmd_vectors, "run the test vectors (vectors/*.json) against libalpn or an adapter"},
 };
 
 static void usage(FILE *f)
