@@ -17,8 +17,9 @@
  *    overflows it.
  *  - An escape that is both over-encoded and lower-case ("%6a") yields HDR-PCT-NOT-TCHAR first, then
  *    HDR-PCT-UPPER: the escape should not exist at all, so its spelling is the lesser fault.
- *  - A decoded list that would not fit protocol_name_list<2..2^16-1> (RFC 7301 §3.1) is HDR-LIST in both modes:
- *    the value cannot be the offer of any ClientHello.
+ *  - A decoded list that would not fit protocol_name_list<2..2^16-1> (RFC 7301 §3.1) is HDR-SAME-AS-TLS in both
+ *    modes: RFC 7639 §2 bounds neither the number of names nor the field, but such a value cannot list the names of
+ *    any ClientHello (the SHOULD of RFC 7639 §2), and the result has no extension_data form to return.
  *  - Syntax errors win over a small buffer: the whole value is judged before ALPN_E_BUFFER is returned, and then
  *    res->ext_len (or *out_len) holds the size needed.
  *  - In strict mode the one violation is also stored as res->devs[0] (n_devs = 1); in lenient mode devs holds
@@ -216,7 +217,8 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
                 return violation(&sc, "HDR-TOKEN", ws, "whitespace inside a protocol-id; it must be %20 or %09");
             /* RFC 7301 §3.1: protocol_name_list<2..2^16-1>; the names must fit one ClientHello offer. */
             if (out.len - 2 > ALPN_LIST_MAX)
-                return violation(&sc, "HDR-LIST", first, "decoded names exceed the 65535-byte protocol_name_list");
+                return violation(&sc, "HDR-SAME-AS-TLS", first,
+                                 "decoded names exceed the 65535-byte protocol_name_list of any ClientHello");
             if (prefix < out.cap)
                 out.buf[prefix] = (uint8_t)n;
             count++;

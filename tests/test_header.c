@@ -309,7 +309,7 @@ Test(header, decoded_list_limit)
             cr_expect_eq(alpn_list_validate(ext, res.ext_len, ALPN_ROLE_CLIENT, NULL, NULL), ALPN_OK);
         } else {
             cr_expect_eq(rc, HDR, "overflowing list: status %#x", rc);
-            cr_expect_str_eq(err.check, "HDR-LIST");
+            cr_expect_str_eq(err.check, "HDR-SAME-AS-TLS");
             cr_expect_eq(err.offset, last, "offset %zu, expected %zu", err.offset, last);
         }
     }
