@@ -3,7 +3,7 @@
 .PHONY: all demo check unit coverage deps clean format help bench
 .DEFAULT_GOAL := help
 
-PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-dev libgmp-dev libjansson-dev libssl-dev
+PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-dev libgmp-dev libjansson-dev libssl-dev libnghttp2-dev
 PKGS_FUZZ := clang libclang-rt-14-dev
 PKGS_AFL := afl++
 PKGS_COVERAGE := gcovr

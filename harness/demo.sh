@@ -49,6 +49,15 @@ section "Known protocol IDs"
 "$ALPNCHECK" registry --kind grease | tail -n 3
 "$ALPNCHECK" registry | tail -n 1
 
+section "Test vectors (vectors/*.json) against libalpn, and against OpenSSL's and nghttp2's selection helpers"
+(cd "$SRC" && "$ALPNCHECK" vectors --quiet) | sed "s|$SRC/||"
+for a in openssl nghttp2; do
+    adapter=$(dirname "$ALPNCHECK")/../adapters/alpn-adapter-$a
+    [ -x "$adapter" ] || continue
+    printf '$ alpncheck vectors --quiet --exec %s   # selection only; the rest is skipped\n' "alpn-adapter-$a"
+    "$ALPNCHECK" vectors --quiet --exec "$adapter" | tail -n 1
+done
+
 section "Real servers on loopback: alpncheck server (reports in reports/demo/)"
 PEER_DIR=$(mktemp -d /tmp/alpncheck-demo-XXXXXX)
 # shellcheck source=peers.sh
