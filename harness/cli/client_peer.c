@@ -4,6 +4,8 @@
  * 1.2: ServerHello, Certificate, ServerKeyExchange, ServerHelloDone), and read the client's reaction: an alert (TLS
  * 1.3: decrypted with the client's handshake key when protected) or its next handshake message — Finished (TLS 1.3)
  * or ClientKeyExchange (TLS 1.2) — which means it accepted the answer. Every read has the check's deadline.
+ * CLI-0RTT-ALPN takes two connections: a full handshake that issues a ticket, then a resumption that accepts the
+ * client's early data (decrypted under its early keys until EndOfEarlyData) but selects another ALPN.
  */
 #include "client_peer.h"
 
