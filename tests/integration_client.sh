@@ -103,6 +103,15 @@ expect "gnutls: ALPN in a TLS 1.3 ServerHello refused with the wrong alert (110,
     test "$(verdict "$work/gnutls.json" CLI-TLS13-ALPN-IN-SH 1.3)" = WARN
 expect "gnutls: exit 1 with failures" test "$(cat "$work/gnutls.rc")" -eq 1
 
+# A client that resumes without early data, and one that does not resume: CLI-0RTT-ALPN is SKIP and says why.
+"$ALPNCHECK" client -q --tls 1.3 --only CLI-0RTT-ALPN --exec true --json "$work/0rtt-none.json" \
+    --exec-0rtt "sleep 1 | $s_client -sess_out {session}; sleep 1 | $s_client -sess_in {session}" >/dev/null 2>&1
+expect "openssl without -early_data: SKIP" test "$(verdict "$work/0rtt-none.json" CLI-0RTT-ALPN 1.3)" = SKIP
+expect "openssl without -early_data: the reason" grep -q 'the client sent no early data' "$work/0rtt-none.json"
+"$ALPNCHECK" client -q --tls 1.3 --only CLI-0RTT-ALPN --exec true --json "$work/0rtt-once.json" \
+    --exec-0rtt "$s_client </dev/null" >/dev/null 2>&1
+expect "one connection only: SKIP" grep -q 'the client did not resume (no second connection' "$work/0rtt-once.json"
+
 # No client process survives its check.
 left=$(pgrep -f 's_client -connect 127.0.0.1|gnutls-cli --x509cafile|curl -sS --max-time 5' | wc -l)
 expect "no client process left behind ($left)" test "$left" -eq 0
