@@ -473,7 +473,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         /* RFC 8446 §4.2.10: the rule applies only when the client resumes with early data. */
         const char *why = !o->second_hello     ? "the client did not resume (no second connection after the ticket)"
                           : !o->resume_offered ? "the client did not resume (its second ClientHello does not offer "
-                                                 "alpncheck's ticket in pre_shared_key)"
+                                                 "alpncheck's ticket in pre_shared_key with psk_dhe_ke)"
                           : !o->early_offered  ? "the client sent no early data (no early_data in its second "
                                                  "ClientHello)"
                                                : NULL;
