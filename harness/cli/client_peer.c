@@ -711,6 +711,8 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_sc
         char what[120];
         if (o1.alert >= 0)
             snprintf(what, sizeof what, "the client sent alert %d (%s)", o1.alert, alert_name(o1.alert));
+        else if (o1.error)
+            snprintf(what, sizeof what, "%.110s", o1.error_text);
         else
             snprintf(what, sizeof what, "%s", o1.closed ? "the client closed it" : "no Finished before the deadline");
         snprintf(o->error_text, sizeof o->error_text,
