@@ -82,10 +82,11 @@ gv=$(gnutls-serv --version | head -n 1 | grep -o '[0-9][0-9.]*' | head -n 1)
 p=$(free_port); start_gnutls "$p" --alpn-fatal; run_server "gnutls-serv-$gv-alpn-fatal" "$p"
 p=$(free_port); start_gnutls "$p"; run_server "gnutls-serv-$gv" "$p"
 section "Real clients on loopback: alpncheck client (alpncheck is the server; reports in reports/demo/)"
-run_client() { # name command command-without-alpn
-    local name=$1
+run_client() { # name command command-without-alpn [command-for-0-RTT]
+    local name=$1 zero=()
+    [ $# -ge 4 ] && zero=(--exec-0rtt "$4")
     printf "\n$ alpncheck client -q --exec '%s'   # %s\n" "$2" "$name"
-    "$ALPNCHECK" client -q --exec "$2" --exec-no-alpn "$3" --json "$SRC/reports/demo/$name.json" \
+    "$ALPNCHECK" client -q --exec "$2" --exec-no-alpn "$3" "${zero[@]}" --json "$SRC/reports/demo/$name.json" \
         --junit "$SRC/reports/demo/$name.junit.xml" --html "$SRC/reports/demo/$name.html" \
         --md "$SRC/reports/demo/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN))'
     local rc=${PIPESTATUS[0]}
@@ -93,12 +94,18 @@ run_client() { # name command command-without-alpn
     [ "$rc" -le 1 ] || demo_status=2
 }
 verify='-servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost'
+# CLI-0RTT-ALPN: a request sent as early data on the resumed connection; s_client keeps stdin open a second to
+# read the ticket, which arrives after the handshake.
+printf 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n' >"$PEER_DIR/early.txt"
+s_client="openssl s_client -connect {host}:{port} $verify -alpn {alpn}"
 run_client "openssl-s_client-$(openssl version | cut -d' ' -f2)" \
-    "openssl s_client -connect {host}:{port} $verify -alpn {alpn} </dev/null" \
-    "openssl s_client -connect {host}:{port} $verify </dev/null"
+    "$s_client </dev/null" \
+    "openssl s_client -connect {host}:{port} $verify </dev/null" \
+    "sleep 1 | $s_client -sess_out {session}; sleep 1 | $s_client -sess_in {session} -early_data $PEER_DIR/early.txt"
 run_client "gnutls-cli-$gv" \
     'gnutls-cli --x509cafile {ca} --verify-hostname localhost --alpn h2 --alpn http/1.1 -p {port} {host} </dev/null' \
-    'gnutls-cli --x509cafile {ca} --verify-hostname localhost -p {port} {host} </dev/null'
+    'gnutls-cli --x509cafile {ca} --verify-hostname localhost -p {port} {host} </dev/null' \
+    "gnutls-cli --x509cafile {ca} --verify-hostname localhost --alpn h2 --alpn http/1.1 --resume --earlydata $PEER_DIR/early.txt -p {port} {host} </dev/null"
 cv=$(curl --version | head -n 1 | cut -d' ' -f2)
 run_client "curl-$cv" \
     'curl -sS --max-time 5 --http2 --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/' \

@@ -34,6 +34,7 @@ static const char *const names[DEFECT_CLIENT_COUNT] = {
     "offer-h2c",
     "offer-twice",
     "silent-close",
+    "accept-0rtt-alpn-change",
 };
 
 const char *client_defect_name(client_defect d)
@@ -63,7 +64,25 @@ struct dc {
     wire_alpn_seen sh_alpn, ee_alpn; /* the answer where it was found */
     int sh_npn;
     wire_suite suite;
+    unsigned suite_code;
     wire_hs_keys keys;
+    /* Resumption (CLI-0RTT-ALPN): the first connection takes a ticket, the second offers it with early data. */
+    struct dc_ticket *take;         /* the first connection: where the server's ticket goes */
+    const struct dc_ticket *resume; /* the second: the ticket offered */
+    uint8_t res_master[48];         /* resumption_master_secret, once our Finished is sent */
+    int early_write;                /* our records go under the early keys (RFC 8446 §4.2.10) */
+    wire_traffic early;
+    int psk_accepted;
+};
+
+/* A ticket and what the client keeps with it (RFC 8446 §4.6.1). */
+struct dc_ticket {
+    int have;
+    wire_new_session_ticket nst;
+    uint8_t psk[48];
+    unsigned suite;
+    uint8_t alpn[ALPN_NAME_MAX]; /* the ALPN selected on the ticket's connection */
+    size_t alpn_len;
 };
 
 /* ---- bytes on the socket ------------------------------------------------------------------------------------ */
@@ -128,14 +147,14 @@ static void hang_up(int fd)
     close(fd);
 }
 
-/* One record of the given content type: protected with the client's handshake key once there is one (RFC 8446
- * §5.2), in clear before. 0 or -1. */
+/* One record of the given content type: protected with the client's early key while it sends early data, with its
+ * handshake key once there is one (RFC 8446 §5.2), in clear before. 0 or -1. */
 static int send_record(struct dc *c, unsigned type, const uint8_t *p, size_t len)
 {
     wire_wr w;
     wire_wr_init(&w, c->out, sizeof c->out);
-    if (c->keys_ready) {
-        if (wire_encrypt_record(&c->suite, &c->keys.client, type, p, len, &w) != 0)
+    if (c->early_write || c->keys_ready) {
+        if (wire_encrypt_record(&c->suite, c->early_write ? &c->early : &c->keys.client, type, p, len, &w) != 0)
             return -1;
     } else {
         wire_write_records(&w, (int)type, WIRE_TLS12, p, len);
@@ -297,10 +316,19 @@ static int on_server_hello(struct dc *c, const uint8_t *msg, size_t len)
     uint8_t shared[32], th[48];
     if (wire_suite_for(sh.cipher, &c->suite) != 0 || !sh.key_share_ok || sh.key_share_group != WIRE_GROUP_X25519)
         return reject(c, ALPN_ILLEGAL_PARAMETER);
+    c->suite_code = sh.cipher;
+    /* RFC 8446 §4.2.11: a selected_identity we offered (one: index 0), with the ticket's suite; a server that does
+     * not resume leaves our early data unread (§4.2.10), and the client's records go under the handshake key. */
+    if (sh.psk_selected && (c->resume == NULL || sh.psk_identity != 0 || sh.cipher != c->resume->suite))
+        return reject(c, ALPN_ILLEGAL_PARAMETER);
+    c->psk_accepted = sh.psk_selected;
+    if (!c->psk_accepted)
+        c->early_write = 0;
     /* RFC 8446 §7.4.2: an all-zero X25519 secret (RFC 7748 §6.1) is refused. */
     if (wire_x25519_shared(c->x25519_private, sh.key_share, shared) != 0 || memcmp(shared, x25519_zero, 32) == 0 ||
         append_transcript(c, msg, len) != 0 || transcript_hash(c, th) != 0 ||
-        wire_derive_handshake_keys(&c->suite, shared, sizeof shared, th, &c->keys) != 0)
+        wire_derive_handshake_keys_psk(&c->suite, c->psk_accepted ? c->resume->psk : NULL, shared, sizeof shared, th,
+                                       &c->keys) != 0)
         return reject(c, 80); /* internal_error */
     c->keys_ready = 1;
     return GO_ON;
@@ -316,14 +344,73 @@ static int on_finished(struct dc *c, const uint8_t *msg, size_t len)
         return reject(c, 80);
     if (len - 4 != c->suite.hash_len || memcmp(msg + 4, verify, c->suite.hash_len) != 0)
         return reject(c, 51); /* decrypt_error */
-    uint8_t fin[4 + 48];
+    uint8_t fin[4 + 48], th_server[48];
     wire_wr w;
     wire_wr_init(&w, fin, sizeof fin);
-    if (append_transcript(c, msg, len) != 0 || transcript_hash(c, th) != 0 ||
-        wire_finished_verify_data(&c->suite, c->keys.client_secret, th, verify) != 0)
+    if (append_transcript(c, msg, len) != 0 || transcript_hash(c, th_server) != 0)
+        return reject(c, 80);
+    if (c->early_write) {
+        /* RFC 8446 §4.5: after the server's Finished, EndOfEarlyData under the early keys ends the early data; it
+         * belongs to the transcript of our Finished (§4.4.1), which goes under the handshake key. */
+        static const uint8_t eoed[4] = {WIRE_HS_END_OF_EARLY_DATA, 0, 0, 0};
+        if (send_record(c, WIRE_CT_HANDSHAKE, eoed, sizeof eoed) != 0 || append_transcript(c, eoed, 4) != 0)
+            return -1;
+        c->early_write = 0;
+    }
+    if (transcript_hash(c, th) != 0 || wire_finished_verify_data(&c->suite, c->keys.client_secret, th, verify) != 0)
         return reject(c, 80);
     wire_build_finished(&w, verify, c->suite.hash_len);
-    return w.err || send_record(c, WIRE_CT_HANDSHAKE, fin, w.len) != 0 ? -1 : 0;
+    if (w.err || send_record(c, WIRE_CT_HANDSHAKE, fin, w.len) != 0)
+        return -1;
+    if (c->take == NULL)
+        return 0;
+    /* RFC 8446 §7.1: the server's application traffic secret hashes ClientHello .. server Finished; the resumption
+     * master secret ClientHello .. client Finished. Then the NewSessionTicket (§4.6.1) under the former. */
+    uint8_t master[48], secret[48];
+    if (append_transcript(c, fin, w.len) != 0 || transcript_hash(c, th) != 0 ||
+        wire_master_secret(&c->suite, c->keys.handshake_secret, master) != 0 ||
+        wire_derive_secret(&c->suite, master, "s ap traffic", th_server, secret) != 0 ||
+        wire_traffic_keys(&c->suite, secret, &c->keys.server) != 0 ||
+        wire_derive_secret(&c->suite, master, "res master", th, c->res_master) != 0)
+        return -1;
+    return GO_ON;
+}
+
+/* The first connection's NewSessionTicket: its PSK (RFC 8446 §4.6.1), suite and the connection's ALPN are kept.
+ * 0, or -1 when it is malformed. */
+static int on_ticket(struct dc *c, const uint8_t *msg, size_t len)
+{
+    struct dc_ticket *t = c->take;
+    alpn_name sel = {NULL, 0};
+    if (wire_parse_new_session_ticket(msg + 4, len - 4, &t->nst) != 0)
+        return -1;
+    /* RFC 8446 §4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
+    if (wire_expand_label(&c->suite, c->res_master, "resumption", t->nst.nonce, t->nst.nonce_len, t->psk,
+                          c->suite.hash_len) != 0)
+        return -1;
+    t->suite = c->suite_code;
+    if (c->ee_alpn.count == 1 && c->ee_alpn.len <= WIRE_ALPN_KEEP &&
+        selected_name(DEFECT_CLIENT_NONE, c->ee_alpn.data, c->ee_alpn.len, &sel) == 0) {
+        memcpy(t->alpn, sel.data, sel.len);
+        t->alpn_len = sel.len;
+    }
+    t->have = 1;
+    return 0;
+}
+
+/* 1 when an extension block (2-byte length, then extensions) holds the extension type. */
+static int has_extension(const uint8_t *p, size_t len, unsigned type)
+{
+    wire_rd r;
+    wire_rd_init(&r, p, len);
+    wire_rd exts = wire_rd_block(&r, 2);
+    while (!exts.err && wire_rd_left(&exts) > 0) {
+        unsigned t = wire_rd_u16(&exts);
+        wire_rd_block(&exts, 2);
+        if (!exts.err && t == type)
+            return 1;
+    }
+    return 0;
 }
 
 /* TLS 1.2: a ClientKeyExchange (RFC 8422 §5.7: the client's ECDHE point). alpncheck looks only at its type. */
@@ -350,6 +437,8 @@ static int on_message(struct dc *c, const uint8_t *msg, size_t len)
         return type == WIRE_HS_SERVER_HELLO_DONE ? send_client_key_exchange(c) : GO_ON;
     if (type == WIRE_HS_FINISHED)
         return on_finished(c, msg, len);
+    if (type == WIRE_HS_NEW_SESSION_TICKET)
+        return c->take != NULL && on_ticket(c, msg, len) == 0 ? 0 : -1;
     if (append_transcript(c, msg, len) != 0)
         return reject(c, 80);
     if (type == WIRE_HS_ENCRYPTED_EXTENSIONS && !c->ee_seen) {
@@ -360,7 +449,24 @@ static int on_message(struct dc *c, const uint8_t *msg, size_t len)
             return reject(c, ALPN_DECODE_ERROR);
         c->ee_seen = 1;
         int alert = judge_answer(c);
-        return alert != 0 ? reject(c, alert) : GO_ON;
+        if (alert != 0)
+            return reject(c, alert);
+        if (!has_extension(msg + 4, len - 4, WIRE_EXT_EARLY_DATA)) {
+            c->early_write = 0; /* RFC 8446 §4.2.10: early data rejected; no EndOfEarlyData */
+            return GO_ON;
+        }
+        /* RFC 8446 §4.2.10: early_data in EncryptedExtensions only answers ours, on a resumption. */
+        if (!c->early_write || !c->psk_accepted)
+            return reject(c, ALPN_ILLEGAL_PARAMETER);
+        /* RFC 8446 §4.2.10: "the client MUST verify that the server's selected_identity is 0 ... and that the
+         * selected ALPN protocol matches" the ticket's, else illegal_parameter. The defect does not look. */
+        alpn_name sel = {NULL, 0};
+        if (c->ee_alpn.count == 1)
+            selected_name(c->d, c->ee_alpn.data, c->ee_alpn.len, &sel);
+        if ((sel.len != c->resume->alpn_len || memcmp(sel.data, c->resume->alpn, sel.len) != 0) &&
+            c->d != DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE)
+            return reject(c, ALPN_ILLEGAL_PARAMETER);
+        return GO_ON;
     }
     return GO_ON;
 }
@@ -427,7 +533,9 @@ static int handshake(struct dc *c)
     }
 }
 
-int defect_client_run(const char *host, int port, const char *tls, int offer_alpn, client_defect d)
+/* One connection; take: keep the server's ticket (TLS 1.3), offer: resume with this ticket and early data. */
+static int run_once(const char *host, int port, const char *tls, int offer_alpn, client_defect d,
+                    struct dc_ticket *take, const struct dc_ticket *offer)
 {
     struct dc *c = calloc(1, sizeof *c);
     if (c == NULL)
@@ -436,7 +544,14 @@ int defect_client_run(const char *host, int port, const char *tls, int offer_alp
     c->d = d;
     c->tls13 = strcmp(tls, "1.2") != 0;
     c->offer_alpn = offer_alpn;
+    c->take = take;
+    c->resume = offer;
     build_offer(c);
+    wire_suite rs;
+    if (offer != NULL && wire_suite_for(offer->suite, &rs) != 0) {
+        free(c);
+        return -1;
+    }
     wire_client_hello ch = {
         .version = c->tls13 ? WIRE_TLS13 : WIRE_TLS12,
         .sni = "localhost",
@@ -445,6 +560,12 @@ int defect_client_run(const char *host, int port, const char *tls, int offer_alp
         .alpn_len = c->offer_len,
         .duplicate_alpn = d == DEFECT_CLIENT_OFFER_TWICE,
         .send_npn = !c->tls13, /* NPN exists in TLS 1.2 only */
+        .early_data = offer != NULL,
+        .psk_identity = offer != NULL ? offer->nst.ticket : NULL,
+        .psk_identity_len = offer != NULL ? offer->nst.ticket_len : 0,
+        /* RFC 8446 §4.2.11.1: the ticket's age in ms (about 0 here) plus ticket_age_add, modulo 2^32. */
+        .psk_obfuscated_age = offer != NULL ? offer->nst.age_add : 0,
+        .psk_binder_len = offer != NULL ? rs.hash_len : 0,
     };
     int rc = -1;
     const size_t at = sizeof c->out / 2; /* the message in the upper half, its record in the lower */
@@ -456,14 +577,51 @@ int defect_client_run(const char *host, int port, const char *tls, int offer_alp
         wire_x25519_keypair(c->x25519_private, c->x25519_public) == 0) {
         memcpy(ch.x25519_public, c->x25519_public, 32);
         wire_build_client_hello(&msg, &ch);
+        int ok = !msg.err;
+        if (ok && offer != NULL) {
+            /* RFC 8446 §4.2.11.2: the binder (the last hash_len bytes) over Truncate(ClientHello): all but the binders
+             * list (2-byte length, 1-byte binder length, binder). */
+            uint8_t th[48], *hello = c->out + at;
+            ok = msg.len > 3 + rs.hash_len &&
+                 gnutls_hash_fast((gnutls_digest_algorithm_t)rs.digest, hello, msg.len - 3 - rs.hash_len, th) == 0 &&
+                 wire_psk_binder(&rs, offer->psk, th, hello + msg.len - rs.hash_len) == 0;
+        }
         /* RFC 8446 §5.1: the first ClientHello's record version may be 0x0301 for compatibility. */
         wire_write_records(&rec, WIRE_CT_HANDSHAKE, WIRE_TLS10, c->out + at, msg.len);
-        if (!msg.err && !rec.err && append_transcript(c, c->out + at, msg.len) == 0 &&
-            (c->fd = dial(host, port)) >= 0 && send_all(c->fd, c->out, rec.len) == 0)
-            rc = handshake(c);
+        if (ok && !rec.err && append_transcript(c, c->out + at, msg.len) == 0 && (c->fd = dial(host, port)) >= 0 &&
+            send_all(c->fd, c->out, rec.len) == 0) {
+            if (offer != NULL) {
+                /* RFC 8446 §4.2.10 and §7.1: one 0-RTT record under client_early_traffic_secret =
+                 * Derive-Secret(Early Secret, "c e traffic", ClientHello). */
+                static const char request[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+                uint8_t th[48], early[48], secret[48];
+                c->suite = rs;
+                ok = transcript_hash(c, th) == 0 && wire_early_secret(&rs, offer->psk, early) == 0 &&
+                     wire_derive_secret(&rs, early, "c e traffic", th, secret) == 0 &&
+                     wire_traffic_keys(&rs, secret, &c->early) == 0;
+                c->early_write = ok;
+                ok = ok && send_record(c, WIRE_CT_APPDATA, (const uint8_t *)request, sizeof request - 1) == 0;
+            }
+            if (ok)
+                rc = handshake(c);
+        }
     }
     if (c->fd >= 0)
         hang_up(c->fd);
     free(c);
     return rc;
+}
+
+int defect_client_run(const char *host, int port, const char *tls, int offer_alpn, client_defect d)
+{
+    return run_once(host, port, tls, offer_alpn, d, NULL, NULL);
+}
+
+int defect_client_run_0rtt(const char *host, int port, client_defect d)
+{
+    static struct dc_ticket t;
+    memset(&t, 0, sizeof t);
+    if (run_once(host, port, "1.3", 1, d, &t, NULL) != 0 || !t.have || !t.nst.early_data)
+        return -1;
+    return run_once(host, port, "1.3", 1, d, NULL, &t);
 }

@@ -9,20 +9,22 @@
 
 typedef enum {
     DEFECT_CLIENT_NONE = 0,
-    DEFECT_CLIENT_ACCEPT_UNOFFERED,     /* goes on with a name it did not offer */
-    DEFECT_CLIENT_ACCEPT_TWO_NAMES,     /* reads only the first name of the server's list */
-    DEFECT_CLIENT_ACCEPT_EMPTY_NAME,    /* takes 00 01 00 as "no protocol" */
-    DEFECT_CLIENT_ACCEPT_EMPTY_LIST,    /* takes 00 00 as "no protocol" */
-    DEFECT_CLIENT_ACCEPT_TRAILING,      /* ignores bytes after the server's list */
-    DEFECT_CLIENT_ACCEPT_UNSOLICITED,   /* ignores an ALPN answer when it offered none */
-    DEFECT_CLIENT_ACCEPT_GREASE,        /* goes on when the server selects its GREASE value */
-    DEFECT_CLIENT_ACCEPT_ALPN_IN_SH,    /* TLS 1.3: takes the answer from ServerHello */
-    DEFECT_CLIENT_ACCEPT_NPN_WITH_ALPN, /* TLS 1.2: goes on when both ALPN and NPN are answered */
-    DEFECT_CLIENT_WRONG_ALERT,          /* rejects with handshake_failure (40) instead of the specific alert */
-    DEFECT_CLIENT_OFFER_EMPTY_NAME,     /* its offer holds an empty name */
-    DEFECT_CLIENT_OFFER_H2C,            /* offers h2c too */
-    DEFECT_CLIENT_OFFER_TWICE,          /* sends the ALPN extension twice */
-    DEFECT_CLIENT_SILENT_CLOSE,         /* rejects by closing the connection without an alert */
+    DEFECT_CLIENT_ACCEPT_UNOFFERED,        /* goes on with a name it did not offer */
+    DEFECT_CLIENT_ACCEPT_TWO_NAMES,        /* reads only the first name of the server's list */
+    DEFECT_CLIENT_ACCEPT_EMPTY_NAME,       /* takes 00 01 00 as "no protocol" */
+    DEFECT_CLIENT_ACCEPT_EMPTY_LIST,       /* takes 00 00 as "no protocol" */
+    DEFECT_CLIENT_ACCEPT_TRAILING,         /* ignores bytes after the server's list */
+    DEFECT_CLIENT_ACCEPT_UNSOLICITED,      /* ignores an ALPN answer when it offered none */
+    DEFECT_CLIENT_ACCEPT_GREASE,           /* goes on when the server selects its GREASE value */
+    DEFECT_CLIENT_ACCEPT_ALPN_IN_SH,       /* TLS 1.3: takes the answer from ServerHello */
+    DEFECT_CLIENT_ACCEPT_NPN_WITH_ALPN,    /* TLS 1.2: goes on when both ALPN and NPN are answered */
+    DEFECT_CLIENT_WRONG_ALERT,             /* rejects with handshake_failure (40) instead of the specific alert */
+    DEFECT_CLIENT_OFFER_EMPTY_NAME,        /* its offer holds an empty name */
+    DEFECT_CLIENT_OFFER_H2C,               /* offers h2c too */
+    DEFECT_CLIENT_OFFER_TWICE,             /* sends the ALPN extension twice */
+    DEFECT_CLIENT_SILENT_CLOSE,            /* rejects by closing the connection without an alert */
+    DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE, /* TLS 1.3: goes on when a server accepting its early data selects
+                                            * another name than the ticket's */
     DEFECT_CLIENT_COUNT
 } client_defect;
 
@@ -37,5 +39,11 @@ const char *client_defect_name(client_defect d);
  * ClientKeyExchange sent), the alert description it rejected the answer with (DEFECT_CLIENT_CLOSED when it closed
  * without one), or -1 when the server aborted (alert, close, deadline) or the connection failed. */
 int defect_client_run(const char *host, int port, const char *tls, int offer_alpn, client_defect d);
+
+/* Two TLS 1.3 connections (CLI-0RTT-ALPN): a full handshake that keeps the server's NewSessionTicket, then a
+ * resumption offering that ticket (pre_shared_key with its binder, RFC 8446 §4.2.11) with early_data and one 0-RTT
+ * record, which checks that a server accepting the early data selected the ticket's ALPN (§4.2.10). Returns what
+ * defect_client_run returns, for the second connection; -1 also when the first brought no ticket allowing 0-RTT. */
+int defect_client_run_0rtt(const char *host, int port, client_defect d);
 
 #endif

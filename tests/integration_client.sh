@@ -1,6 +1,6 @@
 #!/bin/bash
 # Integration test of `alpncheck client` against real clients on loopback: openssl s_client, gnutls-cli and curl,
-# each run by --exec once per check. Asserts that every check gets a verdict (never ERROR), the exit codes, the
+# each run by --exec once per check (openssl and gnutls-cli also by --exec-0rtt for CLI-0RTT-ALPN). Asserts that every check gets a verdict (never ERROR), the exit codes, the
 # JSON report against its schema, findings that hold for these versions, the CA written by --ca-out, the client
 # log, that no client process is left behind, and the usage errors.
 #   usage: integration_client.sh ALPNCHECK SOURCE_DIR
@@ -35,21 +35,29 @@ validate() {
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$SRC/reports/schema/report-1.schema.json"
 }
 
-# run NAME EXEC EXEC-NO-ALPN: alpncheck client with both commands; leaves $work/NAME.{json,out,log,rc}.
+# run NAME EXEC EXEC-NO-ALPN [EXEC-0RTT]: alpncheck client with these commands; leaves $work/NAME.{json,out,log,rc}.
 run() {
-    local name=$1 cmd=$2 cmd0=$3
-    "$ALPNCHECK" client -q --exec "$cmd" --exec-no-alpn "$cmd0" --ca-out "$work/$name-ca.pem" \
+    local name=$1 cmd=$2 cmd0=$3 zero=()
+    [ $# -ge 4 ] && zero=(--exec-0rtt "$4")
+    "$ALPNCHECK" client -q --exec "$cmd" --exec-no-alpn "$cmd0" "${zero[@]}" --ca-out "$work/$name-ca.pem" \
         --client-log "$work/$name.log" --json "$work/$name.json" >"$work/$name.out" 2>&1
     echo $? >"$work/$name.rc"
 }
 
+# 0-RTT (CLI-0RTT-ALPN) takes two s_client runs sharing a session file; stdin stays open a second (sleep) so that
+# s_client reads the NewSessionTicket, which comes after the handshake, before it hangs up.
+printf 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n' >"$work/early.txt"
+s_client='openssl s_client -connect {host}:{port} -servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost -alpn {alpn}'
+
 # Each client, like a real deployment, trusts the CA and checks the name localhost.
 run openssl \
     'openssl s_client -connect {host}:{port} -servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost -alpn {alpn} </dev/null' \
-    'openssl s_client -connect {host}:{port} -servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost </dev/null'
+    'openssl s_client -connect {host}:{port} -servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost </dev/null' \
+    "sleep 1 | $s_client -sess_out {session}; sleep 1 | $s_client -sess_in {session} -early_data $work/early.txt"
 run gnutls \
     'gnutls-cli --x509cafile {ca} --verify-hostname localhost --alpn h2 --alpn http/1.1 -p {port} {host} </dev/null' \
-    'gnutls-cli --x509cafile {ca} --verify-hostname localhost -p {port} {host} </dev/null'
+    'gnutls-cli --x509cafile {ca} --verify-hostname localhost -p {port} {host} </dev/null' \
+    "gnutls-cli --x509cafile {ca} --verify-hostname localhost --alpn h2 --alpn http/1.1 --resume --earlydata $work/early.txt -p {port} {host} </dev/null"
 run curl \
     'curl -sS --max-time 5 --http2 --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/' \
     'curl -sS --max-time 5 --no-alpn --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/'
@@ -60,7 +68,7 @@ for name in openssl gnutls curl; do
     expect "$name: exit 0 or 1 (got $rc): $(tail -n 2 "$work/$name.out")" test "$rc" -le 1
     expect "$name: JSON report validates against the schema" validate "$j"
     n=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' "$j")
-    expect "$name: 28 results (14 checks x 2 versions), got $n" test "$n" -eq 28
+    expect "$name: 30 results (15 checks x 2 versions), got $n" test "$n" -eq 30
     e=$(count "$j" ERROR)
     expect "$name: no ERROR verdicts (got $e): $(grep -A3 ERROR "$work/$name.out" | head -n 8)" test "$e" -eq 0
     for v in 1.3 1.2; do
@@ -80,11 +88,29 @@ done
 # Findings that hold for the Debian 12 versions (OpenSSL 3.0, GnuTLS 3.7.9, curl 7.88 on OpenSSL).
 expect "openssl: two names rejected with decode_error" test "$(verdict "$work/openssl.json" CLI-REJECT-MULTIPLE 1.3)" = PASS
 expect "openssl: nothing failed" test "$(count "$work/openssl.json" FAIL)" -eq 0
+# OpenSSL 3.0 resumes with 0-RTT and refuses early data accepted under another ALPN than the ticket's (alert 47).
+expect "openssl: 0-RTT under another ALPN refused with illegal_parameter ($(verdict "$work/openssl.json" CLI-0RTT-ALPN 1.3))" \
+    test "$(verdict "$work/openssl.json" CLI-0RTT-ALPN 1.3)" = PASS
+expect "openssl: the 0-RTT check really resumed with early data" \
+    grep -q 'resumed with early data' "$work/openssl.json"
+expect "gnutls: 0-RTT accepted under another ALPN than the ticket's (GnuTLS 3.7.9 does not compare them)" \
+    test "$(verdict "$work/gnutls.json" CLI-0RTT-ALPN 1.3)" = FAIL
+expect "curl: CLI-0RTT-ALPN is SKIP without --exec-0rtt" \
+    test "$(verdict "$work/curl.json" CLI-0RTT-ALPN 1.3)" = SKIP
 expect "gnutls: accepts an unoffered name (GnuTLS 3.7.9 does not check the answer)" \
     test "$(verdict "$work/gnutls.json" CLI-REJECT-UNOFFERED 1.3)" = FAIL
 expect "gnutls: ALPN in a TLS 1.3 ServerHello refused with the wrong alert (110, not 47)" \
     test "$(verdict "$work/gnutls.json" CLI-TLS13-ALPN-IN-SH 1.3)" = WARN
 expect "gnutls: exit 1 with failures" test "$(cat "$work/gnutls.rc")" -eq 1
+
+# A client that resumes without early data, and one that does not resume: CLI-0RTT-ALPN is SKIP and says why.
+"$ALPNCHECK" client -q --tls 1.3 --only CLI-0RTT-ALPN --exec true --json "$work/0rtt-none.json" \
+    --exec-0rtt "sleep 1 | $s_client -sess_out {session}; sleep 1 | $s_client -sess_in {session}" >/dev/null 2>&1
+expect "openssl without -early_data: SKIP" test "$(verdict "$work/0rtt-none.json" CLI-0RTT-ALPN 1.3)" = SKIP
+expect "openssl without -early_data: the reason" grep -q 'the client sent no early data' "$work/0rtt-none.json"
+"$ALPNCHECK" client -q --tls 1.3 --only CLI-0RTT-ALPN --exec true --json "$work/0rtt-once.json" \
+    --exec-0rtt "$s_client </dev/null" >/dev/null 2>&1
+expect "one connection only: SKIP" grep -q 'the client did not resume (no second connection' "$work/0rtt-once.json"
 
 # No client process survives its check.
 # (Their command lines name the CA file in $work, which no other test's processes do.)
@@ -127,7 +153,7 @@ expect "manual mode: exit 0 (got $rc)" test "$rc" -eq 0
 expect "manual mode: the connection was judged" test "$(verdict "$work/manual.json" CLI-ACCEPT-VALID 1.3)" = PASS
 
 # Usage errors: exit 2 with a message.
-for args in "--listen nonsense" "--tls 1.1" "--only SRV-NO-OVERLAP-ALERT" "--exec-no-alpn true" "--timeout 5" "extra"; do
+for args in "--listen nonsense" "--tls 1.1" "--only SRV-NO-OVERLAP-ALERT" "--exec-no-alpn true" "--exec-0rtt true" "--timeout 5" "extra"; do
     # shellcheck disable=SC2086
     "$ALPNCHECK" client $args >"$work/u.out" 2>&1
     rc=$?

@@ -32,6 +32,7 @@ struct thread_driver {
     int port;
     char tls[4];
     int offer_alpn;
+    int resumption; /* CLI-0RTT-ALPN: two connections, the second resuming with early data */
     pthread_t thread;
     int running;
 };
@@ -39,7 +40,10 @@ struct thread_driver {
 static void *defect_client_thread(void *arg)
 {
     struct thread_driver *td = arg;
-    defect_client_run("127.0.0.1", td->port, td->tls, td->offer_alpn, td->d);
+    if (td->resumption)
+        defect_client_run_0rtt("127.0.0.1", td->port, td->d);
+    else
+        defect_client_run("127.0.0.1", td->port, td->tls, td->offer_alpn, td->d);
     return NULL;
 }
 
@@ -71,6 +75,7 @@ static int driver_start(void *ctx, const client_scenario *s, char *err, size_t e
     struct thread_driver *td = ctx;
     snprintf(td->tls, sizeof td->tls, "%s", s->tls);
     td->offer_alpn = !s->no_alpn_offer;
+    td->resumption = s->resumption;
     td->running = 0;
     if (td->kind == KIND_ABSENT)
         return 0;
@@ -124,7 +129,7 @@ static wire_identity *identity(void)
 /* The conforming client's verdicts: PASS, except the checks that do not apply to a version. */
 static verdict baseline(const char *id, const char *tls)
 {
-    if ((strcmp(id, "CLI-TLS13-ALPN-IN-SH") == 0 && strcmp(tls, "1.2") == 0) ||
+    if (((strcmp(id, "CLI-TLS13-ALPN-IN-SH") == 0 || strcmp(id, "CLI-0RTT-ALPN") == 0) && strcmp(tls, "1.2") == 0) ||
         (strcmp(id, "CLI-NPN-AND-ALPN") == 0 && strcmp(tls, "1.3") == 0))
         return VERDICT_SKIP;
     return VERDICT_PASS;
@@ -150,6 +155,7 @@ static const struct expectation expectations[] = {
     {DEFECT_CLIENT_ACCEPT_GREASE, "CLI-REJECT-GREASE", VERDICT_FAIL, BOTH},
     {DEFECT_CLIENT_ACCEPT_ALPN_IN_SH, "CLI-TLS13-ALPN-IN-SH", VERDICT_FAIL, "1.3"},
     {DEFECT_CLIENT_ACCEPT_NPN_WITH_ALPN, "CLI-NPN-AND-ALPN", VERDICT_FAIL, "1.2"},
+    {DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE, "CLI-0RTT-ALPN", VERDICT_FAIL, "1.3"},
     /* A rejection with another alert than the specific one is WARN; where any fatal alert will do, it passes. */
     {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-MULTIPLE", VERDICT_WARN, BOTH},
     {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-EMPTY-NAME", VERDICT_WARN, BOTH},
@@ -158,6 +164,7 @@ static const struct expectation expectations[] = {
     {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-UNSOLICITED", VERDICT_WARN, BOTH},
     {DEFECT_CLIENT_WRONG_ALERT, "CLI-TLS13-ALPN-IN-SH", VERDICT_WARN, "1.3"},
     {DEFECT_CLIENT_WRONG_ALERT, "CLI-NPN-AND-ALPN", VERDICT_WARN, "1.2"},
+    {DEFECT_CLIENT_WRONG_ALERT, "CLI-0RTT-ALPN", VERDICT_WARN, "1.3"},
     /* A malformed offer fails CLI-OFFER-WELLFORMED, and alpncheck cannot build answers to it: the answer checks
      * are SKIPped (client_answer_build: "the client's ALPN offer is malformed"). */
     {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-OFFER-WELLFORMED", VERDICT_FAIL, BOTH},
@@ -172,6 +179,7 @@ static const struct expectation expectations[] = {
     {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-NPN-AND-ALPN", VERDICT_SKIP, "1.2"},
     {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-NO-ALPN-ANSWER", VERDICT_SKIP, BOTH},
     {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-ALERT-120", VERDICT_SKIP, BOTH},
+    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-0RTT-ALPN", VERDICT_SKIP, "1.3"},
     {DEFECT_CLIENT_OFFER_H2C, "CLI-OFFER-NO-H2C", VERDICT_FAIL, BOTH},
     {DEFECT_CLIENT_OFFER_TWICE, "CLI-OFFER-WELLFORMED", VERDICT_FAIL, BOTH},
     /* Rejected, but without an alert: WARN (client_judge, CLIENT_EXPECT_ALERT). */
@@ -184,6 +192,7 @@ static const struct expectation expectations[] = {
     {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-GREASE", VERDICT_WARN, BOTH},
     {DEFECT_CLIENT_SILENT_CLOSE, "CLI-TLS13-ALPN-IN-SH", VERDICT_WARN, "1.3"},
     {DEFECT_CLIENT_SILENT_CLOSE, "CLI-NPN-AND-ALPN", VERDICT_WARN, "1.2"},
+    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-0RTT-ALPN", VERDICT_WARN, "1.3"},
 };
 
 #define N_EXPECTATIONS (sizeof expectations / sizeof expectations[0])
@@ -249,6 +258,37 @@ Test(client_checks, each_defect_fails_exactly_its_checks, .timeout = 120)
         struct thread_driver td = {.kind = KIND_DEFECT_CLIENT, .d = (client_defect)d};
         double ms = run_catalogue(&td, id, NULL, "1.3", "1.2", &r);
         expect_all((client_defect)d, &r, ms);
+    }
+    wire_identity_free(id);
+}
+
+/* CLI-0RTT-ALPN really resumes: the binder verified (else ERROR), the 0-RTT record decrypted under the early keys,
+ * and the verdict follows the client's check of the ticket's ALPN (RFC 8446 §4.2.10). */
+Test(client_checks, zero_rtt_resumes_with_early_data, .timeout = 30)
+{
+    static report r;
+    wire_identity *id = identity();
+    static const struct {
+        client_defect d;
+        verdict v;
+        const char *seen;
+    } cases[] = {
+        {DEFECT_CLIENT_NONE, VERDICT_PASS, "fatal alert 47"},
+        {DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE, VERDICT_FAIL, "went on with the handshake (Finished)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct thread_driver td = {.kind = KIND_DEFECT_CLIENT, .d = cases[i].d};
+        run_catalogue(&td, id, "CLI-0RTT-ALPN", "1.3", NULL, &r);
+        cr_assert_eq(r.n, 1);
+        const char *obs = r.results[0].observed;
+        cr_expect_eq(r.results[0].v, cases[i].v, "[%s] %s: %s", client_defect_name(cases[i].d),
+                     verdict_name(r.results[0].v), obs);
+        /* The ticket holds the valid answer (the second offered name), the resumption selects the first. */
+        cr_expect_not_null(strstr(obs, "ticket for \"http/1.1\", resumed with early data (1 0-RTT records)"),
+                           "observed: %s", obs);
+        cr_expect_not_null(strstr(obs, "answered \"h2\" in EncryptedExtensions, early data accepted"), "observed: %s",
+                           obs);
+        cr_expect_not_null(strstr(obs, cases[i].seen), "observed: %s", obs);
     }
     wire_identity_free(id);
 }

@@ -1,9 +1,11 @@
-/* Wire engine: cursor and writer bounds, records, ClientHello construction, ServerHello and extension parsing. */
+/* Wire engine: cursor and writer bounds, records, ClientHello construction, ServerHello and extension parsing, and
+ * the resumption messages (pre_shared_key, early_data, NewSessionTicket). */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "guard.h"
 #include "wire.h"
+#include "wire_server.h"
 
 Test(wire, cursor_never_reads_past_the_end)
 {
@@ -37,7 +39,10 @@ Test(wire, writer_bounds_and_blocks)
     wire_wr_bytes(&w, "abc", 3);
     wire_wr_close(&w, b, 2);
     cr_expect_eq(w.len, 5);
-    cr_expect_arr_eq(buf, "\x00\x03" "abc", 5);
+    cr_expect_arr_eq(buf,
+                     "\x00\x03"
+                     "abc",
+                     5);
     wire_wr_u24(&w, 0x010203);
     cr_expect_eq(w.len, 8);
     wire_wr_u8(&w, 9);
@@ -146,8 +151,12 @@ Test(wire, client_hello_carries_exactly_the_given_alpn_bytes)
         {"with NPN", (const uint8_t *)"\x00\x03\x02h2", 5, 0, 1, WIRE_TLS12},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        wire_client_hello ch = {.version = cases[i].version, .sni = "localhost", .send_alpn = 1,
-                                .alpn = cases[i].alpn, .alpn_len = cases[i].len, .duplicate_alpn = cases[i].dup,
+        wire_client_hello ch = {.version = cases[i].version,
+                                .sni = "localhost",
+                                .send_alpn = 1,
+                                .alpn = cases[i].alpn,
+                                .alpn_len = cases[i].len,
+                                .duplicate_alpn = cases[i].dup,
                                 .send_npn = cases[i].npn};
         wire_wr w;
         wire_wr_init(&w, buf, sizeof buf);
@@ -270,8 +279,7 @@ Test(wire, server_hello_parse)
 
 Test(wire, extension_blocks)
 {
-    const uint8_t ee[] = {0x00, 0x0e, 0x00, 0x10, 0x00, 0x03, 0x02, 'h', '2',
-                          0x00, 0x10, 0x00, 0x03, 0x02, 'h', '3'};
+    const uint8_t ee[] = {0x00, 0x0e, 0x00, 0x10, 0x00, 0x03, 0x02, 'h', '2', 0x00, 0x10, 0x00, 0x03, 0x02, 'h', '3'};
     wire_rd r;
     wire_alpn_seen a = {0};
     int npn = 0;
@@ -355,8 +363,13 @@ Test(wire, hello_retry_fields)
 {
     static uint8_t buf[4096];
     const uint8_t cookie[] = {0xc0, 0x0c, 0x1e};
-    wire_client_hello ch = {.version = WIRE_TLS13, .send_alpn = 1, .alpn = (const uint8_t *)"\x00\x03\x02h2",
-                            .alpn_len = 5, .empty_key_share = 1, .cookie = cookie, .cookie_len = 3};
+    wire_client_hello ch = {.version = WIRE_TLS13,
+                            .send_alpn = 1,
+                            .alpn = (const uint8_t *)"\x00\x03\x02h2",
+                            .alpn_len = 5,
+                            .empty_key_share = 1,
+                            .cookie = cookie,
+                            .cookie_len = 3};
     wire_wr w;
     wire_wr_init(&w, buf, sizeof buf);
     wire_build_client_hello(&w, &ch);
@@ -415,4 +428,144 @@ Test(wire, p256_agreement_and_point_validation)
     off_curve[64] ^= 1;
     off_curve[0] = 0x02;
     cr_expect_eq(wire_p256_shared(a_priv, off_curve, s1), -1, "compressed points are not allowed in TLS 1.3");
+}
+
+/* ---- resumption and 0-RTT (RFC 8446 §4.2.9–4.2.11, §4.6.1) ------------------------------------------------- */
+
+/* A minimal ClientHello body around an extension block given as hex (without its 2-byte length). */
+static size_t hello_with_extensions(uint8_t *out, size_t cap, const char *ext_hex)
+{
+    uint8_t exts[256];
+    size_t n = guard_hex(ext_hex, exts, sizeof exts);
+    cr_assert_neq(n, (size_t)-1);
+    wire_wr w;
+    wire_wr_init(&w, out, cap);
+    wire_wr_u16(&w, WIRE_TLS12);
+    for (int i = 0; i < 32; i++)
+        wire_wr_u8(&w, (unsigned)i);
+    wire_wr_u8(&w, 0);  /* legacy_session_id */
+    wire_wr_u16(&w, 2); /* cipher_suites */
+    wire_wr_u16(&w, 0x1301);
+    wire_wr_u8(&w, 1); /* compression_methods */
+    wire_wr_u8(&w, 0);
+    wire_wr_u16(&w, (unsigned)n); /* extensions */
+    wire_wr_bytes(&w, exts, n);
+    cr_assert_not(w.err);
+    return w.len;
+}
+
+#define BINDER32 "2020202020202020202020202020202020202020202020202020202020202020"
+
+/* One line per case: the extensions, the parser's result, whether pre_shared_key is not last, a name. */
+static const struct {
+    const char *exts;
+    int rc, not_last;
+    const char *name;
+} psk_cases[] = {
+    {"0029 002f 000a 0004 74696b74 01020304 0021 20" BINDER32, 0, 0, "one identity, one binder"},
+    {"002a 0000 0029 002f 000a 0004 74696b74 01020304 0021 20" BINDER32, 0, 0, "early_data, then pre_shared_key"},
+    {"0029 002f 000a 0004 74696b74 01020304 0021 20" BINDER32 " 002a 0000", 0, 1, "pre_shared_key not last"},
+    {"0029 0025 0000 0021 20" BINDER32, -1, 0, "no identity (identities<7..>)"},
+    {"0029 002b 0006 0000 01020304 0021 20" BINDER32, -1, 0, "an empty identity (identity<1..>)"},
+    {"0029 002e 000a 0004 74696b74 01020304 0020 1f" BINDER32, -1, 0, "a 31-byte binder (PskBinderEntry<32..>)"},
+    {"0029 000c 000a 0004 74696b74 01020304", -1, 0, "no binders"},
+    {"0029 0030 000a 0004 74696b74 01020304 0021 20" BINDER32 "00", -1, 0, "a byte after the binders"},
+    {"002a 0001 00", -1, 0, "early_data with a body in a ClientHello"},
+    {"002d 0000", -1, 0, "psk_key_exchange_modes empty (ke_modes<1..>)"},
+};
+
+Test(wire, client_hello_pre_shared_key_cases)
+{
+    static uint8_t body[512];
+    static wire_client_hello_info ch;
+    for (size_t i = 0; i < sizeof psk_cases / sizeof psk_cases[0]; i++) {
+        size_t len = hello_with_extensions(body, sizeof body, psk_cases[i].exts);
+        int rc = wire_parse_client_hello(guard_place(body, len), len, &ch);
+        cr_expect_eq(rc, psk_cases[i].rc, "[%s] rc %d", psk_cases[i].name, rc);
+        if (rc == 0) {
+            cr_expect(ch.psk && ch.n_psks == 1 && ch.n_binders == 1, "[%s]", psk_cases[i].name);
+            cr_expect(ch.psks[0].identity_len == 4 && memcmp(ch.psks[0].identity, "tikt", 4) == 0, "[%s]",
+                      psk_cases[i].name);
+            cr_expect_eq(ch.psks[0].obfuscated_age, 0x01020304u, "[%s]", psk_cases[i].name);
+            cr_expect_eq(ch.psks[0].binder_len, 32, "[%s]", psk_cases[i].name);
+            cr_expect_eq(ch.psk_binders_len, 2 + 1 + 32, "[%s]", psk_cases[i].name);
+            cr_expect_eq(ch.psk_not_last, psk_cases[i].not_last, "[%s]", psk_cases[i].name);
+        }
+        /* Every truncation is malformed, never read past — but for the hello cut right before its extensions
+         * (41 bytes), which RFC 5246 §7.4.1.2 allows. */
+        for (size_t cut = 0; cut < len; cut++) {
+            int r = wire_parse_client_hello(guard_place(body, cut), cut, &ch);
+            cr_expect(r == -1 || cut == 41, "[%s] cut at %zu parsed", psk_cases[i].name, cut);
+        }
+    }
+}
+
+Test(wire, client_hello_with_a_ticket_round_trips)
+{
+    static uint8_t buf[2048];
+    static wire_client_hello_info ch;
+    static const uint8_t ticket[5] = {1, 2, 3, 4, 5};
+    wire_client_hello hello = {
+        .version = WIRE_TLS13,
+        .sni = "localhost",
+        .early_data = 1,
+        .psk_identity = ticket,
+        .psk_identity_len = sizeof ticket,
+        .psk_obfuscated_age = 0xdeadbeef,
+        .psk_binder_len = 48,
+    };
+    wire_wr w;
+    wire_wr_init(&w, buf, sizeof buf);
+    wire_build_client_hello(&w, &hello);
+    cr_assert_not(w.err);
+    cr_assert_eq(wire_parse_client_hello(guard_place(buf + 4, w.len - 4), w.len - 4, &ch), 0);
+    cr_expect(ch.early_data && ch.psk && ch.psk_dhe_ke && !ch.psk_not_last);
+    cr_expect(ch.n_psks == 1 && ch.psks[0].identity_len == 5 && memcmp(ch.psks[0].identity, ticket, 5) == 0);
+    cr_expect_eq(ch.psks[0].obfuscated_age, 0xdeadbeefu);
+    /* The binder is the message's last 48 bytes; Truncate(ClientHello) drops the last 3 + 48. */
+    cr_expect_eq(ch.psks[0].binder_len, 48);
+    cr_expect_eq(ch.psk_binders_len, 3 + 48);
+    cr_expect_eq(ch.psks[0].binder, guard_place(buf + 4, w.len - 4) + (w.len - 4 - 48));
+}
+
+Test(wire, new_session_ticket_and_server_hello_psk)
+{
+    static uint8_t buf[2048];
+    static wire_new_session_ticket t;
+    static const uint8_t nonce[2] = {0, 1}, ticket[3] = {7, 8, 9};
+    wire_wr w;
+    wire_wr_init(&w, buf, sizeof buf);
+    wire_build_new_session_ticket(&w, 7200, 0x11223344, nonce, 2, ticket, 3, 16384);
+    cr_assert_not(w.err);
+    cr_assert_eq(w.len, 4 + 4 + 4 + 1 + 2 + 2 + 3 + 2 + 8);
+    size_t len = w.len - 4;
+    cr_assert_eq(wire_parse_new_session_ticket(guard_place(buf + 4, len), len, &t), 0);
+    cr_expect(t.lifetime == 7200 && t.age_add == 0x11223344 && t.nonce_len == 2 && t.ticket_len == 3);
+    cr_expect(memcmp(t.ticket, ticket, 3) == 0 && memcmp(t.nonce, nonce, 2) == 0);
+    cr_expect(t.early_data && t.max_early_data == 16384);
+    for (size_t cut = 0; cut < len; cut++)
+        cr_expect_eq(wire_parse_new_session_ticket(guard_place(buf + 4, cut), cut, &t), -1, "cut at %zu", cut);
+    /* An early_data extension of 3 bytes (RFC 8446 §4.2.10: uint32) and an empty ticket are malformed. */
+    static const char *const bad[] = {"00001c20 11223344 00 0001 07 0007 002a 0003 000040",
+                                      "00001c20 11223344 00 0000 0000"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = guard_hex(bad[i], buf, sizeof buf);
+        cr_expect_eq(wire_parse_new_session_ticket(guard_place(buf, n), n, &t), -1, "bad[%zu]", i);
+    }
+
+    /* RFC 8446 §4.2.11: ServerHello's pre_shared_key carries selected_identity. */
+    uint8_t pub[32] = {9};
+    wire_server_hello_params p = {.version = WIRE_TLS13,
+                                  .cipher = 0x1301,
+                                  .group = WIRE_GROUP_X25519,
+                                  .key_share = pub,
+                                  .key_share_len = 32,
+                                  .psk = 1,
+                                  .psk_identity = 0};
+    static wire_server_hello sh;
+    wire_wr_init(&w, buf, sizeof buf);
+    wire_build_server_hello(&w, &p);
+    cr_assert_not(w.err);
+    cr_assert_eq(wire_parse_server_hello(guard_place(buf + 4, w.len - 4), w.len - 4, &sh), 0);
+    cr_expect(sh.psk_selected && sh.psk_identity == 0 && sh.key_share_ok);
 }

@@ -65,3 +65,43 @@ Test(rfc8448, simple_1rtt_handshake_keys)
     hex("5bd3c71b836e0b76bb73265f", want, 12);
     cr_expect_arr_eq(k.client.iv, want, 12, "client handshake write iv");
 }
+
+/* RFC 8448 §3 (after the handshake) and §4 ("Resumed 0-RTT Handshake"): master secret, application and resumption
+ * secrets, the ticket's PSK, and from it the early secret, the binder and the client's early traffic secret. The
+ * transcript hashes are the trace's. */
+Test(rfc8448, resumption_and_early_secrets)
+{
+    uint8_t hs[32], th[32], master[32], secret[32], res[32], psk[32], want[32], early[32];
+    wire_suite s;
+    cr_assert_eq(wire_suite_for(0x1301, &s), 0);
+    hex("1dc826e93606aa6fdc0aadc12f741b01046aa6b99f691ed221a9f0ca043fbeac", hs, 32);
+    cr_assert_eq(wire_master_secret(&s, hs, master), 0);
+    hex("18df06843d13a08bf2a449844c5f8a478001bc4d4c627984d5a41da8d0402919", want, 32);
+    cr_expect_arr_eq(master, want, 32, "master secret");
+    hex("9608102a0f1ccc6db6250b7b7e417b1a000eaada3daae4777a7686c9ff83df13", th, 32); /* CH .. server Finished */
+    cr_assert_eq(wire_derive_secret(&s, master, "s ap traffic", th, secret), 0);
+    hex("a11af9f05531f856ad47116b45a950328204b4f44bfb6b3a4b4f1f3fcb631643", want, 32);
+    cr_expect_arr_eq(secret, want, 32, "server application traffic secret");
+    hex("209145a96ee8e2a122ff810047cc952684658d6049e86429426db87c54ad143d", th, 32); /* CH .. client Finished */
+    cr_assert_eq(wire_derive_secret(&s, master, "res master", th, res), 0);
+    hex("7df235f2031d2a051287d02b0241b0bfdaf86cc856231f2d5aba46c434ec196c", want, 32);
+    cr_expect_arr_eq(res, want, 32, "resumption master secret");
+    /* RFC 8446 §4.6.1: the ticket's nonce is 00 00 in the trace. */
+    static const uint8_t nonce[2] = {0, 0};
+    cr_assert_eq(wire_expand_label(&s, res, "resumption", nonce, 2, psk, 32), 0);
+    hex("4ecd0eb6ec3b4d87f5d6028f922ca4c5851a277fd41311c9e62d2c9492e1c4f3", want, 32);
+    cr_expect_arr_eq(psk, want, 32, "PSK");
+
+    cr_assert_eq(wire_early_secret(&s, psk, early), 0);
+    hex("9b2188e9b2fc6d64d71dc329900e20bb41915000f678aa839cbb797cb7d8332c", want, 32);
+    cr_expect_arr_eq(early, want, 32, "early secret");
+    uint8_t binder[32];
+    hex("63224b2e4573f2d3454ca84b9d009a04f6be9e05711a8396473aefa01e924a14", th, 32); /* Truncate(ClientHello) */
+    cr_assert_eq(wire_psk_binder(&s, psk, th, binder), 0);
+    hex("3add4fb2d8fdf822a0ca3cf7678ef5e88dae990141c5924d57bb6fa31b9e5f9d", want, 32);
+    cr_expect_arr_eq(binder, want, 32, "PSK binder");
+    hex("08ad0fa05d7c7233b1775ba2ff9f4c5b8b59276b7f227f13a976245f5d960913", th, 32); /* the whole ClientHello */
+    cr_assert_eq(wire_derive_secret(&s, early, "c e traffic", th, secret), 0);
+    hex("3fbbe6a60deb66c30a32795aba0eff7eaa10105586e7be5c09678d63b6caab62", want, 32);
+    cr_expect_arr_eq(secret, want, 32, "client early traffic secret");
+}

@@ -9,6 +9,7 @@
 #define SEC_PLACE  "RFC 8446 §4.2 — extension placement"
 #define SEC_GREASE "RFC 8701 — GREASE"
 #define SEC_REPORT "RFC 7301 §3.2 — reported only"
+#define SEC_0RTT   "RFC 8446 §4.2.10 — early data"
 
 struct meta {
     const char *id;
@@ -47,6 +48,9 @@ static const struct meta catalogue[] = {
      "1.3", "TLS 1.3: the ALPN answer in ServerHello: fatal illegal_parameter"},
     {"CLI-NPN-AND-ALPN", SEC_PLACE, "7301 §3 (NPN)", LEVEL_MUST, CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47, "1.2",
      "TLS 1.2: the server negotiates both ALPN and NPN: fatal illegal_parameter"},
+    {"CLI-0RTT-ALPN", SEC_0RTT, "8446 §4.2.10", LEVEL_MUST, CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47, "1.3",
+     "TLS 1.3: the server accepts 0-RTT but selects another offered name than the ticket's: fatal "
+     "illegal_parameter"},
     {"CLI-NO-ALPN-ANSWER", SEC_REPORT, "7301 §3.2", LEVEL_INFO, CLIENT_ANSWER_NONE, CLIENT_EXPECT_REPORT, -1, NULL,
      "the server ignores ALPN: reported (carries on without a protocol, or aborts)"},
     {"CLI-ALERT-120", SEC_REPORT, "7301 §3.2", LEVEL_INFO, CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1, NULL,
@@ -80,8 +84,11 @@ int client_scenario_build(client_scenario *s, const char *id, const char *tls)
     s->expect_alert = m->alert;
     s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
     s->no_alpn_offer = m->answer == CLIENT_ANSWER_UNSOLICITED;
+    s->resumption = m->answer == CLIENT_ANSWER_0RTT_CHANGE;
     if (m->only_tls != NULL && strcmp(m->only_tls, s->tls) != 0)
-        s->skip_reason = strcmp(m->only_tls, "1.3") == 0 ? "applies to TLS 1.3 only" : "NPN exists in TLS 1.2 only";
+        s->skip_reason = s->resumption                     ? "0-RTT exists in TLS 1.3 only"
+                         : strcmp(m->only_tls, "1.3") == 0 ? "applies to TLS 1.3 only"
+                                                           : "NPN exists in TLS 1.2 only";
     return 0;
 }
 
@@ -244,6 +251,16 @@ void client_answer_build(const client_scenario *s, const uint8_t *offer, size_t 
         a->npn_data[0] = (uint8_t)pick->len;
         memcpy(a->npn_data + 1, pick->data, pick->len);
         a->npn_len = 1 + pick->len;
+        break;
+    case CLIENT_ANSWER_0RTT_CHANGE:
+        /* RFC 8446 §4.2.10: the ticket holds the valid answer (names[1], from the first connection); the resumed
+         * connection selects the other offered name, so that only the ticket rule is broken, not RFC 7301. */
+        if (real < 2) {
+            a->skip_reason = "the client offers one name only (another offered name than the ticket's is needed)";
+            break;
+        }
+        a->ext_len = 2;
+        put_name(a, names[0].data, names[0].len);
         break;
     case CLIENT_ANSWER_NONE:
         a->send = 0;
@@ -451,6 +468,29 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         out->v = VERDICT_SKIP;
         snprintf(out->observed, sizeof out->observed, "not run: %s (%.300s)", a.skip_reason, offer);
         return;
+    }
+    if (s->resumption) {
+        /* RFC 8446 §4.2.10: the rule applies only when the client resumes with early data. */
+        const char *why = !o->second_hello     ? "the client did not resume (no second connection after the ticket)"
+                          : !o->resume_offered ? "the client did not resume (its second ClientHello does not offer "
+                                                 "alpncheck's ticket in pre_shared_key with psk_dhe_ke)"
+                          : !o->early_offered  ? "the client sent no early data (no early_data in its second "
+                                                 "ClientHello)"
+                                               : NULL;
+        char ticket[300];
+        text_of(ticket, sizeof ticket, o->ticket_alpn, o->ticket_alpn_len);
+        if (o->ticket_alpn_len > 0 && why != NULL) {
+            out->v = VERDICT_SKIP;
+            snprintf(out->observed, sizeof out->observed, "not run: %s; the ticket was issued for \"%.100s\"", why,
+                     ticket);
+            return;
+        }
+        if (o->ticket_alpn_len > 0 &&
+            snprintf(out->observed, sizeof out->observed,
+                     "ticket for \"%.60s\", resumed with early data (%u 0-RTT records); %.120s; %.130s, early data "
+                     "accepted; %.160s",
+                     ticket, o->early_records, offer, answer, what) >= (int)sizeof out->observed)
+            out->observed[sizeof out->observed - 2] = '~'; /* cut: marked */
     }
     if (!o->answered) {
         out->v = VERDICT_ERROR;

@@ -24,6 +24,8 @@ typedef enum {
     CLIENT_ANSWER_WITH_NPN,        /* TLS 1.2: the valid ALPN answer and an NPN answer */
     CLIENT_ANSWER_NONE,            /* no ALPN answer */
     CLIENT_ANSWER_ALERT_120,       /* fatal no_application_protocol instead of a ServerHello */
+    CLIENT_ANSWER_0RTT_CHANGE,     /* TLS 1.3, second connection: resumes with 0-RTT accepted, but selects another
+                                    * offered name (the first non-GREASE one) than the ticket's (the valid answer) */
 } client_answer_kind;
 
 typedef enum {
@@ -45,6 +47,8 @@ typedef struct {
     client_expectation expect;
     int expect_alert;        /* with CLIENT_EXPECT_ALERT: the alert description, -1 for any fatal alert */
     int no_alpn_offer;       /* the check needs a client that offers no ALPN (CLI-REJECT-UNSOLICITED) */
+    int resumption;          /* the check takes two connections: a full handshake that issues a ticket, then a
+                              * resumption with early data (CLI-0RTT-ALPN) */
     const char *skip_reason; /* non-NULL: the check does not apply to this TLS version */
 } client_scenario;
 
@@ -81,15 +85,17 @@ void client_judge(const client_scenario *s, const observation *o, result *out);
 
 /* ---- running ------------------------------------------------------------------------------------------------ */
 
-/* Plays one scenario as the server on one connection of the client under test and fills the observation; a client
- * that never connects is reported in the observation (error), not by the return value. */
+/* Plays one scenario as the server on one connection of the client under test (two when s->resumption) and fills
+ * the observation; a client that never connects is reported in the observation (error), not by the return value. */
 typedef int (*client_serve_fn)(void *ctx, const client_scenario *s, observation *o);
 
 /* Starts and stops the client under test around each connection (an --exec command, a thread in tests, or a
  * person told what to run). */
 typedef struct {
-    /* Starts the client for one check (s->no_alpn_offer: a run that offers no ALPN, if the driver has one).
-     * Returns 0, or -1 with the reason in err (the check is then ERROR). */
+    /* Starts the client for one check (s->no_alpn_offer: a run that offers no ALPN, if the driver has one;
+     * s->resumption: a run that connects twice, resuming with early data the second time). Returns 0; 1 when the
+     * driver has no way to run this check, with the reason in err (the check is then SKIP); or -1 with the reason
+     * in err (the check is then ERROR). */
     int (*start)(void *ctx, const client_scenario *s, char *err, size_t err_cap);
     /* After the connection: waits for the client to end, killing it after its deadline. Returns its exit status,
      * or -1 when unknown or killed. */

@@ -23,49 +23,58 @@
 
 static void help(void)
 {
-    printf(
-        "Usage: alpncheck client [OPTIONS]\n\n"
-        "Checks a TLS client's ALPN handling (RFC 7301, RFC 8701, RFC 8446 §4.2): alpncheck listens as a TLS 1.3\n"
-        "and TLS 1.2 server and answers each connection with one scenario — a protocol the client never\n"
-        "offered, two names, an empty name or list, an unsolicited answer, ALPN in the TLS 1.3 ServerHello, a\n"
-        "selected GREASE value, NPN beside ALPN — then judges the client's reaction (its alert, or its next\n"
-        "handshake message). The client's own ClientHello is checked too. One connection per check and version.\n\n"
-        "  --listen HOST:PORT     where to listen (default 127.0.0.1:0; port 0 picks a free one)\n"
-        "  --exec CMD             run CMD (with sh -c) once per check, killing it after the check; in CMD,\n"
-        "                         {host} {port} {ca} {alpn} become the listening address, the CA file, and the\n"
-        "                         list to offer (see --offer); each is shell-quoted\n"
-        "  --exec-no-alpn CMD     the command for CLI-REJECT-UNSOLICITED, which needs a client offering no ALPN\n"
-        "                         (default: --exec with {alpn} empty when CMD contains {alpn}; else SKIP)\n"
-        "  --offer LIST           what {alpn} stands for (default " DEFAULT_OFFER ")\n"
-        "  --ca-out FILE          write the CA certificate (PEM) that signs alpncheck's localhost certificate;\n"
-        "                         without it {ca} is a temporary file removed at the end\n"
-        "  --client-log FILE      append the output of every client run to FILE (default: discarded)\n"
-        "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
-        "  --only IDS             run only these check IDs (comma-separated)\n"
-        "  --skip IDS             leave these check IDs out\n"
-        "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
-        "  --timeout MS           deadline of each check: the client's connection, then every read (default\n"
-        "                         5000 with --exec, 60000 without)\n"
-        "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
-        "  --junit FILE           JUnit XML report\n"
-        "  --html FILE            self-contained HTML report\n"
-        "  --md FILE              Markdown report\n"
-        "  -q, --quiet            print only failures and the summary\n"
-        "  -v, --verbose          print expected and observed for every check\n\n"
-        "Without --exec, alpncheck prints what to connect where and waits for one connection per check.\n\n"
-        "Example:\n"
-        "  alpncheck client --exec 'openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} </dev/null'\n\n"
-        "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or alpncheck\n"
-        "could not listen.\n");
+    printf("Usage: alpncheck client [OPTIONS]\n\n"
+           "Checks a TLS client's ALPN handling (RFC 7301, RFC 8701, RFC 8446 §4.2): alpncheck listens as a TLS 1.3\n"
+           "and TLS 1.2 server and answers each connection with one scenario — a protocol the client never\n"
+           "offered, two names, an empty name or list, an unsolicited answer, ALPN in the TLS 1.3 ServerHello, a\n"
+           "selected GREASE value, NPN beside ALPN — then judges the client's reaction (its alert, or its next\n"
+           "handshake message). The client's own ClientHello is checked too. One connection per check and version.\n\n"
+           "  --listen HOST:PORT     where to listen (default 127.0.0.1:0; port 0 picks a free one)\n"
+           "  --exec CMD             run CMD (with sh -c) once per check, killing it after the check; in CMD,\n"
+           "                         {host} {port} {ca} {alpn} become the listening address, the CA file, and the\n"
+           "                         list to offer (see --offer); each is shell-quoted\n"
+           "  --exec-no-alpn CMD     the command for CLI-REJECT-UNSOLICITED, which needs a client offering no ALPN\n"
+           "                         (default: --exec with {alpn} empty when CMD contains {alpn}; else SKIP)\n"
+           "  --exec-0rtt CMD        the command for CLI-0RTT-ALPN (TLS 1.3), run once: it must connect twice, first\n"
+           "                         saving the session to {session} (a temporary file alpncheck names), then\n"
+           "                         resuming from it with early data; without it the check is SKIP\n"
+           "  --offer LIST           what {alpn} stands for (default " DEFAULT_OFFER ")\n"
+           "  --ca-out FILE          write the CA certificate (PEM) that signs alpncheck's localhost certificate;\n"
+           "                         without it {ca} is a temporary file removed at the end\n"
+           "  --client-log FILE      append the output of every client run to FILE (default: discarded)\n"
+           "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
+           "  --only IDS             run only these check IDs (comma-separated)\n"
+           "  --skip IDS             leave these check IDs out\n"
+           "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
+           "  --timeout MS           deadline of each check: the client's connection, then every read (default\n"
+           "                         5000 with --exec, 60000 without)\n"
+           "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
+           "  --junit FILE           JUnit XML report\n"
+           "  --html FILE            self-contained HTML report\n"
+           "  --md FILE              Markdown report\n"
+           "  -q, --quiet            print only failures and the summary\n"
+           "  -v, --verbose          print expected and observed for every check\n\n"
+           "Without --exec, alpncheck prints what to connect where and waits for one connection per check.\n\n"
+           "Example:\n"
+           "  alpncheck client --exec 'openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} </dev/null'\n"
+           "  for CLI-0RTT-ALPN, add (early.txt holds the request to send as early data):\n"
+           "    --exec-0rtt 'sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
+           "                   -sess_out {session};\n"
+           "                 sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
+           "                   -sess_in {session} -early_data early.txt'\n\n"
+           "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or alpncheck\n"
+           "could not listen.\n");
 }
 
 /* ---- the client under test: an --exec command, or a person told what to run ---------------------------------- */
 
 typedef struct {
     const char *cmd, *cmd_no_alpn; /* templates; NULL: manual */
+    const char *cmd_0rtt;          /* the template for CLI-0RTT-ALPN; NULL: that check is SKIP with --exec */
     const char *offer;
     char host[64], port[8], ca[512];
-    int log_fd; /* -1: output discarded */
+    char session[512]; /* {session}: a temporary file for the client's saved session, "" when none */
+    int log_fd;        /* -1: output discarded */
     int timeout_ms;
     pid_t pid;  /* the running command's process group, 0 when none */
     int status; /* its exit status once reaped, -1 before */
@@ -95,13 +104,13 @@ static void put_quoted(char *out, size_t cap, size_t *o, const char *s)
 /* The command for one check: placeholders replaced. 0, or -1 when it does not fit. */
 static int expand(const exec_driver *d, const char *tmpl, const char *alpn, char *out, size_t cap)
 {
-    static const char *const keys[] = {"{host}", "{port}", "{ca}", "{alpn}"};
-    const char *vals[] = {d->host, d->port, d->ca, alpn};
+    static const char *const keys[] = {"{host}", "{port}", "{ca}", "{alpn}", "{session}"};
+    const char *vals[] = {d->host, d->port, d->ca, alpn, d->session};
     size_t o = 0;
     out[0] = '\0';
     for (const char *p = tmpl; *p;) {
         int hit = 0;
-        for (size_t k = 0; k < 4 && !hit; k++) {
+        for (size_t k = 0; k < 5 && !hit; k++) {
             size_t kl = strlen(keys[k]);
             if (strncmp(p, keys[k], kl) == 0) {
                 put_quoted(out, cap, &o, vals[k]);
@@ -139,10 +148,26 @@ static int exec_start(void *ctx, const client_scenario *s, char *err, size_t err
     d->status = -1;
     if (d->cmd == NULL) {
         fprintf(stderr, "[%zu/%zu] %s (TLS %s): connect your client to %s:%s now%s\n", d->done, d->total, s->id, s->tls,
-                d->host, d->port, s->no_alpn_offer ? ", offering no ALPN" : "");
+                d->host, d->port,
+                s->no_alpn_offer ? ", offering no ALPN"
+                : s->resumption  ? " twice: save the session (ticket), then resume it sending early data"
+                                 : "");
         return 0;
     }
     const char *tmpl = d->cmd, *alpn = d->offer;
+    if (s->resumption) {
+        /* CLI-0RTT-ALPN needs two connections in one run, which clients make as two invocations sharing a session
+         * file: only a dedicated command can do it. */
+        if (d->cmd_0rtt == NULL) {
+            snprintf(err, err_cap, "give --exec-0rtt (a command that connects twice, resuming with early data)");
+            return 1;
+        }
+        tmpl = d->cmd_0rtt;
+        /* A fresh, empty session file: nothing left from an earlier run. */
+        int fd = open(d->session, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd >= 0)
+            close(fd);
+    }
     if (s->no_alpn_offer) {
         /* CLI-REJECT-UNSOLICITED needs a client that offers nothing: the dedicated command, else {alpn} empty. */
         if (d->cmd_no_alpn != NULL)
@@ -294,6 +319,7 @@ int cmd_client(int argc, char **argv)
         O_LISTEN = 1000,
         O_EXEC,
         O_EXEC_NO_ALPN,
+        O_EXEC_0RTT,
         O_OFFER,
         O_CA_OUT,
         O_LOG,
@@ -310,6 +336,7 @@ int cmd_client(int argc, char **argv)
     static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
                                          {"exec", required_argument, NULL, O_EXEC},
                                          {"exec-no-alpn", required_argument, NULL, O_EXEC_NO_ALPN},
+                                         {"exec-0rtt", required_argument, NULL, O_EXEC_0RTT},
                                          {"offer", required_argument, NULL, O_OFFER},
                                          {"ca-out", required_argument, NULL, O_CA_OUT},
                                          {"client-log", required_argument, NULL, O_LOG},
@@ -349,6 +376,9 @@ int cmd_client(int argc, char **argv)
             break;
         case O_EXEC_NO_ALPN:
             d.cmd_no_alpn = optarg;
+            break;
+        case O_EXEC_0RTT:
+            d.cmd_0rtt = optarg;
             break;
         case O_OFFER:
             d.offer = optarg;
@@ -408,6 +438,8 @@ int cmd_client(int argc, char **argv)
         return cli_usage_error("client", "unexpected argument '%s' (the client command goes in --exec)", argv[optind]);
     if (d.cmd_no_alpn != NULL && d.cmd == NULL)
         return cli_usage_error("client", "--exec-no-alpn needs --exec");
+    if (d.cmd_0rtt != NULL && d.cmd == NULL)
+        return cli_usage_error("client", "--exec-0rtt needs --exec");
     if (strlen(d.offer) > 1000)
         return cli_usage_error("client", "--offer is longer than 1000 bytes");
     int port;
@@ -449,6 +481,18 @@ int cmd_client(int argc, char **argv)
         }
         close(fd);
         tmp_ca = 1;
+    }
+    if (d.cmd_0rtt != NULL) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(d.session, sizeof d.session, "%s/alpncheck-session-XXXXXX",
+                 tmp && *tmp && strlen(tmp) < 400 ? tmp : "/tmp");
+        int fd = mkstemp(d.session);
+        if (fd < 0) {
+            fprintf(stderr, "alpncheck client: cannot create a temporary session file: %s\n", strerror(errno));
+            d.session[0] = '\0';
+            goto out;
+        }
+        close(fd);
     }
     if (write_ca(d.ca, wire_identity_ca_pem(id), err, sizeof err) != 0) {
         fprintf(stderr, "alpncheck client: %s\n", err);
@@ -505,6 +549,8 @@ out:
     client_listener_close(&l);
     if (tmp_ca)
         unlink(d.ca);
+    if (d.session[0] != '\0')
+        unlink(d.session);
     if (d.log_fd >= 0)
         close(d.log_fd);
     wire_identity_free(id);

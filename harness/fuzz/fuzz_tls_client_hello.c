@@ -23,5 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Every extension takes at least its 4-byte header. */
     if (ch.n_extensions > size / 4)
         abort();
+    /* RFC 8446 §4.2.11: the PSK identities and binders kept point inside the body, binders of 32 bytes or more;
+     * Truncate(ClientHello) drops no more than the body. */
+    if (ch.n_psks > WIRE_CH_PSK_KEEP || ch.psk_binders_len > size)
+        abort();
+    for (size_t i = 0; i < ch.n_psks && i < ch.n_binders; i++) {
+        const uint8_t *id = ch.psks[i].identity, *b = ch.psks[i].binder;
+        if (id < data || ch.psks[i].identity_len > size || (size_t)(id - data) > size - ch.psks[i].identity_len ||
+            b < data || ch.psks[i].binder_len < 32 || (size_t)(b - data) > size - ch.psks[i].binder_len)
+            abort();
+    }
     return 0;
 }

@@ -52,6 +52,7 @@ enum {
     WIRE_HS_CLIENT_HELLO = 1,
     WIRE_HS_SERVER_HELLO = 2,
     WIRE_HS_NEW_SESSION_TICKET = 4,
+    WIRE_HS_END_OF_EARLY_DATA = 5,
     WIRE_HS_ENCRYPTED_EXTENSIONS = 8,
     WIRE_HS_CERTIFICATE = 11,
     WIRE_HS_SERVER_KEY_EXCHANGE = 12,
@@ -67,6 +68,8 @@ enum {
     WIRE_EXT_SIGNATURE_ALGORITHMS = 13,
     WIRE_EXT_ALPN = 16,
     WIRE_EXT_EXTENDED_MASTER_SECRET = 23,
+    WIRE_EXT_PRE_SHARED_KEY = 41,
+    WIRE_EXT_EARLY_DATA = 42,
     WIRE_EXT_SUPPORTED_VERSIONS = 43,
     WIRE_EXT_COOKIE = 44,
     WIRE_EXT_PSK_KEY_EXCHANGE_MODES = 45,
@@ -74,15 +77,15 @@ enum {
     WIRE_EXT_NPN = 13172,
     WIRE_EXT_RENEGOTIATION_INFO = 0xff01,
 };
-#define WIRE_GROUP_X25519 0x001d
-#define WIRE_GROUP_SECP256R1 0x0017
-#define WIRE_TLS10 0x0301
-#define WIRE_TLS11 0x0302
-#define WIRE_TLS12 0x0303
-#define WIRE_TLS13 0x0304
-#define WIRE_RECORD_MAX 16384u                /* RFC 8446 §5.1: plaintext fragment limit */
+#define WIRE_GROUP_X25519      0x001d
+#define WIRE_GROUP_SECP256R1   0x0017
+#define WIRE_TLS10             0x0301
+#define WIRE_TLS11             0x0302
+#define WIRE_TLS12             0x0303
+#define WIRE_TLS13             0x0304
+#define WIRE_RECORD_MAX        16384u          /* RFC 8446 §5.1: plaintext fragment limit */
 #define WIRE_RECORD_CIPHER_MAX (16384u + 256u) /* RFC 8446 §5.2: protected record limit */
-#define WIRE_HANDSHAKE_MAX (1u << 17)         /* our bound on one reassembled handshake message */
+#define WIRE_HANDSHAKE_MAX     (1u << 17)      /* our bound on one reassembled handshake message */
 
 /* ---- records ------------------------------------------------------------------------------------------------ */
 
@@ -102,21 +105,27 @@ int wire_record_parse(const uint8_t *buf, size_t len, wire_record *rec, size_t *
 /* ---- ClientHello -------------------------------------------------------------------------------------------- */
 
 typedef struct {
-    unsigned version;          /* WIRE_TLS10 to WIRE_TLS13: the only version offered */
-    const char *sni;           /* server_name, or NULL / "" for none */
-    int send_alpn;             /* 0: no ALPN extension */
-    const uint8_t *alpn;       /* ALPN extension_data, any bytes */
+    unsigned version;    /* WIRE_TLS10 to WIRE_TLS13: the only version offered */
+    const char *sni;     /* server_name, or NULL / "" for none */
+    int send_alpn;       /* 0: no ALPN extension */
+    const uint8_t *alpn; /* ALPN extension_data, any bytes */
     size_t alpn_len;
-    int duplicate_alpn;        /* the ALPN extension twice */
-    int send_npn;              /* an empty NPN extension */
+    int duplicate_alpn; /* the ALPN extension twice */
+    int send_npn;       /* an empty NPN extension */
     uint8_t random[32];
     uint8_t session_id[32];
     uint8_t x25519_public[32]; /* TLS 1.3 key share */
     int p256;                  /* TLS 1.3: share secp256r1 instead (after a HelloRetryRequest asking for it) */
     uint8_t p256_public[65];
-    int empty_key_share;       /* TLS 1.3: an empty client_shares list, which obliges a HelloRetryRequest */
-    const uint8_t *cookie;     /* TLS 1.3: the cookie of a HelloRetryRequest, echoed (RFC 8446 §4.2.2) */
+    int empty_key_share;   /* TLS 1.3: an empty client_shares list, which obliges a HelloRetryRequest */
+    const uint8_t *cookie; /* TLS 1.3: the cookie of a HelloRetryRequest, echoed (RFC 8446 §4.2.2) */
     size_t cookie_len;
+    int early_data;              /* TLS 1.3: the early_data extension (RFC 8446 §4.2.10) */
+    const uint8_t *psk_identity; /* TLS 1.3: a pre_shared_key with this one identity (a ticket), the last extension */
+    size_t psk_identity_len;
+    uint32_t psk_obfuscated_age;
+    size_t psk_binder_len; /* its binder's length (Hash.length), written as zeros: the caller computes it over
+                            * the message without its last 3 + psk_binder_len bytes and puts it in the last ones */
 } wire_client_hello;
 
 /* Builds the ClientHello handshake message (type, 24-bit length, body). */
@@ -133,17 +142,36 @@ typedef struct {
 } wire_alpn_seen;
 
 typedef struct {
-    int is_hrr;               /* HelloRetryRequest: RFC 8446 §4.1.3 special random */
-    unsigned version;         /* supported_versions, else legacy_version */
+    int is_hrr;       /* HelloRetryRequest: RFC 8446 §4.1.3 special random */
+    unsigned version; /* supported_versions, else legacy_version */
     unsigned cipher;
     unsigned key_share_group;
-    uint8_t key_share[65];    /* X25519 (32 bytes) or secp256r1 (65 bytes, uncompressed) share */
-    int key_share_ok;         /* a share of one of those two groups, of the right length */
+    uint8_t key_share[65]; /* X25519 (32 bytes) or secp256r1 (65 bytes, uncompressed) share */
+    int key_share_ok;      /* a share of one of those two groups, of the right length */
     wire_alpn_seen alpn;
     int npn;
-    uint8_t cookie[512];      /* a HelloRetryRequest's cookie */
-    size_t cookie_len;        /* its full length (kept only up to 512 bytes) */
+    uint8_t cookie[512];   /* a HelloRetryRequest's cookie */
+    size_t cookie_len;     /* its full length (kept only up to 512 bytes) */
+    int psk_selected;      /* a pre_shared_key extension (RFC 8446 §4.2.11): the server resumes */
+    unsigned psk_identity; /* its selected_identity */
 } wire_server_hello;
+
+#define WIRE_TICKET_KEEP 1024
+
+/* NewSessionTicket (RFC 8446 §4.6.1). */
+typedef struct {
+    uint32_t lifetime, age_add;
+    uint8_t nonce[255];
+    size_t nonce_len;
+    uint8_t ticket[WIRE_TICKET_KEEP];
+    size_t ticket_len;
+    int early_data;          /* an early_data extension: 0-RTT allowed on this ticket */
+    uint32_t max_early_data; /* its max_early_data_size */
+} wire_new_session_ticket;
+
+/* Parses a NewSessionTicket body (after the 4-byte handshake header). 0, or -1 when malformed or when the ticket is
+ * longer than WIRE_TICKET_KEEP. */
+int wire_parse_new_session_ticket(const uint8_t *body, size_t len, wire_new_session_ticket *t);
 
 /* Parses a ServerHello body (after the 4-byte handshake header). Returns 0 or -1 when malformed. */
 int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *sh);
@@ -154,9 +182,9 @@ int wire_parse_extensions(wire_rd *r, wire_alpn_seen *alpn, int *npn);
 /* ---- TLS 1.3 key schedule (RFC 8446 §7.1) and record protection (§5.2) -------------------------------------- */
 
 typedef struct {
-    int mac;       /* gnutls_mac_algorithm_t of the suite's hash */
-    int digest;    /* gnutls_digest_algorithm_t */
-    int cipher;    /* gnutls_cipher_algorithm_t (AEAD) */
+    int mac;    /* gnutls_mac_algorithm_t of the suite's hash */
+    int digest; /* gnutls_digest_algorithm_t */
+    int cipher; /* gnutls_cipher_algorithm_t (AEAD) */
     size_t hash_len, key_len;
 } wire_suite;
 
@@ -165,8 +193,8 @@ typedef struct {
 int wire_suite_for(unsigned code, wire_suite *s);
 
 /* HKDF-Expand-Label (RFC 8446 §7.1). 0 or -1. */
-int wire_expand_label(const wire_suite *s, const uint8_t *secret, const char *label, const uint8_t *ctx,
-                      size_t ctx_len, uint8_t *out, size_t out_len);
+int wire_expand_label(const wire_suite *s, const uint8_t *secret, const char *label, const uint8_t *ctx, size_t ctx_len,
+                      uint8_t *out, size_t out_len);
 
 typedef struct {
     uint8_t key[32];
@@ -183,11 +211,27 @@ typedef struct {
 /* Handshake secrets and traffic keys from the (EC)DHE shared secret and Hash(ClientHello..ServerHello); no PSK. */
 int wire_derive_handshake_keys(const wire_suite *s, const uint8_t *shared, size_t shared_len,
                                const uint8_t *transcript_hash, wire_hs_keys *k);
+/* The same with a PSK of s->hash_len bytes (RFC 8446 §7.1 psk_dhe_ke); psk NULL: none. 0 or -1. */
+int wire_derive_handshake_keys_psk(const wire_suite *s, const uint8_t *psk, const uint8_t *shared, size_t shared_len,
+                                   const uint8_t *transcript_hash, wire_hs_keys *k);
+
+/* The pieces of the key schedule (RFC 8446 §7.1), each writing s->hash_len bytes; 0 or -1. */
+/* Early Secret = HKDF-Extract(0, PSK); psk NULL: Hash.length zeros. */
+int wire_early_secret(const wire_suite *s, const uint8_t *psk, uint8_t *early);
+/* Derive-Secret(secret, label, Messages), given Transcript-Hash(Messages). */
+int wire_derive_secret(const wire_suite *s, const uint8_t *secret, const char *label, const uint8_t *transcript_hash,
+                       uint8_t *out);
+/* Master Secret from the Handshake Secret. */
+int wire_master_secret(const wire_suite *s, const uint8_t *handshake_secret, uint8_t *master);
+/* Key and IV of a traffic secret (RFC 8446 §7.3), sequence number 0. */
+int wire_traffic_keys(const wire_suite *s, const uint8_t *secret, wire_traffic *t);
+/* The binder of a resumption PSK (RFC 8446 §4.2.11.2) over Transcript-Hash(Truncate(ClientHello)). */
+int wire_psk_binder(const wire_suite *s, const uint8_t *psk, const uint8_t *truncated_hash, uint8_t *out);
 
 /* Decrypts one protected record (5-byte header + ciphertext) into out (room for its length); the inner content
  * type goes to *type (padding removed). Returns the plaintext length, or -1 (bad tag, no content type). */
-long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *record, size_t record_len,
-                         uint8_t *out, unsigned *type);
+long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *record, size_t record_len, uint8_t *out,
+                         unsigned *type);
 
 /* Protects plaintext of the given content type as one record (RFC 8446 §5.2: inner type appended, no padding)
  * and appends it to w. Returns 0 or -1. */

@@ -106,6 +106,27 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
             wire_wr_close(w, cookie, 2);
             wire_wr_close(w, c, 2);
         }
+        /* RFC 8446 §4.2.10: early_data in a ClientHello is empty. */
+        if (ch->early_data)
+            ext_bytes(w, WIRE_EXT_EARLY_DATA, NULL, 0);
+        if (ch->psk_identity != NULL) {
+            /* RFC 8446 §4.2.11: OfferedPsks { PskIdentity identities<7..2^16-1>; PskBinderEntry
+             * binders<33..2^16-1>; }, PskIdentity { opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age; };
+             * it MUST be the last extension. */
+            wire_wr_u16(w, WIRE_EXT_PRE_SHARED_KEY);
+            size_t pe = wire_wr_open(w, 2), ids = wire_wr_open(w, 2), id = wire_wr_open(w, 2);
+            wire_wr_bytes(w, ch->psk_identity, ch->psk_identity_len);
+            wire_wr_close(w, id, 2);
+            wire_wr_u16(w, ch->psk_obfuscated_age >> 16);
+            wire_wr_u16(w, ch->psk_obfuscated_age & 0xffff);
+            wire_wr_close(w, ids, 2);
+            size_t binders = wire_wr_open(w, 2), binder = wire_wr_open(w, 1);
+            for (size_t i = 0; i < ch->psk_binder_len; i++)
+                wire_wr_u8(w, 0);
+            wire_wr_close(w, binder, 1);
+            wire_wr_close(w, binders, 2);
+            wire_wr_close(w, pe, 2);
+        }
     } else {
         static const uint8_t formats[] = {0x01, 0x00};
         ext_bytes(w, WIRE_EXT_EC_POINT_FORMATS, formats, sizeof formats);
@@ -180,6 +201,13 @@ int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *
             }
             break;
         }
+        case WIRE_EXT_PRE_SHARED_KEY:
+            /* RFC 8446 §4.2.11: in a ServerHello, uint16 selected_identity. */
+            sh->psk_selected = 1;
+            sh->psk_identity = wire_rd_u16(&data);
+            if (wire_rd_left(&data) != 0)
+                return -1;
+            break;
         case WIRE_EXT_KEY_SHARE:
             /* RFC 8446 §4.2.8: ServerHello holds one KeyShareEntry; a HelloRetryRequest only the group. */
             sh->key_share_group = wire_rd_u16(&data);
@@ -197,6 +225,43 @@ int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *
         }
         if (data.err)
             return -1;
+    }
+    return 0;
+}
+
+int wire_parse_new_session_ticket(const uint8_t *body, size_t len, wire_new_session_ticket *t)
+{
+    wire_rd r;
+    memset(t, 0, sizeof *t);
+    wire_rd_init(&r, body, len);
+    /* RFC 8446 §4.6.1: uint32 ticket_lifetime; uint32 ticket_age_add; opaque ticket_nonce<0..255>;
+     * opaque ticket<1..2^16-1>; Extension extensions<0..2^16-2>. */
+    t->lifetime = (uint32_t)wire_rd_u16(&r) << 16;
+    t->lifetime |= wire_rd_u16(&r);
+    t->age_add = (uint32_t)wire_rd_u16(&r) << 16;
+    t->age_add |= wire_rd_u16(&r);
+    wire_rd nonce = wire_rd_block(&r, 1);
+    wire_rd ticket = wire_rd_block(&r, 2);
+    wire_rd exts = wire_rd_block(&r, 2);
+    if (r.err || wire_rd_left(&r) != 0 || ticket.len == 0 || ticket.len > WIRE_TICKET_KEEP)
+        return -1;
+    memcpy(t->nonce, nonce.p, nonce.len);
+    t->nonce_len = nonce.len;
+    memcpy(t->ticket, ticket.p, ticket.len);
+    t->ticket_len = ticket.len;
+    while (wire_rd_left(&exts) > 0) {
+        unsigned type = wire_rd_u16(&exts);
+        wire_rd data = wire_rd_block(&exts, 2);
+        if (exts.err)
+            return -1;
+        if (type == WIRE_EXT_EARLY_DATA) {
+            /* RFC 8446 §4.2.10: in a NewSessionTicket, uint32 max_early_data_size. */
+            t->max_early_data = (uint32_t)wire_rd_u16(&data) << 16;
+            t->max_early_data |= wire_rd_u16(&data);
+            if (data.err || wire_rd_left(&data) != 0)
+                return -1;
+            t->early_data = 1;
+        }
     }
     return 0;
 }

@@ -96,13 +96,64 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
             return -1;
         break;
     }
+    case WIRE_EXT_PSK_KEY_EXCHANGE_MODES: {
+        /* RFC 8446 §4.2.9: PskKeyExchangeMode ke_modes<1..255>. */
+        wire_rd m = wire_rd_block(data, 1);
+        if (m.err || m.len < 1)
+            return -1;
+        while (wire_rd_left(&m) > 0)
+            ch->psk_dhe_ke |= wire_rd_u8(&m) == 1;
+        break;
+    }
+    case WIRE_EXT_PRE_SHARED_KEY: {
+        /* RFC 8446 §4.2.11: OfferedPsks { PskIdentity identities<7..2^16-1>; PskBinderEntry binders<33..2^16-1>; },
+         * PskIdentity { opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age; },
+         * PskBinderEntry<32..255>. */
+        ch->psk = 1;
+        size_t before = wire_rd_left(data);
+        wire_rd ids = wire_rd_block(data, 2);
+        size_t binders_at = before - wire_rd_left(data);
+        wire_rd binders = wire_rd_block(data, 2);
+        if (data->err || ids.len < 7 || binders.len < 33)
+            return -1;
+        ch->psk_binders_len = before - binders_at;
+        while (wire_rd_left(&ids) > 0) {
+            wire_rd id = wire_rd_block(&ids, 2);
+            uint32_t age = (uint32_t)wire_rd_u16(&ids) << 16;
+            age |= wire_rd_u16(&ids);
+            if (ids.err || id.len == 0)
+                return -1;
+            if (ch->n_psks < WIRE_CH_PSK_KEEP) {
+                ch->psks[ch->n_psks].identity = id.p;
+                ch->psks[ch->n_psks].identity_len = id.len;
+                ch->psks[ch->n_psks++].obfuscated_age = age;
+            }
+        }
+        size_t nb = 0;
+        while (wire_rd_left(&binders) > 0) {
+            wire_rd b = wire_rd_block(&binders, 1);
+            if (binders.err || b.len < 32)
+                return -1;
+            if (nb < WIRE_CH_PSK_KEEP) {
+                ch->psks[nb].binder = b.p;
+                ch->psks[nb].binder_len = b.len;
+            }
+            nb++;
+        }
+        ch->n_binders = nb;
+        break;
+    }
+    case WIRE_EXT_EARLY_DATA:
+        /* RFC 8446 §4.2.10: empty in a ClientHello. */
+        if (data->len != 0)
+            return -1;
+        ch->early_data = 1;
+        break;
     default:
         ch->npn |= type == WIRE_EXT_NPN;
         ch->ems |= type == WIRE_EXT_EXTENDED_MASTER_SECRET;
         ch->reneg_info |= type == WIRE_EXT_RENEGOTIATION_INFO;
         ch->ec_point_formats |= type == WIRE_EXT_EC_POINT_FORMATS;
-        ch->early_data |= type == WIRE_EXT_EARLY_DATA;
-        ch->psk |= type == WIRE_EXT_PRE_SHARED_KEY;
         wire_rd_bytes(data, data->len);
         break;
     }
@@ -149,6 +200,8 @@ int wire_parse_client_hello(const uint8_t *body, size_t len, wire_client_hello_i
                 return -1;
             ch->n_extensions++;
             ch->grease |= is_grease16(type);
+            /* RFC 8446 §4.2.11: pre_shared_key MUST be the last extension in the ClientHello. */
+            ch->psk_not_last |= ch->psk;
             if (parse_extension(ch, type, &data, &saw_versions) != 0)
                 return -1;
         }
@@ -204,6 +257,12 @@ void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
         wire_wr_bytes(w, p->key_share, p->key_share_len);
         wire_wr_close(w, k, 2);
         wire_wr_close(w, e, 2);
+        /* RFC 8446 §4.2.11: in ServerHello, uint16 selected_identity. */
+        if (p->psk) {
+            wire_wr_u16(w, WIRE_EXT_PRE_SHARED_KEY);
+            wire_wr_u16(w, 2);
+            wire_wr_u16(w, p->psk_identity);
+        }
     } else {
         /* RFC 5746 §3.6: an empty renegotiation_info answers the client's (or its SCSV). */
         static const uint8_t empty_reneg[] = {0x00};
@@ -223,13 +282,55 @@ void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
     wire_wr_close(w, m, 3);
 }
 
-void wire_build_encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len)
+static void encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len, int early)
 {
     /* RFC 8446 §4.3.1: struct { Extension extensions<0..2^16-1>; } EncryptedExtensions. */
     wire_wr_u8(w, WIRE_HS_ENCRYPTED_EXTENSIONS);
     size_t m = wire_wr_open(w, 3), exts = wire_wr_open(w, 2);
     if (send_alpn)
         ext_bytes(w, WIRE_EXT_ALPN, alpn, alpn_len);
+    /* RFC 8446 §4.2.10: an empty early_data extension in EncryptedExtensions accepts the client's 0-RTT data. */
+    if (early)
+        ext_bytes(w, WIRE_EXT_EARLY_DATA, NULL, 0);
+    wire_wr_close(w, exts, 2);
+    wire_wr_close(w, m, 3);
+}
+
+void wire_build_encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len)
+{
+    encrypted_extensions(w, send_alpn, alpn, alpn_len, 0);
+}
+
+void wire_build_encrypted_extensions_early(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len)
+{
+    encrypted_extensions(w, send_alpn, alpn, alpn_len, 1);
+}
+
+void wire_build_new_session_ticket(wire_wr *w, uint32_t lifetime, uint32_t age_add, const uint8_t *nonce,
+                                   size_t nonce_len, const uint8_t *ticket, size_t ticket_len, uint32_t max_early_data)
+{
+    /* RFC 8446 §4.6.1: uint32 ticket_lifetime; uint32 ticket_age_add; opaque ticket_nonce<0..255>;
+     * opaque ticket<1..2^16-1>; Extension extensions<0..2^16-2>. */
+    wire_wr_u8(w, WIRE_HS_NEW_SESSION_TICKET);
+    size_t m = wire_wr_open(w, 3);
+    wire_wr_u16(w, lifetime >> 16);
+    wire_wr_u16(w, lifetime & 0xffff);
+    wire_wr_u16(w, age_add >> 16);
+    wire_wr_u16(w, age_add & 0xffff);
+    size_t n = wire_wr_open(w, 1);
+    wire_wr_bytes(w, nonce, nonce_len);
+    wire_wr_close(w, n, 1);
+    size_t t = wire_wr_open(w, 2);
+    wire_wr_bytes(w, ticket, ticket_len);
+    wire_wr_close(w, t, 2);
+    size_t exts = wire_wr_open(w, 2);
+    if (max_early_data > 0) {
+        /* RFC 8446 §4.2.10: in a NewSessionTicket, uint32 max_early_data_size. */
+        wire_wr_u16(w, WIRE_EXT_EARLY_DATA);
+        wire_wr_u16(w, 4);
+        wire_wr_u16(w, max_early_data >> 16);
+        wire_wr_u16(w, max_early_data & 0xffff);
+    }
     wire_wr_close(w, exts, 2);
     wire_wr_close(w, m, 3);
 }

@@ -15,8 +15,7 @@
 /* ---- ClientHello ------------------------------------------------------------------------------------------- */
 
 #define WIRE_CH_SUITES_KEEP        128
-#define WIRE_EXT_EARLY_DATA        42
-#define WIRE_EXT_PRE_SHARED_KEY    41
+#define WIRE_CH_PSK_KEEP           4
 #define WIRE_SIG_ECDSA_P256_SHA256 0x0403 /* RFC 8446 §4.2.3 ecdsa_secp256r1_sha256 */
 
 /* What a ClientHello offers. Pointers point into the parsed body. */
@@ -38,9 +37,22 @@ typedef struct {
     const uint8_t *alpn; /* the first one's extension_data (unvalidated) */
     size_t alpn_len;
     int npn, ems, reneg_info, ec_point_formats, early_data, psk;
-    int scsv;      /* TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3) */
-    int grease;    /* a GREASE value (RFC 8701 §2) among suites, extensions, groups or versions */
-    char sni[256]; /* the first host_name, "" for none */
+    /* pre_shared_key (RFC 8446 §4.2.11): the first WIRE_CH_PSK_KEEP identities and binders, pointing into the body */
+    struct {
+        const uint8_t *identity;
+        size_t identity_len;
+        uint32_t obfuscated_age;
+        const uint8_t *binder;
+        size_t binder_len;
+    } psks[WIRE_CH_PSK_KEEP];
+    size_t n_psks;          /* identities kept (binders pair with them by index) */
+    size_t n_binders;       /* binders counted: n_psks must equal it (up to WIRE_CH_PSK_KEEP) */
+    size_t psk_binders_len; /* the binders list with its 2-byte length: Truncate(ClientHello) drops these bytes */
+    int psk_not_last;       /* another extension follows pre_shared_key (RFC 8446 §4.2.11: illegal_parameter) */
+    int psk_dhe_ke;         /* psk_key_exchange_modes holds psk_dhe_ke (RFC 8446 §4.2.9) */
+    int scsv;               /* TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3) */
+    int grease;             /* a GREASE value (RFC 8701 §2) among suites, extensions, groups or versions */
+    char sni[256];          /* the first host_name, "" for none */
     unsigned n_extensions;
 } wire_client_hello_info;
 
@@ -70,11 +82,18 @@ typedef struct {
     const uint8_t *npn;
     size_t npn_len;
     int reneg_info, ems, ec_point_formats; /* TLS 1.2 answers to the client's extensions */
+    int psk;                               /* TLS 1.3: a pre_shared_key extension selecting identity psk_identity */
+    unsigned psk_identity;
 } wire_server_hello_params;
 
 /* Handshake messages (type, 24-bit length, body) appended to w; errors are sticky in w->err. */
 void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p);
 void wire_build_encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len);
+/* EncryptedExtensions with an (empty) early_data extension too: the server accepts 0-RTT (RFC 8446 §4.2.10). */
+void wire_build_encrypted_extensions_early(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len);
+/* NewSessionTicket (RFC 8446 §4.6.1); max_early_data > 0 adds an early_data extension allowing that much 0-RTT. */
+void wire_build_new_session_ticket(wire_wr *w, uint32_t lifetime, uint32_t age_add, const uint8_t *nonce,
+                                   size_t nonce_len, const uint8_t *ticket, size_t ticket_len, uint32_t max_early_data);
 /* Certificate with one certificate (RFC 8446 §4.4.2 with an empty context and no extensions; RFC 5246 §7.4.2). */
 void wire_build_certificate(wire_wr *w, int tls13, const uint8_t *der, size_t der_len);
 void wire_build_certificate_verify(wire_wr *w, unsigned scheme, const uint8_t *sig, size_t sig_len);

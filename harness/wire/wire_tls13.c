@@ -1,4 +1,4 @@
-/* TLS 1.3 handshake key schedule (RFC 8446 §7.1), record protection (§5.2), and X25519 (RFC 7748). */
+/* TLS 1.3 key schedule (RFC 8446 §7.1: with or without a PSK), record protection (§5.2), and X25519 (RFC 7748). */
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <nettle/curve25519.h>
@@ -23,8 +23,8 @@ int wire_suite_for(unsigned code, wire_suite *s)
     }
 }
 
-int wire_expand_label(const wire_suite *s, const uint8_t *secret, const char *label, const uint8_t *ctx,
-                      size_t ctx_len, uint8_t *out, size_t out_len)
+int wire_expand_label(const wire_suite *s, const uint8_t *secret, const char *label, const uint8_t *ctx, size_t ctx_len,
+                      uint8_t *out, size_t out_len)
 {
     /* RFC 8446 §7.1: HkdfLabel = uint16 length, opaque label<7..255> = "tls13 " + Label, opaque context<0..255>. */
     uint8_t info[2 + 1 + 255 + 1 + 255];
@@ -44,7 +44,7 @@ int wire_expand_label(const wire_suite *s, const uint8_t *secret, const char *la
     return w.err || gnutls_hkdf_expand((gnutls_mac_algorithm_t)s->mac, &key, &inf, out, out_len) < 0 ? -1 : 0;
 }
 
-static int traffic_keys(const wire_suite *s, const uint8_t *secret, wire_traffic *t)
+int wire_traffic_keys(const wire_suite *s, const uint8_t *secret, wire_traffic *t)
 {
     /* RFC 8446 §7.3: write_key = Expand-Label(secret, "key", "", key_length); write_iv likewise with "iv", 12. */
     memset(t, 0, sizeof *t);
@@ -54,28 +54,79 @@ static int traffic_keys(const wire_suite *s, const uint8_t *secret, wire_traffic
                : 0;
 }
 
-int wire_derive_handshake_keys(const wire_suite *s, const uint8_t *shared, size_t shared_len,
-                               const uint8_t *transcript_hash, wire_hs_keys *k)
+int wire_derive_secret(const wire_suite *s, const uint8_t *secret, const char *label, const uint8_t *transcript_hash,
+                       uint8_t *out)
 {
-    uint8_t zeros[48] = {0}, early[48], empty_hash[48], derived[48];
-    gnutls_datum_t ikm = {zeros, (unsigned)s->hash_len}, salt = {NULL, 0};
-    /* RFC 8446 §7.1: Early Secret = HKDF-Extract(0, 0) without a PSK. */
-    if (gnutls_hkdf_extract((gnutls_mac_algorithm_t)s->mac, &ikm, &salt, early) < 0)
+    /* RFC 8446 §7.1: Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label,
+     * Transcript-Hash(Messages), Hash.length). */
+    return wire_expand_label(s, secret, label, transcript_hash, s->hash_len, out, s->hash_len);
+}
+
+int wire_early_secret(const wire_suite *s, const uint8_t *psk, uint8_t *early)
+{
+    /* RFC 8446 §7.1: Early Secret = HKDF-Extract(salt 0, IKM = PSK), a string of Hash.length zeros without one. */
+    uint8_t zeros[48] = {0};
+    gnutls_datum_t ikm = {(unsigned char *)(psk != NULL ? psk : zeros), (unsigned)s->hash_len}, salt = {NULL, 0};
+    return gnutls_hkdf_extract((gnutls_mac_algorithm_t)s->mac, &ikm, &salt, early) < 0 ? -1 : 0;
+}
+
+/* Derive-Secret(secret, "derived", ""), the salt of the next HKDF-Extract (RFC 8446 §7.1). */
+static int derived_salt(const wire_suite *s, const uint8_t *secret, uint8_t *out)
+{
+    uint8_t empty_hash[48];
+    if (gnutls_hash_fast((gnutls_digest_algorithm_t)s->digest, "", 0, empty_hash) < 0)
         return -1;
-    /* Derive-Secret(Early Secret, "derived", "") uses the hash of the empty transcript. */
-    if (gnutls_hash_fast((gnutls_digest_algorithm_t)s->digest, "", 0, empty_hash) < 0 ||
-        wire_expand_label(s, early, "derived", empty_hash, s->hash_len, derived, s->hash_len) != 0)
+    return wire_derive_secret(s, secret, "derived", empty_hash, out);
+}
+
+int wire_derive_handshake_keys_psk(const wire_suite *s, const uint8_t *psk, const uint8_t *shared, size_t shared_len,
+                                   const uint8_t *transcript_hash, wire_hs_keys *k)
+{
+    uint8_t early[48], derived[48];
+    if (wire_early_secret(s, psk, early) != 0 || derived_salt(s, early, derived) != 0)
         return -1;
     /* Handshake Secret = HKDF-Extract(salt = derived, IKM = (EC)DHE shared secret). */
     gnutls_datum_t dhe = {(unsigned char *)shared, (unsigned)shared_len}, der = {derived, (unsigned)s->hash_len};
     if (gnutls_hkdf_extract((gnutls_mac_algorithm_t)s->mac, &dhe, &der, k->handshake_secret) < 0)
         return -1;
-    if (wire_expand_label(s, k->handshake_secret, "c hs traffic", transcript_hash, s->hash_len, k->client_secret,
-                          s->hash_len) ||
-        wire_expand_label(s, k->handshake_secret, "s hs traffic", transcript_hash, s->hash_len, k->server_secret,
-                          s->hash_len))
+    if (wire_derive_secret(s, k->handshake_secret, "c hs traffic", transcript_hash, k->client_secret) ||
+        wire_derive_secret(s, k->handshake_secret, "s hs traffic", transcript_hash, k->server_secret))
         return -1;
-    return traffic_keys(s, k->client_secret, &k->client) || traffic_keys(s, k->server_secret, &k->server) ? -1 : 0;
+    return wire_traffic_keys(s, k->client_secret, &k->client) || wire_traffic_keys(s, k->server_secret, &k->server) ? -1
+                                                                                                                    : 0;
+}
+
+int wire_derive_handshake_keys(const wire_suite *s, const uint8_t *shared, size_t shared_len,
+                               const uint8_t *transcript_hash, wire_hs_keys *k)
+{
+    return wire_derive_handshake_keys_psk(s, NULL, shared, shared_len, transcript_hash, k);
+}
+
+int wire_master_secret(const wire_suite *s, const uint8_t *handshake_secret, uint8_t *master)
+{
+    /* RFC 8446 §7.1: Master Secret = HKDF-Extract(salt = Derive-Secret(Handshake Secret, "derived", ""), IKM = 0). */
+    uint8_t zeros[48] = {0}, derived[48];
+    if (derived_salt(s, handshake_secret, derived) != 0)
+        return -1;
+    gnutls_datum_t ikm = {zeros, (unsigned)s->hash_len}, salt = {derived, (unsigned)s->hash_len};
+    return gnutls_hkdf_extract((gnutls_mac_algorithm_t)s->mac, &ikm, &salt, master) < 0 ? -1 : 0;
+}
+
+int wire_psk_binder(const wire_suite *s, const uint8_t *psk, const uint8_t *truncated_hash, uint8_t *out)
+{
+    /* RFC 8446 §4.2.11.2: the binder is computed as a Finished (§4.4.4) with BaseKey = binder_key, where
+     * binder_key = Derive-Secret(Early Secret, "res binder", "") for a resumption PSK (§7.1), over
+     * Transcript-Hash(Truncate(ClientHello)). */
+    uint8_t early[48], empty_hash[48], binder_key[48], finished_key[48];
+    if (wire_early_secret(s, psk, early) != 0 ||
+        gnutls_hash_fast((gnutls_digest_algorithm_t)s->digest, "", 0, empty_hash) < 0 ||
+        wire_derive_secret(s, early, "res binder", empty_hash, binder_key) != 0 ||
+        wire_expand_label(s, binder_key, "finished", NULL, 0, finished_key, s->hash_len) != 0)
+        return -1;
+    return gnutls_hmac_fast((gnutls_mac_algorithm_t)s->mac, finished_key, s->hash_len, truncated_hash, s->hash_len,
+                            out) < 0
+               ? -1
+               : 0;
 }
 
 static void record_nonce(const wire_traffic *t, uint8_t nonce[12])
@@ -111,8 +162,8 @@ int wire_encrypt_record(const wire_suite *s, wire_traffic *t, unsigned type, con
         return -1;
     size_t out_len = ct_len;
     /* The additional data is the record header (RFC 8446 §5.2). */
-    int rc = gnutls_aead_cipher_encrypt(h, nonce, sizeof nonce, w->p + at, 5, 16, inner, len + 1, w->p + w->len,
-                                        &out_len);
+    int rc =
+        gnutls_aead_cipher_encrypt(h, nonce, sizeof nonce, w->p + at, 5, 16, inner, len + 1, w->p + w->len, &out_len);
     gnutls_aead_cipher_deinit(h);
     if (rc < 0 || out_len != ct_len)
         return -1;
@@ -121,8 +172,8 @@ int wire_encrypt_record(const wire_suite *s, wire_traffic *t, unsigned type, con
     return 0;
 }
 
-long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *record, size_t record_len,
-                         uint8_t *out, unsigned *type)
+long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *record, size_t record_len, uint8_t *out,
+                         unsigned *type)
 {
     /* RFC 8446 §5.2: at least one byte of content type plus the 16-byte tag. */
     if (record_len < 5 + 17 || record_len > 5 + WIRE_RECORD_CIPHER_MAX)
@@ -135,8 +186,8 @@ long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *re
         return -1;
     size_t plain_len = record_len - 5;
     /* The additional data is the record header (RFC 8446 §5.2). */
-    int rc = gnutls_aead_cipher_decrypt(h, nonce, sizeof nonce, record, 5, 16, record + 5, record_len - 5, out,
-                                        &plain_len);
+    int rc =
+        gnutls_aead_cipher_decrypt(h, nonce, sizeof nonce, record, 5, 16, record + 5, record_len - 5, out, &plain_len);
     gnutls_aead_cipher_deinit(h);
     if (rc < 0)
         return -1;
