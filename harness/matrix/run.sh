@@ -272,8 +272,13 @@ run_client() {
     fi
     echo "matrix: client $name" >&2
     rc=0
+    # CLI-0RTT-ALPN needs two connections with a session file: the clients that can, from a command line.
+    local zero=()
+    case $name in
+    openssl-s_client | gnutls-cli) zero=(--exec-0rtt "$PEERS/client.sh $name {host} {port} {ca} {alpn} {session}") ;;
+    esac
     MATRIX_RUN_DIR=$PEER_DIR timeout "$TIMEOUT" "$ALPNCHECK" client --listen 127.0.0.1:0 --offer "$ALPN" \
-        --exec "$PEERS/client.sh $name {host} {port} {ca} {alpn}" --client-log "$LOGS/client-$name.log" \
+        --exec "$PEERS/client.sh $name {host} {port} {ca} {alpn}" "${zero[@]}" --client-log "$LOGS/client-$name.log" \
         --json "$report" >"$out" 2>&1 || rc=$?
     case $rc in
     0 | 1) row "$name" client "$stack" "$version" run "" "$cmd" "$report" "$out" ;;

@@ -5,14 +5,38 @@
 # localhost; nghttp cannot verify), offers ALPN-LIST (comma-separated, most preferred first) and exits non-zero when
 # the handshake fails. An empty ALPN-LIST means no ALPN extension at all, where the client allows it (nghttp
 # always offers h2).
+# With a sixth argument SESSION-FILE (`alpncheck client --exec-0rtt`, CLI-0RTT-ALPN) the client connects twice: a
+# full handshake that keeps the session ticket, then a resumption sending a request as TLS 1.3 early data. Only the
+# clients that can do that from the command line have this mode (0rtt_capable below); the others exit 2.
 # Go peers are built into $MATRIX_RUN_DIR (or a temporary directory) on first use, from the standard library only.
 set -u
-[ $# -eq 5 ] || { echo "usage: client.sh NAME HOST PORT CA-FILE ALPN-LIST" >&2; exit 2; }
-name=$1 host=$2 port=$3 ca=$4 alpn=$5
+[ $# -eq 5 ] || [ $# -eq 6 ] || { echo "usage: client.sh NAME HOST PORT CA-FILE ALPN-LIST [SESSION-FILE]" >&2; exit 2; }
+name=$1 host=$2 port=$3 ca=$4 alpn=$5 session=${6:-}
 sni=${ALPNCHECK_SERVER_NAME:-localhost}
 here=$(cd "$(dirname "$0")" && pwd)
 alpn_flags=()
 IFS=, read -ra protos <<<"$alpn"
+
+if [ -n "$session" ]; then
+    early=$(mktemp /tmp/alpncheck-early-XXXXXX) || exit 2
+    trap 'rm -f "$early"' EXIT
+    printf 'GET / HTTP/1.1\r\nHost: %s\r\n\r\n' "$sni" >"$early"
+    case $name in
+    openssl-s_client)
+        # stdin stays open a second so that s_client reads the ticket (and the resumption its answer) first.
+        c=(openssl s_client -connect "$host:$port" -servername "$sni" -CAfile "$ca" -verify_return_error
+            -verify_hostname "$sni" -alpn "$alpn")
+        sleep 1 | "${c[@]}" -sess_out "$session"
+        sleep 1 | "${c[@]}" -sess_in "$session" -early_data "$early"
+        exit $? ;;
+    gnutls-cli)
+        for p in "${protos[@]}"; do alpn_flags+=(--alpn "$p"); done
+        gnutls-cli --x509cafile "$ca" --verify-hostname "$sni" "${alpn_flags[@]}" --resume --earlydata "$early" \
+            -p "$port" "$host" </dev/null
+        exit $? ;;
+    *) echo "client.sh: $name has no 0-RTT mode" >&2; exit 2 ;;
+    esac
+fi
 
 case $name in
 openssl-s_client)
