@@ -55,11 +55,12 @@ int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_
     return alpn_selector_select(&sel, client_ext, client_ext_len, pref, selected, client_index, err);
 }
 
-int alpn_selector_select(const alpn_selector *sel, const uint8_t *client_ext, size_t client_ext_len,
-                         alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err)
+/* The general selection: any list, any preference, and every error. Kept out of line so that the common case in
+ * alpn_selector_select needs no stack frame. */
+__attribute__((noinline)) static int select_general(const alpn_selector *sel, const uint8_t *client_ext,
+                                                    size_t client_ext_len, alpn_preference pref, size_t *selected,
+                                                    size_t *client_index, alpn_error *err)
 {
-    if (sel == NULL || selected == NULL)
-        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "selector or selected is NULL");
     const alpn_name *server = sel->names;
     size_t n_server = sel->n;
     const uint32_t *lengths = sel->lengths, *filter = sel->filter;
@@ -133,4 +134,32 @@ int alpn_selector_select(const alpn_selector *sel, const uint8_t *client_ext, si
     if (client_index != NULL)
         *client_index = best_client;
     return ALPN_OK;
+}
+
+int alpn_selector_select(const alpn_selector *sel, const uint8_t *client_ext, size_t client_ext_len,
+                         alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err)
+{
+    if (sel == NULL || selected == NULL)
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "selector or selected is NULL");
+    /* The common case: the client's first name is the server's most preferred one (h2 offered first to a server
+     * preferring h2). Server index 0 cannot be beaten and is also the client's first choice, so with either
+     * preference only the rest of the list is left to validate (RFC 7301 §3.1: a list of non-empty names filling
+     * the extension exactly). Anything else, errors included, takes the general path. */
+    if (client_ext != NULL && client_ext_len >= 3 && sel->n > 0) {
+        size_t end = 2 + ((size_t)client_ext[0] << 8 | client_ext[1]);
+        size_t n = sel->names[0].len;
+        if (end == client_ext_len && client_ext[2] == n && n <= end - 3 &&
+            same_name(sel->names[0].data, client_ext + 3, n) && !alpn_grease_value(client_ext + 3, n)) {
+            size_t pos = 3 + n;
+            while (pos < end && client_ext[pos] != 0)
+                pos += 1u + client_ext[pos];
+            if (pos == end) {
+                *selected = 0;
+                if (client_index != NULL)
+                    *client_index = 0;
+                return ALPN_OK;
+            }
+        }
+    }
+    return select_general(sel, client_ext, client_ext_len, pref, selected, client_index, err);
 }

@@ -26,8 +26,8 @@ static size_t split(const char *csv, char *storage, alpn_name *names, size_t max
 
 struct select_case {
     const char *name;
-    const char *server;  /* comma-separated */
-    const char *client;  /* extension_data hex */
+    const char *server; /* comma-separated */
+    const char *client; /* extension_data hex */
     alpn_preference pref;
     int status;
     const char *selected; /* expected name, when ALPN_OK */
@@ -45,20 +45,16 @@ static const struct select_case select_cases[] = {
     {"no overlap", "h2,http/1.1", "0004 03666f6f", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
     {"no overlap client pref", "h2", "0004 03666f6f", ALPN_PREFER_CLIENT, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
     {"case sensitive", "h2", "0003 024832", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"no prefix match", "http/1.1", "0008 07687474702f312e", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL,
-     0},
+    {"no prefix match", "http/1.1", "0008 07687474702f312e", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
     {"no superstring match", "h2", "0004 03683278", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
     {"NUL is not a terminator", "h2", "0005 0468320078", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
     {"h2c is its own name", "h2", "0004 03683263", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
     {"grease around h2", "h2", "0009 020a0a 026832 02fafa", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
     {"grease only", "h2", "0006 020a0a 021a1a", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"grease in server list never selected", "\x0a\x0a,h2", "0006 020a0a 026832", ALPN_PREFER_SERVER, ALPN_OK,
-     "h2", 1},
+    {"grease in server list never selected", "\x0a\x0a,h2", "0006 020a0a 026832", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
     {"grease in server list, client pref", "\x0a\x0a,h2", "0006 020a0a 026832", ALPN_PREFER_CLIENT, ALPN_OK, "h2", 1},
-    {"grease only on both sides", "\x3a\x3a", "0003 023a3a", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL,
-     NULL, 0},
-    {"duplicates", "http/1.1,h2", "000f 026832 026832 08687474702f312e31", ALPN_PREFER_SERVER, ALPN_OK,
-     "http/1.1", 2},
+    {"grease only on both sides", "\x3a\x3a", "0003 023a3a", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"duplicates", "http/1.1,h2", "000f 026832 026832 08687474702f312e31", ALPN_PREFER_SERVER, ALPN_OK, "http/1.1", 2},
     {"duplicates client pref", "http/1.1,h2", "000f 026832 026832 08687474702f312e31", ALPN_PREFER_CLIENT, ALPN_OK,
      "h2", 0},
     {"malformed after match", "h2", "0005 026832 ff00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
@@ -70,8 +66,8 @@ static const struct select_case select_cases[] = {
     {"overrun, length supported", "h2", "0002 0268", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
     {"overrun after a match", "http/1.1,h2", "0005 026832 0568", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
     {"empty name before a match", "h2", "0004 00 026832", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"same length and first byte, other name", "h2", "0003 026833", ALPN_PREFER_SERVER,
-     ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
+    {"same length and first byte, other name", "h2", "0003 026833", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL,
+     NULL, 0},
     {"NULL client list", "h2", "", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
     {"empty server list", "", "0003 026832", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
 };
@@ -92,10 +88,9 @@ Test(select, table)
         cr_expect_eq(rc, c->status, "%s: status %d (%s), expected %d", c->name, rc, alpn_strerror(rc), c->status);
         if (rc == ALPN_OK && c->status == ALPN_OK) {
             cr_assert_lt(sel, n_server, "%s", c->name);
-            cr_expect(server[sel].len == strlen(c->selected) && memcmp(server[sel].data, c->selected,
-                                                                       server[sel].len) == 0,
-                      "%s: selected %.*s, expected %s", c->name, (int)server[sel].len, server[sel].data,
-                      c->selected);
+            cr_expect(server[sel].len == strlen(c->selected) &&
+                          memcmp(server[sel].data, c->selected, server[sel].len) == 0,
+                      "%s: selected %.*s, expected %s", c->name, (int)server[sel].len, server[sel].data, c->selected);
             cr_expect_eq(ci, c->client_index, "%s: client index %zu, expected %zu", c->name, ci, c->client_index);
         } else if (rc != ALPN_OK) {
             cr_expect_eq(sel, 999, "%s: selected written on failure", c->name);
@@ -242,8 +237,7 @@ Test(select, prepared_selector)
     cr_expect_eq(out, 99);
     /* ... and so does a name running past the end after the match. */
     static const uint8_t later_overrun[] = {0x00, 0x05, 0x02, 'h', '2', 0x05, 'x'};
-    cr_expect_eq(alpn_selector_select(&sel, later_overrun, sizeof later_overrun, ALPN_PREFER_SERVER, &out, NULL,
-                                      &err),
+    cr_expect_eq(alpn_selector_select(&sel, later_overrun, sizeof later_overrun, ALPN_PREFER_SERVER, &out, NULL, &err),
                  ALPN_DECODE_ERROR);
     static const uint8_t ok[] = {0x00, 0x0c, 0x08, 'h', 't', 't', 'p', '/', '1', '.', '1', 0x02, 'h', '2'};
     cr_expect_eq(alpn_selector_select(&sel, ok, sizeof ok, ALPN_PREFER_SERVER, &out, NULL, &err), ALPN_OK);
@@ -259,4 +253,49 @@ Test(select, prepared_selector)
                  ALPN_NO_APPLICATION_PROTOCOL);
     cr_expect_eq(alpn_selector_select(NULL, ok, sizeof ok, ALPN_PREFER_SERVER, &out, NULL, &err), ALPN_E_ARGUMENT);
     cr_expect_eq(alpn_selector_select(&sel, ok, sizeof ok, ALPN_PREFER_SERVER, NULL, NULL, &err), ALPN_E_ARGUMENT);
+}
+
+/* The common case (the client's first name is the server's first) has its own path; it must agree with the general
+ * one on every edge: the rest of the list still validated, GREASE never selected, both preferences, client_index,
+ * no offer at all. */
+Test(select, first_name_matches_server_first)
+{
+    static const alpn_name server[] = {{(const uint8_t *)"h2", 2}, {(const uint8_t *)"http/1.1", 8}};
+    alpn_selector sel;
+    alpn_error err = {0};
+    size_t out = 99, ci = 99;
+    cr_assert_eq(alpn_selector_init(&sel, server, 2, &err), ALPN_OK);
+    static const uint8_t first[] = {0x00, 0x0c, 0x02, 'h', '2', 0x08, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    for (int pref = ALPN_PREFER_SERVER; pref <= ALPN_PREFER_CLIENT; pref++) {
+        out = ci = 99;
+        cr_expect_eq(alpn_selector_select(&sel, first, sizeof first, (alpn_preference)pref, &out, &ci, &err), ALPN_OK);
+        cr_expect(out == 0 && ci == 0, "preference %d: server index %zu, client index %zu", pref, out, ci);
+    }
+    /* Only the first name: the list ends right after it. */
+    static const uint8_t only[] = {0x00, 0x03, 0x02, 'h', '2'};
+    cr_expect_eq(alpn_selector_select(&sel, only, sizeof only, ALPN_PREFER_SERVER, &out, NULL, &err), ALPN_OK);
+    /* The list length says less than the extension holds: decode_error, whatever matched. */
+    static const uint8_t short_len[] = {0x00, 0x03, 0x02, 'h', '2', 0x01, 'x'};
+    cr_expect_eq(alpn_selector_select(&sel, short_len, sizeof short_len, ALPN_PREFER_SERVER, &out, NULL, &err),
+                 ALPN_DECODE_ERROR);
+    cr_expect_str_eq(err.check, "SRV-MALFORMED-LIST-SHORT");
+    /* The first name would run past the list. */
+    static const uint8_t overrun[] = {0x00, 0x02, 0x02, 'h'};
+    cr_expect_eq(alpn_selector_select(&sel, overrun, sizeof overrun, ALPN_PREFER_SERVER, &out, NULL, &err),
+                 ALPN_DECODE_ERROR);
+    /* No offer at all. */
+    cr_expect_eq(alpn_selector_select(&sel, NULL, 0, ALPN_PREFER_SERVER, &out, NULL, &err), ALPN_DECODE_ERROR);
+    /* RFC 8701 §3.1: a server list that begins with a GREASE value still never selects it, even offered first. */
+    static const uint8_t grease_name[] = {0x2a, 0x2a};
+    static const alpn_name greasy[] = {{grease_name, 2}, {(const uint8_t *)"h2", 2}};
+    cr_assert_eq(alpn_selector_init(&sel, greasy, 2, &err), ALPN_OK);
+    static const uint8_t grease_first[] = {0x00, 0x06, 0x02, 0x2a, 0x2a, 0x02, 'h', '2'};
+    out = ci = 99;
+    cr_expect_eq(alpn_selector_select(&sel, grease_first, sizeof grease_first, ALPN_PREFER_SERVER, &out, &ci, &err),
+                 ALPN_OK);
+    cr_expect(out == 1 && ci == 1, "h2 selected (server index %zu, client index %zu)", out, ci);
+    /* An empty server list selects nothing. */
+    cr_assert_eq(alpn_selector_init(&sel, server, 0, &err), ALPN_OK);
+    cr_expect_eq(alpn_selector_select(&sel, first, sizeof first, ALPN_PREFER_SERVER, &out, NULL, &err),
+                 ALPN_NO_APPLICATION_PROTOCOL);
 }
