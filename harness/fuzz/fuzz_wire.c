@@ -1,5 +1,5 @@
-/* The wire engine's parsers of peer data: ServerHello, extension blocks, records (first byte picks). Oracles: no
- * crash, no read outside the input (ASan), consistent lengths. */
+/* The wire engine's parsers of peer data: ServerHello, extension blocks (and NewSessionTicket), records (first byte
+ * picks). Oracles: no crash, no read outside the input (ASan), consistent lengths. */
 #include <stdlib.h>
 
 #include "wire.h"
@@ -25,6 +25,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int npn = 0;
         wire_rd_init(&r, p, len);
         if (wire_parse_extensions(&r, &a, &npn) == 0 && a.count > 0 && a.len > len)
+            abort();
+        /* The same bytes as a NewSessionTicket body, which ends in an extension block too (RFC 8446 §4.6.1). */
+        static wire_new_session_ticket t;
+        if (wire_parse_new_session_ticket(p, len, &t) == 0 &&
+            (t.nonce_len > sizeof t.nonce || t.ticket_len > sizeof t.ticket || t.nonce_len + t.ticket_len + 13 > len))
             abort();
         break;
     }
