@@ -152,6 +152,33 @@ rc=$?
 expect "manual mode: exit 0 (got $rc)" test "$rc" -eq 0
 expect "manual mode: the connection was judged" test "$(verdict "$work/manual.json" CLI-ACCEPT-VALID 1.3)" = PASS
 
+# A command that leaves a background job behind: the job is killed with the command's process group.
+"$ALPNCHECK" client -q --timeout 500 --only CLI-ACCEPT-VALID --tls 1.3 --exec 'sleep 2771 & exit 0' \
+    >"$work/bg.out" 2>&1
+expect "background job of the command killed after its check" test "$(pgrep -fx 'sleep 2771' | wc -l)" -eq 0
+
+# SIGTERM to alpncheck: the running client command and the temporary files go with it.
+mkdir -p "$work/tmp"
+TMPDIR=$work/tmp "$ALPNCHECK" client -q --timeout 20000 --tls 1.3 --exec 'sleep 2772' --exec-0rtt 'sleep 2772' \
+    >"$work/term.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do pgrep -fx 'sleep 2772' >/dev/null && break; sleep 0.05; done
+expect "SIGTERM: the client command was running" pgrep -fx 'sleep 2772' >/dev/null
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+expect "SIGTERM: alpncheck ends by the signal (status $rc)" test "$rc" -eq 143
+expect "SIGTERM: no client command left" test "$(pgrep -fx 'sleep 2772' | wc -l)" -eq 0
+expect "SIGTERM: temporary CA and session files removed ($(ls "$work/tmp"))" test -z "$(ls -A "$work/tmp")"
+
+# An offer longer than 1 KiB (112 names): the answers are built and judged on the whole offer.
+long=$(for i in $(seq 110); do printf 'proto-%03d,' "$i"; done)h2,http/1.1
+"$ALPNCHECK" client -q --tls 1.3 --only CLI-ACCEPT-VALID,CLI-REJECT-MULTIPLE --offer "$long" --json "$work/long.json" \
+    --exec 'openssl s_client -connect {host}:{port} -servername localhost -CAfile {ca} -alpn {alpn} </dev/null' \
+    >"$work/long.out" 2>&1
+expect "long offer: a valid answer accepted" test "$(verdict "$work/long.json" CLI-ACCEPT-VALID 1.3)" = PASS
+expect "long offer: two names rejected" test "$(verdict "$work/long.json" CLI-REJECT-MULTIPLE 1.3)" = PASS
+
 # Usage errors: exit 2 with a message.
 for args in "--listen nonsense" "--tls 1.1" "--only SRV-NO-OVERLAP-ALERT" "--exec-no-alpn true" "--exec-0rtt true" "--timeout 5" "extra"; do
     # shellcheck disable=SC2086

@@ -348,3 +348,37 @@ Test(client_checks, garbage_instead_of_client_hello_is_an_error, .timeout = 60)
     }
     wire_identity_free(id);
 }
+
+/* The judge on its own: which alerts reject (RFC 8446 §6: the level means nothing in TLS 1.3; close_notify and
+ * user_canceled are no errors in either version). */
+static void judge_alert(const char *id, const char *tls, int alert_level, int alert, result *out)
+{
+    static const uint8_t offer[] = {0x00, 0x0c, 0x02, 'h', '2', 0x08, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    client_scenario s;
+    cr_assert_eq(client_scenario_build(&s, id, tls), 0);
+    observation o;
+    observation_init(&o);
+    o.hello_seen = o.answered = 1;
+    o.offer_tls12 = o.offer_tls13 = 1;
+    o.offer_count = 1;
+    memcpy(o.offer, offer, sizeof offer);
+    o.offer_len = sizeof offer;
+    o.alert = alert;
+    o.alert_level = alert_level;
+    client_judge(&s, &o, out);
+}
+
+Test(client_judge, alert_levels_and_non_error_alerts)
+{
+    result r;
+    judge_alert("CLI-REJECT-MULTIPLE", "1.3", 1, 50, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "TLS 1.3 decode_error sent at level warning: %s", verdict_name(r.v));
+    judge_alert("CLI-REJECT-MULTIPLE", "1.2", 1, 50, &r);
+    cr_expect_neq(r.v, VERDICT_PASS, "TLS 1.2 warning-level alert is no rejection");
+    judge_alert("CLI-REJECT-UNOFFERED", "1.3", 2, 0, &r);
+    cr_expect_neq(r.v, VERDICT_PASS, "close_notify, even at level fatal, is no rejection");
+    judge_alert("CLI-REJECT-UNOFFERED", "1.2", 2, 90, &r);
+    cr_expect_neq(r.v, VERDICT_PASS, "user_canceled is no rejection");
+    judge_alert("CLI-REJECT-UNOFFERED", "1.2", 2, 47, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "fatal illegal_parameter rejects");
+}

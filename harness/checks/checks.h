@@ -26,6 +26,9 @@ const char *where_name(alpn_where w);
 const char *alert_name(int code);
 
 #define OBS_ALPN_MAX 1024
+/* A client's whole offer is kept (up to the largest extension_data), so that the judge rebuilds exactly the answer
+ * that was sent, however long the offer. */
+#define OBS_OFFER_MAX ALPN_EXT_MAX
 #define OBS_TEXT_MAX 200
 
 /* What one connection showed. Filled by the peer layer; every field bounded. */
@@ -49,8 +52,8 @@ typedef struct {
     int hello_seen;               /* a whole, well-formed ClientHello arrived */
     int offer_tls12, offer_tls13; /* versions it offers */
     unsigned offer_count;         /* ALPN extensions in it */
-    uint8_t offer[OBS_ALPN_MAX];  /* the first one's extension_data */
-    size_t offer_len;             /* its full length (bytes beyond OBS_ALPN_MAX are not kept) */
+    uint8_t offer[OBS_OFFER_MAX]; /* the first one's extension_data */
+    size_t offer_len;             /* its full length (bytes beyond OBS_OFFER_MAX are not kept) */
     int offer_npn;                /* it offers NPN (13172) */
     int answered;                 /* alpncheck sent the scenario's answer */
     int accepted;                 /* the client went on: Finished (TLS 1.3) or ClientKeyExchange (TLS 1.2) */

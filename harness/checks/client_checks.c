@@ -196,9 +196,9 @@ void client_answer_build(const client_scenario *s, const uint8_t *offer, size_t 
     case CLIENT_ANSWER_UNOFFERED: {
         /* An unoffered name the client knows, when there is one: some clients accept h2 after offering only
          * http/1.1. */
-        static const char *const candidates[] = {"h2", "http/1.1", "alpncheck-unoffered"};
+        static const char *const candidates[] = {"h2", "http/1.1", "alpncheck-unoffered", "alpncheck-unoffered-2"};
         a->ext_len = 2;
-        for (size_t i = 0; i < 3; i++) {
+        for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
             if (!offered(offer, offer_len, candidates[i])) {
                 put_name(a, (const uint8_t *)candidates[i], strlen(candidates[i]));
                 break;
@@ -400,7 +400,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         snprintf(out->observed, sizeof out->observed, "not run: the client does not offer TLS %s", s->tls);
         return;
     }
-    size_t kept = o->offer_len < OBS_ALPN_MAX ? o->offer_len : OBS_ALPN_MAX;
+    size_t kept = o->offer_len < OBS_OFFER_MAX ? o->offer_len : OBS_OFFER_MAX;
     char offer[200], answer[260], what[240];
     if (o->offer_count == 0)
         snprintf(offer, sizeof offer, "no ALPN offered");
@@ -436,7 +436,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         if (kept != o->offer_len) {
             out->v = VERDICT_SKIP;
             snprintf(out->observed, sizeof out->observed, "not run: the offer is longer than the %d bytes kept",
-                     OBS_ALPN_MAX);
+                     OBS_OFFER_MAX);
             return;
         }
         if (s->expect == CLIENT_EXPECT_NO_H2C) {
@@ -498,7 +498,10 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
                  o->error_text[0] ? o->error_text : "unknown reason");
         return;
     }
-    int fatal = o->alert >= 0 && o->alert_level != 1;
+    /* RFC 8446 §6: in TLS 1.3 the level carries no meaning and every alert but close_notify and user_canceled is
+     * an error; RFC 5246 §7.2: in TLS 1.2 a warning-level alert is not fatal, and close_notify never is. */
+    int tls13 = strcmp(s->tls, "1.3") == 0;
+    int fatal = o->alert > 0 && o->alert != 90 && (tls13 || o->alert_level != 1);
     if (fatal && certificate_alert(o->alert) && s->expect != CLIENT_EXPECT_REPORT) {
         /* Refusing our certificate says nothing about ALPN: the client must trust the CA ({ca}). */
         out->v = VERDICT_ERROR;

@@ -552,8 +552,13 @@ static int accept_conn(client_listener *l, struct conn *c, int *status)
             break;
         if (left == 0)
             return 1;
-        if (l->gone != NULL && l->gone(l->gone_ctx, status))
+        /* A command that connected and then ended between the poll and this test still has its connection
+         * waiting: one more look before calling it gone. */
+        if (l->gone != NULL && l->gone(l->gone_ctx, status)) {
+            if (poll(&p, 1, 0) == 1)
+                break;
             return 2;
+        }
     }
     c->fd = accept(l->fd, NULL, NULL);
     if (c->fd >= 0 && (fcntl(c->fd, F_SETFL, O_NONBLOCK) != 0 || fcntl(c->fd, F_SETFD, FD_CLOEXEC) != 0)) {
@@ -588,7 +593,7 @@ static void note_offer(const struct conn *c, observation *o)
     o->offer_len = c->ch.alpn_len;
     memset(o->offer, 0, sizeof o->offer);
     if (c->ch.alpn != NULL) /* no ALPN offered: nothing to copy */
-        memcpy(o->offer, c->ch.alpn, c->ch.alpn_len < OBS_ALPN_MAX ? c->ch.alpn_len : OBS_ALPN_MAX);
+        memcpy(o->offer, c->ch.alpn, c->ch.alpn_len < OBS_OFFER_MAX ? c->ch.alpn_len : OBS_OFFER_MAX);
     o->offer_npn = c->ch.npn;
 }
 

@@ -18,55 +18,76 @@
 #include "report.h"
 #include "server_probe.h"
 
-#define CMD_MAX       4096
+#define CMD_MAX       32768
 #define DEFAULT_OFFER "h2,http/1.1"
 
 static void help(void)
 {
-    printf("Usage: alpncheck client [OPTIONS]\n\n"
-           "Checks a TLS client's ALPN handling (RFC 7301, RFC 8701, RFC 8446 §4.2): alpncheck listens as a TLS 1.3\n"
-           "and TLS 1.2 server and answers each connection with one scenario — a protocol the client never\n"
-           "offered, two names, an empty name or list, an unsolicited answer, ALPN in the TLS 1.3 ServerHello, a\n"
-           "selected GREASE value, NPN beside ALPN — then judges the client's reaction (its alert, or its next\n"
-           "handshake message). The client's own ClientHello is checked too. One connection per check and version.\n\n"
-           "  --listen HOST:PORT     where to listen (default 127.0.0.1:0; port 0 picks a free one)\n"
-           "  --exec CMD             run CMD (with sh -c) once per check, killing it after the check; in CMD,\n"
-           "                         {host} {port} {ca} {alpn} become the listening address, the CA file, and the\n"
-           "                         list to offer (see --offer); each is shell-quoted\n"
-           "  --exec-no-alpn CMD     the command for CLI-REJECT-UNSOLICITED, which needs a client offering no ALPN\n"
-           "                         (default: --exec with {alpn} empty when CMD contains {alpn}; else SKIP)\n"
-           "  --exec-0rtt CMD        the command for CLI-0RTT-ALPN (TLS 1.3), run once: it must connect twice, first\n"
-           "                         saving the session to {session} (a temporary file alpncheck names), then\n"
-           "                         resuming from it with early data; without it the check is SKIP\n"
-           "  --offer LIST           what {alpn} stands for (default " DEFAULT_OFFER ")\n"
-           "  --ca-out FILE          write the CA certificate (PEM) that signs alpncheck's localhost certificate;\n"
-           "                         without it {ca} is a temporary file removed at the end\n"
-           "  --client-log FILE      append the output of every client run to FILE (default: discarded)\n"
-           "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
-           "  --only IDS             run only these check IDs (comma-separated)\n"
-           "  --skip IDS             leave these check IDs out\n"
-           "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
-           "  --timeout MS           deadline of each check: the client's connection, then every read (default\n"
-           "                         5000 with --exec, 60000 without)\n"
-           "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
-           "  --junit FILE           JUnit XML report\n"
-           "  --html FILE            self-contained HTML report\n"
-           "  --md FILE              Markdown report\n"
-           "  -q, --quiet            print only failures and the summary\n"
-           "  -v, --verbose          print expected and observed for every check\n\n"
-           "Without --exec, alpncheck prints what to connect where and waits for one connection per check.\n\n"
-           "Example:\n"
-           "  alpncheck client --exec 'openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} </dev/null'\n"
-           "  for CLI-0RTT-ALPN, add (early.txt holds the request to send as early data):\n"
-           "    --exec-0rtt 'sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
-           "                   -sess_out {session};\n"
-           "                 sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
-           "                   -sess_in {session} -early_data early.txt'\n\n"
-           "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or alpncheck\n"
-           "could not listen.\n");
+    printf(
+        "Usage: alpncheck client [OPTIONS]\n\n"
+        "Checks a TLS client's ALPN handling (RFC 7301, RFC 8701, RFC 8446 §4.2): alpncheck listens as a TLS 1.3\n"
+        "and TLS 1.2 server and answers each connection with one scenario — a protocol the client never\n"
+        "offered, two names, an empty name or list, an unsolicited answer, ALPN in the TLS 1.3 ServerHello, a\n"
+        "selected GREASE value, NPN beside ALPN — then judges the client's reaction (its alert, or its next\n"
+        "handshake message). The client's own ClientHello is checked too. One connection per check and version.\n\n"
+        "  --listen HOST:PORT     where to listen (default 127.0.0.1:0; port 0 picks a free one)\n"
+        "  --exec CMD             run CMD (with sh -c) once per check, killing it after the check; in CMD,\n"
+        "                         {host} {port} {ca} {alpn} become the listening address, the CA file, and the\n"
+        "                         list to offer (see --offer); each is shell-quoted\n"
+        "  --exec-no-alpn CMD     the command for CLI-REJECT-UNSOLICITED, which needs a client offering no ALPN\n"
+        "                         (default: --exec with {alpn} empty when CMD contains {alpn}; else SKIP)\n"
+        "  --exec-0rtt CMD        the command for CLI-0RTT-ALPN (TLS 1.3), run once: it must connect twice, first\n"
+        "                         saving the session to {session} (a temporary file alpncheck names), then\n"
+        "                         resuming from it with early data; without it the check is SKIP\n"
+        "  --offer LIST           what {alpn} stands for (default " DEFAULT_OFFER ")\n"
+        "  --ca-out FILE          write the CA certificate (PEM) that signs alpncheck's localhost certificate;\n"
+        "                         without it {ca} is a temporary file removed at the end\n"
+        "  --client-log FILE      append the output of every client run to FILE (default: discarded)\n"
+        "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
+        "  --only IDS             run only these check IDs (comma-separated)\n"
+        "  --skip IDS             leave these check IDs out\n"
+        "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
+        "  --timeout MS           deadline of each check: the client's connection, then every read (default\n"
+        "                         5000 with --exec, 60000 without)\n"
+        "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
+        "  --junit FILE           JUnit XML report\n"
+        "  --html FILE            self-contained HTML report\n"
+        "  --md FILE              Markdown report\n"
+        "  -q, --quiet            print only failures and the summary\n"
+        "  -v, --verbose          print expected and observed for every check\n\n"
+        "Without --exec, alpncheck prints what to connect where and waits for one connection per check.\n\n"
+        "Example:\n"
+        "  alpncheck client --exec 'openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} </dev/null' \\\n"
+        "    --exec-no-alpn 'openssl s_client -connect {host}:{port} -CAfile {ca} </dev/null'\n"
+        "  ({alpn} empty, as it is for CLI-REJECT-UNSOLICITED without --exec-no-alpn, suits a wrapper script that\n"
+        "  takes an empty list as \"no ALPN\", like harness/peers/client.sh; openssl refuses -alpn '')\n"
+        "  for CLI-0RTT-ALPN, add (early.txt holds the request to send as early data):\n"
+        "    --exec-0rtt 'sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
+        "                   -sess_out {session};\n"
+        "                 sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
+        "                   -sess_in {session} -early_data early.txt'\n\n"
+        "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or alpncheck\n"
+        "could not listen.\n");
 }
 
 /* ---- the client under test: an --exec command, or a person told what to run ---------------------------------- */
+
+/* What a SIGINT, SIGTERM or SIGHUP must clean up: the running command's process group and the temporary files. */
+static volatile pid_t running_group;
+static char cleanup_ca[512], cleanup_session[512];
+
+static void on_fatal_signal(int sig)
+{
+    /* Only async-signal-safe calls: kill, unlink, signal, raise. */
+    if (running_group > 0)
+        kill(-running_group, SIGKILL);
+    if (cleanup_ca[0] != '\0')
+        unlink(cleanup_ca);
+    if (cleanup_session[0] != '\0')
+        unlink(cleanup_session);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
 
 typedef struct {
     const char *cmd, *cmd_no_alpn; /* templates; NULL: manual */
@@ -76,7 +97,8 @@ typedef struct {
     char session[512]; /* {session}: a temporary file for the client's saved session, "" when none */
     int log_fd;        /* -1: output discarded */
     int timeout_ms;
-    pid_t pid;  /* the running command's process group, 0 when none */
+    pid_t pid;  /* the running command (the shell), 0 once reaped */
+    pid_t pgid; /* its process group, 0 when none is running */
     int status; /* its exit status once reaped, -1 before */
     size_t done, total;
     client_listener *listener;
@@ -192,6 +214,11 @@ static int exec_start(void *ctx, const client_scenario *s, char *err, size_t err
     if (pid == 0) {
         /* Its own process group, so that everything it starts is killed with it. */
         setpgid(0, 0);
+        /* alpncheck ignores SIGPIPE and handles INT/TERM/HUP; the client gets the defaults back. */
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         int null = open("/dev/null", O_RDWR);
         int out = d->log_fd >= 0 ? d->log_fd : null;
         if (null >= 0)
@@ -200,11 +227,15 @@ static int exec_start(void *ctx, const client_scenario *s, char *err, size_t err
             dup2(out, STDOUT_FILENO);
             dup2(out, STDERR_FILENO);
         }
+        if (null > STDERR_FILENO)
+            close(null);
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
     setpgid(pid, pid);
     d->pid = pid;
+    d->pgid = pid;
+    running_group = pid;
     return 0;
 }
 
@@ -267,6 +298,12 @@ static int exec_finish(void *ctx)
             reap(d, 0);
         }
     }
+    /* Whatever the command left running in its group (a background job, a client it started) goes too, so that
+     * nothing of this check can connect during the next one. */
+    if (d->pgid > 0)
+        kill(-d->pgid, SIGKILL);
+    d->pgid = 0;
+    running_group = 0;
     /* A client that connected more than once must not hand its spare connection to the next check. */
     if (d->listener != NULL)
         client_listener_drain(d->listener);
@@ -440,8 +477,8 @@ int cmd_client(int argc, char **argv)
         return cli_usage_error("client", "--exec-no-alpn needs --exec");
     if (d.cmd_0rtt != NULL && d.cmd == NULL)
         return cli_usage_error("client", "--exec-0rtt needs --exec");
-    if (strlen(d.offer) > 1000)
-        return cli_usage_error("client", "--offer is longer than 1000 bytes");
+    if (strlen(d.offer) > 8000)
+        return cli_usage_error("client", "--offer is longer than 8000 bytes");
     int port;
     if (split_listen(listen_arg, d.host, sizeof d.host, &port) != 0)
         return cli_usage_error("client",
@@ -494,6 +531,16 @@ int cmd_client(int argc, char **argv)
         }
         close(fd);
     }
+    if (tmp_ca)
+        snprintf(cleanup_ca, sizeof cleanup_ca, "%s", d.ca);
+    snprintf(cleanup_session, sizeof cleanup_session, "%s", d.session);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     if (write_ca(d.ca, wire_identity_ca_pem(id), err, sizeof err) != 0) {
         fprintf(stderr, "alpncheck client: %s\n", err);
         goto out;
@@ -554,5 +601,9 @@ out:
     if (d.log_fd >= 0)
         close(d.log_fd);
     wire_identity_free(id);
+    cleanup_ca[0] = cleanup_session[0] = '\0';
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     return rc;
 }

@@ -117,7 +117,9 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
         if (data->err || ids.len < 7 || binders.len < 33)
             return -1;
         ch->psk_binders_len = before - binders_at;
+        size_t ni = 0;
         while (wire_rd_left(&ids) > 0) {
+            ni++;
             wire_rd id = wire_rd_block(&ids, 2);
             uint32_t age = (uint32_t)wire_rd_u16(&ids) << 16;
             age |= wire_rd_u16(&ids);
@@ -140,7 +142,9 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
             }
             nb++;
         }
-        ch->n_binders = nb;
+        /* RFC 8446 §4.2.11: one binder per identity, in the same order. Counted over all of them; the first
+         * WIRE_CH_PSK_KEEP are kept. */
+        ch->n_binders = nb == ni ? (nb < WIRE_CH_PSK_KEEP ? nb : WIRE_CH_PSK_KEEP) : (size_t)-1;
         break;
     }
     case WIRE_EXT_EARLY_DATA:

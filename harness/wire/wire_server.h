@@ -46,7 +46,7 @@ typedef struct {
         size_t binder_len;
     } psks[WIRE_CH_PSK_KEEP];
     size_t n_psks;          /* identities kept (binders pair with them by index) */
-    size_t n_binders;       /* binders counted: n_psks must equal it (up to WIRE_CH_PSK_KEEP) */
+    size_t n_binders;       /* binders kept (= n_psks), or (size_t)-1 when their count differs from the identities' */
     size_t psk_binders_len; /* the binders list with its 2-byte length: Truncate(ClientHello) drops these bytes */
     int psk_not_last;       /* another extension follows pre_shared_key (RFC 8446 §4.2.11: illegal_parameter) */
     int psk_dhe_ke;         /* psk_key_exchange_modes holds psk_dhe_ke (RFC 8446 §4.2.9) */
