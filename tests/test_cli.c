@@ -45,7 +45,10 @@ static const struct cli_case cli_cases[] = {
     {"decode 0x0003026832", NULL, 0, {"1 name", "h2"}},
     {"decode", "0003026832\n", 0, {"1 name", "h2"}},
     {"decode 0004026832 00", NULL, 2, {"expected one HEX argument"}},
-    {"decode 000402683200", NULL, 1, {"INVALID", "SRV-MALFORMED-EMPTY-NAME-LATER", "byte 5", "decode_error (alert 50)"}},
+    {"decode 000402683200",
+     NULL,
+     1,
+     {"INVALID", "SRV-MALFORMED-EMPTY-NAME-LATER", "byte 5", "decode_error (alert 50)"}},
     {"decode 0000", NULL, 1, {"SRV-MALFORMED-EMPTY-LIST"}},
     {"decode ''", NULL, 1, {"SRV-MALFORMED-EMPTY-EXT"}},
     {"decode --role server 0006026832026833", NULL, 1, {"CLI-REJECT-MULTIPLE", "A client receiving this"}},
@@ -78,6 +81,18 @@ static const struct cli_case cli_cases[] = {
     {"registry", NULL, 0, {"http/1.1", "acme-tls/1", "GREASE", " entries"}},
     {"registry --kind grease", NULL, 0, {"16 entries", "\\x0a\\x0a"}},
     {"registry --kind nope", NULL, 2, {"--kind takes"}},
+    /* vectors: an adapter that skips every test has checked nothing, which is no success */
+    {"vectors --quiet --exec 'echo alpncheck-adapter 1 skipper list; while read l; do [ \"$l\" = quit ] && exit 0; "
+     "echo skip no; done' \"$ALPN_SOURCE_DIR/vectors/protocol_name_list.json\"",
+     NULL,
+     2,
+     {"0 passed, 0 failed", "no test was run (all 561 skipped)"}},
+    /* ... and one that answers twice has lost step with the requests: an adapter error, not 100 wrong answers */
+    {"vectors --quiet --exec 'echo alpncheck-adapter 1 twice select; while read l; do [ \"$l\" = quit ] && exit 0; "
+     "echo error 120; echo error 120; done' \"$ALPN_SOURCE_DIR/vectors/selection.json\"",
+     NULL,
+     2,
+     {"the adapter wrote more than one line for the previous request"}},
     /* top level */
     {"", NULL, 2, {"Usage: alpncheck COMMAND"}},
     {"--help", NULL, 0, {"decode", "encode", "header", "registry"}},

@@ -188,8 +188,9 @@ struct bad_file {
     const char *message; /* substring of the error */
 };
 
-#define HEAD "{\"algorithm\":\"ALPN\",\"schema\":\"protocol_name_list.schema.json\",\"testGroups\":"
-#define T1   "{\"tcId\":1,\"comment\":\"c\",\"flags\":[],\"result\":\"valid\""
+#define HEAD                                                                                                           \
+    "{\"algorithm\":\"ALPN\",\"schema\":\"protocol_name_list.schema.json\",\"notes\":{\"Why\":{}},\"testGroups\":"
+#define T1 "{\"tcId\":1,\"comment\":\"c\",\"flags\":[],\"result\":\"valid\""
 
 static const struct bad_file bad_files[] = {
     {"not json", "not valid JSON"},
@@ -218,8 +219,20 @@ static const struct bad_file bad_files[] = {
     {HEAD "[{\"type\":\"ProtocolNameList\",\"role\":\"client\",\"tests\":[{\"tcId\":1,\"comment\":\"c\",\"flags\":[],"
           "\"result\":\"invalid\",\"ext\":\"\",\"check\":\"X\"}]}]}",
      "missing field 'alert'"},
-    {"{\"algorithm\":\"ALPN\",\"schema\":\"protocol_name_list.schema.json\",\"numberOfTests\":2,\"testGroups\":[]}",
+    {"{\"algorithm\":\"ALPN\",\"schema\":\"protocol_name_list.schema.json\",\"notes\":{},\"numberOfTests\":2,"
+     "\"testGroups\":[]}",
      "numberOfTests"},
+    {"{\"algorithm\":\"ALPN\",\"schema\":\"protocol_name_list.schema.json\",\"testGroups\":[]}",
+     "missing field 'notes'"},
+    {HEAD "[{\"type\":\"ProtocolNameList\",\"role\":\"client\",\"tests\":[{\"tcId\":7,\"comment\":\"c\",\"flags\":[],"
+          "\"result\":\"valid\",\"ext\":\"0003026832\",\"names\":[\"6832\"]}]}]}",
+     "tcId 7 out of order"},
+    {HEAD "[{\"type\":\"ProtocolNameList\",\"role\":\"client\",\"tests\":[{\"tcId\":1,\"comment\":\"c\","
+          "\"flags\":[\"NoSuchFlag\"],\"result\":\"valid\",\"ext\":\"0003026832\",\"names\":[\"6832\"]}]}]}",
+     "flag 0 is not a key of the file's notes"},
+    {HEAD "[{\"type\":\"ProtocolNameList\",\"role\":\"client\",\"tests\":[{\"tcId\":1,\"comment\":\"c\",\"flags\":[],"
+          "\"result\":\"acceptable\",\"ext\":\"0003026832\",\"names\":[\"6832\"]}]}]}",
+     "an acceptable test without a flag"},
 };
 
 Test(vectors_run, malformed_files_are_refused_with_a_clear_error)

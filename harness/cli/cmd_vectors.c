@@ -38,7 +38,8 @@ static void help(void)
            "libalpn is judged strictly: lists by alert and check ID, selection by alert, header parsing in\n"
            "both modes (strict must reject acceptable input with its check ID, lenient may accept it).\n\n"
            "Exit status: 0 every test passed (skips and lenient acceptances allowed), 1 a test failed,\n"
-           "2 usage error, unreadable or malformed vector file, or adapter error.\n",
+           "2 usage error, unreadable or malformed vector file, adapter error, or no test run at all (every one\n"
+           "skipped).\n",
            vec_default_dir(), VEC_LINE_MAX, VEC_DEADLINE_MS / 1000);
 }
 
@@ -164,5 +165,10 @@ int cmd_vectors(int argc, char **argv)
         return EXIT_USAGE;
     }
     json_decref(doc);
+    if (passed + failed + lenient == 0) {
+        /* Every test skipped: nothing was checked, which must not look like success. */
+        fprintf(stderr, "alpncheck vectors: no test was run (all %zu skipped)\n", skipped);
+        return EXIT_USAGE;
+    }
     return failed > 0 ? EXIT_INVALID : EXIT_VALID;
 }

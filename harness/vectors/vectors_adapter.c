@@ -314,6 +314,14 @@ int vec_adapter_request(vec_adapter *ad, const char *line, size_t len, const cha
         msg(err, errcap, "request over %u bytes", VEC_LINE_MAX);
         return -1;
     }
+    /* One answer per request (FORMAT.md): output beyond the last answer, already here or waiting in the pipe,
+     * would be read as the answer to this request and shift every later one. */
+    struct pollfd pfd = {.fd = ad->from_child, .events = POLLIN};
+    if ((ad->line_out && ad->buf_len > ad->line_len + 1) || (!ad->line_out && ad->buf_len > 0) ||
+        (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN))) {
+        msg(err, errcap, "the adapter wrote more than one line for the previous request");
+        return -1;
+    }
     if (write_all(ad, line, len, err, errcap) != 0 || write_all(ad, "\n", 1, err, errcap) != 0)
         return -1;
     if (read_line(ad, err, errcap) != 0)

@@ -7,6 +7,7 @@
  *   acceptable  rejecting passes; accepting (with exactly the expected names, where the file gives them) is
  *               counted as a lenient acceptance, not as a failure.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -240,7 +241,9 @@ typedef struct {
     size_t errcap;
     size_t gi, ti; /* position, for messages */
     long tcid;
-    int dry; /* validation pass: extract fields only */
+    long last_tcid; /* the validation pass: tcIds run 1, 2, 3 ... in file order */
+    json_t *notes;  /* the file's notes: every flag is one of its keys */
+    int dry;        /* validation pass: extract fields only */
     /* group */
     alpn_role role;
     vbuf server_names; /* select: the server's list */
@@ -477,7 +480,8 @@ static int adapter_hex(const char *tok, size_t n, vbuf *out)
     if (n % 2 != 0)
         return -1;
     for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval(tok[i] | 0x20), lo = hexval(tok[i + 1] | 0x20);
+        /* Adapters may answer in either case; only hex digits count (0x10-0x19 | 0x20 would read as digits). */
+        int hi = hexval(tolower((unsigned char)tok[i])), lo = hexval(tolower((unsigned char)tok[i + 1]));
         if (hi < 0 || lo < 0)
             return -1;
         uint8_t b = (uint8_t)(hi << 4 | lo);
@@ -763,7 +767,10 @@ static int run_select(run_ctx *x)
     desc_outcome(g, sizeof g, o, 0);
     if (c->has_selected) {
         desc_names(exp, sizeof exp, "ok ", &c->selected);
-        if (o->kind == OUT_OK && vbuf_eq(&o->data, &c->selected))
+        /* An acceptable test (FORMAT.md): refusing passes, selecting exactly the expected name is lenient. */
+        if (o->kind == OUT_OK && vbuf_eq(&o->data, &c->selected) && c->result == RES_ACCEPTABLE)
+            note(x, VEC_NOTE_LENIENT, exp, g);
+        else if (o->kind == OUT_OK && vbuf_eq(&o->data, &c->selected))
             pass(x);
         else if (c->result == RES_ACCEPTABLE && o->kind == OUT_ERR)
             pass(x);
@@ -1001,6 +1008,20 @@ static int load_test(run_ctx *x, json_t *t, vec_family fam)
     c->comment = json_string_value(v);
     if ((c->flags = field(x, t, "flags", JSON_ARRAY, "an array")) == NULL)
         return -1;
+    if (x->dry) {
+        /* FORMAT.md: tcIds unique, from 1, in file order; flags are keys of notes. */
+        if (c->tcid != x->last_tcid + 1)
+            return fail_at(x, "tcId %ld out of order (expected %ld: tcIds run 1, 2, 3 ... in file order)", c->tcid,
+                           x->last_tcid + 1);
+        x->last_tcid = c->tcid;
+        size_t k;
+        json_t *fl;
+        json_array_foreach(c->flags, k, fl)
+        {
+            if (!json_is_string(fl) || json_object_get(x->notes, json_string_value(fl)) == NULL)
+                return fail_at(x, "flag %zu is not a key of the file's notes", k);
+        }
+    }
     if ((v = field(x, t, "result", JSON_STRING, "a string")) == NULL)
         return -1;
     c->result_text = json_string_value(v);
@@ -1012,6 +1033,9 @@ static int load_test(run_ctx *x, json_t *t, vec_family fam)
         c->result = RES_ACCEPTABLE;
     else
         return fail_at(x, "result '%s' is not valid, invalid or acceptable", c->result_text);
+    /* FORMAT.md: an acceptable test says why with at least one flag. */
+    if (c->result == RES_ACCEPTABLE && json_array_size(c->flags) == 0)
+        return fail_at(x, "an acceptable test without a flag saying why");
     v = json_object_get(t, "check");
     if (v != NULL && !json_is_string(v))
         return fail_at(x, "field 'check' is not a string");
@@ -1203,6 +1227,11 @@ int vec_run_file(const char *path, vec_adapter *ad, FILE *log, vec_file_result *
                  "%s: unknown schema '%s' (known: protocol_name_list, selection, header_parse, "
                  "header_format, cross_format .schema.json)",
                  path, json_string_value(schema));
+        goto out;
+    }
+    x.notes = json_object_get(root, "notes");
+    if (!json_is_object(x.notes)) {
+        snprintf(err, errcap, "%s: missing field 'notes' (an object of flags)", path);
         goto out;
     }
     res->schema = strdup(schemas[si].schema);
