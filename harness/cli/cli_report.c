@@ -1,6 +1,7 @@
 /* The run and report plumbing shared by `alpncheck server` and `alpncheck client`. */
 #include "cli_report.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +19,54 @@ int cli_parse_tls(const char *arg, const char *tls[2])
         return -1;
     }
     return 0;
+}
+
+int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
+{
+    switch (c) {
+    case CLI_O_TLS:
+        a->tls_arg = arg;
+        return 1;
+    case CLI_O_ONLY:
+        a->only = arg;
+        return 1;
+    case CLI_O_SKIP:
+        a->skip = arg;
+        return 1;
+    case CLI_O_KNOWN:
+        a->known_path = arg;
+        return 1;
+    case CLI_O_TIMEOUT: {
+        char *end;
+        long ms = strtol(arg, &end, 10);
+        if (*end != '\0' || ms < 10 || ms > 600000) {
+            cli_usage_error(cmd, "--timeout takes milliseconds from 10 to 600000, not '%s'", arg);
+            return -1;
+        }
+        a->timeout_ms = (int)ms;
+        return 1;
+    }
+    case CLI_O_JSON:
+        a->out.json = arg;
+        return 1;
+    case CLI_O_JUNIT:
+        a->out.junit = arg;
+        return 1;
+    case CLI_O_HTML:
+        a->out.html = arg;
+        return 1;
+    case CLI_O_MD:
+        a->out.md = arg;
+        return 1;
+    case 'q':
+        a->quiet = 1;
+        return 1;
+    case 'v':
+        a->verbose = 1;
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 void cli_progress(void *ctx, size_t done, size_t total, const result *last)

@@ -3,6 +3,7 @@
 #ifndef ALPN_CLI_REPORT_H
 #define ALPN_CLI_REPORT_H
 
+#include <getopt.h>
 #include <stddef.h>
 
 #include "report.h"
@@ -11,6 +12,43 @@
 typedef struct {
     const char *json, *junit, *html, *md;
 } cli_outputs;
+
+/* The options of a check run that both commands take. */
+typedef struct {
+    const char *tls_arg;     /* --tls, default "1.3,1.2" */
+    const char *only, *skip; /* --only, --skip */
+    const char *known_path;  /* --known-failures */
+    int timeout_ms;          /* --timeout, 0 when not given */
+    cli_outputs out;         /* --json, --junit, --html, --md */
+    int quiet, verbose;      /* -q, -v */
+} cli_run_args;
+
+enum {
+    CLI_O_TLS = 900,
+    CLI_O_ONLY,
+    CLI_O_SKIP,
+    CLI_O_KNOWN,
+    CLI_O_TIMEOUT,
+    CLI_O_JSON,
+    CLI_O_JUNIT,
+    CLI_O_HTML,
+    CLI_O_MD
+};
+
+/* Their getopt_long entries, to put in a command's option table. */
+#define CLI_RUN_OPTIONS                                                                                                \
+    {"tls", required_argument, NULL, CLI_O_TLS}, {"only", required_argument, NULL, CLI_O_ONLY},                        \
+        {"skip", required_argument, NULL, CLI_O_SKIP}, {"known-failures", required_argument, NULL, CLI_O_KNOWN},       \
+        {"timeout", required_argument, NULL, CLI_O_TIMEOUT}, {"json", required_argument, NULL, CLI_O_JSON},            \
+        {"junit", required_argument, NULL, CLI_O_JUNIT}, {"html", required_argument, NULL, CLI_O_HTML},                \
+        {"md", required_argument, NULL, CLI_O_MD}, {"quiet", no_argument, NULL, 'q'},                                  \
+    {                                                                                                                  \
+        "verbose", no_argument, NULL, 'v'                                                                              \
+    }
+
+/* Takes getopt's c and arg when they are one of the shared options. 1 taken, 0 not one of them, -1 invalid (the
+ * usage error is printed, prefixed with "alpncheck CMD"). */
+int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a);
 
 /* --tls: "1.3", "1.2", "1.2,1.3" or "1.3,1.2" into tls[0..1] (TLS 1.3 first when both). 0, or -1 for anything
  * else. */

@@ -352,24 +352,7 @@ static int write_ca(const char *path, const char *pem, char *err, size_t err_cap
 
 int cmd_client(int argc, char **argv)
 {
-    enum {
-        O_LISTEN = 1000,
-        O_EXEC,
-        O_EXEC_NO_ALPN,
-        O_EXEC_0RTT,
-        O_OFFER,
-        O_CA_OUT,
-        O_LOG,
-        O_TLS,
-        O_ONLY,
-        O_SKIP,
-        O_KNOWN,
-        O_TIMEOUT,
-        O_JSON,
-        O_JUNIT,
-        O_HTML,
-        O_MD
-    };
+    enum { O_LISTEN = 1000, O_EXEC, O_EXEC_NO_ALPN, O_EXEC_0RTT, O_OFFER, O_CA_OUT, O_LOG };
     static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
                                          {"exec", required_argument, NULL, O_EXEC},
                                          {"exec-no-alpn", required_argument, NULL, O_EXEC_NO_ALPN},
@@ -377,17 +360,7 @@ int cmd_client(int argc, char **argv)
                                          {"offer", required_argument, NULL, O_OFFER},
                                          {"ca-out", required_argument, NULL, O_CA_OUT},
                                          {"client-log", required_argument, NULL, O_LOG},
-                                         {"tls", required_argument, NULL, O_TLS},
-                                         {"only", required_argument, NULL, O_ONLY},
-                                         {"skip", required_argument, NULL, O_SKIP},
-                                         {"known-failures", required_argument, NULL, O_KNOWN},
-                                         {"timeout", required_argument, NULL, O_TIMEOUT},
-                                         {"json", required_argument, NULL, O_JSON},
-                                         {"junit", required_argument, NULL, O_JUNIT},
-                                         {"html", required_argument, NULL, O_HTML},
-                                         {"md", required_argument, NULL, O_MD},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"verbose", no_argument, NULL, 'v'},
+                                         CLI_RUN_OPTIONS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static known_failures known;
@@ -397,10 +370,10 @@ int cmd_client(int argc, char **argv)
     d.log_fd = -1;
     d.status = -1;
     d.offer = DEFAULT_OFFER;
-    const char *listen_arg = "127.0.0.1:0", *tls_arg = "1.3,1.2", *known_path = NULL, *ca_out = NULL, *log_path = NULL;
-    cli_outputs out = {0};
+    const char *listen_arg = "127.0.0.1:0", *ca_out = NULL, *log_path = NULL;
+    cli_run_args a = {.tls_arg = "1.3,1.2"};
     run_options ro = {.tls = {NULL, NULL}};
-    int quiet = 0, verbose = 0, timeout_ms = 0, c;
+    int c;
     char err[512];
     optind = 0;
     while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
@@ -426,49 +399,17 @@ int cmd_client(int argc, char **argv)
         case O_LOG:
             log_path = optarg;
             break;
-        case O_TLS:
-            tls_arg = optarg;
-            break;
-        case O_ONLY:
-            ro.only = optarg;
-            break;
-        case O_SKIP:
-            ro.skip = optarg;
-            break;
-        case O_KNOWN:
-            known_path = optarg;
-            break;
-        case O_TIMEOUT: {
-            char *end;
-            long ms = strtol(optarg, &end, 10);
-            if (*end != '\0' || ms < 10 || ms > 600000)
-                return cli_usage_error("client", "--timeout takes milliseconds from 10 to 600000, not '%s'", optarg);
-            timeout_ms = (int)ms;
-            break;
-        }
-        case O_JSON:
-            out.json = optarg;
-            break;
-        case O_JUNIT:
-            out.junit = optarg;
-            break;
-        case O_HTML:
-            out.html = optarg;
-            break;
-        case O_MD:
-            out.md = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'v':
-            verbose = 1;
-            break;
         case 'h':
             help();
             return EXIT_VALID;
-        default:
-            return cli_usage_error("client", "unknown option");
+        default: {
+            int taken = cli_run_option("client", c, optarg, &a);
+            if (taken < 0)
+                return EXIT_USAGE;
+            if (taken == 0)
+                return cli_usage_error("client", "unknown option");
+            break;
+        }
         }
     }
     if (optind != argc)
@@ -485,17 +426,19 @@ int cmd_client(int argc, char **argv)
                                "--listen takes HOST:PORT (IPv6 as [ADDR]:PORT, port 0 for a free one), "
                                "not '%s'",
                                listen_arg);
-    if (cli_parse_tls(tls_arg, ro.tls) != 0)
-        return cli_usage_error("client", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", tls_arg);
+    ro.only = a.only;
+    ro.skip = a.skip;
+    if (cli_parse_tls(a.tls_arg, ro.tls) != 0)
+        return cli_usage_error("client", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", a.tls_arg);
     if (validate_client_id_list(ro.only, err, sizeof err) != 0 ||
         validate_client_id_list(ro.skip, err, sizeof err) != 0)
         return cli_usage_error("client", "%s", err);
-    if (known_path != NULL) {
-        if (known_failures_load(&known, known_path, err, sizeof err) != 0)
+    if (a.known_path != NULL) {
+        if (known_failures_load(&known, a.known_path, err, sizeof err) != 0)
             return cli_usage_error("client", "--known-failures: %s", err);
         ro.known = &known;
     }
-    d.timeout_ms = timeout_ms ? timeout_ms : d.cmd ? 5000 : 60000;
+    d.timeout_ms = a.timeout_ms ? a.timeout_ms : d.cmd ? 5000 : 60000;
 
     wire_identity *id = wire_identity_create(err, sizeof err);
     if (id == NULL) {
@@ -583,7 +526,7 @@ int cmd_client(int argc, char **argv)
                 "once per line below (each waits %d ms).\n",
                 d.host, d.port, d.ca, d.total, d.timeout_ms);
     double started = probe_now_ms();
-    if (isatty(STDERR_FILENO) && !quiet && d.cmd != NULL)
+    if (isatty(STDERR_FILENO) && !a.quiet && d.cmd != NULL)
         ro.progress = cli_progress;
     client_driver drv = {.start = exec_start, .finish = exec_finish, .ctx = &d};
     /* Signals of a dying client must not end alpncheck. */
@@ -591,7 +534,7 @@ int cmd_client(int argc, char **argv)
     run_client_checks(client_serve, &l, &drv, &ro, &rep);
     rep.total_ms = probe_now_ms() - started;
 
-    rc = cli_report_finish("client", &rep, quiet, verbose, &out);
+    rc = cli_report_finish("client", &rep, a.quiet, a.verbose, &a.out);
 out:
     client_listener_close(&l);
     if (tmp_ca)

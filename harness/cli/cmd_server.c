@@ -86,20 +86,10 @@ static const char *version_unsupported(server_target *t, const char *tls, char *
 
 int cmd_server(int argc, char **argv)
 {
-    enum { O_SNI = 1000, O_ALPN, O_TLS, O_ONLY, O_SKIP, O_KNOWN, O_TIMEOUT, O_JSON, O_JUNIT, O_HTML, O_MD };
+    enum { O_SNI = 1000, O_ALPN };
     static const struct option opts[] = {{"sni", required_argument, NULL, O_SNI},
                                          {"alpn", required_argument, NULL, O_ALPN},
-                                         {"tls", required_argument, NULL, O_TLS},
-                                         {"only", required_argument, NULL, O_ONLY},
-                                         {"skip", required_argument, NULL, O_SKIP},
-                                         {"known-failures", required_argument, NULL, O_KNOWN},
-                                         {"timeout", required_argument, NULL, O_TIMEOUT},
-                                         {"json", required_argument, NULL, O_JSON},
-                                         {"junit", required_argument, NULL, O_JUNIT},
-                                         {"html", required_argument, NULL, O_HTML},
-                                         {"md", required_argument, NULL, O_MD},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"verbose", no_argument, NULL, 'v'},
+                                         CLI_RUN_OPTIONS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     static server_target target;
@@ -108,10 +98,10 @@ int cmd_server(int argc, char **argv)
     static report rep;
     memset(&target, 0, sizeof target);
     target.timeout_ms = 5000;
-    const char *sni = NULL, *alpn = NULL, *tls_arg = "1.3,1.2", *known_path = NULL;
-    cli_outputs out = {0};
+    const char *sni = NULL, *alpn = NULL;
+    cli_run_args a = {.tls_arg = "1.3,1.2"};
     run_options ro = {.tls = {NULL, NULL}};
-    int quiet = 0, verbose = 0, c;
+    int c;
     char err[256];
     optind = 0;
     while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
@@ -122,49 +112,17 @@ int cmd_server(int argc, char **argv)
         case O_ALPN:
             alpn = optarg;
             break;
-        case O_TLS:
-            tls_arg = optarg;
-            break;
-        case O_ONLY:
-            ro.only = optarg;
-            break;
-        case O_SKIP:
-            ro.skip = optarg;
-            break;
-        case O_KNOWN:
-            known_path = optarg;
-            break;
-        case O_TIMEOUT: {
-            char *end;
-            long ms = strtol(optarg, &end, 10);
-            if (*end != '\0' || ms < 10 || ms > 600000)
-                return cli_usage_error("server", "--timeout takes milliseconds from 10 to 600000, not '%s'", optarg);
-            target.timeout_ms = (int)ms;
-            break;
-        }
-        case O_JSON:
-            out.json = optarg;
-            break;
-        case O_JUNIT:
-            out.junit = optarg;
-            break;
-        case O_HTML:
-            out.html = optarg;
-            break;
-        case O_MD:
-            out.md = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'v':
-            verbose = 1;
-            break;
         case 'h':
             help();
             return EXIT_VALID;
-        default:
-            return cli_usage_error("server", "unknown option");
+        default: {
+            int taken = cli_run_option("server", c, optarg, &a);
+            if (taken < 0)
+                return EXIT_USAGE;
+            if (taken == 0)
+                return cli_usage_error("server", "unknown option");
+            break;
+        }
         }
     }
     if (argc - optind != 1)
@@ -172,19 +130,23 @@ int cmd_server(int argc, char **argv)
     if (split_host_port(argv[optind], &target) != 0)
         return cli_usage_error("server", "'%s' is not HOST:PORT (IPv6 as [ADDR]:PORT)", argv[optind]);
     snprintf(target.sni, sizeof target.sni, "%s", sni ? sni : is_address(target.host) ? "" : target.host);
-    if (cli_parse_tls(tls_arg, ro.tls) != 0)
-        return cli_usage_error("server", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", tls_arg);
+    if (a.timeout_ms)
+        target.timeout_ms = a.timeout_ms;
+    ro.only = a.only;
+    ro.skip = a.skip;
+    if (cli_parse_tls(a.tls_arg, ro.tls) != 0)
+        return cli_usage_error("server", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", a.tls_arg);
     if (validate_id_list(ro.only, err, sizeof err) != 0 || validate_id_list(ro.skip, err, sizeof err) != 0)
         return cli_usage_error("server", "%s", err);
-    if (known_path != NULL) {
-        if (known_failures_load(&known, known_path, err, sizeof err) != 0)
+    if (a.known_path != NULL) {
+        if (known_failures_load(&known, a.known_path, err, sizeof err) != 0)
             return cli_usage_error("server", "--known-failures: %s", err);
         ro.known = &known;
     }
 
     report_init(&rep, ALPN_VERSION, argv[optind]);
     double started = probe_now_ms();
-    int interactive = isatty(STDERR_FILENO) && !quiet;
+    int interactive = isatty(STDERR_FILENO) && !a.quiet;
     if (interactive) {
         ro.progress = cli_progress;
     }
@@ -242,5 +204,5 @@ int cmd_server(int argc, char **argv)
     /* Checks over the GnuTLS path take several connections each: the run's wall time is the honest duration. */
     rep.total_ms = probe_now_ms() - started;
 
-    return cli_report_finish("server", &rep, quiet, verbose, &out);
+    return cli_report_finish("server", &rep, a.quiet, a.verbose, &a.out);
 }
