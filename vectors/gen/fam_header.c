@@ -367,6 +367,21 @@ static void hp_projects(struct hctx *c)
         hps(c, cases[i].v, "ExternalTest", cases[i].comment, cases[i].source);
 }
 
+/* curl: the protocol-ids of its Alt-Svc parser test (one field value with two alternatives) and of the
+ * Alt-Svc cache its test loads. curl has no ALPN header parser of its own; these are the ids it exchanges. */
+static void hp_curl(struct hctx *c)
+{
+    static const char unit[] = "curl tests/unit/unit1654.c";
+    static const char data[] = "curl tests/data/test1654";
+    hps(c, "h2", "ExternalTest", "the alternative of curl's first Alt-Svc value h2=\"example.com:8080\"", unit);
+    hps(c, "h3", "ExternalTest", "the alternative of curl's Alt-Svc value h3=\":8080\"", unit);
+    hps(c, "h2, h3", "ExternalTest", "the two protocol-ids of curl's Alt-Svc value with two alternatives", unit);
+    hps(c, "clear", "ExternalTest",
+        "curl's Alt-Svc keyword 'clear' is a plain token, so a valid protocol-id in an ALPN header", unit);
+    hps(c, "h1", "ExternalTest", "curl's name for HTTP/1.1 in its Alt-Svc cache: a valid token, not registered", data);
+    hps(c, "h1, h2, h3", "ExternalTest", "the three protocol-ids of curl's Alt-Svc cache", data);
+}
+
 void fam_hparse(vfile *f)
 {
     struct hctx c = {f, NULL};
@@ -379,6 +394,7 @@ void fam_hparse(vfile *f)
     hp_lengths(&c);
     hp_registry(&c);
     hp_octets(&c);
+    hp_curl(&c); /* last, so that the tcIds above stay as published */
 }
 
 /* ---- header_format.json ---- */
@@ -505,6 +521,14 @@ void fam_hformat(vfile *f)
     l = nl_of("h2", NULL), nl_add(&l, b.p, b.n), hf(f, tests, &l, "NameLength", "h2, then a 256-octet name", NULL);
     nl_free(&l);
     buf_free(&b);
+    /* Last, so that the tcIds above stay as published. */
+    l = nl_of("h2", "h3", NULL);
+    hf(f, tests, &l, "ExternalTest", "the alternatives of curl's two-alternative Alt-Svc value",
+       "curl tests/unit/unit1654.c");
+    nl_free(&l);
+    l = nl_of("h1", "h2", "h3", NULL);
+    hf(f, tests, &l, "ExternalTest", "the protocol-ids of curl's Alt-Svc cache", "curl tests/data/test1654");
+    nl_free(&l);
 }
 
 /* ---- cross_format.json ---- */
