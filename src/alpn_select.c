@@ -7,8 +7,25 @@
 #include "alpn.h"
 #include "alpn_internal.h"
 
-/* Slot of a (length, first byte) pair in the 256-bit name filter. */
-#define FILTER_SLOT(len, first) ((unsigned)((len)*37u + (first)) & 255u)
+#include <string.h>
+
+/* Slot of a (length, last byte) pair in the 256-bit name filter. The last byte tells registered names of one length
+ * apart better than the first (h2/h3, http/1.0 and http/1.1, spdy/1 to spdy/3) and costs one load. */
+#define FILTER_SLOT(len, last) ((unsigned)((len)*37u + (last)) & 255u)
+
+/* The fast path compares the client list's first 8 bytes (2-byte length excluded) in one load. */
+#define HEAD_BYTES 8u
+
+/* The 8 bytes at p as a little-endian number, whatever the machine's byte order. */
+static inline uint64_t load_le64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
 
 /* Exact comparison of two names of equal length. Names are short (2 to 8 bytes in practice), where an inline loop
  * beats a call into memcmp. */
@@ -25,19 +42,31 @@ int alpn_selector_init(alpn_selector *sel, const alpn_name *server, size_t n_ser
 {
     if (sel == NULL || (server == NULL && n_server != 0))
         return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "selector or server list is NULL");
-    /* Two 256-bit filters of the server's names, by length and by (length, first byte): a client name missing from
+    /* Two 256-bit filters of the server's names, by length and by (length, last byte): a client name missing from
      * either cannot match and is skipped after a bit test or two, so long lists of unknown names (SRV-MANY-NAMES,
      * SRV-MANY-TINY-NAMES) cost little more than walking them. The length test needs no extra load. */
     for (size_t k = 0; k < 8; k++)
         sel->lengths[k] = sel->filter[k] = 0;
     sel->names = server;
     sel->n = 0;
+    sel->head = sel->head_mask = 0;
     for (size_t i = 0; i < n_server; i++) {
         if (server[i].data == NULL || server[i].len == 0 || server[i].len > ALPN_NAME_MAX)
             return alpn_fail(err, ALPN_E_ARGUMENT, i, "API", "server list holds an empty or over-long name");
-        unsigned h = FILTER_SLOT(server[i].len, server[i].data[0]);
+        unsigned h = FILTER_SLOT(server[i].len, server[i].data[server[i].len - 1]);
         sel->lengths[server[i].len >> 5] |= 1u << (server[i].len & 31);
         sel->filter[h >> 5] |= 1u << (h & 31);
+    }
+    /* The fast path's key: the server's first name with its length byte, as the first HEAD_BYTES bytes of a client
+     * list that starts with it would hold them, read as a little-endian number (one load compares them). A GREASE
+     * first name gets no key: it is never selected (RFC 8701 §3.1), so the general path must answer. */
+    if (n_server > 0 && server[0].len < HEAD_BYTES && !alpn_grease_value(server[0].data, server[0].len)) {
+        uint64_t key = server[0].len;
+        for (size_t k = 0; k < server[0].len; k++)
+            key |= (uint64_t)server[0].data[k] << (8 * (k + 1));
+        sel->head = key;
+        sel->head_mask =
+            server[0].len + 1 == HEAD_BYTES ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (server[0].len + 1))) - 1;
     }
     sel->n = n_server;
     return ALPN_OK;
@@ -55,12 +84,14 @@ int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_
     return alpn_selector_select(&sel, client_ext, client_ext_len, pref, selected, client_index, err);
 }
 
-/* The general selection: any list, any preference, and every error. Kept out of line so that the common case in
- * alpn_selector_select needs no stack frame. */
+/* The general selection: any list, any preference, and every error (NULL arguments too). Kept out of line so that the
+ * common case in alpn_selector_select needs no stack frame. */
 __attribute__((noinline)) static int select_general(const alpn_selector *sel, const uint8_t *client_ext,
                                                     size_t client_ext_len, alpn_preference pref, size_t *selected,
                                                     size_t *client_index, alpn_error *err)
 {
+    if (sel == NULL || selected == NULL)
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "selector or selected is NULL");
     const alpn_name *server = sel->names;
     size_t n_server = sel->n;
     const uint32_t *lengths = sel->lengths, *filter = sel->filter;
@@ -74,58 +105,51 @@ __attribute__((noinline)) static int select_general(const alpn_selector *sel, co
     if (end == 2 || end != client_ext_len)
         return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
 
-    size_t best = n_server, best_client = 0, ci = 0;
-    size_t pos = 2;
+    size_t best = n_server, best_client = 0;
+    /* The walk follows pointers: the next length byte is found with one load and one add. */
+    const uint8_t *p = client_ext + 2, *const endp = client_ext + end;
     /* Search phase: until the answer cannot change (client preference: the first supported name; server
-     * preference: the server's first name), each name is validated and looked up. */
-    int searching = n_server > 0;
-    for (; pos < end; ci++) {
-        size_t n = client_ext[pos];
+     * preference: the server's first name), each name is validated and looked up; the two filters turn away
+     * almost every name the server does not have. */
+    for (size_t ci = 0; n_server > 0 && p < endp; ci++) {
+        size_t n = *p;
         if (n == 0)
             return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
-        /* A name running past the list is caught before its bytes are read, or after the loops (pos != end). */
-        if (searching && (lengths[n >> 5] >> (n & 31) & 1u) && n <= end - pos - 1) {
-            const uint8_t *name = client_ext + pos + 1;
-            unsigned h = FILTER_SLOT(n, name[0]);
-            if ((filter[h >> 5] >> (h & 31) & 1u) == 0) {
-                pos += 1 + n;
-                continue;
-            }
-            /* Only a server index better than the best so far can change the answer; the first equal entry is
-             * the server's most preferred copy of the name. */
-            for (size_t i = 0; i < best; i++) {
-                /* RFC 7301 §3.1: opaque byte strings — exact length and bytes, no case folding, no prefix match,
-                 * NUL is an ordinary byte. RFC 7301 §3.2: names the server does not know are ignored. */
-                if (server[i].len != n || !same_name(server[i].data, name, n))
-                    continue;
-                /* RFC 8701 §3.1: a GREASE value is never negotiated, whatever the server list says. */
-                if (alpn_grease_value(name, n))
-                    break;
-                best = i;
-                best_client = ci;
-                /* Client preference: the first supported name in the client's order wins. Server preference
-                 * (RFC 7301 §3.2 SHOULD): the lowest server index wins, and index 0 cannot be beaten. */
-                if (pref == ALPN_PREFER_CLIENT || best == 0)
-                    searching = 0;
-                break;
-            }
-            if (!searching) {
-                pos += 1 + n;
-                break;
-            }
-        }
-        pos += 1 + n;
+        const uint8_t *name = p + 1;
+        /* A name running past the list ends the walk here and is reported by the validation below. */
+        if (n > (size_t)(endp - name))
+            break;
+        p = name + n;
+        if ((lengths[n >> 5] >> (n & 31) & 1u) == 0)
+            continue;
+        unsigned h = FILTER_SLOT(n, name[n - 1]);
+        if ((filter[h >> 5] >> (h & 31) & 1u) == 0)
+            continue;
+        /* Only a server index better than the best so far can change the answer; the first equal entry is the
+         * server's most preferred copy of the name. RFC 7301 §3.1: opaque byte strings — exact length and bytes,
+         * no case folding, no prefix match, NUL is an ordinary byte. RFC 7301 §3.2: names the server does not
+         * know are ignored. */
+        size_t i = 0;
+        while (i < best && (server[i].len != n || !same_name(server[i].data, name, n)))
+            i++;
+        /* RFC 8701 §3.1: a GREASE value is never negotiated, whatever the server list says. */
+        if (i == best || alpn_grease_value(name, n))
+            continue;
+        best = i;
+        best_client = ci;
+        /* Client preference: the first supported name in the client's order wins. Server preference (RFC 7301
+         * §3.2 SHOULD): the lowest server index wins, and index 0 cannot be beaten. */
+        if (pref == ALPN_PREFER_CLIENT || best == 0)
+            break;
     }
-    /* Validation phase: the rest of the list must still be well-formed (RFC 7301 §3.1: no empty name). */
-    while (pos < end) {
-        size_t n = client_ext[pos];
-        if (n == 0)
+    /* Validation phase: the rest of the list must still be well-formed (RFC 7301 §3.1: no empty name, and the last
+     * name ends exactly at the end of the list, so no name may run past it). */
+    while (p < endp) {
+        size_t n = *p;
+        if (n == 0 || n > (size_t)(endp - p - 1))
             return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
-        pos += 1 + n;
+        p += 1 + n;
     }
-    /* RFC 7301 §3.1: the last name must end exactly at the end of the list (no overrun). */
-    if (pos != end)
-        return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
     /* RFC 7301 §3.2: no overlap → fatal no_application_protocol alert. */
     if (best == n_server)
         return alpn_fail(err, ALPN_NO_APPLICATION_PROTOCOL, 0, "SRV-NO-OVERLAP-ALERT",
@@ -139,18 +163,17 @@ __attribute__((noinline)) static int select_general(const alpn_selector *sel, co
 int alpn_selector_select(const alpn_selector *sel, const uint8_t *client_ext, size_t client_ext_len,
                          alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err)
 {
-    if (sel == NULL || selected == NULL)
-        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "selector or selected is NULL");
     /* The common case: the client's first name is the server's most preferred one (h2 offered first to a server
      * preferring h2). Server index 0 cannot be beaten and is also the client's first choice, so with either
      * preference only the rest of the list is left to validate (RFC 7301 §3.1: a list of non-empty names filling
-     * the extension exactly). Anything else, errors included, takes the general path. */
-    if (client_ext != NULL && client_ext_len >= 3 && sel->n > 0) {
+     * the extension exactly). One load compares the first name, length byte included; a list of at least
+     * 2 + HEAD_BYTES bytes holds it whole, as the key is shorter than HEAD_BYTES. Anything else, errors included,
+     * takes the general path. */
+    if (sel != NULL && selected != NULL && client_ext != NULL && client_ext_len >= 2 + HEAD_BYTES) {
         size_t end = 2 + ((size_t)client_ext[0] << 8 | client_ext[1]);
-        size_t n = sel->names[0].len;
-        if (end == client_ext_len && client_ext[2] == n && n <= end - 3 &&
-            same_name(sel->names[0].data, client_ext + 3, n) && !alpn_grease_value(client_ext + 3, n)) {
-            size_t pos = 3 + n;
+        uint64_t mask = sel->head_mask;
+        if (end == client_ext_len && mask != 0 && (load_le64(client_ext + 2) & mask) == sel->head) {
+            size_t pos = 3 + (size_t)client_ext[2];
             while (pos < end && client_ext[pos] != 0)
                 pos += 1u + client_ext[pos];
             if (pos == end) {

@@ -294,6 +294,45 @@ Test(select, first_name_matches_server_first)
     cr_expect_eq(alpn_selector_select(&sel, grease_first, sizeof grease_first, ALPN_PREFER_SERVER, &out, &ci, &err),
                  ALPN_OK);
     cr_expect(out == 1 && ci == 1, "h2 selected (server index %zu, client index %zu)", out, ci);
+    /* The same with a list long enough for the one-load comparison of the first name. */
+    static const uint8_t grease_long[] = {0x00, 0x0d, 0x02, 0x2a, 0x2a, 0x02, 'h', '2',
+                                          0x06, 's',  'p',  'd',  'y',  '/',  '3'};
+    out = ci = 99;
+    cr_expect_eq(alpn_selector_select(&sel, grease_long, sizeof grease_long, ALPN_PREFER_SERVER, &out, &ci, &err),
+                 ALPN_OK);
+    cr_expect(out == 1 && ci == 1, "h2 selected (server index %zu, client index %zu)", out, ci);
+    /* A 7-byte first name fills the comparison word: one byte off in its last place is another name. */
+    static const alpn_name seven[] = {{(const uint8_t *)"abcdefg", 7}, {(const uint8_t *)"h2", 2}};
+    cr_assert_eq(alpn_selector_init(&sel, seven, 2, &err), ALPN_OK);
+    static const uint8_t seven_first[] = {0x00, 0x0b, 0x07, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 0x02, 'h', '2'};
+    out = ci = 99;
+    cr_expect_eq(alpn_selector_select(&sel, seven_first, sizeof seven_first, ALPN_PREFER_SERVER, &out, &ci, &err),
+                 ALPN_OK);
+    cr_expect(out == 0 && ci == 0, "abcdefg selected (server index %zu, client index %zu)", out, ci);
+    static const uint8_t seven_off[] = {0x00, 0x0b, 0x07, 'a', 'b', 'c', 'd', 'e', 'f', 'h', 0x02, 'h', '2'};
+    out = ci = 99;
+    cr_expect_eq(alpn_selector_select(&sel, seven_off, sizeof seven_off, ALPN_PREFER_SERVER, &out, &ci, &err), ALPN_OK);
+    cr_expect(out == 1 && ci == 1, "h2 selected (server index %zu, client index %zu)", out, ci);
+    /* An 8-byte first name is too long for the word: the general path selects it. */
+    static const alpn_name eight[] = {{(const uint8_t *)"http/1.1", 8}, {(const uint8_t *)"h2", 2}};
+    cr_assert_eq(alpn_selector_init(&sel, eight, 2, &err), ALPN_OK);
+    out = ci = 99;
+    cr_expect_eq(alpn_selector_select(&sel, first, sizeof first, ALPN_PREFER_SERVER, &out, &ci, &err), ALPN_OK);
+    cr_expect(out == 0 && ci == 1, "http/1.1 selected (server index %zu, client index %zu)", out, ci);
+    /* Back to h2 first: a longer name starting like it (h2c) is not it, whatever its bytes after the word. */
+    cr_assert_eq(alpn_selector_init(&sel, server, 2, &err), ALPN_OK);
+    static const uint8_t prefix[] = {0x00, 0x0a, 0x03, 'h', '2', 'c', 0x05, 'h', '2', '-', '1', '4'};
+    cr_expect_eq(alpn_selector_select(&sel, prefix, sizeof prefix, ALPN_PREFER_SERVER, &out, NULL, &err),
+                 ALPN_NO_APPLICATION_PROTOCOL);
+    /* h2 matched in one load, and the rest of the list is still validated: an empty name, a name past the end. */
+    static const uint8_t rest_empty[] = {0x00, 0x08, 0x02, 'h', '2', 0x03, 'a', 'b', 'c', 0x00};
+    cr_expect_eq(alpn_selector_select(&sel, rest_empty, sizeof rest_empty, ALPN_PREFER_SERVER, &out, NULL, &err),
+                 ALPN_DECODE_ERROR);
+    cr_expect_str_eq(err.check, "SRV-MALFORMED-EMPTY-NAME-LATER");
+    static const uint8_t rest_overrun[] = {0x00, 0x08, 0x02, 'h', '2', 0x05, 'a', 'b', 'c', 'd'};
+    cr_expect_eq(alpn_selector_select(&sel, rest_overrun, sizeof rest_overrun, ALPN_PREFER_SERVER, &out, NULL, &err),
+                 ALPN_DECODE_ERROR);
+    cr_expect_str_eq(err.check, "SRV-MALFORMED-NAME-OVERRUN");
     /* An empty server list selects nothing. */
     cr_assert_eq(alpn_selector_init(&sel, server, 0, &err), ALPN_OK);
     cr_expect_eq(alpn_selector_select(&sel, first, sizeof first, ALPN_PREFER_SERVER, &out, NULL, &err),
