@@ -16,6 +16,8 @@ struct driver {
     int port;
     const char *ca;
     int offer_alpn;
+    int resume;            /* the scenario takes a resumption with early data */
+    int check_ticket_alpn; /* the client enforces RFC 8446 §4.2.10's ALPN rule (off: negative control) */
     int started;
     int rc;
 };
@@ -23,7 +25,8 @@ struct driver {
 static void *client_thread(void *arg)
 {
     struct driver *d = arg;
-    d->rc = good_client_run("127.0.0.1", d->port, d->ca, d->offer_alpn);
+    d->rc = d->resume ? good_client_run_0rtt("127.0.0.1", d->port, d->ca, d->check_ticket_alpn)
+                      : good_client_run("127.0.0.1", d->port, d->ca, d->offer_alpn);
     return NULL;
 }
 
@@ -32,10 +35,7 @@ static int start(void *ctx, const client_scenario *s, char *err, size_t err_cap)
     struct driver *d = ctx;
     d->offer_alpn = !s->no_alpn_offer;
     d->started = 0;
-    if (s->resumption) {
-        snprintf(err, err_cap, "good_client makes one connection (no resumption, no early data)");
-        return 1;
-    }
+    d->resume = s->resumption;
     d->started = pthread_create(&d->thread, NULL, client_thread, d) == 0;
     if (!d->started)
         snprintf(err, err_cap, "pthread_create failed");
@@ -53,7 +53,7 @@ static int finish(void *ctx)
 
 static report rep;
 
-static void run_all(const char *only)
+static void run_all_with(const char *only, int check_ticket_alpn)
 {
     char err[256];
     wire_identity *id = wire_identity_create(err, sizeof err);
@@ -63,13 +63,18 @@ static void run_all(const char *only)
     cr_assert_eq(client_listener_open(&l, "127.0.0.1", 0, err, sizeof err), 0, "%s", err);
     l.timeout_ms = 5000;
     l.id = id;
-    struct driver d = {.port = l.port, .ca = wire_identity_ca_pem(id)};
+    struct driver d = {.port = l.port, .ca = wire_identity_ca_pem(id), .check_ticket_alpn = check_ticket_alpn};
     client_driver drv = {.start = start, .finish = finish, .ctx = &d};
     run_options ro = {.tls = {"1.3", "1.2"}, .only = only};
     report_init(&rep, "test", "good_client");
     run_client_checks(client_serve, &l, &drv, &ro, &rep);
     client_listener_close(&l);
     wire_identity_free(id);
+}
+
+static void run_all(const char *only)
+{
+    run_all_with(only, 1);
 }
 
 static const result *find(const char *id, const char *tls)
@@ -87,10 +92,11 @@ Test(client_gnutls, every_applicable_check_passes)
     cr_assert_eq(rep.n, 2 * client_check_count);
     for (size_t i = 0; i < rep.n; i++) {
         const result *r = &rep.results[i];
-        /* Not applicable: ALPN in ServerHello is a TLS 1.3 rule, NPN a TLS 1.2 one, and GnuTLS 3.7.9 has no NPN;
-         * good_client does not resume (CLI-0RTT-ALPN: its driver says so, the check is SKIP). */
-        int na = (strcmp(r->id, "CLI-TLS13-ALPN-IN-SH") == 0 && strcmp(r->tls, "1.2") == 0) ||
-                 strcmp(r->id, "CLI-NPN-AND-ALPN") == 0 || strcmp(r->id, "CLI-0RTT-ALPN") == 0;
+        /* Not applicable: ALPN in ServerHello and 0-RTT are TLS 1.3 matters, NPN a TLS 1.2 one, and GnuTLS 3.7.9
+         * has no NPN. */
+        int na = ((strcmp(r->id, "CLI-TLS13-ALPN-IN-SH") == 0 || strcmp(r->id, "CLI-0RTT-ALPN") == 0) &&
+                  strcmp(r->tls, "1.2") == 0) ||
+                 strcmp(r->id, "CLI-NPN-AND-ALPN") == 0;
         cr_expect_eq(r->v, na ? VERDICT_SKIP : VERDICT_PASS, "%s TLS %s: %s, observed: %s", r->id, r->tls,
                      verdict_name(r->v), r->observed);
     }
@@ -149,4 +155,19 @@ Test(client_gnutls, a_client_that_never_connects_is_an_error_at_the_deadline)
     cr_expect_eq(res.v, VERDICT_ERROR);
     client_listener_close(&l);
     wire_identity_free(id);
+}
+
+/* CLI-0RTT-ALPN can fail: GnuTLS 3.7.9 alone takes early data accepted under another name than the ticket's (the
+ * hook's rule off); with the rule the same client refuses it with illegal_parameter. */
+Test(client_gnutls, zero_rtt_alpn_rule_is_what_passes)
+{
+    run_all_with("CLI-0RTT-ALPN", 0);
+    const result *r = find("CLI-0RTT-ALPN", "1.3");
+    cr_assert_not_null(r);
+    cr_expect_eq(r->v, VERDICT_FAIL, "%s: %s", verdict_name(r->v), r->observed);
+    run_all_with("CLI-0RTT-ALPN", 1);
+    r = find("CLI-0RTT-ALPN", "1.3");
+    cr_assert_not_null(r);
+    cr_expect_eq(r->v, VERDICT_PASS, "%s: %s", verdict_name(r->v), r->observed);
+    cr_expect(strstr(r->observed, "47") != NULL, "%s", r->observed);
 }
