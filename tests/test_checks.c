@@ -50,10 +50,10 @@ Test(checks, scenario_bytes_match_their_ids)
         if (strncmp(id, "SRV-MALFORMED-", 14) == 0) {
             cr_expect_eq(rc, ALPN_DECODE_ERROR, "%s: libalpn accepts it", id);
             /* NAME-SHORT and TRAILING-AFTER-MATCH are scenarios, not parser rules: they surface as an overrun. */
-            const char *want = strcmp(id, "SRV-MALFORMED-NAME-SHORT") == 0 ||
-                                       strcmp(id, "SRV-MALFORMED-TRAILING-AFTER-MATCH") == 0
-                                   ? "SRV-MALFORMED-NAME-OVERRUN"
-                                   : id;
+            const char *want =
+                strcmp(id, "SRV-MALFORMED-NAME-SHORT") == 0 || strcmp(id, "SRV-MALFORMED-TRAILING-AFTER-MATCH") == 0
+                    ? "SRV-MALFORMED-NAME-OVERRUN"
+                    : id;
             cr_expect(rc != ALPN_DECODE_ERROR || strcmp(err.check, want) == 0, "%s: libalpn says %s", id, err.check);
         } else {
             cr_expect_eq(rc, ALPN_OK, "%s: not a valid offer (%s at %zu)", id, err.check, err.offset);
@@ -135,7 +135,18 @@ Test(checks, skips_with_reasons)
 }
 
 /* Observation helpers. */
-enum obs_kind { O_SELECT_EE, O_SELECT_SH, O_NO_ALPN, O_ALERT, O_WARN_ALERT, O_CLOSED, O_ERROR, O_TWO_NAMES, O_TWICE };
+enum obs_kind {
+    O_SELECT_EE,
+    O_SELECT_SH,
+    O_NO_ALPN,
+    O_ALERT,
+    O_WARN_ALERT,
+    O_CLOSED,
+    O_ERROR,
+    O_REFUSED,
+    O_TWO_NAMES,
+    O_TWICE
+};
 
 static observation make_obs(enum obs_kind k, const char *name, int alert)
 {
@@ -181,6 +192,11 @@ static observation make_obs(enum obs_kind k, const char *name, int alert)
     case O_ERROR:
         o.error = 1;
         snprintf(o.error_text, sizeof o.error_text, "timed out after 5000 ms");
+        break;
+    case O_REFUSED:
+        o.error = 1;
+        o.refused = 1;
+        snprintf(o.error_text, sizeof o.error_text, "connection closed before any answer");
         break;
     }
     return o;
@@ -234,6 +250,13 @@ static const struct judge_case judge_cases[] = {
     {"SRV-MALFORMED-EMPTY-LIST", "1.3", O_NO_ALPN, NULL, 0, VERDICT_FAIL, NULL},
     {"SRV-MALFORMED-TRAILING-AFTER-MATCH", "1.2", O_SELECT_EE, "h2", 0, VERDICT_FAIL, "\"h2\""},
     {"SRV-MALFORMED-EMPTY-NAME", "1.2", O_ERROR, NULL, 0, VERDICT_ERROR, NULL},
+    /* A server that closes on the ClientHello without a byte refused it, without an alert: judged, not ERROR. */
+    {"SRV-MALFORMED-EMPTY-NAME", "1.2", O_REFUSED, NULL, 0, VERDICT_WARN, "refused without an alert"},
+    {"SRV-NO-OVERLAP-ALERT", "1.3", O_REFUSED, NULL, 0, VERDICT_WARN, "connection closed before any answer"},
+    {"SRV-MANY-NAMES", "1.3", O_REFUSED, NULL, 0, VERDICT_WARN, "refused"},
+    {"SRV-SELECT-OFFERED", "1.2", O_REFUSED, NULL, 0, VERDICT_FAIL, NULL},
+    {"SRV-H2-MIN-TLS12", "1.1", O_REFUSED, NULL, 0, VERDICT_SKIP, "does not negotiate TLS 1.1"},
+    {"SRV-NO-UNSOLICITED", "1.3", O_REFUSED, NULL, 0, VERDICT_ERROR, NULL},
 };
 
 Test(checks, judges)
@@ -308,8 +331,8 @@ Test(checks, hello_retry_request_judge)
         int hrr, alert, level, completed;
         verdict want;
     } cases[] = {
-        {1, 47, 2, 0, VERDICT_PASS},  {1, 40, 2, 0, VERDICT_WARN}, {1, -1, 0, 1, VERDICT_WARN},
-        {0, 40, 2, 0, VERDICT_SKIP},  {0, -1, 0, 1, VERDICT_SKIP},
+        {1, 47, 2, 0, VERDICT_PASS}, {1, 40, 2, 0, VERDICT_WARN}, {1, -1, 0, 1, VERDICT_WARN},
+        {0, 40, 2, 0, VERDICT_SKIP}, {0, -1, 0, 1, VERDICT_SKIP},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         observation o;

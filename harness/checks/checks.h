@@ -29,19 +29,22 @@ const char *alert_name(int code);
 /* A client's whole offer is kept (up to the largest extension_data), so that the judge rebuilds exactly the answer
  * that was sent, however long the offer. */
 #define OBS_OFFER_MAX ALPN_EXT_MAX
-#define OBS_TEXT_MAX 200
+#define OBS_TEXT_MAX  200
 
 /* What one connection showed. Filled by the peer layer; every field bounded. */
 typedef struct {
     int error; /* no answer could be obtained (refused, timeout, garbage): verdict ERROR */
     char error_text[OBS_TEXT_MAX];
-    int alert;                  /* alert description received from the peer, -1 for none */
-    int alert_level;            /* 1 warning, 2 fatal */
-    int completed;              /* the server's whole flight arrived (TLS 1.3 Finished, TLS 1.2 ServerHelloDone) */
-    int closed;                 /* the peer closed the connection without an alert */
-    uint16_t version;           /* negotiated version (0x0303, 0x0304), 0 when unknown */
-    unsigned alpn_count;        /* ALPN extensions in the answer (RFC 8446 §4.2: at most one) */
-    alpn_where alpn_where;      /* where the first one was */
+    int refused;           /* with error: the server closed or reset the connection on this ClientHello before sending a
+                            * byte. The run has shown that it answers a plain ClientHello, so this is how it refused this
+                            * one (without an alert), and the check is judged on it rather than given ERROR. */
+    int alert;             /* alert description received from the peer, -1 for none */
+    int alert_level;       /* 1 warning, 2 fatal */
+    int completed;         /* the server's whole flight arrived (TLS 1.3 Finished, TLS 1.2 ServerHelloDone) */
+    int closed;            /* the peer closed the connection without an alert */
+    uint16_t version;      /* negotiated version (0x0303, 0x0304), 0 when unknown */
+    unsigned alpn_count;   /* ALPN extensions in the answer (RFC 8446 §4.2: at most one) */
+    alpn_where alpn_where; /* where the first one was */
     uint8_t alpn[OBS_ALPN_MAX]; /* its extension_data */
     size_t alpn_len;            /* its full length (bytes beyond OBS_ALPN_MAX are not kept) */
     int npn_seen;               /* the server answered NPN (extension 13172) */

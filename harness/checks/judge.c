@@ -102,7 +102,7 @@ static int answer_name(const observation *o, alpn_name *name)
 static void describe(const observation *o, char *buf, size_t cap)
 {
     if (o->error) {
-        snprintf(buf, cap, "no answer: %s", o->error_text);
+        snprintf(buf, cap, o->refused ? "refused without an alert: %s" : "no answer: %s", o->error_text);
         return;
     }
     if (o->alert >= 0) {
@@ -243,7 +243,9 @@ void judge(const scenario *s, const observation *o, result *out)
         return;
     }
     describe(o, out->observed, sizeof out->observed);
-    if (o->error) {
+    /* A refusal by closing is judged like a close without an alert after an answer (no alert, nothing completed,
+     * nothing selected); anything else that left nothing to observe is ERROR. */
+    if (o->error && !o->refused) {
         out->v = VERDICT_ERROR;
         return;
     }

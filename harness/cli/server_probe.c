@@ -349,6 +349,8 @@ static void read_flight(struct conn *c, observation *o)
                 return;
             }
             o->error = 1;
+            /* A close (FIN) or a reset answers the ClientHello; a stall or another socket error does not. */
+            o->refused = f == 0 || (f == -2 && c->sock_errno == ECONNRESET);
             if (f == 0)
                 snprintf(o->error_text, sizeof o->error_text, "connection closed before any answer");
             else if (f == -2)

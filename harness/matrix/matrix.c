@@ -485,7 +485,8 @@ int matrix_write_markdown(const json_t *m, FILE *f)
     fputs(" on ", f);
     md_text(f, str(m, "platform"));
     fputs(". Reproduce with `make matrix`; every peer ran on loopback with ALPN `h2,http/1.1` (or what it supports).\n"
-          "Verdicts: PASS, FAIL (a MUST broken), WARN (a SHOULD broken, or refused with the wrong alert), SKIP (not "
+          "Verdicts: PASS, FAIL (a MUST broken), WARN (a SHOULD broken, or refused with the wrong alert or none), SKIP "
+          "(not "
           "applicable), ERROR (no answer), – (not checked).\n",
           f);
     size_t i;
@@ -720,7 +721,8 @@ int matrix_write_html(const json_t *m, FILE *f)
     fputs(" · reproduce with <code>make matrix</code></p>\n<p>Every peer ran on loopback with ALPN <code>h2,http/1.1"
           "</code> (or what it supports). Cells: <span class=\"v PASS\">P</span> PASS, <span class=\"v FAIL\">F</span> "
           "FAIL (a MUST broken), <span class=\"v WARN\">W</span> WARN (a SHOULD broken, or refused with the wrong "
-          "alert), <span class=\"v SKIP\">S</span> SKIP (not applicable), <span class=\"v ERROR\">E</span> ERROR (no "
+          "alert or none), <span class=\"v SKIP\">S</span> SKIP (not applicable), <span class=\"v ERROR\">E</span> "
+          "ERROR (no "
           "answer), – not checked. Hover a cell for what was observed; every non-PASS cell links to its details "
           "below the table.</p>\n",
           f);
