@@ -127,12 +127,19 @@ expect "never connecting: the exit status of the command is reported" grep -q 'e
 expect "never connecting: noticed before the 2 x 3 s deadlines (${ms} ms)" test "$ms" -lt 3000
 expect "never connecting: exit 0 (got $rc)" test "$rc" -eq 0
 
+# Sleep durations unique to this run, so that processes of another run (or a leftover) are never counted here.
+hang="sleep $((30000 + $$ % 30000))"
+bg="sleep $((60001 + $$ % 30000))"
+term="sleep $((90002 + $$ % 30000))"
+# Whatever a failed assertion below leaves running goes when the script ends.
+trap 'pkill -fx "$hang"; pkill -fx "$bg"; pkill -fx "$term"; rm -rf "$work"' EXIT
+
 # A command that hangs without connecting is killed at the deadline.
 start=$(date +%s%N)
-"$ALPNCHECK" client -q --timeout 500 --only CLI-ACCEPT-VALID --tls 1.3 --exec 'sleep 30' >"$work/hang.out" 2>&1
+"$ALPNCHECK" client -q --timeout 500 --only CLI-ACCEPT-VALID --tls 1.3 --exec "$hang" >"$work/hang.out" 2>&1
 ms=$((($(date +%s%N) - start) / 1000000))
 expect "hanging command: ended within 5 s (${ms} ms)" test "$ms" -lt 5000
-expect "hanging command: no sleep left" test "$(pgrep -fx 'sleep 30' | wc -l)" -eq 0
+expect "hanging command: no sleep left" test "$(pgrep -fx "$hang" | wc -l)" -eq 0
 
 # Without --exec: alpncheck says where to connect and waits; a person (here: this script) runs the client.
 "$ALPNCHECK" client --only CLI-ACCEPT-VALID --tls 1.3 --timeout 10000 --ca-out "$work/manual-ca.pem" \
@@ -153,22 +160,22 @@ expect "manual mode: exit 0 (got $rc)" test "$rc" -eq 0
 expect "manual mode: the connection was judged" test "$(verdict "$work/manual.json" CLI-ACCEPT-VALID 1.3)" = PASS
 
 # A command that leaves a background job behind: the job is killed with the command's process group.
-"$ALPNCHECK" client -q --timeout 500 --only CLI-ACCEPT-VALID --tls 1.3 --exec 'sleep 2771 & exit 0' \
+"$ALPNCHECK" client -q --timeout 500 --only CLI-ACCEPT-VALID --tls 1.3 --exec "$bg & exit 0" \
     >"$work/bg.out" 2>&1
-expect "background job of the command killed after its check" test "$(pgrep -fx 'sleep 2771' | wc -l)" -eq 0
+expect "background job of the command killed after its check" test "$(pgrep -fx "$bg" | wc -l)" -eq 0
 
 # SIGTERM to alpncheck: the running client command and the temporary files go with it.
 mkdir -p "$work/tmp"
-TMPDIR=$work/tmp "$ALPNCHECK" client -q --timeout 20000 --tls 1.3 --exec 'sleep 2772' --exec-0rtt 'sleep 2772' \
+TMPDIR=$work/tmp "$ALPNCHECK" client -q --timeout 20000 --tls 1.3 --exec "$term" --exec-0rtt "$term" \
     >"$work/term.out" 2>&1 &
 pid=$!
-for _ in $(seq 100); do pgrep -fx 'sleep 2772' >/dev/null && break; sleep 0.05; done
-expect "SIGTERM: the client command was running" pgrep -fx 'sleep 2772' >/dev/null
+for _ in $(seq 100); do pgrep -fx "$term" >/dev/null && break; sleep 0.05; done
+expect "SIGTERM: the client command was running" pgrep -fx "$term" >/dev/null
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
 expect "SIGTERM: alpncheck ends by the signal (status $rc)" test "$rc" -eq 143
-expect "SIGTERM: no client command left" test "$(pgrep -fx 'sleep 2772' | wc -l)" -eq 0
+expect "SIGTERM: no client command left" test "$(pgrep -fx "$term" | wc -l)" -eq 0
 expect "SIGTERM: temporary CA and session files removed ($(ls "$work/tmp"))" test -z "$(ls -A "$work/tmp")"
 
 # An offer longer than 1 KiB (112 names): the answers are built and judged on the whole offer.
