@@ -15,6 +15,14 @@
 
 static const uint8_t grease[] = {0x3a, 0x3a};
 
+/* Off: the hook judges nothing, and the client is GnuTLS 3.7.9 alone (the negative control). */
+static int rules_on = 1;
+
+void good_client_set_rules(int on)
+{
+    rules_on = on;
+}
+
 struct ctx {
     int offer_alpn;
     int tls13;
@@ -76,7 +84,7 @@ static int hook(gnutls_session_t s, unsigned type, unsigned when, unsigned incom
 {
     struct ctx *c = gnutls_session_get_ptr(s);
     (void)when;
-    if (!incoming || c->alert >= 0)
+    if (!incoming || c->alert >= 0 || !rules_on)
         return 0;
     if (type == GNUTLS_HANDSHAKE_SERVER_HELLO) {
         static wire_server_hello sh;

@@ -17,4 +17,7 @@ int good_client_run(const char *host, int port, const char *ca_pem, int offer_al
  * what good_client_run returns, for the second connection; -1 when the first gave no ticket. */
 int good_client_run_0rtt(const char *host, int port, const char *ca_pem, int check_ticket_alpn);
 
+/* 0 switches the hook's ALPN rules off (every later run, until switched on again): GnuTLS 3.7.9 alone. */
+void good_client_set_rules(int on);
+
 #endif

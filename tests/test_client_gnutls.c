@@ -171,3 +171,34 @@ Test(client_gnutls, zero_rtt_alpn_rule_is_what_passes)
     cr_expect_eq(r->v, VERDICT_PASS, "%s: %s", verdict_name(r->v), r->observed);
     cr_expect(strstr(r->observed, "47") != NULL, "%s", r->observed);
 }
+
+/* The negative control for the whole catalogue: without the hook's rules the client is GnuTLS 3.7.9 alone, and the
+ * checks show what it does not enforce — the findings gnutls-cli has in the matrix, and it takes a selected GREASE
+ * value when it offered one. */
+Test(client_gnutls, gnutls_alone_shows_its_findings)
+{
+    static const char *const fail[] = {"CLI-REJECT-UNOFFERED", "CLI-REJECT-MULTIPLE", "CLI-REJECT-EMPTY-NAME",
+                                       "CLI-REJECT-MALFORMED", "CLI-REJECT-GREASE"};
+    good_client_set_rules(0);
+    run_all_with(NULL, 0);
+    good_client_set_rules(1);
+    cr_assert_eq(rep.n, 2 * client_check_count);
+    for (size_t i = 0; i < rep.n; i++) {
+        const result *r = &rep.results[i];
+        int tls12 = strcmp(r->tls, "1.2") == 0;
+        verdict want = VERDICT_PASS;
+        for (size_t k = 0; k < sizeof fail / sizeof fail[0]; k++) {
+            if (strcmp(r->id, fail[k]) == 0)
+                want = VERDICT_FAIL;
+        }
+        if (strcmp(r->id, "CLI-0RTT-ALPN") == 0)
+            want = tls12 ? VERDICT_SKIP : VERDICT_FAIL;
+        /* RFC 8446 §4.2: refused, but with unsupported_extension (110) where illegal_parameter (47) is due. */
+        if (strcmp(r->id, "CLI-TLS13-ALPN-IN-SH") == 0)
+            want = tls12 ? VERDICT_SKIP : VERDICT_WARN;
+        if (strcmp(r->id, "CLI-NPN-AND-ALPN") == 0)
+            want = VERDICT_SKIP;
+        cr_expect_eq(r->v, want, "%s TLS %s: %s, expected %s; observed: %s", r->id, r->tls, verdict_name(r->v),
+                     verdict_name(want), r->observed);
+    }
+}
