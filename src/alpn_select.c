@@ -42,19 +42,26 @@ int alpn_selector_init(alpn_selector *sel, const alpn_name *server, size_t n_ser
 {
     if (sel == NULL || (server == NULL && n_server != 0))
         return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "selector or server list is NULL");
-    /* Two 256-bit filters of the server's names, by length and by (length, last byte): a client name missing from
-     * either cannot match and is skipped after a bit test or two, so long lists of unknown names (SRV-MANY-NAMES,
-     * SRV-MANY-TINY-NAMES) cost little more than walking them. The length test needs no extra load. */
-    for (size_t k = 0; k < 8; k++)
-        sel->lengths[k] = sel->filter[k] = 0;
     sel->names = server;
     sel->n = 0;
     sel->head = sel->head_mask = 0;
+    /* Two filters of the server's names, by length (a byte each) and by (length, last byte) (256 bits): a client name
+     * missing from either cannot match and is skipped after a test or two, so long lists of unknown names
+     * (SRV-MANY-NAMES, SRV-MANY-TINY-NAMES) cost little more than walking them. The length table is cleared by
+     * copying a static zeroed block, which compilers turn into a few vector moves (a memset of this size became
+     * `rep stos`, which costs as much as a whole selection). */
+    static const struct {
+        uint64_t w[sizeof sel->len_ok / sizeof(uint64_t)];
+    } zero;
+    memcpy(sel->len_ok, &zero, sizeof zero);
+    sel->len_ok[0] = 1; /* an empty name is never skipped: the search reports it */
+    for (size_t k = 0; k < 8; k++)
+        sel->filter[k] = 0;
     for (size_t i = 0; i < n_server; i++) {
         if (server[i].data == NULL || server[i].len == 0 || server[i].len > ALPN_NAME_MAX)
             return alpn_fail(err, ALPN_E_ARGUMENT, i, "API", "server list holds an empty or over-long name");
         unsigned h = FILTER_SLOT(server[i].len, server[i].data[server[i].len - 1]);
-        sel->lengths[server[i].len >> 5] |= 1u << (server[i].len & 31);
+        sel->len_ok[server[i].len] = 1;
         sel->filter[h >> 5] |= 1u << (h & 31);
     }
     /* The fast path's key: the server's first name with its length byte, as the first HEAD_BYTES bytes of a client
@@ -85,16 +92,20 @@ int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_
 }
 
 /* The general selection: any list, any preference, and every error (NULL arguments too). Kept out of line so that the
- * common case in alpn_selector_select needs no stack frame. */
-__attribute__((noinline)) static int select_general(const alpn_selector *sel, const uint8_t *client_ext,
-                                                    size_t client_ext_len, alpn_preference pref, size_t *selected,
-                                                    size_t *client_index, alpn_error *err)
+ * common case in alpn_selector_select needs no stack frame, and aligned to a cache line so that the speed of its
+ * loop does not depend on what happens to be linked before it (unaligned, the same 100-name call measured anywhere
+ * from 171 to 201 ns). */
+__attribute__((noinline, aligned(64))) static int select_general(const alpn_selector *sel, const uint8_t *client_ext,
+                                                                 size_t client_ext_len, alpn_preference pref,
+                                                                 size_t *selected, size_t *client_index,
+                                                                 alpn_error *err)
 {
     if (sel == NULL || selected == NULL)
         return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "selector or selected is NULL");
     const alpn_name *server = sel->names;
     size_t n_server = sel->n;
-    const uint32_t *lengths = sel->lengths, *filter = sel->filter;
+    const uint8_t *len_ok = sel->len_ok;
+    const uint32_t *filter = sel->filter;
 
     /* One pass validates and matches. Any malformation sends the call to alpn_list_validate, which names the exact
      * rule: RFC 7301 §3.1 + RFC 8446 §6.2 — a malformed list is a decode_error and never a partial match, however
@@ -105,23 +116,20 @@ __attribute__((noinline)) static int select_general(const alpn_selector *sel, co
     if (end == 2 || end != client_ext_len)
         return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
 
-    size_t best = n_server, best_client = 0;
-    /* The walk follows pointers: the next length byte is found with one load and one add. */
-    const uint8_t *p = client_ext + 2, *const endp = client_ext + end;
+    size_t best = n_server, best_client = 0, pos = 2;
     /* Search phase: until the answer cannot change (client preference: the first supported name; server
-     * preference: the server's first name), each name is validated and looked up; the two filters turn away
-     * almost every name the server does not have. */
-    for (size_t ci = 0; n_server > 0 && p < endp; ci++) {
-        size_t n = *p;
-        if (n == 0)
-            return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
-        const uint8_t *name = p + 1;
-        /* A name running past the list ends the walk here and is reported by the validation below. */
-        if (n > (size_t)(endp - name))
-            break;
-        p = name + n;
-        if ((lengths[n >> 5] >> (n & 31) & 1u) == 0)
+     * preference: the server's first name), each name is looked up. A name whose length no server name has costs
+     * one table test; len_ok[0] is set, so an empty name takes the slower path too, where it is reported. A name
+     * running past the list ends the walk beyond `end`, which the check after the loops reports. */
+    for (size_t ci = 0; n_server > 0 && pos < end; ci++) {
+        size_t n = client_ext[pos];
+        const uint8_t *name = client_ext + pos + 1;
+        pos += 1 + n;
+        if (!len_ok[n])
             continue;
+        /* RFC 7301 §3.1: no empty name, and no name running past the list (its bytes are not read then). */
+        if (n == 0 || pos > end)
+            return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
         unsigned h = FILTER_SLOT(n, name[n - 1]);
         if ((filter[h >> 5] >> (h & 31) & 1u) == 0)
             continue;
@@ -142,14 +150,16 @@ __attribute__((noinline)) static int select_general(const alpn_selector *sel, co
         if (pref == ALPN_PREFER_CLIENT || best == 0)
             break;
     }
-    /* Validation phase: the rest of the list must still be well-formed (RFC 7301 §3.1: no empty name, and the last
-     * name ends exactly at the end of the list, so no name may run past it). */
-    while (p < endp) {
-        size_t n = *p;
-        if (n == 0 || n > (size_t)(endp - p - 1))
+    /* Validation phase: the rest of the list must still be well-formed (RFC 7301 §3.1: no empty name). */
+    while (pos < end) {
+        size_t n = client_ext[pos];
+        if (n == 0)
             return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
-        p += 1 + n;
+        pos += 1 + n;
     }
+    /* RFC 7301 §3.1: the last name ends exactly at the end of the list (no name runs past it). */
+    if (pos != end)
+        return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
     /* RFC 7301 §3.2: no overlap → fatal no_application_protocol alert. */
     if (best == n_server)
         return alpn_fail(err, ALPN_NO_APPLICATION_PROTOCOL, 0, "SRV-NO-OVERLAP-ALERT",
@@ -160,8 +170,10 @@ __attribute__((noinline)) static int select_general(const alpn_selector *sel, co
     return ALPN_OK;
 }
 
-int alpn_selector_select(const alpn_selector *sel, const uint8_t *client_ext, size_t client_ext_len,
-                         alpn_preference pref, size_t *selected, size_t *client_index, alpn_error *err)
+/* Aligned like select_general, for the same reason (3.4 to 4.3 ns for the realistic list, unaligned). */
+__attribute__((aligned(64))) int alpn_selector_select(const alpn_selector *sel, const uint8_t *client_ext,
+                                                      size_t client_ext_len, alpn_preference pref, size_t *selected,
+                                                      size_t *client_index, alpn_error *err)
 {
     /* The common case: the client's first name is the server's most preferred one (h2 offered first to a server
      * preferring h2). Server index 0 cannot be beaten and is also the client's first choice, so with either
