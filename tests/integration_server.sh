@@ -179,7 +179,7 @@ expect "bad --only: exit 2" test $? -eq 2
 expect "no port: exit 2" test $? -eq 2
 
 # --- hostile and broken peers: a clear error, exit 2, within the deadline -------------------------------------------
-for mode in garbage silent close drip; do
+for mode in garbage silent close drip partial; do
     port=$(free_port)
     "$PY" "$SRC/tests/bad_server.py" "$port" "$mode" &
     PEER_PIDS+=($!)
@@ -195,6 +195,7 @@ expect "garbage: named as not TLS" grep -q 'not a TLS record (bytes 48 54 54)' "
 expect "silent: deadline named" grep -q 'no answer before the deadline' "$work/bad-silent.out"
 expect "close: named" grep -qE '(connection closed|Connection reset by peer) before any answer' "$work/bad-close.out"
 expect "drip: deadline named" grep -q 'no answer before the deadline' "$work/bad-drip.out"
+expect "partial: named" grep -q 'connection closed after 2 bytes of an incomplete record' "$work/bad-partial.out"
 
 echo "$checks passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -73,8 +73,10 @@ static int send_all(int fd, const uint8_t *p, size_t len, double deadline)
 {
     while (len > 0) {
         struct pollfd pf = {.fd = fd, .events = POLLOUT};
-        if (poll(&pf, 1, left_ms(deadline)) != 1)
+        if (poll(&pf, 1, left_ms(deadline)) != 1) {
+            errno = ETIMEDOUT;
             return -1;
+        }
         ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
@@ -349,9 +351,13 @@ static void read_flight(struct conn *c, observation *o)
                 return;
             }
             o->error = 1;
-            /* A close (FIN) or a reset answers the ClientHello; a stall or another socket error does not. */
-            o->refused = f == 0 || (f == -2 && c->sock_errno == ECONNRESET);
-            if (f == 0)
+            /* A close (FIN) or a reset before a single byte answers the ClientHello; a stall, another socket error
+             * or a cut-off first record does not. */
+            o->refused = c->in_len == 0 && (f == 0 || (f == -2 && c->sock_errno == ECONNRESET));
+            if (c->in_len > 0 && f != -1)
+                snprintf(o->error_text, sizeof o->error_text, "%s after %zu bytes of an incomplete record",
+                         f == 0 ? "connection closed" : strerror(c->sock_errno), c->in_len);
+            else if (f == 0)
                 snprintf(o->error_text, sizeof o->error_text, "connection closed before any answer");
             else if (f == -2)
                 snprintf(o->error_text, sizeof o->error_text, "%s before any answer", strerror(c->sock_errno));
@@ -447,11 +453,14 @@ int server_probe(void *ctx, const scenario *s, observation *o)
         o->ms = probe_now_ms() - start;
         return 0;
     }
-    if (send_all(c.fd, out, rw.len, c.deadline) != 0) {
-        o->error = 1;
-        snprintf(o->error_text, sizeof o->error_text, "cannot send the ClientHello");
-    } else {
+    errno = 0;
+    if (send_all(c.fd, out, rw.len, c.deadline) == 0 || errno == EPIPE || errno == ECONNRESET) {
+        /* A server that hung up while a long ClientHello was still going out answered it: what it sent before
+         * (an alert), or nothing (refused). */
         read_flight(&c, o);
+    } else {
+        o->error = 1;
+        snprintf(o->error_text, sizeof o->error_text, "cannot send the ClientHello: %s", strerror(errno));
     }
     close(c.fd);
     if (c.transcript != NULL)

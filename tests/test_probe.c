@@ -1,0 +1,101 @@
+/*
+ * server_probe against a TCP peer in a thread that reads the ClientHello and then hangs up in one way or another:
+ * which endings count as the server refusing the hello (judged, see judge.c) and which leave nothing to judge.
+ */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "checks.h"
+#include "server_probe.h"
+
+enum ending { CLOSE_AT_ONCE, RESET_AT_ONCE, CLOSE_AFTER_TWO_BYTES, ALERT_THEN_CLOSE };
+
+struct peer {
+    int listener;
+    enum ending how;
+    pthread_t thread;
+};
+
+static void *serve(void *arg)
+{
+    struct peer *p = arg;
+    int fd = accept(p->listener, NULL, NULL);
+    if (fd < 0)
+        return NULL;
+    /* The whole ClientHello first, so that the close is an answer to it. */
+    struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    uint8_t buf[4096];
+    while (recv(fd, buf, sizeof buf, 0) > 0) {
+    }
+    if (p->how == RESET_AT_ONCE) {
+        struct linger l = {.l_onoff = 1, .l_linger = 0}; /* close() sends RST */
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    } else if (p->how == CLOSE_AFTER_TWO_BYTES) {
+        (void)send(fd, "\x15\x03", 2, MSG_NOSIGNAL);
+    } else if (p->how == ALERT_THEN_CLOSE) {
+        (void)send(fd, "\x15\x03\x03\x00\x02\x02\x32", 7, MSG_NOSIGNAL); /* fatal decode_error */
+    }
+    close(fd);
+    return NULL;
+}
+
+static observation probe_once(enum ending how)
+{
+    struct peer p = {.how = how};
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof a;
+    p.listener = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(p.listener >= 0);
+    cr_assert_eq(bind(p.listener, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(listen(p.listener, 1), 0);
+    cr_assert_eq(getsockname(p.listener, (struct sockaddr *)&a, &alen), 0);
+    cr_assert_eq(pthread_create(&p.thread, NULL, serve, &p), 0);
+
+    server_target t = {.timeout_ms = 3000};
+    snprintf(t.host, sizeof t.host, "127.0.0.1");
+    snprintf(t.port, sizeof t.port, "%u", (unsigned)ntohs(a.sin_port));
+    static scenario s;
+    static const profile none = {.n = 0};
+    cr_assert_eq(scenario_build(&s, "SRV-MALFORMED-EMPTY-NAME", "1.3", &none), 0);
+    observation o;
+    observation_init(&o);
+    server_probe(&t, &s, &o);
+    pthread_join(p.thread, NULL);
+    close(p.listener);
+    return o;
+}
+
+Test(probe, a_close_before_any_byte_is_a_refusal)
+{
+    observation o = probe_once(CLOSE_AT_ONCE);
+    cr_expect(o.error && o.refused, "error %d refused %d: %s", o.error, o.refused, o.error_text);
+    cr_expect_str_eq(o.error_text, "connection closed before any answer");
+}
+
+Test(probe, a_reset_before_any_byte_is_a_refusal)
+{
+    observation o = probe_once(RESET_AT_ONCE);
+    cr_expect(o.error && o.refused, "error %d refused %d: %s", o.error, o.refused, o.error_text);
+}
+
+Test(probe, a_close_inside_the_first_record_is_no_refusal)
+{
+    observation o = probe_once(CLOSE_AFTER_TWO_BYTES);
+    cr_expect(o.error && !o.refused, "error %d refused %d: %s", o.error, o.refused, o.error_text);
+    cr_expect_str_eq(o.error_text, "connection closed after 2 bytes of an incomplete record");
+}
+
+Test(probe, an_alert_is_an_answer)
+{
+    observation o = probe_once(ALERT_THEN_CLOSE);
+    cr_expect(!o.error && !o.refused, "error %d refused %d: %s", o.error, o.refused, o.error_text);
+    cr_expect_eq(o.alert, 50);
+    cr_expect_eq(o.alert_level, 2);
+}
