@@ -92,24 +92,18 @@ int client_scenario_build(client_scenario *s, const char *id, const char *tls)
     return 0;
 }
 
+static int known_client_id(const char *id, size_t len)
+{
+    for (size_t i = 0; i < client_check_count; i++) {
+        if (strlen(catalogue[i].id) == len && strncmp(catalogue[i].id, id, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int validate_client_id_list(const char *list, char *err, size_t err_cap)
 {
-    if (list == NULL)
-        return 0;
-    for (const char *p = list;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        int known = 0;
-        for (size_t i = 0; i < client_check_count; i++)
-            known |= strlen(catalogue[i].id) == len && strncmp(catalogue[i].id, p, len) == 0;
-        if (!known) {
-            snprintf(err, err_cap, "'%.*s' is not a client check ID", (int)(len > 64 ? 64 : len), p);
-            return -1;
-        }
-        if (comma == NULL)
-            return 0;
-        p = comma + 1;
-    }
+    return validate_ids(list, known_client_id, "client", err, err_cap);
 }
 
 /* ---- answers ------------------------------------------------------------------------------------------------ */

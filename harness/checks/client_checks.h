@@ -103,6 +103,9 @@ typedef struct {
     void *ctx;
 } client_driver;
 
+/* How many client checks opt's --only/--skip select (per TLS version). */
+size_t client_checks_selected(const run_options *opt);
+
 /* Runs the selected client checks (opt: tls, only, skip, known, progress) into r. Returns the results added. */
 size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_driver *d, const run_options *opt,
                          report *r);

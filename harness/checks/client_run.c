@@ -5,25 +5,26 @@
 
 #include "client_checks.h"
 
-static int selected_id(const run_options *opt, const char *id)
+size_t client_checks_selected(const run_options *opt)
 {
-    return (opt->only == NULL || id_listed(opt->only, id)) && !id_listed(opt->skip, id);
+    size_t n = 0;
+    for (size_t i = 0; i < client_check_count; i++)
+        n += (size_t)run_selects(opt, client_check_id(i));
+    return n;
 }
 
 size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_driver *d, const run_options *opt,
                          report *r)
 {
     static client_scenario s;
-    size_t versions = 0, selected = 0, done = 0, before = r->n;
+    size_t versions = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
-    for (size_t i = 0; i < client_check_count; i++)
-        selected += (size_t)selected_id(opt, client_check_id(i));
-    size_t total = selected * versions;
+    size_t total = client_checks_selected(opt) * versions;
     for (size_t v = 0; v < versions; v++) {
         for (size_t i = 0; i < client_check_count; i++) {
             const char *id = client_check_id(i);
-            if (!selected_id(opt, id))
+            if (!run_selects(opt, id))
                 continue;
             client_scenario_build(&s, id, opt->tls[v]);
             observation o;

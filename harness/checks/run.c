@@ -53,21 +53,27 @@ static int known_id(const char *id, size_t len)
     return 0;
 }
 
-int validate_id_list(const char *list, char *err, size_t err_cap)
+int validate_ids(const char *list, int (*known)(const char *id, size_t len), const char *kind, char *err,
+                 size_t err_cap)
 {
     if (list == NULL)
         return 0;
     for (const char *p = list;;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (!known_id(p, len)) {
-            snprintf(err, err_cap, "'%.*s' is not a server check ID", (int)(len > 64 ? 64 : len), p);
+        if (!known(p, len)) {
+            snprintf(err, err_cap, "'%.*s' is not a %s check ID", (int)(len > 64 ? 64 : len), p, kind);
             return -1;
         }
         if (comma == NULL)
             return 0;
         p = comma + 1;
     }
+}
+
+int validate_id_list(const char *list, char *err, size_t err_cap)
+{
+    return validate_ids(list, known_id, "server", err, err_cap);
 }
 
 /* The names discovery offers: the registry without GREASE (RFC 8701: never selected, so never learnt). */
@@ -153,7 +159,7 @@ static void add_result(report *r, const result *res, const run_options *opt, siz
         opt->progress(opt->progress_ctx, done, total, stored);
 }
 
-static int selected_id(const run_options *opt, const char *id)
+int run_selects(const run_options *opt, const char *id)
 {
     return (opt->only == NULL || id_listed(opt->only, id)) && !id_listed(opt->skip, id);
 }
@@ -165,7 +171,7 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
     size_t before = r->n;
     for (size_t i = 0; i < server_check_count + MULTI_COUNT; i++) {
         const char *id = i < server_check_count ? server_check_id(i) : multi_ids[i - server_check_count];
-        if (!selected_id(opt, id) || strcmp(id, H2_MIN) == 0)
+        if (!run_selects(opt, id) || strcmp(id, H2_MIN) == 0)
             continue;
         observation o;
         observation_init(&o);
@@ -199,14 +205,14 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     size_t versions = 0, selected = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
-    int pref_selected = selected_id(opt, "SRV-SERVER-PREFERENCE");
-    int resume_selected = selected_id(opt, "SRV-RESUME-FRESH");
-    int speak_selected = selected_id(opt, "SRV-PROTOCOL-DEFINITIVE");
-    int early_selected[2] = {selected_id(opt, "SRV-0RTT-ALPN"), selected_id(opt, "SRV-0RTT-TICKET-FRESH")};
-    int reneg_selected = selected_id(opt, "SRV-RENEG-ALPN");
-    int h2min_selected = selected_id(opt, H2_MIN);
+    int pref_selected = run_selects(opt, "SRV-SERVER-PREFERENCE");
+    int resume_selected = run_selects(opt, "SRV-RESUME-FRESH");
+    int speak_selected = run_selects(opt, "SRV-PROTOCOL-DEFINITIVE");
+    int early_selected[2] = {run_selects(opt, "SRV-0RTT-ALPN"), run_selects(opt, "SRV-0RTT-TICKET-FRESH")};
+    int reneg_selected = run_selects(opt, "SRV-RENEG-ALPN");
+    int h2min_selected = run_selects(opt, H2_MIN);
     for (size_t i = 0; i < server_check_count; i++)
-        selected += (size_t)selected_id(opt, server_check_id(i));
+        selected += (size_t)run_selects(opt, server_check_id(i));
     selected -= (size_t)h2min_selected;
     size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected + (size_t)speak_selected +
                     (size_t)early_selected[0] + (size_t)early_selected[1] + (size_t)reneg_selected) *
@@ -217,7 +223,7 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
         const char *tls = opt->tls[v];
         for (size_t i = 0; i < server_check_count; i++) {
             const char *id = server_check_id(i);
-            if (!selected_id(opt, id) || strcmp(id, H2_MIN) == 0)
+            if (!run_selects(opt, id) || strcmp(id, H2_MIN) == 0)
                 continue;
             scenario_build(&s, id, tls, p);
             observation o;

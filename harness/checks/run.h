@@ -46,6 +46,14 @@ typedef struct {
 /* 1 when id is named in the comma-separated list (exact match of an element). */
 int id_listed(const char *list, const char *id);
 
+/* 1 when the run takes check id: named in --only (or no --only) and not in --skip. */
+int run_selects(const run_options *opt, const char *id);
+
+/* Checks that every ID in a comma-separated list is one that known(id, len) accepts. Returns 0, or -1 with the
+ * unknown ID in err ("'X' is not a KIND check ID"). */
+int validate_ids(const char *list, int (*known)(const char *id, size_t len), const char *kind, char *err,
+                 size_t err_cap);
+
 /* Checks that every ID in a comma-separated list is a server check. Returns 0, or -1 with the unknown ID in err. */
 int validate_id_list(const char *list, char *err, size_t err_cap);
 

@@ -506,12 +506,7 @@ int cmd_client(int argc, char **argv)
     d.listener = &l;
     snprintf(d.port, sizeof d.port, "%d", l.port);
 
-    size_t selected = 0;
-    for (size_t i = 0; i < client_check_count; i++) {
-        const char *cid = client_check_id(i);
-        selected += (size_t)((ro.only == NULL || id_listed(ro.only, cid)) && !id_listed(ro.skip, cid));
-    }
-    d.total = selected * (ro.tls[1] ? 2 : 1);
+    d.total = client_checks_selected(&ro) * (ro.tls[1] ? 2 : 1);
     char target[sizeof rep.target];
     if (d.cmd)
         snprintf(target, sizeof target, "%.240s", d.cmd);
