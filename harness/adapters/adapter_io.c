@@ -89,3 +89,52 @@ void adapter_skip(const char *reason)
     printf("skip %s\n", reason);
     fflush(stdout);
 }
+
+/* The buffers of adapter_select_loop: one request line, and its two lists decoded. */
+static char select_line[ADAPTER_LINE_MAX + 2];
+static uint8_t select_server[ADAPTER_LINE_MAX / 2], select_client[ADAPTER_LINE_MAX / 2];
+
+void adapter_select_loop(const char *prog, const char *name, void (*fn)(const adapter_select_args *),
+                         const char *other_reason)
+{
+    adapter_hello(name, "select");
+    adapter_request req;
+    int r;
+    while ((r = adapter_next(select_line, sizeof select_line, &req)) != 0) {
+        if (r < 0) {
+            fprintf(stderr, "%s: request line too long or with too many fields\n", prog);
+            adapter_error("-");
+            continue;
+        }
+        if (strcmp(req.field[0], "select") != 0) {
+            adapter_skip(other_reason);
+            continue;
+        }
+        if (req.n != 4) {
+            fprintf(stderr, "%s: select needs TCID SERVERNAMESHEX CLIENTEXTHEX\n", prog);
+            adapter_error("-");
+            continue;
+        }
+        long sl = adapter_hex(req.field[2], select_server, sizeof select_server);
+        long cl = adapter_hex(req.field[3], select_client, sizeof select_client);
+        if (sl < 0 || cl < 0) {
+            fprintf(stderr, "%s: tcId %s: bad hex\n", prog, req.field[1]);
+            adapter_error("-");
+            continue;
+        }
+        adapter_select_args a = {select_server, (size_t)sl, cl >= 2 ? select_client + 2 : select_client,
+                                 cl >= 2 ? (unsigned int)(cl - 2) : 0};
+        fn(&a);
+    }
+}
+
+void adapter_selected(const uint8_t *name, size_t len)
+{
+    if (name == NULL) {
+        adapter_error("120");
+        return;
+    }
+    const uint8_t *names[1] = {name};
+    size_t lens[1] = {len};
+    adapter_ok_names(names, lens, 1);
+}

@@ -32,4 +32,25 @@ void adapter_ok_names(const uint8_t *const *names, const size_t *lens, size_t n)
 void adapter_error(const char *what); /* "error WHAT" */
 void adapter_skip(const char *reason);
 
+/* ---- adapters of a selection helper (OpenSSL, nghttp2): `select` only ---------------------------------------- */
+
+/* The two lists of `select TCID SERVERHEX CLIENTHEX`, decoded: the server's extension_data, and the body of the
+ * client's (its 2-byte length stripped without checking it; an offer under 2 bytes gives an empty body), which is
+ * what those helpers take. Valid until the next request. */
+typedef struct {
+    const uint8_t *server;
+    size_t server_len;
+    const uint8_t *client_body;
+    unsigned int client_body_len;
+} adapter_select_args;
+
+/* Reads the request loop from stdin: announces name (family `select`), hands each well-formed select request to
+ * fn, answers `error -` for a malformed line, wrong field count or bad hex (the reason on stderr after prog), and
+ * `skip other_reason` for every other family. Returns at end of input or `quit`. */
+void adapter_select_loop(const char *prog, const char *name, void (*fn)(const adapter_select_args *),
+                         const char *other_reason);
+
+/* Answers a selection: `ok NAME`, or `error 120` when name is NULL (no_application_protocol, RFC 7301 §3.2). */
+void adapter_selected(const uint8_t *name, size_t len);
+
 #endif

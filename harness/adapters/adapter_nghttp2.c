@@ -18,11 +18,6 @@
 
 #include "adapter_io.h"
 
-#define HEX_MAX (ADAPTER_LINE_MAX / 2)
-
-static char line[ADAPTER_LINE_MAX + 2];
-static uint8_t server[HEX_MAX], client[HEX_MAX];
-
 static int is_grease(const uint8_t *p, size_t n)
 {
     return n == 2 && p[0] == p[1] && (p[0] & 0x0f) == 0x0a;
@@ -62,56 +57,24 @@ static int select_fn(const unsigned char **out, unsigned char *outlen, const uns
 #endif
 }
 
-static void do_select(const adapter_request *req)
+static void do_select(const adapter_select_args *a)
 {
-    if (req->n != 4) {
-        fprintf(stderr, "alpn-adapter-nghttp2: select needs TCID SERVERNAMESHEX CLIENTEXTHEX\n");
-        adapter_error("-");
-        return;
-    }
-    long sl = adapter_hex(req->field[2], server, sizeof server);
-    long cl = adapter_hex(req->field[3], client, sizeof client);
-    if (sl < 0 || cl < 0) {
-        fprintf(stderr, "alpn-adapter-nghttp2: tcId %s: bad hex\n", req->field[1]);
-        adapter_error("-");
-        return;
-    }
-    int shape = server_shape(server, (size_t)sl);
+    int shape = server_shape(a->server, a->server_len);
     if (shape == 0) {
         adapter_skip("server list is not h2,http/1.1 or h2 (nghttp2's preference is fixed: h2, then http/1.1)");
         return;
     }
     const unsigned char *out = NULL;
     unsigned char outlen = 0;
-    const unsigned char *body = cl >= 2 ? client + 2 : client;
-    unsigned int body_len = cl >= 2 ? (unsigned int)(cl - 2) : 0;
-    int rc = select_fn(&out, &outlen, body, body_len);
+    int rc = select_fn(&out, &outlen, a->client_body, a->client_body_len);
     /* rc 1: h2 selected, 0: http/1.1, -1: nothing. With a server of h2 alone only rc 1 is a selection. */
-    if (out != NULL && (rc == 1 || (rc == 0 && shape == 2))) {
-        const uint8_t *names[1] = {out};
-        size_t lens[1] = {outlen};
-        adapter_ok_names(names, lens, 1);
-    } else {
-        adapter_error("120");
-    }
+    adapter_selected(rc == 1 || (rc == 0 && shape == 2) ? out : NULL, outlen);
 }
 
 int main(void)
 {
     char name[64];
     snprintf(name, sizeof name, "nghttp2-%s", nghttp2_version(0)->version_str);
-    adapter_hello(name, "select");
-    adapter_request req;
-    int r;
-    while ((r = adapter_next(line, sizeof line, &req)) != 0) {
-        if (r < 0) {
-            fprintf(stderr, "alpn-adapter-nghttp2: request line too long or with too many fields\n");
-            adapter_error("-");
-        } else if (strcmp(req.field[0], "select") == 0) {
-            do_select(&req);
-        } else {
-            adapter_skip("nghttp2 has no public function for this family");
-        }
-    }
+    adapter_select_loop("alpn-adapter-nghttp2", name, do_select, "nghttp2 has no public function for this family");
     return 0;
 }

@@ -15,63 +15,25 @@
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "adapter_io.h"
 
-#define HEX_MAX (ADAPTER_LINE_MAX / 2)
-
-static char line[ADAPTER_LINE_MAX + 2];
-static uint8_t server[HEX_MAX], client[HEX_MAX];
-
-static void do_select(const adapter_request *req)
+static void do_select(const adapter_select_args *a)
 {
-    if (req->n != 4) {
-        fprintf(stderr, "alpn-adapter-openssl: select needs TCID SERVERNAMESHEX CLIENTEXTHEX\n");
-        adapter_error("-");
-        return;
-    }
-    long sl = adapter_hex(req->field[2], server, sizeof server);
-    long cl = adapter_hex(req->field[3], client, sizeof client);
-    if (sl < 0 || cl < 0) {
-        fprintf(stderr, "alpn-adapter-openssl: tcId %s: bad hex\n", req->field[1]);
-        adapter_error("-");
-        return;
-    }
-    if (sl < 2) {
+    if (a->server_len < 2) {
         adapter_skip("server list under 2 bytes");
         return;
     }
     unsigned char *out = NULL, outlen = 0;
-    const unsigned char *body = cl >= 2 ? client + 2 : client;
-    unsigned int body_len = cl >= 2 ? (unsigned int)(cl - 2) : 0;
-    int rc = SSL_select_next_proto(&out, &outlen, server + 2, (unsigned int)(sl - 2), body, body_len);
-    if (rc == OPENSSL_NPN_NEGOTIATED && out != NULL) {
-        const uint8_t *names[1] = {out};
-        size_t lens[1] = {outlen};
-        adapter_ok_names(names, lens, 1);
-    } else {
-        adapter_error("120");
-    }
+    int rc = SSL_select_next_proto(&out, &outlen, a->server + 2, (unsigned int)(a->server_len - 2), a->client_body,
+                                   a->client_body_len);
+    adapter_selected(rc == OPENSSL_NPN_NEGOTIATED ? out : NULL, outlen);
 }
 
 int main(void)
 {
     char name[64];
     snprintf(name, sizeof name, "openssl-%s", OpenSSL_version(OPENSSL_VERSION_STRING));
-    adapter_hello(name, "select");
-    adapter_request req;
-    int r;
-    while ((r = adapter_next(line, sizeof line, &req)) != 0) {
-        if (r < 0) {
-            fprintf(stderr, "alpn-adapter-openssl: request line too long or with too many fields\n");
-            adapter_error("-");
-        } else if (strcmp(req.field[0], "select") == 0) {
-            do_select(&req);
-        } else {
-            adapter_skip("OpenSSL has no public function for this family");
-        }
-    }
+    adapter_select_loop("alpn-adapter-openssl", name, do_select, "OpenSSL has no public function for this family");
     return 0;
 }
