@@ -81,12 +81,6 @@ int client_listener_drain(client_listener *l)
     return n;
 }
 
-static int left_ms(double deadline)
-{
-    double left = deadline - probe_now_ms();
-    return left > 0 ? (int)left + 1 : 0;
-}
-
 /* State of one connection. */
 struct conn {
     int fd;
@@ -117,40 +111,15 @@ struct resume {
     unsigned identity;
 };
 
-/* 1 data, 0 orderly close, -1 deadline, -2 socket error. */
+/* 1 data, 0 orderly close, -1 deadline, -2 socket error or a full buffer (probe_recv_more). */
 static int fill(struct conn *c)
 {
-    struct pollfd p = {.fd = c->fd, .events = POLLIN};
-    if (sizeof c->in == c->in_len)
-        return -2;
-    if (poll(&p, 1, left_ms(c->deadline)) != 1)
-        return -1;
-    ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return 1;
-    if (n < 0) {
-        c->sock_errno = errno;
-        return -2;
-    }
-    c->in_len += (size_t)n;
-    return n > 0;
+    return probe_recv_more(c->fd, c->in, sizeof c->in, &c->in_len, c->deadline, &c->sock_errno);
 }
 
 static int send_all(struct conn *c, const uint8_t *p, size_t len)
 {
-    while (len > 0) {
-        struct pollfd pf = {.fd = c->fd, .events = POLLOUT};
-        if (poll(&pf, 1, left_ms(c->deadline)) != 1)
-            return -1;
-        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return probe_send_all(c->fd, p, len, c->deadline);
 }
 
 static void send_alert(struct conn *c, unsigned code)
@@ -546,7 +515,7 @@ static int accept_conn(client_listener *l, struct conn *c, int *status)
 {
     for (;;) {
         struct pollfd p = {.fd = l->fd, .events = POLLIN};
-        int left = left_ms(c->deadline);
+        int left = probe_left_ms(c->deadline);
         *status = -1;
         if (left > 0 && poll(&p, 1, left < 50 ? left : 50) == 1)
             break;
@@ -652,7 +621,7 @@ static void linger(struct conn *c, const client_listener *l)
     uint8_t sink[4096];
     for (;;) {
         struct pollfd p[2] = {{.fd = c->fd, .events = POLLIN}, {.fd = l->fd, .events = POLLIN}};
-        if (poll(p, 2, left_ms(end)) <= 0 || (p[1].revents & POLLIN))
+        if (poll(p, 2, probe_left_ms(end)) <= 0 || (p[1].revents & POLLIN))
             return;
         ssize_t n = recv(c->fd, sink, sizeof sink, 0);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))

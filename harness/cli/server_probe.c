@@ -27,7 +27,7 @@ double probe_now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int left_ms(double deadline)
+int probe_left_ms(double deadline)
 {
     double left = deadline - probe_now_ms();
     return left > 0 ? (int)left + 1 : 0;
@@ -58,7 +58,7 @@ int probe_dial(const server_target *t, double deadline, char *err, size_t err_ca
         struct pollfd p = {.fd = fd, .events = POLLOUT};
         int soerr = 0;
         socklen_t sl = sizeof soerr;
-        if (poll(&p, 1, left_ms(deadline)) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 ||
+        if (poll(&p, 1, probe_left_ms(deadline)) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 ||
             soerr != 0) {
             snprintf(err, err_cap, "connect: %s", soerr ? strerror(soerr) : "timed out");
             close(fd);
@@ -69,11 +69,11 @@ int probe_dial(const server_target *t, double deadline, char *err, size_t err_ca
     return fd;
 }
 
-static int send_all(int fd, const uint8_t *p, size_t len, double deadline)
+int probe_send_all(int fd, const uint8_t *p, size_t len, double deadline)
 {
     while (len > 0) {
         struct pollfd pf = {.fd = fd, .events = POLLOUT};
-        if (poll(&pf, 1, left_ms(deadline)) != 1) {
+        if (poll(&pf, 1, probe_left_ms(deadline)) != 1) {
             errno = ETIMEDOUT;
             return -1;
         }
@@ -86,6 +86,26 @@ static int send_all(int fd, const uint8_t *p, size_t len, double deadline)
         len -= (size_t)n;
     }
     return 0;
+}
+
+int probe_recv_more(int fd, uint8_t *buf, size_t cap, size_t *len, double deadline, int *sock_errno)
+{
+    if (*len >= cap) {
+        *sock_errno = ENOBUFS;
+        return -2;
+    }
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, probe_left_ms(deadline)) != 1)
+        return -1;
+    ssize_t n = recv(fd, buf + *len, cap - *len, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 1;
+    if (n < 0) {
+        *sock_errno = errno;
+        return -2;
+    }
+    *len += (size_t)n;
+    return n > 0;
 }
 
 /* Connection state while reading the server's flight. */
@@ -110,23 +130,11 @@ struct conn {
     uint8_t p256_private[32];
 };
 
-/* Reads more bytes: 1 on data, 0 on orderly close, -1 at the deadline, -2 on a socket error (errno kept in
- * c->sock_errno). A buffer that is full without a whole record cannot happen with bounded records. */
+/* Reads more bytes (see probe_recv_more). A buffer that is full without a whole record cannot happen with bounded
+ * records. */
 static int fill(struct conn *c)
 {
-    struct pollfd p = {.fd = c->fd, .events = POLLIN};
-    int rc = poll(&p, 1, left_ms(c->deadline));
-    if (rc != 1)
-        return -1;
-    ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return 1;
-    if (n < 0) {
-        c->sock_errno = errno;
-        return -2;
-    }
-    c->in_len += (size_t)n;
-    return n > 0;
+    return probe_recv_more(c->fd, c->in, sizeof c->in, &c->in_len, c->deadline, &c->sock_errno);
 }
 
 static void note_alpn(observation *o, const wire_alpn_seen *a, alpn_where where)
@@ -197,7 +205,7 @@ static int retry(struct conn *c, const wire_server_hello *sh, const uint8_t *msg
     wire_wr rw;
     wire_wr_init(&rw, out, sizeof out);
     wire_write_records(&rw, WIRE_CT_HANDSHAKE, WIRE_TLS12, c->ch, w.len);
-    if (w.err || rw.err || send_all(c->fd, out, rw.len, c->deadline) != 0) {
+    if (w.err || rw.err || probe_send_all(c->fd, out, rw.len, c->deadline) != 0) {
         snprintf(o->error_text, sizeof o->error_text, "cannot send the second ClientHello");
         return -1;
     }
@@ -454,7 +462,7 @@ int server_probe(void *ctx, const scenario *s, observation *o)
         return 0;
     }
     errno = 0;
-    if (send_all(c.fd, out, rw.len, c.deadline) == 0 || errno == EPIPE || errno == ECONNRESET) {
+    if (probe_send_all(c.fd, out, rw.len, c.deadline) == 0 || errno == EPIPE || errno == ECONNRESET) {
         /* A server that hung up while a long ClientHello was still going out answered it: what it sent before
          * (an alert), or nothing (refused). */
         read_flight(&c, o);

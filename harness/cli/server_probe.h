@@ -7,7 +7,7 @@
 typedef struct {
     char host[256];
     char port[8];
-    char sni[256]; /* empty: no server_name extension */
+    char sni[256];  /* empty: no server_name extension */
     int timeout_ms; /* for connecting and for every read */
 } server_target;
 
@@ -17,6 +17,17 @@ double probe_now_ms(void);
 /* Opens a TCP connection to the target, non-blocking, by the deadline (probe_now_ms() based). Returns the socket, or
  * -1 with the reason in err. */
 int probe_dial(const server_target *t, double deadline, char *err, size_t err_cap);
+
+/* Milliseconds left until the deadline, rounded up, for poll (0 once it has passed). */
+int probe_left_ms(double deadline);
+
+/* Sends all len bytes by the deadline. 0, or -1 with errno set (ETIMEDOUT at the deadline; EPIPE or ECONNRESET when
+ * the peer hung up). */
+int probe_send_all(int fd, const uint8_t *p, size_t len, double deadline);
+
+/* Reads more bytes into buf[*len, cap) by the deadline: 1 on data (*len grown), 0 on an orderly close, -1 at the
+ * deadline, -2 on a socket error (errno in *sock_errno; ENOBUFS when buf is full). */
+int probe_recv_more(int fd, uint8_t *buf, size_t cap, size_t *len, double deadline, int *sock_errno);
 
 /* probe_fn for run.h: ctx is a server_target. */
 int server_probe(void *ctx, const scenario *s, observation *o);
