@@ -44,6 +44,8 @@ void wire_wr_bytes(wire_wr *w, const void *p, size_t n);
 /* Opens a length-prefixed block and returns its start; wire_wr_close fills in the length (err if too long). */
 size_t wire_wr_open(wire_wr *w, int prefix);
 void wire_wr_close(wire_wr *w, size_t start, int prefix);
+/* One extension: type, 2-byte length, data (RFC 8446 §4.2: extension_data<0..2^16-1>; err when longer). */
+void wire_wr_extension(wire_wr *w, unsigned type, const uint8_t *data, size_t len);
 
 /* ---- constants ---------------------------------------------------------------------------------------------- */
 

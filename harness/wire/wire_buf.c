@@ -122,3 +122,15 @@ void wire_wr_close(wire_wr *w, size_t start, int prefix)
     for (int i = 0; i < prefix; i++)
         w->p[start + (size_t)i] = (uint8_t)(n >> (8 * (prefix - 1 - i)));
 }
+
+void wire_wr_extension(wire_wr *w, unsigned type, const uint8_t *data, size_t len)
+{
+    /* RFC 8446 §4.2: extension_data<0..2^16-1>. */
+    if (len > 0xffff) {
+        w->err = 1;
+        return;
+    }
+    wire_wr_u16(w, type);
+    wire_wr_u16(w, (unsigned)len);
+    wire_wr_bytes(w, data, len);
+}

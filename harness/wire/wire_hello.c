@@ -8,18 +8,6 @@ static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61,
                                        0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
                                        0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
-static void ext_bytes(wire_wr *w, unsigned type, const uint8_t *data, size_t len)
-{
-    /* RFC 8446 §4.2: extension_data<0..2^16-1>. */
-    if (len > 0xffff) {
-        w->err = 1;
-        return;
-    }
-    wire_wr_u16(w, type);
-    wire_wr_u16(w, (unsigned)len);
-    wire_wr_bytes(w, data, len);
-}
-
 void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
 {
     int tls13 = ch->version == WIRE_TLS13, legacy = ch->version < WIRE_TLS12;
@@ -67,24 +55,24 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
         wire_wr_close(w, e, 2);
     }
     static const uint8_t groups[] = {0x00, 0x06, 0x00, 0x1d, 0x00, 0x17, 0x00, 0x18};
-    ext_bytes(w, WIRE_EXT_SUPPORTED_GROUPS, groups, sizeof groups);
+    wire_wr_extension(w, WIRE_EXT_SUPPORTED_GROUPS, groups, sizeof groups);
     static const uint8_t sigalgs[] = {0x00, 0x18, 0x04, 0x03, 0x05, 0x03, 0x06, 0x03, 0x08, 0x07, 0x08, 0x08, 0x08,
                                       0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05, 0x01, 0x06, 0x01, 0x02, 0x01};
     /* RFC 5246 §7.4.1.4.1: signature_algorithms exists from TLS 1.2 on. */
     if (!legacy)
-        ext_bytes(w, WIRE_EXT_SIGNATURE_ALGORITHMS, sigalgs, sizeof sigalgs);
+        wire_wr_extension(w, WIRE_EXT_SIGNATURE_ALGORITHMS, sigalgs, sizeof sigalgs);
     if (ch->send_alpn) {
-        ext_bytes(w, WIRE_EXT_ALPN, ch->alpn, ch->alpn_len);
+        wire_wr_extension(w, WIRE_EXT_ALPN, ch->alpn, ch->alpn_len);
         if (ch->duplicate_alpn)
-            ext_bytes(w, WIRE_EXT_ALPN, ch->alpn, ch->alpn_len);
+            wire_wr_extension(w, WIRE_EXT_ALPN, ch->alpn, ch->alpn_len);
     }
     if (ch->send_npn)
-        ext_bytes(w, WIRE_EXT_NPN, NULL, 0);
+        wire_wr_extension(w, WIRE_EXT_NPN, NULL, 0);
     if (tls13) {
         static const uint8_t versions[] = {0x02, 0x03, 0x04};
-        ext_bytes(w, WIRE_EXT_SUPPORTED_VERSIONS, versions, sizeof versions);
+        wire_wr_extension(w, WIRE_EXT_SUPPORTED_VERSIONS, versions, sizeof versions);
         static const uint8_t psk_modes[] = {0x01, 0x01};
-        ext_bytes(w, WIRE_EXT_PSK_KEY_EXCHANGE_MODES, psk_modes, sizeof psk_modes);
+        wire_wr_extension(w, WIRE_EXT_PSK_KEY_EXCHANGE_MODES, psk_modes, sizeof psk_modes);
         wire_wr_u16(w, WIRE_EXT_KEY_SHARE);
         size_t e = wire_wr_open(w, 2), list = wire_wr_open(w, 2);
         /* RFC 8446 §4.2.8: client_shares may be empty; the server then asks for a share with a HelloRetryRequest. */
@@ -108,7 +96,7 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
         }
         /* RFC 8446 §4.2.10: early_data in a ClientHello is empty. */
         if (ch->early_data)
-            ext_bytes(w, WIRE_EXT_EARLY_DATA, NULL, 0);
+            wire_wr_extension(w, WIRE_EXT_EARLY_DATA, NULL, 0);
         if (ch->psk_identity != NULL) {
             /* RFC 8446 §4.2.11: OfferedPsks { PskIdentity identities<7..2^16-1>; PskBinderEntry
              * binders<33..2^16-1>; }, PskIdentity { opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age; };
@@ -129,8 +117,8 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
         }
     } else {
         static const uint8_t formats[] = {0x01, 0x00};
-        ext_bytes(w, WIRE_EXT_EC_POINT_FORMATS, formats, sizeof formats);
-        ext_bytes(w, WIRE_EXT_EXTENDED_MASTER_SECRET, NULL, 0);
+        wire_wr_extension(w, WIRE_EXT_EC_POINT_FORMATS, formats, sizeof formats);
+        wire_wr_extension(w, WIRE_EXT_EXTENDED_MASTER_SECRET, NULL, 0);
     }
     wire_wr_close(w, exts, 2);
     wire_wr_close(w, msg, 3);

@@ -225,17 +225,6 @@ int wire_ch_offers_suite(const wire_client_hello_info *ch, unsigned suite)
     return 0;
 }
 
-static void ext_bytes(wire_wr *w, unsigned type, const uint8_t *data, size_t len)
-{
-    if (len > 0xffff) {
-        w->err = 1;
-        return;
-    }
-    wire_wr_u16(w, type);
-    wire_wr_u16(w, (unsigned)len);
-    wire_wr_bytes(w, data, len);
-}
-
 void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
 {
     int tls13 = p->version == WIRE_TLS13;
@@ -252,7 +241,7 @@ void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
     size_t exts = wire_wr_open(w, 2);
     if (tls13) {
         static const uint8_t v13[] = {0x03, 0x04};
-        ext_bytes(w, WIRE_EXT_SUPPORTED_VERSIONS, v13, sizeof v13);
+        wire_wr_extension(w, WIRE_EXT_SUPPORTED_VERSIONS, v13, sizeof v13);
         /* RFC 8446 §4.2.8: ServerHello carries one KeyShareEntry. */
         wire_wr_u16(w, WIRE_EXT_KEY_SHARE);
         size_t e = wire_wr_open(w, 2);
@@ -271,17 +260,17 @@ void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
         /* RFC 5746 §3.6: an empty renegotiation_info answers the client's (or its SCSV). */
         static const uint8_t empty_reneg[] = {0x00};
         if (p->reneg_info)
-            ext_bytes(w, WIRE_EXT_RENEGOTIATION_INFO, empty_reneg, 1);
+            wire_wr_extension(w, WIRE_EXT_RENEGOTIATION_INFO, empty_reneg, 1);
         if (p->ems)
-            ext_bytes(w, WIRE_EXT_EXTENDED_MASTER_SECRET, NULL, 0);
+            wire_wr_extension(w, WIRE_EXT_EXTENDED_MASTER_SECRET, NULL, 0);
         static const uint8_t formats[] = {0x01, 0x00};
         if (p->ec_point_formats)
-            ext_bytes(w, WIRE_EXT_EC_POINT_FORMATS, formats, sizeof formats);
+            wire_wr_extension(w, WIRE_EXT_EC_POINT_FORMATS, formats, sizeof formats);
     }
     if (p->send_alpn)
-        ext_bytes(w, WIRE_EXT_ALPN, p->alpn, p->alpn_len);
+        wire_wr_extension(w, WIRE_EXT_ALPN, p->alpn, p->alpn_len);
     if (p->send_npn)
-        ext_bytes(w, WIRE_EXT_NPN, p->npn, p->npn_len);
+        wire_wr_extension(w, WIRE_EXT_NPN, p->npn, p->npn_len);
     wire_wr_close(w, exts, 2);
     wire_wr_close(w, m, 3);
 }
@@ -292,10 +281,10 @@ static void encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn,
     wire_wr_u8(w, WIRE_HS_ENCRYPTED_EXTENSIONS);
     size_t m = wire_wr_open(w, 3), exts = wire_wr_open(w, 2);
     if (send_alpn)
-        ext_bytes(w, WIRE_EXT_ALPN, alpn, alpn_len);
+        wire_wr_extension(w, WIRE_EXT_ALPN, alpn, alpn_len);
     /* RFC 8446 §4.2.10: an empty early_data extension in EncryptedExtensions accepts the client's 0-RTT data. */
     if (early)
-        ext_bytes(w, WIRE_EXT_EARLY_DATA, NULL, 0);
+        wire_wr_extension(w, WIRE_EXT_EARLY_DATA, NULL, 0);
     wire_wr_close(w, exts, 2);
     wire_wr_close(w, m, 3);
 }
