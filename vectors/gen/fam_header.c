@@ -554,12 +554,7 @@ static void cf(vfile *f, json_t *tests, const namelist *l, const char *flags, co
 
 static void cf_bad_ext(vfile *f, json_t *tests, const char *hex, const char *what)
 {
-    buf ext = {0};
-    for (const char *h = hex; h[0] != '\0' && h[1] != '\0'; h += 2) {
-        unsigned x;
-        if (sscanf(h, "%2x", &x) == 1)
-            buf_byte(&ext, x);
-    }
+    buf ext = hex_literal(hex);
     const char *bad = oracle_pnl(ext.p, ext.n, ROLE_CLIENT, NULL);
     if (bad == NULL) {
         fprintf(stderr, "vecgen: cross_format malformed ext is valid: %s\n", what);

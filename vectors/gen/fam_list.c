@@ -41,31 +41,9 @@ static void add_list(struct lctx *c, const namelist *l, const char *flags, const
 
 static void add_hex(struct lctx *c, const char *hex, const char *flags, const char *comment, const char *source)
 {
-    buf ext = {0};
-    for (const char *h = hex; h[0] != '\0' && h[1] != '\0'; h += 2) {
-        unsigned x;
-        if (sscanf(h, "%2x", &x) != 1)
-            break;
-        buf_byte(&ext, x);
-    }
+    buf ext = hex_literal(hex);
     add(c, &ext, flags, comment, source);
     buf_free(&ext);
-}
-
-static namelist one(const uint8_t *d, size_t n)
-{
-    namelist l = {0};
-    nl_add(&l, d, n);
-    return l;
-}
-
-static namelist filled(unsigned c, size_t n)
-{
-    buf b = {0};
-    buf_fill(&b, c, n);
-    namelist l = one(b.p, b.n);
-    buf_free(&b);
-    return l;
 }
 
 /* Every prefix of the encoding of l (all of them when short, a sample when long), then every cut of the list
@@ -184,7 +162,7 @@ static void name_lengths(struct lctx *c)
     static const size_t lens[] = {1, 2, 254, 255};
     char cm[300];
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
-        namelist l = filled('a', lens[i]);
+        namelist l = nl_filled('a', lens[i]);
         snprintf(cm, sizeof cm, "one name of %zu octet(s)", lens[i]);
         add_list(c, &l, "BoundaryLength", cm);
         if (c->r == ROLE_CLIENT) {
@@ -304,7 +282,7 @@ static void client_cases(struct lctx *c)
     }
     /* Registry names, one by one and all together. */
     for (size_t i = 0; i < g_registry.n; i++) {
-        l = one(g_registry.v[i].p, g_registry.v[i].n);
+        l = nl_one(g_registry.v[i].p, g_registry.v[i].n);
         add_list(c, &l, "Registry", "registry name alone");
         nl_free(&l);
     }
@@ -313,7 +291,7 @@ static void client_cases(struct lctx *c)
     namelist all = {0};
     for (unsigned i = 0; i < 16; i++) {
         grease_value(i, g);
-        l = one(g, 2);
+        l = nl_one(g, 2);
         add_list(c, &l, "Grease", "GREASE value alone");
         nl_adds(&l, "h2");
         add_list(c, &l, "Grease", "GREASE value, then h2");
@@ -325,23 +303,23 @@ static void client_cases(struct lctx *c)
     add_list(c, &all, "Grease", "all 16 GREASE values with h2 among them");
     nl_free(&all);
     /* NUL and high bytes. */
-    l = one((const uint8_t *)"h2\0x", 4);
+    l = nl_one((const uint8_t *)"h2\0x", 4);
     add_list(c, &l, "NulInName", "a name with NUL inside (h2 NUL x)");
     nl_free(&l);
-    l = one((const uint8_t *)"\0", 1);
+    l = nl_one((const uint8_t *)"\0", 1);
     add_list(c, &l, "NulInName", "a name that is a single NUL");
     nl_free(&l);
-    l = one((const uint8_t *)"\0\0\0", 3);
+    l = nl_one((const uint8_t *)"\0\0\0", 3);
     nl_adds(&l, "h2");
     add_list(c, &l, "NulInName", "three NULs, then h2");
     nl_free(&l);
-    l = one((const uint8_t *)"\x80\xff\x00\x7f", 4);
+    l = nl_one((const uint8_t *)"\x80\xff\x00\x7f", 4);
     add_list(c, &l, "HighBytes NulInName", "octets 80 ff 00 7f");
     nl_free(&l);
-    l = one((const uint8_t *)"\xe3\x81\xbb", 3);
+    l = nl_one((const uint8_t *)"\xe3\x81\xbb", 3);
     add_list(c, &l, "HighBytes", "UTF-8 of U+307B (RFC 7639 section 2 example)");
     nl_free(&l);
-    l = filled(0xff, 255);
+    l = nl_filled(0xff, 255);
     nl_adds(&l, "h2");
     add_list(c, &l, "HighBytes BoundaryLength", "255 octets 0xff, then h2");
     nl_free(&l);
@@ -385,23 +363,23 @@ static void client_cases(struct lctx *c)
         nl_free(&l);
     }
     grease_value(3, g);
-    l = one(g, 2);
+    l = nl_one(g, 2);
     nl_adds(&l, "h2");
     truncations(c, &l);
     off_by_one(c, &l);
     nl_free(&l);
-    l = one((const uint8_t *)"h2\0x", 4);
+    l = nl_one((const uint8_t *)"h2\0x", 4);
     nl_add(&l, "\0", 1);
     truncations(c, &l);
     off_by_one(c, &l);
     nl_free(&l);
-    l = filled('b', 255);
+    l = nl_filled('b', 255);
     nl_adds(&l, "h2");
     truncations(c, &l);
     off_by_one(c, &l);
     nl_free(&l);
     l = nl_of("h2", NULL);
-    namelist lng = filled(0x80, 254);
+    namelist lng = nl_filled(0x80, 254);
     nl_addl(&l, &lng);
     nl_free(&lng);
     truncations(c, &l);
@@ -421,14 +399,14 @@ static void server_cases(struct lctx *c)
         nl_free(&l);
     }
     for (size_t i = 0; i < g_registry.n; i++) {
-        l = one(g_registry.v[i].p, g_registry.v[i].n);
+        l = nl_one(g_registry.v[i].p, g_registry.v[i].n);
         add_list(c, &l, "Registry", "answer with one registry name");
         nl_free(&l);
     }
-    l = one((const uint8_t *)"h2\0x", 4);
+    l = nl_one((const uint8_t *)"h2\0x", 4);
     add_list(c, &l, "NulInName", "answer h2 NUL x");
     nl_free(&l);
-    l = one((const uint8_t *)"\xff\x80", 2);
+    l = nl_one((const uint8_t *)"\xff\x80", 2);
     add_list(c, &l, "HighBytes", "answer 0xff80");
     nl_free(&l);
 
@@ -451,7 +429,7 @@ static void server_cases(struct lctx *c)
         nl_free(&l);
     }
     grease_value(10, g);
-    l = one(g, 2);
+    l = nl_one(g, 2);
     nl_adds(&l, "h2");
     add_list(c, &l, "MultipleNames Grease", "answer with a GREASE value and h2");
     nl_free(&l);
@@ -468,7 +446,7 @@ static void server_cases(struct lctx *c)
         off_by_one(c, &l);
         nl_free(&l);
     }
-    l = filled('c', 255);
+    l = nl_filled('c', 255);
     truncations(c, &l);
     off_by_one(c, &l);
     nl_free(&l);

@@ -33,30 +33,7 @@ static void offer(struct offers *o, namelist *l, const char *flags, const char *
 
 static void offer_hex(struct offers *o, const char *hex, const char *check, const char *what)
 {
-    buf ext = {0};
-    for (const char *h = hex; h[0] != '\0' && h[1] != '\0'; h += 2) {
-        unsigned x;
-        if (sscanf(h, "%2x", &x) != 1)
-            break;
-        buf_byte(&ext, x);
-    }
-    offer_ext(o, ext, "MalformedOffer", check, what);
-}
-
-static namelist one(const void *d, size_t n)
-{
-    namelist l = {0};
-    nl_add(&l, d, n);
-    return l;
-}
-
-static namelist filled(unsigned c, size_t n)
-{
-    buf b = {0};
-    buf_fill(&b, c, n);
-    namelist l = one(b.p, b.n);
-    buf_free(&b);
-    return l;
+    offer_ext(o, hex_literal(hex), "MalformedOffer", check, what);
 }
 
 static void build_offers(struct offers *o)
@@ -82,23 +59,23 @@ static void build_offers(struct offers *o)
     l = nl_of("h", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "prefix h");
     l = nl_of("http", "http/1", "h2-", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "prefixes");
     l = nl_of("acme-tls/", "acme-tls/10", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "acme-tls/ +-");
-    l = one("h2\0x", 4), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL x");
-    l = one("h2\0", 3), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL");
-    l = one("\0h2", 3), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "NUL h2");
-    l = one("http/1.1\0", 9), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "http/1.1 NUL");
-    l = one("h2\0x", 4), nl_adds(&l, "h2"), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL x, then h2");
+    l = nl_one("h2\0x", 4), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL x");
+    l = nl_one("h2\0", 3), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL");
+    l = nl_one("\0h2", 3), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "NUL h2");
+    l = nl_one("http/1.1\0", 9), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "http/1.1 NUL");
+    l = nl_one("h2\0x", 4), nl_adds(&l, "h2"), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL x, then h2");
     for (unsigned i = 0; i < 16; i++) {
         grease_value(i, g);
-        l = one(g, 2), offer(o, &l, "Grease NoOverlap", "SRV-GREASE-ONLY", "one GREASE value");
+        l = nl_one(g, 2), offer(o, &l, "Grease NoOverlap", "SRV-GREASE-ONLY", "one GREASE value");
     }
     l = (namelist){0};
     for (unsigned i = 0; i < 16; i++)
         grease_value(i, g), nl_add(&l, g, 2);
     offer(o, &l, "Grease", "SRV-GREASE-ONLY", "all 16 GREASE values");
-    grease_value(0, g), l = one(g, 2), nl_adds(&l, "h2");
+    grease_value(0, g), l = nl_one(g, 2), nl_adds(&l, "h2");
     grease_value(1, g), nl_add(&l, g, 2), nl_adds(&l, "http/1.1");
     offer(o, &l, "Grease", "SRV-GREASE-IGNORED", "GREASE, h2, GREASE, http/1.1");
-    grease_value(4, g), l = one(g, 2), nl_adds(&l, "http/1.1");
+    grease_value(4, g), l = nl_one(g, 2), nl_adds(&l, "http/1.1");
     offer(o, &l, "Grease", "SRV-GREASE-IGNORED", "GREASE, http/1.1");
     grease_value(15, g), l = nl_of("h3", NULL), nl_add(&l, g, 2);
     offer(o, &l, "Grease", "SRV-GREASE-IGNORED", "h3, GREASE");
@@ -109,16 +86,16 @@ static void build_offers(struct offers *o)
     l = nl_of("a", "b", NULL), offer(o, &l, "BoundaryLength ServerPreference", NULL, "a, b");
     l = nl_of("b", "a", NULL), offer(o, &l, "BoundaryLength ServerPreference", NULL, "b, a");
     l = nl_of("A", NULL), offer(o, &l, "BoundaryLength CaseSensitive", "SRV-CASE-SENSITIVE", "one-octet A");
-    l = filled('x', 255), offer(o, &l, "BoundaryLength", NULL, "255 x 'x'");
-    l = filled('x', 254), offer(o, &l, "BoundaryLength PrefixMatch", "SRV-NO-PREFIX-MATCH", "254 x 'x'");
-    l = filled('x', 255), nl_adds(&l, "h2");
+    l = nl_filled('x', 255), offer(o, &l, "BoundaryLength", NULL, "255 x 'x'");
+    l = nl_filled('x', 254), offer(o, &l, "BoundaryLength PrefixMatch", "SRV-NO-PREFIX-MATCH", "254 x 'x'");
+    l = nl_filled('x', 255), nl_adds(&l, "h2");
     offer(o, &l, "BoundaryLength", "SRV-LONG-NAME", "255 x 'x', then h2");
-    l = filled('y', 255), nl_adds(&l, "http/1.1");
+    l = nl_filled('y', 255), nl_adds(&l, "http/1.1");
     offer(o, &l, "BoundaryLength", "SRV-LONG-NAME", "255 x 'y', then http/1.1");
-    l = one("\xff\x00", 2), offer(o, &l, "HighBytes NulInName", NULL, "0xff00");
-    l = one("\xff", 1), offer(o, &l, "HighBytes", NULL, "0xff");
-    l = one("\x80", 1), offer(o, &l, "HighBytes", NULL, "0x80");
-    l = one("\x7f\x00", 2), offer(o, &l, "HighBytes", NULL, "0x7f00");
+    l = nl_one("\xff\x00", 2), offer(o, &l, "HighBytes NulInName", NULL, "0xff00");
+    l = nl_one("\xff", 1), offer(o, &l, "HighBytes", NULL, "0xff");
+    l = nl_one("\x80", 1), offer(o, &l, "HighBytes", NULL, "0x80");
+    l = nl_one("\x7f\x00", 2), offer(o, &l, "HighBytes", NULL, "0x7f00");
     l = nl_of("acme-tls/1", NULL), offer(o, &l, "Registry", NULL, "acme-tls/1");
     l = (namelist){0}, nl_addl(&l, &g_registry), offer(o, &l, "Registry", NULL, "the whole registry");
     l = (namelist){0};
@@ -262,19 +239,19 @@ void fam_select(vfile *f)
     s = nl_of("h2", NULL), group(f, &s, &o, "h2 only");
     s = nl_of("http/1.1", NULL), group(f, &s, &o, "http/1.1 only");
     s = nl_of("h3", "h2", "http/1.1", NULL), group(f, &s, &o, "h3, h2, http/1.1");
-    grease_value(0, g), s = one(g, 2), nl_adds(&s, "h2"), nl_adds(&s, "http/1.1");
+    grease_value(0, g), s = nl_one(g, 2), nl_adds(&s, "h2"), nl_adds(&s, "http/1.1");
     group(f, &s, &o, "GREASE in the server list, first");
     s = (namelist){0};
     for (unsigned i = 0; i < 16; i++)
         grease_value(i, g), nl_add(&s, g, 2);
     nl_adds(&s, "http/1.1");
     group(f, &s, &o, "all 16 GREASE values in the server list, then http/1.1");
-    grease_value(4, g), s = one(g, 2), group(f, &s, &o, "a GREASE value as the only server name");
+    grease_value(4, g), s = nl_one(g, 2), group(f, &s, &o, "a GREASE value as the only server name");
     s = (namelist){0}, nl_addl(&s, &g_registry), group(f, &s, &o, "the whole registry");
     s = nl_of("a", "b", NULL), group(f, &s, &o, "one-octet names");
-    s = filled('x', 255), nl_adds(&s, "h2"), group(f, &s, &o, "a 255-octet name, then h2");
-    s = one("h2\0x", 4), nl_adds(&s, "http/1.1"), group(f, &s, &o, "a name with NUL, then http/1.1");
-    s = one("\xff\x00", 2), nl_add(&s, "\x80", 1), group(f, &s, &o, "high-byte names");
+    s = nl_filled('x', 255), nl_adds(&s, "h2"), group(f, &s, &o, "a 255-octet name, then h2");
+    s = nl_one("h2\0x", 4), nl_adds(&s, "http/1.1"), group(f, &s, &o, "a name with NUL, then http/1.1");
+    s = nl_one("\xff\x00", 2), nl_add(&s, "\x80", 1), group(f, &s, &o, "high-byte names");
     s = nl_of("acme-tls/1", NULL), group(f, &s, &o, "acme-tls/1 only");
 
     for (size_t i = 0; i < o.n; i++)

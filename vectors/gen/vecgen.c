@@ -5,6 +5,7 @@
  * registry names are read from REGISTRY_TSV (src/registry.tsv) so the vectors follow the table without vecgen
  * linking libalpn.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,43 @@ void nl_add(namelist *l, const void *d, size_t n)
     l->v[l->n++] = buf_copy(d, n);
 }
 
+namelist nl_one(const void *d, size_t n)
+{
+    namelist l = {0};
+    nl_add(&l, d, n);
+    return l;
+}
+
+namelist nl_filled(unsigned c, size_t n)
+{
+    buf b = {0};
+    buf_fill(&b, c, n);
+    namelist l = nl_one(b.p, b.n);
+    buf_free(&b);
+    return l;
+}
+
+int buf_hex(buf *b, const char *hex, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i += 2) {
+        unsigned x;
+        if (!isxdigit((unsigned char)hex[i]) || !isxdigit((unsigned char)hex[i + 1]) || sscanf(hex + i, "%2x", &x) != 1)
+            return -1;
+        buf_byte(b, x);
+    }
+    return 0;
+}
+
+buf hex_literal(const char *hex)
+{
+    buf b = {0};
+    if (buf_hex(&b, hex, strlen(hex)) != 0) {
+        fprintf(stderr, "vecgen: bad hex literal: %s\n", hex);
+        exit(2);
+    }
+    return b;
+}
+
 void nl_adds(namelist *l, const char *s)
 {
     nl_add(l, s, strlen(s));
@@ -146,14 +184,11 @@ int registry_load(const char *path)
         if (tab == NULL || strncmp(tab + 1, "grease", 6) == 0)
             continue;
         buf name = {0};
-        for (char *h = line; h + 1 < tab; h += 2) {
-            unsigned x;
-            if (sscanf(h, "%2x", &x) != 1) {
-                fprintf(stderr, "%s: bad hex: %s", path, line);
-                fclose(fp);
-                return -1;
-            }
-            buf_byte(&name, x);
+        if (buf_hex(&name, line, (size_t)(tab - line)) != 0) {
+            fprintf(stderr, "%s: bad hex: %s", path, line);
+            buf_free(&name);
+            fclose(fp);
+            return -1;
         }
         nl_add(&g_registry, name.p, name.n);
         buf_free(&name);

@@ -25,6 +25,11 @@ void buf_u16(buf *b, size_t v); /* big-endian, low 16 bits */
 void buf_str(buf *b, const char *s);
 void buf_fill(buf *b, unsigned c, size_t n);
 void buf_free(buf *b);
+/* Appends the bytes of the first len characters of hex, two digits each (an odd last one is ignored). 0, or -1 at
+ * the first pair that is not hex. */
+int buf_hex(buf *b, const char *hex, size_t len);
+/* The bytes of a hex literal of the generator's own; a bad one is a generator bug and ends the program (exit 2). */
+buf hex_literal(const char *hex);
 buf buf_copy(const uint8_t *d, size_t n);
 
 typedef struct {
@@ -38,6 +43,10 @@ void nl_addl(namelist *l, const namelist *src);
 void nl_free(namelist *l);
 /* A list from C strings, terminated by NULL ("\0" inside a literal cannot be used: see nl_add). */
 namelist nl_of(const char *first, ...);
+/* A list of one name: d[0..n). */
+namelist nl_one(const void *d, size_t n);
+/* A list of one name: n octets c. */
+namelist nl_filled(unsigned c, size_t n);
 
 /* extension_data of names: 2-byte list length, then each name with its 1-byte length. The lengths are written
  * modulo 256 / 65536 without complaint, so callers can build deliberately broken encodings. */
