@@ -7,32 +7,15 @@
 set -u
 ALPNCHECK=$1
 SRC=$2
-PY=/usr/bin/python3
 work=$(mktemp -d /tmp/alpncheck-itc-XXXXXX)
-failures=0
-checks=0
 trap 'rm -rf "$work"' EXIT
+# shellcheck source=itest.sh
+. "$SRC/tests/itest.sh"
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { checks=$((checks + 1)); }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    local what=$1
-    shift
-    if "$@"; then ok; else fail "$what"; fi
-}
-verdict() {
-    "$PY" -c 'import json, sys
-r = json.load(open(sys.argv[1]))
-print(" ".join(x["verdict"] for x in r["results"] if x["id"] == sys.argv[2] and x["tls"] == sys.argv[3]))' "$@"
-}
 count() { # count REPORT VERDICT
     "$PY" -c 'import json, sys
 r = json.load(open(sys.argv[1]))
 print(sum(1 for x in r["results"] if x["verdict"] == sys.argv[2]))' "$@"
-}
-validate() {
-    "$PY" -c 'import json, sys, jsonschema
-jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$SRC/reports/schema/report-1.schema.json"
 }
 
 # run NAME EXEC EXEC-NO-ALPN [EXEC-0RTT]: alpncheck client with these commands; leaves $work/NAME.{json,out,log,rc}.
@@ -198,5 +181,4 @@ done
 rc=$?
 expect "cannot listen: exit 2 (got $rc)" test "$rc" -eq 2
 
-echo "integration_client: $checks passed, $failures failed"
-[ "$failures" -eq 0 ]
+itest_end integration_client

@@ -7,16 +7,10 @@ set -u
 ALPNCHECK=$1
 ALPNMATRIX=$2
 SRC=$3
-PY=/usr/bin/python3
 work=$(mktemp -d /tmp/alpncheck-matrix-it-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-failures=0
-checks=0
-expect() { # expect DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then checks=$((checks + 1)); else echo "FAIL: $what"; failures=$((failures + 1)); fi
-}
+# shellcheck source=itest.sh
+. "$SRC/tests/itest.sh"
 
 mkdir -p "$work/bin"
 printf '#!/bin/sh\necho "nginx: [emerg] refusing to start for the test" >&2\nexit 1\n' >"$work/bin/nginx"
@@ -83,5 +77,4 @@ if unshare -n true 2>/dev/null && command -v ip >/dev/null; then
     expect "openssl s_server ran in it" grep -q $'^openssl-s_server\tserver\t.*\trun\t' "$work/ns/manifest.tsv"
 fi
 
-echo "$checks passed, $failures failed"
-[ "$failures" -eq 0 ]
+itest_end

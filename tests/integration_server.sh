@@ -6,10 +6,9 @@
 set -u
 ALPNCHECK=$1
 SRC=$2
-PY=/usr/bin/python3
 work=$(mktemp -d /tmp/alpncheck-it-XXXXXX)
-failures=0
-checks=0
+# shellcheck source=itest.sh
+. "$SRC/tests/itest.sh"
 
 cleanup() {
     peers_stop
@@ -17,29 +16,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { checks=$((checks + 1)); }
-expect() { # expect DESCRIPTION COMMAND...: the command must succeed
-    local what=$1
-    shift
-    if "$@"; then ok; else fail "$what"; fi
-}
-
 PEER_DIR=$work
 # shellcheck source=../harness/peers.sh
 . "$SRC/harness/peers.sh"
 peers_make_cert || { echo "cannot make a certificate"; exit 1; }
-
-# Verdict of ID for TLS version in a JSON report.
-verdict() {
-    "$PY" -c 'import json, sys
-r = json.load(open(sys.argv[1]))
-print(" ".join(x["verdict"] for x in r["results"] if x["id"] == sys.argv[2] and x["tls"] == sys.argv[3]))' "$@"
-}
-validate() {
-    "$PY" -c 'import json, sys, jsonschema
-jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$SRC/reports/schema/report-1.schema.json"
-}
 
 # --- openssl s_server: conforming ---------------------------------------------------------------------------------
 p1=$(free_port)
@@ -197,5 +177,4 @@ expect "close: named" grep -qE '(connection closed|Connection reset by peer) bef
 expect "drip: deadline named" grep -q 'no answer before the deadline' "$work/bad-drip.out"
 expect "partial: named" grep -q 'connection closed after 2 bytes of an incomplete record' "$work/bad-partial.out"
 
-echo "$checks passed, $failures failed"
-[ "$failures" -eq 0 ]
+itest_end

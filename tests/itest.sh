@@ -1,0 +1,32 @@
+# Shared by the integration test scripts (sourced, bash): assertion counters and readers of alpncheck's JSON report.
+# The caller sets SRC (the source tree) first.
+PY=/usr/bin/python3
+failures=0
+checks=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { checks=$((checks + 1)); }
+expect() { # expect DESCRIPTION COMMAND...: the command must succeed
+    local what=$1
+    shift
+    if "$@"; then ok; else fail "$what"; fi
+}
+
+# verdict REPORT ID TLS: the verdict(s) of check ID for TLS version in a JSON report.
+verdict() {
+    "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(" ".join(x["verdict"] for x in r["results"] if x["id"] == sys.argv[2] and x["tls"] == sys.argv[3]))' "$@"
+}
+
+# validate REPORT: the JSON report against reports/schema/report-1.schema.json.
+validate() {
+    "$PY" -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$SRC/reports/schema/report-1.schema.json"
+}
+
+# itest_end [NAME]: the summary line; the script's status (0 when nothing failed).
+itest_end() {
+    echo "${1:+$1: }$checks passed, $failures failed"
+    [ "$failures" -eq 0 ]
+}
