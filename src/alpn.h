@@ -117,7 +117,7 @@ int alpn_select(const alpn_name *server, size_t n_server, const uint8_t *client_
 typedef struct {
     const alpn_name *names;
     size_t n;
-    uint8_t len_ok[256]; /* filter of the names' lengths: 1 at n when a server name has n bytes */
+    uint8_t len_ok[256]; /* filter of the names' lengths: 1 at n when a server name has n bytes; [0] = 1 always */
     uint32_t filter[8];  /* filter of (length, last byte), hashed to 256 bits */
     uint64_t head;       /* the server's first name as a client list starts with it: length byte, then the name */
     uint64_t head_mask;  /* the bytes of head that count; 0 when the name is too long for it, or GREASE */

@@ -27,6 +27,15 @@ static inline uint64_t load_le64(const uint8_t *p)
     return v;
 }
 
+/* Walks the names from pos on and returns where the walk stopped: end when they fill the list exactly (RFC 7301
+ * §3.1), beyond it when the last name runs past it, or before it at an empty name. */
+static inline size_t skip_names(const uint8_t *ext, size_t pos, size_t end)
+{
+    while (pos < end && ext[pos] != 0)
+        pos += 1u + ext[pos];
+    return pos;
+}
+
 /* Exact comparison of two names of equal length. Names are short (2 to 8 bytes in practice), where an inline loop
  * beats a call into memcmp. */
 static inline int same_name(const uint8_t *a, const uint8_t *b, size_t n)
@@ -150,15 +159,9 @@ __attribute__((noinline, aligned(64))) static int select_general(const alpn_sele
         if (pref == ALPN_PREFER_CLIENT || best == 0)
             break;
     }
-    /* Validation phase: the rest of the list must still be well-formed (RFC 7301 §3.1: no empty name). */
-    while (pos < end) {
-        size_t n = client_ext[pos];
-        if (n == 0)
-            return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
-        pos += 1 + n;
-    }
-    /* RFC 7301 §3.1: the last name ends exactly at the end of the list (no name runs past it). */
-    if (pos != end)
+    /* Validation phase: the rest of the list must still be well-formed (RFC 7301 §3.1: no empty name, and the last
+     * name ends exactly at the end of the list). A walk that overshot in the search phase stays beyond `end`. */
+    if (skip_names(client_ext, pos, end) != end)
         return alpn_list_validate(client_ext, client_ext_len, ALPN_ROLE_CLIENT, NULL, err);
     /* RFC 7301 §3.2: no overlap → fatal no_application_protocol alert. */
     if (best == n_server)
@@ -185,10 +188,7 @@ __attribute__((aligned(64))) int alpn_selector_select(const alpn_selector *sel, 
         size_t end = 2 + ((size_t)client_ext[0] << 8 | client_ext[1]);
         uint64_t mask = sel->head_mask;
         if (end == client_ext_len && mask != 0 && (load_le64(client_ext + 2) & mask) == sel->head) {
-            size_t pos = 3 + (size_t)client_ext[2];
-            while (pos < end && client_ext[pos] != 0)
-                pos += 1u + client_ext[pos];
-            if (pos == end) {
+            if (skip_names(client_ext, 3 + (size_t)client_ext[2], end) == end) {
                 *selected = 0;
                 if (client_index != NULL)
                     *client_index = 0;
