@@ -27,10 +27,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * Truncate(ClientHello) drops no more than the body. */
     if (ch.n_psks > WIRE_CH_PSK_KEEP || ch.psk_binders_len > size)
         abort();
-    for (size_t i = 0; i < ch.n_psks && i < ch.n_binders; i++) {
+    /* n_binders is (size_t)-1 when the binders do not match the identities one for one (RFC 8446 §4.2.11: one per
+     * identity); otherwise as many are kept as identities, and each identity's binder is checked with it. */
+    int binders_match = ch.n_binders != (size_t)-1;
+    if (binders_match && ch.n_binders != ch.n_psks)
+        abort();
+    for (size_t i = 0; i < ch.n_psks; i++) {
         const uint8_t *id = ch.psks[i].identity, *b = ch.psks[i].binder;
-        if (id < data || ch.psks[i].identity_len > size || (size_t)(id - data) > size - ch.psks[i].identity_len ||
-            b < data || ch.psks[i].binder_len < 32 || (size_t)(b - data) > size - ch.psks[i].binder_len)
+        if (id < data || ch.psks[i].identity_len > size || (size_t)(id - data) > size - ch.psks[i].identity_len)
+            abort();
+        if (binders_match &&
+            (b < data || ch.psks[i].binder_len < 32 || (size_t)(b - data) > size - ch.psks[i].binder_len))
             abort();
     }
     return 0;
