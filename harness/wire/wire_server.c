@@ -108,8 +108,12 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
     case WIRE_EXT_PRE_SHARED_KEY: {
         /* RFC 8446 §4.2.11: OfferedPsks { PskIdentity identities<7..2^16-1>; PskBinderEntry binders<33..2^16-1>; },
          * PskIdentity { opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age; },
-         * PskBinderEntry<32..255>. */
+         * PskBinderEntry<32..255>. A second pre_shared_key (RFC 8446 §4.2: one extension of a type) starts the
+         * kept identities and binders over, so that they always come from one extension; the first is followed by
+         * another extension, which psk_not_last records. */
         ch->psk = 1;
+        ch->n_psks = 0;
+        memset(ch->psks, 0, sizeof ch->psks);
         size_t before = wire_rd_left(data);
         wire_rd ids = wire_rd_block(data, 2);
         size_t binders_at = before - wire_rd_left(data);
