@@ -39,7 +39,8 @@ static char *render(const report *r, int (*writer)(const report *, FILE *))
 
 static int terminal_plain(const report *r, FILE *f)
 {
-    return report_write_terminal(r, f, 0, 0);
+    terminal_style plain = {0};
+    return report_write_terminal(r, f, &plain);
 }
 
 static void sample(report *r, const known_failures *k)
@@ -150,12 +151,75 @@ Test(report, terminal_groups_and_explains)
     cr_expect(strstr(out, "expected:    fatal alert 120") != NULL, "%s", out);
     cr_expect(strstr(out, "observed:    handshake completed without ALPN") != NULL, "%s", out);
     cr_expect(strstr(out, "requirement: MUST (RFC 7301 §3.2)") != NULL, "%s", out);
+    cr_expect(strstr(out, "\n6 checks in 0.07 s; 1 WARN, 1 ERROR\n1 passed, 2 failed, 1 skipped\n") != NULL,
+              "the count lines:\n%s", out);
+    /* The recap: each ID that needs attention once, with its versions; the next step; the exit status and why. */
+    const char *recap = "needs attention: SRV-NO-OVERLAP-ALERT (TLS 1.3, 1.2), SRV-SERVER-PREFERENCE (TLS 1.3)\n";
+    cr_expect(strstr(out, recap) != NULL, "recap:\n%s", out);
+    cr_expect(strstr(out, "--only ID -v") != NULL && strstr(out, "--known-failures FILE") != NULL, "%s", out);
     size_t len = strlen(out);
-    cr_expect(len > 40 && strcmp(out + len - strlen("1 passed, 2 failed, 1 skipped\n"),
-                                 "1 passed, 2 failed, 1 skipped\n") == 0,
-              "ends with the count line:\n%s", out);
+    const char *last = "exit 1: 2 checks failed\n";
+    cr_expect(len > 40 && strcmp(out + len - strlen(last), last) == 0, "ends with the exit line:\n%s", out);
     cr_expect(strstr(out, "\033[") == NULL, "no colour codes when colour is off");
     free(out);
+}
+
+static int terminal_quiet(const report *r, FILE *f)
+{
+    terminal_style quiet = {.quiet = 1};
+    return report_write_terminal(r, f, &quiet);
+}
+
+/* -q: only what needs attention (FAIL, WARN, ERROR, XPASS), the SKIPs as one count, then the recap. */
+Test(report, quiet_prints_only_what_needs_attention)
+{
+    static report r;
+    sample(&r, NULL);
+    char *out = render(&r, terminal_quiet);
+    cr_expect(strstr(out, "PASS  SRV-SELECT-OFFERED") == NULL, "no PASS line:\n%s", out);
+    cr_expect(strstr(out, "SKIP  SRV-RESUME-FRESH") == NULL, "no SKIP line:\n%s", out);
+    cr_expect(strstr(out, "1 check not applicable (SKIP") != NULL, "the SKIP count, singular:\n%s", out);
+    cr_expect(strstr(out, "FAIL  SRV-NO-OVERLAP-ALERT") != NULL, "%s", out);
+    cr_expect(strstr(out, "WARN  SRV-MALFORMED-EMPTY-LIST") != NULL, "%s", out);
+    cr_expect(strstr(out, "ERROR SRV-SERVER-PREFERENCE") != NULL, "%s", out);
+    cr_expect(strstr(out, "needs attention: SRV-NO-OVERLAP-ALERT") != NULL, "%s", out);
+    free(out);
+}
+
+/* The exit status contract: 0 only with a real verdict and no FAIL, XPASS or ERROR; 1 on FAIL/XPASS; 2 on ERROR
+ * without FAIL and when nothing was tested. */
+Test(report, exit_code_contract)
+{
+    static const struct {
+        verdict v[3];
+        size_t n;
+        int code;
+        const char *why;
+    } cases[] = {
+        {{VERDICT_PASS}, 1, 0, ""},
+        {{VERDICT_PASS, VERDICT_WARN, VERDICT_SKIP}, 3, 0, ""},
+        {{VERDICT_XFAIL}, 1, 0, ""},
+        {{VERDICT_WARN}, 1, 0, ""},
+        {{VERDICT_FAIL, VERDICT_ERROR}, 2, 1, "exit 1: 1 check failed"},
+        {{VERDICT_XPASS}, 1, 1, "exit 1: 1 known failure passed"},
+        {{VERDICT_PASS, VERDICT_ERROR}, 2, 2, "exit 2: 1 check could not be judged"},
+        {{VERDICT_ERROR, VERDICT_ERROR}, 2, 2, "exit 2: 2 checks could not be judged"},
+        {{VERDICT_SKIP, VERDICT_SKIP}, 2, 2, "exit 2: nothing was tested (every check was SKIP"},
+        {{VERDICT_PASS}, 0, 2, "exit 2: nothing was tested (no check ran"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        static report r;
+        report_init(&r, "9.9.9", "t");
+        for (size_t i = 0; i < cases[c].n; i++) {
+            result res = make("SRV-SELECT-OFFERED", "1.3", cases[c].v[i], "x");
+            report_add(&r, &res, NULL);
+        }
+        char why[384];
+        report_exit_reason(&r, why, sizeof why);
+        cr_expect_eq(report_exit_code(&r), cases[c].code, "case %zu", c);
+        cr_expect(strncmp(why, cases[c].why, strlen(cases[c].why)) == 0 && (cases[c].why[0] || !why[0]),
+                  "case %zu: '%s'", c, why);
+    }
 }
 
 Test(report, json_is_valid_and_complete)

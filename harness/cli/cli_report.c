@@ -1,6 +1,8 @@
 /* The run and report plumbing shared by `alpncheck server` and `alpncheck client`. */
 #include "cli_report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,16 +49,10 @@ int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
         return 1;
     }
     case CLI_O_JSON:
-        a->out.json = arg;
-        return 1;
     case CLI_O_JUNIT:
-        a->out.junit = arg;
-        return 1;
     case CLI_O_HTML:
-        a->out.html = arg;
-        return 1;
     case CLI_O_MD:
-        a->out.md = arg;
+        a->out.path[c - CLI_O_JSON] = arg;
         return 1;
     case 'q':
         a->quiet = 1;
@@ -77,29 +73,103 @@ void cli_progress(void *ctx, size_t done, size_t total, const result *last)
         fprintf(stderr, "\r%70s\r", "");
 }
 
-int cli_report_finish(const char *cmd, const report *rep, int quiet, int verbose, const cli_outputs *out)
+int cli_known_load(const char *cmd, const char *path, known_failures *k,
+                   int (*validate)(const char *list, char *err, size_t err_cap))
+{
+    char err[512];
+    if (known_failures_load(k, path, err, sizeof err) != 0) {
+        cli_usage_error(cmd, "--known-failures: %s", err);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < k->n; i++) {
+        char id[sizeof k->entries[i]];
+        snprintf(id, sizeof id, "%.*s", (int)strcspn(k->entries[i], "@"), k->entries[i]);
+        if (validate(id, err, sizeof err) != 0) {
+            cli_usage_error(cmd, "--known-failures %s: %s ('alpncheck checks' lists them)", path, err);
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+static const char *const out_option[CLI_OUT_COUNT] = {"--json", "--junit", "--html", "--md"};
+static int (*const out_writer[CLI_OUT_COUNT])(const report *, FILE *) = {report_write_json, report_write_junit,
+                                                                         report_write_html, report_write_markdown};
+
+int cli_outputs_stdout_taken(const cli_outputs *out)
+{
+    for (int i = 0; i < CLI_OUT_COUNT; i++)
+        if (out->path[i] != NULL && strcmp(out->path[i], "-") == 0)
+            return 1;
+    return 0;
+}
+
+int cli_outputs_open(const char *cmd, cli_outputs *out)
+{
+    const char *dash = NULL;
+    for (int i = 0; i < CLI_OUT_COUNT; i++) {
+        if (out->path[i] == NULL || strcmp(out->path[i], "-") != 0)
+            continue;
+        if (dash != NULL) {
+            cli_usage_error(cmd, "%s - and %s - cannot both write to standard output", dash, out_option[i]);
+            return EXIT_USAGE;
+        }
+        dash = out_option[i];
+    }
+    for (int i = 0; i < CLI_OUT_COUNT; i++) {
+        out->f[i] = NULL;
+        out->created[i] = 0;
+        if (out->path[i] == NULL)
+            continue;
+        if (strcmp(out->path[i], "-") == 0) {
+            out->f[i] = stdout;
+            continue;
+        }
+        /* O_EXCL first: then we know whether the file is ours to remove if the run is abandoned. */
+        int fd = open(out->path[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0)
+            out->created[i] = 1;
+        else if (errno == EEXIST)
+            fd = open(out->path[i], O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd < 0 || (out->f[i] = fdopen(fd, "w")) == NULL) {
+            fprintf(stderr, "alpncheck %s: %s: cannot write %s: %s\n", cmd, out_option[i], out->path[i],
+                    strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            cli_outputs_abandon(out);
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+void cli_outputs_abandon(cli_outputs *out)
+{
+    for (int i = 0; i < CLI_OUT_COUNT; i++) {
+        if (out->f[i] != NULL && out->f[i] != stdout) {
+            fclose(out->f[i]);
+            if (out->created[i])
+                unlink(out->path[i]);
+        }
+        out->f[i] = NULL;
+    }
+}
+
+int cli_report_finish(const char *cmd, const report *rep, int quiet, int verbose, cli_outputs *out)
 {
     int rc = report_exit_code(rep);
-    if (!quiet || rc != 0) {
-        report_write_terminal(rep, stdout, verbose, isatty(STDOUT_FILENO));
-    } else {
-        char line[128], other[128];
-        report_summary_line(rep, line, sizeof line);
-        report_other_counts(rep, other, sizeof other);
-        if (other[0])
-            printf("%s\n", other);
-        printf("%s\n", line);
-    }
-    const struct {
-        const char *path;
-        int (*writer)(const report *, FILE *);
-    } files[] = {{out->json, report_write_json},
-                 {out->junit, report_write_junit},
-                 {out->html, report_write_html},
-                 {out->md, report_write_markdown}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (files[i].path != NULL && report_write_file(rep, files[i].path, files[i].writer) != 0) {
-            fprintf(stderr, "alpncheck %s: cannot write %s\n", cmd, files[i].path);
+    FILE *human = cli_outputs_stdout_taken(out) ? stderr : stdout;
+    terminal_style style = {.quiet = quiet, .verbose = verbose, .color = isatty(fileno(human))};
+    report_write_terminal(rep, human, &style);
+    for (int i = 0; i < CLI_OUT_COUNT; i++) {
+        if (out->f[i] == NULL)
+            continue;
+        int bad = out_writer[i](rep, out->f[i]) != 0;
+        bad |= out->f[i] == stdout ? fflush(stdout) != 0 : fclose(out->f[i]) != 0;
+        out->f[i] = NULL;
+        if (bad) {
+            fprintf(stderr, "alpncheck %s: %s: cannot write %s: %s\n", cmd, out_option[i], out->path[i],
+                    strerror(errno));
             rc = EXIT_USAGE;
         }
     }

@@ -8,9 +8,12 @@
 
 #include "report.h"
 
-/* The report files asked for (NULL: not written; "-" for stdout where the writer allows it). */
+/* The report files asked for: --json, --junit, --html, --md, in this order. */
+enum { CLI_OUT_JSON = 0, CLI_OUT_JUNIT, CLI_OUT_HTML, CLI_OUT_MD, CLI_OUT_COUNT };
 typedef struct {
-    const char *json, *junit, *html, *md;
+    const char *path[CLI_OUT_COUNT]; /* NULL: not written; "-": standard output (at most one of them) */
+    FILE *f[CLI_OUT_COUNT];          /* opened by cli_outputs_open, before the run */
+    int created[CLI_OUT_COUNT];      /* the file did not exist before: removed again when the run is abandoned */
 } cli_outputs;
 
 /* The options of a check run that both commands take. */
@@ -57,8 +60,24 @@ int cli_parse_tls(const char *arg, const char *tls[2]);
 /* run_options.progress for an interactive terminal: one line rewritten in place. */
 void cli_progress(void *ctx, size_t done, size_t total, const result *last);
 
-/* Prints the report (quiet: only the summary unless something failed) and writes the files. Returns the exit code:
- * report_exit_code, or 2 when a file cannot be written (message on stderr, prefixed with "alpncheck CMD"). */
-int cli_report_finish(const char *cmd, const report *rep, int quiet, int verbose, const cli_outputs *out);
+/* Loads a --known-failures file and checks that every ID in it is one of this command's checks (validate: e.g.
+ * validate_id_list), so that a misspelt ID is refused instead of silently matching nothing. 0, or EXIT_USAGE with
+ * the message printed. */
+int cli_known_load(const char *cmd, const char *path, known_failures *k,
+                   int (*validate)(const char *list, char *err, size_t err_cap));
+
+/* Opens every output file before the run, so that a wrong path costs nothing (and says why, with errno). At most one
+ * output may be "-" (standard output); the human report then goes to standard error, so that stdout holds only the
+ * machine-readable document. 0, or EXIT_USAGE with the message printed. */
+int cli_outputs_open(const char *cmd, cli_outputs *out);
+/* Closes the outputs of a run that ends without a report, removing the files it created. */
+void cli_outputs_abandon(cli_outputs *out);
+/* 1 when the human report must go to standard error (an output is "-"). */
+int cli_outputs_stdout_taken(const cli_outputs *out);
+
+/* Prints the report (quiet: only what needs attention, and the recap) and writes and closes the files. Returns the
+ * exit code: report_exit_code, or 2 when a file cannot be written (message on stderr, prefixed with "alpncheck
+ * CMD"). */
+int cli_report_finish(const char *cmd, const report *rep, int quiet, int verbose, cli_outputs *out);
 
 #endif

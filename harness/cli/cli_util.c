@@ -1,5 +1,6 @@
 #include "cli_util.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -247,4 +248,28 @@ void cli_text_caret(FILE *f, const char *text, size_t len, size_t offset)
     cli_name_format(before, sizeof before, (const uint8_t *)text + from, offset - from);
     fprintf(f, "    %s%s%s\n    %*s^ byte %zu\n", from > 0 ? "..." : "", shown, to < len ? "..." : "",
             (int)((from > 0 ? 3 : 0) + strlen(before)), "", offset);
+}
+
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+    /* A leading ':' (after a '+', which stops at the first operand) makes getopt report a missing argument as ':'
+     * and print nothing itself. */
+    char spec[64];
+    int plus = shortopts[0] == '+';
+    snprintf(spec, sizeof spec, "%s:%s", plus ? "+" : "", shortopts + plus);
+    opterr = 0;
+    int c = getopt_long(argc, argv, spec, longopts, NULL);
+    if (c != '?' && c != ':')
+        return c;
+    const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    char name[64];
+    if (optopt != 0 && (strncmp(arg, "--", 2) != 0))
+        snprintf(name, sizeof name, "-%c", optopt);
+    else
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    if (c == ':')
+        cli_usage_error(cmd, "option '%s' needs an argument", name);
+    else
+        cli_usage_error(cmd, "unknown option '%s'", name);
+    return CLI_OPT_BAD;
 }

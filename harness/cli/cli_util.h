@@ -47,6 +47,14 @@ void cli_json_print(json_t *v);
 /* Prints "alpncheck CMD: message" and a hint to use --help to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* getopt_long for a subcommand, with one clear message per bad option ("unknown option '--jsn'", "option '--json'
+ * needs an argument") instead of getopt's own and a second one of ours. Returns what getopt_long returns, or
+ * CLI_OPT_BAD after printing the usage error (the caller returns EXIT_USAGE). shortopts as for getopt, without a
+ * leading ':'. */
+#define CLI_OPT_BAD (-2)
+struct option;
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts);
+
 /* The registry kind as text: "registered", "GREASE", "unregistered". */
 const char *cli_kind_name(alpn_kind kind);
 

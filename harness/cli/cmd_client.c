@@ -123,16 +123,41 @@ static void put_quoted(char *out, size_t cap, size_t *o, const char *s)
     out[*o] = '\0';
 }
 
+static const char *const placeholders[] = {"{host}", "{port}", "{ca}", "{alpn}", "{session}"};
+#define N_PLACEHOLDERS (sizeof placeholders / sizeof placeholders[0])
+
+/* A template may use only the placeholders above: a misspelt one ({hots}) would reach the shell as literal text and
+ * make every check ERROR. Braces around anything else ("${HOME}", "{a,b}", awk's "{print}") are the shell's and
+ * stay; a word of lower-case letters, digits and '-' or '_' alone between braces is taken for a placeholder. 0, or
+ * -1 with the unknown one in err. */
+static int check_placeholders(const char *option, const char *tmpl, char *err, size_t err_cap)
+{
+    for (const char *p = strchr(tmpl, '{'); p != NULL; p = strchr(p + 1, '{')) {
+        size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789-_");
+        if (n == 0 || p[1 + n] != '}' || (p > tmpl && p[-1] == '$'))
+            continue;
+        int known = 0;
+        for (size_t k = 0; k < N_PLACEHOLDERS; k++)
+            known |= strncmp(p, placeholders[k], n + 2) == 0 && strlen(placeholders[k]) == n + 2;
+        if (!known) {
+            snprintf(err, err_cap, "%s: unknown placeholder '%.*s' (known: {host} {port} {ca} {alpn} {session})",
+                     option, (int)(n + 2), p);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* The command for one check: placeholders replaced. 0, or -1 when it does not fit. */
 static int expand(const exec_driver *d, const char *tmpl, const char *alpn, char *out, size_t cap)
 {
-    static const char *const keys[] = {"{host}", "{port}", "{ca}", "{alpn}", "{session}"};
-    const char *vals[] = {d->host, d->port, d->ca, alpn, d->session};
+    const char *const *keys = placeholders;
+    const char *vals[N_PLACEHOLDERS] = {d->host, d->port, d->ca, alpn, d->session};
     size_t o = 0;
     out[0] = '\0';
     for (const char *p = tmpl; *p;) {
         int hit = 0;
-        for (size_t k = 0; k < 5 && !hit; k++) {
+        for (size_t k = 0; k < N_PLACEHOLDERS && !hit; k++) {
             size_t kl = strlen(keys[k]);
             if (strncmp(p, keys[k], kl) == 0) {
                 put_quoted(out, cap, &o, vals[k]);
@@ -330,7 +355,9 @@ static int split_listen(const char *arg, char *host, size_t host_cap, int *port)
     }
     char *end;
     long p = strtol(colon + 1, &end, 10);
-    if (*end != '\0' || p < 0 || p > 65535 || hl >= host_cap)
+    if (*end != '\0' || p < 0 || p > 65535)
+        return -2;
+    if (hl >= host_cap)
         return -1;
     memcpy(host, h, hl);
     host[hl] = '\0';
@@ -376,8 +403,10 @@ int cmd_client(int argc, char **argv)
     int c;
     char err[512];
     optind = 0;
-    while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+    while ((c = cli_getopt("client", argc, argv, "qvh", opts)) != -1) {
         switch (c) {
+        case CLI_OPT_BAD:
+            return EXIT_USAGE;
         case O_LISTEN:
             listen_arg = optarg;
             break;
@@ -420,8 +449,16 @@ int cmd_client(int argc, char **argv)
         return cli_usage_error("client", "--exec-0rtt needs --exec");
     if (strlen(d.offer) > 8000)
         return cli_usage_error("client", "--offer is longer than 8000 bytes");
-    int port;
-    if (split_listen(listen_arg, d.host, sizeof d.host, &port) != 0)
+    const char *const tmpl_opt[] = {"--exec", "--exec-no-alpn", "--exec-0rtt"};
+    const char *const tmpl[] = {d.cmd, d.cmd_no_alpn, d.cmd_0rtt};
+    for (size_t i = 0; i < 3; i++)
+        if (tmpl[i] != NULL && check_placeholders(tmpl_opt[i], tmpl[i], err, sizeof err) != 0)
+            return cli_usage_error("client", "%s", err);
+    int port, bad_listen = split_listen(listen_arg, d.host, sizeof d.host, &port);
+    if (bad_listen == -2)
+        return cli_usage_error("client", "--listen '%s': the port must be a number from 0 (any free port) to 65535",
+                               listen_arg);
+    if (bad_listen != 0)
         return cli_usage_error("client",
                                "--listen takes HOST:PORT (IPv6 as [ADDR]:PORT, port 0 for a free one), "
                                "not '%s'",
@@ -434,15 +471,18 @@ int cmd_client(int argc, char **argv)
         validate_client_id_list(ro.skip, err, sizeof err) != 0)
         return cli_usage_error("client", "%s", err);
     if (a.known_path != NULL) {
-        if (known_failures_load(&known, a.known_path, err, sizeof err) != 0)
-            return cli_usage_error("client", "--known-failures: %s", err);
+        if (cli_known_load("client", a.known_path, &known, validate_client_id_list) != 0)
+            return EXIT_USAGE;
         ro.known = &known;
     }
+    if (cli_outputs_open("client", &a.out) != 0)
+        return EXIT_USAGE;
     d.timeout_ms = a.timeout_ms ? a.timeout_ms : d.cmd ? 5000 : 60000;
 
     wire_identity *id = wire_identity_create(err, sizeof err);
     if (id == NULL) {
         fprintf(stderr, "alpncheck client: cannot create the certificate: %s\n", err);
+        cli_outputs_abandon(&a.out);
         return EXIT_USAGE;
     }
     int tmp_ca = 0, rc = EXIT_USAGE;
@@ -531,6 +571,7 @@ int cmd_client(int argc, char **argv)
 
     rc = cli_report_finish("client", &rep, a.quiet, a.verbose, &a.out);
 out:
+    cli_outputs_abandon(&a.out); /* after cli_report_finish, nothing is left open: a no-op */
     client_listener_close(&l);
     if (tmp_ca)
         unlink(d.ca);

@@ -25,8 +25,10 @@ int cmd_decode(int argc, char **argv)
     alpn_role role = ALPN_ROLE_CLIENT;
     int json = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+r:jh", opts, NULL)) != -1) {
+    while ((c = cli_getopt("decode", argc, argv, "+r:jh", opts)) != -1) {
         switch (c) {
+        case CLI_OPT_BAD:
+            return EXIT_USAGE;
         case 'r':
             if (strcmp(optarg, "client") == 0)
                 role = ALPN_ROLE_CLIENT;

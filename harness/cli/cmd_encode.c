@@ -27,8 +27,10 @@ int cmd_encode(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     int hex = 0, json = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+xjh", opts, NULL)) != -1) {
+    while ((c = cli_getopt("encode", argc, argv, "+xjh", opts)) != -1) {
         switch (c) {
+        case CLI_OPT_BAD:
+            return EXIT_USAGE;
         case 'x':
             hex = 1;
             break;

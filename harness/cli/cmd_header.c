@@ -54,8 +54,10 @@ int cmd_header(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     int lenient = 0, json = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+ljh", opts, NULL)) != -1) {
+    while ((c = cli_getopt("header", argc, argv, "+ljh", opts)) != -1) {
         switch (c) {
+        case CLI_OPT_BAD:
+            return EXIT_USAGE;
         case 'l':
             lenient = 1;
             break;

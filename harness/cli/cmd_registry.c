@@ -21,8 +21,10 @@ int cmd_registry(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     int json = 0, c, kind = -1;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+k:jh", opts, NULL)) != -1) {
+    while ((c = cli_getopt("registry", argc, argv, "+k:jh", opts)) != -1) {
         switch (c) {
+        case CLI_OPT_BAD:
+            return EXIT_USAGE;
         case 'k':
             if (strcmp(optarg, "registered") == 0)
                 kind = ALPN_KIND_REGISTERED;

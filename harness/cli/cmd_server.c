@@ -35,21 +35,30 @@ static void help(void)
            "server could not be reached.\n");
 }
 
-static int split_host_port(const char *arg, server_target *t)
+/* HOST:PORT (IPv6 as [ADDR]:PORT) into t. 0, or -1 with the reason in why. */
+static int split_host_port(const char *arg, server_target *t, char *why, size_t cap)
 {
     const char *colon = strrchr(arg, ':');
     const char *host = arg;
     size_t host_len = colon ? (size_t)(colon - arg) : 0;
-    if (colon == NULL || colon[1] == '\0' || host_len == 0)
+    if (colon == NULL || colon[1] == '\0' || host_len == 0) {
+        snprintf(why, cap, "'%s' is not HOST:PORT (IPv6 as [ADDR]:PORT)", arg);
         return -1;
+    }
     if (host[0] == '[' && host_len >= 2 && host[host_len - 1] == ']') { /* [::1]:443 */
         host++;
         host_len -= 2;
     }
     char *end;
     long port = strtol(colon + 1, &end, 10);
-    if (*end != '\0' || port < 1 || port > 65535 || host_len >= sizeof t->host)
+    if (*end != '\0' || port < 1 || port > 65535) {
+        snprintf(why, cap, "'%s': the port must be a number from 1 to 65535", arg);
         return -1;
+    }
+    if (host_len >= sizeof t->host) {
+        snprintf(why, cap, "'%.40s...': the host name is longer than %zu bytes", arg, sizeof t->host - 1);
+        return -1;
+    }
     memcpy(t->host, host, host_len);
     t->host[host_len] = '\0';
     snprintf(t->port, sizeof t->port, "%ld", port);
@@ -84,6 +93,36 @@ static const char *version_unsupported(server_target *t, const char *tls, char *
     return why;
 }
 
+/* With --alpn, one handshake offering exactly those names must select one of them before any check runs: otherwise
+ * every selection check would fail for the user's mistake, not the server's. NULL when it does, else the reason. */
+static const char *alpn_preflight(server_target *t, const char *tls, const profile *p, char *why, size_t cap)
+{
+    scenario s;
+    observation o;
+    scenario_build(&s, "SRV-SELECT-SINGLE", tls, p);
+    s.skip_reason = NULL;
+    observation_init(&o);
+    server_probe(t, &s, &o);
+    /* extension_data: list length (2), then one name with its length byte (RFC 7301 §3.1). */
+    if (!o.error && o.alert < 0 && o.alpn_count == 1 && o.alpn_len >= 4 && o.alpn_len <= sizeof o.alpn &&
+        (size_t)o.alpn[2] + 3 == o.alpn_len) {
+        for (size_t i = 0; i < p->n; i++)
+            if (p->lens[i] == o.alpn[2] && memcmp(p->names[i], o.alpn + 3, p->lens[i]) == 0)
+                return NULL;
+    }
+    char answer[OBS_TEXT_MAX + 40];
+    if (o.error)
+        snprintf(answer, sizeof answer, "%s", o.error_text);
+    else if (o.alert >= 0)
+        snprintf(answer, sizeof answer, "alert %d %s", o.alert, alert_name(o.alert));
+    else if (o.alpn_count == 0)
+        snprintf(answer, sizeof answer, "no ALPN in its answer");
+    else
+        snprintf(answer, sizeof answer, "an answer that selects none of them");
+    snprintf(why, cap, "offered exactly the --alpn names over TLS %s, the server gave %s", tls, answer);
+    return why;
+}
+
 int cmd_server(int argc, char **argv)
 {
     enum { O_SNI = 1000, O_ALPN };
@@ -104,8 +143,10 @@ int cmd_server(int argc, char **argv)
     int c;
     char err[256];
     optind = 0;
-    while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+    while ((c = cli_getopt("server", argc, argv, "qvh", opts)) != -1) {
         switch (c) {
+        case CLI_OPT_BAD:
+            return EXIT_USAGE;
         case O_SNI:
             sni = optarg;
             break;
@@ -127,8 +168,8 @@ int cmd_server(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage_error("server", "expected one HOST:PORT argument");
-    if (split_host_port(argv[optind], &target) != 0)
-        return cli_usage_error("server", "'%s' is not HOST:PORT (IPv6 as [ADDR]:PORT)", argv[optind]);
+    if (split_host_port(argv[optind], &target, err, sizeof err) != 0)
+        return cli_usage_error("server", "%s", err);
     snprintf(target.sni, sizeof target.sni, "%s", sni ? sni : is_address(target.host) ? "" : target.host);
     if (a.timeout_ms)
         target.timeout_ms = a.timeout_ms;
@@ -139,10 +180,14 @@ int cmd_server(int argc, char **argv)
     if (validate_id_list(ro.only, err, sizeof err) != 0 || validate_id_list(ro.skip, err, sizeof err) != 0)
         return cli_usage_error("server", "%s", err);
     if (a.known_path != NULL) {
-        if (known_failures_load(&known, a.known_path, err, sizeof err) != 0)
-            return cli_usage_error("server", "--known-failures: %s", err);
+        if (cli_known_load("server", a.known_path, &known, validate_id_list) != 0)
+            return EXIT_USAGE;
         ro.known = &known;
     }
+    if (alpn != NULL && profile_parse(&prof, alpn, err, sizeof err) != 0)
+        return cli_usage_error("server", "--alpn: %s", err);
+    if (cli_outputs_open("server", &a.out) != 0)
+        return EXIT_USAGE;
 
     report_init(&rep, ALPN_VERSION, argv[optind]);
     double started = probe_now_ms();
@@ -163,18 +208,27 @@ int cmd_server(int argc, char **argv)
         }
         if (unreachable) {
             fprintf(stderr, "alpncheck server: cannot reach %s: %s\n", argv[optind], why[v]);
+            cli_outputs_abandon(&a.out);
             return EXIT_USAGE;
         }
         skip_server_checks(&ro, ro.tls[v], why[v], &rep);
     }
     if (n_run == 0) {
         fprintf(stderr, "alpncheck server: %s completes no TLS handshake with alpncheck (%s)\n", argv[optind], why[0]);
+        cli_outputs_abandon(&a.out);
         return EXIT_USAGE;
     }
 
     if (alpn != NULL) {
-        if (profile_parse(&prof, alpn, err, sizeof err) != 0)
-            return cli_usage_error("server", "--alpn: %s", err);
+        char pre[OBS_TEXT_MAX + 300];
+        if (alpn_preflight(&target, run_tls[0], &prof, pre, sizeof pre) != NULL) {
+            fprintf(stderr,
+                    "alpncheck server: %s: %s.\nGive --alpn the names the server supports, or leave --alpn out to "
+                    "discover them.\n",
+                    argv[optind], pre);
+            cli_outputs_abandon(&a.out);
+            return EXIT_USAGE;
+        }
         char list[400];
         profile_format(&prof, list, sizeof list);
         snprintf(rep.profile, sizeof rep.profile, "%s (given with --alpn)", list);
@@ -182,6 +236,7 @@ int cmd_server(int argc, char **argv)
         int used = discover_profile(server_probe, &target, run_tls[0], &prof, err, sizeof err);
         if (used < 0) {
             fprintf(stderr, "alpncheck server: cannot reach %s: %s\n", argv[optind], err);
+            cli_outputs_abandon(&a.out);
             return EXIT_USAGE;
         }
         char list[400];

@@ -61,8 +61,10 @@ int cmd_vectors(int argc, char **argv)
     const char *exec = NULL, *json_path = NULL;
     int quiet = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+e:j:qh", opts, NULL)) != -1) {
+    while ((c = cli_getopt("vectors", argc, argv, "+e:j:qh", opts)) != -1) {
         switch (c) {
+        case CLI_OPT_BAD:
+            return EXIT_USAGE;
         case 'e':
             exec = optarg;
             break;

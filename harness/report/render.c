@@ -50,34 +50,62 @@ static const char *verdict_color(verdict v)
     }
 }
 
-int report_write_terminal(const report *r, FILE *f, int verbose, int color)
+static int needs_attention(verdict v)
 {
+    return v == VERDICT_FAIL || v == VERDICT_WARN || v == VERDICT_ERROR || v == VERDICT_XPASS;
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+int report_write_terminal(const report *r, FILE *f, const terminal_style *style)
+{
+    int color = style->color;
     const char *secs[64];
     size_t ns = sections(r, secs, 64);
     fprintf(f, "alpncheck %s — %s\n", r->tool_version, r->target);
     if (r->profile[0])
-        fprintf(f, "server profile: %s\n", r->profile);
+        fprintf(f, "profile: %s\n", r->profile);
     for (size_t s = 0; s < ns; s++) {
-        fprintf(f, "\n%s%s%s\n", color ? "\033[1m" : "", secs[s], color ? "\033[0m" : "");
+        int heading = 0;
         for (size_t i = 0; i < r->n; i++) {
             const result *res = &r->results[i];
-            if (strcmp(res->section, secs[s]) != 0)
+            if (strcmp(res->section, secs[s]) != 0 || (style->quiet && !needs_attention(res->v)))
                 continue;
+            if (!heading++)
+                fprintf(f, "\n%s%s%s\n", color ? "\033[1m" : "", secs[s], color ? "\033[0m" : "");
             char tls[16];
             tls_label(res, tls, sizeof tls);
             fprintf(f, "  %s%-5s%s %-34s %-7s %s\n", color ? verdict_color(res->v) : "", verdict_name(res->v),
                     color ? "\033[0m" : "", res->id, tls, res->title);
-            if (needs_detail(res->v) || verbose) {
+            if (needs_detail(res->v) || style->verbose) {
                 fprintf(f, "        requirement: %s (RFC %s)\n", level_name(res->lvl), res->ref);
                 fprintf(f, "        expected:    %s\n", res->expected);
                 fprintf(f, "        observed:    %s\n", res->observed);
             }
         }
     }
+    if (style->quiet && r->counts[VERDICT_SKIP] > 0)
+        fprintf(f, "\n%zu %s not applicable (SKIP; -v shows why)\n", r->counts[VERDICT_SKIP],
+                plural(r->counts[VERDICT_SKIP], "check", "checks"));
     char other[128], line[128];
     report_other_counts(r, other, sizeof other);
     report_summary_line(r, line, sizeof line);
-    fprintf(f, "\n%zu checks in %.2f s%s%s\n%s\n", r->n, r->total_ms / 1000.0, other[0] ? "; " : "", other, line);
+    fprintf(f, "\n%zu %s in %.2f s%s%s\n%s\n", r->n, plural(r->n, "check", "checks"), r->total_ms / 1000.0,
+            other[0] ? "; " : "", other, line);
+    /* The recap: what needs attention, and the next step. */
+    char ids[1024], why[384];
+    size_t n_ids = report_failed_ids(r, ids, sizeof ids);
+    if (n_ids > 0) {
+        fprintf(f, "needs attention: %s\n", ids);
+        fprintf(f, "next: rerun one check with --only ID -v to see what was sent and received; list the findings you "
+                   "accept in a file (one ID or ID@1.3 per line) for --known-failures FILE\n");
+    }
+    report_exit_reason(r, why, sizeof why);
+    if (why[0])
+        fprintf(f, "%s\n", why);
     return ferror(f) ? -1 : 0;
 }
 

@@ -132,9 +132,84 @@ result *report_add(report *r, const result *res, const known_failures *k)
     return out;
 }
 
+/* Results that are a verdict on the peer: everything but SKIP (not applicable) and ERROR (no answer obtained). */
+static size_t real_verdicts(const report *r)
+{
+    return r->counts[VERDICT_PASS] + r->counts[VERDICT_FAIL] + r->counts[VERDICT_WARN] + r->counts[VERDICT_XFAIL] +
+           r->counts[VERDICT_XPASS];
+}
+
 int report_exit_code(const report *r)
 {
-    return r->counts[VERDICT_FAIL] > 0 || r->counts[VERDICT_XPASS] > 0;
+    if (r->counts[VERDICT_FAIL] > 0 || r->counts[VERDICT_XPASS] > 0)
+        return 1;
+    if (r->counts[VERDICT_ERROR] > 0 || real_verdicts(r) == 0)
+        return 2;
+    return 0;
+}
+
+void report_exit_reason(const report *r, char *buf, size_t cap)
+{
+    size_t fail = r->counts[VERDICT_FAIL], xpass = r->counts[VERDICT_XPASS], err = r->counts[VERDICT_ERROR];
+    if (fail > 0 && xpass > 0)
+        snprintf(buf, cap, "exit 1: %zu %s failed and %zu known %s passed (remove %s from the --known-failures file)",
+                 fail, fail == 1 ? "check" : "checks", xpass, xpass == 1 ? "failure" : "failures",
+                 xpass == 1 ? "it" : "them");
+    else if (fail > 0)
+        snprintf(buf, cap, "exit 1: %zu %s failed", fail, fail == 1 ? "check" : "checks");
+    else if (xpass > 0)
+        snprintf(buf, cap, "exit 1: %zu known %s passed (remove %s from the --known-failures file)", xpass,
+                 xpass == 1 ? "failure" : "failures", xpass == 1 ? "it" : "them");
+    else if (err > 0)
+        snprintf(buf, cap,
+                 "exit 2: %zu %s could not be judged (ERROR): the peer gave no usable answer; the details above say "
+                 "why (is the peer up, and is the command or address right?)",
+                 err, err == 1 ? "check" : "checks");
+    else if (real_verdicts(r) == 0)
+        snprintf(buf, cap, "exit 2: nothing was tested (%s): check the target, --only/--skip, --tls and --alpn",
+                 r->n == 0 ? "no check ran" : "every check was SKIP; the reasons are above");
+    else if (cap > 0)
+        buf[0] = '\0';
+}
+
+size_t report_failed_ids(const report *r, char *buf, size_t cap)
+{
+    size_t o = 0, ids = 0;
+    if (cap > 0)
+        buf[0] = '\0';
+    for (size_t i = 0; i < r->n; i++) {
+        const result *res = &r->results[i];
+        if (res->v != VERDICT_FAIL && res->v != VERDICT_XPASS && res->v != VERDICT_ERROR)
+            continue;
+        size_t first = 0; /* listed already, at an earlier result? */
+        while (first < i && !((r->results[first].v == VERDICT_FAIL || r->results[first].v == VERDICT_XPASS ||
+                               r->results[first].v == VERDICT_ERROR) &&
+                              strcmp(r->results[first].id, res->id) == 0))
+            first++;
+        if (first < i)
+            continue;
+        ids++;
+        int w = snprintf(buf + o, cap > o ? cap - o : 0, "%s%s", ids > 1 ? ", " : "", res->id);
+        o += w > 0 ? (size_t)w : 0;
+        /* Its TLS versions, from every result of this ID that needs attention. */
+        int any = 0;
+        for (size_t j = i; j < r->n; j++) {
+            const result *q = &r->results[j];
+            if (strcmp(q->id, res->id) != 0 || !q->tls || !q->tls[0] ||
+                (q->v != VERDICT_FAIL && q->v != VERDICT_XPASS && q->v != VERDICT_ERROR))
+                continue;
+            w = snprintf(buf + o, cap > o ? cap - o : 0, "%s%s", any ? ", " : " (TLS ", q->tls);
+            o += w > 0 ? (size_t)w : 0;
+            any = 1;
+        }
+        if (any) {
+            w = snprintf(buf + o, cap > o ? cap - o : 0, ")");
+            o += w > 0 ? (size_t)w : 0;
+        }
+    }
+    if (cap > 0 && o >= cap && cap > 4)
+        memcpy(buf + cap - 4, "...", 4);
+    return ids;
 }
 
 void report_summary_line(const report *r, char *buf, size_t cap)

@@ -69,15 +69,29 @@ void report_init(report *r, const char *tool_version, const char *target);
 /* Appends a result (copied), applying known failures: FAIL → XFAIL; PASS → XPASS. Returns the stored result, or
  * NULL when the report is full. */
 result *report_add(report *r, const result *res, const known_failures *k);
-/* Exit status of a run: 1 when anything FAILed or XPASSed, else 0. */
+/* Exit status of a run, the contract a CI relies on: 1 when anything FAILed or XPASSed; else 2 when a check is ERROR
+ * or when no check produced a verdict (every result SKIP, or none at all: nothing was tested); else 0 (PASS, WARN
+ * and XFAIL only, at least one of them). */
 int report_exit_code(const report *r);
+/* Why report_exit_code is not 0, and what to do about it, as one line into buf ("" when it is 0). */
+void report_exit_reason(const report *r, char *buf, size_t cap);
+/* The checks that need attention (FAIL, XPASS, ERROR), each ID once with its TLS versions, e.g.
+ * "SRV-NO-OVERLAP-ALERT (TLS 1.3, 1.2), SRV-X (TLS 1.2)"; "" when none. Returns the number of distinct IDs. */
+size_t report_failed_ids(const report *r, char *buf, size_t cap);
 /* The closing line "N passed, N failed, N skipped" into buf. */
 void report_summary_line(const report *r, char *buf, size_t cap);
 /* The other non-zero counts ("2 WARN, 1 ERROR"), or "" when there are none. */
 void report_other_counts(const report *r, char *buf, size_t cap);
 
-/* Renderers. Return 0, or -1 when writing failed. */
-int report_write_terminal(const report *r, FILE *f, int verbose, int color);
+/* How the terminal renderer prints. quiet: only what needs attention (FAIL, WARN, ERROR, XPASS) with details, the
+ * SKIPs as one count line; verbose: expected and observed for every check; color: ANSI colours. */
+typedef struct {
+    int quiet, verbose, color;
+} terminal_style;
+
+/* Renderers. Return 0, or -1 when writing failed. The terminal report ends with a recap: what failed and the next
+ * step. */
+int report_write_terminal(const report *r, FILE *f, const terminal_style *style);
 int report_write_json(const report *r, FILE *f);
 int report_write_junit(const report *r, FILE *f);
 int report_write_markdown(const report *r, FILE *f);
