@@ -100,7 +100,8 @@ expect "one connection only: SKIP" grep -q 'the client did not resume (no second
 left=$(pgrep -f "$work/" | wc -l)
 expect "no client process left behind ($left)" test "$left" -eq 0
 
-# A command that never connects: every check is ERROR, found without waiting for the deadline, exit 0 (nothing failed).
+# A command that never connects: every check is ERROR, found without waiting for the deadline, exit 2 (nothing could be
+# judged), and the output says why.
 start=$(date +%s%N)
 "$ALPNCHECK" client -q --timeout 3000 --only CLI-ACCEPT-VALID --exec 'exit 3' --json "$work/none.json" >"$work/none.out" 2>&1
 rc=$?
@@ -108,7 +109,8 @@ ms=$((($(date +%s%N) - start) / 1000000))
 expect "never connecting: ERROR verdicts" test "$(count "$work/none.json" ERROR)" -eq 2
 expect "never connecting: the exit status of the command is reported" grep -q 'ended (exit status 3)' "$work/none.json"
 expect "never connecting: noticed before the 2 x 3 s deadlines (${ms} ms)" test "$ms" -lt 3000
-expect "never connecting: exit 0 (got $rc)" test "$rc" -eq 0
+expect "never connecting: exit 2 (got $rc)" test "$rc" -eq 2
+expect "never connecting: the reason line" grep -q '^exit 2: 2 checks could not be judged' "$work/none.out"
 
 # Sleep durations unique to this run, so that processes of another run (or a leftover) are never counted here.
 hang="sleep $((30000 + $$ % 30000))"

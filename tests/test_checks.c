@@ -29,6 +29,9 @@ Test(checks, profile_parse_and_format)
     long_csv[256] = '\0';
     cr_expect_eq(profile_parse(&p, long_csv, err, sizeof err), -1);
     cr_expect(strstr(err, "longer than 255") != NULL);
+    cr_expect_eq(profile_parse(&p, "h2,http/1.1,h2", err, sizeof err), -1, "a name given twice");
+    cr_expect(strstr(err, "'h2' is given twice") != NULL, "%s", err);
+    cr_expect_eq(profile_parse(&p, "h2,H2", err, sizeof err), 0, "names are compared exactly (RFC 7301 §3.1)");
 }
 
 /* Every malformed scenario is malformed in exactly the way its ID says: libalpn, the reference, rejects it with

@@ -104,6 +104,14 @@ int profile_parse(profile *p, const char *csv, char *err, size_t err_cap)
             snprintf(err, err_cap, "more than %d protocol names", PROFILE_MAX);
             return -1;
         }
+        /* A server's list names each protocol once; a repeated name would make the preference checks compare a
+         * name with itself. */
+        for (size_t i = 0; i < p->n; i++) {
+            if (p->lens[i] == len && memcmp(p->names[i], s, len) == 0) {
+                snprintf(err, err_cap, "'%.*s' is given twice", (int)(len > 64 ? 64 : len), s);
+                return -1;
+            }
+        }
         memcpy(p->names[p->n], s, len);
         p->lens[p->n++] = len;
         if (comma == NULL)

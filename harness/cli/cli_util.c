@@ -28,7 +28,7 @@ long cli_hex_decode(const char *hex, size_t len, uint8_t *out, size_t out_cap, s
         int v = hexval((unsigned char)c);
         if (v < 0) {
             *bad_at = i;
-            return -1;
+            return CLI_HEX_NOT_HEX;
         }
         if (hi < 0) {
             hi = v;
@@ -37,16 +37,26 @@ long cli_hex_decode(const char *hex, size_t len, uint8_t *out, size_t out_cap, s
         }
         if (n >= out_cap) {
             *bad_at = out_cap;
-            return -1;
+            return CLI_HEX_TOO_LONG;
         }
         out[n++] = (uint8_t)(hi << 4 | v);
         hi = -1;
     }
     if (hi >= 0) {
         *bad_at = last_digit;
-        return -1;
+        return CLI_HEX_ODD;
     }
     return (long)n;
+}
+
+void cli_hex_error(long rc, size_t bad_at, char *buf, size_t cap)
+{
+    if (rc == CLI_HEX_ODD)
+        snprintf(buf, cap, "odd number of hex digits (the last one, at character %zu, has no pair)", bad_at);
+    else if (rc == CLI_HEX_TOO_LONG)
+        snprintf(buf, cap, "more than %zu bytes of hex", bad_at);
+    else
+        snprintf(buf, cap, "not a hex digit at character %zu (digits 0-9a-f in pairs expected)", bad_at);
 }
 
 void cli_hex_print(FILE *f, const uint8_t *p, size_t len)
@@ -113,7 +123,7 @@ long cli_read_stdin(char *buf, size_t cap)
 long cli_operand(const char *cmd, const char *operand, char *buf)
 {
     long len;
-    if (operand != NULL) {
+    if (operand != NULL && strcmp(operand, "-") != 0) {
         size_t l = strlen(operand);
         if (l > CLI_INPUT_MAX) {
             fprintf(stderr, "alpncheck %s: input longer than %u bytes\n", cmd, CLI_INPUT_MAX);

@@ -15,9 +15,13 @@ enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 /* Largest input a subcommand reads from stdin or an argument (hex of the largest extension plus slack). */
 #define CLI_INPUT_MAX (4u * ALPN_EXT_MAX)
 
-/* Decodes hex digits into out, ignoring whitespace, ':' and a leading "0x". Returns the byte count, or -1 and sets
- * *bad_at to the offending character's offset (odd digit count: offset of the last digit; too long: out_cap). */
+/* Decodes hex digits into out, ignoring whitespace, ':' and a leading "0x". Returns the byte count, or a negative
+ * CLI_HEX_* and sets *bad_at: the offending character's offset (CLI_HEX_NOT_HEX), the last digit's (CLI_HEX_ODD),
+ * out_cap (CLI_HEX_TOO_LONG). */
+enum { CLI_HEX_NOT_HEX = -1, CLI_HEX_ODD = -2, CLI_HEX_TOO_LONG = -3 };
 long cli_hex_decode(const char *hex, size_t len, uint8_t *out, size_t out_cap, size_t *bad_at);
+/* The message for a failed cli_hex_decode ("odd number of hex digits", ...) into buf. */
+void cli_hex_error(long rc, size_t bad_at, char *buf, size_t cap);
 
 /* Writes bytes as lower-case hex without separators. */
 void cli_hex_print(FILE *f, const uint8_t *p, size_t len);
@@ -31,7 +35,7 @@ void cli_name_format(char *out, size_t cap, const uint8_t *p, size_t len);
 /* Reads all of stdin into buf (at most cap bytes). Returns the length, or -1 when larger than cap or unreadable. */
 long cli_read_stdin(char *buf, size_t cap);
 
-/* The input of a one-argument subcommand: argv's operand if given, else stdin. Trailing newlines are dropped.
+/* The input of a one-argument subcommand: argv's operand if given and not "-", else stdin. Trailing newlines are dropped.
  * Returns the length or -1 (message printed). buf must hold CLI_INPUT_MAX bytes. */
 long cli_operand(const char *cmd, const char *operand, char *buf);
 

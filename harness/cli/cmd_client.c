@@ -33,7 +33,8 @@ static void help(void)
         "  --listen HOST:PORT     where to listen (default 127.0.0.1:0; port 0 picks a free one)\n"
         "  --exec CMD             run CMD (with sh -c) once per check, killing it after the check; in CMD,\n"
         "                         {host} {port} {ca} {alpn} become the listening address, the CA file, and the\n"
-        "                         list to offer (see --offer); each is shell-quoted\n"
+        "                         list to offer (see --offer); each is shell-quoted. Any other {word} is refused\n"
+        "                         as a misspelt placeholder (write { word } for the shell's own braces)\n"
         "  --exec-no-alpn CMD     the command for CLI-REJECT-UNSOLICITED, which needs a client offering no ALPN\n"
         "                         (default: --exec with {alpn} empty when CMD contains {alpn}; else SKIP)\n"
         "  --exec-0rtt CMD        the command for CLI-0RTT-ALPN (TLS 1.3), run once: it must connect twice, first\n"
@@ -127,9 +128,9 @@ static const char *const placeholders[] = {"{host}", "{port}", "{ca}", "{alpn}",
 #define N_PLACEHOLDERS (sizeof placeholders / sizeof placeholders[0])
 
 /* A template may use only the placeholders above: a misspelt one ({hots}) would reach the shell as literal text and
- * make every check ERROR. Braces around anything else ("${HOME}", "{a,b}", awk's "{print}") are the shell's and
- * stay; a word of lower-case letters, digits and '-' or '_' alone between braces is taken for a placeholder. 0, or
- * -1 with the unknown one in err. */
+ * make every check ERROR. A word of lower-case letters, digits, '-' or '_' alone between braces is taken for a
+ * placeholder, so an unknown one is refused; other braces ("${HOME}", "{a,b}", awk's "{ print }") are the shell's.
+ * 0, or -1 with the unknown one and the way out in err. */
 static int check_placeholders(const char *option, const char *tmpl, char *err, size_t err_cap)
 {
     for (const char *p = strchr(tmpl, '{'); p != NULL; p = strchr(p + 1, '{')) {
@@ -140,8 +141,10 @@ static int check_placeholders(const char *option, const char *tmpl, char *err, s
         for (size_t k = 0; k < N_PLACEHOLDERS; k++)
             known |= strncmp(p, placeholders[k], n + 2) == 0 && strlen(placeholders[k]) == n + 2;
         if (!known) {
-            snprintf(err, err_cap, "%s: unknown placeholder '%.*s' (known: {host} {port} {ca} {alpn} {session})",
-                     option, (int)(n + 2), p);
+            snprintf(err, err_cap,
+                     "%s: unknown placeholder '%.*s' (known: {host} {port} {ca} {alpn} {session}; for the shell's "
+                     "own braces write '{ %.*s }')",
+                     option, (int)(n + 2), p, (int)n, p + 1);
             return -1;
         }
     }

@@ -10,7 +10,7 @@ static void help(void)
     printf("Usage: alpncheck decode [--role client|server] [--json] [HEX]\n\n"
            "Checks extension_data of the ALPN extension (RFC 7301 §3.1) and lists its names.\n"
            "HEX is the extension_data in hex (spaces, ':' and a leading 0x are ignored); read from standard\n"
-           "input when absent.\n\n"
+           "input when absent or '-'.\n\n"
            "  --role client   a client's offer in a ClientHello: one or more names (default)\n"
            "  --role server   a server's answer in ServerHello/EncryptedExtensions: exactly one name\n"
            "  --json          machine-readable output\n\n"
@@ -57,8 +57,11 @@ int cmd_decode(int argc, char **argv)
         return EXIT_USAGE;
     size_t bad_at = 0;
     long len = cli_hex_decode(text, (size_t)tlen, ext, sizeof ext, &bad_at);
-    if (len < 0)
-        return cli_usage_error("decode", "not hex at character %zu (digits 0-9a-f in pairs expected)", bad_at);
+    if (len < 0) {
+        char why[128];
+        cli_hex_error(len, bad_at, why, sizeof why);
+        return cli_usage_error("decode", "%s", why);
+    }
 
     const char *what = role == ALPN_ROLE_CLIENT ? "client offer" : "server answer";
     size_t count = 0;

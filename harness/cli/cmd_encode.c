@@ -14,7 +14,7 @@ static void help(void)
     printf("Usage: alpncheck encode [--hex] [--json] NAME...\n\n"
            "Encodes protocol names, most preferred first, as the extension_data of the ALPN extension\n"
            "(RFC 7301 §3.1) and as the canonical value of the HTTP ALPN header (RFC 7639 §2).\n"
-           "Without NAME arguments, names are read from standard input, one per line.\n\n"
+           "Without NAME arguments (or with '-'), names are read from standard input, one per line.\n\n"
            "  --hex    each NAME is given in hex (for bytes a shell cannot pass, such as NUL)\n"
            "  --json   machine-readable output\n\n"
            "Exit status: 0 encoded, 1 a name or the list is invalid (empty, over 255 bytes, list over 65535), 2 usage.\n");
@@ -53,7 +53,7 @@ int cmd_encode(int argc, char **argv)
     static const char *src[ENCODE_MAX_NAMES];
     static size_t src_len[ENCODE_MAX_NAMES];
     size_t n_src = 0;
-    if (optind < argc) {
+    if (optind < argc && !(argc - optind == 1 && strcmp(argv[optind], "-") == 0)) {
         for (int i = optind; i < argc && n_src < ENCODE_MAX_NAMES; i++, n_src++) {
             src[n_src] = argv[i];
             src_len[n_src] = strlen(argv[i]);
@@ -90,8 +90,11 @@ int cmd_encode(int argc, char **argv)
         }
         size_t bad_at = 0;
         long l = cli_hex_decode(src[i], src_len[i], bytes + used, sizeof bytes - used, &bad_at);
-        if (l < 0)
-            return cli_usage_error("encode", "name %zu is not hex at character %zu", i + 1, bad_at);
+        if (l < 0) {
+            char why[128];
+            cli_hex_error(l, bad_at, why, sizeof why);
+            return cli_usage_error("encode", "name %zu: %s", i + 1, why);
+        }
         names[n++] = (alpn_name){bytes + used, (size_t)l};
         used += (size_t)l;
     }

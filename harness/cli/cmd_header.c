@@ -12,7 +12,7 @@ static void help(void)
     printf("Usage: alpncheck header [--lenient] [--json] [VALUE]\n\n"
            "Checks the value of an HTTP ALPN header field (RFC 7639 §2), e.g. 'h2, http%%2F1.1', lists the\n"
            "decoded protocol names, the canonical form, and every deviation from it. VALUE is read from\n"
-           "standard input when absent (without the 'ALPN:' field name).\n\n"
+           "standard input when absent or '-' (without the 'ALPN:' field name).\n\n"
            "  --lenient  judge as a tolerant receiver: lower-case hex, needlessly encoded token characters and\n"
            "             empty list elements are accepted (and listed); the default judges a sender strictly\n"
            "  --json     machine-readable output\n\n"

@@ -242,9 +242,9 @@ int cmd_server(int argc, char **argv)
         char list[400];
         profile_format(&prof, list, sizeof list);
         snprintf(rep.profile, sizeof rep.profile,
-                 "%s (discovered over TLS %s in %d connections, in the order "
+                 "%s (discovered over TLS %s in %d connection%s, in the order "
                  "the server picked them)",
-                 prof.n ? list : "no registered protocol selected", run_tls[0], used);
+                 prof.n ? list : "no registered protocol selected", run_tls[0], used, used == 1 ? "" : "s");
     }
 
     ro.resume = gnutls_resume_probe;

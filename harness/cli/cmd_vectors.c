@@ -1,5 +1,6 @@
 /* alpncheck vectors: run the test-vector files (the *.json files of vectors/) against libalpn or an external adapter.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <glob.h>
 #include <stdlib.h>
@@ -30,8 +31,9 @@ static void help(void)
            "               lenient mode (the cross family: strict); an `acceptable` test passes when rejected and\n"
            "               is counted as lenient when accepted (with exactly the expected names, if any).\n"
            "               Alerts are compared for list and select; check IDs only for libalpn.\n"
-           "  --json FILE  also write a machine-readable summary: per file and family the counts, and the\n"
-           "               tcIds, comments, expected and actual answers of failing, lenient and skipped tests\n"
+           "  --json FILE  also write a machine-readable summary: per file and family the counts, and the tcIds,\n"
+           "               comments, expected and actual answers of failing, lenient and skipped tests; with\n"
+           "               '-' it goes to standard output alone, and the lines below to standard error\n"
            "  --quiet      no per-test failure lines, only the counts\n\n"
            "Output: one line per failing test, `tcId N (comment): expected ..., got ...`, one line per file,\n"
            "`FILE: N passed, N failed, N skipped[, N lenient]`, and finally `N passed, N failed`.\n"
@@ -43,11 +45,16 @@ static void help(void)
            vec_default_dir(), VEC_LINE_MAX, VEC_DEADLINE_MS / 1000);
 }
 
-static int write_json(const char *path, json_t *doc)
+/* Writes the summary to the file opened before the run (stdout for '-') and closes it. */
+static int write_json(const char *path, FILE *f, json_t *doc)
 {
-    int rc = json_dump_file(doc, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (rc == 0 && fputc('\n', f) == EOF)
+        rc = -1;
+    if ((f == stdout ? fflush(f) : fclose(f)) != 0)
+        rc = -1;
     if (rc != 0)
-        fprintf(stderr, "alpncheck vectors: cannot write %s\n", path);
+        fprintf(stderr, "alpncheck vectors: --json: cannot write %s: %s\n", path, strerror(errno));
     return rc;
 }
 
@@ -98,11 +105,26 @@ int cmd_vectors(int argc, char **argv)
         n_files = gl.gl_pathc;
     }
 
+    /* The summary file is opened before anything runs: a wrong path costs nothing. With '-' it is the only thing on
+     * stdout, and the per-file lines go to stderr. */
+    FILE *json_f = NULL, *human = stdout;
+    if (json_path != NULL) {
+        json_f = strcmp(json_path, "-") == 0 ? stdout : fopen(json_path, "w");
+        if (json_f == NULL) {
+            fprintf(stderr, "alpncheck vectors: --json: cannot write %s: %s\n", json_path, strerror(errno));
+            globfree(&gl);
+            return EXIT_USAGE;
+        }
+        if (json_f == stdout)
+            human = stderr;
+    }
     char err[1024];
     vec_adapter *ad = NULL;
     if (exec != NULL && (ad = vec_adapter_start(exec, VEC_DEADLINE_MS, err, sizeof err)) == NULL) {
         fprintf(stderr, "alpncheck vectors: %s\n", err);
         globfree(&gl);
+        if (json_f != NULL && json_f != stdout)
+            fclose(json_f);
         return EXIT_USAGE;
     }
 
@@ -113,17 +135,17 @@ int cmd_vectors(int argc, char **argv)
     int status = EXIT_VALID;
     for (size_t i = 0; i < n_files; i++) {
         vec_file_result res;
-        if (vec_run_file(files[i], ad, quiet ? NULL : stdout, &res, err, sizeof err) != 0) {
-            fflush(stdout);
+        if (vec_run_file(files[i], ad, quiet ? NULL : human, &res, err, sizeof err) != 0) {
+            fflush(human);
             fprintf(stderr, "alpncheck vectors: %s\n", err);
             vec_file_result_free(&res);
             status = EXIT_USAGE;
             break;
         }
-        printf("%s: %zu passed, %zu failed, %zu skipped", files[i], res.passed, res.failed, res.skipped);
+        fprintf(human, "%s: %zu passed, %zu failed, %zu skipped", files[i], res.passed, res.failed, res.skipped);
         if (res.lenient > 0)
-            printf(", %zu lenient", res.lenient);
-        printf("\n");
+            fprintf(human, ", %zu lenient", res.lenient);
+        fprintf(human, "\n");
         passed += res.passed;
         failed += res.failed;
         skipped += res.skipped;
@@ -150,19 +172,21 @@ int cmd_vectors(int argc, char **argv)
         fprintf(stderr, "alpncheck vectors: note: the adapter did not exit cleanly after 'quit' (it was killed)\n");
     globfree(&gl);
     if (status == EXIT_USAGE) {
+        if (json_f != NULL && json_f != stdout)
+            fclose(json_f);
         json_decref(doc);
         json_decref(jfiles);
         json_decref(fams);
         return EXIT_USAGE;
     }
-    printf("%zu passed, %zu failed\n", passed, failed);
+    fprintf(human, "%zu passed, %zu failed\n", passed, failed);
     json_object_set_new(doc, "files", jfiles);
     json_object_set_new(doc, "families", fams);
     json_object_set_new(doc, "passed", json_integer((json_int_t)passed));
     json_object_set_new(doc, "failed", json_integer((json_int_t)failed));
     json_object_set_new(doc, "skipped", json_integer((json_int_t)skipped));
     json_object_set_new(doc, "lenient", json_integer((json_int_t)lenient));
-    if (json_path != NULL && write_json(json_path, doc) != 0) {
+    if (json_f != NULL && write_json(json_path, json_f, doc) != 0) {
         json_decref(doc);
         return EXIT_USAGE;
     }

@@ -27,8 +27,11 @@ static void usage(FILE *f)
                "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nEvery command takes --help. Exit status: 0 valid (or all checks passed), 1 invalid input (or a\n"
-               "check failed), 2 usage or environment error.\n");
+    fprintf(f, "\nOptions:\n"
+               "  -h, --help     this help; 'alpncheck help COMMAND' or 'alpncheck COMMAND --help' for a command's\n"
+               "  -V, --version  print the version\n"
+               "\nExit status: 0 valid (or checks ran and none failed), 1 invalid input (or a check failed), 2 usage\n"
+               "or environment error, an unreachable peer, a check that could not be judged, or nothing tested.\n");
 }
 
 int main(int argc, char **argv)
@@ -37,11 +40,23 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (strcmp(argv[1], "help") == 0 && argc >= 3) {
+        /* alpncheck help server = alpncheck server --help */
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+            if (strcmp(argv[2], commands[i].name) == 0) {
+                char *sub[] = {argv[2], "--help", NULL};
+                return commands[i].run(2, sub);
+            }
+        }
+        fprintf(stderr, "alpncheck help: unknown command '%s'\n\n", argv[2]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return EXIT_VALID;
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("alpncheck %s\n", ALPN_VERSION);
         return EXIT_VALID;
     }

@@ -167,7 +167,7 @@ void report_exit_reason(const report *r, char *buf, size_t cap)
                  err, err == 1 ? "check" : "checks");
     else if (real_verdicts(r) == 0)
         snprintf(buf, cap, "exit 2: nothing was tested (%s): check the target, --only/--skip, --tls and --alpn",
-                 r->n == 0 ? "no check ran" : "every check was SKIP; the reasons are above");
+                 r->n == 0 ? "no check ran" : "every check was SKIP; -v shows each reason");
     else if (cap > 0)
         buf[0] = '\0';
 }
