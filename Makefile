@@ -7,7 +7,9 @@ PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-
 PKGS_FUZZ := clang libclang-rt-14-dev
 PKGS_AFL := afl++
 PKGS_COVERAGE := gcovr
-PKGS_PEERS := openssl gnutls-bin
+# Every program the demo, the tests and the bench start: the peers (openssl s_server/s_client, gnutls-serv/cli, curl),
+# pgrep/pkill (procps) and script(1) (bsdutils) of the integration scripts.
+PKGS_PEERS := openssl gnutls-bin curl procps bsdutils
 PKGS_ADAPTERS := libssl-dev libnghttp2-dev
 PKGS_SCHEMA := python3 python3-jsonschema
 PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_ADAPTERS) $(PKGS_SCHEMA)

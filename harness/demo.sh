@@ -5,10 +5,22 @@
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 ALPNCHECK=${1:-build/dev/harness/cli/alpncheck}
+# Where the reports go (a test points it elsewhere).
+OUT=${DEMO_OUT:-$SRC/reports/demo}
 if [ ! -x "$ALPNCHECK" ]; then
     echo "demo: $ALPNCHECK not found; run 'make demo' from the source tree" >&2
     exit 2
 fi
+
+# Every program the demo starts must be there: a section that cannot run stops the demo (make demo installs them).
+for prog in openssl gnutls-serv gnutls-cli curl python3; do
+    command -v "$prog" >/dev/null || { echo "demo: $prog is not installed; run 'make demo', which installs it" >&2; exit 2; }
+done
+# stop_demo WHAT RC: a section could not run; say so and end with its status.
+stop_demo() {
+    echo "demo: STOPPED: $1 could not run (alpncheck exit $2; the line above says why)" >&2
+    exit 2
+}
 
 if [ -t 1 ]; then bold=$(printf '\033[1m'); plain=$(printf '\033[0m'); else bold=""; plain=""; fi
 section() { printf '\n%s== %s%s\n' "$bold" "$1" "$plain"; }
@@ -64,18 +76,17 @@ PEER_DIR=$(mktemp -d /tmp/alpncheck-demo-XXXXXX)
 . "$SRC/harness/peers.sh"
 trap 'peers_stop; rm -rf "$PEER_DIR"' EXIT
 peers_make_cert || { echo "demo: cannot make a certificate with openssl" >&2; exit 2; }
-mkdir -p "$SRC/reports/demo"
-demo_status=0
+mkdir -p "$OUT"
 run_server() { # name port
     local name=$1 port=$2
     wait_port "$port" || { echo "demo: $name did not start (log: $(cat "$PEER_DIR"/*-"$port".log))" >&2; exit 2; }
     printf '\n$ alpncheck server 127.0.0.1:%s -q   # %s\n' "$port" "$name"
-    "$ALPNCHECK" server "127.0.0.1:$port" -q --json "$SRC/reports/demo/$name.json" \
-        --junit "$SRC/reports/demo/$name.junit.xml" --html "$SRC/reports/demo/$name.html" \
-        --md "$SRC/reports/demo/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN))'
+    "$ALPNCHECK" server "127.0.0.1:$port" -q --json "$OUT/$name.json" \
+        --junit "$OUT/$name.junit.xml" --html "$OUT/$name.html" \
+        --md "$OUT/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN)|exit [0-9]:)'
     local rc=${PIPESTATUS[0]}
     printf '(exit %d; full report: reports/demo/%s.html)\n' "$rc" "$name"
-    [ "$rc" -le 1 ] || demo_status=2
+    [ "$rc" -le 1 ] || stop_demo "alpncheck server against $name" "$rc"
 }
 p=$(free_port); start_openssl "$p"; run_server "openssl-s_server-$(openssl version | cut -d' ' -f2)" "$p"
 gv=$(gnutls-serv --version | head -n 1 | grep -o '[0-9][0-9.]*' | head -n 1)
@@ -86,12 +97,12 @@ run_client() { # name command command-without-alpn [command-for-0-RTT]
     local name=$1 zero=()
     [ $# -ge 4 ] && zero=(--exec-0rtt "$4")
     printf "\n$ alpncheck client -q --exec '%s'   # %s\n" "$2" "$name"
-    "$ALPNCHECK" client -q --exec "$2" --exec-no-alpn "$3" "${zero[@]}" --json "$SRC/reports/demo/$name.json" \
-        --junit "$SRC/reports/demo/$name.junit.xml" --html "$SRC/reports/demo/$name.html" \
-        --md "$SRC/reports/demo/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN))'
+    "$ALPNCHECK" client -q --exec "$2" --exec-no-alpn "$3" "${zero[@]}" --json "$OUT/$name.json" \
+        --junit "$OUT/$name.junit.xml" --html "$OUT/$name.html" \
+        --md "$OUT/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN)|exit [0-9]:)'
     local rc=${PIPESTATUS[0]}
     printf '(exit %d; full report: reports/demo/%s.html)\n' "$rc" "$name"
-    [ "$rc" -le 1 ] || demo_status=2
+    [ "$rc" -le 1 ] || stop_demo "alpncheck client with $name" "$rc"
 }
 verify='-servername localhost -CAfile {ca} -verify_return_error -verify_hostname localhost'
 # CLI-0RTT-ALPN: a request sent as early data on the resumed connection; s_client keeps stdin open a second to
@@ -110,4 +121,15 @@ cv=$(curl --version | head -n 1 | cut -d' ' -f2)
 run_client "curl-$cv" \
     'curl -sS --max-time 5 --http2 --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/' \
     'curl -sS --max-time 5 --no-alpn --cacert {ca} --resolve localhost:{port}:{host} -o /dev/null https://localhost:{port}/'
-exit "$demo_status"
+section "Your turn"
+bin=$ALPNCHECK
+case $bin in /*) ;; *) bin=./$bin ;; esac
+cat <<EOF
+alpncheck is built at $bin ('make install' puts it on PATH as alpncheck; 'make install PREFIX=~/.local' needs no root).
+Check your own TLS server (its protocols are discovered, or give them with --alpn h2,http/1.1):
+  $bin server HOST:PORT
+Check your own TLS client (alpncheck listens; {host} {port} {ca} {alpn} are filled in for each check):
+  $bin client --exec 'your-client --cafile {ca} --alpn {alpn} https://localhost:{port}/'
+In CI: add --junit report.xml --known-failures FILE; the exit status is 0 only when checks ran and none failed.
+EOF
+exit 0

@@ -11,6 +11,7 @@ work=$(mktemp -d /tmp/alpncheck-itc-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=itest.sh
 . "$SRC/tests/itest.sh"
+itest_need openssl openssl; itest_need gnutls-cli gnutls-bin; itest_need curl curl; itest_need pgrep procps
 
 count() { # count REPORT VERDICT
     "$PY" -c 'import json, sys

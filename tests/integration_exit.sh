@@ -14,7 +14,7 @@ trap 'peers_stop; rm -rf "$work"' EXIT
 PEER_DIR=$work
 # shellcheck source=../harness/peers.sh
 . "$SRC/harness/peers.sh"
-command -v openssl >/dev/null || { echo "FAIL: openssl is not installed (package openssl)"; exit 1; }
+itest_need openssl openssl
 peers_make_cert || { echo "FAIL: cannot make a certificate"; exit 1; }
 
 # run NAME ARGS...: alpncheck with stdout in $work/NAME.out, stderr in $work/NAME.err; the status in $rc.
@@ -141,6 +141,28 @@ ALPNCHECK_VECTORS_DIR="$SRC/vectors" "$ALPNCHECK" vectors --quiet --json "$work/
 rc=$?
 expect "vectors --json into a missing directory: exit 2 before the run (got $rc)" test "$rc" -eq 2 -a ! -s "$work/vecm.out"
 expect "vectors --json into a missing directory: errno" grep -q 'No such file or directory' "$work/vecm.err"
+
+# --- make demo stops when a section cannot run ------------------------------------------------------------------------
+# A PATH without curl: the demo refuses to start, naming it.
+mkdir -p "$work/nocurl"
+for f in /usr/bin/*; do [ "${f##*/}" = curl ] || ln -s "$f" "$work/nocurl/${f##*/}"; done
+PATH="$work/nocurl" DEMO_OUT="$work/demo" "$SRC/harness/demo.sh" "$ALPNCHECK" >"$work/demo1.out" 2>&1
+rc=$?
+expect "demo without curl: exit 2 (got $rc)" test "$rc" -eq 2
+expect "demo without curl: names it" grep -q 'demo: curl is not installed' "$work/demo1.out"
+# A curl that cannot connect (exit 127 as a missing program would): the client section stops the demo.
+mkdir -p "$work/badcurl"
+printf '#!/bin/sh
+[ "$1" = --version ] && { echo "curl 0.0.0"; exit 0; }
+exit 127
+' >"$work/badcurl/curl"
+chmod +x "$work/badcurl/curl"
+PATH="$work/badcurl:$PATH" DEMO_OUT="$work/demo" "$SRC/harness/demo.sh" "$ALPNCHECK" >"$work/demo2.out" 2>&1
+rc=$?
+expect "demo with a broken client: exit 2 (got $rc)" test "$rc" -eq 2
+expect "demo with a broken client: says which section stopped" \
+    grep -q 'demo: STOPPED: alpncheck client with curl-0.0.0 could not run' "$work/demo2.out"
+expect "demo with a broken client: the earlier sections ran" test -s "$work/demo/openssl-s_client-$(openssl version | cut -d' ' -f2).json"
 
 # --- help and version -----------------------------------------------------------------------------------------------
 "$ALPNCHECK" help server >"$work/help1" 2>&1

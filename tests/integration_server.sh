@@ -9,6 +9,7 @@ SRC=$2
 work=$(mktemp -d /tmp/alpncheck-it-XXXXXX)
 # shellcheck source=itest.sh
 . "$SRC/tests/itest.sh"
+itest_need openssl openssl; itest_need gnutls-serv gnutls-bin
 
 cleanup() {
     peers_stop

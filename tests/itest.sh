@@ -30,3 +30,10 @@ itest_end() {
     echo "${1:+$1: }$checks passed, $failures failed"
     [ "$failures" -eq 0 ]
 }
+
+# itest_need PROGRAM PACKAGE: a peer program that is missing fails the test with its name, never a silent skip.
+itest_need() {
+    command -v "$1" >/dev/null && return 0
+    echo "FAIL: $1 is not installed (Debian package $2; 'make check' installs it)"
+    exit 1
+}
