@@ -1,6 +1,6 @@
 # alpncheck front door. Every target installs the Debian packages it needs, then configures and builds with the
 # CMake presets in CMakePresets.json (build trees under build/<preset>).
-.PHONY: all demo check unit coverage deps clean format help bench
+.PHONY: all demo check unit coverage deps clean format help bench readme
 .DEFAULT_GOAL := help
 
 PKGS_BUILD := cmake make gcc pkg-config libcriterion-dev libgnutls28-dev nettle-dev libgmp-dev libjansson-dev libssl-dev libnghttp2-dev
@@ -26,6 +26,7 @@ help:
 	@echo "  make coverage  line and branch coverage of src/ (gcovr)"
 	@echo "  make bench     libalpn beside OpenSSL and nghttp2, a full server run, fuzzing rates; reports/bench.md"
 	@echo "  make fuzz      libFuzzer then AFL++ on every target, FUZZ_SECONDS each (see mk/fuzz.mk)"
+	@echo "  make readme    regenerate the help texts quoted in README.md from the binary"
 	@echo "  make format    clang-format every C file in place"
 	@echo "  make clean     remove build/"
 
@@ -90,6 +91,12 @@ bench: build/dev/.built
 	   ./harness/bench/fuzz_rate.sh && ./tools/machine-info; } > reports/bench.md.tmp
 	@mv reports/bench.md.tmp reports/bench.md
 	@cat reports/bench.md
+
+# README's quoted help texts (<!-- help: alpncheck ARGS --> blocks) regenerated from the binary; make check fails
+# when they are stale.
+readme: build/dev/.built
+	@$(ENSURE) python3
+	@./tools/readme-help $(ALPNCHECK) README.md
 
 format:
 	@find src harness tests vectors -name '*.[ch]' -print0 | xargs -0 clang-format -i

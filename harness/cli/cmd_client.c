@@ -47,14 +47,17 @@ static void help(void)
         "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
         "  --only IDS             run only these check IDs (comma-separated)\n"
         "  --skip IDS             leave these check IDs out\n"
-        "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
+        "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS;\n"
+        "                         an ID that is not a client check is refused\n"
         "  --timeout MS           deadline of each check: the client's connection, then every read (default\n"
         "                         5000 with --exec, 60000 without)\n"
-        "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
+        "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json)\n"
         "  --junit FILE           JUnit XML report\n"
         "  --html FILE            self-contained HTML report\n"
         "  --md FILE              Markdown report\n"
-        "  -q, --quiet            print only failures and the summary\n"
+        "                         (report files are opened before the run; one of them may be '-', standard\n"
+        "                         output, and the terminal report then goes to standard error)\n"
+        "  -q, --quiet            print only what needs attention (FAIL, WARN, ERROR, XPASS) and the recap\n"
         "  -v, --verbose          print expected and observed for every check\n\n"
         "Without --exec, alpncheck prints what to connect where and waits for one connection per check.\n\n"
         "Example:\n"
@@ -67,8 +70,9 @@ static void help(void)
         "                   -sess_out {session};\n"
         "                 sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
         "                   -sess_in {session} -early_data early.txt'\n\n"
-        "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or alpncheck\n"
-        "could not listen.\n");
+        "Exit status: 0 checks ran and none FAILed, XPASSed or was ERROR (WARN and XFAIL allowed); 1 a check\n"
+        "failed or a known failure passed; 2 usage error, alpncheck could not listen, a check that could not be\n"
+        "judged (ERROR: e.g. the client never connected), or nothing tested (every check SKIP).\n");
 }
 
 /* ---- the client under test: an --exec command, or a person told what to run ---------------------------------- */

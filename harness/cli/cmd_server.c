@@ -19,20 +19,25 @@ static void help(void)
            "exact matching, GREASE, malformed lists, alert 120 on no overlap; for TLS 1.3 and TLS 1.2.\n\n"
            "  --sni NAME             server_name to send (default: HOST unless it is an address)\n"
            "  --alpn LIST            the server's protocols, most preferred first (e.g. h2,http/1.1); without it\n"
-           "                         they are discovered by offering every registered name\n"
+           "                         they are discovered by offering every registered name. A handshake offering\n"
+           "                         exactly LIST must select one of them, or the run stops (exit 2)\n"
            "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
            "  --only IDS             run only these check IDs (comma-separated)\n"
            "  --skip IDS             leave these check IDs out\n"
-           "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS\n"
+           "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS;\n"
+           "                         an ID that is not a server check is refused\n"
            "  --timeout MS           deadline of each connection: connect, send and every read (default 5000)\n"
-           "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json); '-' for stdout\n"
+           "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json)\n"
            "  --junit FILE           JUnit XML report\n"
            "  --html FILE            self-contained HTML report\n"
            "  --md FILE              Markdown report\n"
-           "  -q, --quiet            print only failures and the summary\n"
+           "                         (report files are opened before the run; one of them may be '-', standard\n"
+           "                         output, and the terminal report then goes to standard error)\n"
+           "  -q, --quiet            print only what needs attention (FAIL, WARN, ERROR, XPASS) and the recap\n"
            "  -v, --verbose          print expected and observed for every check\n\n"
-           "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or the\n"
-           "server could not be reached.\n");
+           "Exit status: 0 checks ran and none FAILed, XPASSed or was ERROR (WARN and XFAIL allowed); 1 a check\n"
+           "failed or a known failure passed; 2 usage error, unreachable server, --alpn names the server does not\n"
+           "select, a check that could not be judged (ERROR), or nothing tested (every check SKIP).\n");
 }
 
 /* HOST:PORT (IPv6 as [ADDR]:PORT) into t. 0, or -1 with the reason in why. */
