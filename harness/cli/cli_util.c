@@ -214,7 +214,7 @@ void cli_names_print(FILE *f, const uint8_t *ext, size_t ext_len)
     while (alpn_iter_next(&it, &n)) {
         char text[40];
         cli_name_format(text, sizeof text, n.data, n.len);
-        fprintf(f, "  %3zu  %-20s %3zu bytes  ", ++i, text, n.len);
+        fprintf(f, "  %3zu  %-20s %3zu %-5s  ", ++i, text, n.len, n.len == 1 ? "byte" : "bytes");
         const alpn_registry_entry *e = alpn_registry_find(n.data, n.len);
         if (e != NULL)
             fprintf(f, "%-12s %s (%s)\n", cli_kind_name(e->kind), e->protocol, e->reference);

@@ -564,9 +564,9 @@ int cmd_client(int argc, char **argv)
              d.host, d.port, d.offer);
     if (d.cmd == NULL)
         fprintf(stderr,
-                "alpncheck client: listening on %s:%s; the CA is in %s. Connect a client that trusts it %zu times, "
+                "alpncheck client: listening on %s:%s; the CA is in %s. Connect a client that trusts it %zu time%s, "
                 "once per line below (each waits %d ms).\n",
-                d.host, d.port, d.ca, d.total, d.timeout_ms);
+                d.host, d.port, d.ca, d.total, d.total == 1 ? "" : "s", d.timeout_ms);
     double started = probe_now_ms();
     if (isatty(STDERR_FILENO) && !a.quiet && d.cmd != NULL)
         ro.progress = cli_progress;

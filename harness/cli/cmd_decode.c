@@ -78,11 +78,11 @@ int cmd_decode(int argc, char **argv)
         return rc == ALPN_OK ? EXIT_VALID : EXIT_INVALID;
     }
     if (rc == ALPN_OK) {
-        printf("%s: valid ProtocolNameList, %zu bytes, %zu name%s\n", what, (size_t)len, count, count == 1 ? "" : "s");
+        printf("%s: valid ProtocolNameList, %zu byte%s, %zu name%s\n", what, (size_t)len, len == 1 ? "" : "s", count, count == 1 ? "" : "s");
         cli_names_print(stdout, ext, (size_t)len);
         return EXIT_VALID;
     }
-    printf("%s: INVALID ProtocolNameList, %zu bytes\n", what, (size_t)len);
+    printf("%s: INVALID ProtocolNameList, %zu byte%s\n", what, (size_t)len, len == 1 ? "" : "s");
     printf("  %s (alert %d) at byte %zu: %s\n", alpn_strerror(err.status), err.status, err.offset, err.detail);
     printf("  check: %s\n", err.check);
     cli_hex_caret(stdout, ext, (size_t)len, err.offset);

@@ -72,6 +72,6 @@ int cmd_registry(int argc, char **argv)
     if (json)
         cli_json_print(a);
     else
-        printf("%zu entries\n", shown);
+        printf("%zu %s\n", shown, shown == 1 ? "entry" : "entries");
     return EXIT_VALID;
 }
