@@ -8,9 +8,11 @@ PKGS_FUZZ := clang libclang-rt-14-dev
 PKGS_AFL := afl++
 PKGS_COVERAGE := gcovr
 PKGS_PEERS := openssl gnutls-bin
+# Peers only the test suite starts (tests/integration_caddy.sh); always run by hand, never as a service.
+PKGS_PEERS_CHECK := caddy
 PKGS_ADAPTERS := libssl-dev libnghttp2-dev
 PKGS_SCHEMA := python3 python3-jsonschema
-PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_ADAPTERS) $(PKGS_SCHEMA)
+PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_PEERS_CHECK) $(PKGS_ADAPTERS) $(PKGS_SCHEMA)
 
 ENSURE := ./tools/ensure-packages
 # Builds a preset quietly; on failure prints the whole build log.
