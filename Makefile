@@ -10,9 +10,11 @@ PKGS_COVERAGE := gcovr
 # Every program the demo, the tests and the bench start: the peers (openssl s_server/s_client, gnutls-serv/cli, curl),
 # pgrep/pkill (procps) and script(1) (bsdutils) of the integration scripts.
 PKGS_PEERS := openssl gnutls-bin curl procps bsdutils
+# Peers only the test suite starts (tests/integration_caddy.sh); always run by hand, never as a service.
+PKGS_PEERS_CHECK := caddy
 PKGS_ADAPTERS := libssl-dev libnghttp2-dev
 PKGS_SCHEMA := python3 python3-jsonschema
-PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_ADAPTERS) $(PKGS_SCHEMA)
+PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_PEERS_CHECK) $(PKGS_ADAPTERS) $(PKGS_SCHEMA)
 
 ENSURE := ./tools/ensure-packages
 # Builds a preset quietly; on failure prints the whole build log.

@@ -40,6 +40,27 @@ start_gnutls() {
     PEER_PIDS+=($!)
 }
 
+# caddy_setup PORT: Caddy's private directory $PEER_DIR/caddy-PORT (HOME, XDG data and config, its storage with the
+# internal CA) and its Caddyfile (harness/peers/conf/Caddyfile.in: https://localhost on 127.0.0.1:PORT only, tls
+# internal, h1 and h2); sets CADDY_CMD to the command that runs it in the foreground. Never the package's service.
+PEERS_CONF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers/conf
+caddy_setup() {
+    local port=$1 dir=$PEER_DIR/caddy-$1 http_port
+    http_port=$(free_port) || return 1
+    mkdir -p "$dir/home" "$dir/xdg-data" "$dir/xdg-config" || return 1
+    sed -e "s|@PORT@|$port|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@DIR@|$dir|g" "$PEERS_CONF/Caddyfile.in" \
+        >"$dir/Caddyfile" || return 1
+    CADDY_CMD=(env "HOME=$dir/home" "XDG_DATA_HOME=$dir/xdg-data" "XDG_CONFIG_HOME=$dir/xdg-config"
+        caddy run --config "$dir/Caddyfile" --adapter caddyfile)
+}
+
+# start_caddy PORT: Caddy (caddy_setup) in the background, its log in $PEER_DIR/caddy-PORT.log.
+start_caddy() {
+    caddy_setup "$1" || return 1
+    "${CADDY_CMD[@]}" >"$PEER_DIR/caddy-$1.log" 2>&1 </dev/null &
+    PEER_PIDS+=($!)
+}
+
 peers_stop() {
     for p in "${PEER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null

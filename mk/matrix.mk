@@ -5,7 +5,7 @@
 #                           script errors; screenshot in build/matrix/matrix.png (make check runs it)
 .PHONY: matrix matrix-html-check
 
-MATRIX_PKGS := openssl gnutls-bin nginx haproxy h2o nghttp2-proxy nghttp2-client curl golang-go libnss3-tools botan \
+MATRIX_PKGS := openssl gnutls-bin nginx haproxy h2o nghttp2-proxy nghttp2-client caddy curl golang-go libnss3-tools botan \
 	iproute2 default-jdk-headless nodejs erlang-nox erlang-ssl python3 python3-jsonschema
 MATRIX_OUT := build/matrix
 MATRIX_LOGS := reports/matrix-logs

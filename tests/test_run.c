@@ -69,13 +69,18 @@ static struct model make_model(const char *csv, alpn_preference pref)
 
 Test(run, discovery_learns_names_in_server_order)
 {
-    struct model m = make_model("http/1.1,h2,acme-tls/1", ALPN_PREFER_SERVER);
+    struct model m = make_model("http/1.1,h2,imap", ALPN_PREFER_SERVER);
     profile p;
+    discovery_info info;
     char err[128], buf[128];
-    int n = discover_profile(model_probe, &m, "1.3", &p, err, sizeof err);
+    int n = discover_profile(model_probe, &m, "1.3", &p, &info, err, sizeof err);
     cr_expect_eq(n, 4, "three selections and one no-overlap");
+    cr_expect_eq(info.connections, 4);
+    cr_expect_eq(info.fallback, 0);
     profile_format(&p, buf, sizeof buf);
-    cr_expect_str_eq(buf, "http/1.1, h2, acme-tls/1");
+    cr_expect_str_eq(buf, "http/1.1, h2, imap");
+    discovery_describe(&info, buf, sizeof buf);
+    cr_expect_str_eq(buf, "", "nothing to say when the full offer was answered");
 }
 
 Test(run, discovery_ignores_names_outside_the_registry)
@@ -83,7 +88,7 @@ Test(run, discovery_ignores_names_outside_the_registry)
     struct model m = make_model("my-private-proto,h2", ALPN_PREFER_SERVER);
     profile p;
     char err[128], buf[128];
-    discover_profile(model_probe, &m, "1.2", &p, err, sizeof err);
+    discover_profile(model_probe, &m, "1.2", &p, NULL, err, sizeof err);
     profile_format(&p, buf, sizeof buf);
     cr_expect_str_eq(buf, "h2", "only names it can offer are learnt (give --alpn for private ones)");
 }
@@ -94,8 +99,161 @@ Test(run, discovery_reports_an_unreachable_server)
     m.unreachable = 1;
     profile p;
     char err[128];
-    cr_expect_eq(discover_profile(model_probe, &m, "1.3", &p, err, sizeof err), -1);
+    cr_expect_eq(discover_profile(model_probe, &m, "1.3", &p, NULL, err, sizeof err), -1);
     cr_expect_str_eq(err, "connection refused");
+}
+
+/* A server that refuses some ClientHellos before ALPN selection: fatal alert 80 (or a close, with close_instead)
+ * for an offer holding acme-tls/1 (as Caddy does when no TLS-ALPN-01 challenge is pending), for one of more than
+ * max_names names, or for every offer (refuse_all). Otherwise the model answers. Counts what it was offered. */
+struct picky {
+    struct model m;
+    int refuse_acme;
+    size_t max_names; /* 0: no limit */
+    int refuse_all;
+    int close_instead;
+    int no_overlap_alert; /* nonzero: this alert instead of 120 when nothing overlaps */
+    int offers, acme_offers, refused;
+};
+
+static int offers_name(const scenario *s, const char *name)
+{
+    alpn_iter it;
+    alpn_name n;
+    alpn_iter_init(&it, s->ext, s->ext_len);
+    while (alpn_iter_next(&it, &n)) {
+        if (n.len == strlen(name) && memcmp(n.data, name, n.len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int picky_probe(void *ctx, const scenario *s, observation *o)
+{
+    struct picky *k = ctx;
+    size_t names = 0;
+    alpn_iter it;
+    alpn_name n;
+    alpn_iter_init(&it, s->ext, s->ext_len);
+    while (alpn_iter_next(&it, &n))
+        names++;
+    k->offers++;
+    k->acme_offers += offers_name(s, "acme-tls/1");
+    if (k->refuse_all || (k->refuse_acme && offers_name(s, "acme-tls/1")) || (k->max_names && names > k->max_names)) {
+        k->refused++;
+        if (k->close_instead) { /* what server_probe reports for a close before any answer */
+            o->error = 1;
+            o->refused = 1;
+            snprintf(o->error_text, sizeof o->error_text, "connection closed before any answer");
+        } else {
+            o->alert = 80;
+            o->alert_level = 2;
+        }
+        return 0;
+    }
+    model_probe(&k->m, s, o);
+    if (k->no_overlap_alert && o->alert == 120)
+        o->alert = k->no_overlap_alert;
+    return 0;
+}
+
+/* Issue 14: Caddy fails every handshake that offers acme-tls/1 (RFC 8737 §3-4: a TLS-ALPN-01 validation), so an
+ * offer of the whole registry taught nothing and every check was SKIP. Discovery must never offer it. */
+Test(run, discovery_never_offers_acme_tls)
+{
+    struct picky k = {.m = make_model("h2,http/1.1", ALPN_PREFER_SERVER), .refuse_acme = 1};
+    profile p;
+    discovery_info info;
+    char err[128], buf[512];
+    int n = discover_profile(picky_probe, &k, "1.3", &p, &info, err, sizeof err);
+    profile_format(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "h2, http/1.1");
+    cr_expect_eq(k.acme_offers, 0, "acme-tls/1 offered %d times", k.acme_offers);
+    cr_expect_eq(n, 3, "two selections and one no-overlap, as for any server (%d)", n);
+    cr_expect_eq(info.fallback, 0);
+    cr_expect_eq(info.excluded, 1);
+    cr_assert_not_null(discovery_excluded((const uint8_t *)"acme-tls/1", 10));
+    cr_expect_not_null(strstr(discovery_excluded((const uint8_t *)"acme-tls/1", 10), "RFC 8737"));
+    cr_expect_null(discovery_excluded((const uint8_t *)"acme-tls/10", 11), "exact bytes only");
+    cr_expect_null(discovery_excluded((const uint8_t *)"h2", 2));
+}
+
+/* A server that refuses long offers: the halves, then smaller ones, until one is answered; the names found are
+ * then offered together, so the profile is in the server's order although they came from different subsets. */
+Test(run, discovery_falls_back_to_smaller_offers)
+{
+    struct picky k = {.m = make_model("h2,http/1.1,imap", ALPN_PREFER_SERVER), .max_names = 8};
+    profile p;
+    discovery_info info;
+    char err[128], buf[512];
+    int n = discover_profile(picky_probe, &k, "1.3", &p, &info, err, sizeof err);
+    profile_format(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "h2, http/1.1, imap");
+    cr_expect_eq(info.fallback, 1);
+    cr_expect_eq(info.first_refusal_alert, 80);
+    cr_expect_eq(info.refused_offers, k.refused);
+    cr_expect_eq(n, k.offers, "every connection counted");
+    cr_expect_leq(n, DISCOVERY_MAX_CONNECTIONS);
+    cr_expect_eq(info.order_unknown, 0);
+    discovery_describe(&info, buf, sizeof buf);
+    char want[200];
+    snprintf(want, sizeof want,
+             "the full offer was refused with alert 80 (internal_error); discovered with smaller offers (%d of %d "
+             "refused)",
+             k.refused, n);
+    cr_expect_str_eq(buf, want);
+}
+
+/* Every offer of more than one name refused, by closing the connection: no subset helps, so the common names alone
+ * find h2 and http/1.1 (a close is a refusal, not an unreachable server). Offered together for their order they
+ * are refused again: the order stays the one found, and the profile text says so. */
+Test(run, discovery_offers_common_names_alone_when_everything_larger_is_refused)
+{
+    struct picky k = {.m = make_model("http/1.1,h2", ALPN_PREFER_SERVER), .max_names = 1, .close_instead = 1};
+    profile p;
+    discovery_info info;
+    char err[128], buf[512];
+    int n = discover_profile(picky_probe, &k, "1.2", &p, &info, err, sizeof err);
+    cr_assert_geq(n, 0, "not unreachable: %s", err);
+    profile_format(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "h2, http/1.1", "the order found: h2 is tried alone first");
+    cr_expect_eq(info.first_refusal_alert, -1);
+    cr_expect_eq(info.order_unknown, 1);
+    discovery_describe(&info, buf, sizeof buf);
+    cr_expect_not_null(strstr(buf, "the full offer was refused by closing the connection"), "%s", buf);
+    cr_expect_not_null(strstr(buf, "the server would not order the names found"), "%s", buf);
+    cr_expect_leq(n, DISCOVERY_MAX_CONNECTIONS);
+}
+
+/* A server that refuses every offer: an empty profile, within the connection bound. */
+Test(run, discovery_of_a_server_refusing_everything_is_bounded)
+{
+    struct picky k = {.m = make_model("h2", ALPN_PREFER_SERVER), .refuse_all = 1};
+    profile p;
+    discovery_info info;
+    char err[128];
+    int n = discover_profile(picky_probe, &k, "1.3", &p, &info, err, sizeof err);
+    cr_expect_eq(p.n, 0);
+    cr_expect_eq(n, k.offers);
+    cr_expect_eq(info.refused_offers, n);
+    /* 1 full offer, 2 + 4 + 8 while splitting the ~60 candidates down to 8 or fewer, then the common names. */
+    cr_expect_leq(n, 25, "%d connections", n);
+    cr_expect_gt(n, 1);
+}
+
+/* No overlap answered with handshake_failure (40) instead of 120 after some selections: not a refusal of the hello
+ * (SRV-NO-OVERLAP-ALERT judges it), so no smaller offers. */
+Test(run, discovery_reads_a_late_refusal_as_no_overlap)
+{
+    struct picky k = {.m = make_model("h2,http/1.1", ALPN_PREFER_SERVER), .no_overlap_alert = 40};
+    profile p;
+    discovery_info info;
+    char err[128], buf[128];
+    int n = discover_profile(picky_probe, &k, "1.3", &p, &info, err, sizeof err);
+    profile_format(&p, buf, sizeof buf);
+    cr_expect_str_eq(buf, "h2, http/1.1");
+    cr_expect_eq(n, 3);
+    cr_expect_eq(info.fallback, 0);
 }
 
 /* The reference implementation, as a server, conforms: no FAIL, WARN or ERROR in either version. */

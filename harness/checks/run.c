@@ -76,73 +76,276 @@ int validate_id_list(const char *list, char *err, size_t err_cap)
     return validate_ids(list, known_id, "server", err, err_cap);
 }
 
-/* The names discovery offers: the registry without GREASE (RFC 8701: never selected, so never learnt). */
-static void discovery_offer(scenario *s, const profile *learnt)
+/* ---- profile discovery ---------------------------------------------------------------------------------------- */
+
+/* Identifiers discovery never offers: they do not name an application protocol the server might speak, they ask it
+ * to behave differently, so offering them tests something else (and can end the handshake). Exact bytes. */
+static const struct {
+    const char *name;
+    const char *why;
+} discovery_never[] = {
+    /* RFC 8737 §3: "acme-tls/1" is what an ACME server offers, alone, to validate a tls-alpn-01 challenge, and §4:
+     * it "MUST only be used for validating ACME tls-alpn-01 challenges". A server doing ACME answers it with a
+     * validation certificate, or fails the handshake when no challenge is pending (Caddy 2.6: alert 80), wherever it
+     * stands in the offer. */
+    {"acme-tls/1", "RFC 8737 §3-4: reserved for ACME tls-alpn-01 validation"},
+};
+#define DISCOVERY_NEVER_COUNT (sizeof discovery_never / sizeof discovery_never[0])
+
+/* Offered one at a time when offers of several names are refused: the names servers commonly speak over TLS. */
+static const char *const discovery_common[] = {"h2",   "http/1.1", "http/1.0",    "h3",   "dot",
+                                               "imap", "pop3",     "xmpp-client", "mqtt", "postgresql"};
+#define DISCOVERY_COMMON_COUNT (sizeof discovery_common / sizeof discovery_common[0])
+
+/* A refused offer of more than this many names is split in halves and each half offered; one of at most this many
+ * is given up (its common names are then offered alone). */
+#define DISCOVERY_MIN_SPLIT 8
+
+const char *discovery_excluded(const uint8_t *name, size_t len)
 {
-    size_t n = 0;
-    const alpn_registry_entry *t = alpn_registry(&n);
-    size_t pos = 2;
-    for (size_t i = 0; i < n; i++) {
-        const alpn_name *name = &t[i].name;
-        int have = 0;
-        for (size_t j = 0; j < learnt->n; j++)
-            have |= learnt->lens[j] == name->len && memcmp(learnt->names[j], name->data, name->len) == 0;
-        if (t[i].kind == ALPN_KIND_GREASE || have || pos + 1 + name->len > SCEN_EXT_MAX)
-            continue;
-        s->ext[pos++] = (uint8_t)name->len;
-        memcpy(s->ext + pos, name->data, name->len);
-        pos += name->len;
+    for (size_t i = 0; i < DISCOVERY_NEVER_COUNT; i++) {
+        if (strlen(discovery_never[i].name) == len && memcmp(discovery_never[i].name, name, len) == 0)
+            return discovery_never[i].why;
     }
-    s->ext[0] = (uint8_t)((pos - 2) >> 8);
-    s->ext[1] = (uint8_t)(pos - 2);
-    s->ext_len = pos;
+    return NULL;
 }
 
-int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, char *err, size_t err_cap)
+static int name_in_profile(const profile *p, const uint8_t *name, size_t len)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->lens[i] == len && memcmp(p->names[i], name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+typedef enum {
+    OFFER_SELECTED, /* a well-formed answer naming an offered name: learnt */
+    OFFER_NONE,     /* nothing to learn: no overlap (alert 120, or completed without ALPN), or an answer that names
+                     * nothing offered or is malformed (the checks judge that) */
+    OFFER_REFUSED,  /* the server refused the hello: another alert, or it closed the connection before completing */
+    OFFER_EMPTY,    /* nothing left to offer, the profile is full or the connection budget is spent: no connection */
+    OFFER_ERROR,    /* the server could not be reached (err filled) */
+} offer_outcome;
+
+struct discovery {
+    probe_fn probe;
+    void *ctx;
+    const char *tls;
+    profile *p;
+    discovery_info *info;
+    char *err;
+    size_t err_cap;
+};
+
+/* Offers names[0..n) minus what is learnt already, in that order, in one ClientHello. */
+static offer_outcome offer_names(struct discovery *d, const alpn_name *names, size_t n)
 {
     static scenario s;
-    int connections = 0;
-    p->n = 0;
-    while (p->n < PROFILE_MAX) {
-        memset(&s, 0, sizeof s);
-        s.id = "DISCOVERY";
-        s.tls = tls;
-        s.send_alpn = 1;
-        s.expect = EXPECT_SELECT;
-        discovery_offer(&s, p);
-        if (s.ext_len == 2)
-            break; /* every known name is supported */
-        observation o;
-        observation_init(&o);
-        probe(ctx, &s, &o);
-        connections++;
-        if (o.error) {
-            snprintf(err, err_cap, "%s", o.error_text);
-            return -1;
-        }
-        alpn_iter it;
-        alpn_name name;
-        size_t kept = o.alpn_len < OBS_ALPN_MAX ? o.alpn_len : OBS_ALPN_MAX;
-        /* Only a well-formed one-name answer naming an offered, not yet learnt name teaches anything; anything
-         * else (an alert, no ALPN, garbage) ends discovery. */
-        if (o.alpn_count == 0 || kept != o.alpn_len ||
-            alpn_list_validate(o.alpn, kept, ALPN_ROLE_SERVER, NULL, NULL) != ALPN_OK)
-            break;
-        alpn_iter_init(&it, o.alpn, kept);
-        if (!alpn_iter_next(&it, &name))
-            break;
-        int offered = 0;
-        alpn_iter oi;
-        alpn_name on;
-        alpn_iter_init(&oi, s.ext, s.ext_len);
-        while (alpn_iter_next(&oi, &on))
-            offered |= on.len == name.len && memcmp(on.data, name.data, name.len) == 0;
-        if (!offered)
-            break;
-        memcpy(p->names[p->n], name.data, name.len);
-        p->lens[p->n++] = name.len;
+    if (d->p->n == PROFILE_MAX || d->info->connections >= DISCOVERY_MAX_CONNECTIONS) {
+        d->info->budget_spent |= d->info->connections >= DISCOVERY_MAX_CONNECTIONS;
+        return OFFER_EMPTY;
     }
-    return connections;
+    memset(&s, 0, sizeof s);
+    s.id = "DISCOVERY";
+    s.tls = d->tls;
+    s.send_alpn = 1;
+    s.expect = EXPECT_SELECT;
+    size_t pos = 2;
+    for (size_t i = 0; i < n; i++) {
+        if (name_in_profile(d->p, names[i].data, names[i].len) || pos + 1 + names[i].len > SCEN_EXT_MAX)
+            continue;
+        s.ext[pos++] = (uint8_t)names[i].len;
+        memcpy(s.ext + pos, names[i].data, names[i].len);
+        pos += names[i].len;
+    }
+    if (pos == 2)
+        return OFFER_EMPTY;
+    s.ext[0] = (uint8_t)((pos - 2) >> 8);
+    s.ext[1] = (uint8_t)(pos - 2);
+    s.ext_len = pos;
+
+    observation o;
+    observation_init(&o);
+    d->probe(d->ctx, &s, &o);
+    d->info->connections++;
+    /* A close or reset before any answer is how some servers refuse a hello (o.refused): the run has already seen
+     * this server answer a plain ClientHello, so it is reachable. Any other error is not a refusal. */
+    if (o.error && !o.refused) {
+        snprintf(d->err, d->err_cap, "%s", o.error_text);
+        return OFFER_ERROR;
+    }
+    int refusal_alert = o.error ? -1 : o.alert;
+    /* RFC 7301 §3.2: no_application_protocol (120) is the answer to no overlap, not a refusal of the hello. */
+    if (o.error || (o.alert >= 0 && o.alert != 120) || (!o.completed && o.alert < 0)) {
+        if (d->info->refused_offers++ == 0)
+            d->info->first_refusal_alert = refusal_alert;
+        return OFFER_REFUSED;
+    }
+    size_t kept = o.alpn_len < OBS_ALPN_MAX ? o.alpn_len : OBS_ALPN_MAX;
+    /* Only a well-formed one-name answer (RFC 7301 §3.1) naming an offered, not yet learnt name teaches anything. */
+    if (o.alpn_count == 0 || kept != o.alpn_len ||
+        alpn_list_validate(o.alpn, kept, ALPN_ROLE_SERVER, NULL, NULL) != ALPN_OK)
+        return OFFER_NONE;
+    alpn_iter it;
+    alpn_name name;
+    alpn_iter_init(&it, o.alpn, kept);
+    if (!alpn_iter_next(&it, &name))
+        return OFFER_NONE;
+    int offered = 0;
+    alpn_iter oi;
+    alpn_name on;
+    alpn_iter_init(&oi, s.ext, s.ext_len);
+    while (alpn_iter_next(&oi, &on))
+        offered |= on.len == name.len && memcmp(on.data, name.data, name.len) == 0;
+    if (!offered)
+        return OFFER_NONE;
+    memcpy(d->p->names[d->p->n], name.data, name.len);
+    d->p->lens[d->p->n++] = name.len;
+    return OFFER_SELECTED;
+}
+
+typedef enum { CHUNK_DONE, CHUNK_REFUSED, CHUNK_ERROR } chunk_outcome;
+
+/* Offers names[0..n), notes the selection, removes it and offers the rest again, until nothing more is learnt.
+ * CHUNK_REFUSED only when the very first offer was refused: a refusal after a selection is read as the server's
+ * (wrong) answer to no overlap, which SRV-NO-OVERLAP-ALERT judges. */
+static chunk_outcome learn_from(struct discovery *d, const alpn_name *names, size_t n)
+{
+    for (int learnt = 0;; learnt++) {
+        switch (offer_names(d, names, n)) {
+        case OFFER_SELECTED:
+            continue;
+        case OFFER_REFUSED:
+            return learnt ? CHUNK_DONE : CHUNK_REFUSED;
+        case OFFER_ERROR:
+            return CHUNK_ERROR;
+        default:
+            return CHUNK_DONE;
+        }
+    }
+}
+
+static chunk_outcome explore(struct discovery *d, const alpn_name *names, size_t n, unsigned char *given_up);
+
+/* A refused offer of names[0..n): its two halves in turn (each explored), or, at DISCOVERY_MIN_SPLIT names or
+ * fewer, given up: its names are flagged in given_up[] for the single-name offers. */
+static chunk_outcome split_refused(struct discovery *d, const alpn_name *names, size_t n, unsigned char *given_up)
+{
+    if (n <= DISCOVERY_MIN_SPLIT) {
+        memset(given_up, 1, n);
+        return CHUNK_REFUSED;
+    }
+    size_t half = n / 2;
+    if (explore(d, names, half, given_up) == CHUNK_ERROR ||
+        explore(d, names + half, n - half, given_up + half) == CHUNK_ERROR)
+        return CHUNK_ERROR;
+    return CHUNK_REFUSED;
+}
+
+/* learn_from, and split_refused when the offer is refused. */
+static chunk_outcome explore(struct discovery *d, const alpn_name *names, size_t n, unsigned char *given_up)
+{
+    chunk_outcome r = learn_from(d, names, n);
+    return r == CHUNK_REFUSED ? split_refused(d, names, n, given_up) : r;
+}
+
+/* After learning from separate offers, the names were picked from different subsets: offer the learnt names
+ * together, repeatedly, so that the profile is in the server's order again. */
+static int reorder(struct discovery *d)
+{
+    static profile learnt;
+    static alpn_name names[PROFILE_MAX];
+    learnt = *d->p;
+    for (size_t i = 0; i < learnt.n; i++)
+        names[i] = (alpn_name){learnt.names[i], learnt.lens[i]};
+    d->p->n = 0;
+    while (d->p->n + 1 < learnt.n) {
+        offer_outcome r = offer_names(d, names, learnt.n);
+        if (r == OFFER_ERROR)
+            return -1;
+        if (r != OFFER_SELECTED) {
+            d->info->order_unknown = 1;
+            break;
+        }
+    }
+    /* The rest (the last one, or those the server would not order), in the order they were learnt. */
+    for (size_t i = 0; i < learnt.n; i++) {
+        if (!name_in_profile(d->p, learnt.names[i], learnt.lens[i])) {
+            memcpy(d->p->names[d->p->n], learnt.names[i], learnt.lens[i]);
+            d->p->lens[d->p->n++] = learnt.lens[i];
+        }
+    }
+    return 0;
+}
+
+int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, discovery_info *info, char *err,
+                     size_t err_cap)
+{
+    static alpn_name cand[DISCOVERY_CANDIDATES_MAX];
+    static unsigned char given_up[DISCOVERY_CANDIDATES_MAX];
+    discovery_info local;
+    if (info == NULL)
+        info = &local;
+    memset(info, 0, sizeof *info);
+    info->first_refusal_alert = -1;
+    p->n = 0;
+    struct discovery d = {probe, ctx, tls, p, info, err, err_cap};
+
+    /* The candidates: the registry without GREASE (RFC 8701 §3.1: never selected, so never learnt) and without the
+     * identifiers of discovery_never. */
+    size_t n = 0, count = 0;
+    const alpn_registry_entry *t = alpn_registry(&count);
+    for (size_t i = 0; i < count && n < DISCOVERY_CANDIDATES_MAX; i++) {
+        if (t[i].kind == ALPN_KIND_GREASE || discovery_excluded(t[i].name.data, t[i].name.len) != NULL) {
+            info->excluded += t[i].kind != ALPN_KIND_GREASE;
+            continue;
+        }
+        cand[n++] = t[i].name;
+    }
+    memset(given_up, 0, sizeof given_up);
+
+    chunk_outcome r = learn_from(&d, cand, n);
+    if (r == CHUNK_ERROR)
+        return -1;
+    if (r == CHUNK_REFUSED) {
+        /* The whole offer was refused (an alert other than 120, or a close): smaller offers, then the common names
+         * one at a time from the subsets that were refused too, then the learnt names together for their order. At
+         * most 1 + 2 + 4 + 8 offers while splitting ~60 names down to DISCOVERY_MIN_SPLIT, DISCOVERY_COMMON_COUNT
+         * single names, and one more per name learnt; never over DISCOVERY_MAX_CONNECTIONS. */
+        info->fallback = 1;
+        if (split_refused(&d, cand, n, given_up) == CHUNK_ERROR)
+            return -1;
+        for (size_t c = 0; c < DISCOVERY_COMMON_COUNT; c++) {
+            size_t len = strlen(discovery_common[c]);
+            for (size_t i = 0; i < n; i++) {
+                if (!given_up[i] || cand[i].len != len || memcmp(cand[i].data, discovery_common[c], len) != 0)
+                    continue;
+                if (offer_names(&d, &cand[i], 1) == OFFER_ERROR)
+                    return -1;
+            }
+        }
+        if (p->n >= 2 && reorder(&d) != 0)
+            return -1;
+    }
+    return info->connections;
+}
+
+void discovery_describe(const discovery_info *info, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (!info->fallback)
+        return;
+    char how[64];
+    if (info->first_refusal_alert >= 0)
+        snprintf(how, sizeof how, "with alert %d (%s)", info->first_refusal_alert,
+                 alert_name(info->first_refusal_alert));
+    else
+        snprintf(how, sizeof how, "by closing the connection");
+    snprintf(buf, cap, "the full offer was refused %s; discovered with smaller offers (%d of %d refused)%s%s", how,
+             info->refused_offers, info->connections,
+             info->order_unknown ? "; the server would not order the names found" : "",
+             info->budget_spent ? "; connection budget spent" : "");
 }
 
 /* A session check that could run but has no GnuTLS-path callback (e.g. unit tests with a model server). */

@@ -57,10 +57,38 @@ int validate_ids(const char *list, int (*known)(const char *id, size_t len), con
 /* Checks that every ID in a comma-separated list is a server check. Returns 0, or -1 with the unknown ID in err. */
 int validate_id_list(const char *list, char *err, size_t err_cap);
 
+/* Discovery's bounds: candidates taken from the registry, and connections in all (the fallback's splitting, single
+ * names and reordering stop there). */
+#define DISCOVERY_CANDIDATES_MAX  256
+#define DISCOVERY_MAX_CONNECTIONS 64
+
+/* What discovery did, for the report's profile text. */
+typedef struct {
+    int connections;         /* handshakes used */
+    int excluded;            /* registry names never offered (discovery_excluded), GREASE aside */
+    int fallback;            /* 1: the full offer was refused, smaller offers were used */
+    int first_refusal_alert; /* that refusal: the alert, -1 when the server closed the connection */
+    int refused_offers;      /* offers refused in all */
+    int order_unknown;       /* the learnt names could not be offered together to learn their order */
+    int budget_spent;        /* DISCOVERY_MAX_CONNECTIONS reached */
+} discovery_info;
+
 /* Learns the server's supported names, most preferred first: offers every registered and well-known unregistered
- * name, records the selection, removes it and offers the rest again, until nothing overlaps. Returns the number of
- * connections used, or -1 when the server could not be reached (err filled). */
-int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, char *err, size_t err_cap);
+ * name but GREASE and discovery_excluded ones, records the selection, removes it and offers the rest again, until
+ * nothing overlaps. When that first offer is refused (an alert other than no_application_protocol, or a close), it
+ * falls back to smaller offers: halves (split again while refused, down to 8 names), then common names (h2,
+ * http/1.1, h3, ...) alone from the subsets still refused, then the names found, together, for their order; at most
+ * DISCOVERY_MAX_CONNECTIONS connections. info (may be NULL) says what happened. Returns the number of connections
+ * used, or -1 when the server could not be reached (err filled). */
+int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, discovery_info *info, char *err,
+                     size_t err_cap);
+
+/* The reason (with its RFC clause) why discovery never offers this name, or NULL when it may offer it. */
+const char *discovery_excluded(const uint8_t *name, size_t len);
+
+/* One clause for the report's profile text when discovery fell back to smaller offers ("the full offer was refused
+ * with alert 80 (internal_error); discovered with smaller offers (…)"); empty otherwise. */
+void discovery_describe(const discovery_info *info, char *buf, size_t cap);
 
 /* Adds a SKIP with the reason for every selected check of one TLS version (the server does not speak it).
  * Returns the number of results added. */

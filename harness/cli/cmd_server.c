@@ -19,8 +19,10 @@ static void help(void)
            "exact matching, GREASE, malformed lists, alert 120 on no overlap; for TLS 1.3 and TLS 1.2.\n\n"
            "  --sni NAME             server_name to send (default: HOST unless it is an address)\n"
            "  --alpn LIST            the server's protocols, most preferred first (e.g. h2,http/1.1); without it\n"
-           "                         they are discovered by offering every registered name. A handshake offering\n"
-           "                         exactly LIST must select one of them, or the run stops (exit 2)\n"
+           "                         they are discovered by offering every registered name (but GREASE and\n"
+           "                         acme-tls/1), then smaller offers if the server refuses that hello. With\n"
+           "                         LIST, a handshake offering exactly LIST must select one of them, or the\n"
+           "                         run stops (exit 2)\n"
            "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
            "  --only IDS             run only these check IDs (comma-separated)\n"
            "  --skip IDS             leave these check IDs out\n"
@@ -238,18 +240,23 @@ int cmd_server(int argc, char **argv)
         profile_format(&prof, list, sizeof list);
         snprintf(rep.profile, sizeof rep.profile, "%s (given with --alpn)", list);
     } else {
-        int used = discover_profile(server_probe, &target, run_tls[0], &prof, err, sizeof err);
+        discovery_info info;
+        int used = discover_profile(server_probe, &target, run_tls[0], &prof, &info, err, sizeof err);
         if (used < 0) {
             fprintf(stderr, "alpncheck server: cannot reach %s: %s\n", argv[optind], err);
             cli_outputs_abandon(&a.out);
             return EXIT_USAGE;
         }
-        char list[400];
+        char list[400], how[200];
         profile_format(&prof, list, sizeof list);
-        snprintf(rep.profile, sizeof rep.profile,
-                 "%s (discovered over TLS %s in %d connection%s, in the order "
-                 "the server picked them)",
-                 prof.n ? list : "no registered protocol selected", run_tls[0], used, used == 1 ? "" : "s");
+        discovery_describe(&info, how, sizeof how);
+        int w = snprintf(rep.profile, sizeof rep.profile,
+                         "%s (discovered over TLS %s in %d connection%s, in the order "
+                         "the server picked them%s%s)",
+                         prof.n ? list : "no registered protocol selected", run_tls[0], used, used == 1 ? "" : "s",
+                         how[0] ? "; " : "", how);
+        if (w >= (int)sizeof rep.profile) /* a long profile: keep the text closed */
+            memcpy(rep.profile + sizeof rep.profile - 5, "...)", 5);
     }
 
     ro.resume = gnutls_resume_probe;

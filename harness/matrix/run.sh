@@ -166,6 +166,12 @@ start_nss() {
 # Botan's command-line server answers every ALPN offer with its one protocol, echo/0.1.
 start_botan() { spawn "$2" botan tls_server "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" --port="$1"; }
 start_erlang() { spawn "$2" escript "$PEERS/erlang/server.escript" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
+# Caddy serves https://localhost with a certificate from its own internal CA (tls internal, no ACME), its data under
+# the run directory (caddy_setup in harness/peers.sh, harness/peers/conf/Caddyfile.in); never the package's service.
+start_caddy() {
+    caddy_setup "$1" || return 1
+    spawn "$2" "${CADDY_CMD[@]}"
+}
 
 # run_server NAME STACK VERSION COMMAND START-FUNCTION NEEDS-COMMAND [ALPN]: ALPN is what the peer supports, when it
 # cannot be configured with h2,http/1.1.
@@ -219,6 +225,8 @@ v_nss_pkg=$(dpkg-query -W -f='${Version}' libnss3-tools 2>/dev/null || true)
 v_nss="NSS $(dpkg-query -W -f='${Version}' libnss3 2>/dev/null | sed 's/^[0-9]*://; s/-.*//' || true)"
 v_botan_n=$(botan version 2>/dev/null || true)
 v_botan="Botan $v_botan_n"
+v_caddy=$(caddy version 2>/dev/null | sed -n 1p | awk '{print "Caddy " $1}' || true)
+s_caddy=$(caddy build-info 2>/dev/null | awk '$1 == "go" {sub(/^go/, "", $2); print "Go crypto/tls " $2}' || true)
 v_erl=$(erl -noshell -eval 'application:load(ssl), {ok, V} = application:get_key(ssl, vsn),
     io:format("OTP ~s, ssl ~s~n", [erlang:system_info(otp_release), V]), halt().' 2>/dev/null || true)
 
@@ -240,6 +248,8 @@ run_server nss-selfserv "$v_nss" "selfserv (libnss3-tools $v_nss_pkg)" \
     "selfserv -Q (ALPN http/1.1, the only protocol it offers)" start_nss selfserv http/1.1
 run_server botan-tls_server "$v_botan" "botan tls_server $v_botan_n" \
     "botan tls_server (its command-line server always answers ALPN with echo/0.1)" start_botan botan echo/0.1
+run_server caddy "$s_caddy" "$v_caddy" \
+    "caddy run: tls internal, protocols h1 h2 (harness/peers/conf/Caddyfile.in)" start_caddy caddy
 run_server go "Go crypto/tls ${v_go#go}" "$v_go" \
     "harness/peers/go/server.go (tls.Config.NextProtos h2,http/1.1)" start_go go
 run_server java "JSSE (${v_java})" "$v_java" \
