@@ -25,16 +25,16 @@ static const struct {
     {"Server checks",
      "alpncheck plays the TLS client: `alpncheck server HOST:PORT` sends ClientHellos it builds itself, with any ALPN "
      "bytes, and judges what the server answers. A check is run for each TLS version it applies to and reported as "
-     "SKIP for the others. libalpn's list validator names the SRV-MALFORMED-* IDs when it rejects a client's "
+     "SKIP for the others. libalpn's list validator names the `SRV-MALFORMED-*` IDs when it rejects a client's "
      "offer."},
     {"Client checks",
      "alpncheck plays the TLS server: `alpncheck client` lets the client under test connect, answers its ALPN offer "
      "on purpose rightly or wrongly, and judges the client's reaction. libalpn's list validator names the "
-     "CLI-REJECT-* IDs when it rejects a server's answer."},
+     "`CLI-REJECT-*` IDs when it rejects a server's answer."},
     {"HTTP ALPN header checks",
      "Rules for the value of the HTTP ALPN header field (RFC 7639), which a client sends with CONNECT to announce "
      "the protocols it will negotiate in the tunnel. They involve no TLS connection: libalpn's header parser and "
-     "formatter enforce them (`alpncheck header`), and the test vectors in vectors/header_*.json cite them."},
+     "formatter enforce them (`alpncheck header`), and the test vectors in `vectors/header_*.json` cite them."},
 };
 
 /* Display width of UTF-8 text: code points, not bytes ("§" and "—" take one column each). */
