@@ -307,7 +307,7 @@ static struct ids vector_ids(void)
     struct ids s = {.n = 0};
     const char *src = getenv("ALPN_SOURCE_DIR");
     cr_assert_not_null(src, "ALPN_SOURCE_DIR is set by ctest");
-    char dir[1024], path[1200];
+    char dir[1024], path[sizeof dir + 1 + sizeof((struct dirent *)0)->d_name];
     snprintf(dir, sizeof dir, "%s/vectors", src);
     DIR *d = opendir(dir);
     cr_assert_not_null(d, "%s", dir);
