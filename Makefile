@@ -28,6 +28,7 @@ help:
 	@echo "  make coverage  line and branch coverage of src/ (gcovr)"
 	@echo "  make bench     libalpn beside OpenSSL and nghttp2, a full server run, fuzzing rates; reports/bench.md"
 	@echo "  make fuzz      libFuzzer then AFL++ on every target, FUZZ_SECONDS each (see mk/fuzz.mk)"
+	@echo "  make docs      regenerate docs/CHECKS.md from the check catalogue (harness/checks/catalogue.c)"
 	@echo "  make readme    regenerate the help texts quoted in README.md from the binary"
 	@echo "  make format    clang-format every C file in place"
 	@echo "  make clean     remove build/"

@@ -1,5 +1,5 @@
 /*
- * The server-check catalogue (CHECKS.md, "Server checks"): each check is data — the exact ALPN bytes to offer,
+ * The server checks (family server of catalogue.h): each check is data — the exact ALPN bytes to offer,
  * built from the server's profile — plus a pure judge that turns what the peer layer observed into a verdict.
  * Nothing here touches a socket.
  */

@@ -2,100 +2,76 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "client_checks.h"
 
-#define SEC_OFFER  "RFC 7301 §3.1 — the client's offer"
-#define SEC_ANSWER "RFC 7301 §3.1–3.2 — the server's answer"
-#define SEC_PLACE  "RFC 8446 §4.2 — extension placement"
-#define SEC_GREASE "RFC 8701 — GREASE"
-#define SEC_REPORT "RFC 7301 §3.2 — reported only"
-#define SEC_0RTT   "RFC 8446 §4.2.10 — early data"
-
-struct meta {
+/* The client checks in the order they run, with how alpncheck answers and what it expects; level, clause, section,
+ * title and the TLS versions come from the catalogue row of the same ID (catalogue.c). */
+struct client_kind {
     const char *id;
-    const char *section;
-    const char *ref;
-    level lvl;
     client_answer_kind answer;
     client_expectation expect;
     int alert;
-    const char *only_tls; /* NULL: both versions */
-    const char *title;
 };
 
-static const struct meta catalogue[] = {
-    {"CLI-OFFER-WELLFORMED", SEC_OFFER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_VALID, CLIENT_EXPECT_WELLFORMED, -1,
-     NULL, "the ClientHello's ALPN list is strictly valid: one extension, non-empty list, no empty names"},
-    {"CLI-OFFER-NO-H2C", SEC_OFFER, "9113 §3.2", LEVEL_MUST, CLIENT_ANSWER_VALID, CLIENT_EXPECT_NO_H2C, -1, NULL,
-     "h2c is never offered over TLS"},
-    {"CLI-ACCEPT-VALID", SEC_ANSWER, "7301 §3.2", LEVEL_MUST, CLIENT_ANSWER_VALID, CLIENT_EXPECT_ACCEPT, -1, NULL,
-     "the server selects one offered name (not the first): the client completes the handshake"},
-    {"CLI-REJECT-UNOFFERED", SEC_ANSWER, "7301 §3.1–3.2, 8701 §3.1", LEVEL_MUST, CLIENT_ANSWER_UNOFFERED,
-     CLIENT_EXPECT_ALERT, -1, NULL, "the server selects a name the client did not offer: fatal alert"},
-    {"CLI-REJECT-MULTIPLE", SEC_ANSWER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_TWO_NAMES, CLIENT_EXPECT_ALERT, 50, NULL,
-     "the server's list holds two names: fatal decode_error"},
-    {"CLI-REJECT-EMPTY-NAME", SEC_ANSWER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_EMPTY_NAME, CLIENT_EXPECT_ALERT, 50,
-     NULL, "the server's list holds one empty name (00 01 00): fatal decode_error"},
-    {"CLI-REJECT-EMPTY-LIST", SEC_ANSWER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_EMPTY_LIST, CLIENT_EXPECT_ALERT, 50,
-     NULL, "the server's list is empty (00 00): fatal decode_error"},
-    {"CLI-REJECT-MALFORMED", SEC_ANSWER, "7301 §3.1", LEVEL_MUST, CLIENT_ANSWER_MALFORMED, CLIENT_EXPECT_ALERT, 50,
-     NULL, "a valid one-name list followed by a stray byte inside the extension: fatal decode_error"},
-    {"CLI-REJECT-UNSOLICITED", SEC_PLACE, "8446 §4.2, 5246 §7.4.1.4", LEVEL_MUST, CLIENT_ANSWER_UNSOLICITED,
-     CLIENT_EXPECT_ALERT, 110, NULL, "an ALPN answer although the client offered none: fatal unsupported_extension"},
-    {"CLI-REJECT-GREASE", SEC_GREASE, "8701 §3", LEVEL_MUST, CLIENT_ANSWER_GREASE, CLIENT_EXPECT_ALERT, -1, NULL,
-     "the server selects a GREASE value the client offered: fatal alert"},
-    {"CLI-TLS13-ALPN-IN-SH", SEC_PLACE, "8446 §4.2", LEVEL_MUST, CLIENT_ANSWER_IN_SERVER_HELLO, CLIENT_EXPECT_ALERT, 47,
-     "1.3", "TLS 1.3: the ALPN answer in ServerHello: fatal illegal_parameter"},
-    {"CLI-NPN-AND-ALPN", SEC_PLACE, "7301 §3 (NPN)", LEVEL_MUST, CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47, "1.2",
-     "TLS 1.2: the server negotiates both ALPN and NPN: fatal illegal_parameter"},
-    {"CLI-0RTT-ALPN", SEC_0RTT, "8446 §4.2.10", LEVEL_MUST, CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47, "1.3",
-     "TLS 1.3: the server accepts 0-RTT but selects another offered name than the ticket's: fatal "
-     "illegal_parameter"},
-    {"CLI-NO-ALPN-ANSWER", SEC_REPORT, "7301 §3.2", LEVEL_INFO, CLIENT_ANSWER_NONE, CLIENT_EXPECT_REPORT, -1, NULL,
-     "the server ignores ALPN: reported (carries on without a protocol, or aborts)"},
-    {"CLI-ALERT-120", SEC_REPORT, "7301 §3.2", LEVEL_INFO, CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1, NULL,
-     "the server answers fatal no_application_protocol: reported (the client fails cleanly)"},
+static const struct client_kind kinds[] = {
+    {"CLI-OFFER-WELLFORMED", CLIENT_ANSWER_VALID, CLIENT_EXPECT_WELLFORMED, -1},
+    {"CLI-OFFER-NO-H2C", CLIENT_ANSWER_VALID, CLIENT_EXPECT_NO_H2C, -1},
+    {"CLI-ACCEPT-VALID", CLIENT_ANSWER_VALID, CLIENT_EXPECT_ACCEPT, -1},
+    {"CLI-REJECT-UNOFFERED", CLIENT_ANSWER_UNOFFERED, CLIENT_EXPECT_ALERT, -1},
+    {"CLI-REJECT-MULTIPLE", CLIENT_ANSWER_TWO_NAMES, CLIENT_EXPECT_ALERT, 50},
+    {"CLI-REJECT-EMPTY-NAME", CLIENT_ANSWER_EMPTY_NAME, CLIENT_EXPECT_ALERT, 50},
+    {"CLI-REJECT-EMPTY-LIST", CLIENT_ANSWER_EMPTY_LIST, CLIENT_EXPECT_ALERT, 50},
+    {"CLI-REJECT-MALFORMED", CLIENT_ANSWER_MALFORMED, CLIENT_EXPECT_ALERT, 50},
+    {"CLI-REJECT-UNSOLICITED", CLIENT_ANSWER_UNSOLICITED, CLIENT_EXPECT_ALERT, 110},
+    {"CLI-REJECT-GREASE", CLIENT_ANSWER_GREASE, CLIENT_EXPECT_ALERT, -1},
+    {"CLI-TLS13-ALPN-IN-SH", CLIENT_ANSWER_IN_SERVER_HELLO, CLIENT_EXPECT_ALERT, 47},
+    {"CLI-NPN-AND-ALPN", CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47},
+    {"CLI-0RTT-ALPN", CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47},
+    {"CLI-NO-ALPN-ANSWER", CLIENT_ANSWER_NONE, CLIENT_EXPECT_REPORT, -1},
+    {"CLI-ALERT-120", CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1},
 };
 
-const size_t client_check_count = sizeof catalogue / sizeof catalogue[0];
+const size_t client_check_count = sizeof kinds / sizeof kinds[0];
 
 const char *client_check_id(size_t i)
 {
-    return i < client_check_count ? catalogue[i].id : NULL;
+    return i < client_check_count ? kinds[i].id : NULL;
 }
 
 int client_scenario_build(client_scenario *s, const char *id, const char *tls)
 {
-    const struct meta *m = NULL;
+    const struct client_kind *m = NULL;
     for (size_t i = 0; i < client_check_count; i++) {
-        if (strcmp(catalogue[i].id, id) == 0)
-            m = &catalogue[i];
+        if (strcmp(kinds[i].id, id) == 0)
+            m = &kinds[i];
     }
     if (m == NULL)
         return -1;
+    const check_entry *c = check_get(m->id);
     memset(s, 0, sizeof *s);
     s->id = m->id;
-    s->section = m->section;
-    s->ref = m->ref;
-    s->title = m->title;
-    s->lvl = m->lvl;
+    s->section = c->section;
+    s->ref = c->ref;
+    s->title = c->title;
+    s->lvl = c->lvl;
     s->answer = m->answer;
     s->expect = m->expect;
     s->expect_alert = m->alert;
     s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
     s->no_alpn_offer = m->answer == CLIENT_ANSWER_UNSOLICITED;
     s->resumption = m->answer == CLIENT_ANSWER_0RTT_CHANGE;
-    if (m->only_tls != NULL && strcmp(m->only_tls, s->tls) != 0)
-        s->skip_reason = s->resumption                     ? "0-RTT exists in TLS 1.3 only"
-                         : strcmp(m->only_tls, "1.3") == 0 ? "applies to TLS 1.3 only"
-                                                           : "NPN exists in TLS 1.2 only";
+    if (!(c->tls & check_tls_bit(s->tls)))
+        s->skip_reason = s->resumption           ? "0-RTT exists in TLS 1.3 only"
+                         : c->tls == CHECK_TLS13 ? "applies to TLS 1.3 only"
+                                                 : "NPN exists in TLS 1.2 only";
     return 0;
 }
 
 static int known_client_id(const char *id, size_t len)
 {
     for (size_t i = 0; i < client_check_count; i++) {
-        if (strlen(catalogue[i].id) == len && strncmp(catalogue[i].id, id, len) == 0)
+        if (strlen(kinds[i].id) == len && strncmp(kinds[i].id, id, len) == 0)
             return 1;
     }
     return 0;

@@ -1,5 +1,5 @@
 /*
- * The client-check catalogue (CHECKS.md, "Client checks"): alpncheck is the server. Each check is data — how the
+ * The client checks (family client of catalogue.h): alpncheck is the server. Each check is data — how the
  * server answers the client's ALPN offer — plus a pure judge of the client's reaction. The answer's bytes depend on
  * what the client offered, so they are built from the ClientHello (client_answer_build), by the peer layer when it
  * answers and again by the judge when it explains. Nothing here touches a socket or a process.

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "checks.h"
 
 const char *where_name(alpn_where w)
@@ -304,24 +305,23 @@ void judge(const scenario *s, const observation *o, result *out)
     }
 }
 
-/* The fixed part of a result: what the check is. tls is normalised to "1.2" or "1.3". */
-static void result_head(result *out, const char *id, const char *tls, const char *section, const char *ref,
-                        const char *title, level lvl)
+/* The fixed part of a result: what the check is, from its catalogue row. tls is normalised to "1.2" or "1.3". */
+static void result_head(result *out, const char *id, const char *tls)
 {
+    const check_entry *c = check_get(id);
     memset(out, 0, sizeof *out);
     out->id = id;
     out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    out->section = section;
-    out->ref = ref;
-    out->title = title;
-    out->lvl = lvl;
+    out->section = c->section;
+    out->ref = c->ref;
+    out->title = c->title;
+    out->lvl = c->lvl;
 }
 
 void judge_server_preference(const profile *p, const char *tls, const observation *ab, const observation *ba,
                              result *out)
 {
-    result_head(out, "SRV-SERVER-PREFERENCE", tls, "RFC 7301 §3.2 — protocol selection", "7301 §3.2",
-                "two supported names offered in both orders: the same (server-preferred) choice", LEVEL_SHOULD);
+    result_head(out, "SRV-SERVER-PREFERENCE", tls);
     out->ms = ab->ms + ba->ms;
     if (p->n < 2) {
         out->v = VERDICT_SKIP;
@@ -371,9 +371,7 @@ static void session_text(const session_observation *o, char *buf, size_t cap)
 void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,
                         const session_observation *second, result *out)
 {
-    result_head(out, "SRV-RESUME-FRESH", tls, "RFC 7301 §3.1 — ALPN belongs to the connection", "7301 §3.1",
-                "resumption offering only another supported name: that name or alert 120, never the old one",
-                LEVEL_MUST);
+    result_head(out, "SRV-RESUME-FRESH", tls);
     if (p->n < 2) {
         out->v = VERDICT_SKIP;
         snprintf(out->expected, sizeof out->expected, "the resumed connection negotiates afresh");
@@ -413,8 +411,7 @@ void judge_resume_fresh(const profile *p, const char *tls, const session_observa
 
 void judge_protocol_definitive(const char *tls, const alpn_name *name, const session_observation *o, result *out)
 {
-    result_head(out, "SRV-PROTOCOL-DEFINITIVE", tls, "RFC 7301 §3.2 — protocol selection", "7301 §3.2",
-                "after the handshake the selected protocol is the one the server speaks", LEVEL_MUST);
+    result_head(out, "SRV-PROTOCOL-DEFINITIVE", tls);
     if (name == NULL) {
         out->v = VERDICT_SKIP;
         snprintf(out->expected, sizeof out->expected, "the selected protocol is spoken");
@@ -463,11 +460,7 @@ void judge_protocol_definitive(const char *tls, const alpn_name *name, const ses
 void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const session_observation *control,
                 const session_observation *test, result *out)
 {
-    result_head(out, ticket_fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN", tls, "RFC 8446 §4.2.10 — 0-RTT and ALPN",
-                ticket_fresh ? "8446 §4.2.10, 7301 §3.1" : "8446 §4.2.10",
-                ticket_fresh ? "0-RTT on a ticket renewed under another protocol, offering the old one: refused"
-                             : "0-RTT on a ticket from one protocol while offering another: refused",
-                LEVEL_MUST);
+    result_head(out, ticket_fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN", tls);
     snprintf(out->expected, sizeof out->expected, "%s",
              ticket_fresh ? "early data refused: the renewed ticket belongs to the new protocol"
                           : "early data refused: the offered protocol differs from the ticket's");
@@ -499,8 +492,7 @@ void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const sessi
 void judge_reneg(const profile *p, const char *tls, const session_observation *first, const session_observation *second,
                  result *out)
 {
-    result_head(out, "SRV-RENEG-ALPN", tls, "RFC 7301 §3.2 — protocol selection", "7301 §3.2, 9113 §9.2.1",
-                "TLS 1.2 renegotiation offering another protocol: reported (the RFC allows a change)", LEVEL_INFO);
+    result_head(out, "SRV-RENEG-ALPN", tls);
     snprintf(out->expected, sizeof out->expected, "reported only: refused, or renegotiated with a fresh selection");
     if (strcmp(out->tls, "1.2") != 0 || p->n < 2) {
         out->v = VERDICT_SKIP;

@@ -1,89 +1,54 @@
-/* Server-check scenarios: the exact ALPN bytes each CHECKS.md server check offers, built from the profile. */
+/* Server-check scenarios: the exact ALPN bytes each catalogue server check offers, built from the profile. */
 #include <stdio.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "checks.h"
 
-#define SEC_SELECT "RFC 7301 §3.2 — protocol selection"
-#define SEC_EXACT "RFC 7301 §3.1 — exact name matching"
-#define SEC_GREASE "RFC 8701 — GREASE"
-#define SEC_PLACE "RFC 8446 §4.2 — extension placement"
-#define SEC_MALFORMED "RFC 7301 §3.1 — malformed lists (decode_error expected)"
-#define SEC_H2 "RFC 9113 — HTTP/2 over TLS"
-
-struct meta {
+/* The single-connection server checks in the order they run, with what each expects; level, clause, section and
+ * title come from the catalogue row of the same ID (catalogue.c). */
+struct scenario_kind {
     const char *id;
-    const char *section;
-    const char *ref;
-    level lvl;
     expectation expect;
-    const char *title;
 };
 
-static const struct meta catalogue[] = {
-    {"SRV-SELECT-OFFERED", SEC_SELECT, "7301 §3.1–3.2", LEVEL_MUST, EXPECT_SELECT,
-     "supported and unknown names offered: one offered name is selected"},
-    {"SRV-SELECT-SINGLE", SEC_SELECT, "7301 §3.1", LEVEL_MUST, EXPECT_SELECT,
-     "every supported name offered: the answer holds exactly one name"},
-    {"SRV-UNKNOWN-IGNORED", SEC_SELECT, "7301 §3.1", LEVEL_MUST, EXPECT_SELECT,
-     "unknown names around one supported name: it is selected"},
-    {"SRV-NO-OVERLAP-ALERT", SEC_SELECT, "7301 §3.2", LEVEL_MUST, EXPECT_NO_OVERLAP,
-     "only unknown names: fatal no_application_protocol"},
-    {"SRV-NO-PREFIX-MATCH", SEC_EXACT, "7301 §3.1", LEVEL_MUST, EXPECT_NO_OVERLAP,
-     "truncated and extended forms of supported names: no selection"},
-    {"SRV-CASE-SENSITIVE", SEC_EXACT, "7301 §3.1", LEVEL_MUST, EXPECT_NO_OVERLAP,
-     "upper-cased supported names: no selection"},
-    {"SRV-NUL-IN-NAME", SEC_EXACT, "7301 §3.1", LEVEL_MUST, EXPECT_NO_OVERLAP,
-     "supported names followed by NUL and a byte: no selection"},
-    {"SRV-LONG-NAME", SEC_EXACT, "7301 §3.1", LEVEL_MUST, EXPECT_SELECT,
-     "a 255-byte name, then a supported one: the supported one is selected"},
-    {"SRV-MANY-NAMES", SEC_EXACT, "7301 §3.1", LEVEL_SHOULD, EXPECT_SELECT,
-     "300 unknown names (list over 16 KiB, hello spans records), supported one last"},
-    {"SRV-MANY-TINY-NAMES", SEC_EXACT, "7301 §3.1", LEVEL_SHOULD, EXPECT_SELECT,
-     "10000 one-byte unknown names with duplicates, supported one last"},
-    {"SRV-GREASE-IGNORED", SEC_GREASE, "8701 §3", LEVEL_MUST, EXPECT_SELECT,
-     "GREASE values around a supported name: it is selected"},
-    {"SRV-GREASE-ONLY", SEC_GREASE, "8701 §3", LEVEL_MUST, EXPECT_NO_OVERLAP,
-     "all 16 GREASE values only: fatal no_application_protocol, GREASE never selected"},
-    {"SRV-NO-UNSOLICITED", SEC_PLACE, "8446 §4.2, 5246 §7.4.1.4", LEVEL_MUST, EXPECT_NO_ALPN,
-     "no ALPN extension offered: none in the answer"},
-    {"SRV-TLS13-IN-EE", SEC_PLACE, "8446 §4.2", LEVEL_MUST, EXPECT_SELECT,
-     "TLS 1.3: the ALPN answer is in EncryptedExtensions only"},
-    {"SRV-HRR-ALPN-CHANGED", SEC_PLACE, "8446 §4.1.2", LEVEL_SHOULD, EXPECT_HRR_ABORT,
-     "TLS 1.3: the ClientHello after a HelloRetryRequest changes the ALPN list: abort with illegal_parameter"},
-    {"SRV-DUPLICATE-EXTENSION", SEC_PLACE, "8446 §4.2, 5246 §7.4.1.4", LEVEL_MUST, EXPECT_ANY_FATAL,
-     "two ALPN extensions in one ClientHello: fatal alert"},
-    {"SRV-NO-H2C", SEC_H2, "9113 §3.2", LEVEL_MUST, EXPECT_NOT_NAME, "h2c offered over TLS: never selected"},
-    {"SRV-H2-MIN-TLS12", SEC_H2, "9113 §9.2", LEVEL_MUST, EXPECT_NOT_NAME,
-     "h2 and http/1.1 offered over TLS 1.0/1.1: h2 never selected"},
-    {"SRV-NO-NPN-WITH-ALPN", SEC_PLACE, "7301 §3 (NPN)", LEVEL_MUST, EXPECT_SELECT,
-     "TLS 1.2, ALPN and NPN offered: a server selecting via ALPN sends no NPN"},
-    {"SRV-MALFORMED-EMPTY-EXT", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "extension_data of zero bytes"},
-    {"SRV-MALFORMED-ONE-BYTE", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "extension_data of a single byte"},
-    {"SRV-MALFORMED-EMPTY-LIST", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR, "empty list (00 00)"},
-    {"SRV-MALFORMED-EMPTY-NAME", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "one empty name (00 01 00)"},
-    {"SRV-MALFORMED-EMPTY-NAME-LATER", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "a supported name, then an empty name"},
-    {"SRV-MALFORMED-LIST-SHORT", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "list length smaller than the names that follow"},
-    {"SRV-MALFORMED-LIST-LONG", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "list length larger than the extension"},
-    {"SRV-MALFORMED-NAME-OVERRUN", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "the last name's length runs past the list"},
-    {"SRV-MALFORMED-NAME-SHORT", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "an inner name length one too short, the rest out of alignment"},
-    {"SRV-MALFORMED-TRAILING-AFTER-MATCH", SEC_MALFORMED, "7301 §3.1", LEVEL_MUST, EXPECT_DECODE_ERROR,
-     "a supported name first, then garbage inside the list"},
+static const struct scenario_kind kinds[] = {
+    {"SRV-SELECT-OFFERED", EXPECT_SELECT},
+    {"SRV-SELECT-SINGLE", EXPECT_SELECT},
+    {"SRV-UNKNOWN-IGNORED", EXPECT_SELECT},
+    {"SRV-NO-OVERLAP-ALERT", EXPECT_NO_OVERLAP},
+    {"SRV-NO-PREFIX-MATCH", EXPECT_NO_OVERLAP},
+    {"SRV-CASE-SENSITIVE", EXPECT_NO_OVERLAP},
+    {"SRV-NUL-IN-NAME", EXPECT_NO_OVERLAP},
+    {"SRV-LONG-NAME", EXPECT_SELECT},
+    {"SRV-MANY-NAMES", EXPECT_SELECT},
+    {"SRV-MANY-TINY-NAMES", EXPECT_SELECT},
+    {"SRV-GREASE-IGNORED", EXPECT_SELECT},
+    {"SRV-GREASE-ONLY", EXPECT_NO_OVERLAP},
+    {"SRV-NO-UNSOLICITED", EXPECT_NO_ALPN},
+    {"SRV-TLS13-IN-EE", EXPECT_SELECT},
+    {"SRV-HRR-ALPN-CHANGED", EXPECT_HRR_ABORT},
+    {"SRV-DUPLICATE-EXTENSION", EXPECT_ANY_FATAL},
+    {"SRV-NO-H2C", EXPECT_NOT_NAME},
+    {"SRV-H2-MIN-TLS12", EXPECT_NOT_NAME},
+    {"SRV-NO-NPN-WITH-ALPN", EXPECT_SELECT},
+    {"SRV-MALFORMED-EMPTY-EXT", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-ONE-BYTE", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-EMPTY-LIST", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-EMPTY-NAME", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-EMPTY-NAME-LATER", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-LIST-SHORT", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-LIST-LONG", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-NAME-OVERRUN", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-NAME-SHORT", EXPECT_DECODE_ERROR},
+    {"SRV-MALFORMED-TRAILING-AFTER-MATCH", EXPECT_DECODE_ERROR},
 };
 
-const size_t server_check_count = sizeof catalogue / sizeof catalogue[0];
+const size_t server_check_count = sizeof kinds / sizeof kinds[0];
 
 const char *server_check_id(size_t i)
 {
-    return i < server_check_count ? catalogue[i].id : NULL;
+    return i < server_check_count ? kinds[i].id : NULL;
 }
 
 /* ---- profile ------------------------------------------------------------------------------------------------ */
@@ -379,19 +344,20 @@ static void build(scenario *s, const profile *p)
 
 int scenario_build(scenario *s, const char *id, const char *tls, const profile *p)
 {
-    const struct meta *m = NULL;
+    const struct scenario_kind *m = NULL;
     for (size_t i = 0; i < server_check_count; i++) {
-        if (strcmp(catalogue[i].id, id) == 0)
-            m = &catalogue[i];
+        if (strcmp(kinds[i].id, id) == 0)
+            m = &kinds[i];
     }
     if (m == NULL)
         return -1;
+    const check_entry *c = check_get(m->id);
     memset(s, 0, sizeof *s);
     s->id = m->id;
-    s->section = m->section;
-    s->ref = m->ref;
-    s->title = m->title;
-    s->lvl = m->lvl;
+    s->section = c->section;
+    s->ref = c->ref;
+    s->title = c->title;
+    s->lvl = c->lvl;
     s->expect = m->expect;
     s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : strcmp(tls, "1.1") == 0 ? "1.1" : strcmp(tls, "1.0") == 0 ? "1.0" : "1.3";
     s->send_alpn = strcmp(id, "SRV-NO-UNSOLICITED") != 0;

@@ -3,6 +3,7 @@
 #ifndef ALPN_CLI_COMMANDS_H
 #define ALPN_CLI_COMMANDS_H
 
+int cmd_checks(int argc, char **argv);
 int cmd_client(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);

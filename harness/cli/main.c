@@ -11,6 +11,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"checks", cmd_checks, "list the check catalogue: every check ID with its level, RFC clause and title"},
     {"client", cmd_client, "check a TLS client's ALPN handling (every CLI-* check; alpncheck is the server)"},
     {"decode", cmd_decode, "check and explain a ProtocolNameList (extension_data, hex)"},
     {"encode", cmd_encode, "encode protocol names as extension_data and as an ALPN header value"},

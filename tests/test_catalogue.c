@@ -1,0 +1,546 @@
+/*
+ * The check catalogue is the single source of the check IDs: every ID the server run, the client run, libalpn and the
+ * test vectors can produce has exactly one row, of the right family; every row is produced by one of them; the
+ * results carry the row's level, clause, section and title; and a row's TLS versions are the ones its check runs
+ * over (SKIP elsewhere).
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "client_checks.h"
+#include "run.h"
+
+/* ---- a set of IDs ------------------------------------------------------------------------------------------- */
+
+#define IDS_MAX 128
+struct ids {
+    char id[IDS_MAX][64];
+    size_t n;
+};
+
+static int ids_has(const struct ids *s, const char *id)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->id[i], id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds a copy of id (the IDs of the vectors live in JSON that is freed). */
+static void ids_add(struct ids *s, const char *id)
+{
+    if (ids_has(s, id))
+        return;
+    cr_assert_lt(s->n, IDS_MAX, "more than %d distinct IDs", IDS_MAX);
+    cr_assert_lt(strlen(id), sizeof s->id[0], "%s: longer than an ID", id);
+    snprintf(s->id[s->n++], sizeof s->id[0], "%s", id);
+}
+
+static size_t rows_with_id(const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < check_catalogue_count; i++)
+        n += strcmp(check_catalogue[i].id, id) == 0;
+    return n;
+}
+
+/* Every ID in s has exactly one row, of family f. */
+static void expect_rows(const struct ids *s, check_family f, const char *who)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        cr_expect_eq(rows_with_id(s->id[i]), 1, "%s produces %s, which has %zu catalogue rows", who, s->id[i],
+                     rows_with_id(s->id[i]));
+        const check_entry *c = check_find(s->id[i]);
+        if (c != NULL)
+            cr_expect_eq(c->family, f, "%s produces %s, a row of family %s", who, s->id[i],
+                         check_family_name(c->family));
+    }
+}
+
+/* ---- the runs, with peers that never answer ----------------------------------------------------------------- */
+
+static int silent_probe(void *ctx, const scenario *s, observation *o)
+{
+    (void)ctx;
+    (void)s;
+    o->error = 1;
+    snprintf(o->error_text, sizeof o->error_text, "no server in this test");
+    return 0;
+}
+
+static int no_start(void *ctx, const client_scenario *s, char *err, size_t err_cap)
+{
+    (void)ctx;
+    (void)s;
+    snprintf(err, err_cap, "no client in this test");
+    return 1;
+}
+
+static int no_finish(void *ctx)
+{
+    (void)ctx;
+    return -1;
+}
+
+static int no_serve(void *ctx, const client_scenario *s, observation *o)
+{
+    (void)ctx;
+    (void)s;
+    (void)o;
+    return 0;
+}
+
+/* The results carry the facts of their row, so reports print what the catalogue says. */
+static void expect_results_match_rows(const report *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const result *res = &r->results[i];
+        const check_entry *c = check_find(res->id);
+        cr_assert_not_null(c, "%s has no row", res->id);
+        cr_expect_str_eq(res->section, c->section, "%s", res->id);
+        cr_expect_str_eq(res->ref, c->ref, "%s", res->id);
+        cr_expect_str_eq(res->title, c->title, "%s", res->id);
+        cr_expect_eq(res->lvl, c->lvl, "%s", res->id);
+    }
+}
+
+static struct ids server_run_ids(void)
+{
+    static report r;
+    struct ids s = {.n = 0};
+    profile p;
+    char err[128];
+    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0, "%s", err);
+    run_options opt = {.tls = {"1.3", "1.2"}};
+    report_init(&r, "test", "silent");
+    cr_assert_gt(run_server_checks(silent_probe, NULL, &p, &opt, &r), 0);
+    expect_results_match_rows(&r);
+    for (size_t i = 0; i < r.n; i++)
+        ids_add(&s, r.results[i].id);
+    /* A server that lacks a version gets a SKIP per check instead. */
+    report_init(&r, "test", "silent");
+    cr_assert_gt(skip_server_checks(&opt, "1.2", "the server does not speak TLS 1.2", &r), 0);
+    expect_results_match_rows(&r);
+    for (size_t i = 0; i < r.n; i++)
+        cr_expect(ids_has(&s, r.results[i].id), "only the skip path produces %s", r.results[i].id);
+    return s;
+}
+
+static struct ids client_run_ids(void)
+{
+    static report r;
+    struct ids s = {.n = 0};
+    run_options opt = {.tls = {"1.3", "1.2"}};
+    client_driver d = {no_start, no_finish, NULL};
+    report_init(&r, "test", "silent");
+    cr_assert_gt(run_client_checks(no_serve, NULL, &d, &opt, &r), 0);
+    expect_results_match_rows(&r);
+    for (size_t i = 0; i < r.n; i++)
+        ids_add(&s, r.results[i].id);
+    return s;
+}
+
+Test(catalogue, every_server_run_id_has_one_row_and_every_server_row_runs)
+{
+    struct ids s = server_run_ids();
+    cr_expect_eq(s.n, server_check_count + 6, "the single-connection checks and six multi-connection ones");
+    expect_rows(&s, CHECK_FAMILY_SERVER, "the server run");
+    for (size_t i = 0; i < check_catalogue_count; i++) {
+        if (check_catalogue[i].family == CHECK_FAMILY_SERVER)
+            cr_expect(ids_has(&s, check_catalogue[i].id), "server row %s: no result of the server run carries it",
+                      check_catalogue[i].id);
+    }
+}
+
+Test(catalogue, every_client_run_id_has_one_row_and_every_client_row_runs)
+{
+    struct ids s = client_run_ids();
+    cr_expect_eq(s.n, client_check_count);
+    expect_rows(&s, CHECK_FAMILY_CLIENT, "the client run");
+    for (size_t i = 0; i < check_catalogue_count; i++) {
+        if (check_catalogue[i].family == CHECK_FAMILY_CLIENT)
+            cr_expect(ids_has(&s, check_catalogue[i].id), "client row %s: no result of the client run carries it",
+                      check_catalogue[i].id);
+    }
+}
+
+/* ---- libalpn and the vectors -------------------------------------------------------------------------------- */
+
+struct list_case {
+    const char *ext;
+    size_t len;
+    alpn_role role;
+    const char *want;
+};
+
+/* Each rule of the list validator once per role: a client's offer gives SRV-* IDs, a server's answer CLI-* IDs. */
+static const struct list_case list_cases[] = {
+    {"", 0, ALPN_ROLE_CLIENT, "SRV-MALFORMED-EMPTY-EXT"},
+    {"\x00", 1, ALPN_ROLE_CLIENT, "SRV-MALFORMED-ONE-BYTE"},
+    {"\x00\x00", 2, ALPN_ROLE_CLIENT, "SRV-MALFORMED-EMPTY-LIST"},
+    {"\x00\x04\x02h2", 5, ALPN_ROLE_CLIENT, "SRV-MALFORMED-LIST-LONG"},
+    {"\x00\x03\x02h2X", 6, ALPN_ROLE_CLIENT, "SRV-MALFORMED-LIST-SHORT"},
+    {"\x00\x01\x00", 3, ALPN_ROLE_CLIENT, "SRV-MALFORMED-EMPTY-NAME"},
+    {"\x00\x04\x02h2\x00", 6, ALPN_ROLE_CLIENT, "SRV-MALFORMED-EMPTY-NAME-LATER"},
+    {"\x00\x03\x05"
+     "ab",
+     5, ALPN_ROLE_CLIENT, "SRV-MALFORMED-NAME-OVERRUN"},
+    {"", 0, ALPN_ROLE_SERVER, "CLI-REJECT-MALFORMED"},
+    {"\x00", 1, ALPN_ROLE_SERVER, "CLI-REJECT-MALFORMED"},
+    {"\x00\x00", 2, ALPN_ROLE_SERVER, "CLI-REJECT-EMPTY-LIST"},
+    {"\x00\x04\x02h2", 5, ALPN_ROLE_SERVER, "CLI-REJECT-MALFORMED"},
+    {"\x00\x03\x02h2X", 6, ALPN_ROLE_SERVER, "CLI-REJECT-MALFORMED"},
+    {"\x00\x01\x00", 3, ALPN_ROLE_SERVER, "CLI-REJECT-EMPTY-NAME"},
+    {"\x00\x04\x02h2\x00", 6, ALPN_ROLE_SERVER, "CLI-REJECT-EMPTY-NAME"},
+    {"\x00\x03\x05"
+     "ab",
+     5, ALPN_ROLE_SERVER, "CLI-REJECT-MALFORMED"},
+    {"\x00\x06\x02h2\x02h3", 8, ALPN_ROLE_SERVER, "CLI-REJECT-MULTIPLE"},
+};
+
+struct header_case {
+    const char *value;
+    alpn_hdr_mode mode;
+    const char *want; /* the error, or in lenient mode the first deviation */
+};
+
+static const struct header_case header_cases[] = {
+    {"http%2f1.1", ALPN_HDR_STRICT, "HDR-PCT-UPPER"},
+    {"http%2f1.1", ALPN_HDR_LENIENT, "HDR-PCT-UPPER"},
+    {"%68%32", ALPN_HDR_STRICT, "HDR-PCT-NOT-TCHAR"},
+    {"%68%32", ALPN_HDR_LENIENT, "HDR-PCT-NOT-TCHAR"},
+    {"h2,,http%2F1.1", ALPN_HDR_STRICT, "HDR-LIST"},
+    {"h2,,http%2F1.1", ALPN_HDR_LENIENT, "HDR-LIST"},
+    {"", ALPN_HDR_LENIENT, "HDR-LIST"},
+    {"http/1.1", ALPN_HDR_STRICT, "HDR-TOKEN"},
+    {"h2 x", ALPN_HDR_LENIENT, "HDR-TOKEN"},
+    {"h2%2", ALPN_HDR_STRICT, "HDR-PCT-TRUNCATED"},
+    {"h2%zz", ALPN_HDR_LENIENT, "HDR-PCT-TRUNCATED"},
+};
+
+/* Records what libalpn names: err->check of a failure, else the first deviation. */
+static void header_ids(struct ids *s, const char *value, size_t len, alpn_hdr_mode mode, const char *want)
+{
+    static uint8_t ext[ALPN_EXT_MAX + 1024];
+    alpn_deviation devs[8];
+    alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext, .devs = devs, .devs_cap = 8};
+    alpn_error err = {0};
+    int rc = alpn_header_parse(value, len, mode, &res, &err);
+    const char *got = rc != ALPN_OK ? err.check : res.n_devs > 0 ? devs[0].check : "(valid)";
+    if (want != NULL)
+        cr_expect_str_eq(got, want, "%.40s (%s mode)", value, mode == ALPN_HDR_STRICT ? "strict" : "lenient");
+    ids_add(s, got);
+}
+
+static struct ids libalpn_ids(void)
+{
+    struct ids s = {.n = 0};
+    alpn_error err;
+    for (size_t i = 0; i < sizeof list_cases / sizeof list_cases[0]; i++) {
+        const struct list_case *c = &list_cases[i];
+        memset(&err, 0, sizeof err);
+        cr_expect_eq(alpn_list_validate((const uint8_t *)c->ext, c->len, c->role, NULL, &err), ALPN_DECODE_ERROR);
+        cr_expect_str_eq(err.check, c->want, "list case %zu", i);
+        ids_add(&s, err.check);
+    }
+    /* The encoder names the rule of a well-formed offer. */
+    uint8_t out[64];
+    size_t out_len;
+    alpn_name empty = {(const uint8_t *)"", 0};
+    memset(&err, 0, sizeof err);
+    cr_expect_eq(alpn_list_encode(&empty, 1, out, sizeof out, &out_len, &err), ALPN_E_ARGUMENT);
+    cr_expect_str_eq(err.check, "CLI-OFFER-WELLFORMED");
+    ids_add(&s, err.check);
+    /* Selection without overlap. */
+    alpn_name h2 = {(const uint8_t *)"h2", 2};
+    size_t sel;
+    memset(&err, 0, sizeof err);
+    cr_expect_eq(alpn_select(&h2, 1, (const uint8_t *)"\x00\x02\x01x", 4, ALPN_PREFER_SERVER, &sel, NULL, &err),
+                 ALPN_NO_APPLICATION_PROTOCOL);
+    cr_expect_str_eq(err.check, "SRV-NO-OVERLAP-ALERT");
+    ids_add(&s, err.check);
+    /* The header parser. */
+    for (size_t i = 0; i < sizeof header_cases / sizeof header_cases[0]; i++)
+        header_ids(&s, header_cases[i].value, strlen(header_cases[i].value), header_cases[i].mode,
+                   header_cases[i].want);
+    static char big[400 * 257];
+    memset(big, 'a', 256);
+    header_ids(&s, big, 256, ALPN_HDR_STRICT, "HDR-NAME-LENGTH");
+    /* 300 names of 255 octets: more than one ClientHello's list can hold. */
+    size_t o = 0;
+    for (int i = 0; i < 300; i++) {
+        memset(big + o, 'a', 255);
+        o += 255;
+        big[o++] = ',';
+    }
+    header_ids(&s, big, o - 1, ALPN_HDR_STRICT, "HDR-SAME-AS-TLS");
+    return s;
+}
+
+/* Every string value of a vector file that looks like a check ID (the tests' "check" fields). */
+static void collect_json_ids(json_t *v, struct ids *s)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x) collect_json_ids(x, s);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) collect_json_ids(x, s);
+    } else if (json_is_string(v)) {
+        const char *t = json_string_value(v);
+        if ((strncmp(t, "SRV-", 4) == 0 || strncmp(t, "CLI-", 4) == 0 || strncmp(t, "HDR-", 4) == 0) &&
+            strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(t))
+            ids_add(s, t);
+    }
+}
+
+static struct ids vector_ids(void)
+{
+    struct ids s = {.n = 0};
+    const char *src = getenv("ALPN_SOURCE_DIR");
+    cr_assert_not_null(src, "ALPN_SOURCE_DIR is set by ctest");
+    char dir[1024], path[sizeof dir + 1 + sizeof((struct dirent *)0)->d_name];
+    snprintf(dir, sizeof dir, "%s/vectors", src);
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "%s", dir);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        json_error_t je;
+        json_t *v = json_load_file(path, 0, &je);
+        cr_assert_not_null(v, "%s: %s", path, je.text);
+        collect_json_ids(v, &s);
+        json_decref(v);
+        files++;
+    }
+    closedir(d);
+    cr_expect_geq(files, 5, "the five vector files");
+    return s;
+}
+
+Test(catalogue, every_libalpn_and_vector_id_has_one_row)
+{
+    struct ids lib = libalpn_ids();
+    for (size_t i = 0; i < lib.n; i++) {
+        cr_expect_eq(rows_with_id(lib.id[i]), 1, "libalpn names %s, which has %zu rows", lib.id[i],
+                     rows_with_id(lib.id[i]));
+        const check_entry *c = check_find(lib.id[i]);
+        check_family want = strncmp(lib.id[i], "SRV-", 4) == 0   ? CHECK_FAMILY_SERVER
+                            : strncmp(lib.id[i], "CLI-", 4) == 0 ? CHECK_FAMILY_CLIENT
+                                                                 : CHECK_FAMILY_HEADER;
+        if (c != NULL)
+            cr_expect_eq(c->family, want, "%s", lib.id[i]);
+    }
+    struct ids vec = vector_ids();
+    cr_expect_gt(vec.n, 20);
+    for (size_t i = 0; i < vec.n; i++)
+        cr_expect_eq(rows_with_id(vec.id[i]), 1, "the vectors cite %s, which has %zu rows", vec.id[i],
+                     rows_with_id(vec.id[i]));
+    /* The header rows are what libalpn's header code or the vectors name, no more. */
+    for (size_t i = 0; i < check_catalogue_count; i++) {
+        const check_entry *c = &check_catalogue[i];
+        if (c->family == CHECK_FAMILY_HEADER)
+            cr_expect(ids_has(&lib, c->id) || ids_has(&vec, c->id),
+                      "header row %s: neither libalpn nor a vector "
+                      "names it",
+                      c->id);
+    }
+}
+
+/* "API" (a caller broke a function's contract) is libalpn's one name that is not a check. */
+Test(catalogue, api_errors_are_not_checks)
+{
+    alpn_error err = {0};
+    cr_expect_eq(alpn_list_validate(NULL, 3, ALPN_ROLE_CLIENT, NULL, &err), ALPN_E_ARGUMENT);
+    cr_expect_str_eq(err.check, "API");
+    cr_expect_null(check_find("API"));
+}
+
+/* ---- the rows themselves ------------------------------------------------------------------------------------ */
+
+static size_t sentences(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s; *p; p++)
+        n += (*p == '.' || *p == '?') && (p[1] == '\0' || p[1] == ' ') && p > s && p[-1] != '.';
+    return n;
+}
+
+Test(catalogue, rows_are_complete_and_ids_unique)
+{
+    static const char *const prefix[CHECK_FAMILY_COUNT] = {"SRV-", "CLI-", "HDR-"};
+    size_t per_family[CHECK_FAMILY_COUNT] = {0};
+    cr_assert_gt(check_catalogue_count, 0);
+    for (size_t i = 0; i < check_catalogue_count; i++) {
+        const check_entry *c = &check_catalogue[i];
+        cr_assert_lt((unsigned)c->family, CHECK_FAMILY_COUNT, "%s", c->id);
+        per_family[c->family]++;
+        cr_expect_eq(rows_with_id(c->id), 1, "%s appears %zu times", c->id, rows_with_id(c->id));
+        cr_expect_eq(strncmp(c->id, prefix[c->family], 4), 0, "%s is in family %s", c->id,
+                     check_family_name(c->family));
+        cr_expect_eq(strspn(c->id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"), strlen(c->id), "%s", c->id);
+        cr_expect(c->lvl == LEVEL_MUST || c->lvl == LEVEL_SHOULD || c->lvl == LEVEL_INFO, "%s", c->id);
+        cr_expect(c->ref[0] >= '1' && c->ref[0] <= '9' && strstr(c->ref, "§") != NULL, "%s: clause '%s'", c->id,
+                  c->ref);
+        cr_expect(c->section[0] != '\0' && strncmp(c->section, "RFC ", 4) == 0, "%s: section '%s'", c->id, c->section);
+        cr_expect(c->title[0] != '\0' && strchr(c->title, '\n') == NULL, "%s: title", c->id);
+        size_t n = sentences(c->description);
+        cr_expect(n >= 2 && n <= 4, "%s: %zu sentences in the description", c->id, n);
+        if (c->family == CHECK_FAMILY_HEADER) {
+            cr_expect_eq(c->tls, 0, "%s: header checks have no TLS version", c->id);
+            cr_expect_eq(c->transport, 0, "%s", c->id);
+        } else {
+            cr_expect_neq(c->tls, 0, "%s: no TLS version", c->id);
+            cr_expect_eq(c->tls & ~(unsigned)(CHECK_TLS10 | CHECK_TLS11 | CHECK_TLS12 | CHECK_TLS13), 0, "%s", c->id);
+            cr_expect_eq(c->transport, CHECK_TRANSPORT_TCP, "%s", c->id);
+        }
+        cr_expect_eq(check_find(c->id), c);
+        cr_expect_eq(check_get(c->id), c);
+    }
+    cr_expect_eq(per_family[CHECK_FAMILY_SERVER], server_check_count + 6);
+    cr_expect_eq(per_family[CHECK_FAMILY_CLIENT], client_check_count);
+    cr_expect_gt(per_family[CHECK_FAMILY_HEADER], 0);
+}
+
+Test(catalogue, lookups_and_texts)
+{
+    cr_expect_null(check_find("SRV-NOT-A-CHECK"));
+    cr_expect_null(check_find(NULL));
+    cr_expect_str_eq(check_get("SRV-NOT-A-CHECK")->section, "unknown check");
+    cr_expect_str_eq(check_find("SRV-GREASE-ONLY")->ref, "8701 §3");
+    cr_expect_eq(check_family_parse("server"), CHECK_FAMILY_SERVER);
+    cr_expect_eq(check_family_parse("client"), CHECK_FAMILY_CLIENT);
+    cr_expect_eq(check_family_parse("header"), CHECK_FAMILY_HEADER);
+    cr_expect_eq(check_family_parse("Server"), -1);
+    cr_expect_str_eq(check_family_name(CHECK_FAMILY_HEADER), "header");
+    cr_expect_eq(check_tls_bit("1.3"), CHECK_TLS13);
+    cr_expect_eq(check_tls_bit("1.0"), CHECK_TLS10);
+    cr_expect_eq(check_tls_bit("1.4"), 0);
+    cr_expect_eq(check_tls_bit("1.3x"), 0);
+    char buf[64];
+    check_tls_text(CHECK_TLS12 | CHECK_TLS13, buf, sizeof buf);
+    cr_expect_str_eq(buf, "1.2, 1.3");
+    check_tls_text(0, buf, sizeof buf);
+    cr_expect_str_eq(buf, "");
+    check_applies_text(check_find("SRV-H2-MIN-TLS12"), buf, sizeof buf);
+    cr_expect_str_eq(buf, "TLS 1.0, 1.1 over TCP");
+    check_applies_text(check_find("HDR-TOKEN"), buf, sizeof buf);
+    cr_expect_str_eq(buf, "HTTP header field");
+}
+
+/* ---- a row's TLS versions are where its check runs ---------------------------------------------------------- */
+
+static const char *const all_versions[] = {"1.0", "1.1", "1.2", "1.3"};
+
+Test(catalogue, server_scenarios_skip_exactly_outside_their_versions)
+{
+    static scenario s;
+    profile p;
+    char err[128];
+    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
+    for (size_t i = 0; i < server_check_count; i++) {
+        const check_entry *c = check_get(server_check_id(i));
+        for (size_t v = 0; v < 4; v++) {
+            cr_assert_eq(scenario_build(&s, c->id, all_versions[v], &p), 0);
+            int applies = (c->tls & check_tls_bit(all_versions[v])) != 0;
+            cr_expect_eq(s.skip_reason == NULL, applies, "%s over TLS %s: %s", c->id, all_versions[v],
+                         s.skip_reason ? s.skip_reason : "runs");
+        }
+    }
+}
+
+/* Observations with which each multi-connection judge reaches a verdict other than SKIP wherever it applies. */
+Test(catalogue, multi_connection_checks_skip_exactly_outside_their_versions)
+{
+    profile p;
+    char err[128];
+    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
+    observation ab;
+    observation_init(&ab);
+    ab.completed = 1;
+    ab.alpn_count = 1;
+    memcpy(ab.alpn, "\x00\x03\x02h2", 5);
+    ab.alpn_len = 5;
+    session_observation first = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
+    session_observation second = {
+        .alert = -1, .completed = 1, .resumed = 1, .has_selected = 1, .selected = "http/1.1", .selected_len = 8};
+    session_observation spoke = first;
+    memcpy(spoke.app, "\x00\x00\x00\x04\x00\x00\x00\x00\x00", 9);
+    spoke.app_len = 9;
+    spoke.spoke = 1;
+    session_observation control = {.alert = -1, .completed = 1, .early_sent = 1, .early_accepted = 1};
+    session_observation test = {.alert = -1, .completed = 1, .early_sent = 1};
+    alpn_name h2 = {(const uint8_t *)"h2", 2};
+    static const char *const ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH",      "SRV-PROTOCOL-DEFINITIVE",
+                                      "SRV-0RTT-ALPN",         "SRV-0RTT-TICKET-FRESH", "SRV-RENEG-ALPN"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        const check_entry *c = check_get(ids[i]);
+        for (size_t v = 2; v < 4; v++) {
+            const char *tls = all_versions[v];
+            result r;
+            switch (i) {
+            case 0:
+                judge_server_preference(&p, tls, &ab, &ab, &r);
+                break;
+            case 1:
+                judge_resume_fresh(&p, tls, &first, &second, &r);
+                break;
+            case 2:
+                judge_protocol_definitive(tls, &h2, &spoke, &r);
+                break;
+            case 3:
+            case 4:
+                judge_0rtt(&p, tls, i == 4, &control, &test, &r);
+                break;
+            default:
+                judge_reneg(&p, tls, &first, &second, &r);
+                break;
+            }
+            cr_expect_str_eq(r.id, c->id);
+            int applies = (c->tls & check_tls_bit(tls)) != 0;
+            cr_expect_eq(r.v != VERDICT_SKIP, applies, "%s over TLS %s: %s — %s", c->id, tls, verdict_name(r.v),
+                         r.observed);
+        }
+    }
+}
+
+/* The client checks take their versions from the row, so the row is held here to what the checks are: ALPN in a TLS
+ * 1.3 ServerHello and 0-RTT exist in TLS 1.3 only, NPN in TLS 1.2 only; every other client check runs over both. */
+Test(catalogue, client_scenarios_skip_exactly_outside_their_versions)
+{
+    static const struct {
+        const char *id;
+        unsigned tls;
+    } one_version[] = {
+        {"CLI-TLS13-ALPN-IN-SH", CHECK_TLS13},
+        {"CLI-NPN-AND-ALPN", CHECK_TLS12},
+        {"CLI-0RTT-ALPN", CHECK_TLS13},
+    };
+    static client_scenario s;
+    for (size_t i = 0; i < client_check_count; i++) {
+        const check_entry *c = check_get(client_check_id(i));
+        unsigned want = CHECK_TLS12_13;
+        for (size_t j = 0; j < sizeof one_version / sizeof one_version[0]; j++) {
+            if (strcmp(one_version[j].id, c->id) == 0)
+                want = one_version[j].tls;
+        }
+        cr_expect_eq(c->tls, want, "%s: TLS versions %#x, expected %#x", c->id, c->tls, want);
+        for (size_t v = 2; v < 4; v++) {
+            cr_assert_eq(client_scenario_build(&s, c->id, all_versions[v]), 0);
+            int applies = (want & check_tls_bit(all_versions[v])) != 0;
+            cr_expect_eq(s.skip_reason == NULL, applies, "%s over TLS %s: %s", c->id, all_versions[v],
+                         s.skip_reason ? s.skip_reason : "runs");
+        }
+    }
+}
