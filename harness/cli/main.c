@@ -27,8 +27,8 @@ static void usage(FILE *f)
                "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nEvery command takes --help. Exit status: 0 valid (or all checks passed), 1 invalid input (or a\n"
-               "check failed), 2 usage or environment error.\n");
+    fprintf(f, "\nEvery command takes --help; alpncheck --version (or -V) prints the version. Exit status: 0 valid\n"
+               "(or all checks passed), 1 invalid input (or a check failed), 2 usage or environment error.\n");
 }
 
 int main(int argc, char **argv)
@@ -41,7 +41,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return EXIT_VALID;
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("alpncheck %s\n", ALPN_VERSION);
         return EXIT_VALID;
     }
