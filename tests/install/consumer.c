@@ -9,8 +9,8 @@
 int main(void)
 {
     /* extension_data offering GREASE 0x3A3A, "http/1.1", then "h2" (client preference: http/1.1 first). */
-    static const uint8_t offer[] = {0x00, 0x0f, 0x02, 0x3a, 0x3a, 0x08, 'h', 't', 't', 'p',
-                                    '/',  '1',  '.',  '1',  0x02, 'h',  '2'};
+    static const uint8_t offer[] = {0x00, 0x0f, 0x02, 0x3a, 0x3a, 0x08, 'h', 't', 't',
+                                    'p',  '/',  '1',  '.',  '1',  0x02, 'h', '2'};
     /* The same list with its last name's length running past the end. */
     static const uint8_t broken[] = {0x00, 0x04, 0x02, 'h', '2', 0x05};
     const alpn_name server[] = {{(const uint8_t *)"h2", 2}, {(const uint8_t *)"http/1.1", 8}};
