@@ -30,6 +30,9 @@ help:
 	@echo "  make fuzz      libFuzzer then AFL++ on every target, FUZZ_SECONDS each (see mk/fuzz.mk)"
 	@echo "  make docs      regenerate docs/CHECKS.md from the check catalogue (harness/checks/catalogue.c)"
 	@echo "  make readme    regenerate the help texts quoted in README.md from the binary"
+	@echo "  make install   build the release preset and install it into PREFIX (default /usr/local), DESTDIR honoured"
+	@echo "  make deb       Debian packages alpncheck, libalpn0, libalpn-dev in build/deb/ (lintian: no errors)"
+	@echo "  make deb-check  make deb, unpack the packages and run the extracted alpncheck and libalpn"
 	@echo "  make format    clang-format every C file in place"
 	@echo "  make clean     remove build/"
 

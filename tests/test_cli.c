@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alpn.h"
+
 /* Runs "alpncheck ARGS" through the shell with STDIN (may be NULL: empty stdin) and returns the exit code;
  * out receives stdout and stderr. */
 static int run(const char *args, const char *stdin_text, char *out, size_t cap)
@@ -97,6 +99,7 @@ static const struct cli_case cli_cases[] = {
     {"", NULL, 2, {"Usage: alpncheck COMMAND"}},
     {"--help", NULL, 0, {"decode", "encode", "header", "registry"}},
     {"--version", NULL, 0, {"alpncheck 0."}},
+    {"-V", NULL, 0, {"alpncheck " ALPN_VERSION "\n"}},
     {"frobnicate", NULL, 2, {"unknown command 'frobnicate'"}},
 };
 

@@ -9,11 +9,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "alpn.h"
 #include "vectors_run.h"
@@ -21,11 +24,39 @@
 #ifndef ALPN_VECTORS_DIR
 #define ALPN_VECTORS_DIR "vectors"
 #endif
+#ifndef ALPN_VECTORS_INSTALLED
+#define ALPN_VECTORS_INSTALLED "../share/alpncheck/vectors"
+#endif
+
+/* The vectors of an installed alpncheck: ALPN_VECTORS_INSTALLED relative to the directory of the running program
+ * (cmake/install.cmake puts them there), canonical; NULL when that directory does not exist (a build tree). */
+static const char *installed_dir(void)
+{
+    static char resolved[PATH_MAX];
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return NULL;
+    size_t room = sizeof exe - (size_t)(slash + 1 - exe);
+    if ((size_t)snprintf(slash + 1, room, "%s", ALPN_VECTORS_INSTALLED) >= room)
+        return NULL;
+    struct stat st;
+    if (realpath(exe, resolved) == NULL || stat(resolved, &st) != 0 || !S_ISDIR(st.st_mode))
+        return NULL;
+    return resolved;
+}
 
 const char *vec_default_dir(void)
 {
     const char *env = getenv("ALPNCHECK_VECTORS_DIR");
-    return env != NULL && env[0] != '\0' ? env : ALPN_VECTORS_DIR;
+    if (env != NULL && env[0] != '\0')
+        return env;
+    const char *installed = installed_dir();
+    return installed != NULL ? installed : ALPN_VECTORS_DIR;
 }
 
 /* ---- growable byte buffer; a list of names is stored as (4-byte big-endian length, bytes) records ---------- */

@@ -82,7 +82,9 @@ void vec_file_result_free(vec_file_result *res);
  *  "skips": [...], "skipReasons": {reason: count}}. */
 json_t *vec_file_result_json(const vec_file_result *res);
 
-/* The vectors/ directory: $ALPNCHECK_VECTORS_DIR when set, else the source tree's, compiled in. */
+/* The vectors/ directory: $ALPNCHECK_VECTORS_DIR when set, else that of an installed alpncheck
+ * (BINDIR/../share/alpncheck/vectors beside the running program) when it exists, else the source tree's, compiled
+ * in. */
 const char *vec_default_dir(void);
 
 #endif
