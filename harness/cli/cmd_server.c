@@ -29,6 +29,8 @@ static void help(void)
            "  --junit FILE           JUnit XML report\n"
            "  --html FILE            self-contained HTML report\n"
            "  --md FILE              Markdown report\n"
+           "  --name NAME            the run's name in the reports: the JUnit suite name, the report's title\n"
+           "                         (default HOST:PORT as given)\n"
            "  -q, --quiet            print only failures and the summary\n"
            "  -v, --verbose          print expected and observed for every check\n\n"
            "Exit status: 0 nothing failed, 1 a check failed (or a known failure passed), 2 usage error or the\n"
@@ -145,6 +147,8 @@ int cmd_server(int argc, char **argv)
     }
 
     report_init(&rep, ALPN_VERSION, argv[optind]);
+    if (a.name != NULL)
+        snprintf(rep.name, sizeof rep.name, "%s", a.name);
     double started = probe_now_ms();
     int interactive = isatty(STDERR_FILENO) && !a.quiet;
     if (interactive) {
