@@ -14,7 +14,10 @@ PKGS_PEERS := openssl gnutls-bin curl procps bsdutils
 PKGS_PEERS_CHECK := caddy
 PKGS_ADAPTERS := libssl-dev libnghttp2-dev
 PKGS_SCHEMA := python3 python3-jsonschema
-PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_PEERS_CHECK) $(PKGS_ADAPTERS) $(PKGS_SCHEMA)
+# Real consumers of the reports, for the renderer and integration tests: xmllint validates the JUnit XML against
+# reports/schema/junit-*.xsd, python3-junitparser reads it, cmark-gfm and python3-markdown render the Markdown.
+PKGS_REPORTS := libxml2-utils python3-junitparser cmark-gfm python3-markdown
+PKGS_CHECK := $(PKGS_BUILD) $(PKGS_FUZZ) $(PKGS_PEERS) $(PKGS_PEERS_CHECK) $(PKGS_ADAPTERS) $(PKGS_SCHEMA) $(PKGS_REPORTS)
 
 ENSURE := ./tools/ensure-packages
 # Builds a preset quietly; on failure prints the whole build log.
@@ -73,7 +76,7 @@ check-summary:
 	@echo "make check: all stages passed"
 
 coverage:
-	@$(ENSURE) $(PKGS_BUILD) $(PKGS_COVERAGE)
+	@$(ENSURE) $(PKGS_BUILD) $(PKGS_COVERAGE) $(PKGS_REPORTS)
 	@rm -rf build/coverage/src && find build/coverage -name '*.gcda' -delete 2>/dev/null || true
 	@cmake --preset coverage >/dev/null
 	@cmake --build --preset coverage

@@ -81,7 +81,7 @@ run_server() { # name port
     local name=$1 port=$2
     wait_port "$port" || { echo "demo: $name did not start (log: $(cat "$PEER_DIR"/*-"$port".log))" >&2; exit 2; }
     printf '\n$ alpncheck server 127.0.0.1:%s -q   # %s\n' "$port" "$name"
-    "$ALPNCHECK" server "127.0.0.1:$port" -q --json "$OUT/$name.json" \
+    "$ALPNCHECK" server "127.0.0.1:$port" -q --name "$name" --json "$OUT/$name.json" \
         --junit "$OUT/$name.junit.xml" --html "$OUT/$name.html" \
         --md "$OUT/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN)|exit [0-9]:)'
     local rc=${PIPESTATUS[0]}
@@ -97,7 +97,7 @@ run_client() { # name command command-without-alpn [command-for-0-RTT]
     local name=$1 zero=()
     [ $# -ge 4 ] && zero=(--exec-0rtt "$4")
     printf "\n$ alpncheck client -q --exec '%s'   # %s\n" "$2" "$name"
-    "$ALPNCHECK" client -q --exec "$2" --exec-no-alpn "$3" "${zero[@]}" --json "$OUT/$name.json" \
+    "$ALPNCHECK" client -q --name "$name" --exec "$2" --exec-no-alpn "$3" "${zero[@]}" --json "$OUT/$name.json" \
         --junit "$OUT/$name.junit.xml" --html "$OUT/$name.html" \
         --md "$OUT/$name.md" | grep -E '^(  (FAIL|WARN|ERROR|XPASS)|[0-9]+ (passed|WARN)|exit [0-9]:)'
     local rc=${PIPESTATUS[0]}

@@ -24,7 +24,7 @@ run() {
     local name=$1 cmd=$2 cmd0=$3 zero=()
     [ $# -ge 4 ] && zero=(--exec-0rtt "$4")
     "$ALPNCHECK" client -q --exec "$cmd" --exec-no-alpn "$cmd0" "${zero[@]}" --ca-out "$work/$name-ca.pem" \
-        --client-log "$work/$name.log" --json "$work/$name.json" >"$work/$name.out" 2>&1
+        --client-log "$work/$name.log" --json "$work/$name.json" --junit "$work/$name.xml" >"$work/$name.out" 2>&1
     echo $? >"$work/$name.rc"
 }
 
@@ -51,6 +51,9 @@ for name in openssl gnutls curl; do
     rc=$(cat "$work/$name.rc")
     expect "$name: exit 0 or 1 (got $rc): $(tail -n 2 "$work/$name.out")" test "$rc" -le 1
     expect "$name: JSON report validates against the schema" validate "$j"
+    expect "$name: JUnit read alike by both consumers' schemas and junitparser" junit_consumers "$work/$name.xml" "$j"
+    expect "$name: the suite is \"client\" (a free port; never the command)" \
+        grep -q '^<testsuite name="client" ' "$work/$name.xml"
     n=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' "$j")
     expect "$name: 30 results (15 checks x 2 versions), got $n" test "$n" -eq 30
     e=$(count "$j" ERROR)
@@ -104,7 +107,9 @@ expect "no client process left behind ($left)" test "$left" -eq 0
 # A command that never connects: every check is ERROR, found without waiting for the deadline, exit 2 (nothing could be
 # judged), and the output says why.
 start=$(date +%s%N)
-"$ALPNCHECK" client -q --timeout 3000 --only CLI-ACCEPT-VALID --exec 'exit 3' --json "$work/none.json" >"$work/none.out" 2>&1
+lport=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$ALPNCHECK" client -q --timeout 3000 --only CLI-ACCEPT-VALID --exec 'exit 3' --json "$work/none.json" \
+    --junit "$work/none.xml" --listen "127.0.0.1:$lport" >"$work/none.out" 2>&1
 rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 expect "never connecting: ERROR verdicts" test "$(count "$work/none.json" ERROR)" -eq 2
@@ -112,6 +117,9 @@ expect "never connecting: the exit status of the command is reported" grep -q 'e
 expect "never connecting: noticed before the 2 x 3 s deadlines (${ms} ms)" test "$ms" -lt 3000
 expect "never connecting: exit 2 (got $rc)" test "$rc" -eq 2
 expect "never connecting: the reason line" grep -q '^exit 2: 2 checks could not be judged' "$work/none.out"
+expect "never connecting: JUnit (errors) read alike by both schemas and junitparser" \
+    junit_consumers "$work/none.xml" "$work/none.json"
+expect "a fixed --listen address names the suite" grep -q "^<testsuite name=\"127.0.0.1:$lport\" " "$work/none.xml"
 
 # Sleep durations unique to this run, so that processes of another run (or a leftover) are never counted here.
 hang="sleep $((30000 + $$ % 30000))"
@@ -167,10 +175,13 @@ expect "SIGTERM: temporary CA and session files removed ($(ls "$work/tmp"))" tes
 # An offer longer than 1 KiB (112 names): the answers are built and judged on the whole offer.
 long=$(for i in $(seq 110); do printf 'proto-%03d,' "$i"; done)h2,http/1.1
 "$ALPNCHECK" client -q --tls 1.3 --only CLI-ACCEPT-VALID,CLI-REJECT-MULTIPLE --offer "$long" --json "$work/long.json" \
+    --junit "$work/long.xml" --name "s_client, long offer" \
     --exec 'openssl s_client -connect {host}:{port} -servername localhost -CAfile {ca} -alpn {alpn} </dev/null' \
     >"$work/long.out" 2>&1
 expect "long offer: a valid answer accepted" test "$(verdict "$work/long.json" CLI-ACCEPT-VALID 1.3)" = PASS
 expect "long offer: two names rejected" test "$(verdict "$work/long.json" CLI-REJECT-MULTIPLE 1.3)" = PASS
+expect "--name names the suite" grep -q '^<testsuite name="s_client, long offer" ' "$work/long.xml"
+expect "--name in the JSON report" grep -q '"name": "s_client, long offer"' "$work/long.json"
 
 # Usage errors: exit 2 with a message.
 for args in "--listen nonsense" "--tls 1.1" "--only SRV-NO-OVERLAP-ALERT" "--exec-no-alpn true" "--exec-0rtt true" "--timeout 5" "extra"; do

@@ -39,6 +39,11 @@ n_names=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -o ' name="[^"]*"' | so
 n_class=$(grep -o '<testcase [^>]*' "$work/o.xml" | grep -c ' classname="alpncheck\.')
 expect "openssl: 70 JUnit testcases, unique names, all with classname ($n_cases, $n_names, $n_class)" \
     test "$n_cases" -eq 70 -a "$n_names" -eq 70 -a "$n_class" -eq 70
+expect "openssl: JUnit read alike by both consumers' schemas and junitparser" junit_consumers "$work/o.xml" "$work/o.json"
+expect "openssl: the JUnit suite is named after the target" grep -q "^<testsuite name=\"127.0.0.1:$p1\" " "$work/o.xml"
+expect "openssl: classname is the section" \
+    grep -q '<testcase classname="alpncheck.RFC_7301_3_1.malformed_lists_decode_error_expected" name="SRV-MALFORMED-EMPTY-LIST TLS 1.3"' \
+    "$work/o.xml"
 expect "openssl: HTML report written" grep -q '</html>' "$work/o.html"
 expect "openssl: summary line" grep -qx "59 passed, 0 failed, 10 skipped" "$work/o.out"
 
@@ -96,10 +101,15 @@ expect "P-256 only: the selection came after a HelloRetryRequest" grep -q 'after
 p2=$(free_port)
 start_gnutls "$p2" --alpn-fatal
 wait_port "$p2" || fail "gnutls-serv --alpn-fatal did not start"
-"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --json "$work/g.json" >"$work/g.out" 2>&1
+"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --json "$work/g.json" --junit "$work/g.xml" \
+    --name "gnutls-serv --alpn-fatal" >"$work/g.out" 2>&1
 rc=$?
 expect "gnutls --alpn-fatal: exit 1 (got $rc)" test "$rc" -eq 1
 expect "gnutls --alpn-fatal: JSON validates" validate "$work/g.json"
+expect "gnutls --alpn-fatal: JUnit with failures read alike by both schemas and junitparser" \
+    junit_consumers "$work/g.xml" "$work/g.json"
+expect "gnutls --alpn-fatal: --name names the suite" grep -q '^<testsuite name="gnutls-serv --alpn-fatal" ' "$work/g.xml"
+expect "gnutls --alpn-fatal: --name in the JSON report" grep -q '"name": "gnutls-serv --alpn-fatal"' "$work/g.json"
 for v in 1.2 1.3; do
     expect "gnutls --alpn-fatal: alert 120, TLS $v" test "$(verdict "$work/g.json" SRV-NO-OVERLAP-ALERT $v)" = PASS
     for id in SRV-MALFORMED-EMPTY-NAME-LATER SRV-MALFORMED-TRAILING-AFTER-MATCH; do
@@ -126,15 +136,21 @@ expect "gnutls --alpn-fatal: failure detail names the selection" \
 r = json.load(open(sys.argv[1]))
 print("\n".join(sorted({x["id"] + "@" + x["tls"] for x in r["results"] if x["verdict"] == "FAIL"})))' \
     "$work/g.json" >"$work/known"
-"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --known-failures "$work/known" -q >"$work/k.out" 2>&1
+"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --known-failures "$work/known" -q --json "$work/k.json" \
+    --junit "$work/k.xml" >"$work/k.out" 2>&1
 rc=$?
 expect "known failures: exit 0 when every failure is declared (got $rc)" test "$rc" -eq 0
 expect "known failures: XFAIL counted" grep -q 'XFAIL' "$work/k.out"
+expect "known failures: JUnit (XFAIL skipped) read alike by both schemas and junitparser" \
+    junit_consumers "$work/k.xml" "$work/k.json"
 echo "SRV-SELECT-OFFERED" >>"$work/known"
-"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --known-failures "$work/known" -q >"$work/x.out" 2>&1
+"$ALPNCHECK" server "127.0.0.1:$p2" --alpn h2,http/1.1 --known-failures "$work/known" -q --json "$work/x.json" \
+    --junit "$work/x.xml" >"$work/x.out" 2>&1
 rc=$?
 expect "known failures: a passing declared check is XPASS and fails the run (got $rc)" test "$rc" -eq 1
 expect "known failures: XPASS shown" grep -q 'XPASS' "$work/x.out"
+expect "known failures: JUnit (XPASS a failure) read alike by both schemas and junitparser" \
+    junit_consumers "$work/x.xml" "$work/x.json"
 
 # --- gnutls-serv without --alpn-fatal: carries on without ALPN (the ALPACA behaviour) ------------------------------
 p3=$(free_port)

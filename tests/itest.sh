@@ -25,6 +25,20 @@ validate() {
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$1" "$SRC/reports/schema/report-1.schema.json"
 }
 
+# junit_consumers JUNIT JSON: the JUnit report validates with xmllint against both consumers' schemas (our
+# restatements of Jenkins xunit's junit-10.xsd and of the Ant JUnit schema, reports/schema/junit-*.xsd), and a real
+# consumer (python3-junitparser, tests/check_junit.py) counts what the JSON report of the same run counts.
+junit_consumers() {
+    local xsd out
+    for xsd in junit-xunit.xsd junit-ant.xsd; do
+        out=$(xmllint --noout --schema "$SRC/reports/schema/$xsd" "$1" 2>&1) || {
+            echo "$xsd: $(echo "$out" | head -n 5)"
+            return 1
+        }
+    done
+    "$PY" "$SRC/tests/check_junit.py" "$1" "$2"
+}
+
 # itest_end [NAME]: the summary line; the script's status (0 when nothing failed).
 itest_end() {
     echo "${1:+$1: }$checks passed, $failures failed"

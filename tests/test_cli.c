@@ -95,6 +95,11 @@ static const struct cli_case cli_cases[] = {
      NULL,
      2,
      {"the adapter wrote more than one line for the previous request"}},
+    /* --name, shared by server and client: the JUnit suite name, never blank */
+    {"server 127.0.0.1:9 --name ' '", NULL, 2, {"alpncheck server: --name takes a non-blank name"}},
+    {"client --name ''", NULL, 2, {"alpncheck client: --name takes a non-blank name"}},
+    {"server --help", NULL, 0, {"--name NAME", "JUnit suite name"}},
+    {"client --help", NULL, 0, {"--name NAME", "never", "the command"}},
     /* top level */
     {"", NULL, 2, {"Usage: alpncheck COMMAND"}},
     {"--help", NULL, 0, {"decode", "encode", "header", "registry"}},
@@ -149,6 +154,70 @@ Test(cli, json_outputs_parse)
     cr_assert_eq(json_array_size(names), 2);
     cr_expect_str_eq(json_string_value(json_object_get(json_array_get(names, 1), "hex")), "687474702f312e31");
     cr_expect_str_eq(json_string_value(json_object_get(json_array_get(names, 1), "kind")), "registered");
+    json_decref(v);
+}
+
+/* Input bytes that are not UTF-8 (json_pack refuses them): the output is still JSON, with the bytes as hex and as
+ * \xNN in text. header --json printed a bare newline. */
+Test(cli, json_output_with_bytes_that_are_not_utf8)
+{
+    static char out[1 << 16];
+    static const struct {
+        const char *args, *stdin_text;
+        int code;
+        const char *key, *field, *want; /* out[key] (out[key][0] for an array), its field equals want */
+    } cases[] = {
+        {"header --json", "h2\xff,x", 1, NULL, "value", "h2\\xff,x"},
+        {"header --json", "h2\xff,x", 1, NULL, "value_hex", "6832ff2c78"},
+        {"header --json", "h2\xc3\xa9", 1, NULL, "value", "h2\xc3\xa9"}, /* UTF-8 stays as it is */
+        {"header --json --lenient 'h2%FF'", NULL, 0, "names", "text", "h2\\xff"},
+        {"header --json --lenient 'h2%FF'", NULL, 0, "names", "hex", "6832ff"},
+        {"decode --json 00040368ff32", NULL, 0, "names", "text", "h\\xff2"},
+        {"encode --json", "h\xff" "2\n", 0, "names", "hex", "68ff32"},
+        {"encode --json", "h\xff" "2\n", 0, NULL, "header", "h%FF2"},
+        {"encode --json --hex 68ff32", NULL, 0, "names", "text", "h\\xff2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int code = run(cases[i].args, cases[i].stdin_text, out, sizeof out);
+        cr_expect_eq(code, cases[i].code, "%s: exit %d", cases[i].args, code);
+        json_error_t e;
+        json_t *v = json_loads(out, 0, &e);
+        cr_assert_not_null(v, "%s (case %zu): not JSON (%s): [%s]", cases[i].args, i, e.text, out);
+        json_t *o = cases[i].key ? json_array_get(json_object_get(v, cases[i].key), 0) : v;
+        const char *got = json_string_value(json_object_get(o, cases[i].field));
+        cr_expect(got != NULL && strcmp(got, cases[i].want) == 0, "%s (case %zu): %s is \"%s\", expected \"%s\"",
+                  cases[i].args, i, cases[i].field, got ? got : "(none)", cases[i].want);
+        json_decref(v);
+    }
+}
+
+/* An adapter (another program) naming itself and giving skip reasons in bytes that are not UTF-8: the --json
+ * summary keeps them as \xNN (jansson dropped the fields, and the reason counts under an object key). */
+Test(cli, vectors_json_with_adapter_bytes_that_are_not_utf8)
+{
+    static char out[1 << 16];
+    char path[] = "/tmp/alpncheck-vec-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    char args[1024];
+    snprintf(args, sizeof args,
+             "vectors --quiet --json %s --exec 'printf \"alpncheck-adapter 1 n\\377 list\\n\"; while read l; do "
+             "[ \"$l\" = quit ] && exit 0; printf \"skip r\\377\\n\"; done' "
+             "\"$ALPN_SOURCE_DIR/vectors/protocol_name_list.json\"",
+             path);
+    int code = run(args, NULL, out, sizeof out);
+    cr_expect_eq(code, 2, "every test skipped: exit 2, got %d: %s", code, out);
+    json_error_t e;
+    json_t *v = json_load_file(path, 0, &e);
+    unlink(path);
+    cr_assert_not_null(v, "summary not written or not JSON: %s (%s)", e.text, out);
+    cr_expect_str_eq(json_string_value(json_object_get(v, "adapter")), "n\\xff");
+    json_t *file = json_array_get(json_object_get(v, "files"), 0);
+    json_t *skip = json_array_get(json_object_get(file, "skips"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(skip, "reason")), "r\\xff");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(file, "skipReasons"), "r\\xff")),
+                 (json_int_t)json_integer_value(json_object_get(file, "skipped")));
     json_decref(v);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consumers.h"
 #include "matrix.h"
 
 static const matrix_meta META = {.generated = "2026-01-02T03:04:05Z", .tool_version = "0.1.0", .platform = "test"};
@@ -203,6 +204,96 @@ Test(matrix, markdown_escapes_cells)
     cr_assert_not_null(strstr(md, "| `SRV-LONG-NAME` | TLS 1.2 | – | SKIP |"));
     cr_assert_not_null(strstr(md, "not run: did not start: &lt;b&gt;oops&lt;/b&gt;"));
     free(md);
+    json_decref(m);
+}
+
+/* The fixture's hostile names, versions, reasons and observed text through real Markdown renderers: only the
+ * elements the renderer itself makes (no img, script or b from the text), and every table row as wide as its
+ * header. */
+Test(matrix, markdown_is_inert_in_real_renderers)
+{
+    json_t *m = fixture();
+    char *md = render(m, matrix_write_markdown);
+    static const char *const renderers[] = {"cmark-gfm", "python-markdown"};
+    static const char *const allowed[] = {"h1", "h2", "h3", "h4", "p", "table", "thead", "tbody", "tr", "th",
+                                          "td", "code", "ul", "li", "strong"};
+    for (size_t r = 0; r < 2; r++) {
+        char err[512];
+        char *html = consumer_markdown(renderers[r], md, err, sizeof err);
+        cr_assert_not_null(html, "%s", err);
+        char *tags = consumer_tags(html);
+        size_t header = 0, cells = 0, rows = 0;
+        int in_header = 0;
+        for (char *save = NULL, *t = strtok_r(tags, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+            const char *name = t[0] == '/' ? t + 1 : t;
+            size_t k = 0;
+            while (k < sizeof allowed / sizeof allowed[0] && strcmp(name, allowed[k]) != 0)
+                k++;
+            cr_expect(k < sizeof allowed / sizeof allowed[0], "%s made a <%s> element:\n%s", renderers[r], t, html);
+            if (strcmp(t, "thead") == 0)
+                in_header = 1;
+            else if (strcmp(t, "tr") == 0)
+                cells = 0;
+            else if (strcmp(t, "th") == 0 || strcmp(t, "td") == 0)
+                cells++;
+            else if (strcmp(t, "/tr") == 0 && in_header) {
+                header = cells;
+                in_header = 0;
+            } else if (strcmp(t, "/tr") == 0) {
+                cr_expect_eq(cells, header, "%s: a row of %zu cells under a header of %zu:\n%s", renderers[r], cells,
+                             header, html);
+                rows++;
+            }
+        }
+        cr_expect_geq(rows, 9, "%s: the summary and matrix rows are there (%zu)", renderers[r], rows);
+        char *text = consumer_text(html);
+        cr_expect(strstr(text, "evil<img src=x>") != NULL, "%s: the name is shown as text:\n%s", renderers[r], text);
+        cr_expect(strstr(text, "did not start: <b>oops</b>") != NULL);
+        cr_expect(strstr(text, "Command: evil --x *a* _b_ __c__ [l](u) ~~s~~ \\ # end.") != NULL,
+                  "%s: the command is shown as it was written:\n%s", renderers[r], text);
+        free(text);
+        free(tags);
+        free(html);
+    }
+    free(md);
+    json_decref(m);
+}
+
+/* reports/matrix.md and reports/matrix.html are what the renderers make of reports/matrix.json, byte for byte: a
+ * change to an escaper or renderer that alters the published pages shows here (regenerate all three with make
+ * matrix, or say why the pages change). */
+Test(matrix, published_pages_are_rendered_from_published_json)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/reports/matrix.json", src_dir());
+    json_error_t e;
+    json_t *m = json_load_file(path, 0, &e);
+    cr_assert_not_null(m, "%s: %s", path, e.text);
+    static const struct {
+        const char *file;
+        int (*writer)(const json_t *, FILE *);
+    } pages[] = {{"matrix.md", matrix_write_markdown}, {"matrix.html", matrix_write_html}};
+    for (size_t i = 0; i < 2; i++) {
+        char *want = NULL;
+        size_t want_len = 0;
+        snprintf(path, sizeof path, "%s/reports/%s", src_dir(), pages[i].file);
+        FILE *f = fopen(path, "rb");
+        cr_assert_not_null(f, "%s", path);
+        FILE *mem = open_memstream(&want, &want_len);
+        int c;
+        while ((c = fgetc(f)) != EOF)
+            fputc(c, mem);
+        fclose(f);
+        fclose(mem);
+        char *got = render(m, pages[i].writer);
+        size_t at = 0;
+        while (got[at] && got[at] == want[at])
+            at++;
+        cr_expect(strlen(got) == want_len && at == want_len, "%s differs from its rendering at byte %zu: \"%.80s\" vs \"%.80s\"",
+                  pages[i].file, at, want + at, got + at);
+        free(got);
+        free(want);
+    }
     json_decref(m);
 }
 

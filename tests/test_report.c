@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "consumers.h"
 #include "report.h"
 
 static result make(const char *id, const char *tls, verdict v, const char *observed)
@@ -264,10 +265,238 @@ Test(report, junit_has_classname_and_unique_names)
         cases++;
     }
     cr_expect_eq(cases, 6);
-    cr_expect(strstr(out, "name=\"SRV-NO-OVERLAP-ALERT TLS 1.3\"") != NULL);
-    cr_expect(strstr(out, "classname=\"alpncheck.SRV-MALFORMED\"") != NULL);
+    /* The classname is the check's section: checks of one section share it, other sections differ. */
+    static const char sel[] = "<testcase classname=\"alpncheck.RFC_7301_3_2.selection\" name=";
+    char want[160];
+    snprintf(want, sizeof want, "%s\"SRV-NO-OVERLAP-ALERT TLS 1.3\"", sel);
+    cr_expect(strstr(out, want) != NULL, "%s", out);
+    snprintf(want, sizeof want, "%s\"SRV-SELECT-OFFERED TLS 1.3\"", sel);
+    cr_expect(strstr(out, want) != NULL);
+    cr_expect(strstr(out, "<testcase classname=\"alpncheck.RFC_7301_3_1.malformed_lists\" "
+                          "name=\"SRV-MALFORMED-EMPTY-LIST TLS 1.3\"") != NULL);
     cr_expect(strstr(out, "<script>") == NULL, "observed text is escaped");
     cr_expect(strstr(out, "&lt;script&gt;") != NULL);
+    free(out);
+}
+
+Test(report, junit_classname_from_section)
+{
+    static const struct {
+        const char *section, *classname;
+    } cases[] = {
+        {"RFC 7301 §3.1 — malformed lists (decode_error expected)",
+         "alpncheck.RFC_7301_3_1.malformed_lists_decode_error_expected"},
+        {"RFC 7301 §3.1–3.2 — the server's answer", "alpncheck.RFC_7301_3_1_to_3_2.the_server_s_answer"},
+        {"RFC 8701 — GREASE", "alpncheck.RFC_8701.GREASE"},
+        {"RFC 9113 — HTTP/2 over TLS", "alpncheck.RFC_9113.HTTP_2_over_TLS"},
+        {"RFC 8446 §4.2.10 — 0-RTT and ALPN", "alpncheck.RFC_8446_4_2_10.0_RTT_and_ALPN"},
+        {"no heading", "alpncheck.no_heading"},
+        {"RFC 7301 — ", "alpncheck.RFC_7301"},
+        {" — <only> \"heading\"", "alpncheck.only_heading"},
+        {"", "alpncheck.unsectioned"},
+        {NULL, "alpncheck.unsectioned"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[256];
+        report_junit_classname(cases[i].section, buf, sizeof buf);
+        cr_expect_str_eq(buf, cases[i].classname, "section \"%s\"", cases[i].section ? cases[i].section : "(null)");
+    }
+    char small[16];
+    report_junit_classname("RFC 7301 §3.1 — malformed lists", small, sizeof small);
+    cr_expect_eq(strlen(small), 15, "cut to the buffer, NUL-terminated: %s", small);
+}
+
+/* Every kind of byte a peer can put into observed text: markup, Markdown syntax, XML's CDATA end, quotes, line
+ * breaks, controls (an ANSI colour sequence), and bytes that are not UTF-8. */
+static const char HOSTILE[] = "<img src=x>|</td> *a* _b_ __c__ [l](u) `c` ~~s~~ \\ # <script>alert(1)</script> "
+                              "&amp; &#60; ]]> \"q\" 'a' x\ny\r\tz \x01\x1b[31m \xff\xc3( end #";
+
+/* A report with text in every field a peer or a user fills, and every verdict (XFAIL and XPASS through known
+ * failures). */
+static void filled(report *r, const char *text)
+{
+    static known_failures k;
+    memset(&k, 0, sizeof k);
+    snprintf(k.entries[0], sizeof k.entries[0], "SRV-RESUME-FRESH@1.3");
+    snprintf(k.entries[1], sizeof k.entries[1], "SRV-SELECT-OFFERED@1.2");
+    k.n = 2;
+    report_init(r, "9.9.9", text);
+    snprintf(r->profile, sizeof r->profile, "%s", text);
+    static const struct {
+        const char *id, *tls;
+        verdict v;
+    } rows[] = {
+        {"SRV-SELECT-OFFERED", "1.3", VERDICT_PASS},       {"SRV-NO-OVERLAP-ALERT", "1.3", VERDICT_FAIL},
+        {"SRV-MALFORMED-EMPTY-LIST", "1.3", VERDICT_WARN}, {"SRV-MALFORMED-EMPTY-LIST", "1.2", VERDICT_SKIP},
+        {"SRV-SERVER-PREFERENCE", "1.3", VERDICT_ERROR},   {"SRV-RESUME-FRESH", "1.3", VERDICT_FAIL},
+        {"SRV-SELECT-OFFERED", "1.2", VERDICT_PASS},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        result res = make(rows[i].id, rows[i].tls, rows[i].v, text);
+        snprintf(res.expected, sizeof res.expected, "%s", text);
+        cr_assert_not_null(report_add(r, &res, &k));
+    }
+    cr_assert_eq(r->counts[VERDICT_XFAIL], 1);
+    cr_assert_eq(r->counts[VERDICT_XPASS], 1);
+}
+
+static void write_report(const report *r, int (*writer)(const report *, FILE *), const char *suffix, char *path)
+{
+    char *text = render(r, writer);
+    consumer_temp(path, suffix, text, strlen(text));
+    free(text);
+}
+
+/* Both JUnit consumers' schemas (our restatements in reports/schema/) accept the report, whatever the text. */
+Test(report, junit_validates_against_both_consumer_schemas)
+{
+    const char *src = getenv("ALPN_SOURCE_DIR");
+    cr_assert_not_null(src, "ALPN_SOURCE_DIR is set by ctest");
+    static report r;
+    static const char *const texts[] = {HOSTILE, "plain"};
+    for (size_t t = 0; t < 2; t++) {
+        filled(&r, texts[t]);
+        char path[64];
+        write_report(&r, report_write_junit, ".xml", path);
+        static const char *const schemas[] = {"junit-xunit.xsd", "junit-ant.xsd"};
+        for (size_t i = 0; i < 2; i++) {
+            char schema[1024], err[2048];
+            snprintf(schema, sizeof schema, "%s/reports/schema/%s", src, schemas[i]);
+            cr_expect_eq(consumer_xsd(schema, path, err, sizeof err), 0, "%s", err);
+        }
+        unlink(path);
+    }
+}
+
+Test(report, junit_verdicts_as_consumers_count_them)
+{
+    static report r;
+    filled(&r, "plain");
+    char *out = render(&r, report_write_junit);
+    /* 7 results: FAIL and XPASS fail, ERROR errs, SKIP and XFAIL are skipped, PASS and WARN pass. */
+    static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"plain\" tests=\"7\" "
+                               "failures=\"2\" errors=\"1\" skipped=\"2\" time=\"";
+    cr_expect(strncmp(out, head, strlen(head)) == 0, "%s", out);
+    size_t n_fail = 0, n_err = 0, n_skip = 0;
+    for (const char *p = out; (p = strstr(p, "<failure type=\"")) != NULL; p++)
+        n_fail++;
+    for (const char *p = out; (p = strstr(p, "<error type=\"ERROR\"")) != NULL; p++)
+        n_err++;
+    for (const char *p = out; (p = strstr(p, "<skipped message=\"")) != NULL; p++)
+        n_skip++;
+    cr_expect_eq(n_fail, 2);
+    cr_expect_eq(n_err, 1);
+    cr_expect_eq(n_skip, 2);
+    cr_expect(strstr(out, "<failure type=\"XPASS\"") != NULL);
+    cr_expect(strstr(out, "<skipped message=\"XFAIL: plain\">known failure (XFAIL): ") != NULL, "%s", out);
+    /* A WARN passes, and what it saw goes to the suite's output. */
+    cr_expect(strstr(out, "<system-out>1 passed, 1 failed, 1 skipped; 1 WARN, 1 ERROR, 1 XFAIL, 1 XPASS\n\nWARN "
+                          "SRV-MALFORMED-EMPTY-LIST TLS 1.3: MUST (RFC 7301 §3.2)") != NULL,
+              "%s", out);
+    cr_expect(strstr(out, "<property name=\"alpncheck.target\" value=\"plain\"/>") != NULL);
+    free(out);
+}
+
+Test(report, name_defaults_to_the_target_and_names_the_suite)
+{
+    static report r;
+    report_init(&r, "1", "127.0.0.1:4433");
+    cr_expect_str_eq(r.name, "127.0.0.1:4433");
+    cr_expect_neq(r.hostname[0], '\0');
+    snprintf(r.name, sizeof r.name, "nightly <openssl>");
+    char *x = render(&r, report_write_junit);
+    cr_expect(strstr(x, "<testsuite name=\"nightly &lt;openssl&gt;\"") != NULL, "%s", x);
+    free(x);
+    char *md = render(&r, report_write_markdown);
+    cr_expect(strstr(md, "# alpncheck report: nightly &lt;openssl&gt;\n") != NULL, "%s", md);
+    cr_expect(strstr(md, "\nTarget: 127.0.0.1:4433\n") != NULL, "%s", md);
+    free(md);
+    char *js = render(&r, report_write_json);
+    json_t *doc = json_loads(js, 0, NULL);
+    cr_assert_not_null(doc);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "name")), "nightly <openssl>");
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "target")), "127.0.0.1:4433");
+    json_decref(doc);
+    free(js);
+}
+
+/* A byte that is not UTF-8 in observed text made json_pack fail and the JSON report go unwritten. */
+Test(report, json_keeps_peer_bytes_that_are_not_utf8)
+{
+    static report r;
+    filled(&r, "ALPN \"h2\xff\xc3\" \x01");
+    char *out = render(&r, report_write_json);
+    json_error_t e;
+    json_t *doc = json_loads(out, 0, &e);
+    cr_assert_not_null(doc, "%s: %s", e.text, out);
+    json_t *second = json_array_get(json_object_get(doc, "results"), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(second, "observed")), "ALPN \"h2\\xff\\xc3\" \x01");
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "name")), "ALPN \"h2\\xff\\xc3\" \x01");
+    json_decref(doc);
+    free(out);
+}
+
+/* Rendered by real Markdown renderers, hostile text yields exactly the elements plain text does (no tag from the
+ * text, no cell added or lost), and reads as it was sent. */
+Test(report, markdown_shows_peer_text_inert_in_real_renderers)
+{
+    static report r;
+    static const char *const renderers[] = {"cmark-gfm", "python-markdown"};
+    for (size_t i = 0; i < 2; i++) {
+        char err[512];
+        filled(&r, "plain");
+        char *plain_md = render(&r, report_write_markdown);
+        filled(&r, HOSTILE);
+        char *hostile_md = render(&r, report_write_markdown);
+        char *plain = consumer_markdown(renderers[i], plain_md, err, sizeof err);
+        cr_assert_not_null(plain, "%s", err);
+        char *hostile = consumer_markdown(renderers[i], hostile_md, err, sizeof err);
+        cr_assert_not_null(hostile, "%s", err);
+        char *tp = consumer_tags(plain), *th = consumer_tags(hostile);
+        cr_expect_str_eq(th, tp, "%s: the hostile text changed the page's elements:\n%s", renderers[i], hostile);
+        char *text = consumer_text(hostile);
+        static const char *const shown[] = {
+            "<img src=x>|</td> *a* _b_ __c__ [l](u) `c` ~~s~~ \\ # <script>alert(1)</script> &amp; &#60; ]]> \"q\" 'a'",
+            "x y  z \\x01\\x1b[31m \\xff\\xc3( end #",
+        };
+        for (size_t k = 0; k < 2; k++)
+            cr_expect(strstr(text, shown[k]) != NULL, "%s does not show \"%s\":\n%s", renderers[i], shown[k], text);
+        free(tp);
+        free(th);
+        free(text);
+        free(plain);
+        free(hostile);
+        free(plain_md);
+        free(hostile_md);
+    }
+}
+
+Test(report, html_shows_peer_text_inert)
+{
+    static report r;
+    filled(&r, "plain");
+    char *plain = render(&r, report_write_html);
+    filled(&r, HOSTILE);
+    char *hostile = render(&r, report_write_html);
+    char *tp = consumer_tags(plain), *th = consumer_tags(hostile);
+    cr_expect_str_eq(th, tp);
+    char *text = consumer_text(hostile);
+    cr_expect(strstr(text, "<img src=x>|</td> *a*") != NULL);
+    cr_expect(strstr(text, "\\x01\\x1b[31m \\xff\\xc3( end") != NULL, "%s", text);
+    free(text);
+    free(tp);
+    free(th);
+    free(plain);
+    free(hostile);
+}
+
+Test(report, terminal_shows_controls_as_text)
+{
+    static report r;
+    filled(&r, HOSTILE);
+    char *out = render(&r, terminal_plain);
+    cr_expect(strchr(out, '\x1b') == NULL, "an escape sequence reached the terminal");
+    cr_expect(strstr(out, "\\x01\\x1b[31m \\xff\\xc3(") != NULL, "%s", out);
     free(out);
 }
 

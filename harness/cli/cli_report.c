@@ -54,6 +54,16 @@ int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
     case CLI_O_MD:
         a->out.path[c - CLI_O_JSON] = arg;
         return 1;
+    case CLI_O_NAME: {
+        /* The JUnit suite name: not blank (JUnit consumers need one), and kept whole in report.name. */
+        size_t len = strlen(arg);
+        if (arg[strspn(arg, " \t\r\n")] == '\0' || len >= sizeof((report *)0)->name) {
+            cli_usage_error(cmd, "--name takes a non-blank name of at most %zu bytes", sizeof((report *)0)->name - 1);
+            return -1;
+        }
+        a->name = arg;
+        return 1;
+    }
     case 'q':
         a->quiet = 1;
         return 1;

@@ -24,6 +24,7 @@ typedef struct {
     int timeout_ms;          /* --timeout, 0 when not given */
     cli_outputs out;         /* --json, --junit, --html, --md */
     int quiet, verbose;      /* -q, -v */
+    const char *name;        /* --name: the run's name in the reports (JUnit suite name), NULL when not given */
 } cli_run_args;
 
 enum {
@@ -35,7 +36,8 @@ enum {
     CLI_O_JSON,
     CLI_O_JUNIT,
     CLI_O_HTML,
-    CLI_O_MD
+    CLI_O_MD,
+    CLI_O_NAME
 };
 
 /* Their getopt_long entries, to put in a command's option table. */
@@ -44,7 +46,8 @@ enum {
         {"skip", required_argument, NULL, CLI_O_SKIP}, {"known-failures", required_argument, NULL, CLI_O_KNOWN},       \
         {"timeout", required_argument, NULL, CLI_O_TIMEOUT}, {"json", required_argument, NULL, CLI_O_JSON},            \
         {"junit", required_argument, NULL, CLI_O_JUNIT}, {"html", required_argument, NULL, CLI_O_HTML},                \
-        {"md", required_argument, NULL, CLI_O_MD}, {"quiet", no_argument, NULL, 'q'},                                  \
+        {"md", required_argument, NULL, CLI_O_MD}, {"name", required_argument, NULL, CLI_O_NAME},                      \
+        {"quiet", no_argument, NULL, 'q'},                                                                             \
     {                                                                                                                  \
         "verbose", no_argument, NULL, 'v'                                                                              \
     }

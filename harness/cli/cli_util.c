@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int hexval(int c)
@@ -154,6 +155,20 @@ const char *cli_kind_name(alpn_kind kind)
         return "unregistered";
     }
     return "?";
+}
+
+json_t *cli_hex_json(const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    char *hex = malloc(2 * len + 1);
+    if (hex == NULL)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", b[i]);
+    hex[2 * len] = '\0';
+    json_t *j = json_stringn(hex, 2 * len);
+    free(hex);
+    return j;
 }
 
 json_t *cli_name_json(const uint8_t *p, size_t len)

@@ -39,6 +39,9 @@ long cli_read_stdin(char *buf, size_t cap);
  * Returns the length or -1 (message printed). buf must hold CLI_INPUT_MAX bytes. */
 long cli_operand(const char *cmd, const char *operand, char *buf);
 
+/* JSON string of bytes as lower-case hex without separators ("" for none). */
+json_t *cli_hex_json(const void *p, size_t len);
+
 /* JSON object describing a name: {"hex":…, "text": printable form, "kind": registry kind or null, …}. */
 json_t *cli_name_json(const uint8_t *p, size_t len);
 

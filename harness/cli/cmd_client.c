@@ -55,6 +55,9 @@ static void help(void)
         "  --junit FILE           JUnit XML report\n"
         "  --html FILE            self-contained HTML report\n"
         "  --md FILE              Markdown report\n"
+        "  --name NAME            the run's name in the reports: the JUnit suite name, the report's title\n"
+        "                         (default: the --listen address when it names a port, else \"client\"; never\n"
+        "                         the command)\n"
         "                         (report files are opened before the run; one of them may be '-', standard\n"
         "                         output, and the terminal report then goes to standard error)\n"
         "  -q, --quiet            print only what needs attention (FAIL, WARN, ERROR, XPASS) and the recap\n"
@@ -405,6 +408,7 @@ int cmd_client(int argc, char **argv)
     d.status = -1;
     d.offer = DEFAULT_OFFER;
     const char *listen_arg = "127.0.0.1:0", *ca_out = NULL, *log_path = NULL;
+    int listen_given = 0;
     cli_run_args a = {.tls_arg = "1.3,1.2"};
     run_options ro = {.tls = {NULL, NULL}};
     int c;
@@ -416,6 +420,7 @@ int cmd_client(int argc, char **argv)
             return EXIT_USAGE;
         case O_LISTEN:
             listen_arg = optarg;
+            listen_given = 1;
             break;
         case O_EXEC:
             d.cmd = optarg;
@@ -560,6 +565,13 @@ int cmd_client(int argc, char **argv)
     else
         snprintf(target, sizeof target, "clients connecting to %s:%s", d.host, d.port);
     report_init(&rep, ALPN_VERSION, target);
+    /* A stable name: a fixed listening address names the run, a free port (different every run) does not. */
+    if (a.name != NULL)
+        snprintf(rep.name, sizeof rep.name, "%s", a.name);
+    else if (listen_given && port != 0)
+        snprintf(rep.name, sizeof rep.name, "%s", listen_arg);
+    else
+        snprintf(rep.name, sizeof rep.name, "client");
     snprintf(rep.profile, sizeof rep.profile, "alpncheck listened on %s:%s as a TLS server for localhost; {alpn} = %s",
              d.host, d.port, d.offer);
     if (d.cmd == NULL)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "escape.h"
 #include "commands.h"
 
 /* Enough names for the largest list of one-byte names (65535 / 2). */
@@ -117,15 +118,13 @@ int cmd_encode(int argc, char **argv)
         return EXIT_INVALID;
     }
     if (json) {
-        char *hexbuf = malloc(2 * ext_len + 1);
-        if (hexbuf == NULL)
+        /* The header value is percent-encoded ASCII, the names go through cli_name_json (hex and escaped text):
+         * nothing here can be ill-formed UTF-8, whatever bytes the names hold. */
+        json_t *o = json_pack("{s:b, s:o, s:I, s:o}", "valid", 1, "extension_data", cli_hex_json(ext, ext_len),
+                              "length", (json_int_t)ext_len, "header", esc_json(header, header_len));
+        if (o == NULL)
             return EXIT_USAGE;
-        for (size_t i = 0; i < ext_len; i++)
-            snprintf(hexbuf + 2 * i, 3, "%02x", ext[i]);
-        json_t *o = json_pack("{s:b, s:s, s:I, s:s%}", "valid", 1, "extension_data", hexbuf, "length",
-                              (json_int_t)ext_len, "header", header, header_len);
         json_object_set_new(o, "names", cli_names_json(ext, ext_len));
-        free(hexbuf);
         cli_json_print(o);
         return EXIT_VALID;
     }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "escape.h"
 #include "commands.h"
 
 #define HEADER_MAX_DEVS 64
@@ -15,7 +16,8 @@ static void help(void)
            "standard input when absent or '-' (without the 'ALPN:' field name).\n\n"
            "  --lenient  judge as a tolerant receiver: lower-case hex, needlessly encoded token characters and\n"
            "             empty list elements are accepted (and listed); the default judges a sender strictly\n"
-           "  --json     machine-readable output\n\n"
+           "  --json     machine-readable output: \"value\" is the input with every byte that is not UTF-8 as\n"
+           "             \\xNN, \"value_hex\" the input exactly\n\n"
            "Exit status: 0 valid, 1 invalid, 2 usage error.\n");
 }
 
@@ -95,9 +97,13 @@ int cmd_header(int argc, char **argv)
     int is_canonical = have_names && canon_len == (size_t)vlen && memcmp(canon, value, canon_len) == 0;
 
     if (json) {
-        json_t *o = json_pack("{s:s%, s:s, s:b, s:b}", "value", value, (size_t)vlen, "mode",
-                              lenient ? "lenient" : "strict", "valid", judged->rc == ALPN_OK, "canonical",
-                              is_canonical);
+        /* value: the input, with bytes that are not UTF-8 as \xNN (json_pack refuses them, and the whole output
+         * was lost); value_hex: the input exactly. */
+        json_t *o = json_pack("{s:o, s:o, s:s, s:b, s:b}", "value", esc_json(value, (size_t)vlen), "value_hex",
+                              cli_hex_json(value, (size_t)vlen), "mode", lenient ? "lenient" : "strict", "valid",
+                              judged->rc == ALPN_OK, "canonical", is_canonical);
+        if (o == NULL)
+            return EXIT_USAGE;
         if (judged->rc != ALPN_OK)
             json_object_set_new(o, "error", cli_error_json(&judged->err));
         if (strict.rc != ALPN_OK)
@@ -105,7 +111,7 @@ int cmd_header(int argc, char **argv)
         json_object_set_new(o, "deviations", devs_json(&tolerant));
         if (have_names) {
             json_object_set_new(o, "names", cli_names_json(shown->ext, shown->res.ext_len));
-            json_object_set_new(o, "canonical_form", json_stringn(canon, canon_len));
+            json_object_set_new(o, "canonical_form", esc_json(canon, canon_len));
         }
         cli_json_print(o);
         return judged->rc == ALPN_OK ? EXIT_VALID : EXIT_INVALID;

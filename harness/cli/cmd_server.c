@@ -33,6 +33,8 @@ static void help(void)
            "  --junit FILE           JUnit XML report\n"
            "  --html FILE            self-contained HTML report\n"
            "  --md FILE              Markdown report\n"
+           "  --name NAME            the run's name in the reports: the JUnit suite name, the report's title\n"
+           "                         (default HOST:PORT as given)\n"
            "                         (report files are opened before the run; one of them may be '-', standard\n"
            "                         output, and the terminal report then goes to standard error)\n"
            "  -q, --quiet            print only what needs attention (FAIL, WARN, ERROR, XPASS) and the recap\n"
@@ -197,6 +199,8 @@ int cmd_server(int argc, char **argv)
         return EXIT_USAGE;
 
     report_init(&rep, ALPN_VERSION, argv[optind]);
+    if (a.name != NULL)
+        snprintf(rep.name, sizeof rep.name, "%s", a.name);
     double started = probe_now_ms();
     int interactive = isatty(STDERR_FILENO) && !a.quiet;
     if (interactive) {

@@ -8,6 +8,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "escape.h"
 #include "vectors_run.h"
 
 static void help(void)
@@ -128,8 +129,10 @@ int cmd_vectors(int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    json_t *doc = json_pack("{s:s, s:s?, s:s?}", "backend", ad ? "adapter" : "libalpn", "adapter",
-                            ad ? vec_adapter_name(ad) : NULL, "command", exec);
+    /* The adapter names itself and the command comes from the command line: either may hold bytes that are not
+     * UTF-8. */
+    json_t *doc = json_pack("{s:s, s:o, s:o}", "backend", ad ? "adapter" : "libalpn", "adapter",
+                            esc_json_str(ad ? vec_adapter_name(ad) : NULL), "command", esc_json_str(exec));
     json_t *jfiles = json_array(), *fams = json_object();
     size_t passed = 0, failed = 0, skipped = 0, lenient = 0;
     int status = EXIT_VALID;

@@ -1,7 +1,7 @@
 /* The interoperability matrix: gathering the per-peer reports (matrix_build) and rendering the document. */
 #include "matrix.h"
 
-#include "report.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -79,7 +79,7 @@ static void load_report(json_t *table, json_t *peer, json_t *seen, const char *r
         char why[600];
         snprintf(why, sizeof why, "report %s unreadable: %s", path, rep ? "no results array" : jerr.text);
         json_object_set_new(peer, "status", json_string("not-run"));
-        json_object_set_new(peer, "reason", json_string(why));
+        json_object_set_new(peer, "reason", esc_json_str(why)); /* jansson's text, cut: may end mid-character */
         json_decref(rep);
         return;
     }
@@ -322,35 +322,11 @@ static void walk_details(FILE *f, const json_t *t, const details_format *fmt)
 
 /* ---- Markdown ------------------------------------------------------------------------------------------------ */
 
-/* Text inside a Markdown table cell: no raw HTML, no cell breaks, no line breaks. */
+/* Text inside Markdown (table cells, list items, headings): the shared escaper, so no byte from a report shows as
+ * markup. */
 static void md_text(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '|':
-            fputs("\\|", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '`':
-            fputs("\\`", f);
-            break;
-        case '\n':
-        case '\r':
-        case '\t':
-            fputc(' ', f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
+    esc_md(f, s);
 }
 
 static void md_detail_peer(FILE *f, const char *role, size_t i, const json_t *p)
@@ -497,11 +473,10 @@ int matrix_write_markdown(const json_t *m, FILE *f)
 
 /* ---- HTML ---------------------------------------------------------------------------------------------------- */
 
-/* HTML content and attribute values: the report renderers' escaper (control characters other than newline and tab
- * are dropped). */
+/* HTML content and attribute values: the shared escaper (control characters and ill-formed UTF-8 as \xNN). */
 static void html(FILE *f, const char *s)
 {
-    report_escape_xml(f, s);
+    esc_xml(f, s);
 }
 
 static const char *letter(const char *v)

@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "escape.h"
 #include "report.h"
 
 /* Sections in order of first appearance, so output follows the order the checks ran in. */
@@ -65,25 +66,44 @@ int report_write_terminal(const report *r, FILE *f, const terminal_style *style)
     int color = style->color;
     const char *secs[64];
     size_t ns = sections(r, secs, 64);
-    fprintf(f, "alpncheck %s — %s\n", r->tool_version, r->target);
-    if (r->profile[0])
-        fprintf(f, "profile: %s\n", r->profile);
+    fprintf(f, "alpncheck %s — ", r->tool_version);
+    esc_term(f, r->name);
+    if (strcmp(r->name, r->target) != 0) {
+        fputs(" (", f);
+        esc_term(f, r->target);
+        fputc(')', f);
+    }
+    fputc('\n', f);
+    if (r->profile[0]) {
+        fputs("profile: ", f);
+        esc_term(f, r->profile);
+        fputc('\n', f);
+    }
     for (size_t s = 0; s < ns; s++) {
         int heading = 0;
         for (size_t i = 0; i < r->n; i++) {
             const result *res = &r->results[i];
             if (strcmp(res->section, secs[s]) != 0 || (style->quiet && !needs_attention(res->v)))
                 continue;
-            if (!heading++)
-                fprintf(f, "\n%s%s%s\n", color ? "\033[1m" : "", secs[s], color ? "\033[0m" : "");
+            if (!heading++) {
+                fprintf(f, "\n%s", color ? "\033[1m" : "");
+                esc_term(f, secs[s]);
+                fprintf(f, "%s\n", color ? "\033[0m" : "");
+            }
             char tls[16];
             tls_label(res, tls, sizeof tls);
-            fprintf(f, "  %s%-5s%s %-34s %-7s %s\n", color ? verdict_color(res->v) : "", verdict_name(res->v),
-                    color ? "\033[0m" : "", res->id, tls, res->title);
+            fprintf(f, "  %s%-5s%s %-34s %-7s ", color ? verdict_color(res->v) : "", verdict_name(res->v),
+                    color ? "\033[0m" : "", res->id, tls);
+            esc_term(f, res->title);
+            fputc('\n', f);
             if (needs_detail(res->v) || style->verbose) {
-                fprintf(f, "        requirement: %s (RFC %s)\n", level_name(res->lvl), res->ref);
-                fprintf(f, "        expected:    %s\n", res->expected);
-                fprintf(f, "        observed:    %s\n", res->observed);
+                fprintf(f, "        requirement: %s (RFC ", level_name(res->lvl));
+                esc_term(f, res->ref);
+                fputs(")\n        expected:    ", f);
+                esc_term(f, res->expected);
+                fputs("\n        observed:    ", f);
+                esc_term(f, res->observed);
+                fputc('\n', f);
             }
         }
     }
@@ -119,16 +139,20 @@ int report_write_json(const report *r, FILE *f)
     json_t *results = json_array();
     for (size_t i = 0; i < r->n; i++) {
         const result *res = &r->results[i];
-        json_array_append_new(results,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f}", "id", res->id, "tls",
-                                        res->tls ? res->tls : "", "section", res->section, "ref", res->ref, "title",
-                                        res->title, "level", level_name(res->lvl), "verdict", verdict_name(res->v),
-                                        "expected", res->expected, "observed", res->observed, "durationMs", res->ms));
+        /* Every string through esc_json: observed text carries peer bytes, and one ill-formed UTF-8 byte would make
+         * json_pack fail and the whole report go unwritten. */
+        json_array_append_new(
+            results, json_pack("{s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:f}", "id", esc_json_str(res->id), "tls",
+                               esc_json_str(res->tls ? res->tls : ""), "section", esc_json_str(res->section), "ref",
+                               esc_json_str(res->ref), "title", esc_json_str(res->title), "level", level_name(res->lvl),
+                               "verdict", verdict_name(res->v), "expected", esc_json_str(res->expected), "observed",
+                               esc_json_str(res->observed), "durationMs", res->ms));
     }
-    json_t *doc = json_pack("{s:s, s:i, s:{s:s, s:s}, s:s, s:s, s:s, s:f, s:o, s:o}", "schema", REPORT_SCHEMA_ID,
-                            "schemaVersion", REPORT_SCHEMA_VERSION, "tool", "name", "alpncheck", "version",
-                            r->tool_version, "target", r->target, "profile", r->profile, "started", r->started,
-                            "durationMs", r->total_ms, "summary", summary, "results", results);
+    json_t *doc = json_pack(
+        "{s:s, s:i, s:{s:s, s:o}, s:o, s:o, s:o, s:o, s:f, s:o, s:o}", "schema", REPORT_SCHEMA_ID, "schemaVersion",
+        REPORT_SCHEMA_VERSION, "tool", "name", "alpncheck", "version", esc_json_str(r->tool_version), "target",
+        esc_json_str(r->target), "name", esc_json_str(r->name), "profile", esc_json_str(r->profile), "started",
+        esc_json_str(r->started), "durationMs", r->total_ms, "summary", summary, "results", results);
     if (doc == NULL)
         return -1;
     int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -137,146 +161,215 @@ int report_write_json(const report *r, FILE *f)
     return rc == 0 && !ferror(f) ? 0 : -1;
 }
 
-/* ---- XML and HTML ------------------------------------------------------------------------------------------ */
+/* ---- JUnit XML --------------------------------------------------------------------------------------------- */
 
-/* Escapes text for XML/HTML; drops control characters XML 1.0 cannot carry. */
-static void xml_escaped(FILE *f, const char *s)
+static void put(char *buf, size_t cap, size_t *o, const char *add, size_t len)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            if (c >= 0x20 || c == '\n' || c == '\t')
-                fputc(c, f);
+    if (*o + len + 1 > cap)
+        return;
+    memcpy(buf + *o, add, len);
+    *o += len;
+    buf[*o] = '\0';
+}
+
+/* Appends to buf (at *o) the ASCII letter and digit runs of s[0..n), joined by '_'; an en dash (U+2013, as in
+ * "§3.1–3.2") reads "_to_". */
+static void ident(char *buf, size_t cap, size_t *o, const char *s, size_t n)
+{
+    size_t start = *o;
+    int gap = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            if (gap && *o > start)
+                put(buf, cap, o, "_", 1);
+            put(buf, cap, o, (const char *)&s[i], 1);
+            gap = 0;
+        } else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x93) {
+            if (*o > start)
+                put(buf, cap, o, "_to_", 4);
+            i += 2;
+            gap = 0;
+        } else {
+            gap = 1;
         }
     }
 }
 
-void report_escape_xml(FILE *f, const char *s)
+void report_junit_classname(const char *section, char *buf, size_t cap)
 {
-    xml_escaped(f, s);
+    static const char dash[] = " \xe2\x80\x94 "; /* " — " between the RFC part and the heading */
+    size_t o = (size_t)snprintf(buf, cap, "alpncheck.");
+    if (o >= cap)
+        return;
+    const char *sep = section ? strstr(section, dash) : NULL;
+    size_t head = section == NULL ? 0 : sep ? (size_t)(sep - section) : strlen(section);
+    size_t start = o;
+    ident(buf, cap, &o, section ? section : "", head);
+    if (sep != NULL && o + 1 < cap) {
+        if (o > start)
+            buf[o++] = '.';
+        buf[o] = '\0';
+        size_t before = o;
+        ident(buf, cap, &o, sep + strlen(dash), strlen(sep + strlen(dash)));
+        if (o == before && o > start)
+            buf[--o] = '\0'; /* an empty heading: no trailing dot */
+    }
+    if (o == start)
+        snprintf(buf + start, cap - start, "unsectioned");
 }
 
-/* JUnit classname: "alpncheck." + the ID's first two parts (SRV-MALFORMED-EMPTY-LIST → alpncheck.SRV-MALFORMED). */
-static void junit_classname(const char *id, char *buf, size_t cap)
+static const char *junit_element(verdict v)
 {
-    const char *first = strchr(id, '-');
-    const char *second = first ? strchr(first + 1, '-') : NULL;
-    int len = second ? (int)(second - id) : (int)strlen(id);
-    snprintf(buf, cap, "alpncheck.%.*s", len, id);
+    switch (v) {
+    case VERDICT_FAIL:
+    case VERDICT_XPASS:
+        return "failure";
+    case VERDICT_ERROR:
+        return "error";
+    case VERDICT_SKIP:
+    case VERDICT_XFAIL:
+        return "skipped";
+    default:
+        return NULL; /* PASS and WARN pass */
+    }
+}
+
+static void junit_detail(FILE *f, const result *res)
+{
+    fprintf(f, "%s (RFC ", level_name(res->lvl));
+    esc_xml(f, res->ref);
+    fputs("): ", f);
+    esc_xml(f, res->title);
+    fputs("\nexpected: ", f);
+    esc_xml(f, res->expected);
+    fputs("\nobserved: ", f);
+    esc_xml(f, res->observed);
 }
 
 int report_write_junit(const report *r, FILE *f)
 {
     size_t failures = r->counts[VERDICT_FAIL] + r->counts[VERDICT_XPASS];
     size_t skipped = r->counts[VERDICT_SKIP] + r->counts[VERDICT_XFAIL];
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(f, "<testsuites name=\"alpncheck\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
-               "time=\"%.3f\">\n", r->n, failures, r->counts[VERDICT_ERROR], skipped, r->total_ms / 1000.0);
-    fprintf(f, "  <testsuite name=\"");
-    xml_escaped(f, r->target);
-    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\" timestamp=\"%s\">\n",
-            r->n, failures, r->counts[VERDICT_ERROR], skipped, r->total_ms / 1000.0, r->started);
+    /* Attributes both schemas allow on a root testsuite; Ant's timestamp carries no time zone (it is UTC). */
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"", f);
+    esc_xml(f, r->name[0] ? r->name : "alpncheck");
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\" timestamp=\"", r->n,
+            failures, r->counts[VERDICT_ERROR], skipped, r->total_ms / 1000.0);
+    esc_xmln(f, r->started, strnlen(r->started, 19));
+    fputs("\" hostname=\"", f);
+    esc_xml(f, r->hostname[0] ? r->hostname : "localhost");
+    fputs("\">\n  <properties>\n    <property name=\"alpncheck.version\" value=\"", f);
+    esc_xml(f, r->tool_version);
+    fputs("\"/>\n    <property name=\"alpncheck.target\" value=\"", f);
+    esc_xml(f, r->target);
+    fputs("\"/>\n    <property name=\"alpncheck.started\" value=\"", f);
+    esc_xml(f, r->started);
+    fputs("\"/>\n", f);
+    if (r->profile[0]) {
+        fputs("    <property name=\"alpncheck.profile\" value=\"", f);
+        esc_xml(f, r->profile);
+        fputs("\"/>\n", f);
+    }
+    fputs("  </properties>\n", f);
     for (size_t i = 0; i < r->n; i++) {
         const result *res = &r->results[i];
-        char cls[64];
-        junit_classname(res->id, cls, sizeof cls);
-        /* Every testcase carries both classname and a unique name (ID plus TLS version). */
-        fprintf(f, "    <testcase classname=\"%s\" name=\"%s%s%s\" time=\"%.3f\"", cls, res->id,
-                res->tls && res->tls[0] ? " TLS " : "", res->tls ? res->tls : "", res->ms / 1000.0);
-        if (res->v == VERDICT_PASS) {
-            fprintf(f, "/>\n");
+        char cls[256];
+        report_junit_classname(res->section, cls, sizeof cls);
+        /* Every testcase carries a classname (its section) and a unique name (ID plus TLS version). */
+        fprintf(f, "  <testcase classname=\"%s\" name=\"", cls);
+        esc_xml(f, res->id);
+        if (res->tls && res->tls[0]) {
+            fputs(" TLS ", f);
+            esc_xml(f, res->tls);
+        }
+        fprintf(f, "\" time=\"%.3f\"", res->ms / 1000.0);
+        const char *elem = junit_element(res->v);
+        if (elem == NULL) {
+            fputs("/>\n", f);
             continue;
         }
-        fprintf(f, ">\n      ");
-        const char *elem = "system-out";
-        switch (res->v) {
-        case VERDICT_FAIL:
-        case VERDICT_XPASS:
-            elem = "failure";
-            break;
-        case VERDICT_ERROR:
-            elem = "error";
-            break;
-        case VERDICT_SKIP:
-        case VERDICT_XFAIL:
-            elem = "skipped";
-            break;
-        default:
-            break;
-        }
-        if (strcmp(elem, "system-out") == 0) {
-            fprintf(f, "<system-out>%s: ", verdict_name(res->v));
-        } else {
-            fprintf(f, "<%s type=\"%s\" message=\"", elem, verdict_name(res->v));
-            xml_escaped(f, res->observed);
-            fprintf(f, "\">");
-        }
-        fprintf(f, "%s (RFC %s)\nexpected: ", level_name(res->lvl), res->ref);
-        xml_escaped(f, res->expected);
-        fprintf(f, "\nobserved: ");
-        xml_escaped(f, res->observed);
-        fprintf(f, "</%s>\n    </testcase>\n", elem);
+        /* Ant's skipped takes a message but no type: the verdict leads the message instead. */
+        if (strcmp(elem, "skipped") == 0)
+            fprintf(f, ">\n    <skipped message=\"%s: ", verdict_name(res->v));
+        else
+            fprintf(f, ">\n    <%s type=\"%s\" message=\"", elem, verdict_name(res->v));
+        esc_xml(f, res->observed);
+        fputs("\">", f);
+        if (res->v == VERDICT_XFAIL)
+            fputs("known failure (XFAIL): ", f);
+        junit_detail(f, res);
+        fprintf(f, "</%s>\n  </testcase>\n", elem);
     }
-    fprintf(f, "  </testsuite>\n</testsuites>\n");
+    /* The suite's output: the summary, and what every WARN saw. */
+    char line[128], other[128];
+    report_summary_line(r, line, sizeof line);
+    report_other_counts(r, other, sizeof other);
+    fprintf(f, "  <system-out>%s%s%s", line, other[0] ? "; " : "", other);
+    for (size_t i = 0; i < r->n; i++) {
+        const result *res = &r->results[i];
+        if (res->v != VERDICT_WARN)
+            continue;
+        fputs("\n\nWARN ", f);
+        esc_xml(f, res->id);
+        if (res->tls && res->tls[0]) {
+            fputs(" TLS ", f);
+            esc_xml(f, res->tls);
+        }
+        fputs(": ", f);
+        junit_detail(f, res);
+    }
+    fputs("</system-out>\n  <system-err></system-err>\n</testsuite>\n", f);
     return ferror(f) ? -1 : 0;
 }
 
-static void md_cell(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            fputs("\\|", f);
-        else if (*s == '\n')
-            fputs("<br>", f);
-        else
-            fputc(*s, f);
-    }
-}
+/* ---- Markdown ---------------------------------------------------------------------------------------------- */
 
 int report_write_markdown(const report *r, FILE *f)
 {
     char line[128], other[128];
     report_summary_line(r, line, sizeof line);
     report_other_counts(r, other, sizeof other);
-    fprintf(f, "# alpncheck report: %s\n\nalpncheck %s, %s. **%s**%s%s.\n", r->target, r->tool_version, r->started,
-            line, other[0] ? "; " : "", other);
-    if (r->profile[0])
-        fprintf(f, "\nServer profile: %s\n", r->profile);
+    fputs("# alpncheck report: ", f);
+    esc_md(f, r->name);
+    fputs("\n\nalpncheck ", f);
+    esc_md(f, r->tool_version);
+    fputs(", ", f);
+    esc_md(f, r->started);
+    fprintf(f, ". **%s**%s%s.\n", line, other[0] ? "; " : "", other);
+    if (strcmp(r->name, r->target) != 0) {
+        fputs("\nTarget: ", f);
+        esc_md(f, r->target);
+        fputc('\n', f);
+    }
+    if (r->profile[0]) {
+        fputs("\nServer profile: ", f);
+        esc_md(f, r->profile);
+        fputc('\n', f);
+    }
     const char *secs[64];
     size_t ns = sections(r, secs, 64);
     for (size_t s = 0; s < ns; s++) {
-        fprintf(f, "\n## %s\n\n| verdict | check | TLS | level | expected | observed |\n|---|---|---|---|---|---|\n",
-                secs[s]);
+        fputs("\n## ", f);
+        esc_md(f, secs[s]);
+        fputs("\n\n| verdict | check | TLS | level | expected | observed |\n|---|---|---|---|---|---|\n", f);
         for (size_t i = 0; i < r->n; i++) {
             const result *res = &r->results[i];
             if (strcmp(res->section, secs[s]) != 0)
                 continue;
-            fprintf(f, "| %s | `%s` | %s | %s | ", verdict_name(res->v), res->id, res->tls ? res->tls : "",
-                    level_name(res->lvl));
-            md_cell(f, res->expected);
+            fprintf(f, "| %s | `%s` | ", verdict_name(res->v), res->id);
+            esc_md(f, res->tls ? res->tls : "");
+            fprintf(f, " | %s | ", level_name(res->lvl));
+            esc_md(f, res->expected);
             fputs(" | ", f);
-            md_cell(f, res->observed);
+            esc_md(f, res->observed);
             fputs(" |\n", f);
         }
     }
     return ferror(f) ? -1 : 0;
 }
+
+/* ---- HTML -------------------------------------------------------------------------------------------------- */
 
 int report_write_html(const report *r, FILE *f)
 {
@@ -284,7 +377,7 @@ int report_write_html(const report *r, FILE *f)
     report_summary_line(r, line, sizeof line);
     report_other_counts(r, other, sizeof other);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>alpncheck: ", f);
-    xml_escaped(f, r->target);
+    esc_xml(f, r->name);
     fputs("</title>\n<style>\n"
           "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2330}\n"
           "h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #ccd}\n"
@@ -298,12 +391,20 @@ int report_write_html(const report *r, FILE *f)
           ".WARN,.ERROR{background:#fff1d0;color:#7a5200}.SKIP{background:#eceef3;color:#4c5365}\n"
           ".detail{color:#3c4456;font-size:.9em}\n</style></head><body>\n<h1>alpncheck report: ",
           f);
-    xml_escaped(f, r->target);
-    fprintf(f, "</h1>\n<p class=\"meta\">alpncheck %s &middot; %s &middot; %zu checks in %.1f s</p>\n",
-            r->tool_version, r->started, r->n, r->total_ms / 1000.0);
+    esc_xml(f, r->name);
+    fputs("</h1>\n<p class=\"meta\">alpncheck ", f);
+    esc_xml(f, r->tool_version);
+    fputs(" &middot; ", f);
+    esc_xml(f, r->started);
+    fprintf(f, " &middot; %zu checks in %.1f s</p>\n", r->n, r->total_ms / 1000.0);
+    if (strcmp(r->name, r->target) != 0) {
+        fputs("<p class=\"meta\">Target: ", f);
+        esc_xml(f, r->target);
+        fputs("</p>\n", f);
+    }
     if (r->profile[0]) {
         fputs("<p class=\"meta\">Server profile: ", f);
-        xml_escaped(f, r->profile);
+        esc_xml(f, r->profile);
         fputs("</p>\n", f);
     }
     fputs("<p class=\"counts\">", f);
@@ -317,7 +418,7 @@ int report_write_html(const report *r, FILE *f)
     size_t ns = sections(r, secs, 64);
     for (size_t s = 0; s < ns; s++) {
         fputs("<h2>", f);
-        xml_escaped(f, secs[s]);
+        esc_xml(f, secs[s]);
         fputs("</h2>\n<table><thead><tr><th>verdict</th><th>check</th><th>TLS</th><th>level</th><th>what</th>"
               "</tr></thead><tbody>\n",
               f);
@@ -325,17 +426,20 @@ int report_write_html(const report *r, FILE *f)
             const result *res = &r->results[i];
             if (strcmp(res->section, secs[s]) != 0)
                 continue;
-            fprintf(f, "<tr id=\"%s-%s\"><td><span class=\"v %s\">%s</span></td><td><code>%s</code></td><td>%s</td>"
-                       "<td>%s</td><td>",
+            fprintf(f,
+                    "<tr id=\"%s-%s\"><td><span class=\"v %s\">%s</span></td><td><code>%s</code></td><td>%s</td>"
+                    "<td>%s</td><td>",
                     res->id, res->tls ? res->tls : "", verdict_name(res->v), verdict_name(res->v), res->id,
                     res->tls ? res->tls : "", level_name(res->lvl));
-            xml_escaped(f, res->title);
-            fprintf(f, " <span class=\"meta\">(RFC %s)</span>", res->ref);
+            esc_xml(f, res->title);
+            fputs(" <span class=\"meta\">(RFC ", f);
+            esc_xml(f, res->ref);
+            fputs(")</span>", f);
             if (needs_detail(res->v)) {
                 fputs("<div class=\"detail\">expected: ", f);
-                xml_escaped(f, res->expected);
+                esc_xml(f, res->expected);
                 fputs("<br>observed: ", f);
-                xml_escaped(f, res->observed);
+                esc_xml(f, res->observed);
                 fputs("</div>", f);
             }
             fputs("</td></tr>\n", f);

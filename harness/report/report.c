@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *verdict_name(verdict v)
 {
@@ -109,6 +110,9 @@ void report_init(report *r, const char *tool_version, const char *target)
     memset(r, 0, sizeof *r);
     r->tool_version = tool_version;
     snprintf(r->target, sizeof r->target, "%s", target);
+    snprintf(r->name, sizeof r->name, "%s", target);
+    if (gethostname(r->hostname, sizeof r->hostname - 1) != 0 || r->hostname[0] == '\0')
+        snprintf(r->hostname, sizeof r->hostname, "localhost");
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);

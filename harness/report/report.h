@@ -57,6 +57,8 @@ int known_failures_match(const known_failures *k, const char *id, const char *tl
 typedef struct {
     const char *tool_version;
     char target[256];  /* "HOST:PORT" or a description */
+    char name[256];    /* stable name of the run (--name): the JUnit suite name; report_init sets the target */
+    char hostname[256]; /* where alpncheck ran (JUnit hostname); report_init sets it, "localhost" when unknown */
     char profile[512]; /* discovered or configured server profile, free text */
     char started[32];  /* ISO 8601 UTC */
     double total_ms; /* sum of the results' durations; a runner may set the run's wall time instead */
@@ -93,13 +95,19 @@ typedef struct {
  * step. */
 int report_write_terminal(const report *r, FILE *f, const terminal_style *style);
 int report_write_json(const report *r, FILE *f);
+/* JUnit XML that validates against both Jenkins xunit-plugin's junit-10.xsd and the Ant JUnit schema (our
+ * restatements: reports/schema/junit-xunit.xsd, reports/schema/junit-ant.xsd): one <testsuite> root named r->name;
+ * one testcase per result, named "ID TLS x.y", classname from its section (report_junit_classname); FAIL and XPASS
+ * are failures, ERROR errors, SKIP and XFAIL skipped; a WARN is a passed testcase whose details go to the suite's
+ * system-out (neither schema lets a testcase carry output). */
 int report_write_junit(const report *r, FILE *f);
 int report_write_markdown(const report *r, FILE *f);
 int report_write_html(const report *r, FILE *f);
 
-/* Writes s escaped for XML and HTML text and attribute values (& < > " '), dropping the control characters XML 1.0
- * cannot carry; for other renderers of report data (the interoperability matrix). */
-void report_escape_xml(FILE *f, const char *s);
+/* The JUnit classname of a result: its section made a dotted name of [A-Za-z0-9_] parts, "alpncheck." + the RFC
+ * part + "." + the heading ("RFC 7301 §3.1 — malformed lists" → alpncheck.RFC_7301_3_1.malformed_lists; an en dash
+ * in a range reads "to"); "alpncheck.unsectioned" without a section. */
+void report_junit_classname(const char *section, char *buf, size_t cap);
 
 /* Writes with the given renderer to path ("-" = stdout). Returns 0 or -1 (with errno). */
 int report_write_file(const report *r, const char *path, int (*writer)(const report *, FILE *));

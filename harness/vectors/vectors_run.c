@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "alpn.h"
+#include "escape.h"
 #include "vectors_run.h"
 
 #ifndef ALPN_VECTORS_DIR
@@ -1326,24 +1327,33 @@ void vec_file_result_free(vec_file_result *res)
 
 json_t *vec_file_result_json(const vec_file_result *res)
 {
+    /* Reasons, answers and check names come from the adapter, another program: esc_json keeps bytes that are not
+     * UTF-8 from making jansson drop the field (or the whole summary). */
     json_t *fails = json_array(), *len = json_array(), *skips = json_array(), *reasons = json_object();
     for (size_t i = 0; i < res->n_notes; i++) {
         const vec_note *n = &res->notes[i];
-        json_t *o = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?}", "tcId", (json_int_t)n->tcid, "comment", n->comment,
-                              "result", n->result, "check", n->check, "flags", n->flags);
+        json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:o}", "tcId", (json_int_t)n->tcid, "comment",
+                              esc_json_str(n->comment), "result", esc_json_str(n->result), "check",
+                              esc_json_str(n->check), "flags", esc_json_str(n->flags));
         if (n->kind == VEC_NOTE_SKIP) {
-            json_object_set_new(o, "reason", json_string(n->got ? n->got : ""));
+            const char *why = n->got ? n->got : "";
+            json_object_set_new(o, "reason", esc_json_str(why));
             json_array_append_new(skips, o);
-            json_t *c = json_object_get(reasons, n->got ? n->got : "");
-            json_object_set_new(reasons, n->got ? n->got : "", json_integer(c ? json_integer_value(c) + 1 : 1));
+            char *key = esc_utf8_dup(why, strlen(why), NULL); /* an object key must be UTF-8 too */
+            if (key != NULL) {
+                json_t *c = json_object_get(reasons, key);
+                json_object_set_new(reasons, key, json_integer(c ? json_integer_value(c) + 1 : 1));
+                free(key);
+            }
             continue;
         }
-        json_object_set_new(o, "expected", json_string(n->expected ? n->expected : ""));
-        json_object_set_new(o, "got", json_string(n->got ? n->got : ""));
+        json_object_set_new(o, "expected", esc_json_str(n->expected ? n->expected : ""));
+        json_object_set_new(o, "got", esc_json_str(n->got ? n->got : ""));
         json_array_append_new(n->kind == VEC_NOTE_FAIL ? fails : len, o);
     }
-    return json_pack("{s:s?, s:s?, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "file", res->path, "schema",
-                     res->schema, "family", vec_family_name(res->family), "passed", (json_int_t)res->passed, "failed",
-                     (json_int_t)res->failed, "skipped", (json_int_t)res->skipped, "lenient", (json_int_t)res->lenient,
-                     "failures", fails, "lenientTests", len, "skips", skips, "skipReasons", reasons);
+    return json_pack("{s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o}", "file", esc_json_str(res->path),
+                     "schema", esc_json_str(res->schema), "family", vec_family_name(res->family), "passed",
+                     (json_int_t)res->passed, "failed", (json_int_t)res->failed, "skipped", (json_int_t)res->skipped,
+                     "lenient", (json_int_t)res->lenient, "failures", fails, "lenientTests", len, "skips", skips,
+                     "skipReasons", reasons);
 }
