@@ -103,8 +103,11 @@ static const char *version_unsupported(server_target *t, const char *tls, char *
 }
 
 /* With --alpn, one handshake offering exactly those names must select one of them before any check runs: otherwise
- * every selection check would fail for the user's mistake, not the server's. NULL when it does, else the reason. */
-static const char *alpn_preflight(server_target *t, const char *tls, const profile *p, char *why, size_t cap)
+ * every selection check would fail for the user's mistake, not the server's. A server that answers with a name that
+ * was not offered at all is not the user's mistake but a finding the checks will report, so the run goes on (a note
+ * goes into note). NULL when the run may go on, else the reason to stop. */
+static const char *alpn_preflight(server_target *t, const char *tls, const profile *p, char *why, size_t cap,
+                                  char *note, size_t note_cap)
 {
     scenario s;
     observation o;
@@ -112,12 +115,18 @@ static const char *alpn_preflight(server_target *t, const char *tls, const profi
     s.skip_reason = NULL;
     observation_init(&o);
     server_probe(t, &s, &o);
+    note[0] = '\0';
     /* extension_data: list length (2), then one name with its length byte (RFC 7301 §3.1). */
     if (!o.error && o.alert < 0 && o.alpn_count == 1 && o.alpn_len >= 4 && o.alpn_len <= sizeof o.alpn &&
         (size_t)o.alpn[2] + 3 == o.alpn_len) {
         for (size_t i = 0; i < p->n; i++)
             if (p->lens[i] == o.alpn[2] && memcmp(p->names[i], o.alpn + 3, p->lens[i]) == 0)
                 return NULL;
+        char name[4 * ALPN_NAME_MAX + 8];
+        cli_name_format(name, sizeof name, o.alpn + 3, o.alpn[2]);
+        snprintf(note, note_cap, "; offered exactly these names, the server selected \"%.80s\", which was not offered",
+                 name);
+        return NULL;
     }
     char answer[OBS_TEXT_MAX + 40];
     if (o.error)
@@ -127,7 +136,7 @@ static const char *alpn_preflight(server_target *t, const char *tls, const profi
     else if (o.alpn_count == 0)
         snprintf(answer, sizeof answer, "no ALPN in its answer");
     else
-        snprintf(answer, sizeof answer, "an answer that selects none of them");
+        snprintf(answer, sizeof answer, "a malformed ALPN answer");
     snprintf(why, cap, "offered exactly the --alpn names over TLS %s, the server gave %s", tls, answer);
     return why;
 }
@@ -231,8 +240,8 @@ int cmd_server(int argc, char **argv)
     }
 
     if (alpn != NULL) {
-        char pre[OBS_TEXT_MAX + 300];
-        if (alpn_preflight(&target, run_tls[0], &prof, pre, sizeof pre) != NULL) {
+        char pre[OBS_TEXT_MAX + 300], note[160];
+        if (alpn_preflight(&target, run_tls[0], &prof, pre, sizeof pre, note, sizeof note) != NULL) {
             fprintf(stderr,
                     "alpncheck server: %s: %s.\nGive --alpn the names the server supports, or leave --alpn out to "
                     "discover them.\n",
@@ -242,7 +251,7 @@ int cmd_server(int argc, char **argv)
         }
         char list[400];
         profile_format(&prof, list, sizeof list);
-        snprintf(rep.profile, sizeof rep.profile, "%s (given with --alpn)", list);
+        snprintf(rep.profile, sizeof rep.profile, "%.320s (given with --alpn%.150s)", list, note);
     } else {
         discovery_info info;
         int used = discover_profile(server_probe, &target, run_tls[0], &prof, &info, err, sizeof err);

@@ -202,6 +202,8 @@ run_server() {
     timeout "$TIMEOUT" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 --json "$report" -q \
         >"$out" 2>&1 || rc=$?
     stop_current
+    # Exit 2 with a report is a run whose ERROR cells say why; without one, alpncheck stopped before any check.
+    [ "$rc" = 2 ] && [ -s "$report" ] && rc=1
     case $rc in
     0 | 1) row "$name" server "$stack" "$version" run "" "$cmd" "$report" "$log" ;;
     124) row "$name" server "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$log" ;;
@@ -290,6 +292,7 @@ run_client() {
     MATRIX_RUN_DIR=$PEER_DIR timeout "$TIMEOUT" "$ALPNCHECK" client --listen 127.0.0.1:0 --offer "$ALPN" \
         --exec "$PEERS/client.sh $name {host} {port} {ca} {alpn}" "${zero[@]}" --client-log "$LOGS/client-$name.log" \
         --json "$report" >"$out" 2>&1 || rc=$?
+    [ "$rc" = 2 ] && [ -s "$report" ] && rc=1
     case $rc in
     0 | 1) row "$name" client "$stack" "$version" run "" "$cmd" "$report" "$out" ;;
     124) row "$name" client "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$out" ;;
