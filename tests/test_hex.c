@@ -17,7 +17,7 @@ struct decode_case {
     size_t bad_at;    /* when rc < 0 */
 };
 
-#define L HEX_LOOSE
+#define L  HEX_LOOSE
 #define LO HEX_LOWER_ONLY
 
 static const struct decode_case decode_cases[] = {

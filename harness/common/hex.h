@@ -24,10 +24,10 @@ int hex_fprint(FILE *f, const void *p, size_t len);
 /* Writes "\xNN" (lower-case digits) and a NUL into out. Returns 4. */
 size_t hex_escape(uint8_t b, char out[5]);
 
-/* hex_decode flags. */
-#define HEX_LOOSE      1u /* text a person typed or pasted: whitespace and ':' between digits and a leading "0x" are
-                           * skipped */
-#define HEX_LOWER_ONLY 2u /* canonical text (vectors/FORMAT.md): A-F are not digits */
+/* hex_decode flags. HEX_LOOSE: text a person typed or pasted, where whitespace and ':' between digits and a leading
+ * "0x" are skipped. HEX_LOWER_ONLY: canonical text (vectors/FORMAT.md), where A-F are not digits. */
+#define HEX_LOOSE      1u
+#define HEX_LOWER_ONLY 2u
 
 /* hex_decode failures. */
 enum { HEX_NOT_HEX = -1, HEX_ODD = -2, HEX_TOO_LONG = -3 };
