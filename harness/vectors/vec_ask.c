@@ -107,8 +107,7 @@ static int ask(vec_asker *a, int answer, int alert_errors, vec_outcome *o)
     return vec_fail(a->at, "garbled adapter answer (not ok/error/skip): '%.80s'", resp);
 }
 
-/* ---- the four questions --------------------------------------------------------------------------------------------
- */
+/* ---- the four questions ------------------------------------------------------------------------------------------ */
 
 int vec_ask_list(vec_asker *a, long tcid, alpn_role role, const vbuf *ext, vec_outcome *o)
 {

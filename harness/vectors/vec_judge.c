@@ -28,8 +28,7 @@ void vec_judge_free(vec_judge *j)
     j->hdr_ext = NULL;
 }
 
-/* ---- notes and tallies --------------------------------------------------------------------------------------------
- */
+/* ---- notes and tallies ------------------------------------------------------------------------------------------- */
 
 static char *dup_or_null(const char *s)
 {
@@ -97,8 +96,7 @@ void judge_skip(vec_judge *j, const char *reason)
     judge_note(j, VEC_NOTE_SKIP, NULL, reason);
 }
 
-/* ---- the shared judgement -----------------------------------------------------------------------------------------
- */
+/* ---- the shared judgement ---------------------------------------------------------------------------------------- */
 
 /* An acceptance of an acceptable test: lenient when the output is the expected one (or any is allowed), else a
  * failure that says both what strictness and what leniency would have given. */
@@ -152,7 +150,7 @@ void judge_outcome(vec_judge *j, const vec_outcome *got, const vbuf *exp_ok, lon
         judge_note(j, VEC_NOTE_FAIL, exp, g);
 }
 
-/* ---- the TLS families and header formatting ------------------------------------------------------------------- */
+/* ---- the TLS families and header formatting ---------------------------------------------------------------------- */
 
 static int judge_list(vec_judge *j, const vec_group *g)
 {

@@ -6,8 +6,7 @@
 #include "vec_libalpn.h"
 #include "vec_text.h"
 
-/* ---- hparse -------------------------------------------------------------------------------------------------------
- */
+/* ---- hparse ------------------------------------------------------------------------------------------------------ */
 
 /* libalpn's strict mode failed: what it should have done and what it did. */
 static void strict_failed(vec_judge *j, const char *exp, const vec_outcome *s)

@@ -18,7 +18,7 @@ static const vec_schema SCHEMAS[] = {
 };
 #define N_SCHEMAS (sizeof SCHEMAS / sizeof SCHEMAS[0])
 
-/* ---- the file and the document's head --------------------------------------------------------------------------- */
+/* ---- the file and the document's head ---------------------------------------------------------------------------- */
 
 /* A regular file within VEC_FILE_MAX, checked before a byte of it is read. */
 static int file_fits(const char *path, char *err, size_t errcap)
@@ -83,7 +83,7 @@ json_t *vec_load_file(const char *path, const vec_schema **schema, char *err, si
     return root;
 }
 
-/* ---- fields ------------------------------------------------------------------------------------------------- */
+/* ---- fields ------------------------------------------------------------------------------------------------------ */
 
 static json_t *field(vec_loader *l, json_t *obj, const char *key, json_type type, const char *type_name)
 {
@@ -180,7 +180,7 @@ static int names_if(vec_loader *l, json_t *t, int required, vec_case *c)
     return 0;
 }
 
-/* ---- groups ----------------------------------------------------------------------------------------------------- */
+/* ---- groups ------------------------------------------------------------------------------------------------------ */
 
 static int load_role(vec_loader *l, json_t *g)
 {
@@ -232,8 +232,7 @@ static int load_group(vec_loader *l, json_t *g, const vec_schema *s)
     return 0;
 }
 
-/* ---- tests --------------------------------------------------------------------------------------------------------
- */
+/* ---- tests ------------------------------------------------------------------------------------------------------- */
 
 /* FORMAT.md: tcIds unique, from 1, in file order; flags are keys of notes. */
 static int order_and_flags(vec_loader *l, const vec_case *c)
@@ -378,8 +377,7 @@ static int load_test(vec_loader *l, json_t *t, vec_family fam, int validate)
     }
 }
 
-/* ---- the walk -----------------------------------------------------------------------------------------------------
- */
+/* ---- the walk ---------------------------------------------------------------------------------------------------- */
 
 static int count_ok(vec_loader *l, json_t *root, json_t *groups)
 {
