@@ -10,20 +10,11 @@
 # Also that action.yml passes every input to the script and builds a preset that exists.
 #   usage: action_run.sh ALPNCHECK SOURCE_DIR
 set -u
-ALPNCHECK=$(realpath "$1")
-SRC=$2
-work=$(mktemp -d /tmp/alpncheck-action-XXXXXX)
 # shellcheck source=itest.sh
-. "$SRC/tests/itest.sh"
-cleanup() {
-    peers_stop
-    rm -rf "$work"
-}
-trap cleanup EXIT
-PEER_DIR=$work
-# shellcheck source=../harness/peers.sh
-. "$SRC/harness/peers.sh"
-peers_make_cert || { echo "cannot make a certificate"; exit 1; }
+. "$2/tests/itest.sh"
+itest_start action "$(realpath "$1")" "$2"
+itest_peers
+itest_cert
 
 # run_action NAME VAR=VALUE...: tools/action-run in $work/NAME (the workspace) with only these INPUT_* variables;
 # sets rc; output in $work/NAME.out, GITHUB_OUTPUT in $work/NAME.gh, GITHUB_STEP_SUMMARY in $work/NAME.md.

@@ -1,5 +1,7 @@
 #include "guard.h"
 
+#include "hex.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,35 +37,8 @@ const uint8_t *guard_place(const void *data, size_t len)
     return p;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 size_t guard_hex(const char *hex, uint8_t *out, size_t out_cap)
 {
-    size_t n = 0;
-    int hi = -1;
-    for (; *hex; hex++) {
-        if (*hex == ' ' || *hex == '\n' || *hex == '\t')
-            continue;
-        int v = hexval((unsigned char)*hex);
-        if (v < 0)
-            return (size_t)-1;
-        if (hi < 0) {
-            hi = v;
-            continue;
-        }
-        if (n >= out_cap)
-            return (size_t)-1;
-        out[n++] = (uint8_t)(hi << 4 | v);
-        hi = -1;
-    }
-    return hi < 0 ? n : (size_t)-1;
+    long n = hex_decode(hex, strlen(hex), HEX_LOOSE, out, out_cap, NULL);
+    return n < 0 ? (size_t)-1 : (size_t)n;
 }

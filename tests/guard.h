@@ -17,8 +17,8 @@ const uint8_t *guard_place(const void *data, size_t len);
 /* Same, for text (parsers that take const char *). */
 static inline const char *guard_place_str(const char *s, size_t len) { return (const char *)guard_place(s, len); }
 
-/* Decodes a hex string (whitespace ignored) into out; returns the byte count, or (size_t)-1 on a bad digit or
- * when out_cap is too small. */
+/* Decodes a hex string (hex_decode with HEX_LOOSE: whitespace and ':' ignored) into out; returns the byte count, or
+ * (size_t)-1 on a bad digit, an odd count or when out_cap is too small. */
 size_t guard_hex(const char *hex, uint8_t *out, size_t out_cap);
 
 #endif

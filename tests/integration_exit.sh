@@ -5,17 +5,12 @@
 # after the whole run, JSON and the human report mixed on stdout).
 #   usage: integration_exit.sh ALPNCHECK SOURCE_DIR
 set -u
-ALPNCHECK=$1
-SRC=$2
-work=$(mktemp -d /tmp/alpncheck-exit-XXXXXX)
 # shellcheck source=itest.sh
-. "$SRC/tests/itest.sh"
-trap 'peers_stop; rm -rf "$work"' EXIT
-PEER_DIR=$work
-# shellcheck source=../harness/peers.sh
-. "$SRC/harness/peers.sh"
+. "$2/tests/itest.sh"
+itest_start exit "$@"
+itest_peers
 itest_need openssl openssl
-peers_make_cert || { echo "FAIL: cannot make a certificate"; exit 1; }
+itest_cert
 
 # run NAME ARGS...: alpncheck with stdout in $work/NAME.out, stderr in $work/NAME.err; the status in $rc.
 run() {

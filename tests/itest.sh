@@ -1,5 +1,6 @@
-# Shared by the integration test scripts (sourced, bash): assertion counters and readers of alpncheck's JSON report.
-# The caller sets SRC (the source tree) first.
+# Shared by the integration test scripts (sourced, bash): assertion counters, readers of alpncheck's JSON report, the
+# catalogue's totals and the peers' setup. The caller sets SRC (the source tree), ALPNCHECK and work (its scratch
+# directory), most simply with itest_start.
 PY=/usr/bin/python3
 failures=0
 checks=0
@@ -37,6 +38,48 @@ junit_consumers() {
         }
     done
     "$PY" "$SRC/tests/check_junit.py" "$1" "$2"
+}
+
+# catalogue WHAT FAMILY [ID_PREFIX]: a number that follows from the check catalogue (`alpncheck checks --json`), so
+# that a new check changes it here and in alpncheck alike. A full run judges every check of FAMILY once per TLS
+# version of the run, 1.3 and 1.2 (SRV-H2-MIN-TLS12, a check of the old versions, over 1.1 and 1.0 instead), and a
+# version the check's "tls" does not list gives a SKIP. WHAT: checks (how many), results (how many a full run
+# gives: two per check), gaps (how many of those results are SKIP by the catalogue alone). With ID_PREFIX only the
+# checks whose ID starts with it count.
+catalogue() {
+    "$ALPNCHECK" checks --json | "$PY" -c 'import json, sys
+what, family = sys.argv[1], sys.argv[2]
+prefix = sys.argv[3] if len(sys.argv) > 3 else ""
+checks = [c for c in json.load(sys.stdin) if c["family"] == family and c["id"].startswith(prefix)]
+run = {"1.3", "1.2"}
+print({"checks": len(checks), "results": 2 * len(checks),
+       "gaps": sum(2 - len(run & set(c["tls"])) for c in checks if run & set(c["tls"]))}[what])' "$@"
+}
+
+# itest_start NAME ALPNCHECK SOURCE_DIR: the script's arguments into ALPNCHECK and SRC, and its scratch directory
+# (work, under /tmp, named after NAME), removed when the script ends.
+itest_start() {
+    ALPNCHECK=$2
+    SRC=$3
+    work=$(mktemp -d "/tmp/alpncheck-$1-XXXXXX")
+    trap 'rm -rf "$work"' EXIT
+}
+
+# itest_peers: real peers (harness/peers.sh) with their files in $work; when the script ends every peer it started is
+# stopped and $work removed.
+itest_peers() {
+    PEER_DIR=$work
+    # shellcheck source=../harness/peers.sh
+    . "$SRC/harness/peers.sh"
+    trap 'peers_stop; rm -rf "$work"' EXIT
+}
+
+# itest_cert: the certificate and key the servers use, in $work, or the script ends here.
+itest_cert() {
+    peers_make_cert || {
+        echo "FAIL: cannot make a certificate"
+        exit 1
+    }
 }
 
 # itest_end [NAME]: the summary line; the script's status (0 when nothing failed).

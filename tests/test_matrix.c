@@ -207,6 +207,24 @@ Test(matrix, markdown_escapes_cells)
     json_decref(m);
 }
 
+/* A document from elsewhere (a hand-edited matrix.json) with markup in a level and a verdict: the Markdown shows it
+ * as text, like every other string of the document. */
+Test(matrix, markdown_escapes_level_and_verdict)
+{
+    json_t *m = fixture();
+    json_t *col = json_array_get(json_object_get(table(m, 0), "columns"), 0);
+    json_object_set_new(col, "level", json_string("MUST|<b>"));
+    json_t *cell = json_array_get(json_object_get(peer(m, 0, 0), "cells"), 0);
+    json_object_set_new(cell, "verdict", json_string("FAIL<i>"));
+    char *md = render(m, matrix_write_markdown);
+    cr_assert_null(strstr(md, "<b>"), "markup from a level in the page");
+    cr_assert_null(strstr(md, "<i>"), "markup from a verdict in the page");
+    cr_assert_not_null(strstr(md, "(MUST\\|&lt;b&gt;, RFC "), "%s", md);
+    cr_assert_not_null(strstr(md, "- **FAIL&lt;i&gt;** `"), "%s", md);
+    free(md);
+    json_decref(m);
+}
+
 /* The fixture's hostile names, versions, reasons and observed text through real Markdown renderers: only the
  * elements the renderer itself makes (no img, script or b from the text), and every table row as wide as its
  * header. */

@@ -512,3 +512,15 @@ Test(vectors_cli, adapter_errors_and_usage_exit_2)
     cr_expect_eq(run_cli("--help", out, sizeof out), 0);
     cr_expect(strstr(out, "vectors/FORMAT.md") != NULL && strstr(out, "alpncheck-adapter 1 NAME FAMILIES") != NULL);
 }
+
+/* The vectors directory: the environment's first; else, in a build tree, the source tree's, which holds the files. */
+Test(vectors_run, default_dir)
+{
+    char buf[4096], path[4200];
+    setenv("ALPNCHECK_VECTORS_DIR", "/somewhere/else", 1);
+    cr_assert_str_eq(vec_default_dir(buf, sizeof buf), "/somewhere/else");
+    unsetenv("ALPNCHECK_VECTORS_DIR");
+    const char *dir = vec_default_dir(buf, sizeof buf);
+    snprintf(path, sizeof path, "%s/protocol_name_list.json", dir);
+    cr_assert_eq(access(path, R_OK), 0, "%s is readable", path);
+}

@@ -1,5 +1,7 @@
 #include "adapter_io.h"
 
+#include "hex.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -34,28 +36,15 @@ int adapter_next(char *buf, size_t cap, adapter_request *req)
     return 1;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 long adapter_hex(const char *hex, uint8_t *out, size_t cap)
 {
     if (strcmp(hex, "-") == 0)
         return 0;
-    size_t len = strlen(hex), n = 0;
-    if (len == 0 || len % 2 != 0 || len / 2 > cap)
+    size_t len = strlen(hex);
+    if (len == 0) /* no bytes are spelt "-" (FORMAT.md): an empty field is a malformed request */
         return -1;
-    for (size_t i = 0; i < len; i += 2) {
-        int hi = hexval((unsigned char)hex[i]), lo = hexval((unsigned char)hex[i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[n++] = (uint8_t)(hi << 4 | lo);
-    }
-    return (long)n;
+    long n = hex_decode(hex, len, 0, out, cap, NULL);
+    return n < 0 ? -1 : n;
 }
 
 void adapter_hello(const char *name, const char *families)
@@ -71,8 +60,7 @@ void adapter_ok_names(const uint8_t *const *names, const size_t *lens, size_t n)
         putchar(' ');
         if (lens[i] == 0)
             putchar('-');
-        for (size_t j = 0; j < lens[i]; j++)
-            printf("%02x", names[i][j]);
+        hex_fprint(stdout, names[i], lens[i]);
     }
     putchar('\n');
     fflush(stdout);

@@ -1,53 +1,15 @@
 #include "cli_util.h"
 
+#include "hex.h"
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 long cli_hex_decode(const char *hex, size_t len, uint8_t *out, size_t out_cap, size_t *bad_at)
 {
-    size_t i = 0, n = 0, last_digit = 0;
-    int hi = -1;
-    if (len >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
-        i = 2;
-    for (; i < len; i++) {
-        char c = hex[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':')
-            continue;
-        int v = hexval((unsigned char)c);
-        if (v < 0) {
-            *bad_at = i;
-            return CLI_HEX_NOT_HEX;
-        }
-        if (hi < 0) {
-            hi = v;
-            last_digit = i;
-            continue;
-        }
-        if (n >= out_cap) {
-            *bad_at = out_cap;
-            return CLI_HEX_TOO_LONG;
-        }
-        out[n++] = (uint8_t)(hi << 4 | v);
-        hi = -1;
-    }
-    if (hi >= 0) {
-        *bad_at = last_digit;
-        return CLI_HEX_ODD;
-    }
-    return (long)n;
+    return hex_decode(hex, len, HEX_LOOSE, out, out_cap, bad_at);
 }
 
 void cli_hex_error(long rc, size_t bad_at, char *buf, size_t cap)
@@ -58,12 +20,6 @@ void cli_hex_error(long rc, size_t bad_at, char *buf, size_t cap)
         snprintf(buf, cap, "more than %zu bytes of hex", bad_at);
     else
         snprintf(buf, cap, "not a hex digit at character %zu (digits 0-9a-f in pairs expected)", bad_at);
-}
-
-void cli_hex_print(FILE *f, const uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        fprintf(f, "%02x", p[i]);
 }
 
 void cli_name_format(char *out, size_t cap, const uint8_t *p, size_t len)
@@ -79,8 +35,7 @@ void cli_name_format(char *out, size_t cap, const uint8_t *p, size_t len)
             tmp[0] = (char)p[i];
             t = 1;
         } else {
-            snprintf(tmp, sizeof tmp, "\\x%02x", p[i]);
-            t = 4;
+            t = hex_escape(p[i], tmp);
         }
         if (o + t + 4 > cap) {
             if (cap >= 4) {
@@ -159,13 +114,10 @@ const char *cli_kind_name(alpn_kind kind)
 
 json_t *cli_hex_json(const void *p, size_t len)
 {
-    const uint8_t *b = p;
     char *hex = malloc(2 * len + 1);
     if (hex == NULL)
         return NULL;
-    for (size_t i = 0; i < len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", b[i]);
-    hex[2 * len] = '\0';
+    hex_encode(p, len, hex);
     json_t *j = json_stringn(hex, 2 * len);
     free(hex);
     return j;
@@ -176,9 +128,7 @@ json_t *cli_name_json(const uint8_t *p, size_t len)
     char text[4 * ALPN_NAME_MAX + 8];
     char hex[2 * ALPN_NAME_MAX + 1];
     size_t l = len > ALPN_NAME_MAX ? ALPN_NAME_MAX : len;
-    for (size_t i = 0; i < l; i++)
-        snprintf(hex + 2 * i, 3, "%02x", p[i]);
-    hex[2 * l] = '\0';
+    hex_encode(p, l, hex);
     cli_name_format(text, sizeof text, p, l);
     json_t *o = json_pack("{s:s, s:s, s:I}", "hex", hex, "text", text, "length", (json_int_t)len);
     const alpn_registry_entry *e = alpn_registry_find(p, len);
@@ -257,7 +207,7 @@ void cli_hex_caret(FILE *f, const uint8_t *data, size_t len, size_t offset)
     size_t from = offset > CARET_CONTEXT ? offset - CARET_CONTEXT : 0;
     size_t to = offset + CARET_CONTEXT < len ? offset + CARET_CONTEXT : len;
     fprintf(f, "    %s", from > 0 ? "..." : "");
-    cli_hex_print(f, data + from, to - from);
+    hex_fprint(f, data + from, to - from);
     fprintf(f, "%s\n    %*s^ byte %zu\n", to < len ? "..." : "", (int)((from > 0 ? 3 : 0) + 2 * (offset - from)), "",
             offset);
 }

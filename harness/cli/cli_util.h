@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "alpn.h"
+#include "hex.h"
 
 /* Exit codes shared by every subcommand. */
 enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
@@ -15,16 +16,13 @@ enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 /* Largest input a subcommand reads from stdin or an argument (hex of the largest extension plus slack). */
 #define CLI_INPUT_MAX (4u * ALPN_EXT_MAX)
 
-/* Decodes hex digits into out, ignoring whitespace, ':' and a leading "0x". Returns the byte count, or a negative
- * CLI_HEX_* and sets *bad_at: the offending character's offset (CLI_HEX_NOT_HEX), the last digit's (CLI_HEX_ODD),
- * out_cap (CLI_HEX_TOO_LONG). */
-enum { CLI_HEX_NOT_HEX = -1, CLI_HEX_ODD = -2, CLI_HEX_TOO_LONG = -3 };
+/* Decodes hex digits as a person types them (hex_decode with HEX_LOOSE: either case, whitespace, ':' and a leading
+ * "0x" ignored) into out. Returns the byte count, or a negative CLI_HEX_* and sets *bad_at: the offending
+ * character's offset (CLI_HEX_NOT_HEX), the last digit's (CLI_HEX_ODD), out_cap (CLI_HEX_TOO_LONG). */
+enum { CLI_HEX_NOT_HEX = HEX_NOT_HEX, CLI_HEX_ODD = HEX_ODD, CLI_HEX_TOO_LONG = HEX_TOO_LONG };
 long cli_hex_decode(const char *hex, size_t len, uint8_t *out, size_t out_cap, size_t *bad_at);
 /* The message for a failed cli_hex_decode ("odd number of hex digits", ...) into buf. */
 void cli_hex_error(long rc, size_t bad_at, char *buf, size_t cap);
-
-/* Writes bytes as lower-case hex without separators. */
-void cli_hex_print(FILE *f, const uint8_t *p, size_t len);
 
 /* Writes a name for a person: printable ASCII as is, '\\' as "\\\\", other bytes as \xNN. */
 void cli_name_print(FILE *f, const uint8_t *p, size_t len);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "hex.h"
 #include "escape.h"
 #include "commands.h"
 
@@ -129,7 +130,7 @@ int cmd_encode(int argc, char **argv)
         return EXIT_VALID;
     }
     printf("extension_data (%zu bytes): ", ext_len);
-    cli_hex_print(stdout, ext, ext_len);
+    hex_fprint(stdout, ext, ext_len);
     printf("\nALPN header: %.*s\n", (int)header_len, header);
     return EXIT_VALID;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "hex.h"
 #include "escape.h"
 #include "commands.h"
 
@@ -139,7 +140,7 @@ int cmd_header(int argc, char **argv)
         cli_names_print(stdout, shown->ext, shown->res.ext_len);
         printf("  canonical: %.*s\n", (int)canon_len, canon);
         printf("  extension_data: ");
-        cli_hex_print(stdout, shown->ext, shown->res.ext_len);
+        hex_fprint(stdout, shown->ext, shown->res.ext_len);
         printf("\n");
     }
     return judged->rc == ALPN_OK ? EXIT_VALID : EXIT_INVALID;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "hex.h"
 #include "commands.h"
 
 static void help(void)
@@ -63,10 +64,7 @@ int cmd_registry(int argc, char **argv)
         }
         char text[64], hex[2 * 24 + 1];
         cli_name_format(text, sizeof text, t[i].name.data, t[i].name.len);
-        size_t hl = t[i].name.len > 23 ? 23 : t[i].name.len;
-        for (size_t j = 0; j < hl; j++)
-            snprintf(hex + 2 * j, 3, "%02x", t[i].name.data[j]);
-        hex[2 * hl] = '\0';
+        hex_encode(t[i].name.data, t[i].name.len > 23 ? 23 : t[i].name.len, hex);
         printf("%-22s %-24s %-12s %-40s %s\n", text, hex, cli_kind_name(t[i].kind), t[i].protocol, t[i].reference);
     }
     if (json)

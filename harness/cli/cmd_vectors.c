@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 
 static void help(void)
 {
+    char dir[PATH_MAX];
     printf("Usage: alpncheck vectors [--exec CMD] [--json FILE] [--quiet] [FILE...]\n\n"
            "Runs test-vector files (format: vectors/FORMAT.md) and counts, per file, the tests passed, failed,\n"
            "skipped and accepted leniently. Without FILEs it runs every *.json in the vectors directory:\n"
@@ -43,7 +45,7 @@ static void help(void)
            "Exit status: 0 every test passed (skips and lenient acceptances allowed), 1 a test failed,\n"
            "2 usage error, unreadable or malformed vector file, adapter error, or no test run at all (every one\n"
            "skipped).\n",
-           vec_default_dir(), VEC_LINE_MAX, VEC_DEADLINE_MS / 1000);
+           vec_default_dir(dir, sizeof dir), VEC_LINE_MAX, VEC_DEADLINE_MS / 1000);
 }
 
 /* Writes the summary to the file opened before the run (stdout for '-') and closes it. */
@@ -94,7 +96,8 @@ int cmd_vectors(int argc, char **argv)
     char **files = argv + optind;
     size_t n_files = (size_t)(argc - optind);
     if (n_files == 0) {
-        const char *dir = vec_default_dir();
+        char buf[PATH_MAX];
+        const char *dir = vec_default_dir(buf, sizeof buf);
         char pattern[4096];
         snprintf(pattern, sizeof pattern, "%s/*.json", dir);
         if (glob(pattern, 0, NULL, &gl) != 0 || gl.gl_pathc == 0) {

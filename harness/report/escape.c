@@ -1,6 +1,8 @@
 /* The escaping core shared by every renderer: XML/HTML, Markdown, terminal and JSON text. */
 #include "escape.h"
 
+#include "hex.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,8 +133,13 @@ static void walk(FILE *f, fmt t, const char *s, size_t n)
         size_t k = utf8_seq(p + i, n - i, &cp);
         if (k == 0 || hidden(t, cp)) {
             size_t m = k ? k : 1;
-            for (size_t j = 0; j < m; j++)
-                fprintf(f, t == FMT_MD ? "\\\\x%02x" : "\\x%02x", p[i + j]);
+            for (size_t j = 0; j < m; j++) {
+                char esc[5];
+                hex_escape(p[i + j], esc);
+                if (t == FMT_MD)
+                    fputc('\\', f); /* as every backslash in Markdown (put_ascii): shown, never markup */
+                fputs(esc, f);
+            }
             i += m;
         } else if (k == 1) {
             put_ascii(f, t, p, i, n);
@@ -188,8 +195,7 @@ char *esc_utf8_dup(const char *s, size_t len, size_t *out_len)
         uint32_t cp;
         size_t k = utf8_seq(p + i, len - i, &cp);
         if (k == 0) {
-            snprintf(out + o, 5, "\\x%02x", p[i]);
-            o += 4;
+            o += hex_escape(p[i], out + o);
             i++;
         } else {
             memcpy(out + o, p + i, k);

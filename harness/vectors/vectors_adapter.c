@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vectors_run.h"
+#include "vectors_adapter.h"
 
 struct vec_adapter {
     pid_t pid;
@@ -217,32 +217,41 @@ static int handshake(vec_adapter *ad, const char *line, char *err, size_t cap)
     return 0;
 }
 
-vec_adapter *vec_adapter_start(const char *cmd, int deadline_ms, char *err, size_t errcap)
+static void close_pipes(int in[2], int out[2])
+{
+    close(in[0]);
+    close(in[1]);
+    close(out[0]);
+    close(out[1]);
+}
+
+/* Child: own process group, default SIGPIPE (ignored dispositions survive exec), pipes on 0 and 1. */
+static void exec_child(const char *cmd, int in[2], int out[2]) __attribute__((noreturn));
+static void exec_child(const char *cmd, int in[2], int out[2])
+{
+    setpgid(0, 0);
+    signal(SIGPIPE, SIG_DFL);
+    if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
+        _exit(127);
+    close_pipes(in, out);
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+}
+
+/* Starts `sh -c cmd` on two pipes, its end of them non-blocking, and ignores SIGPIPE until release(). 0, or -1
+ * with a message (nothing left open, SIGPIPE as before). */
+static int spawn(vec_adapter *ad, const char *cmd, char *err, size_t errcap)
 {
     int in[2], out[2];
-    vec_adapter *ad = calloc(1, sizeof *ad);
-    char *buf = malloc(VEC_LINE_MAX + 2);
-    if (ad == NULL || buf == NULL) {
-        free(ad);
-        free(buf);
-        msg(err, errcap, "out of memory");
-        return NULL;
-    }
-    ad->buf = buf;
-    ad->deadline_ms = deadline_ms;
     if (pipe(in) != 0) {
         msg(err, errcap, "pipe: %s", strerror(errno));
-        free(buf);
-        free(ad);
-        return NULL;
+        return -1;
     }
     if (pipe(out) != 0) {
         msg(err, errcap, "pipe: %s", strerror(errno));
         close(in[0]);
         close(in[1]);
-        free(buf);
-        free(ad);
-        return NULL;
+        return -1;
     }
     struct sigaction ign = {.sa_handler = SIG_IGN};
     sigemptyset(&ign.sa_mask);
@@ -251,28 +260,12 @@ vec_adapter *vec_adapter_start(const char *cmd, int deadline_ms, char *err, size
     pid_t pid = fork();
     if (pid < 0) {
         msg(err, errcap, "fork: %s", strerror(errno));
-        close(in[0]);
-        close(in[1]);
-        close(out[0]);
-        close(out[1]);
+        close_pipes(in, out);
         sigaction(SIGPIPE, &ad->old_pipe, NULL);
-        free(buf);
-        free(ad);
-        return NULL;
+        return -1;
     }
-    if (pid == 0) {
-        /* Child: own process group, default SIGPIPE (ignored dispositions survive exec), pipes on 0 and 1. */
-        setpgid(0, 0);
-        signal(SIGPIPE, SIG_DFL);
-        if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
-            _exit(127);
-        close(in[0]);
-        close(in[1]);
-        close(out[0]);
-        close(out[1]);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
+    if (pid == 0)
+        exec_child(cmd, in, out);
     setpgid(pid, pid); /* also here, so that the group exists before any kill(-pid) */
     close(in[0]);
     close(out[1]);
@@ -283,7 +276,26 @@ vec_adapter *vec_adapter_start(const char *cmd, int deadline_ms, char *err, size
     fcntl(ad->from_child, F_SETFL, fcntl(ad->from_child, F_GETFL) | O_NONBLOCK);
     fcntl(ad->to_child, F_SETFD, FD_CLOEXEC);
     fcntl(ad->from_child, F_SETFD, FD_CLOEXEC);
+    return 0;
+}
 
+vec_adapter *vec_adapter_start(const char *cmd, int deadline_ms, char *err, size_t errcap)
+{
+    vec_adapter *ad = calloc(1, sizeof *ad);
+    char *buf = malloc(VEC_LINE_MAX + 2);
+    if (ad == NULL || buf == NULL) {
+        free(ad);
+        free(buf);
+        msg(err, errcap, "out of memory");
+        return NULL;
+    }
+    ad->buf = buf;
+    ad->deadline_ms = deadline_ms;
+    if (spawn(ad, cmd, err, errcap) != 0) {
+        free(buf);
+        free(ad);
+        return NULL;
+    }
     char why[512];
     if (read_line(ad, why, sizeof why) != 0) {
         msg(err, errcap, "no handshake from '%s': %s", cmd, why);

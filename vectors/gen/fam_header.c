@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vecgen.h"
+#include "hex.h"
 
 /* Flags implied by the HDR-* ID a test fails with. */
 static const char *flag_for(const char *check, const char *result)
@@ -100,11 +101,13 @@ static void lower_hex(buf *b)
 
 static void pct(buf *b, unsigned octet, int lower)
 {
-    static const char up[] = "0123456789ABCDEF", lo[] = "0123456789abcdef";
-    const char *h = lower ? lo : up;
-    buf_byte(b, '%');
-    buf_byte(b, (unsigned char)h[octet >> 4]);
-    buf_byte(b, (unsigned char)h[octet & 15]);
+    uint8_t o = (uint8_t)octet;
+    char text[4] = "%";
+    if (lower)
+        hex_encode(&o, 1, text + 1);
+    else
+        hex_encode_upper(&o, 1, text + 1);
+    buf_str(b, text);
 }
 
 static void hp_octets(struct hctx *c)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "vecgen.h"
+#include "hex.h"
 
 /* RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
  * / DIGIT / ALPHA */
@@ -128,17 +129,6 @@ int oracle_select(const namelist *server, const uint8_t *ext, size_t len, buf *s
  * RFC 9110 §5.6.1 obliges it to skip empty list elements, and it may tolerate the two spelling faults that do not
  * change the decoded octets (lower-case hex, an over-encoded tchar). Everything else fails in both modes. */
 
-static int hexval(unsigned c)
-{
-    if (c >= '0' && c <= '9')
-        return (int)(c - '0');
-    if (c >= 'A' && c <= 'F')
-        return (int)(c - 'A' + 10);
-    if (c >= 'a' && c <= 'f')
-        return (int)(c - 'a' + 10);
-    return -1;
-}
-
 static int is_ows(unsigned c)
 {
     return c == ' ' || c == '\t'; /* RFC 9110 §5.6.3: OWS = *( SP / HTAB ) */
@@ -196,13 +186,13 @@ void oracle_hparse(const uint8_t *v, size_t len, hdr_result *r)
                 size_t step;
                 if (c == '%') {
                     /* RFC 3986 §2.1: pct-encoded = "%" HEXDIG HEXDIG. */
-                    if (b - i < 3 || hexval(v[i + 1]) < 0 || hexval(v[i + 2]) < 0) {
+                    if (b - i < 3 || hex_digit(v[i + 1]) < 0 || hex_digit(v[i + 2]) < 0) {
                         violation(r, "HDR-PCT-TRUNCATED", i);
                         buf_free(&name);
                         nl_free(&r->names);
                         return;
                     }
-                    octet = (uint8_t)(hexval(v[i + 1]) << 4 | hexval(v[i + 2]));
+                    octet = (uint8_t)(hex_digit(v[i + 1]) << 4 | hex_digit(v[i + 2]));
                     /* RFC 7639 §2: octets that are valid token characters, except "%", MUST NOT be encoded. */
                     if (octet != '%' && is_tchar(octet))
                         deviation(r, "HDR-PCT-NOT-TCHAR", i);
@@ -262,14 +252,13 @@ void hdr_result_free(hdr_result *r)
  * digits. */
 void oracle_pid(const uint8_t *d, size_t n, buf *out)
 {
-    static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < n; i++) {
         if (d[i] != '%' && is_tchar(d[i])) {
             buf_byte(out, d[i]);
         } else {
-            buf_byte(out, '%');
-            buf_byte(out, (unsigned char)hex[d[i] >> 4]);
-            buf_byte(out, (unsigned char)hex[d[i] & 15]);
+            char pct[4] = "%";
+            hex_encode_upper(&d[i], 1, pct + 1);
+            buf_str(out, pct);
         }
     }
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vecgen.h"
+#include "hex.h"
 
 /* ---- memory ---- */
 
@@ -103,11 +104,11 @@ namelist nl_filled(unsigned c, size_t n)
 
 int buf_hex(buf *b, const char *hex, size_t len)
 {
-    for (size_t i = 0; i + 1 < len; i += 2) {
-        unsigned x;
-        if (!isxdigit((unsigned char)hex[i]) || !isxdigit((unsigned char)hex[i + 1]) || sscanf(hex + i, "%2x", &x) != 1)
-            return -1;
-        buf_byte(b, x);
+    size_t at = b->n;
+    buf_fill(b, 0, len / 2); /* room for the bytes, which the decoder writes */
+    if (hex_decode(hex, len, 0, b->p + at, len / 2, NULL) < 0) {
+        b->n = at;
+        return -1;
     }
     return 0;
 }
@@ -436,13 +437,8 @@ int vf_write(vfile *f, const char *dir)
 
 json_t *jhex(const uint8_t *d, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     char *s = xrealloc(NULL, 2 * n + 1);
-    for (size_t i = 0; i < n; i++) {
-        s[2 * i] = hex[d[i] >> 4];
-        s[2 * i + 1] = hex[d[i] & 15];
-    }
-    json_t *j = json_stringn(s, 2 * n);
+    json_t *j = json_stringn(s, hex_encode(d, n, s));
     free(s);
     return j;
 }
@@ -479,9 +475,9 @@ void describe_name(const uint8_t *d, size_t n, char *out, size_t cap)
         snprintf(out, cap, "\"%.*s\"", (int)n, (const char *)d);
         return;
     }
-    size_t o = (size_t)snprintf(out, cap, n == 0 ? "empty" : "0x");
-    for (size_t i = 0; i < n && i < 24 && o + 3 < cap; i++)
-        o += (size_t)snprintf(out + o, cap - o, "%02x", d[i]);
+    char hex[2 * 24 + 1];
+    hex_encode(d, n < 24 ? n : 24, hex);
+    size_t o = (size_t)snprintf(out, cap, n == 0 ? "empty" : "0x%s", hex);
     if (n > 24 && o + 16 < cap)
         snprintf(out + o, cap - o, "... (%zu octets)", n);
 }

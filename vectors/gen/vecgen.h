@@ -25,8 +25,8 @@ void buf_u16(buf *b, size_t v); /* big-endian, low 16 bits */
 void buf_str(buf *b, const char *s);
 void buf_fill(buf *b, unsigned c, size_t n);
 void buf_free(buf *b);
-/* Appends the bytes of the first len characters of hex, two digits each (an odd last one is ignored). 0, or -1 at
- * the first pair that is not hex. */
+/* Appends the bytes of the first len characters of hex, two digits each (hex_decode). 0, or -1 (nothing appended)
+ * when a character is not a hex digit or the count is odd. */
 int buf_hex(buf *b, const char *hex, size_t len);
 /* The bytes of a hex literal of the generator's own; a bad one is a generator bug and ends the program (exit 2). */
 buf hex_literal(const char *hex);

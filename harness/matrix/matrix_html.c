@@ -1,0 +1,180 @@
+/* The matrix as one self-contained HTML page (reports/matrix.html): every text through esc_xml, every verdict in a
+ * class attribute one of the known verdicts. */
+#include <string.h>
+
+#include "escape.h"
+#include "matrix.h"
+#include "matrix_render.h"
+
+static const char CSS[] =
+    "body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#1d2330}\n"
+    "h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ccd}\n"
+    "h3{font-size:1rem;margin-top:1.6rem}h4{font-size:.95rem;margin:1.2rem 0 .3rem}\n"
+    ".meta{color:#5a6275}table{border-collapse:collapse}td,th{padding:.2rem .4rem;border:1px solid #e1e4ec}\n"
+    "th{background:#f5f6fa;font-weight:600;text-align:left}.num{text-align:right}\n"
+    ".scroll{overflow-x:auto;max-width:100%}\n"
+    "table.matrix th.check{writing-mode:vertical-rl;transform:rotate(180deg);font:600 11px/1.1 ui-monospace,"
+    "monospace;white-space:nowrap;padding:.4rem .1rem;text-align:left;vertical-align:bottom}\n"
+    "table.matrix th.col{font-size:10px;font-weight:400;text-align:center;padding:.1rem}\n"
+    "table.matrix td.c{text-align:center;font:700 11px/1 ui-monospace,monospace;min-width:1.3rem;padding:.3rem .1rem}\n"
+    "table.matrix td.c a{color:inherit;text-decoration:none;display:block}\n"
+    "table.matrix th.peer{white-space:nowrap;position:sticky;left:0;z-index:1}\n"
+    "table.matrix th.peer small{font-weight:400;color:#5a6275}\n"
+    ".PASS,.XFAIL{background:#dcf5e3;color:#11622c}.FAIL,.XPASS{background:#fbd3d1;color:#8f1812}\n"
+    ".WARN{background:#fff0c2;color:#6d4a00}.ERROR{background:#ffe0b8;color:#7a3a00}\n"
+    ".SKIP{background:#eceef3;color:#4c5365}.none{background:#fff;color:#aab}\n"
+    "td.notrun{background:#f3f0fa;color:#4b3a78;font-style:italic}\n"
+    ".v{font-weight:700;border-radius:.3rem;padding:.05rem .4rem;font-size:.8rem}\n"
+    "ul.details{padding-left:1.2rem}ul.details li{margin:.35rem 0}.detail{color:#3c4456}\n"
+    "code{font-size:.92em}\n";
+
+static const char *letter(const char *v)
+{
+    static const char *const letters[MX_N_VERDICTS] = {"P", "F", "W", "S", "E", "xF", "xP"};
+    for (size_t i = 0; i < MX_N_VERDICTS; i++)
+        if (strcmp(v, mx_verdicts[i]) == 0)
+            return letters[i];
+    return "?";
+}
+
+static void head(FILE *f, const json_t *m)
+{
+    mx_printf(
+        f, esc_xml,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>alpncheck interoperability matrix</title>\n<style>\n%r</style></head><body>\n"
+        "<h1>alpncheck interoperability matrix</h1>\n<p class=\"meta\">generated <time>%s</time> · alpncheck %s · "
+        "%s · reproduce with <code>make matrix</code></p>\n<p>Every peer ran on loopback with ALPN <code>h2,"
+        "http/1.1</code> (or what it supports). Cells: <span class=\"v PASS\">P</span> PASS, <span class=\"v "
+        "FAIL\">F</span> FAIL (a MUST broken), <span class=\"v WARN\">W</span> WARN (a SHOULD broken, or refused "
+        "with the wrong alert or none), <span class=\"v SKIP\">S</span> SKIP (not applicable), <span class=\"v "
+        "ERROR\">E</span> ERROR (no answer), – not checked. Hover a cell for what was observed; every non-PASS "
+        "cell links to its details below the table.</p>\n",
+        CSS, mx_str(m, "generated"), mx_str(json_object_get(m, "tool"), "version"), mx_str(m, "platform"));
+}
+
+static void table_begin(FILE *f, const json_t *t)
+{
+    const char *role = mx_str(t, "role");
+    mx_printf(f, esc_xml,
+              "<section id=\"%r\">\n<h2>%r</h2>\n<h3>Summary</h3>\n<table class=\"summary\"><thead><tr><th>peer</th>"
+              "<th>TLS stack</th><th>version</th><th>PASS</th><th>FAIL</th><th>WARN</th><th>SKIP</th><th>ERROR</th>"
+              "<th>status</th></tr></thead><tbody>\n",
+              role,
+              strcmp(role, "server") == 0 ? "Servers (alpncheck is the client: <code>alpncheck server</code>)"
+                                          : "Clients (alpncheck is the server: <code>alpncheck client</code>)");
+}
+
+/* The grid's head: one cell per check ID over its TLS versions, then one per column. */
+static void grid_head(FILE *f, const json_t *cols)
+{
+    size_t ncols = json_array_size(cols), j;
+    json_t *c;
+    fputs("<thead><tr><th class=\"peer\" rowspan=\"2\">peer</th>", f);
+    for (j = 0; j < ncols;) {
+        c = json_array_get(cols, j);
+        const char *id = mx_str(c, "id");
+        size_t span = 1;
+        while (j + span < ncols && strcmp(mx_str(json_array_get(cols, j + span), "id"), id) == 0)
+            span++;
+        mx_printf(f, esc_xml, "<th class=\"check\" colspan=\"%z\" title=\"%s: %s (%s, RFC %s)\">%s</th>", span, id,
+                  mx_str(c, "title"), mx_str(c, "level"), mx_str(c, "ref"), id);
+        j += span;
+    }
+    fputs("</tr>\n<tr>", f);
+    json_array_foreach(cols, j, c)
+    {
+        const char *tls = mx_str(c, "tls");
+        mx_printf(f, esc_xml, "<th class=\"col\">%s</th>", tls[0] ? tls : "-");
+    }
+    fputs("</tr></thead>\n", f);
+}
+
+/* One verdict: PASS plain, anything else with what was observed in its title and a link to its details. */
+static void grid_cell(FILE *f, const char *role, size_t i, size_t j, const json_t *col, const json_t *peer)
+{
+    const json_t *cell;
+    const char *v = mx_cell_verdict(peer, j, &cell);
+    const char *tls = mx_str(col, "tls");
+    if (v == NULL)
+        fputs("<td class=\"c none\" title=\"not checked\">–</td>", f);
+    else if (strcmp(v, "PASS") == 0)
+        fputs("<td class=\"c PASS\" title=\"PASS\">P</td>", f);
+    else
+        mx_printf(f, esc_xml, "<td class=\"c %r\" title=\"%r — %s%r%s: %s\"><a href=\"#d-%r-%z-%z\">%r</a></td>", v, v,
+                  mx_str(col, "id"), tls[0] ? " TLS " : "", tls, mx_str(cell, "observed"), role, i, j, letter(v));
+}
+
+/* One row per peer, one column per check and TLS version. */
+static int grid(FILE *f, const json_t *t)
+{
+    const char *role = mx_str(t, "role");
+    const json_t *cols = json_object_get(t, "columns");
+    size_t ncols = json_array_size(cols), i, j;
+    json_t *p, *c;
+    mx_printf(f, esc_xml,
+              "<h3>Matrix: %z peers × %z checks</h3>\n<div class=\"scroll\"><table class=\"matrix\" id=\"matrix-%r\" "
+              "data-role=\"%r\">\n",
+              json_array_size(json_object_get(t, "peers")), ncols, role, role);
+    grid_head(f, cols);
+    fputs("<tbody>\n", f);
+    json_array_foreach(json_object_get(t, "peers"), i, p)
+    {
+        mx_printf(f, esc_xml,
+                  "<tr class=\"peer\" id=\"row-%r-%z\"><th class=\"peer\" scope=\"row\">%s<br><small>%s"
+                  "</small></th>",
+                  role, i, mx_str(p, "name"), mx_str(p, "version"));
+        if (!mx_is_run(p))
+            mx_printf(f, esc_xml, "<td class=\"notrun\" colspan=\"%z\">not run: %s</td>", ncols ? ncols : 1,
+                      mx_str(p, "reason"));
+        else
+            json_array_foreach(cols, j, c) grid_cell(f, role, i, j, c, p);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table></div>\n<h3>Details of every non-PASS cell</h3>\n", f);
+    return 1;
+}
+
+static void detail_peer(FILE *f, const char *role, const mx_peer *p)
+{
+    mx_printf(f, esc_xml,
+              "<h4 id=\"peer-%r-%z\">%s <span class=\"meta\">%s · %s</span></h4>\n<p class=\"meta\">command: "
+              "<code>%s</code>",
+              role, p->index, p->name, p->stack, p->version, p->command);
+    if (p->log[0])
+        mx_printf(f, esc_xml, " · log: <code>%s</code>", p->log);
+    fputs("</p>\n<ul class=\"details\">\n", f);
+}
+
+static void detail_cell(FILE *f, const mx_detail *d)
+{
+    mx_printf(f, esc_xml,
+              "<li id=\"d-%r-%z-%z\"><span class=\"v %r\">%r</span> <code>%s</code> %r — %s <span class=\"meta\">(%s, "
+              "RFC %s)</span><div class=\"detail\">expected: %s<br>observed: %s</div></li>\n",
+              d->role, d->peer, d->col, d->known, d->known, d->id, d->tls, d->title, d->level, d->ref, d->expected,
+              d->observed);
+}
+
+static const matrix_format HTML = {
+    .esc = esc_xml,
+    .head = head,
+    .table_begin = table_begin,
+    .summary_run = "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"num\">%l</td><td class=\"num\">%l</td>"
+                   "<td class=\"num\">%l</td><td class=\"num\">%l</td><td class=\"num\">%l</td><td>run</td></tr>\n",
+    .summary_not_run = "<tr><td>%s</td><td>%s</td><td>%s</td><td colspan=\"5\"></td><td>not run: %s</td></tr>\n",
+    .summary_end = "</tbody></table>\n",
+    .grid = grid,
+    .detail_peer = detail_peer,
+    .detail_not_run = "<li><span class=\"v SKIP\">not run</span> %s</li>\n",
+    .detail_cell = detail_cell,
+    .all_passed = "<li>every check passed</li>\n",
+    .detail_peer_end = "</ul>\n",
+    .table_end = "</section>\n",
+    .tail = "</body></html>\n",
+};
+
+int matrix_write_html(const json_t *m, FILE *f)
+{
+    return matrix_render(m, f, &HTML);
+}

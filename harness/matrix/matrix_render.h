@@ -1,0 +1,70 @@
+/*
+ * The one walk of the matrix document that both pages (Markdown, HTML) are written from: the head, then per table
+ * the summary of every peer, the grid of verdicts and the details list of every non-PASS cell. The walk decides what
+ * is shown and in which order; a format (matrix_md.c, matrix_html.c) only says how, through the callbacks and fixed
+ * texts of a matrix_format and mx_printf with its escaper.
+ */
+#ifndef ALPN_MATRIX_RENDER_H
+#define ALPN_MATRIX_RENDER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* A peer as the pages show it. */
+typedef struct {
+    size_t index; /* in its table */
+    const char *name, *stack, *version, *reason, *command, *log;
+    int run;                            /* its checks ran: counts and cells are there */
+    long pass, fail, warn, skip, error; /* its summary */
+} mx_peer;
+
+/* A non-PASS cell as the details list shows it. */
+typedef struct {
+    const char *role;
+    size_t peer, col;    /* where it stands, for anchors */
+    const char *verdict; /* as the cell gives it */
+    const char *known;   /* one of the known verdicts (ERROR for anything else): what may stand in markup */
+    const char *id, *title, *level, *ref, *expected, *observed;
+    char tls[16]; /* "TLS 1.3", or "-" without a version */
+} mx_detail;
+
+typedef void (*mx_escape)(FILE *f, const char *s);
+
+typedef struct {
+    mx_escape esc;
+    void (*head)(FILE *f, const json_t *m);
+    void (*table_begin)(FILE *f, const json_t *t); /* the table's heading and the summary's head */
+    /* mx_printf templates of a summary row: name, stack, version (%s) and the five counts PASS to ERROR (%l) of a peer
+     * that ran; name, stack, version and the reason (%s) of one that did not. */
+    const char *summary_run, *summary_not_run;
+    const char *summary_end;
+    int (*grid)(FILE *f, const json_t *t); /* the verdicts; 0 when the table gets no details list */
+    void (*detail_peer)(FILE *f, const char *role, const mx_peer *p);
+    const char *detail_not_run; /* template: the reason (%s) */
+    void (*detail_cell)(FILE *f, const mx_detail *d);
+    const char *all_passed, *detail_peer_end, *table_end, *tail;
+} matrix_format;
+
+/* Writes the document m in format fmt. Returns 0, or -1 when writing failed. */
+int matrix_render(const json_t *m, FILE *f, const matrix_format *fmt);
+
+/* printf for markup: %s a string through esc (anything that came from a report, a peer or the manifest), %r a
+ * string as is (markup, or text the renderer chose), %z a size_t, %l a long, %% a percent sign. */
+void mx_printf(FILE *f, mx_escape esc, const char *fmt, ...);
+
+/* The verdicts a cell may hold, in the order of a summary. */
+#define MX_N_VERDICTS 7
+extern const char *const mx_verdicts[MX_N_VERDICTS];
+
+/* Helpers of the builder and the formats. */
+const char *mx_str(const json_t *obj, const char *key); /* "" when missing */
+const char *mx_known_verdict(const char *v);            /* v as one of mx_verdicts, or NULL */
+int mx_is_run(const json_t *peer);
+void mx_peer_of(const json_t *peer, size_t index, mx_peer *out);
+/* The verdict of a peer's cell in column j: a known verdict, ERROR for any other (a null cell included), NULL when
+ * the peer has no cell there. */
+const char *mx_cell_verdict(const json_t *peer, size_t j, const json_t **cell);
+void mx_tls_label(const char *tls, char *buf, size_t cap); /* "TLS 1.3", or "-" */
+
+#endif
