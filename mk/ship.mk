@@ -12,7 +12,7 @@
 PREFIX ?= /usr/local
 DEB_OUT := build/deb
 PKGS_RELEASE := cmake make gcc pkg-config libgnutls28-dev nettle-dev libgmp-dev libjansson-dev
-PKGS_DEB := $(PKGS_RELEASE) debhelper dpkg-dev fakeroot lintian man-db binutils
+PKGS_DEB := $(PKGS_RELEASE) build-essential debhelper dpkg-dev fakeroot lintian man-db binutils
 
 CHECK_EXTRA += deb-check
 # The ctests of this part: install_check validates the man page with man --warnings; action_run reads action.yml.
