@@ -55,6 +55,9 @@ typedef struct {
 /* Human-readable name of a status ("decode_error", "no_application_protocol", "output buffer too small"...). Never
  * NULL. */
 const char *alpn_strerror(int status);
+/* The name of a TLS alert description (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2), e.g. "decode_error" for 50;
+ * "unknown alert" for a code with no name. The one alert-name table of the project. */
+const char *alpn_alert_name(int code);
 
 /* A borrowed byte string: one protocol name. */
 typedef struct {

@@ -65,7 +65,7 @@ static void expect_rows(const struct ids *s, check_family f, const char *who)
 
 /* ---- the runs, with peers that never answer ----------------------------------------------------------------- */
 
-static int silent_probe(void *ctx, const scenario *s, observation *o)
+static int silent_probe(void *ctx, const probe_request *s, observation *o)
 {
     (void)ctx;
     (void)s;
@@ -74,7 +74,7 @@ static int silent_probe(void *ctx, const scenario *s, observation *o)
     return 0;
 }
 
-static int no_start(void *ctx, const client_scenario *s, char *err, size_t err_cap)
+static int no_start(void *ctx, const client_request *s, char *err, size_t err_cap)
 {
     (void)ctx;
     (void)s;
@@ -88,7 +88,7 @@ static int no_finish(void *ctx)
     return -1;
 }
 
-static int no_serve(void *ctx, const client_scenario *s, observation *o)
+static int no_serve(void *ctx, const client_request *s, observation *o)
 {
     (void)ctx;
     (void)s;

@@ -70,7 +70,7 @@ static void *garbage_thread(void *arg)
     return NULL;
 }
 
-static int driver_start(void *ctx, const client_scenario *s, char *err, size_t err_cap)
+static int driver_start(void *ctx, const client_request *s, char *err, size_t err_cap)
 {
     struct thread_driver *td = ctx;
     snprintf(td->tls, sizeof td->tls, "%s", s->tls);

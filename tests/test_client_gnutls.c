@@ -30,7 +30,7 @@ static void *client_thread(void *arg)
     return NULL;
 }
 
-static int start(void *ctx, const client_scenario *s, char *err, size_t err_cap)
+static int start(void *ctx, const client_request *s, char *err, size_t err_cap)
 {
     struct driver *d = ctx;
     d->offer_alpn = !s->no_alpn_offer;
@@ -144,9 +144,11 @@ Test(client_gnutls, a_client_that_never_connects_is_an_error_at_the_deadline)
     l.id = id;
     client_scenario s;
     client_scenario_build(&s, "CLI-ACCEPT-VALID", "1.3");
+    client_request req;
+    client_request_of(&s, &s, &req);
     observation o;
     observation_init(&o);
-    client_serve(&l, &s, &o);
+    client_serve(&l, &req, &o);
     cr_expect(o.error);
     cr_expect(strstr(o.error_text, "did not connect") != NULL, "%s", o.error_text);
     cr_expect(o.ms >= 250 && o.ms < 2000, "%.0f ms", o.ms);

@@ -274,3 +274,21 @@ Test(status, strerror_names_alerts)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         cr_expect_str_eq(alpn_strerror(cases[i].status), cases[i].text);
 }
+
+/* The one alert-name table (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2): a code from each part of the range, the
+ * alerts the checks expect, and codes with no name. */
+Test(status, alert_names)
+{
+    static const struct {
+        int code;
+        const char *name;
+    } cases[] = {
+        {0, "close_notify"},          {10, "unexpected_message"},     {40, "handshake_failure"},
+        {47, "illegal_parameter"},    {50, "decode_error"},           {70, "protocol_version"},
+        {80, "internal_error"},       {110, "unsupported_extension"}, {116, "certificate_required"},
+        {120, "no_application_protocol"}, {1, "unknown alert"},       {121, "unknown alert"},
+        {-1, "unknown alert"},        {256, "unknown alert"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cr_expect_str_eq(alpn_alert_name(cases[i].code), cases[i].name, "alert %d", cases[i].code);
+}

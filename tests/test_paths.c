@@ -108,7 +108,9 @@ static void cross_check(const char *server, int port, size_t *compared)
                 continue;
             observation wire;
             observation_init(&wire);
-            server_probe(&t, &s, &wire);
+            probe_request req;
+            scenario_request(&s, &req);
+            server_probe(&t, &req, &wire);
             gnutls_observation g;
             gnutls_probe(&t, versions[v], names, n, NULL, NULL, NULL, 0, &g);
             cr_assert_not(wire.error, "[%s] %s TLS %s: wire probe: %s", server, s.id, s.tls, wire.error_text);

@@ -66,7 +66,9 @@ static observation probe_once(enum ending how)
     cr_assert_eq(scenario_build(&s, "SRV-MALFORMED-EMPTY-NAME", "1.3", &none), 0);
     observation o;
     observation_init(&o);
-    server_probe(&t, &s, &o);
+    probe_request req;
+    scenario_request(&s, &req);
+    server_probe(&t, &req, &o);
     pthread_join(p.thread, NULL);
     close(p.listener);
     return o;

@@ -14,7 +14,7 @@ struct model {
     int calls;
 };
 
-static int model_probe(void *ctx, const scenario *s, observation *o)
+static int model_probe(void *ctx, const probe_request *s, observation *o)
 {
     struct model *m = ctx;
     m->calls++;
@@ -116,7 +116,7 @@ struct picky {
     int offers, acme_offers, refused;
 };
 
-static int offers_name(const scenario *s, const char *name)
+static int offers_name(const probe_request *s, const char *name)
 {
     alpn_iter it;
     alpn_name n;
@@ -128,7 +128,7 @@ static int offers_name(const scenario *s, const char *name)
     return 0;
 }
 
-static int picky_probe(void *ctx, const scenario *s, observation *o)
+static int picky_probe(void *ctx, const probe_request *s, observation *o)
 {
     struct picky *k = ctx;
     size_t names = 0;

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "report.h"
+#include "result.h"
 
 /* Who is under test: a TLS server (alpncheck is the client), a TLS client (alpncheck is the server), or the text of
  * an HTTP ALPN header field (RFC 7639; libalpn's header parser and formatter). */

@@ -10,68 +10,9 @@
 #include <stdint.h>
 
 #include "alpn.h"
-#include "report.h"
+#include "exchange.h"
+#include "result.h"
 
-/* Where the server's ALPN answer was seen. */
-typedef enum {
-    WHERE_NONE = 0,
-    WHERE_SERVER_HELLO,
-    WHERE_ENCRYPTED_EXTENSIONS,
-    WHERE_HELLO_RETRY_REQUEST,
-    WHERE_OTHER, /* CertificateRequest, NewSessionTicket, ... */
-} alpn_where;
-
-const char *where_name(alpn_where w);
-/* The name of a TLS alert description (RFC 8446 §6), "unknown alert" for others. */
-const char *alert_name(int code);
-
-#define OBS_ALPN_MAX 1024
-/* A client's whole offer is kept (up to the largest extension_data), so that the judge rebuilds exactly the answer
- * that was sent, however long the offer. */
-#define OBS_OFFER_MAX ALPN_EXT_MAX
-#define OBS_TEXT_MAX  200
-
-/* What one connection showed. Filled by the peer layer; every field bounded. */
-typedef struct {
-    int error; /* no answer could be obtained (refused, timeout, garbage): verdict ERROR */
-    char error_text[OBS_TEXT_MAX];
-    int refused;           /* with error: the server closed or reset the connection on this ClientHello before sending a
-                            * byte. The run has shown that it answers a plain ClientHello, so this is how it refused this
-                            * one (without an alert), and the check is judged on it rather than given ERROR. */
-    int alert;             /* alert description received from the peer, -1 for none */
-    int alert_level;       /* 1 warning, 2 fatal */
-    int completed;         /* the server's whole flight arrived (TLS 1.3 Finished, TLS 1.2 ServerHelloDone) */
-    int closed;            /* the peer closed the connection without an alert */
-    uint16_t version;      /* negotiated version (0x0303, 0x0304), 0 when unknown */
-    unsigned alpn_count;   /* ALPN extensions in the answer (RFC 8446 §4.2: at most one) */
-    alpn_where alpn_where; /* where the first one was */
-    uint8_t alpn[OBS_ALPN_MAX]; /* its extension_data */
-    size_t alpn_len;            /* its full length (bytes beyond OBS_ALPN_MAX are not kept) */
-    int npn_seen;               /* the server answered NPN (extension 13172) */
-    int hrr;                    /* a HelloRetryRequest was answered with a second ClientHello */
-    double ms;
-    /* Client checks (alpncheck is the server): what the client's ClientHello offered and how the client reacted to
-     * the answer. The fields above then describe the client: its alert, and closed when it hung up silently. */
-    int hello_seen;               /* a whole, well-formed ClientHello arrived */
-    int offer_tls12, offer_tls13; /* versions it offers */
-    unsigned offer_count;         /* ALPN extensions in it */
-    uint8_t offer[OBS_OFFER_MAX]; /* the first one's extension_data */
-    size_t offer_len;             /* its full length (bytes beyond OBS_OFFER_MAX are not kept) */
-    int offer_npn;                /* it offers NPN (13172) */
-    int answered;                 /* alpncheck sent the scenario's answer */
-    int accepted;                 /* the client went on: Finished (TLS 1.3) or ClientKeyExchange (TLS 1.2) */
-    int client_exit;              /* exit status of the client command, -1 when unknown, killed or in-process */
-    /* CLI-0RTT-ALPN (two connections): the first got a ticket for ticket_alpn; offer* above then describe the
-     * second ClientHello. */
-    uint8_t ticket_alpn[ALPN_NAME_MAX];
-    size_t ticket_alpn_len; /* 0: no ticket was issued */
-    int second_hello;       /* a second connection brought a ClientHello */
-    int resume_offered;     /* it offered alpncheck's ticket in pre_shared_key (RFC 8446 §4.2.11) */
-    int early_offered;      /* and early_data (RFC 8446 §4.2.10) */
-    unsigned early_records; /* 0-RTT records that decrypted with the client_early_traffic_secret */
-} observation;
-
-void observation_init(observation *o);
 
 /* What a check expects of the server. */
 typedef enum {
@@ -130,6 +71,9 @@ const char *server_check_id(size_t i); /* NULL past the end */
  * unknown ID. A check that cannot apply (e.g. no letters to upper-case) gets skip_reason. */
 int scenario_build(scenario *s, const char *id, const char *tls, const profile *p);
 
+/* The peer layer's request for a scenario: its ClientHello's bytes (pointers into s). */
+void scenario_request(const scenario *s, probe_request *r);
+
 /* Turns an observation into a result (verdict, expected, observed). Pure. */
 void judge(const scenario *s, const observation *o, result *out);
 
@@ -137,23 +81,6 @@ void judge(const scenario *s, const observation *o, result *out);
 void judge_server_preference(const profile *p, const char *tls, const observation *ab, const observation *ba,
                              result *out);
 
-/* What a complete handshake showed (the GnuTLS path). */
-typedef struct {
-    int error;
-    char error_text[OBS_TEXT_MAX];
-    int alert; /* fatal alert received, -1 for none */
-    int completed;
-    int resumed;
-    int has_selected;
-    uint8_t selected[ALPN_NAME_MAX];
-    size_t selected_len;
-    int spoke;       /* application data was sent after the handshake (SRV-PROTOCOL-DEFINITIVE) */
-    uint8_t app[64]; /* the first bytes the server sent back */
-    size_t app_len;
-    int echoed;         /* those bytes repeat the start of what was sent: an echo server */
-    int early_sent;     /* 0-RTT data went out with the ClientHello */
-    int early_accepted; /* and the server accepted it */
-} session_observation;
 
 /* SRV-RESUME-FRESH (RFC 7301 §3.1: ALPN belongs to the connection): a full handshake offering only the first
  * supported name A, then a resumption of that session offering only the second, B. B selected (or alert 120)

@@ -302,7 +302,7 @@ static void reaction(const observation *o, char *buf, size_t cap)
         snprintf(exit_text, sizeof exit_text, "; the client command exited with %d", o->client_exit);
     if (o->alert >= 0)
         snprintf(buf, cap, "the client sent %s alert %d (%s)%s", o->alert_level == 1 ? "warning" : "fatal", o->alert,
-                 alert_name(o->alert), exit_text);
+                 alpn_alert_name(o->alert), exit_text);
     else if (o->accepted)
         snprintf(buf, cap, "the client went on with the handshake (%s)%s",
                  o->version == 0x0303 ? "ClientKeyExchange" : "Finished", exit_text);
@@ -330,7 +330,7 @@ static void set_expected(const client_scenario *s, result *out)
             snprintf(out->expected, sizeof out->expected, "a fatal alert (any), no handshake completion");
         else
             snprintf(out->expected, sizeof out->expected, "fatal alert %d (%s)", s->expect_alert,
-                     alert_name(s->expect_alert));
+                     alpn_alert_name(s->expect_alert));
         break;
     case CLIENT_EXPECT_REPORT:
         snprintf(out->expected, sizeof out->expected, "reported only: what the client does");

@@ -8,7 +8,8 @@
 #define ALPN_CLIENT_CHECKS_H
 
 #include "checks.h"
-#include "report.h"
+#include "exchange.h"
+#include "result.h"
 #include "run.h"
 
 typedef enum {
@@ -61,20 +62,6 @@ int client_scenario_build(client_scenario *s, const char *id, const char *tls);
 /* Checks that every ID in a comma-separated list is a client check. 0, or -1 with the unknown ID in err. */
 int validate_client_id_list(const char *list, char *err, size_t err_cap);
 
-#define CLIENT_ANSWER_MAX 600
-
-/* What the server sends for one scenario and one offer. */
-typedef struct {
-    int send;                       /* an ALPN extension */
-    int in_server_hello;            /* in ServerHello (always so for TLS 1.2; TLS 1.3 only for ALPN-IN-SH) */
-    int npn;                        /* also an NPN extension with npn[0..npn_len) */
-    int alert;                      /* >= 0: send this fatal alert instead of the server's flight */
-    uint8_t ext[CLIENT_ANSWER_MAX]; /* ALPN extension_data */
-    size_t ext_len;
-    uint8_t npn_data[ALPN_NAME_MAX + 1];
-    size_t npn_len;
-    const char *skip_reason; /* the offer makes the check inapplicable; the answer is then the valid one */
-} client_answer;
 
 /* The answer to an offer (extension_data offer[0..offer_len) of the first of offer_count ALPN extensions). Pure. */
 void client_answer_build(const client_scenario *s, const uint8_t *offer, size_t offer_len, unsigned offer_count,
@@ -85,26 +72,13 @@ void client_judge(const client_scenario *s, const observation *o, result *out);
 
 /* ---- running ------------------------------------------------------------------------------------------------ */
 
-/* Plays one scenario as the server on one connection of the client under test (two when s->resumption) and fills
- * the observation; a client that never connects is reported in the observation (error), not by the return value. */
-typedef int (*client_serve_fn)(void *ctx, const client_scenario *s, observation *o);
-
-/* Starts and stops the client under test around each connection (an --exec command, a thread in tests, or a
- * person told what to run). */
-typedef struct {
-    /* Starts the client for one check (s->no_alpn_offer: a run that offers no ALPN, if the driver has one;
-     * s->resumption: a run that connects twice, resuming with early data the second time). Returns 0; 1 when the
-     * driver has no way to run this check, with the reason in err (the check is then SKIP); or -1 with the reason
-     * in err (the check is then ERROR). */
-    int (*start)(void *ctx, const client_scenario *s, char *err, size_t err_cap);
-    /* After the connection: waits for the client to end, killing it after its deadline. Returns its exit status,
-     * or -1 when unknown or killed. */
-    int (*finish)(void *ctx);
-    void *ctx;
-} client_driver;
 
 /* How many client checks opt's --only/--skip select (per TLS version). */
 size_t client_checks_selected(const run_options *opt);
+
+/* The request the peer layer plays for a scenario: its answer and the valid answer are built by client_answer_build
+ * from s and valid (s with the answer CLIENT_ANSWER_VALID); both must outlive the request. */
+void client_request_of(const client_scenario *s, const client_scenario *valid, client_request *r);
 
 /* Runs the selected client checks (opt: tls, only, skip, known, progress) into r. Returns the results added. */
 size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_driver *d, const run_options *opt,

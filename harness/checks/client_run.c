@@ -13,10 +13,27 @@ size_t client_checks_selected(const run_options *opt)
     return n;
 }
 
+static void answer_of(const void *ctx, const uint8_t *offer, size_t offer_len, unsigned offer_count, int offer_npn,
+                      client_answer *a)
+{
+    client_answer_build(ctx, offer, offer_len, offer_count, offer_npn, a);
+}
+
+void client_request_of(const client_scenario *s, const client_scenario *valid, client_request *r)
+{
+    *r = (client_request){.id = s->id,
+                          .tls = s->tls,
+                          .no_alpn_offer = s->no_alpn_offer,
+                          .resumption = s->resumption,
+                          .answer = answer_of,
+                          .answer_ctx = s,
+                          .valid = answer_of,
+                          .valid_ctx = valid};
+}
+
 size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_driver *d, const run_options *opt,
                          report *r)
 {
-    static client_scenario s;
     size_t versions = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
@@ -26,12 +43,18 @@ size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_dr
             const char *id = client_check_id(i);
             if (!run_selects(opt, id))
                 continue;
+            client_scenario s, valid;
             client_scenario_build(&s, id, opt->tls[v]);
+            /* The plain valid answer of the same version, for connections the check itself cannot use. */
+            valid = s;
+            valid.answer = CLIENT_ANSWER_VALID;
+            client_request req;
+            client_request_of(&s, &valid, &req);
             observation o;
             observation_init(&o);
+            char no_way[OBS_TEXT_MAX];
             if (s.skip_reason == NULL) {
-                static char no_way[OBS_TEXT_MAX];
-                int st = d->start(d->ctx, &s, o.error_text, sizeof o.error_text);
+                int st = d->start(d->ctx, &req, o.error_text, sizeof o.error_text);
                 if (st > 0) {
                     /* The driver cannot run this check (CLI-0RTT-ALPN without --exec-0rtt): SKIP with its reason. */
                     snprintf(no_way, sizeof no_way, "%s", o.error_text);
@@ -40,7 +63,7 @@ size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_dr
                 } else if (st < 0) {
                     o.error = 1;
                 } else {
-                    serve(serve_ctx, &s, &o);
+                    serve(serve_ctx, &req, &o);
                     o.client_exit = d->finish(d->ctx);
                 }
             }

@@ -5,74 +5,6 @@
 #include "catalogue.h"
 #include "checks.h"
 
-const char *where_name(alpn_where w)
-{
-    switch (w) {
-    case WHERE_NONE:
-        return "nowhere";
-    case WHERE_SERVER_HELLO:
-        return "ServerHello";
-    case WHERE_ENCRYPTED_EXTENSIONS:
-        return "EncryptedExtensions";
-    case WHERE_HELLO_RETRY_REQUEST:
-        return "HelloRetryRequest";
-    case WHERE_OTHER:
-        return "another handshake message";
-    }
-    return "?";
-}
-
-/* TLS alert names (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2). */
-const char *alert_name(int code)
-{
-    static const struct {
-        int code;
-        const char *name;
-    } names[] = {
-        {0, "close_notify"},
-        {10, "unexpected_message"},
-        {20, "bad_record_mac"},
-        {21, "decryption_failed"},
-        {22, "record_overflow"},
-        {40, "handshake_failure"},
-        {42, "bad_certificate"},
-        {43, "unsupported_certificate"},
-        {44, "certificate_revoked"},
-        {45, "certificate_expired"},
-        {46, "certificate_unknown"},
-        {47, "illegal_parameter"},
-        {48, "unknown_ca"},
-        {49, "access_denied"},
-        {50, "decode_error"},
-        {51, "decrypt_error"},
-        {70, "protocol_version"},
-        {71, "insufficient_security"},
-        {80, "internal_error"},
-        {86, "inappropriate_fallback"},
-        {90, "user_canceled"},
-        {100, "no_renegotiation"},
-        {109, "missing_extension"},
-        {110, "unsupported_extension"},
-        {112, "unrecognized_name"},
-        {113, "bad_certificate_status_response"},
-        {115, "unknown_psk_identity"},
-        {116, "certificate_required"},
-        {120, "no_application_protocol"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (names[i].code == code)
-            return names[i].name;
-    }
-    return "unknown alert";
-}
-
-void observation_init(observation *o)
-{
-    memset(o, 0, sizeof *o);
-    o->alert = -1;
-    o->client_exit = -1;
-}
-
 /* Printable form of a name, cut to fit cap (which must be at least 8). */
 static void name_text(char *buf, size_t cap, const uint8_t *p, size_t len)
 {
@@ -108,7 +40,7 @@ static void describe(const observation *o, char *buf, size_t cap)
     }
     if (o->alert >= 0) {
         snprintf(buf, cap, "%s alert %d (%s)%s%s", o->alert_level == 2 ? "fatal" : "warning", o->alert,
-                 alert_name(o->alert), o->completed ? " after the server's flight" : "",
+                 alpn_alert_name(o->alert), o->completed ? " after the server's flight" : "",
                  o->hrr ? " after a HelloRetryRequest and the second ClientHello" : "");
         return;
     }
@@ -359,7 +291,7 @@ static void session_text(const session_observation *o, char *buf, size_t cap)
     if (o->error)
         snprintf(buf, cap, "no answer: %.150s", o->error_text);
     else if (o->alert >= 0)
-        snprintf(buf, cap, "fatal alert %d (%s)", o->alert, alert_name(o->alert));
+        snprintf(buf, cap, "fatal alert %d (%s)", o->alert, alpn_alert_name(o->alert));
     else if (!o->has_selected)
         snprintf(buf, cap, "%s without ALPN", o->resumed ? "resumed" : "full handshake");
     else {
@@ -508,7 +440,7 @@ void judge_reneg(const profile *p, const char *tls, const session_observation *f
         return;
     }
     if (second->alert >= 0)
-        snprintf(b, sizeof b, "renegotiation refused with alert %d (%s)", second->alert, alert_name(second->alert));
+        snprintf(b, sizeof b, "renegotiation refused with alert %d (%s)", second->alert, alpn_alert_name(second->alert));
     else if (second->error)
         snprintf(b, sizeof b, "renegotiation failed: %.150s", second->error_text);
     else

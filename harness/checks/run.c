@@ -6,6 +6,28 @@
 #include <string.h>
 #include <time.h>
 
+void scenario_request(const scenario *s, probe_request *r)
+{
+    *r = (probe_request){.tls = s->tls,
+                         .send_alpn = s->send_alpn,
+                         .duplicate_alpn = s->duplicate_alpn,
+                         .send_npn = s->send_npn,
+                         .ext = s->ext,
+                         .ext_len = s->ext_len,
+                         .force_hrr = s->force_hrr,
+                         .has_ext2 = s->has_ext2,
+                         .ext2 = s->ext2,
+                         .ext2_len = s->ext2_len};
+}
+
+/* One connection for a scenario, through the peer layer's probe. */
+static void play(probe_fn probe, void *ctx, const scenario *s, observation *o)
+{
+    probe_request r;
+    scenario_request(s, &r);
+    probe(ctx, &r, o);
+}
+
 /* Monotonic milliseconds, for the duration of checks that take several connections (the probes time their own). */
 static double elapsed_since(const struct timespec *t0)
 {
@@ -167,7 +189,7 @@ static offer_outcome offer_names(struct discovery *d, const alpn_name *names, si
 
     observation o;
     observation_init(&o);
-    d->probe(d->ctx, &s, &o);
+    play(d->probe, d->ctx, &s, &o);
     d->info->connections++;
     /* A close or reset before any answer is how some servers refuse a hello (o.refused): the run has already seen
      * this server answer a plain ClientHello, so it is reachable. Any other error is not a refusal. */
@@ -339,7 +361,7 @@ void discovery_describe(const discovery_info *info, char *buf, size_t cap)
     char how[64];
     if (info->first_refusal_alert >= 0)
         snprintf(how, sizeof how, "with alert %d (%s)", info->first_refusal_alert,
-                 alert_name(info->first_refusal_alert));
+                 alpn_alert_name(info->first_refusal_alert));
     else
         snprintf(how, sizeof how, "by closing the connection");
     snprintf(buf, cap, "the full offer was refused %s; discovered with smaller offers (%d of %d refused)%s%s", how,
@@ -432,7 +454,7 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             observation o;
             observation_init(&o);
             if (s.skip_reason == NULL)
-                probe(ctx, &s, &o);
+                play(probe, ctx, &s, &o);
             result res;
             judge(&s, &o, &res);
             add_result(r, &res, opt, ++done, total);
@@ -528,9 +550,9 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             memcpy(rev.names[1], p->names[0], p->lens[0]);
             rev.lens[1] = p->lens[0];
             scenario_build(&s, "SRV-SELECT-SINGLE", tls, &two);
-            probe(ctx, &s, &ab);
+            play(probe, ctx, &s, &ab);
             scenario_build(&s, "SRV-SELECT-SINGLE", tls, &rev);
-            probe(ctx, &s, &ba);
+            play(probe, ctx, &s, &ba);
         }
         result res;
         judge_server_preference(p, tls, &ab, &ba, &res);
@@ -542,7 +564,7 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
         observation o;
         observation_init(&o);
         if (s.skip_reason == NULL)
-            probe(ctx, &s, &o);
+            play(probe, ctx, &s, &o);
         result res;
         judge(&s, &o, &res);
         add_result(r, &res, opt, ++done, total);

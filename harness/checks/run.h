@@ -7,27 +7,8 @@
 #define ALPN_CHECKS_RUN_H
 
 #include "checks.h"
-#include "report.h"
-
-/* Sends the scenario's ClientHello for its TLS version and fills the observation. Returns 0; an unreachable peer
- * is reported in the observation (error, error_text), not by the return value. */
-typedef int (*probe_fn)(void *ctx, const scenario *s, observation *o);
-
-/* Two complete handshakes (the GnuTLS path): the first offering names a[0..na), the second resuming it offering
- * b[0..nb). Returns 0; problems are in the observations. */
-typedef int (*resume_fn)(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
-                         session_observation *first, session_observation *second);
-
-/* One complete handshake offering only `name`, then a few bytes of that protocol (the GnuTLS path). */
-typedef int (*speak_fn)(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
-
-/* The 0-RTT sequences (GnuTLS path): see judge_0rtt. */
-typedef int (*early_fn)(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
-                        session_observation *control, session_observation *test);
-
-/* A TLS 1.2 handshake offering a, then a renegotiation offering b (GnuTLS path). */
-typedef int (*reneg_fn)(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
-                        session_observation *second);
+#include "exchange.h"
+#include "result.h"
 
 typedef struct {
     const char *tls[2];        /* versions to run, e.g. {"1.3", "1.2"}; NULL-terminated when fewer */

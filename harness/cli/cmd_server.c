@@ -83,13 +83,15 @@ static int is_address(const char *host)
  * reason to skip that version's checks. */
 static const char *version_unsupported(server_target *t, const char *tls, char *why, size_t cap, int *unreachable)
 {
-    static scenario s;
+    static scenario s; /* 64 KiB of extension bytes: not on the stack */
     static const profile none = {.n = 0};
     scenario_build(&s, "SRV-NO-UNSOLICITED", tls, &none);
     s.skip_reason = NULL;
     observation o;
     observation_init(&o);
-    server_probe(t, &s, &o);
+    probe_request r;
+    scenario_request(&s, &r);
+    server_probe(t, &r, &o);
     *unreachable = o.error;
     if (o.error) {
         snprintf(why, cap, "%s", o.error_text);
@@ -114,7 +116,9 @@ static const char *alpn_preflight(server_target *t, const char *tls, const profi
     scenario_build(&s, "SRV-SELECT-SINGLE", tls, p);
     s.skip_reason = NULL;
     observation_init(&o);
-    server_probe(t, &s, &o);
+    probe_request r;
+    scenario_request(&s, &r);
+    server_probe(t, &r, &o);
     note[0] = '\0';
     /* extension_data: list length (2), then one name with its length byte (RFC 7301 §3.1). */
     if (!o.error && o.alert < 0 && o.alpn_count == 1 && o.alpn_len >= 4 && o.alpn_len <= sizeof o.alpn &&
@@ -132,7 +136,7 @@ static const char *alpn_preflight(server_target *t, const char *tls, const profi
     if (o.error)
         snprintf(answer, sizeof answer, "%s", o.error_text);
     else if (o.alert >= 0)
-        snprintf(answer, sizeof answer, "alert %d %s", o.alert, alert_name(o.alert));
+        snprintf(answer, sizeof answer, "alert %d %s", o.alert, alpn_alert_name(o.alert));
     else if (o.alpn_count == 0)
         snprintf(answer, sizeof answer, "no ALPN in its answer");
     else

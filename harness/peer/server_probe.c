@@ -120,7 +120,7 @@ struct conn {
     uint8_t ch[5 + 4 + 70000]; /* our ClientHello message, for the transcript */
     size_t ch_len;
     int tls13, keys_ready, sock_errno;
-    const scenario *s;
+    const probe_request *s;
     wire_client_hello hello;
     gnutls_hash_hd_t transcript; /* after a HelloRetryRequest: message_hash(CH1) || HRR || CH2 so far */
     int retried;
@@ -409,7 +409,7 @@ static void read_flight(struct conn *c, observation *o)
     }
 }
 
-int server_probe(void *ctx, const scenario *s, observation *o)
+int server_probe(void *ctx, const probe_request *s, observation *o)
 {
     static struct conn c;
     const server_target *t = ctx;

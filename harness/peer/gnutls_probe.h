@@ -3,13 +3,13 @@
  * that need a complete handshake — resumption, protocols spoken after the handshake — and as a cross-check of the
  * wire engine on well-formed offers. GnuTLS 3.7.9 limits the offer to 8 names of at most 32 bytes each.
  */
-#ifndef ALPN_CLI_GNUTLS_PROBE_H
-#define ALPN_CLI_GNUTLS_PROBE_H
+#ifndef ALPN_PEER_GNUTLS_PROBE_H
+#define ALPN_PEER_GNUTLS_PROBE_H
 
 #include <stddef.h>
 
 #include "alpn.h"
-#include "checks.h"
+#include "exchange.h"
 #include "server_probe.h"
 
 #define GNUTLS_PROBE_MAX_NAMES 8
@@ -59,18 +59,18 @@ int gnutls_probe_early(const server_target *t, const alpn_name *names, size_t n,
  * renegotiation); the second selection goes to o->reneg_*. */
 int gnutls_probe_reneg(const server_target *t, const alpn_name *a, const alpn_name *b, gnutls_observation *o);
 
-/* reneg_fn of run.h over gnutls_probe_reneg. */
+/* reneg_fn of exchange.h over gnutls_probe_reneg. */
 int gnutls_reneg_probe(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
                        session_observation *second);
 
-/* early_fn of run.h: the 0-RTT sequences of SRV-0RTT-ALPN and SRV-0RTT-TICKET-FRESH over GnuTLS sessions. */
+/* early_fn of exchange.h: the 0-RTT sequences of SRV-0RTT-ALPN and SRV-0RTT-TICKET-FRESH over GnuTLS sessions. */
 int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
                        session_observation *control, session_observation *test);
 
-/* speak_fn of run.h: offers only name and speaks it (HTTP/2 preface and SETTINGS, or an HTTP/1.1 request). */
+/* speak_fn of exchange.h: offers only name and speaks it (HTTP/2 preface and SETTINGS, or an HTTP/1.1 request). */
 int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
 
-/* resume_fn of run.h over gnutls_probe: ctx is a server_target. */
+/* resume_fn of exchange.h over gnutls_probe: ctx is a server_target. */
 int gnutls_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
                         session_observation *first, session_observation *second);
 

@@ -1,8 +1,9 @@
-/* The probe `alpncheck server` uses: one scenario, one TCP connection to the target, one observation. */
-#ifndef ALPN_CLI_SERVER_PROBE_H
-#define ALPN_CLI_SERVER_PROBE_H
+/* The prober of `alpncheck server`: one probe request, one TCP connection to the target, one observation; and the
+ * socket helpers with a deadline that the whole peer layer uses. */
+#ifndef ALPN_PEER_SERVER_PROBE_H
+#define ALPN_PEER_SERVER_PROBE_H
 
-#include "checks.h"
+#include "exchange.h"
 
 typedef struct {
     char host[256];
@@ -29,7 +30,7 @@ int probe_send_all(int fd, const uint8_t *p, size_t len, double deadline);
  * deadline, -2 on a socket error (errno in *sock_errno; ENOBUFS when buf is full). */
 int probe_recv_more(int fd, uint8_t *buf, size_t cap, size_t *len, double deadline, int *sock_errno);
 
-/* probe_fn for run.h: ctx is a server_target. */
-int server_probe(void *ctx, const scenario *s, observation *o);
+/* probe_fn (exchange.h): ctx is a server_target. */
+int server_probe(void *ctx, const probe_request *s, observation *o);
 
 #endif

@@ -1,8 +1,8 @@
-/* The peer layer of `alpncheck client`: a loopback listener that plays one client scenario per connection. */
-#ifndef ALPN_CLI_CLIENT_PEER_H
-#define ALPN_CLI_CLIENT_PEER_H
+/* The server side of `alpncheck client`: a loopback listener that plays one client request per connection. */
+#ifndef ALPN_PEER_CLIENT_PEER_H
+#define ALPN_PEER_CLIENT_PEER_H
 
-#include "client_checks.h"
+#include "exchange.h"
 #include "wire_server.h"
 
 typedef struct {
@@ -24,7 +24,8 @@ void client_listener_close(client_listener *l);
  * starts with a fresh connection. Returns how many were dropped. */
 int client_listener_drain(client_listener *l);
 
-/* client_serve_fn: accepts one connection by the deadline and answers it as the scenario says (ctx: a listener). */
-int client_serve(void *ctx, const client_scenario *s, observation *o);
+/* client_serve_fn (exchange.h): accepts one connection by the deadline and answers it as the request says (ctx: a
+ * listener). */
+int client_serve(void *ctx, const client_request *s, observation *o);
 
 #endif

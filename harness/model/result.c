@@ -1,5 +1,5 @@
-/* Result model: verdict bookkeeping and known failures. */
-#include "report.h"
+/* The result model: verdict bookkeeping, known failures, the exit status of a run. */
+#include "result.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -235,17 +235,4 @@ void report_other_counts(const report *r, char *buf, size_t cap)
             break;
         n += (size_t)w;
     }
-}
-
-int report_write_file(const report *r, const char *path, int (*writer)(const report *, FILE *))
-{
-    if (strcmp(path, "-") == 0)
-        return writer(r, stdout);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        return -1;
-    int rc = writer(r, f);
-    if (fclose(f) != 0)
-        rc = -1;
-    return rc;
 }

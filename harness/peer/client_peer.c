@@ -641,15 +641,12 @@ static int find_ticket(const wire_client_hello_info *ch, const struct ticket *t)
 
 /* A full handshake with the valid answer: for a connection on which the scenario cannot be played, so that the
  * client ends normally. */
-static void answer_plainly(struct conn *c, const client_listener *l, const client_scenario *s)
+static void answer_plainly(struct conn *c, const client_listener *l, const client_request *r)
 {
-    static client_scenario valid;
-    static client_answer a;
+    client_answer a;
     static observation scratch;
-    valid = *s;
-    valid.answer = CLIENT_ANSWER_VALID;
     observation_init(&scratch);
-    client_answer_build(&valid, c->ch.alpn, c->ch.alpn_len, c->ch.alpn_count, c->ch.npn, &a);
+    r->valid(r->valid_ctx, c->ch.alpn, c->ch.alpn_len, c->ch.alpn_count, c->ch.npn, &a);
     if (answer_tls13(c, l->id, &a, NULL, &scratch) == 0)
         read_reaction(c, &scratch);
     else
@@ -659,16 +656,13 @@ static void answer_plainly(struct conn *c, const client_listener *l, const clien
 /* CLI-0RTT-ALPN (RFC 8446 §4.2.10), TLS 1.3, on c holding the first ClientHello: a full handshake with the valid
  * answer that issues a ticket for it, then on the client's second connection a resumption that accepts its early
  * data but selects another offered name; the reaction to that goes to o. The first connection is closed here. */
-static void serve_resumption(struct conn *c, client_listener *l, const client_scenario *s, observation *o)
+static void serve_resumption(struct conn *c, client_listener *l, const client_request *s, observation *o)
 {
-    static client_scenario first;
-    static client_answer a1, a2;
+    client_answer a1, a2;
     static observation o1;
     static struct ticket t;
-    first = *s;
-    first.answer = CLIENT_ANSWER_VALID;
-    client_answer_build(&first, c->ch.alpn, c->ch.alpn_len, c->ch.alpn_count, c->ch.npn, &a1);
-    client_answer_build(s, c->ch.alpn, c->ch.alpn_len, c->ch.alpn_count, c->ch.npn, &a2);
+    s->valid(s->valid_ctx, c->ch.alpn, c->ch.alpn_len, c->ch.alpn_count, c->ch.npn, &a1);
+    s->answer(s->answer_ctx, c->ch.alpn, c->ch.alpn_len, c->ch.alpn_count, c->ch.npn, &a2);
     if (a2.skip_reason != NULL) {
         /* The judge explains from the offer (SKIP); the client gets an ordinary handshake. */
         o->answered = 1;
@@ -684,7 +678,7 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_sc
     if (!o1.accepted) {
         char what[120];
         if (o1.alert >= 0)
-            snprintf(what, sizeof what, "the client sent alert %d (%s)", o1.alert, alert_name(o1.alert));
+            snprintf(what, sizeof what, "the client sent alert %d (%s)", o1.alert, alpn_alert_name(o1.alert));
         else if (o1.error)
             snprintf(what, sizeof what, "%.110s", o1.error_text);
         else
@@ -724,7 +718,7 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_sc
     /* RFC 8446 §4.2.9: a PSK with (EC)DHE needs psk_dhe_ke; alpncheck answers no psk_ke. */
     o->resume_offered = idx >= 0 && c->ch.offers_tls13 && c->ch.psk_dhe_ke;
     o->early_offered = c->ch.early_data;
-    client_answer_build(s, c->ch.alpn, c->ch.alpn_len, c->ch.alpn_count, c->ch.npn, &a2);
+    s->answer(s->answer_ctx, c->ch.alpn, c->ch.alpn_len, c->ch.alpn_count, c->ch.npn, &a2);
     if (!o->resume_offered || !o->early_offered || a2.skip_reason != NULL) {
         o->answered = 1;
         answer_plainly(c, l, s);
@@ -771,7 +765,7 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_sc
     read_reaction(c, o);
 }
 
-int client_serve(void *ctx, const client_scenario *s, observation *o)
+int client_serve(void *ctx, const client_request *s, observation *o)
 {
     static struct conn c;
     client_listener *l = ctx;
@@ -804,8 +798,8 @@ int client_serve(void *ctx, const client_scenario *s, observation *o)
     note_offer(&c, o);
     o->version = c.tls13 ? WIRE_TLS13 : WIRE_TLS12;
 
-    static client_answer a;
-    client_answer_build(s, c.ch.alpn, c.ch.alpn_len, c.ch.alpn_count, c.ch.npn, &a);
+    client_answer a;
+    s->answer(s->answer_ctx, c.ch.alpn, c.ch.alpn_len, c.ch.alpn_count, c.ch.npn, &a);
     if ((c.tls13 && !c.ch.offers_tls13) || (!c.tls13 && !c.ch.offers_tls12)) {
         /* RFC 8446 §4.1.3: no common version; the judge reports SKIP. */
         send_alert(&c, 70);

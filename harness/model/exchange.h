@@ -1,0 +1,183 @@
+/*
+ * One exchange with a peer, as the checks and the peer layer (harness/peer/) share it: what the peer layer is asked
+ * to send or answer, and what it saw. The checks build requests from their scenarios and judge observations; the
+ * peer layer plays requests on sockets and fills observations. Neither includes the other: both include this.
+ */
+#ifndef ALPN_EXCHANGE_H
+#define ALPN_EXCHANGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alpn.h"
+
+/* ---- what came back -------------------------------------------------------------------------------------------- */
+
+/* Where the server's ALPN answer was seen. */
+typedef enum {
+    WHERE_NONE = 0,
+    WHERE_SERVER_HELLO,
+    WHERE_ENCRYPTED_EXTENSIONS,
+    WHERE_HELLO_RETRY_REQUEST,
+    WHERE_OTHER, /* CertificateRequest, NewSessionTicket, ... */
+} alpn_where;
+
+const char *where_name(alpn_where w);
+
+#define OBS_ALPN_MAX 1024
+/* A client's whole offer is kept (up to the largest extension_data), so that the judge rebuilds exactly the answer
+ * that was sent, however long the offer. */
+#define OBS_OFFER_MAX ALPN_EXT_MAX
+#define OBS_TEXT_MAX  200
+
+/* What one connection showed. Filled by the peer layer; every field bounded. */
+typedef struct {
+    int error; /* no answer could be obtained (refused, timeout, garbage): verdict ERROR */
+    char error_text[OBS_TEXT_MAX];
+    int refused;           /* with error: the server closed or reset the connection on this ClientHello before sending a
+                            * byte. The run has shown that it answers a plain ClientHello, so this is how it refused this
+                            * one (without an alert), and the check is judged on it rather than given ERROR. */
+    int alert;             /* alert description received from the peer, -1 for none */
+    int alert_level;       /* 1 warning, 2 fatal */
+    int completed;         /* the server's whole flight arrived (TLS 1.3 Finished, TLS 1.2 ServerHelloDone) */
+    int closed;            /* the peer closed the connection without an alert */
+    uint16_t version;      /* negotiated version (0x0303, 0x0304), 0 when unknown */
+    unsigned alpn_count;   /* ALPN extensions in the answer (RFC 8446 §4.2: at most one) */
+    alpn_where alpn_where; /* where the first one was */
+    uint8_t alpn[OBS_ALPN_MAX]; /* its extension_data */
+    size_t alpn_len;            /* its full length (bytes beyond OBS_ALPN_MAX are not kept) */
+    int npn_seen;               /* the server answered NPN (extension 13172) */
+    int hrr;                    /* a HelloRetryRequest was answered with a second ClientHello */
+    double ms;
+    /* Client checks (alpncheck is the server): what the client's ClientHello offered and how the client reacted to
+     * the answer. The fields above then describe the client: its alert, and closed when it hung up silently. */
+    int hello_seen;               /* a whole, well-formed ClientHello arrived */
+    int offer_tls12, offer_tls13; /* versions it offers */
+    unsigned offer_count;         /* ALPN extensions in it */
+    uint8_t offer[OBS_OFFER_MAX]; /* the first one's extension_data */
+    size_t offer_len;             /* its full length (bytes beyond OBS_OFFER_MAX are not kept) */
+    int offer_npn;                /* it offers NPN (13172) */
+    int answered;                 /* alpncheck sent the scenario's answer */
+    int accepted;                 /* the client went on: Finished (TLS 1.3) or ClientKeyExchange (TLS 1.2) */
+    int client_exit;              /* exit status of the client command, -1 when unknown, killed or in-process */
+    /* CLI-0RTT-ALPN (two connections): the first got a ticket for ticket_alpn; offer* above then describe the
+     * second ClientHello. */
+    uint8_t ticket_alpn[ALPN_NAME_MAX];
+    size_t ticket_alpn_len; /* 0: no ticket was issued */
+    int second_hello;       /* a second connection brought a ClientHello */
+    int resume_offered;     /* it offered alpncheck's ticket in pre_shared_key (RFC 8446 §4.2.11) */
+    int early_offered;      /* and early_data (RFC 8446 §4.2.10) */
+    unsigned early_records; /* 0-RTT records that decrypted with the client_early_traffic_secret */
+} observation;
+
+void observation_init(observation *o);
+
+/* What a complete handshake showed (the GnuTLS path). */
+typedef struct {
+    int error;
+    char error_text[OBS_TEXT_MAX];
+    int alert; /* fatal alert received, -1 for none */
+    int completed;
+    int resumed;
+    int has_selected;
+    uint8_t selected[ALPN_NAME_MAX];
+    size_t selected_len;
+    int spoke;       /* application data was sent after the handshake (SRV-PROTOCOL-DEFINITIVE) */
+    uint8_t app[64]; /* the first bytes the server sent back */
+    size_t app_len;
+    int echoed;         /* those bytes repeat the start of what was sent: an echo server */
+    int early_sent;     /* 0-RTT data went out with the ClientHello */
+    int early_accepted; /* and the server accepted it */
+} session_observation;
+
+/* ---- alpncheck server: one ClientHello to send ------------------------------------------------------------------ */
+
+/* The bytes of one probe: a ClientHello for one TLS version with exactly this ALPN extension_data (possibly malformed
+ * on purpose). Pointers into the caller's scenario, valid for the call. */
+typedef struct {
+    const char *tls;     /* "1.0" to "1.3" */
+    int send_alpn;       /* 0: no ALPN extension at all */
+    int duplicate_alpn;  /* send the ALPN extension twice */
+    int send_npn;        /* add an empty NPN extension (13172) */
+    const uint8_t *ext;  /* ALPN extension_data */
+    size_t ext_len;
+    int force_hrr;       /* TLS 1.3: first hello with an empty key_share, so the server must retry */
+    int has_ext2;        /* with force_hrr: the second hello's ALPN extension_data is ext2, not ext */
+    const uint8_t *ext2;
+    size_t ext2_len;
+} probe_request;
+
+/* Sends the request's ClientHello and fills the observation. Returns 0; an unreachable peer is reported in the
+ * observation (error, error_text), not by the return value. */
+typedef int (*probe_fn)(void *ctx, const probe_request *r, observation *o);
+
+/* Two complete handshakes (the GnuTLS path): the first offering names a[0..na), the second resuming it offering
+ * b[0..nb). Returns 0; problems are in the observations. */
+typedef int (*resume_fn)(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
+                         session_observation *first, session_observation *second);
+
+/* One complete handshake offering only `name`, then a few bytes of that protocol (the GnuTLS path). */
+typedef int (*speak_fn)(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
+
+/* The 0-RTT sequences (GnuTLS path): see judge_0rtt in checks.h. */
+typedef int (*early_fn)(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+                        session_observation *control, session_observation *test);
+
+/* A TLS 1.2 handshake offering a, then a renegotiation offering b (GnuTLS path). */
+typedef int (*reneg_fn)(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
+                        session_observation *second);
+
+/* ---- alpncheck client: one answer to play -------------------------------------------------------------------- */
+
+#define CLIENT_ANSWER_MAX 600
+
+/* What the server sends for one scenario and one offer. */
+typedef struct {
+    int send;                       /* an ALPN extension */
+    int in_server_hello;            /* in ServerHello (always so for TLS 1.2; TLS 1.3 only for ALPN-IN-SH) */
+    int npn;                        /* also an NPN extension with npn[0..npn_len) */
+    int alert;                      /* >= 0: send this fatal alert instead of the server's flight */
+    uint8_t ext[CLIENT_ANSWER_MAX]; /* ALPN extension_data */
+    size_t ext_len;
+    uint8_t npn_data[ALPN_NAME_MAX + 1];
+    size_t npn_len;
+    const char *skip_reason; /* the offer makes the check inapplicable; the answer is then the valid one */
+} client_answer;
+
+/* Builds the answer to a client's offer (extension_data offer[0..offer_len) of the first of offer_count ALPN
+ * extensions; offer_npn: it offers NPN). The answer depends on the offer, so the peer layer asks for it once the
+ * ClientHello is in. */
+typedef void (*answer_fn)(const void *ctx, const uint8_t *offer, size_t offer_len, unsigned offer_count,
+                          int offer_npn, client_answer *a);
+
+/* One client check to play as the server. */
+typedef struct {
+    const char *id;    /* the check, for messages */
+    const char *tls;   /* "1.2" or "1.3" */
+    int no_alpn_offer; /* the check needs a client that offers no ALPN */
+    int resumption;    /* two connections: a full handshake issuing a ticket, then a resumption with 0-RTT */
+    answer_fn answer;  /* this check's answer */
+    const void *answer_ctx;
+    answer_fn valid;   /* the plain valid answer (the first connection of a resumption; a spare connection) */
+    const void *valid_ctx;
+} client_request;
+
+/* Plays one request as the server on one connection of the client under test (two with resumption) and fills the
+ * observation; a client that never connects is reported in the observation (error), not by the return value. */
+typedef int (*client_serve_fn)(void *ctx, const client_request *r, observation *o);
+
+/* Starts and stops the client under test around each connection (an --exec command, a thread in tests, or a
+ * person told what to run). */
+typedef struct {
+    /* Starts the client for one check (r->no_alpn_offer: a run that offers no ALPN, if the driver has one;
+     * r->resumption: a run that connects twice, resuming with early data the second time). Returns 0; 1 when the
+     * driver has no way to run this check, with the reason in err (the check is then SKIP); or -1 with the reason
+     * in err (the check is then ERROR). */
+    int (*start)(void *ctx, const client_request *r, char *err, size_t err_cap);
+    /* After the connection: waits for the client to end, killing it after its deadline. Returns its exit status,
+     * or -1 when unknown or killed. */
+    int (*finish)(void *ctx);
+    void *ctx;
+} client_driver;
+
+#endif

@@ -1,0 +1,390 @@
+/* The client side of `alpncheck client` around the checks: see client_harness.h. */
+#include "client_harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server_probe.h"
+
+
+/* What a SIGINT, SIGTERM or SIGHUP must clean up: the running command's process group and the temporary files. */
+static volatile pid_t running_group;
+static char cleanup_ca[512], cleanup_session[512];
+
+static void on_fatal_signal(int sig)
+{
+    /* Only async-signal-safe calls: kill, unlink, signal, raise. */
+    if (running_group > 0)
+        kill(-running_group, SIGKILL);
+    if (cleanup_ca[0] != '\0')
+        unlink(cleanup_ca);
+    if (cleanup_session[0] != '\0')
+        unlink(cleanup_session);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+
+/* Appends s to out as one shell word in single quotes. */
+static void put_quoted(char *out, size_t cap, size_t *o, const char *s)
+{
+    const char *q = "'";
+    for (const char *p = q; *p && *o + 1 < cap; p++)
+        out[(*o)++] = *p;
+    for (; *s && *o + 5 < cap; s++) {
+        if (*s == '\'') {
+            memcpy(out + *o, "'\\''", 4);
+            *o += 4;
+        } else {
+            out[(*o)++] = *s;
+        }
+    }
+    if (*o + 1 < cap)
+        out[(*o)++] = '\'';
+    out[*o] = '\0';
+}
+
+static const char *const placeholders[] = {"{host}", "{port}", "{ca}", "{alpn}", "{session}"};
+#define N_PLACEHOLDERS (sizeof placeholders / sizeof placeholders[0])
+
+/* A template may use only the placeholders above: a misspelt one ({hots}) would reach the shell as literal text and
+ * make every check ERROR. A word of lower-case letters, digits, '-' or '_' alone between braces is taken for a
+ * placeholder, so an unknown one is refused; other braces ("${HOME}", "{a,b}", awk's "{ print }") are the shell's.
+ * 0, or -1 with the unknown one and the way out in err. */
+int exec_check_placeholders(const char *option, const char *tmpl, char *err, size_t err_cap)
+{
+    for (const char *p = strchr(tmpl, '{'); p != NULL; p = strchr(p + 1, '{')) {
+        size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789-_");
+        if (n == 0 || p[1 + n] != '}' || (p > tmpl && p[-1] == '$'))
+            continue;
+        int known = 0;
+        for (size_t k = 0; k < N_PLACEHOLDERS; k++)
+            known |= strncmp(p, placeholders[k], n + 2) == 0 && strlen(placeholders[k]) == n + 2;
+        if (!known) {
+            snprintf(err, err_cap,
+                     "%s: unknown placeholder '%.*s' (known: {host} {port} {ca} {alpn} {session}; for the shell's "
+                     "own braces write '{ %.*s }')",
+                     option, (int)(n + 2), p, (int)n, p + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The command for one check: placeholders replaced. 0, or -1 when it does not fit. */
+static int expand(const exec_driver *d, const char *tmpl, const char *alpn, char *out, size_t cap)
+{
+    const char *const *keys = placeholders;
+    const char *vals[N_PLACEHOLDERS] = {d->host, d->port, d->ca, alpn, d->session};
+    size_t o = 0;
+    out[0] = '\0';
+    for (const char *p = tmpl; *p;) {
+        int hit = 0;
+        for (size_t k = 0; k < N_PLACEHOLDERS && !hit; k++) {
+            size_t kl = strlen(keys[k]);
+            if (strncmp(p, keys[k], kl) == 0) {
+                put_quoted(out, cap, &o, vals[k]);
+                p += kl;
+                hit = 1;
+            }
+        }
+        if (!hit) {
+            if (o + 1 >= cap)
+                return -1;
+            out[o++] = *p++;
+            out[o] = '\0';
+        }
+        if (o + 6 >= cap)
+            return -1;
+    }
+    return 0;
+}
+
+/* Appends "==== a b\n" to the client log. */
+static void log_line(exec_driver *d, const char *a, const char *b)
+{
+    if (d->log_fd < 0)
+        return;
+    char line[CMD_MAX + 256];
+    int n = snprintf(line, sizeof line, "==== %s%s\n", a, b);
+    if (n > 0 && write(d->log_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0)
+        d->log_fd = -1;
+}
+
+static int exec_start(void *ctx, const client_request *s, char *err, size_t err_cap)
+{
+    exec_driver *d = ctx;
+    d->done++;
+    d->status = -1;
+    if (d->cmd == NULL) {
+        fprintf(stderr, "[%zu/%zu] %s (TLS %s): connect your client to %s:%s now%s\n", d->done, d->total, s->id, s->tls,
+                d->host, d->port,
+                s->no_alpn_offer ? ", offering no ALPN"
+                : s->resumption  ? " twice: save the session (ticket), then resume it sending early data"
+                                 : "");
+        return 0;
+    }
+    const char *tmpl = d->cmd, *alpn = d->offer;
+    if (s->resumption) {
+        /* CLI-0RTT-ALPN needs two connections in one run, which clients make as two invocations sharing a session
+         * file: only a dedicated command can do it. */
+        if (d->cmd_0rtt == NULL) {
+            snprintf(err, err_cap, "give --exec-0rtt (a command that connects twice, resuming with early data)");
+            return 1;
+        }
+        tmpl = d->cmd_0rtt;
+        /* A fresh, empty session file: nothing left from an earlier run. */
+        int fd = open(d->session, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd >= 0)
+            close(fd);
+    }
+    if (s->no_alpn_offer) {
+        /* CLI-REJECT-UNSOLICITED needs a client that offers nothing: the dedicated command, else {alpn} empty. */
+        if (d->cmd_no_alpn != NULL)
+            tmpl = d->cmd_no_alpn;
+        else if (strstr(d->cmd, "{alpn}") != NULL)
+            alpn = "";
+    }
+    static char cmd[CMD_MAX];
+    if (expand(d, tmpl, alpn, cmd, sizeof cmd) != 0) {
+        snprintf(err, err_cap, "the command is longer than %d bytes after expansion", CMD_MAX);
+        return -1;
+    }
+    char head[64];
+    snprintf(head, sizeof head, "%s TLS %s", s->id, s->tls);
+    strncat(head, ": ", sizeof head - strlen(head) - 1);
+    log_line(d, head, cmd);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, err_cap, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        /* Its own process group, so that everything it starts is killed with it. */
+        setpgid(0, 0);
+        /* alpncheck ignores SIGPIPE and handles INT/TERM/HUP; the client gets the defaults back. */
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        int null = open("/dev/null", O_RDWR);
+        int out = d->log_fd >= 0 ? d->log_fd : null;
+        if (null >= 0)
+            dup2(null, STDIN_FILENO);
+        if (out >= 0) {
+            dup2(out, STDOUT_FILENO);
+            dup2(out, STDERR_FILENO);
+        }
+        if (null > STDERR_FILENO)
+            close(null);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    d->pid = pid;
+    d->pgid = pid;
+    running_group = pid;
+    return 0;
+}
+
+static int reap(exec_driver *d, int options)
+{
+    int st;
+    pid_t r = waitpid(d->pid, &st, options);
+    if (r == d->pid) {
+        d->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        d->pid = 0;
+        return 1;
+    }
+    if (r < 0 && errno == ECHILD) {
+        d->pid = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* client_listener.gone: the command has exited. */
+static int exec_gone(void *ctx, int *status)
+{
+    exec_driver *d = ctx;
+    if (d->cmd == NULL)
+        return 0;
+    if (d->pid == 0 || reap(d, WNOHANG)) {
+        *status = d->status;
+        return 1;
+    }
+    return 0;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits for the command to end after its connection (it should, once alpncheck has closed it), then kills its
+ * process group: TERM, and KILL 200 ms later. Returns its exit status, or -1 when killed or unknown. */
+static int exec_finish(void *ctx)
+{
+    exec_driver *d = ctx;
+    if (d->cmd == NULL) {
+        if (d->listener != NULL)
+            client_listener_drain(d->listener);
+        return -1;
+    }
+    int killed = 0;
+    double end = probe_now_ms() + (d->timeout_ms < 3000 ? d->timeout_ms : 3000);
+    while (d->pid != 0 && !reap(d, WNOHANG) && probe_now_ms() < end)
+        sleep_ms(5);
+    if (d->pid != 0) {
+        killed = 1;
+        kill(-d->pid, SIGTERM);
+        for (int i = 0; i < 40 && d->pid != 0 && !reap(d, WNOHANG); i++)
+            sleep_ms(5);
+        if (d->pid != 0) {
+            kill(-d->pid, SIGKILL);
+            reap(d, 0);
+        }
+    }
+    /* Whatever the command left running in its group (a background job, a client it started) goes too, so that
+     * nothing of this check can connect during the next one. */
+    if (d->pgid > 0)
+        kill(-d->pgid, SIGKILL);
+    d->pgid = 0;
+    running_group = 0;
+    /* A client that connected more than once must not hand its spare connection to the next check. */
+    if (d->listener != NULL)
+        client_listener_drain(d->listener);
+    if (d->log_fd >= 0) {
+        char tail[64];
+        snprintf(tail, sizeof tail, killed ? "killed after the check" : "exit %d", d->status);
+        log_line(d, tail, "");
+    }
+    return killed ? -1 : d->status;
+}
+
+static int write_ca(const char *path, const char *pem, char *err, size_t err_cap)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(pem, f) < 0 || fclose(f) != 0) {
+        snprintf(err, err_cap, "cannot write %.300s: %s", path, strerror(errno));
+        if (f != NULL)
+            fclose(f);
+        return -1;
+    }
+    return 0;
+}
+
+/* A temporary file named after what it holds, in $TMPDIR or /tmp. 0, or -1 with errno. */
+static int temp_file(char *path, size_t cap, const char *what)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, cap, "%s/alpncheck-%s-XXXXXX", tmp && *tmp && strlen(tmp) < 400 ? tmp : "/tmp", what);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        path[0] = '\0';
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int client_harness_open(client_harness *h, const client_harness_config *c, char *err, size_t err_cap)
+{
+    memset(h, 0, sizeof *h);
+    exec_driver *d = &h->d;
+    d->log_fd = -1;
+    d->status = -1;
+    d->cmd = c->cmd;
+    d->cmd_no_alpn = c->cmd_no_alpn;
+    d->cmd_0rtt = c->cmd_0rtt;
+    d->offer = c->offer;
+    d->timeout_ms = c->timeout_ms;
+    snprintf(d->host, sizeof d->host, "%s", c->host);
+    h->l.fd = -1;
+    h->id = wire_identity_create(err, err_cap);
+    if (h->id == NULL) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, err_cap, "cannot create the certificate: %s", why);
+        return -1;
+    }
+    if (c->ca_out != NULL) {
+        snprintf(d->ca, sizeof d->ca, "%s", c->ca_out);
+    } else if (temp_file(d->ca, sizeof d->ca, "ca") != 0) {
+        snprintf(err, err_cap, "cannot create a temporary CA file: %s", strerror(errno));
+        goto fail;
+    } else {
+        h->tmp_ca = 1;
+    }
+    if (d->cmd_0rtt != NULL && temp_file(d->session, sizeof d->session, "session") != 0) {
+        snprintf(err, err_cap, "cannot create a temporary session file: %s", strerror(errno));
+        goto fail;
+    }
+    if (h->tmp_ca)
+        snprintf(cleanup_ca, sizeof cleanup_ca, "%s", d->ca);
+    snprintf(cleanup_session, sizeof cleanup_session, "%s", d->session);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    /* Signals of a dying client must not end alpncheck. */
+    signal(SIGPIPE, SIG_IGN);
+    if (write_ca(d->ca, wire_identity_ca_pem(h->id), err, err_cap) != 0)
+        goto fail;
+    if (c->log_path != NULL) {
+        d->log_fd = open(c->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (d->log_fd < 0) {
+            snprintf(err, err_cap, "cannot open %.300s: %s", c->log_path, strerror(errno));
+            goto fail;
+        }
+    }
+    if (client_listener_open(&h->l, d->host, c->port, err, err_cap) != 0)
+        goto fail;
+    h->l.timeout_ms = d->timeout_ms;
+    h->l.id = h->id;
+    h->l.gone = exec_gone;
+    h->l.gone_ctx = d;
+    d->listener = &h->l;
+    snprintf(d->port, sizeof d->port, "%d", h->l.port);
+    return 0;
+fail:
+    client_harness_close(h);
+    return -1;
+}
+
+void client_harness_close(client_harness *h)
+{
+    exec_driver *d = &h->d;
+    client_listener_close(&h->l);
+    if (h->tmp_ca && d->ca[0] != '\0')
+        unlink(d->ca);
+    if (d->session[0] != '\0')
+        unlink(d->session);
+    d->session[0] = '\0';
+    if (d->log_fd >= 0)
+        close(d->log_fd);
+    d->log_fd = -1;
+    wire_identity_free(h->id);
+    h->id = NULL;
+    cleanup_ca[0] = cleanup_session[0] = '\0';
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+}
+
+client_driver client_harness_driver(client_harness *h)
+{
+    return (client_driver){.start = exec_start, .finish = exec_finish, .ctx = &h->d};
+}
