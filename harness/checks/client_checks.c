@@ -381,7 +381,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         list_text(l, sizeof l, o->offer, kept, ALPN_ROLE_CLIENT);
         snprintf(offer, sizeof offer, "offered %s%s", l, o->offer_count > 1 ? " (in several ALPN extensions)" : "");
     }
-    static client_answer a;
+    client_answer a;
     client_answer_build(s, o->offer, kept, o->offer_count, o->offer_npn, &a);
     if (a.alert >= 0)
         snprintf(answer, sizeof answer, "answered fatal alert %d", a.alert);

@@ -3,6 +3,7 @@
 #include "run.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -158,38 +159,34 @@ struct discovery {
     discovery_info *info;
     char *err;
     size_t err_cap;
+    uint8_t *ext; /* SCEN_EXT_MAX bytes for the offer being sent */
 };
 
 /* Offers names[0..n) minus what is learnt already, in that order, in one ClientHello. */
 static offer_outcome offer_names(struct discovery *d, const alpn_name *names, size_t n)
 {
-    static scenario s;
     if (d->p->n == PROFILE_MAX || d->info->connections >= DISCOVERY_MAX_CONNECTIONS) {
         d->info->budget_spent |= d->info->connections >= DISCOVERY_MAX_CONNECTIONS;
         return OFFER_EMPTY;
     }
-    memset(&s, 0, sizeof s);
-    s.id = "DISCOVERY";
-    s.tls = d->tls;
-    s.send_alpn = 1;
-    s.expect = EXPECT_SELECT;
+    uint8_t *ext = d->ext;
     size_t pos = 2;
     for (size_t i = 0; i < n; i++) {
         if (name_in_profile(d->p, names[i].data, names[i].len) || pos + 1 + names[i].len > SCEN_EXT_MAX)
             continue;
-        s.ext[pos++] = (uint8_t)names[i].len;
-        memcpy(s.ext + pos, names[i].data, names[i].len);
+        ext[pos++] = (uint8_t)names[i].len;
+        memcpy(ext + pos, names[i].data, names[i].len);
         pos += names[i].len;
     }
     if (pos == 2)
         return OFFER_EMPTY;
-    s.ext[0] = (uint8_t)((pos - 2) >> 8);
-    s.ext[1] = (uint8_t)(pos - 2);
-    s.ext_len = pos;
+    ext[0] = (uint8_t)((pos - 2) >> 8);
+    ext[1] = (uint8_t)(pos - 2);
 
     observation o;
     observation_init(&o);
-    play(d->probe, d->ctx, &s, &o);
+    probe_request r = {.tls = d->tls, .send_alpn = 1, .ext = ext, .ext_len = pos};
+    d->probe(d->ctx, &r, &o);
     d->info->connections++;
     /* A close or reset before any answer is how some servers refuse a hello (o.refused): the run has already seen
      * this server answer a plain ClientHello, so it is reachable. Any other error is not a refusal. */
@@ -217,7 +214,7 @@ static offer_outcome offer_names(struct discovery *d, const alpn_name *names, si
     int offered = 0;
     alpn_iter oi;
     alpn_name on;
-    alpn_iter_init(&oi, s.ext, s.ext_len);
+    alpn_iter_init(&oi, ext, pos);
     while (alpn_iter_next(&oi, &on))
         offered |= on.len == name.len && memcmp(on.data, name.data, name.len) == 0;
     if (!offered)
@@ -276,9 +273,8 @@ static chunk_outcome explore(struct discovery *d, const alpn_name *names, size_t
  * together, repeatedly, so that the profile is in the server's order again. */
 static int reorder(struct discovery *d)
 {
-    static profile learnt;
-    static alpn_name names[PROFILE_MAX];
-    learnt = *d->p;
+    profile learnt = *d->p;
+    alpn_name names[PROFILE_MAX];
     for (size_t i = 0; i < learnt.n; i++)
         names[i] = (alpn_name){learnt.names[i], learnt.lens[i]};
     d->p->n = 0;
@@ -301,18 +297,11 @@ static int reorder(struct discovery *d)
     return 0;
 }
 
-int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, discovery_info *info, char *err,
-                     size_t err_cap)
+/* discover_profile's work, with storage for the candidates and for those given up. */
+static int discover(struct discovery *d, alpn_name *cand, unsigned char *given_up)
 {
-    static alpn_name cand[DISCOVERY_CANDIDATES_MAX];
-    static unsigned char given_up[DISCOVERY_CANDIDATES_MAX];
-    discovery_info local;
-    if (info == NULL)
-        info = &local;
-    memset(info, 0, sizeof *info);
-    info->first_refusal_alert = -1;
-    p->n = 0;
-    struct discovery d = {probe, ctx, tls, p, info, err, err_cap};
+    discovery_info *info = d->info;
+    profile *p = d->p;
 
     /* The candidates: the registry without GREASE (RFC 8701 §3.1: never selected, so never learnt) and without the
      * identifiers of discovery_never. */
@@ -325,9 +314,9 @@ int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, dis
         }
         cand[n++] = t[i].name;
     }
-    memset(given_up, 0, sizeof given_up);
+    memset(given_up, 0, DISCOVERY_CANDIDATES_MAX);
 
-    chunk_outcome r = learn_from(&d, cand, n);
+    chunk_outcome r = learn_from(d, cand, n);
     if (r == CHUNK_ERROR)
         return -1;
     if (r == CHUNK_REFUSED) {
@@ -336,21 +325,43 @@ int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, dis
          * most 1 + 2 + 4 + 8 offers while splitting ~60 names down to DISCOVERY_MIN_SPLIT, DISCOVERY_COMMON_COUNT
          * single names, and one more per name learnt; never over DISCOVERY_MAX_CONNECTIONS. */
         info->fallback = 1;
-        if (split_refused(&d, cand, n, given_up) == CHUNK_ERROR)
+        if (split_refused(d, cand, n, given_up) == CHUNK_ERROR)
             return -1;
         for (size_t c = 0; c < DISCOVERY_COMMON_COUNT; c++) {
             size_t len = strlen(discovery_common[c]);
             for (size_t i = 0; i < n; i++) {
                 if (!given_up[i] || cand[i].len != len || memcmp(cand[i].data, discovery_common[c], len) != 0)
                     continue;
-                if (offer_names(&d, &cand[i], 1) == OFFER_ERROR)
+                if (offer_names(d, &cand[i], 1) == OFFER_ERROR)
                     return -1;
             }
         }
-        if (p->n >= 2 && reorder(&d) != 0)
+        if (p->n >= 2 && reorder(d) != 0)
             return -1;
     }
     return info->connections;
+}
+
+int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, discovery_info *info, char *err,
+                     size_t err_cap)
+{
+    alpn_name cand[DISCOVERY_CANDIDATES_MAX];
+    unsigned char given_up[DISCOVERY_CANDIDATES_MAX];
+    discovery_info local;
+    if (info == NULL)
+        info = &local;
+    memset(info, 0, sizeof *info);
+    info->first_refusal_alert = -1;
+    p->n = 0;
+    /* An offer may approach 64 KiB: on the heap, not the stack. */
+    struct discovery d = {probe, ctx, tls, p, info, err, err_cap, malloc(SCEN_EXT_MAX)};
+    if (d.ext == NULL) {
+        snprintf(err, err_cap, "out of memory");
+        return -1;
+    }
+    int used = discover(&d, cand, given_up);
+    free(d.ext);
+    return used;
 }
 
 void discovery_describe(const discovery_info *info, char *buf, size_t cap)
@@ -391,8 +402,10 @@ int run_selects(const run_options *opt, const char *id)
 
 size_t skip_server_checks(const run_options *opt, const char *tls, const char *reason, report *r)
 {
-    static scenario s;
     static const profile none = {.n = 0};
+    scenario *s = malloc(sizeof *s); /* 64 KiB of extension bytes: not on the stack */
+    if (s == NULL)
+        return 0;
     size_t before = r->n;
     for (size_t i = 0; i < server_check_count + MULTI_COUNT; i++) {
         const char *id = i < server_check_count ? server_check_id(i) : multi_ids[i - server_check_count];
@@ -403,9 +416,9 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
         session_observation so = {.alert = -1};
         result res;
         if (i < server_check_count) {
-            scenario_build(&s, id, tls, &none);
-            s.skip_reason = reason;
-            judge(&s, &o, &res);
+            scenario_build(s, id, tls, &none);
+            s->skip_reason = reason;
+            judge(s, &o, &res);
         } else {
             if (strcmp(id, "SRV-SERVER-PREFERENCE") == 0)
                 judge_server_preference(&none, tls, &o, &o, &res);
@@ -421,12 +434,15 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
         }
         report_add(r, &res, opt->known);
     }
+    free(s);
     return r->n - before;
 }
 
 size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_options *opt, report *r)
 {
-    static scenario s;
+    scenario *s = malloc(sizeof *s); /* 64 KiB of extension bytes: not on the stack */
+    if (s == NULL)
+        return 0;
     size_t versions = 0, selected = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
@@ -450,13 +466,13 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             const char *id = server_check_id(i);
             if (!run_selects(opt, id) || strcmp(id, H2_MIN) == 0)
                 continue;
-            scenario_build(&s, id, tls, p);
+            scenario_build(s, id, tls, p);
             observation o;
             observation_init(&o);
-            if (s.skip_reason == NULL)
-                play(probe, ctx, &s, &o);
+            if (s->skip_reason == NULL)
+                play(probe, ctx, s, &o);
             result res;
-            judge(&s, &o, &res);
+            judge(s, &o, &res);
             add_result(r, &res, opt, ++done, total);
         }
         if (resume_selected) {
@@ -549,10 +565,10 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
             rev.lens[0] = p->lens[1];
             memcpy(rev.names[1], p->names[0], p->lens[0]);
             rev.lens[1] = p->lens[0];
-            scenario_build(&s, "SRV-SELECT-SINGLE", tls, &two);
-            play(probe, ctx, &s, &ab);
-            scenario_build(&s, "SRV-SELECT-SINGLE", tls, &rev);
-            play(probe, ctx, &s, &ba);
+            scenario_build(s, "SRV-SELECT-SINGLE", tls, &two);
+            play(probe, ctx, s, &ab);
+            scenario_build(s, "SRV-SELECT-SINGLE", tls, &rev);
+            play(probe, ctx, s, &ba);
         }
         result res;
         judge_server_preference(p, tls, &ab, &ba, &res);
@@ -560,14 +576,15 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     }
     static const char *const old_versions[] = {"1.1", "1.0"};
     for (size_t v = 0; h2min_selected && v < 2; v++) {
-        scenario_build(&s, H2_MIN, old_versions[v], p);
+        scenario_build(s, H2_MIN, old_versions[v], p);
         observation o;
         observation_init(&o);
-        if (s.skip_reason == NULL)
-            play(probe, ctx, &s, &o);
+        if (s->skip_reason == NULL)
+            play(probe, ctx, s, &o);
         result res;
-        judge(&s, &o, &res);
+        judge(s, &o, &res);
         add_result(r, &res, opt, ++done, total);
     }
+    free(s);
     return r->n - before;
 }
