@@ -413,6 +413,66 @@ Test(catalogue, rows_are_complete_and_ids_unique)
     cr_expect_gt(per_family[CHECK_FAMILY_HEADER], 0);
 }
 
+/* Every server and client row says how its check is played, so that no row exists without a check behind it. A
+ * server row has a runner (several connections), or a judge and, unless its ClientHello carries no ALPN, an offer
+ * builder (one connection); run_pos numbers the server rows 1..N, each once. A client row names its answer and its
+ * expectation, and an expected alert (-1: any) exactly when it expects one. Header rows are libalpn's and the
+ * vectors' and carry no play. A row that does not run over both TLS 1.2 and 1.3 says why it is SKIP elsewhere. */
+Test(catalogue, every_row_says_how_it_is_played)
+{
+    static const server_play no_server;
+    static const client_play no_client;
+    unsigned char at[256] = {0};
+    size_t servers = 0;
+    for (size_t i = 0; i < check_catalogue_count; i++) {
+        const check_entry *c = &check_catalogue[i];
+        const server_play *s = &c->server;
+        if (c->family == CHECK_FAMILY_SERVER) {
+            servers++;
+            if (s->run != NULL) {
+                cr_expect_null(s->judge, "%s: a runner judges its connections itself", c->id);
+                cr_expect(!s->no_alpn && !s->duplicate_alpn && !s->npn && !s->force_hrr,
+                          "%s: hello flags belong to one-connection checks", c->id);
+            } else {
+                cr_expect_not_null(s->judge, "%s: neither a judge nor a runner", c->id);
+                cr_expect(s->offer != NULL || s->no_alpn, "%s: no offer builder for the ALPN it sends", c->id);
+                cr_expect(s->offer == NULL || !s->no_alpn, "%s: an offer that is never sent", c->id);
+                cr_expect_not(s->full_handshakes, "%s: full_handshakes without a runner", c->id);
+            }
+            cr_expect(s->run_pos >= 1 && s->run_pos < sizeof at, "%s: run_pos %u", c->id, s->run_pos);
+            if (s->run_pos < sizeof at)
+                cr_expect_eq(at[s->run_pos]++, 0, "%s: run_pos %u is taken", c->id, s->run_pos);
+        } else {
+            cr_expect_eq(memcmp(s, &no_server, sizeof *s), 0, "%s: a server play in a %s row", c->id,
+                         check_family_name(c->family));
+        }
+        const client_play *k = &c->client;
+        if (c->family == CHECK_FAMILY_CLIENT) {
+            cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_CHANGE, "%s: no answer kind",
+                      c->id);
+            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_REPORT, "%s: no expectation",
+                      c->id);
+            if (k->expect == CLIENT_EXPECT_ALERT)
+                cr_expect(k->alert == -1 || k->alert > 0, "%s: alert %d (0 is close_notify, no rejection)", c->id,
+                          k->alert);
+            else
+                cr_expect_eq(k->alert, -1, "%s: an alert it does not expect", c->id);
+        } else {
+            cr_expect_eq(memcmp(k, &no_client, sizeof *k), 0, "%s: a client play in a %s row", c->id,
+                         check_family_name(c->family));
+        }
+        if (c->family != CHECK_FAMILY_HEADER)
+            cr_expect_eq(c->outside != NULL, (c->tls & CHECK_TLS12_13) != CHECK_TLS12_13,
+                         "%s: TLS versions %#x, outside \"%s\"", c->id, c->tls, c->outside ? c->outside : "(none)");
+        else
+            cr_expect_null(c->outside, "%s", c->id);
+    }
+    for (size_t pos = 1; pos <= servers; pos++)
+        cr_expect_eq(at[pos], 1, "no server row has run_pos %zu (of %zu)", pos, servers);
+    cr_expect_not_null(server_check_in_run_order(servers - 1));
+    cr_expect_null(server_check_in_run_order(servers));
+}
+
 Test(catalogue, lookups_and_texts)
 {
     cr_expect_null(check_find("SRV-NOT-A-CHECK"));
