@@ -149,7 +149,7 @@ static struct ids client_run_ids(void)
 Test(catalogue, every_server_run_id_has_one_row_and_every_server_row_runs)
 {
     struct ids s = server_run_ids();
-    cr_expect_eq(s.n, server_check_count + 6, "the single-connection checks and six multi-connection ones");
+    cr_expect_eq(s.n, server_check_count() + 6, "the single-connection checks and six multi-connection ones");
     expect_rows(&s, CHECK_FAMILY_SERVER, "the server run");
     for (size_t i = 0; i < check_catalogue_count; i++) {
         if (check_catalogue[i].family == CHECK_FAMILY_SERVER)
@@ -161,7 +161,7 @@ Test(catalogue, every_server_run_id_has_one_row_and_every_server_row_runs)
 Test(catalogue, every_client_run_id_has_one_row_and_every_client_row_runs)
 {
     struct ids s = client_run_ids();
-    cr_expect_eq(s.n, client_check_count);
+    cr_expect_eq(s.n, client_check_count());
     expect_rows(&s, CHECK_FAMILY_CLIENT, "the client run");
     for (size_t i = 0; i < check_catalogue_count; i++) {
         if (check_catalogue[i].family == CHECK_FAMILY_CLIENT)
@@ -408,9 +408,69 @@ Test(catalogue, rows_are_complete_and_ids_unique)
         cr_expect_eq(check_find(c->id), c);
         cr_expect_eq(check_get(c->id), c);
     }
-    cr_expect_eq(per_family[CHECK_FAMILY_SERVER], server_check_count + 6);
-    cr_expect_eq(per_family[CHECK_FAMILY_CLIENT], client_check_count);
+    cr_expect_eq(per_family[CHECK_FAMILY_SERVER], server_check_count() + 6);
+    cr_expect_eq(per_family[CHECK_FAMILY_CLIENT], client_check_count());
     cr_expect_gt(per_family[CHECK_FAMILY_HEADER], 0);
+}
+
+/* Every server and client row says how its check is played, so that no row exists without a check behind it. A
+ * server row has a runner (several connections), or a judge and, unless its ClientHello carries no ALPN, an offer
+ * builder (one connection); run_pos numbers the server rows 1..N, each once. A client row names its answer and its
+ * expectation, and an expected alert (-1: any) exactly when it expects one. Header rows are libalpn's and the
+ * vectors' and carry no play. A row that does not run over both TLS 1.2 and 1.3 says why it is SKIP elsewhere. */
+Test(catalogue, every_row_says_how_it_is_played)
+{
+    static const server_play no_server;
+    static const client_play no_client;
+    unsigned char at[256] = {0};
+    size_t servers = 0;
+    for (size_t i = 0; i < check_catalogue_count; i++) {
+        const check_entry *c = &check_catalogue[i];
+        const server_play *s = &c->server;
+        if (c->family == CHECK_FAMILY_SERVER) {
+            servers++;
+            if (s->run != NULL) {
+                cr_expect_null(s->judge, "%s: a runner judges its connections itself", c->id);
+                cr_expect(!s->no_alpn && !s->duplicate_alpn && !s->npn && !s->force_hrr,
+                          "%s: hello flags belong to one-connection checks", c->id);
+            } else {
+                cr_expect_not_null(s->judge, "%s: neither a judge nor a runner", c->id);
+                cr_expect(s->offer != NULL || s->no_alpn, "%s: no offer builder for the ALPN it sends", c->id);
+                cr_expect(s->offer == NULL || !s->no_alpn, "%s: an offer that is never sent", c->id);
+                cr_expect_not(s->full_handshakes, "%s: full_handshakes without a runner", c->id);
+            }
+            cr_expect(s->run_pos >= 1 && s->run_pos < sizeof at, "%s: run_pos %u", c->id, s->run_pos);
+            if (s->run_pos < sizeof at)
+                cr_expect_eq(at[s->run_pos]++, 0, "%s: run_pos %u is taken", c->id, s->run_pos);
+        } else {
+            cr_expect_eq(memcmp(s, &no_server, sizeof *s), 0, "%s: a server play in a %s row", c->id,
+                         check_family_name(c->family));
+        }
+        const client_play *k = &c->client;
+        if (c->family == CHECK_FAMILY_CLIENT) {
+            cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_CHANGE, "%s: no answer kind",
+                      c->id);
+            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_REPORT, "%s: no expectation",
+                      c->id);
+            if (k->expect == CLIENT_EXPECT_ALERT)
+                cr_expect(k->alert == -1 || k->alert > 0, "%s: alert %d (0 is close_notify, no rejection)", c->id,
+                          k->alert);
+            else
+                cr_expect_eq(k->alert, -1, "%s: an alert it does not expect", c->id);
+        } else {
+            cr_expect_eq(memcmp(k, &no_client, sizeof *k), 0, "%s: a client play in a %s row", c->id,
+                         check_family_name(c->family));
+        }
+        if (c->family != CHECK_FAMILY_HEADER)
+            cr_expect_eq(c->outside != NULL, (c->tls & CHECK_TLS12_13) != CHECK_TLS12_13,
+                         "%s: TLS versions %#x, outside \"%s\"", c->id, c->tls, c->outside ? c->outside : "(none)");
+        else
+            cr_expect_null(c->outside, "%s", c->id);
+    }
+    for (size_t pos = 1; pos <= servers; pos++)
+        cr_expect_eq(at[pos], 1, "no server row has run_pos %zu (of %zu)", pos, servers);
+    cr_expect_not_null(server_check_in_run_order(servers - 1));
+    cr_expect_null(server_check_in_run_order(servers));
 }
 
 Test(catalogue, lookups_and_texts)
@@ -449,7 +509,7 @@ Test(catalogue, server_scenarios_skip_exactly_outside_their_versions)
     profile p;
     char err[128];
     cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
-    for (size_t i = 0; i < server_check_count; i++) {
+    for (size_t i = 0; i < server_check_count(); i++) {
         const check_entry *c = check_get(server_check_id(i));
         for (size_t v = 0; v < 4; v++) {
             cr_assert_eq(scenario_build(&s, c->id, all_versions[v], &p), 0);
@@ -528,7 +588,7 @@ Test(catalogue, client_scenarios_skip_exactly_outside_their_versions)
         {"CLI-0RTT-ALPN", CHECK_TLS13},
     };
     static client_scenario s;
-    for (size_t i = 0; i < client_check_count; i++) {
+    for (size_t i = 0; i < client_check_count(); i++) {
         const check_entry *c = check_get(client_check_id(i));
         unsigned want = CHECK_TLS12_13;
         for (size_t j = 0; j < sizeof one_version / sizeof one_version[0]; j++) {

@@ -100,7 +100,7 @@ static void cross_check(const char *server, int port, size_t *compared)
     static scenario s;
     static const char *const versions[] = {"1.3", "1.2"};
     for (size_t v = 0; v < 2; v++) {
-        for (size_t i = 0; i < server_check_count; i++) {
+        for (size_t i = 0; i < server_check_count(); i++) {
             cr_assert_eq(scenario_build(&s, server_check_id(i), versions[v], &p), 0);
             alpn_name names[GNUTLS_PROBE_MAX_NAMES];
             size_t n = gnutls_names(&s, names);

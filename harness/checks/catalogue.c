@@ -1,5 +1,7 @@
-/* The check catalogue (catalogue.h): the rows, and lookups by ID. */
+/* The check catalogue (catalogue.h): the rows, and lookups by ID — the one place that compares check IDs. */
 #include "catalogue.h"
+
+#include "checks.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,275 +41,339 @@
     " The server must refuse it with a fatal decode_error (50); another fatal alert or a silent close is a WARN, "     \
     "completing the handshake a FAIL."
 
+/* A server row ends with how its check is played (catalogue.h, server_play): the offer builder that writes its ALPN
+ * bytes (scenarios.c), the ClientHello's other flags, and the judge of its one connection (judge.c) — or the runner
+ * of its several connections (run.c), with full_handshakes when they go over the GnuTLS path. run_pos is where its
+ * results come in a run. A client row ends with how alpncheck answers, what it expects and which alert
+ * (client_checks.c). outside: why a check is SKIP over another TLS version. */
 const check_entry check_catalogue[] = {
     /* ---- server checks: alpncheck is the client ------------------------------------------------------------- */
     {"SRV-SELECT-OFFERED", SERVER, MUST, "7301 §3.1–3.2", SEC_SELECT,
      "supported and unknown names offered: one offered name is selected", BOTH, TCP,
      "The offer holds the server's first supported name between two made-up names no server knows. The handshake "
      "must complete with exactly that supported name selected. The server may only pick from the client's list, so "
-     "echoing an unknown name or naming something unoffered is as wrong as picking nothing."},
+     "echoing an unknown name or naming something unoffered is as wrong as picking nothing.",
+     .server = {.offer = offer_supported_between_unknown, .judge = judge_select, .run_pos = 1}},
     {"SRV-SELECT-SINGLE", SERVER, MUST, "7301 §3.1", SEC_SELECT,
      "every supported name offered: the answer holds exactly one name", BOTH, TCP,
      "Every name of the server's profile is offered. The ProtocolNameList in the answer must carry exactly one "
-     "name, and one that was offered, so that the client knows without doubt which protocol follows."},
+     "name, and one that was offered, so that the client knows without doubt which protocol follows.",
+     .server = {.offer = offer_every_supported, .judge = judge_select, .run_pos = 2}},
     {"SRV-SERVER-PREFERENCE", SERVER, SHOULD, "7301 §3.2", SEC_SELECT,
      "two supported names offered in both orders: the same (server-preferred) choice", BOTH, TCP,
      "Two connections offer the server's first two supported names, once in each order. The RFC advises the "
      "server to choose by its own preference, so both connections should end with the same name; a choice that "
-     "follows the client's order is a WARN. Skipped when fewer than two supported names are known."},
+     "follows the client's order is a WARN. Skipped when fewer than two supported names are known.",
+     .server = {.offer = offer_every_supported, .run = run_server_preference, .run_pos = 35}},
     {"SRV-UNKNOWN-IGNORED", SERVER, MUST, "7301 §3.1", SEC_SELECT,
      "unknown names around one supported name: it is selected", BOTH, TCP,
      "Unknown names surround the server's first supported name in the offer. Names the server does not implement "
-     "are to be passed over, neither chosen nor treated as an error, so the supported name must be selected."},
+     "are to be passed over, neither chosen nor treated as an error, so the supported name must be selected.",
+     .server = {.offer = offer_supported_amid_unknown, .judge = judge_select, .run_pos = 3}},
     {"SRV-NO-OVERLAP-ALERT", SERVER, MUST, "7301 §3.2", SEC_SELECT, "only unknown names: fatal no_application_protocol",
      BOTH, TCP,
      "Only names the server cannot support are offered. The server must end the handshake with a fatal "
      "no_application_protocol alert (120). Carrying on without ALPN is a FAIL: the connection then serves a "
      "protocol the client never asked for, the opening that cross-protocol attacks such as ALPACA use. libalpn's "
-     "selection reports this ID when nothing overlaps."},
+     "selection reports this ID when nothing overlaps.",
+     .server = {.offer = offer_unknown_only, .judge = judge_no_overlap, .run_pos = 4}},
     {"SRV-PROTOCOL-DEFINITIVE", SERVER, MUST, "7301 §3.2", SEC_SELECT,
      "after the handshake the selected protocol is the one the server speaks", BOTH, TCP,
      "A complete handshake offers only h2 (or http/1.1 when the server lacks h2) and then sends a few bytes of "
      "that protocol. The selected protocol is the one the connection uses, so after h2 the server's first frame "
      "must be an HTTP/2 SETTINGS frame (RFC 9113 §3.4), and after http/1.1 its answer must begin with \"HTTP/1.\". "
-     "Skipped when the server sends nothing back or echoes the request (not an HTTP server)."},
+     "Skipped when the server sends nothing back or echoes the request (not an HTTP server).",
+     .server = {.run = run_protocol_spoken, .full_handshakes = 1, .run_pos = 31}},
     {"SRV-RENEG-ALPN", SERVER, INFO, "7301 §3.2, 9113 §9.2.1", SEC_SELECT,
      "TLS 1.2 renegotiation offering another protocol: reported (the RFC allows a change)", TLS12, TCP,
      "A TLS 1.2 handshake selects the first supported name, then a renegotiation offers only the second. RFC 7301 "
      "lets the selection change when a connection is renegotiated, while HTTP/2 forbids renegotiation altogether, "
-     "so what the server does is reported and never failed."},
+     "so what the server does is reported and never failed.",
+     .outside = "TLS 1.3 has no renegotiation",
+     .server = {.run = run_renegotiation, .full_handshakes = 1, .run_pos = 34}},
     {"SRV-NO-PREFIX-MATCH", SERVER, MUST, "7301 §3.1", SEC_EXACT,
      "truncated and extended forms of supported names: no selection", BOTH, TCP,
      "Each supported name is offered one byte short and with an extra \"x\" (\"http/1.\", \"h2x\"), unless that "
      "form is itself supported. Protocol names match only as whole byte strings, so nothing overlaps and the fatal "
-     "alert 120 is expected; a server that compares prefixes or a fixed number of bytes selects something."},
+     "alert 120 is expected; a server that compares prefixes or a fixed number of bytes selects something.",
+     .server = {.offer = offer_prefixes_and_extensions, .judge = judge_no_overlap, .run_pos = 5}},
     {"SRV-CASE-SENSITIVE", SERVER, MUST, "7301 §3.1", SEC_EXACT, "upper-cased supported names: no selection", BOTH, TCP,
      "The supported names are offered with their lower-case letters made upper case (\"H2\"). Names are opaque "
      "bytes, not words, so \"H2\" is another protocol than \"h2\": no selection and the fatal alert 120 are "
-     "expected. Skipped when no supported name contains a lower-case letter."},
+     "expected. Skipped when no supported name contains a lower-case letter.",
+     .server = {.offer = offer_upper_case, .judge = judge_no_overlap, .run_pos = 6}},
     {"SRV-NUL-IN-NAME", SERVER, MUST, "7301 §3.1", SEC_EXACT,
      "supported names followed by NUL and a byte: no selection", BOTH, TCP,
      "Each supported name is offered followed by a NUL byte and an \"x\". A NUL is an ordinary byte inside a "
      "name, but a server comparing C strings stops there and sees a match; the right answer is no selection and "
-     "the fatal alert 120."},
+     "the fatal alert 120.",
+     .server = {.offer = offer_nul_suffixed, .judge = judge_no_overlap, .run_pos = 7}},
     {"SRV-LONG-NAME", SERVER, MUST, "7301 §3.1", SEC_EXACT,
      "a 255-byte name, then a supported one: the supported one is selected", BOTH, TCP,
      "The offer starts with a name of 255 bytes, the largest a one-byte length allows, followed by the first "
      "supported name. The long name must be parsed and passed over like any unknown one, and the supported name "
-     "selected."},
+     "selected.",
+     .server = {.offer = offer_long_name_first, .judge = judge_select, .run_pos = 8}},
     {"SRV-MANY-NAMES", SERVER, SHOULD, "7301 §3.1", SEC_EXACT,
      "300 unknown names (list over 16 KiB, hello spans records), supported one last", BOTH, TCP,
      "Three hundred unknown names of about 60 bytes precede the first supported name, so the list is over 16 KiB "
      "and the ClientHello needs several TLS records. The list is still far below its limit of 65535 bytes, so the "
-     "server should select the supported name; refusing shows a smaller limit of its own."},
+     "server should select the supported name; refusing shows a smaller limit of its own.",
+     .server = {.offer = offer_many_names, .judge = judge_select, .run_pos = 9}},
     {"SRV-MANY-TINY-NAMES", SERVER, SHOULD, "7301 §3.1", SEC_EXACT,
      "10000 one-byte unknown names with duplicates, supported one last", BOTH, TCP,
      "Ten thousand one-byte names, the letters a to z over and over, precede the first supported name. The server "
      "should select the supported name as for any other list; a server whose matching grows with the square of the "
-     "list may stall instead of answering."},
+     "list may stall instead of answering.",
+     .server = {.offer = offer_many_tiny_names, .judge = judge_select, .run_pos = 10}},
     {"SRV-GREASE-IGNORED", SERVER, MUST, "8701 §3", SEC_GREASE, "GREASE values around a supported name: it is selected",
      BOTH, TCP,
      "The reserved GREASE values 0x0A0A and 0x7A7A come before the first supported name and 0xFAFA after it. "
      "Servers must treat GREASE values as unknown names, so the supported name is selected and a GREASE value "
-     "never."},
+     "never.",
+     .server = {.offer = offer_grease_around_supported, .judge = judge_select, .run_pos = 11}},
     {"SRV-GREASE-ONLY", SERVER, MUST, "8701 §3", SEC_GREASE,
      "all 16 GREASE values only: fatal no_application_protocol, GREASE never selected", BOTH, TCP,
      "The offer holds all sixteen GREASE values (0x0A0A to 0xFAFA) and nothing else. A GREASE value is never "
-     "selected, so nothing overlaps and the server must answer with the fatal alert 120."},
+     "selected, so nothing overlaps and the server must answer with the fatal alert 120.",
+     .server = {.offer = offer_grease_only, .judge = judge_no_overlap, .run_pos = 12}},
     {"SRV-NO-UNSOLICITED", SERVER, MUST, "8446 §4.2, 5246 §7.4.1.4", SEC_PLACE,
      "no ALPN extension offered: none in the answer", BOTH, TCP,
      "The ClientHello carries no ALPN extension. An endpoint must not answer an extension its peer did not send, "
      "so the handshake completes without ALPN in any server message. ERROR when even this plain handshake "
-     "fails."},
+     "fails.",
+     .server = {.no_alpn = 1, .judge = judge_no_alpn, .run_pos = 13}},
     {"SRV-TLS13-IN-EE", SERVER, MUST, "8446 §4.2", SEC_PLACE, "TLS 1.3: the ALPN answer is in EncryptedExtensions only",
      TLS13, TCP,
      "A TLS 1.3 ClientHello offers the first supported name; alpncheck decrypts the server's handshake to see "
      "where the answer is. TLS 1.3 assigns ALPN to EncryptedExtensions, so an answer in ServerHello, "
-     "HelloRetryRequest or a later message fails."},
+     "HelloRetryRequest or a later message fails.",
+     .outside = "applies to TLS 1.3 only",
+     .server = {.offer = offer_first_supported, .judge = judge_select_in_ee, .run_pos = 14}},
     {"SRV-HRR-ALPN-CHANGED", SERVER, SHOULD, "8446 §4.1.2", SEC_PLACE,
      "TLS 1.3: the ClientHello after a HelloRetryRequest changes the ALPN list: abort with illegal_parameter", TLS13,
      TCP,
      "The first TLS 1.3 ClientHello has an empty key_share, which obliges the server to ask for a retry; the second "
      "ClientHello adds a name to the ALPN list. Only a few extensions may change between the two hellos, so the "
      "server should abort with illegal_parameter (47); carrying on or another alert is a WARN. Skipped when no "
-     "HelloRetryRequest comes."},
+     "HelloRetryRequest comes.",
+     .outside = "applies to TLS 1.3 only",
+     .server = {.offer = offer_first_supported_then_more, .force_hrr = 1, .judge = judge_hrr_abort, .run_pos = 15}},
     {"SRV-DUPLICATE-EXTENSION", SERVER, MUST, "8446 §4.2, 5246 §7.4.1.4", SEC_PLACE,
      "two ALPN extensions in one ClientHello: fatal alert", BOTH, TCP,
      "The ClientHello carries the ALPN extension twice, each offering the first supported name. A message may hold "
      "at most one extension of each type, so the server must refuse the hello; any fatal alert passes, completing "
-     "the handshake fails."},
+     "the handshake fails.",
+     .server = {.offer = offer_first_supported, .duplicate_alpn = 1, .judge = judge_any_fatal, .run_pos = 16}},
     {"SRV-NO-NPN-WITH-ALPN", SERVER, MUST, "7301 §3 (NPN)", SEC_PLACE,
      "TLS 1.2, ALPN and NPN offered: a server selecting via ALPN sends no NPN", TLS12, TCP,
      "A TLS 1.2 ClientHello offers the first supported name by ALPN and also an empty Next Protocol Negotiation "
      "extension (13172). A server that selects through ALPN must not answer NPN as well, or the client has two "
-     "negotiations to reconcile; NPN does not exist in TLS 1.3."},
+     "negotiations to reconcile; NPN does not exist in TLS 1.3.",
+     .outside = "NPN exists in TLS 1.2 only",
+     .server = {.offer = offer_first_supported, .npn = 1, .judge = judge_select, .run_pos = 19}},
     {"SRV-NO-H2C", SERVER, MUST, "9113 §3.2", SEC_H2, "h2c offered over TLS: never selected", BOTH, TCP,
      "\"h2c\" is offered first, then every supported name. \"h2c\" stands for HTTP/2 over cleartext TCP and must "
-     "not be negotiated on a TLS connection; selecting another name or refusing both pass."},
+     "not be negotiated on a TLS connection; selecting another name or refusing both pass.",
+     .server = {.offer = offer_h2c_first, .judge = judge_never_selected, .run_pos = 17}},
     {"SRV-H2-MIN-TLS12", SERVER, MUST, "9113 §9.2", SEC_H2,
      "h2 and http/1.1 offered over TLS 1.0/1.1: h2 never selected", OLD_TLS, TCP,
      "Over TLS 1.1 and then TLS 1.0, the offer is \"h2\" and \"http/1.1\". HTTP/2 requires TLS 1.2 or later, so "
      "\"h2\" must not be selected on an older version. Skipped when the server does not negotiate that version at "
-     "all."},
+     "all.",
+     .outside = "applies to TLS 1.0 and 1.1 only",
+     .server = {.offer = offer_h2_and_http11, .judge = judge_no_h2_below_tls12, .run_pos = 18}},
     {"SRV-RESUME-FRESH", SERVER, MUST, "7301 §3.1", SEC_CONNECTION,
      "resumption offering only another supported name: that name or alert 120, never the old one", BOTH, TCP,
      "A full handshake offers only the first supported name A; a resumption of that session then offers only the "
      "second, B. ALPN is negotiated anew on every connection, resumed or not, so the server must select B or "
-     "refuse with alert 120; selecting A again fails. Skipped when the server does not resume."},
+     "refuse with alert 120; selecting A again fails. Skipped when the server does not resume.",
+     .server = {.run = run_resumption, .full_handshakes = 1, .run_pos = 30}},
     {"SRV-0RTT-ALPN", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
      "0-RTT on a ticket from one protocol while offering another: refused", TLS13, TCP,
      "A ticket is obtained while protocol A is selected, then a resumption sends early data while offering only "
      "B. A server may accept 0-RTT only when the selected ALPN equals the ticket's, so the early data must be "
      "refused. A control run first checks that the server takes early data at all with A; otherwise the check is "
-     "skipped."},
+     "skipped.",
+     .outside = "0-RTT exists in TLS 1.3 only",
+     .server = {.run = run_0rtt_other_protocol, .full_handshakes = 1, .run_pos = 32}},
     {"SRV-0RTT-TICKET-FRESH", SERVER, MUST, "8446 §4.2.10, 7301 §3.1", SEC_EARLY,
      "0-RTT on a ticket renewed under another protocol, offering the old one: refused", TLS13, TCP,
      "A session made with A is resumed with B, which yields a fresh ticket; early data on that fresh ticket then "
      "offers A. The fresh ticket belongs to B, so the early data must be refused. This catches servers that copy "
-     "the first protocol into every renewed ticket."},
+     "the first protocol into every renewed ticket.",
+     .outside = "0-RTT exists in TLS 1.3 only",
+     .server = {.run = run_0rtt_renewed_ticket, .full_handshakes = 1, .run_pos = 33}},
     {"SRV-MALFORMED-EMPTY-EXT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of zero bytes", BOTH, TCP,
      "The ALPN extension is present but its extension_data is empty, without even the list length that a "
-     "ProtocolNameList starts with." MALFORMED_VERDICT},
+     "ProtocolNameList starts with." MALFORMED_VERDICT,
+     .server = {.offer = offer_empty_extension, .judge = judge_decode_error, .run_pos = 20}},
     {"SRV-MALFORMED-ONE-BYTE", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of a single byte", BOTH, TCP,
-     "The extension_data is the single byte 00, one short of the two-byte list length." MALFORMED_VERDICT},
+     "The extension_data is the single byte 00, one short of the two-byte list length." MALFORMED_VERDICT,
+     .server = {.offer = offer_one_byte, .judge = judge_decode_error, .run_pos = 21}},
     {"SRV-MALFORMED-EMPTY-LIST", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "empty list (00 00)", BOTH, TCP,
      "The extension_data is 00 00: a list of length zero, which the list's lower bound of two bytes rules "
-     "out." MALFORMED_VERDICT},
+     "out." MALFORMED_VERDICT,
+     .server = {.offer = offer_empty_list, .judge = judge_decode_error, .run_pos = 22}},
     {"SRV-MALFORMED-EMPTY-NAME", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "one empty name (00 01 00)", BOTH, TCP,
      "The extension_data is 00 01 00: a list holding one name of length zero. Empty names must not be "
-     "sent." MALFORMED_VERDICT},
+     "sent." MALFORMED_VERDICT,
+     .server = {.offer = offer_empty_name, .judge = judge_decode_error, .run_pos = 23}},
     {"SRV-MALFORMED-EMPTY-NAME-LATER", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "a supported name, then an empty name",
      BOTH, TCP,
      "A supported name comes first and an empty name after it. A parser that stops at the first match selects "
-     "without seeing the damage; the whole list has to be valid before any name counts." MALFORMED_VERDICT},
+     "without seeing the damage; the whole list has to be valid before any name counts." MALFORMED_VERDICT,
+     .server = {.offer = offer_empty_name_after_supported, .judge = judge_decode_error, .run_pos = 24}},
     {"SRV-MALFORMED-LIST-SHORT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED,
      "list length smaller than the names that follow", BOTH, TCP,
      "The list length covers only the first supported name; a second copy of it follows, outside the list but "
-     "inside the extension." MALFORMED_VERDICT},
+     "inside the extension." MALFORMED_VERDICT,
+     .server = {.offer = offer_list_length_short, .judge = judge_decode_error, .run_pos = 25}},
     {"SRV-MALFORMED-LIST-LONG", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "list length larger than the extension", BOTH,
      TCP,
      "The list holds the first supported name, but its length claims one byte more than the extension "
-     "has." MALFORMED_VERDICT},
+     "has." MALFORMED_VERDICT,
+     .server = {.offer = offer_list_length_long, .judge = judge_decode_error, .run_pos = 26}},
     {"SRV-MALFORMED-NAME-OVERRUN", SERVER, MUST, "7301 §3.1", SEC_MALFORMED,
      "the last name's length runs past the list", BOTH, TCP,
      "After the first supported name comes a name whose length byte says 5 while only two bytes remain in the "
-     "list." MALFORMED_VERDICT},
+     "list." MALFORMED_VERDICT,
+     .server = {.offer = offer_name_overrun, .judge = judge_decode_error, .run_pos = 27}},
     {"SRV-MALFORMED-NAME-SHORT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED,
      "an inner name length one too short, the rest out of alignment", BOTH, TCP,
      "The first name, \"alpncheck-x\", is given a length one too short, so its last byte is read as the next "
-     "length and the supported name that follows is parsed out of step." MALFORMED_VERDICT},
+     "length and the supported name that follows is parsed out of step." MALFORMED_VERDICT,
+     .server = {.offer = offer_name_length_short, .judge = judge_decode_error, .run_pos = 28}},
     {"SRV-MALFORMED-TRAILING-AFTER-MATCH", SERVER, MUST, "7301 §3.1", SEC_MALFORMED,
      "a supported name first, then garbage inside the list", BOTH, TCP,
      "The supported name comes first, then the bytes ff fe 00 inside the list, which do not parse as a name. A "
-     "server that selects on the first match never looks at them." MALFORMED_VERDICT},
+     "server that selects on the first match never looks at them." MALFORMED_VERDICT,
+     .server = {.offer = offer_garbage_after_supported, .judge = judge_decode_error, .run_pos = 29}},
 
     /* ---- client checks: alpncheck is the server ------------------------------------------------------------- */
     {"CLI-OFFER-WELLFORMED", CLIENT, MUST, "7301 §3.1", SEC_CLI_OFFER,
      "the ClientHello's ALPN list is strictly valid: one extension, non-empty list, no empty names", BOTH, TCP,
      "alpncheck inspects the client's ClientHello. It must hold one ALPN extension whose list fills the "
      "extension_data exactly, is not empty and contains no empty name. Skipped when the client offers no ALPN; "
-     "libalpn's list encoder reports this ID when asked to encode such a list."},
+     "libalpn's list encoder reports this ID when asked to encode such a list.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_WELLFORMED, -1}},
     {"CLI-OFFER-NO-H2C", CLIENT, MUST, "9113 §3.2", SEC_CLI_OFFER, "h2c is never offered over TLS", BOTH, TCP,
      "alpncheck inspects the client's ClientHello for \"h2c\". That identifier means HTTP/2 over cleartext TCP and "
-     "has no place in a TLS handshake; a client offering no ALPN passes."},
+     "has no place in a TLS handshake; a client offering no ALPN passes.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_NO_H2C, -1}},
     {"CLI-ACCEPT-VALID", CLIENT, MUST, "7301 §3.2", SEC_CLI_ANSWER,
      "the server selects one offered name (not the first): the client completes the handshake", BOTH, TCP,
      "alpncheck answers with one name the client offered, the second non-GREASE one when there are several, so "
      "that a client which assumes its own first choice is caught. A correct answer must be accepted: the client "
-     "completes the handshake."},
+     "completes the handshake.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_ACCEPT, -1}},
     {"CLI-REJECT-UNOFFERED", CLIENT, MUST, "7301 §3.1–3.2, 8701 §3.1", SEC_CLI_ANSWER,
      "the server selects a name the client did not offer: fatal alert", BOTH, TCP,
      "alpncheck selects a name the client did not offer (\"h2\" or \"http/1.1\" when missing from the offer, else "
      "a made-up name). The server may only choose from the client's list, so the client must abort with a fatal "
-     "alert; stacks differ on which one (47, 50 or 110), and any fatal alert passes."},
+     "alert; stacks differ on which one (47, 50 or 110), and any fatal alert passes.",
+     .client = {CLIENT_ANSWER_UNOFFERED, CLIENT_EXPECT_ALERT, -1}},
     {"CLI-REJECT-MULTIPLE", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
      "the server's list holds two names: fatal decode_error", BOTH, TCP,
      "alpncheck answers with a list of two names, the valid choice and another. A server's list must hold exactly "
      "one name, so the client must abort with decode_error (50); another fatal alert is a WARN. libalpn reports "
-     "this ID for a server answer with several names."},
+     "this ID for a server answer with several names.",
+     .client = {CLIENT_ANSWER_TWO_NAMES, CLIENT_EXPECT_ALERT, 50}},
     {"CLI-REJECT-EMPTY-NAME", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
      "the server's list holds one empty name (00 01 00): fatal decode_error", BOTH, TCP,
      "alpncheck answers 00 01 00, a list holding one empty name. Empty names are malformed, so the client must "
-     "abort with decode_error (50); another fatal alert is a WARN."},
+     "abort with decode_error (50); another fatal alert is a WARN.",
+     .client = {CLIENT_ANSWER_EMPTY_NAME, CLIENT_EXPECT_ALERT, 50}},
     {"CLI-REJECT-EMPTY-LIST", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
      "the server's list is empty (00 00): fatal decode_error", BOTH, TCP,
      "alpncheck answers 00 00, a list of length zero. The list may not be empty, so the client must abort with "
-     "decode_error (50); another fatal alert is a WARN."},
+     "decode_error (50); another fatal alert is a WARN.",
+     .client = {CLIENT_ANSWER_EMPTY_LIST, CLIENT_EXPECT_ALERT, 50}},
     {"CLI-REJECT-MALFORMED", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
      "a valid one-name list followed by a stray byte inside the extension: fatal decode_error", BOTH, TCP,
      "alpncheck answers a valid one-name list followed by one more byte inside the extension_data. The list must "
      "fill the extension exactly, so the client must abort with decode_error (50). libalpn reports this ID for "
-     "every length error in a server's answer."},
+     "every length error in a server's answer.",
+     .client = {CLIENT_ANSWER_MALFORMED, CLIENT_EXPECT_ALERT, 50}},
     {"CLI-REJECT-UNSOLICITED", CLIENT, MUST, "8446 §4.2, 5246 §7.4.1.4", SEC_PLACE,
      "an ALPN answer although the client offered none: fatal unsupported_extension", BOTH, TCP,
      "The client is run without ALPN, and alpncheck answers with ALPN all the same. An answer to an extension the "
      "client never sent must be refused with unsupported_extension (110). Skipped when the client offers ALPN (no "
-     "command without ALPN was given)."},
+     "command without ALPN was given).",
+     .client = {CLIENT_ANSWER_UNSOLICITED, CLIENT_EXPECT_ALERT, 110}},
     {"CLI-REJECT-GREASE", CLIENT, MUST, "8701 §3", SEC_GREASE,
      "the server selects a GREASE value the client offered: fatal alert", BOTH, TCP,
      "alpncheck selects a GREASE value that the client itself offered. GREASE values are never a real choice, and "
      "a client must fail the connection when a server selects one; any fatal alert passes. Skipped when the client "
-     "offers no GREASE."},
+     "offers no GREASE.",
+     .client = {CLIENT_ANSWER_GREASE, CLIENT_EXPECT_ALERT, -1}},
     {"CLI-TLS13-ALPN-IN-SH", CLIENT, MUST, "8446 §4.2", SEC_PLACE,
      "TLS 1.3: the ALPN answer in ServerHello: fatal illegal_parameter", TLS13, TCP,
      "In TLS 1.3 alpncheck puts a valid ALPN answer into ServerHello instead of EncryptedExtensions. An extension "
-     "in a message that may not carry it must be refused with illegal_parameter (47)."},
+     "in a message that may not carry it must be refused with illegal_parameter (47).",
+     .outside = "applies to TLS 1.3 only", .client = {CLIENT_ANSWER_IN_SERVER_HELLO, CLIENT_EXPECT_ALERT, 47}},
     {"CLI-NPN-AND-ALPN", CLIENT, MUST, "7301 §3 (NPN)", SEC_PLACE,
      "TLS 1.2: the server negotiates both ALPN and NPN: fatal illegal_parameter", TLS12, TCP,
      "In TLS 1.2 alpncheck answers both ALPN and Next Protocol Negotiation. Only one of the two may decide the "
-     "protocol, so the client must abort with illegal_parameter (47). Skipped when the client offers no NPN."},
+     "protocol, so the client must abort with illegal_parameter (47). Skipped when the client offers no NPN.",
+     .outside = "NPN exists in TLS 1.2 only", .client = {CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47}},
     {"CLI-0RTT-ALPN", CLIENT, MUST, "8446 §4.2.10", SEC_CLI_0RTT,
      "TLS 1.3: the server accepts 0-RTT but selects another offered name than the ticket's: fatal illegal_parameter",
      TLS13, TCP,
      "A first connection gives the client a ticket for one protocol. When the client resumes with early data, "
      "alpncheck accepts the early data but selects another name the client offered. Early data is only valid "
      "under the ticket's protocol, so the client must abort with illegal_parameter (47). Skipped when the client "
-     "does not resume with 0-RTT or offers a single name."},
+     "does not resume with 0-RTT or offers a single name.",
+     .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47}},
     {"CLI-NO-ALPN-ANSWER", CLIENT, INFO, "7301 §3.2", SEC_CLI_REPORT,
      "the server ignores ALPN: reported (carries on without a protocol, or aborts)", BOTH, TCP,
      "alpncheck completes the handshake without answering the client's ALPN offer. Whether the client then goes "
-     "on with a default protocol or gives up is its own decision, so the reaction is only reported."},
+     "on with a default protocol or gives up is its own decision, so the reaction is only reported.",
+     .client = {CLIENT_ANSWER_NONE, CLIENT_EXPECT_REPORT, -1}},
     {"CLI-ALERT-120", CLIENT, INFO, "7301 §3.2", SEC_CLI_REPORT,
      "the server answers fatal no_application_protocol: reported (the client fails cleanly)", BOTH, TCP,
      "alpncheck answers the ClientHello with the fatal alert no_application_protocol (120), as a server with no "
-     "common protocol does. How the client ends, and with which exit status, is reported."},
+     "common protocol does. How the client ends, and with which exit status, is reported.",
+     .client = {CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1}},
 
     /* ---- HTTP ALPN header field (RFC 7639): libalpn's parser and formatter --------------------------------- */
     {"HDR-LIST", HEADER, MUST, "7639 §2, 9110 §5.6.1", SEC_HDR_SYNTAX,
-     "a comma-separated list of at least one protocol-id, without empty elements", 0, 0,
+     "a comma-separated list of at least one protocol-id, without empty elements", .tls = 0, .transport = 0,
      "The field value is a list of protocol-ids separated by commas, with optional whitespace around them. A "
      "sender must not produce empty elements; a lenient recipient skips them and reports the deviation. A value "
      "holding no name at all is invalid in either mode."},
     {"HDR-TOKEN", HEADER, MUST, "7639 §2, 9110 §5.6.2", SEC_HDR_SYNTAX,
-     "every raw character of a protocol-id is a token character", 0, 0,
+     "every raw character of a protocol-id is a token character", .tls = 0, .transport = 0,
      "A protocol-id is an HTTP token, so only token characters may appear unencoded. Anything else, such as a "
      "space inside an element, a quote, \"/\" or \";\", has to be percent-encoded."},
     {"HDR-NAME-LENGTH", HEADER, MUST, "7639 §2, 7301 §3.1", SEC_HDR_SYNTAX,
-     "a decoded protocol name is 1 to 255 octets; NUL is data", 0, 0,
+     "a decoded protocol name is 1 to 255 octets; NUL is data", .tls = 0, .transport = 0,
      "After percent-decoding, each name must be a valid ALPN protocol name: at least one and at most 255 octets. "
      "A decoded NUL is part of the name and does not end it."},
-    {"HDR-PCT-UPPER", HEADER, MUST, "7639 §2", SEC_HDR_ENCODING, "percent-encoding uses upper-case hex digits", 0, 0,
+    {"HDR-PCT-UPPER", HEADER, MUST, "7639 §2", SEC_HDR_ENCODING, "percent-encoding uses upper-case hex digits",
+     .tls = 0, .transport = 0,
      "An encoded octet is written with upper-case hex digits (%2F, not %2f), so that two senders spell the same "
      "name alike and plain string comparison works. A lenient recipient accepts lower case and reports it."},
     {"HDR-PCT-NOT-TCHAR", HEADER, MUST, "7639 §2", SEC_HDR_ENCODING,
-     "a token character other than % is never percent-encoded", 0, 0,
+     "a token character other than % is never percent-encoded", .tls = 0, .transport = 0,
      "Octets that are token characters, except \"%\" itself, are written as they are; \"%68%32\" for \"h2\" is "
      "wrong. Again the point is one spelling per name; a lenient recipient decodes such escapes and reports "
      "them."},
-    {"HDR-PCT-PERCENT", HEADER, MUST, "7639 §2", SEC_HDR_ENCODING, "a % in a protocol name is always encoded as %25", 0,
-     0,
+    {"HDR-PCT-PERCENT", HEADER, MUST, "7639 §2", SEC_HDR_ENCODING, "a % in a protocol name is always encoded as %25",
+     .tls = 0, .transport = 0,
      "The \"%\" character introduces an escape, so a \"%\" that belongs to the name is always written \"%25\". "
      "libalpn's formatter does so, and the header_format vectors hold formatters to it."},
-    {"HDR-PCT-TRUNCATED", HEADER, MUST, "7639 §2", SEC_HDR_ENCODING, "a % must be followed by two hex digits", 0, 0,
+    {"HDR-PCT-TRUNCATED", HEADER, MUST, "7639 §2", SEC_HDR_ENCODING, "a % must be followed by two hex digits", .tls = 0,
+     .transport = 0,
      "An escape is \"%\" and exactly two hex digits. A \"%\" at the end of an element or before a non-hex "
      "character cannot be decoded and makes the value invalid in either mode."},
     {"HDR-CANONICAL", HEADER, MUST, "7639 §2", SEC_HDR_ENCODING,
-     "formatting is a fixed point: format(parse(x)) = x for canonical x", 0, 0,
+     "formatting is a fixed point: format(parse(x)) = x for canonical x", .tls = 0, .transport = 0,
      "Every name has one canonical protocol-id and a list one canonical value, with elements joined by \", \". "
      "Parsing a canonical value and formatting the names again must give back the same text, and a non-canonical "
      "value must map to its canonical form. The vectors and the header fuzz target check this."},
     {"HDR-SAME-AS-TLS", HEADER, SHOULD, "7639 §2", SEC_HDR_TUNNEL,
-     "the header lists the names a ClientHello in the tunnel would offer", 0, 0,
+     "the header lists the names a ClientHello in the tunnel would offer", .tls = 0, .transport = 0,
      "The header announces the protocols the client means to negotiate inside a CONNECT tunnel, so it should list "
      "the same names as that ClientHello. libalpn reports this ID when the decoded names would not fit one "
      "ClientHello's list (over 65535 bytes)."},
@@ -315,26 +381,30 @@ const check_entry check_catalogue[] = {
 
 const size_t check_catalogue_count = sizeof check_catalogue / sizeof check_catalogue[0];
 
-const check_entry *check_find(const char *id)
+const check_entry *check_find_n(const char *id, size_t len)
 {
     for (size_t i = 0; id != NULL && i < check_catalogue_count; i++) {
-        if (strcmp(check_catalogue[i].id, id) == 0)
+        const char *k = check_catalogue[i].id;
+        if (strlen(k) == len && memcmp(k, id, len) == 0)
             return &check_catalogue[i];
     }
     return NULL;
 }
 
+const check_entry *check_find(const char *id)
+{
+    return id != NULL ? check_find_n(id, strlen(id)) : NULL;
+}
+
 const check_entry *check_get(const char *id)
 {
-    static const check_entry unknown = {"?",
-                                        CHECK_FAMILY_SERVER,
-                                        LEVEL_INFO,
-                                        "?",
-                                        "unknown check",
-                                        "unknown check",
-                                        0,
-                                        0,
-                                        "This ID has no row in the catalogue."};
+    static const check_entry unknown = {.id = "?",
+                                        .family = CHECK_FAMILY_SERVER,
+                                        .lvl = LEVEL_INFO,
+                                        .ref = "?",
+                                        .section = "unknown check",
+                                        .title = "unknown check",
+                                        .description = "This ID has no row in the catalogue."};
     const check_entry *c = check_find(id);
     return c != NULL ? c : &unknown;
 }
@@ -380,6 +450,11 @@ void check_tls_text(unsigned tls, char *buf, size_t cap)
             o += (size_t)w;
         }
     }
+}
+
+int check_applies(const check_entry *c, const char *tls)
+{
+    return (c->tls & check_tls_bit(tls)) != 0;
 }
 
 void check_applies_text(const check_entry *c, char *buf, size_t cap)

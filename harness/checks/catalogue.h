@@ -1,14 +1,17 @@
 /*
  * The check catalogue: one row per check ID that alpncheck or libalpn can report, with the facts every consumer
  * shares — level, RFC clause, the section heading reports group it under, its one-line title, where it applies and
- * what it is about. The server and client judges take level, clause, section and title from here; `alpncheck
- * checks` lists the rows and docs/CHECKS.md is generated from them. IDs are never renamed or reused.
+ * what it is about — and, for the server and client checks, how the check is played and judged: a server check's
+ * offer builder (scenarios.c), its ClientHello's flags and its judge (judge.c), or the runner of its connections
+ * (run.c); a client check's answer and expectation (client_checks.c). Everything about one check is in its row.
+ * `alpncheck checks` lists the rows and docs/CHECKS.md is generated from them. IDs are never renamed or reused.
  */
 #ifndef ALPN_CATALOGUE_H
 #define ALPN_CATALOGUE_H
 
 #include <stddef.h>
 
+#include "exchange.h"
 #include "result.h"
 
 /* Who is under test: a TLS server (alpncheck is the client), a TLS client (alpncheck is the server), or the text of
@@ -29,7 +32,77 @@ enum {
  * §8.1) gets the next bit. */
 enum { CHECK_TRANSPORT_TCP = 1u << 0 };
 
+/* ---- how a server check is played (alpncheck is the client) --------------------------------------------------- */
+
+struct check_entry;
+struct scenario; /* checks.h: one server check for one TLS version */
+struct profile;  /* checks.h: the server's supported names */
+struct server_peer;
+
+/* Writes the ALPN extension_data a check offers, built from the server's profile, into s->ext (and the name it
+ * expects into s->expect_name, or why it cannot apply into s->skip_reason). */
+typedef void (*check_offer_fn)(struct scenario *s, const struct profile *p);
+
+/* Turns what one connection showed into the result: verdict, expected and observed. Pure. */
+typedef void (*check_judge_fn)(const struct scenario *s, const observation *o, result *out);
+
+/* A check of several connections: plays them through the peer layer's callbacks for one TLS version and judges
+ * them. With no profile names and no callbacks it makes no connection and reports SKIP. */
+typedef void (*check_run_fn)(const struct check_entry *c, const struct server_peer *peer, const struct profile *p,
+                             const char *tls, result *out);
+
+/* A server row is either one connection (offer and judge, and what else its ClientHello carries) or several (run,
+ * which may use offer for the hellos it sends). */
 typedef struct {
+    check_offer_fn offer;
+    int no_alpn;        /* the ClientHello carries no ALPN extension at all */
+    int duplicate_alpn; /* it carries the ALPN extension twice */
+    int npn;            /* it carries an empty Next Protocol Negotiation extension (13172) as well */
+    int force_hrr;      /* TLS 1.3: its key_share is empty, so the server must ask for a retry */
+    check_judge_fn judge;
+    check_run_fn run;
+    int full_handshakes; /* run plays complete handshakes (the peer's GnuTLS path), not alpncheck's own hellos */
+    unsigned run_pos;    /* results of a run come out in this order (1, 2, ...), kept as reports have always had it */
+} server_play;
+
+/* ---- how a client check is played (alpncheck is the server) --------------------------------------------------- */
+
+/* How alpncheck answers the client's offer (client_answer_build). 0 is no answer kind: every client row names one. */
+typedef enum {
+    CLIENT_ANSWER_VALID = 1,       /* one offered name: the second non-GREASE one when there are several */
+    CLIENT_ANSWER_UNOFFERED,       /* a name the client did not offer */
+    CLIENT_ANSWER_TWO_NAMES,       /* the valid name and another */
+    CLIENT_ANSWER_EMPTY_NAME,      /* 00 01 00 */
+    CLIENT_ANSWER_EMPTY_LIST,      /* 00 00 */
+    CLIENT_ANSWER_MALFORMED,       /* a valid one-name list, then a stray byte inside extension_data */
+    CLIENT_ANSWER_UNSOLICITED,     /* ALPN although the client offered none */
+    CLIENT_ANSWER_GREASE,          /* a GREASE value the client offered */
+    CLIENT_ANSWER_IN_SERVER_HELLO, /* TLS 1.3: the valid answer in ServerHello instead of EncryptedExtensions */
+    CLIENT_ANSWER_WITH_NPN,        /* TLS 1.2: the valid ALPN answer and an NPN answer */
+    CLIENT_ANSWER_NONE,            /* no ALPN answer */
+    CLIENT_ANSWER_ALERT_120,       /* fatal no_application_protocol instead of a ServerHello */
+    CLIENT_ANSWER_0RTT_CHANGE,     /* TLS 1.3, second connection: resumes with 0-RTT accepted, but selects another
+                                    * offered name (the first non-GREASE one) than the ticket's (the valid answer) */
+} client_answer_kind;
+
+/* What the client must do (client_judge). 0 is no expectation: every client row names one. */
+typedef enum {
+    CLIENT_EXPECT_WELLFORMED = 1, /* inspects the offer: a strictly valid list in one extension */
+    CLIENT_EXPECT_NO_H2C,         /* inspects the offer: no h2c */
+    CLIENT_EXPECT_ACCEPT,         /* the client completes its side of the handshake */
+    CLIENT_EXPECT_ALERT,          /* a fatal alert: alert, or any when it is -1 */
+    CLIENT_EXPECT_REPORT,         /* INFO: what the client did */
+} client_expectation;
+
+typedef struct {
+    client_answer_kind answer;
+    client_expectation expect;
+    int alert; /* with CLIENT_EXPECT_ALERT: the alert description, -1 for any fatal alert */
+} client_play;
+
+/* ---- the row ------------------------------------------------------------------------------------------------- */
+
+typedef struct check_entry {
     const char *id; /* "SRV-SELECT-OFFERED" */
     check_family family;
     level lvl;               /* the strongest keyword behind the requirement */
@@ -39,14 +112,19 @@ typedef struct {
     unsigned tls;            /* CHECK_TLS* bits */
     unsigned transport;      /* CHECK_TRANSPORT_* bits */
     const char *description; /* what is sent or inspected, what is expected, and why: a few sentences */
+    const char *outside;     /* why the check is SKIP over a version tls lacks (NULL: it runs over TLS 1.2 and 1.3) */
+    server_play server;      /* family server: how the check is played and judged */
+    client_play client;      /* family client: how alpncheck answers and what the client must do */
 } check_entry;
 
 /* Every row, grouped by family, then by section. */
 extern const check_entry check_catalogue[];
 extern const size_t check_catalogue_count;
 
-/* The row of id, or NULL when no check has that ID. */
+/* The row of id, or NULL when no check has that ID (or id is NULL). The only code that compares check IDs. */
 const check_entry *check_find(const char *id);
+/* The same for the len bytes at id (an element of a comma-separated list). */
+const check_entry *check_find_n(const char *id, size_t len);
 
 /* The row of an ID the code itself defines. A missing row is a bug that test_catalogue catches; rather than hand
  * back NULL to a renderer, it returns a row whose texts say "unknown check". */
@@ -58,6 +136,9 @@ int check_family_parse(const char *name);
 
 /* The CHECK_TLS* bit of a version string ("1.0" to "1.3"), 0 for anything else. */
 unsigned check_tls_bit(const char *tls);
+
+/* 1 when row c runs over TLS version tls ("1.0" to "1.3"). */
+int check_applies(const check_entry *c, const char *tls);
 
 /* The versions of a mask as "1.2, 1.3" (empty for 0). */
 void check_tls_text(unsigned tls, char *buf, size_t cap);

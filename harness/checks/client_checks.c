@@ -1,80 +1,58 @@
-/* Client checks: the server's crafted answers and the judges of the client's reaction. Pure functions. */
+/* Client checks: the scenario of a catalogue row, the server's crafted answers and the judge of the client's
+ * reaction. Pure functions. */
 #include <stdio.h>
 #include <string.h>
 
 #include "catalogue.h"
 #include "client_checks.h"
 
-/* The client checks in the order they run, with how alpncheck answers and what it expects; level, clause, section,
- * title and the TLS versions come from the catalogue row of the same ID (catalogue.c). */
-struct client_kind {
-    const char *id;
-    client_answer_kind answer;
-    client_expectation expect;
-    int alert;
-};
-
-static const struct client_kind kinds[] = {
-    {"CLI-OFFER-WELLFORMED", CLIENT_ANSWER_VALID, CLIENT_EXPECT_WELLFORMED, -1},
-    {"CLI-OFFER-NO-H2C", CLIENT_ANSWER_VALID, CLIENT_EXPECT_NO_H2C, -1},
-    {"CLI-ACCEPT-VALID", CLIENT_ANSWER_VALID, CLIENT_EXPECT_ACCEPT, -1},
-    {"CLI-REJECT-UNOFFERED", CLIENT_ANSWER_UNOFFERED, CLIENT_EXPECT_ALERT, -1},
-    {"CLI-REJECT-MULTIPLE", CLIENT_ANSWER_TWO_NAMES, CLIENT_EXPECT_ALERT, 50},
-    {"CLI-REJECT-EMPTY-NAME", CLIENT_ANSWER_EMPTY_NAME, CLIENT_EXPECT_ALERT, 50},
-    {"CLI-REJECT-EMPTY-LIST", CLIENT_ANSWER_EMPTY_LIST, CLIENT_EXPECT_ALERT, 50},
-    {"CLI-REJECT-MALFORMED", CLIENT_ANSWER_MALFORMED, CLIENT_EXPECT_ALERT, 50},
-    {"CLI-REJECT-UNSOLICITED", CLIENT_ANSWER_UNSOLICITED, CLIENT_EXPECT_ALERT, 110},
-    {"CLI-REJECT-GREASE", CLIENT_ANSWER_GREASE, CLIENT_EXPECT_ALERT, -1},
-    {"CLI-TLS13-ALPN-IN-SH", CLIENT_ANSWER_IN_SERVER_HELLO, CLIENT_EXPECT_ALERT, 47},
-    {"CLI-NPN-AND-ALPN", CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47},
-    {"CLI-0RTT-ALPN", CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47},
-    {"CLI-NO-ALPN-ANSWER", CLIENT_ANSWER_NONE, CLIENT_EXPECT_REPORT, -1},
-    {"CLI-ALERT-120", CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1},
-};
-
-const size_t client_check_count = sizeof kinds / sizeof kinds[0];
+size_t client_check_count(void)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < check_catalogue_count; k++)
+        n += check_catalogue[k].family == CHECK_FAMILY_CLIENT;
+    return n;
+}
 
 const char *client_check_id(size_t i)
 {
-    return i < client_check_count ? kinds[i].id : NULL;
+    for (size_t k = 0; k < check_catalogue_count; k++) {
+        if (check_catalogue[k].family == CHECK_FAMILY_CLIENT && i-- == 0)
+            return check_catalogue[k].id;
+    }
+    return NULL;
 }
 
-int client_scenario_build(client_scenario *s, const char *id, const char *tls)
+int client_scenario_of(client_scenario *s, const check_entry *c, const char *tls)
 {
-    const struct client_kind *m = NULL;
-    for (size_t i = 0; i < client_check_count; i++) {
-        if (strcmp(kinds[i].id, id) == 0)
-            m = &kinds[i];
-    }
-    if (m == NULL)
+    if (c == NULL || c->family != CHECK_FAMILY_CLIENT)
         return -1;
-    const check_entry *c = check_get(m->id);
     memset(s, 0, sizeof *s);
-    s->id = m->id;
+    s->id = c->id;
     s->section = c->section;
     s->ref = c->ref;
     s->title = c->title;
     s->lvl = c->lvl;
-    s->answer = m->answer;
-    s->expect = m->expect;
-    s->expect_alert = m->alert;
+    s->answer = c->client.answer;
+    s->expect = c->client.expect;
+    s->expect_alert = c->client.alert;
     s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    s->no_alpn_offer = m->answer == CLIENT_ANSWER_UNSOLICITED;
-    s->resumption = m->answer == CLIENT_ANSWER_0RTT_CHANGE;
-    if (!(c->tls & check_tls_bit(s->tls)))
-        s->skip_reason = s->resumption           ? "0-RTT exists in TLS 1.3 only"
-                         : c->tls == CHECK_TLS13 ? "applies to TLS 1.3 only"
-                                                 : "NPN exists in TLS 1.2 only";
+    s->no_alpn_offer = c->client.answer == CLIENT_ANSWER_UNSOLICITED;
+    s->resumption = c->client.answer == CLIENT_ANSWER_0RTT_CHANGE;
+    if (!check_applies(c, s->tls))
+        s->skip_reason = c->outside;
     return 0;
+}
+
+int client_scenario_build(client_scenario *s, const char *id, const char *tls)
+{
+    return client_scenario_of(s, check_find(id), tls);
 }
 
 static int known_client_id(const char *id, size_t len)
 {
-    for (size_t i = 0; i < client_check_count; i++) {
-        if (strlen(kinds[i].id) == len && strncmp(kinds[i].id, id, len) == 0)
-            return 1;
-    }
-    return 0;
+    const check_entry *c = check_find_n(id, len);
+    return c != NULL && c->family == CHECK_FAMILY_CLIENT;
 }
 
 int validate_client_id_list(const char *list, char *err, size_t err_cap)
@@ -381,7 +359,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         list_text(l, sizeof l, o->offer, kept, ALPN_ROLE_CLIENT);
         snprintf(offer, sizeof offer, "offered %s%s", l, o->offer_count > 1 ? " (in several ALPN extensions)" : "");
     }
-    static client_answer a;
+    client_answer a;
     client_answer_build(s, o->offer, kept, o->offer_count, o->offer_npn, &a);
     if (a.alert >= 0)
         snprintf(answer, sizeof answer, "answered fatal alert %d", a.alert);

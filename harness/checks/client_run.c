@@ -8,8 +8,8 @@
 size_t client_checks_selected(const run_options *opt)
 {
     size_t n = 0;
-    for (size_t i = 0; i < client_check_count; i++)
-        n += (size_t)run_selects(opt, client_check_id(i));
+    for (size_t i = 0; i < check_catalogue_count; i++)
+        n += check_catalogue[i].family == CHECK_FAMILY_CLIENT && run_selects(opt, check_catalogue[i].id);
     return n;
 }
 
@@ -39,12 +39,12 @@ size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_dr
         versions++;
     size_t total = client_checks_selected(opt) * versions;
     for (size_t v = 0; v < versions; v++) {
-        for (size_t i = 0; i < client_check_count; i++) {
-            const char *id = client_check_id(i);
-            if (!run_selects(opt, id))
+        for (size_t i = 0; i < check_catalogue_count; i++) {
+            const check_entry *c = &check_catalogue[i];
+            if (c->family != CHECK_FAMILY_CLIENT || !run_selects(opt, c->id))
                 continue;
             client_scenario s, valid;
-            client_scenario_build(&s, id, opt->tls[v]);
+            client_scenario_of(&s, c, opt->tls[v]);
             /* The plain valid answer of the same version, for connections the check itself cannot use. */
             valid = s;
             valid.answer = CLIENT_ANSWER_VALID;

@@ -1,4 +1,6 @@
-/* Judges: observation → verdict, with "expected" and "observed" text a person can act on. Pure functions. */
+/* Judges: observation → verdict, with "expected" and "observed" text a person can act on. Pure functions. A row of the
+ * catalogue names the judge of its one connection; the judges of the checks of several connections are called by
+ * their runners (run.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -90,155 +92,200 @@ static verdict broken(level l)
     return l == LEVEL_MUST ? VERDICT_FAIL : l == LEVEL_SHOULD ? VERDICT_WARN : VERDICT_PASS;
 }
 
-static verdict judge_select(const scenario *s, const observation *o)
+/* What every judge of one connection does first: the row's facts and what is expected; then SKIP when the scenario
+ * does not apply, what was observed, and ERROR when nothing could be observed. Returns 1 when a verdict is still to
+ * be reached. */
+static int begin(const scenario *s, const observation *o, const char *expected, result *out)
 {
-    alpn_name n;
-    if (o->alert >= 0 || !o->completed || o->alpn_count == 0)
-        return broken(s->lvl);
-    /* RFC 7301 §3.1: exactly one name, and it must be one the client offered; RFC 8701 §3.1: never GREASE. */
-    if (!answer_name(o, &n) || !offered(s, &n) || alpn_is_grease(n.data, n.len))
-        return broken(s->lvl);
-    if (s->expect_name_len > 0 && !is_name(&n, s->expect_name, s->expect_name_len))
-        return broken(s->lvl);
-    /* RFC 8446 §4.2: one extension of a type per message. */
-    if (o->alpn_count > 1)
-        return broken(s->lvl);
-    /* RFC 8446 §4.2: in TLS 1.3 the answer belongs in EncryptedExtensions, never in ServerHello. */
-    if (strcmp(s->id, "SRV-TLS13-IN-EE") == 0 && o->alpn_where != WHERE_ENCRYPTED_EXTENSIONS)
-        return broken(s->lvl);
-    /* NPN draft / RFC 7301 §3: a server that selected via ALPN must not also answer NPN. */
-    if (s->send_npn && o->npn_seen)
-        return broken(s->lvl);
-    return VERDICT_PASS;
-}
-
-/* Expected: a fatal alert with this code (or any code when want < 0). Another fatal alert, a warning, or a close
- * without an alert is a rejection with the wrong signal: WARN. Carrying on is the failure (for 120: ALPACA). */
-static verdict judge_reject(const scenario *s, const observation *o, int want)
-{
-    if (o->alert >= 0) {
-        if (o->alert_level == 2 && (want < 0 || o->alert == want))
-            return VERDICT_PASS;
-        return o->completed ? broken(s->lvl) : VERDICT_WARN;
-    }
-    if (o->completed)
-        return broken(s->lvl);
-    return VERDICT_WARN; /* closed or stalled without an alert */
-}
-
-void judge(const scenario *s, const observation *o, result *out)
-{
+    const check_entry *c = s->row;
     memset(out, 0, sizeof *out);
-    out->id = s->id;
+    out->id = c->id;
     out->tls = s->tls;
-    out->section = s->section;
-    out->ref = s->ref;
-    out->title = s->title;
-    out->lvl = s->lvl;
+    out->section = c->section;
+    out->ref = c->ref;
+    out->title = c->title;
+    out->lvl = c->lvl;
     out->ms = o->ms;
-
-    char name[64];
-    name_text(name, sizeof name, s->expect_name, s->expect_name_len);
-    switch (s->expect) {
-    case EXPECT_SELECT:
-        if (s->expect_name_len > 0)
-            snprintf(out->expected, sizeof out->expected, "handshake completes with exactly \"%s\" selected%s%s", name,
-                     strcmp(s->id, "SRV-TLS13-IN-EE") == 0 ? ", in EncryptedExtensions" : "",
-                     s->send_npn ? ", and no NPN answer" : "");
-        else
-            snprintf(out->expected, sizeof out->expected,
-                     "handshake completes with exactly one offered, supported name selected");
-        break;
-    case EXPECT_NO_OVERLAP:
-        snprintf(out->expected, sizeof out->expected, "fatal alert 120 (no_application_protocol), no selection");
-        break;
-    case EXPECT_DECODE_ERROR:
-        snprintf(out->expected, sizeof out->expected, "fatal alert 50 (decode_error)");
-        break;
-    case EXPECT_ANY_FATAL:
-        snprintf(out->expected, sizeof out->expected, "a fatal alert");
-        break;
-    case EXPECT_NO_ALPN:
-        snprintf(out->expected, sizeof out->expected, "handshake completes without an ALPN answer");
-        break;
-    case EXPECT_NOT_NAME:
-        snprintf(out->expected, sizeof out->expected, "\"%s\" is never selected", name);
-        break;
-    case EXPECT_HRR_ABORT:
-        snprintf(out->expected, sizeof out->expected,
-                 "a HelloRetryRequest, then fatal alert 47 (illegal_parameter) for the changed second ClientHello");
-        break;
-    }
-
+    snprintf(out->expected, sizeof out->expected, "%s", expected);
     if (s->skip_reason != NULL) {
         out->v = VERDICT_SKIP;
         snprintf(out->observed, sizeof out->observed, "not run: %s", s->skip_reason);
-        return;
+        return 0;
     }
     describe(o, out->observed, sizeof out->observed);
     /* A refusal by closing is judged like a close without an alert after an answer (no alert, nothing completed,
      * nothing selected); anything else that left nothing to observe is ERROR. */
     if (o->error && !o->refused) {
         out->v = VERDICT_ERROR;
+        return 0;
+    }
+    return 1;
+}
+
+/* Replaces the observed text by "not run: <why> (<what was observed>)" and gives SKIP. */
+static void not_run(result *out, const char *why)
+{
+    char seen[REPORT_TEXT_MAX];
+    snprintf(seen, sizeof seen, "%s", out->observed);
+    out->v = VERDICT_SKIP;
+    snprintf(out->observed, sizeof out->observed, "not run: %s (%.400s)", why, seen);
+}
+
+static verdict select_verdict(const scenario *s, const observation *o, int in_ee)
+{
+    level lvl = s->row->lvl;
+    alpn_name n;
+    if (o->alert >= 0 || !o->completed || o->alpn_count == 0)
+        return broken(lvl);
+    /* RFC 7301 §3.1: exactly one name, and it must be one the client offered; RFC 8701 §3.1: never GREASE. */
+    if (!answer_name(o, &n) || !offered(s, &n) || alpn_is_grease(n.data, n.len))
+        return broken(lvl);
+    if (s->expect_name_len > 0 && !is_name(&n, s->expect_name, s->expect_name_len))
+        return broken(lvl);
+    /* RFC 8446 §4.2: one extension of a type per message. */
+    if (o->alpn_count > 1)
+        return broken(lvl);
+    /* RFC 8446 §4.2: in TLS 1.3 the answer belongs in EncryptedExtensions, never in ServerHello. */
+    if (in_ee && o->alpn_where != WHERE_ENCRYPTED_EXTENSIONS)
+        return broken(lvl);
+    /* NPN draft / RFC 7301 §3: a server that selected via ALPN must not also answer NPN. */
+    if (s->send_npn && o->npn_seen)
+        return broken(lvl);
+    return VERDICT_PASS;
+}
+
+static void select_judge(const scenario *s, const observation *o, int in_ee, result *out)
+{
+    char expected[REPORT_TEXT_MAX], name[64];
+    name_text(name, sizeof name, s->expect_name, s->expect_name_len);
+    if (s->expect_name_len > 0)
+        snprintf(expected, sizeof expected, "handshake completes with exactly \"%s\" selected%s%s", name,
+                 in_ee ? ", in EncryptedExtensions" : "", s->send_npn ? ", and no NPN answer" : "");
+    else
+        snprintf(expected, sizeof expected, "handshake completes with exactly one offered, supported name selected");
+    if (!begin(s, o, expected, out))
+        return;
+    out->v = select_verdict(s, o, in_ee);
+    if (s->send_npn && o->npn_seen && out->v != VERDICT_PASS)
+        strncat(out->observed, "; the server also answered NPN", sizeof out->observed - strlen(out->observed) - 1);
+}
+
+void judge_select(const scenario *s, const observation *o, result *out)
+{
+    select_judge(s, o, 0, out);
+}
+
+void judge_select_in_ee(const scenario *s, const observation *o, result *out)
+{
+    select_judge(s, o, 1, out);
+}
+
+/* Expected: a fatal alert with this code (or any code when want < 0). Another fatal alert, a warning, or a close
+ * without an alert is a rejection with the wrong signal: WARN. Carrying on is the failure (for 120: ALPACA). */
+static verdict reject_verdict(const scenario *s, const observation *o, int want)
+{
+    if (o->alert >= 0) {
+        if (o->alert_level == 2 && (want < 0 || o->alert == want))
+            return VERDICT_PASS;
+        return o->completed ? broken(s->row->lvl) : VERDICT_WARN;
+    }
+    if (o->completed)
+        return broken(s->row->lvl);
+    return VERDICT_WARN; /* closed or stalled without an alert */
+}
+
+/* RFC 7301 §3.2: no overlap is answered with the fatal alert no_application_protocol. */
+void judge_no_overlap(const scenario *s, const observation *o, result *out)
+{
+    if (begin(s, o, "fatal alert 120 (no_application_protocol), no selection", out))
+        out->v = reject_verdict(s, o, 120);
+}
+
+/* RFC 7301 §3.1 with RFC 8446 §6.2: a list that does not parse is a decode_error. */
+void judge_decode_error(const scenario *s, const observation *o, result *out)
+{
+    if (begin(s, o, "fatal alert 50 (decode_error)", out))
+        out->v = reject_verdict(s, o, 50);
+}
+
+/* RFC 8446 §4.2: a ClientHello with two extensions of a type is refused; which alert is the stack's choice. */
+void judge_any_fatal(const scenario *s, const observation *o, result *out)
+{
+    if (begin(s, o, "a fatal alert", out))
+        out->v = reject_verdict(s, o, -1);
+}
+
+/* RFC 8446 §4.2 / RFC 5246 §7.4.1.4: no answer to an extension the client did not send. */
+void judge_no_alpn(const scenario *s, const observation *o, result *out)
+{
+    if (!begin(s, o, "handshake completes without an ALPN answer", out))
+        return;
+    if (o->alpn_count > 0)
+        out->v = broken(s->row->lvl);
+    else if (o->completed && o->alert < 0)
+        out->v = VERDICT_PASS;
+    else
+        out->v = VERDICT_ERROR; /* the baseline handshake itself failed: nothing to judge */
+}
+
+/* Whatever else happens, expect_name is not selected; refusing the hello is fine. */
+static void never_selected(const scenario *s, const observation *o, int old_tls_only, result *out)
+{
+    char expected[REPORT_TEXT_MAX], name[64];
+    name_text(name, sizeof name, s->expect_name, s->expect_name_len);
+    snprintf(expected, sizeof expected, "\"%s\" is never selected", name);
+    if (!begin(s, o, expected, out))
+        return;
+    /* RFC 9113 §9.2: only judged when the server really negotiated the old version. */
+    if (old_tls_only && (o->version == 0 || o->version >= 0x0303)) {
+        char why[64];
+        snprintf(why, sizeof why, "the server does not negotiate TLS %s", s->tls);
+        not_run(out, why);
         return;
     }
     alpn_name n;
-    switch (s->expect) {
-    case EXPECT_SELECT:
-        out->v = judge_select(s, o);
-        if (s->send_npn && o->npn_seen && out->v != VERDICT_PASS)
-            strncat(out->observed, "; the server also answered NPN", sizeof out->observed - strlen(out->observed) - 1);
-        break;
-    case EXPECT_NO_OVERLAP:
-        out->v = judge_reject(s, o, 120);
-        break;
-    case EXPECT_DECODE_ERROR:
-        out->v = judge_reject(s, o, 50);
-        break;
-    case EXPECT_ANY_FATAL:
-        out->v = judge_reject(s, o, -1);
-        break;
-    case EXPECT_NO_ALPN:
-        /* RFC 8446 §4.2 / RFC 5246 §7.4.1.4: no answer to an extension the client did not send. */
-        if (o->alpn_count > 0)
-            out->v = broken(s->lvl);
-        else if (o->completed && o->alert < 0)
-            out->v = VERDICT_PASS;
-        else
-            out->v = VERDICT_ERROR; /* the baseline handshake itself failed: nothing to judge */
-        break;
-    case EXPECT_HRR_ABORT:
-        if (!o->hrr) {
-            /* RFC 8446 §4.2.8: an empty key_share obliges a retry; a server that does otherwise cannot be judged
-             * on the second hello. */
-            char seen[REPORT_TEXT_MAX];
-            snprintf(seen, sizeof seen, "%s", out->observed);
-            out->v = VERDICT_SKIP;
-            snprintf(out->observed, sizeof out->observed, "not run: no HelloRetryRequest came (%.400s)", seen);
-        } else if (o->alert >= 0 && o->alert_level == 2 && o->alert == 47) {
-            out->v = VERDICT_PASS;
-        } else {
-            /* RFC 8446 §4.1.2: a changed second ClientHello should be refused; another alert is the wrong one. */
-            out->v = o->alert >= 0 && o->alert_level == 2 ? VERDICT_WARN : broken(s->lvl);
-        }
-        break;
-    case EXPECT_NOT_NAME:
-        /* RFC 9113 §9.2: only judged when the server really negotiated the old version; refusing it is fine. */
-        if (strcmp(s->id, "SRV-H2-MIN-TLS12") == 0 && (o->version == 0 || o->version >= 0x0303)) {
-            char seen[REPORT_TEXT_MAX];
-            snprintf(seen, sizeof seen, "%s", out->observed);
-            out->v = VERDICT_SKIP;
-            snprintf(out->observed, sizeof out->observed, "not run: the server does not negotiate TLS %s (%.400s)",
-                     s->tls, seen);
-            break;
-        }
-        out->v = answer_name(o, &n) && is_name(&n, s->expect_name, s->expect_name_len) ? broken(s->lvl) : VERDICT_PASS;
-        break;
+    out->v = answer_name(o, &n) && is_name(&n, s->expect_name, s->expect_name_len) ? broken(s->row->lvl) : VERDICT_PASS;
+}
+
+/* RFC 9113 §3.2: "h2c" is not negotiated over TLS. */
+void judge_never_selected(const scenario *s, const observation *o, result *out)
+{
+    never_selected(s, o, 0, out);
+}
+
+/* RFC 9113 §9.2: HTTP/2 needs TLS 1.2 or later, so "h2" is not selected over TLS 1.0 or 1.1. */
+void judge_no_h2_below_tls12(const scenario *s, const observation *o, result *out)
+{
+    never_selected(s, o, 1, out);
+}
+
+/* RFC 8446 §4.1.2: a second ClientHello whose ALPN list changed after a HelloRetryRequest should be refused with
+ * illegal_parameter. */
+void judge_hrr_abort(const scenario *s, const observation *o, result *out)
+{
+    if (!begin(s, o, "a HelloRetryRequest, then fatal alert 47 (illegal_parameter) for the changed second ClientHello",
+               out))
+        return;
+    if (!o->hrr) {
+        /* RFC 8446 §4.2.8: an empty key_share obliges a retry; a server that does otherwise cannot be judged on the
+         * second hello. */
+        not_run(out, "no HelloRetryRequest came");
+    } else if (o->alert >= 0 && o->alert_level == 2 && o->alert == 47) {
+        out->v = VERDICT_PASS;
+    } else {
+        /* Another fatal alert refuses, with the wrong code. */
+        out->v = o->alert >= 0 && o->alert_level == 2 ? VERDICT_WARN : broken(s->row->lvl);
     }
 }
 
-/* The fixed part of a result: what the check is, from its catalogue row. tls is normalised to "1.2" or "1.3". */
-static void result_head(result *out, const char *id, const char *tls)
+void judge(const scenario *s, const observation *o, result *out)
+{
+    s->row->server.judge(s, o, out);
+}
+
+/* The fixed part of a result: what the check is, from its catalogue row, which it returns. tls is normalised to
+ * "1.2" or "1.3". */
+static const check_entry *result_head(result *out, const char *id, const char *tls)
 {
     const check_entry *c = check_get(id);
     memset(out, 0, sizeof *out);
@@ -248,6 +295,7 @@ static void result_head(result *out, const char *id, const char *tls)
     out->ref = c->ref;
     out->title = c->title;
     out->lvl = c->lvl;
+    return c;
 }
 
 void judge_server_preference(const profile *p, const char *tls, const observation *ab, const observation *ba,
@@ -392,14 +440,14 @@ void judge_protocol_definitive(const char *tls, const alpn_name *name, const ses
 void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const session_observation *control,
                 const session_observation *test, result *out)
 {
-    result_head(out, ticket_fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN", tls);
+    const check_entry *row = result_head(out, ticket_fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN", tls);
     snprintf(out->expected, sizeof out->expected, "%s",
              ticket_fresh ? "early data refused: the renewed ticket belongs to the new protocol"
                           : "early data refused: the offered protocol differs from the ticket's");
-    if (strcmp(out->tls, "1.3") != 0 || p->n < 2) {
+    if (!check_applies(row, out->tls) || p->n < 2) {
         out->v = VERDICT_SKIP;
         snprintf(out->observed, sizeof out->observed, "not run: %s",
-                 p->n < 2 ? "the server supports fewer than two known names" : "0-RTT exists in TLS 1.3 only");
+                 p->n < 2 ? "the server supports fewer than two known names" : row->outside);
         return;
     }
     char c[OBS_TEXT_MAX + 64], t[OBS_TEXT_MAX + 64];
@@ -424,12 +472,12 @@ void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const sessi
 void judge_reneg(const profile *p, const char *tls, const session_observation *first, const session_observation *second,
                  result *out)
 {
-    result_head(out, "SRV-RENEG-ALPN", tls);
+    const check_entry *row = result_head(out, "SRV-RENEG-ALPN", tls);
     snprintf(out->expected, sizeof out->expected, "reported only: refused, or renegotiated with a fresh selection");
-    if (strcmp(out->tls, "1.2") != 0 || p->n < 2) {
+    if (!check_applies(row, out->tls) || p->n < 2) {
         out->v = VERDICT_SKIP;
         snprintf(out->observed, sizeof out->observed, "not run: %s",
-                 p->n < 2 ? "the server supports fewer than two known names" : "TLS 1.3 has no renegotiation");
+                 p->n < 2 ? "the server supports fewer than two known names" : row->outside);
         return;
     }
     char a[OBS_TEXT_MAX + 64], b[OBS_TEXT_MAX + 64];
@@ -440,7 +488,8 @@ void judge_reneg(const profile *p, const char *tls, const session_observation *f
         return;
     }
     if (second->alert >= 0)
-        snprintf(b, sizeof b, "renegotiation refused with alert %d (%s)", second->alert, alpn_alert_name(second->alert));
+        snprintf(b, sizeof b, "renegotiation refused with alert %d (%s)", second->alert,
+                 alpn_alert_name(second->alert));
     else if (second->error)
         snprintf(b, sizeof b, "renegotiation failed: %.150s", second->error_text);
     else

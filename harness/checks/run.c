@@ -1,8 +1,10 @@
-/* Running the server checks over a probe callback. */
+/* Running the server checks over a probe callback: the rows in run order, the runners of the checks of several
+ * connections, and profile discovery. */
 #define _POSIX_C_SOURCE 200809L
 #include "run.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -53,26 +55,10 @@ int id_listed(const char *list, const char *id)
     return 0;
 }
 
-/* Runs over TLS 1.1 and 1.0, once per run, not in the per-version catalogue (RFC 9113 §9.2). */
-#define H2_MIN "SRV-H2-MIN-TLS12"
-
-/* Checks that take more than one connection, run after the single-connection catalogue of each version. */
-static const char *const multi_ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH",      "SRV-PROTOCOL-DEFINITIVE",
-                                        "SRV-0RTT-ALPN",         "SRV-0RTT-TICKET-FRESH", "SRV-RENEG-ALPN"};
-#define MULTI_COUNT (sizeof multi_ids / sizeof multi_ids[0])
-
-static int known_id(const char *id, size_t len)
+static int known_server_id(const char *id, size_t len)
 {
-    for (size_t i = 0; i < MULTI_COUNT; i++) {
-        if (strlen(multi_ids[i]) == len && strncmp(id, multi_ids[i], len) == 0)
-            return 1;
-    }
-    for (size_t i = 0; i < server_check_count; i++) {
-        const char *k = server_check_id(i);
-        if (strlen(k) == len && strncmp(k, id, len) == 0)
-            return 1;
-    }
-    return 0;
+    const check_entry *c = check_find_n(id, len);
+    return c != NULL && c->family == CHECK_FAMILY_SERVER;
 }
 
 int validate_ids(const char *list, int (*known)(const char *id, size_t len), const char *kind, char *err,
@@ -95,7 +81,7 @@ int validate_ids(const char *list, int (*known)(const char *id, size_t len), con
 
 int validate_id_list(const char *list, char *err, size_t err_cap)
 {
-    return validate_ids(list, known_id, "server", err, err_cap);
+    return validate_ids(list, known_server_id, "server", err, err_cap);
 }
 
 /* ---- profile discovery ---------------------------------------------------------------------------------------- */
@@ -158,38 +144,34 @@ struct discovery {
     discovery_info *info;
     char *err;
     size_t err_cap;
+    uint8_t *ext; /* SCEN_EXT_MAX bytes for the offer being sent */
 };
 
 /* Offers names[0..n) minus what is learnt already, in that order, in one ClientHello. */
 static offer_outcome offer_names(struct discovery *d, const alpn_name *names, size_t n)
 {
-    static scenario s;
     if (d->p->n == PROFILE_MAX || d->info->connections >= DISCOVERY_MAX_CONNECTIONS) {
         d->info->budget_spent |= d->info->connections >= DISCOVERY_MAX_CONNECTIONS;
         return OFFER_EMPTY;
     }
-    memset(&s, 0, sizeof s);
-    s.id = "DISCOVERY";
-    s.tls = d->tls;
-    s.send_alpn = 1;
-    s.expect = EXPECT_SELECT;
+    uint8_t *ext = d->ext;
     size_t pos = 2;
     for (size_t i = 0; i < n; i++) {
         if (name_in_profile(d->p, names[i].data, names[i].len) || pos + 1 + names[i].len > SCEN_EXT_MAX)
             continue;
-        s.ext[pos++] = (uint8_t)names[i].len;
-        memcpy(s.ext + pos, names[i].data, names[i].len);
+        ext[pos++] = (uint8_t)names[i].len;
+        memcpy(ext + pos, names[i].data, names[i].len);
         pos += names[i].len;
     }
     if (pos == 2)
         return OFFER_EMPTY;
-    s.ext[0] = (uint8_t)((pos - 2) >> 8);
-    s.ext[1] = (uint8_t)(pos - 2);
-    s.ext_len = pos;
+    ext[0] = (uint8_t)((pos - 2) >> 8);
+    ext[1] = (uint8_t)(pos - 2);
 
     observation o;
     observation_init(&o);
-    play(d->probe, d->ctx, &s, &o);
+    probe_request r = {.tls = d->tls, .send_alpn = 1, .ext = ext, .ext_len = pos};
+    d->probe(d->ctx, &r, &o);
     d->info->connections++;
     /* A close or reset before any answer is how some servers refuse a hello (o.refused): the run has already seen
      * this server answer a plain ClientHello, so it is reachable. Any other error is not a refusal. */
@@ -217,7 +199,7 @@ static offer_outcome offer_names(struct discovery *d, const alpn_name *names, si
     int offered = 0;
     alpn_iter oi;
     alpn_name on;
-    alpn_iter_init(&oi, s.ext, s.ext_len);
+    alpn_iter_init(&oi, ext, pos);
     while (alpn_iter_next(&oi, &on))
         offered |= on.len == name.len && memcmp(on.data, name.data, name.len) == 0;
     if (!offered)
@@ -276,9 +258,8 @@ static chunk_outcome explore(struct discovery *d, const alpn_name *names, size_t
  * together, repeatedly, so that the profile is in the server's order again. */
 static int reorder(struct discovery *d)
 {
-    static profile learnt;
-    static alpn_name names[PROFILE_MAX];
-    learnt = *d->p;
+    profile learnt = *d->p;
+    alpn_name names[PROFILE_MAX];
     for (size_t i = 0; i < learnt.n; i++)
         names[i] = (alpn_name){learnt.names[i], learnt.lens[i]};
     d->p->n = 0;
@@ -301,18 +282,11 @@ static int reorder(struct discovery *d)
     return 0;
 }
 
-int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, discovery_info *info, char *err,
-                     size_t err_cap)
+/* discover_profile's work, with storage for the candidates and for those given up. */
+static int discover(struct discovery *d, alpn_name *cand, unsigned char *given_up)
 {
-    static alpn_name cand[DISCOVERY_CANDIDATES_MAX];
-    static unsigned char given_up[DISCOVERY_CANDIDATES_MAX];
-    discovery_info local;
-    if (info == NULL)
-        info = &local;
-    memset(info, 0, sizeof *info);
-    info->first_refusal_alert = -1;
-    p->n = 0;
-    struct discovery d = {probe, ctx, tls, p, info, err, err_cap};
+    discovery_info *info = d->info;
+    profile *p = d->p;
 
     /* The candidates: the registry without GREASE (RFC 8701 §3.1: never selected, so never learnt) and without the
      * identifiers of discovery_never. */
@@ -325,9 +299,9 @@ int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, dis
         }
         cand[n++] = t[i].name;
     }
-    memset(given_up, 0, sizeof given_up);
+    memset(given_up, 0, DISCOVERY_CANDIDATES_MAX);
 
-    chunk_outcome r = learn_from(&d, cand, n);
+    chunk_outcome r = learn_from(d, cand, n);
     if (r == CHUNK_ERROR)
         return -1;
     if (r == CHUNK_REFUSED) {
@@ -336,21 +310,43 @@ int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, dis
          * most 1 + 2 + 4 + 8 offers while splitting ~60 names down to DISCOVERY_MIN_SPLIT, DISCOVERY_COMMON_COUNT
          * single names, and one more per name learnt; never over DISCOVERY_MAX_CONNECTIONS. */
         info->fallback = 1;
-        if (split_refused(&d, cand, n, given_up) == CHUNK_ERROR)
+        if (split_refused(d, cand, n, given_up) == CHUNK_ERROR)
             return -1;
         for (size_t c = 0; c < DISCOVERY_COMMON_COUNT; c++) {
             size_t len = strlen(discovery_common[c]);
             for (size_t i = 0; i < n; i++) {
                 if (!given_up[i] || cand[i].len != len || memcmp(cand[i].data, discovery_common[c], len) != 0)
                     continue;
-                if (offer_names(&d, &cand[i], 1) == OFFER_ERROR)
+                if (offer_names(d, &cand[i], 1) == OFFER_ERROR)
                     return -1;
             }
         }
-        if (p->n >= 2 && reorder(&d) != 0)
+        if (p->n >= 2 && reorder(d) != 0)
             return -1;
     }
     return info->connections;
+}
+
+int discover_profile(probe_fn probe, void *ctx, const char *tls, profile *p, discovery_info *info, char *err,
+                     size_t err_cap)
+{
+    alpn_name cand[DISCOVERY_CANDIDATES_MAX];
+    unsigned char given_up[DISCOVERY_CANDIDATES_MAX];
+    discovery_info local;
+    if (info == NULL)
+        info = &local;
+    memset(info, 0, sizeof *info);
+    info->first_refusal_alert = -1;
+    p->n = 0;
+    /* An offer may approach 64 KiB: on the heap, not the stack. */
+    struct discovery d = {probe, ctx, tls, p, info, err, err_cap, malloc(SCEN_EXT_MAX)};
+    if (d.ext == NULL) {
+        snprintf(err, err_cap, "out of memory");
+        return -1;
+    }
+    int used = discover(&d, cand, given_up);
+    free(d.ext);
+    return used;
 }
 
 void discovery_describe(const discovery_info *info, char *buf, size_t cap)
@@ -370,12 +366,134 @@ void discovery_describe(const discovery_info *info, char *buf, size_t cap)
              info->budget_spent ? "; connection budget spent" : "");
 }
 
+/* ---- the runners of the checks of several connections ----------------------------------------------------------- */
+
 /* A session check that could run but has no GnuTLS-path callback (e.g. unit tests with a model server). */
 static void skip_no_path(result *res)
 {
     res->v = VERDICT_SKIP;
     snprintf(res->observed, sizeof res->observed, "not run: no complete-handshake path configured");
 }
+
+void run_server_preference(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
+                           result *out)
+{
+    observation ab, ba;
+    observation_init(&ab);
+    observation_init(&ba);
+    if (p->n >= 2) {
+        /* The row's offer with the first two supported names, in the server's order and reversed. */
+        profile two = *p, rev = *p;
+        two.n = rev.n = 2;
+        memcpy(rev.names[0], p->names[1], p->lens[1]);
+        rev.lens[0] = p->lens[1];
+        memcpy(rev.names[1], p->names[0], p->lens[0]);
+        rev.lens[1] = p->lens[0];
+        scenario *s = malloc(sizeof *s); /* 64 KiB of extension bytes: not on the stack */
+        if (s == NULL) {
+            ab.error = 1;
+            snprintf(ab.error_text, sizeof ab.error_text, "out of memory");
+        } else {
+            scenario_of(s, c, tls, &two);
+            play(peer->probe, peer->probe_ctx, s, &ab);
+            scenario_of(s, c, tls, &rev);
+            play(peer->probe, peer->probe_ctx, s, &ba);
+            free(s);
+        }
+    }
+    judge_server_preference(p, tls, &ab, &ba, out);
+}
+
+void run_resumption(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
+{
+    (void)c;
+    session_observation first = {.alert = -1}, second = {.alert = -1};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (p->n >= 2 && peer->resume != NULL) {
+        alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
+        peer->resume(peer->session_ctx, tls, &a, 1, &b, 1, &first, &second);
+    }
+    judge_resume_fresh(p, tls, &first, &second, out);
+    out->ms = elapsed_since(&t0);
+    if (peer->resume == NULL && p->n >= 2)
+        skip_no_path(out);
+}
+
+void run_protocol_spoken(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
+{
+    (void)c;
+    /* h2 if the server supports it, else http/1.1. */
+    const alpn_name *name = NULL;
+    alpn_name cand;
+    for (int pass = 0; pass < 2 && name == NULL; pass++) {
+        for (size_t i = 0; i < p->n && name == NULL; i++) {
+            int h2 = p->lens[i] == 2 && memcmp(p->names[i], "h2", 2) == 0;
+            int h11 = p->lens[i] == 8 && memcmp(p->names[i], "http/1.1", 8) == 0;
+            if ((pass == 0 && h2) || (pass == 1 && h11)) {
+                cand = (alpn_name){p->names[i], p->lens[i]};
+                name = &cand;
+            }
+        }
+    }
+    session_observation so = {.alert = -1};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (name != NULL && peer->speak != NULL)
+        peer->speak(peer->session_ctx, tls, name, &so);
+    judge_protocol_definitive(tls, name, &so, out);
+    out->ms = elapsed_since(&t0);
+    if (name != NULL && peer->speak == NULL)
+        skip_no_path(out);
+}
+
+/* The first two supported names; ticket_fresh: the ticket is renewed while resuming with the second. */
+static void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, int ticket_fresh,
+                     result *out)
+{
+    session_observation control = {.alert = -1}, test = {.alert = -1};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int runnable = p->n >= 2 && check_applies(c, tls);
+    if (runnable && peer->early != NULL) {
+        alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
+        peer->early(peer->session_ctx, ticket_fresh, &a, &b, &control, &test);
+    }
+    judge_0rtt(p, tls, ticket_fresh, &control, &test, out);
+    out->ms = elapsed_since(&t0);
+    if (runnable && peer->early == NULL)
+        skip_no_path(out);
+}
+
+void run_0rtt_other_protocol(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
+                             result *out)
+{
+    run_0rtt(c, peer, p, tls, 0, out);
+}
+
+void run_0rtt_renewed_ticket(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
+                             result *out)
+{
+    run_0rtt(c, peer, p, tls, 1, out);
+}
+
+void run_renegotiation(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
+{
+    session_observation first = {.alert = -1}, second = {.alert = -1};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int runnable = p->n >= 2 && check_applies(c, tls);
+    if (runnable && peer->reneg != NULL) {
+        alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
+        peer->reneg(peer->session_ctx, &a, &b, &first, &second);
+    }
+    judge_reneg(p, tls, &first, &second, out);
+    out->ms = elapsed_since(&t0);
+    if (runnable && peer->reneg == NULL)
+        skip_no_path(out);
+}
+
+/* ---- the run ---------------------------------------------------------------------------------------------------- */
 
 static void add_result(report *r, const result *res, const run_options *opt, size_t done, size_t total)
 {
@@ -389,185 +507,106 @@ int run_selects(const run_options *opt, const char *id)
     return (opt->only == NULL || id_listed(opt->only, id)) && !id_listed(opt->skip, id);
 }
 
+/* A row for TLS 1.2 or 1.3 runs once per version of the run (SKIP over the one it does not apply to); a row only
+ * for older versions (RFC 9113 §9.2) runs once per run, over each of its versions, newest first. */
+static int per_run_version(const check_entry *c)
+{
+    return (c->tls & CHECK_TLS12_13) != 0;
+}
+
+static size_t old_versions(const check_entry *c, const char *out[2])
+{
+    size_t n = 0;
+    if (c->tls & CHECK_TLS11)
+        out[n++] = "1.1";
+    if (c->tls & CHECK_TLS10)
+        out[n++] = "1.0";
+    return n;
+}
+
+/* One check for one version: its runner, or its one connection played and judged. */
+static void run_one(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, scenario *s,
+                    result *res)
+{
+    if (c->server.run != NULL) {
+        c->server.run(c, peer, p, tls, res);
+        return;
+    }
+    scenario_of(s, c, tls, p);
+    observation o;
+    observation_init(&o);
+    if (s->skip_reason == NULL)
+        play(peer->probe, peer->probe_ctx, s, &o);
+    judge(s, &o, res);
+}
+
 size_t skip_server_checks(const run_options *opt, const char *tls, const char *reason, report *r)
 {
-    static scenario s;
     static const profile none = {.n = 0};
+    const server_peer nobody = {0};
+    scenario *s = malloc(sizeof *s); /* 64 KiB of extension bytes: not on the stack */
+    if (s == NULL)
+        return 0;
     size_t before = r->n;
-    for (size_t i = 0; i < server_check_count + MULTI_COUNT; i++) {
-        const char *id = i < server_check_count ? server_check_id(i) : multi_ids[i - server_check_count];
-        if (!run_selects(opt, id) || strcmp(id, H2_MIN) == 0)
-            continue;
-        observation o;
-        observation_init(&o);
-        session_observation so = {.alert = -1};
-        result res;
-        if (i < server_check_count) {
-            scenario_build(&s, id, tls, &none);
-            s.skip_reason = reason;
-            judge(&s, &o, &res);
-        } else {
-            if (strcmp(id, "SRV-SERVER-PREFERENCE") == 0)
-                judge_server_preference(&none, tls, &o, &o, &res);
-            else if (strcmp(id, "SRV-RESUME-FRESH") == 0)
-                judge_resume_fresh(&none, tls, &so, &so, &res);
-            else if (strcmp(id, "SRV-PROTOCOL-DEFINITIVE") == 0)
-                judge_protocol_definitive(tls, NULL, &so, &res);
-            else if (strcmp(id, "SRV-RENEG-ALPN") == 0)
-                judge_reneg(&none, tls, &so, &so, &res);
-            else
-                judge_0rtt(&none, tls, strcmp(id, "SRV-0RTT-TICKET-FRESH") == 0, &so, &so, &res);
-            snprintf(res.observed, sizeof res.observed, "not run: %s", reason);
+    /* The checks over alpncheck's own ClientHellos first, then those over complete handshakes. */
+    for (int full = 0; full < 2; full++) {
+        const check_entry *c;
+        for (size_t i = 0; (c = server_check_in_run_order(i)) != NULL; i++) {
+            if (c->server.full_handshakes != full || !per_run_version(c) || !run_selects(opt, c->id))
+                continue;
+            result res;
+            if (c->server.run != NULL) {
+                /* With no names and no peer, a runner connects nowhere and says what it expects. */
+                c->server.run(c, &nobody, &none, tls, &res);
+                res.ms = 0;
+                snprintf(res.observed, sizeof res.observed, "not run: %s", reason);
+            } else {
+                observation o;
+                observation_init(&o);
+                scenario_of(s, c, tls, &none);
+                s->skip_reason = reason;
+                judge(s, &o, &res);
+            }
+            report_add(r, &res, opt->known);
         }
-        report_add(r, &res, opt->known);
     }
+    free(s);
     return r->n - before;
 }
 
 size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_options *opt, report *r)
 {
-    static scenario s;
-    size_t versions = 0, selected = 0, done = 0, before = r->n;
+    scenario *s = malloc(sizeof *s); /* 64 KiB of extension bytes: not on the stack */
+    if (s == NULL)
+        return 0;
+    const server_peer peer = {probe, ctx, opt->resume, opt->speak, opt->early, opt->reneg, opt->resume_ctx};
+    size_t versions = 0, total = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
-    int pref_selected = run_selects(opt, "SRV-SERVER-PREFERENCE");
-    int resume_selected = run_selects(opt, "SRV-RESUME-FRESH");
-    int speak_selected = run_selects(opt, "SRV-PROTOCOL-DEFINITIVE");
-    int early_selected[2] = {run_selects(opt, "SRV-0RTT-ALPN"), run_selects(opt, "SRV-0RTT-TICKET-FRESH")};
-    int reneg_selected = run_selects(opt, "SRV-RENEG-ALPN");
-    int h2min_selected = run_selects(opt, H2_MIN);
-    for (size_t i = 0; i < server_check_count; i++)
-        selected += (size_t)run_selects(opt, server_check_id(i));
-    selected -= (size_t)h2min_selected;
-    size_t total = (selected + (size_t)pref_selected + (size_t)resume_selected + (size_t)speak_selected +
-                    (size_t)early_selected[0] + (size_t)early_selected[1] + (size_t)reneg_selected) *
-                       versions +
-                   2u * h2min_selected;
+    const check_entry *c;
+    for (size_t i = 0; (c = server_check_in_run_order(i)) != NULL; i++) {
+        const char *old[2];
+        if (run_selects(opt, c->id))
+            total += per_run_version(c) ? versions : old_versions(c, old);
+    }
 
+    result res;
     for (size_t v = 0; v < versions; v++) {
-        const char *tls = opt->tls[v];
-        for (size_t i = 0; i < server_check_count; i++) {
-            const char *id = server_check_id(i);
-            if (!run_selects(opt, id) || strcmp(id, H2_MIN) == 0)
+        for (size_t i = 0; (c = server_check_in_run_order(i)) != NULL; i++) {
+            if (!per_run_version(c) || !run_selects(opt, c->id))
                 continue;
-            scenario_build(&s, id, tls, p);
-            observation o;
-            observation_init(&o);
-            if (s.skip_reason == NULL)
-                play(probe, ctx, &s, &o);
-            result res;
-            judge(&s, &o, &res);
+            run_one(c, &peer, p, opt->tls[v], s, &res);
             add_result(r, &res, opt, ++done, total);
         }
-        if (resume_selected) {
-            /* SRV-RESUME-FRESH: a session made with the first supported name, resumed offering only the second. */
-            session_observation first = {.alert = -1}, second = {.alert = -1};
-            result res;
-            struct timespec t0;
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            if (p->n >= 2 && opt->resume != NULL) {
-                alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
-                opt->resume(opt->resume_ctx, tls, &a, 1, &b, 1, &first, &second);
-            }
-            judge_resume_fresh(p, tls, &first, &second, &res);
-            res.ms = elapsed_since(&t0);
-            if (opt->resume == NULL && p->n >= 2)
-                skip_no_path(&res);
-            add_result(r, &res, opt, ++done, total);
-        }
-        if (speak_selected) {
-            /* SRV-PROTOCOL-DEFINITIVE: h2 if the server supports it, else http/1.1. */
-            const alpn_name *name = NULL;
-            alpn_name cand;
-            for (int pass = 0; pass < 2 && name == NULL; pass++) {
-                for (size_t i = 0; i < p->n && name == NULL; i++) {
-                    int h2 = p->lens[i] == 2 && memcmp(p->names[i], "h2", 2) == 0;
-                    int h11 = p->lens[i] == 8 && memcmp(p->names[i], "http/1.1", 8) == 0;
-                    if ((pass == 0 && h2) || (pass == 1 && h11)) {
-                        cand = (alpn_name){p->names[i], p->lens[i]};
-                        name = &cand;
-                    }
-                }
-            }
-            session_observation so = {.alert = -1};
-            result res;
-            struct timespec t0;
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            if (name != NULL && opt->speak != NULL)
-                opt->speak(opt->resume_ctx, tls, name, &so);
-            judge_protocol_definitive(tls, name, &so, &res);
-            res.ms = elapsed_since(&t0);
-            if (name != NULL && opt->speak == NULL)
-                skip_no_path(&res);
-            add_result(r, &res, opt, ++done, total);
-        }
-        for (int fresh = 0; fresh < 2; fresh++) {
-            if (!early_selected[fresh])
-                continue;
-            /* SRV-0RTT-ALPN / SRV-0RTT-TICKET-FRESH with the first two supported names (TLS 1.3 only). */
-            session_observation control = {.alert = -1}, test = {.alert = -1};
-            result res;
-            struct timespec t0;
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            int runnable = p->n >= 2 && strcmp(tls, "1.3") == 0;
-            if (runnable && opt->early != NULL) {
-                alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
-                opt->early(opt->resume_ctx, fresh, &a, &b, &control, &test);
-            }
-            judge_0rtt(p, tls, fresh, &control, &test, &res);
-            res.ms = elapsed_since(&t0);
-            if (runnable && opt->early == NULL)
-                skip_no_path(&res);
-            add_result(r, &res, opt, ++done, total);
-        }
-        if (reneg_selected) {
-            session_observation first = {.alert = -1}, second = {.alert = -1};
-            result res;
-            struct timespec t0;
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            int runnable = p->n >= 2 && strcmp(tls, "1.2") == 0;
-            if (runnable && opt->reneg != NULL) {
-                alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
-                opt->reneg(opt->resume_ctx, &a, &b, &first, &second);
-            }
-            judge_reneg(p, tls, &first, &second, &res);
-            res.ms = elapsed_since(&t0);
-            if (runnable && opt->reneg == NULL)
-                skip_no_path(&res);
-            add_result(r, &res, opt, ++done, total);
-        }
-        if (!pref_selected)
-            continue;
-        /* SRV-SERVER-PREFERENCE: the first two supported names, offered in both orders. */
-        observation ab, ba;
-        observation_init(&ab);
-        observation_init(&ba);
-        if (p->n >= 2) {
-            profile two = *p, rev = *p;
-            two.n = rev.n = 2;
-            memcpy(rev.names[0], p->names[1], p->lens[1]);
-            rev.lens[0] = p->lens[1];
-            memcpy(rev.names[1], p->names[0], p->lens[0]);
-            rev.lens[1] = p->lens[0];
-            scenario_build(&s, "SRV-SELECT-SINGLE", tls, &two);
-            play(probe, ctx, &s, &ab);
-            scenario_build(&s, "SRV-SELECT-SINGLE", tls, &rev);
-            play(probe, ctx, &s, &ba);
-        }
-        result res;
-        judge_server_preference(p, tls, &ab, &ba, &res);
-        add_result(r, &res, opt, ++done, total);
     }
-    static const char *const old_versions[] = {"1.1", "1.0"};
-    for (size_t v = 0; h2min_selected && v < 2; v++) {
-        scenario_build(&s, H2_MIN, old_versions[v], p);
-        observation o;
-        observation_init(&o);
-        if (s.skip_reason == NULL)
-            play(probe, ctx, &s, &o);
-        result res;
-        judge(&s, &o, &res);
-        add_result(r, &res, opt, ++done, total);
+    for (size_t i = 0; (c = server_check_in_run_order(i)) != NULL; i++) {
+        const char *old[2];
+        size_t n = per_run_version(c) || !run_selects(opt, c->id) ? 0 : old_versions(c, old);
+        for (size_t v = 0; v < n; v++) {
+            run_one(c, &peer, p, old[v], s, &res);
+            add_result(r, &res, opt, ++done, total);
+        }
     }
+    free(s);
     return r->n - before;
 }

@@ -1,55 +1,11 @@
-/* Server-check scenarios: the exact ALPN bytes each catalogue server check offers, built from the profile. */
+/*
+ * Server-check scenarios: the offer builders the catalogue rows name, one per kind of offer, each writing the exact
+ * ALPN extension_data from the server's profile; and the scenario of a row for one TLS version.
+ */
 #include <stdio.h>
 #include <string.h>
 
-#include "catalogue.h"
 #include "checks.h"
-
-/* The single-connection server checks in the order they run, with what each expects; level, clause, section and
- * title come from the catalogue row of the same ID (catalogue.c). */
-struct scenario_kind {
-    const char *id;
-    expectation expect;
-};
-
-static const struct scenario_kind kinds[] = {
-    {"SRV-SELECT-OFFERED", EXPECT_SELECT},
-    {"SRV-SELECT-SINGLE", EXPECT_SELECT},
-    {"SRV-UNKNOWN-IGNORED", EXPECT_SELECT},
-    {"SRV-NO-OVERLAP-ALERT", EXPECT_NO_OVERLAP},
-    {"SRV-NO-PREFIX-MATCH", EXPECT_NO_OVERLAP},
-    {"SRV-CASE-SENSITIVE", EXPECT_NO_OVERLAP},
-    {"SRV-NUL-IN-NAME", EXPECT_NO_OVERLAP},
-    {"SRV-LONG-NAME", EXPECT_SELECT},
-    {"SRV-MANY-NAMES", EXPECT_SELECT},
-    {"SRV-MANY-TINY-NAMES", EXPECT_SELECT},
-    {"SRV-GREASE-IGNORED", EXPECT_SELECT},
-    {"SRV-GREASE-ONLY", EXPECT_NO_OVERLAP},
-    {"SRV-NO-UNSOLICITED", EXPECT_NO_ALPN},
-    {"SRV-TLS13-IN-EE", EXPECT_SELECT},
-    {"SRV-HRR-ALPN-CHANGED", EXPECT_HRR_ABORT},
-    {"SRV-DUPLICATE-EXTENSION", EXPECT_ANY_FATAL},
-    {"SRV-NO-H2C", EXPECT_NOT_NAME},
-    {"SRV-H2-MIN-TLS12", EXPECT_NOT_NAME},
-    {"SRV-NO-NPN-WITH-ALPN", EXPECT_SELECT},
-    {"SRV-MALFORMED-EMPTY-EXT", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-ONE-BYTE", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-EMPTY-LIST", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-EMPTY-NAME", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-EMPTY-NAME-LATER", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-LIST-SHORT", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-LIST-LONG", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-NAME-OVERRUN", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-NAME-SHORT", EXPECT_DECODE_ERROR},
-    {"SRV-MALFORMED-TRAILING-AFTER-MATCH", EXPECT_DECODE_ERROR},
-};
-
-const size_t server_check_count = sizeof kinds / sizeof kinds[0];
-
-const char *server_check_id(size_t i)
-{
-    return i < server_check_count ? kinds[i].id : NULL;
-}
 
 /* ---- profile ------------------------------------------------------------------------------------------------ */
 
@@ -108,21 +64,15 @@ static int in_profile(const profile *p, const uint8_t *name, size_t len)
 
 /* ---- list building ------------------------------------------------------------------------------------------ */
 
-/* A list under construction inside scenario.ext; the 2-byte length is written by finish(). Names that do not fit
- * are dropped (the scenarios stay far below the limit). */
-struct builder {
-    scenario *s;
-};
-
-static void begin(struct builder *b, scenario *s)
+/* A list is built in s->ext after a 2-byte length that finish() writes. Names that do not fit are dropped (the
+ * scenarios stay far below the limit). */
+static void begin(scenario *s)
 {
-    b->s = s;
     s->ext_len = 2;
 }
 
-static void add(struct builder *b, const uint8_t *name, size_t len)
+static void add(scenario *s, const uint8_t *name, size_t len)
 {
-    scenario *s = b->s;
     if (len == 0 || len > ALPN_NAME_MAX || s->ext_len + 1 + len > SCEN_EXT_MAX)
         return;
     s->ext[s->ext_len++] = (uint8_t)len;
@@ -130,14 +80,19 @@ static void add(struct builder *b, const uint8_t *name, size_t len)
     s->ext_len += len;
 }
 
-static void add_str(struct builder *b, const char *name)
+static void add_str(scenario *s, const char *name)
 {
-    add(b, (const uint8_t *)name, strlen(name));
+    add(s, (const uint8_t *)name, strlen(name));
 }
 
-static void raw(struct builder *b, const uint8_t *bytes, size_t len)
+/* The first supported name (the profile is never empty when an offer is built). */
+static void add_first(scenario *s, const profile *p)
 {
-    scenario *s = b->s;
+    add(s, p->names[0], p->lens[0]);
+}
+
+static void raw(scenario *s, const uint8_t *bytes, size_t len)
+{
     if (s->ext_len + len <= SCEN_EXT_MAX) {
         memcpy(s->ext + s->ext_len, bytes, len);
         s->ext_len += len;
@@ -145,11 +100,11 @@ static void raw(struct builder *b, const uint8_t *bytes, size_t len)
 }
 
 /* Writes the list length; delta adjusts it away from the truth for the malformed-length scenarios. */
-static void finish(struct builder *b, long delta)
+static void finish(scenario *s, long delta)
 {
-    long len = (long)b->s->ext_len - 2 + delta;
-    b->s->ext[0] = (uint8_t)((unsigned long)len >> 8);
-    b->s->ext[1] = (uint8_t)len;
+    long len = (long)s->ext_len - 2 + delta;
+    s->ext[0] = (uint8_t)((unsigned long)len >> 8);
+    s->ext[1] = (uint8_t)len;
 }
 
 static void expect(scenario *s, const uint8_t *name, size_t len)
@@ -158,224 +113,383 @@ static void expect(scenario *s, const uint8_t *name, size_t len)
     s->expect_name_len = len;
 }
 
+static void expect_first(scenario *s, const profile *p)
+{
+    expect(s, p->names[0], p->lens[0]);
+}
+
 /* Unknown names: recognisably ours and never in a profile (a profile holding one is told apart by in_profile). */
-static void add_unknown(struct builder *b, const profile *p, int i)
+static void add_unknown(scenario *s, const profile *p, int i)
 {
     char name[32];
     snprintf(name, sizeof name, "alpncheck-unknown-%d", i);
     if (!in_profile(p, (const uint8_t *)name, strlen(name)))
-        add_str(b, name);
+        add_str(s, name);
 }
 
-/* ---- scenarios ---------------------------------------------------------------------------------------------- */
+/* ---- offers: well-formed lists -------------------------------------------------------------------------------- */
 
-static void build(scenario *s, const profile *p)
+/* One supported name among unknown ones: selecting an unknown name (echoing the offer) is as wrong as selecting an
+ * unoffered one. */
+void offer_supported_between_unknown(scenario *s, const profile *p)
 {
-    struct builder b;
-    const uint8_t *s0 = p->names[0];
-    size_t s0_len = p->lens[0];
-    const char *id = s->id;
-    begin(&b, s);
+    begin(s);
+    add_unknown(s, p, 1);
+    add_first(s, p);
+    add_unknown(s, p, 2);
+    expect_first(s, p);
+    finish(s, 0);
+}
 
-    if (strcmp(id, "SRV-SELECT-OFFERED") == 0) {
-        /* One supported name among unknown ones: selecting an unknown name (echoing the offer) is as wrong as
-         * selecting an unoffered one. */
-        add_unknown(&b, p, 1);
-        add(&b, s0, s0_len);
-        add_unknown(&b, p, 2);
-        expect(s, s0, s0_len);
-    } else if (strcmp(id, "SRV-SELECT-SINGLE") == 0) {
-        for (size_t i = 0; i < p->n; i++)
-            add(&b, p->names[i], p->lens[i]);
-    } else if (strcmp(id, "SRV-UNKNOWN-IGNORED") == 0 || strcmp(id, "SRV-TLS13-IN-EE") == 0 ||
-               strcmp(id, "SRV-NO-NPN-WITH-ALPN") == 0 || strcmp(id, "SRV-DUPLICATE-EXTENSION") == 0) {
-        if (strcmp(id, "SRV-UNKNOWN-IGNORED") == 0) {
-            add_unknown(&b, p, 1);
-            add_unknown(&b, p, 2);
-        }
-        add(&b, s0, s0_len);
-        if (strcmp(id, "SRV-UNKNOWN-IGNORED") == 0)
-            add_unknown(&b, p, 3);
-        expect(s, s0, s0_len);
-    } else if (strcmp(id, "SRV-NO-OVERLAP-ALERT") == 0) {
-        add_unknown(&b, p, 1);
-        add_unknown(&b, p, 2);
-    } else if (strcmp(id, "SRV-NO-PREFIX-MATCH") == 0) {
-        /* RFC 7301 §3.1: names are compared whole — a prefix or an extension is another name. */
-        for (size_t i = 0; i < p->n; i++) {
-            uint8_t v[ALPN_NAME_MAX];
-            size_t l = p->lens[i];
-            if (l > 1 && !in_profile(p, p->names[i], l - 1))
-                add(&b, p->names[i], l - 1);
-            if (l < ALPN_NAME_MAX) {
-                memcpy(v, p->names[i], l);
-                v[l] = 'x';
-                if (!in_profile(p, v, l + 1))
-                    add(&b, v, l + 1);
-            }
-        }
-    } else if (strcmp(id, "SRV-CASE-SENSITIVE") == 0) {
-        for (size_t i = 0; i < p->n; i++) {
-            uint8_t v[ALPN_NAME_MAX];
-            int changed = 0;
-            for (size_t j = 0; j < p->lens[i]; j++) {
-                v[j] = p->names[i][j];
-                if (v[j] >= 'a' && v[j] <= 'z') {
-                    v[j] = (uint8_t)(v[j] - 'a' + 'A');
-                    changed = 1;
-                }
-            }
-            if (changed && !in_profile(p, v, p->lens[i]))
-                add(&b, v, p->lens[i]);
-        }
-        if (b.s->ext_len == 2)
-            s->skip_reason = "no supported name contains a lower-case letter";
-    } else if (strcmp(id, "SRV-NUL-IN-NAME") == 0) {
-        /* A C-string comparison would stop at the NUL and match. */
-        for (size_t i = 0; i < p->n; i++) {
-            uint8_t v[ALPN_NAME_MAX];
-            size_t l = p->lens[i];
-            if (l + 2 > ALPN_NAME_MAX)
-                continue;
-            memcpy(v, p->names[i], l);
-            v[l] = 0;
-            v[l + 1] = 'x';
-            add(&b, v, l + 2);
-        }
-    } else if (strcmp(id, "SRV-LONG-NAME") == 0) {
+void offer_every_supported(scenario *s, const profile *p)
+{
+    begin(s);
+    for (size_t i = 0; i < p->n; i++)
+        add(s, p->names[i], p->lens[i]);
+    finish(s, 0);
+}
+
+void offer_first_supported(scenario *s, const profile *p)
+{
+    begin(s);
+    add_first(s, p);
+    expect_first(s, p);
+    finish(s, 0);
+}
+
+void offer_supported_amid_unknown(scenario *s, const profile *p)
+{
+    begin(s);
+    add_unknown(s, p, 1);
+    add_unknown(s, p, 2);
+    add_first(s, p);
+    add_unknown(s, p, 3);
+    expect_first(s, p);
+    finish(s, 0);
+}
+
+void offer_unknown_only(scenario *s, const profile *p)
+{
+    begin(s);
+    add_unknown(s, p, 1);
+    add_unknown(s, p, 2);
+    finish(s, 0);
+}
+
+/* RFC 7301 §3.1: names are compared whole — a prefix or an extension is another name. */
+void offer_prefixes_and_extensions(scenario *s, const profile *p)
+{
+    begin(s);
+    for (size_t i = 0; i < p->n; i++) {
         uint8_t v[ALPN_NAME_MAX];
-        memset(v, 'a', sizeof v);
-        add(&b, v, sizeof v);
-        add(&b, s0, s0_len);
-        expect(s, s0, s0_len);
-    } else if (strcmp(id, "SRV-MANY-NAMES") == 0) {
-        for (int i = 0; i < 300; i++) {
-            char name[64];
-            snprintf(name, sizeof name, "alpncheck-unknown-%04d-padding-padding-padding-padding-pad", i);
-            add_str(&b, name);
+        size_t l = p->lens[i];
+        if (l > 1 && !in_profile(p, p->names[i], l - 1))
+            add(s, p->names[i], l - 1);
+        if (l < ALPN_NAME_MAX) {
+            memcpy(v, p->names[i], l);
+            v[l] = 'x';
+            if (!in_profile(p, v, l + 1))
+                add(s, v, l + 1);
         }
-        add(&b, s0, s0_len);
-        expect(s, s0, s0_len);
-    } else if (strcmp(id, "SRV-MANY-TINY-NAMES") == 0) {
-        for (int i = 0; i < 10000; i++) {
-            uint8_t c = (uint8_t)('a' + i % 26);
-            if (!in_profile(p, &c, 1))
-                add(&b, &c, 1);
-        }
-        add(&b, s0, s0_len);
-        expect(s, s0, s0_len);
-    } else if (strcmp(id, "SRV-GREASE-IGNORED") == 0) {
-        static const uint8_t g1[] = {0x0a, 0x0a}, g2[] = {0x7a, 0x7a}, g3[] = {0xfa, 0xfa};
-        add(&b, g1, 2);
-        add(&b, g2, 2);
-        add(&b, s0, s0_len);
-        add(&b, g3, 2);
-        expect(s, s0, s0_len);
-    } else if (strcmp(id, "SRV-GREASE-ONLY") == 0) {
-        /* RFC 8701 §2: all sixteen reserved values. */
-        for (unsigned hi = 0; hi < 16; hi++) {
-            uint8_t g[2] = {(uint8_t)(hi << 4 | 0x0a), (uint8_t)(hi << 4 | 0x0a)};
-            add(&b, g, 2);
-        }
-    } else if (strcmp(id, "SRV-NO-H2C") == 0) {
-        add_str(&b, "h2c");
-        for (size_t i = 0; i < p->n; i++)
-            add(&b, p->names[i], p->lens[i]);
-        expect(s, (const uint8_t *)"h2c", 3);
-    } else if (strcmp(id, "SRV-HRR-ALPN-CHANGED") == 0) {
-        /* RFC 8446 §4.1.2: the second ClientHello repeats the first but for key_share, cookie, early_data and
-         * padding; here it also gains a name in its ALPN list. */
-        add(&b, s0, s0_len);
-        finish(&b, 0);
-        s->force_hrr = 1;
-        s->has_ext2 = 1;
-        memcpy(s->ext2, s->ext, s->ext_len);
-        s->ext2_len = s->ext_len;
-        const char *extra = "alpncheck-unknown-1";
-        size_t el = strlen(extra);
-        s->ext2[s->ext2_len++] = (uint8_t)el;
-        memcpy(s->ext2 + s->ext2_len, extra, el);
-        s->ext2_len += el;
-        s->ext2[0] = (uint8_t)((s->ext2_len - 2) >> 8);
-        s->ext2[1] = (uint8_t)(s->ext2_len - 2);
-        return;
-    } else if (strcmp(id, "SRV-H2-MIN-TLS12") == 0) {
-        add_str(&b, "h2");
-        add_str(&b, "http/1.1");
-        expect(s, (const uint8_t *)"h2", 2);
-    } else if (strcmp(id, "SRV-MALFORMED-EMPTY-EXT") == 0) {
-        s->ext_len = 0;
-        return;
-    } else if (strcmp(id, "SRV-MALFORMED-ONE-BYTE") == 0) {
-        s->ext_len = 0;
-        raw(&b, (const uint8_t *)"\x00", 1);
-        return;
-    } else if (strcmp(id, "SRV-MALFORMED-EMPTY-LIST") == 0) {
-        /* Nothing after the length. */
-    } else if (strcmp(id, "SRV-MALFORMED-EMPTY-NAME") == 0) {
-        raw(&b, (const uint8_t *)"\x00", 1);
-    } else if (strcmp(id, "SRV-MALFORMED-EMPTY-NAME-LATER") == 0) {
-        add(&b, s0, s0_len);
-        raw(&b, (const uint8_t *)"\x00", 1);
-    } else if (strcmp(id, "SRV-MALFORMED-LIST-SHORT") == 0) {
-        /* The length covers the first name only; a second, well-formed name trails after the list. */
-        add(&b, s0, s0_len);
-        finish(&b, 0);
-        add(&b, s0, s0_len);
-        return;
-    } else if (strcmp(id, "SRV-MALFORMED-LIST-LONG") == 0) {
-        add(&b, s0, s0_len);
-        finish(&b, +1);
-        return;
-    } else if (strcmp(id, "SRV-MALFORMED-NAME-OVERRUN") == 0) {
-        add(&b, s0, s0_len);
-        raw(&b, (const uint8_t *)"\x05" "ab", 3);
-    } else if (strcmp(id, "SRV-MALFORMED-NAME-SHORT") == 0) {
-        /* "alpncheck-x" with its length one too short: the parser then reads 'x' (120) as the next length. */
-        raw(&b, (const uint8_t *)"\x0a" "alpncheck-x", 12);
-        add(&b, s0, s0_len);
-    } else if (strcmp(id, "SRV-MALFORMED-TRAILING-AFTER-MATCH") == 0) {
-        /* A first-match parser selects s0 and never looks at the rest. */
-        add(&b, s0, s0_len);
-        raw(&b, (const uint8_t *)"\xff\xfe\x00", 3);
     }
-    finish(&b, 0);
+    finish(s, 0);
 }
 
-int scenario_build(scenario *s, const char *id, const char *tls, const profile *p)
+/* Names are opaque bytes: "H2" is another protocol than "h2". */
+void offer_upper_case(scenario *s, const profile *p)
 {
-    const struct scenario_kind *m = NULL;
-    for (size_t i = 0; i < server_check_count; i++) {
-        if (strcmp(kinds[i].id, id) == 0)
-            m = &kinds[i];
+    begin(s);
+    for (size_t i = 0; i < p->n; i++) {
+        uint8_t v[ALPN_NAME_MAX];
+        int changed = 0;
+        for (size_t j = 0; j < p->lens[i]; j++) {
+            v[j] = p->names[i][j];
+            if (v[j] >= 'a' && v[j] <= 'z') {
+                v[j] = (uint8_t)(v[j] - 'a' + 'A');
+                changed = 1;
+            }
+        }
+        if (changed && !in_profile(p, v, p->lens[i]))
+            add(s, v, p->lens[i]);
     }
-    if (m == NULL)
+    if (s->ext_len == 2)
+        s->skip_reason = "no supported name contains a lower-case letter";
+    finish(s, 0);
+}
+
+/* A C-string comparison would stop at the NUL and match. */
+void offer_nul_suffixed(scenario *s, const profile *p)
+{
+    begin(s);
+    for (size_t i = 0; i < p->n; i++) {
+        uint8_t v[ALPN_NAME_MAX];
+        size_t l = p->lens[i];
+        if (l + 2 > ALPN_NAME_MAX)
+            continue;
+        memcpy(v, p->names[i], l);
+        v[l] = 0;
+        v[l + 1] = 'x';
+        add(s, v, l + 2);
+    }
+    finish(s, 0);
+}
+
+/* RFC 7301 §3.1: ProtocolName<1..2^8-1> — the longest name there is. */
+void offer_long_name_first(scenario *s, const profile *p)
+{
+    uint8_t v[ALPN_NAME_MAX];
+    memset(v, 'a', sizeof v);
+    begin(s);
+    add(s, v, sizeof v);
+    add_first(s, p);
+    expect_first(s, p);
+    finish(s, 0);
+}
+
+/* Over 16 KiB of names, so that the ClientHello spans several records (RFC 8446 §5.1: 2^14 bytes per record). */
+void offer_many_names(scenario *s, const profile *p)
+{
+    begin(s);
+    for (int i = 0; i < 300; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "alpncheck-unknown-%04d-padding-padding-padding-padding-pad", i);
+        add_str(s, name);
+    }
+    add_first(s, p);
+    expect_first(s, p);
+    finish(s, 0);
+}
+
+void offer_many_tiny_names(scenario *s, const profile *p)
+{
+    begin(s);
+    for (int i = 0; i < 10000; i++) {
+        uint8_t c = (uint8_t)('a' + i % 26);
+        if (!in_profile(p, &c, 1))
+            add(s, &c, 1);
+    }
+    add_first(s, p);
+    expect_first(s, p);
+    finish(s, 0);
+}
+
+void offer_grease_around_supported(scenario *s, const profile *p)
+{
+    static const uint8_t g1[] = {0x0a, 0x0a}, g2[] = {0x7a, 0x7a}, g3[] = {0xfa, 0xfa};
+    begin(s);
+    add(s, g1, 2);
+    add(s, g2, 2);
+    add_first(s, p);
+    add(s, g3, 2);
+    expect_first(s, p);
+    finish(s, 0);
+}
+
+/* RFC 8701 §2: all sixteen reserved values. */
+void offer_grease_only(scenario *s, const profile *p)
+{
+    (void)p;
+    begin(s);
+    for (unsigned hi = 0; hi < 16; hi++) {
+        uint8_t g[2] = {(uint8_t)(hi << 4 | 0x0a), (uint8_t)(hi << 4 | 0x0a)};
+        add(s, g, 2);
+    }
+    finish(s, 0);
+}
+
+/* RFC 8446 §4.1.2: the second ClientHello repeats the first but for key_share, cookie, early_data and padding; here
+ * it also gains a name in its ALPN list. */
+void offer_first_supported_then_more(scenario *s, const profile *p)
+{
+    begin(s);
+    add_first(s, p);
+    finish(s, 0);
+    s->has_ext2 = 1;
+    memcpy(s->ext2, s->ext, s->ext_len);
+    s->ext2_len = s->ext_len;
+    const char *extra = "alpncheck-unknown-1";
+    size_t el = strlen(extra);
+    s->ext2[s->ext2_len++] = (uint8_t)el;
+    memcpy(s->ext2 + s->ext2_len, extra, el);
+    s->ext2_len += el;
+    s->ext2[0] = (uint8_t)((s->ext2_len - 2) >> 8);
+    s->ext2[1] = (uint8_t)(s->ext2_len - 2);
+}
+
+/* RFC 9113 §3.2: "h2c" is HTTP/2 over cleartext TCP; it is the name that must never be selected. */
+void offer_h2c_first(scenario *s, const profile *p)
+{
+    begin(s);
+    add_str(s, "h2c");
+    for (size_t i = 0; i < p->n; i++)
+        add(s, p->names[i], p->lens[i]);
+    expect(s, (const uint8_t *)"h2c", 3);
+    finish(s, 0);
+}
+
+/* RFC 9113 §9.2: "h2" is the name that must not be selected below TLS 1.2. */
+void offer_h2_and_http11(scenario *s, const profile *p)
+{
+    (void)p;
+    begin(s);
+    add_str(s, "h2");
+    add_str(s, "http/1.1");
+    expect(s, (const uint8_t *)"h2", 2);
+    finish(s, 0);
+}
+
+/* ---- offers: malformed lists (RFC 7301 §3.1: ProtocolNameList protocol_name_list<2..2^16-1>) ------------------ */
+
+void offer_empty_extension(scenario *s, const profile *p)
+{
+    (void)p;
+    s->ext_len = 0;
+}
+
+void offer_one_byte(scenario *s, const profile *p)
+{
+    (void)p;
+    s->ext_len = 0;
+    raw(s, (const uint8_t *)"\x00", 1);
+}
+
+/* Nothing after the length. */
+void offer_empty_list(scenario *s, const profile *p)
+{
+    (void)p;
+    begin(s);
+    finish(s, 0);
+}
+
+void offer_empty_name(scenario *s, const profile *p)
+{
+    (void)p;
+    begin(s);
+    raw(s, (const uint8_t *)"\x00", 1);
+    finish(s, 0);
+}
+
+void offer_empty_name_after_supported(scenario *s, const profile *p)
+{
+    begin(s);
+    add_first(s, p);
+    raw(s, (const uint8_t *)"\x00", 1);
+    finish(s, 0);
+}
+
+/* The length covers the first name only; a second, well-formed name trails after the list. */
+void offer_list_length_short(scenario *s, const profile *p)
+{
+    begin(s);
+    add_first(s, p);
+    finish(s, 0);
+    add_first(s, p);
+}
+
+void offer_list_length_long(scenario *s, const profile *p)
+{
+    begin(s);
+    add_first(s, p);
+    finish(s, +1);
+}
+
+void offer_name_overrun(scenario *s, const profile *p)
+{
+    begin(s);
+    add_first(s, p);
+    raw(s,
+        (const uint8_t *)"\x05"
+                         "ab",
+        3);
+    finish(s, 0);
+}
+
+/* "alpncheck-x" with its length one too short: the parser then reads 'x' (120) as the next length. */
+void offer_name_length_short(scenario *s, const profile *p)
+{
+    begin(s);
+    raw(s,
+        (const uint8_t *)"\x0a"
+                         "alpncheck-x",
+        12);
+    add_first(s, p);
+    finish(s, 0);
+}
+
+/* A first-match parser selects the first name and never looks at the rest. */
+void offer_garbage_after_supported(scenario *s, const profile *p)
+{
+    begin(s);
+    add_first(s, p);
+    raw(s, (const uint8_t *)"\xff\xfe\x00", 3);
+    finish(s, 0);
+}
+
+/* ---- the scenario of a row ------------------------------------------------------------------------------------ */
+
+int scenario_of(scenario *s, const check_entry *c, const char *tls, const profile *p)
+{
+    if (c == NULL || c->family != CHECK_FAMILY_SERVER || (c->server.offer == NULL && c->server.judge == NULL))
         return -1;
-    const check_entry *c = check_get(m->id);
     memset(s, 0, sizeof *s);
-    s->id = m->id;
-    s->section = c->section;
-    s->ref = c->ref;
-    s->title = c->title;
-    s->lvl = c->lvl;
-    s->expect = m->expect;
-    s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : strcmp(tls, "1.1") == 0 ? "1.1" : strcmp(tls, "1.0") == 0 ? "1.0" : "1.3";
-    s->send_alpn = strcmp(id, "SRV-NO-UNSOLICITED") != 0;
-    s->duplicate_alpn = strcmp(id, "SRV-DUPLICATE-EXTENSION") == 0;
-    s->send_npn = strcmp(id, "SRV-NO-NPN-WITH-ALPN") == 0;
+    s->row = c;
+    s->id = c->id;
+    s->tls = strcmp(tls, "1.2") == 0   ? "1.2"
+             : strcmp(tls, "1.1") == 0 ? "1.1"
+             : strcmp(tls, "1.0") == 0 ? "1.0"
+                                       : "1.3";
+    s->send_alpn = !c->server.no_alpn;
+    s->duplicate_alpn = c->server.duplicate_alpn;
+    s->send_npn = c->server.npn;
+    s->force_hrr = c->server.force_hrr;
     if (p->n == 0) {
         s->skip_reason = "the server's supported protocols are unknown (give --alpn or let discovery find them)";
         return 0;
     }
-    if ((strcmp(id, "SRV-TLS13-IN-EE") == 0 || strcmp(id, "SRV-HRR-ALPN-CHANGED") == 0) && strcmp(s->tls, "1.3") != 0)
-        s->skip_reason = "applies to TLS 1.3 only";
-    /* RFC 9113 §9.2 concerns the versions before TLS 1.2; the check runs for 1.1 and 1.0 only. */
-    int old_tls = strcmp(s->tls, "1.1") == 0 || strcmp(s->tls, "1.0") == 0;
-    if ((strcmp(id, "SRV-H2-MIN-TLS12") == 0) != old_tls)
-        s->skip_reason = old_tls ? "only SRV-H2-MIN-TLS12 runs over TLS 1.0/1.1" : "applies to TLS 1.0 and 1.1 only";
-    /* NPN exists for TLS 1.2 and earlier only; TLS 1.3 servers cannot send it. */
-    if (s->send_npn && strcmp(s->tls, "1.2") != 0)
-        s->skip_reason = "NPN exists in TLS 1.2 only";
-    build(s, p);
+    if (!check_applies(c, s->tls)) {
+        /* TLS 1.0 and 1.1 are where only the checks for them run (RFC 9113 §9.2); elsewhere, and for NPN (whose
+         * own reason is the more precise one), the row says why it does not apply. */
+        int old_tls = strcmp(s->tls, "1.1") == 0 || strcmp(s->tls, "1.0") == 0;
+        s->skip_reason = old_tls && !(c->tls & (CHECK_TLS10 | CHECK_TLS11)) && !c->server.npn
+                             ? "only SRV-H2-MIN-TLS12 runs over TLS 1.0/1.1"
+                             : c->outside;
+    }
+    if (c->server.offer != NULL)
+        c->server.offer(s, p);
     return 0;
+}
+
+int scenario_build(scenario *s, const char *id, const char *tls, const profile *p)
+{
+    return scenario_of(s, check_find(id), tls, p);
+}
+
+/* ---- the server rows in run order ----------------------------------------------------------------------------- */
+
+const check_entry *server_check_in_run_order(size_t i)
+{
+    for (size_t k = 0; k < check_catalogue_count; k++) {
+        const check_entry *c = &check_catalogue[k];
+        if (c->family == CHECK_FAMILY_SERVER && c->server.run_pos == i + 1)
+            return c;
+    }
+    return NULL;
+}
+
+size_t server_check_count(void)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < check_catalogue_count; k++)
+        n += check_catalogue[k].family == CHECK_FAMILY_SERVER && check_catalogue[k].server.judge != NULL;
+    return n;
+}
+
+const char *server_check_id(size_t i)
+{
+    const check_entry *c;
+    for (size_t k = 0; (c = server_check_in_run_order(k)) != NULL; k++) {
+        if (c->server.judge != NULL && i-- == 0)
+            return c->id;
+    }
+    return NULL;
 }
