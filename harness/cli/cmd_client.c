@@ -96,8 +96,18 @@ static int split_listen(const char *arg, char *host, size_t host_cap, int *port)
     return 0;
 }
 
-int cmd_client(int argc, char **argv)
+/* The state of one run, on the heap: the report alone holds 512 results. */
+struct client_state {
+    known_failures known;
+    report rep;
+    client_harness h;
+};
+
+static int run_cmd_client(struct client_state *st, int argc, char **argv)
 {
+    known_failures *const known = &st->known;
+    report *const rep = &st->rep;
+    client_harness *const h = &st->h;
     enum { O_LISTEN = 1000, O_EXEC, O_EXEC_NO_ALPN, O_EXEC_0RTT, O_OFFER, O_CA_OUT, O_LOG };
     static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
                                          {"exec", required_argument, NULL, O_EXEC},
@@ -109,9 +119,6 @@ int cmd_client(int argc, char **argv)
                                          CLI_RUN_OPTIONS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    static known_failures known;
-    static report rep;
-    static client_harness h;
     client_harness_config cfg = {.offer = DEFAULT_OFFER};
     char host[64];
     const char *listen_arg = "127.0.0.1:0", *ca_out = NULL, *log_path = NULL;
@@ -190,9 +197,9 @@ int cmd_client(int argc, char **argv)
         validate_client_id_list(ro.skip, err, sizeof err) != 0)
         return cli_usage_error("client", "%s", err);
     if (a.known_path != NULL) {
-        if (cli_known_load("client", a.known_path, &known, validate_client_id_list) != 0)
+        if (cli_known_load("client", a.known_path, known, validate_client_id_list) != 0)
             return EXIT_USAGE;
-        ro.known = &known;
+        ro.known = known;
     }
     if (cli_outputs_open("client", &a.out) != 0)
         return EXIT_USAGE;
@@ -201,28 +208,28 @@ int cmd_client(int argc, char **argv)
     cfg.port = port;
     cfg.ca_out = ca_out;
     cfg.log_path = log_path;
-    if (client_harness_open(&h, &cfg, err, sizeof err) != 0) {
+    if (client_harness_open(h, &cfg, err, sizeof err) != 0) {
         fprintf(stderr, "alpncheck client: %s\n", err);
         cli_outputs_abandon(&a.out);
         return EXIT_USAGE;
     }
-    exec_driver *d = &h.d;
+    exec_driver *d = &h->d;
 
     d->total = client_checks_selected(&ro) * (ro.tls[1] ? 2 : 1);
-    char target[sizeof rep.target];
+    char target[sizeof rep->target];
     if (d->cmd)
         snprintf(target, sizeof target, "%.240s", d->cmd);
     else
         snprintf(target, sizeof target, "clients connecting to %s:%s", d->host, d->port);
-    report_init(&rep, ALPN_VERSION, target);
+    report_init(rep, ALPN_VERSION, target);
     /* A stable name: a fixed listening address names the run, a free port (different every run) does not. */
     if (a.name != NULL)
-        snprintf(rep.name, sizeof rep.name, "%s", a.name);
+        snprintf(rep->name, sizeof rep->name, "%s", a.name);
     else if (listen_given && port != 0)
-        snprintf(rep.name, sizeof rep.name, "%s", listen_arg);
+        snprintf(rep->name, sizeof rep->name, "%s", listen_arg);
     else
-        snprintf(rep.name, sizeof rep.name, "client");
-    snprintf(rep.profile, sizeof rep.profile, "alpncheck listened on %s:%s as a TLS server for localhost; {alpn} = %s",
+        snprintf(rep->name, sizeof rep->name, "client");
+    snprintf(rep->profile, sizeof rep->profile, "alpncheck listened on %s:%s as a TLS server for localhost; {alpn} = %s",
              d->host, d->port, cfg.offer);
     if (cfg.cmd == NULL)
         fprintf(stderr,
@@ -232,11 +239,23 @@ int cmd_client(int argc, char **argv)
     double started = probe_now_ms();
     if (isatty(STDERR_FILENO) && !a.quiet && d->cmd != NULL)
         ro.progress = cli_progress;
-    client_driver drv = client_harness_driver(&h);
-    run_client_checks(client_serve, &h.l, &drv, &ro, &rep);
-    rep.total_ms = probe_now_ms() - started;
+    client_driver drv = client_harness_driver(h);
+    run_client_checks(client_serve, &h->l, &drv, &ro, rep);
+    rep->total_ms = probe_now_ms() - started;
 
-    int rc = cli_report_finish("client", &rep, a.quiet, a.verbose, &a.out);
-    client_harness_close(&h);
+    int rc = cli_report_finish("client", rep, a.quiet, a.verbose, &a.out);
+    client_harness_close(h);
+    return rc;
+}
+
+int cmd_client(int argc, char **argv)
+{
+    struct client_state *st = calloc(1, sizeof *st);
+    if (st == NULL) {
+        fprintf(stderr, "alpncheck: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int rc = run_cmd_client(st, argc, argv);
+    free(st);
     return rc;
 }

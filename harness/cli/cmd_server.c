@@ -145,20 +145,28 @@ static const char *alpn_preflight(server_target *t, const char *tls, const profi
     return why;
 }
 
-int cmd_server(int argc, char **argv)
+/* The state of one run, on the heap: the report alone holds 512 results. */
+struct server_state {
+    server_target target;
+    profile prof;
+    known_failures known;
+    report rep;
+};
+
+static int run_cmd_server(struct server_state *st, int argc, char **argv)
 {
+    server_target *const target = &st->target;
+    profile *const prof = &st->prof;
+    known_failures *const known = &st->known;
+    report *const rep = &st->rep;
     enum { O_SNI = 1000, O_ALPN };
     static const struct option opts[] = {{"sni", required_argument, NULL, O_SNI},
                                          {"alpn", required_argument, NULL, O_ALPN},
                                          CLI_RUN_OPTIONS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    static server_target target;
-    static profile prof;
-    static known_failures known;
-    static report rep;
-    memset(&target, 0, sizeof target);
-    target.timeout_ms = 5000;
+    memset(target, 0, sizeof *target);
+    target->timeout_ms = 5000;
     const char *sni = NULL, *alpn = NULL;
     cli_run_args a = {.tls_arg = "1.3,1.2"};
     run_options ro = {.tls = {NULL, NULL}};
@@ -190,11 +198,11 @@ int cmd_server(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage_error("server", "expected one HOST:PORT argument");
-    if (split_host_port(argv[optind], &target, err, sizeof err) != 0)
+    if (split_host_port(argv[optind], target, err, sizeof err) != 0)
         return cli_usage_error("server", "%s", err);
-    snprintf(target.sni, sizeof target.sni, "%s", sni ? sni : is_address(target.host) ? "" : target.host);
+    snprintf(target->sni, sizeof target->sni, "%s", sni ? sni : is_address(target->host) ? "" : target->host);
     if (a.timeout_ms)
-        target.timeout_ms = a.timeout_ms;
+        target->timeout_ms = a.timeout_ms;
     ro.only = a.only;
     ro.skip = a.skip;
     if (cli_parse_tls(a.tls_arg, ro.tls) != 0)
@@ -202,18 +210,18 @@ int cmd_server(int argc, char **argv)
     if (validate_id_list(ro.only, err, sizeof err) != 0 || validate_id_list(ro.skip, err, sizeof err) != 0)
         return cli_usage_error("server", "%s", err);
     if (a.known_path != NULL) {
-        if (cli_known_load("server", a.known_path, &known, validate_id_list) != 0)
+        if (cli_known_load("server", a.known_path, known, validate_id_list) != 0)
             return EXIT_USAGE;
-        ro.known = &known;
+        ro.known = known;
     }
-    if (alpn != NULL && profile_parse(&prof, alpn, err, sizeof err) != 0)
+    if (alpn != NULL && profile_parse(prof, alpn, err, sizeof err) != 0)
         return cli_usage_error("server", "--alpn: %s", err);
     if (cli_outputs_open("server", &a.out) != 0)
         return EXIT_USAGE;
 
-    report_init(&rep, ALPN_VERSION, argv[optind]);
+    report_init(rep, ALPN_VERSION, argv[optind]);
     if (a.name != NULL)
-        snprintf(rep.name, sizeof rep.name, "%s", a.name);
+        snprintf(rep->name, sizeof rep->name, "%s", a.name);
     double started = probe_now_ms();
     int interactive = isatty(STDERR_FILENO) && !a.quiet;
     if (interactive) {
@@ -226,7 +234,7 @@ int cmd_server(int argc, char **argv)
     char why[2][OBS_TEXT_MAX + 96];
     for (size_t v = 0; v < 2 && ro.tls[v]; v++) {
         int unreachable = 0;
-        if (version_unsupported(&target, ro.tls[v], why[v], sizeof why[v], &unreachable) == NULL) {
+        if (version_unsupported(target, ro.tls[v], why[v], sizeof why[v], &unreachable) == NULL) {
             run_tls[n_run++] = ro.tls[v];
             continue;
         }
@@ -235,7 +243,7 @@ int cmd_server(int argc, char **argv)
             cli_outputs_abandon(&a.out);
             return EXIT_USAGE;
         }
-        skip_server_checks(&ro, ro.tls[v], why[v], &rep);
+        skip_server_checks(&ro, ro.tls[v], why[v], rep);
     }
     if (n_run == 0) {
         fprintf(stderr, "alpncheck server: %s completes no TLS handshake with alpncheck (%s)\n", argv[optind], why[0]);
@@ -245,7 +253,7 @@ int cmd_server(int argc, char **argv)
 
     if (alpn != NULL) {
         char pre[OBS_TEXT_MAX + 300], note[160];
-        if (alpn_preflight(&target, run_tls[0], &prof, pre, sizeof pre, note, sizeof note) != NULL) {
+        if (alpn_preflight(target, run_tls[0], prof, pre, sizeof pre, note, sizeof note) != NULL) {
             fprintf(stderr,
                     "alpncheck server: %s: %s.\nGive --alpn the names the server supports, or leave --alpn out to "
                     "discover them.\n",
@@ -254,39 +262,51 @@ int cmd_server(int argc, char **argv)
             return EXIT_USAGE;
         }
         char list[400];
-        profile_format(&prof, list, sizeof list);
-        snprintf(rep.profile, sizeof rep.profile, "%.320s (given with --alpn%.150s)", list, note);
+        profile_format(prof, list, sizeof list);
+        snprintf(rep->profile, sizeof rep->profile, "%.320s (given with --alpn%.150s)", list, note);
     } else {
         discovery_info info;
-        int used = discover_profile(server_probe, &target, run_tls[0], &prof, &info, err, sizeof err);
+        int used = discover_profile(server_probe, target, run_tls[0], prof, &info, err, sizeof err);
         if (used < 0) {
             fprintf(stderr, "alpncheck server: cannot reach %s: %s\n", argv[optind], err);
             cli_outputs_abandon(&a.out);
             return EXIT_USAGE;
         }
         char list[400], how[200];
-        profile_format(&prof, list, sizeof list);
+        profile_format(prof, list, sizeof list);
         discovery_describe(&info, how, sizeof how);
-        int w = snprintf(rep.profile, sizeof rep.profile,
+        int w = snprintf(rep->profile, sizeof rep->profile,
                          "%s (discovered over TLS %s in %d connection%s, in the order "
                          "the server picked them%s%s)",
-                         prof.n ? list : "no registered protocol selected", run_tls[0], used, used == 1 ? "" : "s",
+                         prof->n ? list : "no registered protocol selected", run_tls[0], used, used == 1 ? "" : "s",
                          how[0] ? "; " : "", how);
-        if (w >= (int)sizeof rep.profile) /* a long profile: keep the text closed */
-            memcpy(rep.profile + sizeof rep.profile - 5, "...)", 5);
+        if (w >= (int)sizeof rep->profile) /* a long profile: keep the text closed */
+            memcpy(rep->profile + sizeof rep->profile - 5, "...)", 5);
     }
 
     ro.resume = gnutls_resume_probe;
     ro.speak = gnutls_speak_probe;
     ro.early = gnutls_early_probe;
     ro.reneg = gnutls_reneg_probe;
-    ro.resume_ctx = &target;
+    ro.resume_ctx = target;
     run_options now = ro;
     now.tls[0] = run_tls[0];
     now.tls[1] = run_tls[1];
-    run_server_checks(server_probe, &target, &prof, &now, &rep);
+    run_server_checks(server_probe, target, prof, &now, rep);
     /* Checks over the GnuTLS path take several connections each: the run's wall time is the honest duration. */
-    rep.total_ms = probe_now_ms() - started;
+    rep->total_ms = probe_now_ms() - started;
 
-    return cli_report_finish("server", &rep, a.quiet, a.verbose, &a.out);
+    return cli_report_finish("server", rep, a.quiet, a.verbose, &a.out);
+}
+
+int cmd_server(int argc, char **argv)
+{
+    struct server_state *st = calloc(1, sizeof *st);
+    if (st == NULL) {
+        fprintf(stderr, "alpncheck: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int rc = run_cmd_server(st, argc, argv);
+    free(st);
+    return rc;
 }
