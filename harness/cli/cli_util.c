@@ -248,3 +248,44 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, co
         cli_usage_error(cmd, "unknown option '%s'", name);
     return CLI_OPT_BAD;
 }
+
+int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void))
+{
+    enum { MAX = 16, LONG_ONLY = 0x100 };
+    struct option longopts[MAX + 1];
+    char shortopts[2 * MAX + 2] = "+"; /* '+': options end at the first operand */
+    size_t n = 0, s = 1;
+    for (; opts[n].name != NULL && n < MAX - 1; n++) {
+        int val = opts[n].short_name ? opts[n].short_name : LONG_ONLY + (int)n;
+        longopts[n] = (struct option){opts[n].name, opts[n].arg ? required_argument : no_argument, NULL, val};
+        if (opts[n].short_name) {
+            shortopts[s++] = opts[n].short_name;
+            if (opts[n].arg)
+                shortopts[s++] = ':';
+        }
+    }
+    longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[n + 1] = (struct option){NULL, 0, NULL, 0};
+    shortopts[s++] = 'h';
+    shortopts[s] = '\0';
+    optind = 0;
+    int c;
+    while ((c = cli_getopt(cmd, argc, argv, shortopts, longopts)) != -1) {
+        if (c == CLI_OPT_BAD)
+            return EXIT_USAGE;
+        if (c == 'h') {
+            help();
+            return EXIT_VALID;
+        }
+        size_t i = 0;
+        while (i < n && c != (opts[i].short_name ? opts[i].short_name : LONG_ONLY + (int)i))
+            i++;
+        if (i == n)
+            return cli_usage_error(cmd, "unknown option");
+        if (opts[i].flag != NULL)
+            *opts[i].flag = 1;
+        if (opts[i].arg != NULL)
+            *opts[i].arg = optarg;
+    }
+    return -1;
+}

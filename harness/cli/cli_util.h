@@ -60,6 +60,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 struct option;
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts);
 
+/* One option of a subcommand that takes only flags and simple values: a flag (flag != NULL: set to 1 when given) or
+ * an option with an argument (arg != NULL: set to it). The table ends with a NULL name. */
+typedef struct {
+    const char *name;
+    char short_name; /* 0: long form only */
+    int *flag;
+    const char **arg;
+} cli_option;
+
+/* Parses argv against opts plus -h/--help, with cli_getopt's one message per bad option; stops at the first operand
+ * (optind then points at it). Returns -1 when the command goes on, else its exit status: EXIT_VALID after printing
+ * help(), EXIT_USAGE after a usage error. At most 15 options. */
+int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void));
+
 /* The registry kind as text: "registered", "GREASE", "unregistered". */
 const char *cli_kind_name(alpn_kind kind);
 

@@ -1,5 +1,4 @@
 /* alpncheck checks: the check catalogue (harness/checks/catalogue.c) as a table, as JSON, or as docs/CHECKS.md. */
-#include <getopt.h>
 #include <string.h>
 
 #include "catalogue.h"
@@ -233,33 +232,17 @@ static void write_markdown(int role)
 
 int cmd_checks(int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"markdown", no_argument, NULL, 'm'},
-                                         {"role", required_argument, NULL, 'r'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    int json = 0, markdown = 0, role = -1, c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "+jmr:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'j':
-            json = 1;
-            break;
-        case 'm':
-            markdown = 1;
-            break;
-        case 'r':
-            role = check_family_parse(optarg);
-            if (role < 0)
-                return cli_usage_error("checks", "--role takes server, client or header, not '%s'", optarg);
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default:
-            return cli_usage_error("checks", "unknown option");
-        }
-    }
+    const char *role_arg = NULL;
+    int json = 0, markdown = 0, role = -1;
+    const cli_option opts[] = {{"json", 'j', &json, NULL},
+                               {"markdown", 'm', &markdown, NULL},
+                               {"role", 'r', NULL, &role_arg},
+                               {NULL, 0, NULL, NULL}};
+    int done = cli_parse_options("checks", argc, argv, opts, help);
+    if (done >= 0)
+        return done;
+    if (role_arg != NULL && (role = check_family_parse(role_arg)) < 0)
+        return cli_usage_error("checks", "--role takes server, client or header, not '%s'", role_arg);
     if (optind < argc)
         return cli_usage_error("checks", "unexpected argument '%s'", argv[optind]);
     if (json && markdown)

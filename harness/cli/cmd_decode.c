@@ -1,5 +1,4 @@
 /* alpncheck decode: validate a ProtocolNameList (extension_data of extension 16) and explain it. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli_util.h"
@@ -19,34 +18,17 @@ static void help(void)
 
 int cmd_decode(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"role", required_argument, NULL, 'r'}, {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    const char *role_arg = NULL;
+    int json = 0;
+    const cli_option opts[] = {{"role", 'r', NULL, &role_arg}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
+    int done = cli_parse_options("decode", argc, argv, opts, help);
+    if (done >= 0)
+        return done;
     alpn_role role = ALPN_ROLE_CLIENT;
-    int json = 0, c;
-    optind = 0;
-    while ((c = cli_getopt("decode", argc, argv, "+r:jh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case 'r':
-            if (strcmp(optarg, "client") == 0)
-                role = ALPN_ROLE_CLIENT;
-            else if (strcmp(optarg, "server") == 0)
-                role = ALPN_ROLE_SERVER;
-            else
-                return cli_usage_error("decode", "--role takes 'client' or 'server', not '%s'", optarg);
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default:
-            return cli_usage_error("decode", "unknown option");
-        }
-    }
+    if (role_arg != NULL && strcmp(role_arg, "server") == 0)
+        role = ALPN_ROLE_SERVER;
+    else if (role_arg != NULL && strcmp(role_arg, "client") != 0)
+        return cli_usage_error("decode", "--role takes 'client' or 'server', not '%s'", role_arg);
     if (argc - optind > 1)
         return cli_usage_error("decode", "expected one HEX argument, got %d", argc - optind);
 

@@ -1,5 +1,4 @@
 /* alpncheck encode: protocol names → extension_data (hex) and the canonical ALPN header value. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,28 +23,11 @@ static void help(void)
 
 int cmd_encode(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"hex", no_argument, NULL, 'x'}, {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int hex = 0, json = 0, c;
-    optind = 0;
-    while ((c = cli_getopt("encode", argc, argv, "+xjh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case 'x':
-            hex = 1;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default:
-            return cli_usage_error("encode", "unknown option");
-        }
-    }
+    int hex = 0, json = 0;
+    const cli_option opts[] = {{"hex", 'x', &hex, NULL}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
+    int done = cli_parse_options("encode", argc, argv, opts, help);
+    if (done >= 0)
+        return done;
 
     /* Collect the names as (pointer, length) into text; hex names are decoded into bytes. */
     static char text[CLI_INPUT_MAX];

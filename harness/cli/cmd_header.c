@@ -1,5 +1,4 @@
 /* alpncheck header: check an HTTP ALPN header field value (RFC 7639 §2) and explain it. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli_util.h"
@@ -52,28 +51,11 @@ static json_t *devs_json(const struct parse *p)
 
 int cmd_header(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"lenient", no_argument, NULL, 'l'}, {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int lenient = 0, json = 0, c;
-    optind = 0;
-    while ((c = cli_getopt("header", argc, argv, "+ljh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case 'l':
-            lenient = 1;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default:
-            return cli_usage_error("header", "unknown option");
-        }
-    }
+    int lenient = 0, json = 0;
+    const cli_option opts[] = {{"lenient", 'l', &lenient, NULL}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
+    int done = cli_parse_options("header", argc, argv, opts, help);
+    if (done >= 0)
+        return done;
     if (argc - optind > 1)
         return cli_usage_error("header", "expected one VALUE argument (quote it), got %d", argc - optind);
 

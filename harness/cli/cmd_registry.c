@@ -1,5 +1,4 @@
 /* alpncheck registry: the protocol IDs libalpn knows (IANA registry, GREASE, well-known unregistered). */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli_util.h"
@@ -17,34 +16,21 @@ static void help(void)
 
 int cmd_registry(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"kind", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    int json = 0, c, kind = -1;
-    optind = 0;
-    while ((c = cli_getopt("registry", argc, argv, "+k:jh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case 'k':
-            if (strcmp(optarg, "registered") == 0)
-                kind = ALPN_KIND_REGISTERED;
-            else if (strcmp(optarg, "grease") == 0)
-                kind = ALPN_KIND_GREASE;
-            else if (strcmp(optarg, "unregistered") == 0)
-                kind = ALPN_KIND_UNREGISTERED;
-            else
-                return cli_usage_error("registry", "--kind takes registered, grease or unregistered, not '%s'", optarg);
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default:
-            return cli_usage_error("registry", "unknown option");
-        }
+    const char *kind_arg = NULL;
+    int json = 0, kind = -1;
+    const cli_option opts[] = {{"kind", 'k', NULL, &kind_arg}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
+    int done = cli_parse_options("registry", argc, argv, opts, help);
+    if (done >= 0)
+        return done;
+    if (kind_arg != NULL) {
+        if (strcmp(kind_arg, "registered") == 0)
+            kind = ALPN_KIND_REGISTERED;
+        else if (strcmp(kind_arg, "grease") == 0)
+            kind = ALPN_KIND_GREASE;
+        else if (strcmp(kind_arg, "unregistered") == 0)
+            kind = ALPN_KIND_UNREGISTERED;
+        else
+            return cli_usage_error("registry", "--kind takes registered, grease or unregistered, not '%s'", kind_arg);
     }
     if (optind < argc)
         return cli_usage_error("registry", "unexpected argument '%s'", argv[optind]);

@@ -1,7 +1,6 @@
 /* alpncheck vectors: run the test-vector files (the *.json files of vectors/) against libalpn or an external adapter.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -63,34 +62,15 @@ static int write_json(const char *path, FILE *f, json_t *doc)
 
 int cmd_vectors(int argc, char **argv)
 {
-    static const struct option opts[] = {{"exec", required_argument, NULL, 'e'},
-                                         {"json", required_argument, NULL, 'j'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *exec = NULL, *json_path = NULL;
-    int quiet = 0, c;
-    optind = 0;
-    while ((c = cli_getopt("vectors", argc, argv, "+e:j:qh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case 'e':
-            exec = optarg;
-            break;
-        case 'j':
-            json_path = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default:
-            return cli_usage_error("vectors", "unknown option");
-        }
-    }
+    int quiet = 0;
+    const cli_option opts[] = {{"exec", 'e', NULL, &exec},
+                               {"json", 'j', NULL, &json_path},
+                               {"quiet", 'q', &quiet, NULL},
+                               {NULL, 0, NULL, NULL}};
+    int done = cli_parse_options("vectors", argc, argv, opts, help);
+    if (done >= 0)
+        return done;
 
     glob_t gl = {0};
     char **files = argv + optind;
