@@ -129,6 +129,62 @@ int wire_conn_application_secrets(wire_conn *c);
  * 0 or -1. */
 int wire_conn_finished(const wire_conn *c, int from, uint8_t *verify);
 
+/* ---- the client object (alpncheck server) ------------------------------------------------------------------- */
+
+/* The ClientHello a probe asks for. Pointers are the caller's and stay valid for the connection. */
+typedef struct {
+    unsigned version;    /* WIRE_TLS10 to WIRE_TLS13: the only version offered */
+    const char *sni;     /* NULL or "": no server_name */
+    int send_alpn;       /* 0: no ALPN extension */
+    const uint8_t *alpn; /* its extension_data, any bytes (malformed on purpose, up to 2^16 - 1) */
+    size_t alpn_len;
+    int duplicate_alpn;   /* the ALPN extension twice */
+    int send_npn;         /* an empty NPN extension */
+    int force_hrr;        /* TLS 1.3: an empty key_share, so that the server must send a HelloRetryRequest */
+    int has_alpn2;        /* after a HelloRetryRequest, the second hello's ALPN extension_data is alpn2 */
+    const uint8_t *alpn2; /* (RFC 8446 §4.1.2: otherwise the second hello's ALPN is the first's) */
+    size_t alpn2_len;
+} wire_client_params;
+
+/* Where the server's ALPN answer was seen. */
+typedef enum {
+    WIRE_WHERE_NONE = 0,
+    WIRE_WHERE_SERVER_HELLO,
+    WIRE_WHERE_ENCRYPTED_EXTENSIONS,
+    WIRE_WHERE_HELLO_RETRY_REQUEST,
+    WIRE_WHERE_OTHER, /* CertificateRequest */
+} wire_where;
+
+typedef struct {
+    wire_conn conn;
+    wire_client_params p;
+    wire_client_hello hello; /* the hello sent; the second one after a HelloRetryRequest */
+    uint8_t x25519_private[32], p256_private[32];
+    uint8_t cookie[512];
+    int retried;
+    int keys_ready; /* handshake keys derived (TLS 1.3 ServerHello) */
+    /* What the server's messages showed. */
+    unsigned version;       /* of the last ServerHello or HelloRetryRequest */
+    wire_alpn_seen alpn;    /* count: ALPN extensions in all messages; data: the first one's */
+    wire_where alpn_where;  /* where that first one was */
+    int npn;                /* an NPN extension */
+    int hrr;                /* a HelloRetryRequest was answered with a second ClientHello */
+    int completed;          /* the server's flight is complete (TLS 1.3 Finished, TLS 1.2 ServerHelloDone) */
+    int server_finished_ok; /* TLS 1.3: its Finished verified (RFC 8446 §4.4.4); not needed for completed */
+} wire_client_conn;
+
+/* Builds the first ClientHello (queued at INITIAL) from fresh randomness and key shares. 0, or -1 with conn.error. */
+int wire_client_start(wire_client_conn *cl, const wire_client_params *p);
+
+/* Takes one whole handshake message of the server. Returns 1 when the server's flight is complete, 0 to go on
+ * (after a HelloRetryRequest the second ClientHello is queued), -1 with conn.error when the handshake cannot go on.
+ * The level is not checked: the probe reports what a server sends wherever it sends it. */
+int wire_client_take(wire_client_conn *cl, wire_level level, const uint8_t *msg, size_t len);
+
+/* TLS 1.3, after the server's Finished: queues the client's Finished at HANDSHAKE (RFC 8446 §4.4.4). The probe
+ * stops at the server's Finished and does not send it; a whole handshake in memory does. 0 or -1. */
+int wire_client_finish(wire_client_conn *cl);
+
 /* ---- carriers: handshake bytes to messages, messages to TLS records ----------------------------------------- */
 
 /* Reassembles a level's handshake byte stream into whole messages, at most WIRE_HANDSHAKE_MAX bytes of body. */
