@@ -185,6 +185,73 @@ int wire_client_take(wire_client_conn *cl, wire_level level, const uint8_t *msg,
  * stops at the server's Finished and does not send it; a whole handshake in memory does. 0 or -1. */
 int wire_client_finish(wire_client_conn *cl);
 
+/* ---- the server object (alpncheck client) ------------------------------------------------------------------- */
+
+/* The server's crafted answer: any ALPN bytes, in ServerHello or EncryptedExtensions; TLS 1.2 NPN too. */
+typedef struct {
+    int alpn;                 /* an ALPN extension with extension_data alpn_data[0..alpn_len) */
+    int alpn_in_server_hello; /* TLS 1.3: in ServerHello (misplaced, RFC 8446 §4.2) rather than EncryptedExtensions */
+    const uint8_t *alpn_data;
+    size_t alpn_len;
+    int npn; /* TLS 1.2: an NPN extension with npn_data[0..npn_len) */
+    const uint8_t *npn_data;
+    size_t npn_len;
+} wire_server_answer;
+
+/* alpncheck's ticket (RFC 8446 §4.6.1: opaque to the client): a random identity; the state stays with us. */
+typedef struct {
+    uint8_t id[16];
+    uint8_t psk[48];
+    unsigned suite;
+} wire_ticket;
+
+typedef struct {
+    wire_conn conn;
+    const wire_identity *id;
+    int tls13;     /* the version this connection plays */
+    int allow_hrr; /* TLS 1.3: ask by HelloRetryRequest for a share the client did not send (off in the peer layer:
+                    * alpncheck client answers such clients with handshake_failure) */
+    uint8_t ch_msg[WIRE_HANDSHAKE_MAX + 4]; /* the (last) ClientHello; ch points into it */
+    size_t ch_len;
+    wire_client_hello_info ch;
+    int hrr_sent;
+    int resuming; /* wire_server_accept_psk agreed: the next flight resumes */
+    uint8_t psk[48];
+    unsigned psk_identity;
+    int stalled;            /* the client's first message after our flight was neither acceptance nor EndOfEarlyData */
+    int client_finished;    /* its Finished arrived (and went into the transcript) */
+    int client_finished_ok; /* and verified (RFC 8446 §4.4.4); the peer layer does not require it */
+} wire_server_conn;
+
+/* Starts a connection that plays TLS 1.3 (tls13) or 1.2 with this identity. */
+void wire_server_start(wire_server_conn *sv, const wire_identity *id, int tls13);
+
+/* Takes a whole ClientHello message (the first, or the second after a HelloRetryRequest) and parses it into sv->ch.
+ * 0, or -1 when it is malformed (RFC 8446 §6.2: decode_error) or too long. */
+int wire_server_take_client_hello(wire_server_conn *sv, const uint8_t *msg, size_t len);
+
+/* TLS 1.3: ServerHello (INITIAL), then EncryptedExtensions, Certificate, CertificateVerify, Finished (HANDSHAKE) —
+ * or, resuming, EncryptedExtensions accepting early data and Finished only (RFC 8446 §2.3). Exports the handshake
+ * and application secrets, and the client's early secret when resuming. Returns 0; 1 when a HelloRetryRequest was
+ * queued instead (allow_hrr; take the second ClientHello and answer again); -1 with conn.error. */
+int wire_server_answer13(wire_server_conn *sv, const wire_server_answer *a);
+/* TLS 1.2: ServerHello, Certificate, ServerKeyExchange (ECDHE, signed), ServerHelloDone, all at INITIAL. 0 or -1. */
+int wire_server_answer12(wire_server_conn *sv, const wire_server_answer *a);
+
+/* The index of ticket t among the ClientHello's PSK identities, or -1. */
+int wire_server_find_ticket(const wire_server_conn *sv, const wire_ticket *t);
+/* Checks the ClientHello's offer of t at index idx (RFC 8446 §4.2.11, §4.2.11.2). Returns 0, and the next
+ * wire_server_answer13 resumes; or the alert to send (47, 40, 51) with the reason in conn.error. */
+int wire_server_accept_psk(wire_server_conn *sv, const wire_ticket *t, int idx);
+
+/* Takes one whole handshake message of the client after our flight. Returns 1 when it accepted everything so far
+ * (TLS 1.3 Finished; TLS 1.2 ClientKeyExchange or Certificate), 0 to go on. */
+int wire_server_take(wire_server_conn *sv, wire_level level, const uint8_t *msg, size_t len);
+
+/* TLS 1.3, after the client's Finished: the resumption secret and a ticket for it, queued as NewSessionTicket at
+ * APPLICATION allowing 0-RTT (RFC 8446 §4.6.1, §4.2.10). 0, or -1 with conn.error. */
+int wire_server_issue_ticket(wire_server_conn *sv, wire_ticket *t);
+
 /* ---- carriers: handshake bytes to messages, messages to TLS records ----------------------------------------- */
 
 /* Reassembles a level's handshake byte stream into whole messages, at most WIRE_HANDSHAKE_MAX bytes of body. */
