@@ -1,13 +1,12 @@
 /*
  * One server check, one connection: send the scenario's ClientHello, read the server's flight until an alert, the
  * end of the flight (TLS 1.3 Finished, TLS 1.2 ServerHelloDone), a close or the deadline, and record what was seen.
- * For TLS 1.3 the handshake keys are derived from our X25519 share so that EncryptedExtensions can be read.
+ * The handshake is the wire client object's (wire_conn.h): this driver owns the socket and the deadline, carries
+ * records both ways and hands the object the server's handshake messages.
  */
 #include "server_probe.h"
 
 #include <errno.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wire.h"
+#include "wire_conn.h"
 
 double probe_now_ms(void)
 {
@@ -108,26 +107,18 @@ int probe_recv_more(int fd, uint8_t *buf, size_t cap, size_t *len, double deadli
     return n > 0;
 }
 
-/* Connection state while reading the server's flight. */
+/* Connection state while reading the server's flight: the socket, the record carrier and the client object. */
 struct conn {
     int fd;
     double deadline;
     uint8_t in[2 * (5 + WIRE_RECORD_CIPHER_MAX)]; /* unparsed received bytes */
     size_t in_len;
-    uint8_t hs[WIRE_HANDSHAKE_MAX + 4]; /* handshake bytes awaiting a whole message */
-    size_t hs_len;
     uint8_t plain[WIRE_RECORD_CIPHER_MAX];
-    uint8_t ch[5 + 4 + 70000]; /* our ClientHello message, for the transcript */
-    size_t ch_len;
-    int tls13, keys_ready, sock_errno;
-    const probe_request *s;
-    wire_client_hello hello;
-    gnutls_hash_hd_t transcript; /* after a HelloRetryRequest: message_hash(CH1) || HRR || CH2 so far */
-    int retried;
-    wire_suite suite;
-    wire_hs_keys keys;
-    uint8_t x25519_private[32];
-    uint8_t p256_private[32];
+    uint8_t out[WIRE_OUTBOX_MAX + 8 * 5]; /* our records: a ClientHello of up to five fragments */
+    int sock_errno;
+    wire_msg_reader hs; /* the server's handshake bytes, cut into messages */
+    wire_records rl;
+    wire_client_conn cl;
 };
 
 /* Reads more bytes (see probe_recv_more). A buffer that is full without a whole record cannot happen with bounded
@@ -137,192 +128,74 @@ static int fill(struct conn *c)
     return probe_recv_more(c->fd, c->in, sizeof c->in, &c->in_len, c->deadline, &c->sock_errno);
 }
 
-static void note_alpn(observation *o, const wire_alpn_seen *a, alpn_where where)
+/* The client object's queued messages (a ClientHello) as plaintext records of that record version, then sent. 0, or
+ * -1 (errno from probe_send_all; no room or no key: errno 0). */
+static int flush(struct conn *c, unsigned record_version)
 {
-    if (a->count == 0)
-        return;
-    if (o->alpn_count == 0) {
-        o->alpn_where = where;
-        o->alpn_len = a->len;
-        memcpy(o->alpn, a->data, a->len < OBS_ALPN_MAX ? a->len : OBS_ALPN_MAX);
-    }
-    o->alpn_count += a->count;
-}
-
-/* Answers a HelloRetryRequest with a second ClientHello: an X25519 share, the cookie echoed, and the scenario's
- * second ALPN list when it has one (RFC 8446 §4.1.2: otherwise the hello is unchanged). Returns 0 or -1. */
-static int retry(struct conn *c, const wire_server_hello *sh, const uint8_t *msg, size_t len, observation *o)
-{
-    /* RFC 8446 §4.1.4: a second HelloRetryRequest is an error; so is one for a group we do not offer. */
-    if (c->retried || !c->tls13 || sh->version != WIRE_TLS13 || wire_suite_for(sh->cipher, &c->suite) != 0) {
-        snprintf(o->error_text, sizeof o->error_text, "unusable HelloRetryRequest (version 0x%04x, suite 0x%04x%s)",
-                 sh->version, sh->cipher, c->retried ? ", a second one" : "");
-        return -1;
-    }
-    /* RFC 8446 §4.2.8: the requested group must be one we offered (x25519, secp256r1, secp384r1): we can share the
-     * first two. */
-    if (sh->key_share_group != 0 && sh->key_share_group != WIRE_GROUP_X25519 &&
-        sh->key_share_group != WIRE_GROUP_SECP256R1) {
-        snprintf(o->error_text, sizeof o->error_text,
-                 "HelloRetryRequest for group 0x%04x: alpncheck shares X25519 and secp256r1 only", sh->key_share_group);
-        return -1;
-    }
-    c->hello.p256 = sh->key_share_group == WIRE_GROUP_SECP256R1;
-    if (c->hello.p256 && wire_p256_keypair(c->p256_private, c->hello.p256_public) != 0) {
-        snprintf(o->error_text, sizeof o->error_text, "cannot make a secp256r1 key");
-        return -1;
-    }
-    if (sh->cookie_len > sizeof sh->cookie) {
-        snprintf(o->error_text, sizeof o->error_text, "HelloRetryRequest cookie of %zu bytes", sh->cookie_len);
-        return -1;
-    }
-    /* RFC 8446 §4.4.1: the transcript restarts as message_hash (type 254) of Hash(ClientHello1), then HRR. */
-    uint8_t ch1_hash[48], synthetic[4];
-    if (gnutls_hash_fast((gnutls_digest_algorithm_t)c->suite.digest, c->ch, c->ch_len, ch1_hash) < 0 ||
-        gnutls_hash_init(&c->transcript, (gnutls_digest_algorithm_t)c->suite.digest) < 0) {
-        snprintf(o->error_text, sizeof o->error_text, "transcript hash failed");
-        return -1;
-    }
-    synthetic[0] = 254;
-    synthetic[1] = 0;
-    synthetic[2] = 0;
-    synthetic[3] = (uint8_t)c->suite.hash_len;
-    gnutls_hash(c->transcript, synthetic, 4);
-    gnutls_hash(c->transcript, ch1_hash, c->suite.hash_len);
-    gnutls_hash(c->transcript, msg, len);
-
-    c->hello.empty_key_share = 0;
-    c->hello.cookie = sh->cookie;
-    c->hello.cookie_len = sh->cookie_len;
-    if (c->s->has_ext2) {
-        c->hello.alpn = c->s->ext2;
-        c->hello.alpn_len = c->s->ext2_len;
-    }
     wire_wr w;
-    wire_wr_init(&w, c->ch, sizeof c->ch);
-    wire_build_client_hello(&w, &c->hello);
-    static uint8_t out[sizeof c->ch + 8 * 5];
-    wire_wr rw;
-    wire_wr_init(&rw, out, sizeof out);
-    wire_write_records(&rw, WIRE_CT_HANDSHAKE, WIRE_TLS12, c->ch, w.len);
-    if (w.err || rw.err || probe_send_all(c->fd, out, rw.len, c->deadline) != 0) {
-        snprintf(o->error_text, sizeof o->error_text, "cannot send the second ClientHello");
-        return -1;
-    }
-    c->ch_len = w.len;
-    gnutls_hash(c->transcript, c->ch, c->ch_len);
-    c->retried = 1;
-    o->hrr = 1;
-    return 0;
+    wire_wr_init(&w, c->out, sizeof c->out);
+    errno = 0;
+    int rc = wire_records_update(&c->rl, &c->cl.conn) != 0 ||
+                     wire_records_write(&c->rl, &c->cl.conn.out, WIRE_LEVEL_INITIAL, record_version, &w) != 0
+                 ? -1
+                 : probe_send_all(c->fd, c->out, w.len, c->deadline);
+    wire_outbox_clear(&c->cl.conn.out);
+    return rc;
 }
 
-/* Handles one complete handshake message. Returns 1 when the server's flight is complete, -1 to stop with
- * o->error set, 0 to go on. */
-static int on_handshake(struct conn *c, const uint8_t *msg, size_t len, observation *o)
+/* What the client object saw, into the observation. */
+static void observe(const wire_client_conn *cl, observation *o)
 {
-    unsigned type = msg[0];
-    const uint8_t *body = msg + 4;
-    size_t body_len = len - 4;
-    if (type == WIRE_HS_SERVER_HELLO) {
-        static wire_server_hello sh;
-        if (wire_parse_server_hello(body, body_len, &sh) != 0) {
-            snprintf(o->error_text, sizeof o->error_text, "malformed ServerHello");
-            return -1;
-        }
-        o->version = (uint16_t)sh.version;
-        o->npn_seen |= sh.npn;
-        note_alpn(o, &sh.alpn, sh.is_hrr ? WHERE_HELLO_RETRY_REQUEST : WHERE_SERVER_HELLO);
-        if (sh.is_hrr)
-            return retry(c, &sh, msg, len, o);
-        if (!c->tls13)
-            return 0;
-        unsigned want = c->hello.p256 ? WIRE_GROUP_SECP256R1 : WIRE_GROUP_X25519;
-        if (sh.version != WIRE_TLS13 || wire_suite_for(sh.cipher, &c->suite) != 0 || !sh.key_share_ok ||
-            sh.key_share_group != want) {
-            snprintf(o->error_text, sizeof o->error_text,
-                     "ServerHello not usable for TLS 1.3 (version 0x%04x, suite 0x%04x, key share 0x%04x %s)",
-                     sh.version, sh.cipher, sh.key_share_group, sh.key_share_ok ? "present" : "missing");
-            return -1;
-        }
-        /* RFC 8446 §7.1: handshake traffic secrets over Hash(ClientHello || ServerHello). */
-        uint8_t shared[32], th[48];
-        gnutls_hash_hd_t h;
-        int ecdh = c->hello.p256 ? wire_p256_shared(c->p256_private, sh.key_share, shared)
-                                 : wire_x25519_shared(c->x25519_private, sh.key_share, shared);
-        if (ecdh != 0 || gnutls_hash_init(&h, (gnutls_digest_algorithm_t)c->suite.digest) < 0) {
-            snprintf(o->error_text, sizeof o->error_text, "key exchange failed");
-            return -1;
-        }
-        if (c->retried) {
-            /* RFC 8446 §4.4.1: the transcript so far began with message_hash(ClientHello1). */
-            gnutls_hash_deinit(h, NULL);
-            h = c->transcript;
-            c->transcript = NULL;
-        } else {
-            gnutls_hash(h, c->ch, c->ch_len);
-        }
-        gnutls_hash(h, msg, len);
-        gnutls_hash_deinit(h, th);
-        if (wire_derive_handshake_keys(&c->suite, shared, sizeof shared, th, &c->keys) != 0) {
-            snprintf(o->error_text, sizeof o->error_text, "key schedule failed");
-            return -1;
-        }
-        c->keys_ready = 1;
-        return 0;
+    static const alpn_where where[] = {
+        [WIRE_WHERE_NONE] = WHERE_NONE,
+        [WIRE_WHERE_SERVER_HELLO] = WHERE_SERVER_HELLO,
+        [WIRE_WHERE_ENCRYPTED_EXTENSIONS] = WHERE_ENCRYPTED_EXTENSIONS,
+        [WIRE_WHERE_HELLO_RETRY_REQUEST] = WHERE_HELLO_RETRY_REQUEST,
+        [WIRE_WHERE_OTHER] = WHERE_OTHER,
+    };
+    o->version = (uint16_t)cl->version;
+    o->npn_seen = cl->npn;
+    o->hrr = cl->hrr;
+    o->alpn_count = cl->alpn.count;
+    if (cl->alpn.count > 0) {
+        o->alpn_where = where[cl->alpn_where];
+        o->alpn_len = cl->alpn.len;
+        memcpy(o->alpn, cl->alpn.data, cl->alpn.len < OBS_ALPN_MAX ? cl->alpn.len : OBS_ALPN_MAX);
     }
-    if (type == WIRE_HS_ENCRYPTED_EXTENSIONS) {
-        wire_rd r;
-        wire_alpn_seen a = {0};
-        int npn = 0;
-        wire_rd_init(&r, body, body_len);
-        if (wire_parse_extensions(&r, &a, &npn) != 0 || wire_rd_left(&r) != 0) {
-            snprintf(o->error_text, sizeof o->error_text, "malformed EncryptedExtensions");
-            return -1;
-        }
-        note_alpn(o, &a, WHERE_ENCRYPTED_EXTENSIONS);
-        o->npn_seen |= npn;
-        return 0;
-    }
-    if (type == WIRE_HS_CERTIFICATE_REQUEST && c->tls13) {
-        /* RFC 8446 §4.3.2: CertificateRequest carries extensions; ALPN there is misplaced. */
-        wire_rd r;
-        wire_alpn_seen a = {0};
-        wire_rd_init(&r, body, body_len);
-        wire_rd_block(&r, 1); /* certificate_request_context */
-        if (!r.err && wire_parse_extensions(&r, &a, NULL) == 0)
-            note_alpn(o, &a, WHERE_OTHER);
-        return 0;
-    }
-    /* The end of the server's first flight. */
-    if ((c->tls13 && type == WIRE_HS_FINISHED) || (!c->tls13 && type == WIRE_HS_SERVER_HELLO_DONE))
-        return 1;
-    return 0;
 }
 
-/* Appends handshake bytes and handles every complete message. Same returns as on_handshake. */
-static int feed_handshake(struct conn *c, const uint8_t *p, size_t len, observation *o)
+/* Hands handshake bytes to the client object message by message, sending what it answers (a second ClientHello
+ * after a HelloRetryRequest) and installing the keys it derives. Returns 1 when the server's flight is complete,
+ * -1 to stop with o->error_text set, 0 to go on. */
+static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, size_t len, observation *o)
 {
-    if (len > sizeof c->hs - c->hs_len) {
+    if (wire_msg_reader_add(&c->hs, p, len) != 0) {
         snprintf(o->error_text, sizeof o->error_text, "handshake message over %u bytes", WIRE_HANDSHAKE_MAX);
         return -1;
     }
-    memcpy(c->hs + c->hs_len, p, len);
-    c->hs_len += len;
-    size_t off = 0;
-    int rc = 0;
-    while (rc == 0 && c->hs_len - off >= 4) {
-        size_t mlen = (size_t)c->hs[off + 1] << 16 | (size_t)c->hs[off + 2] << 8 | c->hs[off + 3];
-        if (mlen > WIRE_HANDSHAKE_MAX) {
+    const uint8_t *msg;
+    size_t mlen;
+    int rc = 0, got;
+    while (rc == 0 && (got = wire_msg_reader_next(&c->hs, &msg, &mlen)) != 0) {
+        if (got < 0) {
             snprintf(o->error_text, sizeof o->error_text, "handshake message of %zu bytes", mlen);
             return -1;
         }
-        if (c->hs_len - off - 4 < mlen)
-            break;
-        rc = on_handshake(c, c->hs + off, 4 + mlen, o);
-        off += 4 + mlen;
+        rc = wire_client_take(&c->cl, level, msg, mlen);
+        if (rc < 0) {
+            snprintf(o->error_text, sizeof o->error_text, "%s", c->cl.conn.error);
+            return -1;
+        }
+        /* RFC 8446 §5.1: the second ClientHello goes in records of version 0x0303. */
+        if (c->cl.conn.out.n > 0 && flush(c, WIRE_TLS12) != 0) {
+            snprintf(o->error_text, sizeof o->error_text, "cannot send the second ClientHello");
+            return -1;
+        }
+        if (wire_records_update(&c->rl, &c->cl.conn) != 0) {
+            snprintf(o->error_text, sizeof o->error_text, "key schedule failed");
+            return -1;
+        }
     }
-    memmove(c->hs, c->hs + off, c->hs_len - off);
-    c->hs_len -= off;
     return rc;
 }
 
@@ -379,10 +252,11 @@ static void read_flight(struct conn *c, observation *o)
             on_alert(rec.body, rec.len, o);
             return;
         } else if (rec.type == WIRE_CT_HANDSHAKE) {
-            hr = feed_handshake(c, rec.body, rec.len, o);
-        } else if (rec.type == WIRE_CT_APPDATA && c->keys_ready) {
+            hr = feed_handshake(c, WIRE_LEVEL_INITIAL, rec.body, rec.len, o);
+        } else if (rec.type == WIRE_CT_APPDATA && wire_records_can_open(&c->rl)) {
             unsigned inner = 0;
-            long n = wire_decrypt_record(&c->suite, &c->keys.server, c->in, used, c->plain, &inner);
+            wire_level level;
+            long n = wire_records_open(&c->rl, c->in, used, c->plain, &inner, &level);
             if (n < 0) {
                 o->error = 1;
                 snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the server's handshake record");
@@ -393,7 +267,7 @@ static void read_flight(struct conn *c, observation *o)
                 return;
             }
             if (inner == WIRE_CT_HANDSHAKE)
-                hr = feed_handshake(c, c->plain, (size_t)n, o);
+                hr = feed_handshake(c, level, c->plain, (size_t)n, o);
         }
         /* ChangeCipherSpec (RFC 8446 §5 middlebox compatibility) and anything else: ignored. */
         memmove(c->in, c->in + used, c->in_len - used);
@@ -416,12 +290,9 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
     double start = probe_now_ms();
     memset(&c, 0, sizeof c);
     c.deadline = start + t->timeout_ms;
-    c.tls13 = strcmp(s->tls, "1.3") == 0;
-
-    c.s = s;
-    wire_client_hello ch = {
-        .empty_key_share = s->force_hrr,
-        .version = c.tls13                      ? WIRE_TLS13
+    wire_records_init(&c.rl, 0);
+    wire_client_params p = {
+        .version = strcmp(s->tls, "1.3") == 0   ? WIRE_TLS13
                    : strcmp(s->tls, "1.1") == 0 ? WIRE_TLS11
                    : strcmp(s->tls, "1.0") == 0 ? WIRE_TLS10
                                                 : WIRE_TLS12,
@@ -431,38 +302,24 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
         .alpn_len = s->ext_len,
         .duplicate_alpn = s->duplicate_alpn,
         .send_npn = s->send_npn,
+        .force_hrr = s->force_hrr,
+        .has_alpn2 = s->has_ext2,
+        .alpn2 = s->ext2,
+        .alpn2_len = s->ext2_len,
     };
-    if (gnutls_rnd(GNUTLS_RND_NONCE, ch.random, sizeof ch.random) < 0 ||
-        gnutls_rnd(GNUTLS_RND_NONCE, ch.session_id, sizeof ch.session_id) < 0 ||
-        wire_x25519_keypair(c.x25519_private, ch.x25519_public) != 0) {
+    if (wire_client_start(&c.cl, &p) != 0) {
         o->error = 1;
-        snprintf(o->error_text, sizeof o->error_text, "no randomness");
+        snprintf(o->error_text, sizeof o->error_text, "%s", c.cl.conn.error);
         return 0;
     }
-    c.hello = ch;
-    wire_wr w;
-    wire_wr_init(&w, c.ch, sizeof c.ch);
-    wire_build_client_hello(&w, &ch);
-    if (w.err) {
-        o->error = 1;
-        snprintf(o->error_text, sizeof o->error_text, "ClientHello does not fit");
-        return 0;
-    }
-    c.ch_len = w.len;
-    static uint8_t out[sizeof c.ch + 8 * 5];
-    wire_wr rw;
-    wire_wr_init(&rw, out, sizeof out);
-    /* RFC 8446 §5.1: the first ClientHello's record version may be 0x0301 for compatibility. */
-    wire_write_records(&rw, WIRE_CT_HANDSHAKE, 0x0301, c.ch, c.ch_len);
-
     c.fd = probe_dial(t, c.deadline, o->error_text, sizeof o->error_text);
     if (c.fd < 0) {
         o->error = 1;
         o->ms = probe_now_ms() - start;
         return 0;
     }
-    errno = 0;
-    if (probe_send_all(c.fd, out, rw.len, c.deadline) == 0 || errno == EPIPE || errno == ECONNRESET) {
+    /* RFC 8446 §5.1: the first ClientHello's record version may be 0x0301 for compatibility. */
+    if (flush(&c, 0x0301) == 0 || errno == EPIPE || errno == ECONNRESET) {
         /* A server that hung up while a long ClientHello was still going out answered it: what it sent before
          * (an alert), or nothing (refused). */
         read_flight(&c, o);
@@ -470,9 +327,8 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "cannot send the ClientHello: %s", strerror(errno));
     }
+    observe(&c.cl, o);
     close(c.fd);
-    if (c.transcript != NULL)
-        gnutls_hash_deinit(c.transcript, NULL);
     o->ms = probe_now_ms() - start;
     return 0;
 }

@@ -61,6 +61,7 @@ enum {
     WIRE_HS_CERTIFICATE_REQUEST = 13,
     WIRE_HS_SERVER_HELLO_DONE = 14,
     WIRE_HS_CERTIFICATE_VERIFY = 15,
+    WIRE_HS_CLIENT_KEY_EXCHANGE = 16,
     WIRE_HS_FINISHED = 20,
 };
 enum {
@@ -129,6 +130,9 @@ typedef struct {
     size_t psk_binder_len; /* its binder's length (Hash.length), written as zeros: the caller computes it over
                             * the message without its last 3 + psk_binder_len bytes and puts it in the last ones */
 } wire_client_hello;
+
+/* RFC 8446 §4.1.3: the random of a HelloRetryRequest, SHA-256("HelloRetryRequest"). */
+extern const uint8_t wire_hrr_random[32];
 
 /* Builds the ClientHello handshake message (type, 24-bit length, body). */
 void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch);

@@ -3,10 +3,9 @@
 
 #include "wire.h"
 
-/* RFC 8446 §4.1.3: the random of a HelloRetryRequest is SHA-256("HelloRetryRequest"). */
-static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
-                                       0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
-                                       0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+const uint8_t wire_hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+                                     0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+                                     0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
 void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
 {
@@ -156,7 +155,7 @@ int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *
     wire_rd_u8(&r); /* legacy_compression_method */
     if (r.err)
         return -1;
-    sh->is_hrr = memcmp(random, hrr_random, 32) == 0;
+    sh->is_hrr = memcmp(random, wire_hrr_random, 32) == 0;
     if (wire_rd_left(&r) == 0)
         return 0; /* RFC 5246 §7.4.1.3: extensions may be absent in TLS 1.2 */
     wire_rd exts = wire_rd_block(&r, 2);

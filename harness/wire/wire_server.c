@@ -236,7 +236,8 @@ void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
     size_t m = wire_wr_open(w, 3);
     /* RFC 8446 §4.1.3: legacy_version 0x0303; the real version is in supported_versions. */
     wire_wr_u16(w, WIRE_TLS12);
-    wire_wr_bytes(w, p->random, 32);
+    /* RFC 8446 §4.1.3: a HelloRetryRequest is a ServerHello with a special random. */
+    wire_wr_bytes(w, p->hello_retry ? wire_hrr_random : p->random, 32);
     size_t sid = wire_wr_open(w, 1);
     wire_wr_bytes(w, p->session_id, p->session_id_len);
     wire_wr_close(w, sid, 1);
@@ -246,6 +247,12 @@ void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
     if (tls13) {
         static const uint8_t v13[] = {0x03, 0x04};
         wire_wr_extension(w, WIRE_EXT_SUPPORTED_VERSIONS, v13, sizeof v13);
+    }
+    if (tls13 && p->hello_retry) {
+        /* RFC 8446 §4.2.8: in a HelloRetryRequest, key_share holds only the selected_group. */
+        const uint8_t group[2] = {(uint8_t)(p->group >> 8), (uint8_t)p->group};
+        wire_wr_extension(w, WIRE_EXT_KEY_SHARE, group, sizeof group);
+    } else if (tls13) {
         /* RFC 8446 §4.2.8: ServerHello carries one KeyShareEntry. */
         wire_wr_u16(w, WIRE_EXT_KEY_SHARE);
         size_t e = wire_wr_open(w, 2);

@@ -84,6 +84,7 @@ typedef struct {
     int reneg_info, ems, ec_point_formats; /* TLS 1.2 answers to the client's extensions */
     int psk;                               /* TLS 1.3: a pre_shared_key extension selecting identity psk_identity */
     unsigned psk_identity;
+    int hello_retry; /* TLS 1.3: a HelloRetryRequest asking for a share of group (no key_share, random, psk) */
 } wire_server_hello_params;
 
 /* Handshake messages (type, 24-bit length, body) appended to w; errors are sticky in w->err. */
