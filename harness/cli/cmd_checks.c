@@ -1,5 +1,6 @@
 /* alpncheck checks: the check catalogue (harness/checks/catalogue.c) as a table, as JSON, or as docs/CHECKS.md. */
 #include <string.h>
+#include <unistd.h> /* optind */
 
 #include "catalogue.h"
 #include "cli_util.h"

@@ -1,5 +1,6 @@
 /* alpncheck decode: validate a ProtocolNameList (extension_data of extension 16) and explain it. */
 #include <string.h>
+#include <unistd.h> /* optind */
 
 #include "cli_util.h"
 #include "commands.h"

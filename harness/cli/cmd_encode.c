@@ -1,6 +1,7 @@
 /* alpncheck encode: protocol names → extension_data (hex) and the canonical ALPN header value. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* optind */
 
 #include "cli_util.h"
 #include "hex.h"

@@ -1,5 +1,6 @@
 /* alpncheck header: check an HTTP ALPN header field value (RFC 7639 §2) and explain it. */
 #include <string.h>
+#include <unistd.h> /* optind */
 
 #include "cli_util.h"
 #include "hex.h"

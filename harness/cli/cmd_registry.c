@@ -1,5 +1,6 @@
 /* alpncheck registry: the protocol IDs libalpn knows (IANA registry, GREASE, well-known unregistered). */
 #include <string.h>
+#include <unistd.h> /* optind */
 
 #include "cli_util.h"
 #include "hex.h"

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* optind */
 
 #include "cli_util.h"
 #include "commands.h"
