@@ -85,6 +85,13 @@ static void add_str(scenario *s, const char *name)
     add(s, (const uint8_t *)name, strlen(name));
 }
 
+/* Every supported name, in the profile's order. */
+static void add_profile(scenario *s, const profile *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        add(s, p->names[i], p->lens[i]);
+}
+
 /* The first supported name (the profile is never empty when an offer is built). */
 static void add_first(scenario *s, const profile *p)
 {
@@ -113,8 +120,10 @@ static void expect(scenario *s, const uint8_t *name, size_t len)
     s->expect_name_len = len;
 }
 
-static void expect_first(scenario *s, const profile *p)
+/* The first supported name, which the judge then expects to be selected. */
+static void add_first_expected(scenario *s, const profile *p)
 {
+    add_first(s, p);
     expect(s, p->names[0], p->lens[0]);
 }
 
@@ -127,52 +136,53 @@ static void add_unknown(scenario *s, const profile *p, int i)
         add_str(s, name);
 }
 
+/* Unknown names from..to. */
+static void add_unknowns(scenario *s, const profile *p, int from, int to)
+{
+    for (int i = from; i <= to; i++)
+        add_unknown(s, p, i);
+}
+
+/* before unknown names, the first supported name (expected), then after unknown names more. */
+static void offer_first_among_unknown(scenario *s, const profile *p, int before, int after)
+{
+    begin(s);
+    add_unknowns(s, p, 1, before);
+    add_first_expected(s, p);
+    add_unknowns(s, p, before + 1, before + after);
+    finish(s, 0);
+}
+
 /* ---- offers: well-formed lists -------------------------------------------------------------------------------- */
 
 /* One supported name among unknown ones: selecting an unknown name (echoing the offer) is as wrong as selecting an
  * unoffered one. */
 void offer_supported_between_unknown(scenario *s, const profile *p)
 {
-    begin(s);
-    add_unknown(s, p, 1);
-    add_first(s, p);
-    add_unknown(s, p, 2);
-    expect_first(s, p);
-    finish(s, 0);
+    offer_first_among_unknown(s, p, 1, 1);
 }
 
 void offer_every_supported(scenario *s, const profile *p)
 {
     begin(s);
-    for (size_t i = 0; i < p->n; i++)
-        add(s, p->names[i], p->lens[i]);
+    add_profile(s, p);
     finish(s, 0);
 }
 
 void offer_first_supported(scenario *s, const profile *p)
 {
-    begin(s);
-    add_first(s, p);
-    expect_first(s, p);
-    finish(s, 0);
+    offer_first_among_unknown(s, p, 0, 0);
 }
 
 void offer_supported_amid_unknown(scenario *s, const profile *p)
 {
-    begin(s);
-    add_unknown(s, p, 1);
-    add_unknown(s, p, 2);
-    add_first(s, p);
-    add_unknown(s, p, 3);
-    expect_first(s, p);
-    finish(s, 0);
+    offer_first_among_unknown(s, p, 2, 1);
 }
 
 void offer_unknown_only(scenario *s, const profile *p)
 {
     begin(s);
-    add_unknown(s, p, 1);
-    add_unknown(s, p, 2);
+    add_unknowns(s, p, 1, 2);
     finish(s, 0);
 }
 
@@ -241,8 +251,7 @@ void offer_long_name_first(scenario *s, const profile *p)
     memset(v, 'a', sizeof v);
     begin(s);
     add(s, v, sizeof v);
-    add_first(s, p);
-    expect_first(s, p);
+    add_first_expected(s, p);
     finish(s, 0);
 }
 
@@ -255,8 +264,7 @@ void offer_many_names(scenario *s, const profile *p)
         snprintf(name, sizeof name, "alpncheck-unknown-%04d-padding-padding-padding-padding-pad", i);
         add_str(s, name);
     }
-    add_first(s, p);
-    expect_first(s, p);
+    add_first_expected(s, p);
     finish(s, 0);
 }
 
@@ -268,8 +276,7 @@ void offer_many_tiny_names(scenario *s, const profile *p)
         if (!in_profile(p, &c, 1))
             add(s, &c, 1);
     }
-    add_first(s, p);
-    expect_first(s, p);
+    add_first_expected(s, p);
     finish(s, 0);
 }
 
@@ -279,9 +286,8 @@ void offer_grease_around_supported(scenario *s, const profile *p)
     begin(s);
     add(s, g1, 2);
     add(s, g2, 2);
-    add_first(s, p);
+    add_first_expected(s, p);
     add(s, g3, 2);
-    expect_first(s, p);
     finish(s, 0);
 }
 
@@ -301,19 +307,17 @@ void offer_grease_only(scenario *s, const profile *p)
  * it also gains a name in its ALPN list. */
 void offer_first_supported_then_more(scenario *s, const profile *p)
 {
+    /* The second list is built first (at most 256 + 20 bytes: it fits ext2), then the first in its place. */
     begin(s);
     add_first(s, p);
+    add_str(s, "alpncheck-unknown-1");
     finish(s, 0);
     s->has_ext2 = 1;
     memcpy(s->ext2, s->ext, s->ext_len);
     s->ext2_len = s->ext_len;
-    const char *extra = "alpncheck-unknown-1";
-    size_t el = strlen(extra);
-    s->ext2[s->ext2_len++] = (uint8_t)el;
-    memcpy(s->ext2 + s->ext2_len, extra, el);
-    s->ext2_len += el;
-    s->ext2[0] = (uint8_t)((s->ext2_len - 2) >> 8);
-    s->ext2[1] = (uint8_t)(s->ext2_len - 2);
+    begin(s);
+    add_first(s, p);
+    finish(s, 0);
 }
 
 /* RFC 9113 §3.2: "h2c" is HTTP/2 over cleartext TCP; it is the name that must never be selected. */
@@ -321,8 +325,7 @@ void offer_h2c_first(scenario *s, const profile *p)
 {
     begin(s);
     add_str(s, "h2c");
-    for (size_t i = 0; i < p->n; i++)
-        add(s, p->names[i], p->lens[i]);
+    add_profile(s, p);
     expect(s, (const uint8_t *)"h2c", 3);
     finish(s, 0);
 }
