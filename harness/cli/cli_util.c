@@ -101,15 +101,10 @@ long cli_operand(const char *cmd, const char *operand, char *buf)
 
 const char *cli_kind_name(alpn_kind kind)
 {
-    switch (kind) {
-    case ALPN_KIND_REGISTERED:
-        return "registered";
-    case ALPN_KIND_GREASE:
-        return "GREASE";
-    case ALPN_KIND_UNREGISTERED:
-        return "unregistered";
-    }
-    return "?";
+    static const char *const names[] = {[ALPN_KIND_REGISTERED] = "registered",
+                                        [ALPN_KIND_GREASE] = "GREASE",
+                                        [ALPN_KIND_UNREGISTERED] = "unregistered"};
+    return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
 json_t *cli_hex_json(const void *p, size_t len)

@@ -80,19 +80,12 @@ static void put_sections(const report *r, FILE *f, const section_tables *t)
 
 static const char *verdict_color(verdict v)
 {
-    switch (v) {
-    case VERDICT_PASS:
-    case VERDICT_XFAIL:
-        return "\033[32m";
-    case VERDICT_FAIL:
-    case VERDICT_XPASS:
-        return "\033[31m";
-    case VERDICT_WARN:
-    case VERDICT_ERROR:
-        return "\033[33m";
-    default:
-        return "\033[2m";
-    }
+    static const char *const colors[VERDICT_COUNT] = {
+        [VERDICT_PASS] = "\033[32m",  [VERDICT_XFAIL] = "\033[32m", [VERDICT_FAIL] = "\033[31m",
+        [VERDICT_XPASS] = "\033[31m", [VERDICT_WARN] = "\033[33m",  [VERDICT_ERROR] = "\033[33m",
+        [VERDICT_SKIP] = "\033[2m",
+    };
+    return (unsigned)v < VERDICT_COUNT ? colors[v] : "\033[2m";
 }
 
 static int needs_attention(verdict v)
@@ -254,20 +247,14 @@ void report_junit_classname(const char *section, char *buf, size_t cap)
         snprintf(buf + start, cap - start, "unsectioned");
 }
 
+/* The element of a testcase that did not pass; NULL for PASS and WARN, which pass. */
 static const char *junit_element(verdict v)
 {
-    switch (v) {
-    case VERDICT_FAIL:
-    case VERDICT_XPASS:
-        return "failure";
-    case VERDICT_ERROR:
-        return "error";
-    case VERDICT_SKIP:
-    case VERDICT_XFAIL:
-        return "skipped";
-    default:
-        return NULL; /* PASS and WARN pass */
-    }
+    static const char *const elements[VERDICT_COUNT] = {
+        [VERDICT_FAIL] = "failure", [VERDICT_XPASS] = "failure", [VERDICT_ERROR] = "error",
+        [VERDICT_SKIP] = "skipped", [VERDICT_XFAIL] = "skipped",
+    };
+    return (unsigned)v < VERDICT_COUNT ? elements[v] : NULL;
 }
 
 /* The ID, and " TLS 1.3" when the result has a version. */
