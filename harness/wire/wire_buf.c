@@ -61,6 +61,23 @@ wire_rd wire_rd_block(wire_rd *r, int prefix)
     return sub;
 }
 
+int wire_rd_extension(wire_rd *exts, unsigned *type, wire_rd *data)
+{
+    if (exts->err)
+        return -1;
+    if (wire_rd_left(exts) == 0)
+        return 0;
+    *type = wire_rd_u16(exts);
+    *data = wire_rd_block(exts, 2);
+    return exts->err ? -1 : 1;
+}
+
+int wire_rd_last_block(wire_rd *r, wire_rd *exts)
+{
+    *exts = wire_rd_block(r, 2);
+    return r->err || wire_rd_left(r) != 0 ? -1 : 0;
+}
+
 void wire_wr_init(wire_wr *w, uint8_t *p, size_t cap)
 {
     w->p = p;

@@ -11,6 +11,29 @@ static int is_grease16(unsigned v)
     return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
+/* A value a uint16 list may hold, and the flag that records that it does. */
+typedef struct {
+    unsigned value;
+    int *seen;
+} u16_mark;
+
+/* A vector of uint16 values (a length of prefix bytes; at least one value, whole values): sets the flag of each
+ * marked value it holds, and *grease (when not NULL) for a GREASE value. 0, or -1 when malformed. */
+static int u16_list(wire_rd *data, int prefix, const u16_mark *marks, size_t n, int *grease)
+{
+    wire_rd v = wire_rd_block(data, prefix);
+    if (v.err || v.len < 2 || v.len % 2 != 0)
+        return -1;
+    while (wire_rd_left(&v) > 0) {
+        unsigned x = wire_rd_u16(&v);
+        for (size_t i = 0; i < n; i++)
+            *marks[i].seen |= x == marks[i].value;
+        if (grease != NULL)
+            *grease |= is_grease16(x);
+    }
+    return 0;
+}
+
 static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *data, int *saw_versions)
 {
     switch (type) {
@@ -24,29 +47,17 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
         break;
     case WIRE_EXT_SUPPORTED_VERSIONS: {
         /* RFC 8446 §4.2.1: ProtocolVersion versions<2..254>. */
-        wire_rd v = wire_rd_block(data, 1);
-        if (v.err || v.len < 2 || v.len % 2 != 0)
+        const u16_mark m[] = {{WIRE_TLS12, &ch->offers_tls12}, {WIRE_TLS13, &ch->offers_tls13}};
+        if (u16_list(data, 1, m, 2, &ch->grease) != 0)
             return -1;
         *saw_versions = 1;
-        while (wire_rd_left(&v) > 0) {
-            unsigned ver = wire_rd_u16(&v);
-            ch->offers_tls12 |= ver == WIRE_TLS12;
-            ch->offers_tls13 |= ver == WIRE_TLS13;
-            ch->grease |= is_grease16(ver);
-        }
         break;
     }
     case WIRE_EXT_SUPPORTED_GROUPS: {
         /* RFC 8446 §4.2.7: NamedGroup named_group_list<2..2^16-1>. */
-        wire_rd g = wire_rd_block(data, 2);
-        if (g.err || g.len < 2 || g.len % 2 != 0)
+        const u16_mark m[] = {{WIRE_GROUP_X25519, &ch->group_x25519}, {WIRE_GROUP_SECP256R1, &ch->group_p256}};
+        if (u16_list(data, 2, m, 2, &ch->grease) != 0)
             return -1;
-        while (wire_rd_left(&g) > 0) {
-            unsigned group = wire_rd_u16(&g);
-            ch->group_x25519 |= group == WIRE_GROUP_X25519;
-            ch->group_p256 |= group == WIRE_GROUP_SECP256R1;
-            ch->grease |= is_grease16(group);
-        }
         break;
     }
     case WIRE_EXT_KEY_SHARE: {
@@ -72,11 +83,9 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
     }
     case WIRE_EXT_SIGNATURE_ALGORITHMS: {
         /* RFC 8446 §4.2.3: SignatureScheme supported_signature_algorithms<2..2^16-2>. */
-        wire_rd s = wire_rd_block(data, 2);
-        if (s.err || s.len < 2 || s.len % 2 != 0)
+        const u16_mark m[] = {{WIRE_SIG_ECDSA_P256_SHA256, &ch->sig_ecdsa_p256}};
+        if (u16_list(data, 2, m, 1, NULL) != 0)
             return -1;
-        while (wire_rd_left(&s) > 0)
-            ch->sig_ecdsa_p256 |= wire_rd_u16(&s) == WIRE_SIG_ECDSA_P256_SHA256;
         break;
     }
     case WIRE_EXT_SERVER_NAME: {
@@ -198,14 +207,12 @@ int wire_parse_client_hello(const uint8_t *body, size_t len, wire_client_hello_i
     int saw_versions = 0;
     /* RFC 5246 §7.4.1.2: the extensions may be absent; when present they fill the rest of the hello. */
     if (wire_rd_left(&r) > 0) {
-        wire_rd exts = wire_rd_block(&r, 2);
-        if (r.err || wire_rd_left(&r) != 0)
+        wire_rd exts, data;
+        unsigned type;
+        int more;
+        if (wire_rd_last_block(&r, &exts) != 0)
             return -1;
-        while (wire_rd_left(&exts) > 0) {
-            unsigned type = wire_rd_u16(&exts);
-            wire_rd data = wire_rd_block(&exts, 2);
-            if (exts.err)
-                return -1;
+        while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
             ch->n_extensions++;
             ch->grease |= is_grease16(type);
             /* RFC 8446 §4.2.11: pre_shared_key MUST be the last extension in the ClientHello. */
@@ -213,6 +220,8 @@ int wire_parse_client_hello(const uint8_t *body, size_t len, wire_client_hello_i
             if (parse_extension(ch, type, &data, &saw_versions) != 0)
                 return -1;
         }
+        if (more < 0)
+            return -1;
     }
     /* RFC 8446 §4.2.1: without supported_versions, legacy_version is the highest version offered. */
     if (!saw_versions)
