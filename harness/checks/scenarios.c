@@ -127,13 +127,30 @@ static void add_first_expected(scenario *s, const profile *p)
     expect(s, p->names[0], p->lens[0]);
 }
 
+/* A name the server does not support (one in its profile is left out). */
+static void add_unsupported(scenario *s, const profile *p, const uint8_t *name, size_t len)
+{
+    if (!in_profile(p, name, len))
+        add(s, name, len);
+}
+
+/* Supported name i with n bytes of suffix, in v; its length, or 0 (which add() drops) when it would be too long. */
+static size_t with_suffix(uint8_t v[ALPN_NAME_MAX], const profile *p, size_t i, const char *suffix, size_t n)
+{
+    size_t l = p->lens[i];
+    if (l + n > ALPN_NAME_MAX)
+        return 0;
+    memcpy(v, p->names[i], l);
+    memcpy(v + l, suffix, n);
+    return l + n;
+}
+
 /* Unknown names: recognisably ours and never in a profile (a profile holding one is told apart by in_profile). */
 static void add_unknown(scenario *s, const profile *p, int i)
 {
     char name[32];
     snprintf(name, sizeof name, "alpncheck-unknown-%d", i);
-    if (!in_profile(p, (const uint8_t *)name, strlen(name)))
-        add_str(s, name);
+    add_unsupported(s, p, (const uint8_t *)name, strlen(name));
 }
 
 /* Unknown names from..to. */
@@ -192,15 +209,9 @@ void offer_prefixes_and_extensions(scenario *s, const profile *p)
     begin(s);
     for (size_t i = 0; i < p->n; i++) {
         uint8_t v[ALPN_NAME_MAX];
-        size_t l = p->lens[i];
-        if (l > 1 && !in_profile(p, p->names[i], l - 1))
-            add(s, p->names[i], l - 1);
-        if (l < ALPN_NAME_MAX) {
-            memcpy(v, p->names[i], l);
-            v[l] = 'x';
-            if (!in_profile(p, v, l + 1))
-                add(s, v, l + 1);
-        }
+        if (p->lens[i] > 1)
+            add_unsupported(s, p, p->names[i], p->lens[i] - 1);
+        add_unsupported(s, p, v, with_suffix(v, p, i, "x", 1));
     }
     finish(s, 0);
 }
@@ -219,8 +230,8 @@ void offer_upper_case(scenario *s, const profile *p)
                 changed = 1;
             }
         }
-        if (changed && !in_profile(p, v, p->lens[i]))
-            add(s, v, p->lens[i]);
+        if (changed)
+            add_unsupported(s, p, v, p->lens[i]);
     }
     if (s->ext_len == 2)
         s->skip_reason = "no supported name contains a lower-case letter";
@@ -233,13 +244,7 @@ void offer_nul_suffixed(scenario *s, const profile *p)
     begin(s);
     for (size_t i = 0; i < p->n; i++) {
         uint8_t v[ALPN_NAME_MAX];
-        size_t l = p->lens[i];
-        if (l + 2 > ALPN_NAME_MAX)
-            continue;
-        memcpy(v, p->names[i], l);
-        v[l] = 0;
-        v[l + 1] = 'x';
-        add(s, v, l + 2);
+        add(s, v, with_suffix(v, p, i, "\0x", 2));
     }
     finish(s, 0);
 }
