@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "report.h"
+#include "run.h"
 
 /* The report files asked for: --json, --junit, --html, --md, in this order. */
 enum { CLI_OUT_JSON = 0, CLI_OUT_JUNIT, CLI_OUT_HTML, CLI_OUT_MD, CLI_OUT_COUNT };
@@ -52,9 +53,15 @@ enum {
         "verbose", no_argument, NULL, 'v'                                                                              \
     }
 
-/* Takes getopt's c and arg when they are one of the shared options. 1 taken, 0 not one of them, -1 invalid (the
- * usage error is printed, prefixed with "alpncheck CMD"). */
+/* Takes getopt's c and arg, which must be one of the shared options. 0, or EXIT_USAGE for an invalid value or
+ * another option (the usage error is printed, prefixed with "alpncheck CMD"). */
 int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a);
+
+/* The shared options into the run's options: --tls, --only and --skip (every ID checked by validate, e.g.
+ * validate_id_list) and --known-failures (loaded into known, see cli_known_load). 0, or EXIT_USAGE with the message
+ * printed. */
+int cli_run_setup(const char *cmd, const cli_run_args *a, int (*validate)(const char *list, char *err, size_t err_cap),
+                  known_failures *known, run_options *ro);
 
 /* --tls: "1.3", "1.2", "1.2,1.3" or "1.3,1.2" into tls[0..1] (TLS 1.3 first when both). 0, or -1 for anything
  * else. */

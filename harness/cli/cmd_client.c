@@ -157,14 +157,10 @@ static int run_cmd_client(struct client_state *st, int argc, char **argv)
         case 'h':
             help();
             return EXIT_VALID;
-        default: {
-            int taken = cli_run_option("client", c, optarg, &a);
-            if (taken < 0)
+        default:
+            if (cli_run_option("client", c, optarg, &a) != 0)
                 return EXIT_USAGE;
-            if (taken == 0)
-                return cli_usage_error("client", "unknown option");
             break;
-        }
         }
     }
     if (optind != argc)
@@ -189,18 +185,8 @@ static int run_cmd_client(struct client_state *st, int argc, char **argv)
                                "--listen takes HOST:PORT (IPv6 as [ADDR]:PORT, port 0 for a free one), "
                                "not '%s'",
                                listen_arg);
-    ro.only = a.only;
-    ro.skip = a.skip;
-    if (cli_parse_tls(a.tls_arg, ro.tls) != 0)
-        return cli_usage_error("client", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", a.tls_arg);
-    if (validate_client_id_list(ro.only, err, sizeof err) != 0 ||
-        validate_client_id_list(ro.skip, err, sizeof err) != 0)
-        return cli_usage_error("client", "%s", err);
-    if (a.known_path != NULL) {
-        if (cli_known_load("client", a.known_path, known, validate_client_id_list) != 0)
-            return EXIT_USAGE;
-        ro.known = known;
-    }
+    if (cli_run_setup("client", &a, validate_client_id_list, known, &ro) != 0)
+        return EXIT_USAGE;
     if (cli_outputs_open("client", &a.out) != 0)
         return EXIT_USAGE;
     cfg.timeout_ms = a.timeout_ms ? a.timeout_ms : cfg.cmd ? 5000 : 60000;

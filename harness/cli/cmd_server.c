@@ -186,14 +186,10 @@ static int run_cmd_server(struct server_state *st, int argc, char **argv)
         case 'h':
             help();
             return EXIT_VALID;
-        default: {
-            int taken = cli_run_option("server", c, optarg, &a);
-            if (taken < 0)
+        default:
+            if (cli_run_option("server", c, optarg, &a) != 0)
                 return EXIT_USAGE;
-            if (taken == 0)
-                return cli_usage_error("server", "unknown option");
             break;
-        }
         }
     }
     if (argc - optind != 1)
@@ -203,17 +199,8 @@ static int run_cmd_server(struct server_state *st, int argc, char **argv)
     snprintf(target->sni, sizeof target->sni, "%s", sni ? sni : is_address(target->host) ? "" : target->host);
     if (a.timeout_ms)
         target->timeout_ms = a.timeout_ms;
-    ro.only = a.only;
-    ro.skip = a.skip;
-    if (cli_parse_tls(a.tls_arg, ro.tls) != 0)
-        return cli_usage_error("server", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", a.tls_arg);
-    if (validate_id_list(ro.only, err, sizeof err) != 0 || validate_id_list(ro.skip, err, sizeof err) != 0)
-        return cli_usage_error("server", "%s", err);
-    if (a.known_path != NULL) {
-        if (cli_known_load("server", a.known_path, known, validate_id_list) != 0)
-            return EXIT_USAGE;
-        ro.known = known;
-    }
+    if (cli_run_setup("server", &a, validate_id_list, known, &ro) != 0)
+        return EXIT_USAGE;
     if (alpn != NULL && profile_parse(prof, alpn, err, sizeof err) != 0)
         return cli_usage_error("server", "--alpn: %s", err);
     if (cli_outputs_open("server", &a.out) != 0)
