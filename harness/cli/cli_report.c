@@ -23,7 +23,23 @@ int cli_parse_tls(const char *arg, const char *tls[2])
     return 0;
 }
 
-int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
+/* The codes of the options every run takes (beside -q and -v). */
+enum {
+    CLI_O_TLS = 900,
+    CLI_O_ONLY,
+    CLI_O_SKIP,
+    CLI_O_KNOWN,
+    CLI_O_TIMEOUT,
+    CLI_O_JSON,
+    CLI_O_JUNIT,
+    CLI_O_HTML,
+    CLI_O_MD,
+    CLI_O_NAME
+};
+
+/* Takes getopt's c and arg, which must be one of the shared options. 0, or EXIT_USAGE for an invalid value or another
+ * option (the usage error is printed, prefixed with "alpncheck CMD"). */
+static int run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
 {
     /* The options that keep their argument as it is, by their code. */
     const char **kept[] = {
@@ -67,6 +83,42 @@ int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
     default:
         return cli_usage_error(cmd, "unknown option");
     }
+}
+
+/* The getopt_long entries of the options every run takes. */
+static const struct option run_longopts[] = {
+    {"tls", required_argument, NULL, CLI_O_TLS},
+    {"only", required_argument, NULL, CLI_O_ONLY},
+    {"skip", required_argument, NULL, CLI_O_SKIP},
+    {"known-failures", required_argument, NULL, CLI_O_KNOWN},
+    {"timeout", required_argument, NULL, CLI_O_TIMEOUT},
+    {"json", required_argument, NULL, CLI_O_JSON},
+    {"junit", required_argument, NULL, CLI_O_JUNIT},
+    {"html", required_argument, NULL, CLI_O_HTML},
+    {"md", required_argument, NULL, CLI_O_MD},
+    {"name", required_argument, NULL, CLI_O_NAME},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+struct run_take {
+    const char *cmd;
+    cli_run_args *a;
+};
+
+static int take_run_option(void *ctx, int c, const char *arg)
+{
+    const struct run_take *t = ctx;
+    return run_option(t->cmd, c, arg, t->a);
+}
+
+int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
+                          cli_run_args *a)
+{
+    struct run_take t = {cmd, a};
+    const cli_more_options more = {run_longopts, take_run_option, &t};
+    return cli_parse_options_more(cmd, argc, argv, opts, help, &more);
 }
 
 int cli_run_setup(const char *cmd, const cli_run_args *a, int (*validate)(const char *list, char *err, size_t err_cap),

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stddef.h>
 
+#include "cli_util.h"
 #include "report.h"
 #include "run.h"
 
@@ -28,34 +29,12 @@ typedef struct {
     const char *name;        /* --name: the run's name in the reports (JUnit suite name), NULL when not given */
 } cli_run_args;
 
-enum {
-    CLI_O_TLS = 900,
-    CLI_O_ONLY,
-    CLI_O_SKIP,
-    CLI_O_KNOWN,
-    CLI_O_TIMEOUT,
-    CLI_O_JSON,
-    CLI_O_JUNIT,
-    CLI_O_HTML,
-    CLI_O_MD,
-    CLI_O_NAME
-};
-
-/* Their getopt_long entries, to put in a command's option table. */
-#define CLI_RUN_OPTIONS                                                                                                \
-    {"tls", required_argument, NULL, CLI_O_TLS}, {"only", required_argument, NULL, CLI_O_ONLY},                        \
-        {"skip", required_argument, NULL, CLI_O_SKIP}, {"known-failures", required_argument, NULL, CLI_O_KNOWN},       \
-        {"timeout", required_argument, NULL, CLI_O_TIMEOUT}, {"json", required_argument, NULL, CLI_O_JSON},            \
-        {"junit", required_argument, NULL, CLI_O_JUNIT}, {"html", required_argument, NULL, CLI_O_HTML},                \
-        {"md", required_argument, NULL, CLI_O_MD}, {"name", required_argument, NULL, CLI_O_NAME},                      \
-        {"quiet", no_argument, NULL, 'q'},                                                                             \
-    {                                                                                                                  \
-        "verbose", no_argument, NULL, 'v'                                                                              \
-    }
-
-/* Takes getopt's c and arg, which must be one of the shared options. 0, or EXIT_USAGE for an invalid value or
- * another option (the usage error is printed, prefixed with "alpncheck CMD"). */
-int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a);
+/* Parses argv (cli_parse_options_more) against the command's own options and the ones every run takes (--tls,
+ * --only, --skip, --known-failures, --timeout, --json, --junit, --html, --md, --name, -q, -v, into a). Options may
+ * follow the operands. Returns -1 when the command goes on, else its exit status: EXIT_VALID after printing help(),
+ * EXIT_USAGE after a usage error (an invalid value included). */
+int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
+                          cli_run_args *a);
 
 /* The shared options into the run's options: --tls, --only and --skip (every ID checked by validate, e.g.
  * validate_id_list) and --known-failures (loaded into known, see cli_known_load). 0, or EXIT_USAGE with the message

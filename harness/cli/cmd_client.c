@@ -108,61 +108,26 @@ static int run_cmd_client(struct client_state *st, int argc, char **argv)
     known_failures *const known = &st->known;
     report *const rep = &st->rep;
     client_harness *const h = &st->h;
-    enum { O_LISTEN = 1000, O_EXEC, O_EXEC_NO_ALPN, O_EXEC_0RTT, O_OFFER, O_CA_OUT, O_LOG };
-    static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
-                                         {"exec", required_argument, NULL, O_EXEC},
-                                         {"exec-no-alpn", required_argument, NULL, O_EXEC_NO_ALPN},
-                                         {"exec-0rtt", required_argument, NULL, O_EXEC_0RTT},
-                                         {"offer", required_argument, NULL, O_OFFER},
-                                         {"ca-out", required_argument, NULL, O_CA_OUT},
-                                         {"client-log", required_argument, NULL, O_LOG},
-                                         CLI_RUN_OPTIONS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     client_harness_config cfg = {.offer = DEFAULT_OFFER};
     char host[64];
-    const char *listen_arg = "127.0.0.1:0", *ca_out = NULL, *log_path = NULL;
-    int listen_given = 0;
+    const char *listen_arg = NULL, *ca_out = NULL, *log_path = NULL;
+    const cli_option opts[] = {{"listen", 0, NULL, &listen_arg},
+                               {"exec", 0, NULL, &cfg.cmd},
+                               {"exec-no-alpn", 0, NULL, &cfg.cmd_no_alpn},
+                               {"exec-0rtt", 0, NULL, &cfg.cmd_0rtt},
+                               {"offer", 0, NULL, &cfg.offer},
+                               {"ca-out", 0, NULL, &ca_out},
+                               {"client-log", 0, NULL, &log_path},
+                               {NULL, 0, NULL, NULL}};
     cli_run_args a = {.tls_arg = "1.3,1.2"};
     run_options ro = {.tls = {NULL, NULL}};
-    int c;
     char err[512];
-    optind = 0;
-    while ((c = cli_getopt("client", argc, argv, "qvh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case O_LISTEN:
-            listen_arg = optarg;
-            listen_given = 1;
-            break;
-        case O_EXEC:
-            cfg.cmd = optarg;
-            break;
-        case O_EXEC_NO_ALPN:
-            cfg.cmd_no_alpn = optarg;
-            break;
-        case O_EXEC_0RTT:
-            cfg.cmd_0rtt = optarg;
-            break;
-        case O_OFFER:
-            cfg.offer = optarg;
-            break;
-        case O_CA_OUT:
-            ca_out = optarg;
-            break;
-        case O_LOG:
-            log_path = optarg;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default:
-            if (cli_run_option("client", c, optarg, &a) != 0)
-                return EXIT_USAGE;
-            break;
-        }
-    }
+    int done = cli_parse_run_options("client", argc, argv, opts, help, &a);
+    if (done >= 0)
+        return done;
+    int listen_given = listen_arg != NULL;
+    if (!listen_given)
+        listen_arg = "127.0.0.1:0";
     if (optind != argc)
         return cli_usage_error("client", "unexpected argument '%s' (the client command goes in --exec)", argv[optind]);
     if (cfg.cmd_no_alpn != NULL && cfg.cmd == NULL)

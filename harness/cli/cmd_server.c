@@ -159,39 +159,16 @@ static int run_cmd_server(struct server_state *st, int argc, char **argv)
     profile *const prof = &st->prof;
     known_failures *const known = &st->known;
     report *const rep = &st->rep;
-    enum { O_SNI = 1000, O_ALPN };
-    static const struct option opts[] = {{"sni", required_argument, NULL, O_SNI},
-                                         {"alpn", required_argument, NULL, O_ALPN},
-                                         CLI_RUN_OPTIONS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     memset(target, 0, sizeof *target);
     target->timeout_ms = 5000;
     const char *sni = NULL, *alpn = NULL;
+    const cli_option opts[] = {{"sni", 0, NULL, &sni}, {"alpn", 0, NULL, &alpn}, {NULL, 0, NULL, NULL}};
     cli_run_args a = {.tls_arg = "1.3,1.2"};
     run_options ro = {.tls = {NULL, NULL}};
-    int c;
     char err[256];
-    optind = 0;
-    while ((c = cli_getopt("server", argc, argv, "qvh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case O_SNI:
-            sni = optarg;
-            break;
-        case O_ALPN:
-            alpn = optarg;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default:
-            if (cli_run_option("server", c, optarg, &a) != 0)
-                return EXIT_USAGE;
-            break;
-        }
-    }
+    int done = cli_parse_run_options("server", argc, argv, opts, help, &a);
+    if (done >= 0)
+        return done;
     if (argc - optind != 1)
         return cli_usage_error("server", "expected one HOST:PORT argument");
     if (split_host_port(argv[optind], target, err, sizeof err) != 0)
