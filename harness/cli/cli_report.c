@@ -121,6 +121,18 @@ int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_opti
     return cli_parse_options_more(cmd, argc, argv, opts, help, &more);
 }
 
+int cli_run_on_heap(size_t size, int (*run)(void *state, int argc, char **argv), int argc, char **argv)
+{
+    void *state = calloc(1, size);
+    if (state == NULL) {
+        fprintf(stderr, "alpncheck: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int rc = run(state, argc, argv);
+    free(state);
+    return rc;
+}
+
 int cli_run_setup(const char *cmd, const cli_run_args *a, int (*validate)(const char *list, char *err, size_t err_cap),
                   known_failures *known, run_options *ro)
 {

@@ -36,6 +36,10 @@ typedef struct {
 int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
                           cli_run_args *a);
 
+/* Runs run(state, argc, argv) with a zeroed state of size bytes on the heap (a run's report alone holds 512 results)
+ * and returns its exit status; EXIT_USAGE when out of memory. */
+int cli_run_on_heap(size_t size, int (*run)(void *state, int argc, char **argv), int argc, char **argv);
+
 /* The shared options into the run's options: --tls, --only and --skip (every ID checked by validate, e.g.
  * validate_id_list) and --known-failures (loaded into known, see cli_known_load). 0, or EXIT_USAGE with the message
  * printed. */

@@ -103,8 +103,9 @@ struct client_state {
     client_harness h;
 };
 
-static int run_cmd_client(struct client_state *st, int argc, char **argv)
+static int run_cmd_client(void *state, int argc, char **argv)
 {
+    struct client_state *st = state;
     known_failures *const known = &st->known;
     report *const rep = &st->rep;
     client_harness *const h = &st->h;
@@ -201,12 +202,5 @@ static int run_cmd_client(struct client_state *st, int argc, char **argv)
 
 int cmd_client(int argc, char **argv)
 {
-    struct client_state *st = calloc(1, sizeof *st);
-    if (st == NULL) {
-        fprintf(stderr, "alpncheck: out of memory\n");
-        return EXIT_USAGE;
-    }
-    int rc = run_cmd_client(st, argc, argv);
-    free(st);
-    return rc;
+    return cli_run_on_heap(sizeof(struct client_state), run_cmd_client, argc, argv);
 }

@@ -153,8 +153,9 @@ struct server_state {
     report rep;
 };
 
-static int run_cmd_server(struct server_state *st, int argc, char **argv)
+static int run_cmd_server(void *state, int argc, char **argv)
 {
+    struct server_state *st = state;
     server_target *const target = &st->target;
     profile *const prof = &st->prof;
     known_failures *const known = &st->known;
@@ -265,12 +266,5 @@ static int run_cmd_server(struct server_state *st, int argc, char **argv)
 
 int cmd_server(int argc, char **argv)
 {
-    struct server_state *st = calloc(1, sizeof *st);
-    if (st == NULL) {
-        fprintf(stderr, "alpncheck: out of memory\n");
-        return EXIT_USAGE;
-    }
-    int rc = run_cmd_server(st, argc, argv);
-    free(st);
-    return rc;
+    return cli_run_on_heap(sizeof(struct server_state), run_cmd_server, argc, argv);
 }
