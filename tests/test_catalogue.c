@@ -14,6 +14,7 @@
 #include "catalogue.h"
 #include "client_checks.h"
 #include "run.h"
+#include "testkit.h"
 
 /* ---- a set of IDs ------------------------------------------------------------------------------------------- */
 
@@ -115,8 +116,7 @@ static struct ids server_run_ids(void)
     static report r;
     struct ids s = {.n = 0};
     profile p;
-    char err[128];
-    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0, "%s", err);
+    tk_profile(&p, "h2,http/1.1");
     run_options opt = {.tls = {"1.3", "1.2"}};
     report_init(&r, "test", "silent");
     cr_assert_gt(run_server_checks(silent_probe, NULL, &p, &opt, &r), 0);
@@ -507,8 +507,7 @@ Test(catalogue, server_scenarios_skip_exactly_outside_their_versions)
 {
     static scenario s;
     profile p;
-    char err[128];
-    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
+    tk_profile(&p, "h2,http/1.1");
     for (size_t i = 0; i < server_check_count(); i++) {
         const check_entry *c = check_get(server_check_id(i));
         for (size_t v = 0; v < 4; v++) {
@@ -524,8 +523,7 @@ Test(catalogue, server_scenarios_skip_exactly_outside_their_versions)
 Test(catalogue, multi_connection_checks_skip_exactly_outside_their_versions)
 {
     profile p;
-    char err[128];
-    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
+    tk_profile(&p, "h2,http/1.1");
     observation ab;
     observation_init(&ab);
     ab.completed = 1;

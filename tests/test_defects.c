@@ -9,6 +9,7 @@
 #include "defect_server.h"
 #include "run.h"
 #include "server_probe.h"
+#include "testkit.h"
 
 #define MAX_EXPECT 24
 
@@ -80,13 +81,9 @@ Test(defects, each_defect_fails_exactly_its_checks, .timeout = 240)
         defect_server *srv = defect_server_start(c->d);
         cr_assert_not_null(srv, "cannot start the defect server");
         server_target t;
-        memset(&t, 0, sizeof t);
-        snprintf(t.host, sizeof t.host, "127.0.0.1");
-        snprintf(t.port, sizeof t.port, "%d", defect_server_port(srv));
-        t.timeout_ms = 500;
+        tk_loopback_target(&t, defect_server_port(srv), 500);
         profile p;
-        char err[64];
-        cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
+        tk_profile(&p, "h2,http/1.1");
         /* The defect server implements no HelloRetryRequest, so SRV-HRR-ALPN-CHANGED is proven in
          * test_session_defects.c against a complete server, with the session checks. */
         run_options opt = {.tls = {"1.3", "1.2"}, .skip = "SRV-HRR-ALPN-CHANGED"};

@@ -8,6 +8,7 @@
 
 #include "consumers.h"
 #include "matrix.h"
+#include "testkit.h"
 
 static const matrix_meta META = {.generated = "2026-01-02T03:04:05Z", .tool_version = "0.1.0", .platform = "test"};
 
@@ -59,13 +60,9 @@ static const char *cell(json_t *m, size_t p, size_t col)
 
 static char *render(const json_t *m, int (*writer)(const json_t *, FILE *))
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_not_null(f);
-    cr_assert_eq(writer(m, f), 0);
-    fclose(f);
-    return buf;
+    tk_capture c;
+    cr_assert_eq(writer(m, tk_capture_open(&c)), 0);
+    return tk_capture_take(&c);
 }
 
 Test(matrix, document_head)

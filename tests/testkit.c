@@ -1,0 +1,34 @@
+#include "testkit.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+FILE *tk_capture_open(tk_capture *c)
+{
+    c->text = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->text, &c->len);
+    cr_assert_not_null(c->f, "open_memstream");
+    return c->f;
+}
+
+char *tk_capture_take(tk_capture *c)
+{
+    fclose(c->f);
+    c->f = NULL;
+    return c->text;
+}
+
+void tk_profile(profile *p, const char *csv)
+{
+    char err[128];
+    cr_assert_eq(profile_parse(p, csv, err, sizeof err), 0, "profile %s: %s", csv, err);
+}
+
+void tk_loopback_target(server_target *t, int port, int timeout_ms)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->host, sizeof t->host, "127.0.0.1");
+    snprintf(t->port, sizeof t->port, "%d", port);
+    t->timeout_ms = timeout_ms;
+}
