@@ -177,13 +177,8 @@ Test(matrix, html_escapes_everything_from_peers)
     cr_assert_not_null(strstr(h, "<td class=\"notrun\" colspan=\"1\">not run: alpncheck client not built"));
     cr_assert_null(strstr(h, "MAYBE"), "an unknown verdict was rendered");
     /* One peer row per peer, one column header per column. */
-    size_t rows = 0, cols = 0;
-    for (const char *p = h; (p = strstr(p, "<tr class=\"peer\"")) != NULL; p++)
-        rows++;
-    for (const char *p = h; (p = strstr(p, "<th class=\"col\">")) != NULL; p++)
-        cols++;
-    cr_assert_eq(rows, 5);
-    cr_assert_eq(cols, 4);
+    cr_assert_eq(tk_count(h, "<tr class=\"peer\""), 5);
+    cr_assert_eq(tk_count(h, "<th class=\"col\">"), 4);
     free(h);
     json_decref(m);
 }

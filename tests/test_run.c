@@ -372,28 +372,32 @@ Test(run, resume_fresh_catches_a_stale_protocol)
     }
 }
 
+/* Complete handshakes that selected h2, and http/1.1 (the first and second name of "h2,http/1.1"). */
+static const session_observation selected_h2 = {
+    .alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
+static const session_observation selected_http11 = {
+    .alert = -1, .completed = 1, .has_selected = 1, .selected = "http/1.1", .selected_len = 8};
+
 Test(run, resume_fresh_judge_edges)
 {
     profile p;
     tk_profile(&p, "h2,http/1.1");
-    session_observation ok = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
-    session_observation full = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "http/1.1",
-                                .selected_len = 8};
+    const session_observation *ok = &selected_h2, *full = &selected_http11;
     session_observation alert = {.alert = 120};
     session_observation err_obs = {.error = 1, .alert = -1, .error_text = "timed out"};
     result r;
-    judge_resume_fresh(&p, "1.3", &ok, &full, &r);
+    judge_resume_fresh(&p, "1.3", ok, full, &r);
     cr_expect_eq(r.v, VERDICT_SKIP, "not resumed: %s", r.observed);
     cr_expect(strstr(r.observed, "did not resume") != NULL);
-    judge_resume_fresh(&p, "1.3", &ok, &alert, &r);
+    judge_resume_fresh(&p, "1.3", ok, &alert, &r);
     cr_expect_eq(r.v, VERDICT_PASS, "alert 120 is allowed");
-    judge_resume_fresh(&p, "1.3", &ok, &err_obs, &r);
+    judge_resume_fresh(&p, "1.3", ok, &err_obs, &r);
     cr_expect_eq(r.v, VERDICT_ERROR);
-    judge_resume_fresh(&p, "1.3", &full, &full, &r);
+    judge_resume_fresh(&p, "1.3", full, full, &r);
     cr_expect_eq(r.v, VERDICT_ERROR, "the first handshake did not select the first name");
     profile one;
     tk_profile(&one, "h2");
-    judge_resume_fresh(&one, "1.2", &ok, &ok, &r);
+    judge_resume_fresh(&one, "1.2", ok, ok, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
 }
 
@@ -473,19 +477,17 @@ Test(run, reneg_judge_reports)
 {
     profile p;
     tk_profile(&p, "h2,http/1.1");
-    session_observation first = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
-    session_observation changed = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "http/1.1",
-                                   .selected_len = 8};
+    const session_observation *first = &selected_h2, *changed = &selected_http11;
     session_observation refused = {.alert = 100};
     session_observation failed = {.alert = -1};
     result r;
-    judge_reneg(&p, "1.2", &first, &changed, &r);
+    judge_reneg(&p, "1.2", first, changed, &r);
     cr_expect(r.v == VERDICT_PASS && strstr(r.observed, "\"http/1.1\" selected") != NULL, "%s", r.observed);
-    judge_reneg(&p, "1.2", &first, &refused, &r);
+    judge_reneg(&p, "1.2", first, &refused, &r);
     cr_expect(r.v == VERDICT_PASS && strstr(r.observed, "no_renegotiation") != NULL, "%s", r.observed);
     judge_reneg(&p, "1.2", &failed, &refused, &r);
     cr_expect_eq(r.v, VERDICT_ERROR);
-    judge_reneg(&p, "1.3", &first, &changed, &r);
+    judge_reneg(&p, "1.3", first, changed, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
     cr_expect_eq(r.lvl, LEVEL_INFO);
 }

@@ -19,6 +19,14 @@ char *tk_capture_take(tk_capture *c)
     return c->text;
 }
 
+size_t tk_count(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
 void tk_profile(profile *p, const char *csv)
 {
     char err[128];

@@ -22,6 +22,9 @@ typedef struct {
 FILE *tk_capture_open(tk_capture *c);
 char *tk_capture_take(tk_capture *c);
 
+/* How often needle occurs in text (overlapping occurrences counted). */
+size_t tk_count(const char *text, const char *needle);
+
 /* Parses a profile such as "h2,http/1.1" (asserting that it parses). */
 void tk_profile(profile *p, const char *csv);
 
