@@ -377,12 +377,18 @@ void offer_empty_name(scenario *s, const profile *p)
     finish(s, 0);
 }
 
-void offer_empty_name_after_supported(scenario *s, const profile *p)
+/* The first supported name, then bytes that break the list, inside its length. */
+static void first_then_raw(scenario *s, const profile *p, const char *bytes, size_t len)
 {
     begin(s);
     add_first(s, p);
-    raw(s, (const uint8_t *)"\x00", 1);
+    raw(s, (const uint8_t *)bytes, len);
     finish(s, 0);
+}
+
+void offer_empty_name_after_supported(scenario *s, const profile *p)
+{
+    first_then_raw(s, p, "\x00", 1);
 }
 
 /* The length covers the first name only; a second, well-formed name trails after the list. */
@@ -403,13 +409,10 @@ void offer_list_length_long(scenario *s, const profile *p)
 
 void offer_name_overrun(scenario *s, const profile *p)
 {
-    begin(s);
-    add_first(s, p);
-    raw(s,
-        (const uint8_t *)"\x05"
-                         "ab",
-        3);
-    finish(s, 0);
+    first_then_raw(s, p,
+                   "\x05"
+                   "ab",
+                   3);
 }
 
 /* "alpncheck-x" with its length one too short: the parser then reads 'x' (120) as the next length. */
@@ -427,10 +430,7 @@ void offer_name_length_short(scenario *s, const profile *p)
 /* A first-match parser selects the first name and never looks at the rest. */
 void offer_garbage_after_supported(scenario *s, const profile *p)
 {
-    begin(s);
-    add_first(s, p);
-    raw(s, (const uint8_t *)"\xff\xfe\x00", 3);
-    finish(s, 0);
+    first_then_raw(s, p, "\xff\xfe\x00", 3);
 }
 
 /* ---- the scenario of a row ------------------------------------------------------------------------------------ */
