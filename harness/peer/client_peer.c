@@ -237,12 +237,18 @@ static void read_reaction(struct conn *c, observation *o)
 {
     wire_msg_reader_reset(&c->k.hs);
     for (;;) {
-        wire_record rec;
-        size_t used;
-        int rc = wire_record_parse(c->k.in, c->k.in_len, &rec, &used);
-        if (rc < 0) {
+        /* Once 0-RTT is accepted the client's records are under its early keys until EndOfEarlyData (RFC 8446
+         * §4.2.10, §4.5), then under its handshake key: the carrier follows (wire_records_open). */
+        probe_record rec;
+        int rc = probe_link_next(&c->k, c->tls13, &rec);
+        if (rc == -1) {
             o->error = 1;
             snprintf(o->error_text, sizeof o->error_text, "the client sent something that is not a TLS record");
+            return;
+        }
+        if (rc == -2) {
+            o->error = 1;
+            snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the client's record with its handshake key");
             return;
         }
         if (rc == 0) {
@@ -254,34 +260,16 @@ static void read_reaction(struct conn *c, observation *o)
             return;
         }
         int done = 0;
+        if (rec.level == WIRE_LEVEL_EARLY && rec.type == WIRE_CT_APPDATA)
+            o->early_records++;
         if (rec.type == WIRE_CT_ALERT) {
             probe_note_alert(rec.body, rec.len, o);
             done = 1;
         } else if (rec.type == WIRE_CT_HANDSHAKE) {
-            done = on_client_handshake(c, WIRE_LEVEL_INITIAL, rec.body, rec.len, o);
-        } else if (rec.type == WIRE_CT_APPDATA && c->tls13) {
-            /* Once 0-RTT is accepted the client's records are under its early keys until EndOfEarlyData (RFC 8446
-             * §4.2.10, §4.5), then under its handshake key: the carrier follows (wire_records_open). */
-            unsigned inner = 0;
-            wire_level level;
-            long n = wire_records_open(&c->k.rl, c->k.in, used, c->k.plain, &inner, &level);
-            if (n < 0) {
-                o->error = 1;
-                snprintf(o->error_text, sizeof o->error_text,
-                         "cannot decrypt the client's record with its handshake key");
-                return;
-            }
-            if (level == WIRE_LEVEL_EARLY && inner == WIRE_CT_APPDATA)
-                o->early_records++;
-            if (inner == WIRE_CT_ALERT) {
-                probe_note_alert(c->k.plain, (size_t)n, o);
-                done = 1;
-            } else if (inner == WIRE_CT_HANDSHAKE) {
-                done = on_client_handshake(c, level, c->k.plain, (size_t)n, o);
-            }
+            done = on_client_handshake(c, rec.level, rec.body, rec.len, o);
         }
         /* change_cipher_spec (RFC 8446 §5 compatibility) is skipped. */
-        probe_link_consume(&c->k, used);
+        probe_link_consume(&c->k, rec.used);
         if (done)
             return;
     }

@@ -129,6 +129,28 @@ void probe_link_consume(probe_link *k, size_t used)
     k->in_len -= used;
 }
 
+int probe_link_next(probe_link *k, int open, probe_record *r)
+{
+    wire_record rec;
+    int rc = wire_record_parse(k->in, k->in_len, &rec, &r->used);
+    if (rc <= 0)
+        return rc < 0 ? -1 : 0;
+    r->type = rec.type;
+    r->level = WIRE_LEVEL_INITIAL;
+    r->body = rec.body;
+    r->len = rec.len;
+    if (rec.type == WIRE_CT_APPDATA && open) {
+        unsigned inner = 0;
+        long n = wire_records_open(&k->rl, k->in, r->used, k->plain, &inner, &r->level);
+        if (n < 0)
+            return -2;
+        r->type = inner;
+        r->body = k->plain;
+        r->len = (size_t)n;
+    }
+    return 1;
+}
+
 void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap)
 {
     snprintf(buf, cap, "not a TLS record (bytes %02x %02x %02x)", k->in[0], k->in_len > 1 ? k->in[1] : 0,
@@ -228,10 +250,9 @@ static void read_flight(struct conn *c, observation *o)
 {
     int got_any = 0;
     for (;;) {
-        wire_record rec;
-        size_t used;
-        int rc = wire_record_parse(c->k.in, c->k.in_len, &rec, &used);
-        if (rc < 0) {
+        probe_record rec;
+        int rc = probe_link_next(&c->k, wire_records_can_open(&c->k.rl), &rec);
+        if (rc == -1) {
             o->error = 1;
             probe_link_not_a_record(&c->k, o->error_text, sizeof o->error_text);
             return;
@@ -260,31 +281,21 @@ static void read_flight(struct conn *c, observation *o)
                 snprintf(o->error_text, sizeof o->error_text, "no answer before the deadline");
             return;
         }
+        if (rc == -2) {
+            o->error = 1;
+            snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the server's handshake record");
+            return;
+        }
         got_any = 1;
         int hr = 0;
         if (rec.type == WIRE_CT_ALERT) {
             probe_note_alert(rec.body, rec.len, o);
             return;
-        } else if (rec.type == WIRE_CT_HANDSHAKE) {
-            hr = feed_handshake(c, WIRE_LEVEL_INITIAL, rec.body, rec.len, o);
-        } else if (rec.type == WIRE_CT_APPDATA && wire_records_can_open(&c->k.rl)) {
-            unsigned inner = 0;
-            wire_level level;
-            long n = wire_records_open(&c->k.rl, c->k.in, used, c->k.plain, &inner, &level);
-            if (n < 0) {
-                o->error = 1;
-                snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the server's handshake record");
-                return;
-            }
-            if (inner == WIRE_CT_ALERT) {
-                probe_note_alert(c->k.plain, (size_t)n, o);
-                return;
-            }
-            if (inner == WIRE_CT_HANDSHAKE)
-                hr = feed_handshake(c, level, c->k.plain, (size_t)n, o);
         }
+        if (rec.type == WIRE_CT_HANDSHAKE)
+            hr = feed_handshake(c, rec.level, rec.body, rec.len, o);
         /* ChangeCipherSpec (RFC 8446 §5 middlebox compatibility) and anything else: ignored. */
-        probe_link_consume(&c->k, used);
+        probe_link_consume(&c->k, rec.used);
         if (hr < 0) {
             o->error = 1;
             return;

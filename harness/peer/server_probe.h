@@ -51,6 +51,19 @@ void probe_link_start(probe_link *k, int fd, double deadline, int server);
 int probe_link_fill(probe_link *k);
 /* Drops the first used bytes of the buffer (a record handled). */
 void probe_link_consume(probe_link *k, size_t used);
+/* One record from the link's buffer: what it carries. */
+typedef struct {
+    unsigned type;       /* its content type; for a protected record that was opened, the inner content type */
+    wire_level level;    /* the level it came at (WIRE_LEVEL_INITIAL for a plaintext record) */
+    const uint8_t *body; /* its content: in the buffer, or the plaintext of an opened record */
+    size_t len;
+    size_t used; /* the bytes of the buffer it takes: probe_link_consume(k, used) once it is handled */
+} probe_record;
+
+/* The next record in the buffer (RFC 8446 §5), a protected one (application_data) opened by the record carrier when
+ * open is set: 1; 0 when the buffer holds no whole record (probe_link_fill); -1 when the bytes are not a TLS record;
+ * -2 when a protected record does not open. */
+int probe_link_next(probe_link *k, int open, probe_record *r);
 /* "not a TLS record (bytes 16 03 01)": the buffer's first bytes, for an error text. */
 void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap);
 
