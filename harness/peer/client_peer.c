@@ -241,14 +241,11 @@ static void read_reaction(struct conn *c, observation *o)
          * §4.2.10, §4.5), then under its handshake key: the carrier follows (wire_records_open). */
         probe_record rec;
         int rc = probe_link_next(&c->k, c->tls13, &rec);
-        if (rc == -1) {
+        if (rc < 0) {
             o->error = 1;
-            snprintf(o->error_text, sizeof o->error_text, "the client sent something that is not a TLS record");
-            return;
-        }
-        if (rc == -2) {
-            o->error = 1;
-            snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the client's record with its handshake key");
+            snprintf(o->error_text, sizeof o->error_text, "%s",
+                     rc == -1 ? "the client sent something that is not a TLS record"
+                              : "cannot decrypt the client's record with its handshake key");
             return;
         }
         if (rc == 0) {

@@ -252,9 +252,12 @@ static void read_flight(struct conn *c, observation *o)
     for (;;) {
         probe_record rec;
         int rc = probe_link_next(&c->k, wire_records_can_open(&c->k.rl), &rec);
-        if (rc == -1) {
+        if (rc < 0) {
             o->error = 1;
-            probe_link_not_a_record(&c->k, o->error_text, sizeof o->error_text);
+            if (rc == -1)
+                probe_link_not_a_record(&c->k, o->error_text, sizeof o->error_text);
+            else
+                snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the server's handshake record");
             return;
         }
         if (rc == 0) {
@@ -279,11 +282,6 @@ static void read_flight(struct conn *c, observation *o)
                 snprintf(o->error_text, sizeof o->error_text, "%s before any answer", strerror(c->k.sock_errno));
             else
                 snprintf(o->error_text, sizeof o->error_text, "no answer before the deadline");
-            return;
-        }
-        if (rc == -2) {
-            o->error = 1;
-            snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the server's handshake record");
             return;
         }
         got_any = 1;
