@@ -61,15 +61,20 @@ wire_rd wire_rd_block(wire_rd *r, int prefix)
     return sub;
 }
 
+int wire_rd_entry(wire_rd *list, int tag_bytes, unsigned *tag, wire_rd *body)
+{
+    if (list->err)
+        return -1;
+    if (wire_rd_left(list) == 0)
+        return 0;
+    *tag = (unsigned)rd_be(list, (size_t)tag_bytes);
+    *body = wire_rd_block(list, 2);
+    return list->err ? -1 : 1;
+}
+
 int wire_rd_extension(wire_rd *exts, unsigned *type, wire_rd *data)
 {
-    if (exts->err)
-        return -1;
-    if (wire_rd_left(exts) == 0)
-        return 0;
-    *type = wire_rd_u16(exts);
-    *data = wire_rd_block(exts, 2);
-    return exts->err ? -1 : 1;
+    return wire_rd_entry(exts, 2, type, data);
 }
 
 int wire_rd_last_block(wire_rd *r, wire_rd *exts)

@@ -62,11 +62,11 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
     }
     case WIRE_EXT_KEY_SHARE: {
         /* RFC 8446 §4.2.8: KeyShareEntry client_shares<0..2^16-1>; key_exchange<1..2^16-1>. */
-        wire_rd shares = wire_rd_block(data, 2);
-        while (!shares.err && wire_rd_left(&shares) > 0) {
-            unsigned group = wire_rd_u16(&shares);
-            wire_rd key = wire_rd_block(&shares, 2);
-            if (shares.err || key.len == 0)
+        wire_rd shares = wire_rd_block(data, 2), key;
+        unsigned group;
+        int more;
+        while ((more = wire_rd_entry(&shares, 2, &group, &key)) > 0) {
+            if (key.len == 0)
                 return -1;
             if (group == WIRE_GROUP_X25519 && key.len == 32 && !ch->share_x25519) {
                 memcpy(ch->x25519, key.p, 32);
@@ -77,7 +77,7 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
             }
             ch->grease |= is_grease16(group);
         }
-        if (shares.err)
+        if (more < 0)
             return -1;
         break;
     }
@@ -90,18 +90,16 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
     }
     case WIRE_EXT_SERVER_NAME: {
         /* RFC 6066 §3: ServerName server_name_list<1..2^16-1>; HostName<1..2^16-1>. */
-        wire_rd list = wire_rd_block(data, 2);
-        while (!list.err && wire_rd_left(&list) > 0) {
-            unsigned name_type = wire_rd_u8(&list);
-            wire_rd name = wire_rd_block(&list, 2);
-            if (list.err)
-                return -1;
+        wire_rd list = wire_rd_block(data, 2), name;
+        unsigned name_type;
+        int more;
+        while ((more = wire_rd_entry(&list, 1, &name_type, &name)) > 0) {
             if (name_type == 0 && ch->sni[0] == '\0' && name.len > 0 && name.len < sizeof ch->sni) {
                 memcpy(ch->sni, name.p, name.len);
                 ch->sni[name.len] = '\0';
             }
         }
-        if (list.err)
+        if (more < 0)
             return -1;
         break;
     }
