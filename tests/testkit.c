@@ -27,6 +27,31 @@ size_t tk_count(const char *text, const char *needle)
     return n;
 }
 
+const char *tk_expected_verdict(const char *const *expect, size_t max, const char *id, const char *tls)
+{
+    for (size_t i = 0; i < max && expect[i]; i++) {
+        const char *e = expect[i], *eq = strchr(e, '='), *at = strchr(e, '@');
+        cr_assert_not_null(eq, "expectation %s has no '='", e);
+        size_t id_len = (size_t)((at && at < eq ? at : eq) - e);
+        if (strlen(id) != id_len || strncmp(e, id, id_len) != 0)
+            continue;
+        if (at && at < eq && strncmp(at + 1, tls, (size_t)(eq - at - 1)) != 0)
+            continue;
+        return eq + 1;
+    }
+    return NULL;
+}
+
+size_t tk_expected_results(const char *const *expect, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < max && expect[i]; i++) {
+        const char *at = strchr(expect[i], '@');
+        n += at != NULL && at < strchr(expect[i], '=') ? 1 : 2;
+    }
+    return n;
+}
+
 void tk_profile(profile *p, const char *csv)
 {
     char err[128];

@@ -25,6 +25,13 @@ char *tk_capture_take(tk_capture *c);
 /* How often needle occurs in text (overlapping occurrences counted). */
 size_t tk_count(const char *text, const char *needle);
 
+/* The expected verdicts of a defect test (test_defects, test_client_checks): a NULL-terminated list of at most max
+ * entries "ID=VERDICT" (both TLS versions) or "ID@1.3=VERDICT" (one). tk_expected_verdict gives the verdict the list
+ * names for the result of id over tls, or NULL; tk_expected_results how many results the list names (two for an
+ * entry without a version, one for an entry with one). */
+const char *tk_expected_verdict(const char *const *expect, size_t max, const char *id, const char *tls);
+size_t tk_expected_results(const char *const *expect, size_t max);
+
 /* Parses a profile such as "h2,http/1.1" (asserting that it parses). */
 void tk_profile(profile *p, const char *csv);
 
