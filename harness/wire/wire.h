@@ -36,6 +36,9 @@ int wire_rd_entry(wire_rd *list, int tag_bytes, unsigned *tag, wire_rd *body);
 int wire_rd_extension(wire_rd *exts, unsigned *type, wire_rd *data);
 /* The extensions block (2-byte length) that ends a message: 0, or -1 when it overruns or does not fill the rest. */
 int wire_rd_last_block(wire_rd *r, wire_rd *exts);
+/* The same for a hello, whose extensions may be absent when nothing follows (RFC 5246 §7.4.1.2, §7.4.1.3): an empty
+ * block then. */
+int wire_rd_hello_extensions(wire_rd *r, wire_rd *exts);
 
 /* A write buffer over caller memory. Writing past cap sets err and writes nothing more. */
 typedef struct {

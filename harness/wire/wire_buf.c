@@ -83,6 +83,14 @@ int wire_rd_last_block(wire_rd *r, wire_rd *exts)
     return r->err || wire_rd_left(r) != 0 ? -1 : 0;
 }
 
+int wire_rd_hello_extensions(wire_rd *r, wire_rd *exts)
+{
+    if (wire_rd_left(r) > 0)
+        return wire_rd_last_block(r, exts);
+    wire_rd_init(exts, NULL, 0);
+    return r->err ? -1 : 0;
+}
+
 void wire_wr_init(wire_wr *w, uint8_t *p, size_t cap)
 {
     w->p = p;

@@ -159,12 +159,10 @@ int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *
     if (r.err)
         return -1;
     sh->is_hrr = memcmp(random, wire_hrr_random, 32) == 0;
-    if (wire_rd_left(&r) == 0)
-        return 0; /* RFC 5246 §7.4.1.3: extensions may be absent in TLS 1.2 */
     wire_rd exts, data;
     unsigned type;
     int more;
-    if (wire_rd_last_block(&r, &exts) != 0)
+    if (wire_rd_hello_extensions(&r, &exts) != 0)
         return -1;
     while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
         switch (type) {

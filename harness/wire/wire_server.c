@@ -202,25 +202,22 @@ int wire_parse_client_hello(const uint8_t *body, size_t len, wire_client_hello_i
     }
     while (wire_rd_left(&comp) > 0)
         ch->compression_null |= wire_rd_u8(&comp) == 0;
-    int saw_versions = 0;
+    int saw_versions = 0, more;
+    wire_rd exts, data;
+    unsigned type;
     /* RFC 5246 §7.4.1.2: the extensions may be absent; when present they fill the rest of the hello. */
-    if (wire_rd_left(&r) > 0) {
-        wire_rd exts, data;
-        unsigned type;
-        int more;
-        if (wire_rd_last_block(&r, &exts) != 0)
-            return -1;
-        while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
-            ch->n_extensions++;
-            ch->grease |= is_grease16(type);
-            /* RFC 8446 §4.2.11: pre_shared_key MUST be the last extension in the ClientHello. */
-            ch->psk_not_last |= ch->psk;
-            if (parse_extension(ch, type, &data, &saw_versions) != 0)
-                return -1;
-        }
-        if (more < 0)
+    if (wire_rd_hello_extensions(&r, &exts) != 0)
+        return -1;
+    while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
+        ch->n_extensions++;
+        ch->grease |= is_grease16(type);
+        /* RFC 8446 §4.2.11: pre_shared_key MUST be the last extension in the ClientHello. */
+        ch->psk_not_last |= ch->psk;
+        if (parse_extension(ch, type, &data, &saw_versions) != 0)
             return -1;
     }
+    if (more < 0)
+        return -1;
     /* RFC 8446 §4.2.1: without supported_versions, legacy_version is the highest version offered. */
     if (!saw_versions)
         ch->offers_tls12 = ch->legacy_version >= WIRE_TLS12;
