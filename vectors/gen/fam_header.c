@@ -387,9 +387,7 @@ static void hp_curl(struct hctx *c)
 void fam_hparse(vfile *f)
 {
     struct hctx c = {f, NULL};
-    json_t *g = json_object();
-    json_object_set_new(g, "type", json_string("HeaderParse"));
-    c.tests = vf_group(f, g);
+    c.tests = vf_group(f, vf_group_new("HeaderParse"));
     hp_external(&c);
     hp_projects(&c);
     hp_syntax(&c);
@@ -446,9 +444,7 @@ static namelist random_list(void)
 
 void fam_hformat(vfile *f)
 {
-    json_t *g = json_object();
-    json_object_set_new(g, "type", json_string("HeaderFormat"));
-    json_t *tests = vf_group(f, g);
+    json_t *tests = vf_group(f, vf_group_new("HeaderFormat"));
     namelist l;
     char cm[100];
 
@@ -592,9 +588,7 @@ static void cf_bad_value(vfile *f, json_t *tests, const namelist *l, const uint8
 
 void fam_cross(vfile *f)
 {
-    json_t *g = json_object();
-    json_object_set_new(g, "type", json_string("CrossFormat"));
-    json_t *tests = vf_group(f, g);
+    json_t *tests = vf_group(f, vf_group_new("CrossFormat"));
     namelist l;
     char cm[100];
 
