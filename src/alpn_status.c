@@ -1,34 +1,41 @@
 /* Status names, and the TLS alert names (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2) that alert-valued statuses use. */
 #include "alpn.h"
 
+typedef struct {
+    int code;
+    const char *name;
+} code_name;
+
+static const char *lookup(const code_name *t, size_t n, int code, const char *none)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].code == code)
+            return t[i].name;
+    }
+    return none;
+}
+
 const char *alpn_strerror(int status)
 {
-    switch (status) {
-    case ALPN_OK:
-        return "ok";
-    case ALPN_E_BUFFER:
-        return "output buffer too small";
-    case ALPN_E_ARGUMENT:
-        return "invalid argument";
-    case ALPN_E_HEADER:
-        return "ALPN header syntax error";
-    case ALPN_ILLEGAL_PARAMETER:
-    case ALPN_DECODE_ERROR:
-    case ALPN_UNSUPPORTED_EXTENSION:
-    case ALPN_NO_APPLICATION_PROTOCOL:
-        return alpn_alert_name(status); /* an alert-valued status is named by its alert */
-    default:
-        return "unknown status";
-    }
+    static const code_name names[] = {
+        {ALPN_OK, "ok"},
+        {ALPN_E_BUFFER, "output buffer too small"},
+        {ALPN_E_ARGUMENT, "invalid argument"},
+        {ALPN_E_HEADER, "ALPN header syntax error"},
+        /* an alert-valued status is named by its alert */
+        {ALPN_ILLEGAL_PARAMETER, NULL},
+        {ALPN_DECODE_ERROR, NULL},
+        {ALPN_UNSUPPORTED_EXTENSION, NULL},
+        {ALPN_NO_APPLICATION_PROTOCOL, NULL},
+    };
+    const char *name = lookup(names, sizeof names / sizeof names[0], status, "unknown status");
+    return name != NULL ? name : alpn_alert_name(status);
 }
 
 /* TLS alert names (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2). */
 const char *alpn_alert_name(int code)
 {
-    static const struct {
-        int code;
-        const char *name;
-    } names[] = {
+    static const code_name names[] = {
         {0, "close_notify"},
         {10, "unexpected_message"},
         {20, "bad_record_mac"},
@@ -59,9 +66,5 @@ const char *alpn_alert_name(int code)
         {116, "certificate_required"},
         {120, "no_application_protocol"},
     };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (names[i].code == code)
-            return names[i].name;
-    }
-    return "unknown alert";
+    return lookup(names, sizeof names / sizeof names[0], code, "unknown alert");
 }

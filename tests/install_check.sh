@@ -59,6 +59,17 @@ expect "libalpn.so exports nothing outside alpn_* ($(grep -v '^alpn_\|^LIBALPN_'
 
 { cat "$SRC/tests/install/consumer.expected"; echo "version: $v"; } >"$work/expected"
 
+# runs_as_expected KIND COMMAND...: the consumer built as KIND, run by COMMAND, exits 0 and prints the expected output.
+runs_as_expected() {
+    local kind=$1 rc
+    shift
+    "$@" >"$work/out-$kind" 2>&1
+    rc=$?
+    expect "consumer ($kind) exits 0 (got $rc)" test "$rc" -eq 0
+    expect "consumer ($kind) output: $(diff "$work/expected" "$work/out-$kind" | tr '\n' ' ')" \
+        cmp -s "$work/expected" "$work/out-$kind"
+}
+
 # Shared: pkg-config's flags, NEEDED libalpn.so.MAJOR resolved in the prefix, the expected output.
 # shellcheck disable=SC2046
 if "$CC" -std=c11 -Wall -Wextra -Werror -o "$work/consumer-shared" "$SRC/tests/install/consumer.c" \
@@ -69,11 +80,7 @@ if "$CC" -std=c11 -Wall -Wextra -Werror -o "$work/consumer-shared" "$SRC/tests/i
     LD_LIBRARY_PATH=$libdir ldd "$work/consumer-shared" >"$work/ldd" 2>&1
     expect "consumer (shared) loads libalpn from the prefix: $(grep libalpn "$work/ldd")" \
         grep -q "libalpn.so.$major => $libdir/libalpn.so.$major" "$work/ldd"
-    LD_LIBRARY_PATH=$libdir "$work/consumer-shared" >"$work/out-shared" 2>&1
-    rc=$?
-    expect "consumer (shared) exits 0 (got $rc)" test "$rc" -eq 0
-    expect "consumer (shared) output: $(diff "$work/expected" "$work/out-shared" | tr '\n' ' ')" \
-        cmp -s "$work/expected" "$work/out-shared"
+    runs_as_expected shared env LD_LIBRARY_PATH="$libdir" "$work/consumer-shared"
 else
     fail "consumer (shared) does not build: $(cat "$work/cc-shared.log")"
 fi
@@ -85,11 +92,7 @@ if "$CC" -std=c11 -Wall -Wextra -Werror -static -o "$work/consumer-static" "$SRC
     ok
     if readelf -d "$work/consumer-static" | grep -q NEEDED; then fail "consumer (static) needs shared libraries"; else ok; fi
     expect "consumer (static) holds alpn_select" grep -q ' alpn_select$' <(nm "$work/consumer-static")
-    "$work/consumer-static" >"$work/out-static" 2>&1
-    rc=$?
-    expect "consumer (static) exits 0 (got $rc)" test "$rc" -eq 0
-    expect "consumer (static) output: $(diff "$work/expected" "$work/out-static" | tr '\n' ' ')" \
-        cmp -s "$work/expected" "$work/out-static"
+    runs_as_expected static "$work/consumer-static"
 else
     fail "consumer (static) does not build: $(cat "$work/cc-static.log")"
 fi

@@ -38,6 +38,35 @@ man_commands() {
                    if (w[2] == "alpncheck") print w[3] }' "$1" | sort -u
 }
 
+# say TEMPLATE ITEM: prints TEMPLATE with ITEM in place of every @@.
+say() {
+    t=$1
+    out=
+    while :; do
+        case $t in
+        *@@*)
+            out=$out${t%%@@*}$2
+            t=${t#*@@}
+            ;;
+        *) break ;;
+        esac
+    done
+    printf '%s\n' "$out$t"
+}
+
+# both_ways A B ONLY_IN_A ONLY_IN_B: says ONLY_IN_A for every line only in sorted file A, ONLY_IN_B for every line
+# only in B. Sets bad=1 when there is any.
+both_ways() {
+    for x in $(comm -23 "$1" "$2"); do
+        say "$3" "$x"
+        bad=1
+    done
+    for x in $(comm -13 "$1" "$2"); do
+        say "$4" "$x"
+        bad=1
+    done
+}
+
 # check FILE: prints one line per difference between FILE and alpncheck's help; status 1 when there is one.
 check() {
     man=$1
@@ -49,14 +78,9 @@ check() {
         return 1
     fi
     man_commands "$man" >"$work/man-commands"
-    for c in $(comm -23 "$work/commands" "$work/man-commands"); do
-        echo "command '$c' (listed by alpncheck --help) has no subsection .SS \"alpncheck $c ...\" in $man"
-        bad=1
-    done
-    for c in $(comm -13 "$work/commands" "$work/man-commands"); do
-        echo "$man has a subsection for command '$c', which alpncheck --help does not list"
-        bad=1
-    done
+    both_ways "$work/commands" "$work/man-commands" \
+        "command '@@' (listed by alpncheck --help) has no subsection .SS \"alpncheck @@ ...\" in $man" \
+        "$man has a subsection for command '@@', which alpncheck --help does not list"
     for c in $(cat "$work/commands"); do
         if ! "$ALPNCHECK" "$c" --help >"$work/help-$c.txt" 2>&1; then
             echo "alpncheck $c --help failed: $(head -n 1 "$work/help-$c.txt")"
@@ -65,25 +89,15 @@ check() {
         fi
         help_options <"$work/help-$c.txt" >"$work/h-$c"
         man_options "$man" "$c" >"$work/m-$c"
-        for o in $(comm -23 "$work/h-$c" "$work/m-$c"); do
-            echo "alpncheck $c: option $o is in 'alpncheck $c --help' but not in $man (no .TP entry in subsection \"alpncheck $c\")"
-            bad=1
-        done
-        for o in $(comm -13 "$work/h-$c" "$work/m-$c"); do
-            echo "alpncheck $c: option $o is in $man (subsection \"alpncheck $c\") but not in 'alpncheck $c --help'"
-            bad=1
-        done
+        both_ways "$work/h-$c" "$work/m-$c" \
+            "alpncheck $c: option @@ is in 'alpncheck $c --help' but not in $man (no .TP entry in subsection \"alpncheck $c\")" \
+            "alpncheck $c: option @@ is in $man (subsection \"alpncheck $c\") but not in 'alpncheck $c --help'"
     done
     grep -o -- '--[a-z][a-z0-9-]*' "$work/top.txt" | sort -u >"$work/h-top"
     man_options "$man" "" >"$work/m-top"
-    for o in $(comm -23 "$work/h-top" "$work/m-top"); do
-        echo "alpncheck: option $o is named in 'alpncheck --help' but has no .TP entry in the OPTIONS section of $man"
-        bad=1
-    done
-    for o in $(comm -13 "$work/h-top" "$work/m-top"); do
-        echo "alpncheck: option $o is in the OPTIONS section of $man but 'alpncheck --help' does not name it"
-        bad=1
-    done
+    both_ways "$work/h-top" "$work/m-top" \
+        "alpncheck: option @@ is named in 'alpncheck --help' but has no .TP entry in the OPTIONS section of $man" \
+        "alpncheck: option @@ is in the OPTIONS section of $man but 'alpncheck --help' does not name it"
     version=$("$ALPNCHECK" --version)
     if ! grep -q "^\.TH ALPNCHECK 1 [0-9-]* \"$version\"" "$man"; then
         echo "the .TH line of $man does not carry \"$version\" (what alpncheck --version prints): $(grep '^\.TH' "$man")"

@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "checks.h"
+#include "testkit.h"
 
 static profile std_profile(void)
 {
     profile p;
-    char err[128];
-    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0, "%s", err);
+    tk_profile(&p, "h2,http/1.1");
     return p;
 }
 

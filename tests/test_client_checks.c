@@ -17,6 +17,7 @@
 #include "client_peer.h"
 #include "defect_client.h"
 #include "server_probe.h"
+#include "testkit.h"
 
 #define TIMEOUT_MS 3000
 
@@ -135,80 +136,57 @@ static verdict baseline(const char *id, const char *tls)
     return VERDICT_PASS;
 }
 
-#define BOTH NULL
+#define MAX_EXPECT 16
 
-/* What a defect changes: one line per check (and version, when only one). Every other result keeps its baseline. */
-struct expectation {
-    client_defect d;
-    const char *id;
-    verdict v;
-    const char *tls; /* BOTH, "1.3" or "1.2" */
-};
-
-static const struct expectation expectations[] = {
-    {DEFECT_CLIENT_ACCEPT_UNOFFERED, "CLI-REJECT-UNOFFERED", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_ACCEPT_TWO_NAMES, "CLI-REJECT-MULTIPLE", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_ACCEPT_EMPTY_NAME, "CLI-REJECT-EMPTY-NAME", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_ACCEPT_EMPTY_LIST, "CLI-REJECT-EMPTY-LIST", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_ACCEPT_TRAILING, "CLI-REJECT-MALFORMED", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_ACCEPT_UNSOLICITED, "CLI-REJECT-UNSOLICITED", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_ACCEPT_GREASE, "CLI-REJECT-GREASE", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_ACCEPT_ALPN_IN_SH, "CLI-TLS13-ALPN-IN-SH", VERDICT_FAIL, "1.3"},
-    {DEFECT_CLIENT_ACCEPT_NPN_WITH_ALPN, "CLI-NPN-AND-ALPN", VERDICT_FAIL, "1.2"},
-    {DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE, "CLI-0RTT-ALPN", VERDICT_FAIL, "1.3"},
+/* What a defect changes, as test_defects.c writes it (tk_expected_verdict): "ID=VERDICT" for both versions, or
+ * "ID@1.3=VERDICT" for one. Every other result keeps its baseline. */
+static const char *const expectations[DEFECT_CLIENT_COUNT][MAX_EXPECT] = {
+    [DEFECT_CLIENT_ACCEPT_UNOFFERED] = {"CLI-REJECT-UNOFFERED=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_TWO_NAMES] = {"CLI-REJECT-MULTIPLE=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_EMPTY_NAME] = {"CLI-REJECT-EMPTY-NAME=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_EMPTY_LIST] = {"CLI-REJECT-EMPTY-LIST=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_TRAILING] = {"CLI-REJECT-MALFORMED=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_UNSOLICITED] = {"CLI-REJECT-UNSOLICITED=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_GREASE] = {"CLI-REJECT-GREASE=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_ALPN_IN_SH] = {"CLI-TLS13-ALPN-IN-SH@1.3=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_NPN_WITH_ALPN] = {"CLI-NPN-AND-ALPN@1.2=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE] = {"CLI-0RTT-ALPN@1.3=FAIL"},
     /* A rejection with another alert than the specific one is WARN; where any fatal alert will do, it passes. */
-    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-MULTIPLE", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-EMPTY-NAME", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-EMPTY-LIST", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-MALFORMED", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_WRONG_ALERT, "CLI-REJECT-UNSOLICITED", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_WRONG_ALERT, "CLI-TLS13-ALPN-IN-SH", VERDICT_WARN, "1.3"},
-    {DEFECT_CLIENT_WRONG_ALERT, "CLI-NPN-AND-ALPN", VERDICT_WARN, "1.2"},
-    {DEFECT_CLIENT_WRONG_ALERT, "CLI-0RTT-ALPN", VERDICT_WARN, "1.3"},
+    [DEFECT_CLIENT_WRONG_ALERT] = {"CLI-REJECT-MULTIPLE=WARN", "CLI-REJECT-EMPTY-NAME=WARN",
+                                   "CLI-REJECT-EMPTY-LIST=WARN", "CLI-REJECT-MALFORMED=WARN",
+                                   "CLI-REJECT-UNSOLICITED=WARN", "CLI-TLS13-ALPN-IN-SH@1.3=WARN",
+                                   "CLI-NPN-AND-ALPN@1.2=WARN", "CLI-0RTT-ALPN@1.3=WARN"},
     /* A malformed offer fails CLI-OFFER-WELLFORMED, and alpncheck cannot build answers to it: the answer checks
      * are SKIPped (client_answer_build: "the client's ALPN offer is malformed"). */
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-OFFER-WELLFORMED", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-ACCEPT-VALID", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-UNOFFERED", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-MULTIPLE", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-EMPTY-NAME", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-EMPTY-LIST", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-MALFORMED", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-REJECT-GREASE", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-TLS13-ALPN-IN-SH", VERDICT_SKIP, "1.3"},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-NPN-AND-ALPN", VERDICT_SKIP, "1.2"},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-NO-ALPN-ANSWER", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-ALERT-120", VERDICT_SKIP, BOTH},
-    {DEFECT_CLIENT_OFFER_EMPTY_NAME, "CLI-0RTT-ALPN", VERDICT_SKIP, "1.3"},
-    {DEFECT_CLIENT_OFFER_H2C, "CLI-OFFER-NO-H2C", VERDICT_FAIL, BOTH},
-    {DEFECT_CLIENT_OFFER_TWICE, "CLI-OFFER-WELLFORMED", VERDICT_FAIL, BOTH},
+    [DEFECT_CLIENT_OFFER_EMPTY_NAME] = {"CLI-OFFER-WELLFORMED=FAIL", "CLI-ACCEPT-VALID=SKIP",
+                                        "CLI-REJECT-UNOFFERED=SKIP", "CLI-REJECT-MULTIPLE=SKIP",
+                                        "CLI-REJECT-EMPTY-NAME=SKIP", "CLI-REJECT-EMPTY-LIST=SKIP",
+                                        "CLI-REJECT-MALFORMED=SKIP", "CLI-REJECT-GREASE=SKIP",
+                                        "CLI-TLS13-ALPN-IN-SH@1.3=SKIP", "CLI-NPN-AND-ALPN@1.2=SKIP",
+                                        "CLI-NO-ALPN-ANSWER=SKIP", "CLI-ALERT-120=SKIP", "CLI-0RTT-ALPN@1.3=SKIP"},
+    [DEFECT_CLIENT_OFFER_H2C] = {"CLI-OFFER-NO-H2C=FAIL"},
+    [DEFECT_CLIENT_OFFER_TWICE] = {"CLI-OFFER-WELLFORMED=FAIL"},
     /* Rejected, but without an alert: WARN (client_judge, CLIENT_EXPECT_ALERT). */
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-UNOFFERED", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-MULTIPLE", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-EMPTY-NAME", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-EMPTY-LIST", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-MALFORMED", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-UNSOLICITED", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-REJECT-GREASE", VERDICT_WARN, BOTH},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-TLS13-ALPN-IN-SH", VERDICT_WARN, "1.3"},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-NPN-AND-ALPN", VERDICT_WARN, "1.2"},
-    {DEFECT_CLIENT_SILENT_CLOSE, "CLI-0RTT-ALPN", VERDICT_WARN, "1.3"},
+    [DEFECT_CLIENT_SILENT_CLOSE] = {"CLI-REJECT-UNOFFERED=WARN", "CLI-REJECT-MULTIPLE=WARN",
+                                    "CLI-REJECT-EMPTY-NAME=WARN", "CLI-REJECT-EMPTY-LIST=WARN",
+                                    "CLI-REJECT-MALFORMED=WARN", "CLI-REJECT-UNSOLICITED=WARN",
+                                    "CLI-REJECT-GREASE=WARN", "CLI-TLS13-ALPN-IN-SH@1.3=WARN",
+                                    "CLI-NPN-AND-ALPN@1.2=WARN", "CLI-0RTT-ALPN@1.3=WARN"},
 };
-
-#define N_EXPECTATIONS (sizeof expectations / sizeof expectations[0])
 
 /* The expected verdict of (id, tls) with defect d; *listed says whether the table names it. */
 static verdict expected(client_defect d, const char *id, const char *tls, int *listed)
 {
-    *listed = 0;
-    for (size_t i = 0; i < N_EXPECTATIONS; i++) {
-        const struct expectation *e = &expectations[i];
-        if (e->d == d && strcmp(e->id, id) == 0 && (e->tls == BOTH || strcmp(e->tls, tls) == 0)) {
-            *listed = 1;
-            return e->v;
-        }
+    const char *want = tk_expected_verdict(expectations[d], MAX_EXPECT, id, tls);
+    *listed = want != NULL;
+    if (want == NULL)
+        return baseline(id, tls);
+    for (int v = 0; v < VERDICT_COUNT; v++) {
+        if (strcmp(verdict_name((verdict)v), want) == 0)
+            return (verdict)v;
     }
-    return baseline(id, tls);
+    cr_assert_fail("%s: no verdict %s", id, want);
+    return VERDICT_ERROR;
 }
 
 /* Both versions of every check: client_check_count() results per version. */
@@ -226,10 +204,8 @@ static void expect_all(client_defect d, const report *r, double ms)
         cr_expect_eq(res->v, want, "[%s] %s TLS %s: %s, expected %s — observed: %s", client_defect_name(d), res->id,
                      res->tls, verdict_name(res->v), verdict_name(want), res->observed);
     }
-    /* Every line of the table names a result (two when it covers both versions). */
-    size_t lines = 0;
-    for (size_t i = 0; i < N_EXPECTATIONS; i++)
-        lines += expectations[i].d == d ? (expectations[i].tls == BOTH ? 2 : 1) : 0;
+    /* Every entry of the table names a result (two when it covers both versions). */
+    size_t lines = tk_expected_results(expectations[d], MAX_EXPECT);
     cr_expect_eq(listed_results, lines, "[%s] the table names %zu results, %zu matched", client_defect_name(d), lines,
                  listed_results);
     if (d != DEFECT_CLIENT_NONE)

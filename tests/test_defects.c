@@ -9,6 +9,7 @@
 #include "defect_server.h"
 #include "run.h"
 #include "server_probe.h"
+#include "testkit.h"
 
 #define MAX_EXPECT 24
 
@@ -57,21 +58,6 @@ static const struct defect_case cases[] = {
       "SRV-GREASE-ONLY=ERROR"}},
 };
 
-/* The expected verdict of (id, tls) in a case, or NULL when the result must be PASS or SKIP. */
-static const char *expected(const struct defect_case *c, const char *id, const char *tls)
-{
-    for (size_t i = 0; i < MAX_EXPECT && c->expect[i]; i++) {
-        const char *e = c->expect[i], *eq = strchr(e, '='), *at = strchr(e, '@');
-        size_t id_len = (size_t)((at && at < eq ? at : eq) - e);
-        if (strlen(id) != id_len || strncmp(e, id, id_len) != 0)
-            continue;
-        if (at && at < eq && strncmp(at + 1, tls, (size_t)(eq - at - 1)) != 0)
-            continue;
-        return eq + 1;
-    }
-    return NULL;
-}
-
 Test(defects, each_defect_fails_exactly_its_checks, .timeout = 240)
 {
     static report r;
@@ -80,13 +66,9 @@ Test(defects, each_defect_fails_exactly_its_checks, .timeout = 240)
         defect_server *srv = defect_server_start(c->d);
         cr_assert_not_null(srv, "cannot start the defect server");
         server_target t;
-        memset(&t, 0, sizeof t);
-        snprintf(t.host, sizeof t.host, "127.0.0.1");
-        snprintf(t.port, sizeof t.port, "%d", defect_server_port(srv));
-        t.timeout_ms = 500;
+        tk_loopback_target(&t, defect_server_port(srv), 500);
         profile p;
-        char err[64];
-        cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
+        tk_profile(&p, "h2,http/1.1");
         /* The defect server implements no HelloRetryRequest, so SRV-HRR-ALPN-CHANGED is proven in
          * test_session_defects.c against a complete server, with the session checks. */
         run_options opt = {.tls = {"1.3", "1.2"}, .skip = "SRV-HRR-ALPN-CHANGED"};
@@ -99,7 +81,8 @@ Test(defects, each_defect_fails_exactly_its_checks, .timeout = 240)
             listed++;
         for (size_t j = 0; j < r.n; j++) {
             const result *res = &r.results[j];
-            const char *want = expected(c, res->id, res->tls);
+            /* NULL: the result must be PASS or SKIP. */
+            const char *want = tk_expected_verdict(c->expect, MAX_EXPECT, res->id, res->tls);
             const char *got = verdict_name(res->v);
             if (want != NULL) {
                 matched++;

@@ -6,17 +6,25 @@
 #include <string.h>
 
 #include "escape.h"
+#include "testkit.h"
 
-static char *esc(void (*fn)(FILE *, const char *), const char *s)
+/* An input and what a format's escaper writes for it. */
+struct esc_case {
+    const char *in, *want;
+};
+
+static void expect_escapes(void (*fn)(FILE *, const char *), const struct esc_case *cases, size_t n)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_not_null(f);
-    fn(f, s);
-    fclose(f);
-    return buf;
+    for (size_t i = 0; i < n; i++) {
+        tk_capture c;
+        fn(tk_capture_open(&c), cases[i].in);
+        char *got = tk_capture_take(&c);
+        cr_expect_str_eq(got, cases[i].want, "case %zu", i);
+        free(got);
+    }
 }
+
+#define EXPECT_ESCAPES(fn, cases) expect_escapes(fn, cases, sizeof cases / sizeof cases[0])
 
 Test(escape, utf8_well_formedness)
 {
@@ -73,33 +81,31 @@ Test(escape, json_strings_are_always_made)
 
 Test(escape, xml_and_html)
 {
-    char *s = esc(esc_xml, "<a href='x'>\"&\"</a>]]>");
-    cr_expect_str_eq(s, "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;]]&gt;");
-    free(s);
-    /* Newline and tab stay; other controls, DEL, C1 controls, U+FFFE/U+FFFF and ill-formed bytes are \xNN. */
-    s = esc(esc_xml, "a\nb\tc\rd\x01\x7f\xc2\x85\xef\xbf\xbe\xef\xbf\xbf\xff \xc3\xa9\xe2\x80\x94");
-    cr_expect_str_eq(s, "a\nb\tc\\x0dd\\x01\\x7f\\xc2\\x85\\xef\\xbf\\xbe\\xef\\xbf\\xbf\\xff \xc3\xa9\xe2\x80\x94");
-    free(s);
+    static const struct esc_case cases[] = {
+        {"<a href='x'>\"&\"</a>]]>", "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;]]&gt;"},
+        /* Newline and tab stay; other controls, DEL, C1 controls, U+FFFE/U+FFFF and ill-formed bytes are \xNN. */
+        {"a\nb\tc\rd\x01\x7f\xc2\x85\xef\xbf\xbe\xef\xbf\xbf\xff \xc3\xa9\xe2\x80\x94",
+         "a\nb\tc\\x0dd\\x01\\x7f\\xc2\\x85\\xef\\xbf\\xbe\\xef\\xbf\\xbf\\xff \xc3\xa9\xe2\x80\x94"},
+    };
+    EXPECT_ESCAPES(esc_xml, cases);
 }
 
 Test(escape, markdown)
 {
-    char *s = esc(esc_md, "<b>|`*[x]\\#~&");
-    cr_expect_str_eq(s, "&lt;b&gt;\\|\\`\\*\\[x\\]\\\\\\#&#126;&amp;");
-    free(s);
-    /* An underscore between ASCII letters or digits cannot open or close emphasis and stays bare (illegal_parameter,
-     * s_client); anywhere else it is escaped. */
-    s = esc(esc_md, "illegal_parameter _x_ a__b x_ _1 a_\xc3\xa9");
-    cr_expect_str_eq(s, "illegal_parameter \\_x\\_ a\\_\\_b x\\_ \\_1 a\\_\xc3\xa9");
-    free(s);
-    s = esc(esc_md, "a\nb\r\tc\x01\xff");
-    cr_expect_str_eq(s, "a b  c\\\\x01\\\\xff");
-    free(s);
+    static const struct esc_case cases[] = {
+        {"<b>|`*[x]\\#~&", "&lt;b&gt;\\|\\`\\*\\[x\\]\\\\\\#&#126;&amp;"},
+        /* An underscore between ASCII letters or digits cannot open or close emphasis and stays bare
+         * (illegal_parameter, s_client); anywhere else it is escaped. */
+        {"illegal_parameter _x_ a__b x_ _1 a_\xc3\xa9", "illegal_parameter \\_x\\_ a\\_\\_b x\\_ \\_1 a\\_\xc3\xa9"},
+        {"a\nb\r\tc\x01\xff", "a b  c\\\\x01\\\\xff"},
+    };
+    EXPECT_ESCAPES(esc_md, cases);
 }
 
 Test(escape, terminal)
 {
-    char *s = esc(esc_term, "ok\t<b> \x1b[2J\x07\r\n\xc2\x9b\xff\xc3\xa9");
-    cr_expect_str_eq(s, "ok\t<b> \\x1b[2J\\x07\\x0d\n\\xc2\\x9b\\xff\xc3\xa9");
-    free(s);
+    static const struct esc_case cases[] = {
+        {"ok\t<b> \x1b[2J\x07\r\n\xc2\x9b\xff\xc3\xa9", "ok\t<b> \\x1b[2J\\x07\\x0d\n\\xc2\\x9b\\xff\xc3\xa9"},
+    };
+    EXPECT_ESCAPES(esc_term, cases);
 }

@@ -6,6 +6,7 @@
 
 #include "guard.h"
 #include "hex.h"
+#include "testkit.h"
 
 struct decode_case {
     const char *name;
@@ -121,13 +122,10 @@ Test(hex, fprint_long_input)
         in[i] = (uint8_t)(i * 7);
     char want[2 * sizeof in + 1];
     hex_encode(in, sizeof in, want);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_not_null(f);
-    cr_assert_eq(hex_fprint(f, in, sizeof in), 0);
-    fclose(f);
-    cr_assert_eq(len, 2 * sizeof in);
+    tk_capture c;
+    cr_assert_eq(hex_fprint(tk_capture_open(&c), in, sizeof in), 0);
+    char *buf = tk_capture_take(&c);
+    cr_assert_eq(c.len, 2 * sizeof in);
     cr_assert_str_eq(buf, want);
     free(buf);
 }

@@ -8,6 +8,7 @@
 
 #include "consumers.h"
 #include "matrix.h"
+#include "testkit.h"
 
 static const matrix_meta META = {.generated = "2026-01-02T03:04:05Z", .tool_version = "0.1.0", .platform = "test"};
 
@@ -59,13 +60,9 @@ static const char *cell(json_t *m, size_t p, size_t col)
 
 static char *render(const json_t *m, int (*writer)(const json_t *, FILE *))
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_not_null(f);
-    cr_assert_eq(writer(m, f), 0);
-    fclose(f);
-    return buf;
+    tk_capture c;
+    cr_assert_eq(writer(m, tk_capture_open(&c)), 0);
+    return tk_capture_take(&c);
 }
 
 Test(matrix, document_head)
@@ -180,13 +177,8 @@ Test(matrix, html_escapes_everything_from_peers)
     cr_assert_not_null(strstr(h, "<td class=\"notrun\" colspan=\"1\">not run: alpncheck client not built"));
     cr_assert_null(strstr(h, "MAYBE"), "an unknown verdict was rendered");
     /* One peer row per peer, one column header per column. */
-    size_t rows = 0, cols = 0;
-    for (const char *p = h; (p = strstr(p, "<tr class=\"peer\"")) != NULL; p++)
-        rows++;
-    for (const char *p = h; (p = strstr(p, "<th class=\"col\">")) != NULL; p++)
-        cols++;
-    cr_assert_eq(rows, 5);
-    cr_assert_eq(cols, 4);
+    cr_assert_eq(tk_count(h, "<tr class=\"peer\""), 5);
+    cr_assert_eq(tk_count(h, "<th class=\"col\">"), 4);
     free(h);
     json_decref(m);
 }

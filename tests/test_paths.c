@@ -18,6 +18,7 @@
 #include "checks.h"
 #include "gnutls_probe.h"
 #include "server_probe.h"
+#include "testkit.h"
 
 extern char **environ;
 
@@ -90,13 +91,9 @@ static size_t gnutls_names(const scenario *s, alpn_name *names)
 static void cross_check(const char *server, int port, size_t *compared)
 {
     server_target t;
-    memset(&t, 0, sizeof t);
-    snprintf(t.host, sizeof t.host, "127.0.0.1");
-    snprintf(t.port, sizeof t.port, "%d", port);
-    t.timeout_ms = 3000;
+    tk_loopback_target(&t, port, 3000);
     profile p;
-    char err[64];
-    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
+    tk_profile(&p, "h2,http/1.1");
     static scenario s;
     static const char *const versions[] = {"1.3", "1.2"};
     for (size_t v = 0; v < 2; v++) {

@@ -13,6 +13,7 @@
 
 #include "checks.h"
 #include "server_probe.h"
+#include "testkit.h"
 
 enum ending { CLOSE_AT_ONCE, RESET_AT_ONCE, CLOSE_AFTER_TWO_BYTES, ALERT_THEN_CLOSE };
 
@@ -58,9 +59,8 @@ static observation probe_once(enum ending how)
     cr_assert_eq(getsockname(p.listener, (struct sockaddr *)&a, &alen), 0);
     cr_assert_eq(pthread_create(&p.thread, NULL, serve, &p), 0);
 
-    server_target t = {.timeout_ms = 3000};
-    snprintf(t.host, sizeof t.host, "127.0.0.1");
-    snprintf(t.port, sizeof t.port, "%u", (unsigned)ntohs(a.sin_port));
+    server_target t;
+    tk_loopback_target(&t, ntohs(a.sin_port), 3000);
     static scenario s;
     static const profile none = {.n = 0};
     cr_assert_eq(scenario_build(&s, "SRV-MALFORMED-EMPTY-NAME", "1.3", &none), 0);

@@ -8,6 +8,7 @@
 
 #include "consumers.h"
 #include "report.h"
+#include "testkit.h"
 
 static result make(const char *id, const char *tls, verdict v, const char *observed)
 {
@@ -29,13 +30,26 @@ static result make(const char *id, const char *tls, verdict v, const char *obser
 /* Renders into a string (caller frees). */
 static char *render(const report *r, int (*writer)(const report *, FILE *))
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_not_null(f);
-    cr_assert_eq(writer(r, f), 0);
-    fclose(f);
-    return buf;
+    tk_capture c;
+    cr_assert_eq(writer(r, tk_capture_open(&c)), 0);
+    return tk_capture_take(&c);
+}
+
+/* The JSON report, parsed (the caller json_decrefs it). */
+static json_t *render_json(const report *r)
+{
+    char *out = render(r, report_write_json);
+    json_error_t e;
+    json_t *doc = json_loads(out, 0, &e);
+    cr_assert_not_null(doc, "%s: %s", e.text, out);
+    free(out);
+    return doc;
+}
+
+/* The string member key of a JSON object. */
+static const char *text_of(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
 }
 
 static int terminal_plain(const report *r, FILE *f)
@@ -227,21 +241,17 @@ Test(report, json_is_valid_and_complete)
 {
     static report r;
     sample(&r, NULL);
-    char *out = render(&r, report_write_json);
-    json_error_t e;
-    json_t *doc = json_loads(out, 0, &e);
-    cr_assert_not_null(doc, "%s", e.text);
-    cr_expect_str_eq(json_string_value(json_object_get(doc, "schema")), REPORT_SCHEMA_ID);
+    json_t *doc = render_json(&r);
+    cr_expect_str_eq(text_of(doc, "schema"), REPORT_SCHEMA_ID);
     cr_expect_eq(json_integer_value(json_object_get(doc, "schemaVersion")), REPORT_SCHEMA_VERSION);
     json_t *results = json_object_get(doc, "results");
     cr_assert_eq(json_array_size(results), 6);
     json_t *second = json_array_get(results, 1);
-    cr_expect_str_eq(json_string_value(json_object_get(second, "verdict")), "FAIL");
-    cr_expect_str_eq(json_string_value(json_object_get(second, "tls")), "1.3");
-    cr_expect_str_eq(json_string_value(json_object_get(second, "level")), "MUST");
+    cr_expect_str_eq(text_of(second, "verdict"), "FAIL");
+    cr_expect_str_eq(text_of(second, "tls"), "1.3");
+    cr_expect_str_eq(text_of(second, "level"), "MUST");
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "summary"), "FAIL")), 2);
     json_decref(doc);
-    free(out);
 }
 
 Test(report, junit_has_classname_and_unique_names)
@@ -377,16 +387,9 @@ Test(report, junit_verdicts_as_consumers_count_them)
     static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"plain\" tests=\"7\" "
                                "failures=\"2\" errors=\"1\" skipped=\"2\" time=\"";
     cr_expect(strncmp(out, head, strlen(head)) == 0, "%s", out);
-    size_t n_fail = 0, n_err = 0, n_skip = 0;
-    for (const char *p = out; (p = strstr(p, "<failure type=\"")) != NULL; p++)
-        n_fail++;
-    for (const char *p = out; (p = strstr(p, "<error type=\"ERROR\"")) != NULL; p++)
-        n_err++;
-    for (const char *p = out; (p = strstr(p, "<skipped message=\"")) != NULL; p++)
-        n_skip++;
-    cr_expect_eq(n_fail, 2);
-    cr_expect_eq(n_err, 1);
-    cr_expect_eq(n_skip, 2);
+    cr_expect_eq(tk_count(out, "<failure type=\""), 2);
+    cr_expect_eq(tk_count(out, "<error type=\"ERROR\""), 1);
+    cr_expect_eq(tk_count(out, "<skipped message=\""), 2);
     cr_expect(strstr(out, "<failure type=\"XPASS\"") != NULL);
     cr_expect(strstr(out, "<skipped message=\"XFAIL: plain\">known failure (XFAIL): ") != NULL, "%s", out);
     /* A WARN passes, and what it saw goes to the suite's output. */
@@ -411,13 +414,10 @@ Test(report, name_defaults_to_the_target_and_names_the_suite)
     cr_expect(strstr(md, "# alpncheck report: nightly &lt;openssl&gt;\n") != NULL, "%s", md);
     cr_expect(strstr(md, "\nTarget: 127.0.0.1:4433\n") != NULL, "%s", md);
     free(md);
-    char *js = render(&r, report_write_json);
-    json_t *doc = json_loads(js, 0, NULL);
-    cr_assert_not_null(doc);
-    cr_expect_str_eq(json_string_value(json_object_get(doc, "name")), "nightly <openssl>");
-    cr_expect_str_eq(json_string_value(json_object_get(doc, "target")), "127.0.0.1:4433");
+    json_t *doc = render_json(&r);
+    cr_expect_str_eq(text_of(doc, "name"), "nightly <openssl>");
+    cr_expect_str_eq(text_of(doc, "target"), "127.0.0.1:4433");
     json_decref(doc);
-    free(js);
 }
 
 /* A byte that is not UTF-8 in observed text made json_pack fail and the JSON report go unwritten. */
@@ -425,15 +425,11 @@ Test(report, json_keeps_peer_bytes_that_are_not_utf8)
 {
     static report r;
     filled(&r, "ALPN \"h2\xff\xc3\" \x01");
-    char *out = render(&r, report_write_json);
-    json_error_t e;
-    json_t *doc = json_loads(out, 0, &e);
-    cr_assert_not_null(doc, "%s: %s", e.text, out);
+    json_t *doc = render_json(&r);
     json_t *second = json_array_get(json_object_get(doc, "results"), 1);
-    cr_expect_str_eq(json_string_value(json_object_get(second, "observed")), "ALPN \"h2\\xff\\xc3\" \x01");
-    cr_expect_str_eq(json_string_value(json_object_get(doc, "name")), "ALPN \"h2\\xff\\xc3\" \x01");
+    cr_expect_str_eq(text_of(second, "observed"), "ALPN \"h2\\xff\\xc3\" \x01");
+    cr_expect_str_eq(text_of(doc, "name"), "ALPN \"h2\\xff\\xc3\" \x01");
     json_decref(doc);
-    free(out);
 }
 
 /* Rendered by real Markdown renderers, hostile text yields exactly the elements plain text does (no tag from the

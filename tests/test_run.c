@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "testkit.h"
 
 /* A server whose ALPN decisions are libalpn's, answering as a conforming TLS stack would: the selection in
  * EncryptedExtensions (TLS 1.3) or ServerHello (TLS 1.2), alert 120 on no overlap, 50 on a malformed list, 47 on a
@@ -61,46 +62,56 @@ static struct model make_model(const char *csv, alpn_preference pref)
 {
     struct model m;
     memset(&m, 0, sizeof m);
-    char err[64];
-    cr_assert_eq(profile_parse(&m.supported, csv, err, sizeof err), 0);
+    tk_profile(&m.supported, csv);
     m.pref = pref;
     return m;
+}
+
+/* One discovery: the connections it took (-1: unreachable), the profile it found and as text, its info, the error. */
+struct discovery_run {
+    int n;
+    profile p;
+    char found[512];
+    discovery_info info;
+    char err[128];
+};
+
+static struct discovery_run run_discovery(probe_fn probe, void *ctx, const char *tls)
+{
+    struct discovery_run d;
+    memset(&d, 0, sizeof d);
+    d.n = discover_profile(probe, ctx, tls, &d.p, &d.info, d.err, sizeof d.err);
+    profile_format(&d.p, d.found, sizeof d.found);
+    return d;
 }
 
 Test(run, discovery_learns_names_in_server_order)
 {
     struct model m = make_model("http/1.1,h2,imap", ALPN_PREFER_SERVER);
-    profile p;
-    discovery_info info;
-    char err[128], buf[128];
-    int n = discover_profile(model_probe, &m, "1.3", &p, &info, err, sizeof err);
-    cr_expect_eq(n, 4, "three selections and one no-overlap");
-    cr_expect_eq(info.connections, 4);
-    cr_expect_eq(info.fallback, 0);
-    profile_format(&p, buf, sizeof buf);
-    cr_expect_str_eq(buf, "http/1.1, h2, imap");
-    discovery_describe(&info, buf, sizeof buf);
+    struct discovery_run d = run_discovery(model_probe, &m, "1.3");
+    cr_expect_eq(d.n, 4, "three selections and one no-overlap");
+    cr_expect_eq(d.info.connections, 4);
+    cr_expect_eq(d.info.fallback, 0);
+    cr_expect_str_eq(d.found, "http/1.1, h2, imap");
+    char buf[128];
+    discovery_describe(&d.info, buf, sizeof buf);
     cr_expect_str_eq(buf, "", "nothing to say when the full offer was answered");
 }
 
 Test(run, discovery_ignores_names_outside_the_registry)
 {
     struct model m = make_model("my-private-proto,h2", ALPN_PREFER_SERVER);
-    profile p;
-    char err[128], buf[128];
-    discover_profile(model_probe, &m, "1.2", &p, NULL, err, sizeof err);
-    profile_format(&p, buf, sizeof buf);
-    cr_expect_str_eq(buf, "h2", "only names it can offer are learnt (give --alpn for private ones)");
+    struct discovery_run d = run_discovery(model_probe, &m, "1.2");
+    cr_expect_str_eq(d.found, "h2", "only names it can offer are learnt (give --alpn for private ones)");
 }
 
 Test(run, discovery_reports_an_unreachable_server)
 {
     struct model m = make_model("h2", ALPN_PREFER_SERVER);
     m.unreachable = 1;
-    profile p;
-    char err[128];
-    cr_expect_eq(discover_profile(model_probe, &m, "1.3", &p, NULL, err, sizeof err), -1);
-    cr_expect_str_eq(err, "connection refused");
+    struct discovery_run d = run_discovery(model_probe, &m, "1.3");
+    cr_expect_eq(d.n, -1);
+    cr_expect_str_eq(d.err, "connection refused");
 }
 
 /* A server that refuses some ClientHellos before ALPN selection: fatal alert 80 (or a close, with close_instead)
@@ -162,16 +173,12 @@ static int picky_probe(void *ctx, const probe_request *s, observation *o)
 Test(run, discovery_never_offers_acme_tls)
 {
     struct picky k = {.m = make_model("h2,http/1.1", ALPN_PREFER_SERVER), .refuse_acme = 1};
-    profile p;
-    discovery_info info;
-    char err[128], buf[512];
-    int n = discover_profile(picky_probe, &k, "1.3", &p, &info, err, sizeof err);
-    profile_format(&p, buf, sizeof buf);
-    cr_expect_str_eq(buf, "h2, http/1.1");
+    struct discovery_run d = run_discovery(picky_probe, &k, "1.3");
+    cr_expect_str_eq(d.found, "h2, http/1.1");
     cr_expect_eq(k.acme_offers, 0, "acme-tls/1 offered %d times", k.acme_offers);
-    cr_expect_eq(n, 3, "two selections and one no-overlap, as for any server (%d)", n);
-    cr_expect_eq(info.fallback, 0);
-    cr_expect_eq(info.excluded, 1);
+    cr_expect_eq(d.n, 3, "two selections and one no-overlap, as for any server (%d)", d.n);
+    cr_expect_eq(d.info.fallback, 0);
+    cr_expect_eq(d.info.excluded, 1);
     cr_assert_not_null(discovery_excluded((const uint8_t *)"acme-tls/1", 10));
     cr_expect_not_null(strstr(discovery_excluded((const uint8_t *)"acme-tls/1", 10), "RFC 8737"));
     cr_expect_null(discovery_excluded((const uint8_t *)"acme-tls/10", 11), "exact bytes only");
@@ -183,24 +190,21 @@ Test(run, discovery_never_offers_acme_tls)
 Test(run, discovery_falls_back_to_smaller_offers)
 {
     struct picky k = {.m = make_model("h2,http/1.1,imap", ALPN_PREFER_SERVER), .max_names = 8};
-    profile p;
-    discovery_info info;
-    char err[128], buf[512];
-    int n = discover_profile(picky_probe, &k, "1.3", &p, &info, err, sizeof err);
-    profile_format(&p, buf, sizeof buf);
-    cr_expect_str_eq(buf, "h2, http/1.1, imap");
-    cr_expect_eq(info.fallback, 1);
-    cr_expect_eq(info.first_refusal_alert, 80);
-    cr_expect_eq(info.refused_offers, k.refused);
-    cr_expect_eq(n, k.offers, "every connection counted");
-    cr_expect_leq(n, DISCOVERY_MAX_CONNECTIONS);
-    cr_expect_eq(info.order_unknown, 0);
-    discovery_describe(&info, buf, sizeof buf);
+    struct discovery_run d = run_discovery(picky_probe, &k, "1.3");
+    cr_expect_str_eq(d.found, "h2, http/1.1, imap");
+    cr_expect_eq(d.info.fallback, 1);
+    cr_expect_eq(d.info.first_refusal_alert, 80);
+    cr_expect_eq(d.info.refused_offers, k.refused);
+    cr_expect_eq(d.n, k.offers, "every connection counted");
+    cr_expect_leq(d.n, DISCOVERY_MAX_CONNECTIONS);
+    cr_expect_eq(d.info.order_unknown, 0);
+    char buf[512];
+    discovery_describe(&d.info, buf, sizeof buf);
     char want[200];
     snprintf(want, sizeof want,
              "the full offer was refused with alert 80 (internal_error); discovered with smaller offers (%d of %d "
              "refused)",
-             k.refused, n);
+             k.refused, d.n);
     cr_expect_str_eq(buf, want);
 }
 
@@ -210,35 +214,29 @@ Test(run, discovery_falls_back_to_smaller_offers)
 Test(run, discovery_offers_common_names_alone_when_everything_larger_is_refused)
 {
     struct picky k = {.m = make_model("http/1.1,h2", ALPN_PREFER_SERVER), .max_names = 1, .close_instead = 1};
-    profile p;
-    discovery_info info;
-    char err[128], buf[512];
-    int n = discover_profile(picky_probe, &k, "1.2", &p, &info, err, sizeof err);
-    cr_assert_geq(n, 0, "not unreachable: %s", err);
-    profile_format(&p, buf, sizeof buf);
-    cr_expect_str_eq(buf, "h2, http/1.1", "the order found: h2 is tried alone first");
-    cr_expect_eq(info.first_refusal_alert, -1);
-    cr_expect_eq(info.order_unknown, 1);
-    discovery_describe(&info, buf, sizeof buf);
+    struct discovery_run d = run_discovery(picky_probe, &k, "1.2");
+    cr_assert_geq(d.n, 0, "not unreachable: %s", d.err);
+    cr_expect_str_eq(d.found, "h2, http/1.1", "the order found: h2 is tried alone first");
+    cr_expect_eq(d.info.first_refusal_alert, -1);
+    cr_expect_eq(d.info.order_unknown, 1);
+    char buf[512];
+    discovery_describe(&d.info, buf, sizeof buf);
     cr_expect_not_null(strstr(buf, "the full offer was refused by closing the connection"), "%s", buf);
     cr_expect_not_null(strstr(buf, "the server would not order the names found"), "%s", buf);
-    cr_expect_leq(n, DISCOVERY_MAX_CONNECTIONS);
+    cr_expect_leq(d.n, DISCOVERY_MAX_CONNECTIONS);
 }
 
 /* A server that refuses every offer: an empty profile, within the connection bound. */
 Test(run, discovery_of_a_server_refusing_everything_is_bounded)
 {
     struct picky k = {.m = make_model("h2", ALPN_PREFER_SERVER), .refuse_all = 1};
-    profile p;
-    discovery_info info;
-    char err[128];
-    int n = discover_profile(picky_probe, &k, "1.3", &p, &info, err, sizeof err);
-    cr_expect_eq(p.n, 0);
-    cr_expect_eq(n, k.offers);
-    cr_expect_eq(info.refused_offers, n);
+    struct discovery_run d = run_discovery(picky_probe, &k, "1.3");
+    cr_expect_eq(d.p.n, 0);
+    cr_expect_eq(d.n, k.offers);
+    cr_expect_eq(d.info.refused_offers, d.n);
     /* 1 full offer, 2 + 4 + 8 while splitting the ~60 candidates down to 8 or fewer, then the common names. */
-    cr_expect_leq(n, 25, "%d connections", n);
-    cr_expect_gt(n, 1);
+    cr_expect_leq(d.n, 25, "%d connections", d.n);
+    cr_expect_gt(d.n, 1);
 }
 
 /* No overlap answered with handshake_failure (40) instead of 120 after some selections: not a refusal of the hello
@@ -246,14 +244,10 @@ Test(run, discovery_of_a_server_refusing_everything_is_bounded)
 Test(run, discovery_reads_a_late_refusal_as_no_overlap)
 {
     struct picky k = {.m = make_model("h2,http/1.1", ALPN_PREFER_SERVER), .no_overlap_alert = 40};
-    profile p;
-    discovery_info info;
-    char err[128], buf[128];
-    int n = discover_profile(picky_probe, &k, "1.3", &p, &info, err, sizeof err);
-    profile_format(&p, buf, sizeof buf);
-    cr_expect_str_eq(buf, "h2, http/1.1");
-    cr_expect_eq(n, 3);
-    cr_expect_eq(info.fallback, 0);
+    struct discovery_run d = run_discovery(picky_probe, &k, "1.3");
+    cr_expect_str_eq(d.found, "h2, http/1.1");
+    cr_expect_eq(d.n, 3);
+    cr_expect_eq(d.info.fallback, 0);
 }
 
 /* The reference implementation, as a server, conforms: no FAIL, WARN or ERROR in either version. */
@@ -378,29 +372,32 @@ Test(run, resume_fresh_catches_a_stale_protocol)
     }
 }
 
+/* Complete handshakes that selected h2, and http/1.1 (the first and second name of "h2,http/1.1"). */
+static const session_observation selected_h2 = {
+    .alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
+static const session_observation selected_http11 = {
+    .alert = -1, .completed = 1, .has_selected = 1, .selected = "http/1.1", .selected_len = 8};
+
 Test(run, resume_fresh_judge_edges)
 {
     profile p;
-    char err[32];
-    profile_parse(&p, "h2,http/1.1", err, sizeof err);
-    session_observation ok = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
-    session_observation full = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "http/1.1",
-                                .selected_len = 8};
+    tk_profile(&p, "h2,http/1.1");
+    const session_observation *ok = &selected_h2, *full = &selected_http11;
     session_observation alert = {.alert = 120};
     session_observation err_obs = {.error = 1, .alert = -1, .error_text = "timed out"};
     result r;
-    judge_resume_fresh(&p, "1.3", &ok, &full, &r);
+    judge_resume_fresh(&p, "1.3", ok, full, &r);
     cr_expect_eq(r.v, VERDICT_SKIP, "not resumed: %s", r.observed);
     cr_expect(strstr(r.observed, "did not resume") != NULL);
-    judge_resume_fresh(&p, "1.3", &ok, &alert, &r);
+    judge_resume_fresh(&p, "1.3", ok, &alert, &r);
     cr_expect_eq(r.v, VERDICT_PASS, "alert 120 is allowed");
-    judge_resume_fresh(&p, "1.3", &ok, &err_obs, &r);
+    judge_resume_fresh(&p, "1.3", ok, &err_obs, &r);
     cr_expect_eq(r.v, VERDICT_ERROR);
-    judge_resume_fresh(&p, "1.3", &full, &full, &r);
+    judge_resume_fresh(&p, "1.3", full, full, &r);
     cr_expect_eq(r.v, VERDICT_ERROR, "the first handshake did not select the first name");
     profile one;
-    profile_parse(&one, "h2", err, sizeof err);
-    judge_resume_fresh(&one, "1.2", &ok, &ok, &r);
+    tk_profile(&one, "h2");
+    judge_resume_fresh(&one, "1.2", ok, ok, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
 }
 
@@ -448,8 +445,7 @@ Test(run, protocol_definitive_judge)
 Test(run, zero_rtt_judge)
 {
     profile p;
-    char err[32];
-    profile_parse(&p, "h2,http/1.1", err, sizeof err);
+    tk_profile(&p, "h2,http/1.1");
     session_observation took = {.alert = -1, .completed = 1, .resumed = 1, .early_sent = 1, .early_accepted = 1};
     session_observation refused = {.alert = -1, .completed = 1, .resumed = 1, .early_sent = 1};
     session_observation broken = {.alert = -1, .error = 1, .error_text = "timed out"};
@@ -471,7 +467,7 @@ Test(run, zero_rtt_judge)
         cr_expect_str_eq(r.id, cases[i].fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN");
     }
     profile one;
-    profile_parse(&one, "h2", err, sizeof err);
+    tk_profile(&one, "h2");
     result r;
     judge_0rtt(&one, "1.3", 0, &took, &took, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
@@ -480,21 +476,18 @@ Test(run, zero_rtt_judge)
 Test(run, reneg_judge_reports)
 {
     profile p;
-    char err[32];
-    profile_parse(&p, "h2,http/1.1", err, sizeof err);
-    session_observation first = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "h2", .selected_len = 2};
-    session_observation changed = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "http/1.1",
-                                   .selected_len = 8};
+    tk_profile(&p, "h2,http/1.1");
+    const session_observation *first = &selected_h2, *changed = &selected_http11;
     session_observation refused = {.alert = 100};
     session_observation failed = {.alert = -1};
     result r;
-    judge_reneg(&p, "1.2", &first, &changed, &r);
+    judge_reneg(&p, "1.2", first, changed, &r);
     cr_expect(r.v == VERDICT_PASS && strstr(r.observed, "\"http/1.1\" selected") != NULL, "%s", r.observed);
-    judge_reneg(&p, "1.2", &first, &refused, &r);
+    judge_reneg(&p, "1.2", first, &refused, &r);
     cr_expect(r.v == VERDICT_PASS && strstr(r.observed, "no_renegotiation") != NULL, "%s", r.observed);
     judge_reneg(&p, "1.2", &failed, &refused, &r);
     cr_expect_eq(r.v, VERDICT_ERROR);
-    judge_reneg(&p, "1.3", &first, &changed, &r);
+    judge_reneg(&p, "1.3", first, changed, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
     cr_expect_eq(r.lvl, LEVEL_INFO);
 }

@@ -12,6 +12,7 @@
 #include "run.h"
 #include "server_probe.h"
 #include "session_server.h"
+#include "testkit.h"
 
 #define SESSION_IDS                                                                                                    \
     "SRV-HRR-ALPN-CHANGED,SRV-RESUME-FRESH,SRV-PROTOCOL-DEFINITIVE,SRV-0RTT-ALPN,SRV-0RTT-TICKET-FRESH,"               \
@@ -25,13 +26,9 @@ static void run_against(session_defect d, const char *name)
     session_server *srv = session_server_start(d);
     cr_assert_not_null(srv, "cannot start the OpenSSL test server");
     server_target t;
-    memset(&t, 0, sizeof t);
-    snprintf(t.host, sizeof t.host, "127.0.0.1");
-    snprintf(t.port, sizeof t.port, "%d", session_server_port(srv));
-    t.timeout_ms = 2000;
+    tk_loopback_target(&t, session_server_port(srv), 2000);
     profile p;
-    char err[64];
-    cr_assert_eq(profile_parse(&p, "h2,http/1.1", err, sizeof err), 0);
+    tk_profile(&p, "h2,http/1.1");
     run_options opt = {.tls = {"1.3", "1.2"}, .only = SESSION_IDS};
     opt.resume = gnutls_resume_probe;
     opt.speak = gnutls_speak_probe;

@@ -209,11 +209,23 @@ Test(wire, client_hello_with_the_largest_list)
     cr_expect_gt(w.len, 16384 + 4, "spans records");
 }
 
-static size_t make_server_hello(uint8_t *out, size_t cap, int hrr, const uint8_t *alpn, size_t alpn_len)
+/* A TLS 1.3 ServerHello body written by hand (not by the engine under test): an X25519 share, or for a
+ * HelloRetryRequest the group it asks for and a cookie when cookie_len > 0; an ALPN extension when alpn is given. */
+struct sh_spec {
+    int hrr;
+    unsigned hrr_group;
+    const uint8_t *cookie;
+    size_t cookie_len;
+    const uint8_t *alpn;
+    size_t alpn_len;
+};
+
+static size_t make_server_hello(uint8_t *out, size_t cap, const struct sh_spec *sp)
 {
     static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
                                            0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
                                            0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+    int hrr = sp->hrr;
     uint8_t random[32];
     memset(random, 0x42, sizeof random);
     wire_wr w;
@@ -230,17 +242,23 @@ static size_t make_server_hello(uint8_t *out, size_t cap, int hrr, const uint8_t
     wire_wr_u16(&w, WIRE_EXT_KEY_SHARE);
     if (hrr) {
         wire_wr_u16(&w, 2);
-        wire_wr_u16(&w, 0x0017);
+        wire_wr_u16(&w, sp->hrr_group);
     } else {
         wire_wr_u16(&w, 36);
         wire_wr_u16(&w, WIRE_GROUP_X25519);
         wire_wr_u16(&w, 32);
         wire_wr_bytes(&w, random, 32);
     }
-    if (alpn != NULL) {
+    if (sp->cookie_len > 0) {
+        wire_wr_u16(&w, WIRE_EXT_COOKIE);
+        wire_wr_u16(&w, (unsigned)sp->cookie_len + 2);
+        wire_wr_u16(&w, (unsigned)sp->cookie_len);
+        wire_wr_bytes(&w, sp->cookie, sp->cookie_len);
+    }
+    if (sp->alpn != NULL) {
         wire_wr_u16(&w, WIRE_EXT_ALPN);
-        wire_wr_u16(&w, (unsigned)alpn_len);
-        wire_wr_bytes(&w, alpn, alpn_len);
+        wire_wr_u16(&w, (unsigned)sp->alpn_len);
+        wire_wr_bytes(&w, sp->alpn, sp->alpn_len);
     }
     wire_wr_close(&w, exts, 2);
     cr_assert_eq(w.err, 0);
@@ -251,7 +269,9 @@ Test(wire, server_hello_parse)
 {
     uint8_t buf[256];
     wire_server_hello sh;
-    size_t len = make_server_hello(buf, sizeof buf, 0, (const uint8_t *)"\x00\x03\x02h2", 5);
+    const struct sh_spec with_alpn = {.alpn = (const uint8_t *)"\x00\x03\x02h2", .alpn_len = 5};
+    const struct sh_spec retry = {.hrr = 1, .hrr_group = 0x0017};
+    size_t len = make_server_hello(buf, sizeof buf, &with_alpn);
     cr_assert_eq(wire_parse_server_hello(guard_place(buf, len), len, &sh), 0);
     cr_expect_eq(sh.version, WIRE_TLS13);
     cr_expect_eq(sh.cipher, 0x1301);
@@ -259,7 +279,7 @@ Test(wire, server_hello_parse)
     cr_expect(sh.alpn.count == 1 && sh.alpn.len == 5 && memcmp(sh.alpn.data, "\x00\x03\x02h2", 5) == 0,
               "ALPN in a TLS 1.3 ServerHello is recorded (the judge flags it)");
 
-    len = make_server_hello(buf, sizeof buf, 1, NULL, 0);
+    len = make_server_hello(buf, sizeof buf, &retry);
     cr_assert_eq(wire_parse_server_hello(guard_place(buf, len), len, &sh), 0);
     cr_expect(sh.is_hrr);
     cr_expect_eq(sh.key_share_group, 0x0017);
@@ -267,7 +287,7 @@ Test(wire, server_hello_parse)
 
     /* Every truncation is malformed or (before the extensions) a valid extension-less TLS 1.2 hello; never a
      * read past the end. */
-    len = make_server_hello(buf, sizeof buf, 0, (const uint8_t *)"\x00\x03\x02h2", 5);
+    len = make_server_hello(buf, sizeof buf, &with_alpn);
     for (size_t cut = 0; cut < len; cut++) {
         int rc = wire_parse_server_hello(guard_place(buf, cut), cut, &sh);
         cr_expect(rc == -1 || cut == 38, "cut at %zu parsed (%d)", cut, rc);
@@ -384,30 +404,11 @@ Test(wire, hello_retry_fields)
     cr_expect(len == 5 && c[0] == 0 && c[1] == 3 && memcmp(c + 2, cookie, 3) == 0, "the cookie echoed");
 
     /* A HelloRetryRequest with a cookie. */
-    static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
-                                           0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
-                                           0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
     uint8_t sh[128];
-    wire_wr_init(&w, sh, sizeof sh);
-    wire_wr_u16(&w, WIRE_TLS12);
-    wire_wr_bytes(&w, hrr_random, 32);
-    wire_wr_u8(&w, 0);
-    wire_wr_u16(&w, 0x1301);
-    wire_wr_u8(&w, 0);
-    size_t e = wire_wr_open(&w, 2);
-    wire_wr_u16(&w, WIRE_EXT_SUPPORTED_VERSIONS);
-    wire_wr_u16(&w, 2);
-    wire_wr_u16(&w, WIRE_TLS13);
-    wire_wr_u16(&w, WIRE_EXT_KEY_SHARE);
-    wire_wr_u16(&w, 2);
-    wire_wr_u16(&w, WIRE_GROUP_X25519);
-    wire_wr_u16(&w, WIRE_EXT_COOKIE);
-    wire_wr_u16(&w, 5);
-    wire_wr_u16(&w, 3);
-    wire_wr_bytes(&w, cookie, 3);
-    wire_wr_close(&w, e, 2);
+    const struct sh_spec retry = {.hrr = 1, .hrr_group = WIRE_GROUP_X25519, .cookie = cookie, .cookie_len = 3};
+    size_t sh_len = make_server_hello(sh, sizeof sh, &retry);
     wire_server_hello parsed;
-    cr_assert_eq(wire_parse_server_hello(guard_place(sh, w.len), w.len, &parsed), 0);
+    cr_assert_eq(wire_parse_server_hello(guard_place(sh, sh_len), sh_len, &parsed), 0);
     cr_expect(parsed.is_hrr && parsed.key_share_group == WIRE_GROUP_X25519);
     cr_expect(parsed.cookie_len == 3 && memcmp(parsed.cookie, cookie, 3) == 0);
 }

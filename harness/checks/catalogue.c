@@ -409,6 +409,17 @@ const check_entry *check_get(const char *id)
     return c != NULL ? c : &unknown;
 }
 
+void check_result_init(result *out, const check_entry *c, const char *tls)
+{
+    memset(out, 0, sizeof *out);
+    out->id = c->id;
+    out->tls = tls;
+    out->section = c->section;
+    out->ref = c->ref;
+    out->title = c->title;
+    out->lvl = c->lvl;
+}
+
 static const char *const family_names[CHECK_FAMILY_COUNT] = {"server", "client", "header"};
 
 const char *check_family_name(check_family f)

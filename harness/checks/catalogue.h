@@ -130,6 +130,10 @@ const check_entry *check_find_n(const char *id, size_t len);
  * back NULL to a renderer, it returns a row whose texts say "unknown check". */
 const check_entry *check_get(const char *id);
 
+/* Starts a result of row c over TLS version tls: every field cleared, then what the check is (ID, section, RFC clause,
+ * title, level) from the row, and tls. The judges fill in the rest. */
+void check_result_init(result *out, const check_entry *c, const char *tls);
+
 /* "server", "client", "header"; and back (-1 for another name). */
 const char *check_family_name(check_family f);
 int check_family_parse(const char *name);

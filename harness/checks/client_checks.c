@@ -28,11 +28,8 @@ int client_scenario_of(client_scenario *s, const check_entry *c, const char *tls
     if (c == NULL || c->family != CHECK_FAMILY_CLIENT)
         return -1;
     memset(s, 0, sizeof *s);
+    s->row = c;
     s->id = c->id;
-    s->section = c->section;
-    s->ref = c->ref;
-    s->title = c->title;
-    s->lvl = c->lvl;
     s->answer = c->client.answer;
     s->expect = c->client.expect;
     s->expect_alert = c->client.alert;
@@ -323,13 +320,7 @@ static verdict broken(level l)
 
 void client_judge(const client_scenario *s, const observation *o, result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->id = s->id;
-    out->tls = s->tls;
-    out->section = s->section;
-    out->ref = s->ref;
-    out->title = s->title;
-    out->lvl = s->lvl;
+    check_result_init(out, s->row, s->tls);
     out->ms = o->ms;
     set_expected(s, out);
     if (s->skip_reason != NULL) {
@@ -391,7 +382,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
             /* RFC 9113 §3.2: "h2c" identifies HTTP/2 over cleartext TCP; it is not to be offered in TLS. */
             int h2c = alpn_list_validate(o->offer, kept, ALPN_ROLE_CLIENT, NULL, NULL) == ALPN_OK &&
                       offered(o->offer, kept, "h2c");
-            out->v = h2c ? broken(s->lvl) : VERDICT_PASS;
+            out->v = h2c ? broken(s->row->lvl) : VERDICT_PASS;
             return;
         }
         /* RFC 8446 §4.2: one extension of a type; RFC 7301 §3.1: a list of non-empty names filling the data. */
@@ -399,11 +390,11 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         memset(&e, 0, sizeof e);
         int rc = alpn_list_validate(o->offer, kept, ALPN_ROLE_CLIENT, NULL, &e);
         if (o->offer_count > 1) {
-            out->v = broken(s->lvl);
+            out->v = broken(s->row->lvl);
             snprintf(out->observed, sizeof out->observed, "%u ALPN extensions in one ClientHello; %.300s",
                      o->offer_count, offer);
         } else if (rc != ALPN_OK) {
-            out->v = broken(s->lvl);
+            out->v = broken(s->row->lvl);
             snprintf(out->observed, sizeof out->observed, "%.300s: %s", offer, alpn_strerror(rc));
         } else {
             out->v = VERDICT_PASS;
@@ -462,13 +453,13 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         if (o->accepted && o->alert < 0)
             out->v = VERDICT_PASS;
         else if (o->alert >= 0 || o->closed)
-            out->v = broken(s->lvl);
+            out->v = broken(s->row->lvl);
         else
             out->v = VERDICT_ERROR;
         break;
     case CLIENT_EXPECT_ALERT:
         if (o->accepted && !fatal) {
-            out->v = broken(s->lvl);
+            out->v = broken(s->row->lvl);
         } else if (fatal) {
             /* The right alert passes; another fatal alert still rejects, with the wrong code (CHECKS.md: WARN). */
             out->v = s->expect_alert < 0 || o->alert == s->expect_alert ? VERDICT_PASS : VERDICT_WARN;

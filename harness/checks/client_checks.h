@@ -14,11 +14,8 @@
 #include "run.h"
 
 typedef struct {
+    const check_entry *row;
     const char *id;
-    const char *section;
-    const char *ref;
-    const char *title;
-    level lvl;
     const char *tls; /* "1.2" or "1.3" */
     client_answer_kind answer;
     client_expectation expect;

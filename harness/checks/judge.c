@@ -97,14 +97,7 @@ static verdict broken(level l)
  * be reached. */
 static int begin(const scenario *s, const observation *o, const char *expected, result *out)
 {
-    const check_entry *c = s->row;
-    memset(out, 0, sizeof *out);
-    out->id = c->id;
-    out->tls = s->tls;
-    out->section = c->section;
-    out->ref = c->ref;
-    out->title = c->title;
-    out->lvl = c->lvl;
+    check_result_init(out, s->row, s->tls);
     out->ms = o->ms;
     snprintf(out->expected, sizeof out->expected, "%s", expected);
     if (s->skip_reason != NULL) {
@@ -288,25 +281,30 @@ void judge(const scenario *s, const observation *o, result *out)
 static const check_entry *result_head(result *out, const char *id, const char *tls)
 {
     const check_entry *c = check_get(id);
-    memset(out, 0, sizeof *out);
+    check_result_init(out, c, strcmp(tls, "1.2") == 0 ? "1.2" : "1.3");
     out->id = id;
-    out->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
-    out->section = c->section;
-    out->ref = c->ref;
-    out->title = c->title;
-    out->lvl = c->lvl;
     return c;
+}
+
+/* The checks that compare the server's first two supported names: SKIP ("not run: ...") when it has fewer, or when the
+ * row does not apply to out->tls. Returns 1 when skipped. */
+static int skip_without_two_names(const check_entry *row, const profile *p, result *out)
+{
+    if (p->n >= 2 && check_applies(row, out->tls))
+        return 0;
+    out->v = VERDICT_SKIP;
+    snprintf(out->observed, sizeof out->observed, "not run: %s",
+             p->n < 2 ? "the server supports fewer than two known names" : row->outside);
+    return 1;
 }
 
 void judge_server_preference(const profile *p, const char *tls, const observation *ab, const observation *ba,
                              result *out)
 {
-    result_head(out, "SRV-SERVER-PREFERENCE", tls);
+    const check_entry *row = result_head(out, "SRV-SERVER-PREFERENCE", tls);
     out->ms = ab->ms + ba->ms;
-    if (p->n < 2) {
-        out->v = VERDICT_SKIP;
+    if (skip_without_two_names(row, p, out)) {
         snprintf(out->expected, sizeof out->expected, "the same name selected for both orders");
-        snprintf(out->observed, sizeof out->observed, "not run: the server supports fewer than two known names");
         return;
     }
     char a[40], b[40];
@@ -351,11 +349,9 @@ static void session_text(const session_observation *o, char *buf, size_t cap)
 void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,
                         const session_observation *second, result *out)
 {
-    result_head(out, "SRV-RESUME-FRESH", tls);
-    if (p->n < 2) {
-        out->v = VERDICT_SKIP;
+    const check_entry *row = result_head(out, "SRV-RESUME-FRESH", tls);
+    if (skip_without_two_names(row, p, out)) {
         snprintf(out->expected, sizeof out->expected, "the resumed connection negotiates afresh");
-        snprintf(out->observed, sizeof out->observed, "not run: the server supports fewer than two known names");
         return;
     }
     char a[40], b[40], t1[OBS_TEXT_MAX + 64], t2[OBS_TEXT_MAX + 64];
@@ -444,12 +440,8 @@ void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const sessi
     snprintf(out->expected, sizeof out->expected, "%s",
              ticket_fresh ? "early data refused: the renewed ticket belongs to the new protocol"
                           : "early data refused: the offered protocol differs from the ticket's");
-    if (!check_applies(row, out->tls) || p->n < 2) {
-        out->v = VERDICT_SKIP;
-        snprintf(out->observed, sizeof out->observed, "not run: %s",
-                 p->n < 2 ? "the server supports fewer than two known names" : row->outside);
+    if (skip_without_two_names(row, p, out))
         return;
-    }
     char c[OBS_TEXT_MAX + 64], t[OBS_TEXT_MAX + 64];
     session_text(control, c, sizeof c);
     session_text(test, t, sizeof t);
@@ -474,12 +466,8 @@ void judge_reneg(const profile *p, const char *tls, const session_observation *f
 {
     const check_entry *row = result_head(out, "SRV-RENEG-ALPN", tls);
     snprintf(out->expected, sizeof out->expected, "reported only: refused, or renegotiated with a fresh selection");
-    if (!check_applies(row, out->tls) || p->n < 2) {
-        out->v = VERDICT_SKIP;
-        snprintf(out->observed, sizeof out->observed, "not run: %s",
-                 p->n < 2 ? "the server supports fewer than two known names" : row->outside);
+    if (skip_without_two_names(row, p, out))
         return;
-    }
     char a[OBS_TEXT_MAX + 64], b[OBS_TEXT_MAX + 64];
     session_text(first, a, sizeof a);
     if (first->error || !first->completed) {

@@ -404,20 +404,46 @@ void run_server_preference(const check_entry *c, const server_peer *peer, const 
     judge_server_preference(p, tls, &ab, &ba, out);
 }
 
+/* The session checks that play two handshakes with the server's first two supported names, a and b: they run when
+ * the server has two and the row applies to the version, and take the GnuTLS path when the peer has it. */
+typedef struct {
+    session_observation first, second;
+    alpn_name a, b;
+    int runnable, has_path;
+    struct timespec t0;
+} session_pair;
+
+/* Starts the clock; returns 1 when the handshakes are to be played. */
+static int pair_start(session_pair *sp, const profile *p, int applies, int has_path)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->first.alert = sp->second.alert = -1;
+    clock_gettime(CLOCK_MONOTONIC, &sp->t0);
+    sp->runnable = p->n >= 2 && applies;
+    sp->has_path = has_path;
+    if (p->n >= 2) {
+        sp->a = (alpn_name){p->names[0], p->lens[0]};
+        sp->b = (alpn_name){p->names[1], p->lens[1]};
+    }
+    return sp->runnable && has_path;
+}
+
+/* After the judge: the time taken, and SKIP when the check could have run but the peer has no GnuTLS path. */
+static void pair_finish(const session_pair *sp, result *out)
+{
+    out->ms = elapsed_since(&sp->t0);
+    if (sp->runnable && !sp->has_path)
+        skip_no_path(out);
+}
+
 void run_resumption(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
 {
     (void)c;
-    session_observation first = {.alert = -1}, second = {.alert = -1};
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (p->n >= 2 && peer->resume != NULL) {
-        alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
-        peer->resume(peer->session_ctx, tls, &a, 1, &b, 1, &first, &second);
-    }
-    judge_resume_fresh(p, tls, &first, &second, out);
-    out->ms = elapsed_since(&t0);
-    if (peer->resume == NULL && p->n >= 2)
-        skip_no_path(out);
+    session_pair sp;
+    if (pair_start(&sp, p, 1, peer->resume != NULL))
+        peer->resume(peer->session_ctx, tls, &sp.a, 1, &sp.b, 1, &sp.first, &sp.second);
+    judge_resume_fresh(p, tls, &sp.first, &sp.second, out);
+    pair_finish(&sp, out);
 }
 
 void run_protocol_spoken(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
@@ -451,18 +477,11 @@ void run_protocol_spoken(const check_entry *c, const server_peer *peer, const pr
 static void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, int ticket_fresh,
                      result *out)
 {
-    session_observation control = {.alert = -1}, test = {.alert = -1};
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int runnable = p->n >= 2 && check_applies(c, tls);
-    if (runnable && peer->early != NULL) {
-        alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
-        peer->early(peer->session_ctx, ticket_fresh, &a, &b, &control, &test);
-    }
-    judge_0rtt(p, tls, ticket_fresh, &control, &test, out);
-    out->ms = elapsed_since(&t0);
-    if (runnable && peer->early == NULL)
-        skip_no_path(out);
+    session_pair sp; /* first: the control run with the ticket's own protocol; second: the test */
+    if (pair_start(&sp, p, check_applies(c, tls), peer->early != NULL))
+        peer->early(peer->session_ctx, ticket_fresh, &sp.a, &sp.b, &sp.first, &sp.second);
+    judge_0rtt(p, tls, ticket_fresh, &sp.first, &sp.second, out);
+    pair_finish(&sp, out);
 }
 
 void run_0rtt_other_protocol(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
@@ -479,18 +498,11 @@ void run_0rtt_renewed_ticket(const check_entry *c, const server_peer *peer, cons
 
 void run_renegotiation(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
 {
-    session_observation first = {.alert = -1}, second = {.alert = -1};
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int runnable = p->n >= 2 && check_applies(c, tls);
-    if (runnable && peer->reneg != NULL) {
-        alpn_name a = {p->names[0], p->lens[0]}, b = {p->names[1], p->lens[1]};
-        peer->reneg(peer->session_ctx, &a, &b, &first, &second);
-    }
-    judge_reneg(p, tls, &first, &second, out);
-    out->ms = elapsed_since(&t0);
-    if (runnable && peer->reneg == NULL)
-        skip_no_path(out);
+    session_pair sp;
+    if (pair_start(&sp, p, check_applies(c, tls), peer->reneg != NULL))
+        peer->reneg(peer->session_ctx, &sp.a, &sp.b, &sp.first, &sp.second);
+    judge_reneg(p, tls, &sp.first, &sp.second, out);
+    pair_finish(&sp, out);
 }
 
 /* ---- the run ---------------------------------------------------------------------------------------------------- */

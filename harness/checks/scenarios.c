@@ -85,6 +85,13 @@ static void add_str(scenario *s, const char *name)
     add(s, (const uint8_t *)name, strlen(name));
 }
 
+/* Every supported name, in the profile's order. */
+static void add_profile(scenario *s, const profile *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        add(s, p->names[i], p->lens[i]);
+}
+
 /* The first supported name (the profile is never empty when an offer is built). */
 static void add_first(scenario *s, const profile *p)
 {
@@ -113,9 +120,29 @@ static void expect(scenario *s, const uint8_t *name, size_t len)
     s->expect_name_len = len;
 }
 
-static void expect_first(scenario *s, const profile *p)
+/* The first supported name, which the judge then expects to be selected. */
+static void add_first_expected(scenario *s, const profile *p)
 {
+    add_first(s, p);
     expect(s, p->names[0], p->lens[0]);
+}
+
+/* A name the server does not support (one in its profile is left out). */
+static void add_unsupported(scenario *s, const profile *p, const uint8_t *name, size_t len)
+{
+    if (!in_profile(p, name, len))
+        add(s, name, len);
+}
+
+/* Supported name i with n bytes of suffix, in v; its length, or 0 (which add() drops) when it would be too long. */
+static size_t with_suffix(uint8_t v[ALPN_NAME_MAX], const profile *p, size_t i, const char *suffix, size_t n)
+{
+    size_t l = p->lens[i];
+    if (l + n > ALPN_NAME_MAX)
+        return 0;
+    memcpy(v, p->names[i], l);
+    memcpy(v + l, suffix, n);
+    return l + n;
 }
 
 /* Unknown names: recognisably ours and never in a profile (a profile holding one is told apart by in_profile). */
@@ -123,8 +150,24 @@ static void add_unknown(scenario *s, const profile *p, int i)
 {
     char name[32];
     snprintf(name, sizeof name, "alpncheck-unknown-%d", i);
-    if (!in_profile(p, (const uint8_t *)name, strlen(name)))
-        add_str(s, name);
+    add_unsupported(s, p, (const uint8_t *)name, strlen(name));
+}
+
+/* Unknown names from..to. */
+static void add_unknowns(scenario *s, const profile *p, int from, int to)
+{
+    for (int i = from; i <= to; i++)
+        add_unknown(s, p, i);
+}
+
+/* before unknown names, the first supported name (expected), then after unknown names more. */
+static void offer_first_among_unknown(scenario *s, const profile *p, int before, int after)
+{
+    begin(s);
+    add_unknowns(s, p, 1, before);
+    add_first_expected(s, p);
+    add_unknowns(s, p, before + 1, before + after);
+    finish(s, 0);
 }
 
 /* ---- offers: well-formed lists -------------------------------------------------------------------------------- */
@@ -133,46 +176,30 @@ static void add_unknown(scenario *s, const profile *p, int i)
  * unoffered one. */
 void offer_supported_between_unknown(scenario *s, const profile *p)
 {
-    begin(s);
-    add_unknown(s, p, 1);
-    add_first(s, p);
-    add_unknown(s, p, 2);
-    expect_first(s, p);
-    finish(s, 0);
+    offer_first_among_unknown(s, p, 1, 1);
 }
 
 void offer_every_supported(scenario *s, const profile *p)
 {
     begin(s);
-    for (size_t i = 0; i < p->n; i++)
-        add(s, p->names[i], p->lens[i]);
+    add_profile(s, p);
     finish(s, 0);
 }
 
 void offer_first_supported(scenario *s, const profile *p)
 {
-    begin(s);
-    add_first(s, p);
-    expect_first(s, p);
-    finish(s, 0);
+    offer_first_among_unknown(s, p, 0, 0);
 }
 
 void offer_supported_amid_unknown(scenario *s, const profile *p)
 {
-    begin(s);
-    add_unknown(s, p, 1);
-    add_unknown(s, p, 2);
-    add_first(s, p);
-    add_unknown(s, p, 3);
-    expect_first(s, p);
-    finish(s, 0);
+    offer_first_among_unknown(s, p, 2, 1);
 }
 
 void offer_unknown_only(scenario *s, const profile *p)
 {
     begin(s);
-    add_unknown(s, p, 1);
-    add_unknown(s, p, 2);
+    add_unknowns(s, p, 1, 2);
     finish(s, 0);
 }
 
@@ -182,15 +209,9 @@ void offer_prefixes_and_extensions(scenario *s, const profile *p)
     begin(s);
     for (size_t i = 0; i < p->n; i++) {
         uint8_t v[ALPN_NAME_MAX];
-        size_t l = p->lens[i];
-        if (l > 1 && !in_profile(p, p->names[i], l - 1))
-            add(s, p->names[i], l - 1);
-        if (l < ALPN_NAME_MAX) {
-            memcpy(v, p->names[i], l);
-            v[l] = 'x';
-            if (!in_profile(p, v, l + 1))
-                add(s, v, l + 1);
-        }
+        if (p->lens[i] > 1)
+            add_unsupported(s, p, p->names[i], p->lens[i] - 1);
+        add_unsupported(s, p, v, with_suffix(v, p, i, "x", 1));
     }
     finish(s, 0);
 }
@@ -209,8 +230,8 @@ void offer_upper_case(scenario *s, const profile *p)
                 changed = 1;
             }
         }
-        if (changed && !in_profile(p, v, p->lens[i]))
-            add(s, v, p->lens[i]);
+        if (changed)
+            add_unsupported(s, p, v, p->lens[i]);
     }
     if (s->ext_len == 2)
         s->skip_reason = "no supported name contains a lower-case letter";
@@ -223,13 +244,7 @@ void offer_nul_suffixed(scenario *s, const profile *p)
     begin(s);
     for (size_t i = 0; i < p->n; i++) {
         uint8_t v[ALPN_NAME_MAX];
-        size_t l = p->lens[i];
-        if (l + 2 > ALPN_NAME_MAX)
-            continue;
-        memcpy(v, p->names[i], l);
-        v[l] = 0;
-        v[l + 1] = 'x';
-        add(s, v, l + 2);
+        add(s, v, with_suffix(v, p, i, "\0x", 2));
     }
     finish(s, 0);
 }
@@ -241,8 +256,7 @@ void offer_long_name_first(scenario *s, const profile *p)
     memset(v, 'a', sizeof v);
     begin(s);
     add(s, v, sizeof v);
-    add_first(s, p);
-    expect_first(s, p);
+    add_first_expected(s, p);
     finish(s, 0);
 }
 
@@ -255,8 +269,7 @@ void offer_many_names(scenario *s, const profile *p)
         snprintf(name, sizeof name, "alpncheck-unknown-%04d-padding-padding-padding-padding-pad", i);
         add_str(s, name);
     }
-    add_first(s, p);
-    expect_first(s, p);
+    add_first_expected(s, p);
     finish(s, 0);
 }
 
@@ -268,8 +281,7 @@ void offer_many_tiny_names(scenario *s, const profile *p)
         if (!in_profile(p, &c, 1))
             add(s, &c, 1);
     }
-    add_first(s, p);
-    expect_first(s, p);
+    add_first_expected(s, p);
     finish(s, 0);
 }
 
@@ -279,9 +291,8 @@ void offer_grease_around_supported(scenario *s, const profile *p)
     begin(s);
     add(s, g1, 2);
     add(s, g2, 2);
-    add_first(s, p);
+    add_first_expected(s, p);
     add(s, g3, 2);
-    expect_first(s, p);
     finish(s, 0);
 }
 
@@ -301,19 +312,17 @@ void offer_grease_only(scenario *s, const profile *p)
  * it also gains a name in its ALPN list. */
 void offer_first_supported_then_more(scenario *s, const profile *p)
 {
+    /* The second list is built first (at most 256 + 20 bytes: it fits ext2), then the first in its place. */
     begin(s);
     add_first(s, p);
+    add_str(s, "alpncheck-unknown-1");
     finish(s, 0);
     s->has_ext2 = 1;
     memcpy(s->ext2, s->ext, s->ext_len);
     s->ext2_len = s->ext_len;
-    const char *extra = "alpncheck-unknown-1";
-    size_t el = strlen(extra);
-    s->ext2[s->ext2_len++] = (uint8_t)el;
-    memcpy(s->ext2 + s->ext2_len, extra, el);
-    s->ext2_len += el;
-    s->ext2[0] = (uint8_t)((s->ext2_len - 2) >> 8);
-    s->ext2[1] = (uint8_t)(s->ext2_len - 2);
+    begin(s);
+    add_first(s, p);
+    finish(s, 0);
 }
 
 /* RFC 9113 §3.2: "h2c" is HTTP/2 over cleartext TCP; it is the name that must never be selected. */
@@ -321,8 +330,7 @@ void offer_h2c_first(scenario *s, const profile *p)
 {
     begin(s);
     add_str(s, "h2c");
-    for (size_t i = 0; i < p->n; i++)
-        add(s, p->names[i], p->lens[i]);
+    add_profile(s, p);
     expect(s, (const uint8_t *)"h2c", 3);
     finish(s, 0);
 }
@@ -369,12 +377,18 @@ void offer_empty_name(scenario *s, const profile *p)
     finish(s, 0);
 }
 
-void offer_empty_name_after_supported(scenario *s, const profile *p)
+/* The first supported name, then bytes that break the list, inside its length. */
+static void first_then_raw(scenario *s, const profile *p, const char *bytes, size_t len)
 {
     begin(s);
     add_first(s, p);
-    raw(s, (const uint8_t *)"\x00", 1);
+    raw(s, (const uint8_t *)bytes, len);
     finish(s, 0);
+}
+
+void offer_empty_name_after_supported(scenario *s, const profile *p)
+{
+    first_then_raw(s, p, "\x00", 1);
 }
 
 /* The length covers the first name only; a second, well-formed name trails after the list. */
@@ -395,13 +409,10 @@ void offer_list_length_long(scenario *s, const profile *p)
 
 void offer_name_overrun(scenario *s, const profile *p)
 {
-    begin(s);
-    add_first(s, p);
-    raw(s,
-        (const uint8_t *)"\x05"
-                         "ab",
-        3);
-    finish(s, 0);
+    first_then_raw(s, p,
+                   "\x05"
+                   "ab",
+                   3);
 }
 
 /* "alpncheck-x" with its length one too short: the parser then reads 'x' (120) as the next length. */
@@ -419,10 +430,7 @@ void offer_name_length_short(scenario *s, const profile *p)
 /* A first-match parser selects the first name and never looks at the rest. */
 void offer_garbage_after_supported(scenario *s, const profile *p)
 {
-    begin(s);
-    add_first(s, p);
-    raw(s, (const uint8_t *)"\xff\xfe\x00", 3);
-    finish(s, 0);
+    first_then_raw(s, p, "\xff\xfe\x00", 3);
 }
 
 /* ---- the scenario of a row ------------------------------------------------------------------------------------ */

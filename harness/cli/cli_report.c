@@ -23,56 +23,132 @@ int cli_parse_tls(const char *arg, const char *tls[2])
     return 0;
 }
 
-int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
+/* The codes of the options every run takes (beside -q and -v). */
+enum {
+    CLI_O_TLS = 900,
+    CLI_O_ONLY,
+    CLI_O_SKIP,
+    CLI_O_KNOWN,
+    CLI_O_TIMEOUT,
+    CLI_O_JSON,
+    CLI_O_JUNIT,
+    CLI_O_HTML,
+    CLI_O_MD,
+    CLI_O_NAME
+};
+
+/* Takes getopt's c and arg, which must be one of the shared options. 0, or EXIT_USAGE for an invalid value or another
+ * option (the usage error is printed, prefixed with "alpncheck CMD"). */
+static int run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
 {
+    /* The options that keep their argument as it is, by their code. */
+    const char **kept[] = {
+        [CLI_O_TLS - CLI_O_TLS] = &a->tls_arg,
+        [CLI_O_ONLY - CLI_O_TLS] = &a->only,
+        [CLI_O_SKIP - CLI_O_TLS] = &a->skip,
+        [CLI_O_KNOWN - CLI_O_TLS] = &a->known_path,
+        [CLI_O_JSON - CLI_O_TLS] = &a->out.path[CLI_OUT_JSON],
+        [CLI_O_JUNIT - CLI_O_TLS] = &a->out.path[CLI_OUT_JUNIT],
+        [CLI_O_HTML - CLI_O_TLS] = &a->out.path[CLI_OUT_HTML],
+        [CLI_O_MD - CLI_O_TLS] = &a->out.path[CLI_OUT_MD],
+    };
+    if (c >= CLI_O_TLS && (size_t)(c - CLI_O_TLS) < sizeof kept / sizeof kept[0] && kept[c - CLI_O_TLS] != NULL) {
+        *kept[c - CLI_O_TLS] = arg;
+        return 0;
+    }
     switch (c) {
-    case CLI_O_TLS:
-        a->tls_arg = arg;
-        return 1;
-    case CLI_O_ONLY:
-        a->only = arg;
-        return 1;
-    case CLI_O_SKIP:
-        a->skip = arg;
-        return 1;
-    case CLI_O_KNOWN:
-        a->known_path = arg;
-        return 1;
     case CLI_O_TIMEOUT: {
         char *end;
         long ms = strtol(arg, &end, 10);
-        if (*end != '\0' || ms < 10 || ms > 600000) {
-            cli_usage_error(cmd, "--timeout takes milliseconds from 10 to 600000, not '%s'", arg);
-            return -1;
-        }
+        if (*end != '\0' || ms < 10 || ms > 600000)
+            return cli_usage_error(cmd, "--timeout takes milliseconds from 10 to 600000, not '%s'", arg);
         a->timeout_ms = (int)ms;
-        return 1;
+        return 0;
     }
-    case CLI_O_JSON:
-    case CLI_O_JUNIT:
-    case CLI_O_HTML:
-    case CLI_O_MD:
-        a->out.path[c - CLI_O_JSON] = arg;
-        return 1;
     case CLI_O_NAME: {
         /* The JUnit suite name: not blank (JUnit consumers need one), and kept whole in report.name. */
         size_t len = strlen(arg);
-        if (arg[strspn(arg, " \t\r\n")] == '\0' || len >= sizeof((report *)0)->name) {
-            cli_usage_error(cmd, "--name takes a non-blank name of at most %zu bytes", sizeof((report *)0)->name - 1);
-            return -1;
-        }
+        if (arg[strspn(arg, " \t\r\n")] == '\0' || len >= sizeof((report *)0)->name)
+            return cli_usage_error(cmd, "--name takes a non-blank name of at most %zu bytes",
+                                   sizeof((report *)0)->name - 1);
         a->name = arg;
-        return 1;
+        return 0;
     }
     case 'q':
         a->quiet = 1;
-        return 1;
+        return 0;
     case 'v':
         a->verbose = 1;
-        return 1;
-    default:
         return 0;
+    default:
+        return cli_usage_error(cmd, "unknown option");
     }
+}
+
+/* The getopt_long entries of the options every run takes. */
+static const struct option run_longopts[] = {
+    {"tls", required_argument, NULL, CLI_O_TLS},
+    {"only", required_argument, NULL, CLI_O_ONLY},
+    {"skip", required_argument, NULL, CLI_O_SKIP},
+    {"known-failures", required_argument, NULL, CLI_O_KNOWN},
+    {"timeout", required_argument, NULL, CLI_O_TIMEOUT},
+    {"json", required_argument, NULL, CLI_O_JSON},
+    {"junit", required_argument, NULL, CLI_O_JUNIT},
+    {"html", required_argument, NULL, CLI_O_HTML},
+    {"md", required_argument, NULL, CLI_O_MD},
+    {"name", required_argument, NULL, CLI_O_NAME},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+struct run_take {
+    const char *cmd;
+    cli_run_args *a;
+};
+
+static int take_run_option(void *ctx, int c, const char *arg)
+{
+    const struct run_take *t = ctx;
+    return run_option(t->cmd, c, arg, t->a);
+}
+
+int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
+                          cli_run_args *a)
+{
+    struct run_take t = {cmd, a};
+    const cli_more_options more = {run_longopts, take_run_option, &t};
+    return cli_parse_options_more(cmd, argc, argv, opts, help, &more);
+}
+
+int cli_run_on_heap(size_t size, int (*run)(void *state, int argc, char **argv), int argc, char **argv)
+{
+    void *state = calloc(1, size);
+    if (state == NULL) {
+        fprintf(stderr, "alpncheck: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int rc = run(state, argc, argv);
+    free(state);
+    return rc;
+}
+
+int cli_run_setup(const char *cmd, const cli_run_args *a, int (*validate)(const char *list, char *err, size_t err_cap),
+                  known_failures *known, run_options *ro)
+{
+    char err[256];
+    ro->only = a->only;
+    ro->skip = a->skip;
+    if (cli_parse_tls(a->tls_arg, ro->tls) != 0)
+        return cli_usage_error(cmd, "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", a->tls_arg);
+    if (validate(ro->only, err, sizeof err) != 0 || validate(ro->skip, err, sizeof err) != 0)
+        return cli_usage_error(cmd, "%s", err);
+    if (a->known_path != NULL) {
+        if (cli_known_load(cmd, a->known_path, known, validate) != 0)
+            return EXIT_USAGE;
+        ro->known = known;
+    }
+    return 0;
 }
 
 void cli_progress(void *ctx, size_t done, size_t total, const result *last)

@@ -6,7 +6,9 @@
 #include <getopt.h>
 #include <stddef.h>
 
+#include "cli_util.h"
 #include "report.h"
+#include "run.h"
 
 /* The report files asked for: --json, --junit, --html, --md, in this order. */
 enum { CLI_OUT_JSON = 0, CLI_OUT_JUNIT, CLI_OUT_HTML, CLI_OUT_MD, CLI_OUT_COUNT };
@@ -27,34 +29,22 @@ typedef struct {
     const char *name;        /* --name: the run's name in the reports (JUnit suite name), NULL when not given */
 } cli_run_args;
 
-enum {
-    CLI_O_TLS = 900,
-    CLI_O_ONLY,
-    CLI_O_SKIP,
-    CLI_O_KNOWN,
-    CLI_O_TIMEOUT,
-    CLI_O_JSON,
-    CLI_O_JUNIT,
-    CLI_O_HTML,
-    CLI_O_MD,
-    CLI_O_NAME
-};
+/* Parses argv (cli_parse_options_more) against the command's own options and the ones every run takes (--tls,
+ * --only, --skip, --known-failures, --timeout, --json, --junit, --html, --md, --name, -q, -v, into a). Options may
+ * follow the operands. Returns -1 when the command goes on, else its exit status: EXIT_VALID after printing help(),
+ * EXIT_USAGE after a usage error (an invalid value included). */
+int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
+                          cli_run_args *a);
 
-/* Their getopt_long entries, to put in a command's option table. */
-#define CLI_RUN_OPTIONS                                                                                                \
-    {"tls", required_argument, NULL, CLI_O_TLS}, {"only", required_argument, NULL, CLI_O_ONLY},                        \
-        {"skip", required_argument, NULL, CLI_O_SKIP}, {"known-failures", required_argument, NULL, CLI_O_KNOWN},       \
-        {"timeout", required_argument, NULL, CLI_O_TIMEOUT}, {"json", required_argument, NULL, CLI_O_JSON},            \
-        {"junit", required_argument, NULL, CLI_O_JUNIT}, {"html", required_argument, NULL, CLI_O_HTML},                \
-        {"md", required_argument, NULL, CLI_O_MD}, {"name", required_argument, NULL, CLI_O_NAME},                      \
-        {"quiet", no_argument, NULL, 'q'},                                                                             \
-    {                                                                                                                  \
-        "verbose", no_argument, NULL, 'v'                                                                              \
-    }
+/* Runs run(state, argc, argv) with a zeroed state of size bytes on the heap (a run's report alone holds 512 results)
+ * and returns its exit status; EXIT_USAGE when out of memory. */
+int cli_run_on_heap(size_t size, int (*run)(void *state, int argc, char **argv), int argc, char **argv);
 
-/* Takes getopt's c and arg when they are one of the shared options. 1 taken, 0 not one of them, -1 invalid (the
- * usage error is printed, prefixed with "alpncheck CMD"). */
-int cli_run_option(const char *cmd, int c, const char *arg, cli_run_args *a);
+/* The shared options into the run's options: --tls, --only and --skip (every ID checked by validate, e.g.
+ * validate_id_list) and --known-failures (loaded into known, see cli_known_load). 0, or EXIT_USAGE with the message
+ * printed. */
+int cli_run_setup(const char *cmd, const cli_run_args *a, int (*validate)(const char *list, char *err, size_t err_cap),
+                  known_failures *known, run_options *ro);
 
 /* --tls: "1.3", "1.2", "1.2,1.3" or "1.3,1.2" into tls[0..1] (TLS 1.3 first when both). 0, or -1 for anything
  * else. */

@@ -101,15 +101,10 @@ long cli_operand(const char *cmd, const char *operand, char *buf)
 
 const char *cli_kind_name(alpn_kind kind)
 {
-    switch (kind) {
-    case ALPN_KIND_REGISTERED:
-        return "registered";
-    case ALPN_KIND_GREASE:
-        return "GREASE";
-    case ALPN_KIND_UNREGISTERED:
-        return "unregistered";
-    }
-    return "?";
+    static const char *const names[] = {[ALPN_KIND_REGISTERED] = "registered",
+                                        [ALPN_KIND_GREASE] = "GREASE",
+                                        [ALPN_KIND_UNREGISTERED] = "unregistered"};
+    return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
 json_t *cli_hex_json(const void *p, size_t len)
@@ -249,13 +244,14 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, co
     return CLI_OPT_BAD;
 }
 
-int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void))
+int cli_parse_options_more(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
+                           const cli_more_options *more)
 {
-    enum { MAX = 16, LONG_ONLY = 0x100 };
+    enum { MAX = 32, LONG_ONLY = 0x100 };
     struct option longopts[MAX + 1];
     char shortopts[2 * MAX + 2] = "+"; /* '+': options end at the first operand */
-    size_t n = 0, s = 1;
-    for (; opts[n].name != NULL && n < MAX - 1; n++) {
+    size_t n = 0, s = more != NULL ? 0 : 1, m = 0;
+    for (; opts[n].name != NULL && n < MAX / 2 - 1; n++) {
         int val = opts[n].short_name ? opts[n].short_name : LONG_ONLY + (int)n;
         longopts[n] = (struct option){opts[n].name, opts[n].arg ? required_argument : no_argument, NULL, val};
         if (opts[n].short_name) {
@@ -264,8 +260,13 @@ int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *
                 shortopts[s++] = ':';
         }
     }
-    longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
-    longopts[n + 1] = (struct option){NULL, 0, NULL, 0};
+    for (; more != NULL && more->longopts[m].name != NULL && m < MAX / 2 - 1; m++) {
+        longopts[n + m] = more->longopts[m];
+        if (more->longopts[m].val < LONG_ONLY)
+            shortopts[s++] = (char)more->longopts[m].val;
+    }
+    longopts[n + m] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[n + m + 1] = (struct option){NULL, 0, NULL, 0};
     shortopts[s++] = 'h';
     shortopts[s] = '\0';
     optind = 0;
@@ -280,12 +281,21 @@ int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *
         size_t i = 0;
         while (i < n && c != (opts[i].short_name ? opts[i].short_name : LONG_ONLY + (int)i))
             i++;
-        if (i == n)
-            return cli_usage_error(cmd, "unknown option");
+        if (i == n) {
+            int status = more != NULL ? more->take(more->ctx, c, optarg) : cli_usage_error(cmd, "unknown option");
+            if (status != 0)
+                return status;
+            continue;
+        }
         if (opts[i].flag != NULL)
             *opts[i].flag = 1;
         if (opts[i].arg != NULL)
             *opts[i].arg = optarg;
     }
     return -1;
+}
+
+int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void))
+{
+    return cli_parse_options_more(cmd, argc, argv, opts, help, NULL);
 }

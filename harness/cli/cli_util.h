@@ -74,10 +74,21 @@ typedef struct {
  * help(), EXIT_USAGE after a usage error. At most 15 options. */
 int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void));
 
+/* More options than a table can say: getopt_long entries (a val below 0x100 is also a short option), ended by a NULL
+ * name, handed to take(ctx, val, optarg), which returns 0 or the command's exit status. */
+typedef struct {
+    const struct option *longopts;
+    int (*take)(void *ctx, int c, const char *arg);
+    void *ctx;
+} cli_more_options;
+
+/* cli_parse_options with more options (NULL: none). With more, options may also follow operands (getopt permutes
+ * argv; optind then points at the first operand). At most 15 options in opts and 15 in more. */
+int cli_parse_options_more(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
+                           const cli_more_options *more);
+
 /* The registry kind as text: "registered", "GREASE", "unregistered". */
 const char *cli_kind_name(alpn_kind kind);
-
-
 
 /* Prints the names of a valid extension_data as a numbered table with hex and registry annotation. */
 void cli_names_print(FILE *f, const uint8_t *ext, size_t ext_len);

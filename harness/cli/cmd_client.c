@@ -103,70 +103,32 @@ struct client_state {
     client_harness h;
 };
 
-static int run_cmd_client(struct client_state *st, int argc, char **argv)
+static int run_cmd_client(void *state, int argc, char **argv)
 {
+    struct client_state *st = state;
     known_failures *const known = &st->known;
     report *const rep = &st->rep;
     client_harness *const h = &st->h;
-    enum { O_LISTEN = 1000, O_EXEC, O_EXEC_NO_ALPN, O_EXEC_0RTT, O_OFFER, O_CA_OUT, O_LOG };
-    static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
-                                         {"exec", required_argument, NULL, O_EXEC},
-                                         {"exec-no-alpn", required_argument, NULL, O_EXEC_NO_ALPN},
-                                         {"exec-0rtt", required_argument, NULL, O_EXEC_0RTT},
-                                         {"offer", required_argument, NULL, O_OFFER},
-                                         {"ca-out", required_argument, NULL, O_CA_OUT},
-                                         {"client-log", required_argument, NULL, O_LOG},
-                                         CLI_RUN_OPTIONS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     client_harness_config cfg = {.offer = DEFAULT_OFFER};
     char host[64];
-    const char *listen_arg = "127.0.0.1:0", *ca_out = NULL, *log_path = NULL;
-    int listen_given = 0;
+    const char *listen_arg = NULL, *ca_out = NULL, *log_path = NULL;
+    const cli_option opts[] = {{"listen", 0, NULL, &listen_arg},
+                               {"exec", 0, NULL, &cfg.cmd},
+                               {"exec-no-alpn", 0, NULL, &cfg.cmd_no_alpn},
+                               {"exec-0rtt", 0, NULL, &cfg.cmd_0rtt},
+                               {"offer", 0, NULL, &cfg.offer},
+                               {"ca-out", 0, NULL, &ca_out},
+                               {"client-log", 0, NULL, &log_path},
+                               {NULL, 0, NULL, NULL}};
     cli_run_args a = {.tls_arg = "1.3,1.2"};
     run_options ro = {.tls = {NULL, NULL}};
-    int c;
     char err[512];
-    optind = 0;
-    while ((c = cli_getopt("client", argc, argv, "qvh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case O_LISTEN:
-            listen_arg = optarg;
-            listen_given = 1;
-            break;
-        case O_EXEC:
-            cfg.cmd = optarg;
-            break;
-        case O_EXEC_NO_ALPN:
-            cfg.cmd_no_alpn = optarg;
-            break;
-        case O_EXEC_0RTT:
-            cfg.cmd_0rtt = optarg;
-            break;
-        case O_OFFER:
-            cfg.offer = optarg;
-            break;
-        case O_CA_OUT:
-            ca_out = optarg;
-            break;
-        case O_LOG:
-            log_path = optarg;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default: {
-            int taken = cli_run_option("client", c, optarg, &a);
-            if (taken < 0)
-                return EXIT_USAGE;
-            if (taken == 0)
-                return cli_usage_error("client", "unknown option");
-            break;
-        }
-        }
-    }
+    int done = cli_parse_run_options("client", argc, argv, opts, help, &a);
+    if (done >= 0)
+        return done;
+    int listen_given = listen_arg != NULL;
+    if (!listen_given)
+        listen_arg = "127.0.0.1:0";
     if (optind != argc)
         return cli_usage_error("client", "unexpected argument '%s' (the client command goes in --exec)", argv[optind]);
     if (cfg.cmd_no_alpn != NULL && cfg.cmd == NULL)
@@ -189,18 +151,8 @@ static int run_cmd_client(struct client_state *st, int argc, char **argv)
                                "--listen takes HOST:PORT (IPv6 as [ADDR]:PORT, port 0 for a free one), "
                                "not '%s'",
                                listen_arg);
-    ro.only = a.only;
-    ro.skip = a.skip;
-    if (cli_parse_tls(a.tls_arg, ro.tls) != 0)
-        return cli_usage_error("client", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", a.tls_arg);
-    if (validate_client_id_list(ro.only, err, sizeof err) != 0 ||
-        validate_client_id_list(ro.skip, err, sizeof err) != 0)
-        return cli_usage_error("client", "%s", err);
-    if (a.known_path != NULL) {
-        if (cli_known_load("client", a.known_path, known, validate_client_id_list) != 0)
-            return EXIT_USAGE;
-        ro.known = known;
-    }
+    if (cli_run_setup("client", &a, validate_client_id_list, known, &ro) != 0)
+        return EXIT_USAGE;
     if (cli_outputs_open("client", &a.out) != 0)
         return EXIT_USAGE;
     cfg.timeout_ms = a.timeout_ms ? a.timeout_ms : cfg.cmd ? 5000 : 60000;
@@ -250,12 +202,5 @@ static int run_cmd_client(struct client_state *st, int argc, char **argv)
 
 int cmd_client(int argc, char **argv)
 {
-    struct client_state *st = calloc(1, sizeof *st);
-    if (st == NULL) {
-        fprintf(stderr, "alpncheck: out of memory\n");
-        return EXIT_USAGE;
-    }
-    int rc = run_cmd_client(st, argc, argv);
-    free(st);
-    return rc;
+    return cli_run_on_heap(sizeof(struct client_state), run_cmd_client, argc, argv);
 }

@@ -153,49 +153,23 @@ struct server_state {
     report rep;
 };
 
-static int run_cmd_server(struct server_state *st, int argc, char **argv)
+static int run_cmd_server(void *state, int argc, char **argv)
 {
+    struct server_state *st = state;
     server_target *const target = &st->target;
     profile *const prof = &st->prof;
     known_failures *const known = &st->known;
     report *const rep = &st->rep;
-    enum { O_SNI = 1000, O_ALPN };
-    static const struct option opts[] = {{"sni", required_argument, NULL, O_SNI},
-                                         {"alpn", required_argument, NULL, O_ALPN},
-                                         CLI_RUN_OPTIONS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     memset(target, 0, sizeof *target);
     target->timeout_ms = 5000;
     const char *sni = NULL, *alpn = NULL;
+    const cli_option opts[] = {{"sni", 0, NULL, &sni}, {"alpn", 0, NULL, &alpn}, {NULL, 0, NULL, NULL}};
     cli_run_args a = {.tls_arg = "1.3,1.2"};
     run_options ro = {.tls = {NULL, NULL}};
-    int c;
     char err[256];
-    optind = 0;
-    while ((c = cli_getopt("server", argc, argv, "qvh", opts)) != -1) {
-        switch (c) {
-        case CLI_OPT_BAD:
-            return EXIT_USAGE;
-        case O_SNI:
-            sni = optarg;
-            break;
-        case O_ALPN:
-            alpn = optarg;
-            break;
-        case 'h':
-            help();
-            return EXIT_VALID;
-        default: {
-            int taken = cli_run_option("server", c, optarg, &a);
-            if (taken < 0)
-                return EXIT_USAGE;
-            if (taken == 0)
-                return cli_usage_error("server", "unknown option");
-            break;
-        }
-        }
-    }
+    int done = cli_parse_run_options("server", argc, argv, opts, help, &a);
+    if (done >= 0)
+        return done;
     if (argc - optind != 1)
         return cli_usage_error("server", "expected one HOST:PORT argument");
     if (split_host_port(argv[optind], target, err, sizeof err) != 0)
@@ -203,17 +177,8 @@ static int run_cmd_server(struct server_state *st, int argc, char **argv)
     snprintf(target->sni, sizeof target->sni, "%s", sni ? sni : is_address(target->host) ? "" : target->host);
     if (a.timeout_ms)
         target->timeout_ms = a.timeout_ms;
-    ro.only = a.only;
-    ro.skip = a.skip;
-    if (cli_parse_tls(a.tls_arg, ro.tls) != 0)
-        return cli_usage_error("server", "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", a.tls_arg);
-    if (validate_id_list(ro.only, err, sizeof err) != 0 || validate_id_list(ro.skip, err, sizeof err) != 0)
-        return cli_usage_error("server", "%s", err);
-    if (a.known_path != NULL) {
-        if (cli_known_load("server", a.known_path, known, validate_id_list) != 0)
-            return EXIT_USAGE;
-        ro.known = known;
-    }
+    if (cli_run_setup("server", &a, validate_id_list, known, &ro) != 0)
+        return EXIT_USAGE;
     if (alpn != NULL && profile_parse(prof, alpn, err, sizeof err) != 0)
         return cli_usage_error("server", "--alpn: %s", err);
     if (cli_outputs_open("server", &a.out) != 0)
@@ -301,12 +266,5 @@ static int run_cmd_server(struct server_state *st, int argc, char **argv)
 
 int cmd_server(int argc, char **argv)
 {
-    struct server_state *st = calloc(1, sizeof *st);
-    if (st == NULL) {
-        fprintf(stderr, "alpncheck: out of memory\n");
-        return EXIT_USAGE;
-    }
-    int rc = run_cmd_server(st, argc, argv);
-    free(st);
-    return rc;
+    return cli_run_on_heap(sizeof(struct server_state), run_cmd_server, argc, argv);
 }

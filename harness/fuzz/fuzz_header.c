@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "buffer_oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,6 +44,40 @@ static parsed parse(const char *value, size_t n, alpn_hdr_mode mode, uint8_t *ex
     return p;
 }
 
+/* The writers whose buffer contract is checked, each behind a buffer_write_fn: the input, and for parsing its mode. */
+typedef struct {
+    const void *in;
+    size_t len;
+    alpn_hdr_mode mode;
+} write_ctx;
+
+static int parse_names(const void *ctx, void *out, size_t cap, size_t *need)
+{
+    const write_ctx *c = ctx;
+    alpn_header_result r = {.ext = out, .ext_cap = cap};
+    int rc = alpn_header_parse(c->in, c->len, c->mode, &r, NULL);
+    *need = r.ext_len;
+    return rc;
+}
+
+static int format_list(const void *ctx, void *out, size_t cap, size_t *need)
+{
+    const write_ctx *c = ctx;
+    return alpn_header_format(c->in, c->len, out, cap, need, NULL);
+}
+
+static int encode_pid(const void *ctx, void *out, size_t cap, size_t *need)
+{
+    const write_ctx *c = ctx;
+    return alpn_pid_encode(c->in, c->len, out, cap, need, NULL);
+}
+
+static int decode_pid(const void *ctx, void *out, size_t cap, size_t *need)
+{
+    const write_ctx *c = ctx;
+    return alpn_pid_decode(c->in, c->len, c->mode, out, cap, need, NULL);
+}
+
 static void header_value(const char *v, size_t size)
 {
     parsed strict = parse(v, size, ALPN_HDR_STRICT, ext_strict);
@@ -55,15 +90,9 @@ static void header_value(const char *v, size_t size)
         abort();
     if (lenient.rc != ALPN_OK)
         return;
-    /* Too little room for the names of valid input is ALPN_E_BUFFER with the size needed in ext_len, and nothing is
-     * written past the capacity (an exact-size heap buffer, cut at an input-dependent point, for ASan to watch). */
-    size_t cap = size % lenient.len;
-    uint8_t *small = malloc(cap ? cap : 1);
-    alpn_header_result r = {.ext = small, .ext_cap = cap};
-    int rc = alpn_header_parse(v, size, ALPN_HDR_LENIENT, &r, NULL);
-    free(small);
-    if (rc != ALPN_E_BUFFER || r.ext_len != lenient.len)
-        abort();
+    /* Too little room for the names of valid input keeps the buffer contract, the size needed in ext_len. */
+    const write_ctx in = {v, size, ALPN_HDR_LENIENT};
+    buffer_contract(parse_names, &in, size % lenient.len, lenient.len);
     size_t f_len = 0, f2_len = 0;
     if (alpn_header_format(ext_lenient, lenient.len, canon, sizeof canon, &f_len, NULL) != ALPN_OK)
         abort();
@@ -94,13 +123,9 @@ static void extension_data(const uint8_t *data, size_t size)
     parsed p = parse(canon, f_len, ALPN_HDR_STRICT, ext_again);
     if (p.rc != ALPN_OK || p.len != size || memcmp(ext_again, data, size) != 0)
         abort();
-    /* ALPN_E_BUFFER reports the size needed and writes nothing past the capacity (cut at an input-dependent point). */
-    size_t need = 0, cap = (data[size - 1] * 257u + size) % f_len;
-    char *small = malloc(cap ? cap : 1);
-    int rc = alpn_header_format(data, size, small, cap, &need, NULL);
-    free(small);
-    if (rc != ALPN_E_BUFFER || need != f_len)
-        abort();
+    /* The buffer contract, cut at an input-dependent point. */
+    const write_ctx in = {data, size, ALPN_HDR_STRICT};
+    buffer_contract(format_list, &in, (data[size - 1] * 257u + size) % f_len, f_len);
 }
 
 static void one_name(const uint8_t *name, size_t size)
@@ -118,12 +143,8 @@ static void one_name(const uint8_t *name, size_t size)
         abort();
     if (back_len != size || memcmp(back, name, size) != 0)
         abort();
-    size_t need = 0, cap = name[0] % pid_len;
-    char *small = malloc(cap ? cap : 1);
-    rc = alpn_pid_encode(name, size, small, cap, &need, NULL);
-    free(small);
-    if (rc != ALPN_E_BUFFER || need != pid_len)
-        abort();
+    const write_ctx in = {name, size, ALPN_HDR_STRICT};
+    buffer_contract(encode_pid, &in, name[0] % pid_len, pid_len);
 }
 
 /* A token without list syntax (no ',', SP or HTAB) decodes with alpn_pid_decode exactly as a one-element field value
@@ -135,7 +156,7 @@ static void one_token(const char *tok, size_t size)
         return;
     for (int m = 0; m < 2; m++) {
         alpn_hdr_mode mode = m == 0 ? ALPN_HDR_STRICT : ALPN_HDR_LENIENT;
-        size_t n = 0, n_small = 0;
+        size_t n = 0;
         int rc = alpn_pid_decode(tok, size, mode, name, sizeof name, &n, NULL);
         parsed p = parse(tok, size, mode, ext_again);
         if ((rc == ALPN_OK) != (p.rc == ALPN_OK))
@@ -144,12 +165,8 @@ static void one_token(const char *tok, size_t size)
             continue;
         if (p.count != 1 || p.len != 3 + n || ext_again[2] != n || memcmp(ext_again + 3, name, n) != 0)
             abort();
-        size_t cap = size % n;
-        uint8_t *small = malloc(cap ? cap : 1);
-        rc = alpn_pid_decode(tok, size, mode, small, cap, &n_small, NULL);
-        free(small);
-        if (rc != ALPN_E_BUFFER || n_small != n)
-            abort();
+        const write_ctx in = {tok, size, mode};
+        buffer_contract(decode_pid, &in, size % n, n);
     }
 }
 

@@ -5,19 +5,14 @@
 
 const char *where_name(alpn_where w)
 {
-    switch (w) {
-    case WHERE_NONE:
-        return "nowhere";
-    case WHERE_SERVER_HELLO:
-        return "ServerHello";
-    case WHERE_ENCRYPTED_EXTENSIONS:
-        return "EncryptedExtensions";
-    case WHERE_HELLO_RETRY_REQUEST:
-        return "HelloRetryRequest";
-    case WHERE_OTHER:
-        return "another handshake message";
-    }
-    return "?";
+    static const char *const names[] = {
+        [WHERE_NONE] = "nowhere",
+        [WHERE_SERVER_HELLO] = "ServerHello",
+        [WHERE_ENCRYPTED_EXTENSIONS] = "EncryptedExtensions",
+        [WHERE_HELLO_RETRY_REQUEST] = "HelloRetryRequest",
+        [WHERE_OTHER] = "another handshake message",
+    };
+    return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
 }
 
 void observation_init(observation *o)

@@ -16,15 +16,8 @@ const char *verdict_name(verdict v)
 
 const char *level_name(level l)
 {
-    switch (l) {
-    case LEVEL_MUST:
-        return "MUST";
-    case LEVEL_SHOULD:
-        return "SHOULD";
-    case LEVEL_INFO:
-        return "INFO";
-    }
-    return "?";
+    static const char *const names[] = {[LEVEL_MUST] = "MUST", [LEVEL_SHOULD] = "SHOULD", [LEVEL_INFO] = "INFO"};
+    return (unsigned)l < sizeof names / sizeof names[0] ? names[l] : "?";
 }
 
 static int valid_id(const char *s, size_t len)

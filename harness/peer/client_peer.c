@@ -80,30 +80,17 @@ int client_listener_drain(client_listener *l)
     return n;
 }
 
-/* State of one connection: the socket, the record carrier and the server object. */
+/* State of one connection: the socket side (the client's handshake bytes in k.hs) and the server object. */
 struct conn {
-    int fd;
-    double deadline;
-    uint8_t in[2 * (5 + WIRE_RECORD_CIPHER_MAX)];
-    size_t in_len;
-    uint8_t plain[WIRE_RECORD_CIPHER_MAX];
+    probe_link k;
     uint8_t out[16384 + 8192];
     int tls13;
-    int sock_errno;
-    wire_msg_reader hs; /* the client's handshake bytes, cut into messages */
-    wire_records rl;
     wire_server_conn sv;
 };
 
-/* 1 data, 0 orderly close, -1 deadline, -2 socket error or a full buffer (probe_recv_more). */
-static int fill(struct conn *c)
-{
-    return probe_recv_more(c->fd, c->in, sizeof c->in, &c->in_len, c->deadline, &c->sock_errno);
-}
-
 static int send_all(struct conn *c, const uint8_t *p, size_t len)
 {
-    return probe_send_all(c->fd, p, len, c->deadline);
+    return probe_send_all(c->k.fd, p, len, c->k.deadline);
 }
 
 static void send_alert(struct conn *c, unsigned code)
@@ -112,18 +99,14 @@ static void send_alert(struct conn *c, unsigned code)
     send_all(c, rec, sizeof rec);
 }
 
-static void consume(struct conn *c, size_t used)
+/* A fresh connection, not yet accepted, with a deadline of the listener's timeout from start: the server object plays
+ * TLS 1.3 or 1.2 with the listener's identity. */
+static void conn_start(struct conn *c, const client_listener *l, double start, int tls13)
 {
-    memmove(c->in, c->in + used, c->in_len - used);
-    c->in_len -= used;
-}
-
-/* A fresh connection on an accepted socket: the server object plays TLS 1.3 or 1.2 with the listener's identity. */
-static void conn_start(struct conn *c, const client_listener *l)
-{
+    memset(c, 0, sizeof *c);
+    probe_link_start(&c->k, -1, start + l->timeout_ms, 1);
+    c->tls13 = tls13;
     wire_server_start(&c->sv, l->id, c->tls13);
-    wire_records_init(&c->rl, 1);
-    wire_msg_reader_reset(&c->hs);
 }
 
 /* Reads the ClientHello (RFC 8446 §5.1: it may span records; nothing else may come first) and gives it to the server
@@ -132,7 +115,7 @@ static int read_client_hello(struct conn *c, observation *o)
 {
     for (;;) {
         const uint8_t *hs;
-        size_t held = wire_msg_reader_pending(&c->hs, &hs);
+        size_t held = wire_msg_reader_pending(&c->k.hs, &hs);
         if (held >= 4) {
             size_t mlen = (size_t)hs[1] << 16 | (size_t)hs[2] << 8 | hs[3];
             if (hs[0] != WIRE_HS_CLIENT_HELLO || mlen > WIRE_HANDSHAKE_MAX) {
@@ -147,20 +130,19 @@ static int read_client_hello(struct conn *c, observation *o)
                     snprintf(o->error_text, sizeof o->error_text, "data after the ClientHello in its record");
                     return -1;
                 }
-                wire_msg_reader_reset(&c->hs);
+                wire_msg_reader_reset(&c->k.hs);
                 return wire_server_take_client_hello(&c->sv, hs, held);
             }
         }
         wire_record rec;
         size_t used;
-        int rc = wire_record_parse(c->in, c->in_len, &rec, &used);
+        int rc = wire_record_parse(c->k.in, c->k.in_len, &rec, &used);
         if (rc < 0) {
-            snprintf(o->error_text, sizeof o->error_text, "not a TLS record (bytes %02x %02x %02x)", c->in[0],
-                     c->in_len > 1 ? c->in[1] : 0, c->in_len > 2 ? c->in[2] : 0);
+            probe_link_not_a_record(&c->k, o->error_text, sizeof o->error_text);
             return -1;
         }
         if (rc == 0) {
-            int f = fill(c);
+            int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
             snprintf(o->error_text, sizeof o->error_text, "%s before a whole ClientHello",
@@ -169,12 +151,12 @@ static int read_client_hello(struct conn *c, observation *o)
                                : "socket error");
             return -1;
         }
-        if (rec.type != WIRE_CT_HANDSHAKE || wire_msg_reader_add(&c->hs, rec.body, rec.len) != 0) {
+        if (rec.type != WIRE_CT_HANDSHAKE || wire_msg_reader_add(&c->k.hs, rec.body, rec.len) != 0) {
             snprintf(o->error_text, sizeof o->error_text, "record type %u before the ClientHello was complete",
                      rec.type);
             return -1;
         }
-        consume(c, used);
+        probe_link_consume(&c->k, used);
     }
 }
 
@@ -191,8 +173,8 @@ static int send_flight(struct conn *c, observation *o)
     wire_wr out;
     wire_wr_init(&out, c->out, sizeof c->out);
     const wire_outbox *ob = &c->sv.conn.out;
-    int rc =
-        wire_records_update(&c->rl, &c->sv.conn) | wire_records_write(&c->rl, ob, WIRE_LEVEL_INITIAL, WIRE_TLS12, &out);
+    int rc = wire_records_update(&c->k.rl, &c->sv.conn) |
+             wire_records_write(&c->k.rl, ob, WIRE_LEVEL_INITIAL, WIRE_TLS12, &out);
     /* RFC 8446 §D.4: in middlebox compatibility mode (a non-empty session id) a dummy change_cipher_spec follows the
      * ServerHello. */
     if (c->tls13 && ob->n > 0 && ob->msg[0].level == WIRE_LEVEL_INITIAL && c->sv.ch.session_id_len > 0) {
@@ -200,7 +182,7 @@ static int send_flight(struct conn *c, observation *o)
         wire_wr_bytes(&out, ccs, sizeof ccs);
     }
     for (wire_level l = WIRE_LEVEL_HANDSHAKE; l < WIRE_LEVELS; l++)
-        rc |= wire_records_write(&c->rl, ob, l, 0, &out);
+        rc |= wire_records_write(&c->k.rl, ob, l, 0, &out);
     wire_outbox_clear(&c->sv.conn.out);
     if (rc != 0 || out.err)
         return fail(o, "cannot protect the server's flight");
@@ -227,26 +209,17 @@ static int answer(struct conn *c, const client_answer *a, observation *o)
     return send_flight(c, o);
 }
 
-static void on_alert(const uint8_t *p, size_t len, observation *o)
-{
-    /* RFC 8446 §6: level (1 warning, 2 fatal), description. */
-    if (len >= 2 && o->alert < 0) {
-        o->alert_level = p[0];
-        o->alert = p[1];
-    }
-}
-
 /* Handshake bytes from the client after our flight, message by message to the server object, which says when the
  * client accepted the flight: its Finished (TLS 1.3) or ClientKeyExchange (TLS 1.2). Returns 1 when the reaction is
  * known. */
 static int on_client_handshake(struct conn *c, wire_level level, const uint8_t *p, size_t len, observation *o)
 {
-    if (wire_msg_reader_add(&c->hs, p, len) != 0)
+    if (wire_msg_reader_add(&c->k.hs, p, len) != 0)
         return fail(o, "client handshake data over the bound"), 1;
     const uint8_t *msg;
     size_t mlen;
     int got;
-    while ((got = wire_msg_reader_next(&c->hs, &msg, &mlen)) != 0) {
+    while ((got = wire_msg_reader_next(&c->k.hs, &msg, &mlen)) != 0) {
         if (got < 0)
             return fail(o, "client handshake data over the bound"), 1;
         if (wire_server_take(&c->sv, level, msg, mlen) == 1) {
@@ -254,7 +227,7 @@ static int on_client_handshake(struct conn *c, wire_level level, const uint8_t *
             return 1;
         }
         /* After EndOfEarlyData the client's records are under its handshake key (RFC 8446 §4.5). */
-        wire_records_update(&c->rl, &c->sv.conn);
+        wire_records_update(&c->k.rl, &c->sv.conn);
     }
     return 0;
 }
@@ -262,18 +235,21 @@ static int on_client_handshake(struct conn *c, wire_level level, const uint8_t *
 /* Reads the client's records until an alert, its next handshake message, a close or the deadline. */
 static void read_reaction(struct conn *c, observation *o)
 {
-    wire_msg_reader_reset(&c->hs);
+    wire_msg_reader_reset(&c->k.hs);
     for (;;) {
-        wire_record rec;
-        size_t used;
-        int rc = wire_record_parse(c->in, c->in_len, &rec, &used);
+        /* Once 0-RTT is accepted the client's records are under its early keys until EndOfEarlyData (RFC 8446
+         * §4.2.10, §4.5), then under its handshake key: the carrier follows (wire_records_open). */
+        probe_record rec;
+        int rc = probe_link_next(&c->k, c->tls13, &rec);
         if (rc < 0) {
             o->error = 1;
-            snprintf(o->error_text, sizeof o->error_text, "the client sent something that is not a TLS record");
+            snprintf(o->error_text, sizeof o->error_text, "%s",
+                     rc == -1 ? "the client sent something that is not a TLS record"
+                              : "cannot decrypt the client's record with its handshake key");
             return;
         }
         if (rc == 0) {
-            int f = fill(c);
+            int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
             /* An orderly close or a reset, both without an alert; the deadline leaves all flags clear. */
@@ -281,47 +257,29 @@ static void read_reaction(struct conn *c, observation *o)
             return;
         }
         int done = 0;
+        if (rec.level == WIRE_LEVEL_EARLY && rec.type == WIRE_CT_APPDATA)
+            o->early_records++;
         if (rec.type == WIRE_CT_ALERT) {
-            on_alert(rec.body, rec.len, o);
+            probe_note_alert(rec.body, rec.len, o);
             done = 1;
         } else if (rec.type == WIRE_CT_HANDSHAKE) {
-            done = on_client_handshake(c, WIRE_LEVEL_INITIAL, rec.body, rec.len, o);
-        } else if (rec.type == WIRE_CT_APPDATA && c->tls13) {
-            /* Once 0-RTT is accepted the client's records are under its early keys until EndOfEarlyData (RFC 8446
-             * §4.2.10, §4.5), then under its handshake key: the carrier follows (wire_records_open). */
-            unsigned inner = 0;
-            wire_level level;
-            long n = wire_records_open(&c->rl, c->in, used, c->plain, &inner, &level);
-            if (n < 0) {
-                o->error = 1;
-                snprintf(o->error_text, sizeof o->error_text,
-                         "cannot decrypt the client's record with its handshake key");
-                return;
-            }
-            if (level == WIRE_LEVEL_EARLY && inner == WIRE_CT_APPDATA)
-                o->early_records++;
-            if (inner == WIRE_CT_ALERT) {
-                on_alert(c->plain, (size_t)n, o);
-                done = 1;
-            } else if (inner == WIRE_CT_HANDSHAKE) {
-                done = on_client_handshake(c, level, c->plain, (size_t)n, o);
-            }
+            done = on_client_handshake(c, rec.level, rec.body, rec.len, o);
         }
         /* change_cipher_spec (RFC 8446 §5 compatibility) is skipped. */
-        consume(c, used);
+        probe_link_consume(&c->k, rec.used);
         if (done)
             return;
     }
 }
 
-/* Waits for a connection by c->deadline in short slices, so that a client command that ended without connecting is
- * noticed at once instead of at the deadline, and accepts it into c->fd. 0; 1 when the deadline passed; 2 when the
+/* Waits for a connection by c->k.deadline in short slices, so that a client command that ended without connecting is
+ * noticed at once instead of at the deadline, and accepts it into c->k.fd. 0; 1 when the deadline passed; 2 when the
  * command ended (its status in *status); -1 when accept failed (errno). */
 static int accept_conn(client_listener *l, struct conn *c, int *status)
 {
     for (;;) {
         struct pollfd p = {.fd = l->fd, .events = POLLIN};
-        int left = probe_left_ms(c->deadline);
+        int left = probe_left_ms(c->k.deadline);
         *status = -1;
         if (left > 0 && poll(&p, 1, left < 50 ? left : 50) == 1)
             break;
@@ -335,15 +293,15 @@ static int accept_conn(client_listener *l, struct conn *c, int *status)
             return 2;
         }
     }
-    c->fd = accept(l->fd, NULL, NULL);
-    if (c->fd >= 0 && (fcntl(c->fd, F_SETFL, O_NONBLOCK) != 0 || fcntl(c->fd, F_SETFD, FD_CLOEXEC) != 0)) {
-        close(c->fd);
-        c->fd = -1;
+    c->k.fd = accept(l->fd, NULL, NULL);
+    if (c->k.fd >= 0 && (fcntl(c->k.fd, F_SETFL, O_NONBLOCK) != 0 || fcntl(c->k.fd, F_SETFD, FD_CLOEXEC) != 0)) {
+        close(c->k.fd);
+        c->k.fd = -1;
     }
-    if (c->fd < 0)
+    if (c->k.fd < 0)
         return -1;
     int one = 1; /* our flight goes out at once; no Nagle wait for the client's reaction */
-    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(c->k.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return 0;
 }
 
@@ -409,10 +367,10 @@ static void linger(struct conn *c, const client_listener *l)
     double end = probe_now_ms() + (l->timeout_ms < 2000 ? l->timeout_ms : 2000);
     uint8_t sink[4096];
     for (;;) {
-        struct pollfd p[2] = {{.fd = c->fd, .events = POLLIN}, {.fd = l->fd, .events = POLLIN}};
+        struct pollfd p[2] = {{.fd = c->k.fd, .events = POLLIN}, {.fd = l->fd, .events = POLLIN}};
         if (poll(p, 2, probe_left_ms(end)) <= 0 || (p[1].revents & POLLIN))
             return;
-        ssize_t n = recv(c->fd, sink, sizeof sink, 0);
+        ssize_t n = recv(c->k.fd, sink, sizeof sink, 0);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
             return;
     }
@@ -470,14 +428,10 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
     if (issue_ticket(c, &a1, &t, o) != 0)
         return;
     linger(c, l);
-    close(c->fd);
+    close(c->k.fd);
 
     /* The second connection: a fresh deadline. */
-    memset(c, 0, sizeof *c);
-    c->fd = -1;
-    c->tls13 = 1;
-    c->deadline = probe_now_ms() + l->timeout_ms;
-    conn_start(c, l);
+    conn_start(c, l, probe_now_ms(), 1);
     int status;
     int rc = accept_conn(l, c, &status);
     if (rc != 0) {
@@ -531,11 +485,7 @@ int client_serve(void *ctx, const client_request *s, observation *o)
     static struct conn c;
     client_listener *l = ctx;
     double start = probe_now_ms();
-    memset(&c, 0, sizeof c);
-    c.fd = -1;
-    c.deadline = start + l->timeout_ms;
-    c.tls13 = strcmp(s->tls, "1.3") == 0;
-    conn_start(&c, l);
+    conn_start(&c, l, start, strcmp(s->tls, "1.3") == 0);
     int status, rc = accept_conn(l, &c, &status);
     if (rc != 0) {
         o->error = 1;
@@ -553,7 +503,7 @@ int client_serve(void *ctx, const client_request *s, observation *o)
     }
     if (take_client_hello(&c, o) != 0) {
         o->error = 1;
-        close(c.fd);
+        close(c.k.fd);
         o->ms = probe_now_ms() - start;
         return 0;
     }
@@ -578,8 +528,8 @@ int client_serve(void *ctx, const client_request *s, observation *o)
         o->answered = 1;
         read_reaction(&c, o);
     }
-    if (c.fd >= 0)
-        close(c.fd);
+    if (c.k.fd >= 0)
+        close(c.k.fd);
     o->ms = probe_now_ms() - start;
     return 0;
 }

@@ -326,6 +326,16 @@ static int fresh_ticket(const server_target *t, const alpn_name *name, gnutls_se
     return blob->data != NULL ? 0 : -1;
 }
 
+/* TLS 1.3 early data on a ticket (freed here) while offering only name: what happened, into o. */
+static void early_data_on(const server_target *t, const alpn_name *name, gnutls_session_blob *ticket,
+                          session_observation *o)
+{
+    static gnutls_observation g;
+    probe(t, "1.3", name, 1, ticket, NULL, NULL, 0, 1, NULL, &g);
+    gnutls_free(ticket->data);
+    to_session(&g, o);
+}
+
 int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
                        session_observation *control, session_observation *test)
 {
@@ -346,18 +356,14 @@ int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const al
         }
         return 0;
     }
-    probe(t, "1.3", a, 1, &ticket, NULL, NULL, 0, 1, NULL, &g);
-    gnutls_free(ticket.data);
-    to_session(&g, control);
+    early_data_on(t, a, &ticket, control);
     if (fresh_ticket(t, a, &ticket, &scratch) != 0) {
         *test = scratch;
         return 0;
     }
     if (!ticket_fresh) {
         /* SRV-0RTT-ALPN: 0-RTT on a ticket from A while offering only B. */
-        probe(t, "1.3", b, 1, &ticket, NULL, NULL, 0, 1, NULL, &g);
-        gnutls_free(ticket.data);
-        to_session(&g, test);
+        early_data_on(t, b, &ticket, test);
         return 0;
     }
     /* SRV-0RTT-TICKET-FRESH: resume offering B (no early data), keep the new ticket, then 0-RTT on it offering A:
@@ -370,9 +376,7 @@ int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const al
         snprintf(test->error_text, sizeof test->error_text, "no new ticket after the resumption with the new protocol");
         return 0;
     }
-    probe(t, "1.3", a, 1, &next, NULL, NULL, 0, 1, NULL, &g);
-    gnutls_free(next.data);
-    to_session(&g, test);
+    early_data_on(t, a, &next, test);
     return 0;
 }
 

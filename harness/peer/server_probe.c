@@ -107,26 +107,63 @@ int probe_recv_more(int fd, uint8_t *buf, size_t cap, size_t *len, double deadli
     return n > 0;
 }
 
-/* Connection state while reading the server's flight: the socket, the record carrier and the client object. */
+void probe_link_start(probe_link *k, int fd, double deadline, int server)
+{
+    k->fd = fd;
+    k->deadline = deadline;
+    k->in_len = 0;
+    k->sock_errno = 0;
+    wire_msg_reader_reset(&k->hs);
+    wire_records_init(&k->rl, server);
+}
+
+/* A buffer that is full without a whole record cannot happen with bounded records. */
+int probe_link_fill(probe_link *k)
+{
+    return probe_recv_more(k->fd, k->in, sizeof k->in, &k->in_len, k->deadline, &k->sock_errno);
+}
+
+void probe_link_consume(probe_link *k, size_t used)
+{
+    memmove(k->in, k->in + used, k->in_len - used);
+    k->in_len -= used;
+}
+
+int probe_link_next(probe_link *k, int open, probe_record *r)
+{
+    wire_record rec;
+    int rc = wire_record_parse(k->in, k->in_len, &rec, &r->used);
+    if (rc <= 0)
+        return rc < 0 ? -1 : 0;
+    r->type = rec.type;
+    r->level = WIRE_LEVEL_INITIAL;
+    r->body = rec.body;
+    r->len = rec.len;
+    if (rec.type == WIRE_CT_APPDATA && open) {
+        unsigned inner = 0;
+        long n = wire_records_open(&k->rl, k->in, r->used, k->plain, &inner, &r->level);
+        if (n < 0)
+            return -2;
+        r->type = inner;
+        r->body = k->plain;
+        r->len = (size_t)n;
+    }
+    return 1;
+}
+
+void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "not a TLS record (bytes %02x %02x %02x)", k->in[0], k->in_len > 1 ? k->in[1] : 0,
+             k->in_len > 2 ? k->in[2] : 0);
+}
+
+/* Connection state while reading the server's flight: the socket side (the server's handshake bytes in k.hs) and the
+ * client object. */
 struct conn {
-    int fd;
-    double deadline;
-    uint8_t in[2 * (5 + WIRE_RECORD_CIPHER_MAX)]; /* unparsed received bytes */
-    size_t in_len;
-    uint8_t plain[WIRE_RECORD_CIPHER_MAX];
+    probe_link k;
     uint8_t out[WIRE_OUTBOX_MAX + 8 * 5]; /* our records: a ClientHello of up to five fragments */
-    int sock_errno;
-    wire_msg_reader hs; /* the server's handshake bytes, cut into messages */
-    wire_records rl;
     wire_client_conn cl;
 };
-
-/* Reads more bytes (see probe_recv_more). A buffer that is full without a whole record cannot happen with bounded
- * records. */
-static int fill(struct conn *c)
-{
-    return probe_recv_more(c->fd, c->in, sizeof c->in, &c->in_len, c->deadline, &c->sock_errno);
-}
 
 /* The client object's queued messages (a ClientHello) as plaintext records of that record version, then sent. 0, or
  * -1 (errno from probe_send_all; no room or no key: errno 0). */
@@ -135,10 +172,10 @@ static int flush(struct conn *c, unsigned record_version)
     wire_wr w;
     wire_wr_init(&w, c->out, sizeof c->out);
     errno = 0;
-    int rc = wire_records_update(&c->rl, &c->cl.conn) != 0 ||
-                     wire_records_write(&c->rl, &c->cl.conn.out, WIRE_LEVEL_INITIAL, record_version, &w) != 0
+    int rc = wire_records_update(&c->k.rl, &c->cl.conn) != 0 ||
+                     wire_records_write(&c->k.rl, &c->cl.conn.out, WIRE_LEVEL_INITIAL, record_version, &w) != 0
                  ? -1
-                 : probe_send_all(c->fd, c->out, w.len, c->deadline);
+                 : probe_send_all(c->k.fd, c->out, w.len, c->k.deadline);
     wire_outbox_clear(&c->cl.conn.out);
     return rc;
 }
@@ -169,14 +206,14 @@ static void observe(const wire_client_conn *cl, observation *o)
  * -1 to stop with o->error_text set, 0 to go on. */
 static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, size_t len, observation *o)
 {
-    if (wire_msg_reader_add(&c->hs, p, len) != 0) {
+    if (wire_msg_reader_add(&c->k.hs, p, len) != 0) {
         snprintf(o->error_text, sizeof o->error_text, "handshake message over %u bytes", WIRE_HANDSHAKE_MAX);
         return -1;
     }
     const uint8_t *msg;
     size_t mlen;
     int rc = 0, got;
-    while (rc == 0 && (got = wire_msg_reader_next(&c->hs, &msg, &mlen)) != 0) {
+    while (rc == 0 && (got = wire_msg_reader_next(&c->k.hs, &msg, &mlen)) != 0) {
         if (got < 0) {
             snprintf(o->error_text, sizeof o->error_text, "handshake message of %zu bytes", mlen);
             return -1;
@@ -191,7 +228,7 @@ static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, si
             snprintf(o->error_text, sizeof o->error_text, "cannot send the second ClientHello");
             return -1;
         }
-        if (wire_records_update(&c->rl, &c->cl.conn) != 0) {
+        if (wire_records_update(&c->k.rl, &c->cl.conn) != 0) {
             snprintf(o->error_text, sizeof o->error_text, "key schedule failed");
             return -1;
         }
@@ -199,7 +236,7 @@ static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, si
     return rc;
 }
 
-static void on_alert(const uint8_t *p, size_t len, observation *o)
+void probe_note_alert(const uint8_t *p, size_t len, observation *o)
 {
     /* RFC 8446 §6: an alert is level (1 warning, 2 fatal) and description. */
     if (len >= 2 && o->alert < 0) {
@@ -213,17 +250,18 @@ static void read_flight(struct conn *c, observation *o)
 {
     int got_any = 0;
     for (;;) {
-        wire_record rec;
-        size_t used;
-        int rc = wire_record_parse(c->in, c->in_len, &rec, &used);
+        probe_record rec;
+        int rc = probe_link_next(&c->k, wire_records_can_open(&c->k.rl), &rec);
         if (rc < 0) {
             o->error = 1;
-            snprintf(o->error_text, sizeof o->error_text, "not a TLS record (bytes %02x %02x %02x)", c->in[0],
-                     c->in_len > 1 ? c->in[1] : 0, c->in_len > 2 ? c->in[2] : 0);
+            if (rc == -1)
+                probe_link_not_a_record(&c->k, o->error_text, sizeof o->error_text);
+            else
+                snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the server's handshake record");
             return;
         }
         if (rc == 0) {
-            int f = fill(c);
+            int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
             if (got_any) {
@@ -234,14 +272,14 @@ static void read_flight(struct conn *c, observation *o)
             o->error = 1;
             /* A close (FIN) or a reset before a single byte answers the ClientHello; a stall, another socket error
              * or a cut-off first record does not. */
-            o->refused = c->in_len == 0 && (f == 0 || (f == -2 && c->sock_errno == ECONNRESET));
-            if (c->in_len > 0 && f != -1)
+            o->refused = c->k.in_len == 0 && (f == 0 || (f == -2 && c->k.sock_errno == ECONNRESET));
+            if (c->k.in_len > 0 && f != -1)
                 snprintf(o->error_text, sizeof o->error_text, "%s after %zu bytes of an incomplete record",
-                         f == 0 ? "connection closed" : strerror(c->sock_errno), c->in_len);
+                         f == 0 ? "connection closed" : strerror(c->k.sock_errno), c->k.in_len);
             else if (f == 0)
                 snprintf(o->error_text, sizeof o->error_text, "connection closed before any answer");
             else if (f == -2)
-                snprintf(o->error_text, sizeof o->error_text, "%s before any answer", strerror(c->sock_errno));
+                snprintf(o->error_text, sizeof o->error_text, "%s before any answer", strerror(c->k.sock_errno));
             else
                 snprintf(o->error_text, sizeof o->error_text, "no answer before the deadline");
             return;
@@ -249,29 +287,13 @@ static void read_flight(struct conn *c, observation *o)
         got_any = 1;
         int hr = 0;
         if (rec.type == WIRE_CT_ALERT) {
-            on_alert(rec.body, rec.len, o);
+            probe_note_alert(rec.body, rec.len, o);
             return;
-        } else if (rec.type == WIRE_CT_HANDSHAKE) {
-            hr = feed_handshake(c, WIRE_LEVEL_INITIAL, rec.body, rec.len, o);
-        } else if (rec.type == WIRE_CT_APPDATA && wire_records_can_open(&c->rl)) {
-            unsigned inner = 0;
-            wire_level level;
-            long n = wire_records_open(&c->rl, c->in, used, c->plain, &inner, &level);
-            if (n < 0) {
-                o->error = 1;
-                snprintf(o->error_text, sizeof o->error_text, "cannot decrypt the server's handshake record");
-                return;
-            }
-            if (inner == WIRE_CT_ALERT) {
-                on_alert(c->plain, (size_t)n, o);
-                return;
-            }
-            if (inner == WIRE_CT_HANDSHAKE)
-                hr = feed_handshake(c, level, c->plain, (size_t)n, o);
         }
+        if (rec.type == WIRE_CT_HANDSHAKE)
+            hr = feed_handshake(c, rec.level, rec.body, rec.len, o);
         /* ChangeCipherSpec (RFC 8446 §5 middlebox compatibility) and anything else: ignored. */
-        memmove(c->in, c->in + used, c->in_len - used);
-        c->in_len -= used;
+        probe_link_consume(&c->k, rec.used);
         if (hr < 0) {
             o->error = 1;
             return;
@@ -289,8 +311,7 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
     const server_target *t = ctx;
     double start = probe_now_ms();
     memset(&c, 0, sizeof c);
-    c.deadline = start + t->timeout_ms;
-    wire_records_init(&c.rl, 0);
+    probe_link_start(&c.k, -1, start + t->timeout_ms, 0);
     wire_client_params p = {
         .version = strcmp(s->tls, "1.3") == 0   ? WIRE_TLS13
                    : strcmp(s->tls, "1.1") == 0 ? WIRE_TLS11
@@ -312,8 +333,8 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
         snprintf(o->error_text, sizeof o->error_text, "%s", c.cl.conn.error);
         return 0;
     }
-    c.fd = probe_dial(t, c.deadline, o->error_text, sizeof o->error_text);
-    if (c.fd < 0) {
+    c.k.fd = probe_dial(t, c.k.deadline, o->error_text, sizeof o->error_text);
+    if (c.k.fd < 0) {
         o->error = 1;
         o->ms = probe_now_ms() - start;
         return 0;
@@ -328,7 +349,7 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
         snprintf(o->error_text, sizeof o->error_text, "cannot send the ClientHello: %s", strerror(errno));
     }
     observe(&c.cl, o);
-    close(c.fd);
+    close(c.k.fd);
     o->ms = probe_now_ms() - start;
     return 0;
 }

@@ -4,6 +4,7 @@
 #define ALPN_PEER_SERVER_PROBE_H
 
 #include "exchange.h"
+#include "wire_conn.h"
 
 typedef struct {
     char host[256];
@@ -29,6 +30,45 @@ int probe_send_all(int fd, const uint8_t *p, size_t len, double deadline);
 /* Reads more bytes into buf[*len, cap) by the deadline: 1 on data (*len grown), 0 on an orderly close, -1 at the
  * deadline, -2 on a socket error (errno in *sock_errno; ENOBUFS when buf is full). */
 int probe_recv_more(int fd, uint8_t *buf, size_t cap, size_t *len, double deadline, int *sock_errno);
+
+/* The socket side of one TLS connection, the same whichever role alpncheck plays: the socket and its deadline, the
+ * bytes received and not yet parsed, the plaintext of one record, the peer's handshake bytes cut into messages, and
+ * the record carrier. */
+typedef struct {
+    int fd;
+    double deadline;
+    uint8_t in[2 * (5 + WIRE_RECORD_CIPHER_MAX)];
+    size_t in_len;
+    uint8_t plain[WIRE_RECORD_CIPHER_MAX];
+    int sock_errno;
+    wire_msg_reader hs;
+    wire_records rl;
+} probe_link;
+
+/* A fresh link on socket fd (-1: none yet) with the deadline; server: alpncheck's side of the records. */
+void probe_link_start(probe_link *k, int fd, double deadline, int server);
+/* probe_recv_more into the link's buffer: 1 data, 0 orderly close, -1 deadline, -2 socket error or a full buffer. */
+int probe_link_fill(probe_link *k);
+/* Drops the first used bytes of the buffer (a record handled). */
+void probe_link_consume(probe_link *k, size_t used);
+/* One record from the link's buffer: what it carries. */
+typedef struct {
+    unsigned type;       /* its content type; for a protected record that was opened, the inner content type */
+    wire_level level;    /* the level it came at (WIRE_LEVEL_INITIAL for a plaintext record) */
+    const uint8_t *body; /* its content: in the buffer, or the plaintext of an opened record */
+    size_t len;
+    size_t used; /* the bytes of the buffer it takes: probe_link_consume(k, used) once it is handled */
+} probe_record;
+
+/* The next record in the buffer (RFC 8446 §5), a protected one (application_data) opened by the record carrier when
+ * open is set: 1; 0 when the buffer holds no whole record (probe_link_fill); -1 when the bytes are not a TLS record;
+ * -2 when a protected record does not open. */
+int probe_link_next(probe_link *k, int open, probe_record *r);
+/* "not a TLS record (bytes 16 03 01)": the buffer's first bytes, for an error text. */
+void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap);
+
+/* The first alert of a connection (the body of an alert record) into o->alert and o->alert_level. */
+void probe_note_alert(const uint8_t *p, size_t len, observation *o);
 
 /* probe_fn (exchange.h): ctx is a server_target. */
 int server_probe(void *ctx, const probe_request *s, observation *o);

@@ -67,61 +67,28 @@ static int ascii_alnum(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* What a format writes instead of an ASCII character (NULL: the character itself). XML: the five entities. Markdown:
+ * entities for raw HTML and strikethrough, a space for line breaks and tabs, a backslash before markup. */
+static const char *const xml_subst[128] = {
+    ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+static const char *const md_subst[128] = {
+    ['<'] = "&lt;", ['>'] = "&gt;",  ['&'] = "&amp;", ['~'] = "&#126;", ['\n'] = " ",  ['\r'] = " ",  ['\t'] = " ",
+    ['|'] = "\\|",  ['\\'] = "\\\\", ['`'] = "\\`",   ['*'] = "\\*",    ['['] = "\\[", [']'] = "\\]", ['#'] = "\\#",
+};
+static const char *const term_subst[128] = {NULL};
+static const char *const *const subst[] = {[FMT_XML] = xml_subst, [FMT_MD] = md_subst, [FMT_TERM] = term_subst};
+
 static void put_ascii(FILE *f, fmt t, const unsigned char *p, size_t i, size_t n)
 {
     int c = p[i];
-    if (t == FMT_XML) {
-        switch (c) {
-        case '<':
-            fputs("&lt;", f);
-            return;
-        case '>':
-            fputs("&gt;", f);
-            return;
-        case '&':
-            fputs("&amp;", f);
-            return;
-        case '"':
-            fputs("&quot;", f);
-            return;
-        case '\'':
-            fputs("&#39;", f);
-            return;
-        }
-    } else if (t == FMT_MD) {
-        switch (c) {
-        case '<':
-            fputs("&lt;", f);
-            return;
-        case '>':
-            fputs("&gt;", f);
-            return;
-        case '&':
-            fputs("&amp;", f);
-            return;
-        case '~':
-            fputs("&#126;", f);
-            return;
-        case '\n':
-        case '\r':
-        case '\t':
-            fputc(' ', f);
-            return;
-        case '|':
-        case '\\':
-        case '`':
-        case '*':
-        case '[':
-        case ']':
-        case '#':
-            fputc('\\', f);
-            break;
-        case '_':
-            if (!(i > 0 && ascii_alnum(p[i - 1]) && i + 1 < n && ascii_alnum(p[i + 1])))
-                fputc('\\', f);
-            break;
-        }
+    if (subst[t][c] != NULL) {
+        fputs(subst[t][c], f);
+        return;
     }
+    /* Markdown: an underscore between two ASCII letters or digits opens no emphasis and stays bare. */
+    if (t == FMT_MD && c == '_' && !(i > 0 && ascii_alnum(p[i - 1]) && i + 1 < n && ascii_alnum(p[i + 1])))
+        fputc('\\', f);
     fputc(c, f);
 }
 

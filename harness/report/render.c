@@ -32,23 +32,60 @@ static void tls_label(const result *res, char *buf, size_t cap)
         snprintf(buf, cap, "-");
 }
 
+/* The summary line between open and close (emphasis), then "; " and the counts of the other verdicts when there are
+ * any. */
+static void put_summary(FILE *f, const report *r, const char *open, const char *close)
+{
+    char line[128], other[128];
+    report_summary_line(r, line, sizeof line);
+    report_other_counts(r, other, sizeof other);
+    fprintf(f, "%s%s%s%s%s", open, line, close, other[0] ? "; " : "", other);
+}
+
+typedef void (*esc_fn)(FILE *f, const char *s);
+
+/* before, the text escaped, after. */
+static void put_text(FILE *f, esc_fn esc, const char *before, const char *text, const char *after)
+{
+    fputs(before, f);
+    esc(f, text);
+    fputs(after, f);
+}
+
+/* A format's table per section: before, the heading escaped, after; a row per result of the section; end. Sections
+ * come in the order the checks ran in. */
+typedef struct {
+    const char *before;
+    esc_fn esc;
+    const char *after;
+    void (*row)(FILE *f, const result *res);
+    const char *end;
+} section_tables;
+
+static void put_sections(const report *r, FILE *f, const section_tables *t)
+{
+    const char *secs[64];
+    size_t ns = sections(r, secs, 64);
+    for (size_t s = 0; s < ns; s++) {
+        put_text(f, t->esc, t->before, secs[s], t->after);
+        for (size_t i = 0; i < r->n; i++) {
+            if (strcmp(r->results[i].section, secs[s]) == 0)
+                t->row(f, &r->results[i]);
+        }
+        fputs(t->end, f);
+    }
+}
+
 /* ---- terminal ---------------------------------------------------------------------------------------------- */
 
 static const char *verdict_color(verdict v)
 {
-    switch (v) {
-    case VERDICT_PASS:
-    case VERDICT_XFAIL:
-        return "\033[32m";
-    case VERDICT_FAIL:
-    case VERDICT_XPASS:
-        return "\033[31m";
-    case VERDICT_WARN:
-    case VERDICT_ERROR:
-        return "\033[33m";
-    default:
-        return "\033[2m";
-    }
+    static const char *const colors[VERDICT_COUNT] = {
+        [VERDICT_PASS] = "\033[32m",  [VERDICT_XFAIL] = "\033[32m", [VERDICT_FAIL] = "\033[31m",
+        [VERDICT_XPASS] = "\033[31m", [VERDICT_WARN] = "\033[33m",  [VERDICT_ERROR] = "\033[33m",
+        [VERDICT_SKIP] = "\033[2m",
+    };
+    return (unsigned)v < VERDICT_COUNT ? colors[v] : "\033[2m";
 }
 
 static int needs_attention(verdict v)
@@ -68,17 +105,11 @@ int report_write_terminal(const report *r, FILE *f, const terminal_style *style)
     size_t ns = sections(r, secs, 64);
     fprintf(f, "alpncheck %s — ", r->tool_version);
     esc_term(f, r->name);
-    if (strcmp(r->name, r->target) != 0) {
-        fputs(" (", f);
-        esc_term(f, r->target);
-        fputc(')', f);
-    }
+    if (strcmp(r->name, r->target) != 0)
+        put_text(f, esc_term, " (", r->target, ")");
     fputc('\n', f);
-    if (r->profile[0]) {
-        fputs("profile: ", f);
-        esc_term(f, r->profile);
-        fputc('\n', f);
-    }
+    if (r->profile[0])
+        put_text(f, esc_term, "profile: ", r->profile, "\n");
     for (size_t s = 0; s < ns; s++) {
         int heading = 0;
         for (size_t i = 0; i < r->n; i++) {
@@ -98,12 +129,9 @@ int report_write_terminal(const report *r, FILE *f, const terminal_style *style)
             fputc('\n', f);
             if (needs_detail(res->v) || style->verbose) {
                 fprintf(f, "        requirement: %s (RFC ", level_name(res->lvl));
-                esc_term(f, res->ref);
-                fputs(")\n        expected:    ", f);
-                esc_term(f, res->expected);
-                fputs("\n        observed:    ", f);
-                esc_term(f, res->observed);
-                fputc('\n', f);
+                put_text(f, esc_term, "", res->ref, ")\n");
+                put_text(f, esc_term, "        expected:    ", res->expected, "\n");
+                put_text(f, esc_term, "        observed:    ", res->observed, "\n");
             }
         }
     }
@@ -219,31 +247,30 @@ void report_junit_classname(const char *section, char *buf, size_t cap)
         snprintf(buf + start, cap - start, "unsectioned");
 }
 
+/* The element of a testcase that did not pass; NULL for PASS and WARN, which pass. */
 static const char *junit_element(verdict v)
 {
-    switch (v) {
-    case VERDICT_FAIL:
-    case VERDICT_XPASS:
-        return "failure";
-    case VERDICT_ERROR:
-        return "error";
-    case VERDICT_SKIP:
-    case VERDICT_XFAIL:
-        return "skipped";
-    default:
-        return NULL; /* PASS and WARN pass */
-    }
+    static const char *const elements[VERDICT_COUNT] = {
+        [VERDICT_FAIL] = "failure", [VERDICT_XPASS] = "failure", [VERDICT_ERROR] = "error",
+        [VERDICT_SKIP] = "skipped", [VERDICT_XFAIL] = "skipped",
+    };
+    return (unsigned)v < VERDICT_COUNT ? elements[v] : NULL;
+}
+
+/* The ID, and " TLS 1.3" when the result has a version. */
+static void junit_name(FILE *f, const result *res)
+{
+    esc_xml(f, res->id);
+    if (res->tls && res->tls[0])
+        put_text(f, esc_xml, " TLS ", res->tls, "");
 }
 
 static void junit_detail(FILE *f, const result *res)
 {
     fprintf(f, "%s (RFC ", level_name(res->lvl));
-    esc_xml(f, res->ref);
-    fputs("): ", f);
+    put_text(f, esc_xml, "", res->ref, "): ");
     esc_xml(f, res->title);
-    fputs("\nexpected: ", f);
-    esc_xml(f, res->expected);
-    fputs("\nobserved: ", f);
+    put_text(f, esc_xml, "\nexpected: ", res->expected, "\nobserved: ");
     esc_xml(f, res->observed);
 }
 
@@ -257,20 +284,12 @@ int report_write_junit(const report *r, FILE *f)
     fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\" timestamp=\"", r->n,
             failures, r->counts[VERDICT_ERROR], skipped, r->total_ms / 1000.0);
     esc_xmln(f, r->started, strnlen(r->started, 19));
-    fputs("\" hostname=\"", f);
-    esc_xml(f, r->hostname[0] ? r->hostname : "localhost");
-    fputs("\">\n  <properties>\n    <property name=\"alpncheck.version\" value=\"", f);
-    esc_xml(f, r->tool_version);
-    fputs("\"/>\n    <property name=\"alpncheck.target\" value=\"", f);
-    esc_xml(f, r->target);
-    fputs("\"/>\n    <property name=\"alpncheck.started\" value=\"", f);
-    esc_xml(f, r->started);
-    fputs("\"/>\n", f);
-    if (r->profile[0]) {
-        fputs("    <property name=\"alpncheck.profile\" value=\"", f);
-        esc_xml(f, r->profile);
-        fputs("\"/>\n", f);
-    }
+    put_text(f, esc_xml, "\" hostname=\"", r->hostname[0] ? r->hostname : "localhost", "\">\n  <properties>\n");
+    put_text(f, esc_xml, "    <property name=\"alpncheck.version\" value=\"", r->tool_version, "\"/>\n");
+    put_text(f, esc_xml, "    <property name=\"alpncheck.target\" value=\"", r->target, "\"/>\n");
+    put_text(f, esc_xml, "    <property name=\"alpncheck.started\" value=\"", r->started, "\"/>\n");
+    if (r->profile[0])
+        put_text(f, esc_xml, "    <property name=\"alpncheck.profile\" value=\"", r->profile, "\"/>\n");
     fputs("  </properties>\n", f);
     for (size_t i = 0; i < r->n; i++) {
         const result *res = &r->results[i];
@@ -278,11 +297,7 @@ int report_write_junit(const report *r, FILE *f)
         report_junit_classname(res->section, cls, sizeof cls);
         /* Every testcase carries a classname (its section) and a unique name (ID plus TLS version). */
         fprintf(f, "  <testcase classname=\"%s\" name=\"", cls);
-        esc_xml(f, res->id);
-        if (res->tls && res->tls[0]) {
-            fputs(" TLS ", f);
-            esc_xml(f, res->tls);
-        }
+        junit_name(f, res);
         fprintf(f, "\" time=\"%.3f\"", res->ms / 1000.0);
         const char *elem = junit_element(res->v);
         if (elem == NULL) {
@@ -302,20 +317,14 @@ int report_write_junit(const report *r, FILE *f)
         fprintf(f, "</%s>\n  </testcase>\n", elem);
     }
     /* The suite's output: the summary, and what every WARN saw. */
-    char line[128], other[128];
-    report_summary_line(r, line, sizeof line);
-    report_other_counts(r, other, sizeof other);
-    fprintf(f, "  <system-out>%s%s%s", line, other[0] ? "; " : "", other);
+    fputs("  <system-out>", f);
+    put_summary(f, r, "", "");
     for (size_t i = 0; i < r->n; i++) {
         const result *res = &r->results[i];
         if (res->v != VERDICT_WARN)
             continue;
         fputs("\n\nWARN ", f);
-        esc_xml(f, res->id);
-        if (res->tls && res->tls[0]) {
-            fputs(" TLS ", f);
-            esc_xml(f, res->tls);
-        }
+        junit_name(f, res);
         fputs(": ", f);
         junit_detail(f, res);
     }
@@ -325,57 +334,67 @@ int report_write_junit(const report *r, FILE *f)
 
 /* ---- Markdown ---------------------------------------------------------------------------------------------- */
 
+static void markdown_row(FILE *f, const result *res)
+{
+    fprintf(f, "| %s | `%s` | ", verdict_name(res->v), res->id);
+    esc_md(f, res->tls ? res->tls : "");
+    fprintf(f, " | %s | ", level_name(res->lvl));
+    esc_md(f, res->expected);
+    put_text(f, esc_md, " | ", res->observed, " |\n");
+}
+
+static const section_tables MARKDOWN_SECTIONS = {
+    .before = "\n## ",
+    .esc = esc_md,
+    .after = "\n\n| verdict | check | TLS | level | expected | observed |\n|---|---|---|---|---|---|\n",
+    .row = markdown_row,
+    .end = "",
+};
+
 int report_write_markdown(const report *r, FILE *f)
 {
-    char line[128], other[128];
-    report_summary_line(r, line, sizeof line);
-    report_other_counts(r, other, sizeof other);
-    fputs("# alpncheck report: ", f);
-    esc_md(f, r->name);
-    fputs("\n\nalpncheck ", f);
-    esc_md(f, r->tool_version);
-    fputs(", ", f);
-    esc_md(f, r->started);
-    fprintf(f, ". **%s**%s%s.\n", line, other[0] ? "; " : "", other);
-    if (strcmp(r->name, r->target) != 0) {
-        fputs("\nTarget: ", f);
-        esc_md(f, r->target);
-        fputc('\n', f);
-    }
-    if (r->profile[0]) {
-        fputs("\nServer profile: ", f);
-        esc_md(f, r->profile);
-        fputc('\n', f);
-    }
-    const char *secs[64];
-    size_t ns = sections(r, secs, 64);
-    for (size_t s = 0; s < ns; s++) {
-        fputs("\n## ", f);
-        esc_md(f, secs[s]);
-        fputs("\n\n| verdict | check | TLS | level | expected | observed |\n|---|---|---|---|---|---|\n", f);
-        for (size_t i = 0; i < r->n; i++) {
-            const result *res = &r->results[i];
-            if (strcmp(res->section, secs[s]) != 0)
-                continue;
-            fprintf(f, "| %s | `%s` | ", verdict_name(res->v), res->id);
-            esc_md(f, res->tls ? res->tls : "");
-            fprintf(f, " | %s | ", level_name(res->lvl));
-            esc_md(f, res->expected);
-            fputs(" | ", f);
-            esc_md(f, res->observed);
-            fputs(" |\n", f);
-        }
-    }
+    put_text(f, esc_md, "# alpncheck report: ", r->name, "\n\nalpncheck ");
+    put_text(f, esc_md, "", r->tool_version, ", ");
+    put_text(f, esc_md, "", r->started, ". ");
+    put_summary(f, r, "**", "**");
+    fputs(".\n", f);
+    if (strcmp(r->name, r->target) != 0)
+        put_text(f, esc_md, "\nTarget: ", r->target, "\n");
+    if (r->profile[0])
+        put_text(f, esc_md, "\nServer profile: ", r->profile, "\n");
+    put_sections(r, f, &MARKDOWN_SECTIONS);
     return ferror(f) ? -1 : 0;
 }
 
 /* ---- HTML -------------------------------------------------------------------------------------------------- */
 
+static void html_row(FILE *f, const result *res)
+{
+    fprintf(f,
+            "<tr id=\"%s-%s\"><td><span class=\"v %s\">%s</span></td><td><code>%s</code></td><td>%s</td>"
+            "<td>%s</td><td>",
+            res->id, res->tls ? res->tls : "", verdict_name(res->v), verdict_name(res->v), res->id,
+            res->tls ? res->tls : "", level_name(res->lvl));
+    esc_xml(f, res->title);
+    put_text(f, esc_xml, " <span class=\"meta\">(RFC ", res->ref, ")</span>");
+    if (needs_detail(res->v)) {
+        put_text(f, esc_xml, "<div class=\"detail\">expected: ", res->expected, "<br>observed: ");
+        put_text(f, esc_xml, "", res->observed, "</div>");
+    }
+    fputs("</td></tr>\n", f);
+}
+
+static const section_tables HTML_SECTIONS = {
+    .before = "<h2>",
+    .esc = esc_xml,
+    .after = "</h2>\n<table><thead><tr><th>verdict</th><th>check</th><th>TLS</th><th>level</th><th>what</th>"
+             "</tr></thead><tbody>\n",
+    .row = html_row,
+    .end = "</tbody></table>\n",
+};
+
 int report_write_html(const report *r, FILE *f)
 {
-    char line[128], other[128];
-    report_summary_line(r, line, sizeof line);
-    report_other_counts(r, other, sizeof other);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>alpncheck: ", f);
     esc_xml(f, r->name);
     fputs("</title>\n<style>\n"
@@ -391,61 +410,24 @@ int report_write_html(const report *r, FILE *f)
           ".WARN,.ERROR{background:#fff1d0;color:#7a5200}.SKIP{background:#eceef3;color:#4c5365}\n"
           ".detail{color:#3c4456;font-size:.9em}\n</style></head><body>\n<h1>alpncheck report: ",
           f);
-    esc_xml(f, r->name);
-    fputs("</h1>\n<p class=\"meta\">alpncheck ", f);
-    esc_xml(f, r->tool_version);
-    fputs(" &middot; ", f);
+    put_text(f, esc_xml, "", r->name, "</h1>\n<p class=\"meta\">alpncheck ");
+    put_text(f, esc_xml, "", r->tool_version, " &middot; ");
     esc_xml(f, r->started);
     fprintf(f, " &middot; %zu checks in %.1f s</p>\n", r->n, r->total_ms / 1000.0);
-    if (strcmp(r->name, r->target) != 0) {
-        fputs("<p class=\"meta\">Target: ", f);
-        esc_xml(f, r->target);
-        fputs("</p>\n", f);
-    }
-    if (r->profile[0]) {
-        fputs("<p class=\"meta\">Server profile: ", f);
-        esc_xml(f, r->profile);
-        fputs("</p>\n", f);
-    }
+    if (strcmp(r->name, r->target) != 0)
+        put_text(f, esc_xml, "<p class=\"meta\">Target: ", r->target, "</p>\n");
+    if (r->profile[0])
+        put_text(f, esc_xml, "<p class=\"meta\">Server profile: ", r->profile, "</p>\n");
     fputs("<p class=\"counts\">", f);
     for (int v = 0; v < VERDICT_COUNT; v++) {
         if (r->counts[v] > 0 || v <= VERDICT_SKIP)
             fprintf(f, "<span class=\"%s\">%zu %s</span>", verdict_name((verdict)v), r->counts[v],
                     verdict_name((verdict)v));
     }
-    fprintf(f, "</p>\n<p><strong>%s</strong>%s%s</p>\n", line, other[0] ? "; " : "", other);
-    const char *secs[64];
-    size_t ns = sections(r, secs, 64);
-    for (size_t s = 0; s < ns; s++) {
-        fputs("<h2>", f);
-        esc_xml(f, secs[s]);
-        fputs("</h2>\n<table><thead><tr><th>verdict</th><th>check</th><th>TLS</th><th>level</th><th>what</th>"
-              "</tr></thead><tbody>\n",
-              f);
-        for (size_t i = 0; i < r->n; i++) {
-            const result *res = &r->results[i];
-            if (strcmp(res->section, secs[s]) != 0)
-                continue;
-            fprintf(f,
-                    "<tr id=\"%s-%s\"><td><span class=\"v %s\">%s</span></td><td><code>%s</code></td><td>%s</td>"
-                    "<td>%s</td><td>",
-                    res->id, res->tls ? res->tls : "", verdict_name(res->v), verdict_name(res->v), res->id,
-                    res->tls ? res->tls : "", level_name(res->lvl));
-            esc_xml(f, res->title);
-            fputs(" <span class=\"meta\">(RFC ", f);
-            esc_xml(f, res->ref);
-            fputs(")</span>", f);
-            if (needs_detail(res->v)) {
-                fputs("<div class=\"detail\">expected: ", f);
-                esc_xml(f, res->expected);
-                fputs("<br>observed: ", f);
-                esc_xml(f, res->observed);
-                fputs("</div>", f);
-            }
-            fputs("</td></tr>\n", f);
-        }
-        fputs("</tbody></table>\n", f);
-    }
+    fputs("</p>\n<p>", f);
+    put_summary(f, r, "<strong>", "</strong>");
+    fputs("</p>\n", f);
+    put_sections(r, f, &HTML_SECTIONS);
     fputs("</body></html>\n", f);
     return ferror(f) ? -1 : 0;
 }

@@ -28,6 +28,17 @@ const uint8_t *wire_rd_bytes(wire_rd *r, size_t n); /* NULL (and err) when fewer
 /* A length-prefixed block (prefix of 1, 2 or 3 bytes) as a sub-cursor; err on the parent when it overruns. */
 wire_rd wire_rd_block(wire_rd *r, int prefix);
 size_t wire_rd_left(const wire_rd *r);
+/* The next entry of a list of tagged entries (a tag of tag_bytes bytes, then opaque body<0..2^16-1>): 1 with its tag
+ * and body, 0 at the end of the list, -1 when the list is malformed. */
+int wire_rd_entry(wire_rd *list, int tag_bytes, unsigned *tag, wire_rd *body);
+/* The next extension of a block of extensions (RFC 8446 §4.2: uint16 type; opaque extension_data<0..2^16-1>), as
+ * wire_rd_entry. */
+int wire_rd_extension(wire_rd *exts, unsigned *type, wire_rd *data);
+/* The extensions block (2-byte length) that ends a message: 0, or -1 when it overruns or does not fill the rest. */
+int wire_rd_last_block(wire_rd *r, wire_rd *exts);
+/* The same for a hello, whose extensions may be absent when nothing follows (RFC 5246 §7.4.1.2, §7.4.1.3): an empty
+ * block then. */
+int wire_rd_hello_extensions(wire_rd *r, wire_rd *exts);
 
 /* A write buffer over caller memory. Writing past cap sets err and writes nothing more. */
 typedef struct {

@@ -61,6 +61,36 @@ wire_rd wire_rd_block(wire_rd *r, int prefix)
     return sub;
 }
 
+int wire_rd_entry(wire_rd *list, int tag_bytes, unsigned *tag, wire_rd *body)
+{
+    if (list->err)
+        return -1;
+    if (wire_rd_left(list) == 0)
+        return 0;
+    *tag = (unsigned)rd_be(list, (size_t)tag_bytes);
+    *body = wire_rd_block(list, 2);
+    return list->err ? -1 : 1;
+}
+
+int wire_rd_extension(wire_rd *exts, unsigned *type, wire_rd *data)
+{
+    return wire_rd_entry(exts, 2, type, data);
+}
+
+int wire_rd_last_block(wire_rd *r, wire_rd *exts)
+{
+    *exts = wire_rd_block(r, 2);
+    return r->err || wire_rd_left(r) != 0 ? -1 : 0;
+}
+
+int wire_rd_hello_extensions(wire_rd *r, wire_rd *exts)
+{
+    if (wire_rd_left(r) > 0)
+        return wire_rd_last_block(r, exts);
+    wire_rd_init(exts, NULL, 0);
+    return r->err ? -1 : 0;
+}
+
 void wire_wr_init(wire_wr *w, uint8_t *p, size_t cap)
 {
     w->p = p;

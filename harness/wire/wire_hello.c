@@ -123,24 +123,27 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
     wire_wr_close(w, msg, 3);
 }
 
+/* Counts an ALPN extension and keeps the first one's extension_data. */
+static void keep_alpn(wire_alpn_seen *alpn, const wire_rd *data)
+{
+    if (alpn->count++ == 0) {
+        alpn->len = data->len;
+        memcpy(alpn->data, data->p, data->len < WIRE_ALPN_KEEP ? data->len : WIRE_ALPN_KEEP);
+    }
+}
+
 int wire_parse_extensions(wire_rd *r, wire_alpn_seen *alpn, int *npn)
 {
-    wire_rd exts = wire_rd_block(r, 2);
-    while (!exts.err && wire_rd_left(&exts) > 0) {
-        unsigned type = wire_rd_u16(&exts);
-        wire_rd data = wire_rd_block(&exts, 2);
-        if (exts.err)
-            return -1;
-        if (type == WIRE_EXT_ALPN) {
-            if (alpn->count++ == 0) {
-                alpn->len = data.len;
-                memcpy(alpn->data, data.p, data.len < WIRE_ALPN_KEEP ? data.len : WIRE_ALPN_KEEP);
-            }
-        } else if (type == WIRE_EXT_NPN && npn != NULL) {
+    wire_rd exts = wire_rd_block(r, 2), data;
+    unsigned type;
+    int more;
+    while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
+        if (type == WIRE_EXT_ALPN)
+            keep_alpn(alpn, &data);
+        else if (type == WIRE_EXT_NPN && npn != NULL)
             *npn = 1;
-        }
     }
-    return exts.err || r->err ? -1 : 0;
+    return more < 0 || r->err ? -1 : 0;
 }
 
 int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *sh)
@@ -156,22 +159,15 @@ int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *
     if (r.err)
         return -1;
     sh->is_hrr = memcmp(random, wire_hrr_random, 32) == 0;
-    if (wire_rd_left(&r) == 0)
-        return 0; /* RFC 5246 §7.4.1.3: extensions may be absent in TLS 1.2 */
-    wire_rd exts = wire_rd_block(&r, 2);
-    if (r.err || wire_rd_left(&r) != 0)
+    wire_rd exts, data;
+    unsigned type;
+    int more;
+    if (wire_rd_hello_extensions(&r, &exts) != 0)
         return -1;
-    while (wire_rd_left(&exts) > 0) {
-        unsigned type = wire_rd_u16(&exts);
-        wire_rd data = wire_rd_block(&exts, 2);
-        if (exts.err)
-            return -1;
+    while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
         switch (type) {
         case WIRE_EXT_ALPN:
-            if (sh->alpn.count++ == 0) {
-                sh->alpn.len = data.len;
-                memcpy(sh->alpn.data, data.p, data.len < WIRE_ALPN_KEEP ? data.len : WIRE_ALPN_KEEP);
-            }
+            keep_alpn(&sh->alpn, &data);
             break;
         case WIRE_EXT_NPN:
             sh->npn = 1;
@@ -213,7 +209,7 @@ int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *
         if (data.err)
             return -1;
     }
-    return 0;
+    return more < 0 ? -1 : 0;
 }
 
 int wire_parse_new_session_ticket(const uint8_t *body, size_t len, wire_new_session_ticket *t)
@@ -229,18 +225,16 @@ int wire_parse_new_session_ticket(const uint8_t *body, size_t len, wire_new_sess
     t->age_add |= wire_rd_u16(&r);
     wire_rd nonce = wire_rd_block(&r, 1);
     wire_rd ticket = wire_rd_block(&r, 2);
-    wire_rd exts = wire_rd_block(&r, 2);
-    if (r.err || wire_rd_left(&r) != 0 || ticket.len == 0 || ticket.len > WIRE_TICKET_KEEP)
+    wire_rd exts, data;
+    unsigned type;
+    int more;
+    if (wire_rd_last_block(&r, &exts) != 0 || ticket.len == 0 || ticket.len > WIRE_TICKET_KEEP)
         return -1;
     memcpy(t->nonce, nonce.p, nonce.len);
     t->nonce_len = nonce.len;
     memcpy(t->ticket, ticket.p, ticket.len);
     t->ticket_len = ticket.len;
-    while (wire_rd_left(&exts) > 0) {
-        unsigned type = wire_rd_u16(&exts);
-        wire_rd data = wire_rd_block(&exts, 2);
-        if (exts.err)
-            return -1;
+    while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
         if (type == WIRE_EXT_EARLY_DATA) {
             /* RFC 8446 §4.2.10: in a NewSessionTicket, uint32 max_early_data_size. */
             t->max_early_data = (uint32_t)wire_rd_u16(&data) << 16;
@@ -250,5 +244,5 @@ int wire_parse_new_session_ticket(const uint8_t *body, size_t len, wire_new_sess
             t->early_data = 1;
         }
     }
-    return 0;
+    return more < 0 ? -1 : 0;
 }

@@ -11,6 +11,29 @@ static int is_grease16(unsigned v)
     return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
+/* A value a uint16 list may hold, and the flag that records that it does. */
+typedef struct {
+    unsigned value;
+    int *seen;
+} u16_mark;
+
+/* A vector of uint16 values (a length of prefix bytes; at least one value, whole values): sets the flag of each
+ * marked value it holds, and *grease (when not NULL) for a GREASE value. 0, or -1 when malformed. */
+static int u16_list(wire_rd *data, int prefix, const u16_mark *marks, size_t n, int *grease)
+{
+    wire_rd v = wire_rd_block(data, prefix);
+    if (v.err || v.len < 2 || v.len % 2 != 0)
+        return -1;
+    while (wire_rd_left(&v) > 0) {
+        unsigned x = wire_rd_u16(&v);
+        for (size_t i = 0; i < n; i++)
+            *marks[i].seen |= x == marks[i].value;
+        if (grease != NULL)
+            *grease |= is_grease16(x);
+    }
+    return 0;
+}
+
 static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *data, int *saw_versions)
 {
     switch (type) {
@@ -24,38 +47,26 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
         break;
     case WIRE_EXT_SUPPORTED_VERSIONS: {
         /* RFC 8446 §4.2.1: ProtocolVersion versions<2..254>. */
-        wire_rd v = wire_rd_block(data, 1);
-        if (v.err || v.len < 2 || v.len % 2 != 0)
+        const u16_mark m[] = {{WIRE_TLS12, &ch->offers_tls12}, {WIRE_TLS13, &ch->offers_tls13}};
+        if (u16_list(data, 1, m, 2, &ch->grease) != 0)
             return -1;
         *saw_versions = 1;
-        while (wire_rd_left(&v) > 0) {
-            unsigned ver = wire_rd_u16(&v);
-            ch->offers_tls12 |= ver == WIRE_TLS12;
-            ch->offers_tls13 |= ver == WIRE_TLS13;
-            ch->grease |= is_grease16(ver);
-        }
         break;
     }
     case WIRE_EXT_SUPPORTED_GROUPS: {
         /* RFC 8446 §4.2.7: NamedGroup named_group_list<2..2^16-1>. */
-        wire_rd g = wire_rd_block(data, 2);
-        if (g.err || g.len < 2 || g.len % 2 != 0)
+        const u16_mark m[] = {{WIRE_GROUP_X25519, &ch->group_x25519}, {WIRE_GROUP_SECP256R1, &ch->group_p256}};
+        if (u16_list(data, 2, m, 2, &ch->grease) != 0)
             return -1;
-        while (wire_rd_left(&g) > 0) {
-            unsigned group = wire_rd_u16(&g);
-            ch->group_x25519 |= group == WIRE_GROUP_X25519;
-            ch->group_p256 |= group == WIRE_GROUP_SECP256R1;
-            ch->grease |= is_grease16(group);
-        }
         break;
     }
     case WIRE_EXT_KEY_SHARE: {
         /* RFC 8446 §4.2.8: KeyShareEntry client_shares<0..2^16-1>; key_exchange<1..2^16-1>. */
-        wire_rd shares = wire_rd_block(data, 2);
-        while (!shares.err && wire_rd_left(&shares) > 0) {
-            unsigned group = wire_rd_u16(&shares);
-            wire_rd key = wire_rd_block(&shares, 2);
-            if (shares.err || key.len == 0)
+        wire_rd shares = wire_rd_block(data, 2), key;
+        unsigned group;
+        int more;
+        while ((more = wire_rd_entry(&shares, 2, &group, &key)) > 0) {
+            if (key.len == 0)
                 return -1;
             if (group == WIRE_GROUP_X25519 && key.len == 32 && !ch->share_x25519) {
                 memcpy(ch->x25519, key.p, 32);
@@ -66,33 +77,29 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
             }
             ch->grease |= is_grease16(group);
         }
-        if (shares.err)
+        if (more < 0)
             return -1;
         break;
     }
     case WIRE_EXT_SIGNATURE_ALGORITHMS: {
         /* RFC 8446 §4.2.3: SignatureScheme supported_signature_algorithms<2..2^16-2>. */
-        wire_rd s = wire_rd_block(data, 2);
-        if (s.err || s.len < 2 || s.len % 2 != 0)
+        const u16_mark m[] = {{WIRE_SIG_ECDSA_P256_SHA256, &ch->sig_ecdsa_p256}};
+        if (u16_list(data, 2, m, 1, NULL) != 0)
             return -1;
-        while (wire_rd_left(&s) > 0)
-            ch->sig_ecdsa_p256 |= wire_rd_u16(&s) == WIRE_SIG_ECDSA_P256_SHA256;
         break;
     }
     case WIRE_EXT_SERVER_NAME: {
         /* RFC 6066 §3: ServerName server_name_list<1..2^16-1>; HostName<1..2^16-1>. */
-        wire_rd list = wire_rd_block(data, 2);
-        while (!list.err && wire_rd_left(&list) > 0) {
-            unsigned name_type = wire_rd_u8(&list);
-            wire_rd name = wire_rd_block(&list, 2);
-            if (list.err)
-                return -1;
+        wire_rd list = wire_rd_block(data, 2), name;
+        unsigned name_type;
+        int more;
+        while ((more = wire_rd_entry(&list, 1, &name_type, &name)) > 0) {
             if (name_type == 0 && ch->sni[0] == '\0' && name.len > 0 && name.len < sizeof ch->sni) {
                 memcpy(ch->sni, name.p, name.len);
                 ch->sni[name.len] = '\0';
             }
         }
-        if (list.err)
+        if (more < 0)
             return -1;
         break;
     }
@@ -195,25 +202,22 @@ int wire_parse_client_hello(const uint8_t *body, size_t len, wire_client_hello_i
     }
     while (wire_rd_left(&comp) > 0)
         ch->compression_null |= wire_rd_u8(&comp) == 0;
-    int saw_versions = 0;
+    int saw_versions = 0, more;
+    wire_rd exts, data;
+    unsigned type;
     /* RFC 5246 §7.4.1.2: the extensions may be absent; when present they fill the rest of the hello. */
-    if (wire_rd_left(&r) > 0) {
-        wire_rd exts = wire_rd_block(&r, 2);
-        if (r.err || wire_rd_left(&r) != 0)
+    if (wire_rd_hello_extensions(&r, &exts) != 0)
+        return -1;
+    while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
+        ch->n_extensions++;
+        ch->grease |= is_grease16(type);
+        /* RFC 8446 §4.2.11: pre_shared_key MUST be the last extension in the ClientHello. */
+        ch->psk_not_last |= ch->psk;
+        if (parse_extension(ch, type, &data, &saw_versions) != 0)
             return -1;
-        while (wire_rd_left(&exts) > 0) {
-            unsigned type = wire_rd_u16(&exts);
-            wire_rd data = wire_rd_block(&exts, 2);
-            if (exts.err)
-                return -1;
-            ch->n_extensions++;
-            ch->grease |= is_grease16(type);
-            /* RFC 8446 §4.2.11: pre_shared_key MUST be the last extension in the ClientHello. */
-            ch->psk_not_last |= ch->psk;
-            if (parse_extension(ch, type, &data, &saw_versions) != 0)
-                return -1;
-        }
     }
+    if (more < 0)
+        return -1;
     /* RFC 8446 §4.2.1: without supported_versions, legacy_version is the highest version offered. */
     if (!saw_versions)
         ch->offers_tls12 = ch->legacy_version >= WIRE_TLS12;

@@ -129,12 +129,24 @@ int wire_psk_binder(const wire_suite *s, const uint8_t *psk, const uint8_t *trun
                : 0;
 }
 
-static void record_nonce(const wire_traffic *t, uint8_t nonce[12])
+/* The AEAD of one record under the traffic keys (RFC 8446 §5.2), sealing (encrypting) or opening in[0..in_len) into
+ * out: the additional data is the 5-byte record header, the tag 16 bytes. 0, or -1 when GnuTLS refuses (a bad tag). */
+static int record_aead(const wire_suite *s, wire_traffic *t, int seal, const uint8_t *header, const uint8_t *in,
+                       size_t in_len, uint8_t *out, size_t *out_len)
 {
     /* RFC 8446 §5.3: nonce = iv XOR the 64-bit sequence number, left-padded to the iv length. */
+    uint8_t nonce[12];
     memcpy(nonce, t->iv, 12);
     for (int i = 0; i < 8; i++)
         nonce[11 - i] ^= (uint8_t)(t->seq >> (8 * i));
+    gnutls_aead_cipher_hd_t h;
+    gnutls_datum_t key = {t->key, (unsigned)s->key_len};
+    if (gnutls_aead_cipher_init(&h, (gnutls_cipher_algorithm_t)s->cipher, &key) < 0)
+        return -1;
+    int rc = seal ? gnutls_aead_cipher_encrypt(h, nonce, sizeof nonce, header, 5, 16, in, in_len, out, out_len)
+                  : gnutls_aead_cipher_decrypt(h, nonce, sizeof nonce, header, 5, 16, in, in_len, out, out_len);
+    gnutls_aead_cipher_deinit(h);
+    return rc < 0 ? -1 : 0;
 }
 
 int wire_encrypt_record(const wire_suite *s, wire_traffic *t, unsigned type, const uint8_t *plain, size_t len,
@@ -154,18 +166,8 @@ int wire_encrypt_record(const wire_suite *s, wire_traffic *t, unsigned type, con
         w->err = 1;
         return -1;
     }
-    uint8_t nonce[12];
-    record_nonce(t, nonce);
-    gnutls_aead_cipher_hd_t h;
-    gnutls_datum_t key = {t->key, (unsigned)s->key_len};
-    if (gnutls_aead_cipher_init(&h, (gnutls_cipher_algorithm_t)s->cipher, &key) < 0)
-        return -1;
     size_t out_len = ct_len;
-    /* The additional data is the record header (RFC 8446 §5.2). */
-    int rc =
-        gnutls_aead_cipher_encrypt(h, nonce, sizeof nonce, w->p + at, 5, 16, inner, len + 1, w->p + w->len, &out_len);
-    gnutls_aead_cipher_deinit(h);
-    if (rc < 0 || out_len != ct_len)
+    if (record_aead(s, t, 1, w->p + at, inner, len + 1, w->p + w->len, &out_len) != 0 || out_len != ct_len)
         return -1;
     w->len += ct_len;
     t->seq++;
@@ -178,18 +180,8 @@ long wire_decrypt_record(const wire_suite *s, wire_traffic *t, const uint8_t *re
     /* RFC 8446 §5.2: at least one byte of content type plus the 16-byte tag. */
     if (record_len < 5 + 17 || record_len > 5 + WIRE_RECORD_CIPHER_MAX)
         return -1;
-    uint8_t nonce[12];
-    record_nonce(t, nonce);
-    gnutls_aead_cipher_hd_t h;
-    gnutls_datum_t key = {t->key, (unsigned)s->key_len};
-    if (gnutls_aead_cipher_init(&h, (gnutls_cipher_algorithm_t)s->cipher, &key) < 0)
-        return -1;
     size_t plain_len = record_len - 5;
-    /* The additional data is the record header (RFC 8446 §5.2). */
-    int rc =
-        gnutls_aead_cipher_decrypt(h, nonce, sizeof nonce, record, 5, 16, record + 5, record_len - 5, out, &plain_len);
-    gnutls_aead_cipher_deinit(h);
-    if (rc < 0)
+    if (record_aead(s, t, 0, record, record + 5, record_len - 5, out, &plain_len) != 0)
         return -1;
     t->seq++;
     /* RFC 8446 §5.4: strip the zero padding; the last non-zero byte is the content type. */

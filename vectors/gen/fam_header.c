@@ -9,18 +9,17 @@
 /* Flags implied by the HDR-* ID a test fails with. */
 static const char *flag_for(const char *check, const char *result)
 {
-    if (strcmp(check, "HDR-PCT-UPPER") == 0)
-        return "LowerCaseHex";
-    if (strcmp(check, "HDR-PCT-NOT-TCHAR") == 0)
-        return "PctEncodedTchar";
-    if (strcmp(check, "HDR-PCT-TRUNCATED") == 0)
-        return "PctTruncated";
-    if (strcmp(check, "HDR-TOKEN") == 0)
-        return "RawNonTchar";
-    if (strcmp(check, "HDR-NAME-LENGTH") == 0)
-        return "NameLength";
-    if (strcmp(check, "HDR-SAME-AS-TLS") == 0)
-        return "OversizedList";
+    static const struct {
+        const char *check, *flag;
+    } flags[] = {
+        {"HDR-PCT-UPPER", "LowerCaseHex"},     {"HDR-PCT-NOT-TCHAR", "PctEncodedTchar"},
+        {"HDR-PCT-TRUNCATED", "PctTruncated"}, {"HDR-TOKEN", "RawNonTchar"},
+        {"HDR-NAME-LENGTH", "NameLength"},     {"HDR-SAME-AS-TLS", "OversizedList"},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (strcmp(check, flags[i].check) == 0)
+            return flags[i].flag;
+    }
     if (strcmp(check, "HDR-LIST") == 0)
         return strcmp(result, "acceptable") == 0 ? "EmptyListElement" : "NoNames";
     return "";
@@ -388,9 +387,7 @@ static void hp_curl(struct hctx *c)
 void fam_hparse(vfile *f)
 {
     struct hctx c = {f, NULL};
-    json_t *g = json_object();
-    json_object_set_new(g, "type", json_string("HeaderParse"));
-    c.tests = vf_group(f, g);
+    c.tests = vf_group(f, vf_group_new("HeaderParse"));
     hp_external(&c);
     hp_projects(&c);
     hp_syntax(&c);
@@ -447,9 +444,7 @@ static namelist random_list(void)
 
 void fam_hformat(vfile *f)
 {
-    json_t *g = json_object();
-    json_object_set_new(g, "type", json_string("HeaderFormat"));
-    json_t *tests = vf_group(f, g);
+    json_t *tests = vf_group(f, vf_group_new("HeaderFormat"));
     namelist l;
     char cm[100];
 
@@ -593,9 +588,7 @@ static void cf_bad_value(vfile *f, json_t *tests, const namelist *l, const uint8
 
 void fam_cross(vfile *f)
 {
-    json_t *g = json_object();
-    json_object_set_new(g, "type", json_string("CrossFormat"));
-    json_t *tests = vf_group(f, g);
+    json_t *tests = vf_group(f, vf_group_new("CrossFormat"));
     namelist l;
     char cm[100];
 

@@ -146,9 +146,8 @@ static void build_offers(struct offers *o)
 
 static void group(vfile *f, namelist *server, struct offers *o, const char *what)
 {
-    json_t *g = json_object();
+    json_t *g = vf_group_new("Selection");
     char sdesc[400], odesc[400], cm[1200];
-    json_object_set_new(g, "type", json_string("Selection"));
     json_object_set_new(g, "server", jnames(server));
     json_object_set_new(g, "preference", json_string("server"));
     json_t *tests = vf_group(f, g);

@@ -358,6 +358,13 @@ vfile *vf_new(const char *file, const char *schema, const char *const *header)
     return f;
 }
 
+json_t *vf_group_new(const char *type)
+{
+    json_t *group = json_object();
+    json_object_set_new(group, "type", json_string(type));
+    return group;
+}
+
 json_t *vf_group(vfile *f, json_t *group)
 {
     json_t *tests = json_array();

@@ -102,6 +102,8 @@ typedef struct vfile vfile;
 
 /* header: NULL-terminated array of lines. */
 vfile *vf_new(const char *file, const char *schema, const char *const *header);
+/* A new group object of the given type; the caller adds the other group fields, then hands it to vf_group. */
+json_t *vf_group_new(const char *type);
 /* Appends a group (the object holds the group fields) and returns its tests array. */
 json_t *vf_group(vfile *f, json_t *group);
 /* Appends a test with tcId, comment, flags (space-separated note keys, "" for none) and result; the caller adds the

@@ -1,0 +1,67 @@
+#include "testkit.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+FILE *tk_capture_open(tk_capture *c)
+{
+    c->text = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->text, &c->len);
+    cr_assert_not_null(c->f, "open_memstream");
+    return c->f;
+}
+
+char *tk_capture_take(tk_capture *c)
+{
+    fclose(c->f);
+    c->f = NULL;
+    return c->text;
+}
+
+size_t tk_count(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+const char *tk_expected_verdict(const char *const *expect, size_t max, const char *id, const char *tls)
+{
+    for (size_t i = 0; i < max && expect[i]; i++) {
+        const char *e = expect[i], *eq = strchr(e, '='), *at = strchr(e, '@');
+        cr_assert_not_null(eq, "expectation %s has no '='", e);
+        size_t id_len = (size_t)((at && at < eq ? at : eq) - e);
+        if (strlen(id) != id_len || strncmp(e, id, id_len) != 0)
+            continue;
+        if (at && at < eq && strncmp(at + 1, tls, (size_t)(eq - at - 1)) != 0)
+            continue;
+        return eq + 1;
+    }
+    return NULL;
+}
+
+size_t tk_expected_results(const char *const *expect, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < max && expect[i]; i++) {
+        const char *at = strchr(expect[i], '@');
+        n += at != NULL && at < strchr(expect[i], '=') ? 1 : 2;
+    }
+    return n;
+}
+
+void tk_profile(profile *p, const char *csv)
+{
+    char err[128];
+    cr_assert_eq(profile_parse(p, csv, err, sizeof err), 0, "profile %s: %s", csv, err);
+}
+
+void tk_loopback_target(server_target *t, int port, int timeout_ms)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->host, sizeof t->host, "127.0.0.1");
+    snprintf(t->port, sizeof t->port, "%d", port);
+    t->timeout_ms = timeout_ms;
+}
