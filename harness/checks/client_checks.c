@@ -330,7 +330,9 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
     }
     if (o->error || !o->hello_seen) {
         out->v = VERDICT_ERROR;
-        snprintf(out->observed, sizeof out->observed, "no ClientHello: %s",
+        /* An error after a whole ClientHello (a flood cut off, a bad resumption) is not a missing hello. */
+        snprintf(out->observed, sizeof out->observed, "%s: %s",
+                 o->hello_seen ? "after the ClientHello" : "no ClientHello",
                  o->error ? o->error_text : "the client did not connect");
         return;
     }

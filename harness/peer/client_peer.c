@@ -147,7 +147,7 @@ static int read_client_hello(struct conn *c, observation *o)
                 continue;
             snprintf(o->error_text, sizeof o->error_text, "%s before a whole ClientHello",
                      f == 0    ? "the client closed the connection"
-                     : f == -1 ? "the deadline passed"
+                     : f == -1 ? probe_link_cutoff(&c->k)
                                : "socket error");
             return -1;
         }
@@ -252,8 +252,13 @@ static void read_reaction(struct conn *c, observation *o)
             int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
-            /* An orderly close or a reset, both without an alert; the deadline leaves all flags clear. */
+            /* An orderly close or a reset, both without an alert; the deadline leaves all flags clear. A client that
+             * floods is no reaction to judge: ERROR, saying so. */
             o->closed = f == 0 || f == -2;
+            if (c->k.over_budget) {
+                o->error = 1;
+                snprintf(o->error_text, sizeof o->error_text, "%s", probe_link_cutoff(&c->k));
+            }
             return;
         }
         int done = 0;

@@ -93,6 +93,11 @@ int probe_recv_more(int fd, uint8_t *buf, size_t cap, size_t *len, double deadli
         *sock_errno = ENOBUFS;
         return -2;
     }
+    /* The deadline is the connection's, and no amount of incoming data moves it: once it has passed, poll with a
+     * timeout of 0 would still report a socket that a peer keeps readable (change_cipher_spec records without end),
+     * and the read loops above would never stop. */
+    if (probe_now_ms() >= deadline)
+        return -1;
     struct pollfd p = {.fd = fd, .events = POLLIN};
     if (poll(&p, 1, probe_left_ms(deadline)) != 1)
         return -1;
@@ -113,6 +118,8 @@ void probe_link_start(probe_link *k, int fd, double deadline, int server)
     k->deadline = deadline;
     k->in_len = 0;
     k->sock_errno = 0;
+    k->received = 0;
+    k->over_budget = 0;
     wire_msg_reader_reset(&k->hs);
     wire_records_init(&k->rl, server);
 }
@@ -120,7 +127,22 @@ void probe_link_start(probe_link *k, int fd, double deadline, int server)
 /* A buffer that is full without a whole record cannot happen with bounded records. */
 int probe_link_fill(probe_link *k)
 {
-    return probe_recv_more(k->fd, k->in, sizeof k->in, &k->in_len, k->deadline, &k->sock_errno);
+    /* A peer that floods (HelloRequest after HelloRequest, records that are skipped) is cut off at the budget, as at
+     * the deadline: what a handshake legitimately sends is far less. */
+    if (k->received >= PROBE_BYTE_BUDGET) {
+        k->over_budget = 1;
+        return -1;
+    }
+    size_t before = k->in_len;
+    int rc = probe_recv_more(k->fd, k->in, sizeof k->in, &k->in_len, k->deadline, &k->sock_errno);
+    k->received += k->in_len - before;
+    return rc;
+}
+
+const char *probe_link_cutoff(const probe_link *k)
+{
+    return k->over_budget ? "the peer sent more than 1 MiB on this connection without finishing the handshake"
+                          : "the deadline passed";
 }
 
 void probe_link_consume(probe_link *k, size_t used)
@@ -264,6 +286,12 @@ static void read_flight(struct conn *c, observation *o)
             int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
+            if (got_any && c->k.over_budget) {
+                /* A flood is no answer to judge: the check is ERROR, and says why. */
+                o->error = 1;
+                snprintf(o->error_text, sizeof o->error_text, "%s", probe_link_cutoff(&c->k));
+                return;
+            }
             if (got_any) {
                 /* Closed, reset or stalled after some answer: the observation says how far the handshake got. */
                 o->closed = f != -1;

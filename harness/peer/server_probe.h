@@ -41,14 +41,23 @@ typedef struct {
     size_t in_len;
     uint8_t plain[WIRE_RECORD_CIPHER_MAX];
     int sock_errno;
+    size_t received;  /* bytes read on this connection */
+    int over_budget;  /* probe_link_fill stopped reading at PROBE_BYTE_BUDGET */
     wire_msg_reader hs;
     wire_records rl;
 } probe_link;
 
+/* The most a peer may send on one connection: a whole handshake with long certificate chains is a few tens of KiB,
+ * so 1 MiB is far above anything legitimate and far below what a flooding peer sends before the deadline. */
+#define PROBE_BYTE_BUDGET (1u << 20)
+
 /* A fresh link on socket fd (-1: none yet) with the deadline; server: alpncheck's side of the records. */
 void probe_link_start(probe_link *k, int fd, double deadline, int server);
-/* probe_recv_more into the link's buffer: 1 data, 0 orderly close, -1 deadline, -2 socket error or a full buffer. */
+/* probe_recv_more into the link's buffer: 1 data, 0 orderly close, -1 deadline or the byte budget spent, -2 socket
+ * error or a full buffer. */
 int probe_link_fill(probe_link *k);
+/* After probe_link_fill returned -1: why reading stopped ("the deadline passed", or the byte budget). */
+const char *probe_link_cutoff(const probe_link *k);
 /* Drops the first used bytes of the buffer (a record handled). */
 void probe_link_consume(probe_link *k, size_t used);
 /* One record from the link's buffer: what it carries. */

@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""Hostile TLS servers on 127.0.0.1 for the deadline tests: each answers a ClientHello with a well-formed TLS 1.3
+ServerHello (or a TLS 1.2 one) and then misbehaves forever, keeping the socket readable.
+
+usage: hostile_server.py PORT MODE   with MODE ccs-flood (TLS 1.3 ServerHello, then change_cipher_spec records
+without end, as fast as the socket takes them), ccs-stream (the same at about 300 KB/s: under alpncheck's byte budget
+within its deadline, so only the deadline can stop it), hello-request-flood (TLS 1.2 ServerHello, then HelloRequest
+messages without end). Serves until killed; every connection in its own thread.
+"""
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+port, mode = int(sys.argv[1]), sys.argv[2]
+
+
+def read_exact(conn, n):
+    data = b""
+    while len(data) < n:
+        chunk = conn.recv(n - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
+
+
+def client_hello(conn):
+    """The first handshake message's body (records joined), enough to echo its legacy_session_id."""
+    body = b""
+    while True:
+        head = read_exact(conn, 5)
+        body += read_exact(conn, struct.unpack(">H", head[3:5])[0])
+        if len(body) >= 4 and len(body) >= 4 + int.from_bytes(body[1:4], "big"):
+            return body[4:4 + int.from_bytes(body[1:4], "big")]
+
+
+def server_hello(ch, tls13):
+    sid_len = ch[34]
+    sid = ch[35:35 + sid_len]
+    if tls13:
+        # supported_versions: TLS 1.3; key_share: x25519 with 32 bytes (RFC 8446 §4.2.8); suite TLS_AES_128_GCM_SHA256
+        ext = struct.pack(">HHH", 43, 2, 0x0304) + struct.pack(">HHHH", 51, 36, 29, 32) + os.urandom(32)
+        suite = 0x1301
+    else:
+        ext = b""
+        suite = 0xC02F  # TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    body = b"\x03\x03" + os.urandom(32) + bytes([sid_len]) + sid + struct.pack(">HB", suite, 0)
+    body += struct.pack(">H", len(ext)) + ext
+    msg = b"\x02" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x03" + struct.pack(">H", len(msg)) + msg
+
+
+def serve(conn):
+    try:
+        ch = client_hello(conn)
+        if mode in ("ccs-flood", "ccs-stream"):
+            conn.sendall(server_hello(ch, True))
+            record = b"\x14\x03\x03\x00\x01\x01"
+        else:
+            conn.sendall(server_hello(ch, False))
+            record = b"\x16\x03\x03\x00\x04\x00\x00\x00\x00"  # HelloRequest (RFC 5246 §7.4.1.1)
+        if mode == "ccs-stream":
+            chunk = record * 1000
+            while True:
+                conn.sendall(chunk)
+                time.sleep(0.02)
+        chunk = record * 2048
+        while True:
+            conn.sendall(chunk)
+    except (OSError, EOFError):
+        pass
+    finally:
+        conn.close()
+
+
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", port))
+listener.listen(16)
+while True:
+    c, _ = listener.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()

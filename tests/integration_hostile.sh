@@ -1,0 +1,56 @@
+#!/bin/bash
+# Integration test: hostile peers cannot hold alpncheck. A server that answers with a ServerHello and then keeps the
+# socket readable (change_cipher_spec records without end, fast or at a pace under the byte budget; HelloRequest
+# messages without end over TLS 1.2), and a client that sends a ClientHello and then floods: each run must end
+# with exit 2, an ERROR that says why, and within a bound far below what the old code took (over 120 s for the
+# server, 60 s per check for the client). The bounds are generous for a loaded 2-core CI; speed lives in make bench.
+#   usage: integration_hostile.sh ALPNCHECK SOURCE_DIR
+set -u
+ALPNCHECK=$1
+SRC=$2
+work=$(mktemp -d /tmp/alpncheck-hostile-XXXXXX)
+# shellcheck source=itest.sh
+. "$SRC/tests/itest.sh"
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+itest_need python3 python3
+
+PEER_DIR=$work
+# shellcheck source=../harness/peers.sh
+. "$SRC/harness/peers.sh"
+
+# timed NAME CMD...: runs the command with its output in $work/NAME.out; $rc and $ms (wall time) afterwards. A hard
+# cap of 100 s keeps a regression from hanging the suite.
+timed() {
+    local name=$1 start
+    shift
+    start=$(date +%s%N)
+    timeout 100 "$@" >"$work/$name.out" 2>&1
+    rc=$?
+    ms=$((($(date +%s%N) - start) / 1000000))
+}
+
+for mode in ccs-flood ccs-stream hello-request-flood; do
+    port=$(free_port)
+    "$PY" "$SRC/tests/hostile_server.py" "$port" "$mode" &
+    pids+=($!)
+    wait_port "$port" || fail "$mode: the hostile server did not start"
+    tls=1.3
+    [ "$mode" = hello-request-flood ] && tls=1.2
+    timed "$mode" "$ALPNCHECK" server "127.0.0.1:$port" --timeout 2000 --tls "$tls"
+    expect "server $mode: exit 2 (got $rc)" test "$rc" -eq 2
+    expect "server $mode: within 20 s of a 2 s deadline (${ms} ms)" test "$ms" -lt 20000
+    case $mode in
+    ccs-stream) expect "server $mode: stopped at the deadline" grep -q 'does not complete a plain TLS 1.3 handshake' "$work/$mode.out" ;;
+    *) expect "server $mode: says the peer sent too much" grep -q 'more than 1 MiB on this connection' "$work/$mode.out" ;;
+    esac
+done
+
+timed client "$ALPNCHECK" client --exec "$PY $SRC/tests/hostile_client.py {host} {port}" --timeout 2000 --tls 1.3 \
+    --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED -v
+expect "client flood: exit 2 (got $rc)" test "$rc" -eq 2
+expect "client flood: within 30 s for two checks of 2 s (${ms} ms)" test "$ms" -lt 30000
+expect "client flood: ERROR after the ClientHello, saying why" \
+    grep -q 'observed:    after the ClientHello: the peer sent more than 1 MiB' "$work/client.out"
+
+itest_end integration_hostile
