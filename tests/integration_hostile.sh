@@ -53,4 +53,21 @@ expect "client flood: within 30 s for two checks of 2 s (${ms} ms)" test "$ms" -
 expect "client flood: ERROR after the ClientHello, saying why" \
     grep -q 'observed:    after the ClientHello: the peer sent more than 1 MiB' "$work/client.out"
 
+# --- processes and files of --exec -----------------------------------------------------------------------------------
+# Descendants that leave the command's process group (setsid, nohup) or ignore TERM end with the check: alpncheck is
+# their subreaper. Sleep durations unique to this run, so that no other process is counted.
+n=$((40000 + $$ % 9000))
+timed escape "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 1000 \
+    --exec "setsid sleep $n & nohup sleep $((n + 1)) >/dev/null 2>&1 & sh -c 'trap \"\" TERM; sleep $((n + 2))' & true"
+left=$(pgrep -f "^sleep ($n|$((n + 1))|$((n + 2)))\$" | wc -l)
+pkill -f "^sleep ($n|$((n + 1))|$((n + 2)))\$"
+expect "--exec: no setsid, nohup or TERM-ignoring descendant outlives the run ($left left)" test "$left" -eq 0
+# --ca-out replaces what is at the path (a symlink is replaced, not followed) with a 0644 file.
+echo victim >"$work/victim"
+ln -s "$work/victim" "$work/ca.pem"
+timed caout "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 500 --exec true --ca-out "$work/ca.pem"
+expect "--ca-out does not write through a symlink" test "$(cat "$work/victim")" = victim
+expect "--ca-out is a regular file holding the CA" sh -c "test ! -L '$work/ca.pem' && grep -q 'BEGIN CERTIFICATE' '$work/ca.pem'"
+expect "--ca-out has mode 0644" test "$(stat -c %a "$work/ca.pem")" = 644
+
 itest_end integration_hostile

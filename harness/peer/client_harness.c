@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,11 +20,58 @@
 static volatile pid_t running_group;
 static char cleanup_ca[512], cleanup_session[512];
 
+/* Kills every process alpncheck is the parent of, and reaps it, until none is left: the command's descendants that
+ * left its process group (setsid, a daemonizing client) become alpncheck's children when their parent dies, because
+ * alpncheck is their subreaper (PR_SET_CHILD_SUBREAPER, set in client_harness_open). Reads the kernel's list of this
+ * process's children (/proc/self/task/TID/children); only async-signal-safe calls, so the signal handler uses it too.
+ * Bounded: at most 64 rounds. */
+static void kill_descendants(void)
+{
+    char path[64] = "/proc/self/task/", digits[24];
+    /* The main thread's id is the process id; alpncheck starts no threads. */
+    pid_t me = getpid();
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + me % 10);
+    while ((me /= 10) > 0 && n < 20);
+    size_t o = strlen(path);
+    while (n > 0)
+        path[o++] = digits[--n];
+    memcpy(path + o, "/children", sizeof "/children");
+    for (int round = 0; round < 64; round++) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return;
+        char buf[4096];
+        ssize_t len = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (len <= 0)
+            return;
+        int any = 0;
+        pid_t pid = 0;
+        for (ssize_t i = 0; i <= len; i++) {
+            if (i < len && buf[i] >= '0' && buf[i] <= '9') {
+                pid = pid * 10 + (buf[i] - '0');
+                continue;
+            }
+            if (pid > 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                any = 1;
+            }
+            pid = 0;
+        }
+        if (!any)
+            return;
+    }
+}
+
 static void on_fatal_signal(int sig)
 {
-    /* Only async-signal-safe calls: kill, unlink, signal, raise. */
+    /* Only async-signal-safe calls: kill, waitpid, open, read, unlink, signal, raise. */
     if (running_group > 0)
         kill(-running_group, SIGKILL);
+    kill_descendants();
     if (cleanup_ca[0] != '\0')
         unlink(cleanup_ca);
     if (cleanup_session[0] != '\0')
@@ -260,6 +308,8 @@ static int exec_finish(void *ctx)
         kill(-d->pgid, SIGKILL);
     d->pgid = 0;
     running_group = 0;
+    /* And whatever left the group (setsid, nohup into a new session): alpncheck is its subreaper. */
+    kill_descendants();
     /* A client that connected more than once must not hand its spare connection to the next check. */
     if (d->listener != NULL)
         client_listener_drain(d->listener);
@@ -271,13 +321,34 @@ static int exec_finish(void *ctx)
     return killed ? -1 : d->status;
 }
 
-static int write_ca(const char *path, const char *pem, char *err, size_t err_cap)
+/* Writes the CA certificate (public) with mode 0644. A file of ours (temporary) is written in place; a --ca-out path
+ * is replaced atomically: the PEM goes to a new file beside it, which is renamed over the path, so that a symlink
+ * there is replaced, never followed, and a reader never sees half a certificate. */
+static int write_ca(const char *path, int ours, const char *pem, char *err, size_t err_cap)
 {
-    FILE *f = fopen(path, "w");
-    if (f == NULL || fputs(pem, f) < 0 || fclose(f) != 0) {
-        snprintf(err, err_cap, "cannot write %.300s: %s", path, strerror(errno));
-        if (f != NULL)
-            fclose(f);
+    char tmp[600];
+    int fd;
+    if (ours) {
+        fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+    } else {
+        snprintf(tmp, sizeof tmp, "%.580s.XXXXXX", path);
+        fd = mkstemp(tmp);
+    }
+    size_t len = strlen(pem);
+    int ok = fd >= 0 && fchmod(fd, 0644) == 0 && write(fd, pem, len) == (ssize_t)len;
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (ok && !ours && rename(tmp, path) != 0) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok) {
+        if (fd >= 0 && !ours)
+            unlink(tmp);
+        snprintf(err, err_cap, "cannot write %.300s: %s", path, strerror(saved));
         return -1;
     }
     return 0;
@@ -317,21 +388,18 @@ int client_harness_open(client_harness *h, const client_harness_config *c, char 
         snprintf(err, err_cap, "cannot create the certificate: %s", why);
         return -1;
     }
-    if (c->ca_out != NULL) {
-        snprintf(d->ca, sizeof d->ca, "%s", c->ca_out);
-    } else if (temp_file(d->ca, sizeof d->ca, "ca") != 0) {
-        snprintf(err, err_cap, "cannot create a temporary CA file: %s", strerror(errno));
-        goto fail;
-    } else {
-        h->tmp_ca = 1;
-    }
-    if (d->cmd_0rtt != NULL && temp_file(d->session, sizeof d->session, "session") != 0) {
-        snprintf(err, err_cap, "cannot create a temporary session file: %s", strerror(errno));
-        goto fail;
-    }
-    if (h->tmp_ca)
-        snprintf(cleanup_ca, sizeof cleanup_ca, "%s", d->ca);
-    snprintf(cleanup_session, sizeof cleanup_session, "%s", d->session);
+    err[0] = '\0';
+    /* alpncheck becomes the subreaper of everything the command starts, so that a descendant that leaves the
+     * command's process group still ends with the check (kill_descendants). */
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    /* The signal handlers are in place, and the signals held, before a temporary file exists: an interrupt at any
+     * point removes what was created. */
+    sigset_t fatal, old;
+    sigemptyset(&fatal);
+    sigaddset(&fatal, SIGINT);
+    sigaddset(&fatal, SIGTERM);
+    sigaddset(&fatal, SIGHUP);
+    sigprocmask(SIG_BLOCK, &fatal, &old);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_fatal_signal;
@@ -341,7 +409,22 @@ int client_harness_open(client_harness *h, const client_harness_config *c, char 
     sigaction(SIGHUP, &sa, NULL);
     /* Signals of a dying client must not end alpncheck. */
     signal(SIGPIPE, SIG_IGN);
-    if (write_ca(d->ca, wire_identity_ca_pem(h->id), err, err_cap) != 0)
+    if (c->ca_out != NULL) {
+        snprintf(d->ca, sizeof d->ca, "%s", c->ca_out);
+    } else if (temp_file(d->ca, sizeof d->ca, "ca") != 0) {
+        snprintf(err, err_cap, "cannot create a temporary CA file: %s", strerror(errno));
+    } else {
+        h->tmp_ca = 1;
+        snprintf(cleanup_ca, sizeof cleanup_ca, "%s", d->ca);
+    }
+    if (err[0] == '\0' && d->cmd_0rtt != NULL && temp_file(d->session, sizeof d->session, "session") != 0)
+        snprintf(err, err_cap, "cannot create a temporary session file: %s", strerror(errno));
+    snprintf(cleanup_session, sizeof cleanup_session, "%s", d->session);
+    int made = err[0] == '\0';
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (!made)
+        goto fail;
+    if (write_ca(d->ca, h->tmp_ca, wire_identity_ca_pem(h->id), err, err_cap) != 0)
         goto fail;
     if (c->log_path != NULL) {
         d->log_fd = open(c->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
