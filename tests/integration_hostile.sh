@@ -53,6 +53,15 @@ expect "client flood: within 30 s for two checks of 2 s (${ms} ms)" test "$ms" -
 expect "client flood: ERROR after the ClientHello, saying why" \
     grep -q 'observed:    after the ClientHello: the peer sent more than 1 MiB' "$work/client.out"
 
+# A client that connects and says nothing costs the 2 s wait for its ClientHello, not the check's whole deadline plus
+# the grace time for its exit (8 s a check before).
+timed silent "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED -v \
+    --exec "$PY -c 'import socket, sys, time; s = socket.create_connection((sys.argv[1], int(sys.argv[2]))); time.sleep(30)' {host} {port}"
+expect "silent client: exit 2 (got $rc)" test "$rc" -eq 2
+expect "silent client: says it sent no ClientHello in 2 s" \
+    grep -q 'the client connected but sent no whole ClientHello within 2000 ms' "$work/silent.out"
+expect "silent client: two checks within 12 s (${ms} ms; 16 s before)" test "$ms" -lt 12000
+
 # --- processes and files of --exec -----------------------------------------------------------------------------------
 # Descendants that leave the command's process group (setsid, nohup) or ignore TERM end with the check: alpncheck is
 # their subreaper. Sleep durations unique to this run, so that no other process is counted.

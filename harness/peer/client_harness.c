@@ -289,7 +289,10 @@ static int exec_finish(void *ctx)
         return -1;
     }
     int killed = 0;
-    double end = probe_now_ms() + (d->timeout_ms < 3000 ? d->timeout_ms : 3000);
+    /* A client gets up to 3 s to end on its own after its connection; one that connected and never spoke TLS gets
+     * none: it is killed at once. */
+    int grace = d->listener != NULL && d->listener->hello_missing ? 0 : d->timeout_ms < 3000 ? d->timeout_ms : 3000;
+    double end = probe_now_ms() + grace;
     while (d->pid != 0 && !reap(d, WNOHANG) && probe_now_ms() < end)
         sleep_ms(5);
     if (d->pid != 0) {

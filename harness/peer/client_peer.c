@@ -310,11 +310,23 @@ static int accept_conn(client_listener *l, struct conn *c, int *status)
     return 0;
 }
 
-/* Reads and parses a ClientHello on c. 0, or -1 with o->error_text (a decode_error alert has been sent). */
+/* Reads and parses a ClientHello on c. 0, or -1 with o->error_text (a decode_error alert has been sent). A client
+ * sends its ClientHello as soon as it has connected (RFC 8446 §4.1.2), so the wait for it is CLIENT_HELLO_WAIT_MS
+ * (or the check's deadline, when that comes first): a client that connects and says nothing costs that, not the
+ * whole deadline of the check. */
 static int take_client_hello(struct conn *c, observation *o)
 {
-    if (read_client_hello(c, o) == 0)
+    double deadline = c->k.deadline, hello_by = probe_now_ms() + CLIENT_HELLO_WAIT_MS;
+    int shortened = hello_by < deadline;
+    if (shortened)
+        c->k.deadline = hello_by;
+    int rc = read_client_hello(c, o);
+    c->k.deadline = deadline;
+    if (rc == 0)
         return 0;
+    if (shortened && !c->k.over_budget && probe_now_ms() >= hello_by && strstr(o->error_text, "deadline") != NULL)
+        snprintf(o->error_text, sizeof o->error_text,
+                 "the client connected but sent no whole ClientHello within %d ms", CLIENT_HELLO_WAIT_MS);
     if (o->error_text[0] == '\0')
         snprintf(o->error_text, sizeof o->error_text, "malformed ClientHello");
     send_alert(c, 50); /* RFC 8446 §6.2: decode_error */
@@ -506,8 +518,10 @@ int client_serve(void *ctx, const client_request *s, observation *o)
         o->ms = probe_now_ms() - start;
         return 0;
     }
+    l->hello_missing = 0;
     if (take_client_hello(&c, o) != 0) {
         o->error = 1;
+        l->hello_missing = strstr(o->error_text, "sent no whole ClientHello within") != NULL;
         close(c.k.fd);
         o->ms = probe_now_ms() - start;
         return 0;

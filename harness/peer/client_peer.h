@@ -5,6 +5,10 @@
 #include "exchange.h"
 #include "wire_server.h"
 
+/* How long a client that has connected may take to send its whole ClientHello (at most; the check's deadline may come
+ * first). Clients send it at once; this bounds what a client that connects and stays silent costs a check. */
+#define CLIENT_HELLO_WAIT_MS 2000
+
 typedef struct {
     int fd;            /* the listening socket */
     char host[64];     /* as given */
@@ -15,6 +19,9 @@ typedef struct {
      * stops early; NULL to wait for the whole deadline. */
     int (*gone)(void *ctx, int *status);
     void *gone_ctx;
+    /* Set by client_serve when the last client connected but sent no ClientHello in CLIENT_HELLO_WAIT_MS: a client
+     * that is not speaking TLS is not waited for when its check ends. */
+    int hello_missing;
 } client_listener;
 
 /* Listens on host:port (port 0: a free one). Returns 0, or -1 with the reason in err. */
