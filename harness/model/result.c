@@ -169,6 +169,19 @@ void report_exit_reason(const report *r, char *buf, size_t cap)
         buf[0] = '\0';
 }
 
+/* The verdicts the recap lists: a broken MUST, a known failure that passed, a check that could not be judged. */
+static int is_failure(verdict v)
+{
+    return v == VERDICT_FAIL || v == VERDICT_XPASS || v == VERDICT_ERROR;
+}
+
+/* Appends a then b to buf at *o, counting what did not fit (truncation is marked by the caller). */
+static void append(char *buf, size_t cap, size_t *o, const char *a, const char *b)
+{
+    int w = snprintf(buf + *o, cap > *o ? cap - *o : 0, "%s%s", a, b);
+    *o += w > 0 ? (size_t)w : 0;
+}
+
 size_t report_failed_ids(const report *r, char *buf, size_t cap)
 {
     size_t o = 0, ids = 0;
@@ -176,33 +189,25 @@ size_t report_failed_ids(const report *r, char *buf, size_t cap)
         buf[0] = '\0';
     for (size_t i = 0; i < r->n; i++) {
         const result *res = &r->results[i];
-        if (res->v != VERDICT_FAIL && res->v != VERDICT_XPASS && res->v != VERDICT_ERROR)
+        if (!is_failure(res->v))
             continue;
         size_t first = 0; /* listed already, at an earlier result? */
-        while (first < i && !((r->results[first].v == VERDICT_FAIL || r->results[first].v == VERDICT_XPASS ||
-                               r->results[first].v == VERDICT_ERROR) &&
-                              strcmp(r->results[first].id, res->id) == 0))
+        while (first < i && !(is_failure(r->results[first].v) && strcmp(r->results[first].id, res->id) == 0))
             first++;
         if (first < i)
             continue;
-        ids++;
-        int w = snprintf(buf + o, cap > o ? cap - o : 0, "%s%s", ids > 1 ? ", " : "", res->id);
-        o += w > 0 ? (size_t)w : 0;
+        append(buf, cap, &o, ++ids > 1 ? ", " : "", res->id);
         /* Its TLS versions, from every result of this ID that needs attention. */
         int any = 0;
         for (size_t j = i; j < r->n; j++) {
             const result *q = &r->results[j];
-            if (strcmp(q->id, res->id) != 0 || !q->tls || !q->tls[0] ||
-                (q->v != VERDICT_FAIL && q->v != VERDICT_XPASS && q->v != VERDICT_ERROR))
-                continue;
-            w = snprintf(buf + o, cap > o ? cap - o : 0, "%s%s", any ? ", " : " (TLS ", q->tls);
-            o += w > 0 ? (size_t)w : 0;
-            any = 1;
+            if (is_failure(q->v) && strcmp(q->id, res->id) == 0 && q->tls && q->tls[0]) {
+                append(buf, cap, &o, any ? ", " : " (TLS ", q->tls);
+                any = 1;
+            }
         }
-        if (any) {
-            w = snprintf(buf + o, cap > o ? cap - o : 0, ")");
-            o += w > 0 ? (size_t)w : 0;
-        }
+        if (any)
+            append(buf, cap, &o, ")", "");
     }
     if (cap > 0 && o >= cap && cap > 4)
         memcpy(buf + cap - 4, "...", 4);
