@@ -521,18 +521,3 @@ Test(report, markdown_tables)
     cr_expect(strstr(out, "| FAIL | `SRV-NO-OVERLAP-ALERT` | 1.3 | MUST |") != NULL, "%s", out);
     free(out);
 }
-
-Test(report, write_file_reports_errors)
-{
-    static report r;
-    sample(&r, NULL);
-    cr_expect_eq(report_write_file(&r, "/nonexistent-dir/x.json", report_write_json), -1);
-    char path[] = "/tmp/alpncheck-report-XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
-    cr_expect_eq(report_write_file(&r, path, report_write_json), 0);
-    json_t *doc = json_load_file(path, 0, NULL);
-    cr_expect_not_null(doc);
-    json_decref(doc);
-    unlink(path);
-}

@@ -431,16 +431,3 @@ int report_write_html(const report *r, FILE *f)
     fputs("</body></html>\n", f);
     return ferror(f) ? -1 : 0;
 }
-
-int report_write_file(const report *r, const char *path, int (*writer)(const report *, FILE *))
-{
-    if (strcmp(path, "-") == 0)
-        return writer(r, stdout);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        return -1;
-    int rc = writer(r, f);
-    if (fclose(f) != 0)
-        rc = -1;
-    return rc;
-}

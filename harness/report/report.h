@@ -34,9 +34,6 @@ int report_write_html(const report *r, FILE *f);
  * in a range reads "to"); "alpncheck.unsectioned" without a section. */
 void report_junit_classname(const char *section, char *buf, size_t cap);
 
-/* Writes with the given renderer to path ("-" = stdout). Returns 0 or -1 (with errno). */
-int report_write_file(const report *r, const char *path, int (*writer)(const report *, FILE *));
-
 #define REPORT_SCHEMA_ID "alpncheck-report/1" /* reports/schema/report-1.schema.json */
 #define REPORT_SCHEMA_VERSION 1
 
