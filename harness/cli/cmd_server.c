@@ -80,19 +80,33 @@ static int is_address(const char *host)
     return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':') != NULL;
 }
 
+/* One connection playing check id's hello for TLS version tls and profile p, whether or not the check would apply,
+ * into o. 0, or -1 when memory for the scenario (its 64 KiB of extension bytes) is lacking (o says so). */
+static int probe_hello_of(server_target *t, const char *id, const char *tls, const profile *p, observation *o)
+{
+    observation_init(o);
+    scenario *s = malloc(sizeof *s);
+    if (s == NULL) {
+        o->error = 1;
+        snprintf(o->error_text, sizeof o->error_text, "out of memory");
+        return -1;
+    }
+    scenario_build(s, id, tls, p);
+    s->skip_reason = NULL;
+    probe_request r;
+    scenario_request(s, &r);
+    server_probe(t, &r, o);
+    free(s);
+    return 0;
+}
+
 /* One baseline connection per version, without ALPN: does the server speak it at all? NULL when it does, else the
  * reason to skip that version's checks. */
 static const char *version_unsupported(server_target *t, const char *tls, char *why, size_t cap, int *unreachable)
 {
-    static scenario s; /* 64 KiB of extension bytes: not on the stack */
     static const profile none = {.n = 0};
-    scenario_build(&s, "SRV-NO-UNSOLICITED", tls, &none);
-    s.skip_reason = NULL;
     observation o;
-    observation_init(&o);
-    probe_request r;
-    scenario_request(&s, &r);
-    server_probe(t, &r, &o);
+    probe_hello_of(t, "SRV-NO-UNSOLICITED", tls, &none, &o);
     *unreachable = o.error;
     if (o.error) {
         snprintf(why, cap, "%s", o.error_text);
@@ -112,25 +126,22 @@ static const char *version_unsupported(server_target *t, const char *tls, char *
 static const char *alpn_preflight(server_target *t, const char *tls, const profile *p, char *why, size_t cap,
                                   char *note, size_t note_cap)
 {
-    scenario s;
     observation o;
-    scenario_build(&s, "SRV-SELECT-SINGLE", tls, p);
-    s.skip_reason = NULL;
-    observation_init(&o);
-    probe_request r;
-    scenario_request(&s, &r);
-    server_probe(t, &r, &o);
+    probe_hello_of(t, "SRV-SELECT-SINGLE", tls, p, &o);
     note[0] = '\0';
-    /* extension_data: list length (2), then one name with its length byte (RFC 7301 §3.1). */
-    if (!o.error && o.alert < 0 && o.alpn_count == 1 && o.alpn_len >= 4 && o.alpn_len <= sizeof o.alpn &&
-        (size_t)o.alpn[2] + 3 == o.alpn_len) {
+    /* A server's answer is exactly one name (RFC 7301 §3.1): libalpn's parser in the server role says whether it is. */
+    alpn_error err;
+    if (!o.error && o.alert < 0 && o.alpn_count == 1 && o.alpn_len <= sizeof o.alpn &&
+        alpn_list_validate(o.alpn, o.alpn_len, ALPN_ROLE_SERVER, NULL, &err) == ALPN_OK) {
+        const uint8_t *name = o.alpn + 3;
+        size_t len = o.alpn[2];
         for (size_t i = 0; i < p->n; i++)
-            if (p->lens[i] == o.alpn[2] && memcmp(p->names[i], o.alpn + 3, p->lens[i]) == 0)
+            if (p->lens[i] == len && memcmp(p->names[i], name, len) == 0)
                 return NULL;
-        char name[4 * ALPN_NAME_MAX + 8];
-        cli_name_format(name, sizeof name, o.alpn + 3, o.alpn[2]);
+        char text[4 * ALPN_NAME_MAX + 8];
+        cli_name_format(text, sizeof text, name, len);
         snprintf(note, note_cap, "; offered exactly these names, the server selected \"%.80s\", which was not offered",
-                 name);
+                 text);
         return NULL;
     }
     char answer[OBS_TEXT_MAX + 40];
