@@ -85,6 +85,7 @@ struct conn {
     probe_link k;
     uint8_t out[16384 + 8192];
     int tls13;
+    int hello_late; /* the wait for a whole ClientHello (take_client_hello) ran out */
     wire_server_conn sv;
 };
 
@@ -145,6 +146,7 @@ static int read_client_hello(struct conn *c, observation *o)
             int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
+            c->hello_late = f == -1 && !c->k.over_budget;
             snprintf(o->error_text, sizeof o->error_text, "%s before a whole ClientHello",
                      f == 0    ? "the client closed the connection"
                      : f == -1 ? probe_link_cutoff(&c->k)
@@ -324,7 +326,7 @@ static int take_client_hello(struct conn *c, observation *o)
     c->k.deadline = deadline;
     if (rc == 0)
         return 0;
-    if (shortened && !c->k.over_budget && probe_now_ms() >= hello_by && strstr(o->error_text, "deadline") != NULL)
+    if (shortened && c->hello_late)
         snprintf(o->error_text, sizeof o->error_text,
                  "the client connected but sent no whole ClientHello within %d ms", CLIENT_HELLO_WAIT_MS);
     if (o->error_text[0] == '\0')
@@ -521,7 +523,7 @@ int client_serve(void *ctx, const client_request *s, observation *o)
     l->hello_missing = 0;
     if (take_client_hello(&c, o) != 0) {
         o->error = 1;
-        l->hello_missing = strstr(o->error_text, "sent no whole ClientHello within") != NULL;
+        l->hello_missing = c.hello_late;
         close(c.k.fd);
         o->ms = probe_now_ms() - start;
         return 0;
