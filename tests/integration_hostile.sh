@@ -6,18 +6,11 @@
 # server, 60 s per check for the client). The bounds are generous for a loaded 2-core CI; speed lives in make bench.
 #   usage: integration_hostile.sh ALPNCHECK SOURCE_DIR
 set -u
-ALPNCHECK=$1
-SRC=$2
-work=$(mktemp -d /tmp/alpncheck-hostile-XXXXXX)
 # shellcheck source=itest.sh
-. "$SRC/tests/itest.sh"
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+. "$2/tests/itest.sh"
+itest_start hostile "$@"
+itest_peers
 itest_need python3 python3
-
-PEER_DIR=$work
-# shellcheck source=../harness/peers.sh
-. "$SRC/harness/peers.sh"
 
 # timed NAME CMD...: runs the command with its output in $work/NAME.out; $rc and $ms (wall time) afterwards. A hard
 # cap of 100 s keeps a regression from hanging the suite.
@@ -33,7 +26,7 @@ timed() {
 for mode in ccs-flood ccs-stream hello-request-flood; do
     port=$(free_port)
     "$PY" "$SRC/tests/hostile_server.py" "$port" "$mode" &
-    pids+=($!)
+    PEER_PIDS+=($!)
     wait_port "$port" || fail "$mode: the hostile server did not start"
     tls=1.3
     [ "$mode" = hello-request-flood ] && tls=1.2
