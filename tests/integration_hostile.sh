@@ -64,6 +64,29 @@ timed escape "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 100
 left=$(pgrep -f "^sleep ($n|$((n + 1))|$((n + 2)))\$" | wc -l)
 pkill -f "^sleep ($n|$((n + 1))|$((n + 2)))\$"
 expect "--exec: no setsid, nohup or TERM-ignoring descendant outlives the run ($left left)" test "$left" -eq 0
+# No value becomes shell text: an --offer and a $TMPDIR (so the {ca} path) full of what a shell would run or split
+# ("$(...)", backticks, quotes, ';', spaces, a newline) reach the command as the literal value, with the placeholder
+# bare, in double quotes, inside $(...) and in the middle of a word; nothing they name is run. Before, a placeholder
+# inside double quotes let "$(touch ...)" run. A placeholder inside single quotes is refused up front.
+mkdir -p "$work/cwd"
+evil_dir="$work/t\"\$(touch pwned-ca)\"\`touch pwned-ca2\`; x"
+mkdir -p "$evil_dir"
+evil_offer="h2\"\$(touch pwned-alpn)\"\`touch pwned-alpn2\`'; touch pwned-alpn3
+two words"
+(cd "$work/cwd" && TMPDIR=$evil_dir timed inject "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 1000 \
+    --offer "$evil_offer" \
+    --exec "$PY -c 'import json, sys; print(json.dumps(sys.argv[1:]))' {alpn} \"{alpn}\" \"<{ca}>\" \"\$(printf %s \"{alpn}\")\" >>'$work/seen'"
+    echo "$rc" >"$work/inject.rc")
+expect "--exec: no value ran as shell code ($(ls "$work/cwd" | tr '\n' ' '))" test -z "$(ls "$work/cwd")"
+expect "--exec: the command saw the values literally" "$PY" -c 'import json, sys
+seen = json.loads(open(sys.argv[1]).readline())
+offer, tmp = sys.argv[2], sys.argv[3]
+ca = seen[2][1:-1]
+ok = seen[0] == seen[1] == seen[3] == offer and ca.startswith(tmp + "/alpncheck-ca-") and seen[2] == "<" + ca + ">"
+sys.exit(0 if ok else "seen: %r" % seen)' "$work/seen" "$evil_offer" "$evil_dir"
+timed quoted "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --exec "sh -c 'client {alpn}'"
+expect "--exec: a placeholder inside single quotes is refused (exit $rc)" test "$rc" -eq 2
+expect "--exec: ... saying where to put it" grep -q "placeholder '{alpn}' inside single quotes" "$work/quoted.out"
 # --ca-out replaces what is at the path (a symlink is replaced, not followed) with a 0644 file.
 echo victim >"$work/victim"
 ln -s "$work/victim" "$work/ca.pem"

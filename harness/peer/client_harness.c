@@ -81,32 +81,105 @@ static void on_fatal_signal(int sig)
 }
 
 
-/* Appends s to out as one shell word in single quotes. */
-static void put_quoted(char *out, size_t cap, size_t *o, const char *s)
+static const char *const placeholders[] = {"{host}", "{port}", "{ca}", "{alpn}", "{session}"};
+/* Where each placeholder's value travels: the command's environment, never its text. */
+static const char *const env_names[] = {"ALPNCHECK_HOST", "ALPNCHECK_PORT", "ALPNCHECK_CA", "ALPNCHECK_ALPN",
+                                        "ALPNCHECK_SESSION"};
+#define N_PLACEHOLDERS (sizeof placeholders / sizeof placeholders[0])
+
+/* The known placeholder at p (its index, its length in *len), or -1. "${host}" is the shell's own expansion. */
+static int placeholder_at(const char *tmpl, const char *p, size_t *len)
 {
-    const char *q = "'";
-    for (const char *p = q; *p && *o + 1 < cap; p++)
-        out[(*o)++] = *p;
-    for (; *s && *o + 5 < cap; s++) {
-        if (*s == '\'') {
-            memcpy(out + *o, "'\\''", 4);
-            *o += 4;
-        } else {
-            out[(*o)++] = *s;
-        }
+    if (*p != '{' || (p > tmpl && p[-1] == '$'))
+        return -1;
+    for (size_t k = 0; k < N_PLACEHOLDERS; k++) {
+        *len = strlen(placeholders[k]);
+        if (strncmp(p, placeholders[k], *len) == 0)
+            return (int)k;
     }
-    if (*o + 1 < cap)
-        out[(*o)++] = '\'';
-    out[*o] = '\0';
+    return -1;
 }
 
-static const char *const placeholders[] = {"{host}", "{port}", "{ca}", "{alpn}", "{session}"};
-#define N_PLACEHOLDERS (sizeof placeholders / sizeof placeholders[0])
+/* Appends n bytes to out (NULL: only counts); *o counts on past cap, so that the caller sees the overflow. */
+static void emit(char *out, size_t cap, size_t *o, const char *s, size_t n)
+{
+    if (out != NULL && *o + n < cap) {
+        memcpy(out + *o, s, n);
+        out[*o + n] = '\0';
+    }
+    *o += n;
+}
+
+/* How the shell's quoting context changes at p, in context top (p plain, d "...", s '...', c (...) or $(...),
+ * b `...`): the context entered, -1 when top ends here, 0 when it stays. */
+static int next_context(char top, const char *tmpl, const char *p)
+{
+    char c = *p;
+    if (top == 's')
+        return c == '\'' ? -1 : 0;
+    if ((top == 'd' && c == '"') || (top == 'c' && c == ')') || (top == 'b' && c == '`'))
+        return -1;
+    if (c == '`')
+        return 'b';
+    if (c == '(' && (top != 'd' || (p > tmpl && p[-1] == '$')))
+        return 'c';
+    if (top != 'd' && (c == '\'' || c == '"'))
+        return c == '\'' ? 's' : 'd';
+    return 0;
+}
+
+/* The command for sh -c: the template with each placeholder replaced by a reference to its environment variable,
+ * which the shell expands as text, never as code, whatever the value holds ("$(...)", quotes, spaces, newlines).
+ * Outside quotes (also inside $(...), (...) and `...`) the reference is "${ALPNCHECK_X}", one word; inside double
+ * quotes it is ${ALPNCHECK_X}, which stays within them. Inside single quotes the shell expands nothing, so a
+ * placeholder there is refused: its value would only reach a second interpreter (sh -c '...', awk '...') as code.
+ * The quoting is followed as POSIX sh reads it (quotes, backslash, substitutions); out NULL: only checks.
+ * 0, or -1 with the reason in err. */
+static int rewrite(const char *option, const char *tmpl, char *out, size_t cap, char *err, size_t err_cap)
+{
+    char stack[64] = {'p'};
+    size_t depth = 0, o = 0, len;
+    if (out != NULL)
+        out[0] = '\0';
+    for (const char *p = tmpl; *p;) {
+        char top = stack[depth], ref[40];
+        int k = placeholder_at(tmpl, p, &len);
+        if (k >= 0 && top == 's') {
+            snprintf(err, err_cap,
+                     "%s: placeholder '%s' inside single quotes, where the shell expands nothing; put it outside "
+                     "them, or use the variable %s that the command's environment holds",
+                     option, placeholders[k], env_names[k]);
+            return -1;
+        }
+        if (k >= 0) {
+            int n = snprintf(ref, sizeof ref, top == 'd' ? "${%s}" : "\"${%s}\"", env_names[k]);
+            emit(out, cap, &o, ref, (size_t)n);
+            p += len;
+            continue;
+        }
+        size_t step = *p == '\\' && top != 's' && p[1] != '\0' ? 2 : 1;
+        int next = step == 1 ? next_context(top, tmpl, p) : 0;
+        if (next < 0)
+            depth--;
+        if (next > 0 && depth + 1 >= sizeof stack) {
+            snprintf(err, err_cap, "%s: quotes and substitutions nested deeper than %zu", option, sizeof stack - 1);
+            return -1;
+        }
+        if (next > 0)
+            stack[++depth] = (char)next;
+        emit(out, cap, &o, p, step);
+        p += step;
+    }
+    if (o < cap)
+        return 0;
+    snprintf(err, err_cap, "%s: the command is longer than %d bytes with its placeholders replaced", option, CMD_MAX);
+    return -1;
+}
 
 /* A template may use only the placeholders above: a misspelt one ({hots}) would reach the shell as literal text and
  * make every check ERROR. A word of lower-case letters, digits, '-' or '_' alone between braces is taken for a
  * placeholder, so an unknown one is refused; other braces ("${HOME}", "{a,b}", awk's "{ print }") are the shell's.
- * 0, or -1 with the unknown one and the way out in err. */
+ * A known one inside single quotes is refused too (rewrite). 0, or -1 with the reason and the way out in err. */
 int exec_check_placeholders(const char *option, const char *tmpl, char *err, size_t err_cap)
 {
     for (const char *p = strchr(tmpl, '{'); p != NULL; p = strchr(p + 1, '{')) {
@@ -124,36 +197,15 @@ int exec_check_placeholders(const char *option, const char *tmpl, char *err, siz
             return -1;
         }
     }
-    return 0;
+    return rewrite(option, tmpl, NULL, CMD_MAX, err, err_cap);
 }
 
-/* The command for one check: placeholders replaced. 0, or -1 when it does not fit. */
-static int expand(const exec_driver *d, const char *tmpl, const char *alpn, char *out, size_t cap)
+/* In the command's process, before exec: the placeholders' values in its environment. */
+static void export_values(const exec_driver *d, const char *alpn)
 {
-    const char *const *keys = placeholders;
     const char *vals[N_PLACEHOLDERS] = {d->host, d->port, d->ca, alpn, d->session};
-    size_t o = 0;
-    out[0] = '\0';
-    for (const char *p = tmpl; *p;) {
-        int hit = 0;
-        for (size_t k = 0; k < N_PLACEHOLDERS && !hit; k++) {
-            size_t kl = strlen(keys[k]);
-            if (strncmp(p, keys[k], kl) == 0) {
-                put_quoted(out, cap, &o, vals[k]);
-                p += kl;
-                hit = 1;
-            }
-        }
-        if (!hit) {
-            if (o + 1 >= cap)
-                return -1;
-            out[o++] = *p++;
-            out[o] = '\0';
-        }
-        if (o + 6 >= cap)
-            return -1;
-    }
-    return 0;
+    for (size_t k = 0; k < N_PLACEHOLDERS; k++)
+        setenv(env_names[k], vals[k], 1);
 }
 
 /* Appends "==== a b\n" to the client log. */
@@ -201,11 +253,9 @@ static int exec_start(void *ctx, const client_request *s, char *err, size_t err_
         else if (strstr(d->cmd, "{alpn}") != NULL)
             alpn = "";
     }
-    static char cmd[CMD_MAX];
-    if (expand(d, tmpl, alpn, cmd, sizeof cmd) != 0) {
-        snprintf(err, err_cap, "the command is longer than %d bytes after expansion", CMD_MAX);
+    char *cmd = d->command;
+    if (rewrite("--exec", tmpl, cmd, sizeof d->command, err, err_cap) != 0)
         return -1;
-    }
     char head[64];
     snprintf(head, sizeof head, "%s TLS %s", s->id, s->tls);
     strncat(head, ": ", sizeof head - strlen(head) - 1);
@@ -233,6 +283,7 @@ static int exec_start(void *ctx, const client_request *s, char *err, size_t err_
         }
         if (null > STDERR_FILENO)
             close(null);
+        export_values(d, alpn);
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }

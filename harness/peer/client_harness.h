@@ -28,6 +28,7 @@ typedef struct {
     int status; /* its exit status once reaped, -1 before */
     size_t done, total;
     client_listener *listener;
+    char command[CMD_MAX]; /* the running check's sh -c text: the template, values by reference (ALPNCHECK_*) */
 } exec_driver;
 
 /* What `alpncheck client` asks for. */
@@ -49,7 +50,9 @@ typedef struct {
 } client_harness;
 
 /* A template may use only {host} {port} {ca} {alpn} {session}; any other {word} of lower-case letters, digits, '-' and
- * '_' is refused as a misspelt placeholder. 0, or -1 with the unknown one and the way out in err. */
+ * '_' is refused as a misspelt placeholder, and a placeholder inside single quotes is refused. Values never become
+ * shell text: the command gets them in ALPNCHECK_HOST, _PORT, _CA, _ALPN, _SESSION and each placeholder becomes a
+ * quoted reference to its variable. 0, or -1 with the reason and the way out in err. */
 int exec_check_placeholders(const char *option, const char *tmpl, char *err, size_t err_cap);
 
 /* Creates the identity, the CA file, the session file (with cmd_0rtt), opens the log and listens; installs the signal
