@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """A hostile TLS client for the deadline tests: connects to HOST PORT, sends a well-formed TLS 1.3 ClientHello
 (x25519, TLS_AES_128_GCM_SHA256, ecdsa_secp256r1_sha256, ALPN h2) and then change_cipher_spec records without end,
-keeping alpncheck's side readable, until the connection goes or it is killed.
+keeping alpncheck's side readable, until the connection goes or it is killed; or, with MODE drip, sends that
+ClientHello one byte every 200 ms.
 
-usage: hostile_client.py HOST PORT
+usage: hostile_client.py HOST PORT [MODE]   (MODE: flood, the default, or drip)
 """
 import os
 import socket
 import struct
 import sys
+import time
 
 
 def ext(kind, body):
@@ -29,6 +31,14 @@ def client_hello():
 
 
 s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
+if sys.argv[3:] == ["drip"]:
+    try:
+        for b in client_hello():
+            s.sendall(bytes([b]))
+            time.sleep(0.2)
+    except OSError:
+        pass
+    sys.exit(0)
 s.sendall(client_hello())
 chunk = b"\x14\x03\x03\x00\x01\x01" * 2048
 try:

@@ -5,7 +5,9 @@ ServerHello (or a TLS 1.2 one) and then misbehaves forever, keeping the socket r
 usage: hostile_server.py PORT MODE   with MODE ccs-flood (TLS 1.3 ServerHello, then change_cipher_spec records
 without end, as fast as the socket takes them), ccs-stream (the same at about 300 KB/s: under alpncheck's byte budget
 within its deadline, so only the deadline can stop it), hello-request-flood (TLS 1.2 ServerHello, then HelloRequest
-messages without end). Serves until killed; every connection in its own thread.
+messages without end), drip (a TLS 1.2 flight, ServerHello selecting the first offered ALPN name and
+ServerHelloDone: at once on the first two connections, the version probe and the --alpn check, then one byte every
+200 ms on every later connection). Serves until killed; every connection in its own thread.
 """
 import os
 import socket
@@ -37,6 +39,50 @@ def client_hello(conn):
             return body[4:4 + int.from_bytes(body[1:4], "big")]
 
 
+def extensions(ch):
+    """The ClientHello's extensions as {type: data} (the first of a type)."""
+    at = 34
+    at += 1 + ch[at]                                    # legacy_session_id
+    at += 2 + int.from_bytes(ch[at:at + 2], "big")      # cipher_suites
+    at += 1 + ch[at]                                    # legacy_compression_methods
+    end = at + 2 + int.from_bytes(ch[at:at + 2], "big")
+    at += 2
+    found = {}
+    while at + 4 <= end:
+        kind, size = struct.unpack(">HH", ch[at:at + 4])
+        found.setdefault(kind, ch[at + 4:at + 4 + size])
+        at += 4 + size
+    return found
+
+
+def first_alpn(ch):
+    """The first name of the ClientHello's ALPN list, or None."""
+    data = extensions(ch).get(16)
+    if not data or len(data) < 3:
+        return None
+    return data[3:3 + data[2]]
+
+
+def handshake(kind, body):
+    return bytes([kind]) + len(body).to_bytes(3, "big") + body
+
+
+def record(msgs):
+    return b"\x16\x03\x03" + struct.pack(">H", len(msgs)) + msgs
+
+
+def tls12_flight(ch, exts=b""):
+    """ServerHello (TLS 1.2, ECDHE-RSA-AES128-GCM, the given extensions) and ServerHelloDone in one record."""
+    sid_len = ch[34]
+    body = b"\x03\x03" + os.urandom(32) + bytes([sid_len]) + ch[35:35 + sid_len] + struct.pack(">HB", 0xC02F, 0)
+    body += struct.pack(">H", len(exts)) + exts
+    return record(handshake(2, body) + handshake(14, b""))
+
+
+def alpn_ext(name):
+    return struct.pack(">HHHB", 16, len(name) + 3, len(name) + 1, len(name)) + name
+
+
 def server_hello(ch, tls13):
     sid_len = ch[34]
     sid = ch[35:35 + sid_len]
@@ -53,9 +99,32 @@ def server_hello(ch, tls13):
     return b"\x16\x03\x03" + struct.pack(">H", len(msg)) + msg
 
 
+connections = 0
+count_lock = threading.Lock()
+
+
+def drip(conn, ch):
+    global connections
+    with count_lock:
+        connections += 1
+        nth = connections
+    name = first_alpn(ch)
+    flight = tls12_flight(ch, alpn_ext(name) if name else b"")
+    if nth <= 2:
+        conn.sendall(flight)
+        time.sleep(1)
+        return
+    for i in range(len(flight)):
+        conn.sendall(flight[i:i + 1])
+        time.sleep(0.2)
+
+
 def serve(conn):
     try:
         ch = client_hello(conn)
+        if mode == "drip":
+            drip(conn, ch)
+            return
         if mode in ("ccs-flood", "ccs-stream"):
             conn.sendall(server_hello(ch, True))
             record = b"\x14\x03\x03\x00\x01\x01"

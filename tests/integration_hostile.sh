@@ -55,6 +55,32 @@ expect "silent client: says it sent no ClientHello in 2 s" \
     grep -q 'the client connected but sent no whole ClientHello within 2000 ms' "$work/silent.out"
 expect "silent client: two checks within 12 s (${ms} ms; 16 s before)" test "$ms" -lt 12000
 
+# --- the run's deadline ----------------------------------------------------------------------------------------------
+# A peer that drips one byte every 200 ms costs every connection its whole --timeout (about 30 checks x 2 s here);
+# --deadline ends the run near its deadline, every check left ERROR with that reason, exit 2. Server and client.
+# results_with REPORT VERDICT TEXT: how many results have that verdict and the text in "observed".
+results_with() {
+    "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(sum(1 for x in r["results"] if x["verdict"] == sys.argv[2] and sys.argv[3] in x["observed"]))' "$@"
+}
+port=$(free_port)
+"$PY" "$SRC/tests/hostile_server.py" "$port" drip &
+PEER_PIDS+=($!)
+wait_port "$port" || fail "drip: the hostile server did not start"
+timed drip-server "$ALPNCHECK" server "127.0.0.1:$port" --tls 1.2 --alpn h2 --timeout 2000 --deadline 8 \
+    --json "$work/drip-server.json"
+expect "server drip: exit 2 (got $rc)" test "$rc" -eq 2
+expect "server drip: ends near its 8 s deadline (${ms} ms; about 60 s without one)" test "$ms" -ge 7500 -a "$ms" -lt 20000
+cut=$(results_with "$work/drip-server.json" ERROR "run deadline of 8 s reached")
+expect "server drip: the checks left are ERROR, saying why ($cut)" test "${cut:-0}" -ge 10
+timed drip-client "$ALPNCHECK" client --tls 1.3 --timeout 2000 --deadline 6 --json "$work/drip-client.json" \
+    --exec "$PY $SRC/tests/hostile_client.py {host} {port} drip"
+expect "client drip: exit 2 (got $rc)" test "$rc" -eq 2
+expect "client drip: ends near its 6 s deadline (${ms} ms; about 30 s without one)" test "$ms" -ge 5500 -a "$ms" -lt 20000
+cut=$(results_with "$work/drip-client.json" ERROR "run deadline of 6 s reached")
+expect "client drip: the checks left are ERROR, saying why ($cut)" test "${cut:-0}" -ge 5
+
 # --- processes and files of --exec -----------------------------------------------------------------------------------
 # Descendants that leave the command's process group (setsid, nohup) or ignore TERM end with the check: alpncheck is
 # their subreaper. Sleep durations unique to this run, so that no other process is counted.

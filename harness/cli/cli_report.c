@@ -34,7 +34,8 @@ enum {
     CLI_O_JUNIT,
     CLI_O_HTML,
     CLI_O_MD,
-    CLI_O_NAME
+    CLI_O_NAME,
+    CLI_O_DEADLINE
 };
 
 /* Takes getopt's c and arg, which must be one of the shared options. 0, or EXIT_USAGE for an invalid value or another
@@ -65,6 +66,14 @@ static int run_option(const char *cmd, int c, const char *arg, cli_run_args *a)
         a->timeout_ms = (int)ms;
         return 0;
     }
+    case CLI_O_DEADLINE: {
+        char *end;
+        long s = strtol(arg, &end, 10);
+        if (*end != '\0' || end == arg || s < 0 || s > 86400)
+            return cli_usage_error(cmd, "--deadline takes seconds from 1 to 86400, or 0 for none, not '%s'", arg);
+        a->deadline_s = (int)s;
+        return 0;
+    }
     case CLI_O_NAME: {
         /* The JUnit suite name: not blank (JUnit consumers need one), and kept whole in report.name. */
         size_t len = strlen(arg);
@@ -92,6 +101,7 @@ static const struct option run_longopts[] = {
     {"skip", required_argument, NULL, CLI_O_SKIP},
     {"known-failures", required_argument, NULL, CLI_O_KNOWN},
     {"timeout", required_argument, NULL, CLI_O_TIMEOUT},
+    {"deadline", required_argument, NULL, CLI_O_DEADLINE},
     {"json", required_argument, NULL, CLI_O_JSON},
     {"junit", required_argument, NULL, CLI_O_JUNIT},
     {"html", required_argument, NULL, CLI_O_HTML},

@@ -18,19 +18,23 @@ typedef struct {
     int created[CLI_OUT_COUNT];      /* the file did not exist before: removed again when the run is abandoned */
 } cli_outputs;
 
+/* --deadline's default: a run of either command ends within ten minutes, whatever its peer does. */
+#define CLI_DEADLINE_DEFAULT_S 600
+
 /* The options of a check run that both commands take. */
 typedef struct {
     const char *tls_arg;     /* --tls, default "1.3,1.2" */
     const char *only, *skip; /* --only, --skip */
     const char *known_path;  /* --known-failures */
     int timeout_ms;          /* --timeout, 0 when not given */
+    int deadline_s;          /* --deadline in seconds: 0 none, -1 when not given (the command's default) */
     cli_outputs out;         /* --json, --junit, --html, --md */
     int quiet, verbose;      /* -q, -v */
     const char *name;        /* --name: the run's name in the reports (JUnit suite name), NULL when not given */
 } cli_run_args;
 
 /* Parses argv (cli_parse_options_more) against the command's own options and the ones every run takes (--tls,
- * --only, --skip, --known-failures, --timeout, --json, --junit, --html, --md, --name, -q, -v, into a). Options may
+ * --only, --skip, --known-failures, --timeout, --deadline, --json, --junit, --html, --md, --name, -q, -v, into a). Options may
  * follow the operands. Returns -1 when the command goes on, else its exit status: EXIT_VALID after printing help(),
  * EXIT_USAGE after a usage error (an invalid value included). */
 int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),

@@ -52,6 +52,11 @@ static void help(void)
         "                         however much it sends (default 5000 with --exec, 60000 without); at most\n"
         "                         1 MiB is read per connection, and a client that has connected must send its\n"
         "                         ClientHello within 2000 ms\n"
+        "  --deadline SECONDS     deadline of the whole run (default 600 with --exec, none without; 0: none):\n"
+        "                         the checks left when it passes are ERROR (\"run deadline of N s reached\").\n"
+        "                         Each check takes at most --timeout plus 3 s for the command to end, so a\n"
+        "                         run takes at most checks x (timeout + 3 s), and never longer than the\n"
+        "                         deadline\n"
         "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json)\n"
         "  --junit FILE           JUnit XML report\n"
         "  --html FILE            self-contained HTML report\n"
@@ -128,7 +133,7 @@ static int run_cmd_client(void *state, int argc, char **argv)
                                {"ca-out", 0, NULL, &ca_out},
                                {"client-log", 0, NULL, &log_path},
                                {NULL, 0, NULL, NULL}};
-    cli_run_args a = {.tls_arg = "1.3,1.2"};
+    cli_run_args a = {.tls_arg = "1.3,1.2", .deadline_s = -1};
     run_options ro = {.tls = {NULL, NULL}};
     char err[512];
     int done = cli_parse_run_options("client", argc, argv, opts, help, &a);
@@ -164,6 +169,8 @@ static int run_cmd_client(void *state, int argc, char **argv)
     if (cli_outputs_open("client", &a.out) != 0)
         return EXIT_USAGE;
     cfg.timeout_ms = a.timeout_ms ? a.timeout_ms : cfg.cmd ? 5000 : 60000;
+    /* A person connecting by hand is not hurried: without --exec no deadline unless one is given. */
+    cfg.deadline_s = a.deadline_s >= 0 ? a.deadline_s : cfg.cmd ? CLI_DEADLINE_DEFAULT_S : 0;
     cfg.host = host;
     cfg.port = port;
     cfg.ca_out = ca_out;

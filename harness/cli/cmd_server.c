@@ -30,6 +30,11 @@ static void help(void)
            "                         an ID that is not a server check is refused\n"
            "  --timeout MS           deadline of each connection, from connect to the last read, however much the\n"
            "                         server sends (default 5000); at most 1 MiB is read per connection\n"
+           "  --deadline SECONDS     deadline of the whole run (default 600; 0: none): the checks left when it\n"
+           "                         passes are ERROR (\"run deadline of N s reached\"). Every connection is\n"
+           "                         bounded by --timeout and a check makes one or a few (up to 64 more\n"
+           "                         discover the profile), so a run takes at most connections x timeout, and\n"
+           "                         never longer than the deadline\n"
            "  --json FILE            JSON report (schema: reports/schema/report-1.schema.json)\n"
            "  --junit FILE           JUnit XML report\n"
            "  --html FILE            self-contained HTML report\n"
@@ -176,7 +181,7 @@ static int run_cmd_server(void *state, int argc, char **argv)
     target->timeout_ms = 5000;
     const char *sni = NULL, *alpn = NULL;
     const cli_option opts[] = {{"sni", 0, NULL, &sni}, {"alpn", 0, NULL, &alpn}, {NULL, 0, NULL, NULL}};
-    cli_run_args a = {.tls_arg = "1.3,1.2"};
+    cli_run_args a = {.tls_arg = "1.3,1.2", .deadline_s = -1};
     run_options ro = {.tls = {NULL, NULL}};
     char err[256];
     int done = cli_parse_run_options("server", argc, argv, opts, help, &a);
@@ -200,6 +205,7 @@ static int run_cmd_server(void *state, int argc, char **argv)
     if (a.name != NULL)
         snprintf(rep->name, sizeof rep->name, "%s", a.name);
     double started = probe_now_ms();
+    probe_run_limit_start(&target->run, a.deadline_s < 0 ? CLI_DEADLINE_DEFAULT_S : a.deadline_s);
     int interactive = isatty(STDERR_FILENO) && !a.quiet;
     if (interactive) {
         ro.progress = cli_progress;

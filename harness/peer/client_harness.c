@@ -224,6 +224,9 @@ static int exec_start(void *ctx, const client_request *s, char *err, size_t err_
     exec_driver *d = ctx;
     d->done++;
     d->status = -1;
+    /* Past the run's deadline no client is started or asked for: the check is ERROR with that reason. */
+    if (d->listener != NULL && probe_run_over(&d->listener->run, err, err_cap))
+        return -1;
     if (d->cmd == NULL) {
         fprintf(stderr, "[%zu/%zu] %s (TLS %s): connect your client to %s:%s now%s\n", d->done, d->total, s->id, s->tls,
                 d->host, d->port,
@@ -340,9 +343,13 @@ static int exec_finish(void *ctx)
         return -1;
     }
     int killed = 0;
-    /* A client gets up to 3 s to end on its own after its connection; one that connected and never spoke TLS gets
-     * none: it is killed at once. */
-    int grace = d->listener != NULL && d->listener->hello_missing ? 0 : d->timeout_ms < 3000 ? d->timeout_ms : 3000;
+    /* A client gets up to 3 s to end on its own after its connection; one that connected and never spoke TLS, or
+     * one whose check the run's deadline ended, gets none: it is killed at once. */
+    char why[64];
+    int grace = d->listener != NULL && (d->listener->hello_missing || probe_run_over(&d->listener->run, why, sizeof why))
+                    ? 0
+                : d->timeout_ms < 3000 ? d->timeout_ms
+                                       : 3000;
     double end = probe_now_ms() + grace;
     while (d->pid != 0 && !reap(d, WNOHANG) && probe_now_ms() < end)
         sleep_ms(5);
@@ -490,6 +497,7 @@ int client_harness_open(client_harness *h, const client_harness_config *c, char 
     if (client_listener_open(&h->l, d->host, c->port, err, err_cap) != 0)
         goto fail;
     h->l.timeout_ms = d->timeout_ms;
+    probe_run_limit_start(&h->l.run, c->deadline_s);
     h->l.id = h->id;
     h->l.gone = exec_gone;
     h->l.gone_ctx = d;

@@ -38,6 +38,7 @@ typedef struct {
     const char *host;                         /* --listen host; port 0 for a free one */
     int port;
     int timeout_ms;
+    int deadline_s;       /* the run's deadline in seconds, from client_harness_open; 0: none */
     const char *ca_out;   /* keep the CA here; NULL: a temporary file removed at the end */
     const char *log_path; /* append the client's output here; NULL: discarded */
 } client_harness_config;

@@ -105,7 +105,8 @@ static void send_alert(struct conn *c, unsigned code)
 static void conn_start(struct conn *c, const client_listener *l, double start, int tls13)
 {
     memset(c, 0, sizeof *c);
-    probe_link_start(&c->k, -1, start + l->timeout_ms, 1);
+    double own = start + l->timeout_ms;
+    probe_link_start(&c->k, -1, l->run.at > 0 && l->run.at < own ? l->run.at : own, 1);
     c->tls13 = tls13;
     wire_server_start(&c->sv, l->id, c->tls13);
 }
@@ -504,14 +505,20 @@ int client_serve(void *ctx, const client_request *s, observation *o)
     static struct conn c;
     client_listener *l = ctx;
     double start = probe_now_ms();
+    if (probe_run_over(&l->run, o->error_text, sizeof o->error_text)) {
+        o->error = 1;
+        return 0;
+    }
     conn_start(&c, l, start, strcmp(s->tls, "1.3") == 0);
     int status, rc = accept_conn(l, &c, &status);
     if (rc != 0) {
         o->error = 1;
-        if (rc == 1)
-            snprintf(o->error_text, sizeof o->error_text, "the client did not connect to %s:%d within %d ms", l->host,
-                     l->port, l->timeout_ms);
-        else if (rc == 2)
+        if (rc == 1) {
+            /* The run's deadline, when it came first, is the reason. */
+            if (!probe_run_over(&l->run, o->error_text, sizeof o->error_text))
+                snprintf(o->error_text, sizeof o->error_text, "the client did not connect to %s:%d within %d ms",
+                         l->host, l->port, l->timeout_ms);
+        } else if (rc == 2)
             snprintf(o->error_text, sizeof o->error_text,
                      "the client command ended (exit status %d) without connecting to %s:%d", status, l->host, l->port);
         else
@@ -551,6 +558,9 @@ int client_serve(void *ctx, const client_request *s, observation *o)
     }
     if (c.k.fd >= 0)
         close(c.k.fd);
+    /* A reaction the run's deadline cut short is no reaction to judge. */
+    if (o->alert < 0 && !o->accepted && !o->closed && probe_run_over(&l->run, o->error_text, sizeof o->error_text))
+        o->error = 1;
     o->ms = probe_now_ms() - start;
     return 0;
 }

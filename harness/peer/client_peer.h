@@ -3,6 +3,7 @@
 #define ALPN_PEER_CLIENT_PEER_H
 
 #include "exchange.h"
+#include "server_probe.h"
 #include "wire_server.h"
 
 /* How long a client that has connected may take to send its whole ClientHello (at most; the check's deadline may come
@@ -14,6 +15,7 @@ typedef struct {
     char host[64];     /* as given */
     int port;          /* the bound port (the kernel's choice for 0) */
     int timeout_ms;    /* the deadline of each check: the client's connection, then every read */
+    probe_run_limit run; /* the run's deadline: cuts every check's, and no check starts after it */
     wire_identity *id; /* the certificate presented */
     /* Optional: 1 once the client under test has ended (its command exited), so that waiting for its connection
      * stops early; NULL to wait for the whole deadline. */

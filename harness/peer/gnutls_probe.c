@@ -69,7 +69,11 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         initialised = 1;
     }
 
-    double deadline = probe_now_ms() + t->timeout_ms;
+    if (probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
+        o->error = 1;
+        return 0;
+    }
+    double deadline = probe_conn_deadline(&t->run, t->timeout_ms);
     int fd = probe_dial(t, deadline, o->error_text, sizeof o->error_text);
     if (fd < 0) {
         o->error = 1;
@@ -226,6 +230,9 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         }
     }
 done:
+    /* A handshake the run's deadline cut short: that is the reason, not GnuTLS's timeout. */
+    if (o->error && !o->completed)
+        probe_run_over(&t->run, o->error_text, sizeof o->error_text);
     /* RFC 8446 §6.1: close_notify before closing. Servers that see a connection end without it may drop the
      * session from their cache (OpenSSL does, as a fatal unexpected EOF), and resumption checks would then SKIP. */
     if (s != NULL && o->completed)

@@ -26,6 +26,26 @@ double probe_now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+void probe_run_limit_start(probe_run_limit *r, int seconds)
+{
+    r->seconds = seconds;
+    r->at = seconds > 0 ? probe_now_ms() + seconds * 1000.0 : 0;
+}
+
+double probe_conn_deadline(const probe_run_limit *r, int timeout_ms)
+{
+    double own = probe_now_ms() + timeout_ms;
+    return r->at > 0 && r->at < own ? r->at : own;
+}
+
+int probe_run_over(const probe_run_limit *r, char *err, size_t err_cap)
+{
+    if (r->at <= 0 || probe_now_ms() < r->at)
+        return 0;
+    snprintf(err, err_cap, "run deadline of %d s reached", r->seconds);
+    return 1;
+}
+
 int probe_left_ms(double deadline)
 {
     double left = deadline - probe_now_ms();
@@ -339,7 +359,12 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
     const server_target *t = ctx;
     double start = probe_now_ms();
     memset(&c, 0, sizeof c);
-    probe_link_start(&c.k, -1, start + t->timeout_ms, 0);
+    /* Past the run's deadline no connection starts: the check is ERROR with that reason. */
+    if (probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
+        o->error = 1;
+        return 0;
+    }
+    probe_link_start(&c.k, -1, probe_conn_deadline(&t->run, t->timeout_ms), 0);
     wire_client_params p = {
         .version = strcmp(s->tls, "1.3") == 0   ? WIRE_TLS13
                    : strcmp(s->tls, "1.1") == 0 ? WIRE_TLS11
@@ -377,6 +402,11 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
         snprintf(o->error_text, sizeof o->error_text, "cannot send the ClientHello: %s", strerror(errno));
     }
     observe(&c.cl, o);
+    /* A flight the run's deadline cut short is no answer to judge. */
+    if (!o->completed && o->alert < 0 && probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
+        o->error = 1;
+        o->refused = 0;
+    }
     close(c.k.fd);
     o->ms = probe_now_ms() - start;
     return 0;

@@ -6,11 +6,26 @@
 #include "exchange.h"
 #include "wire_conn.h"
 
+/* The deadline of a whole run (--deadline): no connection outlives it, and once it has passed none starts, so that a
+ * run takes at most that long however slowly its peer answers. */
+typedef struct {
+    double at;   /* probe_now_ms() based; 0: none */
+    int seconds; /* as given, for the reason text */
+} probe_run_limit;
+
+/* A limit of seconds from now (0: none). */
+void probe_run_limit_start(probe_run_limit *r, int seconds);
+/* The deadline of a connection that starts now: timeout_ms from now, cut at the run's deadline. */
+double probe_conn_deadline(const probe_run_limit *r, int timeout_ms);
+/* 1, with "run deadline of N s reached" in err, once the run's deadline has passed; else 0 (err untouched). */
+int probe_run_over(const probe_run_limit *r, char *err, size_t err_cap);
+
 typedef struct {
     char host[256];
     char port[8];
     char sni[256];  /* empty: no server_name extension */
     int timeout_ms; /* for connecting and for every read */
+    probe_run_limit run;
 } server_target;
 
 /* Milliseconds on a monotonic clock. */
