@@ -7,7 +7,12 @@ without end, as fast as the socket takes them), ccs-stream (the same at about 30
 within its deadline, so only the deadline can stop it), hello-request-flood (TLS 1.2 ServerHello, then HelloRequest
 messages without end), drip (a TLS 1.2 flight, ServerHello selecting the first offered ALPN name and
 ServerHelloDone: at once on the first two connections, the version probe and the --alpn check, then one byte every
-200 ms on every later connection). Serves until killed; every connection in its own thread.
+200 ms on every later connection); and answers that are wrong at once, on every connection: reset (a TCP reset
+right after the ClientHello), hrr-twice (a HelloRetryRequest, and another one for the second ClientHello), sslv2 (an
+SSLv2-format SERVER-HELLO), http (an HTTP/1.1 400 response), huge-header (a ServerHello header claiming 16 MiB, then
+zeros), duplicate-alpn (a TLS 1.2 flight whose ServerHello has two ALPN extensions), duplicate-ext (one with two
+extended_master_secret extensions), tls13-in-tls12 (a ServerHello selecting TLS 1.3 in supported_versions, to a
+ClientHello that offers TLS 1.2 only). Serves until killed; every connection in its own thread.
 """
 import os
 import socket
@@ -83,6 +88,46 @@ def alpn_ext(name):
     return struct.pack(">HHHB", 16, len(name) + 3, len(name) + 1, len(name)) + name
 
 
+HRR_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
+
+
+def hello_retry(ch):
+    """A HelloRetryRequest (RFC 8446 §4.1.4) asking for a secp256r1 share."""
+    sid_len = ch[34]
+    exts = struct.pack(">HHH", 43, 2, 0x0304) + struct.pack(">HHH", 51, 2, 23)
+    body = b"\x03\x03" + HRR_RANDOM + bytes([sid_len]) + ch[35:35 + sid_len] + struct.pack(">HB", 0x1301, 0)
+    return record(handshake(2, body + struct.pack(">H", len(exts)) + exts))
+
+
+def wrong_at_once(conn, ch):
+    """The modes that answer wrongly at once."""
+    name = first_alpn(ch) or b"h2"
+    if mode == "reset":
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return
+    if mode == "hrr-twice":
+        conn.sendall(hello_retry(ch))
+        conn.sendall(hello_retry(client_hello(conn)))
+    elif mode == "sslv2":
+        # SSLv2 SERVER-HELLO (msg_type 4): a two-byte header with the high bit set, then the message.
+        body = b"\x04\x00\x01\x00\x02" + struct.pack(">HHH", 0, 3, 16) + b"\x01\x00\x80" + os.urandom(16)
+        conn.sendall(struct.pack(">H", 0x8000 | len(body)) + body)
+    elif mode == "http":
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    elif mode == "huge-header":
+        conn.sendall(b"\x16\x03\x03\x40\x00\x02\xff\xff\xff" + bytes(0x4000 - 4))
+        for _ in range(128):
+            conn.sendall(b"\x16\x03\x03\x40\x00" + bytes(0x4000))
+    elif mode == "duplicate-alpn":
+        conn.sendall(tls12_flight(ch, alpn_ext(name) + alpn_ext(name)))
+    elif mode == "duplicate-ext":
+        conn.sendall(tls12_flight(ch, alpn_ext(name) + struct.pack(">HH", 23, 0) * 2))
+    elif mode == "tls13-in-tls12":
+        key_share = struct.pack(">HHHH", 51, 36, 29, 32) + os.urandom(32)
+        conn.sendall(tls12_flight(ch, struct.pack(">HHH", 43, 2, 0x0304) + key_share))
+    time.sleep(3)
+
+
 def server_hello(ch, tls13):
     sid_len = ch[34]
     sid = ch[35:35 + sid_len]
@@ -124,6 +169,9 @@ def serve(conn):
         ch = client_hello(conn)
         if mode == "drip":
             drip(conn, ch)
+            return
+        if mode not in ("ccs-flood", "ccs-stream", "hello-request-flood"):
+            wrong_at_once(conn, ch)
             return
         if mode in ("ccs-flood", "ccs-stream"):
             conn.sendall(server_hello(ch, True))

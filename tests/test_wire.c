@@ -5,6 +5,7 @@
 
 #include "guard.h"
 #include "wire.h"
+#include "wire_conn.h"
 #include "wire_server.h"
 
 Test(wire, cursor_never_reads_past_the_end)
@@ -569,4 +570,82 @@ Test(wire, new_session_ticket_and_server_hello_psk)
     cr_assert_not(w.err);
     cr_assert_eq(wire_parse_server_hello(guard_place(buf + 4, w.len - 4), w.len - 4, &sh), 0);
     cr_expect(sh.psk_selected && sh.psk_identity == 0 && sh.key_share_ok);
+}
+
+/* RFC 8446 §4.2: one extension of a type per message. A second copy of any type but ALPN makes the ServerHello
+ * malformed, with the byte (header included) where the second copy starts, so that no copy silently replaces the
+ * first; a second ALPN is counted for the judges, the first one kept. */
+Test(wire, server_hello_duplicate_extensions)
+{
+    static const uint8_t head[38] = {0x03, 0x03}; /* legacy_version, a zero random, no session id, suite 0, null */
+    uint8_t buf[128];
+    wire_server_hello sh;
+    struct {
+        const char *what;
+        uint8_t exts[24];
+        size_t len;
+        int rc;
+        size_t bad_at;
+    } cases[] = {
+        {"two supported_versions", {0, 43, 0, 2, 3, 4, 0, 43, 0, 2, 3, 3}, 12, -1, 4 + 38 + 2 + 6},
+        {"two extended_master_secret", {0, 23, 0, 0, 0, 23, 0, 0}, 8, -1, 4 + 38 + 2 + 4},
+        {"two ALPN", {0, 16, 0, 5, 0, 3, 2, 'h', '2', 0, 16, 0, 5, 0, 3, 2, 'h', '3'}, 18, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(buf, head, sizeof head);
+        buf[38] = 0;
+        buf[39] = (uint8_t)cases[i].len;
+        memcpy(buf + 40, cases[i].exts, cases[i].len);
+        size_t len = 40 + cases[i].len;
+        cr_expect_eq(wire_parse_server_hello(guard_place(buf, len), len, &sh), cases[i].rc, "%s", cases[i].what);
+        if (cases[i].rc < 0) {
+            cr_expect_eq(sh.bad_at, cases[i].bad_at, "%s: at %zu", cases[i].what, sh.bad_at);
+            cr_expect(strstr(sh.bad, "a second extension") != NULL, "%s: %s", cases[i].what, sh.bad);
+        } else {
+            cr_expect(sh.alpn.count == 2 && memcmp(sh.alpn.data, "\x00\x03\x02h2", 5) == 0, "%s", cases[i].what);
+        }
+    }
+}
+
+/* A TLS 1.2 probe (no supported_versions) answered with a ServerHello selecting TLS 1.3 is no answer: an error that
+ * names the version and the byte of its supported_versions (RFC 8446 §4.2.1). */
+Test(wire, tls12_probe_refuses_a_tls13_server_hello)
+{
+    wire_client_conn cl;
+    wire_client_params p = {.version = WIRE_TLS12, .sni = ""};
+    cr_assert_eq(wire_client_start(&cl, &p), 0);
+    uint8_t msg[64] = {WIRE_HS_SERVER_HELLO, 0, 0, 46, 0x03, 0x03};
+    msg[4 + 34] = 0;                    /* no session id */
+    msg[4 + 35] = 0xc0, msg[4 + 36] = 0x2f; /* suite */
+    msg[4 + 37] = 0;                    /* compression */
+    const uint8_t exts[] = {0, 6, 0, 43, 0, 2, 3, 4};
+    memcpy(msg + 4 + 38, exts, sizeof exts);
+    cr_expect_eq(wire_client_take(&cl, WIRE_LEVEL_INITIAL, msg, 4 + 46), -1);
+    cr_expect(strstr(cl.conn.error, "selects version 0x0304 (byte 48)") != NULL, "%s", cl.conn.error);
+}
+
+/* A handshake header is refused as soon as its four bytes are in when it claims more than its type may hold: 64 KiB
+ * and the fields for a ServerHello, WIRE_HANDSHAKE_MAX for a Certificate. */
+Test(wire, message_bounds_per_type)
+{
+    static wire_msg_reader r;
+    const uint8_t *msg;
+    size_t len;
+    struct {
+        uint8_t head[4];
+        int rc;
+    } cases[] = {
+        {{WIRE_HS_SERVER_HELLO, 0xff, 0xff, 0xff}, -1},
+        {{WIRE_HS_SERVER_HELLO, 0x01, 0x01, 0x01}, -1},
+        {{WIRE_HS_SERVER_HELLO, 0x01, 0x01, 0x00}, 0},
+        {{WIRE_HS_ENCRYPTED_EXTENSIONS, 0x01, 0x01, 0x01}, -1},
+        {{WIRE_HS_CERTIFICATE, 0x02, 0x00, 0x00}, 0},
+        {{WIRE_HS_CERTIFICATE, 0x02, 0x00, 0x01}, -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wire_msg_reader_reset(&r);
+        cr_assert_eq(wire_msg_reader_add(&r, cases[i].head, 4), 0);
+        cr_expect_eq(wire_msg_reader_next(&r, &msg, &len), cases[i].rc, "case %zu", i);
+    }
+    cr_expect_eq(wire_handshake_max(WIRE_HS_SERVER_HELLO), WIRE_SMALL_MESSAGE_MAX);
 }

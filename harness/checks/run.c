@@ -552,7 +552,8 @@ static void run_one(const check_entry *c, const server_peer *peer, const profile
     judge(s, &o, res);
 }
 
-size_t skip_server_checks(const run_options *opt, const char *tls, const char *reason, report *r)
+/* Adds a result for every selected check of one TLS version without a connection: SKIP, or ERROR, with the reason. */
+static size_t mark_server_checks(const run_options *opt, const char *tls, verdict v, const char *reason, report *r)
 {
     static const profile none = {.n = 0};
     const server_peer nobody = {0};
@@ -579,11 +580,25 @@ size_t skip_server_checks(const run_options *opt, const char *tls, const char *r
                 s->skip_reason = reason;
                 judge(s, &o, &res);
             }
+            if (v == VERDICT_ERROR) {
+                res.v = VERDICT_ERROR;
+                snprintf(res.observed, sizeof res.observed, "%s", reason);
+            }
             report_add(r, &res, opt->known);
         }
     }
     free(s);
     return r->n - before;
+}
+
+size_t skip_server_checks(const run_options *opt, const char *tls, const char *reason, report *r)
+{
+    return mark_server_checks(opt, tls, VERDICT_SKIP, reason, r);
+}
+
+size_t error_server_checks(const run_options *opt, const char *tls, const char *reason, report *r)
+{
+    return mark_server_checks(opt, tls, VERDICT_ERROR, reason, r);
 }
 
 size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_options *opt, report *r)

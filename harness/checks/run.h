@@ -75,6 +75,10 @@ void discovery_describe(const discovery_info *info, char *buf, size_t cap);
  * Returns the number of results added. */
 size_t skip_server_checks(const run_options *opt, const char *tls, const char *reason, report *r);
 
+/* The same with ERROR: the server answered that version's plain ClientHello with something that is not a usable
+ * answer (a malformed message, bytes that are not TLS), so no check of it can be judged. */
+size_t error_server_checks(const run_options *opt, const char *tls, const char *reason, report *r);
+
 /* Runs the selected checks for each version into r. Returns the number of results added. */
 size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_options *opt, report *r);
 

@@ -106,13 +106,20 @@ static int probe_hello_of(server_target *t, const char *id, const char *tls, con
 }
 
 /* One baseline connection per version, without ALPN: does the server speak it at all? NULL when it does, else the
- * reason to skip that version's checks. */
-static const char *version_unsupported(server_target *t, const char *tls, char *why, size_t cap, int *unreachable)
+ * reason to skip that version's checks; *malformed when the server answered with something unusable (its checks are
+ * then ERROR, not SKIP: the server is reachable, its answer is wrong). */
+static const char *version_unsupported(server_target *t, const char *tls, char *why, size_t cap, int *unreachable,
+                                       int *malformed)
 {
     static const profile none = {.n = 0};
     observation o;
     probe_hello_of(t, "SRV-NO-UNSOLICITED", tls, &none, &o);
-    *unreachable = o.error;
+    *unreachable = o.error && !o.malformed;
+    *malformed = o.error && o.malformed;
+    if (*malformed) {
+        snprintf(why, cap, "malformed answer to a plain TLS %s ClientHello: %s", tls, o.error_text);
+        return why;
+    }
     if (o.error) {
         snprintf(why, cap, "%s", o.error_text);
         return why;
@@ -215,10 +222,17 @@ static int run_cmd_server(void *state, int argc, char **argv)
     const char *run_tls[2] = {NULL, NULL};
     size_t n_run = 0;
     char why[2][OBS_TEXT_MAX + 96];
+    size_t n_malformed = 0;
     for (size_t v = 0; v < 2 && ro.tls[v]; v++) {
-        int unreachable = 0;
-        if (version_unsupported(target, ro.tls[v], why[v], sizeof why[v], &unreachable) == NULL) {
+        int unreachable = 0, malformed = 0;
+        if (version_unsupported(target, ro.tls[v], why[v], sizeof why[v], &unreachable, &malformed) == NULL) {
             run_tls[n_run++] = ro.tls[v];
+            continue;
+        }
+        if (malformed) {
+            /* Reachable, but no check of this version can be judged: ERROR each, with what was wrong and where. */
+            error_server_checks(&ro, ro.tls[v], why[v], rep);
+            n_malformed++;
             continue;
         }
         if (unreachable) {
@@ -227,6 +241,10 @@ static int run_cmd_server(void *state, int argc, char **argv)
             return EXIT_USAGE;
         }
         skip_server_checks(&ro, ro.tls[v], why[v], rep);
+    }
+    if (n_run == 0 && n_malformed > 0) {
+        rep->total_ms = probe_now_ms() - started;
+        return cli_report_finish("server", rep, a.quiet, a.verbose, &a.out);
     }
     if (n_run == 0) {
         fprintf(stderr, "alpncheck server: %s completes no TLS handshake with alpncheck (%s)\n", argv[optind], why[0]);
@@ -251,7 +269,8 @@ static int run_cmd_server(void *state, int argc, char **argv)
         discovery_info info;
         int used = discover_profile(server_probe, target, run_tls[0], prof, &info, err, sizeof err);
         if (used < 0) {
-            fprintf(stderr, "alpncheck server: cannot reach %s: %s\n", argv[optind], err);
+            /* The baseline handshake worked: the server was reached, an answer during discovery was unusable. */
+            fprintf(stderr, "alpncheck server: cannot discover the protocols of %s: %s\n", argv[optind], err);
             cli_outputs_abandon(&a.out);
             return EXIT_USAGE;
         }

@@ -37,6 +37,8 @@ typedef struct {
     int refused;           /* with error: the server closed or reset the connection on this ClientHello before sending a
                             * byte. The run has shown that it answers a plain ClientHello, so this is how it refused this
                             * one (without an alert), and the check is judged on it rather than given ERROR. */
+    int malformed;         /* with error: the peer answered, but with bytes that are no usable answer (not TLS, a
+                            * malformed or out-of-place message); error_text says what and at which byte */
     int alert;             /* alert description received from the peer, -1 for none */
     int alert_level;       /* 1 warning, 2 fatal */
     int completed;         /* the server's whole flight arrived (TLS 1.3 Finished, TLS 1.2 ServerHelloDone) */

@@ -195,8 +195,14 @@ int probe_link_next(probe_link *k, int open, probe_record *r)
 
 void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "not a TLS record (bytes %02x %02x %02x)", k->in[0], k->in_len > 1 ? k->in[1] : 0,
-             k->in_len > 2 ? k->in[2] : 0);
+    /* The first bytes as hex and, for a peer that speaks another protocol (HTTP), as text: printable ASCII as is. */
+    char text[5];
+    for (size_t i = 0; i < 4; i++)
+        text[i] = i < k->in_len && k->in[i] >= 0x20 && k->in[i] < 0x7f ? (char)k->in[i] : '.';
+    text[4] = '\0';
+    snprintf(buf, cap, "not a TLS record at byte %zu of the answer (bytes %02x %02x %02x %02x, \"%s\")",
+             k->received - k->in_len, k->in[0], k->in_len > 1 ? k->in[1] : 0, k->in_len > 2 ? k->in[2] : 0,
+             k->in_len > 3 ? k->in[3] : 0, text);
 }
 
 /* Connection state while reading the server's flight: the socket side (the server's handshake bytes in k.hs) and the
@@ -257,7 +263,11 @@ static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, si
     int rc = 0, got;
     while (rc == 0 && (got = wire_msg_reader_next(&c->k.hs, &msg, &mlen)) != 0) {
         if (got < 0) {
-            snprintf(o->error_text, sizeof o->error_text, "handshake message of %zu bytes", mlen);
+            const uint8_t *head;
+            wire_msg_reader_pending(&c->k.hs, &head);
+            snprintf(o->error_text, sizeof o->error_text,
+                     "a handshake message of type %u claims %zu bytes, more than the %zu its type may hold", head[0],
+                     mlen, wire_handshake_max(head[0]));
             return -1;
         }
         rc = wire_client_take(&c->cl, level, msg, mlen);
@@ -296,6 +306,7 @@ static void read_flight(struct conn *c, observation *o)
         int rc = probe_link_next(&c->k, wire_records_can_open(&c->k.rl), &rec);
         if (rc < 0) {
             o->error = 1;
+            o->malformed = 1;
             if (rc == -1)
                 probe_link_not_a_record(&c->k, o->error_text, sizeof o->error_text);
             else
@@ -343,7 +354,9 @@ static void read_flight(struct conn *c, observation *o)
         /* ChangeCipherSpec (RFC 8446 §5 middlebox compatibility) and anything else: ignored. */
         probe_link_consume(&c->k, rec.used);
         if (hr < 0) {
+            /* A message that does not parse, or does not fit where it came: answered, but unusably. */
             o->error = 1;
+            o->malformed = 1;
             return;
         }
         if (hr > 0) {

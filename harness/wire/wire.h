@@ -100,6 +100,9 @@ enum {
 #define WIRE_RECORD_MAX        16384u          /* RFC 8446 §5.1: plaintext fragment limit */
 #define WIRE_RECORD_CIPHER_MAX (16384u + 256u) /* RFC 8446 §5.2: protected record limit */
 #define WIRE_HANDSHAKE_MAX     (1u << 17)      /* our bound on one reassembled handshake message */
+/* The bound on a message of fixed fields and one block of up to 2^16-1 bytes (ServerHello, EncryptedExtensions, ...):
+ * 64 KiB and room for the fields. */
+#define WIRE_SMALL_MESSAGE_MAX ((1u << 16) + 256)
 
 /* ---- records ------------------------------------------------------------------------------------------------ */
 
@@ -161,6 +164,7 @@ typedef struct {
 typedef struct {
     int is_hrr;       /* HelloRetryRequest: RFC 8446 §4.1.3 special random */
     unsigned version; /* supported_versions, else legacy_version */
+    size_t version_at; /* where version came from: the byte offset in the message (header included) */
     unsigned cipher;
     unsigned key_share_group;
     uint8_t key_share[65]; /* X25519 (32 bytes) or secp256r1 (65 bytes, uncompressed) share */
@@ -171,6 +175,8 @@ typedef struct {
     size_t cookie_len;     /* its full length (kept only up to 512 bytes) */
     int psk_selected;      /* a pre_shared_key extension (RFC 8446 §4.2.11): the server resumes */
     unsigned psk_identity; /* its selected_identity */
+    char bad[80];          /* when the parse fails: what is wrong ("a second extension of type 43") */
+    size_t bad_at;         /* and at which byte of the message (header included) */
 } wire_server_hello;
 
 #define WIRE_TICKET_KEEP 1024

@@ -141,7 +141,13 @@ int wire_client_take(wire_client_conn *cl, wire_level level, const uint8_t *msg,
     if (type == WIRE_HS_SERVER_HELLO) {
         wire_server_hello sh;
         if (wire_parse_server_hello(body, body_len, &sh) != 0)
-            return wire_conn_fail(c, "malformed ServerHello");
+            return wire_conn_fail(c, "malformed ServerHello: %s at byte %zu", sh.bad, sh.bad_at);
+        /* RFC 8446 §4.2.1, RFC 5246 §7.4.1.3: the server picks a version the client offered; a ClientHello without
+         * supported_versions offers its legacy_version and below, so a TLS 1.3 answer to it is no answer. */
+        if (!tls13 && sh.version > cl->p.version)
+            return wire_conn_fail(c, "the ServerHello selects version 0x%04x (byte %zu), which the ClientHello did not "
+                                     "offer (up to 0x%04x; RFC 8446 §4.2.1)",
+                                  sh.version, sh.version_at, cl->p.version);
         cl->version = sh.version;
         cl->npn |= sh.npn;
         note_alpn(cl, &sh.alpn, sh.is_hrr ? WIRE_WHERE_HELLO_RETRY_REQUEST : WIRE_WHERE_SERVER_HELLO);

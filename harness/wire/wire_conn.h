@@ -263,8 +263,13 @@ typedef struct {
 void wire_msg_reader_reset(wire_msg_reader *r);
 /* Appends bytes. 0, or -1 when they do not fit beside the incomplete message held. */
 int wire_msg_reader_add(wire_msg_reader *r, const uint8_t *p, size_t len);
-/* The next whole message: 1 with *msg and *len (valid until the next add), 0 when more bytes are needed, -1 when
- * its header claims more than WIRE_HANDSHAKE_MAX bytes (that claim in *len). */
+/* The most a handshake message of this type may hold (its body): WIRE_SMALL_MESSAGE_MAX for the hellos' answers,
+ * EncryptedExtensions, Finished and unknown types, WIRE_HANDSHAKE_MAX for ClientHello, certificates, key exchange and
+ * tickets. */
+size_t wire_handshake_max(unsigned type);
+/* The next whole message: 1 with *msg and *len (valid until the next add), 0 when more bytes are needed, -1 as soon
+ * as its header claims more than wire_handshake_max of its type (that claim in *len; the type is the first byte
+ * wire_msg_reader_pending shows). */
 int wire_msg_reader_next(wire_msg_reader *r, const uint8_t **msg, size_t *len);
 /* The bytes held and not yet handed out. */
 size_t wire_msg_reader_pending(const wire_msg_reader *r, const uint8_t **p);

@@ -1,4 +1,5 @@
 /* ClientHello construction and the parsers of the server's hello messages. */
+#include <stdio.h>
 #include <string.h>
 
 #include "wire.h"
@@ -146,70 +147,106 @@ int wire_parse_extensions(wire_rd *r, wire_alpn_seen *alpn, int *npn)
     return more < 0 || r->err ? -1 : 0;
 }
 
+/* Where the cursor r stands, as a byte offset in the message whose body starts at body (4 header bytes before). */
+static size_t offset_of(const uint8_t *body, const wire_rd *r)
+{
+    return 4 + (size_t)((r->p ? r->p : body) + r->pos - body);
+}
+
+/* Notes why the parse fails (type >= 0: the extension's type) and where; -1. */
+static int hello_bad(wire_server_hello *sh, size_t at, const char *what, int type)
+{
+    if (type >= 0)
+        snprintf(sh->bad, sizeof sh->bad, "%s of type %d", what, type);
+    else
+        snprintf(sh->bad, sizeof sh->bad, "%s", what);
+    sh->bad_at = at;
+    return -1;
+}
+
+/* One extension of a ServerHello or HelloRetryRequest into sh. 0, or -1 when its data is malformed. */
+static int hello_extension(wire_server_hello *sh, unsigned type, wire_rd *data)
+{
+    switch (type) {
+    case WIRE_EXT_ALPN:
+        keep_alpn(&sh->alpn, data);
+        break;
+    case WIRE_EXT_NPN:
+        sh->npn = 1;
+        break;
+    case WIRE_EXT_SUPPORTED_VERSIONS:
+        /* RFC 8446 §4.2.1: in a ServerHello, the one selected_version. */
+        sh->version = wire_rd_u16(data);
+        return wire_rd_left(data) != 0 ? -1 : 0;
+    case WIRE_EXT_COOKIE: {
+        /* RFC 8446 §4.2.2: opaque cookie<1..2^16-1>. */
+        wire_rd cookie = wire_rd_block(data, 2);
+        if (!cookie.err) {
+            sh->cookie_len = cookie.len;
+            memcpy(sh->cookie, cookie.p, cookie.len < sizeof sh->cookie ? cookie.len : sizeof sh->cookie);
+        }
+        break;
+    }
+    case WIRE_EXT_PRE_SHARED_KEY:
+        /* RFC 8446 §4.2.11: in a ServerHello, uint16 selected_identity. */
+        sh->psk_selected = 1;
+        sh->psk_identity = wire_rd_u16(data);
+        return wire_rd_left(data) != 0 ? -1 : 0;
+    case WIRE_EXT_KEY_SHARE:
+        /* RFC 8446 §4.2.8: ServerHello holds one KeyShareEntry; a HelloRetryRequest only the group. */
+        sh->key_share_group = wire_rd_u16(data);
+        if (!sh->is_hrr) {
+            wire_rd key = wire_rd_block(data, 2);
+            if (!key.err && ((key.len == 32 && sh->key_share_group == WIRE_GROUP_X25519) ||
+                             (key.len == 65 && sh->key_share_group == WIRE_GROUP_SECP256R1))) {
+                memcpy(sh->key_share, key.p, key.len);
+                sh->key_share_ok = 1;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    return data->err ? -1 : 0;
+}
+
 int wire_parse_server_hello(const uint8_t *body, size_t len, wire_server_hello *sh)
 {
     wire_rd r;
     memset(sh, 0, sizeof *sh);
     wire_rd_init(&r, body, len);
+    sh->version_at = 4;
     sh->version = wire_rd_u16(&r);
     const uint8_t *random = wire_rd_bytes(&r, 32);
     wire_rd_block(&r, 1); /* legacy_session_id_echo */
     sh->cipher = wire_rd_u16(&r);
     wire_rd_u8(&r); /* legacy_compression_method */
     if (r.err)
-        return -1;
+        return hello_bad(sh, offset_of(body, &r), "cut short", -1);
     sh->is_hrr = memcmp(random, wire_hrr_random, 32) == 0;
     wire_rd exts, data;
     unsigned type;
     int more;
+    size_t block_at = offset_of(body, &r);
     if (wire_rd_hello_extensions(&r, &exts) != 0)
-        return -1;
-    while ((more = wire_rd_extension(&exts, &type, &data)) > 0) {
-        switch (type) {
-        case WIRE_EXT_ALPN:
-            keep_alpn(&sh->alpn, &data);
-            break;
-        case WIRE_EXT_NPN:
-            sh->npn = 1;
-            break;
-        case WIRE_EXT_SUPPORTED_VERSIONS:
-            sh->version = wire_rd_u16(&data);
-            break;
-        case WIRE_EXT_COOKIE: {
-            /* RFC 8446 §4.2.2: opaque cookie<1..2^16-1>. */
-            wire_rd cookie = wire_rd_block(&data, 2);
-            if (!cookie.err) {
-                sh->cookie_len = cookie.len;
-                memcpy(sh->cookie, cookie.p, cookie.len < sizeof sh->cookie ? cookie.len : sizeof sh->cookie);
-            }
-            break;
-        }
-        case WIRE_EXT_PRE_SHARED_KEY:
-            /* RFC 8446 §4.2.11: in a ServerHello, uint16 selected_identity. */
-            sh->psk_selected = 1;
-            sh->psk_identity = wire_rd_u16(&data);
-            if (wire_rd_left(&data) != 0)
-                return -1;
-            break;
-        case WIRE_EXT_KEY_SHARE:
-            /* RFC 8446 §4.2.8: ServerHello holds one KeyShareEntry; a HelloRetryRequest only the group. */
-            sh->key_share_group = wire_rd_u16(&data);
-            if (!sh->is_hrr) {
-                wire_rd key = wire_rd_block(&data, 2);
-                if (!key.err && ((key.len == 32 && sh->key_share_group == WIRE_GROUP_X25519) ||
-                                 (key.len == 65 && sh->key_share_group == WIRE_GROUP_SECP256R1))) {
-                    memcpy(sh->key_share, key.p, key.len);
-                    sh->key_share_ok = 1;
-                }
-            }
-            break;
-        default:
-            break;
-        }
-        if (data.err)
-            return -1;
+        return hello_bad(sh, block_at, "the extensions' length does not match the message", -1);
+    /* RFC 8446 §4.2, RFC 5246 §7.4.1.4: one extension of a type per message. A second ALPN is counted and left to
+     * the judges (an ALPN answer given twice is the check's finding); any other is an unusable answer, so that no
+     * second copy can silently replace the first. */
+    uint8_t seen[65536 / 8];
+    memset(seen, 0, sizeof seen);
+    for (;;) {
+        size_t at = offset_of(body, &exts);
+        if ((more = wire_rd_extension(&exts, &type, &data)) <= 0)
+            return more < 0 ? hello_bad(sh, at, "an extension overruns the extensions block", -1) : 0;
+        if ((seen[type >> 3] & 1u << (type & 7)) && type != WIRE_EXT_ALPN)
+            return hello_bad(sh, at, "a second extension", (int)type);
+        seen[type >> 3] |= (uint8_t)(1u << (type & 7));
+        if (type == WIRE_EXT_SUPPORTED_VERSIONS)
+            sh->version_at = at + 4;
+        if (hello_extension(sh, type, &data) != 0)
+            return hello_bad(sh, at, "a malformed extension", (int)type);
     }
-    return more < 0 ? -1 : 0;
 }
 
 int wire_parse_new_session_ticket(const uint8_t *body, size_t len, wire_new_session_ticket *t)

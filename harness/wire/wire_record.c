@@ -56,6 +56,24 @@ int wire_msg_reader_add(wire_msg_reader *r, const uint8_t *p, size_t len)
     return 0;
 }
 
+size_t wire_handshake_max(unsigned type)
+{
+    switch (type) {
+    case WIRE_HS_CLIENT_HELLO:       /* cipher_suites and extensions, each up to 2^16-1 bytes (RFC 8446 §4.1.2) */
+    case WIRE_HS_NEW_SESSION_TICKET: /* ticket and extensions, each up to 2^16-1 (§4.6.1) */
+    case WIRE_HS_CERTIFICATE:        /* a chain (§4.4.2): capped at our bound */
+    case WIRE_HS_SERVER_KEY_EXCHANGE:
+    case WIRE_HS_CERTIFICATE_REQUEST: /* TLS 1.2: certificate_authorities up to 2^16-1 beside the algorithms */
+    case WIRE_HS_CERTIFICATE_VERIFY:
+    case WIRE_HS_CLIENT_KEY_EXCHANGE:
+        return WIRE_HANDSHAKE_MAX;
+    default:
+        /* ServerHello, HelloRetryRequest, EncryptedExtensions, Finished, ServerHelloDone and anything unknown: fixed
+         * fields and at most one block of up to 2^16-1 bytes (RFC 8446 §4.1.3, §4.3.1, §4.4.4). */
+        return WIRE_SMALL_MESSAGE_MAX;
+    }
+}
+
 int wire_msg_reader_next(wire_msg_reader *r, const uint8_t **msg, size_t *len)
 {
     const uint8_t *p = r->buf + r->off;
@@ -64,7 +82,8 @@ int wire_msg_reader_next(wire_msg_reader *r, const uint8_t **msg, size_t *len)
         return 0;
     /* RFC 8446 §4: msg_type, uint24 length, body. */
     size_t body = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
-    if (body > WIRE_HANDSHAKE_MAX) {
+    /* Refused as soon as the header is in: nothing of a message too long for its type is buffered. */
+    if (body > wire_handshake_max(p[0])) {
         *len = body;
         return -1;
     }
