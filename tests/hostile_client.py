@@ -4,7 +4,9 @@
 keeping alpncheck's side readable, until the connection goes or it is killed; or, with MODE drip, sends that
 ClientHello one byte every 200 ms.
 
-usage: hostile_client.py HOST PORT [MODE]   (MODE: flood, the default, or drip)
+usage: hostile_client.py HOST PORT [MODE]   (MODE: flood, the default, or drip; or reset: the ClientHello, then a
+TCP reset; sslv2: an SSLv2-format CLIENT-HELLO; http: an HTTP/1.1 request; huge-header: a ClientHello header claiming
+16 MiB, then zeros)
 """
 import os
 import socket
@@ -31,7 +33,29 @@ def client_hello():
 
 
 s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
-if sys.argv[3:] == ["drip"]:
+mode = sys.argv[3] if len(sys.argv) > 3 else "flood"
+wrong = {
+    # SSLv2 CLIENT-HELLO (msg_type 1): a two-byte header with the high bit set, version 0x0002, one cipher spec.
+    "sslv2": b"\x80\x1c\x01\x00\x02\x00\x03\x00\x00\x00\x10\x01\x00\x80" + os.urandom(16),
+    "http": b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    "huge-header": b"\x16\x03\x01\x40\x00\x01\xff\xff\xff" + bytes(0x4000 - 4),
+}
+if mode == "reset":
+    s.sendall(client_hello())
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    sys.exit(0)
+if mode in wrong:
+    try:
+        s.sendall(wrong[mode])
+        if mode == "huge-header":
+            for _ in range(128):
+                s.sendall(b"\x16\x03\x01\x40\x00" + bytes(0x4000))
+        time.sleep(5)
+    except OSError:
+        pass
+    sys.exit(0)
+if mode == "drip":
     try:
         for b in client_hello():
             s.sendall(bytes([b]))

@@ -81,6 +81,70 @@ expect "client drip: ends near its 6 s deadline (${ms} ms; about 30 s without on
 cut=$(results_with "$work/drip-client.json" ERROR "run deadline of 6 s reached")
 expect "client drip: the checks left are ERROR, saying why ($cut)" test "${cut:-0}" -ge 5
 
+# --- answers that are wrong at once -----------------------------------------------------------------------------------
+# Each hostile server answers every connection the same wrong way. A server that answers, however wrongly, is
+# reachable: its checks are ERROR in a report that says what was wrong and at which byte (before: "cannot reach",
+# no report, or an answer accepted). A reset before any answer is "cannot reach". duplicate-alpn is the check's own
+# finding: FAIL, the ALPN answered twice (RFC 8446 §4.2). Every run ends within 20 s.
+# verdicts REPORT: "VERDICT count" pairs of the report, sorted; first_observed REPORT VERDICT: one observed text.
+verdicts() {
+    "$PY" -c 'import json, sys, collections
+r = json.load(open(sys.argv[1]))
+print(" ".join("%s %d" % kv for kv in sorted(collections.Counter(x["verdict"] for x in r["results"]).items())))' "$1"
+}
+first_observed() {
+    "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(next((x["observed"] for x in r["results"] if x["verdict"] == sys.argv[2]), ""))' "$@"
+}
+for case in "reset|1.2|2|cannot reach .*: Connection reset by peer before any answer" \
+    "hrr-twice|1.3|2|unusable HelloRetryRequest (version 0x0304, suite 0x1301, a second one)" \
+    "sslv2|1.2|2|not a TLS record at byte 0 of what the peer sent (bytes 80 " \
+    "http|1.2|2|not a TLS record at byte 0 of what the peer sent (bytes 48 54 54 50, \"HTTP\")" \
+    "huge-header|1.2|2|a handshake message of type 2 claims 16777215 bytes, more than the 65792" \
+    "duplicate-ext|1.2|2|malformed ServerHello: a second extension of type 23 at byte 89" \
+    "tls13-in-tls12|1.2|2|the ServerHello selects version 0x0304 (byte 80), which the ClientHello did not offer" \
+    "duplicate-alpn|1.2|1|(ALPN answered twice)"; do
+    IFS='|' read -r mode tls want text <<<"$case"
+    port=$(free_port)
+    "$PY" "$SRC/tests/hostile_server.py" "$port" "$mode" &
+    PEER_PIDS+=($!)
+    wait_port "$port" || fail "$mode: the hostile server did not start"
+    rm -f "$work/$mode.json"
+    timed "$mode" "$ALPNCHECK" server "127.0.0.1:$port" --tls "$tls" --timeout 2000 --json "$work/$mode.json"
+    expect "server $mode: exit $want (got $rc)" test "$rc" -eq "$want"
+    expect "server $mode: within 20 s (${ms} ms)" test "$ms" -lt 20000
+    if [ "$mode" = reset ]; then
+        expect "server $mode: says why" grep -qE "$text" "$work/$mode.out"
+        continue
+    fi
+    got=$(verdicts "$work/$mode.json" 2>/dev/null)
+    seen=$(first_observed "$work/$mode.json" "$([ "$want" = 1 ] && echo FAIL || echo ERROR)" 2>/dev/null)
+    case $mode in
+    duplicate-alpn) expect "server $mode: FAILs and no PASS ($got)" sh -c "echo '$got' | grep -q FAIL && ! echo '$got' | grep -q PASS" ;;
+    *) expect "server $mode: every check ERROR in the report ($got)" sh -c "echo '$got' | grep -Eq '^ERROR [0-9]+\$'" ;;
+    esac
+    expect "server $mode: says what and where ($seen)" grep -qF -- "$text" <<<"$seen"
+done
+
+# The same wrong answers from a client: each check ERROR with what was wrong (a reset after the ClientHello: judged,
+# never PASS), within 30 s for two checks.
+for case in "reset|" "sslv2|not a TLS record at byte 0 of what the peer sent (bytes 80 1c" \
+    "http|not a TLS record at byte 0 of what the peer sent (bytes 47 45 54 20, \"GET \")" \
+    "huge-header|a ClientHello of 16777215 bytes, more than the 131072 it may hold"; do
+    IFS='|' read -r mode text <<<"$case"
+    rm -f "$work/c-$mode.json"
+    timed "c-$mode" "$ALPNCHECK" client --tls 1.3 --timeout 2000 --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED \
+        --json "$work/c-$mode.json" --exec "$PY $SRC/tests/hostile_client.py {host} {port} $mode"
+    got=$(verdicts "$work/c-$mode.json" 2>/dev/null)
+    expect "client $mode: a non-zero exit (got $rc)" test "$rc" -ne 0
+    expect "client $mode: within 30 s (${ms} ms)" test "$ms" -lt 30000
+    expect "client $mode: no PASS ($got)" sh -c "test -n '$got' && ! echo '$got' | grep -q PASS"
+    [ -z "$text" ] && continue
+    seen=$(first_observed "$work/c-$mode.json" ERROR 2>/dev/null)
+    expect "client $mode: says what and where ($seen)" grep -qF -- "$text" <<<"$seen"
+done
+
 # --- processes and files of --exec -----------------------------------------------------------------------------------
 # Descendants that leave the command's process group (setsid, nohup) or ignore TERM end with the check: alpncheck is
 # their subreaper. Sleep durations unique to this run, so that no other process is counted.

@@ -120,11 +120,17 @@ static int read_client_hello(struct conn *c, observation *o)
         size_t held = wire_msg_reader_pending(&c->k.hs, &hs);
         if (held >= 4) {
             size_t mlen = (size_t)hs[1] << 16 | (size_t)hs[2] << 8 | hs[3];
-            if (hs[0] != WIRE_HS_CLIENT_HELLO || mlen > WIRE_HANDSHAKE_MAX) {
+            if (hs[0] != WIRE_HS_CLIENT_HELLO) {
                 snprintf(o->error_text, sizeof o->error_text,
                          "the first handshake message is type %u of %zu bytes, "
                          "not a ClientHello",
                          hs[0], mlen);
+                return -1;
+            }
+            /* Refused on its header: nothing of a message too long to be a ClientHello is buffered. */
+            if (mlen > wire_handshake_max(WIRE_HS_CLIENT_HELLO)) {
+                snprintf(o->error_text, sizeof o->error_text, "a ClientHello of %zu bytes, more than the %zu it may hold",
+                         mlen, wire_handshake_max(WIRE_HS_CLIENT_HELLO));
                 return -1;
             }
             if (held - 4 >= mlen) {

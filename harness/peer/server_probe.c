@@ -200,7 +200,7 @@ void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap)
     for (size_t i = 0; i < 4; i++)
         text[i] = i < k->in_len && k->in[i] >= 0x20 && k->in[i] < 0x7f ? (char)k->in[i] : '.';
     text[4] = '\0';
-    snprintf(buf, cap, "not a TLS record at byte %zu of the answer (bytes %02x %02x %02x %02x, \"%s\")",
+    snprintf(buf, cap, "not a TLS record at byte %zu of what the peer sent (bytes %02x %02x %02x %02x, \"%s\")",
              k->received - k->in_len, k->in[0], k->in_len > 1 ? k->in[1] : 0, k->in_len > 2 ? k->in[2] : 0,
              k->in_len > 3 ? k->in[3] : 0, text);
 }

@@ -88,7 +88,8 @@ typedef struct {
  * open is set: 1; 0 when the buffer holds no whole record (probe_link_fill); -1 when the bytes are not a TLS record;
  * -2 when a protected record does not open. */
 int probe_link_next(probe_link *k, int open, probe_record *r);
-/* "not a TLS record (bytes 16 03 01)": the buffer's first bytes, for an error text. */
+/* "not a TLS record at byte 0 of what the peer sent (bytes 48 54 54 50, "HTTP")": where the buffer starts in the
+ * connection and its first bytes, for an error text. */
 void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap);
 
 /* The first alert of a connection (the body of an alert record) into o->alert and o->alert_level. */
