@@ -100,13 +100,12 @@ static void send_alert(struct conn *c, unsigned code)
     send_all(c, rec, sizeof rec);
 }
 
-/* A fresh connection, not yet accepted, with a deadline of the listener's timeout from start: the server object plays
+/* A fresh connection, not yet accepted, with a deadline of the listener's timeout from now (cut at the run's): the server object plays
  * TLS 1.3 or 1.2 with the listener's identity. */
-static void conn_start(struct conn *c, const client_listener *l, double start, int tls13)
+static void conn_start(struct conn *c, const client_listener *l, int tls13)
 {
     memset(c, 0, sizeof *c);
-    double own = start + l->timeout_ms;
-    probe_link_start(&c->k, -1, l->run.at > 0 && l->run.at < own ? l->run.at : own, 1);
+    probe_link_start(&c->k, -1, probe_conn_deadline(&l->run, l->timeout_ms), 1);
     c->tls13 = tls13;
     wire_server_start(&c->sv, l->id, c->tls13);
 }
@@ -457,7 +456,7 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
     close(c->k.fd);
 
     /* The second connection: a fresh deadline. */
-    conn_start(c, l, probe_now_ms(), 1);
+    conn_start(c, l, 1);
     int status;
     int rc = accept_conn(l, c, &status);
     if (rc != 0) {
@@ -515,7 +514,7 @@ int client_serve(void *ctx, const client_request *s, observation *o)
         o->error = 1;
         return 0;
     }
-    conn_start(&c, l, start, strcmp(s->tls, "1.3") == 0);
+    conn_start(&c, l, strcmp(s->tls, "1.3") == 0);
     int status, rc = accept_conn(l, &c, &status);
     if (rc != 0) {
         o->error = 1;
