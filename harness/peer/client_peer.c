@@ -100,8 +100,8 @@ static void send_alert(struct conn *c, unsigned code)
     send_all(c, rec, sizeof rec);
 }
 
-/* A fresh connection, not yet accepted, with a deadline of the listener's timeout from now (cut at the run's): the server object plays
- * TLS 1.3 or 1.2 with the listener's identity. */
+/* A fresh connection, not yet accepted, with a deadline of the listener's timeout from now (cut at the run's): the
+ * server object plays TLS 1.3 or 1.2 with the listener's identity. */
 static void conn_start(struct conn *c, const client_listener *l, int tls13)
 {
     memset(c, 0, sizeof *c);
