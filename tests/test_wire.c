@@ -615,9 +615,9 @@ Test(wire, tls12_probe_refuses_a_tls13_server_hello)
     wire_client_params p = {.version = WIRE_TLS12, .sni = ""};
     cr_assert_eq(wire_client_start(&cl, &p), 0);
     uint8_t msg[64] = {WIRE_HS_SERVER_HELLO, 0, 0, 46, 0x03, 0x03};
-    msg[4 + 34] = 0;                    /* no session id */
+    msg[4 + 34] = 0;                        /* no session id */
     msg[4 + 35] = 0xc0, msg[4 + 36] = 0x2f; /* suite */
-    msg[4 + 37] = 0;                    /* compression */
+    msg[4 + 37] = 0;                        /* compression */
     const uint8_t exts[] = {0, 6, 0, 43, 0, 2, 3, 4};
     memcpy(msg + 4 + 38, exts, sizeof exts);
     cr_expect_eq(wire_client_take(&cl, WIRE_LEVEL_INITIAL, msg, 4 + 46), -1);
@@ -635,12 +635,9 @@ Test(wire, message_bounds_per_type)
         uint8_t head[4];
         int rc;
     } cases[] = {
-        {{WIRE_HS_SERVER_HELLO, 0xff, 0xff, 0xff}, -1},
-        {{WIRE_HS_SERVER_HELLO, 0x01, 0x01, 0x01}, -1},
-        {{WIRE_HS_SERVER_HELLO, 0x01, 0x01, 0x00}, 0},
-        {{WIRE_HS_ENCRYPTED_EXTENSIONS, 0x01, 0x01, 0x01}, -1},
-        {{WIRE_HS_CERTIFICATE, 0x02, 0x00, 0x00}, 0},
-        {{WIRE_HS_CERTIFICATE, 0x02, 0x00, 0x01}, -1},
+        {{WIRE_HS_SERVER_HELLO, 0xff, 0xff, 0xff}, -1}, {{WIRE_HS_SERVER_HELLO, 0x01, 0x01, 0x01}, -1},
+        {{WIRE_HS_SERVER_HELLO, 0x01, 0x01, 0x00}, 0},  {{WIRE_HS_ENCRYPTED_EXTENSIONS, 0x01, 0x01, 0x01}, -1},
+        {{WIRE_HS_CERTIFICATE, 0x02, 0x00, 0x00}, 0},   {{WIRE_HS_CERTIFICATE, 0x02, 0x00, 0x01}, -1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         wire_msg_reader_reset(&r);

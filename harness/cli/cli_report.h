@@ -34,9 +34,9 @@ typedef struct {
 } cli_run_args;
 
 /* Parses argv (cli_parse_options_more) against the command's own options and the ones every run takes (--tls,
- * --only, --skip, --known-failures, --timeout, --deadline, --json, --junit, --html, --md, --name, -q, -v, into a). Options may
- * follow the operands. Returns -1 when the command goes on, else its exit status: EXIT_VALID after printing help(),
- * EXIT_USAGE after a usage error (an invalid value included). */
+ * --only, --skip, --known-failures, --timeout, --deadline, --json, --junit, --html, --md, --name, -q, -v, into a).
+ * Options may follow the operands. Returns -1 when the command goes on, else its exit status: EXIT_VALID after printing
+ * help(), EXIT_USAGE after a usage error (an invalid value included). */
 int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
                           cli_run_args *a);
 

@@ -128,8 +128,9 @@ static int read_client_hello(struct conn *c, observation *o)
             }
             /* Refused on its header: nothing of a message too long to be a ClientHello is buffered. */
             if (mlen > wire_handshake_max(WIRE_HS_CLIENT_HELLO)) {
-                snprintf(o->error_text, sizeof o->error_text, "a ClientHello of %zu bytes, more than the %zu it may hold",
-                         mlen, wire_handshake_max(WIRE_HS_CLIENT_HELLO));
+                snprintf(o->error_text, sizeof o->error_text,
+                         "a ClientHello of %zu bytes, more than the %zu it may hold", mlen,
+                         wire_handshake_max(WIRE_HS_CLIENT_HELLO));
                 return -1;
             }
             if (held - 4 >= mlen) {

@@ -145,8 +145,9 @@ int wire_client_take(wire_client_conn *cl, wire_level level, const uint8_t *msg,
         /* RFC 8446 §4.2.1, RFC 5246 §7.4.1.3: the server picks a version the client offered; a ClientHello without
          * supported_versions offers its legacy_version and below, so a TLS 1.3 answer to it is no answer. */
         if (!tls13 && sh.version > cl->p.version)
-            return wire_conn_fail(c, "the ServerHello selects version 0x%04x (byte %zu), which the ClientHello did not "
-                                     "offer (up to 0x%04x; RFC 8446 §4.2.1)",
+            return wire_conn_fail(c,
+                                  "the ServerHello selects version 0x%04x (byte %zu), which the ClientHello did not "
+                                  "offer (up to 0x%04x; RFC 8446 §4.2.1)",
                                   sh.version, sh.version_at, cl->p.version);
         cl->version = sh.version;
         cl->npn |= sh.npn;
