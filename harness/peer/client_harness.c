@@ -345,8 +345,8 @@ static int exec_finish(void *ctx)
     /* A client gets up to 3 s to end on its own after its connection; one that connected and never spoke TLS, or
      * one whose check the run's deadline ended, gets none: it is killed at once. */
     char why[64];
-    int hurry = d->listener != NULL &&
-                (d->listener->hello_missing || probe_run_over(&d->listener->run, why, sizeof why));
+    int hurry =
+        d->listener != NULL && (d->listener->hello_missing || probe_run_over(&d->listener->run, why, sizeof why));
     int grace = hurry ? 0 : d->timeout_ms < 3000 ? d->timeout_ms : 3000;
     double end = probe_now_ms() + grace;
     while (d->pid != 0 && !reap(d, WNOHANG) && probe_now_ms() < end)
