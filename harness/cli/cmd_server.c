@@ -126,6 +126,10 @@ static const char *version_unsupported(server_target *t, const char *tls, char *
     }
     if (o.completed && o.alert < 0)
         return NULL;
+    if (o.alert < 0 && o.version != 0 && o.version < 0x0304 && strcmp(tls, "1.3") == 0) {
+        snprintf(why, cap, "the server answers a TLS 1.3 ClientHello with version 0x%04x", o.version);
+        return why;
+    }
     snprintf(why, cap, "the server does not complete a plain TLS %s handshake with alpncheck (%s%d)", tls,
              o.alert >= 0 ? "alert " : "no alert, ", o.alert >= 0 ? o.alert : 0);
     return why;

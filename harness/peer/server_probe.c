@@ -353,6 +353,11 @@ static void read_flight(struct conn *c, observation *o)
             hr = feed_handshake(c, rec.level, rec.body, rec.len, o);
         /* ChangeCipherSpec (RFC 8446 §5 middlebox compatibility) and anything else: ignored. */
         probe_link_consume(&c->k, rec.used);
+        if (hr < 0 && c->cl.p.version == WIRE_TLS13 && c->cl.version != 0 && c->cl.version < WIRE_TLS13) {
+            /* A server that does not know TLS 1.3 reads the hello's legacy_version and answers with TLS 1.2 (RFC
+             * 8446 §4.1.2, §D.1): an answer, not a malformed one; the handshake stops there, incomplete. */
+            return;
+        }
         if (hr < 0) {
             /* A message that does not parse, or does not fit where it came: answered, but unusably. */
             o->error = 1;

@@ -143,8 +143,9 @@ int wire_client_take(wire_client_conn *cl, wire_level level, const uint8_t *msg,
         if (wire_parse_server_hello(body, body_len, &sh) != 0)
             return wire_conn_fail(c, "malformed ServerHello: %s at byte %zu", sh.bad, sh.bad_at);
         /* RFC 8446 §4.2.1, RFC 5246 §7.4.1.3: the server picks a version the client offered; a ClientHello without
-         * supported_versions offers its legacy_version and below, so a TLS 1.3 answer to it is no answer. */
-        if (!tls13 && sh.version > cl->p.version)
+         * supported_versions offers its legacy_version and below, so a TLS 1.3 answer to it is no answer. (A TLS 1.2
+         * answer to a TLS 1.0 or 1.1 hello is left to the judges, which say the old version was not negotiated.) */
+        if (!tls13 && sh.version >= WIRE_TLS13)
             return wire_conn_fail(c,
                                   "the ServerHello selects version 0x%04x (byte %zu), which the ClientHello did not "
                                   "offer (up to 0x%04x; RFC 8446 §4.2.1)",
