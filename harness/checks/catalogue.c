@@ -23,6 +23,8 @@
 #define SEC_HDR_SYNTAX   "RFC 7639 §2 — header field syntax"
 #define SEC_HDR_ENCODING "RFC 7639 §2 — percent-encoding and the canonical form"
 #define SEC_HDR_TUNNEL   "RFC 7639 §2 — the header and the tunnel"
+#define SEC_PRX_TUNNEL   "RFC 9110 §9.3.6 — the CONNECT tunnel"
+#define SEC_PRX_FIELD    "RFC 7639 §2.3 — proxies and the ALPN field"
 
 #define TCP     CHECK_TRANSPORT_TCP
 #define BOTH    CHECK_TLS12_13
@@ -32,6 +34,7 @@
 #define SERVER  CHECK_FAMILY_SERVER
 #define CLIENT  CHECK_FAMILY_CLIENT
 #define HEADER  CHECK_FAMILY_HEADER
+#define PROXY   CHECK_FAMILY_PROXY
 #define MUST    LEVEL_MUST
 #define SHOULD  LEVEL_SHOULD
 #define INFO    LEVEL_INFO
@@ -377,6 +380,44 @@ const check_entry check_catalogue[] = {
      "The header announces the protocols the client means to negotiate inside a CONNECT tunnel, so it should list "
      "the same names as that ClientHello. libalpn reports this ID when the decoded names would not fit one "
      "ClientHello's list (over 65535 bytes)."},
+    /* ---- HTTP proxies (RFC 7639 §2.3, RFC 9110 §9.3.6): CONNECT through the proxy to alpncheck's own target ---- */
+    {"PRX-TUNNEL-INTACT", PROXY, MUST, "9110 §9.3.6", SEC_PRX_TUNNEL,
+     "CONNECT without an ALPN field opens a tunnel that relays bytes unchanged both ways", .tls = 0, .transport = 0,
+     "alpncheck sends CONNECT for its own target on loopback, without an ALPN field. Once the proxy answers 2xx it "
+     "is a blind relay: the ClientHello alpncheck sends must reach the target byte for byte, and a record holding "
+     "every byte value must come back the same way. This is also the run's baseline: a proxy that refuses this "
+     "plain CONNECT by policy cannot be tested, and every proxy check is then ERROR with its answer.",
+     .proxy = {NULL, PROXY_EXPECT_INTACT}},
+    {"HDR-PROXY-TOLERANT", PROXY, SHOULD, "7639 §2.3", SEC_PRX_FIELD,
+     "a CONNECT naming a protocol the proxy does not know still gets its tunnel", .tls = 0, .transport = 0,
+     "The CONNECT carries \"ALPN: x-alpncheck-unknown\", a protocol no proxy knows. A proxy may use the field for "
+     "policy, but it should not refuse a tunnel only because it does not recognise the protocol; the same "
+     "CONNECT without the field was accepted. Refusing is a WARN; a tunnel that alters bytes is a FAIL.",
+     .proxy = {"x-alpncheck-unknown", PROXY_EXPECT_TUNNEL}},
+    {"PRX-ALPN-REGISTERED", PROXY, SHOULD, "7639 §2.3", SEC_PRX_FIELD,
+     "a CONNECT announcing h2 and http/1.1 gets the same tunnel as one without the field", .tls = 0,
+     .transport = 0,
+     "The CONNECT carries \"ALPN: h2, http%2F1.1\", the names the ClientHello inside offers, spelt as RFC 7639 "
+     "wants them. A client that announces what it will do must not be worse off than one that says nothing.",
+     .proxy = {"h2, http%2F1.1", PROXY_EXPECT_TUNNEL}},
+    {"PRX-ALPN-GREASE", PROXY, SHOULD, "7639 §2.3, 8701 §3.2", SEC_PRX_FIELD,
+     "a GREASE value in the ALPN field does not make the proxy refuse the tunnel", .tls = 0, .transport = 0,
+     "The CONNECT carries \"ALPN: %1A%1A, h2\": the GREASE value 0x1A1A percent-encoded before h2. GREASE values "
+     "exist to keep receivers tolerant of names they do not know (RFC 8701), so a proxy should treat it as any "
+     "unknown protocol and open the tunnel.",
+     .proxy = {"%1A%1A, h2", PROXY_EXPECT_TUNNEL}},
+    {"PRX-ALPN-ENCODED", PROXY, SHOULD, "7639 §2, §2.3", SEC_PRX_FIELD,
+     "percent-encoded octets (space, comma) in a protocol-id do not make the proxy refuse the tunnel", .tls = 0,
+     .transport = 0,
+     "The CONNECT carries \"ALPN: h2, x%20y%2Cz\": a second name holding a space and a comma, encoded as RFC 7639 "
+     "requires. A proxy that splits the value on the decoded comma or chokes on the escapes shows here.",
+     .proxy = {"h2, x%20y%2Cz", PROXY_EXPECT_TUNNEL}},
+    {"PRX-ALPN-MALFORMED", PROXY, INFO, "7639 §2.3", SEC_PRX_FIELD,
+     "a malformed ALPN field: whether the proxy opens the tunnel is reported", .tls = 0, .transport = 0,
+     "The CONNECT carries \"ALPN: h2,,%zz\", which breaks the field's syntax twice (an empty element, an escape "
+     "without hex digits). RFC 7639 leaves what a proxy does with it to its policy, so opening and refusing are "
+     "both reported, not judged; a tunnel that alters bytes is still a FAIL.",
+     .proxy = {"h2,,%zz", PROXY_EXPECT_REPORT}},
 };
 
 const size_t check_catalogue_count = sizeof check_catalogue / sizeof check_catalogue[0];
@@ -420,7 +461,7 @@ void check_result_init(result *out, const check_entry *c, const char *tls)
     out->lvl = c->lvl;
 }
 
-static const char *const family_names[CHECK_FAMILY_COUNT] = {"server", "client", "header"};
+static const char *const family_names[CHECK_FAMILY_COUNT] = {"server", "client", "header", "proxy"};
 
 const char *check_family_name(check_family f)
 {
@@ -470,6 +511,10 @@ int check_applies(const check_entry *c, const char *tls)
 
 void check_applies_text(const check_entry *c, char *buf, size_t cap)
 {
+    if (c->family == CHECK_FAMILY_PROXY) {
+        snprintf(buf, cap, "HTTP CONNECT through a proxy");
+        return;
+    }
     if (c->tls == 0) {
         snprintf(buf, cap, "HTTP header field");
         return;

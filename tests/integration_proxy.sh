@@ -1,0 +1,117 @@
+#!/bin/bash
+# Integration test of `alpncheck proxy` (issue 18): real CONNECT proxies from Debian (Squid 5, tinyproxy 1.11,
+# Privoxy 3.0) started on free loopback ports from private configs (harness/peers/conf/*.conf.in), and the defective
+# proxies of tests/hostile_proxy.py, one for each verdict the proxy checks can give. Every proxy is stopped at the end.
+#   usage: integration_proxy.sh ALPNCHECK SOURCE_DIR
+set -u
+# shellcheck source=itest.sh
+. "$2/tests/itest.sh"
+itest_start proxy "$@"
+itest_peers
+itest_need squid squid
+itest_need tinyproxy tinyproxy
+itest_need privoxy privoxy
+
+n_proxy=$("$ALPNCHECK" checks --json | "$PY" -c 'import json, sys
+print(sum(c["family"] == "proxy" for c in json.load(sys.stdin)))')
+expect "the catalogue has proxy checks ($n_proxy)" test "$n_proxy" -ge 6
+
+# count REPORT VERDICT: how many results of the report have the verdict.
+count() {
+    "$PY" -c 'import json, sys
+print(sum(x["verdict"] == sys.argv[2] for x in json.load(open(sys.argv[1]))["results"]))' "$1" "$2"
+}
+# observed REPORT ID: what the report says was observed for check ID.
+observed() {
+    "$PY" -c 'import json, sys
+print(" ".join(x["observed"] for x in json.load(open(sys.argv[1]))["results"] if x["id"] == sys.argv[2]))' "$1" "$2"
+}
+# run_proxy NAME PORT [OPTIONS]: alpncheck proxy against 127.0.0.1:PORT, reports in $work/NAME.*, exit status in rc.
+run_proxy() {
+    local name=$1 port=$2
+    shift 2
+    rc=0
+    timeout 120 "$ALPNCHECK" proxy "127.0.0.1:$port" --json "$work/$name.json" --junit "$work/$name.xml" -q "$@" \
+        >"$work/$name.out" 2>&1 || rc=$?
+}
+
+# ---- real proxies: every check passes ------------------------------------------------------------------------
+for kind in squid tinyproxy privoxy; do
+    port=$(free_port)
+    start_proxy "$kind" "$port" || fail "$kind: cannot write its configuration"
+    if ! wait_port "$port"; then
+        fail "$kind did not listen on 127.0.0.1:$port: $(tail -n 5 "$work/$kind-$port.log")"
+        continue
+    fi
+    run_proxy "$kind" "$port"
+    expect "$kind: exit 0 (got $rc: $(tail -n 2 "$work/$kind.out"))" test "$rc" = 0
+    expect "$kind: all $n_proxy proxy checks PASS" test "$(count "$work/$kind.json" PASS)" = "$n_proxy"
+    expect "$kind: the tunnel relayed the bytes unchanged" \
+        grep -q "arrived unchanged" <<<"$(observed "$work/$kind.json" PRX-TUNNEL-INTACT)"
+    expect "$kind: the JSON report follows the schema" validate "$work/$kind.json"
+    expect "$kind: the JUnit report satisfies its consumers" junit_consumers "$work/$kind.xml" "$work/$kind.json"
+done
+
+# ---- defective proxies: the verdict each earns -----------------------------------------------------------------
+# hostile MODE: starts tests/hostile_proxy.py MODE on a free port (into port).
+hostile() {
+    port=$(free_port)
+    "$PY" "$SRC/tests/hostile_proxy.py" "$port" "$1" >"$work/hostile-$1.log" 2>&1 &
+    PEER_PIDS+=($!)
+    wait_port "$port" || fail "hostile proxy $1 did not start"
+}
+
+hostile refuse-unknown
+run_proxy refuse-unknown "$port"
+expect "refuse-unknown: exit 0 (WARN only; got $rc)" test "$rc" = 0
+expect "refuse-unknown: HDR-PROXY-TOLERANT is WARN" test "$(verdict "$work/refuse-unknown.json" HDR-PROXY-TOLERANT "")" = WARN
+expect "refuse-unknown: the refusal is shown" grep -q "403 Forbidden" <<<"$(observed "$work/refuse-unknown.json" HDR-PROXY-TOLERANT)"
+expect "refuse-unknown: PRX-ALPN-GREASE is WARN" test "$(verdict "$work/refuse-unknown.json" PRX-ALPN-GREASE "")" = WARN
+expect "refuse-unknown: PRX-ALPN-REGISTERED passes" test "$(verdict "$work/refuse-unknown.json" PRX-ALPN-REGISTERED "")" = PASS
+expect "refuse-unknown: PRX-ALPN-MALFORMED is reported, not judged" \
+    test "$(verdict "$work/refuse-unknown.json" PRX-ALPN-MALFORMED "")" = PASS
+
+hostile flip
+run_proxy flip "$port"
+expect "flip: exit 1 (got $rc)" test "$rc" = 1
+expect "flip: PRX-TUNNEL-INTACT fails" test "$(verdict "$work/flip.json" PRX-TUNNEL-INTACT "")" = FAIL
+expect "flip: the changed byte is named" grep -q "first difference at byte 9" <<<"$(observed "$work/flip.json" PRX-TUNNEL-INTACT)"
+
+hostile text
+run_proxy text "$port"
+expect "text: exit 1 (got $rc)" test "$rc" = 1
+expect "text: the answer lost at its first NUL is a FAIL" grep -q "got 4 of the 261 bytes" \
+    <<<"$(observed "$work/text.json" PRX-TUNNEL-INTACT)"
+
+hostile no-connect
+run_proxy no-connect "$port" --timeout 1500
+expect "no-connect: exit 1 (got $rc)" test "$rc" = 1
+expect "no-connect: a 200 without a tunnel is a FAIL" grep -q "no connection reached the target" \
+    <<<"$(observed "$work/no-connect.json" PRX-TUNNEL-INTACT)"
+
+hostile refuse-all
+run_proxy refuse-all "$port"
+expect "refuse-all: exit 2, nothing could be judged (got $rc)" test "$rc" = 2
+expect "refuse-all: every check ERROR" test "$(count "$work/refuse-all.json" ERROR)" = "$n_proxy"
+expect "refuse-all: says what to change" grep -q "allow CONNECT to that address" "$work/refuse-all.out"
+
+hostile garbage
+run_proxy garbage "$port"
+expect "garbage: exit 2 (got $rc)" test "$rc" = 2
+expect "garbage: the answer is named not HTTP" grep -q "not HTTP" <<<"$(observed "$work/garbage.json" PRX-TUNNEL-INTACT)"
+
+hostile endless-head
+start=$(date +%s)
+run_proxy endless-head "$port" --timeout 20000
+expect "endless-head: exit 2 (got $rc)" test "$rc" = 2
+expect "endless-head: stopped at the head's bound, not the deadline ($(($(date +%s) - start)) s)" \
+    test $(($(date +%s) - start)) -lt 15
+expect "endless-head: the bound is named" grep -q "no end within 16384 bytes" \
+    <<<"$(observed "$work/endless-head.json" PRX-TUNNEL-INTACT)"
+
+# Nobody listening: exit 2 with the reason.
+run_proxy nobody "$(free_port)"
+expect "unreachable proxy: exit 2 (got $rc)" test "$rc" = 2
+expect "unreachable proxy: says so" grep -q "cannot reach the proxy" <<<"$(observed "$work/nobody.json" PRX-TUNNEL-INTACT)"
+
+itest_end integration_proxy
