@@ -8,11 +8,11 @@
 
 static void help(void)
 {
-    printf("Usage: alpncheck checks [--json | --markdown] [--role server|client|header]\n\n"
+    printf("Usage: alpncheck checks [--json | --markdown] [--role server|client|header|proxy]\n\n"
            "Lists every check ID alpncheck and libalpn report, with its level (MUST, SHOULD, INFO), RFC clause,\n"
            "where it applies and its title, grouped by role and section.\n\n"
-           "  --role R     only the checks of one role: server (alpncheck server), client (alpncheck client) or\n"
-           "               header (the HTTP ALPN header field, RFC 7639)\n"
+           "  --role R     only the checks of one role: server (alpncheck server), client (alpncheck client),\n"
+           "               header (the HTTP ALPN header field, RFC 7639) or proxy (alpncheck proxy)\n"
            "  --json       an array of objects: id, family, level, ref, section, title, tls, transport, description\n"
            "  --markdown   the catalogue as Markdown with the descriptions (docs/CHECKS.md is this output)\n");
 }
