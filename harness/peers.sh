@@ -61,16 +61,18 @@ start_caddy() {
     PEER_PIDS+=($!)
 }
 
-# start_proxy KIND PORT: an HTTP CONNECT proxy (squid, tinyproxy or privoxy) on 127.0.0.1:PORT in the foreground of
-# a background job, from harness/peers/conf/KIND.conf.in filled into $PEER_DIR, its log in $PEER_DIR/KIND-PORT.log.
+# start_proxy KIND PORT [UPSTREAM_PORT]: an HTTP CONNECT proxy (squid, tinyproxy or privoxy; tinyproxy-upstream and
+# privoxy-upstream forward every CONNECT to the upstream proxy 127.0.0.1:UPSTREAM_PORT) on 127.0.0.1:PORT in the
+# foreground of a background job, from harness/peers/conf/KIND.conf.in filled into $PEER_DIR, its log in $PEER_DIR/KIND-PORT.log.
 # Never the package's service, never its /etc configuration.
 start_proxy() {
     local kind=$1 port=$2 conf=$PEER_DIR/$1-$2.conf
-    sed -e "s|@PORT@|$port|g" -e "s|@DIR@|$PEER_DIR|g" "$PEERS_CONF/$kind.conf.in" >"$conf" || return 1
+    sed -e "s|@PORT@|$port|g" -e "s|@DIR@|$PEER_DIR|g" -e "s|@UPSTREAM@|${3:-}|g" "$PEERS_CONF/$kind.conf.in" \
+        >"$conf" || return 1
     case $kind in
     squid) squid -N -d 1 -f "$conf" ;;
-    tinyproxy) tinyproxy -d -c "$conf" ;;
-    privoxy) privoxy --no-daemon "$conf" ;;
+    tinyproxy | tinyproxy-upstream) tinyproxy -d -c "$conf" ;;
+    privoxy | privoxy-upstream) privoxy --no-daemon "$conf" ;;
     *) return 1 ;;
     esac >"$PEER_DIR/$kind-$port.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)

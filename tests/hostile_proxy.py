@@ -2,7 +2,7 @@
 """Defective HTTP CONNECT proxies on 127.0.0.1 for the proxy tests: each reads a CONNECT head and misbehaves in one
 way, so that every verdict of `alpncheck proxy` has a real peer that earns it.
 
-usage: hostile_proxy.py PORT MODE   with MODE
+usage: hostile_proxy.py PORT MODE [UPSTREAM_PORT]   with MODE
   refuse-unknown  answers 403 to a CONNECT whose ALPN field names anything but h2 or http/1.1 (a policy RFC 7639
                   §2.3 advises against), else a good tunnel
   refuse-all      answers 403 to every CONNECT (nothing can be tested)
@@ -11,6 +11,7 @@ usage: hostile_proxy.py PORT MODE   with MODE
   no-connect      answers 200 and never connects to the target
   garbage         answers with bytes that are not HTTP
   endless-head    answers a status line, then header lines without end
+  upstream-strip  chains every CONNECT to the upstream proxy 127.0.0.1:UPSTREAM_PORT without its ALPN field
 Serves until killed; every connection in its own thread.
 """
 import socket
@@ -19,6 +20,7 @@ import threading
 import time
 
 port, mode = int(sys.argv[1]), sys.argv[2]
+upstream_port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 
 
 def read_head(conn):
@@ -34,7 +36,7 @@ def read_head(conn):
     for line in lines[1:]:
         name, _, value = line.partition(":")
         fields[name.strip().lower()] = value.strip()
-    return lines[0].split()[1], fields, rest
+    return lines[0].split()[1], fields, rest, lines
 
 
 def pump(src, dst, change):
@@ -71,7 +73,7 @@ def as_text(data):
 def serve(conn):
     with conn:
         try:
-            target, fields, rest = read_head(conn)
+            target, fields, rest, lines = read_head(conn)
         except (EOFError, OSError):
             return
         alpn = fields.get("alpn")
@@ -94,9 +96,18 @@ def serve(conn):
             conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             time.sleep(10)
             return
-        host, _, tport = target.rpartition(":")
-        up = socket.create_connection((host.strip("[]"), int(tport)), timeout=10)
-        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        if mode == "upstream-strip":
+            up = socket.create_connection(("127.0.0.1", upstream_port), timeout=10)
+            kept = [line for line in lines if not line.lower().startswith("alpn:")]
+            up.sendall(("\r\n".join(kept) + "\r\n\r\n").encode("latin-1"))
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += up.recv(4096)
+            conn.sendall(answer)
+        else:
+            host, _, tport = target.rpartition(":")
+            up = socket.create_connection((host.strip("[]"), int(tport)), timeout=10)
+            conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
         if rest:
             up.sendall(rest)
         up_change = flip_tenth({"sent": len(rest)}) if mode == "flip" else (lambda d: d)

@@ -45,11 +45,29 @@ for kind in squid tinyproxy privoxy; do
     fi
     run_proxy "$kind" "$port"
     expect "$kind: exit 0 (got $rc: $(tail -n 2 "$work/$kind.out"))" test "$rc" = 0
-    expect "$kind: all $n_proxy proxy checks PASS" test "$(count "$work/$kind.json" PASS)" = "$n_proxy"
+    # Without --upstream, PRX-ALPN-FORWARDED has nothing to read: SKIP, with how to run it.
+    expect "$kind: all other proxy checks PASS" test "$(count "$work/$kind.json" PASS)" = "$((n_proxy - 1))"
+    expect "$kind: PRX-ALPN-FORWARDED is SKIP without --upstream" \
+        test "$(verdict "$work/$kind.json" PRX-ALPN-FORWARDED "")" = SKIP
     expect "$kind: the tunnel relayed the bytes unchanged" \
         grep -q "arrived unchanged" <<<"$(observed "$work/$kind.json" PRX-TUNNEL-INTACT)"
     expect "$kind: the JSON report follows the schema" validate "$work/$kind.json"
     expect "$kind: the JUnit report satisfies its consumers" junit_consumers "$work/$kind.xml" "$work/$kind.json"
+done
+
+# ---- chained proxies: alpncheck is also their upstream (parent) proxy and reads the CONNECT they forward ----------
+# (Squid 5.7 is left out here: with a parent configured it answers the first CONNECT after its start 500 while it
+# probes the parent, which a run's baseline cannot tell from a refusal.)
+for kind in tinyproxy-upstream privoxy-upstream; do
+    port=$(free_port)
+    up=$(free_port)
+    start_proxy "$kind" "$port" "$up" || fail "$kind: cannot write its configuration"
+    wait_port "$port" || fail "$kind did not listen on 127.0.0.1:$port: $(tail -n 5 "$work/$kind-$port.log")"
+    run_proxy "$kind" "$port" --upstream "127.0.0.1:$up"
+    expect "$kind: exit 0 (got $rc: $(tail -n 2 "$work/$kind.out"))" test "$rc" = 0
+    expect "$kind: every proxy check PASS" test "$(count "$work/$kind.json" PASS)" = "$n_proxy"
+    expect "$kind: the field reached alpncheck unchanged" grep -q 'carries 1 ALPN field, the first "h2, http%2F1.1"' \
+        <<<"$(observed "$work/$kind.json" PRX-ALPN-FORWARDED)"
 done
 
 # ---- defective proxies: the verdict each earns -----------------------------------------------------------------
@@ -93,7 +111,7 @@ hostile refuse-all
 run_proxy refuse-all "$port"
 expect "refuse-all: exit 2, nothing could be judged (got $rc)" test "$rc" = 2
 expect "refuse-all: every check ERROR" test "$(count "$work/refuse-all.json" ERROR)" = "$n_proxy"
-expect "refuse-all: says what to change" grep -q "allow CONNECT to that address" "$work/refuse-all.out"
+expect "refuse-all: says what to change" grep -q "allow CONNECT to alpncheck's target" "$work/refuse-all.out"
 
 hostile garbage
 run_proxy garbage "$port"
@@ -108,6 +126,19 @@ expect "endless-head: stopped at the head's bound, not the deadline ($(($(date +
     test $(($(date +%s) - start)) -lt 15
 expect "endless-head: the bound is named" grep -q "no end within 16384 bytes" \
     <<<"$(observed "$work/endless-head.json" PRX-TUNNEL-INTACT)"
+
+up=$(free_port)
+port=$(free_port)
+"$PY" "$SRC/tests/hostile_proxy.py" "$port" upstream-strip "$up" >"$work/hostile-upstream-strip.log" 2>&1 &
+PEER_PIDS+=($!)
+wait_port "$port" || fail "hostile proxy upstream-strip did not start"
+run_proxy upstream-strip "$port" --upstream "127.0.0.1:$up"
+expect "upstream-strip: exit 0 (WARN only; got $rc)" test "$rc" = 0
+expect "upstream-strip: PRX-ALPN-FORWARDED is WARN" test "$(verdict "$work/upstream-strip.json" PRX-ALPN-FORWARDED "")" = WARN
+expect "upstream-strip: says the field is missing" grep -q "carries no ALPN field" \
+    <<<"$(observed "$work/upstream-strip.json" PRX-ALPN-FORWARDED)"
+expect "upstream-strip: the chained tunnel itself is intact" \
+    test "$(verdict "$work/upstream-strip.json" PRX-TUNNEL-INTACT "")" = PASS
 
 # Nobody listening: exit 2 with the reason.
 run_proxy nobody "$(free_port)"

@@ -465,7 +465,7 @@ Test(catalogue, every_row_says_how_it_is_played)
         }
         const proxy_play *x = &c->proxy;
         if (c->family == CHECK_FAMILY_PROXY) {
-            cr_expect(x->expect >= PROXY_EXPECT_INTACT && x->expect <= PROXY_EXPECT_REPORT, "%s: no expectation",
+            cr_expect(x->expect >= PROXY_EXPECT_INTACT && x->expect <= PROXY_EXPECT_FORWARDED, "%s: no expectation",
                       c->id);
             /* The baseline is the one CONNECT without the field; INFO rows report, they never judge a refusal. */
             cr_expect_eq(x->alpn_header == NULL, x->expect == PROXY_EXPECT_INTACT, "%s", c->id);

@@ -237,3 +237,27 @@ Test(proxy_run, one_connect_per_check_with_its_field)
     }
     cr_expect_eq(report_exit_code(&rep), 0);
 }
+
+Test(proxy_judge, forwarded_field_is_read_at_the_upstream)
+{
+    result r;
+    proxy_observation o = tunnel_ok();
+    cr_expect_eq(judged("PRX-ALPN-FORWARDED", &o, &r), VERDICT_SKIP, "no chaining: nothing to read");
+    cr_expect(strstr(r.observed, "--upstream") != NULL, "%s", r.observed);
+    o.via_upstream = 1;
+    cr_expect_eq(judged("PRX-ALPN-FORWARDED", &o, &r), VERDICT_WARN, "dropped");
+    cr_expect(strstr(r.observed, "carries no ALPN field") != NULL, "%s", r.observed);
+    const char *sent = check_find("PRX-ALPN-FORWARDED")->proxy.alpn_header;
+    memcpy(o.upstream_alpn, sent, strlen(sent));
+    o.upstream_alpn_len = strlen(sent);
+    o.upstream_alpn_fields = 1;
+    cr_expect_eq(judged("PRX-ALPN-FORWARDED", &o, &r), VERDICT_PASS);
+    o.upstream_alpn_fields = 2;
+    cr_expect_eq(judged("PRX-ALPN-FORWARDED", &o, &r), VERDICT_WARN, "repeated");
+    o.upstream_alpn_fields = 1;
+    o.upstream_alpn[0] = 0x07;
+    cr_expect_eq(judged("PRX-ALPN-FORWARDED", &o, &r), VERDICT_WARN, "changed");
+    cr_expect(strstr(r.observed, "\\x072") != NULL, "the proxy's byte is escaped: %s", r.observed);
+    o.up_intact = 0;
+    cr_expect_eq(judged("PRX-ALPN-FORWARDED", &o, &r), VERDICT_FAIL, "a broken tunnel outweighs the field");
+}

@@ -418,6 +418,13 @@ const check_entry check_catalogue[] = {
      "without hex digits). RFC 7639 leaves what a proxy does with it to its policy, so opening and refusing are "
      "both reported, not judged; a tunnel that alters bytes is still a FAIL.",
      .proxy = {"h2,,%zz", PROXY_EXPECT_REPORT}},
+    {"PRX-ALPN-FORWARDED", PROXY, SHOULD, "9110 §5.1, 7639 §2.3", SEC_PRX_FIELD,
+     "a proxy that chains to an upstream proxy forwards the ALPN field unchanged", .tls = 0, .transport = 0,
+     "Run with --upstream HOST:PORT and the proxy configured to use that address as its upstream (parent) proxy, "
+     "alpncheck receives the CONNECT the proxy makes and answers it. The ALPN field it sent, \"h2, http%2F1.1\", "
+     "should arrive there once and unchanged: a proxy forwards a field it does not know, and one that uses the "
+     "field for policy has no reason to alter it. Without that configuration the check is SKIP.",
+     .proxy = {"h2, http%2F1.1", PROXY_EXPECT_FORWARDED}},
 };
 
 const size_t check_catalogue_count = sizeof check_catalogue / sizeof check_catalogue[0];

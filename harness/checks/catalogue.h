@@ -115,6 +115,8 @@ typedef enum {
     PROXY_EXPECT_TUNNEL,     /* the same, although the request carries this ALPN field: refusing it is the check's
                               * level broken (RFC 7639 §2.3); mangling the bytes is a FAIL as for INTACT */
     PROXY_EXPECT_REPORT,     /* INFO: whether the proxy opened the tunnel, which either way is its policy */
+    PROXY_EXPECT_FORWARDED,  /* a proxy chained to alpncheck passes the ALPN field on unchanged; SKIP when it does not
+                              * chain to alpncheck (the target then gets no CONNECT of its own) */
 } proxy_expectation;
 
 typedef struct {

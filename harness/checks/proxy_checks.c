@@ -20,15 +20,14 @@ void proxy_request_of(const check_entry *c, proxy_request *r)
     r->alpn_header = c->proxy.alpn_header;
 }
 
-/* The reason phrase as a person may read it: printable ASCII as is, anything else as \xNN (it is the proxy's). */
-static void reason_text(const proxy_observation *o, char *buf, size_t cap)
+/* A proxy's bytes (a reason phrase, a field value) as a person may read them: printable ASCII as is, anything else as
+ * \xNN, so that no control byte of the proxy's reaches a terminal or a report unescaped. */
+static void peer_text(const uint8_t *p, size_t len, char *buf, size_t cap)
 {
     size_t w = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < o->reason_len && w + 5 < cap; i++) {
-        uint8_t b = o->reason[i];
-        w += (size_t)snprintf(buf + w, cap - w, b >= 0x20 && b < 0x7f && b != '\\' ? "%c" : "\\x%02x", b);
-    }
+    for (size_t i = 0; i < len && w + 5 < cap; i++)
+        w += (size_t)snprintf(buf + w, cap - w, p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' ? "%c" : "\\x%02x", p[i]);
 }
 
 /* What the tunnel did with the bytes; 1 when both directions arrived unchanged. */
@@ -54,12 +53,37 @@ static int describe_tunnel(const proxy_observation *o, char *buf, size_t cap)
     return 1;
 }
 
+/* PRX-ALPN-FORWARDED over a tunnel that worked: what the upstream (alpncheck) received. */
+static void judge_forwarded(const check_entry *c, const proxy_observation *o, result *out)
+{
+    const char *sent = c->proxy.alpn_header;
+    if (!o->via_upstream) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "the proxy connected to alpncheck's target directly: run with "
+                 "--upstream HOST:PORT and configure the proxy to use that address as its upstream (parent) proxy");
+        return;
+    }
+    char got[4 * sizeof o->upstream_alpn + 1];
+    peer_text(o->upstream_alpn, o->upstream_alpn_len, got, sizeof got);
+    int same = o->upstream_alpn_fields == 1 && o->upstream_alpn_len == strlen(sent) &&
+               memcmp(o->upstream_alpn, sent, o->upstream_alpn_len) == 0;
+    out->v = same ? VERDICT_PASS : c->lvl == LEVEL_MUST ? VERDICT_FAIL : VERDICT_WARN;
+    if (o->upstream_alpn_fields == 0)
+        snprintf(out->observed, sizeof out->observed, "the CONNECT the proxy sent upstream carries no ALPN field");
+    else
+        snprintf(out->observed, sizeof out->observed, "the CONNECT the proxy sent upstream carries %u ALPN field%s, "
+                 "the first \"%.200s\"", o->upstream_alpn_fields, o->upstream_alpn_fields == 1 ? "" : "s", got);
+}
+
 static void set_expected(const check_entry *c, result *out)
 {
     const char *field = c->proxy.alpn_header;
     char with[160];
     snprintf(with, sizeof with, field ? "with \"ALPN: %s\"" : "without an ALPN field", field);
-    if (c->proxy.expect == PROXY_EXPECT_REPORT)
+    if (c->proxy.expect == PROXY_EXPECT_FORWARDED)
+        snprintf(out->expected, sizeof out->expected, "CONNECT %s reaches the upstream proxy (alpncheck) with that "
+                 "field once, unchanged, and the tunnel relays bytes unchanged", with);
+    else if (c->proxy.expect == PROXY_EXPECT_REPORT)
         snprintf(out->expected, sizeof out->expected, "reported only: whether CONNECT %s opens a tunnel (either is "
                  "the proxy's policy); an open tunnel relays bytes unchanged", with);
     else
@@ -79,7 +103,7 @@ void proxy_judge(const check_entry *c, const proxy_observation *o, result *out)
     }
     if (!o->established) {
         char reason[4 * sizeof o->reason + 1];
-        reason_text(o, reason, sizeof reason);
+        peer_text(o->reason, o->reason_len, reason, sizeof reason);
         snprintf(out->observed, sizeof out->observed, "refused: %d %s", o->status, reason);
         /* INFO reports either way; a refusal of the baseline itself is the run's problem, not a verdict (the runner
          * makes it ERROR); otherwise refusing only because of the field breaks the row's level (RFC 7639 §2.3). */
@@ -91,6 +115,8 @@ void proxy_judge(const check_entry *c, const proxy_observation *o, result *out)
     }
     /* RFC 9110 §9.3.6: after a 2xx answer the proxy relays data both ways; altering or losing it is never policy. */
     out->v = describe_tunnel(o, out->observed, sizeof out->observed) ? VERDICT_PASS : VERDICT_FAIL;
+    if (c->proxy.expect == PROXY_EXPECT_FORWARDED && out->v == VERDICT_PASS)
+        judge_forwarded(c, o, out);
 }
 
 static size_t proxy_checks_selected(const run_options *opt)
@@ -115,9 +141,9 @@ static const char *baseline(proxy_fn probe, void *ctx, proxy_observation *o, cha
     }
     if (!o->established) {
         char reason[4 * sizeof o->reason + 1];
-        reason_text(o, reason, sizeof reason);
-        snprintf(why, cap, "the proxy answered %d %.100s to a CONNECT for alpncheck's target without any ALPN field; "
-                 "allow CONNECT to that address in its configuration", o->status, reason);
+        peer_text(o->reason, o->reason_len, reason, sizeof reason);
+        snprintf(why, cap, "the proxy answered %d %.60s to CONNECT without an ALPN field: allow CONNECT to "
+                 "alpncheck's target in its configuration", o->status, reason);
         return why;
     }
     return NULL;
@@ -139,7 +165,7 @@ size_t run_proxy_checks(proxy_fn probe, void *ctx, const run_options *opt, repor
         if (stop != NULL) {
             proxy_observation_init(&o);
             o.error = 1;
-            snprintf(o.error_text, sizeof o.error_text, "not run: %.150s", why);
+            snprintf(o.error_text, sizeof o.error_text, "not run: %.180s", why);
         } else if (c->proxy.alpn_header == NULL) {
             o = base; /* the baseline is this check's own connection */
         } else {

@@ -19,6 +19,9 @@ static void help(void)
            "the field and with registered, unknown, GREASE, percent-encoded and malformed values, and checks that\n"
            "the tunnel opens and relays a ClientHello and the answer byte for byte (RFC 9110 §9.3.6).\n\n"
            "  --target HOST          the address the target listens on, as the proxy reaches it (default 127.0.0.1)\n"
+           "  --upstream HOST:PORT   also listen there as the upstream (parent) proxy the proxy under test is\n"
+           "                         configured to chain to: PRX-ALPN-FORWARDED reads the CONNECT it forwards\n"
+           "                         (without --upstream that check is SKIP)\n"
            "  --only IDS             run only these check IDs (comma-separated)\n"
            "  --skip IDS             leave these check IDs out\n"
            "  --known-failures FILE  check IDs expected to fail: FAIL becomes XFAIL, a pass XPASS; an ID that is not\n"
@@ -55,8 +58,9 @@ static int run_cmd_proxy(void *state, int argc, char **argv)
     struct proxy_state *st = state;
     proxy_peer *const peer = &st->peer;
     report *const rep = &st->rep;
-    const char *target_host = "127.0.0.1";
-    const cli_option opts[] = {{"target", 0, NULL, &target_host}, {NULL, 0, NULL, NULL}};
+    const char *target_host = "127.0.0.1", *upstream = NULL;
+    const cli_option opts[] = {
+        {"target", 0, NULL, &target_host}, {"upstream", 0, NULL, &upstream}, {NULL, 0, NULL, NULL}};
     cli_run_args a = {.tls_arg = no_tls};
     run_options ro = {.tls = {NULL, NULL}};
     char err[256];
@@ -73,8 +77,13 @@ static int run_cmd_proxy(void *state, int argc, char **argv)
     a.tls_arg = "1.3"; /* cli_run_setup wants a version; the proxy checks never read it */
     if (cli_run_setup("proxy", &a, validate_proxy_id_list, &st->known, &ro) != 0)
         return EXIT_USAGE;
-    if (proxy_peer_open(peer, target_host, err, sizeof err) != 0) {
-        fprintf(stderr, "alpncheck proxy: cannot listen for the tunnel's target: %s\n", err);
+    server_target up;
+    if (upstream != NULL && server_target_parse(&up, upstream, err, sizeof err) != 0)
+        return cli_usage_error("proxy", "--upstream: %s", err);
+    if (proxy_peer_open(peer, target_host, err, sizeof err) != 0 ||
+        (upstream != NULL && proxy_peer_upstream(peer, up.host, atoi(up.port), err, sizeof err) != 0)) {
+        proxy_peer_close(peer);
+        fprintf(stderr, "alpncheck proxy: cannot listen: %s\n", err);
         return EXIT_USAGE;
     }
     if (cli_outputs_open("proxy", &a.out) != 0) {

@@ -202,6 +202,11 @@ typedef struct {
     size_t up_sent, up_got;       /* client → target: bytes sent and received */
     size_t down_sent, down_got;   /* target → client */
     size_t first_diff;            /* with a changed direction: the offset of the first byte that differs */
+    /* The proxy chained to alpncheck's target as its upstream proxy: the target received a CONNECT of its own. */
+    int via_upstream;
+    unsigned upstream_alpn_fields; /* ALPN field lines in that CONNECT */
+    uint8_t upstream_alpn[256];    /* the first one's value (truncated to what fits) */
+    size_t upstream_alpn_len;
     double ms;
 } proxy_observation;
 

@@ -18,6 +18,7 @@
 
 int proxy_peer_open(proxy_peer *p, const char *host, char *err, size_t err_cap)
 {
+    p->upstream.fd = -1;
     if (client_listener_open(&p->target, host, 0, err, err_cap) != 0)
         return -1;
     snprintf(p->authority, sizeof p->authority, "%s%.60s%s:%d", strchr(host, ':') ? "[" : "", host,
@@ -25,9 +26,15 @@ int proxy_peer_open(proxy_peer *p, const char *host, char *err, size_t err_cap)
     return 0;
 }
 
+int proxy_peer_upstream(proxy_peer *p, const char *host, int port, char *err, size_t err_cap)
+{
+    return client_listener_open(&p->upstream, host, port, err, err_cap);
+}
+
 void proxy_peer_close(proxy_peer *p)
 {
     client_listener_close(&p->target);
+    client_listener_close(&p->upstream);
 }
 
 /* What goes through the tunnel. Up (client → target): the record of a real TLS 1.3 ClientHello offering h2 and
@@ -93,17 +100,102 @@ static long first_difference(const uint8_t *sent, size_t sent_len, const uint8_t
     return sent_len == got_len ? -1 : (long)n;
 }
 
-/* The proxy's answer to CONNECT into o; the bytes after its head (already tunnel data) stay in buf[0..*extra). 0 when
- * a head was read, -1 with o->error otherwise. */
-static int read_answer(int fd, double deadline, proxy_observation *o, uint8_t *buf, size_t *extra)
+/* One CONNECT in flight: the connection to the proxy and its answer, and the connection that reached alpncheck's
+ * target, if one did yet, with what it sent. */
+struct tunnel {
+    int pfd, tfd;
+    uint8_t answer[HTTP_HEAD_MAX];
+    size_t answer_len;
+    uint8_t upstream[HTTP_HEAD_MAX]; /* what came in on tfd before the proxy answered */
+    size_t upstream_len;
+    int from_upstream; /* tfd came from the upstream listener: a CONNECT comes first */
+    int upstream_done; /* it came and was answered 200 */
+};
+
+static int accept_target(const client_listener *l, struct tunnel *t)
 {
-    size_t len = 0;
+    t->tfd = accept(l->fd, NULL, NULL);
+    t->from_upstream = 0;
+    if (t->tfd >= 0 && fcntl(t->tfd, F_SETFL, O_NONBLOCK) != 0) {
+        close(t->tfd);
+        t->tfd = -1;
+    }
+    return t->tfd >= 0 ? 0 : -1;
+}
+
+/* The proxy chained to alpncheck as its upstream, with a CONNECT of its own: it is answered 200, and its ALPN field
+ * kept (RFC 7639 §2.3 lets the proxy use the field; RFC 9110 §5.1 has it forward a field it does not know). 0 also
+ * while the head is incomplete; -1 with o->error when that head is not a CONNECT. */
+static int take_upstream(struct tunnel *t, double deadline, proxy_observation *o)
+{
+    int sock_errno = 0;
+    if (probe_recv_more(t->tfd, t->upstream, sizeof t->upstream, &t->upstream_len, deadline, &sock_errno) != 1) {
+        /* A connection that ends before its CONNECT (a proxy checking that its upstream is alive) is not the
+         * tunnel: alpncheck listens again. */
+        close(t->tfd);
+        t->tfd = -1;
+        t->upstream_len = 0;
+        return 0;
+    }
+    http_head h;
+    http_head_status st = http_parse_request(t->upstream, t->upstream_len, &h);
+    if (st == HTTP_HEAD_INCOMPLETE)
+        return 0;
+    if (st != HTTP_HEAD_COMPLETE || h.method_len != 7 || memcmp(h.method, "CONNECT", 7) != 0)
+        return fail(o, "the proxy sent alpncheck's upstream listener something else than a CONNECT request (%.100s at "
+                       "byte %zu)",
+                    st == HTTP_HEAD_MALFORMED ? h.error : "another method", h.error_at),
+               -1;
+    o->via_upstream = 1;
+    size_t i = 0;
+    for (const http_field *f; (f = http_field_next(&h, "alpn", &i)) != NULL; o->upstream_alpn_fields++) {
+        if (o->upstream_alpn_fields == 0) {
+            o->upstream_alpn_len = f->value_len < sizeof o->upstream_alpn ? f->value_len : sizeof o->upstream_alpn;
+            memcpy(o->upstream_alpn, f->value, o->upstream_alpn_len);
+        }
+    }
+    static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+    if (probe_send_all(t->tfd, (const uint8_t *)ok, sizeof ok - 1, deadline) != 0)
+        return fail(o, "could not answer the proxy's own CONNECT: %s", strerror(errno)), -1;
+    t->upstream_len -= h.head_len; /* what follows the head is already tunnel data */
+    memmove(t->upstream, t->upstream + h.head_len, t->upstream_len);
+    t->upstream_done = 1;
+    return 0;
+}
+
+/* The proxy's answer to CONNECT into o, serving the target's side meanwhile (a proxy that chains to alpncheck waits
+ * for its upstream's answer before it answers). 0 when a head was read, -1 with o->error otherwise. */
+static int read_answer(proxy_peer *p, struct tunnel *t, double deadline, proxy_observation *o)
+{
     int sock_errno = 0, rc = 1;
     http_head h;
     http_head_status st = HTTP_HEAD_INCOMPLETE;
     while (st == HTTP_HEAD_INCOMPLETE && rc == 1) {
-        rc = probe_recv_more(fd, buf, HTTP_HEAD_MAX, &len, deadline, &sock_errno);
-        st = http_parse_response(buf, len, &h);
+        /* The proxy's connection; then the far end's: the connection that reached us while its CONNECT is not in, or
+         * both listeners while none did. */
+        struct pollfd pf[3] = {{.fd = t->pfd, .events = POLLIN}, {.fd = -1}, {.fd = -1}};
+        if (t->tfd < 0) {
+            pf[1] = (struct pollfd){.fd = p->target.fd, .events = POLLIN};
+            pf[2] = (struct pollfd){.fd = p->upstream.fd, .events = POLLIN};
+        } else if (t->from_upstream && !t->upstream_done) {
+            pf[1] = (struct pollfd){.fd = t->tfd, .events = POLLIN};
+        }
+        if (poll(pf, 3, probe_left_ms(deadline)) <= 0) {
+            rc = -1;
+            break;
+        }
+        if (t->tfd < 0 && (pf[1].revents != 0 || pf[2].revents != 0)) {
+            int up = pf[2].revents != 0;
+            if (accept_target(up ? &p->upstream : &p->target, t) == 0)
+                t->from_upstream = up;
+            continue;
+        }
+        if (pf[1].revents != 0 && t->tfd >= 0 && take_upstream(t, deadline, o) != 0)
+            return -1;
+        if (pf[0].revents == 0)
+            continue;
+        rc = probe_recv_more(t->pfd, t->answer, sizeof t->answer, &t->answer_len, deadline, &sock_errno);
+        st = http_parse_response(t->answer, t->answer_len, &h);
     }
     if (st == HTTP_HEAD_MALFORMED) {
         char why[OBS_TEXT_MAX];
@@ -120,45 +212,44 @@ static int read_answer(int fd, double deadline, proxy_observation *o, uint8_t *b
     o->reason_len = h.reason_len < sizeof o->reason ? h.reason_len : sizeof o->reason;
     memcpy(o->reason, h.reason, o->reason_len);
     o->established = h.status >= 200 && h.status <= 299;
-    *extra = len - h.head_len;
-    memmove(buf, buf + h.head_len, *extra);
+    t->answer_len -= h.head_len; /* what follows the head is already tunnel data */
+    memmove(t->answer, t->answer + h.head_len, t->answer_len);
     return 0;
 }
 
 /* Through the open tunnel: up from the proxy connection to the target, then down. */
-static void use_tunnel(proxy_peer *p, int fd, double deadline, uint8_t *got, size_t extra, proxy_observation *o)
+static void use_tunnel(proxy_peer *p, struct tunnel *t, double deadline, proxy_observation *o)
 {
-    uint8_t up[PROXY_PAYLOAD_MAX], down[5 + 256], target_got[PROXY_PAYLOAD_MAX];
+    uint8_t up[PROXY_PAYLOAD_MAX], down[5 + 256];
     size_t up_len = build_up(up, sizeof up), down_len = build_down(down);
-    if (up_len == 0 || probe_send_all(fd, up, up_len, deadline) != 0) {
+    if (up_len == 0 || probe_send_all(t->pfd, up, up_len, deadline) != 0) {
         fail(o, "could not send through the tunnel: %s", up_len == 0 ? "no ClientHello" : strerror(errno));
         return;
     }
     o->up_sent = up_len;
-    struct pollfd pf = {.fd = p->target.fd, .events = POLLIN};
-    if (poll(&pf, 1, probe_left_ms(deadline)) != 1)
-        return; /* nothing reached the target: o->arrived stays 0 */
-    int tfd = accept(p->target.fd, NULL, NULL);
-    if (tfd < 0 || fcntl(tfd, F_SETFL, O_NONBLOCK) != 0) {
-        if (tfd >= 0)
-            close(tfd);
-        return;
+    if (t->tfd < 0) {
+        struct pollfd pf = {.fd = p->target.fd, .events = POLLIN};
+        if (poll(&pf, 1, probe_left_ms(deadline)) != 1 || accept_target(&p->target, t) != 0)
+            return; /* nothing reached the target: o->arrived stays 0 */
     }
+    if (t->from_upstream && !t->upstream_done)
+        return; /* the upstream connection never finished its CONNECT */
     o->arrived = 1;
-    o->up_got = read_upto(tfd, target_got, 0, up_len, deadline);
-    long d = first_difference(up, up_len, target_got, o->up_got);
+    size_t have = t->upstream_len < up_len ? t->upstream_len : up_len;
+    o->up_got = read_upto(t->tfd, t->upstream, have, up_len, deadline);
+    long d = first_difference(up, up_len, t->upstream, o->up_got);
     o->up_intact = d < 0;
     if (d >= 0)
         o->first_diff = (size_t)d;
-    if (probe_send_all(tfd, down, down_len, deadline) == 0) {
+    if (probe_send_all(t->tfd, down, down_len, deadline) == 0) {
         o->down_sent = down_len;
-        o->down_got = read_upto(fd, got, extra < down_len ? extra : down_len, down_len, deadline);
-        d = first_difference(down, down_len, got, o->down_got);
+        have = t->answer_len < down_len ? t->answer_len : down_len;
+        o->down_got = read_upto(t->pfd, t->answer, have, down_len, deadline);
+        d = first_difference(down, down_len, t->answer, o->down_got);
         o->down_intact = d < 0;
         if (d >= 0 && o->up_intact)
             o->first_diff = (size_t)d;
     }
-    close(tfd);
 }
 
 int proxy_probe(void *ctx, const proxy_request *r, proxy_observation *o)
@@ -170,21 +261,28 @@ int proxy_probe(void *ctx, const proxy_request *r, proxy_observation *o)
     size_t req_len = http_connect_request(req, sizeof req, p->authority, r->alpn_header);
     /* A connection an earlier check's tunnel opened late must not pass for this check's. */
     client_listener_drain(&p->target);
+    if (p->upstream.fd >= 0)
+        client_listener_drain(&p->upstream);
     if (req_len == 0)
         return fail(o, "%s", "the CONNECT request does not fit");
-    int fd = probe_dial(&p->proxy, deadline, err, sizeof err);
-    if (fd < 0)
-        return fail(o, "cannot reach the proxy: %.150s", err);
-    uint8_t *buf = malloc(HTTP_HEAD_MAX);
-    size_t extra = 0;
-    if (buf == NULL)
-        fail(o, "%s", "out of memory");
-    else if (probe_send_all(fd, (const uint8_t *)req, req_len, deadline) != 0)
+    struct tunnel *t = malloc(sizeof *t);
+    if (t == NULL)
+        return fail(o, "%s", "out of memory");
+    t->answer_len = t->upstream_len = 0;
+    t->upstream_done = t->from_upstream = 0;
+    t->tfd = -1;
+    t->pfd = probe_dial(&p->proxy, deadline, err, sizeof err);
+    if (t->pfd < 0)
+        fail(o, "cannot reach the proxy: %.150s", err);
+    else if (probe_send_all(t->pfd, (const uint8_t *)req, req_len, deadline) != 0)
         fail(o, "could not send CONNECT: %s", strerror(errno));
-    else if (read_answer(fd, deadline, o, buf, &extra) == 0 && o->established)
-        use_tunnel(p, fd, deadline, buf, extra, o);
-    free(buf);
-    close(fd);
+    else if (read_answer(p, t, deadline, o) == 0 && o->established)
+        use_tunnel(p, t, deadline, o);
+    if (t->pfd >= 0)
+        close(t->pfd);
+    if (t->tfd >= 0)
+        close(t->tfd);
+    free(t);
     o->ms = probe_now_ms() - start;
     return 0;
 }
