@@ -227,18 +227,6 @@ void client_answer_build(const client_scenario *s, const uint8_t *offer, size_t 
 
 /* ---- judging ------------------------------------------------------------------------------------------------ */
 
-static void text_of(char *buf, size_t cap, const uint8_t *p, size_t len)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len && o + 5 < cap; i++) {
-        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' && p[i] != '"')
-            buf[o++] = (char)p[i];
-        else
-            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", p[i]);
-    }
-    buf[o < cap ? o : cap - 1] = '\0';
-}
-
 /* "h2, http/1.1" for a valid list; hex for anything else. */
 static void list_text(char *buf, size_t cap, const uint8_t *ext, size_t len, alpn_role role)
 {
@@ -259,7 +247,7 @@ static void list_text(char *buf, size_t cap, const uint8_t *ext, size_t len, alp
             o += (size_t)snprintf(buf + o, cap - o, "%sGREASE 0x%02X%02X", o ? ", " : "", n.data[0], n.data[1]);
             continue;
         }
-        text_of(t, sizeof t, n.data, n.len);
+        peer_text(t, sizeof t, n.data, n.len);
         o += (size_t)snprintf(buf + o, cap - o, "%s\"%s\"", o ? ", " : "", t);
     }
 }
@@ -419,7 +407,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
                                                  "ClientHello)"
                                                : NULL;
         char ticket[300];
-        text_of(ticket, sizeof ticket, o->ticket_alpn, o->ticket_alpn_len);
+        peer_text(ticket, sizeof ticket, o->ticket_alpn, o->ticket_alpn_len);
         if (o->ticket_alpn_len > 0 && why != NULL) {
             out->v = VERDICT_SKIP;
             snprintf(out->observed, sizeof out->observed, "not run: %s; the ticket was issued for \"%.100s\"", why,

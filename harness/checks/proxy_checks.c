@@ -1,6 +1,8 @@
 /* The proxy checks (proxy_checks.h). */
 #include "proxy_checks.h"
 
+#include "checks.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -18,16 +20,6 @@ int validate_proxy_id_list(const char *list, char *err, size_t err_cap)
 void proxy_request_of(const check_entry *c, proxy_request *r)
 {
     r->alpn_header = c->proxy.alpn_header;
-}
-
-/* A proxy's bytes (a reason phrase, a field value) as a person may read them: printable ASCII as is, anything else as
- * \xNN, so that no control byte of the proxy's reaches a terminal or a report unescaped. */
-static void peer_text(const uint8_t *p, size_t len, char *buf, size_t cap)
-{
-    size_t w = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < len && w + 5 < cap; i++)
-        w += (size_t)snprintf(buf + w, cap - w, p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' ? "%c" : "\\x%02x", p[i]);
 }
 
 /* What the tunnel did with the bytes; 1 when both directions arrived unchanged. */
@@ -64,7 +56,7 @@ static void judge_forwarded(const check_entry *c, const proxy_observation *o, re
         return;
     }
     char got[4 * sizeof o->upstream_alpn + 1];
-    peer_text(o->upstream_alpn, o->upstream_alpn_len, got, sizeof got);
+    peer_text(got, sizeof got, o->upstream_alpn, o->upstream_alpn_len);
     int same = o->upstream_alpn_fields == 1 && o->upstream_alpn_len == strlen(sent) &&
                memcmp(o->upstream_alpn, sent, o->upstream_alpn_len) == 0;
     out->v = same ? VERDICT_PASS : c->lvl == LEVEL_MUST ? VERDICT_FAIL : VERDICT_WARN;
@@ -103,7 +95,7 @@ void proxy_judge(const check_entry *c, const proxy_observation *o, result *out)
     }
     if (!o->established) {
         char reason[4 * sizeof o->reason + 1];
-        peer_text(o->reason, o->reason_len, reason, sizeof reason);
+        peer_text(reason, sizeof reason, o->reason, o->reason_len);
         snprintf(out->observed, sizeof out->observed, "refused: %d %s", o->status, reason);
         /* INFO reports either way; a refusal of the baseline itself is the run's problem, not a verdict (the runner
          * makes it ERROR); otherwise refusing only because of the field breaks the row's level (RFC 7639 §2.3). */
@@ -141,7 +133,7 @@ static const char *baseline(proxy_fn probe, void *ctx, proxy_observation *o, cha
     }
     if (!o->established) {
         char reason[4 * sizeof o->reason + 1];
-        peer_text(o->reason, o->reason_len, reason, sizeof reason);
+        peer_text(reason, sizeof reason, o->reason, o->reason_len);
         snprintf(why, cap, "the proxy answered %d %.60s to CONNECT without an ALPN field: allow CONNECT to "
                  "alpncheck's target in its configuration", o->status, reason);
         return why;

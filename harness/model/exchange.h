@@ -68,6 +68,13 @@ typedef struct {
     int resume_offered;     /* it offered alpncheck's ticket in pre_shared_key (RFC 8446 §4.2.11) */
     int early_offered;      /* and early_data (RFC 8446 §4.2.10) */
     unsigned early_records; /* 0-RTT records that decrypted with the client_early_traffic_secret */
+    /* alpncheck client --proxy: alpncheck was the client's HTTP proxy, and the TLS above came through a CONNECT
+     * tunnel (RFC 9110 §9.3.6). */
+    int proxy_mode;                 /* the run plays the proxy: every connection must start with CONNECT */
+    int connect_seen;               /* the connection began with a CONNECT request, answered 200 */
+    unsigned connect_alpn_fields;   /* ALPN field lines in it (RFC 7639 §2) */
+    char connect_alpn[256];         /* the first one's value, NUL-terminated (truncated to what fits) */
+    size_t connect_alpn_len;        /* its full length */
 } observation;
 
 void observation_init(observation *o);
