@@ -145,4 +145,61 @@ run_proxy nobody "$(free_port)"
 expect "unreachable proxy: exit 2 (got $rc)" test "$rc" = 2
 expect "unreachable proxy: says so" grep -q "cannot reach the proxy" <<<"$(observed "$work/nobody.json" PRX-TUNNEL-INTACT)"
 
+# ---- alpncheck client --proxy: alpncheck is the client's proxy and the TLS server in the tunnel ----------------------
+itest_need curl curl
+# client_run NAME EXEC [OPTIONS]: alpncheck client with EXEC, reports in $work/NAME.json, exit status in rc.
+client_run() {
+    local name=$1 exec=$2
+    shift 2
+    rc=0
+    timeout 300 "$ALPNCHECK" client --exec "$exec" --json "$work/$name.json" -q "$@" >"$work/$name.out" 2>&1 || rc=$?
+}
+# verdicts REPORT: "ID@TLS VERDICT" per line for every check but the CLI-PROXY-* ones, sorted.
+verdicts() {
+    "$PY" -c 'import json, sys
+for x in sorted(json.load(open(sys.argv[1]))["results"], key=lambda x: (x["id"], x["tls"])):
+    if not x["id"].startswith("CLI-PROXY-"):
+        print(x["id"] + "@" + x["tls"], x["verdict"])' "$1"
+}
+curl_cmd='curl -sS --max-time 10 --cacert {ca} https://localhost:443/ -o /dev/null'
+client_run curl-direct "$curl_cmd --connect-to localhost:443:{host}:{port}"
+client_run curl-proxy "$curl_cmd -p -x http://{host}:{port}" --proxy
+expect "curl through alpncheck's proxy: a run (exit $rc)" test "$rc" != 2
+expect "curl: every TLS check judges the same through the tunnel as directly" \
+    test "$(verdicts "$work/curl-proxy.json")" = "$(verdicts "$work/curl-direct.json")"
+expect "curl: sends no ALPN field, reported" grep -q "carries no ALPN field" \
+    <<<"$(observed "$work/curl-proxy.json" CLI-PROXY-ALPN-FIELD)"
+expect "curl: CLI-PROXY-ALPN-SAME is SKIP without a field" \
+    test "$(verdict "$work/curl-proxy.json" CLI-PROXY-ALPN-SAME 1.3)" = SKIP
+expect "without --proxy the CLI-PROXY-* checks are SKIP" grep -q "alpncheck was not the client's proxy" \
+    <<<"$(observed "$work/curl-direct.json" CLI-PROXY-ALPN-CANONICAL)"
+
+# A client that sends the field (tests/proxy_client.py): canonical and same, lower-case escapes, other names.
+proxy_client() { # proxy_client NAME FIELD: the CLI-PROXY-* checks over TLS 1.3 with that field
+    client_run "$1" "$PY $SRC/tests/proxy_client.py {host} {port} {ca} h2,http/1.1 '$2'" --proxy --tls 1.3 \
+        --only CLI-PROXY-ALPN-FIELD,CLI-PROXY-ALPN-SAME,CLI-PROXY-ALPN-CANONICAL
+}
+proxy_client field-good 'h2, http%2F1.1'
+expect "field-good: exit 0 (got $rc)" test "$rc" = 0
+expect "field-good: SAME passes" test "$(verdict "$work/field-good.json" CLI-PROXY-ALPN-SAME 1.3)" = PASS
+expect "field-good: CANONICAL passes" test "$(verdict "$work/field-good.json" CLI-PROXY-ALPN-CANONICAL 1.3)" = PASS
+proxy_client field-lower 'h2, http%2f1.1'
+expect "field-lower: exit 1 (got $rc)" test "$rc" = 1
+expect "field-lower: lower-case escapes FAIL the canonical form" \
+    test "$(verdict "$work/field-lower.json" CLI-PROXY-ALPN-CANONICAL 1.3)" = FAIL
+expect "field-lower: libalpn's rule and offset are named" grep -q "HDR-PCT-UPPER at byte 8" \
+    <<<"$(observed "$work/field-lower.json" CLI-PROXY-ALPN-CANONICAL)"
+expect "field-lower: the names are still the same" \
+    test "$(verdict "$work/field-lower.json" CLI-PROXY-ALPN-SAME 1.3)" = PASS
+proxy_client field-other 'h3'
+expect "field-other: a field naming other protocols is WARN" \
+    test "$(verdict "$work/field-other.json" CLI-PROXY-ALPN-SAME 1.3)" = WARN
+
+# --proxy, but the client connects straight with TLS: no CONNECT, ERROR with what came instead.
+client_run not-via-proxy "$curl_cmd --connect-to localhost:443:{host}:{port}" --proxy --tls 1.3 \
+    --only CLI-PROXY-ALPN-FIELD
+expect "not-via-proxy: exit 2 (got $rc)" test "$rc" = 2
+expect "not-via-proxy: says no CONNECT came" grep -q "did not start with a CONNECT request" \
+    <<<"$(observed "$work/not-via-proxy.json" CLI-PROXY-ALPN-FIELD)"
+
 itest_end integration_proxy

@@ -20,6 +20,7 @@
 #define SEC_CLI_ANSWER   "RFC 7301 §3.1–3.2 — the server's answer"
 #define SEC_CLI_REPORT   "RFC 7301 §3.2 — reported only"
 #define SEC_CLI_0RTT     "RFC 8446 §4.2.10 — early data"
+#define SEC_CLI_PROXY    "RFC 7639 §2 — the CONNECT before the handshake"
 #define SEC_HDR_SYNTAX   "RFC 7639 §2 — header field syntax"
 #define SEC_HDR_ENCODING "RFC 7639 §2 — percent-encoding and the canonical form"
 #define SEC_HDR_TUNNEL   "RFC 7639 §2 — the header and the tunnel"
@@ -338,6 +339,26 @@ const check_entry check_catalogue[] = {
      "alpncheck answers the ClientHello with the fatal alert no_application_protocol (120), as a server with no "
      "common protocol does. How the client ends, and with which exit status, is reported.",
      .client = {CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1}},
+    {"CLI-PROXY-ALPN-FIELD", CLIENT, INFO, "7639 §2", SEC_CLI_PROXY,
+     "through a proxy: whether the client's CONNECT carries an ALPN field is reported", BOTH, TCP,
+     "Run with --proxy, alpncheck is the HTTP proxy the client is configured to use: the connection starts with a "
+     "CONNECT, which alpncheck answers 200 before it plays the TLS server in the tunnel. The ALPN field on that "
+     "CONNECT is optional, so whether the client sends one, and what it says, is only reported.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_FIELD, -1}},
+    {"CLI-PROXY-ALPN-SAME", CLIENT, SHOULD, "7639 §2", SEC_CLI_PROXY,
+     "through a proxy: the CONNECT's ALPN field names the protocols the ClientHello in the tunnel offers", BOTH,
+     TCP,
+     "The field tells the proxy which protocols the client will negotiate inside the tunnel, so its names should be "
+     "the names the ClientHello that follows offers (GREASE values aside, which belong to TLS). A field naming "
+     "others misleads a proxy that decides by it. A client that sends no field is SKIP.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_SAME, -1}},
+    {"CLI-PROXY-ALPN-CANONICAL", CLIENT, MUST, "7639 §2", SEC_CLI_PROXY,
+     "through a proxy: the CONNECT's ALPN field is valid and canonical", BOTH, TCP,
+     "The field value must follow RFC 7639's syntax as a sender writes it: a list of protocol-ids, octets outside "
+     "the token characters and % itself percent-encoded with upper-case hex, nothing else encoded. libalpn's "
+     "strict header parser judges it and names the HDR-* rule and the offset it breaks. A client that sends no "
+     "field is SKIP.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_CANONICAL, -1}},
 
     /* ---- HTTP ALPN header field (RFC 7639): libalpn's parser and formatter --------------------------------- */
     {"HDR-LIST", HEADER, MUST, "7639 §2, 9110 §5.6.1", SEC_HDR_SYNTAX,

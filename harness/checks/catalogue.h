@@ -99,6 +99,10 @@ typedef enum {
     CLIENT_EXPECT_ACCEPT,         /* the client completes its side of the handshake */
     CLIENT_EXPECT_ALERT,          /* a fatal alert: alert, or any when it is -1 */
     CLIENT_EXPECT_REPORT,         /* INFO: what the client did */
+    /* alpncheck client --proxy: the CONNECT that opened the tunnel (RFC 7639 §2). SKIP without --proxy. */
+    CLIENT_EXPECT_PROXY_FIELD,     /* INFO: whether the CONNECT carries an ALPN field, and which */
+    CLIENT_EXPECT_PROXY_SAME,      /* the field names the protocols the ClientHello in the tunnel offers */
+    CLIENT_EXPECT_PROXY_CANONICAL, /* the field is valid and in canonical form (libalpn's strict header parser) */
 } client_expectation;
 
 typedef struct {
