@@ -12,7 +12,7 @@ PKGS_COVERAGE := gcovr
 PKGS_PEERS := openssl gnutls-bin curl procps bsdutils
 # Peers only the test suite starts (tests/integration_caddy.sh, the CONNECT proxies of tests/integration_proxy.sh);
 # always run by hand from private configs, never as a service.
-PKGS_PEERS_CHECK := caddy squid tinyproxy privoxy
+PKGS_PEERS_CHECK := caddy squid tinyproxy privoxy apache2
 PKGS_ADAPTERS := libssl-dev libnghttp2-dev
 PKGS_SCHEMA := python3 python3-jsonschema
 # Real consumers of the reports, for the renderer and integration tests: xmllint validates the JUnit XML against

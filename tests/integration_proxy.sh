@@ -1,6 +1,6 @@
 #!/bin/bash
 # Integration test of `alpncheck proxy` (issue 18): real CONNECT proxies from Debian (Squid 5, tinyproxy 1.11,
-# Privoxy 3.0) started on free loopback ports from private configs (harness/peers/conf/*.conf.in), and the defective
+# Privoxy 3.0, Apache httpd 2.4's mod_proxy_connect) started on free loopback ports from private configs (harness/peers/conf/*.conf.in), and the defective
 # proxies of tests/hostile_proxy.py, one for each verdict the proxy checks can give. Every proxy is stopped at the end.
 #   usage: integration_proxy.sh ALPNCHECK SOURCE_DIR
 set -u
@@ -11,6 +11,7 @@ itest_peers
 itest_need squid squid
 itest_need tinyproxy tinyproxy
 itest_need privoxy privoxy
+itest_need apache2 apache2
 
 n_proxy=$("$ALPNCHECK" checks --json | "$PY" -c 'import json, sys
 print(sum(c["family"] == "proxy" for c in json.load(sys.stdin)))')
@@ -36,7 +37,7 @@ run_proxy() {
 }
 
 # ---- real proxies: every check passes ------------------------------------------------------------------------
-for kind in squid tinyproxy privoxy; do
+for kind in squid tinyproxy privoxy apache-proxy; do
     port=$(free_port)
     start_proxy "$kind" "$port" || fail "$kind: cannot write its configuration"
     if ! wait_port "$port"; then
@@ -69,6 +70,18 @@ for kind in tinyproxy-upstream privoxy-upstream; do
     expect "$kind: the field reached alpncheck unchanged" grep -q 'carries 1 ALPN field, the first "h2, http%2F1.1"' \
         <<<"$(observed "$work/$kind.json" PRX-ALPN-FORWARDED)"
 done
+# Apache httpd 2.4 (2.4.71 here)'s mod_proxy_connect, chained with ProxyRemote, writes a CONNECT of its own for the upstream
+# that leaves the client's fields out: the ALPN field is lost (a finding, WARN; the tunnel itself is intact).
+port=$(free_port)
+up=$(free_port)
+start_proxy apache-proxy-upstream "$port" "$up" || fail "apache-proxy-upstream: cannot write its configuration"
+wait_port "$port" || fail "apache-proxy-upstream did not listen: $(tail -n 5 "$work/apache-proxy-upstream-$port.log")"
+run_proxy apache-upstream "$port" --upstream "127.0.0.1:$up"
+expect "apache-proxy-upstream: exit 0, WARN only (got $rc)" test "$rc" = 0
+expect "apache-proxy-upstream: the chained tunnel is intact" \
+    test "$(verdict "$work/apache-upstream.json" PRX-TUNNEL-INTACT "")" = PASS
+expect "apache-proxy-upstream: the field is dropped upstream (WARN)" \
+    test "$(verdict "$work/apache-upstream.json" PRX-ALPN-FORWARDED "")" = WARN
 
 # ---- defective proxies: the verdict each earns -----------------------------------------------------------------
 # hostile MODE: starts tests/hostile_proxy.py MODE on a free port (into port).
