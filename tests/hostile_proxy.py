@@ -19,6 +19,8 @@ import sys
 import threading
 import time
 
+from loopback_server import serve_forever
+
 port, mode = int(sys.argv[1]), sys.argv[2]
 upstream_port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 
@@ -118,10 +120,4 @@ def serve(conn):
         t.join(5)
 
 
-listener = socket.socket()
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", port))
-listener.listen(16)
-while True:
-    c, _ = listener.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+serve_forever(port, serve)
