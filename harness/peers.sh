@@ -61,6 +61,25 @@ start_caddy() {
     PEER_PIDS+=($!)
 }
 
+# start_proxy KIND PORT [UPSTREAM_PORT]: an HTTP CONNECT proxy (squid, tinyproxy, privoxy, or apache-proxy: Apache
+# httpd's mod_proxy_connect; tinyproxy-upstream and
+# privoxy-upstream forward every CONNECT to the upstream proxy 127.0.0.1:UPSTREAM_PORT) on 127.0.0.1:PORT in the
+# foreground of a background job, from harness/peers/conf/KIND.conf.in filled into $PEER_DIR, its log in $PEER_DIR/KIND-PORT.log.
+# Never the package's service, never its /etc configuration.
+start_proxy() {
+    local kind=$1 port=$2 conf=$PEER_DIR/$1-$2.conf
+    sed -e "s|@PORT@|$port|g" -e "s|@DIR@|$PEER_DIR|g" -e "s|@UPSTREAM@|${3:-}|g" "$PEERS_CONF/$kind.conf.in" \
+        >"$conf" || return 1
+    case $kind in
+    squid) squid -N -d 1 -f "$conf" ;;
+    tinyproxy | tinyproxy-upstream) tinyproxy -d -c "$conf" ;;
+    privoxy | privoxy-upstream) privoxy --no-daemon "$conf" ;;
+    apache-proxy | apache-proxy-upstream) apache2 -f "$conf" -DFOREGROUND $([ "$(id -u)" = 0 ] && echo -DALPNCHECK_AS_ROOT) ;;
+    *) return 1 ;;
+    esac >"$PEER_DIR/$kind-$port.log" 2>&1 </dev/null &
+    PEER_PIDS+=($!)
+}
+
 peers_stop() {
     for p in "${PEER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null

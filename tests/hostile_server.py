@@ -21,6 +21,8 @@ import sys
 import threading
 import time
 
+from loopback_server import serve_forever
+
 port, mode = int(sys.argv[1]), sys.argv[2]
 
 
@@ -193,10 +195,4 @@ def serve(conn):
         conn.close()
 
 
-listener = socket.socket()
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", port))
-listener.listen(16)
-while True:
-    c, _ = listener.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
+serve_forever(port, serve)

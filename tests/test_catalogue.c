@@ -378,7 +378,7 @@ static size_t sentences(const char *s)
 
 Test(catalogue, rows_are_complete_and_ids_unique)
 {
-    static const char *const prefix[CHECK_FAMILY_COUNT] = {"SRV-", "CLI-", "HDR-"};
+    static const char *const prefix[CHECK_FAMILY_COUNT] = {"SRV-", "CLI-", "HDR-", "PRX-"};
     size_t per_family[CHECK_FAMILY_COUNT] = {0};
     cr_assert_gt(check_catalogue_count, 0);
     for (size_t i = 0; i < check_catalogue_count; i++) {
@@ -386,8 +386,10 @@ Test(catalogue, rows_are_complete_and_ids_unique)
         cr_assert_lt((unsigned)c->family, CHECK_FAMILY_COUNT, "%s", c->id);
         per_family[c->family]++;
         cr_expect_eq(rows_with_id(c->id), 1, "%s appears %zu times", c->id, rows_with_id(c->id));
-        cr_expect_eq(strncmp(c->id, prefix[c->family], 4), 0, "%s is in family %s", c->id,
-                     check_family_name(c->family));
+        /* HDR-PROXY-TOLERANT is the proxy check the first catalogue named after the header it is about. */
+        int proxy_hdr = c->family == CHECK_FAMILY_PROXY && strncmp(c->id, "HDR-PROXY-", 10) == 0;
+        cr_expect(strncmp(c->id, prefix[c->family], 4) == 0 || proxy_hdr, "%s is in family %s", c->id,
+                  check_family_name(c->family));
         cr_expect_eq(strspn(c->id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"), strlen(c->id), "%s", c->id);
         cr_expect(c->lvl == LEVEL_MUST || c->lvl == LEVEL_SHOULD || c->lvl == LEVEL_INFO, "%s", c->id);
         cr_expect(c->ref[0] >= '1' && c->ref[0] <= '9' && strstr(c->ref, "§") != NULL, "%s: clause '%s'", c->id,
@@ -396,8 +398,8 @@ Test(catalogue, rows_are_complete_and_ids_unique)
         cr_expect(c->title[0] != '\0' && strchr(c->title, '\n') == NULL, "%s: title", c->id);
         size_t n = sentences(c->description);
         cr_expect(n >= 2 && n <= 4, "%s: %zu sentences in the description", c->id, n);
-        if (c->family == CHECK_FAMILY_HEADER) {
-            cr_expect_eq(c->tls, 0, "%s: header checks have no TLS version", c->id);
+        if (c->family == CHECK_FAMILY_HEADER || c->family == CHECK_FAMILY_PROXY) {
+            cr_expect_eq(c->tls, 0, "%s: header and proxy checks have no TLS version", c->id);
             cr_expect_eq(c->transport, 0, "%s", c->id);
         } else {
             cr_expect_neq(c->tls, 0, "%s: no TLS version", c->id);
@@ -410,6 +412,7 @@ Test(catalogue, rows_are_complete_and_ids_unique)
     cr_expect_eq(per_family[CHECK_FAMILY_SERVER], server_check_count() + 6);
     cr_expect_eq(per_family[CHECK_FAMILY_CLIENT], client_check_count());
     cr_expect_gt(per_family[CHECK_FAMILY_HEADER], 0);
+    cr_expect_gt(per_family[CHECK_FAMILY_PROXY], 0);
 }
 
 /* Every server and client row says how its check is played, so that no row exists without a check behind it. A
@@ -449,7 +452,7 @@ Test(catalogue, every_row_says_how_it_is_played)
         if (c->family == CHECK_FAMILY_CLIENT) {
             cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_CHANGE, "%s: no answer kind",
                       c->id);
-            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_REPORT, "%s: no expectation",
+            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_PROXY_CANONICAL, "%s: no expectation",
                       c->id);
             if (k->expect == CLIENT_EXPECT_ALERT)
                 cr_expect(k->alert == -1 || k->alert > 0, "%s: alert %d (0 is close_notify, no rejection)", c->id,
@@ -460,7 +463,18 @@ Test(catalogue, every_row_says_how_it_is_played)
             cr_expect_eq(memcmp(k, &no_client, sizeof *k), 0, "%s: a client play in a %s row", c->id,
                          check_family_name(c->family));
         }
-        if (c->family != CHECK_FAMILY_HEADER)
+        const proxy_play *x = &c->proxy;
+        if (c->family == CHECK_FAMILY_PROXY) {
+            cr_expect(x->expect >= PROXY_EXPECT_INTACT && x->expect <= PROXY_EXPECT_FORWARDED, "%s: no expectation",
+                      c->id);
+            /* The baseline is the one CONNECT without the field; INFO rows report, they never judge a refusal. */
+            cr_expect_eq(x->alpn_header == NULL, x->expect == PROXY_EXPECT_INTACT, "%s", c->id);
+            cr_expect_eq(c->lvl == LEVEL_INFO, x->expect == PROXY_EXPECT_REPORT, "%s", c->id);
+        } else {
+            cr_expect(x->alpn_header == NULL && x->expect == 0, "%s: a proxy play in a %s row", c->id,
+                      check_family_name(c->family));
+        }
+        if (c->family != CHECK_FAMILY_HEADER && c->family != CHECK_FAMILY_PROXY)
             cr_expect_eq(c->outside != NULL, (c->tls & CHECK_TLS12_13) != CHECK_TLS12_13,
                          "%s: TLS versions %#x, outside \"%s\"", c->id, c->tls, c->outside ? c->outside : "(none)");
         else
@@ -481,6 +495,7 @@ Test(catalogue, lookups_and_texts)
     cr_expect_eq(check_family_parse("server"), CHECK_FAMILY_SERVER);
     cr_expect_eq(check_family_parse("client"), CHECK_FAMILY_CLIENT);
     cr_expect_eq(check_family_parse("header"), CHECK_FAMILY_HEADER);
+    cr_expect_eq(check_family_parse("proxy"), CHECK_FAMILY_PROXY);
     cr_expect_eq(check_family_parse("Server"), -1);
     cr_expect_str_eq(check_family_name(CHECK_FAMILY_HEADER), "header");
     cr_expect_eq(check_tls_bit("1.3"), CHECK_TLS13);

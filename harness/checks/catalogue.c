@@ -20,9 +20,12 @@
 #define SEC_CLI_ANSWER   "RFC 7301 §3.1–3.2 — the server's answer"
 #define SEC_CLI_REPORT   "RFC 7301 §3.2 — reported only"
 #define SEC_CLI_0RTT     "RFC 8446 §4.2.10 — early data"
+#define SEC_CLI_PROXY    "RFC 7639 §2 — the CONNECT before the handshake"
 #define SEC_HDR_SYNTAX   "RFC 7639 §2 — header field syntax"
 #define SEC_HDR_ENCODING "RFC 7639 §2 — percent-encoding and the canonical form"
 #define SEC_HDR_TUNNEL   "RFC 7639 §2 — the header and the tunnel"
+#define SEC_PRX_TUNNEL   "RFC 9110 §9.3.6 — the CONNECT tunnel"
+#define SEC_PRX_FIELD    "RFC 7639 §2.3 — proxies and the ALPN field"
 
 #define TCP     CHECK_TRANSPORT_TCP
 #define BOTH    CHECK_TLS12_13
@@ -32,6 +35,7 @@
 #define SERVER  CHECK_FAMILY_SERVER
 #define CLIENT  CHECK_FAMILY_CLIENT
 #define HEADER  CHECK_FAMILY_HEADER
+#define PROXY   CHECK_FAMILY_PROXY
 #define MUST    LEVEL_MUST
 #define SHOULD  LEVEL_SHOULD
 #define INFO    LEVEL_INFO
@@ -335,6 +339,26 @@ const check_entry check_catalogue[] = {
      "alpncheck answers the ClientHello with the fatal alert no_application_protocol (120), as a server with no "
      "common protocol does. How the client ends, and with which exit status, is reported.",
      .client = {CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1}},
+    {"CLI-PROXY-ALPN-FIELD", CLIENT, INFO, "7639 §2", SEC_CLI_PROXY,
+     "through a proxy: whether the client's CONNECT carries an ALPN field is reported", BOTH, TCP,
+     "Run with --proxy, alpncheck is the HTTP proxy the client is configured to use: the connection starts with a "
+     "CONNECT, which alpncheck answers 200 before it plays the TLS server in the tunnel. The ALPN field on that "
+     "CONNECT is optional, so whether the client sends one, and what it says, is only reported.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_FIELD, -1}},
+    {"CLI-PROXY-ALPN-SAME", CLIENT, SHOULD, "7639 §2", SEC_CLI_PROXY,
+     "through a proxy: the CONNECT's ALPN field names the protocols the ClientHello in the tunnel offers", BOTH,
+     TCP,
+     "The field tells the proxy which protocols the client will negotiate inside the tunnel, so its names should be "
+     "the names the ClientHello that follows offers (GREASE values aside, which belong to TLS). A field naming "
+     "others misleads a proxy that decides by it. A client that sends no field is SKIP.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_SAME, -1}},
+    {"CLI-PROXY-ALPN-CANONICAL", CLIENT, MUST, "7639 §2", SEC_CLI_PROXY,
+     "through a proxy: the CONNECT's ALPN field is valid and canonical", BOTH, TCP,
+     "The field value must follow RFC 7639's syntax as a sender writes it: a list of protocol-ids, octets outside "
+     "the token characters and % itself percent-encoded with upper-case hex, nothing else encoded. libalpn's "
+     "strict header parser judges it and names the HDR-* rule and the offset it breaks. A client that sends no "
+     "field is SKIP.",
+     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_CANONICAL, -1}},
 
     /* ---- HTTP ALPN header field (RFC 7639): libalpn's parser and formatter --------------------------------- */
     {"HDR-LIST", HEADER, MUST, "7639 §2, 9110 §5.6.1", SEC_HDR_SYNTAX,
@@ -377,6 +401,51 @@ const check_entry check_catalogue[] = {
      "The header announces the protocols the client means to negotiate inside a CONNECT tunnel, so it should list "
      "the same names as that ClientHello. libalpn reports this ID when the decoded names would not fit one "
      "ClientHello's list (over 65535 bytes)."},
+    /* ---- HTTP proxies (RFC 7639 §2.3, RFC 9110 §9.3.6): CONNECT through the proxy to alpncheck's own target ---- */
+    {"PRX-TUNNEL-INTACT", PROXY, MUST, "9110 §9.3.6", SEC_PRX_TUNNEL,
+     "CONNECT without an ALPN field opens a tunnel that relays bytes unchanged both ways", .tls = 0, .transport = 0,
+     "alpncheck sends CONNECT for its own target on loopback, without an ALPN field. Once the proxy answers 2xx it "
+     "is a blind relay: the ClientHello alpncheck sends must reach the target byte for byte, and a record holding "
+     "every byte value must come back the same way. This is also the run's baseline: a proxy that refuses this "
+     "plain CONNECT by policy cannot be tested, and every proxy check is then ERROR with its answer.",
+     .proxy = {NULL, PROXY_EXPECT_INTACT}},
+    {"HDR-PROXY-TOLERANT", PROXY, SHOULD, "7639 §2.3", SEC_PRX_FIELD,
+     "a CONNECT naming a protocol the proxy does not know still gets its tunnel", .tls = 0, .transport = 0,
+     "The CONNECT carries \"ALPN: x-alpncheck-unknown\", a protocol no proxy knows. A proxy may use the field for "
+     "policy, but it should not refuse a tunnel only because it does not recognise the protocol; the same "
+     "CONNECT without the field was accepted. Refusing is a WARN; a tunnel that alters bytes is a FAIL.",
+     .proxy = {"x-alpncheck-unknown", PROXY_EXPECT_TUNNEL}},
+    {"PRX-ALPN-REGISTERED", PROXY, SHOULD, "7639 §2.3", SEC_PRX_FIELD,
+     "a CONNECT announcing h2 and http/1.1 gets the same tunnel as one without the field", .tls = 0,
+     .transport = 0,
+     "The CONNECT carries \"ALPN: h2, http%2F1.1\", the names the ClientHello inside offers, spelt as RFC 7639 "
+     "wants them. A client that announces what it will do must not be worse off than one that says nothing.",
+     .proxy = {"h2, http%2F1.1", PROXY_EXPECT_TUNNEL}},
+    {"PRX-ALPN-GREASE", PROXY, SHOULD, "7639 §2.3, 8701 §3.2", SEC_PRX_FIELD,
+     "a GREASE value in the ALPN field does not make the proxy refuse the tunnel", .tls = 0, .transport = 0,
+     "The CONNECT carries \"ALPN: %1A%1A, h2\": the GREASE value 0x1A1A percent-encoded before h2. GREASE values "
+     "exist to keep receivers tolerant of names they do not know (RFC 8701), so a proxy should treat it as any "
+     "unknown protocol and open the tunnel.",
+     .proxy = {"%1A%1A, h2", PROXY_EXPECT_TUNNEL}},
+    {"PRX-ALPN-ENCODED", PROXY, SHOULD, "7639 §2, §2.3", SEC_PRX_FIELD,
+     "percent-encoded octets (space, comma) in a protocol-id do not make the proxy refuse the tunnel", .tls = 0,
+     .transport = 0,
+     "The CONNECT carries \"ALPN: h2, x%20y%2Cz\": a second name holding a space and a comma, encoded as RFC 7639 "
+     "requires. A proxy that splits the value on the decoded comma or chokes on the escapes shows here.",
+     .proxy = {"h2, x%20y%2Cz", PROXY_EXPECT_TUNNEL}},
+    {"PRX-ALPN-MALFORMED", PROXY, INFO, "7639 §2.3", SEC_PRX_FIELD,
+     "a malformed ALPN field: whether the proxy opens the tunnel is reported", .tls = 0, .transport = 0,
+     "The CONNECT carries \"ALPN: h2,,%zz\", which breaks the field's syntax twice (an empty element, an escape "
+     "without hex digits). RFC 7639 leaves what a proxy does with it to its policy, so opening and refusing are "
+     "both reported, not judged; a tunnel that alters bytes is still a FAIL.",
+     .proxy = {"h2,,%zz", PROXY_EXPECT_REPORT}},
+    {"PRX-ALPN-FORWARDED", PROXY, SHOULD, "9110 §5.1, 7639 §2.3", SEC_PRX_FIELD,
+     "a proxy that chains to an upstream proxy forwards the ALPN field unchanged", .tls = 0, .transport = 0,
+     "Run with --upstream HOST:PORT and the proxy configured to use that address as its upstream (parent) proxy, "
+     "alpncheck receives the CONNECT the proxy makes and answers it. The ALPN field it sent, \"h2, http%2F1.1\", "
+     "should arrive there once and unchanged: a proxy forwards a field it does not know, and one that uses the "
+     "field for policy has no reason to alter it. Without that configuration the check is SKIP.",
+     .proxy = {"h2, http%2F1.1", PROXY_EXPECT_FORWARDED}},
 };
 
 const size_t check_catalogue_count = sizeof check_catalogue / sizeof check_catalogue[0];
@@ -420,7 +489,7 @@ void check_result_init(result *out, const check_entry *c, const char *tls)
     out->lvl = c->lvl;
 }
 
-static const char *const family_names[CHECK_FAMILY_COUNT] = {"server", "client", "header"};
+static const char *const family_names[CHECK_FAMILY_COUNT] = {"server", "client", "header", "proxy"};
 
 const char *check_family_name(check_family f)
 {
@@ -470,6 +539,10 @@ int check_applies(const check_entry *c, const char *tls)
 
 void check_applies_text(const check_entry *c, char *buf, size_t cap)
 {
+    if (c->family == CHECK_FAMILY_PROXY) {
+        snprintf(buf, cap, "HTTP CONNECT through a proxy");
+        return;
+    }
     if (c->tls == 0) {
         snprintf(buf, cap, "HTTP header field");
         return;

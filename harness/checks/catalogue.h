@@ -14,9 +14,16 @@
 #include "exchange.h"
 #include "result.h"
 
-/* Who is under test: a TLS server (alpncheck is the client), a TLS client (alpncheck is the server), or the text of
- * an HTTP ALPN header field (RFC 7639; libalpn's header parser and formatter). */
-typedef enum { CHECK_FAMILY_SERVER = 0, CHECK_FAMILY_CLIENT, CHECK_FAMILY_HEADER, CHECK_FAMILY_COUNT } check_family;
+/* Who is under test: a TLS server (alpncheck is the client), a TLS client (alpncheck is the server), the text of an
+ * HTTP ALPN header field (RFC 7639; libalpn's header parser and formatter), or an HTTP proxy that CONNECT requests
+ * carrying that field go through (alpncheck is the client and the target behind the tunnel). */
+typedef enum {
+    CHECK_FAMILY_SERVER = 0,
+    CHECK_FAMILY_CLIENT,
+    CHECK_FAMILY_HEADER,
+    CHECK_FAMILY_PROXY,
+    CHECK_FAMILY_COUNT
+} check_family;
 
 /* The TLS versions a check runs over (a bit mask; 0 for checks of HTTP header text). A check run over another
  * version is reported as SKIP. */
@@ -92,6 +99,10 @@ typedef enum {
     CLIENT_EXPECT_ACCEPT,         /* the client completes its side of the handshake */
     CLIENT_EXPECT_ALERT,          /* a fatal alert: alert, or any when it is -1 */
     CLIENT_EXPECT_REPORT,         /* INFO: what the client did */
+    /* alpncheck client --proxy: the CONNECT that opened the tunnel (RFC 7639 §2). SKIP without --proxy. */
+    CLIENT_EXPECT_PROXY_FIELD,     /* INFO: whether the CONNECT carries an ALPN field, and which */
+    CLIENT_EXPECT_PROXY_SAME,      /* the field names the protocols the ClientHello in the tunnel offers */
+    CLIENT_EXPECT_PROXY_CANONICAL, /* the field is valid and in canonical form (libalpn's strict header parser) */
 } client_expectation;
 
 typedef struct {
@@ -99,6 +110,23 @@ typedef struct {
     client_expectation expect;
     int alert; /* with CLIENT_EXPECT_ALERT: the alert description, -1 for any fatal alert */
 } client_play;
+
+/* ---- how a proxy check is played (alpncheck sends CONNECT and is the target) ------------------------------------ */
+
+/* What the proxy must do with the CONNECT (proxy_judge). 0 is no expectation: every proxy row names one. */
+typedef enum {
+    PROXY_EXPECT_INTACT = 1, /* open the tunnel and relay the bytes both ways unchanged (RFC 9110 §9.3.6) */
+    PROXY_EXPECT_TUNNEL,     /* the same, although the request carries this ALPN field: refusing it is the check's
+                              * level broken (RFC 7639 §2.3); mangling the bytes is a FAIL as for INTACT */
+    PROXY_EXPECT_REPORT,     /* INFO: whether the proxy opened the tunnel, which either way is its policy */
+    PROXY_EXPECT_FORWARDED,  /* a proxy chained to alpncheck passes the ALPN field on unchanged; SKIP when it does not
+                              * chain to alpncheck (the target then gets no CONNECT of its own) */
+} proxy_expectation;
+
+typedef struct {
+    const char *alpn_header; /* the ALPN field value the CONNECT carries; NULL: none */
+    proxy_expectation expect;
+} proxy_play;
 
 /* ---- the row ------------------------------------------------------------------------------------------------- */
 
@@ -115,6 +143,7 @@ typedef struct check_entry {
     const char *outside;     /* why the check is SKIP over a version tls lacks (NULL: it runs over TLS 1.2 and 1.3) */
     server_play server;      /* family server: how the check is played and judged */
     client_play client;      /* family client: how alpncheck answers and what the client must do */
+    proxy_play proxy;        /* family proxy: the CONNECT's ALPN field and what the proxy must do */
 } check_entry;
 
 /* Every row, grouped by family, then by section. */
@@ -134,7 +163,7 @@ const check_entry *check_get(const char *id);
  * title, level) from the row, and tls. The judges fill in the rest. */
 void check_result_init(result *out, const check_entry *c, const char *tls);
 
-/* "server", "client", "header"; and back (-1 for another name). */
+/* "server", "client", "header", "proxy"; and back (-1 for another name). */
 const char *check_family_name(check_family f);
 int check_family_parse(const char *name);
 

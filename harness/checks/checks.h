@@ -171,4 +171,8 @@ void judge_reneg(const profile *p, const char *tls, const session_observation *f
  * http/1.1 its answer must start "HTTP/1.". A server that sends nothing gets SKIP (it may not speak HTTP). */
 void judge_protocol_definitive(const char *tls, const alpn_name *name, const session_observation *o, result *out);
 
+/* Bytes a peer sent (a name, a reason phrase, a field value) as a person may read them in any report: printable ASCII
+ * as is, anything else and '\\' and '"' as \xNN, cut to fit cap (which must be at least 8). */
+void peer_text(char *buf, size_t cap, const uint8_t *p, size_t len);
+
 #endif

@@ -227,18 +227,6 @@ void client_answer_build(const client_scenario *s, const uint8_t *offer, size_t 
 
 /* ---- judging ------------------------------------------------------------------------------------------------ */
 
-static void text_of(char *buf, size_t cap, const uint8_t *p, size_t len)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len && o + 5 < cap; i++) {
-        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' && p[i] != '"')
-            buf[o++] = (char)p[i];
-        else
-            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", p[i]);
-    }
-    buf[o < cap ? o : cap - 1] = '\0';
-}
-
 /* "h2, http/1.1" for a valid list; hex for anything else. */
 static void list_text(char *buf, size_t cap, const uint8_t *ext, size_t len, alpn_role role)
 {
@@ -259,7 +247,7 @@ static void list_text(char *buf, size_t cap, const uint8_t *ext, size_t len, alp
             o += (size_t)snprintf(buf + o, cap - o, "%sGREASE 0x%02X%02X", o ? ", " : "", n.data[0], n.data[1]);
             continue;
         }
-        text_of(t, sizeof t, n.data, n.len);
+        peer_text(t, sizeof t, n.data, n.len);
         o += (size_t)snprintf(buf + o, cap - o, "%s\"%s\"", o ? ", " : "", t);
     }
 }
@@ -310,12 +298,103 @@ static void set_expected(const client_scenario *s, result *out)
     case CLIENT_EXPECT_REPORT:
         snprintf(out->expected, sizeof out->expected, "reported only: what the client does");
         break;
+    case CLIENT_EXPECT_PROXY_FIELD:
+        snprintf(out->expected, sizeof out->expected, "reported only: the ALPN field of the client's CONNECT, if any");
+        break;
+    case CLIENT_EXPECT_PROXY_SAME:
+        snprintf(out->expected, sizeof out->expected, "the CONNECT's ALPN field names the protocols the ClientHello "
+                 "offers (GREASE aside)");
+        break;
+    case CLIENT_EXPECT_PROXY_CANONICAL:
+        snprintf(out->expected, sizeof out->expected, "the CONNECT's ALPN field is valid and canonical (RFC 7639 §2)");
+        break;
+    }
+}
+
+static int is_proxy_expectation(client_expectation e)
+{
+    return e == CLIENT_EXPECT_PROXY_FIELD || e == CLIENT_EXPECT_PROXY_SAME || e == CLIENT_EXPECT_PROXY_CANONICAL;
+}
+
+/* The next name of it that is not a GREASE value (RFC 8701: those belong to TLS; a header need not repeat them). */
+static int next_real_name(alpn_iter *it, alpn_name *n)
+{
+    while (alpn_iter_next(it, n))
+        if (!alpn_is_grease(n->data, n->len))
+            return 1;
+    return 0;
+}
+
+/* 1 when two valid lists hold the same names in the same order, GREASE values aside. */
+static int same_names(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+{
+    alpn_iter ia, ib;
+    alpn_name na, nb;
+    alpn_iter_init(&ia, a, la);
+    alpn_iter_init(&ib, b, lb);
+    for (;;) {
+        int more_a = next_real_name(&ia, &na), more_b = next_real_name(&ib, &nb);
+        if (!more_a || !more_b)
+            return more_a == more_b;
+        if (na.len != nb.len || memcmp(na.data, nb.data, na.len) != 0)
+            return 0;
     }
 }
 
 static verdict broken(level l)
 {
     return l == LEVEL_MUST ? VERDICT_FAIL : VERDICT_WARN;
+}
+
+/* CLI-PROXY-*: the CONNECT's ALPN field against RFC 7639 §2 and the ClientHello that followed it. */
+static void judge_proxy_field(const client_scenario *s, const observation *o, result *out)
+{
+    char field[sizeof o->connect_alpn * 4 + 1];
+    peer_text(field, sizeof field, (const uint8_t *)o->connect_alpn, strlen(o->connect_alpn));
+    if (o->connect_alpn_fields == 0) {
+        out->v = s->expect == CLIENT_EXPECT_PROXY_FIELD ? VERDICT_PASS : VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "%sthe CONNECT carries no ALPN field (RFC 7639 makes it optional)",
+                 out->v == VERDICT_SKIP ? "not run: " : "");
+        return;
+    }
+    snprintf(out->observed, sizeof out->observed, "CONNECT with \"ALPN: %.200s\"%s", field,
+             o->connect_alpn_fields > 1 ? " (and more ALPN fields)" : "");
+    if (s->expect == CLIENT_EXPECT_PROXY_FIELD) {
+        out->v = VERDICT_PASS;
+        return;
+    }
+    if (o->connect_alpn_len >= sizeof o->connect_alpn) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: the field is longer than the %zu bytes kept",
+                 sizeof o->connect_alpn - 1);
+        return;
+    }
+    /* A field of at most 255 characters decodes to at most 255 name bytes and their length bytes. */
+    uint8_t names[2 * sizeof o->connect_alpn + 2];
+    alpn_header_result res = {.ext = names, .ext_cap = sizeof names};
+    alpn_error e;
+    memset(&e, 0, sizeof e);
+    int strict = alpn_header_parse(o->connect_alpn, strlen(o->connect_alpn), ALPN_HDR_STRICT, &res, &e);
+    size_t n = strlen(out->observed);
+    if (s->expect == CLIENT_EXPECT_PROXY_CANONICAL) {
+        out->v = strict == ALPN_OK ? VERDICT_PASS : broken(s->row->lvl);
+        if (strict != ALPN_OK)
+            snprintf(out->observed + n, sizeof out->observed - n, ": %s at byte %zu", e.check ? e.check : "invalid",
+                     e.offset);
+        return;
+    }
+    /* SAME: compare the names leniently decoded with the offer, GREASE aside on both sides. */
+    if (alpn_header_parse(o->connect_alpn, strlen(o->connect_alpn), ALPN_HDR_LENIENT, &res, &e) != ALPN_OK ||
+        alpn_list_validate(o->offer, o->offer_len, ALPN_ROLE_CLIENT, NULL, NULL) != ALPN_OK) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed + n, sizeof out->observed - n, "; not run: %s cannot be read as a list of names",
+                 o->offer_count == 0 ? "the ClientHello offers no ALPN, and" : "the field or the offer");
+        return;
+    }
+    char offer[200];
+    list_text(offer, sizeof offer, o->offer, o->offer_len, ALPN_ROLE_CLIENT);
+    out->v = same_names(res.ext, res.ext_len, o->offer, o->offer_len) ? VERDICT_PASS : broken(s->row->lvl);
+    snprintf(out->observed + n, sizeof out->observed - n, "; the ClientHello offered %.200s", offer);
 }
 
 void client_judge(const client_scenario *s, const observation *o, result *out)
@@ -326,6 +405,12 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
     if (s->skip_reason != NULL) {
         out->v = VERDICT_SKIP;
         snprintf(out->observed, sizeof out->observed, "not run: %s", s->skip_reason);
+        return;
+    }
+    if (is_proxy_expectation(s->expect) && !o->proxy_mode) {
+        out->v = VERDICT_SKIP;
+        snprintf(out->observed, sizeof out->observed, "not run: alpncheck was not the client's proxy (run with "
+                 "--proxy and a client configured to use alpncheck as its HTTP proxy)");
         return;
     }
     if (o->error || !o->hello_seen) {
@@ -339,6 +424,10 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
     if ((strcmp(s->tls, "1.3") == 0 && !o->offer_tls13) || (strcmp(s->tls, "1.2") == 0 && !o->offer_tls12)) {
         out->v = VERDICT_SKIP;
         snprintf(out->observed, sizeof out->observed, "not run: the client does not offer TLS %s", s->tls);
+        return;
+    }
+    if (is_proxy_expectation(s->expect)) {
+        judge_proxy_field(s, o, out);
         return;
     }
     size_t kept = o->offer_len < OBS_OFFER_MAX ? o->offer_len : OBS_OFFER_MAX;
@@ -419,7 +508,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
                                                  "ClientHello)"
                                                : NULL;
         char ticket[300];
-        text_of(ticket, sizeof ticket, o->ticket_alpn, o->ticket_alpn_len);
+        peer_text(ticket, sizeof ticket, o->ticket_alpn, o->ticket_alpn_len);
         if (o->ticket_alpn_len > 0 && why != NULL) {
             out->v = VERDICT_SKIP;
             snprintf(out->observed, sizeof out->observed, "not run: %s; the ticket was issued for \"%.100s\"", why,

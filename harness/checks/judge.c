@@ -7,12 +7,11 @@
 #include "catalogue.h"
 #include "checks.h"
 
-/* Printable form of a name, cut to fit cap (which must be at least 8). */
-static void name_text(char *buf, size_t cap, const uint8_t *p, size_t len)
+void peer_text(char *buf, size_t cap, const uint8_t *p, size_t len)
 {
     size_t o = 0;
     for (size_t i = 0; i < len && o + 5 < cap; i++) {
-        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' && p[i] != '"')
             buf[o++] = (char)p[i];
         else
             o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", p[i]);
@@ -52,7 +51,7 @@ static void describe(const observation *o, char *buf, size_t cap)
         snprintf(sel, sizeof sel, "without ALPN");
     } else if (answer_name(o, &n)) {
         char t[64];
-        name_text(t, sizeof t, n.data, n.len);
+        peer_text(t, sizeof t, n.data, n.len);
         snprintf(sel, sizeof sel, "with ALPN \"%s\" in %s", t, where_name(o->alpn_where));
     } else {
         snprintf(sel, sizeof sel, "with a malformed or multi-name ALPN answer (%zu bytes) in %s", o->alpn_len,
@@ -150,7 +149,7 @@ static verdict select_verdict(const scenario *s, const observation *o, int in_ee
 static void select_judge(const scenario *s, const observation *o, int in_ee, result *out)
 {
     char expected[REPORT_TEXT_MAX], name[64];
-    name_text(name, sizeof name, s->expect_name, s->expect_name_len);
+    peer_text(name, sizeof name, s->expect_name, s->expect_name_len);
     if (s->expect_name_len > 0)
         snprintf(expected, sizeof expected, "handshake completes with exactly \"%s\" selected%s%s", name,
                  in_ee ? ", in EncryptedExtensions" : "", s->send_npn ? ", and no NPN answer" : "");
@@ -225,7 +224,7 @@ void judge_no_alpn(const scenario *s, const observation *o, result *out)
 static void never_selected(const scenario *s, const observation *o, int old_tls_only, result *out)
 {
     char expected[REPORT_TEXT_MAX], name[64];
-    name_text(name, sizeof name, s->expect_name, s->expect_name_len);
+    peer_text(name, sizeof name, s->expect_name, s->expect_name_len);
     snprintf(expected, sizeof expected, "\"%s\" is never selected", name);
     if (!begin(s, o, expected, out))
         return;
@@ -308,8 +307,8 @@ void judge_server_preference(const profile *p, const char *tls, const observatio
         return;
     }
     char a[40], b[40];
-    name_text(a, sizeof a, p->names[0], p->lens[0]);
-    name_text(b, sizeof b, p->names[1], p->lens[1]);
+    peer_text(a, sizeof a, p->names[0], p->lens[0]);
+    peer_text(b, sizeof b, p->names[1], p->lens[1]);
     snprintf(out->expected, sizeof out->expected,
              "the same name selected whether the client offers \"%s, %s\" or \"%s, %s\" (server preference)", a, b, b,
              a);
@@ -341,7 +340,7 @@ static void session_text(const session_observation *o, char *buf, size_t cap)
     else if (!o->has_selected)
         snprintf(buf, cap, "%s without ALPN", o->resumed ? "resumed" : "full handshake");
     else {
-        name_text(name, sizeof name, o->selected, o->selected_len);
+        peer_text(name, sizeof name, o->selected, o->selected_len);
         snprintf(buf, cap, "%s, \"%s\" selected", o->resumed ? "resumed" : "full handshake", name);
     }
 }
@@ -355,8 +354,8 @@ void judge_resume_fresh(const profile *p, const char *tls, const session_observa
         return;
     }
     char a[40], b[40], t1[OBS_TEXT_MAX + 64], t2[OBS_TEXT_MAX + 64];
-    name_text(a, sizeof a, p->names[0], p->lens[0]);
-    name_text(b, sizeof b, p->names[1], p->lens[1]);
+    peer_text(a, sizeof a, p->names[0], p->lens[0]);
+    peer_text(b, sizeof b, p->names[1], p->lens[1]);
     snprintf(out->expected, sizeof out->expected,
              "full handshake offering \"%s\" selects it; resuming offering only \"%s\" selects \"%s\" (or alert "
              "120), never \"%s\"",
@@ -418,7 +417,7 @@ void judge_protocol_definitive(const char *tls, const alpn_name *name, const ses
         return;
     }
     char first[4 * 24 + 8];
-    name_text(first, sizeof first, o->app, o->app_len < 24 ? o->app_len : 24);
+    peer_text(first, sizeof first, o->app, o->app_len < 24 ? o->app_len : 24);
     if (o->echoed) {
         out->v = VERDICT_SKIP;
         snprintf(out->observed, sizeof out->observed,

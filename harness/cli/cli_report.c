@@ -164,7 +164,8 @@ int cli_run_setup(const char *cmd, const cli_run_args *a, int (*validate)(const 
 void cli_progress(void *ctx, size_t done, size_t total, const result *last)
 {
     (void)ctx;
-    fprintf(stderr, "\r  [%3zu/%3zu] %-5s %-34s TLS %s   ", done, total, verdict_name(last->v), last->id, last->tls);
+    fprintf(stderr, "\r  [%3zu/%3zu] %-5s %-34s %s%s   ", done, total, verdict_name(last->v), last->id,
+            last->tls[0] ? "TLS " : "", last->tls);
     if (done == total)
         fprintf(stderr, "\r%70s\r", "");
 }

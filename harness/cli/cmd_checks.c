@@ -8,11 +8,11 @@
 
 static void help(void)
 {
-    printf("Usage: alpncheck checks [--json | --markdown] [--role server|client|header]\n\n"
+    printf("Usage: alpncheck checks [--json | --markdown] [--role server|client|header|proxy]\n\n"
            "Lists every check ID alpncheck and libalpn report, with its level (MUST, SHOULD, INFO), RFC clause,\n"
            "where it applies and its title, grouped by role and section.\n\n"
-           "  --role R     only the checks of one role: server (alpncheck server), client (alpncheck client) or\n"
-           "               header (the HTTP ALPN header field, RFC 7639)\n"
+           "  --role R     only the checks of one role: server (alpncheck server), client (alpncheck client),\n"
+           "               header (the HTTP ALPN header field, RFC 7639) or proxy (alpncheck proxy)\n"
            "  --json       an array of objects: id, family, level, ref, section, title, tls, transport, description\n"
            "  --markdown   the catalogue as Markdown with the descriptions (docs/CHECKS.md is this output)\n");
 }
@@ -35,6 +35,11 @@ static const struct {
      "Rules for the value of the HTTP ALPN header field (RFC 7639), which a client sends with CONNECT to announce "
      "the protocols it will negotiate in the tunnel. They involve no TLS connection: libalpn's header parser and "
      "formatter enforce them (`alpncheck header`), and the test vectors in `vectors/header_*.json` cite them."},
+    {"Proxy checks",
+     "alpncheck plays the client and the tunnel's target: `alpncheck proxy HOST:PORT` sends CONNECT through the HTTP "
+     "proxy under test to a port it listens on itself, without the ALPN field and with registered, unknown, GREASE, "
+     "percent-encoded and malformed values, and checks that the tunnel opens and relays a ClientHello and the answer "
+     "unchanged."},
 };
 
 /* Display width of UTF-8 text: code points, not bytes ("§" and "—" take one column each). */

@@ -43,6 +43,10 @@ static void help(void)
         "                         FILE is replaced (mode 0644; a symlink there is replaced, not followed);\n"
         "                         without it {ca} is a temporary file removed at the end\n"
         "  --client-log FILE      append the output of every client run to FILE (default: discarded)\n"
+        "  --proxy                alpncheck is also the client's HTTP proxy: every connection must start with a\n"
+        "                         CONNECT (answered 200; the TLS server plays in the tunnel), and the\n"
+        "                         CLI-PROXY-* checks judge its ALPN field (RFC 7639 §2); configure the client to\n"
+        "                         use http://{host}:{port} as its proxy, e.g. curl -p -x http://{host}:{port}\n"
         "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
         "  --only IDS             run only these check IDs (comma-separated)\n"
         "  --skip IDS             leave these check IDs out\n"
@@ -125,7 +129,9 @@ static int run_cmd_client(void *state, int argc, char **argv)
     client_harness_config cfg = {.offer = DEFAULT_OFFER};
     char host[64];
     const char *listen_arg = NULL, *ca_out = NULL, *log_path = NULL;
+    int proxy = 0;
     const cli_option opts[] = {{"listen", 0, NULL, &listen_arg},
+                               {"proxy", 0, &proxy, NULL},
                                {"exec", 0, NULL, &cfg.cmd},
                                {"exec-no-alpn", 0, NULL, &cfg.cmd_no_alpn},
                                {"exec-0rtt", 0, NULL, &cfg.cmd_0rtt},
@@ -181,6 +187,7 @@ static int run_cmd_client(void *state, int argc, char **argv)
         return EXIT_USAGE;
     }
     exec_driver *d = &h->d;
+    h->l.proxy = proxy;
 
     d->total = client_checks_selected(&ro) * (ro.tls[1] ? 2 : 1);
     char target[sizeof rep->target];
@@ -196,8 +203,8 @@ static int run_cmd_client(void *state, int argc, char **argv)
         snprintf(rep->name, sizeof rep->name, "%s", listen_arg);
     else
         snprintf(rep->name, sizeof rep->name, "client");
-    snprintf(rep->profile, sizeof rep->profile, "alpncheck listened on %s:%s as a TLS server for localhost; {alpn} = %s",
-             d->host, d->port, cfg.offer);
+    snprintf(rep->profile, sizeof rep->profile, "alpncheck listened on %s:%s as a TLS server for localhost%s; {alpn} = %s",
+             d->host, d->port, proxy ? " behind its own HTTP proxy (CONNECT)" : "", cfg.offer);
     if (cfg.cmd == NULL)
         fprintf(stderr,
                 "alpncheck client: listening on %s:%s; the CA is in %s. Connect a client that trusts it %zu time%s, "

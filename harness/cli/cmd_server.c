@@ -50,36 +50,6 @@ static void help(void)
            "select, a check that could not be judged (ERROR), or nothing tested (every check SKIP).\n");
 }
 
-/* HOST:PORT (IPv6 as [ADDR]:PORT) into t. 0, or -1 with the reason in why. */
-static int split_host_port(const char *arg, server_target *t, char *why, size_t cap)
-{
-    const char *colon = strrchr(arg, ':');
-    const char *host = arg;
-    size_t host_len = colon ? (size_t)(colon - arg) : 0;
-    if (colon == NULL || colon[1] == '\0' || host_len == 0) {
-        snprintf(why, cap, "'%s' is not HOST:PORT (IPv6 as [ADDR]:PORT)", arg);
-        return -1;
-    }
-    if (host[0] == '[' && host_len >= 2 && host[host_len - 1] == ']') { /* [::1]:443 */
-        host++;
-        host_len -= 2;
-    }
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end != '\0' || port < 1 || port > 65535) {
-        snprintf(why, cap, "'%s': the port must be a number from 1 to 65535", arg);
-        return -1;
-    }
-    if (host_len >= sizeof t->host) {
-        snprintf(why, cap, "'%.40s...': the host name is longer than %zu bytes", arg, sizeof t->host - 1);
-        return -1;
-    }
-    memcpy(t->host, host, host_len);
-    t->host[host_len] = '\0';
-    snprintf(t->port, sizeof t->port, "%ld", port);
-    return 0;
-}
-
 static int is_address(const char *host)
 {
     return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':') != NULL;
@@ -200,7 +170,7 @@ static int run_cmd_server(void *state, int argc, char **argv)
         return done;
     if (argc - optind != 1)
         return cli_usage_error("server", "expected one HOST:PORT argument");
-    if (split_host_port(argv[optind], target, err, sizeof err) != 0)
+    if (server_target_parse(target, argv[optind], err, sizeof err) != 0)
         return cli_usage_error("server", "%s", err);
     snprintf(target->sni, sizeof target->sni, "%s", sni ? sni : is_address(target->host) ? "" : target->host);
     if (a.timeout_ms)

@@ -8,6 +8,7 @@ int cmd_client(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_header(int argc, char **argv);
+int cmd_proxy(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_server(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);

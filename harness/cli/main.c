@@ -16,6 +16,7 @@ static const struct {
     {"decode", cmd_decode, "check and explain a ProtocolNameList (extension_data, hex)"},
     {"encode", cmd_encode, "encode protocol names as extension_data and as an ALPN header value"},
     {"header", cmd_header, "check and explain an HTTP ALPN header value (RFC 7639)"},
+    {"proxy", cmd_proxy, "check an HTTP proxy's CONNECT tunnels with the ALPN header (RFC 7639 §2.3)"},
     {"registry", cmd_registry, "list the known protocol IDs (IANA registry, GREASE, unregistered)"},
     {"server", cmd_server, "check a TLS server's ALPN handling (every SRV-* check, TLS 1.2 and 1.3)"},
     {"vectors", cmd_vectors, "run the test vectors (vectors/*.json) against libalpn or an adapter"},

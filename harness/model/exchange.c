@@ -21,3 +21,8 @@ void observation_init(observation *o)
     o->alert = -1;
     o->client_exit = -1;
 }
+
+void proxy_observation_init(proxy_observation *o)
+{
+    memset(o, 0, sizeof *o);
+}

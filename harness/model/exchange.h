@@ -70,6 +70,13 @@ typedef struct {
     int resume_offered;     /* it offered alpncheck's ticket in pre_shared_key (RFC 8446 §4.2.11) */
     int early_offered;      /* and early_data (RFC 8446 §4.2.10) */
     unsigned early_records; /* 0-RTT records that decrypted with the client_early_traffic_secret */
+    /* alpncheck client --proxy: alpncheck was the client's HTTP proxy, and the TLS above came through a CONNECT
+     * tunnel (RFC 9110 §9.3.6). */
+    int proxy_mode;                 /* the run plays the proxy: every connection must start with CONNECT */
+    int connect_seen;               /* the connection began with a CONNECT request, answered 200 */
+    unsigned connect_alpn_fields;   /* ALPN field lines in it (RFC 7639 §2) */
+    char connect_alpn[256];         /* the first one's value, NUL-terminated (truncated to what fits) */
+    size_t connect_alpn_len;        /* its full length */
 } observation;
 
 void observation_init(observation *o);
@@ -181,5 +188,40 @@ typedef struct {
     int (*finish)(void *ctx);
     void *ctx;
 } client_driver;
+
+/* ---- alpncheck proxy: one CONNECT through the proxy under test ---------------------------------------------- */
+
+/* What to send: CONNECT to alpncheck's own target, with this ALPN header field value (RFC 7639 §2), or none. */
+typedef struct {
+    const char *alpn_header; /* NULL: no ALPN field */
+} proxy_request;
+
+#define PROXY_PAYLOAD_MAX 512
+
+/* What one CONNECT showed. Every text is bounded; the reason phrase is the proxy's bytes, escaped when shown. */
+typedef struct {
+    int error; /* the proxy could not be reached or gave no answer that could be read: verdict ERROR */
+    char error_text[OBS_TEXT_MAX];
+    int status;                   /* the answer's status code, 0 when there was none */
+    uint8_t reason[96];           /* its reason phrase (truncated to what fits) */
+    size_t reason_len;
+    int established;              /* a 2xx answer: the proxy says the tunnel is open (RFC 9110 §9.3.6) */
+    int arrived;                  /* a connection through the tunnel reached alpncheck's target */
+    int up_intact, down_intact;   /* the bytes sent each way arrived unchanged */
+    size_t up_sent, up_got;       /* client → target: bytes sent and received */
+    size_t down_sent, down_got;   /* target → client */
+    size_t first_diff;            /* with a changed direction: the offset of the first byte that differs */
+    /* The proxy chained to alpncheck's target as its upstream proxy: the target received a CONNECT of its own. */
+    int via_upstream;
+    unsigned upstream_alpn_fields; /* ALPN field lines in that CONNECT */
+    uint8_t upstream_alpn[256];    /* the first one's value (truncated to what fits) */
+    size_t upstream_alpn_len;
+    double ms;
+} proxy_observation;
+
+void proxy_observation_init(proxy_observation *o);
+
+/* Plays one CONNECT and fills the observation. Returns 0; an unreachable proxy is reported in the observation. */
+typedef int (*proxy_fn)(void *ctx, const proxy_request *r, proxy_observation *o);
 
 #endif

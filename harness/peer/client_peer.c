@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http_head.h"
 #include "server_probe.h"
 #include "wire_conn.h"
 
@@ -86,6 +87,7 @@ struct conn {
     uint8_t out[16384 + 8192];
     int tls13;
     int hello_late; /* the wait for a whole ClientHello (take_client_hello) ran out */
+    int proxy;      /* the connection starts with a CONNECT (client_listener.proxy) */
     wire_server_conn sv;
 };
 
@@ -107,6 +109,7 @@ static void conn_start(struct conn *c, const client_listener *l, int tls13)
     memset(c, 0, sizeof *c);
     probe_link_start(&c->k, -1, probe_conn_deadline(&l->run, l->timeout_ms), 1);
     c->tls13 = tls13;
+    c->proxy = l->proxy;
     wire_server_start(&c->sv, l->id, c->tls13);
 }
 
@@ -323,12 +326,49 @@ static int accept_conn(client_listener *l, struct conn *c, int *status)
  * sends its ClientHello as soon as it has connected (RFC 8446 §4.1.2), so the wait for it is CLIENT_HELLO_WAIT_MS
  * (or the check's deadline, when that comes first): a client that connects and says nothing costs that, not the
  * whole deadline of the check. */
+/* alpncheck client --proxy: the CONNECT that opens the connection, read into the link's buffer and answered 200
+ * (RFC 9110 §9.3.6); its ALPN field (RFC 7639 §2) into o, the bytes after its head left for the ClientHello. -1 with
+ * o->error_text when no CONNECT came. */
+static int take_connect(struct conn *c, observation *o)
+{
+    http_head h;
+    http_head_status st = HTTP_HEAD_INCOMPLETE;
+    int rc = 1;
+    while ((st = http_parse_request(c->k.in, c->k.in_len, &h)) == HTTP_HEAD_INCOMPLETE && rc == 1)
+        rc = probe_link_fill(&c->k);
+    if (st != HTTP_HEAD_COMPLETE || h.method_len != 7 || memcmp(h.method, "CONNECT", 7) != 0) {
+        char first[64];
+        probe_link_not_a_record(&c->k, first, sizeof first);
+        snprintf(o->error_text, sizeof o->error_text, "alpncheck is the client's proxy, but the connection did not "
+                 "start with a CONNECT request (%.60s%s%.60s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
+                 st == HTTP_HEAD_MALFORMED ? "; " : "", c->k.in_len > 0 ? first : "nothing arrived");
+        return -1;
+    }
+    o->connect_seen = 1;
+    size_t i = 0;
+    for (const http_field *f; (f = http_field_next(&h, "alpn", &i)) != NULL; o->connect_alpn_fields++) {
+        if (o->connect_alpn_fields > 0)
+            continue;
+        size_t n = f->value_len < sizeof o->connect_alpn - 1 ? f->value_len : sizeof o->connect_alpn - 1;
+        memcpy(o->connect_alpn, f->value, n);
+        o->connect_alpn[n] = '\0';
+        o->connect_alpn_len = f->value_len;
+    }
+    probe_link_consume(&c->k, h.head_len);
+    static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+    return send_all(c, (const uint8_t *)ok, sizeof ok - 1) == 0 ? 0 : -1;
+}
+
 static int take_client_hello(struct conn *c, observation *o)
 {
     double deadline = c->k.deadline, hello_by = probe_now_ms() + CLIENT_HELLO_WAIT_MS;
     int shortened = hello_by < deadline;
     if (shortened)
         c->k.deadline = hello_by;
+    if (c->proxy && take_connect(c, o) != 0) {
+        c->k.deadline = deadline;
+        return -1; /* not TLS: no alert */
+    }
     int rc = read_client_hello(c, o);
     c->k.deadline = deadline;
     if (rc == 0)
@@ -511,6 +551,7 @@ int client_serve(void *ctx, const client_request *s, observation *o)
     static struct conn c;
     client_listener *l = ctx;
     double start = probe_now_ms();
+    o->proxy_mode = l->proxy;
     if (probe_run_over(&l->run, o->error_text, sizeof o->error_text)) {
         o->error = 1;
         return 0;

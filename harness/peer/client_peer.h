@@ -24,6 +24,9 @@ typedef struct {
     /* Set by client_serve when the last client connected but sent no ClientHello in CLIENT_HELLO_WAIT_MS: a client
      * that is not speaking TLS is not waited for when its check ends. */
     int hello_missing;
+    /* Set: alpncheck is the client's HTTP proxy (alpncheck client --proxy): every connection starts with a CONNECT
+     * request, answered 200, and the TLS handshake follows through that tunnel. */
+    int proxy;
 } client_listener;
 
 /* Listens on host:port (port 0: a free one). Returns 0, or -1 with the reason in err. */

@@ -12,6 +12,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -50,6 +51,35 @@ int probe_left_ms(double deadline)
 {
     double left = deadline - probe_now_ms();
     return left > 0 ? (int)left + 1 : 0;
+}
+
+int server_target_parse(server_target *t, const char *arg, char *why, size_t cap)
+{
+    const char *colon = strrchr(arg, ':');
+    const char *host = arg;
+    size_t host_len = colon ? (size_t)(colon - arg) : 0;
+    if (colon == NULL || colon[1] == '\0' || host_len == 0) {
+        snprintf(why, cap, "'%s' is not HOST:PORT (IPv6 as [ADDR]:PORT)", arg);
+        return -1;
+    }
+    if (host[0] == '[' && host_len >= 2 && host[host_len - 1] == ']') { /* [::1]:443 */
+        host++;
+        host_len -= 2;
+    }
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || port < 1 || port > 65535) {
+        snprintf(why, cap, "'%s': the port must be a number from 1 to 65535", arg);
+        return -1;
+    }
+    if (host_len >= sizeof t->host) {
+        snprintf(why, cap, "'%.40s...': the host name is longer than %zu bytes", arg, sizeof t->host - 1);
+        return -1;
+    }
+    memcpy(t->host, host, host_len);
+    t->host[host_len] = '\0';
+    snprintf(t->port, sizeof t->port, "%ld", port);
+    return 0;
 }
 
 int probe_dial(const server_target *t, double deadline, char *err, size_t err_cap)

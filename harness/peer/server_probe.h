@@ -28,6 +28,9 @@ typedef struct {
     probe_run_limit run;
 } server_target;
 
+/* HOST:PORT as a person writes it (IPv6 as [ADDR]:PORT) into t's host and port. 0, or -1 with the reason in why. */
+int server_target_parse(server_target *t, const char *arg, char *why, size_t cap);
+
 /* Milliseconds on a monotonic clock. */
 double probe_now_ms(void);
 
