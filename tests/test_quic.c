@@ -415,3 +415,339 @@ Test(quic_pn, rfc9000_a2_a3_examples)
     cr_expect_eq(quic_pn_decode(0xff, 0x01, 1), 0x101, "wraps forward");
     cr_expect_eq(quic_pn_decode(0x101, 0xff, 1), 0xff, "wraps back");
 }
+
+/* ---- headers: coalesced packets, Version Negotiation, malformed input --------------------------------------- */
+
+/* Seals an Initial and a Handshake packet into one datagram, padded to 1200 bytes (RFC 9000 §12.2, §14.1). */
+static size_t coalesced(uint8_t *dgram, size_t cap, quic_keys *ki, quic_keys *kh)
+{
+    uint8_t secret[32];
+    memset(secret, 0x11, sizeof secret);
+    cr_assert_eq(quic_initial_keys(QUIC_V1, odcid, sizeof odcid, WIRE_FROM_CLIENT, NULL, ki), 0);
+    cr_assert_eq(quic_keys_from_secret(QUIC_V1, 0x1301, secret, kh), 0);
+    static const uint8_t ping[1] = {QUIC_FRAME_PING};
+    quic_packet_spec s = {.type = QUIC_PT_INITIAL, .version = QUIC_V1, .dcid = odcid, .dcid_len = 8,
+                          .scid = server_cid, .scid_len = 8, .token = (const uint8_t *)"tok", .token_len = 3};
+    wire_wr w;
+    wire_wr_init(&w, dgram, cap);
+    cr_assert_eq(quic_seal_packet(&w, ki, &s, 0, 1, ping, 1, 0), 0);
+    size_t first = w.len;
+    s.type = QUIC_PT_HANDSHAKE;
+    cr_assert_eq(quic_seal_packet(&w, kh, &s, 0, 1, ping, 1, 1200 - first), 0);
+    cr_assert_eq(w.len, 1200);
+    return first;
+}
+
+Test(quic_header, coalesced_packets)
+{
+    static uint8_t dgram[1500];
+    quic_keys ki, kh;
+    size_t first = coalesced(dgram, sizeof dgram, &ki, &kh);
+    quic_header h;
+    char err[QUIC_ERROR_MAX];
+    uint64_t pn;
+    size_t off, len;
+    cr_assert_eq(quic_parse_header(dgram, 1200, 0, &h, err), 0, "%s", err);
+    cr_expect_eq(h.type, QUIC_PT_INITIAL);
+    cr_expect_eq(h.len, first);
+    cr_expect_eq(h.token_len, 3);
+    cr_assert_eq(quic_open_packet(&ki, dgram, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
+    cr_assert_eq(quic_parse_header(dgram + first, 1200 - first, 0, &h, err), 0, "%s", err);
+    cr_expect_eq(h.type, QUIC_PT_HANDSHAKE);
+    cr_expect_eq(h.len, 1200 - first);
+    cr_assert_eq(quic_open_packet(&kh, dgram + first, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
+    cr_expect_eq(dgram[first + off], QUIC_FRAME_PING);
+}
+
+Test(quic_header, version_negotiation)
+{
+    /* RFC 9000 §17.2.1: version 0, our connection IDs echoed, then the versions the server supports. */
+    static const uint8_t vn[] = {0x80, 0, 0, 0, 0, 1, 0xaa, 1, 0xbb, 0x6b, 0x33, 0x43, 0xcf, 0, 0, 0, 1};
+    quic_header h;
+    char err[QUIC_ERROR_MAX];
+    cr_assert_eq(quic_parse_header(vn, sizeof vn, 0, &h, err), 0, "%s", err);
+    cr_expect_eq(h.type, QUIC_PT_VERSION_NEGOTIATION);
+    cr_expect_eq(h.n_versions, 2);
+    cr_expect_eq(h.versions[3], 0xcf);
+    cr_expect_eq(h.len, sizeof vn);
+    cr_expect_eq(quic_parse_header(vn, sizeof vn - 1, 0, &h, err), -1, "a list of 7 bytes");
+    cr_expect_eq(quic_parse_header(vn, 9, 0, &h, err), -1, "an empty list");
+}
+
+/* Each malformed header is refused with a reason, never read past. */
+Test(quic_header, malformed)
+{
+    static uint8_t dgram[1500];
+    quic_keys ki, kh;
+    coalesced(dgram, sizeof dgram, &ki, &kh);
+    quic_header h;
+    char err[QUIC_ERROR_MAX];
+    for (size_t cut = 0; cut < 6 + 1 + 8 + 1 + 8 + 1 + 3 + 2; cut++)
+        cr_expect_eq(quic_parse_header(dgram, cut, 0, &h, err), -1, "cut at %zu", cut);
+    cr_expect_neq(err[0], '\0');
+
+    uint8_t bad[64];
+    memcpy(bad, dgram, sizeof bad);
+    bad[5] = 21; /* Destination Connection ID of 21 bytes (RFC 9000 §17.2) */
+    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &h, err), -1);
+    cr_expect(strstr(err, "20 bytes") != NULL, "%s", err);
+    memcpy(bad, dgram, sizeof bad);
+    bad[0] &= (uint8_t)~0x40; /* Fixed Bit 0 */
+    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &h, err), -1);
+    memcpy(bad, dgram, sizeof bad);
+    bad[4] = 2; /* version 0x00000002: unknown */
+    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &h, err), -1);
+    /* The Length field (2 bytes after the 3-byte token) claims more than the 40 bytes at hand. */
+    cr_expect_eq(quic_parse_header(dgram, 40, 0, &h, err), -1);
+    cr_expect(strstr(err, "Length beyond") != NULL, "%s", err);
+    /* Token length beyond the datagram. */
+    memcpy(bad, dgram, sizeof bad);
+    bad[6 + 1 + 8 + 1 + 8] = 0x7f;
+    cr_expect_eq(quic_parse_header(bad, 40, 0, &h, err), -1);
+    /* A short header shorter than the connection ID we expect, with the Fixed Bit 0. */
+    static const uint8_t short_pkt[4] = {0x40, 1, 2, 3}, no_fixed[4] = {0x00, 1, 2, 3};
+    cr_expect_eq(quic_parse_header(short_pkt, 4, 8, &h, err), -1);
+    cr_expect_eq(quic_parse_header(no_fixed, 4, 0, &h, err), -1);
+    cr_expect_eq(quic_parse_header(short_pkt, 0, 0, &h, err), -1);
+    /* A Retry shorter than its tag. */
+    static const uint8_t retry[] = {0xf0, 0, 0, 0, 1, 0, 0, 1, 2, 3};
+    cr_expect_eq(quic_parse_header(retry, sizeof retry, 0, &h, err), -1);
+}
+
+Test(quic_header, open_refuses_short_and_altered_packets)
+{
+    static uint8_t dgram[1500];
+    quic_keys ki, kh;
+    size_t first = coalesced(dgram, sizeof dgram, &ki, &kh);
+    quic_header h;
+    char err[QUIC_ERROR_MAX];
+    uint64_t pn;
+    size_t off, len;
+    /* A short header packet of 1 + 19 bytes cannot be sampled (RFC 9001 §5.4.2). */
+    uint8_t tiny[20] = {0x40};
+    cr_assert_eq(quic_parse_header(tiny, sizeof tiny, 0, &h, err), 0);
+    cr_expect_eq(quic_open_packet(&kh, tiny, &h, UINT64_MAX, &pn, &off, &len, err), -1);
+    cr_expect(strstr(err, "sample") != NULL, "%s", err);
+    /* One flipped payload bit: the tag does not verify. */
+    cr_assert_eq(quic_parse_header(dgram, 1200, 0, &h, err), 0);
+    dgram[first - 1] ^= 0x80;
+    cr_expect_eq(quic_open_packet(&ki, dgram, &h, UINT64_MAX, &pn, &off, &len, err), -1);
+    cr_expect(strstr(err, "AEAD") != NULL, "%s", err);
+    /* Under the other level's keys. */
+    cr_assert_eq(quic_parse_header(dgram + first, 1200 - first, 0, &h, err), 0);
+    cr_expect_eq(quic_open_packet(&ki, dgram + first, &h, UINT64_MAX, &pn, &off, &len, err), -1);
+}
+
+/* ---- frames ------------------------------------------------------------------------------------------------- */
+
+/* Reads all frames of payload (hex) in packet type pt: the count read, or -1 with err filled. */
+static int read_frames(const char *payload_hex, quic_ptype pt, quic_frame *last, char *err)
+{
+    uint8_t p[256];
+    size_t n = guard_hex(payload_hex, p, sizeof p);
+    wire_rd r;
+    wire_rd_init(&r, p, n);
+    int count = 0, rc;
+    quic_frame f;
+    while ((rc = quic_frame_next(&r, pt, &f, err)) == 1) {
+        *last = f;
+        count++;
+    }
+    /* The data pointers would dangle after return: callers look at numbers only. */
+    last->data = last->reason = NULL;
+    return rc < 0 ? -1 : count;
+}
+
+Test(quic_frames, handshake_frames)
+{
+    quic_frame f;
+    char err[QUIC_ERROR_MAX];
+    /* PADDING run, PING, ACK 10 (first range 2: 8..10) gap 0 range 1 (5..6), CRYPTO off 3 "abc". */
+    cr_expect_eq(read_frames("000000" "01" "020a0001020001" "01" "0603036162 63", QUIC_PT_HANDSHAKE, &f, err), 5);
+    /* ACK 10, ack_delay 0, 1 more range, first range 2 (8..10), gap 0, length 1: smallest 5. */
+    cr_expect_eq(read_frames("020a0001020001", QUIC_PT_INITIAL, &f, err), 1, "%s", err);
+    cr_expect_eq(f.ack_smallest, 5);
+    cr_expect_eq(f.ack_ranges, 1);
+    /* ACK_ECN with its three counts. */
+    cr_expect_eq(read_frames("03050000 00 010203", QUIC_PT_INITIAL, &f, err), 1, "%s", err);
+    /* CONNECTION_CLOSE 0x1c: error 0x178 (no_application_protocol, RFC 9001 §8.1), frame type 6, reason "no". */
+    cr_expect_eq(read_frames("1c41780602 6e6f", QUIC_PT_INITIAL, &f, err), 1, "%s", err);
+    cr_expect_eq(f.error_code, 0x178);
+    cr_expect_eq(f.frame_type, 6);
+    cr_expect_eq(f.reason_len, 2);
+    /* CONNECTION_CLOSE 0x1d and HANDSHAKE_DONE and NEW_TOKEN in 1-RTT. */
+    cr_expect_eq(read_frames("1d0000 1e 0701aa", QUIC_PT_SHORT, &f, err), 3, "%s", err);
+    /* A simple ACK and a CRYPTO frame built here parse back. */
+    uint8_t b[32];
+    wire_wr w;
+    wire_wr_init(&w, b, sizeof b);
+    quic_wr_ack(&w, 300, 7, 300);
+    quic_wr_crypto(&w, 70000, (const uint8_t *)"xy", 2);
+    cr_assert_eq(w.err, 0);
+    wire_rd r;
+    wire_rd_init(&r, b, w.len);
+    cr_assert_eq(quic_frame_next(&r, QUIC_PT_INITIAL, &f, err), 1, "%s", err);
+    cr_expect_eq(f.ack_largest, 300);
+    cr_expect_eq(f.ack_smallest, 0);
+    cr_expect_eq(f.ack_delay, 7);
+    cr_assert_eq(quic_frame_next(&r, QUIC_PT_INITIAL, &f, err), 1, "%s", err);
+    cr_expect_eq(f.crypto_off, 70000);
+    cr_expect_eq(f.data_len, 2);
+}
+
+Test(quic_frames, malformed_frames)
+{
+    quic_frame f;
+    char err[QUIC_ERROR_MAX];
+    static const struct {
+        const char *hex, *why;
+        quic_ptype pt;
+    } bad[] = {
+        {"02", "ACK truncated", QUIC_PT_INITIAL},
+        {"0205000006", "First ACK Range 6 above Largest 5", QUIC_PT_INITIAL},
+        {"020500010500 00", "range below 0", QUIC_PT_INITIAL},
+        {"0205008000ffff00", "Range Count 65535 in a few bytes", QUIC_PT_INITIAL},
+        {"0303000000", "ECN counts missing", QUIC_PT_INITIAL},
+        {"06", "CRYPTO truncated", QUIC_PT_INITIAL},
+        {"060005616263", "CRYPTO length beyond the packet", QUIC_PT_INITIAL},
+        {"06ffffffffffffffff0161", "CRYPTO ending beyond 2^62 - 1", QUIC_PT_INITIAL},
+        {"0600 4a", "CRYPTO length a truncated varint", QUIC_PT_INITIAL},
+        {"1c4178", "CONNECTION_CLOSE truncated", QUIC_PT_INITIAL},
+        {"1c000005 6e6f", "reason beyond the packet", QUIC_PT_INITIAL},
+        {"1d0000", "0x1d in an Initial (RFC 9000 §12.4)", QUIC_PT_INITIAL},
+        {"1e", "HANDSHAKE_DONE in a Handshake packet", QUIC_PT_HANDSHAKE},
+        {"0700", "NEW_TOKEN empty", QUIC_PT_SHORT},
+        {"0701aa", "NEW_TOKEN in an Initial", QUIC_PT_INITIAL},
+        {"060161", "CRYPTO in 0-RTT", QUIC_PT_0RTT},
+        {"08", "STREAM: not a handshake frame", QUIC_PT_SHORT},
+        {"4001", "PING in two bytes: not the shortest encoding", QUIC_PT_INITIAL},
+        {"40", "frame type truncated", QUIC_PT_INITIAL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_expect_eq(read_frames(bad[i].hex, bad[i].pt, &f, err), -1, "%s", bad[i].why);
+        cr_expect(strstr(err, "at byte") != NULL, "%s: the error says where: %s", bad[i].why, err);
+    }
+    /* The offset names the frame: PING, PADDING, then a STREAM frame at byte 3. */
+    cr_expect_eq(read_frames("010000 08", QUIC_PT_SHORT, &f, err), -1);
+    cr_expect(strstr(err, "0x8 at byte 3") != NULL, "%s", err);
+}
+
+/* ---- CRYPTO reassembly -------------------------------------------------------------------------------------- */
+
+Test(quic_crypto, out_of_order_duplicates_overlap)
+{
+    static quic_crypto_stream s;
+    quic_crypto_init(&s);
+    char err[QUIC_ERROR_MAX];
+    uint8_t out[32];
+    const uint8_t *text = (const uint8_t *)"0123456789";
+    cr_assert_eq(quic_crypto_add(&s, 5, text + 5, 5, err), 0, "%s", err);
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 0, "nothing contiguous yet");
+    cr_assert_eq(quic_crypto_add(&s, 3, text + 3, 4, err), 0, "overlap agreeing: %s", err);
+    cr_assert_eq(quic_crypto_add(&s, 0, text, 2, err), 0, "%s", err);
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 2);
+    cr_assert_eq(quic_crypto_add(&s, 0, text, 4, err), 0, "partly handed out already: %s", err);
+    cr_expect_eq(quic_crypto_take(&s, out, 3), 3, "at most cap");
+    cr_expect_arr_eq(out, "234", 3);
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 5);
+    cr_expect_arr_eq(out, "56789", 5);
+    cr_expect_eq(s.base, 10);
+    cr_assert_eq(quic_crypto_add(&s, 0, text, 10, err), 0, "a retransmission of all of it: %s", err);
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 0);
+    /* Different bytes where some were received: refused. */
+    cr_assert_eq(quic_crypto_add(&s, 20, text, 4, err), 0);
+    cr_expect_eq(quic_crypto_add(&s, 22, (const uint8_t *)"xx", 2, err), -1);
+    cr_expect(strstr(err, "differs") != NULL, "%s", err);
+}
+
+Test(quic_crypto, bounds)
+{
+    static quic_crypto_stream s;
+    quic_crypto_init(&s);
+    char err[QUIC_ERROR_MAX];
+    uint8_t b[2] = {1, 2};
+    cr_expect_eq(quic_crypto_add(&s, QUIC_CRYPTO_WINDOW - 2, b, 2, err), 0, "the window's last bytes");
+    cr_expect_eq(quic_crypto_add(&s, QUIC_CRYPTO_WINDOW - 1, b, 2, err), -1, "one byte beyond the window");
+    cr_expect(strstr(err, "7.5") != NULL, "%s", err);
+    cr_expect_eq(quic_crypto_add(&s, QUIC_VARINT_MAX, b, 1, err), -1, "ending at 2^62");
+    cr_expect_eq(quic_crypto_add(&s, QUIC_VARINT_MAX - 1, b, 1, err), -1, "beyond the window, at 2^62 - 1");
+    cr_expect_eq(quic_crypto_add(&s, UINT64_MAX, b, 2, err), -1, "offset overflow");
+}
+
+/* ---- transport parameters ----------------------------------------------------------------------------------- */
+
+Test(quic_tp, build_and_parse)
+{
+    static const uint8_t scid[4] = {1, 2, 3, 4};
+    quic_tp tp, back;
+    quic_tp_client_default(&tp, scid, sizeof scid);
+    uint8_t b[256];
+    wire_wr w;
+    wire_wr_init(&w, b, sizeof b);
+    cr_assert_eq(quic_tp_build(&w, &tp), 0);
+    char err[QUIC_ERROR_MAX];
+    cr_assert_eq(quic_tp_parse(b, w.len, 0, &back, err), 0, "%s", err);
+    cr_expect_eq(back.present, tp.present);
+    cr_expect_eq(back.initial_scid_len, 4);
+    cr_expect_arr_eq(back.initial_scid, scid, 4);
+    cr_expect_eq(back.value[QUIC_TP_MAX_UDP_PAYLOAD_SIZE], 1452);
+    cr_expect_eq(back.value[QUIC_TP_INITIAL_MAX_DATA], 65536);
+    cr_expect_eq(quic_tp_parse(b, w.len, 1, &back, err), -1, "a server must send original_destination_connection_id");
+    /* The client's parameters of RFC 9001 A.2's ClientHello (extension 0x39). */
+    uint8_t rfc[50];
+    hex("0408ffffffffffffffff05048000ffff07048000ffff0801100104800075300901100f088394c8f03e51570806048000ffff", rfc,
+        50);
+    cr_assert_eq(quic_tp_parse(rfc, sizeof rfc, 0, &back, err), 0, "%s", err);
+    cr_expect_eq(back.value[QUIC_TP_INITIAL_MAX_DATA], UINT64_C(0x3fffffffffffffff));
+    cr_expect_eq(back.value[QUIC_TP_MAX_IDLE_TIMEOUT], 30000);
+    cr_expect_arr_eq(back.initial_scid, odcid, 8);
+    cr_expect_eq(back.count, 8);
+}
+
+Test(quic_tp, malformed)
+{
+    quic_tp tp;
+    char err[QUIC_ERROR_MAX];
+    static const struct {
+        const char *hex, *why;
+        int from_server;
+    } bad[] = {
+        {"0f00 0f00", "initial_source_connection_id twice (RFC 9000 §7.4)", 0},
+        {"0f00 2a00 2a00", "an unknown parameter twice", 0},
+        {"0f00 0310 1f", "truncated", 0},
+        {"0f00 0302 4000", "max_udp_payload_size 0 (below 1200)", 0},
+        {"0f00 0a01 15", "ack_delay_exponent 21", 0},
+        {"0f00 0b02 8000", "max_ack_delay 2^14 (not a 2-byte varint)", 0},
+        {"0f00 0b04 80004000", "max_ack_delay 2^14", 0},
+        {"0f00 0e01 01", "active_connection_id_limit 1", 0},
+        {"0f00 0802 4001 00", "an integer that does not fill its length", 0},
+        {"0f00 0102 01", "value beyond the extension", 0},
+        {"0f15 000102030405060708090a0b0c0d0e0f1011121314", "initial_source_connection_id of 21 bytes", 0},
+        {"0f00 0000", "original_destination_connection_id from a client", 0},
+        {"0f00 0210 00000000000000000000000000000000", "stateless_reset_token from a client", 0},
+        {"0f00 0000 020f 000000000000000000000000000000", "stateless_reset_token of 15 bytes", 1},
+        {"0f00 0000 0c01 00", "disable_active_migration with a value", 1},
+        {"0f00 0000 0d03 000000", "preferred_address of 3 bytes", 1},
+        {"0f00 0808 d000000000000001", "initial_max_streams_bidi above 2^60", 0},
+        {"0100", "initial_source_connection_id absent", 0},
+        {"0f00 40", "a truncated parameter ID", 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint8_t b[64];
+        size_t n = guard_hex(bad[i].hex, b, sizeof b);
+        cr_expect_eq(quic_tp_parse(b, n, bad[i].from_server, &tp, err), -1, "%s", bad[i].why);
+        cr_expect_neq(err[0], '\0', "%s: a reason", bad[i].why);
+    }
+    /* 129 distinct parameters: beyond our bound. */
+    uint8_t many[3 * 130 + 2];
+    wire_wr w;
+    wire_wr_init(&w, many, sizeof many);
+    wire_wr_bytes(&w, "\x0f\x00", 2);
+    for (unsigned id = 0; id < 129; id++) {
+        quic_wr_varint_n(&w, 64 + id, 2);
+        wire_wr_u8(&w, 0);
+    }
+    cr_assert_eq(w.err, 0);
+    cr_expect_eq(quic_tp_parse(many, w.len, 0, &tp, err), -1);
+    cr_expect(strstr(err, "128") != NULL, "%s", err);
+}

@@ -21,9 +21,12 @@ static int fail(char *err, const char *what, size_t off)
     return -1;
 }
 
-static const uint8_t *rd_cid(wire_rd *r, size_t *len)
+/* A connection ID; its length byte beyond max sets err. */
+static const uint8_t *rd_cid(wire_rd *r, size_t *len, size_t max)
 {
     *len = wire_rd_u8(r);
+    if (*len > max)
+        r->err = 1;
     return wire_rd_bytes(r, *len);
 }
 
@@ -65,8 +68,17 @@ static int parse_long(const uint8_t *p, size_t len, quic_header *h, char *err)
     uint32_t version = (uint32_t)wire_rd_u16(&r) << 16;
     version |= wire_rd_u16(&r);
     h->version = version;
-    h->dcid = rd_cid(&r, &h->dcid_len);
-    h->scid = rd_cid(&r, &h->scid_len);
+    if (r.err)
+        return fail(err, "truncated long header", len);
+    if (version != 0 && !quic_version_known(version))
+        return fail(err, "long header of an unknown version", 1);
+    /* RFC 9000 §17.2: version 1 connection IDs are at most 20 bytes (RFC 9369 keeps it); Version Negotiation echoes
+     * IDs of any length (§17.2.1). */
+    size_t max = version == 0 ? 255 : QUIC_CID_MAX;
+    h->dcid = rd_cid(&r, &h->dcid_len, max);
+    h->scid = rd_cid(&r, &h->scid_len, max);
+    if (h->dcid_len > max || h->scid_len > max)
+        return fail(err, "connection ID longer than 20 bytes", 5);
     if (r.err)
         return fail(err, "truncated long header", len);
     if (version == 0) {
@@ -79,11 +91,6 @@ static int parse_long(const uint8_t *p, size_t len, quic_header *h, char *err)
         h->len = len;
         return 0;
     }
-    if (!quic_version_known(version))
-        return fail(err, "long header of an unknown version", 1);
-    /* RFC 9000 §17.2: version 1 connection IDs are at most 20 bytes (RFC 9369 keeps the invariant). */
-    if (h->dcid_len > QUIC_CID_MAX || h->scid_len > QUIC_CID_MAX)
-        return fail(err, "connection ID longer than 20 bytes", 5);
     /* RFC 9000 §17.2: a zero Fixed Bit is not a packet of this version. */
     if (!(first & 0x40))
         return fail(err, "Fixed Bit is 0", 0);
