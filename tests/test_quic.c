@@ -658,6 +658,12 @@ Test(quic_crypto, out_of_order_duplicates_overlap)
     cr_assert_eq(quic_crypto_add(&s, 20, text, 4, err), 0);
     cr_expect_eq(quic_crypto_add(&s, 22, (const uint8_t *)"xx", 2, err), -1);
     cr_expect(strstr(err, "differs") != NULL, "%s", err);
+    /* The refused frame left nothing behind: bytes 20..23 are still all there is (found by fuzz_quic_frames). */
+    cr_assert_eq(quic_crypto_add(&s, 10, text, 10, err), 0, "%s", err);
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 14);
+    cr_expect_eq(quic_crypto_add(&s, 26, (const uint8_t *)"ab", 2, err), 0);
+    cr_expect_eq(quic_crypto_add(&s, 24, (const uint8_t *)"xyz", 3, err), -1, "conflicts at its last byte");
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 0, "bytes 24 and 25 were not written");
 }
 
 Test(quic_crypto, bounds)

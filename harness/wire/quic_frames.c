@@ -174,19 +174,18 @@ int quic_crypto_add(quic_crypto_stream *s, uint64_t off, const uint8_t *data, si
                  (unsigned long long)end, QUIC_CRYPTO_WINDOW);
         return -1;
     }
-    uint64_t from = off < s->base ? s->base : off;
-    for (uint64_t pos = from; pos < end; pos++) {
-        size_t i = (size_t)(pos - s->base);
-        uint8_t b = data[pos - off];
-        /* RFC 9000 §2.2: different data at the same offset MAY be PROTOCOL_VIOLATION; we refuse it. */
-        if (s->have[i] && s->buf[i] != b) {
+    /* RFC 9000 §2.2: different data at the same offset MAY be PROTOCOL_VIOLATION; we refuse it, and a refused frame
+     * leaves the stream as it was. */
+    size_t from = (size_t)((off < s->base ? s->base : off) - s->base), to = (size_t)(end - s->base);
+    const uint8_t *src = data + (s->base + from - off);
+    for (size_t i = from; i < to; i++)
+        if (s->have[i] && s->buf[i] != src[i - from]) {
             snprintf(err, QUIC_ERROR_MAX, "CRYPTO data at offset %llu differs from what was received before",
-                     (unsigned long long)pos);
+                     (unsigned long long)(s->base + i));
             return -1;
         }
-        s->buf[i] = b;
-        s->have[i] = 1;
-    }
+    memcpy(s->buf + from, src, to - from);
+    memset(s->have + from, 1, to - from);
     return 0;
 }
 
