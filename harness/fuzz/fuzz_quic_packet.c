@@ -4,7 +4,7 @@
  * Destination Connection ID (header protection and AEAD run on hostile bytes; a forged tag must fail), its frames
  * read when it opens. Oracles: every packet makes progress and lies inside the datagram with its IDs, token, packet
  * number and tag; an opened payload lies inside its packet; and sealing the input as a payload, then parsing and
- * opening that packet, gives the input back. */
+ * opening that packet, gives the input back (then read as frames). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +99,8 @@ static void round_trip(const uint8_t *data, size_t size, uint32_t version)
     for (size_t i = n; i < len; i++)
         if (sealed[off + i] != 0)
             abort();
+    /* The input, now an opened payload, as frames of an Initial. */
+    read_frames(sealed + off, len, QUIC_PT_INITIAL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
