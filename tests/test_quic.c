@@ -9,6 +9,7 @@
 #include "guard.h"
 #include "quic.h"
 #include "wire_conn.h"
+#include "wire_server.h"
 
 static void hex(const char *h, uint8_t *out, size_t want)
 {
@@ -756,4 +757,35 @@ Test(quic_tp, malformed)
     cr_assert_eq(w.err, 0);
     cr_expect_eq(quic_tp_parse(many, w.len, 0, &tp, err), -1);
     cr_expect(strstr(err, "128") != NULL, "%s", err);
+}
+
+/* ---- the ClientHello of a QUIC connection ------------------------------------------------------------------- */
+
+/* With quic_tp set the ClientHello carries quic_transport_parameters (RFC 9001 §8.2) and an empty legacy_session_id
+ * (§8.4); without it, the TCP hello keeps its 32-byte session ID and has no extension 57. */
+Test(quic_hello, transport_parameters_and_no_session_id)
+{
+    static const uint8_t scid[8] = {9, 9, 9, 9, 9, 9, 9, 9};
+    quic_tp tp;
+    quic_tp_client_default(&tp, scid, sizeof scid);
+    uint8_t tpb[128], msg[1024];
+    wire_wr w;
+    wire_wr_init(&w, tpb, sizeof tpb);
+    cr_assert_eq(quic_tp_build(&w, &tp), 0);
+    for (int quic = 0; quic <= 1; quic++) {
+        wire_client_hello ch = {.version = WIRE_TLS13, .quic_tp = quic ? tpb : NULL, .quic_tp_len = quic ? w.len : 0};
+        wire_wr m;
+        wire_wr_init(&m, msg, sizeof msg);
+        wire_build_client_hello(&m, &ch);
+        cr_assert_eq(m.err, 0);
+        static wire_client_hello_info info;
+        cr_assert_eq(wire_parse_client_hello(msg + 4, m.len - 4, &info), 0);
+        cr_expect_eq(info.session_id_len, quic ? 0 : 32);
+        /* Extension 57 and its data, found by searching the message for type, length and the parameters. */
+        uint8_t ext[4] = {0x00, 0x39, 0x00, (uint8_t)w.len};
+        int found = 0;
+        for (size_t i = 0; i + 4 + w.len <= m.len; i++)
+            found |= memcmp(msg + i, ext, 4) == 0 && memcmp(msg + i + 4, tpb, w.len) == 0;
+        cr_expect_eq(found, quic, "quic_transport_parameters %s", quic ? "missing" : "in a TCP hello");
+    }
 }

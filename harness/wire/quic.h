@@ -188,8 +188,6 @@ size_t quic_crypto_take(quic_crypto_stream *s, uint8_t *out, size_t cap);
 
 /* ---- quic_transport_parameters (RFC 9000 §18; TLS extension 57, RFC 9001 §8.2) ------------------------------ */
 
-#define QUIC_EXT_TRANSPORT_PARAMETERS 0x39
-
 enum {
     QUIC_TP_ORIGINAL_DCID = 0x00,
     QUIC_TP_MAX_IDLE_TIMEOUT = 0x01,

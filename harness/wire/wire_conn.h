@@ -144,6 +144,8 @@ typedef struct {
     int has_alpn2;        /* after a HelloRetryRequest, the second hello's ALPN extension_data is alpn2 */
     const uint8_t *alpn2; /* (RFC 8446 §4.1.2: otherwise the second hello's ALPN is the first's) */
     size_t alpn2_len;
+    const uint8_t *quic_tp; /* QUIC: quic_transport_parameters extension_data; NULL over TCP */
+    size_t quic_tp_len;
 } wire_client_params;
 
 /* Where the server's ALPN answer was seen. */
