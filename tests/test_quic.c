@@ -185,75 +185,94 @@ Test(quic_kat, unknown_version_has_no_keys)
     cr_expect_eq(quic_keys_from_secret(QUIC_V1, 0x1304, odcid, &k), -1, "TLS_AES_128_CCM_SHA256 is not spoken");
 }
 
-/* A.2: the client's payload is its CRYPTO frame and PADDING up to 1162 bytes; sealed with packet number 2 in 4 bytes
- * it must be the appendix's 1200-byte packet; opening that packet must give the payload back. */
-static void check_client_initial(const appendix *a)
+/* One appendix packet: what is sealed, how, and the packet the appendix shows for it. */
+typedef struct {
+    const quic_keys *k;
+    quic_packet_spec spec;
+    uint64_t pn, largest; /* its packet number, and the one before it at the receiver (UINT64_MAX: none) */
+    size_t pn_len, min_len;
+    const uint8_t *payload;
+    size_t payload_len;
+    uint8_t *want; /* the appendix's protected packet; opened in place */
+    size_t want_len;
+} kat_packet;
+
+/* Sealing the payload must give the appendix's packet byte for byte; parsing and opening that packet must give the
+ * packet number and the payload back (followed by PADDING when min_len asked for it). The header in *h, the opened
+ * payload at t->want + *off, *len bytes. */
+static void seal_open(const kat_packet *t, quic_header *h, size_t *off, size_t *len)
 {
-    static uint8_t frames[1162], want[1200], got[1300];
-    memset(frames, 0, sizeof frames);
-    hex(client_crypto_frame, frames, 245);
-    hex(a->client_packet, want, sizeof want);
-    quic_keys k;
-    cr_assert_eq(quic_initial_keys(a->version, odcid, sizeof odcid, WIRE_FROM_CLIENT, NULL, &k), 0);
-    quic_packet_spec s = {.type = QUIC_PT_INITIAL, .version = a->version, .dcid = odcid, .dcid_len = 8};
+    uint8_t got[1500];
     wire_wr w;
     wire_wr_init(&w, got, sizeof got);
-    /* 245 bytes of frames and min_len 1200: PADDING is added to exactly the appendix's 1162 bytes (RFC 9000 §14.1). */
-    cr_assert_eq(quic_seal_packet(&w, &k, &s, 2, 4, frames, 245, 1200), 0);
-    cr_assert_eq(w.len, 1200);
-    cr_expect_arr_eq(got, want, 1200, "sealed client Initial");
-
-    quic_header h;
+    cr_assert_eq(quic_seal_packet(&w, t->k, &t->spec, t->pn, t->pn_len, t->payload, t->payload_len, t->min_len), 0);
+    cr_assert_eq(w.len, t->want_len);
+    cr_expect_arr_eq(got, t->want, t->want_len, "sealed packet");
     char err[QUIC_ERROR_MAX];
-    cr_assert_eq(quic_parse_header(want, sizeof want, 0, &h, err), 0, "%s", err);
-    cr_expect_eq(h.type, QUIC_PT_INITIAL);
-    cr_expect_eq(h.version, a->version);
-    cr_expect_eq(h.dcid_len, 8);
-    cr_expect_arr_eq(h.dcid, odcid, 8);
-    cr_expect_eq(h.scid_len, 0);
-    cr_expect_eq(h.token_len, 0);
-    cr_expect_eq(h.len, 1200);
     uint64_t pn;
+    cr_assert_eq(quic_parse_header(t->want, t->want_len, 0, h, err), 0, "%s", err);
+    cr_expect_eq(h->type, t->spec.type);
+    cr_expect_eq(h->len, t->want_len);
+    cr_assert_eq(quic_open_packet(t->k, t->want, h, t->largest, &pn, off, len, err), 0, "%s", err);
+    cr_expect_eq(pn, t->pn);
+    cr_assert_geq(*len, t->payload_len);
+    cr_expect_arr_eq(t->want + *off, t->payload, t->payload_len, "opened payload");
+}
+
+/* A.2 (from the client) and A.3 (from the server): the payload sealed under that side's Initial keys must be the
+ * appendix's packet and open back to it. The client's: its CRYPTO frame (245 bytes) and PADDING to exactly the
+ * appendix's 1162 bytes, as min_len 1200 asks (RFC 9000 §14.1), packet number 2 in 4 bytes, our ID as Destination.
+ * The server's: ACK and CRYPTO (99 bytes), packet number 1 in 2 bytes, its own ID as Source, none as Destination.
+ * want (1200 bytes of room) holds the opened packet, its payload at *off, *len bytes. */
+static void check_initial(const appendix *a, int from, uint8_t *want, size_t *off, size_t *len)
+{
+    int client = from == WIRE_FROM_CLIENT;
+    uint8_t payload[245];
+    size_t payload_len = client ? 245 : 99, want_len = client ? 1200 : 135;
+    hex(client ? client_crypto_frame : server_payload, payload, payload_len);
+    hex(client ? a->client_packet : a->server_packet, want, want_len);
+    quic_keys k;
+    cr_assert_eq(quic_initial_keys(a->version, odcid, sizeof odcid, from, NULL, &k), 0);
+    kat_packet t = {&k, {.type = QUIC_PT_INITIAL, .version = a->version}, client ? 2 : 1, UINT64_MAX,
+                    client ? 4 : 2, client ? 1200 : 0, payload, payload_len, want, want_len};
+    t.spec.dcid = client ? odcid : NULL;
+    t.spec.dcid_len = client ? 8 : 0;
+    t.spec.scid = client ? NULL : server_cid;
+    t.spec.scid_len = client ? 0 : 8;
+    quic_header h;
+    seal_open(&t, &h, off, len);
+    cr_expect_eq(h.version, a->version);
+    cr_expect_eq(h.dcid_len, t.spec.dcid_len);
+    cr_expect_eq(h.scid_len, t.spec.scid_len);
+    cr_expect_eq(h.token_len, 0);
+}
+
+static void check_client_initial(const appendix *a)
+{
+    uint8_t want[1200];
     size_t off, len;
-    cr_assert_eq(quic_open_packet(&k, want, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
-    cr_expect_eq(pn, 2);
+    check_initial(a, WIRE_FROM_CLIENT, want, &off, &len);
+    cr_expect_arr_eq(want + 6, odcid, 8, "Destination Connection ID");
     cr_expect_eq(len, 1162);
-    cr_expect_arr_eq(want + off, frames, 1162, "opened client Initial payload");
+    for (size_t i = 245; i < len; i++)
+        cr_assert_eq(want[off + i], 0, "PADDING at %zu", i);
 }
 
 Test(quic_kat, v1_client_initial) { check_client_initial(&rfc9001); }
 Test(quic_kat, v2_client_initial) { check_client_initial(&rfc9369); }
 
-/* A.3: the server's Initial, packet number 1 in 2 bytes, its own connection ID as Source, none as Destination. */
 static void check_server_initial(const appendix *a)
 {
-    uint8_t payload[99], want[135], got[200];
-    hex(server_payload, payload, sizeof payload);
-    hex(a->server_packet, want, sizeof want);
-    quic_keys k;
-    cr_assert_eq(quic_initial_keys(a->version, odcid, sizeof odcid, WIRE_FROM_SERVER, NULL, &k), 0);
-    quic_packet_spec s = {.type = QUIC_PT_INITIAL, .version = a->version, .scid = server_cid, .scid_len = 8};
-    wire_wr w;
-    wire_wr_init(&w, got, sizeof got);
-    cr_assert_eq(quic_seal_packet(&w, &k, &s, 1, 2, payload, sizeof payload, 0), 0);
-    cr_assert_eq(w.len, sizeof want);
-    cr_expect_arr_eq(got, want, sizeof want, "sealed server Initial");
-
-    quic_header h;
-    char err[QUIC_ERROR_MAX];
-    cr_assert_eq(quic_parse_header(want, sizeof want, 0, &h, err), 0, "%s", err);
-    cr_expect_eq(h.scid_len, 8);
-    uint64_t pn;
+    uint8_t want[1200];
     size_t off, len;
-    cr_assert_eq(quic_open_packet(&k, want, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
-    cr_expect_eq(pn, 1);
-    cr_assert_eq(len, sizeof payload);
-    cr_expect_arr_eq(want + off, payload, sizeof payload);
+    check_initial(a, WIRE_FROM_SERVER, want, &off, &len);
+    cr_assert_eq(len, 99);
 
     /* Its frames: ACK of packet 0, CRYPTO at offset 0 holding a 90-byte ServerHello. */
     wire_rd r;
     wire_rd_init(&r, want + off, len);
     quic_frame f;
+    char err[QUIC_ERROR_MAX];
     cr_assert_eq(quic_frame_next(&r, QUIC_PT_INITIAL, &f, err), 1, "%s", err);
     cr_expect_eq(f.type, QUIC_FRAME_ACK);
     cr_expect_eq(f.ack_largest, 0);
@@ -297,7 +316,7 @@ Test(quic_kat, v2_retry) { check_retry(&rfc9369); }
  * 3 bytes; opened again from the packet before it. */
 static void check_chacha(const appendix *a)
 {
-    uint8_t secret[32], want[21], got[64];
+    uint8_t secret[32], want[21];
     hex(chacha_secret, secret, 32);
     hex(a->chacha_packet, want, sizeof want);
     quic_keys k;
@@ -306,24 +325,13 @@ static void check_chacha(const appendix *a)
     expect_hex(k.key, a->chacha_key, 32, "key");
     expect_hex(k.iv, a->chacha_iv, 12, "iv");
     expect_hex(k.hp, a->chacha_hp, 32, "hp");
-    quic_packet_spec s = {.type = QUIC_PT_SHORT, .version = a->version};
     static const uint8_t ping[1] = {QUIC_FRAME_PING};
-    wire_wr w;
-    wire_wr_init(&w, got, sizeof got);
-    cr_assert_eq(quic_seal_packet(&w, &k, &s, 654360564, 3, ping, 1, 0), 0);
-    cr_assert_eq(w.len, sizeof want);
-    cr_expect_arr_eq(got, want, sizeof want, "sealed short header packet");
-
+    kat_packet t = {&k, {.type = QUIC_PT_SHORT, .version = a->version}, 654360564, 654360563, 3, 0, ping, 1, want,
+                    sizeof want};
     quic_header h;
-    char err[QUIC_ERROR_MAX];
-    cr_assert_eq(quic_parse_header(want, sizeof want, 0, &h, err), 0, "%s", err);
-    cr_expect_eq(h.type, QUIC_PT_SHORT);
-    uint64_t pn;
     size_t off, len;
-    cr_assert_eq(quic_open_packet(&k, want, &h, 654360563, &pn, &off, &len, err), 0, "%s", err);
-    cr_expect_eq(pn, 654360564);
+    seal_open(&t, &h, &off, &len);
     cr_expect_eq(len, 1);
-    cr_expect_eq(want[off], QUIC_FRAME_PING);
 }
 
 Test(quic_kat, v1_chacha20_short_header) { check_chacha(&rfc9001); }
@@ -420,8 +428,20 @@ Test(quic_pn, rfc9000_a2_a3_examples)
 /* ---- headers: coalesced packets, Version Negotiation, malformed input --------------------------------------- */
 
 /* Seals an Initial and a Handshake packet into one datagram, padded to 1200 bytes (RFC 9000 §12.2, §14.1). */
-static size_t coalesced(uint8_t *dgram, size_t cap, quic_keys *ki, quic_keys *kh)
+/* That datagram, its keys, and room for what parsing and opening it give. */
+typedef struct {
+    uint8_t dgram[1500];
+    quic_keys ki, kh;
+    size_t first; /* the Initial's length: the Handshake packet starts there */
+    quic_header h;
+    char err[QUIC_ERROR_MAX];
+    uint64_t pn;
+    size_t off, len;
+} coalesced_fixture;
+
+static void coalesced(coalesced_fixture *c)
 {
+    quic_keys *ki = &c->ki, *kh = &c->kh;
     uint8_t secret[32];
     memset(secret, 0x11, sizeof secret);
     cr_assert_eq(quic_initial_keys(QUIC_V1, odcid, sizeof odcid, WIRE_FROM_CLIENT, NULL, ki), 0);
@@ -430,34 +450,28 @@ static size_t coalesced(uint8_t *dgram, size_t cap, quic_keys *ki, quic_keys *kh
     quic_packet_spec s = {.type = QUIC_PT_INITIAL, .version = QUIC_V1, .dcid = odcid, .dcid_len = 8,
                           .scid = server_cid, .scid_len = 8, .token = (const uint8_t *)"tok", .token_len = 3};
     wire_wr w;
-    wire_wr_init(&w, dgram, cap);
+    wire_wr_init(&w, c->dgram, sizeof c->dgram);
     cr_assert_eq(quic_seal_packet(&w, ki, &s, 0, 1, ping, 1, 0), 0);
-    size_t first = w.len;
+    c->first = w.len;
     s.type = QUIC_PT_HANDSHAKE;
-    cr_assert_eq(quic_seal_packet(&w, kh, &s, 0, 1, ping, 1, 1200 - first), 0);
+    cr_assert_eq(quic_seal_packet(&w, kh, &s, 0, 1, ping, 1, 1200 - c->first), 0);
     cr_assert_eq(w.len, 1200);
-    return first;
 }
 
 Test(quic_header, coalesced_packets)
 {
-    static uint8_t dgram[1500];
-    quic_keys ki, kh;
-    size_t first = coalesced(dgram, sizeof dgram, &ki, &kh);
-    quic_header h;
-    char err[QUIC_ERROR_MAX];
-    uint64_t pn;
-    size_t off, len;
-    cr_assert_eq(quic_parse_header(dgram, 1200, 0, &h, err), 0, "%s", err);
-    cr_expect_eq(h.type, QUIC_PT_INITIAL);
-    cr_expect_eq(h.len, first);
-    cr_expect_eq(h.token_len, 3);
-    cr_assert_eq(quic_open_packet(&ki, dgram, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
-    cr_assert_eq(quic_parse_header(dgram + first, 1200 - first, 0, &h, err), 0, "%s", err);
-    cr_expect_eq(h.type, QUIC_PT_HANDSHAKE);
-    cr_expect_eq(h.len, 1200 - first);
-    cr_assert_eq(quic_open_packet(&kh, dgram + first, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
-    cr_expect_eq(dgram[first + off], QUIC_FRAME_PING);
+    coalesced_fixture c;
+    coalesced(&c);
+    cr_assert_eq(quic_parse_header(c.dgram, 1200, 0, &c.h, c.err), 0, "%s", c.err);
+    cr_expect_eq(c.h.type, QUIC_PT_INITIAL);
+    cr_expect_eq(c.h.len, c.first);
+    cr_expect_eq(c.h.token_len, 3);
+    cr_assert_eq(quic_open_packet(&c.ki, c.dgram, &c.h, UINT64_MAX, &c.pn, &c.off, &c.len, c.err), 0, "%s", c.err);
+    cr_assert_eq(quic_parse_header(c.dgram + c.first, 1200 - c.first, 0, &c.h, c.err), 0, "%s", c.err);
+    cr_expect_eq(c.h.type, QUIC_PT_HANDSHAKE);
+    cr_expect_eq(c.h.len, 1200 - c.first);
+    cr_assert_eq(quic_open_packet(&c.kh, c.dgram + c.first, &c.h, UINT64_MAX, &c.pn, &c.off, &c.len, c.err), 0, "%s", c.err);
+    cr_expect_eq(c.dgram[c.first + c.off], QUIC_FRAME_PING);
 }
 
 Test(quic_header, version_negotiation)
@@ -478,65 +492,57 @@ Test(quic_header, version_negotiation)
 /* Each malformed header is refused with a reason, never read past. */
 Test(quic_header, malformed)
 {
-    static uint8_t dgram[1500];
-    quic_keys ki, kh;
-    coalesced(dgram, sizeof dgram, &ki, &kh);
-    quic_header h;
-    char err[QUIC_ERROR_MAX];
+    coalesced_fixture c;
+    coalesced(&c);
     for (size_t cut = 0; cut < 6 + 1 + 8 + 1 + 8 + 1 + 3 + 2; cut++)
-        cr_expect_eq(quic_parse_header(dgram, cut, 0, &h, err), -1, "cut at %zu", cut);
-    cr_expect_neq(err[0], '\0');
+        cr_expect_eq(quic_parse_header(c.dgram, cut, 0, &c.h, c.err), -1, "cut at %zu", cut);
+    cr_expect_neq(c.err[0], '\0');
 
     uint8_t bad[64];
-    memcpy(bad, dgram, sizeof bad);
+    memcpy(bad, c.dgram, sizeof bad);
     bad[5] = 21; /* Destination Connection ID of 21 bytes (RFC 9000 §17.2) */
-    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &h, err), -1);
-    cr_expect(strstr(err, "20 bytes") != NULL, "%s", err);
-    memcpy(bad, dgram, sizeof bad);
+    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &c.h, c.err), -1);
+    cr_expect(strstr(c.err, "20 bytes") != NULL, "%s", c.err);
+    memcpy(bad, c.dgram, sizeof bad);
     bad[0] &= (uint8_t)~0x40; /* Fixed Bit 0 */
-    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &h, err), -1);
-    memcpy(bad, dgram, sizeof bad);
+    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &c.h, c.err), -1);
+    memcpy(bad, c.dgram, sizeof bad);
     bad[4] = 2; /* version 0x00000002: unknown */
-    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &h, err), -1);
+    cr_expect_eq(quic_parse_header(bad, sizeof bad, 0, &c.h, c.err), -1);
     /* The Length field (2 bytes after the 3-byte token) claims more than the 40 bytes at hand. */
-    cr_expect_eq(quic_parse_header(dgram, 40, 0, &h, err), -1);
-    cr_expect(strstr(err, "Length beyond") != NULL, "%s", err);
+    cr_expect_eq(quic_parse_header(c.dgram, 40, 0, &c.h, c.err), -1);
+    cr_expect(strstr(c.err, "Length beyond") != NULL, "%s", c.err);
     /* Token length beyond the datagram. */
-    memcpy(bad, dgram, sizeof bad);
+    memcpy(bad, c.dgram, sizeof bad);
     bad[6 + 1 + 8 + 1 + 8] = 0x7f;
-    cr_expect_eq(quic_parse_header(bad, 40, 0, &h, err), -1);
+    cr_expect_eq(quic_parse_header(bad, 40, 0, &c.h, c.err), -1);
     /* A short header shorter than the connection ID we expect, with the Fixed Bit 0. */
     static const uint8_t short_pkt[4] = {0x40, 1, 2, 3}, no_fixed[4] = {0x00, 1, 2, 3};
-    cr_expect_eq(quic_parse_header(short_pkt, 4, 8, &h, err), -1);
-    cr_expect_eq(quic_parse_header(no_fixed, 4, 0, &h, err), -1);
-    cr_expect_eq(quic_parse_header(short_pkt, 0, 0, &h, err), -1);
+    cr_expect_eq(quic_parse_header(short_pkt, 4, 8, &c.h, c.err), -1);
+    cr_expect_eq(quic_parse_header(no_fixed, 4, 0, &c.h, c.err), -1);
+    cr_expect_eq(quic_parse_header(short_pkt, 0, 0, &c.h, c.err), -1);
     /* A Retry shorter than its tag. */
     static const uint8_t retry[] = {0xf0, 0, 0, 0, 1, 0, 0, 1, 2, 3};
-    cr_expect_eq(quic_parse_header(retry, sizeof retry, 0, &h, err), -1);
+    cr_expect_eq(quic_parse_header(retry, sizeof retry, 0, &c.h, c.err), -1);
 }
 
 Test(quic_header, open_refuses_short_and_altered_packets)
 {
-    static uint8_t dgram[1500];
-    quic_keys ki, kh;
-    size_t first = coalesced(dgram, sizeof dgram, &ki, &kh);
-    quic_header h;
-    char err[QUIC_ERROR_MAX];
-    uint64_t pn;
-    size_t off, len;
+    coalesced_fixture c;
+    coalesced(&c);
     /* A short header packet of 1 + 19 bytes cannot be sampled (RFC 9001 §5.4.2). */
     uint8_t tiny[20] = {0x40};
-    cr_assert_eq(quic_parse_header(tiny, sizeof tiny, 0, &h, err), 0);
-    cr_expect_eq(quic_open_packet(&kh, tiny, &h, UINT64_MAX, &pn, &off, &len, err), -1);
-    cr_expect(strstr(err, "sample") != NULL, "%s", err);
+    cr_assert_eq(quic_parse_header(tiny, sizeof tiny, 0, &c.h, c.err), 0);
+    cr_expect_eq(quic_open_packet(&c.kh, tiny, &c.h, UINT64_MAX, &c.pn, &c.off, &c.len, c.err), -1);
+    cr_expect(strstr(c.err, "sample") != NULL, "%s", c.err);
     /* One flipped payload bit: the tag does not verify. */
-    cr_assert_eq(quic_parse_header(dgram, 1200, 0, &h, err), 0);
-    dgram[first - 1] ^= 0x80;
-    cr_expect_eq(quic_open_packet(&ki, dgram, &h, UINT64_MAX, &pn, &off, &len, err), -1);
-    cr_expect(strstr(err, "AEAD") != NULL, "%s", err);
+    cr_assert_eq(quic_parse_header(c.dgram, 1200, 0, &c.h, c.err), 0);
+    c.dgram[c.first - 1] ^= 0x80;
+    cr_expect_eq(quic_open_packet(&c.ki, c.dgram, &c.h, UINT64_MAX, &c.pn, &c.off, &c.len, c.err), -1);
+    cr_expect(strstr(c.err, "AEAD") != NULL, "%s", c.err);
     /* Under the other level's keys. */
-    cr_assert_eq(quic_parse_header(dgram + first, 1200 - first, 0, &h, err), 0);
-    cr_expect_eq(quic_open_packet(&ki, dgram + first, &h, UINT64_MAX, &pn, &off, &len, err), -1);
+    cr_assert_eq(quic_parse_header(c.dgram + c.first, 1200 - c.first, 0, &c.h, c.err), 0);
+    cr_expect_eq(quic_open_packet(&c.ki, c.dgram + c.first, &c.h, UINT64_MAX, &c.pn, &c.off, &c.len, c.err), -1);
 }
 
 /* ---- frames ------------------------------------------------------------------------------------------------- */
@@ -596,14 +602,46 @@ Test(quic_frames, handshake_frames)
     cr_expect_eq(f.data_len, 2);
 }
 
+/* A malformed input (hex), why it is malformed, and an argument of its parser (packet type, or from_server). */
+typedef struct {
+    const char *hex, *why;
+    int arg;
+} bad_input;
+
+/* Every input must be refused with a reason containing must_say. */
+static void refuse_all(const bad_input *bad, size_t n, int (*parse)(const uint8_t *, size_t, int, char *),
+                       const char *must_say)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b[64];
+        size_t len = guard_hex(bad[i].hex, b, sizeof b);
+        char err[QUIC_ERROR_MAX] = "";
+        cr_expect_eq(parse(b, len, bad[i].arg, err), -1, "%s", bad[i].why);
+        cr_expect(strstr(err, must_say) != NULL, "%s: the error says '%s': %s", bad[i].why, must_say, err);
+    }
+}
+
+/* All frames of a payload in packet type pt: 0, or -1 with err. */
+static int parse_frames(const uint8_t *p, size_t len, int pt, char *err)
+{
+    wire_rd r;
+    wire_rd_init(&r, p, len);
+    quic_frame f;
+    int rc;
+    while ((rc = quic_frame_next(&r, (quic_ptype)pt, &f, err)) == 1)
+        ;
+    return rc;
+}
+
+static int parse_tp(const uint8_t *p, size_t len, int from_server, char *err)
+{
+    quic_tp tp;
+    return quic_tp_parse(p, len, from_server, &tp, err);
+}
+
 Test(quic_frames, malformed_frames)
 {
-    quic_frame f;
-    char err[QUIC_ERROR_MAX];
-    static const struct {
-        const char *hex, *why;
-        quic_ptype pt;
-    } bad[] = {
+    static const bad_input bad[] = {
         {"02", "ACK truncated", QUIC_PT_INITIAL},
         {"0205000006", "First ACK Range 6 above Largest 5", QUIC_PT_INITIAL},
         {"020500010500 00", "range below 0", QUIC_PT_INITIAL},
@@ -624,10 +662,9 @@ Test(quic_frames, malformed_frames)
         {"4001", "PING in two bytes: not the shortest encoding", QUIC_PT_INITIAL},
         {"40", "frame type truncated", QUIC_PT_INITIAL},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        cr_expect_eq(read_frames(bad[i].hex, bad[i].pt, &f, err), -1, "%s", bad[i].why);
-        cr_expect(strstr(err, "at byte") != NULL, "%s: the error says where: %s", bad[i].why, err);
-    }
+    refuse_all(bad, sizeof bad / sizeof bad[0], parse_frames, "at byte");
+    quic_frame f;
+    char err[QUIC_ERROR_MAX];
     /* The offset names the frame: PING, PADDING, then a STREAM frame at byte 3. */
     cr_expect_eq(read_frames("010000 08", QUIC_PT_SHORT, &f, err), -1);
     cr_expect(strstr(err, "0x8 at byte 3") != NULL, "%s", err);
@@ -637,7 +674,7 @@ Test(quic_frames, malformed_frames)
 
 Test(quic_crypto, out_of_order_duplicates_overlap)
 {
-    static quic_crypto_stream s;
+    quic_crypto_stream s;
     quic_crypto_init(&s);
     char err[QUIC_ERROR_MAX];
     uint8_t out[32];
@@ -669,7 +706,7 @@ Test(quic_crypto, out_of_order_duplicates_overlap)
 
 Test(quic_crypto, bounds)
 {
-    static quic_crypto_stream s;
+    quic_crypto_stream s;
     quic_crypto_init(&s);
     char err[QUIC_ERROR_MAX];
     uint8_t b[2] = {1, 2};
@@ -713,12 +750,7 @@ Test(quic_tp, build_and_parse)
 
 Test(quic_tp, malformed)
 {
-    quic_tp tp;
-    char err[QUIC_ERROR_MAX];
-    static const struct {
-        const char *hex, *why;
-        int from_server;
-    } bad[] = {
+    static const bad_input bad[] = {
         {"0f00 0f00", "initial_source_connection_id twice (RFC 9000 §7.4)", 0},
         {"0f00 2a00 2a00", "an unknown parameter twice", 0},
         {"0f00 0310 1f", "truncated", 0},
@@ -739,12 +771,9 @@ Test(quic_tp, malformed)
         {"0100", "initial_source_connection_id absent", 0},
         {"0f00 40", "a truncated parameter ID", 0},
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        uint8_t b[64];
-        size_t n = guard_hex(bad[i].hex, b, sizeof b);
-        cr_expect_eq(quic_tp_parse(b, n, bad[i].from_server, &tp, err), -1, "%s", bad[i].why);
-        cr_expect_neq(err[0], '\0', "%s: a reason", bad[i].why);
-    }
+    refuse_all(bad, sizeof bad / sizeof bad[0], parse_tp, "transport parameter 0x");
+    quic_tp tp;
+    char err[QUIC_ERROR_MAX];
     /* 129 distinct parameters: beyond our bound. */
     uint8_t many[3 * 130 + 2];
     wire_wr w;
@@ -778,7 +807,7 @@ Test(quic_hello, transport_parameters_and_no_session_id)
         wire_wr_init(&m, msg, sizeof msg);
         wire_build_client_hello(&m, &ch);
         cr_assert_eq(m.err, 0);
-        static wire_client_hello_info info;
+        wire_client_hello_info info;
         cr_assert_eq(wire_parse_client_hello(msg + 4, m.len - 4, &info), 0);
         cr_expect_eq(info.session_id_len, quic ? 0 : 32);
         /* Extension 57 and its data, found by searching the message for type, length and the parameters. */

@@ -12,14 +12,25 @@ void quic_tp_set(quic_tp *tp, unsigned id, uint64_t value)
     tp->present |= 1u << id;
 }
 
+/* Where tp keeps the connection ID parameter id (original_dcid, initial_scid or retry_scid), and its length. */
+static uint8_t *cid_slot(quic_tp *tp, unsigned id, size_t **len)
+{
+    if (id == QUIC_TP_ORIGINAL_DCID) {
+        *len = &tp->original_dcid_len;
+        return tp->original_dcid;
+    }
+    if (id == QUIC_TP_RETRY_SCID) {
+        *len = &tp->retry_scid_len;
+        return tp->retry_scid;
+    }
+    *len = &tp->initial_scid_len;
+    return tp->initial_scid;
+}
+
 void quic_tp_set_cid(quic_tp *tp, unsigned id, const uint8_t *cid, size_t len)
 {
-    uint8_t *to = id == QUIC_TP_ORIGINAL_DCID ? tp->original_dcid
-                  : id == QUIC_TP_RETRY_SCID  ? tp->retry_scid
-                                              : tp->initial_scid;
-    size_t *to_len = id == QUIC_TP_ORIGINAL_DCID ? &tp->original_dcid_len
-                     : id == QUIC_TP_RETRY_SCID  ? &tp->retry_scid_len
-                                                 : &tp->initial_scid_len;
+    size_t *to_len;
+    uint8_t *to = cid_slot(tp, id, &to_len);
     *to_len = len > QUIC_CID_MAX ? QUIC_CID_MAX : len;
     memcpy(to, cid, *to_len);
     tp->present |= 1u << id;
@@ -50,17 +61,14 @@ static void wr_param(wire_wr *w, unsigned id, const uint8_t *value, size_t len)
 
 int quic_tp_build(wire_wr *w, const quic_tp *tp)
 {
+    quic_tp copy = *tp; /* cid_slot takes a writable quic_tp */
     for (unsigned id = 0; id <= QUIC_TP_RETRY_SCID; id++) {
         if (!QUIC_TP_HAS(tp, id))
             continue;
         if (id == QUIC_TP_ORIGINAL_DCID || id == QUIC_TP_INITIAL_SCID || id == QUIC_TP_RETRY_SCID) {
-            const uint8_t *cid = id == QUIC_TP_ORIGINAL_DCID ? tp->original_dcid
-                                 : id == QUIC_TP_RETRY_SCID  ? tp->retry_scid
-                                                             : tp->initial_scid;
-            size_t len = id == QUIC_TP_ORIGINAL_DCID ? tp->original_dcid_len
-                         : id == QUIC_TP_RETRY_SCID  ? tp->retry_scid_len
-                                                     : tp->initial_scid_len;
-            wr_param(w, id, cid, len);
+            size_t *len;
+            const uint8_t *cid = cid_slot(&copy, id, &len);
+            wr_param(w, id, cid, *len);
         } else if (id == QUIC_TP_STATELESS_RESET_TOKEN) {
             wr_param(w, id, tp->stateless_reset_token, 16);
         } else if (id == QUIC_TP_DISABLE_ACTIVE_MIGRATION) {
