@@ -8,6 +8,7 @@
 
 #include "guard.h"
 #include "quic.h"
+#include "quic_client.h"
 #include "wire_conn.h"
 #include "wire_server.h"
 
@@ -817,4 +818,165 @@ Test(quic_hello, transport_parameters_and_no_session_id)
             found |= memcmp(msg + i, ext, 4) == 0 && memcmp(msg + i + 4, tpb, w.len) == 0;
         cr_expect_eq(found, quic, "quic_transport_parameters %s", quic ? "missing" : "in a TCP hello");
     }
+}
+
+/* ---- the client connection against crafted server packets (no network) ------------------------------------- */
+
+static quic_client qc; /* about 1 MiB: file scope */
+static uint8_t qc_dgram[1500];
+
+static void client_start(void)
+{
+    wire_client_params p = {.version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1,
+                            .alpn = (const uint8_t *)"\x00\x03\x02h3", .alpn_len = 5};
+    cr_assert_eq(quic_client_start(&qc, QUIC_V1, &p), 0, "%s", qc.error);
+}
+
+/* The client's next datagram: one Initial to dcid, padded to 1200 bytes (RFC 9000 §14.1), carrying CRYPTO from
+ * offset 0 with a ClientHello (and the token, if any). */
+static void expect_client_initial(const uint8_t *dcid, size_t dcid_len, size_t token_len)
+{
+    long n = quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0);
+    cr_assert_geq(n, 1200, "%s", qc.error);
+    quic_header h;
+    char err[QUIC_ERROR_MAX];
+    cr_assert_eq(quic_parse_header(qc_dgram, (size_t)n, 0, &h, err), 0, "%s", err);
+    cr_expect_eq(h.type, QUIC_PT_INITIAL);
+    cr_assert_eq(h.dcid_len, dcid_len);
+    cr_expect_arr_eq(h.dcid, dcid, dcid_len);
+    cr_expect_eq(h.token_len, token_len);
+    quic_keys k;
+    cr_assert_eq(quic_initial_keys(QUIC_V1, dcid, dcid_len, WIRE_FROM_CLIENT, NULL, &k), 0);
+    uint64_t pn;
+    size_t off, len;
+    cr_assert_eq(quic_open_packet(&k, qc_dgram, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
+    wire_rd r;
+    wire_rd_init(&r, qc_dgram + off, len);
+    quic_frame f;
+    cr_assert_eq(quic_frame_next(&r, QUIC_PT_INITIAL, &f, err), 1, "%s", err);
+    cr_expect_eq(f.type, QUIC_FRAME_CRYPTO);
+    cr_expect_eq(f.crypto_off, 0);
+    cr_expect_eq(f.data[0], WIRE_HS_CLIENT_HELLO);
+}
+
+Test(quic_client, first_datagram)
+{
+    client_start();
+    expect_client_initial(qc.odcid, sizeof qc.odcid, 0);
+    cr_expect_eq(quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0), 0, "nothing more to send");
+    cr_expect_eq(quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 1), 1200, "the ClientHello again on a timeout");
+}
+
+/* A Version Negotiation packet (RFC 9000 §17.2.1) from the server to the client's connection IDs. */
+static size_t version_negotiation(uint8_t *p, const uint8_t *dcid, const uint8_t *scid, uint32_t version)
+{
+    size_t n = 0;
+    p[n++] = 0x80;
+    memset(p + n, 0, 4);
+    n += 4;
+    p[n++] = 8;
+    memcpy(p + n, dcid, 8);
+    n += 8;
+    p[n++] = 8;
+    memcpy(p + n, scid, 8);
+    n += 8;
+    for (int i = 3; i >= 0; i--)
+        p[n++] = (uint8_t)(version >> (8 * i));
+    return n;
+}
+
+Test(quic_client, version_negotiation)
+{
+    client_start();
+    uint8_t p[64];
+    /* Listing our own version: dropped (RFC 9000 §6.2). Not echoing our IDs: dropped. */
+    size_t n = version_negotiation(p, qc.scid, qc.odcid, QUIC_V1);
+    cr_expect_eq(quic_client_receive(&qc, p, n), QUIC_CLIENT_MORE);
+    n = version_negotiation(p, qc.odcid, qc.scid, 0xff00001d);
+    cr_expect_eq(quic_client_receive(&qc, p, n), QUIC_CLIENT_MORE);
+    n = version_negotiation(p, qc.scid, qc.odcid, 0xff00001d);
+    cr_expect_eq(quic_client_receive(&qc, p, n), -1);
+    cr_expect(strstr(qc.error, "Version Negotiation") != NULL, "%s", qc.error);
+    cr_expect_eq(qc.vn_count, 1);
+}
+
+/* A Retry from server ID sid with the token and a tag over tagged_id (RFC 9001 §5.8). */
+static size_t retry_packet(uint8_t *p, const uint8_t *tagged_id, const uint8_t *sid, const char *token)
+{
+    wire_wr w;
+    wire_wr_init(&w, p, 128);
+    wire_wr_u8(&w, 0xf0);
+    wire_wr_u16(&w, 0);
+    wire_wr_u16(&w, 1);
+    wire_wr_u8(&w, 8);
+    wire_wr_bytes(&w, qc.scid, 8);
+    wire_wr_u8(&w, 8);
+    wire_wr_bytes(&w, sid, 8);
+    wire_wr_bytes(&w, token, strlen(token));
+    cr_assert_eq(quic_retry_tag(QUIC_V1, tagged_id, 8, p, w.len, p + w.len), 0);
+    return w.len + 16;
+}
+
+Test(quic_client, retry)
+{
+    client_start();
+    (void)quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0);
+    uint8_t p[128];
+    /* A tag over another ID, an empty token (RFC 9000 §17.2.5.2): dropped. */
+    size_t n = retry_packet(p, server_cid, server_cid, "tok");
+    cr_expect_eq(quic_client_receive(&qc, p, n), QUIC_CLIENT_MORE);
+    n = retry_packet(p, qc.odcid, server_cid, "");
+    cr_expect_eq(quic_client_receive(&qc, p, n), QUIC_CLIENT_MORE);
+    cr_expect_eq(qc.retried, 0);
+    /* A good one: the ClientHello goes again, to the server's ID, under Initial keys from it, with the token. */
+    n = retry_packet(p, qc.odcid, server_cid, "tok");
+    cr_assert_eq(quic_client_receive(&qc, p, n), QUIC_CLIENT_MORE, "%s", qc.error);
+    cr_expect_eq(qc.retried, 1);
+    expect_client_initial(server_cid, 8, 3);
+    /* A second Retry is dropped (RFC 9000 §17.2.5.2). */
+    static const uint8_t other[8] = {7, 7, 7, 7, 7, 7, 7, 7};
+    n = retry_packet(p, qc.odcid, other, "tok2");
+    cr_expect_eq(quic_client_receive(&qc, p, n), QUIC_CLIENT_MORE);
+    cr_expect_arr_eq(qc.dcid, server_cid, 8);
+}
+
+/* A server Initial to the client (Initial keys from its first Destination ID) holding these frames. */
+static size_t server_initial(uint8_t *out, const uint8_t *frames, size_t len)
+{
+    quic_keys k;
+    cr_assert_eq(quic_initial_keys(QUIC_V1, qc.odcid, 8, WIRE_FROM_SERVER, NULL, &k), 0);
+    quic_packet_spec s = {.type = QUIC_PT_INITIAL, .version = QUIC_V1, .dcid = qc.scid, .dcid_len = 8,
+                          .scid = server_cid, .scid_len = 8};
+    wire_wr w;
+    wire_wr_init(&w, out, sizeof qc_dgram);
+    cr_assert_eq(quic_seal_packet(&w, &k, &s, 0, 1, frames, len, 0), 0);
+    return w.len;
+}
+
+Test(quic_client, connection_close_and_hostile_crypto)
+{
+    client_start();
+    /* CONNECTION_CLOSE 0x1c, 0x178 (no_application_protocol, RFC 9001 §8.1), frame type 6, reason "no h3". */
+    static const uint8_t close_frame[] = {0x1c, 0x41, 0x78, 0x06, 0x05, 'n', 'o', ' ', 'h', '3'};
+    size_t n = server_initial(qc_dgram, close_frame, sizeof close_frame);
+    cr_assert_eq(quic_client_receive(&qc, qc_dgram, n), QUIC_CLIENT_CLOSED, "%s", qc.error);
+    cr_expect_eq(qc.close_code, 0x178);
+    cr_expect_eq(qc.close_frame_type, 6);
+    cr_expect_eq(qc.close_type, QUIC_PT_INITIAL);
+    cr_expect_eq(qc.close_reason_len, 5);
+    cr_expect_arr_eq(qc.close_reason, "no h3", 5);
+    cr_expect_arr_eq(qc.dcid, server_cid, 8, "the server's Source ID is our destination now (RFC 9000 §7.2)");
+
+    /* CRYPTO far beyond what we buffer (RFC 9000 §7.5): the handshake ends with the reason. */
+    client_start();
+    static const uint8_t far[] = {0x06, 0x80, 0x10, 0x00, 0x00, 0x01, 0x01};
+    n = server_initial(qc_dgram, far, sizeof far);
+    cr_expect_eq(quic_client_receive(&qc, qc_dgram, n), -1);
+    cr_expect(strstr(qc.error, "7.5") != NULL, "%s", qc.error);
+    /* A garbled packet is dropped, not an error (RFC 9001 §5.5). */
+    client_start();
+    n = server_initial(qc_dgram, close_frame, sizeof close_frame);
+    qc_dgram[n - 1] ^= 1;
+    cr_expect_eq(quic_client_receive(&qc, qc_dgram, n), QUIC_CLIENT_MORE);
+    cr_expect_eq(qc.server_initial, 0);
 }
