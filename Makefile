@@ -10,9 +10,9 @@ PKGS_COVERAGE := gcovr
 # Every program the demo, the tests and the bench start: the peers (openssl s_server/s_client, gnutls-serv/cli, curl),
 # pgrep/pkill (procps) and script(1) (bsdutils) of the integration scripts.
 PKGS_PEERS := openssl gnutls-bin curl procps bsdutils
-# Peers only the test suite starts (tests/integration_caddy.sh, the CONNECT proxies of tests/integration_proxy.sh);
-# always run by hand from private configs, never as a service.
-PKGS_PEERS_CHECK := caddy squid tinyproxy privoxy apache2
+# Peers only the test suite starts (tests/integration_caddy.sh, the CONNECT proxies of tests/integration_proxy.sh,
+# ngtcp2's gtlsserver in tests/test_quic_probe.c); always run by hand from private configs, never as a service.
+PKGS_PEERS_CHECK := caddy squid tinyproxy privoxy apache2 ngtcp2-server
 PKGS_ADAPTERS := libssl-dev libnghttp2-dev
 PKGS_SCHEMA := python3 python3-jsonschema
 # Real consumers of the reports, for the renderer and integration tests: xmllint validates the JUnit XML against

@@ -88,6 +88,7 @@ enum {
     WIRE_EXT_COOKIE = 44,
     WIRE_EXT_PSK_KEY_EXCHANGE_MODES = 45,
     WIRE_EXT_KEY_SHARE = 51,
+    WIRE_EXT_QUIC_TRANSPORT_PARAMETERS = 57,
     WIRE_EXT_NPN = 13172,
     WIRE_EXT_RENEGOTIATION_INFO = 0xff01,
 };
@@ -143,6 +144,9 @@ typedef struct {
     uint32_t psk_obfuscated_age;
     size_t psk_binder_len; /* its binder's length (Hash.length), written as zeros: the caller computes it over
                             * the message without its last 3 + psk_binder_len bytes and puts it in the last ones */
+    const uint8_t *quic_tp; /* QUIC: quic_transport_parameters extension_data (RFC 9001 §8.2) and an empty
+                             * legacy_session_id (§8.4); NULL over TCP */
+    size_t quic_tp_len;
 } wire_client_hello;
 
 /* RFC 8446 §4.1.3: the random of a HelloRetryRequest, SHA-256("HelloRetryRequest"). */

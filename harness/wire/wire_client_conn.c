@@ -29,6 +29,8 @@ int wire_client_start(wire_client_conn *cl, const wire_client_params *p)
     h->alpn_len = p->alpn_len;
     h->duplicate_alpn = p->duplicate_alpn;
     h->send_npn = p->send_npn;
+    h->quic_tp = p->quic_tp;
+    h->quic_tp_len = p->quic_tp_len;
     h->empty_key_share = p->force_hrr;
     if (gnutls_rnd(GNUTLS_RND_NONCE, h->random, sizeof h->random) < 0 ||
         gnutls_rnd(GNUTLS_RND_NONCE, h->session_id, sizeof h->session_id) < 0 ||

@@ -21,9 +21,10 @@
  *     queued messages as records of at most 2^14 bytes (plaintext at INITIAL, AEAD-protected above, §5.2) and opens
  *     the peer's protected records at the current read level. Alerts and the compatibility change_cipher_spec
  *     (RFC 8446 §D.4) are record-layer matters: the peer layer sends and reads them.
- *   - QUIC (later): a packet layer puts the same messages in CRYPTO frames of each level's packet number space and
- *     derives its packet protection from the same secrets ("quic key", "quic iv", "quic hp", RFC 9001 §5.1). Only a
- *     quic_transport_parameters extension would be new in the hellos; objects, checks and judges stay as they are.
+ *   - QUIC packets: quic_client (quic_client.h, on quic.h) puts the same messages in CRYPTO frames of each level's
+ *     packet number space and derives its packet protection from the same secrets ("quic key", "quic iv", "quic hp",
+ *     RFC 9001 §5.1). Only a quic_transport_parameters extension is new in the hello (wire_client_params.quic_tp);
+ *     objects, checks and judges stay as they are.
  *
  * Both carriers deliver the peer's handshake bytes of a level in order, split and joined anywhere (RFC 8446 §5.1:
  * records may fragment and coalesce messages, as CRYPTO frames do); wire_msg_reader cuts them into whole messages.
@@ -144,6 +145,8 @@ typedef struct {
     int has_alpn2;        /* after a HelloRetryRequest, the second hello's ALPN extension_data is alpn2 */
     const uint8_t *alpn2; /* (RFC 8446 §4.1.2: otherwise the second hello's ALPN is the first's) */
     size_t alpn2_len;
+    const uint8_t *quic_tp; /* QUIC: quic_transport_parameters extension_data; NULL over TCP */
+    size_t quic_tp_len;
 } wire_client_params;
 
 /* Where the server's ALPN answer was seen. */

@@ -18,7 +18,7 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
     wire_wr_u16(w, legacy ? ch->version : WIRE_TLS12);
     wire_wr_bytes(w, ch->random, 32);
     size_t sid = wire_wr_open(w, 1);
-    wire_wr_bytes(w, ch->session_id, 32);
+    wire_wr_bytes(w, ch->session_id, ch->quic_tp != NULL ? 0 : 32);
     wire_wr_close(w, sid, 1);
 
     size_t suites = wire_wr_open(w, 2);
@@ -68,6 +68,8 @@ void wire_build_client_hello(wire_wr *w, const wire_client_hello *ch)
     }
     if (ch->send_npn)
         wire_wr_extension(w, WIRE_EXT_NPN, NULL, 0);
+    if (ch->quic_tp != NULL)
+        wire_wr_extension(w, WIRE_EXT_QUIC_TRANSPORT_PARAMETERS, ch->quic_tp, ch->quic_tp_len);
     if (tls13) {
         static const uint8_t versions[] = {0x02, 0x03, 0x04};
         wire_wr_extension(w, WIRE_EXT_SUPPORTED_VERSIONS, versions, sizeof versions);

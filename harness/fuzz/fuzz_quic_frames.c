@@ -1,0 +1,78 @@
+/* The QUIC carrier's frame parser and CRYPTO reassembly (harness/wire/quic_frames.c): the first byte picks the packet
+ * type (RFC 9000 §12.4 decides which frames are allowed), the rest is a packet payload. Every CRYPTO frame goes into
+ * one stream, whose contiguous bytes are taken as they appear. Oracles: each frame makes progress and its data and
+ * reason lie inside the payload; an ACK's smallest acknowledged number is not above its largest; a refusal says
+ * why; the stream hands out no more bytes than the frames carried, never beyond 2^62, and what it hands out at an
+ * offset is what a frame carried there. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "quic.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static quic_crypto_stream stream;
+static uint8_t taken[QUIC_CRYPTO_WINDOW];
+
+static int inside(const uint8_t *p, size_t len, const uint8_t *base, size_t size)
+{
+    return len == 0 || (p >= base && len <= size && (size_t)(p - base) <= size - len);
+}
+
+static void check_frame(const quic_frame *f, const uint8_t *payload, size_t len)
+{
+    if (!inside(f->data, f->data_len, payload, len) || !inside(f->reason, f->reason_len, payload, len))
+        abort();
+    if ((f->type == QUIC_FRAME_ACK || f->type == QUIC_FRAME_ACK_ECN) && f->ack_smallest > f->ack_largest)
+        abort();
+    if (f->type == QUIC_FRAME_CRYPTO && f->data_len > QUIC_VARINT_MAX - f->crypto_off)
+        abort();
+}
+
+/* The stream's bytes taken so far must equal those of the frame at their offsets. */
+static void feed(const quic_frame *f, uint64_t *handed, uint64_t *carried)
+{
+    char err[QUIC_ERROR_MAX];
+    if (quic_crypto_add(&stream, f->crypto_off, f->data, f->data_len, err) != 0) {
+        if (err[0] == '\0')
+            abort();
+        return;
+    }
+    *carried += f->data_len;
+    uint64_t before = stream.base;
+    size_t n = quic_crypto_take(&stream, taken, sizeof taken);
+    if (stream.base != before + n || stream.base > QUIC_VARINT_MAX)
+        abort();
+    *handed += n;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t at = before + i;
+        if (at >= f->crypto_off && at - f->crypto_off < f->data_len && taken[i] != f->data[at - f->crypto_off])
+            abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    quic_ptype pt = (quic_ptype)(data[0] % 5);
+    const uint8_t *payload = data + 1;
+    size_t len = size - 1;
+    quic_crypto_init(&stream);
+    wire_rd r;
+    wire_rd_init(&r, payload, len);
+    quic_frame f;
+    char err[QUIC_ERROR_MAX];
+    uint64_t handed = 0, carried = 0;
+    int rc;
+    while ((rc = quic_frame_next(&r, pt, &f, err)) == 1) {
+        if (r.pos <= f.off)
+            abort();
+        check_frame(&f, payload, len);
+        if (f.type == QUIC_FRAME_CRYPTO)
+            feed(&f, &handed, &carried);
+    }
+    if ((rc < 0 && err[0] == '\0') || handed > carried)
+        abort();
+    return 0;
+}

@@ -1,0 +1,112 @@
+/* One QUIC handshake over UDP with a deadline: datagrams out as the connection object asks, datagrams in as they
+ * come, our ClientHello again when the server is silent (RFC 9002 §6.2's probe timeout, at a fixed 250 ms here). */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "quic_probe.h"
+#include "server_probe.h"
+
+#define QUIC_PROBE_RETRANSMIT_MS 250.0
+
+static int udp_connect(const char *host, const char *port, char *err, size_t err_cap)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM}, *res = NULL;
+    int rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, err_cap, "%s:%s: %s", host, port, gai_strerror(rc));
+        return -1;
+    }
+    int fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* A connected UDP socket only receives datagrams from the server's address. */
+    if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+        snprintf(err, err_cap, "%s:%s: %s", host, port, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+/* Sends every datagram the connection has now. 0, or -1 with err. */
+static int flush(int fd, quic_client *q, int again, char *err, size_t err_cap)
+{
+    uint8_t d[QUIC_DATAGRAM_MAX];
+    long n;
+    while ((n = quic_client_datagram(q, d, sizeof d, again)) > 0) {
+        again = 0;
+        if (send(fd, d, (size_t)n, 0) != n) {
+            snprintf(err, err_cap, "send: %s", strerror(errno));
+            return -1;
+        }
+    }
+    if (n < 0)
+        snprintf(err, err_cap, "%s", q->error);
+    return n < 0 ? -1 : 0;
+}
+
+/* Waits for one datagram until the earlier of the deadline and the retransmission time: its length, 0 when the
+ * retransmission time came first, -1 at the deadline or on a socket error (err). */
+static long wait_datagram(int fd, uint8_t *buf, size_t cap, double deadline, double resend_at, char *err,
+                          size_t err_cap)
+{
+    double until = resend_at < deadline ? resend_at : deadline;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int ready = poll(&p, 1, probe_left_ms(until));
+    if (ready == 1) {
+        ssize_t n = recv(fd, buf, cap, 0);
+        if (n >= 0)
+            return (long)n;
+        /* ICMP port unreachable on a connected socket: nobody listens there (yet). */
+        if (errno != ECONNREFUSED && errno != EAGAIN && errno != EINTR) {
+            snprintf(err, err_cap, "recv: %s", strerror(errno));
+            return -1;
+        }
+    }
+    if (probe_now_ms() >= deadline) {
+        snprintf(err, err_cap, "no complete answer within the deadline");
+        return -1;
+    }
+    return 0;
+}
+
+int quic_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p, int timeout_ms,
+               quic_client *q, char *err, size_t err_cap)
+{
+    if (quic_client_start(q, version, p) != 0) {
+        snprintf(err, err_cap, "%s", q->error);
+        return -1;
+    }
+    int fd = udp_connect(host, port, err, err_cap);
+    if (fd < 0)
+        return -1;
+    double deadline = probe_now_ms() + timeout_ms, resend_at = probe_now_ms() + QUIC_PROBE_RETRANSMIT_MS;
+    /* A UDP payload is at most 65527 bytes (RFC 768); a larger buffer catches nothing more. */
+    uint8_t dgram[65536];
+    int state = flush(fd, q, 0, err, err_cap) == 0 ? QUIC_CLIENT_MORE : -1;
+    while (state == QUIC_CLIENT_MORE) {
+        long n = wait_datagram(fd, dgram, sizeof dgram, deadline, resend_at, err, err_cap);
+        int again = n == 0;
+        if (n < 0)
+            state = -1;
+        else if (n > 0 && (state = quic_client_receive(q, dgram, (size_t)n)) < 0)
+            snprintf(err, err_cap, "%s", q->error);
+        if (again)
+            resend_at = probe_now_ms() + QUIC_PROBE_RETRANSMIT_MS;
+        if (state == QUIC_CLIENT_MORE && flush(fd, q, again, err, err_cap) != 0)
+            state = -1;
+    }
+    /* Done with the server: tell it (NO_ERROR), so that it does not keep the connection until its idle timeout. */
+    if (state == QUIC_CLIENT_DONE) {
+        long n = quic_client_close(q, dgram, sizeof dgram, 0);
+        if (n > 0)
+            (void)send(fd, dgram, (size_t)n, 0);
+    }
+    close(fd);
+    return state;
+}

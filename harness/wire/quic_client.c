@@ -1,0 +1,350 @@
+/* A QUIC client connection: the wire client object's handshake in CRYPTO frames (RFC 9001 §4), Initial and
+ * Handshake packet protection from its exported secrets, Retry and Version Negotiation (RFC 9000 §17.2.5, §6). */
+#include <gnutls/crypto.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "quic_client.h"
+
+static int fail(quic_client *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(quic_client *q, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(q->error, sizeof q->error, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static const wire_level space_level[QUIC_SPACES] = {WIRE_LEVEL_INITIAL, WIRE_LEVEL_HANDSHAKE,
+                                                    WIRE_LEVEL_APPLICATION};
+static const quic_ptype space_type[QUIC_SPACES] = {QUIC_PT_INITIAL, QUIC_PT_HANDSHAKE, QUIC_PT_SHORT};
+
+/* Initial keys of both directions from the Destination Connection ID we send to (RFC 9001 §5.2). */
+static int initial_keys(quic_client *q)
+{
+    if (quic_initial_keys(q->version, q->dcid, q->dcid_len, WIRE_FROM_CLIENT, NULL, &q->tx[0]) != 0 ||
+        quic_initial_keys(q->version, q->dcid, q->dcid_len, WIRE_FROM_SERVER, NULL, &q->rx[0]) != 0)
+        return -1;
+    q->tx_ok |= 1u;
+    q->rx_ok |= 1u;
+    return 0;
+}
+
+/* Keys of the secrets the TLS object exported since the last call (RFC 9001 §5.1). */
+static void install_keys(quic_client *q)
+{
+    const wire_conn *c = &q->tls.conn;
+    for (int s = QUIC_SPACE_HANDSHAKE; s < QUIC_SPACES; s++) {
+        wire_level l = space_level[s];
+        if (!(q->rx_ok & 1u << s) && (c->have & WIRE_HAVE(l, WIRE_FROM_SERVER)) &&
+            quic_keys_from_secret(q->version, c->suite_code, c->secret[l][WIRE_FROM_SERVER], &q->rx[s]) == 0)
+            q->rx_ok |= 1u << s;
+        if (!(q->tx_ok & 1u << s) && (c->have & WIRE_HAVE(l, WIRE_FROM_CLIENT)) &&
+            quic_keys_from_secret(q->version, c->suite_code, c->secret[l][WIRE_FROM_CLIENT], &q->tx[s]) == 0)
+            q->tx_ok |= 1u << s;
+    }
+}
+
+/* Moves the TLS object's queued messages onto our CRYPTO streams (Initial, Handshake). 0 or -1. */
+static int drain_outbox(quic_client *q)
+{
+    wire_outbox *ob = &q->tls.conn.out;
+    for (size_t i = 0; i < ob->n; i++) {
+        int s = ob->msg[i].level == WIRE_LEVEL_INITIAL ? 0 : ob->msg[i].level == WIRE_LEVEL_HANDSHAKE ? 1 : -1;
+        if (s < 0 || ob->msg[i].len > sizeof q->tx_crypto[s] - q->tx_crypto_len[s])
+            return fail(q, "handshake message at level %d cannot be carried", (int)ob->msg[i].level);
+        memcpy(q->tx_crypto[s] + q->tx_crypto_len[s], ob->buf + ob->msg[i].off, ob->msg[i].len);
+        q->tx_crypto_len[s] += ob->msg[i].len;
+    }
+    wire_outbox_clear(ob);
+    return 0;
+}
+
+int quic_client_start(quic_client *q, uint32_t version, const wire_client_params *p)
+{
+    memset(q, 0, sizeof *q);
+    q->version = version;
+    if (!quic_version_known(version))
+        return fail(q, "QUIC version 0x%08x is not spoken", version);
+    if (gnutls_rnd(GNUTLS_RND_NONCE, q->odcid, sizeof q->odcid) < 0 ||
+        gnutls_rnd(GNUTLS_RND_NONCE, q->scid, sizeof q->scid) < 0)
+        return fail(q, "no randomness");
+    /* RFC 9000 §7.2: the first Destination Connection ID is random, at least 8 bytes. */
+    memcpy(q->dcid, q->odcid, sizeof q->odcid);
+    q->dcid_len = sizeof q->odcid;
+    quic_tp tp;
+    quic_tp_client_default(&tp, q->scid, sizeof q->scid);
+    wire_wr w;
+    wire_wr_init(&w, q->tp, sizeof q->tp);
+    if (quic_tp_build(&w, &tp) != 0 || initial_keys(q) != 0)
+        return fail(q, "transport parameters or Initial keys failed");
+    q->tp_len = w.len;
+    wire_client_params tls = *p;
+    tls.quic_tp = q->tp;
+    tls.quic_tp_len = q->tp_len;
+    if (tls.version != WIRE_TLS13 || wire_client_start(&q->tls, &tls) != 0)
+        return fail(q, "ClientHello: %s", tls.version != WIRE_TLS13 ? "QUIC needs TLS 1.3" : q->tls.conn.error);
+    return drain_outbox(q);
+}
+
+/* The frames of one packet of space s: an ACK when one is owed, then as much of our CRYPTO stream as fits in room
+ * bytes. Returns the CRYPTO bytes taken. */
+static size_t space_frames(quic_client *q, int s, wire_wr *fw, size_t room)
+{
+    if (q->ack_pending[s]) {
+        /* The largest packet received only: enough for the server to stop retransmitting it. */
+        quic_wr_ack(fw, q->largest_rx[s], 0, 0);
+        q->ack_pending[s] = 0;
+    }
+    if (s > QUIC_SPACE_HANDSHAKE || q->crypto_sent[s] >= q->tx_crypto_len[s] || fw->len + 16 >= room)
+        return 0;
+    size_t chunk = q->tx_crypto_len[s] - q->crypto_sent[s];
+    if (chunk > room - fw->len - 16)
+        chunk = room - fw->len - 16;
+    quic_wr_crypto(fw, q->crypto_sent[s], q->tx_crypto[s] + q->crypto_sent[s], chunk);
+    return chunk;
+}
+
+/* Seals frames as the next packet of space s onto w; a datagram with an Initial is padded to 1200 bytes. */
+static int seal_space(quic_client *q, int s, wire_wr *w, const uint8_t *frames, size_t len)
+{
+    quic_packet_spec spec = {.type = space_type[s], .version = q->version, .dcid = q->dcid, .dcid_len = q->dcid_len,
+                             .scid = q->scid, .scid_len = sizeof q->scid, .token = q->token,
+                             .token_len = q->token_len};
+    uint64_t pn = q->next_pn[s]++;
+    /* RFC 9000 §14.1: a client's datagram carrying an Initial packet is at least 1200 bytes long. */
+    size_t min_len = s == QUIC_SPACE_INITIAL && w->len < 1200 ? 1200 - w->len : 0;
+    return quic_seal_packet(w, &q->tx[s], &spec, pn, quic_pn_size(pn, UINT64_MAX), frames, len, min_len);
+}
+
+long quic_client_datagram(quic_client *q, uint8_t *out, size_t cap, int again)
+{
+    if (cap < 1200 || drain_outbox(q) != 0)
+        return cap < 1200 ? fail(q, "datagram buffer under 1200 bytes") : -1;
+    for (int s = 0; again && s <= QUIC_SPACE_HANDSHAKE; s++) {
+        /* Once the server's Initial arrived it holds our ClientHello: repeat only the ACKs then. */
+        if (!(s == QUIC_SPACE_INITIAL && q->server_initial))
+            q->crypto_sent[s] = 0;
+        q->ack_pending[s] |= (q->have_rx >> s) & 1u;
+    }
+    wire_wr w;
+    wire_wr_init(&w, out, cap < QUIC_DATAGRAM_MAX ? cap : QUIC_DATAGRAM_MAX);
+    for (int s = 0; s <= QUIC_SPACE_HANDSHAKE; s++) {
+        /* Header (at most 1 + 4 + 2 * 21 + token + 2 + 4) and tag (16) around the frames. */
+        size_t overhead = 1 + 4 + 2 * (1 + QUIC_CID_MAX) + 2 + q->token_len + 2 + 4 + 16;
+        if (!(q->tx_ok & 1u << s) || w.len + overhead + 32 > w.cap)
+            continue;
+        uint8_t frames[QUIC_DATAGRAM_MAX];
+        wire_wr fw;
+        wire_wr_init(&fw, frames, sizeof frames);
+        size_t taken = space_frames(q, s, &fw, w.cap - w.len - overhead);
+        if (fw.err)
+            return fail(q, "frames do not fit");
+        if (fw.len == 0)
+            continue;
+        if (seal_space(q, s, &w, frames, fw.len) != 0)
+            return fail(q, "cannot seal a packet");
+        q->crypto_sent[s] += taken;
+    }
+    return (long)w.len;
+}
+
+long quic_client_close(quic_client *q, uint8_t *out, size_t cap, uint64_t code)
+{
+    wire_wr w;
+    wire_wr_init(&w, out, cap);
+    uint8_t frames[16];
+    wire_wr fw;
+    wire_wr_init(&fw, frames, sizeof frames);
+    /* RFC 9000 §19.19: CONNECTION_CLOSE 0x1c, the error code, frame type 0 (none), an empty reason. */
+    quic_wr_varint(&fw, QUIC_FRAME_CLOSE);
+    quic_wr_varint(&fw, code);
+    quic_wr_varint(&fw, 0);
+    quic_wr_varint(&fw, 0);
+    for (int s = 0; s <= QUIC_SPACE_HANDSHAKE; s++)
+        if ((q->tx_ok & 1u << s) && seal_space(q, s, &w, frames, fw.len) != 0)
+            return fail(q, "cannot seal CONNECTION_CLOSE");
+    return (long)w.len;
+}
+
+/* The server's quic_transport_parameters in EncryptedExtensions (RFC 9001 §8.2), checked against the connection IDs
+ * of this connection (RFC 9000 §7.3); what is wrong goes to tp_error, which the peer layer reports. */
+static void server_tp(quic_client *q, const uint8_t *msg, size_t len)
+{
+    wire_rd r, exts, data;
+    unsigned type;
+    wire_rd_init(&r, msg + 4, len - 4);
+    exts = wire_rd_block(&r, 2);
+    while (wire_rd_extension(&exts, &type, &data) == 1) {
+        if (type != WIRE_EXT_QUIC_TRANSPORT_PARAMETERS)
+            continue;
+        quic_tp tp;
+        q->server_tp = 1;
+        if (quic_tp_parse(data.p, data.len, 1, &tp, q->tp_error) != 0)
+            return;
+        if (tp.original_dcid_len != sizeof q->odcid || memcmp(tp.original_dcid, q->odcid, sizeof q->odcid) != 0)
+            snprintf(q->tp_error, sizeof q->tp_error, "original_destination_connection_id is not ours (§7.3)");
+        else if (tp.initial_scid_len != q->dcid_len || memcmp(tp.initial_scid, q->dcid, q->dcid_len) != 0)
+            snprintf(q->tp_error, sizeof q->tp_error, "initial_source_connection_id is not its Source ID (§7.3)");
+        else if (q->retried != (int)QUIC_TP_HAS(&tp, QUIC_TP_RETRY_SCID) ||
+                 (q->retried && (tp.retry_scid_len != q->retry_scid_len ||
+                                 memcmp(tp.retry_scid, q->retry_scid, q->retry_scid_len) != 0)))
+            snprintf(q->tp_error, sizeof q->tp_error, "retry_source_connection_id does not match the Retry (§7.3)");
+        return;
+    }
+    snprintf(q->tp_error, sizeof q->tp_error, "no quic_transport_parameters in EncryptedExtensions (RFC 9001 §8.2)");
+}
+
+/* Whole handshake messages of space s now available, to the TLS object. A quic_client_state or -1. */
+static int deliver(quic_client *q, int s)
+{
+    uint8_t chunk[4096];
+    size_t n;
+    while ((n = quic_crypto_take(&q->rx_crypto[s], chunk, sizeof chunk)) > 0)
+        if (wire_msg_reader_add(&q->reader[s], chunk, n) != 0)
+            return fail(q, "the server's handshake data at level %d exceed what alpncheck buffers", s);
+    const uint8_t *msg;
+    size_t len;
+    int rc;
+    while ((rc = wire_msg_reader_next(&q->reader[s], &msg, &len)) == 1) {
+        if (msg[0] == WIRE_HS_ENCRYPTED_EXTENSIONS)
+            server_tp(q, msg, len);
+        int taken = wire_client_take(&q->tls, space_level[s], msg, len);
+        if (taken < 0)
+            return fail(q, "%s", q->tls.conn.error);
+        install_keys(q);
+        if (taken == 1)
+            q->complete = 1;
+    }
+    if (rc < 0)
+        return fail(q, "the server's handshake message claims %zu bytes", len);
+    return q->complete ? QUIC_CLIENT_DONE : QUIC_CLIENT_MORE;
+}
+
+static void note_close(quic_client *q, const quic_frame *f, quic_ptype pt)
+{
+    q->close_type = pt;
+    q->close_frame = f->type;
+    q->close_code = f->error_code;
+    q->close_frame_type = f->frame_type;
+    q->close_reason_len = f->reason_len;
+    memcpy(q->close_reason, f->reason, f->reason_len < sizeof q->close_reason ? f->reason_len : sizeof q->close_reason);
+}
+
+/* The frames of an opened packet of space s. A quic_client_state or -1. */
+static int take_frames(quic_client *q, int s, const uint8_t *payload, size_t len)
+{
+    wire_rd r;
+    wire_rd_init(&r, payload, len);
+    quic_frame f;
+    char err[QUIC_ERROR_MAX];
+    int rc, state = QUIC_CLIENT_MORE;
+    while ((rc = quic_frame_next(&r, space_type[s], &f, err)) == 1) {
+        if (f.type != QUIC_FRAME_ACK && f.type != QUIC_FRAME_ACK_ECN && f.type != QUIC_FRAME_PADDING)
+            q->ack_pending[s] = 1; /* RFC 9000 §13.2.1: an ack-eliciting packet is acknowledged */
+        if (f.type == QUIC_FRAME_CLOSE || f.type == QUIC_FRAME_CLOSE_APP) {
+            note_close(q, &f, space_type[s]);
+            return QUIC_CLIENT_CLOSED;
+        }
+        if (f.type != QUIC_FRAME_CRYPTO)
+            continue;
+        if (quic_crypto_add(&q->rx_crypto[s], f.crypto_off, f.data, f.data_len, err) != 0)
+            return fail(q, "server's CRYPTO frame: %s", err);
+        if ((state = deliver(q, s)) < 0)
+            return -1;
+    }
+    return rc < 0 ? fail(q, "server's packet: %s", err) : state;
+}
+
+/* RFC 9000 §17.2.5.2: one Retry, before any Initial of the server, with a valid tag (RFC 9001 §5.8) and a token;
+ * anything else is dropped. Accepting it: its Source Connection ID becomes our destination, Initial keys follow it,
+ * and the ClientHello is sent again with the token (§17.2.5.3). 0 or -1. */
+static int take_retry(quic_client *q, const uint8_t *pkt, const quic_header *h)
+{
+    if (q->retried || q->server_initial || h->version != q->version || h->token_len == 0 ||
+        !quic_retry_verify(pkt, h, q->odcid, sizeof q->odcid) ||
+        (h->scid_len == q->dcid_len && memcmp(h->scid, q->dcid, q->dcid_len) == 0))
+        return 0;
+    if (h->token_len > sizeof q->token)
+        return fail(q, "Retry token of %zu bytes, more than alpncheck keeps", h->token_len);
+    memcpy(q->token, h->token, h->token_len);
+    q->token_len = h->token_len;
+    memcpy(q->dcid, h->scid, h->scid_len);
+    q->dcid_len = h->scid_len;
+    memcpy(q->retry_scid, h->scid, h->scid_len);
+    q->retry_scid_len = h->scid_len;
+    q->retried = 1;
+    q->crypto_sent[QUIC_SPACE_INITIAL] = 0;
+    return initial_keys(q) == 0 ? 0 : fail(q, "Initial keys after Retry failed");
+}
+
+/* RFC 9000 §6.2: a Version Negotiation that echoes our IDs, before any other packet of the server, and does not
+ * list our version ends the attempt; any other is dropped. 0 or -1. */
+static int take_version_negotiation(quic_client *q, const quic_header *h)
+{
+    if (q->server_initial || q->retried || h->dcid_len != sizeof q->scid ||
+        memcmp(h->dcid, q->scid, sizeof q->scid) != 0 || h->scid_len != q->dcid_len ||
+        memcmp(h->scid, q->dcid, q->dcid_len) != 0)
+        return 0;
+    for (size_t i = 0; i < h->n_versions; i++) {
+        const uint8_t *v = h->versions + 4 * i;
+        if (((uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3]) == q->version)
+            return 0;
+    }
+    q->vn_count = h->n_versions < 16 ? h->n_versions : 16;
+    memcpy(q->vn_versions, h->versions, 4 * q->vn_count);
+    return fail(q, "Version Negotiation: the server does not speak version 0x%08x", q->version);
+}
+
+/* One Initial or Handshake packet: opened, or dropped. A quic_client_state or -1. */
+static int take_packet(quic_client *q, uint8_t *pkt, const quic_header *h)
+{
+    int s = h->type == QUIC_PT_INITIAL ? QUIC_SPACE_INITIAL : QUIC_SPACE_HANDSHAKE;
+    /* RFC 9000 §17.2.2: a server's Initial with a token is dropped. */
+    if (!(q->rx_ok & 1u << s) || h->version != q->version || (s == QUIC_SPACE_INITIAL && h->token_len != 0))
+        return QUIC_CLIENT_MORE;
+    uint64_t pn;
+    size_t off, len;
+    char err[QUIC_ERROR_MAX];
+    if (quic_open_packet(&q->rx[s], pkt, h, (q->have_rx >> s) & 1u ? q->largest_rx[s] : UINT64_MAX, &pn, &off, &len,
+                         err) != 0)
+        return QUIC_CLIENT_MORE;
+    if (!((q->have_rx >> s) & 1u) || pn > q->largest_rx[s])
+        q->largest_rx[s] = pn;
+    q->have_rx |= 1u << s;
+    if (s == QUIC_SPACE_INITIAL && !q->server_initial) {
+        /* RFC 9000 §7.2: the Source Connection ID of the server's first Initial is where we send from now on. */
+        if (h->scid_len > QUIC_CID_MAX)
+            return QUIC_CLIENT_MORE;
+        memcpy(q->dcid, h->scid, h->scid_len);
+        q->dcid_len = h->scid_len;
+        q->server_initial = 1;
+    }
+    return take_frames(q, s, pkt + off, len);
+}
+
+int quic_client_receive(quic_client *q, uint8_t *dgram, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        quic_header h;
+        char err[QUIC_ERROR_MAX];
+        /* RFC 9000 §12.2: what cannot be parsed ends the datagram; the packets before it stand. */
+        if (quic_parse_header(dgram + pos, len - pos, sizeof q->scid, &h, err) != 0)
+            break;
+        uint8_t *pkt = dgram + pos;
+        pos += h.len;
+        int rc = QUIC_CLIENT_MORE;
+        if (h.type == QUIC_PT_VERSION_NEGOTIATION)
+            rc = take_version_negotiation(q, &h);
+        else if (h.type == QUIC_PT_RETRY)
+            rc = take_retry(q, pkt, &h);
+        else if (h.type == QUIC_PT_INITIAL || h.type == QUIC_PT_HANDSHAKE)
+            rc = take_packet(q, pkt, &h);
+        if (rc < 0 || rc == QUIC_CLIENT_CLOSED)
+            return rc;
+    }
+    return q->complete ? QUIC_CLIENT_DONE : QUIC_CLIENT_MORE;
+}

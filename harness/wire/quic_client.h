@@ -1,0 +1,81 @@
+/*
+ * A QUIC client connection (alpncheck server --quic): the wire client object's TLS 1.3 handshake (wire_conn.h)
+ * carried in CRYPTO frames of Initial and Handshake packets (RFC 9001 §4), with packet protection from the secrets the
+ * object exports. Bytes in and bytes out: the peer layer sends the datagrams it asks for and hands it those it
+ * receives, and keeps the clock (a retransmission is a call with again set). It reads the server's flight up to its
+ * Finished, so that ALPN is seen wherever the server puts it, and notes a CONNECTION_CLOSE, a Retry (RFC 9000
+ * §17.2.5) and a Version Negotiation (§6).
+ */
+#ifndef ALPN_QUIC_CLIENT_H
+#define ALPN_QUIC_CLIENT_H
+
+#include "quic.h"
+#include "wire_conn.h"
+
+enum { QUIC_SPACE_INITIAL = 0, QUIC_SPACE_HANDSHAKE = 1, QUIC_SPACE_APP = 2, QUIC_SPACES = 3 };
+#define QUIC_CLIENT_CID 8            /* the length of the connection IDs we choose */
+#define QUIC_DATAGRAM_MAX 1452      /* what we send at most; also our max_udp_payload_size */
+#define QUIC_CLIENT_ERROR (WIRE_ERROR_MAX + QUIC_ERROR_MAX)
+
+typedef enum {
+    QUIC_CLIENT_MORE = 0,   /* go on: send what quic_client_datagram has, wait for more */
+    QUIC_CLIENT_DONE = 1,   /* the server's flight is complete (its Finished) */
+    QUIC_CLIENT_CLOSED = 2, /* the server sent CONNECTION_CLOSE: see close_* */
+} quic_client_state;
+
+typedef struct {
+    wire_client_conn tls;
+    uint32_t version;
+    uint8_t odcid[QUIC_CLIENT_CID], scid[QUIC_CLIENT_CID]; /* our first Destination and our Source Connection ID */
+    uint8_t dcid[QUIC_CID_MAX];                            /* where we send now (the server's choice, §7.2) */
+    size_t dcid_len;
+    uint8_t token[512]; /* a Retry's token, echoed in our Initials */
+    size_t token_len;
+    uint8_t tp[128]; /* our quic_transport_parameters */
+    size_t tp_len;
+    quic_keys rx[QUIC_SPACES], tx[QUIC_SPACES];
+    unsigned rx_ok, tx_ok;                      /* bit per space */
+    uint64_t next_pn[QUIC_SPACES], largest_rx[QUIC_SPACES];
+    int ack_pending[QUIC_SPACES];
+    uint8_t tx_crypto[2][WIRE_OUTBOX_MAX]; /* our CRYPTO streams of Initial and Handshake, kept for retransmission */
+    size_t tx_crypto_len[2], crypto_sent[2];
+    unsigned have_rx;                      /* bit per space: a packet was opened (largest_rx is meaningful) */
+    quic_crypto_stream rx_crypto[QUIC_SPACES];
+    wire_msg_reader reader[QUIC_SPACES];
+    /* What the server did. */
+    int server_initial; /* an Initial of the server was opened */
+    int retried;        /* a Retry was accepted */
+    uint8_t retry_scid[QUIC_CID_MAX];
+    size_t retry_scid_len;
+    int complete;
+    quic_ptype close_type; /* the packet type that carried its CONNECTION_CLOSE */
+    uint64_t close_frame, close_code, close_frame_type;
+    uint8_t close_reason[256];
+    size_t close_reason_len; /* its full length; close_reason holds the first 256 bytes */
+    uint8_t vn_versions[64]; /* a Version Negotiation's versions (the first 16) */
+    size_t vn_count;
+    int server_tp;                    /* its quic_transport_parameters were read */
+    char tp_error[QUIC_ERROR_MAX];    /* empty, or why they are wrong (RFC 9000 §7.3, §18) */
+    char error[QUIC_CLIENT_ERROR];
+} quic_client;
+
+/* Starts a connection of a version (QUIC_V1, QUIC_V2) whose ClientHello is p's plus our transport parameters.
+ * 0, or -1 with q->error. */
+int quic_client_start(quic_client *q, uint32_t version, const wire_client_params *p);
+
+/* The next datagram to send (at most cap bytes, cap >= 1200): our CRYPTO data not yet sent, ACKs; a datagram with an
+ * Initial packet padded to 1200 bytes (RFC 9000 §14.1). again: resend our CRYPTO data from the start (the peer layer's
+ * retransmission timer expired before the server answered). Returns its length, 0 when nothing is to be sent, -1
+ * with q->error. */
+long quic_client_datagram(quic_client *q, uint8_t *out, size_t cap, int again);
+
+/* Takes one received datagram (changed in place: packets are opened where they lie). Packets that do not open are
+ * dropped (RFC 9001 §5.5 allows no other answer). Returns a quic_client_state, or -1 with q->error when the
+ * handshake cannot go on (a Version Negotiation without our version, a TLS message we cannot take, hostile frames). */
+int quic_client_receive(quic_client *q, uint8_t *dgram, size_t len);
+
+/* A datagram closing the connection with a transport error code (CONNECTION_CLOSE 0x1c) in every packet number
+ * space we have keys for (RFC 9000 §10.2.3). Returns its length, or -1. */
+long quic_client_close(quic_client *q, uint8_t *out, size_t cap, uint64_t code);
+
+#endif
