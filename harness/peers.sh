@@ -40,24 +40,134 @@ start_gnutls() {
     PEER_PIDS+=($!)
 }
 
-# caddy_setup PORT: Caddy's private directory $PEER_DIR/caddy-PORT (HOME, XDG data and config, its storage with the
-# internal CA) and its Caddyfile (harness/peers/conf/Caddyfile.in: https://localhost on 127.0.0.1:PORT only, tls
-# internal, h1 and h2); sets CADDY_CMD to the command that runs it in the foreground. Never the package's service.
+# caddy_setup PORT [TEMPLATE [TLS]]: Caddy's private directory $PEER_DIR/caddy-PORT (HOME, XDG data and config, its
+# storage with the internal CA) and its Caddyfile from harness/peers/conf/TEMPLATE (default Caddyfile.in: https://
+# localhost on 127.0.0.1:PORT only, tls internal, h1 and h2; Caddyfile-h3.in adds h3 on UDP), TLS filling its @TLS@
+# (default internal); sets CADDY_CMD to the command that runs it in the foreground. Never the package's service.
 PEERS_CONF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers/conf
 caddy_setup() {
-    local port=$1 dir=$PEER_DIR/caddy-$1 http_port
+    local port=$1 template=${2:-Caddyfile.in} tls=${3:-internal} dir=$PEER_DIR/caddy-$1 http_port
     http_port=$(free_port) || return 1
     mkdir -p "$dir/home" "$dir/xdg-data" "$dir/xdg-config" || return 1
-    sed -e "s|@PORT@|$port|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@DIR@|$dir|g" "$PEERS_CONF/Caddyfile.in" \
-        >"$dir/Caddyfile" || return 1
+    sed -e "s|@PORT@|$port|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@DIR@|$dir|g" -e "s|@TLS@|$tls|g" \
+        "$PEERS_CONF/$template" >"$dir/Caddyfile" || return 1
     CADDY_CMD=(env "HOME=$dir/home" "XDG_DATA_HOME=$dir/xdg-data" "XDG_CONFIG_HOME=$dir/xdg-config"
         caddy run --config "$dir/Caddyfile" --adapter caddyfile)
 }
 
-# start_caddy PORT: Caddy (caddy_setup) in the background, its log in $PEER_DIR/caddy-PORT.log.
+# start_caddy PORT [TEMPLATE [TLS]]: Caddy (caddy_setup) in the background, its log in $PEER_DIR/caddy-PORT.log.
 start_caddy() {
-    caddy_setup "$1" || return 1
+    caddy_setup "$@" || return 1
     "${CADDY_CMD[@]}" >"$PEER_DIR/caddy-$1.log" 2>&1 </dev/null &
+    PEER_PIDS+=($!)
+}
+
+# ---- QUIC peers (issue 16): servers on UDP 127.0.0.1:PORT with the QUIC certificate below, ALPN h3 and, where the
+# program allows, a second name. The client side is harness/peers/quic-client.sh.
+PEERS_SRC=$(dirname "$PEERS_CONF")
+
+# A port number free on 127.0.0.1 for UDP and TCP alike (Caddy serves HTTP/3 and HTTPS on one number).
+free_udp_port() {
+    "$PEER_PY" -c 'import socket
+for _ in range(50):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    try:
+        socket.socket().bind(("127.0.0.1", u.getsockname()[1]))
+    except OSError:
+        continue
+    print(u.getsockname()[1])
+    break
+else:
+    raise SystemExit("no port free for UDP and TCP")'
+}
+
+# wait_udp PORT [PID]: until a UDP socket is bound to 127.0.0.1:PORT or to any address (the kernel's table: a QUIC
+# server answers nothing but a valid Initial, so there is no cheap probe), at most 10 s; fails at once when PID exits.
+wait_udp() {
+    local want
+    want=$(printf '0100007F:%04X 00000000:%04X' "$1" "$1")
+    for _ in $(seq 1 100); do
+        awk -v want="$want" 'FNR > 1 && index(want, $2) { found = 1 } END { exit !found }' /proc/net/udp && return 0
+        [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# A throw-away P-256 certificate for localhost and 127.0.0.1 in $PEER_DIR (quic-cert.pem, quic-key.pem) that is its
+# own CA file for the QUIC clients: Go's crypto/tls reads the name only from subjectAltName, and rustls (webpki)
+# refuses a CA certificate as the end entity; peers_make_cert's is both CN-only and a CA.
+peers_make_quic_cert() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+        -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -addext basicConstraints=critical,CA:FALSE \
+        -keyout "$PEER_DIR/quic-key.pem" -out "$PEER_DIR/quic-cert.pem" 2>/dev/null
+}
+
+# start_caddy_h3 PORT [CERT KEY]: Caddy 2.6 with HTTP/3 (conf/Caddyfile-h3.in: h1 and h2 on TCP, h3 on UDP, both
+# 127.0.0.1:PORT), tls internal (its CA: caddy_ca PORT, written at start-up) or the given certificate. Over QUIC it
+# offers h3 only: quic-go's http3 sets the list itself (h3 on QUIC v1, h3-29 on draft-29). Log in caddy-PORT.log.
+start_caddy_h3() {
+    start_caddy "$1" Caddyfile-h3.in "${2:+$2 $3}"
+}
+caddy_ca() { echo "$PEER_DIR/caddy-$1/data/pki/authorities/local/root.crt"; }
+
+# start_ngtcp2 PORT: ngtcp2 0.12's example HTTP/3 server gtlsserver (GnuTLS) on UDP 127.0.0.1:PORT with the QUIC
+# certificate, serving $PEER_DIR/ngtcp2-PORT. Its ALPN is built in: h3 alone, mandatory (no option changes it). Log
+# in ngtcp2-PORT.log (-q: without it every packet is logged).
+start_ngtcp2() {
+    local dir=$PEER_DIR/ngtcp2-$1
+    mkdir -p "$dir" && echo "hello from ngtcp2" >"$dir/index.html" || return 1
+    gtlsserver -q -d "$dir" 127.0.0.1 "$1" "$PEER_DIR/quic-key.pem" "$PEER_DIR/quic-cert.pem" \
+        >"$PEER_DIR/ngtcp2-$1.log" 2>&1 </dev/null &
+    PEER_PIDS+=($!)
+}
+
+# quic_go_build DIR: our quic-go 0.29 server and client (harness/peers/quic-go) as DIR/quic-go-server and
+# DIR/quic-go-client, built offline from Debian's Go packages when missing or older than their source. The lock keeps
+# two builds into one DIR (the tests run in parallel) apart.
+quic_go_build() {
+    mkdir -p "$1" || return 1
+    (
+        flock 9
+        for prog in server client; do
+            [ "$1/quic-go-$prog" -nt "$PEERS_SRC/quic-go/$prog.go" ] && continue
+            env GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local GOCACHE="$1/go-cache" \
+                /usr/bin/go build -o "$1/quic-go-$prog" "$PEERS_SRC/quic-go/$prog.go" || exit 1
+        done
+    ) 9>"$1/.quic-go.lock"
+}
+
+# quinn_build DIR: our quinn 0.9 peer (harness/peers/quinn) as DIR/quinn-peer, built offline by Debian's cargo from
+# Debian's crates (a directory source on /usr/share/cargo/registry in a private CARGO_HOME; PATH without rustup's
+# toolchain) when missing or older than its source. The crate is copied first: cargo writes Cargo.lock beside it.
+quinn_build() {
+    local src=$PEERS_SRC/quinn
+    mkdir -p "$1/quinn-src" "$1/cargo-home" || return 1
+    (
+        flock 9
+        [ "$1/quinn-peer" -nt "$src/src/main.rs" ] && [ "$1/quinn-peer" -nt "$src/Cargo.toml" ] && exit 0
+        printf '[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n' \
+            >"$1/cargo-home/config.toml"
+        cp -pr "$src/Cargo.toml" "$src/src" "$1/quinn-src/" &&
+            env -i PATH=/usr/bin:/bin HOME="$1" CARGO_HOME="$1/cargo-home" CARGO_TARGET_DIR="$1/quinn-target" \
+                /usr/bin/cargo build --offline --manifest-path "$1/quinn-src/Cargo.toml" &&
+            cp "$1/quinn-target/debug/quinn-peer" "$1/quinn-peer"
+    ) 9>"$1/.quinn.lock"
+}
+
+# start_quic_go PORT ALPN-LIST and start_quinn PORT ALPN-LIST: our servers (built on first use into $QUIC_PEERS_BIN,
+# default $PEER_DIR/quic-bin; the build's output in NAME-build.log) on UDP 127.0.0.1:PORT with the QUIC certificate,
+# offering ALPN-LIST (comma-separated, most preferred first, e.g. h3,hq-interop). Log in quic-go-PORT.log or
+# quinn-PORT.log.
+start_quic_go() { own_quic_server quic-go quic_go_build "$1" "$2" quic-go-server; }
+start_quinn() { own_quic_server quinn quinn_build "$1" "$2" quinn-peer server; }
+own_quic_server() { # NAME BUILD PORT ALPN-LIST PROGRAM [ARGS...]
+    local name=$1 build=$2 port=$3 alpn=$4 bin=${QUIC_PEERS_BIN:-$PEER_DIR/quic-bin}
+    shift 4
+    "$build" "$bin" >>"$PEER_DIR/$name-build.log" 2>&1 || return 1
+    "$bin/$1" "${@:2}" "$port" "$PEER_DIR/quic-cert.pem" "$PEER_DIR/quic-key.pem" "$alpn" \
+        >"$PEER_DIR/$name-$port.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)
 }
 
