@@ -49,27 +49,34 @@ func dial(tlsConf *tls.Config, addr string) (quic.Connection, error) {
 	return quic.DialContext(ctx, udp, remote, tlsConf.ServerName, tlsConf, &quic.Config{HandshakeIdleTimeout: 10 * time.Second})
 }
 
+// tlsConfig: the roots from the CA file, the name to verify (and send as SNI) and the ALPN offer of the arguments.
+func tlsConfig(args []string) (*tls.Config, error) {
+	pem, err := os.ReadFile(args[3])
+	if err != nil {
+		return nil, err
+	}
+	conf := &tls.Config{RootCAs: x509.NewCertPool(), ServerName: "localhost"}
+	if !conf.RootCAs.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("no certificate in %s", args[3])
+	}
+	if len(args) == 6 {
+		conf.ServerName = args[5]
+	}
+	if args[4] != "" { // an empty list: no ALPN extension at all
+		conf.NextProtos = strings.Split(args[4], ",")
+	}
+	return conf, nil
+}
+
 func main() {
 	if len(os.Args) != 5 && len(os.Args) != 6 {
 		fmt.Fprintln(os.Stderr, "usage: client HOST PORT CA-FILE ALPN-LIST [SERVER-NAME]")
 		os.Exit(2)
 	}
-	pem, err := os.ReadFile(os.Args[3])
+	tlsConf, err := tlsConfig(os.Args)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
-	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(pem) {
-		fmt.Fprintln(os.Stderr, "no certificate in", os.Args[3])
-		os.Exit(2)
-	}
-	tlsConf := &tls.Config{RootCAs: roots, ServerName: "localhost"}
-	if len(os.Args) == 6 {
-		tlsConf.ServerName = os.Args[5]
-	}
-	if os.Args[4] != "" {
-		tlsConf.NextProtos = strings.Split(os.Args[4], ",")
 	}
 	c, err := dial(tlsConf, net.JoinHostPort(os.Args[1], os.Args[2]))
 	if err != nil {

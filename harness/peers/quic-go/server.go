@@ -28,21 +28,26 @@ func serve(c quic.Connection) {
 	c.CloseWithError(0, "")
 }
 
+// listen: the QUIC listener on 127.0.0.1:PORT with the certificate and ALPN list of the arguments.
+func listen(args []string) (quic.Listener, error) {
+	cert, err := tls.LoadX509KeyPair(args[2], args[3])
+	if err != nil {
+		return nil, err
+	}
+	tlsConf := &tls.Config{Certificates: []tls.Certificate{cert}}
+	if args[4] != "" { // an empty list: a server that answers without ALPN
+		tlsConf.NextProtos = strings.Split(args[4], ",")
+	}
+	conf := &quic.Config{HandshakeIdleTimeout: 10 * time.Second, MaxIdleTimeout: 10 * time.Second}
+	return quic.ListenAddr("127.0.0.1:"+args[1], tlsConf, conf)
+}
+
 func main() {
 	if len(os.Args) != 5 {
 		fmt.Fprintln(os.Stderr, "usage: server PORT CERT KEY ALPN-LIST")
 		os.Exit(2)
 	}
-	cert, err := tls.LoadX509KeyPair(os.Args[2], os.Args[3])
-	if err != nil {
-		log.Fatal(err)
-	}
-	tlsConf := &tls.Config{Certificates: []tls.Certificate{cert}}
-	if os.Args[4] != "" { // an empty list: a server that answers without ALPN
-		tlsConf.NextProtos = strings.Split(os.Args[4], ",")
-	}
-	conf := &quic.Config{HandshakeIdleTimeout: 10 * time.Second, MaxIdleTimeout: 10 * time.Second}
-	ln, err := quic.ListenAddr("127.0.0.1:"+os.Args[1], tlsConf, conf)
+	ln, err := listen(os.Args)
 	if err != nil {
 		log.Fatal(err)
 	}
