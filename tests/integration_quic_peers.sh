@@ -3,8 +3,9 @@
 # ngtcp2 0.12's gtlsserver and our quic-go 0.29 server, each on a free UDP port of 127.0.0.1 (harness/peers.sh), are
 # shown to speak QUIC and to negotiate ALPN by the other real peers as clients (harness/peers/quic-client.sh:
 # gtlsclient, our quic-go client). Each server's answer to an offer it shares nothing with and to an offer without
-# ALPN is pinned with its CONNECTION_CLOSE code: RFC 9001 §8.1 wants no_application_protocol, 0x0178, for both; what
-# the peers really do is what alpncheck's QUIC checks will judge. Every peer is stopped when the script ends.
+# ALPN, and each client's answer to a server that names no protocol, is pinned with its CONNECTION_CLOSE code: RFC
+# 9001 §8.1 wants no_application_protocol, 0x0178, for all three; what the peers really do is what alpncheck's QUIC
+# checks will judge. Every peer is stopped when the script ends.
 #   usage: integration_quic_peers.sh ALPNCHECK SOURCE_DIR PEERS_BIN [quinn]
 #     PEERS_BIN  where our peers are built (once; later runs reuse them)
 #     quinn      also builds quinn 0.9 (minutes from cold: ctest only with -DALPN_QUINN_TESTS=ON) and checks its server
@@ -83,8 +84,9 @@ built quic_go_build quic-go
 serve caddy start_caddy_h3
 serve ngtcp2 start_ngtcp2
 serve quic-go start_quic_go h3,hq-interop
-# A server sharing nothing with gtlsclient, which offers exactly h3.
+# A server sharing nothing with gtlsclient, which offers exactly h3, and one that answers without ALPN.
 serve quic-go-other start_quic_go alpncheck-other
+serve quic-go-none start_quic_go ""
 caddy_ca=$(caddy_ca "${PORT[caddy]}")
 expect "Caddy's internal CA is in its private directory" test -s "$caddy_ca"
 expect "Caddy serves TCP on the same port (h1, h2)" wait_port "${PORT[caddy]}"
@@ -115,6 +117,11 @@ expect "caddy answers an offer without ALPN with no protocol ($out)" has "Server
 closed quic-go quic-go "" 0x178 client
 closed quic-go ngtcp2 "" 0x150 server
 
+# --- an answer without ALPN to a client that offered h3: RFC 9001 §8.1 wants the client to close with 0x178 ----------
+# gtlsclient (ngtcp2 0.12 over GnuTLS) completes the handshake with no protocol; our quic-go client closes.
+negotiated gtlsclient quic-go-none h3 ""
+closed quic-go quic-go-none h3 0x178 client
+
 # --- quinn 0.9 (rustls 0.20), when asked for ---------------------------------------------------------------------------
 if [ "${4:-}" = quinn ]; then
     itest_need /usr/bin/cargo "cargo, with librust-quinn-dev: the Makefile's PKGS_QUINN"
@@ -135,6 +142,8 @@ if [ "${4:-}" = quinn ]; then
     expect "quinn -> caddy offering nothing: the handshake completes without ALPN (exit $rc: $out)" \
         test "$rc" -eq 0 -a "$out" = "negotiated: none"
     closed quinn ngtcp2 "" 0x150 server
+    # quinn's client closes on an answer without ALPN to its offer, as it should
+    closed quinn quic-go-none h3 0x178 client
 fi
 
 itest_end integration_quic_peers
