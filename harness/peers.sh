@@ -55,9 +55,9 @@ caddy_setup() {
         caddy run --config "$dir/Caddyfile" --adapter caddyfile)
 }
 
-# start_caddy PORT [TEMPLATE [TLS]]: Caddy (caddy_setup) in the background, its log in $PEER_DIR/caddy-PORT.log.
+# start_caddy PORT: Caddy (caddy_setup) in the background, its log in $PEER_DIR/caddy-PORT.log.
 start_caddy() {
-    caddy_setup "$@" || return 1
+    caddy_setup "$1" || return 1
     "${CADDY_CMD[@]}" >"$PEER_DIR/caddy-$1.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)
 }
@@ -104,25 +104,6 @@ peers_make_quic_cert() {
         -keyout "$PEER_DIR/quic-key.pem" -out "$PEER_DIR/quic-cert.pem" 2>/dev/null
 }
 
-# start_caddy_h3 PORT [CERT KEY]: Caddy 2.6 with HTTP/3 (conf/Caddyfile-h3.in: h1 and h2 on TCP, h3 on UDP, both
-# 127.0.0.1:PORT), tls internal (its CA: caddy_ca PORT, written at start-up) or the given certificate. Over QUIC it
-# offers h3 only: quic-go's http3 sets the list itself (h3 on QUIC v1, h3-29 on draft-29). Log in caddy-PORT.log.
-start_caddy_h3() {
-    start_caddy "$1" Caddyfile-h3.in "${2:+$2 $3}"
-}
-caddy_ca() { echo "$PEER_DIR/caddy-$1/data/pki/authorities/local/root.crt"; }
-
-# start_ngtcp2 PORT: ngtcp2 0.12's example HTTP/3 server gtlsserver (GnuTLS) on UDP 127.0.0.1:PORT with the QUIC
-# certificate, serving $PEER_DIR/ngtcp2-PORT. Its ALPN is built in: h3 alone, mandatory (no option changes it). Log
-# in ngtcp2-PORT.log (-q: without it every packet is logged).
-start_ngtcp2() {
-    local dir=$PEER_DIR/ngtcp2-$1
-    mkdir -p "$dir" && echo "hello from ngtcp2" >"$dir/index.html" || return 1
-    gtlsserver -q -d "$dir" 127.0.0.1 "$1" "$PEER_DIR/quic-key.pem" "$PEER_DIR/quic-cert.pem" \
-        >"$PEER_DIR/ngtcp2-$1.log" 2>&1 </dev/null &
-    PEER_PIDS+=($!)
-}
-
 # quic_go_build DIR: our quic-go 0.29 server and client (harness/peers/quic-go) as DIR/quic-go-server and
 # DIR/quic-go-client, built offline from Debian's Go packages when missing or older than their source. The lock keeps
 # two builds into one DIR (the tests run in parallel) apart.
@@ -156,20 +137,43 @@ quinn_build() {
     ) 9>"$1/.quinn.lock"
 }
 
-# start_quic_go PORT ALPN-LIST and start_quinn PORT ALPN-LIST: our servers (built on first use into $QUIC_PEERS_BIN,
-# default $PEER_DIR/quic-bin; the build's output in NAME-build.log) on UDP 127.0.0.1:PORT with the QUIC certificate,
-# offering ALPN-LIST (comma-separated, most preferred first, e.g. h3,hq-interop). Log in quic-go-PORT.log or
-# quinn-PORT.log.
-start_quic_go() { own_quic_server quic-go quic_go_build "$1" "$2" quic-go-server; }
-start_quinn() { own_quic_server quinn quinn_build "$1" "$2" quinn-peer server; }
-own_quic_server() { # NAME BUILD PORT ALPN-LIST PROGRAM [ARGS...]
-    local name=$1 build=$2 port=$3 alpn=$4 bin=${QUIC_PEERS_BIN:-$PEER_DIR/quic-bin}
-    shift 4
-    "$build" "$bin" >>"$PEER_DIR/$name-build.log" 2>&1 || return 1
-    "$bin/$1" "${@:2}" "$port" "$PEER_DIR/quic-cert.pem" "$PEER_DIR/quic-key.pem" "$alpn" \
-        >"$PEER_DIR/$name-$port.log" 2>&1 </dev/null &
+# quic_server_setup KIND PORT [ARG]: QUIC_CMD, the command that runs QUIC server KIND in the foreground on UDP
+# 127.0.0.1:PORT, once its private files are in place (the matrix spawns it, start_quic runs it for the tests):
+#   caddy-h3  Caddy 2.6 with HTTP/3 (caddy_setup with conf/Caddyfile-h3.in: h1 and h2 on TCP, h3 on UDP, one port
+#             number); ARG fills `tls` (default internal, its CA then in caddy_ca PORT, written at start-up). Over QUIC
+#             it offers h3 alone: quic-go's http3 sets the list itself (h3 on QUIC v1, h3-29 on draft-29).
+#   ngtcp2    ngtcp2 0.12's example HTTP/3 server gtlsserver (GnuTLS) serving $PEER_DIR/ngtcp2-PORT. Its ALPN is
+#             built in: h3 alone, mandatory. -q, since it otherwise logs every packet.
+#   quic-go, quinn  our servers, built on first use into $QUIC_PEERS_BIN (default $PEER_DIR/quic-bin; the build's
+#             output in $PEER_DIR/KIND-build.log), offering ARG: comma-separated, most preferred first (h3,hq-interop),
+#             empty for none.
+# All but Caddy's internal CA serve peers_make_quic_cert's certificate.
+quic_server_setup() {
+    local kind=$1 port=$2 arg=${3:-} bin=${QUIC_PEERS_BIN:-$PEER_DIR/quic-bin} cert=$PEER_DIR/quic-cert.pem
+    local key=$PEER_DIR/quic-key.pem docs=$PEER_DIR/ngtcp2-$2
+    case $kind in
+    caddy-h3) caddy_setup "$port" Caddyfile-h3.in "$arg" && QUIC_CMD=("${CADDY_CMD[@]}") ;;
+    ngtcp2)
+        mkdir -p "$docs" && echo "hello from ngtcp2" >"$docs/index.html" &&
+            QUIC_CMD=(gtlsserver -q -d "$docs" 127.0.0.1 "$port" "$key" "$cert") ;;
+    quic-go)
+        quic_go_build "$bin" >>"$PEER_DIR/quic-go-build.log" 2>&1 &&
+            QUIC_CMD=("$bin/quic-go-server" "$port" "$cert" "$key" "$arg") ;;
+    quinn)
+        quinn_build "$bin" >>"$PEER_DIR/quinn-build.log" 2>&1 &&
+            QUIC_CMD=("$bin/quinn-peer" server "$port" "$cert" "$key" "$arg") ;;
+    *) echo "quic_server_setup: unknown QUIC server $kind" >&2 && return 1 ;;
+    esac
+}
+
+# start_quic KIND PORT [ARG]: that server in the background, its log in $PEER_DIR/KIND-PORT.log; wait_udp PORT waits
+# for it.
+start_quic() {
+    quic_server_setup "$@" || return 1
+    "${QUIC_CMD[@]}" >"$PEER_DIR/$1-$2.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)
 }
+caddy_ca() { echo "$PEER_DIR/caddy-$1/data/pki/authorities/local/root.crt"; }
 
 peers_stop() {
     for p in "${PEER_PIDS[@]}"; do kill "$p" 2>/dev/null; done

@@ -33,14 +33,13 @@ built() {
     echo "$2 peers built (or up to date) in $((SECONDS - t0)) s"
 }
 
-# serve NAME START [ARGS...]: START PORT ARGS... on a free port, PORT[NAME] once its UDP socket is bound to
-# 127.0.0.1 (and to no other address); how long that took is printed for the notes, never asserted.
+# serve NAME KIND [ARG]: start_quic KIND on a free port, PORT[NAME] once its UDP socket is bound to 127.0.0.1 (and to
+# no other address); how long that took is printed for the notes, never asserted.
 serve() {
-    local name=$1 start=$2 port t0
-    shift 2
+    local name=$1 port t0
     port=$(free_udp_port) || { fail "$name: no free port"; return 1; }
     t0=$(date +%s%N)
-    if ! "$start" "$port" "$@" || ! wait_udp "$port" "${PEER_PIDS[-1]}"; then
+    if ! start_quic "$2" "$port" "${3:-}" || ! wait_udp "$port" "${PEER_PIDS[-1]}"; then
         fail "$name did not start on UDP 127.0.0.1:$port: $(tail -n 5 "$work"/*-"$port".log)"
         return 1
     fi
@@ -81,12 +80,12 @@ if ! peers_make_quic_cert; then
     exit 1
 fi
 built quic_go_build quic-go
-serve caddy start_caddy_h3
-serve ngtcp2 start_ngtcp2
-serve quic-go start_quic_go h3,hq-interop
+serve caddy caddy-h3
+serve ngtcp2 ngtcp2
+serve quic-go quic-go h3,hq-interop
 # A server sharing nothing with gtlsclient, which offers exactly h3, and one that answers without ALPN.
-serve quic-go-other start_quic_go alpncheck-other
-serve quic-go-none start_quic_go ""
+serve quic-go-other quic-go alpncheck-other
+serve quic-go-none quic-go ""
 caddy_ca=$(caddy_ca "${PORT[caddy]}")
 expect "Caddy's internal CA is in its private directory" test -s "$caddy_ca"
 expect "Caddy serves TCP on the same port (h1, h2)" wait_port "${PORT[caddy]}"
@@ -126,7 +125,7 @@ closed quic-go quic-go-none h3 0x178 client
 if [ "${4:-}" = quinn ]; then
     itest_need /usr/bin/cargo "cargo, with librust-quinn-dev: the Makefile's PKGS_QUINN"
     built quinn_build quinn
-    serve quinn start_quinn h3,hq-interop
+    serve quinn quinn h3,hq-interop
     negotiated gtlsclient quinn h3 h3
     negotiated quic-go quinn hq-interop hq-interop
     negotiated quic-go quinn hq-interop,h3 h3
