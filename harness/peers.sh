@@ -83,12 +83,16 @@ else:
 }
 
 # wait_udp PORT [PID]: until a UDP socket is bound to 127.0.0.1:PORT or to any address (the kernel's table: a QUIC
-# server answers nothing but a valid Initial, so there is no cheap probe), at most 10 s; fails at once when PID exits.
+# server answers nothing but a valid Initial, so there is no cheap probe), at most 10 s. With PID the socket must be
+# that process's own (another program may have taken the port since free_udp_port), and its exit ends the wait.
 wait_udp() {
-    local want
+    local want inode
     want=$(printf '0100007F:%04X 00000000:%04X' "$1" "$1")
     for _ in $(seq 1 100); do
-        awk -v want="$want" 'FNR > 1 && index(want, $2) { found = 1 } END { exit !found }' /proc/net/udp && return 0
+        for inode in $(awk -v want="$want" 'FNR > 1 && index(want, $2) { print $10 }' /proc/net/udp); do
+            [ -z "${2:-}" ] && return 0
+            find "/proc/$2/fd" -lname "socket:\[$inode\]" 2>/dev/null | grep -q . && return 0
+        done
         [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && return 1
         sleep 0.1
     done
