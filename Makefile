@@ -11,9 +11,9 @@ PKGS_COVERAGE := gcovr
 # pgrep/pkill (procps) and script(1) (bsdutils) of the integration scripts.
 PKGS_PEERS := openssl gnutls-bin curl procps bsdutils
 # The QUIC peers (harness/peers.sh, tests/integration_quic_peers.sh): Caddy's HTTP/3, ngtcp2's gtlsserver and
-# gtlsclient, our quic-go peers built offline (Go 1.19; quic-go 0.29 with its qtls-go1-19 and qpack sources).
+# gtlsclient, our quic-go peers built offline (Go 1.19; quic-go 0.29 and the qtls-go1-19 sources it builds on).
 PKGS_QUIC := caddy ngtcp2-server ngtcp2-client golang-go golang-github-lucas-clemente-quic-go-dev \
-	golang-github-marten-seemann-qtls-go1-19-dev golang-github-marten-seemann-qpack-dev
+	golang-github-marten-seemann-qtls-go1-19-dev
 # Our quinn 0.9 peer, built offline by Debian's cargo from Debian's crates: only for -DALPN_QUINN_TESTS=ON and the
 # matrix, since it pulls in rustc and some hundred crates.
 PKGS_QUINN := cargo librust-quinn-dev
