@@ -10,9 +10,16 @@ PKGS_COVERAGE := gcovr
 # Every program the demo, the tests and the bench start: the peers (openssl s_server/s_client, gnutls-serv/cli, curl),
 # pgrep/pkill (procps) and script(1) (bsdutils) of the integration scripts.
 PKGS_PEERS := openssl gnutls-bin curl procps bsdutils
+# The QUIC peers (harness/peers.sh, tests/integration_quic_peers.sh): Caddy's HTTP/3, ngtcp2's gtlsserver and
+# gtlsclient, our quic-go peers built offline (Go 1.19; quic-go 0.29 and the qtls-go1-19 sources it builds on).
+PKGS_QUIC := caddy ngtcp2-server ngtcp2-client golang-go golang-github-lucas-clemente-quic-go-dev \
+	golang-github-marten-seemann-qtls-go1-19-dev
+# Our quinn 0.9 peer, built offline by Debian's cargo from Debian's crates: only for -DALPN_QUINN_TESTS=ON and the
+# matrix, since it pulls in rustc and some hundred crates.
+PKGS_QUINN := cargo librust-quinn-dev
 # Peers only the test suite starts (tests/integration_caddy.sh, the CONNECT proxies of tests/integration_proxy.sh,
-# ngtcp2's gtlsserver in tests/test_quic_probe.c); always run by hand from private configs, never as a service.
-PKGS_PEERS_CHECK := caddy squid tinyproxy privoxy apache2 ngtcp2-server
+# integration_quic_peers.sh and test_quic_probe.c); always run by hand from private configs, never as a service.
+PKGS_PEERS_CHECK := $(sort caddy squid tinyproxy privoxy apache2 $(PKGS_QUIC))
 PKGS_ADAPTERS := libssl-dev libnghttp2-dev
 PKGS_SCHEMA := python3 python3-jsonschema
 # Real consumers of the reports, for the renderer and integration tests: xmllint validates the JUnit XML against

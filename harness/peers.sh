@@ -40,16 +40,17 @@ start_gnutls() {
     PEER_PIDS+=($!)
 }
 
-# caddy_setup PORT: Caddy's private directory $PEER_DIR/caddy-PORT (HOME, XDG data and config, its storage with the
-# internal CA) and its Caddyfile (harness/peers/conf/Caddyfile.in: https://localhost on 127.0.0.1:PORT only, tls
-# internal, h1 and h2); sets CADDY_CMD to the command that runs it in the foreground. Never the package's service.
+# caddy_setup PORT [TEMPLATE [TLS]]: Caddy's private directory $PEER_DIR/caddy-PORT (HOME, XDG data and config, its
+# storage with the internal CA) and its Caddyfile from harness/peers/conf/TEMPLATE (default Caddyfile.in: https://
+# localhost on 127.0.0.1:PORT only, tls internal, h1 and h2; Caddyfile-h3.in adds h3 on UDP), TLS filling its @TLS@
+# (default internal); sets CADDY_CMD to the command that runs it in the foreground. Never the package's service.
 PEERS_CONF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/peers/conf
 caddy_setup() {
-    local port=$1 dir=$PEER_DIR/caddy-$1 http_port
+    local port=$1 template=${2:-Caddyfile.in} tls=${3:-internal} dir=$PEER_DIR/caddy-$1 http_port
     http_port=$(free_port) || return 1
     mkdir -p "$dir/home" "$dir/xdg-data" "$dir/xdg-config" || return 1
-    sed -e "s|@PORT@|$port|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@DIR@|$dir|g" "$PEERS_CONF/Caddyfile.in" \
-        >"$dir/Caddyfile" || return 1
+    sed -e "s|@PORT@|$port|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@DIR@|$dir|g" -e "s|@TLS@|$tls|g" \
+        "$PEERS_CONF/$template" >"$dir/Caddyfile" || return 1
     CADDY_CMD=(env "HOME=$dir/home" "XDG_DATA_HOME=$dir/xdg-data" "XDG_CONFIG_HOME=$dir/xdg-config"
         caddy run --config "$dir/Caddyfile" --adapter caddyfile)
 }
@@ -79,6 +80,123 @@ start_proxy() {
     esac >"$PEER_DIR/$kind-$port.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)
 }
+
+# ---- QUIC peers (issue 16): servers on UDP 127.0.0.1:PORT with the QUIC certificate below, ALPN h3 and, where the
+# program allows, a second name. The client side is harness/peers/quic-client.sh.
+PEERS_SRC=$(dirname "$PEERS_CONF")
+
+# A port number free on 127.0.0.1 for UDP and TCP alike (Caddy serves HTTP/3 and HTTPS on one number).
+free_udp_port() {
+    "$PEER_PY" -c 'import socket
+for _ in range(50):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    try:
+        socket.socket().bind(("127.0.0.1", u.getsockname()[1]))
+    except OSError:
+        continue
+    print(u.getsockname()[1])
+    break
+else:
+    raise SystemExit("no port free for UDP and TCP")'
+}
+
+# wait_udp PORT [PID]: until a UDP socket is bound to 127.0.0.1:PORT or to any address (the kernel's table: a QUIC
+# server answers nothing but a valid Initial, so there is no cheap probe), at most 10 s. With PID the socket must be
+# that process's own (another program may have taken the port since free_udp_port), and its exit ends the wait.
+wait_udp() {
+    local want inode
+    want=$(printf '0100007F:%04X 00000000:%04X' "$1" "$1")
+    for _ in $(seq 1 100); do
+        for inode in $(awk -v want="$want" 'FNR > 1 && index(want, $2) { print $10 }' /proc/net/udp); do
+            [ -z "${2:-}" ] && return 0
+            find "/proc/$2/fd" -lname "socket:\[$inode\]" 2>/dev/null | grep -q . && return 0
+        done
+        [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# A throw-away P-256 certificate for localhost and 127.0.0.1 in $PEER_DIR (quic-cert.pem, quic-key.pem) that is its
+# own CA file for the QUIC clients: Go's crypto/tls reads the name only from subjectAltName, and rustls (webpki)
+# refuses a CA certificate as the end entity; peers_make_cert's is both CN-only and a CA.
+peers_make_quic_cert() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+        -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -addext basicConstraints=critical,CA:FALSE \
+        -keyout "$PEER_DIR/quic-key.pem" -out "$PEER_DIR/quic-cert.pem" 2>/dev/null
+}
+
+# quic_go_build DIR: our quic-go 0.29 server and client (harness/peers/quic-go) as DIR/quic-go-server and
+# DIR/quic-go-client, built offline from Debian's Go packages when missing or older than their source. The lock keeps
+# two builds into one DIR (the tests run in parallel) apart.
+quic_go_build() {
+    mkdir -p "$1" || return 1
+    (
+        flock 9
+        for prog in server client; do
+            [ "$1/quic-go-$prog" -nt "$PEERS_SRC/quic-go/$prog.go" ] && continue
+            env GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local GOCACHE="$1/go-cache" \
+                /usr/bin/go build -o "$1/quic-go-$prog" "$PEERS_SRC/quic-go/$prog.go" || exit 1
+        done
+    ) 9>"$1/.quic-go.lock"
+}
+
+# quinn_build DIR: our quinn 0.9 peer (harness/peers/quinn) as DIR/quinn-peer, built offline by Debian's cargo from
+# Debian's crates (a directory source on /usr/share/cargo/registry in a private CARGO_HOME; PATH without rustup's
+# toolchain) when missing or older than its source. The crate is copied first: cargo writes Cargo.lock beside it.
+quinn_build() {
+    local src=$PEERS_SRC/quinn
+    mkdir -p "$1/quinn-src" "$1/cargo-home" || return 1
+    (
+        flock 9
+        [ "$1/quinn-peer" -nt "$src/src/main.rs" ] && [ "$1/quinn-peer" -nt "$src/Cargo.toml" ] && exit 0
+        printf '[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n' \
+            >"$1/cargo-home/config.toml"
+        cp -pr "$src/Cargo.toml" "$src/src" "$1/quinn-src/" &&
+            env -i PATH=/usr/bin:/bin HOME="$1" CARGO_HOME="$1/cargo-home" CARGO_TARGET_DIR="$1/quinn-target" \
+                /usr/bin/cargo build --offline --manifest-path "$1/quinn-src/Cargo.toml" &&
+            cp "$1/quinn-target/debug/quinn-peer" "$1/quinn-peer"
+    ) 9>"$1/.quinn.lock"
+}
+
+# quic_server_setup KIND PORT [ARG]: QUIC_CMD, the command that runs QUIC server KIND in the foreground on UDP
+# 127.0.0.1:PORT, once its private files are in place (the matrix spawns it, start_quic runs it for the tests):
+#   caddy-h3  Caddy 2.6 with HTTP/3 (caddy_setup with conf/Caddyfile-h3.in: h1 and h2 on TCP, h3 on UDP, one port
+#             number); ARG fills `tls` (default internal, its CA then in caddy_ca PORT, written at start-up). Over QUIC
+#             it offers h3 alone: quic-go's http3 sets the list itself (h3 on QUIC v1, h3-29 on draft-29).
+#   ngtcp2    ngtcp2 0.12's example HTTP/3 server gtlsserver (GnuTLS) serving $PEER_DIR/ngtcp2-PORT. Its ALPN is
+#             built in: h3 alone, mandatory. -q, since it otherwise logs every packet.
+#   quic-go, quinn  our servers, built on first use into $QUIC_PEERS_BIN (default $PEER_DIR/quic-bin; the build's
+#             output in $PEER_DIR/KIND-build.log), offering ARG: comma-separated, most preferred first (h3,hq-interop),
+#             empty for none.
+# All but Caddy's internal CA serve peers_make_quic_cert's certificate.
+quic_server_setup() {
+    local kind=$1 port=$2 arg=${3:-} bin=${QUIC_PEERS_BIN:-$PEER_DIR/quic-bin} cert=$PEER_DIR/quic-cert.pem
+    local key=$PEER_DIR/quic-key.pem docs=$PEER_DIR/ngtcp2-$2
+    case $kind in
+    caddy-h3) caddy_setup "$port" Caddyfile-h3.in "$arg" && QUIC_CMD=("${CADDY_CMD[@]}") ;;
+    ngtcp2)
+        mkdir -p "$docs" && echo "hello from ngtcp2" >"$docs/index.html" &&
+            QUIC_CMD=(gtlsserver -q -d "$docs" 127.0.0.1 "$port" "$key" "$cert") ;;
+    quic-go)
+        quic_go_build "$bin" >>"$PEER_DIR/quic-go-build.log" 2>&1 &&
+            QUIC_CMD=("$bin/quic-go-server" "$port" "$cert" "$key" "$arg") ;;
+    quinn)
+        quinn_build "$bin" >>"$PEER_DIR/quinn-build.log" 2>&1 &&
+            QUIC_CMD=("$bin/quinn-peer" server "$port" "$cert" "$key" "$arg") ;;
+    *) echo "quic_server_setup: unknown QUIC server $kind" >&2 && return 1 ;;
+    esac
+}
+
+# start_quic KIND PORT [ARG]: that server in the background, its log in $PEER_DIR/KIND-PORT.log; wait_udp PORT waits
+# for it.
+start_quic() {
+    quic_server_setup "$@" || return 1
+    "${QUIC_CMD[@]}" >"$PEER_DIR/$1-$2.log" 2>&1 </dev/null &
+    PEER_PIDS+=($!)
+}
+caddy_ca() { echo "$PEER_DIR/caddy-$1/data/pki/authorities/local/root.crt"; }
 
 peers_stop() {
     for p in "${PEER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
