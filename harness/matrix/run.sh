@@ -86,10 +86,23 @@ stop_current() {
     CURRENT=()
 }
 
-# spawn LOG COMMAND...: starts a peer in the background in its own process group, output to LOG.
+# shq WORD...: the words as one shell command line, each quoted only when it needs to be (for the manifest).
+shq() {
+    local w sep=""
+    for w in "$@"; do
+        if [[ "$w" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then printf '%s%s' "$sep" "$w"; else
+            printf "%s'%s'" "$sep" "${w//\'/\'\\\'\'}"
+        fi
+        sep=" "
+    done
+}
+
+# spawn LOG COMMAND...: starts a peer in the background in its own process group, output to LOG. The job's first
+# spawned command is the peer's exact start command in the manifest (start_of).
 spawn() {
     local log=$1
     shift
+    [ -e "$JOB_DIR/start" ] || shq "$@" >"$JOB_DIR/start"
     setsid "$@" >>"$log" 2>&1 </dev/null &
     CURRENT+=($!)
     : >"$PEER_DIR/pids/$!"
@@ -203,11 +216,14 @@ wait_peer() {
     return 1
 }
 
-# One manifest line: name role stack version status reason command report log (tabs and newlines flattened), into
-# the job's row file.
+# One manifest line: name role stack version status reason command report log, then start and check (the exact
+# commands, from the job's files; paths relative to the source tree), tabs and newlines flattened, into the job's
+# row file.
 row() {
-    local out="" f
-    set -- "${@:1:7}" "$(rel "$8")" "$(rel "$9")"
+    local out="" f start="" check=""
+    [ -f "$JOB_DIR/start" ] && start=$(<"$JOB_DIR/start")
+    [ -f "$JOB_DIR/check" ] && check=$(<"$JOB_DIR/check")
+    set -- "${@:1:7}" "$(rel "$8")" "$(rel "$9")" "${start//$SRC\//}" "${check//$SRC\//}"
     for f in "$@"; do
         f=${f//$'\t'/ }
         f=${f//$'\r'/ }
@@ -373,6 +389,7 @@ server_job() {
         return 0
     fi
     rc=0
+    shq alpncheck server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 >"$JOB_DIR/check"
     checker "$out" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 --json "$report" -q || rc=$?
     stop_current
     row_of_run "$rc" "$name" server "$stack" "$version" "$cmd" "$report" "$log" "$out"
@@ -492,6 +509,8 @@ client_job() {
     case $name in
     openssl-s_client | gnutls-cli) zero=(--exec-0rtt "$PEERS/client.sh $name {host} {port} {ca} {alpn} {session}") ;;
     esac
+    shq alpncheck client --listen 127.0.0.1:0 --offer "$ALPN" --exec "harness/peers/client.sh $name {host} {port} {ca} {alpn}" \
+        ${zero[@]+"${zero[0]}" "harness/peers/client.sh $name {host} {port} {ca} {alpn} {session}"} >"$JOB_DIR/check"
     checker "$out" "$ALPNCHECK" client --listen 127.0.0.1:0 --offer "$ALPN" \
         --exec "$PEERS/client.sh $name {host} {port} {ca} {alpn}" "${zero[@]}" --client-log "$LOGS/client-$name.log" \
         --json "$report" || rc=$?
