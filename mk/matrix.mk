@@ -37,3 +37,8 @@ matrix-html-check:
 	@./harness/matrix/html_check.sh reports/matrix.html reports/matrix.json $(MATRIX_OUT)
 
 CHECK_EXTRA += matrix-html-check
+
+# The web servers whose matrix rows tests/integration_matrix_servers.sh checks (make check installs them; run by hand
+# from private configurations, never as services).
+PKGS_CHECK += apache2 lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls lighttpd-mod-wolfssl lighttpd-mod-mbedtls \
+	lighttpd-mod-nss trafficserver
