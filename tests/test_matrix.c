@@ -227,8 +227,8 @@ Test(matrix, markdown_is_inert_in_real_renderers)
     json_t *m = fixture();
     char *md = render(m, matrix_write_markdown);
     static const char *const renderers[] = {"cmark-gfm", "python-markdown"};
-    static const char *const allowed[] = {"h1", "h2", "h3", "h4", "p", "table", "thead", "tbody", "tr", "th",
-                                          "td", "code", "ul", "li", "strong"};
+    static const char *const allowed[] = {"h1", "h2", "h3", "h4",   "p",  "table", "thead", "tbody",
+                                          "tr", "th", "td", "code", "ul", "li",    "strong"};
     for (size_t r = 0; r < 2; r++) {
         char err[512];
         char *html = consumer_markdown(renderers[r], md, err, sizeof err);
@@ -303,8 +303,9 @@ Test(matrix, published_pages_are_rendered_from_published_json)
         size_t at = 0;
         while (got[at] && got[at] == want[at])
             at++;
-        cr_expect(strlen(got) == want_len && at == want_len, "%s differs from its rendering at byte %zu: \"%.80s\" vs \"%.80s\"",
-                  pages[i].file, at, want + at, got + at);
+        cr_expect(strlen(got) == want_len && at == want_len,
+                  "%s differs from its rendering at byte %zu: \"%.80s\" vs \"%.80s\"", pages[i].file, at, want + at,
+                  got + at);
         free(got);
         free(want);
     }
@@ -393,13 +394,17 @@ Test(matrix, findings_page_reproduces_each_finding)
     cr_expect(strstr(md, "- **Requirement:** MUST, RFC 7301 §3.2: fatal alert 120") != NULL);
     cr_expect(strstr(md, "hex):** `000403666f6f`") != NULL);
     cr_expect(strstr(md, "- **The server answered (hex):** no ALPN extension") != NULL);
-    cr_expect(strstr(md, "  - p1: start it with p1-server --port 1 (as make matrix ran it; its configuration is written "
-                         "under build/matrix/run/), then alpncheck server 127.0.0.1:1 --alpn h2 --only "
-                         "SRV-NO-OVERLAP-ALERT --tls 1.3 -v") != NULL,
+    cr_expect(strstr(md,
+                     "  - p1: start it with p1-server --port 1 (as make matrix ran it; its configuration is written "
+                     "under build/matrix/run/), then alpncheck server 127.0.0.1:1 --alpn h2 --only "
+                     "SRV-NO-OVERLAP-ALERT --tls 1.3 -v") != NULL,
               "%s", md);
-    cr_expect(strstr(md, "  - p2: start it as p2-server, then run alpncheck server with --only SRV-NO-OVERLAP-ALERT -v") !=
-              NULL);
-    cr_expect(strstr(md, "`" "01010101") != NULL && strstr(md, "...(300 bytes)`") != NULL);
+    cr_expect(
+        strstr(md, "  - p2: start it as p2-server, then run alpncheck server with --only SRV-NO-OVERLAP-ALERT -v") !=
+        NULL);
+    cr_expect(strstr(md, "`"
+                         "01010101") != NULL &&
+              strstr(md, "...(300 bytes)`") != NULL);
     cr_expect(strstr(md, "not recorded (a check over complete handshakes)") != NULL);
     cr_expect(strstr(md, "<b>") == NULL, "markup from a report reached the page");
     cr_expect(strstr(md, "&lt;b&gt;x&lt;/b&gt;") != NULL);
@@ -459,8 +464,9 @@ Test(matrix, readme_block_regenerated_and_checked)
     cr_expect_eq(matrix_readme_update(path, m, 1, err, sizeof err), 0, "the rewritten block is stale");
     char *text = file_text(path);
     cr_expect(strncmp(text, "# title\n\n" MATRIX_README_BEGIN "The published matrix (test, generated ", 40) == 0);
-    cr_expect(strstr(text, "| p1 (p1 1.0) | Lib 1.0 | 1 | 2 | 1 | 1 | `SRV-NO-OVERLAP-ALERT` FAIL, `SRV-LONG-NAME` WARN, "
-                           "`SRV-RESUME-FRESH` ERROR |\n") != NULL,
+    cr_expect(strstr(text,
+                     "| p1 (p1 1.0) | Lib 1.0 | 1 | 2 | 1 | 1 | `SRV-NO-OVERLAP-ALERT` FAIL, `SRV-LONG-NAME` WARN, "
+                     "`SRV-RESUME-FRESH` ERROR |\n") != NULL,
               "%s", text);
     cr_expect(strstr(text, "| clean (c 1) | Other 2.0 | 1 | 0 | 0 | 0 | — |\n") != NULL);
     cr_expect(strstr(text, "over 2 TLS stacks (Lib 1.0; Other 2.0)") != NULL);

@@ -10,18 +10,19 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: alpnmatrix --manifest FILE [--root DIR] [--platform TEXT] [--generated ISO8601]\n"
-               "                  [--json FILE] [--md FILE] [--html FILE] [--findings FILE] [--readme FILE]\n"
-               "       alpnmatrix --from MATRIX.json [--md FILE] [--html FILE] [--findings FILE]\n"
-               "                  [--readme FILE [--check]]\n\n"
-               "Reads the peer manifest written by harness/matrix/run.sh and each peer's JSON report (or, with --from,\n"
-               "a matrix written before), and writes the matrix as JSON (reports/schema/matrix-1.schema.json),\n"
-               "Markdown and self-contained HTML, the findings page, and README.md's matrix block.\n"
-               "  --root DIR        directory the manifest's report paths are relative to (default .)\n"
-               "  --platform TEXT   where it ran, for the header\n"
-               "  --generated TIME  the date to print (default: now, UTC)\n"
-               "  --readme FILE     rewrite the block between \"<!-- matrix: ...\" and \"<!-- /matrix -->\" in FILE\n"
-               "  --check           with --readme: change nothing; exit 1 when the block is stale\n");
+    fprintf(f,
+            "Usage: alpnmatrix --manifest FILE [--root DIR] [--platform TEXT] [--generated ISO8601]\n"
+            "                  [--json FILE] [--md FILE] [--html FILE] [--findings FILE] [--readme FILE]\n"
+            "       alpnmatrix --from MATRIX.json [--md FILE] [--html FILE] [--findings FILE]\n"
+            "                  [--readme FILE [--check]]\n\n"
+            "Reads the peer manifest written by harness/matrix/run.sh and each peer's JSON report (or, with --from,\n"
+            "a matrix written before), and writes the matrix as JSON (reports/schema/matrix-1.schema.json),\n"
+            "Markdown and self-contained HTML, the findings page, and README.md's matrix block.\n"
+            "  --root DIR        directory the manifest's report paths are relative to (default .)\n"
+            "  --platform TEXT   where it ran, for the header\n"
+            "  --generated TIME  the date to print (default: now, UTC)\n"
+            "  --readme FILE     rewrite the block between \"<!-- matrix: ...\" and \"<!-- /matrix -->\" in FILE\n"
+            "  --check           with --readme: change nothing; exit 1 when the block is stale\n");
 }
 
 typedef int (*writer)(const json_t *, FILE *);

@@ -47,8 +47,8 @@ static json_t *finding_for(json_t *found, json_t *index, const char *role, const
         e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:[], s:[]}", "role", role, "stack",
                       mx_str(peer, "stack"), "id", mx_str(col, "id"), "title", mx_str(col, "title"), "level",
                       mx_str(col, "level"), "ref", mx_str(col, "ref"), "verdict", v, "expected",
-                      mx_str(cell, "expected"), "observed", mx_str(cell, "observed"), "col", (json_int_t)j,
-                      "severity", severity(v), "tls", "peers");
+                      mx_str(cell, "expected"), "observed", mx_str(cell, "observed"), "col", (json_int_t)j, "severity",
+                      severity(v), "tls", "peers");
         if (e != NULL) {
             json_object_set(e, "sent", json_object_get(cell, "sent"));
             json_object_set(e, "received", json_object_get(cell, "received"));
@@ -200,13 +200,15 @@ static void put_reproduce(FILE *f, const findings_format *fx, const json_t *e, c
     const char *start = mx_str(p, "start"), *check = mx_str(p, "check"), *tls = mx_str(p, "tls");
     mx_printf(f, fx->esc, fx->reproduce_peer, mx_str(p, "name"));
     if (is_server(e) && start[0])
-        mx_printf(f, fx->esc, "start it with %r%s%r (as make matrix ran it; its configuration is written under "
-                  "build/matrix/run/), then ", fx->cmd_open, start, fx->cmd_close);
+        mx_printf(f, fx->esc,
+                  "start it with %r%s%r (as make matrix ran it; its configuration is written under "
+                  "build/matrix/run/), then ",
+                  fx->cmd_open, start, fx->cmd_close);
     else if (is_server(e))
         mx_printf(f, fx->esc, "start it as %s, then ", mx_str(p, "command"));
     if (check[0])
-        mx_printf(f, fx->esc, "%r%s --only %s%r%s -v%r", fx->cmd_open, check, mx_str(e, "id"),
-                  tls[0] ? " --tls " : "", tls, fx->cmd_close);
+        mx_printf(f, fx->esc, "%r%s --only %s%r%s -v%r", fx->cmd_open, check, mx_str(e, "id"), tls[0] ? " --tls " : "",
+                  tls, fx->cmd_close);
     else
         mx_printf(f, fx->esc, "run alpncheck %r with --only %s -v", mx_str(e, "role"), mx_str(e, "id"));
     fputs(fx->reproduce_peer_end, f);
@@ -237,8 +239,9 @@ static void put_finding(FILE *f, const findings_format *fx, const json_t *e, siz
     mx_printf(f, fx->esc, "%s, RFC %s: %s%r", mx_str(e, "level"), mx_str(e, "ref"), mx_str(e, "expected"),
               fx->field_end);
     put_field(f, fx, "Observed", mx_str(e, "observed"));
-    mx_printf(f, fx->esc, fx->field, is_server(e) ? "alpncheck offered (ALPN extension_data of its ClientHello, hex)"
-                                                  : "alpncheck answered (ALPN extension_data, hex)");
+    mx_printf(f, fx->esc, fx->field,
+              is_server(e) ? "alpncheck offered (ALPN extension_data of its ClientHello, hex)"
+                           : "alpncheck answered (ALPN extension_data, hex)");
     put_bytes(f, fx, e, "sent");
     fputs(fx->field_end, f);
     mx_printf(f, fx->esc, fx->field, is_server(e) ? "The server answered (hex)" : "The client offered (hex)");
@@ -265,8 +268,8 @@ int matrix_findings_write(const json_t *m, FILE *f, const findings_format *fx)
         if (strcmp(mx_str(e, "role"), role) != 0) {
             role = mx_str(e, "role");
             stack = NULL;
-            mx_printf(f, fx->esc, fx->role_head, is_server(e) ? "Servers (alpncheck is the client)"
-                                                                : "Clients (alpncheck is the server)");
+            mx_printf(f, fx->esc, fx->role_head,
+                      is_server(e) ? "Servers (alpncheck is the client)" : "Clients (alpncheck is the server)");
         }
         if (stack == NULL || strcmp(mx_str(e, "stack"), stack) != 0) {
             stack = mx_str(e, "stack");

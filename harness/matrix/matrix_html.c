@@ -31,7 +31,8 @@ static const char CSS[] =
     ".views a{margin-right:1rem}#failures-only:target~section tr.clean{display:none}\n"
     "#failures-only:target~p.views a.only,p.views a.all{font-weight:400}#failures-only:target~p.views a.all"
     "{font-weight:700}\n"
-    "article.finding{border-left:4px solid #ccd;padding:.1rem .8rem;margin:1rem 0}\narticle.finding dt{font-weight:600;margin-top:.3rem}article.finding dd"
+    "article.finding{border-left:4px solid #ccd;padding:.1rem .8rem;margin:1rem 0}\narticle.finding "
+    "dt{font-weight:600;margin-top:.3rem}article.finding dd"
     "{margin-left:1rem}article.finding code{word-break:break-all}\n";
 
 static const char *letter(const char *v)
@@ -129,9 +130,10 @@ static void stack_row(FILE *f, const json_t *peers, const size_t *order, size_t 
         n++;
         n_bad += mx_attention(json_array_get(peers, order[i])) > 0;
     }
-    mx_printf(f, esc_xml, "<tr class=\"stack%r\"><th colspan=\"%z\">%s <span class=\"meta\">· %z %r, %z with FAIL, "
-              "WARN or ERROR</span></th></tr>\n", n_bad ? "" : " clean", ncols + 1, stack, n, n == 1 ? "peer" : "peers",
-              n_bad);
+    mx_printf(f, esc_xml,
+              "<tr class=\"stack%r\"><th colspan=\"%z\">%s <span class=\"meta\">· %z %r, %z with FAIL, "
+              "WARN or ERROR</span></th></tr>\n",
+              n_bad ? "" : " clean", ncols + 1, stack, n, n == 1 ? "peer" : "peers", n_bad);
 }
 
 /* One row per peer, one column per check and TLS version; peers grouped by stack, failures first. */

@@ -13,7 +13,8 @@ static void head(FILE *f, const json_t *m)
         "every peer ran on loopback with ALPN `h2,http/1.1` (or what it supports).\nVerdicts: PASS, FAIL (a MUST "
         "broken), WARN (a SHOULD broken, or refused with the wrong alert or none), SKIP (not applicable), ERROR "
         "(no answer), – (not checked). Peers are grouped by TLS stack, the stack and the peer with the most FAIL, WARN "
-        "and ERROR cells first. Every distinct non-PASS behaviour, written up for the peer's maintainers with the bytes "
+        "and ERROR cells first. Every distinct non-PASS behaviour, written up for the peer's maintainers with the "
+        "bytes "
         "sent and received and the command that reproduces it: `reports/findings.md`.\n",
         mx_str(m, "generated"), mx_str(json_object_get(m, "tool"), "version"), mx_str(m, "platform"));
 }

@@ -62,8 +62,9 @@ static void readme_table(FILE *f, const json_t *t)
     size_t *order = mx_peer_order(t);
     if (order == NULL)
         return;
-    mx_printf(f, esc_md, "\n| %r | TLS stack | PASS | FAIL | WARN | ERROR | not passed (FAIL, WARN, ERROR) |\n"
-                         "|---|---|---:|---:|---:|---:|---|\n",
+    mx_printf(f, esc_md,
+              "\n| %r | TLS stack | PASS | FAIL | WARN | ERROR | not passed (FAIL, WARN, ERROR) |\n"
+              "|---|---|---:|---:|---:|---:|---|\n",
               strcmp(mx_str(t, "role"), "server") == 0 ? "server" : "client");
     for (size_t k = 0; k < json_array_size(peers); k++) {
         const json_t *p = json_array_get(peers, order[k]);

@@ -51,8 +51,8 @@ typedef struct {
 
 /* The order the pages show a table's peers in, failures first: its stacks, the one whose peers need most attention
  * first (ties: the stack seen first), each stack's peers together, the one needing most attention first (ties:
- * document order), a peer that did not run after the others of its stack. A new array of the peers' indices (free it); NULL when out of
- * memory. */
+ * document order), a peer that did not run after the others of its stack. A new array of the peers' indices (free it);
+ * NULL when out of memory. */
 size_t *mx_peer_order(const json_t *t);
 /* How much attention a peer needs, for ordering: its FAIL and XPASS cells first, then its WARN and ERROR cells (0
  * when it has none of them); -1 when it did not run. */

@@ -175,7 +175,7 @@ slow() { [[ "$SLOW_FIRST" == *" $1 "* ]]; }
 
 # run_jobs: starts the queued jobs, slow ones first, at most JOBS_MAX at a time; waits for all; writes the manifest.
 run_jobs() {
-    local entry order=() seq pid alive f
+    local entry order=() pid alive f
     for entry in "${QUEUE[@]}"; do
         eval "set -- $entry"
         slow "$2:$3" && order+=("$entry")
@@ -198,9 +198,16 @@ run_jobs() {
     done
     for pid in ${RUNNING[@]+"${RUNNING[@]}"}; do wait "$pid" || true; done
     RUNNING=()
-    for seq in $(seq 1 "$SEQ"); do
-        f=$OUT/rows/$(printf '%04d' "$seq")
-        [ -f "$f" ] && cat "$f" >>"$MANIFEST"
+    # The manifest in declaration order; a job that ended without its line (killed, or a bug here) is a not-run row,
+    # never a peer that silently disappears.
+    for entry in ${QUEUE[@]+"${QUEUE[@]}"}; do
+        eval "set -- $entry"
+        f=$OUT/rows/$(printf '%04d' "$1")
+        if [ ! -s "$f" ]; then
+            ROW_FILE=$f JOB_DIR=$PEER_DIR/jobs/$2-$3
+            row "$3" "$2" "$6" "$7" not-run "its job ended without a result (see its log)" "" "" ""
+        fi
+        cat "$f" >>"$MANIFEST"
     done
     return 0
 }

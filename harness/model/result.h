@@ -25,9 +25,9 @@ typedef enum { LEVEL_MUST = 0, LEVEL_SHOULD, LEVEL_INFO } level;
 const char *verdict_name(verdict v); /* "PASS", "FAIL", ... */
 const char *level_name(level l);     /* "MUST", "SHOULD", "INFO" */
 
-#define REPORT_TEXT_MAX 512
+#define REPORT_TEXT_MAX  512
 #define RESULT_HEX_BYTES 64
-#define RESULT_HEX_MAX (2 * RESULT_HEX_BYTES + 32)
+#define RESULT_HEX_MAX   (2 * RESULT_HEX_BYTES + 32)
 
 typedef struct {
     const char *id;      /* CHECKS.md ID, static */
