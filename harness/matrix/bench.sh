@@ -25,6 +25,7 @@ run() {
 }
 ms() { printf '%d.%d' $(($1 / 1000)) $((($1 % 1000) / 100)); }
 
+started=$(date -u +%Y-%m-%dT%H:%MZ)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 seq_ms=$(run sequential 1)
 par_ms=$(run parallel "$jobs")
@@ -39,7 +40,7 @@ cat <<MD
 
 ## The matrix (make matrix): wall time
 
-$peers peers ($ran checked), on $(nproc) cores, measured by \`harness/matrix/bench.sh\`: \`harness/matrix/run.sh\` from
+$peers peers ($ran checked), on $(nproc) cores, $started, measured by \`harness/matrix/bench.sh\`: \`harness/matrix/run.sh\` from
 start to end (versions, Go and Java builds, every peer started, checked and stopped), once with the peers one after
 the other (MATRIX_JOBS=1) and once as \`make matrix\` runs them ($jobs jobs at a time). Load average before and after:
 $load_before / $load_after (other work on the machine slows both runs).
