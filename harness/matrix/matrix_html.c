@@ -28,9 +28,8 @@ static const char CSS[] =
     "ul.details{padding-left:1.2rem}ul.details li{margin:.35rem 0}.detail{color:#3c4456}\n"
     "code{font-size:.92em}\n"
     "table.matrix tr.stack th{background:#e8ebf3;text-align:left;font-size:12px;position:sticky;left:0}\n"
-    ".views a{margin-right:1rem}#failures-only:target~section tr.clean{display:none}\n"
-    "#failures-only:target~p.views a.only,p.views a.all{font-weight:400}#failures-only:target~p.views a.all"
-    "{font-weight:700}\n"
+    ".views a{margin-right:1rem}p.views a.all,#failures-only:target~p.views a.only{font-weight:700}\n"
+    "#failures-only:target~p.views a.all{font-weight:400}#failures-only:target~section tr.clean{display:none}\n"
     "article.finding{border-left:4px solid #ccd;padding:.1rem .8rem;margin:1rem 0}\narticle.finding "
     "dt{font-weight:600;margin-top:.3rem}article.finding dd"
     "{margin-left:1rem}article.finding code{word-break:break-all}\n";
