@@ -104,8 +104,10 @@ bench: build/dev/.built
 	@$(ENSURE) $(PKGS_BUILD) $(PKGS_ADAPTERS)
 	@cmake --preset dev >/dev/null && $(QUIET_BUILD) dev
 	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA) $(PKGS_FUZZ)
+	@$(ENSURE) $(MATRIX_PKGS)
 	@{ build/dev/harness/bench/alpnbench && ./harness/bench/server_run.sh $(ALPNCHECK) && \
-	   ./harness/bench/fuzz_rate.sh && ./tools/machine-info; } > reports/bench.md.tmp
+	   ./harness/bench/fuzz_rate.sh && ./harness/matrix/bench.sh $(ALPNCHECK) && ./tools/machine-info; } \
+	  > reports/bench.md.tmp
 	@mv reports/bench.md.tmp reports/bench.md
 	@cat reports/bench.md
 

@@ -56,7 +56,9 @@ expect "openssl: alert 120 on no overlap" test "$(cell openssl-s_server SRV-NO-O
 expect "gnutls: garbage after the match accepted" \
     test "$(cell gnutls-serv-alpn-fatal SRV-MALFORMED-TRAILING-AFTER-MATCH 1.2)" = FAIL
 expect "HTML: the nginx row says not run" grep -q 'not run: exited before accepting connections' "$work/m.html"
-expect "Markdown: a FAIL cell for gnutls" grep -q '^| `SRV-MALFORMED-TRAILING-AFTER-MATCH` | TLS 1.2 | PASS | FAIL |' \
+# The grid's columns put the peer with FAILs (gnutls) before the one without (openssl).
+expect "Markdown: gnutls's column first" grep -q '^| check | TLS | gnutls-serv-alpn-fatal | openssl-s_server |$' "$work/m.md"
+expect "Markdown: a FAIL cell for gnutls" grep -q '^| `SRV-MALFORMED-TRAILING-AFTER-MATCH` | TLS 1.2 | FAIL | PASS |' \
     "$work/m.md"
 ccell() { # ccell PEER ID TLS: the verdict in the client table
     "$PY" -c 'import json, sys

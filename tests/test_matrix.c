@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "consumers.h"
 #include "matrix.h"
+#include "matrix_render.h"
 #include "testkit.h"
 
 static const matrix_meta META = {.generated = "2026-01-02T03:04:05Z", .tool_version = "0.1.0", .platform = "test"};
@@ -225,8 +227,8 @@ Test(matrix, markdown_is_inert_in_real_renderers)
     json_t *m = fixture();
     char *md = render(m, matrix_write_markdown);
     static const char *const renderers[] = {"cmark-gfm", "python-markdown"};
-    static const char *const allowed[] = {"h1", "h2", "h3", "h4", "p", "table", "thead", "tbody", "tr", "th",
-                                          "td", "code", "ul", "li", "strong"};
+    static const char *const allowed[] = {"h1", "h2", "h3", "h4",   "p",  "table", "thead", "tbody",
+                                          "tr", "th", "td", "code", "ul", "li",    "strong"};
     for (size_t r = 0; r < 2; r++) {
         char err[512];
         char *html = consumer_markdown(renderers[r], md, err, sizeof err);
@@ -282,8 +284,10 @@ Test(matrix, published_pages_are_rendered_from_published_json)
     static const struct {
         const char *file;
         int (*writer)(const json_t *, FILE *);
-    } pages[] = {{"matrix.md", matrix_write_markdown}, {"matrix.html", matrix_write_html}};
-    for (size_t i = 0; i < 2; i++) {
+    } pages[] = {{"matrix.md", matrix_write_markdown},
+                 {"matrix.html", matrix_write_html},
+                 {"findings.md", matrix_write_findings}};
+    for (size_t i = 0; i < 3; i++) {
         char *want = NULL;
         size_t want_len = 0;
         snprintf(path, sizeof path, "%s/reports/%s", src_dir(), pages[i].file);
@@ -299,8 +303,9 @@ Test(matrix, published_pages_are_rendered_from_published_json)
         size_t at = 0;
         while (got[at] && got[at] == want[at])
             at++;
-        cr_expect(strlen(got) == want_len && at == want_len, "%s differs from its rendering at byte %zu: \"%.80s\" vs \"%.80s\"",
-                  pages[i].file, at, want + at, got + at);
+        cr_expect(strlen(got) == want_len && at == want_len,
+                  "%s differs from its rendering at byte %zu: \"%.80s\" vs \"%.80s\"", pages[i].file, at, want + at,
+                  got + at);
         free(got);
         free(want);
     }
@@ -317,5 +322,161 @@ Test(matrix, json_round_trip)
     cr_assert(json_equal(m, back));
     json_decref(back);
     free(text);
+    json_decref(m);
+}
+
+/* ---- findings ---------------------------------------------------------------------------------------------------- */
+
+static json_t *findings_fixture(void)
+{
+    char err[512] = "";
+    json_t *m = build("findings.tsv", err, sizeof err);
+    cr_assert_not_null(m, "matrix_build: %s", err);
+    return m;
+}
+
+/* The peer names of a finding, comma-separated. */
+static char *names_of(const json_t *e, char *buf, size_t cap)
+{
+    size_t i, o = 0;
+    json_t *p;
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(e, "peers"), i, p) o +=
+        (size_t)snprintf(buf + o, cap - o, "%s%s", i ? "," : "", s(p, "name"));
+    return buf;
+}
+
+/* The same check with the same verdict and observed text on one stack is one finding listing its peers and TLS
+ * versions; another observed text, or another stack, is another finding. The stack with more findings comes first,
+ * FAIL before WARN before ERROR; a clean peer has none. */
+Test(matrix, findings_grouped_by_stack_check_and_behaviour)
+{
+    json_t *m = findings_fixture();
+    json_t *f = matrix_findings(m);
+    char names[256];
+    static const struct {
+        const char *stack, *id, *verdict, *peers;
+        size_t n_tls;
+    } want[] = {
+        {"Lib 1.0", "SRV-NO-OVERLAP-ALERT", "FAIL", "p1,p2", 2}, {"Lib 1.0", "SRV-LONG-NAME", "WARN", "p1", 1},
+        {"Lib 1.0", "SRV-LONG-NAME", "WARN", "p2", 1},           {"Lib 1.0", "SRV-RESUME-FRESH", "ERROR", "p1", 1},
+        {"Other 2.0", "SRV-NO-OVERLAP-ALERT", "FAIL", "p3", 2},  {"Other 2.0", "SRV-LONG-NAME", "WARN", "p3", 1},
+        {"Other 2.0", "SRV-RESUME-FRESH", "ERROR", "p3", 1},
+    };
+    cr_assert_eq(json_array_size(f), sizeof want / sizeof want[0], "%zu findings", json_array_size(f));
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        json_t *e = json_array_get(f, i);
+        cr_expect_str_eq(s(e, "stack"), want[i].stack, "finding %zu", i);
+        cr_expect_str_eq(s(e, "id"), want[i].id, "finding %zu", i);
+        cr_expect_str_eq(s(e, "verdict"), want[i].verdict, "finding %zu", i);
+        cr_expect_str_eq(names_of(e, names, sizeof names), want[i].peers, "finding %zu", i);
+        cr_expect_eq(json_array_size(json_object_get(e, "tls")), want[i].n_tls, "finding %zu", i);
+    }
+    /* The bytes: hex as the report gave it, null for no extension; text that is not hex is not copied. */
+    cr_expect_str_eq(s(json_array_get(f, 0), "sent"), "000403666f6f");
+    cr_expect(json_is_null(json_object_get(json_array_get(f, 0), "received")));
+    cr_expect_null(json_object_get(json_array_get(f, 2), "sent"));
+    cr_expect_null(json_object_get(json_array_get(f, 3), "sent"));
+    json_decref(f);
+    json_decref(m);
+}
+
+/* Each finding says what was sent and received and how to reproduce it against each of its peers: the start command
+ * and the alpncheck command of the manifest, narrowed to the check and one TLS version; without them, the peer's
+ * description. */
+Test(matrix, findings_page_reproduces_each_finding)
+{
+    json_t *m = findings_fixture();
+    char *md = render(m, matrix_write_findings);
+    cr_expect(strstr(md, "7 findings") != NULL, "%.300s", md);
+    cr_expect(strstr(md, "#### 1. FAIL `SRV-NO-OVERLAP-ALERT`: a title") != NULL);
+    cr_expect(strstr(md, "- **Peers:** p1 (p1 1.0), p2 (p2 1.1)") != NULL);
+    cr_expect(strstr(md, "- **Requirement:** MUST, RFC 7301 §3.2: fatal alert 120") != NULL);
+    cr_expect(strstr(md, "hex):** `000403666f6f`") != NULL);
+    cr_expect(strstr(md, "- **The server answered (hex):** no ALPN extension") != NULL);
+    cr_expect(strstr(md,
+                     "  - p1: start it with p1-server --port 1 (as make matrix ran it; its configuration is written "
+                     "under build/matrix/run/), then alpncheck server 127.0.0.1:1 --alpn h2 --only "
+                     "SRV-NO-OVERLAP-ALERT --tls 1.3 -v") != NULL,
+              "%s", md);
+    cr_expect(
+        strstr(md, "  - p2: start it as p2-server, then run alpncheck server with --only SRV-NO-OVERLAP-ALERT -v") !=
+        NULL);
+    cr_expect(strstr(md, "`"
+                         "01010101") != NULL &&
+              strstr(md, "...(300 bytes)`") != NULL);
+    cr_expect(strstr(md, "not recorded (a check over complete handshakes)") != NULL);
+    cr_expect(strstr(md, "<b>") == NULL, "markup from a report reached the page");
+    cr_expect(strstr(md, "&lt;b&gt;x&lt;/b&gt;") != NULL);
+    free(md);
+    char *html = render(m, matrix_write_html);
+    cr_expect(strstr(html, "<section id=\"findings\">") != NULL);
+    cr_expect(strstr(html, "<code>000403666f6f</code>") != NULL);
+    cr_expect(strstr(html, "<b>") == NULL, "markup from a report reached the page");
+    free(html);
+    json_decref(m);
+}
+
+/* The pages show a table's peers grouped by stack, the stack and peer with FAILs first; the clean peer last. */
+Test(matrix, peers_ordered_by_stack_failures_first)
+{
+    json_t *m = findings_fixture();
+    size_t *order = mx_peer_order(table(m, 0));
+    cr_assert_not_null(order);
+    static const size_t want[] = {0, 1, 2, 3}; /* p1 (FAIL x2) and p2 (FAIL x1) on Lib 1.0; p3 then clean */
+    for (size_t i = 0; i < 4; i++)
+        cr_expect_eq(order[i], want[i], "position %zu: peer %zu", i, order[i]);
+    free(order);
+    char *html = render(m, matrix_write_html);
+    const char *p2 = strstr(html, "id=\"row-server-1\""), *p3 = strstr(html, "id=\"row-server-2\"");
+    cr_expect(p2 != NULL && p3 != NULL && p2 < p3);
+    cr_expect(strstr(html, "<tr class=\"peer clean\" id=\"row-server-3\"") != NULL, "the clean peer is marked");
+    free(html);
+    json_decref(m);
+}
+
+/* A small file's text (caller frees). */
+static char *file_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    char *buf = calloc(1, 65536);
+    cr_assert_not_null(buf);
+    size_t n = fread(buf, 1, 65535, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* README's block: written between its markers, found stale by --check, left alone when current; a README without
+ * the block is an error. */
+Test(matrix, readme_block_regenerated_and_checked)
+{
+    json_t *m = findings_fixture();
+    char path[] = "/tmp/alpncheck-readme-XXXXXX", err[256];
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("# title\n\n" MATRIX_README_BEGIN "old text\n" MATRIX_README_END "after\n", f);
+    fclose(f);
+    cr_expect_eq(matrix_readme_update(path, m, 1, err, sizeof err), 1, "a stale block passes --check");
+    cr_expect_eq(matrix_readme_update(path, m, 0, err, sizeof err), 0);
+    cr_expect_eq(matrix_readme_update(path, m, 1, err, sizeof err), 0, "the rewritten block is stale");
+    char *text = file_text(path);
+    cr_expect(strncmp(text, "# title\n\n" MATRIX_README_BEGIN "The published matrix (test, generated ", 40) == 0);
+    cr_expect(strstr(text,
+                     "| p1 (p1 1.0) | Lib 1.0 | 1 | 2 | 1 | 1 | `SRV-NO-OVERLAP-ALERT` FAIL, `SRV-LONG-NAME` WARN, "
+                     "`SRV-RESUME-FRESH` ERROR |\n") != NULL,
+              "%s", text);
+    cr_expect(strstr(text, "| clean (c 1) | Other 2.0 | 1 | 0 | 0 | 0 | — |\n") != NULL);
+    cr_expect(strstr(text, "over 2 TLS stacks (Lib 1.0; Other 2.0)") != NULL);
+    cr_expect(strstr(text, "\n" MATRIX_README_END "after\n") != NULL, "the text after the block is kept");
+    free(text);
+    f = fopen(path, "w");
+    fputs("no block here\n", f);
+    fclose(f);
+    cr_expect_eq(matrix_readme_update(path, m, 1, err, sizeof err), -1);
+    cr_expect(strstr(err, "no block") != NULL, "%s", err);
+    unlink(path);
     json_decref(m);
 }

@@ -254,6 +254,36 @@ Test(report, json_is_valid_and_complete)
     json_decref(doc);
 }
 
+/* A played connection's ALPN bytes reach the JSON report as hex (null for an extension that was not there); a result
+ * without recorded bytes has neither field; a long offer is cut with its whole length. */
+Test(report, json_carries_the_alpn_bytes_of_a_connection)
+{
+    static report r;
+    report_init(&r, "0.0", "t");
+    result a = make("SRV-NO-OVERLAP-ALERT", "1.3", VERDICT_FAIL, "handshake completed without ALPN");
+    static const unsigned char offer[] = {0x00, 0x03, 0x02, 'h', '2'};
+    result_set_alpn(&a, offer, sizeof offer, NULL, 0);
+    report_add(&r, &a, NULL);
+    result b = make("SRV-MANY-NAMES", "1.2", VERDICT_PASS, "ok");
+    static unsigned char big[16402];
+    memset(big, 0xab, sizeof big);
+    result_set_alpn(&b, big, sizeof big, offer, 0);
+    report_add(&r, &b, NULL);
+    result c = make("SRV-RESUME-FRESH", "1.2", VERDICT_PASS, "ok");
+    report_add(&r, &c, NULL);
+    json_t *doc = render_json(&r);
+    json_t *res = json_object_get(doc, "results");
+    cr_expect_str_eq(text_of(json_array_get(res, 0), "alpnSent"), "0003026832");
+    cr_expect(json_is_null(json_object_get(json_array_get(res, 0), "alpnReceived")));
+    const char *cut = text_of(json_array_get(res, 1), "alpnSent");
+    cr_assert_not_null(cut);
+    cr_expect_eq(strspn(cut, "ab"), 2 * RESULT_HEX_BYTES);
+    cr_expect_str_eq(cut + 2 * RESULT_HEX_BYTES, "...(16402 bytes)");
+    cr_expect_str_eq(text_of(json_array_get(res, 1), "alpnReceived"), ""); /* an empty extension is not "none" */
+    cr_expect_null(json_object_get(json_array_get(res, 2), "alpnSent"));
+    json_decref(doc);
+}
+
 Test(report, junit_has_classname_and_unique_names)
 {
     static report r;

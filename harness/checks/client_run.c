@@ -19,6 +19,17 @@ static void answer_of(const void *ctx, const uint8_t *offer, size_t offer_len, u
     client_answer_build(ctx, offer, offer_len, offer_count, offer_npn, a);
 }
 
+/* The ALPN bytes of a played connection, into its result: the answer alpncheck built for the client's offer (the
+ * same pure function the peer layer asked), and that offer as far as it was kept. */
+static void record_alpn(const client_scenario *s, const observation *o, result *res)
+{
+    client_answer a;
+    client_answer_build(s, o->offer, o->offer_len < OBS_OFFER_MAX ? o->offer_len : OBS_OFFER_MAX, o->offer_count,
+                        o->offer_npn, &a);
+    result_set_alpn(res, a.send && a.alert < 0 ? a.ext : NULL, a.ext_len, o->offer_count ? o->offer : NULL,
+                    o->offer_len < OBS_OFFER_MAX ? o->offer_len : OBS_OFFER_MAX);
+}
+
 void client_request_of(const client_scenario *s, const client_scenario *valid, client_request *r)
 {
     *r = (client_request){.id = s->id,
@@ -69,6 +80,8 @@ size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_dr
             }
             result res;
             client_judge(&s, &o, &res);
+            if (s.skip_reason == NULL && o.hello_seen)
+                record_alpn(&s, &o, &res);
             const result *stored = report_add(r, &res, opt->known);
             if (opt->progress != NULL && stored != NULL)
                 opt->progress(opt->progress_ctx, ++done, total, stored);

@@ -536,6 +536,16 @@ static size_t old_versions(const check_entry *c, const char *out[2])
     return n;
 }
 
+/* The ALPN bytes of a played connection, into its result: the offer of the last ClientHello (the second one after a
+ * HelloRetryRequest), and the server's answer as far as it was kept. */
+static void record_alpn(const scenario *s, const observation *o, result *res)
+{
+    const uint8_t *sent = s->force_hrr && s->has_ext2 ? s->ext2 : s->ext;
+    size_t sent_len = s->force_hrr && s->has_ext2 ? s->ext2_len : s->ext_len;
+    result_set_alpn(res, s->send_alpn ? sent : NULL, sent_len, o->alpn_count ? o->alpn : NULL,
+                    o->alpn_len < OBS_ALPN_MAX ? o->alpn_len : OBS_ALPN_MAX);
+}
+
 /* One check for one version: its runner, or its one connection played and judged. */
 static void run_one(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, scenario *s,
                     result *res)
@@ -550,6 +560,8 @@ static void run_one(const check_entry *c, const server_peer *peer, const profile
     if (s->skip_reason == NULL)
         play(peer->probe, peer->probe_ctx, s, &o);
     judge(s, &o, res);
+    if (s->skip_reason == NULL)
+        record_alpn(s, &o, res);
 }
 
 /* Adds a result for every selected check of one TLS version without a connection: SKIP, or ERROR, with the reason. */

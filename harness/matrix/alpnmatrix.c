@@ -10,13 +10,19 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: alpnmatrix --manifest FILE [--root DIR] [--platform TEXT] [--generated ISO8601]\n"
-               "                  [--json FILE] [--md FILE] [--html FILE]\n\n"
-               "Reads the peer manifest written by harness/matrix/run.sh and each peer's JSON report, and writes the\n"
-               "matrix as JSON (reports/schema/matrix-1.schema.json), Markdown and self-contained HTML.\n"
-               "  --root DIR        directory the manifest's report paths are relative to (default .)\n"
-               "  --platform TEXT   where it ran, for the header\n"
-               "  --generated TIME  the date to print (default: now, UTC)\n");
+    fprintf(f,
+            "Usage: alpnmatrix --manifest FILE [--root DIR] [--platform TEXT] [--generated ISO8601]\n"
+            "                  [--json FILE] [--md FILE] [--html FILE] [--findings FILE] [--readme FILE]\n"
+            "       alpnmatrix --from MATRIX.json [--md FILE] [--html FILE] [--findings FILE]\n"
+            "                  [--readme FILE [--check]]\n\n"
+            "Reads the peer manifest written by harness/matrix/run.sh and each peer's JSON report (or, with --from,\n"
+            "a matrix written before), and writes the matrix as JSON (reports/schema/matrix-1.schema.json),\n"
+            "Markdown and self-contained HTML, the findings page, and README.md's matrix block.\n"
+            "  --root DIR        directory the manifest's report paths are relative to (default .)\n"
+            "  --platform TEXT   where it ran, for the header\n"
+            "  --generated TIME  the date to print (default: now, UTC)\n"
+            "  --readme FILE     rewrite the block between \"<!-- matrix: ...\" and \"<!-- /matrix -->\" in FILE\n"
+            "  --check           with --readme: change nothing; exit 1 when the block is stale\n");
 }
 
 typedef int (*writer)(const json_t *, FILE *);
@@ -49,11 +55,15 @@ int main(int argc, char **argv)
                                          {"json", required_argument, NULL, 'j'},
                                          {"md", required_argument, NULL, 'd'},
                                          {"html", required_argument, NULL, 'h'},
+                                         {"findings", required_argument, NULL, 'f'},
+                                         {"readme", required_argument, NULL, 'R'},
+                                         {"from", required_argument, NULL, 'F'},
+                                         {"check", no_argument, NULL, 'c'},
                                          {"help", no_argument, NULL, 'H'},
                                          {NULL, 0, NULL, 0}};
     const char *manifest = NULL, *root = ".", *platform = "", *generated = NULL;
-    const char *json = NULL, *md = NULL, *html = NULL;
-    int c;
+    const char *json = NULL, *md = NULL, *html = NULL, *findings = NULL, *readme = NULL, *from = NULL;
+    int c, check = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'm':
@@ -77,6 +87,18 @@ int main(int argc, char **argv)
         case 'h':
             html = optarg;
             break;
+        case 'f':
+            findings = optarg;
+            break;
+        case 'R':
+            readme = optarg;
+            break;
+        case 'F':
+            from = optarg;
+            break;
+        case 'c':
+            check = 1;
+            break;
         case 'H':
             usage(stdout);
             return 0;
@@ -85,7 +107,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (manifest == NULL || optind != argc) {
+    if ((manifest == NULL) == (from == NULL) || optind != argc || (check && readme == NULL)) {
         usage(stderr);
         return 2;
     }
@@ -97,13 +119,23 @@ int main(int argc, char **argv)
     }
     matrix_meta meta = {.generated = generated, .tool_version = ALPN_VERSION, .platform = platform};
     char err[512];
-    json_t *m = matrix_build(manifest, root, &meta, err, sizeof err);
+    json_error_t jerr;
+    json_t *m = from ? json_load_file(from, 0, &jerr) : matrix_build(manifest, root, &meta, err, sizeof err);
     if (m == NULL) {
-        fprintf(stderr, "alpnmatrix: %s\n", err);
+        fprintf(stderr, "alpnmatrix: %s\n", from ? jerr.text : err);
         return 2;
     }
     int rc = write_to(json, m, matrix_write_json) | write_to(md, m, matrix_write_markdown) |
-             write_to(html, m, matrix_write_html);
+             write_to(html, m, matrix_write_html) | write_to(findings, m, matrix_write_findings);
+    if (readme != NULL) {
+        int r = matrix_readme_update(readme, m, check, err, sizeof err);
+        if (r < 0)
+            fprintf(stderr, "alpnmatrix: %s\n", err);
+        else if (r == 1)
+            fprintf(stderr, "alpnmatrix: %s's matrix block differs from the matrix; run 'make matrix-readme'\n",
+                    readme);
+        rc |= r < 0 ? -1 : r;
+    }
     json_decref(m);
-    return rc ? 2 : 0;
+    return rc ? (check && rc == 1 ? 1 : 2) : 0;
 }

@@ -2,8 +2,9 @@
 """Checks the DOM that headless Chromium rendered from reports/matrix.html against reports/matrix.json.
 
 usage: dom_check.py DOM-FILE MATRIX-JSON CONSOLE-LOG
-For each table of the matrix: one row per peer (tr.peer), one header cell per column (th.col), and for every peer
-that ran, one cell per column; every non-PASS cell has a title and a details entry. The console log must show no
+For each table of the matrix: one row per peer (tr.peer, found by its id row-ROLE-INDEX whatever order the page shows
+the peers in), one header cell per column (th.col), and for every peer that ran, one cell per column; every non-PASS
+cell has a title and a details entry. The findings section is there when the matrix has a non-PASS cell. The console log must show no
 script error (Chromium logs console messages and uncaught exceptions as CONSOLE lines with --enable-logging).
 Prints one line per failed assertion and a closing 'N passed, N failed' line; exit status 1 on any failure.
 """
@@ -41,6 +42,7 @@ class Dom(HTMLParser):
         elif tag == "tr" and "peer" in classes:
             self.row = []
             self.table["rows"].append(self.row)
+            self.table.setdefault("by_id", {})[a.get("id")] = self.row
         elif tag == "td" and self.row is not None:
             self.row.append({"class": classes, "title": a.get("title"), "colspan": int(a.get("colspan", "1"))})
         elif tag == "a" and self.row:
@@ -77,8 +79,12 @@ def main():
         check(got["cols"] == cols, f"{role}: {got['cols']} column headers rendered, matrix.json has {cols}")
         check(len(got["rows"]) == len(peers), f"{role}: {len(got['rows'])} peer rows rendered, matrix.json has "
               f"{len(peers)}")
-        for peer, row in zip(peers, got["rows"]):
+        for i, peer in enumerate(peers):
             name = peer["name"]
+            row = got.get("by_id", {}).get(f"row-{role}-{i}")
+            check(row is not None, f"{role}/{name}: its row row-{role}-{i} is rendered")
+            if row is None:
+                continue
             if peer["status"] != "run":
                 check(len(row) == 1 and "notrun" in row[0]["class"], f"{role}/{name}: one 'not run' cell")
                 continue
@@ -90,6 +96,9 @@ def main():
                 ok = verdict in td["class"] and (td["title"] or "").startswith(verdict) and \
                     td.get("href", "#")[1:] in dom.ids
                 check(ok, f"{role}/{name}: a {verdict} cell with its observed text and a link to its details")
+    findings = any(c and c["verdict"] in ("FAIL", "WARN", "ERROR", "XPASS") for t in matrix["tables"]
+                   for p in t["peers"] for c in p["cells"])
+    check(not findings or "findings" in dom.ids, "the findings section is rendered")
     check(dom.scripts == 0, f"the page is static: {dom.scripts} script elements")
     errors = [line.strip() for line in open(console_file, errors="replace")
               if re.search(r"CONSOLE|Uncaught", line)]

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MANIFEST_FIELDS   9
+#define MANIFEST_FIELDS   11
 #define MANIFEST_LINE_MAX 8192
 
 /* TLS versions of one check, in the order its columns appear. */
@@ -48,6 +48,22 @@ static void split_fields(char *line, const char **fields)
     }
 }
 
+/* What a non-PASS cell keeps of its result: expected and observed text, and the connection's ALPN bytes when the
+ * report has them (hex a report wrote; anything else there is not copied). */
+static void cell_details(json_t *cell, const json_t *res)
+{
+    static const char *const bytes[][2] = {{"alpnSent", "sent"}, {"alpnReceived", "received"}};
+    json_object_set_new(cell, "expected", json_string(mx_str(res, "expected")));
+    json_object_set_new(cell, "observed", json_string(mx_str(res, "observed")));
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *b = json_object_get(res, bytes[i][0]);
+        if (json_is_null(b))
+            json_object_set_new(cell, bytes[i][1], json_null());
+        else if (json_is_string(b) && mx_is_hex_text(json_string_value(b)))
+            json_object_set_new(cell, bytes[i][1], json_string(json_string_value(b)));
+    }
+}
+
 /* Reads one peer's report into peer["_results"] (key "ID@TLS" → result) and registers its columns. */
 static void load_report(json_t *table, json_t *peer, json_t *seen, const char *root)
 {
@@ -79,10 +95,8 @@ static void load_report(json_t *table, json_t *peer, json_t *seen, const char *r
         char key[256];
         snprintf(key, sizeof key, "%s@%s", mx_str(res, "id"), mx_str(res, "tls"));
         json_t *cell = json_pack("{s:s}", "verdict", v);
-        if (strcmp(v, "PASS") != 0) {
-            json_object_set_new(cell, "expected", json_string(mx_str(res, "expected")));
-            json_object_set_new(cell, "observed", json_string(mx_str(res, "observed")));
-        }
+        if (strcmp(v, "PASS") != 0)
+            cell_details(cell, res);
         json_object_set_new(by_key, key, cell);
         if (json_object_get(seen, key) == NULL) {
             json_object_set_new(seen, key, json_true());
@@ -200,6 +214,10 @@ json_t *matrix_build(const char *manifest_path, const char *root, const matrix_m
         json_t *peer =
             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", fl[0], "stack", fl[2], "version", fl[3],
                       "status", fl[4], "reason", fl[5], "command", fl[6], "report", fl[7], "log", fl[8]);
+        if (peer != NULL && fl[9][0] != '\0')
+            json_object_set_new(peer, "start", json_string(fl[9]));
+        if (peer != NULL && fl[10][0] != '\0')
+            json_object_set_new(peer, "check", json_string(fl[10]));
         if (peer == NULL) { /* not UTF-8 */
             snprintf(err, cap, "%s:%d: not valid UTF-8", manifest_path, lineno);
             goto fail;

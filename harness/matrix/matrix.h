@@ -20,9 +20,10 @@ typedef struct {
 } matrix_meta;
 
 /*
- * Builds the matrix document from a manifest (harness/matrix/run.sh writes it): one peer per line, nine
+ * Builds the matrix document from a manifest (harness/matrix/run.sh writes it): one peer per line, nine to eleven
  * tab-separated fields — name, role (server|client), stack, version, status (run|not-run), reason, command, report
- * (path of its JSON report, relative to root unless absolute), log. Empty lines and lines starting with '#' are
+ * (path of its JSON report, relative to root unless absolute), log, and optionally start (the exact command that
+ * started a server peer) and check (the alpncheck command that checked it). Empty lines and lines starting with '#' are
  * ignored. A "run" peer whose report cannot be read becomes "not-run" with the reason. Returns a new reference, or
  * NULL with a message in err (unreadable manifest, a line with a bad role or status, too long a line).
  */
@@ -32,5 +33,14 @@ json_t *matrix_build(const char *manifest_path, const char *root, const matrix_m
 int matrix_write_json(const json_t *m, FILE *f);
 int matrix_write_markdown(const json_t *m, FILE *f);
 int matrix_write_html(const json_t *m, FILE *f);
+/* reports/findings.md: every distinct non-PASS behaviour per TLS stack, for the peers' maintainers. */
+int matrix_write_findings(const json_t *m, FILE *f);
+/* The block of README.md between README_BEGIN and README_END: a table per role, one row per peer. */
+int matrix_write_readme_block(const json_t *m, FILE *f);
+#define MATRIX_README_BEGIN "<!-- matrix: generated from reports/matrix.json by make matrix; do not edit -->\n"
+#define MATRIX_README_END   "<!-- /matrix -->\n"
+/* Rewrites the block of the README at path (check: only compares). Returns 0 when it was current (or has been
+ * rewritten), 1 when check found it stale, -1 with a message in err (unreadable, no block). */
+int matrix_readme_update(const char *path, const json_t *m, int check, char *err, size_t cap);
 
 #endif

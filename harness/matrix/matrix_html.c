@@ -26,7 +26,13 @@ static const char CSS[] =
     "td.notrun{background:#f3f0fa;color:#4b3a78;font-style:italic}\n"
     ".v{font-weight:700;border-radius:.3rem;padding:.05rem .4rem;font-size:.8rem}\n"
     "ul.details{padding-left:1.2rem}ul.details li{margin:.35rem 0}.detail{color:#3c4456}\n"
-    "code{font-size:.92em}\n";
+    "code{font-size:.92em}\n"
+    "table.matrix tr.stack th{background:#e8ebf3;text-align:left;font-size:12px;position:sticky;left:0}\n"
+    ".views a{margin-right:1rem}p.views a.all,#failures-only:target~p.views a.only{font-weight:700}\n"
+    "#failures-only:target~p.views a.all{font-weight:400}#failures-only:target~section tr.clean{display:none}\n"
+    "article.finding{border-left:4px solid #ccd;padding:.1rem .8rem;margin:1rem 0}\narticle.finding "
+    "dt{font-weight:600;margin-top:.3rem}article.finding dd"
+    "{margin-left:1rem}article.finding code{word-break:break-all}\n";
 
 static const char *letter(const char *v)
 {
@@ -50,7 +56,11 @@ static void head(FILE *f, const json_t *m)
         "FAIL\">F</span> FAIL (a MUST broken), <span class=\"v WARN\">W</span> WARN (a SHOULD broken, or refused "
         "with the wrong alert or none), <span class=\"v SKIP\">S</span> SKIP (not applicable), <span class=\"v "
         "ERROR\">E</span> ERROR (no answer), – not checked. Hover a cell for what was observed; every non-PASS "
-        "cell links to its details below the table.</p>\n",
+        "cell links to its details below the table. Peers are grouped by TLS stack, the stack and the peer with the "
+        "most FAIL, WARN and ERROR cells first; <a href=\"#findings\">the findings</a> write up every distinct "
+        "non-PASS behaviour for the peer's maintainers.</p>\n<span id=\"failures-only\"></span>\n<p class=\"views\">"
+        "<a class=\"only\" href=\"#failures-only\">only peers with FAIL, WARN or ERROR</a><a class=\"all\" "
+        "href=\"#all\">every peer</a></p>\n",
         CSS, mx_str(m, "generated"), mx_str(json_object_get(m, "tool"), "version"), mx_str(m, "platform"));
 }
 
@@ -106,25 +116,46 @@ static void grid_cell(FILE *f, const char *role, size_t i, size_t j, const json_
                   mx_str(col, "id"), tls[0] ? " TLS " : "", tls, mx_str(cell, "observed"), role, i, j, letter(v));
 }
 
-/* One row per peer, one column per check and TLS version. */
-static int grid(FILE *f, const json_t *t)
+/* A heading row before the first peer of each stack. */
+static void stack_row(FILE *f, const json_t *peers, const size_t *order, size_t k, size_t ncols)
+{
+    const json_t *p = json_array_get(peers, order[k]);
+    const char *stack = mx_str(p, "stack");
+    if (k > 0 && strcmp(mx_str(json_array_get(peers, order[k - 1]), "stack"), stack) == 0)
+        return;
+    size_t n = 0, n_bad = 0, i;
+    for (i = k; i < json_array_size(peers) && strcmp(mx_str(json_array_get(peers, order[i]), "stack"), stack) == 0;
+         i++) {
+        n++;
+        n_bad += mx_attention(json_array_get(peers, order[i])) > 0;
+    }
+    mx_printf(f, esc_xml,
+              "<tr class=\"stack%r\"><th colspan=\"%z\">%s <span class=\"meta\">· %z %r, %z with FAIL, "
+              "WARN or ERROR</span></th></tr>\n",
+              n_bad ? "" : " clean", ncols + 1, stack, n, n == 1 ? "peer" : "peers", n_bad);
+}
+
+/* One row per peer, one column per check and TLS version; peers grouped by stack, failures first. */
+static int grid(FILE *f, const json_t *t, const size_t *order)
 {
     const char *role = mx_str(t, "role");
-    const json_t *cols = json_object_get(t, "columns");
-    size_t ncols = json_array_size(cols), i, j;
-    json_t *p, *c;
+    const json_t *cols = json_object_get(t, "columns"), *peers = json_object_get(t, "peers");
+    size_t ncols = json_array_size(cols), j;
+    json_t *c;
     mx_printf(f, esc_xml,
               "<h3>Matrix: %z peers × %z checks</h3>\n<div class=\"scroll\"><table class=\"matrix\" id=\"matrix-%r\" "
               "data-role=\"%r\">\n",
-              json_array_size(json_object_get(t, "peers")), ncols, role, role);
+              json_array_size(peers), ncols, role, role);
     grid_head(f, cols);
     fputs("<tbody>\n", f);
-    json_array_foreach(json_object_get(t, "peers"), i, p)
-    {
+    for (size_t k = 0; k < json_array_size(peers); k++) {
+        size_t i = order[k];
+        const json_t *p = json_array_get(peers, i);
+        stack_row(f, peers, order, k, ncols);
         mx_printf(f, esc_xml,
-                  "<tr class=\"peer\" id=\"row-%r-%z\"><th class=\"peer\" scope=\"row\">%s<br><small>%s"
+                  "<tr class=\"peer%r\" id=\"row-%r-%z\"><th class=\"peer\" scope=\"row\">%s<br><small>%s"
                   "</small></th>",
-                  role, i, mx_str(p, "name"), mx_str(p, "version"));
+                  mx_attention(p) == 0 ? " clean" : "", role, i, mx_str(p, "name"), mx_str(p, "version"));
         if (!mx_is_run(p))
             mx_printf(f, esc_xml, "<td class=\"notrun\" colspan=\"%z\">not run: %s</td>", ncols ? ncols : 1,
                       mx_str(p, "reason"));
@@ -156,6 +187,36 @@ static void detail_cell(FILE *f, const mx_detail *d)
               d->observed);
 }
 
+static const findings_format FINDINGS_HTML = {
+    .esc = esc_xml,
+    .head = "<section id=\"findings\">\n<h2>Findings</h2>\n<p>%z findings, from this matrix (generated %s, alpncheck "
+            "%s, %s; also as <code>reports/findings.md</code>). One finding per distinct non-PASS behaviour per TLS "
+            "stack: the same check with the same verdict and the same observed behaviour on one stack is one finding "
+            "that lists its peers. ERROR means no answer could be obtained: look at the peer's log before reporting "
+            "it. SKIP cells are not findings.</p>\n",
+    .role_head = "<h3>%r</h3>\n",
+    .stack_head = "<h4>%s</h4>\n",
+    .entry_head = "<article class=\"finding\"><p>%z. <span class=\"v %r\">%r</span> <code>%s</code> %s</p><dl>\n",
+    .field = "<dt>%r</dt><dd>",
+    .field_end = "</dd>\n",
+    .code_open = "<code>",
+    .code_close = "</code>",
+    .cmd_open = "<code>",
+    .cmd_close = "</code>",
+    .reproduce_begin = "<ul>",
+    .reproduce_peer = "<li>%s: ",
+    .reproduce_peer_end = "</li>",
+    .reproduce_end = "</ul>",
+    .entry_end = "</dl></article>\n",
+    .none = "<p>No findings: every check that ran passed or did not apply.</p>\n",
+    .tail = "</section>\n",
+};
+
+static void findings_section(FILE *f, const json_t *m)
+{
+    matrix_findings_write(m, f, &FINDINGS_HTML);
+}
+
 static const matrix_format HTML = {
     .esc = esc_xml,
     .head = head,
@@ -171,6 +232,7 @@ static const matrix_format HTML = {
     .all_passed = "<li>every check passed</li>\n",
     .detail_peer_end = "</ul>\n",
     .table_end = "</section>\n",
+    .after_tables = findings_section,
     .tail = "</body></html>\n",
 };
 

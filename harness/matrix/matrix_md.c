@@ -12,7 +12,10 @@ static void head(FILE *f, const json_t *m)
         "# alpncheck interoperability matrix\n\nGenerated %s by alpncheck %s on %s. Reproduce with `make matrix`; "
         "every peer ran on loopback with ALPN `h2,http/1.1` (or what it supports).\nVerdicts: PASS, FAIL (a MUST "
         "broken), WARN (a SHOULD broken, or refused with the wrong alert or none), SKIP (not applicable), ERROR "
-        "(no answer), – (not checked).\n",
+        "(no answer), – (not checked). Peers are grouped by TLS stack, the stack and the peer with the most FAIL, WARN "
+        "and ERROR cells first. Every distinct non-PASS behaviour, written up for the peer's maintainers with the "
+        "bytes "
+        "sent and received and the command that reproduces it: `reports/findings.md`.\n",
         mx_str(m, "generated"), mx_str(json_object_get(m, "tool"), "version"), mx_str(m, "platform"));
 }
 
@@ -25,18 +28,19 @@ static void table_begin(FILE *f, const json_t *t)
                                                        : "Clients (alpncheck is the server, `alpncheck client`)");
 }
 
-/* One row per check and TLS version, one column per peer that ran; none when no peer ran or nothing was checked. */
-static int grid(FILE *f, const json_t *t)
+/* One row per check and TLS version, one column per peer that ran (in the pages' order: grouped by stack, failures
+ * first); none when no peer ran or nothing was checked. */
+static int grid(FILE *f, const json_t *t, const size_t *order)
 {
     const json_t *peers = json_object_get(t, "peers"), *cols = json_object_get(t, "columns");
-    size_t i, j, run = 0;
+    size_t n = json_array_size(peers), i, j, run = 0;
     json_t *p, *c;
     json_array_foreach(peers, i, p) run += mx_is_run(p);
     if (json_array_size(cols) == 0 || run == 0)
         return 0;
     fputs("\n| check | TLS |", f);
-    json_array_foreach(peers, i, p)
-    {
+    for (size_t k = 0; k < n; k++) {
+        p = json_array_get(peers, order[k]);
         if (mx_is_run(p))
             mx_printf(f, esc_md, " %s |", mx_str(p, "name"));
     }
@@ -49,8 +53,8 @@ static int grid(FILE *f, const json_t *t)
         char tls[16];
         mx_tls_label(mx_str(c, "tls"), tls, sizeof tls);
         mx_printf(f, esc_md, "| `%s` | %r |", mx_str(c, "id"), tls);
-        json_array_foreach(peers, i, p)
-        {
+        for (size_t k = 0; k < n; k++) {
+            p = json_array_get(peers, order[k]);
             const char *v = mx_str(json_array_get(json_object_get(p, "cells"), j), "verdict");
             if (mx_is_run(p))
                 mx_printf(f, esc_md, " %s |", v[0] ? v : "–");

@@ -1,6 +1,7 @@
 #include "matrix_render.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const mx_verdicts[MX_N_VERDICTS] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR", "XFAIL", "XPASS"};
@@ -50,10 +51,25 @@ void mx_peer_of(const json_t *peer, size_t index, mx_peer *out)
 const char *mx_cell_verdict(const json_t *peer, size_t j, const json_t **cell)
 {
     *cell = json_array_get(json_object_get(peer, "cells"), j);
-    if (*cell == NULL)
+    if (*cell == NULL || json_is_null(*cell))
         return NULL;
     const char *v = mx_known_verdict(mx_str(*cell, "verdict"));
     return v ? v : "ERROR";
+}
+
+int mx_is_hex_text(const char *s)
+{
+    size_t n = strspn(s, "0123456789abcdef");
+    if (n % 2 != 0)
+        return 0;
+    if (s[n] == '\0')
+        return 1;
+    const char *p = s + n;
+    if (strncmp(p, "...(", 4) != 0)
+        return 0;
+    p += 4;
+    size_t digits = strspn(p, "0123456789");
+    return digits > 0 && digits < 20 && strcmp(p + digits, " bytes)") == 0;
 }
 
 void mx_tls_label(const char *tls, char *buf, size_t cap)
@@ -83,6 +99,9 @@ void mx_printf(FILE *f, mx_escape esc, const char *fmt, ...)
         case 'l':
             fprintf(f, "%ld", va_arg(ap, long));
             break;
+        case '-':
+            (void)va_arg(ap, const char *);
+            break;
         default: /* "%%", and a lone '%' at the end */
             fputc('%', f);
             if (*p == '\0')
@@ -90,6 +109,73 @@ void mx_printf(FILE *f, mx_escape esc, const char *fmt, ...)
         }
     }
     va_end(ap);
+}
+
+/* ---- the order of the peers ----------------------------------------------------------------------------------- */
+
+long mx_attention(const json_t *peer)
+{
+    if (!mx_is_run(peer))
+        return -1;
+    /* A MUST broken outweighs any number of SHOULDs and unanswered checks (a table has a few hundred cells). */
+    return (count(peer, "FAIL") + count(peer, "XPASS")) * 100000 + count(peer, "WARN") + count(peer, "ERROR");
+}
+
+/* The most attention any peer of the stack of peers[i] needs. */
+static long stack_attention(const json_t *peers, size_t i)
+{
+    const char *stack = mx_str(json_array_get(peers, i), "stack");
+    long most = -1;
+    size_t k;
+    json_t *p;
+    json_array_foreach(peers, k, p)
+    {
+        if (strcmp(mx_str(p, "stack"), stack) == 0 && mx_attention(p) > most)
+            most = mx_attention(p);
+    }
+    return most;
+}
+
+/* The index of the first peer of peers[i]'s stack: the stack's place in the document. */
+static size_t stack_first(const json_t *peers, size_t i)
+{
+    const char *stack = mx_str(json_array_get(peers, i), "stack");
+    size_t k;
+    json_t *p;
+    json_array_foreach(peers, k, p) if (strcmp(mx_str(p, "stack"), stack) == 0) return k;
+    return i;
+}
+
+/* a before b: the stack needing more attention first (ties: the stack seen first), then within a stack the peer
+ * needing more attention first (ties: document order). */
+static int before(const json_t *peers, size_t a, size_t b)
+{
+    long sa = stack_attention(peers, a), sb = stack_attention(peers, b);
+    if (sa != sb)
+        return sa > sb;
+    size_t fa = stack_first(peers, a), fb = stack_first(peers, b);
+    if (fa != fb)
+        return fa < fb;
+    long pa = mx_attention(json_array_get(peers, a)), pb = mx_attention(json_array_get(peers, b));
+    return pa != pb ? pa > pb : a < b;
+}
+
+size_t *mx_peer_order(const json_t *t)
+{
+    const json_t *peers = json_object_get(t, "peers");
+    size_t n = json_array_size(peers);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (order == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) { /* insertion sort: stable, and a table has dozens of peers */
+        size_t k = i;
+        while (k > 0 && before(peers, i, order[k - 1])) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+    return order;
 }
 
 /* ---- the walk ---------------------------------------------------------------------------------------------------- */
@@ -132,12 +218,12 @@ static void details_of_peer(FILE *f, const json_t *t, const json_t *p, const mx_
         fputs(fmt->all_passed, f);
 }
 
-static void details(FILE *f, const json_t *t, const matrix_format *fmt)
+static void details(FILE *f, const json_t *t, const size_t *order, const matrix_format *fmt)
 {
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(t, "peers"), i, p)
-    {
+    const json_t *peers = json_object_get(t, "peers");
+    for (size_t k = 0; k < json_array_size(peers); k++) {
+        size_t i = order[k];
+        const json_t *p = json_array_get(peers, i);
         mx_peer peer;
         mx_peer_of(p, i, &peer);
         fmt->detail_peer(f, mx_str(t, "role"), &peer);
@@ -152,10 +238,11 @@ static void details(FILE *f, const json_t *t, const matrix_format *fmt)
 static void table(FILE *f, const json_t *t, const matrix_format *fmt)
 {
     fmt->table_begin(f, t);
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(t, "peers"), i, p)
-    {
+    const json_t *peers = json_object_get(t, "peers");
+    size_t *order = mx_peer_order(t);
+    for (size_t k = 0; order != NULL && k < json_array_size(peers); k++) {
+        size_t i = order[k];
+        const json_t *p = json_array_get(peers, i);
         mx_peer peer;
         mx_peer_of(p, i, &peer);
         if (peer.run)
@@ -165,9 +252,10 @@ static void table(FILE *f, const json_t *t, const matrix_format *fmt)
             mx_printf(f, fmt->esc, fmt->summary_not_run, peer.name, peer.stack, peer.version, peer.reason);
     }
     fputs(fmt->summary_end, f);
-    if (fmt->grid(f, t))
-        details(f, t, fmt);
+    if (order != NULL && fmt->grid(f, t, order))
+        details(f, t, order, fmt);
     fputs(fmt->table_end, f);
+    free(order);
 }
 
 int matrix_render(const json_t *m, FILE *f, const matrix_format *fmt)
@@ -176,6 +264,8 @@ int matrix_render(const json_t *m, FILE *f, const matrix_format *fmt)
     size_t i;
     json_t *t;
     json_array_foreach(json_object_get(m, "tables"), i, t) table(f, t, fmt);
+    if (fmt->after_tables != NULL)
+        fmt->after_tables(f, m);
     fputs(fmt->tail, f);
     return ferror(f) ? -1 : 0;
 }

@@ -1,6 +1,8 @@
 /* The result model: verdict bookkeeping, known failures, the exit status of a run. */
 #include "result.h"
 
+#include "hex.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -110,6 +112,26 @@ void report_init(report *r, const char *tool_version, const char *target)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(r->started, sizeof r->started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void alpn_hex(char dst[RESULT_HEX_MAX], int *has, const unsigned char *p, size_t len)
+{
+    dst[0] = '\0';
+    *has = p != NULL;
+    if (p == NULL)
+        return;
+    size_t n = len < RESULT_HEX_BYTES ? len : RESULT_HEX_BYTES;
+    hex_encode(p, n, dst);
+    if (n < len)
+        snprintf(dst + 2 * n, RESULT_HEX_MAX - 2 * n, "...(%zu bytes)", len);
+}
+
+void result_set_alpn(result *r, const unsigned char *sent, size_t sent_len, const unsigned char *received,
+                     size_t received_len)
+{
+    r->alpn_recorded = 1;
+    alpn_hex(r->sent_hex, &r->has_sent, sent, sent_len);
+    alpn_hex(r->received_hex, &r->has_received, received, received_len);
 }
 
 result *report_add(report *r, const result *res, const known_failures *k)

@@ -25,7 +25,9 @@ typedef enum { LEVEL_MUST = 0, LEVEL_SHOULD, LEVEL_INFO } level;
 const char *verdict_name(verdict v); /* "PASS", "FAIL", ... */
 const char *level_name(level l);     /* "MUST", "SHOULD", "INFO" */
 
-#define REPORT_TEXT_MAX 512
+#define REPORT_TEXT_MAX  512
+#define RESULT_HEX_BYTES 64
+#define RESULT_HEX_MAX   (2 * RESULT_HEX_BYTES + 32)
 
 typedef struct {
     const char *id;      /* CHECKS.md ID, static */
@@ -38,7 +40,21 @@ typedef struct {
     char expected[REPORT_TEXT_MAX];
     char observed[REPORT_TEXT_MAX];
     double ms; /* duration */
+    /* The ALPN bytes of the check's connection, for a report a peer's maintainer can replay (result_set_alpn): what
+     * alpncheck sent and what it received, each an extension_data as lower-case hex. Server checks: sent = the
+     * ClientHello's offer, received = the server's answer. Client checks: sent = alpncheck's answer, received = the
+     * client's offer. alpn_recorded is 0 for the checks over complete handshakes (GnuTLS path) and those not
+     * played; has_* is 0 when the connection had no such extension. */
+    int alpn_recorded, has_sent, has_received;
+    char sent_hex[RESULT_HEX_MAX];
+    char received_hex[RESULT_HEX_MAX];
 } result;
+
+/* Records a played connection's ALPN bytes in r: sent[0..sent_len) and received[0..received_len), NULL for an
+ * extension that was not there. Each is kept as at most RESULT_HEX_BYTES bytes of hex, then "..." and the whole
+ * length ("...(16402 bytes)"), so that a report stays small. */
+void result_set_alpn(result *r, const unsigned char *sent, size_t sent_len, const unsigned char *received,
+                     size_t received_len);
 
 /* Known failures: check IDs, optionally with a TLS version ("@1.0" to "@1.3"), one per line; '#' starts a comment. */
 #define KNOWN_MAX 256

@@ -159,6 +159,13 @@ int report_write_terminal(const report *r, FILE *f, const terminal_style *style)
 
 /* ---- JSON (reports/schema/report-1.schema.json) ------------------------------------------------------------ */
 
+/* A played connection's ALPN bytes (hex, produced by result_set_alpn; null: no such extension). */
+static void alpn_bytes_json(json_t *obj, const result *res)
+{
+    json_object_set_new(obj, "alpnSent", res->has_sent ? esc_json_str(res->sent_hex) : json_null());
+    json_object_set_new(obj, "alpnReceived", res->has_received ? esc_json_str(res->received_hex) : json_null());
+}
+
 int report_write_json(const report *r, FILE *f)
 {
     json_t *summary = json_object();
@@ -175,6 +182,8 @@ int report_write_json(const report *r, FILE *f)
                                esc_json_str(res->ref), "title", esc_json_str(res->title), "level", level_name(res->lvl),
                                "verdict", verdict_name(res->v), "expected", esc_json_str(res->expected), "observed",
                                esc_json_str(res->observed), "durationMs", res->ms));
+        if (res->alpn_recorded)
+            alpn_bytes_json(json_array_get(results, i), res);
     }
     json_t *doc = json_pack(
         "{s:s, s:i, s:{s:s, s:o}, s:o, s:o, s:o, s:o, s:f, s:o, s:o}", "schema", REPORT_SCHEMA_ID, "schemaVersion",
