@@ -15,8 +15,16 @@
 #include "result.h"
 
 /* Who is under test: a TLS server (alpncheck is the client), a TLS client (alpncheck is the server), or the text of
- * an HTTP ALPN header field (RFC 7639; libalpn's header parser and formatter). */
-typedef enum { CHECK_FAMILY_SERVER = 0, CHECK_FAMILY_CLIENT, CHECK_FAMILY_HEADER, CHECK_FAMILY_COUNT } check_family;
+ * an HTTP ALPN header field (RFC 7639; libalpn's header parser and formatter), of an Alt-Svc field value, or of an
+ * SVCB alpn SvcParam; the last three are text or DNS data, with no TLS connection. */
+typedef enum {
+    CHECK_FAMILY_SERVER = 0,
+    CHECK_FAMILY_CLIENT,
+    CHECK_FAMILY_HEADER,
+    CHECK_FAMILY_ALTSVC, /* the text of an HTTP Alt-Svc field value (RFC 7838; libalpn's Alt-Svc parser) */
+    CHECK_FAMILY_SVCB,   /* SVCB/HTTPS alpn SvcParams (RFC 9460; libalpn's SVCB code) */
+    CHECK_FAMILY_COUNT
+} check_family;
 
 /* The TLS versions a check runs over (a bit mask; 0 for checks of HTTP header text). A check run over another
  * version is reported as SKIP. */

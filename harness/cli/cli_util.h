@@ -101,4 +101,21 @@ void cli_hex_caret(FILE *f, const uint8_t *data, size_t len, size_t offset);
 
 /* Prints text around offset with a caret under the character at offset. */
 void cli_text_caret(FILE *f, const char *text, size_t len, size_t offset);
+
+/* Prints "  LEAD CHECK (RFC clause) at byte N: detail" for a libalpn failure, the clause from the check catalogue,
+ * then a caret under that byte of text. */
+void cli_violation_print(FILE *f, const char *lead, const alpn_error *err, const char *text, size_t len);
+
+/* The RFC clause of a check ID from the catalogue ("?" for an ID without a row). */
+const char *cli_check_ref(const char *check);
+
+/* Fills err with a failure the CLI itself found in input text (ALPN_DECODE_ERROR, a catalogue ID); returns the
+ * status. */
+int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char *detail);
+
+/* JSON array of deviations {"check", "offset"} (at most cap of n). */
+json_t *cli_devs_json(const alpn_deviation *devs, size_t n, size_t cap);
+
+/* Prints "  a lenient receiver accepts it with N deviations:" and one line per deviation. */
+void cli_devs_print(FILE *f, const alpn_deviation *devs, size_t n, size_t cap);
 #endif
