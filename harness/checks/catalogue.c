@@ -426,6 +426,11 @@ const check_entry check_catalogue[] = {
      .transport = 0,
      "Only persist=1 has a meaning: keep the alternative across network changes. Recipients must ignore other "
      "values, so a sender that writes them says nothing and is warned."},
+    {"ALTSVC-CANONICAL", ALTSVC, MUST, "7838 §3", SEC_ALTSVC_SYNTAX,
+     "formatting is a fixed point: format(parse(x)) = x for canonical x", .tls = 0, .transport = 0,
+     "libalpn's formatter writes one canonical spelling of each value: canonical protocol-ids, no quoted-pairs, no "
+     "leading zeros, \", \" and \"; \" as separators. Formatting a canonical value must give it back unchanged, "
+     "which the altsvc vectors and the Alt-Svc fuzz target check."},
 
     /* ---- SVCB/HTTPS alpn and no-default-alpn (RFC 9460): libalpn's SVCB code -------------------------------- */
     {"SVCB-ALPN-EMPTY", SVCB, MUST, "9460 §7.1.1", SEC_SVCB_WIRE, "alpn holds at least one alpn-id", .tls = 0,
@@ -469,6 +474,11 @@ const check_entry check_catalogue[] = {
      .tls = 0, .transport = 0,
      "A SvcParam is a two-octet key, a two-octet length and that many octets of value. A truncated header or a "
      "length that runs past the end of the RDATA makes the record malformed."},
+    {"SVCB-ALPN-ROUNDTRIP", SVCB, MUST, "9460 §7.1.1, 7301 §3.1, 7639 §2", SEC_SVCB_PRES,
+     "presentation, wire, extension_data and ALPN header name the same protocols", .tls = 0, .transport = 0,
+     "The alpn value, its canonical presentation form, the TLS extension_data and the ALPN header value are four "
+     "spellings of one list. Converting between them must not change a single octet; the svcb_alpn vectors and "
+     "the SVCB fuzz target check this."},
 };
 
 const size_t check_catalogue_count = sizeof check_catalogue / sizeof check_catalogue[0];

@@ -125,5 +125,7 @@ void fam_select(vfile *f);
 void fam_hparse(vfile *f);
 void fam_hformat(vfile *f);
 void fam_cross(vfile *f);
+void fam_altsvc(vfile *f);
+void fam_svcb(vfile *f);
 
 #endif
