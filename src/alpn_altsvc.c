@@ -205,17 +205,22 @@ static int param_scan(struct scan *sc, size_t *pos, alpn_altsvc_param *p)
     return ALPN_OK;
 }
 
-static int name_is(const alpn_altsvc_param *p, const char *want)
+/* s[0..n) equals the lower-case word regardless of ASCII case (RFC 9110 §5.6.6: parameter names). */
+static int equal_nocase(const char *s, size_t n, const char *word)
 {
-    size_t n = strlen(want);
-    if (p->name_len != n)
+    if (n != strlen(word))
         return 0;
     for (size_t k = 0; k < n; k++) {
-        char c = p->name[k];
-        if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != want[k])
+        char c = s[k];
+        if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != word[k])
             return 0;
     }
     return 1;
+}
+
+static int name_is(const alpn_altsvc_param *p, const char *want)
+{
+    return equal_nocase(p->name, p->name_len, want);
 }
 
 /* The value of a parameter without its quotes when it is quoted without quoted-pairs; NULL length otherwise. */
@@ -316,16 +321,10 @@ static int alt_value_scan(struct scan *sc, size_t *pos, alpn_altsvc_alt *alt)
 /* "clear" (RFC 7838 §3: case-sensitive); lenient mode takes it in any case. Returns 1 when the value is clear. */
 static int clear_check(struct scan *sc, size_t start, int *rc)
 {
-    static const char word[] = "clear";
     *rc = ALPN_OK;
-    if (sc->end - start != 5)
+    if (!equal_nocase(sc->v + start, sc->end - start, "clear"))
         return 0;
-    for (size_t k = 0; k < 5; k++) {
-        char c = sc->v[start + k];
-        if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != word[k])
-            return 0;
-    }
-    if (memcmp(sc->v + start, word, 5) != 0)
+    if (memcmp(sc->v + start, "clear", 5) != 0)
         *rc = scan_deviation(sc, "ALTSVC-CLEAR", start, "'clear' is case-sensitive");
     return 1;
 }
@@ -339,10 +338,7 @@ int alpn_altsvc_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_al
     res->n_devs = 0;
     /* RFC 9110 §5.5: leading and trailing whitespace is not part of the field value. */
     size_t start = 0, end = len;
-    while (start < end && scan_ows(value[start]))
-        start++;
-    while (end > start && scan_ows(value[end - 1]))
-        end--;
+    scan_trim_ows(value, &start, &end);
     struct scan sc = {value, end, mode, res->devs, res->devs_cap, &res->n_devs, err};
     int rc;
     if (clear_check(&sc, start, &rc)) {

@@ -39,13 +39,9 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
     res->count = 0;
     res->n_devs = 0;
 
-    /* RFC 9110 §5.5: a field value has no leading or trailing whitespace; parsers strip it. Offsets stay
-     * relative to the value as given. */
+    /* RFC 9110 §5.5: a field value has no leading or trailing whitespace; parsers strip it. */
     size_t start = 0, end = len;
-    while (start < end && scan_ows(value[start]))
-        start++;
-    while (end > start && scan_ows(value[end - 1]))
-        end--;
+    scan_trim_ows(value, &start, &end);
 
     struct scan sc = {value, end, mode, res->devs, res->devs_cap, &res->n_devs, err};
     struct sink out = {res->ext, res->ext_cap, 2}; /* bytes 0..1: list length, written at the end */

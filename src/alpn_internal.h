@@ -58,6 +58,9 @@ int scan_deviation(struct scan *sc, const char *check, size_t offset, const char
 int scan_tchar(unsigned c);
 int scan_ows(char c);
 int scan_hex(char c);
+/* RFC 9110 §5.5: a field value has no leading or trailing whitespace; narrows [*start, *end) past SP/HTAB at both
+ * ends. Offsets stay relative to the value as given. */
+void scan_trim_ows(const char *value, size_t *start, size_t *end);
 
 /* Decodes one RFC 7639 protocol-id starting at *pos into out, stopping before any character of stops (NULL: none)
  * or at sc->end. Sets *pos past it and *name_len to the decoded length (0 when it stopped at once). Reports the

@@ -64,6 +64,14 @@ int scan_ows(char c)
     return c == ' ' || c == '\t';
 }
 
+void scan_trim_ows(const char *value, size_t *start, size_t *end)
+{
+    while (*start < *end && scan_ows(value[*start]))
+        (*start)++;
+    while (*end > *start && scan_ows(value[*end - 1]))
+        (*end)--;
+}
+
 int scan_hex(char c)
 {
     if (c >= '0' && c <= '9')

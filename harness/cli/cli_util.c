@@ -336,3 +336,17 @@ int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char 
     err->detail = detail;
     return ALPN_DECODE_ERROR;
 }
+
+long cli_value_command(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void), char *buf,
+                       int *status)
+{
+    int done = cli_parse_options(cmd, argc, argv, opts, help);
+    if (done >= 0)
+        return *status = done, -1;
+    if (argc - optind > 1)
+        return *status = cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind), -1;
+    long len = cli_operand(cmd, optind < argc ? argv[optind] : NULL, buf);
+    if (len < 0)
+        *status = EXIT_USAGE;
+    return len;
+}

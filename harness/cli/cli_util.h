@@ -74,6 +74,12 @@ typedef struct {
  * help(), EXIT_USAGE after a usage error. At most 15 options. */
 int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void));
 
+/* The start of a command that takes flags and one text VALUE (an argument, or standard input when absent or "-"):
+ * parses opts, then reads the value into buf (CLI_INPUT_MAX bytes). Returns its length, or -1 with *status set when
+ * the command ends there (help printed, usage error). */
+long cli_value_command(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void), char *buf,
+                       int *status);
+
 /* More options than a table can say: getopt_long entries (a val below 0x100 is also a short option), ended by a NULL
  * name, handed to take(ctx, val, optarg), which returns 0 or the command's exit status. */
 typedef struct {

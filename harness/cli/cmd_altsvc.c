@@ -76,15 +76,11 @@ int cmd_altsvc(int argc, char **argv)
 {
     int lenient = 0, json = 0;
     const cli_option opts[] = {{"lenient", 'l', &lenient, NULL}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
-    int done = cli_parse_options("altsvc", argc, argv, opts, help);
-    if (done >= 0)
-        return done;
-    if (argc - optind > 1)
-        return cli_usage_error("altsvc", "expected one VALUE argument (quote it), got %d", argc - optind);
     static char value[CLI_INPUT_MAX];
-    long vlen = cli_operand("altsvc", optind < argc ? argv[optind] : NULL, value);
+    int status = EXIT_USAGE;
+    long vlen = cli_value_command("altsvc", argc, argv, opts, help, value, &status);
     if (vlen < 0)
-        return EXIT_USAGE;
+        return status;
 
     /* Both judgements, as for the ALPN header: strict names the first violation, lenient lists every deviation. */
     static struct judged strict, tolerant;

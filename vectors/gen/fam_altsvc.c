@@ -18,14 +18,6 @@ struct actx {
     json_t *tests;
 };
 
-static int printable(const uint8_t *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i] < 0x20 || v[i] > 0x7e)
-            return 0;
-    return 1;
-}
-
 /* One test: value (n octets), its expected result, the check (invalid/acceptable) and the canonical form (valid,
  * acceptable). */
 static void at(struct actx *c, const uint8_t *v, size_t n, const char *result, const char *check, const buf *canon,

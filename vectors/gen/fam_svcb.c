@@ -72,14 +72,6 @@ static void forms(json_t *t, const namelist *l, int with_wire, int with_pres)
     buf_free(&p);
 }
 
-static int printable(const uint8_t *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i] < 0x20 || v[i] > 0x7e)
-            return 0;
-    return 1;
-}
-
 /* A presentation test: text, and the names when valid (l NULL: invalid with check). */
 static void pt(struct sctx *c, const uint8_t *text, size_t n, const namelist *l, const char *check, const char *flags,
                const char *comment, const char *source)
@@ -118,6 +110,20 @@ static void wt(struct sctx *c, const buf *w, const namelist *l, const char *chec
 
 /* ---- presentation ------------------------------------------------------------------------------------------------ */
 
+/* text is 'a' followed by an escape of octet o. At the list level (RFC 9460 Appendix A.1) a decoded ',' separates
+ * (leaving the item after it empty) and a decoded '\' escapes the next octet (here: none). */
+static void escaped_octet(struct sctx *c, const char *text, unsigned o, const char *comment)
+{
+    if (o == ',' || o == '\\') {
+        pts(c, text, NULL, o == ',' ? "SVCB-ALPN-ID-EMPTY" : "SVCB-ALPN-LIST", "SvcbEscape", comment, NULL);
+        return;
+    }
+    uint8_t two[2] = {'a', (uint8_t)o};
+    namelist l2 = nl_one(two, 2);
+    pts(c, text, &l2, NULL, "SvcbEscape", comment, NULL);
+    nl_free(&l2);
+}
+
 static void pres_octets(struct sctx *c)
 {
     char cm[120];
@@ -129,34 +135,16 @@ static void pres_octets(struct sctx *c)
         snprintf(cm, sizeof cm, "one-octet alpn-id 0x%02x in canonical presentation", o);
         pt(c, p.p, p.n, &l, NULL, "SingleOctet SvcbEscape", cm, NULL);
         buf_free(&p);
-        /* RFC 1035 §5.1: \DDD is the octet; at the list level a decoded ',' separates and a decoded '\' escapes. */
+        /* RFC 1035 §5.1: \DDD is the octet. */
         char d[8];
         snprintf(d, sizeof d, "a\\%03u", o);
         snprintf(cm, sizeof cm, "decimal escape \\%03u after 'a'", o);
-        if (o == ',') {
-            pts(c, d, NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEscape", cm, NULL);
-        } else if (o == '\\') {
-            pts(c, d, NULL, "SVCB-ALPN-LIST", "SvcbEscape", cm, NULL);
-        } else {
-            uint8_t two[2] = {'a', (uint8_t)o};
-            namelist l2 = nl_one(two, 2);
-            pts(c, d, &l2, NULL, "SvcbEscape", cm, NULL);
-            nl_free(&l2);
-        }
+        escaped_octet(c, d, o, cm);
         /* RFC 1035 §5.1: \X for a non-digit X is X itself. */
         if (o >= 0x21 && o <= 0x7e && (o < '0' || o > '9')) {
             char x[8] = {'a', '\\', (char)o, 0};
             snprintf(cm, sizeof cm, "escape \\%c after 'a'", (char)o);
-            if (o == ',') {
-                pts(c, x, NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEscape", cm, NULL);
-            } else if (o == '\\') {
-                pts(c, x, NULL, "SVCB-ALPN-LIST", "SvcbEscape", cm, NULL);
-            } else {
-                uint8_t two[2] = {'a', (uint8_t)o};
-                namelist l2 = nl_one(two, 2);
-                pts(c, x, &l2, NULL, "SvcbEscape", cm, NULL);
-                nl_free(&l2);
-            }
+            escaped_octet(c, x, o, cm);
         }
         /* Outside quotes, whitespace, '"', ';', '(' and ')' and controls must be escaped. */
         if (o <= 0x20 || o == 0x7f || strchr("\";()", (int)o) != NULL) {

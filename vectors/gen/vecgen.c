@@ -220,6 +220,14 @@ uint32_t prng_next(void)
     return prng_state = x;
 }
 
+int printable(const uint8_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] < 0x20 || v[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
 /* ---- notes (Wycheproof-style flags) ---- */
 
 struct note {
