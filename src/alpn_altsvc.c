@@ -93,8 +93,11 @@ static int quoted_scan(struct scan *sc, size_t *pos, struct qtext *q)
  * caller. */
 static int is_regname(unsigned c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c != 0 && strchr("-._~!$&'()*+,;=%", (int)c) != NULL);
+    static const char specials[] = "-._~!$&'()*+,;=%";
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return 1;
+    /* The length excludes the terminator, so octet 0 is not found. */
+    return memchr(specials, (int)c, sizeof specials - 1) != NULL;
 }
 
 /* RFC 3986 §3.2.2: IP-literal = "[" ( IPv6address / IPvFuture ) "]"; the characters of an IPv6 address (hex digits,
@@ -382,8 +385,10 @@ int alpn_altsvc_param_next(const alpn_altsvc_alt *alt, size_t *pos, alpn_altsvc_
     for (;;) {
         size_t j = *pos;
         skip_ows(&sc, &j);
-        if (j >= sc.end || param_scan(&sc, &j, p) != ALPN_OK)
+        if (j >= sc.end)
             return 0;
+        /* Cannot fail: alpn_altsvc_parse accepted this text in one of the modes, and lenient accepts as much. */
+        (void)param_scan(&sc, &j, p);
         *pos = j;
         if (p->name_len > 0) {
             p->offset += alt->params_offset;

@@ -219,6 +219,8 @@ Test(altsvc, fields_of_alternatives)
     pos = 0;
     cr_expect_not(alpn_altsvc_param_next(b, &pos, &p));
     cr_expect_not(alpn_altsvc_param_next(NULL, &pos, &p));
+    cr_expect_not(alpn_altsvc_param_next(a, NULL, &p));
+    cr_expect_not(alpn_altsvc_param_next(a, &pos, NULL));
 }
 
 Test(altsvc, clear_result_and_callback_stop)
@@ -274,6 +276,8 @@ Test(altsvc, format_buffer_and_arguments)
     cr_expect_eq(alpn_altsvc_format(V("clear"), S, NULL, 3, &n, &err), ALPN_E_ARGUMENT);
     alpn_altsvc_result res = {0};
     cr_expect_eq(alpn_altsvc_parse(NULL, 1, S, &res, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_altsvc_parse(NULL, 0, S, &res, &err), ALPN_E_HEADER);
+    cr_expect_str_eq(err.check, "ALTSVC-LIST");
     cr_expect_eq(alpn_altsvc_parse(V("clear"), S, NULL, &err), ALPN_E_ARGUMENT);
     res.devs_cap = 2;
     cr_expect_eq(alpn_altsvc_parse(V("clear"), S, &res, &err), ALPN_E_ARGUMENT);

@@ -145,6 +145,8 @@ Test(svcb, wire_validate)
     alpn_error err = {0};
     cr_expect_eq(alpn_svcb_alpn_validate(NULL, 2, NULL, &err), ALPN_E_ARGUMENT);
     cr_expect_str_eq(err.check, "API");
+    cr_expect_eq(alpn_svcb_alpn_validate(NULL, 0, NULL, &err), ALPN_DECODE_ERROR);
+    cr_expect_str_eq(err.check, "SVCB-ALPN-EMPTY");
 }
 
 /* The longest id (255 octets) passes both ways; 256 in presentation is SVCB-ALPN-LENGTH. */
@@ -256,6 +258,7 @@ Test(svcb, params_wire)
     cr_expect_eq(alpn_svcb_params_validate((const uint8_t *)"\0\1\0\3\2h2", 7, NULL, NULL, NULL, NULL), ALPN_OK);
     cr_expect_eq(alpn_svcb_params_validate((const uint8_t *)"\0\1\0\0", 4, NULL, NULL, NULL, NULL), ALPN_DECODE_ERROR);
     cr_expect_eq(alpn_svcb_params_validate(NULL, 1, NULL, NULL, NULL, NULL), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_svcb_params_validate(NULL, 0, NULL, NULL, NULL, NULL), ALPN_OK);
 }
 
 /* ---- conversions: wire ↔ extension_data ↔ ALPN header ------------------------------------------------------- */
@@ -285,6 +288,8 @@ Test(svcb, wire_ext_header_agree)
                  ALPN_DECODE_ERROR);
     cr_expect_str_eq(err.check, "SRV-MALFORMED-EMPTY-NAME");
     cr_expect_eq(alpn_svcb_alpn_to_ext(val, vn, NULL, 1, &en, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_svcb_alpn_to_ext(val, vn, NULL, 0, &en, &err), ALPN_E_BUFFER);
+    cr_expect_eq(alpn_svcb_alpn_from_ext(ext, vn + 2, NULL, 0, &bn, &err), ALPN_E_BUFFER);
     cr_expect_eq(alpn_svcb_alpn_to_ext(val, vn, ext, 1, NULL, &err), ALPN_E_ARGUMENT);
     cr_expect_eq(alpn_svcb_alpn_from_ext(ext, en, NULL, 1, &bn, &err), ALPN_E_ARGUMENT);
     cr_expect_eq(alpn_svcb_alpn_from_ext(ext, en, back, 1, NULL, &err), ALPN_E_ARGUMENT);
@@ -301,6 +306,8 @@ Test(svcb, output_buffers_and_arguments)
     cr_expect_eq(n, 6);
     cr_expect_eq(alpn_svcb_alpn_parse(V("h2"), NULL, 1, &n, &err), ALPN_E_ARGUMENT);
     cr_expect_eq(alpn_svcb_alpn_parse(NULL, 1, val, sizeof val, &n, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_svcb_alpn_parse(NULL, 0, val, sizeof val, &n, &err), ALPN_DECODE_ERROR);
+    cr_expect_str_eq(err.check, "SVCB-ALPN-EMPTY");
     cr_expect_eq(alpn_svcb_alpn_parse(V("h2"), val, sizeof val, NULL, &err), ALPN_E_ARGUMENT);
     char out[3];
     cr_expect_eq(alpn_svcb_alpn_format((const uint8_t *)"\2h2\2h3", 6, out, sizeof out, &n, &err), ALPN_E_BUFFER);
@@ -308,5 +315,7 @@ Test(svcb, output_buffers_and_arguments)
     cr_expect_eq(alpn_svcb_alpn_format((const uint8_t *)"\3h2", 3, out, sizeof out, &n, &err), ALPN_DECODE_ERROR);
     cr_expect_str_eq(err.check, "SVCB-ALPN-OVERRUN");
     cr_expect_eq(alpn_svcb_alpn_format((const uint8_t *)"\2h2", 3, NULL, 1, &n, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_svcb_alpn_format((const uint8_t *)"\2h2", 3, NULL, 0, &n, &err), ALPN_E_BUFFER);
+    cr_expect_eq(n, 2);
     cr_expect_eq(alpn_svcb_alpn_format((const uint8_t *)"\2h2", 3, out, sizeof out, NULL, &err), ALPN_E_ARGUMENT);
 }

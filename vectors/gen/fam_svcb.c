@@ -248,6 +248,14 @@ static void pres_published(struct sctx *c)
     pts(c, "h2,h3-19", &h2h3, NULL, "RfcExample", "the alpn of the mandatory/ipv4hint example",
         "RFC 9460 Appendix D.2");
     pts(c, "", NULL, "SVCB-ALPN-EMPTY", "RfcExample SvcbEmpty", "alpn without a value", "RFC 9460 Appendix D.3");
+    /* The same three ids written two ways: quoted with list escapes, and unquoted with every kind of escape. */
+    namelist parts = nl_of("part1", "part2", "part3,part4\\", NULL);
+    pts(c, "\"part1,part2,part3\\\\,part4\\\\\\\\\"", &parts, NULL, "ExternalTest SvcbListEscape",
+        "quoted list with an escaped comma and backslash", "miekg/dns svcb_test.go TestSVCBAlpn");
+    pts(c, "part1\\,\\p\\a\\r\\t2\\044part3\\092,part4\\092\\\\", &parts, NULL,
+        "ExternalTest SvcbEscape SvcbListEscape", "unquoted list with \\X, \\DDD and list escapes",
+        "miekg/dns svcb_test.go TestSVCBAlpn");
+    nl_free(&parts);
     nl_free(&fig10);
     nl_free(&h2h3);
 }
@@ -289,6 +297,10 @@ static void wire_cases(struct sctx *c)
         over2 = hex_literal("ff"), one = hex_literal("026832ff00");
     wt(c, &e, NULL, "SVCB-ALPN-EMPTY", "SvcbEmpty", "empty value", "RFC 9460 Appendix D.3");
     wt(c, &z, NULL, "SVCB-ALPN-ID-EMPTY", "EmptyName", "an empty alpn-id", NULL);
+    buf bad3 = hex_literal("030000");
+    wt(c, &bad3, NULL, "SVCB-ALPN-OVERRUN", "ExternalTest", "length 3 with two octets after it",
+       "miekg/dns svcb_test.go TestDecodeBadSVCB");
+    buf_free(&bad3);
     wt(c, &z2, NULL, "SVCB-ALPN-ID-EMPTY", "EmptyName", "an empty alpn-id after h2", NULL);
     wt(c, &over, NULL, "SVCB-ALPN-OVERRUN", "LengthOffByOne", "a length past the end after h2", NULL);
     wt(c, &over2, NULL, "SVCB-ALPN-OVERRUN", "LengthOffByOne", "length 255 with no octets", NULL);
