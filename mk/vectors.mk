@@ -8,7 +8,8 @@
 VECGEN := build/dev/vectors/vecgen
 VECTORS_DIR := vectors
 VECTORS_CHECK_DIR := build/vectors-check
-VECTOR_FILES := protocol_name_list.json selection.json header_parse.json header_format.json cross_format.json
+VECTOR_FILES := protocol_name_list.json selection.json header_parse.json header_format.json cross_format.json \
+  altsvc.json svcb_alpn.json
 
 vectors: build/dev/.built
 	@$(VECGEN) $(VECTORS_DIR) src/registry.tsv

@@ -182,6 +182,119 @@ int alpn_pid_decode(const char *tok, size_t len, alpn_hdr_mode mode, uint8_t *ou
                     alpn_error *err);
 
 /* ------------------------------------------------------------------------------------------------------------
+ * HTTP Alt-Svc field value (RFC 7838 §3):
+ *   Alt-Svc = clear / 1#alt-value;  clear = %s"clear"
+ *   alt-value = alternative *( OWS ";" OWS parameter );  alternative = protocol-id "=" alt-authority
+ *   protocol-id = token (RFC 7639 percent-encoding);  alt-authority = quoted-string holding [ uri-host ] ":" port
+ * Canonical form: "clear", or alternatives joined by ", ", each protocol-id canonical as in the ALPN header, the
+ * authority quoted without quoted-pairs, the port without leading zeros, each parameter as "; name=value" with the
+ * name in lower case and the value a token when it can be one; ma as a plain number; persist only as persist=1.
+ * Violations and deviations name ALTSVC-* IDs, or the HDR-* IDs of the protocol-id's percent-encoding.
+ * ---------------------------------------------------------------------------------------------------------- */
+
+#define ALPN_ALTSVC_MA_DEFAULT 86400u     /* RFC 7838 §3.1: freshness when ma is absent (24 hours) */
+#define ALPN_ALTSVC_MA_MAX 2147483648u    /* RFC 9111 §1.2.2: a larger delta-seconds counts as this */
+#define ALPN_ALTSVC_HOST_MAX 255u         /* RFC 1035 §2.3.4: no DNS name is longer */
+
+/* One parameter of an alternative, as it stands in the field value. */
+typedef struct {
+    const char *name; /* a token; compare without regard to case (RFC 9110 §5.6.6) */
+    size_t name_len;
+    const char *value; /* a token, or a quoted-string with its quotes and any quoted-pairs */
+    size_t value_len;
+    size_t offset; /* of the name, in the field value */
+} alpn_altsvc_param;
+
+/* One alternative. Everything is copied or points into the field value the parser was given. */
+typedef struct {
+    size_t offset;                /* where the alternative starts in the field value */
+    uint8_t name[ALPN_NAME_MAX];  /* the decoded ALPN protocol name */
+    size_t name_len;
+    char host[ALPN_ALTSVC_HOST_MAX]; /* uri-host with any quoted-pairs removed; empty: the origin's host */
+    size_t host_len;
+    uint16_t port;
+    uint32_t ma;     /* seconds; ALPN_ALTSVC_MA_DEFAULT without a valid ma */
+    int has_ma;      /* a valid ma was given */
+    int persist;     /* 1 when persist=1 was given (RFC 7838 §3.1: other values are ignored) */
+    const char *params; /* the parameters as given, from the first ";" (iterate with alpn_altsvc_param_next) */
+    size_t params_len;
+    size_t params_offset; /* where params starts in the field value */
+} alpn_altsvc_alt;
+
+/* Receives each alternative as soon as it is parsed: alternatives before a later violation are delivered too (parse
+ * once without a callback to judge the whole value first). A non-zero return stops the parse with that status. */
+typedef int (*alpn_altsvc_fn)(void *ctx, const alpn_altsvc_alt *alt);
+
+typedef struct {
+    alpn_altsvc_fn on_alt; /* in: may be NULL */
+    void *ctx;
+    int clear;             /* out: the value is "clear" */
+    size_t count;          /* out: alternatives */
+    alpn_deviation *devs;  /* out: as for alpn_header_result */
+    size_t devs_cap;
+    size_t n_devs;
+} alpn_altsvc_result;
+
+/* Parses an Alt-Svc field value (without "Alt-Svc:"). Leading and trailing SP/HTAB are ignored. Returns ALPN_OK,
+ * ALPN_E_HEADER with err->check and err->offset of the first violation the mode does not accept, or the non-zero
+ * status of the callback. */
+int alpn_altsvc_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_altsvc_result *res, alpn_error *err);
+
+/* Iterates the parameters of an alternative the parser delivered: *pos starts at 0; returns 1 and fills *p, or 0
+ * after the last one. Empty parameters (lenient mode) are skipped. */
+int alpn_altsvc_param_next(const alpn_altsvc_alt *alt, size_t *pos, alpn_altsvc_param *p);
+
+/* The canonical form of a field value that parses in the given mode. Same return convention as
+ * alpn_header_format (ALPN_E_BUFFER with the size needed in *out_len); a parse failure as alpn_altsvc_parse. */
+int alpn_altsvc_format(const char *value, size_t len, alpn_hdr_mode mode, char *out, size_t out_cap, size_t *out_len,
+                       alpn_error *err);
+
+/* ------------------------------------------------------------------------------------------------------------
+ * SVCB/HTTPS "alpn" and "no-default-alpn" SvcParams (RFC 9460 §7.1).
+ * Wire format of alpn: one or more alpn-ids, each 1..255 octets with a one-octet length, exactly filling the
+ * SvcParamValue — a ProtocolNameList without its two-byte length. Presentation format: a comma-separated list
+ * (RFC 9460 Appendix A.1, "\," and "\\" inside an item) written as a DNS character-string (RFC 1035 §5.1:
+ * "\DDD" and "\X" escapes, optionally in double quotes), whose escapes are undone first. Violations name SVCB-*
+ * IDs. Canonical presentation: unquoted, printable ASCII raw except '"', ';', '(', ')' and '\', "," inside an
+ * item as "\\,", "\" as "\\\\", every other octet as \DDD.
+ * ---------------------------------------------------------------------------------------------------------- */
+
+#define ALPN_SVCB_KEY_MANDATORY 0u
+#define ALPN_SVCB_KEY_ALPN 1u
+#define ALPN_SVCB_KEY_NO_DEFAULT_ALPN 2u
+
+/* Validates the wire-format value of alpn. Returns ALPN_OK and the number of ids in *count (may be NULL), or
+ * ALPN_DECODE_ERROR with the SVCB-* ID and offset. */
+int alpn_svcb_alpn_validate(const uint8_t *val, size_t len, size_t *count, alpn_error *err);
+
+/* Validates a set of SvcParamKeys as they appear in wire order: strictly increasing (RFC 9460 §2.2), and
+ * no-default-alpn only together with alpn (RFC 9460 §7.1.1). err->offset is the index of the offending key. */
+int alpn_svcb_keys_validate(const uint16_t *keys, size_t n, alpn_error *err);
+
+/* Walks a whole SvcParams wire sequence (key, length, value; RFC 9460 §2.2): lengths inside the data, keys in
+ * order, alpn valid, no-default-alpn empty and only with alpn. On success *alpn and *alpn_len point at the alpn value
+ * (NULL/0 without one) and *no_default is 1 when no-default-alpn is present; any of the three may be NULL. */
+int alpn_svcb_params_validate(const uint8_t *params, size_t len, const uint8_t **alpn, size_t *alpn_len,
+                              int *no_default, alpn_error *err);
+
+/* Presentation value of alpn (what follows "alpn=", quoted or not) to its wire format. Same return convention as
+ * alpn_header_format for the output (ALPN_E_BUFFER and the size needed); ALPN_DECODE_ERROR for a violation. */
+int alpn_svcb_alpn_parse(const char *text, size_t len, uint8_t *val, size_t val_cap, size_t *val_len,
+                         alpn_error *err);
+
+/* Wire-format value of alpn to its canonical presentation value. */
+int alpn_svcb_alpn_format(const uint8_t *val, size_t len, char *out, size_t out_cap, size_t *out_len,
+                          alpn_error *err);
+
+/* Wire-format value of alpn to TLS extension_data (a ProtocolNameList, RFC 7301 §3.1), and back. From
+ * extension_data the list must be a valid client offer (its SRV-MALFORMED-* ID otherwise). The ALPN header form
+ * follows with alpn_header_format / alpn_header_parse. */
+int alpn_svcb_alpn_to_ext(const uint8_t *val, size_t len, uint8_t *ext, size_t ext_cap, size_t *ext_len,
+                          alpn_error *err);
+int alpn_svcb_alpn_from_ext(const uint8_t *ext, size_t ext_len, uint8_t *val, size_t val_cap, size_t *val_len,
+                            alpn_error *err);
+
+/* ------------------------------------------------------------------------------------------------------------
  * Registry: IANA "TLS Application-Layer Protocol Negotiation (ALPN) Protocol IDs", GREASE (RFC 8701) and
  * well-known unregistered names. Generated from src/registry.tsv.
  * ---------------------------------------------------------------------------------------------------------- */

@@ -30,148 +30,6 @@
 #include "alpn.h"
 #include "alpn_internal.h"
 
-/* Output that counts every byte but stores only those that fit, so one pass yields both the data and the size
- * a retry needs. */
-struct sink {
-    uint8_t *buf;
-    size_t cap;
-    size_t len;
-};
-
-static void sink_put(struct sink *s, uint8_t b)
-{
-    if (s->len < s->cap)
-        s->buf[s->len] = b;
-    s->len++;
-}
-
-/* One parse: the value, its mode, and where deviations and the error go. res is NULL for alpn_pid_decode. */
-struct scan {
-    const char *v;
-    size_t end;
-    alpn_hdr_mode mode;
-    alpn_header_result *res;
-    alpn_error *err;
-};
-
-static void record(struct scan *sc, const char *check, size_t offset)
-{
-    if (sc->res == NULL)
-        return;
-    if (sc->res->n_devs < sc->res->devs_cap) {
-        sc->res->devs[sc->res->n_devs].check = check;
-        sc->res->devs[sc->res->n_devs].offset = offset;
-    }
-    sc->res->n_devs++;
-}
-
-/* A violation that no mode accepts. */
-static int violation(struct scan *sc, const char *check, size_t offset, const char *detail)
-{
-    if (sc->mode == ALPN_HDR_STRICT)
-        record(sc, check, offset);
-    return alpn_fail(sc->err, ALPN_E_HEADER, offset, check, detail);
-}
-
-/* A deviation that lenient mode accepts (and lists) and strict mode rejects. */
-static int deviation(struct scan *sc, const char *check, size_t offset, const char *detail)
-{
-    if (sc->mode == ALPN_HDR_STRICT)
-        return violation(sc, check, offset, detail);
-    record(sc, check, offset);
-    return ALPN_OK;
-}
-
-/* RFC 9110 §5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" /
- * "~" / DIGIT / ALPHA. Spelled out instead of <ctype.h>, whose answer depends on the locale. */
-static int is_tchar(unsigned c)
-{
-    static const char specials[] = "!#$%&'*+-.^_`|~";
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return 1;
-    /* The length excludes the terminator, so octet 0 is not found. */
-    return memchr(specials, (int)c, sizeof specials - 1) != NULL;
-}
-
-/* RFC 9110 §5.6.3: OWS = *( SP / HTAB ). */
-static int is_ows(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/* Value of a hex digit of either case, or -1. */
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-/* Only called on a digit hex_value accepted, where every lower-case letter is one of a-f. */
-static int is_lower_hex(char c)
-{
-    return c >= 'a';
-}
-
-/* Decodes one protocol-id starting at *pos into out. In a list it stops before a "," or OWS (the caller judges
- * what follows); as a single token (alpn_pid_decode) those are plain non-tchar. Sets *pos past the token and
- * *name_len to its decoded length. */
-static int decode_token(struct scan *sc, size_t *pos, int in_list, struct sink *out, size_t *name_len)
-{
-    const char *v = sc->v;
-    size_t i = *pos, n = 0;
-    int rc;
-
-    while (i < sc->end) {
-        char c = v[i];
-        uint8_t octet;
-        size_t step;
-
-        if (in_list && (c == ',' || is_ows(c)))
-            break;
-        if (c == '%') {
-            /* RFC 3986 §2.1: pct-encoded = "%" HEXDIG HEXDIG; RFC 7639 §2 takes it as is, no shorter form. */
-            if (sc->end - i < 3 || hex_value(v[i + 1]) < 0 || hex_value(v[i + 2]) < 0)
-                return violation(sc, "HDR-PCT-TRUNCATED", i, "'%' is not followed by two hex digits");
-            octet = (uint8_t)(hex_value(v[i + 1]) << 4 | hex_value(v[i + 2]));
-            /* RFC 7639 §2: "Octets in the ALPN protocol MUST NOT be percent-encoded if they are valid token
-             * characters except '%'". "%25" is the required spelling of "%" and passes here. */
-            if (octet != '%' && is_tchar(octet)) {
-                rc = deviation(sc, "HDR-PCT-NOT-TCHAR", i, "a token character is percent-encoded; it must be raw");
-                if (rc != ALPN_OK)
-                    return rc;
-            }
-            /* RFC 7639 §2: "When using percent-encoding, uppercase hex digits MUST be used." */
-            if (is_lower_hex(v[i + 1]) || is_lower_hex(v[i + 2])) {
-                rc = deviation(sc, "HDR-PCT-UPPER", i, "percent-encoding uses lower-case hex digits");
-                if (rc != ALPN_OK)
-                    return rc;
-            }
-            step = 3;
-        } else if (is_tchar((unsigned char)c)) {
-            octet = (uint8_t)c;
-            step = 1;
-        } else {
-            /* RFC 7639 §2: protocol-id = token; RFC 9110 §5.6.2: token = 1*tchar. Anything else (quotes, ";",
-             * "/", controls, octets >= 0x80) must have been percent-encoded by the sender. */
-            return violation(sc, "HDR-TOKEN", i, "character is not a token character and is not percent-encoded");
-        }
-        /* RFC 7301 §3.1 (via RFC 7639 §2): ProtocolName<1..2^8-1>, so the 256th octet is one too many. */
-        if (n == ALPN_NAME_MAX)
-            return violation(sc, "HDR-NAME-LENGTH", i, "decoded protocol name is longer than 255 octets");
-        sink_put(out, octet);
-        n++;
-        i += step;
-    }
-    *pos = i;
-    *name_len = n;
-    return ALPN_OK;
-}
-
 int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_header_result *res, alpn_error *err)
 {
     if (res == NULL || (value == NULL && len != 0) || (res->ext == NULL && res->ext_cap != 0) ||
@@ -181,15 +39,11 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
     res->count = 0;
     res->n_devs = 0;
 
-    /* RFC 9110 §5.5: a field value has no leading or trailing whitespace; parsers strip it. Offsets stay
-     * relative to the value as given. */
+    /* RFC 9110 §5.5: a field value has no leading or trailing whitespace; parsers strip it. */
     size_t start = 0, end = len;
-    while (start < end && is_ows(value[start]))
-        start++;
-    while (end > start && is_ows(value[end - 1]))
-        end--;
+    scan_trim_ows(value, &start, &end);
 
-    struct scan sc = {value, end, mode, res, err};
+    struct scan sc = {value, end, mode, res->devs, res->devs_cap, &res->n_devs, err};
     struct sink out = {res->ext, res->ext_cap, 2}; /* bytes 0..1: list length, written at the end */
     size_t count = 0, i = start;
     int rc;
@@ -199,25 +53,25 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
         if (i == end || value[i] == ',') {
             /* RFC 9110 §5.6.1: a sender MUST NOT generate empty list elements; a recipient MUST accept and
              * ignore a reasonable number of them. */
-            rc = deviation(&sc, "HDR-LIST", i, "empty list element");
+            rc = scan_deviation(&sc, "HDR-LIST", i, "empty list element");
             if (rc != ALPN_OK)
                 return rc;
         } else {
             size_t first = i, prefix = out.len, n;
             sink_put(&out, 0);
-            rc = decode_token(&sc, &i, 1, &out, &n);
+            rc = pid_decode_at(&sc, &i, ", \t", &out, &n);
             if (rc != ALPN_OK)
                 return rc;
             /* RFC 9110 §5.6.1: OWS may precede the ","; whitespace followed by anything else is inside the
              * element, and SP/HTAB are not tchar (RFC 9110 §5.6.2). */
             size_t ws = i;
-            while (i < end && is_ows(value[i]))
+            while (i < end && scan_ows(value[i]))
                 i++;
             if (i < end && value[i] != ',')
-                return violation(&sc, "HDR-TOKEN", ws, "whitespace inside a protocol-id; it must be %20 or %09");
+                return scan_violation(&sc, "HDR-TOKEN", ws, "whitespace inside a protocol-id; it must be %20 or %09");
             /* RFC 7301 §3.1: protocol_name_list<2..2^16-1>; the names must fit one ClientHello offer. */
             if (out.len - 2 > ALPN_LIST_MAX)
-                return violation(&sc, "HDR-SAME-AS-TLS", first,
+                return scan_violation(&sc, "HDR-SAME-AS-TLS", first,
                                  "decoded names exceed the 65535-byte protocol_name_list of any ClientHello");
             if (prefix < out.cap)
                 out.buf[prefix] = (uint8_t)n;
@@ -227,12 +81,12 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
             break;
         /* value[i] == ',': RFC 9110 §5.6.1 "," OWS before the next element. */
         i++;
-        while (i < end && is_ows(value[i]))
+        while (i < end && scan_ows(value[i]))
             i++;
     }
     /* RFC 7639 §2: ALPN = 1#protocol-id — at least one name, whatever the mode. */
     if (count == 0)
-        return violation(&sc, "HDR-LIST", 0, "the field value holds no protocol name");
+        return scan_violation(&sc, "HDR-LIST", 0, "the field value holds no protocol name");
 
     res->ext_len = out.len;
     res->count = count;
@@ -241,26 +95,6 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
     out.buf[0] = (uint8_t)((out.len - 2) >> 8);
     out.buf[1] = (uint8_t)(out.len - 2);
     return ALPN_OK;
-}
-
-/* Canonical protocol-id of one name (RFC 7639 §2): tchar other than "%" raw, everything else %HH upper-case. */
-static void encode_name(const uint8_t *name, size_t len, char *out, size_t out_cap, size_t *pos)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    struct sink s = {(uint8_t *)out, out_cap, *pos};
-
-    for (size_t i = 0; i < len; i++) {
-        /* HDR-PCT-NOT-TCHAR: a tchar other than "%" stays raw; HDR-PCT-PERCENT: "%" itself is always "%25"
-         * (RFC 7639 §2), so a decoder never meets a raw "%" in canonical output. */
-        if (name[i] != '%' && is_tchar(name[i])) {
-            sink_put(&s, name[i]);
-        } else {
-            sink_put(&s, '%');
-            sink_put(&s, (uint8_t)hex[name[i] >> 4]);
-            sink_put(&s, (uint8_t)hex[name[i] & 0x0f]);
-        }
-    }
-    *pos = s.len;
 }
 
 int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out_cap, size_t *out_len, alpn_error *err)
@@ -274,21 +108,16 @@ int alpn_header_format(const uint8_t *ext, size_t ext_len, char *out, size_t out
 
     alpn_iter it;
     alpn_name name;
-    size_t pos = 0;
+    struct sink s = {(uint8_t *)out, out_cap, 0};
     alpn_iter_init(&it, ext, ext_len);
     for (int first = 1; alpn_iter_next(&it, &name); first = 0) {
         /* RFC 9110 §5.6.1: elements separated by ","; ", " is the form senders are advised to use. */
-        if (!first) {
-            if (pos < out_cap)
-                out[pos] = ',';
-            if (pos + 1 < out_cap)
-                out[pos + 1] = ' ';
-            pos += 2;
-        }
-        encode_name(name.data, name.len, out, out_cap, &pos);
+        if (!first)
+            sink_puts(&s, ", ", 2);
+        pid_encode_into(name.data, name.len, &s);
     }
-    *out_len = pos;
-    if (pos > out_cap)
+    *out_len = s.len;
+    if (s.len > out_cap)
         return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the header value");
     return ALPN_OK;
 }
@@ -300,10 +129,10 @@ int alpn_pid_encode(const uint8_t *name, size_t len, char *out, size_t out_cap, 
     /* RFC 7301 §3.1 (via RFC 7639 §2): ProtocolName<1..2^8-1>. */
     if (len == 0 || len > ALPN_NAME_MAX)
         return alpn_fail(err, ALPN_E_ARGUMENT, 0, "HDR-NAME-LENGTH", "protocol name must be 1 to 255 octets");
-    size_t pos = 0;
-    encode_name(name, len, out, out_cap, &pos);
-    *out_len = pos;
-    if (pos > out_cap)
+    struct sink s = {(uint8_t *)out, out_cap, 0};
+    pid_encode_into(name, len, &s);
+    *out_len = s.len;
+    if (s.len > out_cap)
         return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the protocol-id");
     return ALPN_OK;
 }
@@ -313,15 +142,15 @@ int alpn_pid_decode(const char *tok, size_t len, alpn_hdr_mode mode, uint8_t *ou
 {
     if (out_len == NULL || (tok == NULL && len != 0) || (out == NULL && out_cap != 0))
         return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "token or out_len is NULL, or out is NULL with a capacity");
-    struct scan sc = {tok, len, mode, NULL, err};
+    struct scan sc = {tok, len, mode, NULL, 0, NULL, err};
     struct sink s = {out, out_cap, 0};
     size_t i = 0, n;
-    int rc = decode_token(&sc, &i, 0, &s, &n);
+    int rc = pid_decode_at(&sc, &i, NULL, &s, &n);
     if (rc != ALPN_OK)
         return rc;
     /* RFC 9110 §5.6.2: token = 1*tchar; RFC 7301 §3.1: a name has at least one octet. */
     if (n == 0)
-        return violation(&sc, "HDR-NAME-LENGTH", 0, "protocol-id is empty");
+        return scan_violation(&sc, "HDR-NAME-LENGTH", 0, "protocol-id is empty");
     *out_len = n;
     if (n > out_cap)
         return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the decoded name");

@@ -26,4 +26,47 @@ static inline int alpn_grease_value(const uint8_t *name, size_t len)
     return name != NULL && len == 2 && name[0] == name[1] && (name[0] & 0x0f) == 0x0a;
 }
 
+/* ---- text scanning shared by the header (RFC 7639), Alt-Svc (RFC 7838) and SVCB (RFC 9460) parsers -------------
+ * (alpn_scan.c). Not exported: libalpn.map exports only alpn_*. */
+
+/* Output that counts every byte but stores only those that fit, so one pass yields both the data and the size a
+ * retry needs. */
+struct sink {
+    uint8_t *buf;
+    size_t cap;
+    size_t len;
+};
+void sink_put(struct sink *s, uint8_t b);
+void sink_puts(struct sink *s, const char *text, size_t len);
+
+/* One parse: the text, its end, its mode, where deviations go (devs may be NULL: not listed) and the error. */
+struct scan {
+    const char *v;
+    size_t end;
+    alpn_hdr_mode mode;
+    alpn_deviation *devs;
+    size_t devs_cap;
+    size_t *n_devs; /* NULL: deviations are accepted without being listed */
+    alpn_error *err;
+};
+/* A violation that no mode accepts: strict mode also lists it as the one deviation. Returns ALPN_E_HEADER. */
+int scan_violation(struct scan *sc, const char *check, size_t offset, const char *detail);
+/* A deviation that lenient mode accepts (and lists) and strict mode rejects. */
+int scan_deviation(struct scan *sc, const char *check, size_t offset, const char *detail);
+
+/* RFC 9110 §5.6.2 tchar; RFC 9110 §5.6.3 OWS character (SP / HTAB); a hex digit's value (either case) or -1. */
+int scan_tchar(unsigned c);
+int scan_ows(char c);
+int scan_hex(char c);
+/* RFC 9110 §5.5: a field value has no leading or trailing whitespace; narrows [*start, *end) past SP/HTAB at both
+ * ends. Offsets stay relative to the value as given. */
+void scan_trim_ows(const char *value, size_t *start, size_t *end);
+
+/* Decodes one RFC 7639 protocol-id starting at *pos into out, stopping before any character of stops (NULL: none)
+ * or at sc->end. Sets *pos past it and *name_len to the decoded length (0 when it stopped at once). Reports the
+ * HDR-* IDs of RFC 7639 §2. */
+int pid_decode_at(struct scan *sc, size_t *pos, const char *stops, struct sink *out, size_t *name_len);
+/* Appends the canonical protocol-id of a name (RFC 7639 §2). */
+void pid_encode_into(const uint8_t *name, size_t len, struct sink *out);
+
 #endif

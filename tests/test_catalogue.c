@@ -226,6 +226,67 @@ static void header_ids(struct ids *s, const char *value, size_t len, alpn_hdr_mo
     ids_add(s, got);
 }
 
+/* Header, Alt-Svc and SVCB rows describe text or DNS data: no TLS version, no transport, no play. */
+static int is_text_family(check_family f)
+{
+    return f == CHECK_FAMILY_HEADER || f == CHECK_FAMILY_ALTSVC || f == CHECK_FAMILY_SVCB;
+}
+
+/* The IDs libalpn's Alt-Svc and SVCB code report, one input each. */
+static void altsvc_svcb_ids(struct ids *s)
+{
+    static const struct {
+        const char *in;
+        alpn_hdr_mode mode;
+        const char *want;
+    } alt[] = {
+        {"CLEAR", ALPN_HDR_STRICT, "ALTSVC-CLEAR"},         {"", ALPN_HDR_STRICT, "ALTSVC-LIST"},
+        {"h2 =\":1\"", ALPN_HDR_STRICT, "ALTSVC-ALTERNATIVE"}, {"h2=\":1", ALPN_HDR_STRICT, "ALTSVC-QUOTED"},
+        {"h2=\"a\"", ALPN_HDR_STRICT, "ALTSVC-AUTHORITY"},    {"h2=\":x\"", ALPN_HDR_STRICT, "ALTSVC-PORT"},
+        {"h2=\":1\";", ALPN_HDR_STRICT, "ALTSVC-PARAM"},     {"h2=\":1\"; ma=x", ALPN_HDR_STRICT, "ALTSVC-MA"},
+        {"h2=\":1\"; persist=0", ALPN_HDR_STRICT, "ALTSVC-PERSIST"},
+    };
+    for (size_t i = 0; i < sizeof alt / sizeof alt[0]; i++) {
+        alpn_altsvc_result res = {0};
+        alpn_error err = {0};
+        cr_expect_eq(alpn_altsvc_parse(alt[i].in, strlen(alt[i].in), alt[i].mode, &res, &err), ALPN_E_HEADER);
+        cr_expect_str_eq(err.check, alt[i].want);
+        ids_add(s, err.check);
+    }
+    static const struct {
+        const char *in;
+        size_t len;
+        int kind; /* 0 wire value, 1 presentation, 2 SvcParams */
+        const char *want;
+    } sv[] = {
+        {"", 0, 0, "SVCB-ALPN-EMPTY"},          {"\0", 1, 0, "SVCB-ALPN-ID-EMPTY"},
+        {"\3h2", 3, 0, "SVCB-ALPN-OVERRUN"},     {"a\\\\b", 4, 1, "SVCB-ALPN-LIST"},
+        {"\\256", 4, 1, "SVCB-CHAR-STRING"},    {"\0\2\0\0", 4, 2, "SVCB-NO-DEFAULT-ALONE"},
+        {"\0\1\0\3\2h2\0\2\0\1x", 12, 2, "SVCB-NO-DEFAULT-EMPTY"},
+        {"\0\3\0\0\0\3\0\0", 8, 2, "SVCB-KEY-ORDER"}, {"\0\1\0", 3, 2, "SVCB-PARAMS-WIRE"},
+    };
+    for (size_t i = 0; i < sizeof sv / sizeof sv[0]; i++) {
+        alpn_error err = {0};
+        uint8_t out[8];
+        size_t n;
+        const uint8_t *b = (const uint8_t *)sv[i].in;
+        int rc = sv[i].kind == 0   ? alpn_svcb_alpn_validate(b, sv[i].len, NULL, &err)
+                 : sv[i].kind == 1 ? alpn_svcb_alpn_parse(sv[i].in, sv[i].len, out, sizeof out, &n, &err)
+                                   : alpn_svcb_params_validate(b, sv[i].len, NULL, NULL, NULL, &err);
+        cr_expect_eq(rc, ALPN_DECODE_ERROR, "%s", sv[i].want);
+        cr_expect_str_eq(err.check, sv[i].want);
+        ids_add(s, err.check);
+    }
+    static char longid[256];
+    memset(longid, 'a', sizeof longid);
+    alpn_error err = {0};
+    uint8_t val[300];
+    size_t n;
+    cr_expect_eq(alpn_svcb_alpn_parse(longid, sizeof longid, val, sizeof val, &n, &err), ALPN_DECODE_ERROR);
+    cr_expect_str_eq(err.check, "SVCB-ALPN-LENGTH");
+    ids_add(s, err.check);
+}
+
 static struct ids libalpn_ids(void)
 {
     struct ids s = {.n = 0};
@@ -279,6 +340,7 @@ static struct ids libalpn_ids(void)
         big[o++] = ',';
     }
     header_ids(&s, big, o - 1, ALPN_HDR_STRICT, "HDR-SAME-AS-TLS");
+    altsvc_svcb_ids(&s);
     return s;
 }
 
@@ -295,7 +357,8 @@ static void collect_json_ids(json_t *v, struct ids *s)
         json_array_foreach(v, i, x) collect_json_ids(x, s);
     } else if (json_is_string(v)) {
         const char *t = json_string_value(v);
-        if ((strncmp(t, "SRV-", 4) == 0 || strncmp(t, "CLI-", 4) == 0 || strncmp(t, "HDR-", 4) == 0) &&
+        if ((strncmp(t, "SRV-", 4) == 0 || strncmp(t, "CLI-", 4) == 0 || strncmp(t, "HDR-", 4) == 0 ||
+             strncmp(t, "ALTSVC-", 7) == 0 || strncmp(t, "SVCB-", 5) == 0) &&
             strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(t))
             ids_add(s, t);
     }
@@ -335,9 +398,11 @@ Test(catalogue, every_libalpn_and_vector_id_has_one_row)
         cr_expect_eq(rows_with_id(lib.id[i]), 1, "libalpn names %s, which has %zu rows", lib.id[i],
                      rows_with_id(lib.id[i]));
         const check_entry *c = check_find(lib.id[i]);
-        check_family want = strncmp(lib.id[i], "SRV-", 4) == 0   ? CHECK_FAMILY_SERVER
-                            : strncmp(lib.id[i], "CLI-", 4) == 0 ? CHECK_FAMILY_CLIENT
-                                                                 : CHECK_FAMILY_HEADER;
+        check_family want = strncmp(lib.id[i], "SRV-", 4) == 0      ? CHECK_FAMILY_SERVER
+                            : strncmp(lib.id[i], "CLI-", 4) == 0    ? CHECK_FAMILY_CLIENT
+                            : strncmp(lib.id[i], "ALTSVC-", 7) == 0 ? CHECK_FAMILY_ALTSVC
+                            : strncmp(lib.id[i], "SVCB-", 5) == 0   ? CHECK_FAMILY_SVCB
+                                                                    : CHECK_FAMILY_HEADER;
         if (c != NULL)
             cr_expect_eq(c->family, want, "%s", lib.id[i]);
     }
@@ -349,7 +414,7 @@ Test(catalogue, every_libalpn_and_vector_id_has_one_row)
     /* The header rows are what libalpn's header code or the vectors name, no more. */
     for (size_t i = 0; i < check_catalogue_count; i++) {
         const check_entry *c = &check_catalogue[i];
-        if (c->family == CHECK_FAMILY_HEADER)
+        if (is_text_family(c->family))
             cr_expect(ids_has(&lib, c->id) || ids_has(&vec, c->id),
                       "header row %s: neither libalpn nor a vector "
                       "names it",
@@ -378,7 +443,7 @@ static size_t sentences(const char *s)
 
 Test(catalogue, rows_are_complete_and_ids_unique)
 {
-    static const char *const prefix[CHECK_FAMILY_COUNT] = {"SRV-", "CLI-", "HDR-", "PRX-"};
+    static const char *const prefix[CHECK_FAMILY_COUNT] = {"SRV-", "CLI-", "HDR-", "PRX-", "ALTSVC-", "SVCB-"};
     size_t per_family[CHECK_FAMILY_COUNT] = {0};
     cr_assert_gt(check_catalogue_count, 0);
     for (size_t i = 0; i < check_catalogue_count; i++) {
@@ -388,8 +453,8 @@ Test(catalogue, rows_are_complete_and_ids_unique)
         cr_expect_eq(rows_with_id(c->id), 1, "%s appears %zu times", c->id, rows_with_id(c->id));
         /* HDR-PROXY-TOLERANT is the proxy check the first catalogue named after the header it is about. */
         int proxy_hdr = c->family == CHECK_FAMILY_PROXY && strncmp(c->id, "HDR-PROXY-", 10) == 0;
-        cr_expect(strncmp(c->id, prefix[c->family], 4) == 0 || proxy_hdr, "%s is in family %s", c->id,
-                  check_family_name(c->family));
+        cr_expect(strncmp(c->id, prefix[c->family], strlen(prefix[c->family])) == 0 || proxy_hdr,
+                  "%s is in family %s", c->id, check_family_name(c->family));
         cr_expect_eq(strspn(c->id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"), strlen(c->id), "%s", c->id);
         cr_expect(c->lvl == LEVEL_MUST || c->lvl == LEVEL_SHOULD || c->lvl == LEVEL_INFO, "%s", c->id);
         cr_expect(c->ref[0] >= '1' && c->ref[0] <= '9' && strstr(c->ref, "§") != NULL, "%s: clause '%s'", c->id,
@@ -398,8 +463,8 @@ Test(catalogue, rows_are_complete_and_ids_unique)
         cr_expect(c->title[0] != '\0' && strchr(c->title, '\n') == NULL, "%s: title", c->id);
         size_t n = sentences(c->description);
         cr_expect(n >= 2 && n <= 4, "%s: %zu sentences in the description", c->id, n);
-        if (c->family == CHECK_FAMILY_HEADER || c->family == CHECK_FAMILY_PROXY) {
-            cr_expect_eq(c->tls, 0, "%s: header and proxy checks have no TLS version", c->id);
+        if (is_text_family(c->family) || c->family == CHECK_FAMILY_PROXY) {
+            cr_expect_eq(c->tls, 0, "%s: header, Alt-Svc, SVCB and proxy checks have no TLS version", c->id);
             cr_expect_eq(c->transport, 0, "%s", c->id);
         } else {
             cr_expect_neq(c->tls, 0, "%s: no TLS version", c->id);
@@ -413,6 +478,8 @@ Test(catalogue, rows_are_complete_and_ids_unique)
     cr_expect_eq(per_family[CHECK_FAMILY_CLIENT], client_check_count());
     cr_expect_gt(per_family[CHECK_FAMILY_HEADER], 0);
     cr_expect_gt(per_family[CHECK_FAMILY_PROXY], 0);
+    cr_expect_gt(per_family[CHECK_FAMILY_ALTSVC], 0);
+    cr_expect_gt(per_family[CHECK_FAMILY_SVCB], 0);
 }
 
 /* Every server and client row says how its check is played, so that no row exists without a check behind it. A
@@ -474,7 +541,7 @@ Test(catalogue, every_row_says_how_it_is_played)
             cr_expect(x->alpn_header == NULL && x->expect == 0, "%s: a proxy play in a %s row", c->id,
                       check_family_name(c->family));
         }
-        if (c->family != CHECK_FAMILY_HEADER && c->family != CHECK_FAMILY_PROXY)
+        if (!is_text_family(c->family) && c->family != CHECK_FAMILY_PROXY)
             cr_expect_eq(c->outside != NULL, (c->tls & CHECK_TLS12_13) != CHECK_TLS12_13,
                          "%s: TLS versions %#x, outside \"%s\"", c->id, c->tls, c->outside ? c->outside : "(none)");
         else

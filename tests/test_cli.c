@@ -79,6 +79,27 @@ static const struct cli_case cli_cases[] = {
     {"header 'h2%2'", NULL, 1, {"HDR-PCT-TRUNCATED"}},
     {"header", "h2\n", 0, {"valid (strict), 1 name"}},
     {"header a b", NULL, 2, {"expected one VALUE"}},
+    /* altsvc */
+    {"altsvc 'h2=\"alt.example.com:8000\", h2=\":443\"'", NULL, 0,
+     {"valid (strict)", "canonical form", "host \"alt.example.com\"  port 8000", "port 443"}},
+    {"altsvc 'h2=\":443\";; ma=x'", NULL, 1,
+     {"INVALID (strict)", "ALTSVC-PARAM (RFC 7838 §3, 9110 §5.6.6) at byte 10", "^ byte 10", "ALTSVC-MA"}},
+    {"altsvc --lenient 'h2=\":443\";; ma=x'", NULL, 0, {"valid (lenient)", "canonical: h2=\":443\""}},
+    {"altsvc 'h2=\":65536\"'", NULL, 1, {"ALTSVC-PORT", "rejects it too"}},
+    {"altsvc clear", NULL, 0, {"clear (forget every alternative)"}},
+    {"altsvc a b", NULL, 2, {"expected one VALUE"}},
+    /* svcb */
+    {"svcb 'alpn=\"f\\\\\\\\oo\\\\,bar,h2\" no-default-alpn'", NULL, 0,
+     {"valid", "wire (alpn value): 08665c6f6f2c626172026832", "ALPN header: f%5Coo%2Cbar, h2"}},
+    {"svcb 'alpn=h2,,h3'", NULL, 1, {"SVCB-ALPN-ID-EMPTY (RFC 9460 §7.1, §A.1) at byte 8", "^ byte 8"}},
+    {"svcb no-default-alpn", NULL, 1, {"SVCB-NO-DEFAULT-ALONE"}},
+    {"svcb 'alpn=h2 no-default-alpn=x'", NULL, 1, {"SVCB-NO-DEFAULT-EMPTY"}},
+    {"svcb 'alpn=h2 alpn=h3'", NULL, 1, {"SVCB-KEY-ORDER"}},
+    {"svcb port=443", NULL, 1, {"SVCB-ALPN-EMPTY"}},
+    {"svcb --wire 0268320568332d3139", NULL, 0, {"alpn=h2,h3-19", "extension_data: 00090268320568332d3139"}},
+    {"svcb --wire 02683203", NULL, 1, {"SVCB-ALPN-OVERRUN", "^ byte 3"}},
+    {"svcb --wire 0x6g", NULL, 2, {"svcb"}},
+    {"svcb --wire 00 extra", NULL, 2, {"expected one PARAMS"}},
     /* registry */
     {"registry", NULL, 0, {"http/1.1", "acme-tls/1", "GREASE", " entries"}},
     {"registry --kind grease", NULL, 0, {"16 entries", "\\x0a\\x0a"}},
@@ -134,6 +155,10 @@ Test(cli, json_outputs_parse)
         {"encode --json h2 http/1.1", 0, "extension_data"},
         {"header --json 'h2, http%2F1.1'", 0, "canonical_form"},
         {"header --json 'http%2f1.1'", 1, "strict_violation"},
+        {"altsvc --json 'h2=\":443\"; ma=60; foo=\"x y\"'", 0, "alternatives"},
+        {"altsvc --json 'h2=\":443\",,'", 1, "strict_violation"},
+        {"svcb --json alpn=h2,h3", 0, "extension_data_hex"},
+        {"svcb --json --wire 00", 1, "error"},
         {"registry --json", 0, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

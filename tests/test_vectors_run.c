@@ -524,3 +524,45 @@ Test(vectors_run, default_dir)
     snprintf(path, sizeof path, "%s/protocol_name_list.json", dir);
     cr_assert_eq(access(path, R_OK), 0, "%s is readable", path);
 }
+
+/* The Alt-Svc and SVCB alpn families of vectors/: libalpn passes every test (acceptable Alt-Svc values counted as
+ * lenient), an adapter skips them all (no requests for them in the line protocol), and a test whose expectation is
+ * changed fails. */
+Test(vectors_run, altsvc_and_svcb_families)
+{
+    const char *src = getenv("ALPN_SOURCE_DIR");
+    cr_assert_not_null(src);
+    static const char *const files[] = {"altsvc", "svcb_alpn"};
+    char path[4096];
+    for (size_t i = 0; i < 2; i++) {
+        vec_file_result res;
+        snprintf(path, sizeof path, "%s/vectors/%s.json", src, files[i]);
+        run_ok(path, NULL, &res);
+        cr_expect_eq(res.failed, 0, "%s", files[i]);
+        cr_expect_eq(res.passed + res.lenient, total_tests(path), "%s", files[i]);
+        cr_expect_gt(res.passed, 700, "%s", files[i]);
+        vec_file_result_free(&res);
+        vec_adapter *ad = start("--families list,select,hparse,hformat", VEC_DEADLINE_MS);
+        run_ok(path, ad, &res);
+        cr_expect_eq(res.skipped, total_tests(path), "%s", files[i]);
+        vec_file_result_free(&res);
+        vec_adapter_stop(ad);
+    }
+    /* One expectation changed: the canonical form of the first test (RFC 7838's own example). */
+    snprintf(path, sizeof path, "%s/vectors/altsvc.json", src);
+    json_t *doc = json_load_file(path, 0, NULL);
+    cr_assert_not_null(doc);
+    json_t *t = json_array_get(json_object_get(json_array_get(json_object_get(doc, "testGroups"), 0), "tests"), 0);
+    json_object_set_new(t, "canonical", json_string("h2=\"new.example.org:81\""));
+    char tmp[] = "/tmp/alpncheck-altsvc-XXXXXX";
+    int fd = mkstemp(tmp);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(json_dumpfd(doc, fd, 0), 0);
+    close(fd);
+    json_decref(doc);
+    vec_file_result res;
+    run_ok(tmp, NULL, &res);
+    cr_expect_eq(res.failed, 1);
+    vec_file_result_free(&res);
+    unlink(tmp);
+}

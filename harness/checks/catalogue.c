@@ -26,6 +26,11 @@
 #define SEC_HDR_TUNNEL   "RFC 7639 §2 — the header and the tunnel"
 #define SEC_PRX_TUNNEL   "RFC 9110 §9.3.6 — the CONNECT tunnel"
 #define SEC_PRX_FIELD    "RFC 7639 §2.3 — proxies and the ALPN field"
+#define SEC_ALTSVC_SYNTAX "RFC 7838 §3 — Alt-Svc field syntax"
+#define SEC_ALTSVC_PARAMS "RFC 7838 §3.1 — Alt-Svc parameters"
+#define SEC_SVCB_WIRE     "RFC 9460 §7.1.1 — alpn wire format"
+#define SEC_SVCB_PRES     "RFC 9460 §7.1.1, Appendix A.1 — alpn presentation format"
+#define SEC_SVCB_KEYS     "RFC 9460 §2.2, §7.1.1 — SvcParam keys"
 
 #define TCP     CHECK_TRANSPORT_TCP
 #define BOTH    CHECK_TLS12_13
@@ -36,6 +41,8 @@
 #define CLIENT  CHECK_FAMILY_CLIENT
 #define HEADER  CHECK_FAMILY_HEADER
 #define PROXY   CHECK_FAMILY_PROXY
+#define ALTSVC  CHECK_FAMILY_ALTSVC
+#define SVCB    CHECK_FAMILY_SVCB
 #define MUST    LEVEL_MUST
 #define SHOULD  LEVEL_SHOULD
 #define INFO    LEVEL_INFO
@@ -446,6 +453,101 @@ const check_entry check_catalogue[] = {
      "should arrive there once and unchanged: a proxy forwards a field it does not know, and one that uses the "
      "field for policy has no reason to alter it. Without that configuration the check is SKIP.",
      .proxy = {"h2, http%2F1.1", PROXY_EXPECT_FORWARDED}},
+    /* ---- HTTP Alt-Svc field value (RFC 7838): libalpn's Alt-Svc parser and formatter ------------------------ */
+    {"ALTSVC-CLEAR", ALTSVC, MUST, "7838 §3", SEC_ALTSVC_SYNTAX, "\"clear\" is the whole value, in lower case",
+     .tls = 0, .transport = 0,
+     "The value \"clear\" withdraws every alternative and is spelled exactly so: it is case-sensitive and cannot "
+     "share the value with alternatives or carry parameters. A lenient recipient accepts another case and reports "
+     "it."},
+    {"ALTSVC-LIST", ALTSVC, MUST, "7838 §3, 9110 §5.6.1", SEC_ALTSVC_SYNTAX,
+     "a comma-separated list of at least one alternative, without empty elements", .tls = 0, .transport = 0,
+     "Unless it is \"clear\", the value lists one or more alternatives separated by commas. A sender must not "
+     "produce empty elements; a lenient recipient skips them and reports it, and a value with no alternative is "
+     "invalid in either mode."},
+    {"ALTSVC-ALTERNATIVE", ALTSVC, MUST, "7838 §3", SEC_ALTSVC_SYNTAX,
+     "an alternative is protocol-id \"=\" alt-authority, nothing around the \"=\"", .tls = 0, .transport = 0,
+     "Each alternative starts with a protocol-id, percent-encoded as in the ALPN header (the HDR-PCT-* rules), "
+     "directly followed by \"=\" and the quoted authority. Whitespace around the \"=\" is not in the grammar; a "
+     "lenient recipient accepts and reports it."},
+    {"ALTSVC-QUOTED", ALTSVC, MUST, "7838 §3, 9110 §5.6.4", SEC_ALTSVC_SYNTAX,
+     "quoted-strings are closed, hold no controls, and quote only '\"' and '\\'", .tls = 0, .transport = 0,
+     "The authority and quoted parameter values are HTTP quoted-strings: closed, without control characters, a "
+     "backslash quoting one visible character. Senders should quote only double quotes and backslashes; other "
+     "quoted-pairs are reported by lenient recipients."},
+    {"ALTSVC-AUTHORITY", ALTSVC, MUST, "7838 §3, 3986 §3.2.2", SEC_ALTSVC_SYNTAX,
+     "the alt-authority is a quoted [host]:port with a valid host", .tls = 0, .transport = 0,
+     "The authority is a quoted-string holding an optional host, a colon and a port. The host is a registered name "
+     "or IPv4 address of at most 255 octets, or an IPv6 literal in brackets."},
+    {"ALTSVC-PORT", ALTSVC, MUST, "7838 §3, 3986 §3.2.3", SEC_ALTSVC_SYNTAX,
+     "the port is present, decimal and at most 65535", .tls = 0, .transport = 0,
+     "An alternative always names its port, unlike a URI authority. It is a decimal number no larger than 65535; "
+     "leading zeros are allowed and dropped by the canonical form."},
+    {"ALTSVC-PARAM", ALTSVC, MUST, "7838 §3, 9110 §5.6.6", SEC_ALTSVC_PARAMS,
+     "parameters are ; name=value with a token name and a token or quoted value", .tls = 0, .transport = 0,
+     "After the authority come parameters separated by semicolons with optional whitespace, each a token name, "
+     "\"=\" and a token or quoted-string. Unknown parameters are kept and passed on; empty parameters and "
+     "whitespace around \"=\" are reported by lenient recipients."},
+    {"ALTSVC-MA", ALTSVC, MUST, "7838 §3.1, 9111 §1.2.2", SEC_ALTSVC_PARAMS,
+     "ma is a number of seconds (delta-seconds)", .tls = 0, .transport = 0,
+     "The ma parameter gives the freshness lifetime in seconds, 24 hours when absent; values past 2147483648 count "
+     "as that. A value that is not a number is an error for a sender, and a lenient recipient ignores it."},
+    {"ALTSVC-PERSIST", ALTSVC, SHOULD, "7838 §3.1", SEC_ALTSVC_PARAMS, "persist, when present, is 1", .tls = 0,
+     .transport = 0,
+     "Only persist=1 has a meaning: keep the alternative across network changes. Recipients must ignore other "
+     "values, so a sender that writes them says nothing and is warned."},
+    {"ALTSVC-CANONICAL", ALTSVC, MUST, "7838 §3", SEC_ALTSVC_SYNTAX,
+     "formatting is a fixed point: format(parse(x)) = x for canonical x", .tls = 0, .transport = 0,
+     "libalpn's formatter writes one canonical spelling of each value: canonical protocol-ids, no quoted-pairs, no "
+     "leading zeros, \", \" and \"; \" as separators. Formatting a canonical value must give it back unchanged, "
+     "which the altsvc vectors and the Alt-Svc fuzz target check."},
+
+    /* ---- SVCB/HTTPS alpn and no-default-alpn (RFC 9460): libalpn's SVCB code -------------------------------- */
+    {"SVCB-ALPN-EMPTY", SVCB, MUST, "9460 §7.1.1", SEC_SVCB_WIRE, "alpn holds at least one alpn-id", .tls = 0,
+     .transport = 0,
+     "An alpn SvcParam lists one or more protocol identifiers. An empty wire value, or alpn without a value in "
+     "presentation format, is malformed."},
+    {"SVCB-ALPN-ID-EMPTY", SVCB, MUST, "9460 §7.1, §A.1", SEC_SVCB_WIRE, "no alpn-id is empty", .tls = 0,
+     .transport = 0,
+     "Each alpn-id is 1 to 255 octets. A zero length byte in wire format, or an empty item between commas in "
+     "presentation format, makes the value malformed."},
+    {"SVCB-ALPN-OVERRUN", SVCB, MUST, "9460 §7.1.1", SEC_SVCB_WIRE,
+     "the length-prefixed alpn-ids fill the value exactly", .tls = 0, .transport = 0,
+     "In wire format each alpn-id has a one-octet length, and the pairs must fill the SvcParamValue exactly. An id "
+     "whose length runs past the end of the value makes it malformed."},
+    {"SVCB-ALPN-LENGTH", SVCB, MUST, "9460 §7.1, 7301 §3.1", SEC_SVCB_PRES,
+     "an alpn-id is at most 255 octets and the value at most 65535", .tls = 0, .transport = 0,
+     "A decoded presentation item longer than 255 octets cannot be an alpn-id. A value over 65535 octets fits "
+     "neither a SvcParamValue nor a TLS ProtocolNameList."},
+    {"SVCB-ALPN-LIST", SVCB, MUST, "9460 §A.1", SEC_SVCB_PRES,
+     "inside a presentation item a backslash only escapes ',' or '\\'", .tls = 0, .transport = 0,
+     "After the character-string escapes are undone, the value is a comma-separated list in which \"\\,\" is a "
+     "literal comma and \"\\\\\" a literal backslash. Any other backslash, or one at the end, is malformed."},
+    {"SVCB-CHAR-STRING", SVCB, MUST, "9460 §2.1, 1035 §5.1", SEC_SVCB_PRES,
+     "the presentation value is a valid DNS character-string", .tls = 0, .transport = 0,
+     "The value is a zone-file character-string: \\DDD is a decimal octet up to 255 with exactly three digits and "
+     "\\X the character X. Unquoted, it must escape whitespace, quotes, semicolons and parentheses; quoted, it must "
+     "close its quote at the end."},
+    {"SVCB-NO-DEFAULT-EMPTY", SVCB, MUST, "9460 §7.1.1", SEC_SVCB_KEYS, "no-default-alpn has an empty value",
+     .tls = 0, .transport = 0,
+     "The no-default-alpn key is a flag: its value must be empty in wire and presentation format. A record giving it "
+     "a value is malformed."},
+    {"SVCB-NO-DEFAULT-ALONE", SVCB, MUST, "9460 §7.1.1, §2.4.3", SEC_SVCB_KEYS, "no-default-alpn only together with alpn",
+     .tls = 0, .transport = 0,
+     "Without the default protocol the endpoint's protocols come only from alpn, so no-default-alpn without alpn "
+     "leaves none. Such a record is not self-consistent."},
+    {"SVCB-KEY-ORDER", SVCB, MUST, "9460 §2.2", SEC_SVCB_KEYS, "SvcParamKeys appear once each, in increasing order",
+     .tls = 0, .transport = 0,
+     "In wire format the keys are sorted in strictly increasing numeric order, so no key appears twice. Presentation "
+     "format allows any order but no repeated key."},
+    {"SVCB-PARAMS-WIRE", SVCB, MUST, "9460 §2.2", SEC_SVCB_KEYS, "each SvcParam's key, length and value fit the data",
+     .tls = 0, .transport = 0,
+     "A SvcParam is a two-octet key, a two-octet length and that many octets of value. A truncated header or a "
+     "length that runs past the end of the RDATA makes the record malformed."},
+    {"SVCB-ALPN-ROUNDTRIP", SVCB, MUST, "9460 §7.1.1, 7301 §3.1, 7639 §2", SEC_SVCB_PRES,
+     "presentation, wire, extension_data and ALPN header name the same protocols", .tls = 0, .transport = 0,
+     "The alpn value, its canonical presentation form, the TLS extension_data and the ALPN header value are four "
+     "spellings of one list. Converting between them must not change a single octet; the svcb_alpn vectors and "
+     "the SVCB fuzz target check this."},
 };
 
 const size_t check_catalogue_count = sizeof check_catalogue / sizeof check_catalogue[0];
@@ -489,7 +591,7 @@ void check_result_init(result *out, const check_entry *c, const char *tls)
     out->lvl = c->lvl;
 }
 
-static const char *const family_names[CHECK_FAMILY_COUNT] = {"server", "client", "header", "proxy"};
+static const char *const family_names[CHECK_FAMILY_COUNT] = {"server", "client", "header", "proxy", "altsvc", "svcb"};
 
 const char *check_family_name(check_family f)
 {
@@ -544,7 +646,7 @@ void check_applies_text(const check_entry *c, char *buf, size_t cap)
         return;
     }
     if (c->tls == 0) {
-        snprintf(buf, cap, "HTTP header field");
+        snprintf(buf, cap, c->family == CHECK_FAMILY_SVCB ? "DNS SvcParam" : "HTTP header field");
         return;
     }
     char v[32];

@@ -15,13 +15,16 @@
 #include "result.h"
 
 /* Who is under test: a TLS server (alpncheck is the client), a TLS client (alpncheck is the server), the text of an
- * HTTP ALPN header field (RFC 7639; libalpn's header parser and formatter), or an HTTP proxy that CONNECT requests
- * carrying that field go through (alpncheck is the client and the target behind the tunnel). */
+ * HTTP ALPN header field (RFC 7639; libalpn's header parser and formatter), an HTTP proxy that CONNECT requests
+ * carrying that field go through (alpncheck is the client and the target behind the tunnel), or the text of an
+ * Alt-Svc field value or of an SVCB alpn SvcParam (text or DNS data, with no TLS connection). */
 typedef enum {
     CHECK_FAMILY_SERVER = 0,
     CHECK_FAMILY_CLIENT,
     CHECK_FAMILY_HEADER,
     CHECK_FAMILY_PROXY,
+    CHECK_FAMILY_ALTSVC, /* the text of an HTTP Alt-Svc field value (RFC 7838; libalpn's Alt-Svc parser) */
+    CHECK_FAMILY_SVCB,   /* SVCB/HTTPS alpn SvcParams (RFC 9460; libalpn's SVCB code) */
     CHECK_FAMILY_COUNT
 } check_family;
 

@@ -1,4 +1,5 @@
 #include "cli_util.h"
+#include "catalogue.h"
 
 #include "hex.h"
 
@@ -298,4 +299,54 @@ int cli_parse_options_more(const char *cmd, int argc, char **argv, const cli_opt
 int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void))
 {
     return cli_parse_options_more(cmd, argc, argv, opts, help, NULL);
+}
+
+void cli_violation_print(FILE *f, const char *lead, const alpn_error *err, const char *text, size_t len)
+{
+    fprintf(f, "  %s%s (RFC %s) at byte %zu: %s\n", lead, err->check, cli_check_ref(err->check), err->offset,
+            err->detail);
+    cli_text_caret(f, text, len, err->offset);
+}
+
+json_t *cli_devs_json(const alpn_deviation *devs, size_t n, size_t cap)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n && i < cap; i++)
+        json_array_append_new(a, json_pack("{s:s, s:I}", "check", devs[i].check, "offset", (json_int_t)devs[i].offset));
+    return a;
+}
+
+void cli_devs_print(FILE *f, const alpn_deviation *devs, size_t n, size_t cap)
+{
+    fprintf(f, "  a lenient receiver accepts it with %zu deviation%s:\n", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n && i < cap; i++)
+        fprintf(f, "    %s (RFC %s) at byte %zu\n", devs[i].check, cli_check_ref(devs[i].check), devs[i].offset);
+}
+
+const char *cli_check_ref(const char *check)
+{
+    return check_get(check)->ref;
+}
+
+int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char *detail)
+{
+    err->status = ALPN_DECODE_ERROR;
+    err->offset = offset;
+    err->check = check;
+    err->detail = detail;
+    return ALPN_DECODE_ERROR;
+}
+
+long cli_value_command(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void), char *buf,
+                       int *status)
+{
+    int done = cli_parse_options(cmd, argc, argv, opts, help);
+    if (done >= 0)
+        return *status = done, -1;
+    if (argc - optind > 1)
+        return *status = cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind), -1;
+    long len = cli_operand(cmd, optind < argc ? argv[optind] : NULL, buf);
+    if (len < 0)
+        *status = EXIT_USAGE;
+    return len;
 }

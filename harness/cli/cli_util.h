@@ -74,6 +74,12 @@ typedef struct {
  * help(), EXIT_USAGE after a usage error. At most 15 options. */
 int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void));
 
+/* The start of a command that takes flags and one text VALUE (an argument, or standard input when absent or "-"):
+ * parses opts, then reads the value into buf (CLI_INPUT_MAX bytes). Returns its length, or -1 with *status set when
+ * the command ends there (help printed, usage error). */
+long cli_value_command(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void), char *buf,
+                       int *status);
+
 /* More options than a table can say: getopt_long entries (a val below 0x100 is also a short option), ended by a NULL
  * name, handed to take(ctx, val, optarg), which returns 0 or the command's exit status. */
 typedef struct {
@@ -101,4 +107,21 @@ void cli_hex_caret(FILE *f, const uint8_t *data, size_t len, size_t offset);
 
 /* Prints text around offset with a caret under the character at offset. */
 void cli_text_caret(FILE *f, const char *text, size_t len, size_t offset);
+
+/* Prints "  LEAD CHECK (RFC clause) at byte N: detail" for a libalpn failure, the clause from the check catalogue,
+ * then a caret under that byte of text. */
+void cli_violation_print(FILE *f, const char *lead, const alpn_error *err, const char *text, size_t len);
+
+/* The RFC clause of a check ID from the catalogue ("?" for an ID without a row). */
+const char *cli_check_ref(const char *check);
+
+/* Fills err with a failure the CLI itself found in input text (ALPN_DECODE_ERROR, a catalogue ID); returns the
+ * status. */
+int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char *detail);
+
+/* JSON array of deviations {"check", "offset"} (at most cap of n). */
+json_t *cli_devs_json(const alpn_deviation *devs, size_t n, size_t cap);
+
+/* Prints "  a lenient receiver accepts it with N deviations:" and one line per deviation. */
+void cli_devs_print(FILE *f, const alpn_deviation *devs, size_t n, size_t cap);
 #endif

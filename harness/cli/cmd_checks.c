@@ -8,11 +8,12 @@
 
 static void help(void)
 {
-    printf("Usage: alpncheck checks [--json | --markdown] [--role server|client|header|proxy]\n\n"
+    printf("Usage: alpncheck checks [--json | --markdown] [--role server|client|header|proxy|altsvc|svcb]\n\n"
            "Lists every check ID alpncheck and libalpn report, with its level (MUST, SHOULD, INFO), RFC clause,\n"
            "where it applies and its title, grouped by role and section.\n\n"
            "  --role R     only the checks of one role: server (alpncheck server), client (alpncheck client),\n"
-           "               header (the HTTP ALPN header field, RFC 7639) or proxy (alpncheck proxy)\n"
+           "               header (the HTTP ALPN header field, RFC 7639), proxy (alpncheck proxy), altsvc\n"
+           "               (Alt-Svc, RFC 7838) or svcb (SVCB/HTTPS alpn, RFC 9460)\n"
            "  --json       an array of objects: id, family, level, ref, section, title, tls, transport, description\n"
            "  --markdown   the catalogue as Markdown with the descriptions (docs/CHECKS.md is this output)\n");
 }
@@ -40,6 +41,15 @@ static const struct {
      "proxy under test to a port it listens on itself, without the ALPN field and with registered, unknown, GREASE, "
      "percent-encoded and malformed values, and checks that the tunnel opens and relays a ClientHello and the answer "
      "unchanged."},
+    {"HTTP Alt-Svc checks",
+     "Rules for the value of the HTTP Alt-Svc field (RFC 7838), which advertises alternative services: \"clear\" or "
+     "a list of protocol-id=\"host:port\" alternatives with parameters. The protocol-id uses the ALPN header's "
+     "percent-encoding, so the `HDR-PCT-*` rules apply to it as well. libalpn's Alt-Svc parser and formatter enforce "
+     "them (`alpncheck altsvc`), and `vectors/altsvc.json` cites them."},
+    {"SVCB/HTTPS alpn checks",
+     "Rules for the alpn and no-default-alpn SvcParams of DNS SVCB and HTTPS records (RFC 9460), in wire and zone-file "
+     "presentation format, and for their conversion to TLS extension_data and the ALPN header. libalpn's SVCB code "
+     "enforces them (`alpncheck svcb`), and `vectors/svcb_alpn.json` cites them."},
 };
 
 /* Display width of UTF-8 text: code points, not bytes ("§" and "—" take one column each). */
@@ -248,7 +258,7 @@ int cmd_checks(int argc, char **argv)
     if (done >= 0)
         return done;
     if (role_arg != NULL && (role = check_family_parse(role_arg)) < 0)
-        return cli_usage_error("checks", "--role takes server, client or header, not '%s'", role_arg);
+        return cli_usage_error("checks", "--role takes server, client, header, altsvc or svcb, not '%s'", role_arg);
     if (optind < argc)
         return cli_usage_error("checks", "unexpected argument '%s'", argv[optind]);
     if (json && markdown)

@@ -54,16 +54,11 @@ int cmd_header(int argc, char **argv)
 {
     int lenient = 0, json = 0;
     const cli_option opts[] = {{"lenient", 'l', &lenient, NULL}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
-    int done = cli_parse_options("header", argc, argv, opts, help);
-    if (done >= 0)
-        return done;
-    if (argc - optind > 1)
-        return cli_usage_error("header", "expected one VALUE argument (quote it), got %d", argc - optind);
-
     static char value[CLI_INPUT_MAX];
-    long vlen = cli_operand("header", optind < argc ? argv[optind] : NULL, value);
+    int status = EXIT_USAGE;
+    long vlen = cli_value_command("header", argc, argv, opts, help, value, &status);
     if (vlen < 0)
-        return EXIT_USAGE;
+        return status;
 
     /* Both judgements are made: the strict one names the first violation, the lenient one lists every deviation
      * a tolerant receiver would accept. The mode chosen decides validity. */

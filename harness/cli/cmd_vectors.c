@@ -34,6 +34,8 @@ static void help(void)
            "               lenient mode (the cross family: strict); an `acceptable` test passes when rejected and\n"
            "               is counted as lenient when accepted (with exactly the expected names, if any).\n"
            "               Alerts are compared for list and select; check IDs only for libalpn.\n"
+           "               The altsvc and svcb families (altsvc.json, svcb_alpn.json) have no requests yet:\n"
+           "               libalpn runs them, an adapter skips them.\n"
            "  --json FILE  also write a machine-readable summary: per file and family the counts, and the tcIds,\n"
            "               comments, expected and actual answers of failing, lenient and skipped tests; with\n"
            "               '-' it goes to standard output alone, and the lines below to standard error\n"

@@ -3,6 +3,7 @@
 #ifndef ALPN_CLI_COMMANDS_H
 #define ALPN_CLI_COMMANDS_H
 
+int cmd_altsvc(int argc, char **argv);
 int cmd_checks(int argc, char **argv);
 int cmd_client(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
@@ -11,6 +12,7 @@ int cmd_header(int argc, char **argv);
 int cmd_proxy(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_server(int argc, char **argv);
+int cmd_svcb(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
 
 #endif

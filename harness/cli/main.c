@@ -11,6 +11,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    {"altsvc", cmd_altsvc, "check and explain an HTTP Alt-Svc value (RFC 7838) and its protocol-ids"},
     {"checks", cmd_checks, "list the check catalogue: every check ID with its level, RFC clause and title"},
     {"client", cmd_client, "check a TLS client's ALPN handling (every CLI-* check; alpncheck is the server)"},
     {"decode", cmd_decode, "check and explain a ProtocolNameList (extension_data, hex)"},
@@ -19,13 +20,14 @@ static const struct {
     {"proxy", cmd_proxy, "check an HTTP proxy's CONNECT tunnels with the ALPN header (RFC 7639 §2.3)"},
     {"registry", cmd_registry, "list the known protocol IDs (IANA registry, GREASE, unregistered)"},
     {"server", cmd_server, "check a TLS server's ALPN handling (every SRV-* check, TLS 1.2 and 1.3)"},
+    {"svcb", cmd_svcb, "check and explain SVCB/HTTPS alpn SvcParams (RFC 9460), in every form"},
     {"vectors", cmd_vectors, "run the test vectors (vectors/*.json) against libalpn or an adapter"},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: alpncheck COMMAND [OPTIONS] [ARGS]\n\n"
-               "alpncheck checks ALPN (RFC 7301) and the HTTP ALPN header (RFC 7639) for conformance.\n\n"
+               "alpncheck checks ALPN (RFC 7301), the HTTP ALPN header (RFC 7639), Alt-Svc (RFC 7838) and SVCB alpn (RFC 9460)\nfor conformance.\n\n"
                "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);

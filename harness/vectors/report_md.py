@@ -15,6 +15,8 @@ FAMILY_TITLES = {
     "hparse": "ALPN header parsing (RFC 7639 §2)",
     "hformat": "ALPN header formatting (RFC 7639 §2)",
     "cross": "extension_data ↔ header value (RFC 7639 §2, RFC 7301 §3.1)",
+    "altsvc": "Alt-Svc field values (RFC 7838 §3)",
+    "svcb": "SVCB/HTTPS alpn in presentation and wire format (RFC 9460 §7.1)",
 }
 
 

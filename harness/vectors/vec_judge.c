@@ -247,6 +247,10 @@ int vec_judge_test(vec_judge *j, const vec_group *g, const vec_case *c)
         return judge_hparse(j);
     case VEC_FAM_HFORMAT:
         return judge_hformat(j);
+    case VEC_FAM_ALTSVC:
+        return judge_altsvc(j);
+    case VEC_FAM_SVCB:
+        return judge_svcb(j, g);
     default:
         return judge_cross(j);
     }

@@ -53,5 +53,8 @@ void judge_outcome(vec_judge *j, const vec_outcome *got, const vbuf *exp_ok, lon
                    int compare_check, int is_value);
 int judge_hparse(vec_judge *j);
 int judge_cross(vec_judge *j);
+/* vec_judge_text.c: Alt-Svc and SVCB alpn, libalpn only. */
+int judge_altsvc(vec_judge *j);
+int judge_svcb(vec_judge *j, const vec_group *g);
 
 #endif

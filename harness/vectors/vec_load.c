@@ -15,6 +15,8 @@ static const vec_schema SCHEMAS[] = {
     {"header_parse.schema.json", "HeaderParse", VEC_FAM_HPARSE},
     {"header_format.schema.json", "HeaderFormat", VEC_FAM_HFORMAT},
     {"cross_format.schema.json", "CrossFormat", VEC_FAM_CROSS},
+    {"altsvc.schema.json", "AltSvc", VEC_FAM_ALTSVC},
+    {"svcb_alpn.schema.json", "SvcbAlpn", VEC_FAM_SVCB},
 };
 #define N_SCHEMAS (sizeof SCHEMAS / sizeof SCHEMAS[0])
 
@@ -56,7 +58,7 @@ static int head_ok(const char *path, json_t *root, const vec_schema **schema, ch
     if (*schema == NULL)
         return snprintf(err, errcap,
                         "%s: unknown schema '%s' (known: protocol_name_list, selection, header_parse, "
-                        "header_format, cross_format .schema.json)",
+                        "header_format, cross_format, altsvc, svcb_alpn .schema.json)",
                         path, json_string_value(name)),
                -1;
     if (!json_is_object(json_object_get(root, "notes")))
@@ -215,6 +217,17 @@ static int load_server(vec_loader *l, json_t *g)
     return 0;
 }
 
+static int load_form(vec_loader *l, json_t *g)
+{
+    json_t *f = field(l, g, "form", JSON_STRING, "a string");
+    if (f == NULL)
+        return -1;
+    l->group.svcb_wire = strcmp(json_string_value(f), "wire") == 0;
+    if (!l->group.svcb_wire && strcmp(json_string_value(f), "presentation") != 0)
+        return vec_fail(&l->at, "form is '%s', not presentation or wire", json_string_value(f));
+    return 0;
+}
+
 static int load_group(vec_loader *l, json_t *g, const vec_schema *s)
 {
     if (!json_is_object(g))
@@ -229,6 +242,8 @@ static int load_group(vec_loader *l, json_t *g, const vec_schema *s)
         return load_role(l, g);
     if (s->family == VEC_FAM_SELECT)
         return load_server(l, g);
+    if (s->family == VEC_FAM_SVCB)
+        return load_form(l, g);
     return 0;
 }
 
@@ -283,6 +298,7 @@ static int load_common(vec_loader *l, json_t *t, int validate, vec_case *c)
     c->has_names = c->has_selected = c->has_value = c->unencodable = 0;
     c->alert = -1;
     c->names.len = c->ext.len = c->value.len = c->selected.len = 0;
+    c->canon.len = c->wire.len = c->hdr.len = 0;
     json_t *v;
     if ((v = field(l, t, "tcId", JSON_INTEGER, "an integer")) == NULL)
         return -1;
@@ -355,6 +371,40 @@ static int load_cross(vec_loader *l, json_t *t, vec_case *c)
     return value_field(l, t, c->result == RES_VALID, c);
 }
 
+/* A string field (no NUL inside) into out. */
+static int str_field(vec_loader *l, json_t *t, const char *key, vbuf *out)
+{
+    json_t *v = field(l, t, key, JSON_STRING, "a string");
+    if (v == NULL)
+        return -1;
+    return vbuf_put(out, json_string_value(v), json_string_length(v)) ? vec_fail(&l->at, "out of memory") : 0;
+}
+
+static int load_altsvc(vec_loader *l, json_t *t, vec_case *c)
+{
+    if (hex_field(l, t, "valueHex", &c->value))
+        return -1;
+    if (c->result == RES_ACCEPTABLE && c->check == NULL)
+        return vec_fail(&l->at, "missing field 'check' (required for acceptable tests)");
+    return c->result == RES_INVALID ? 0 : str_field(l, t, "canonical", &c->canon);
+}
+
+static int load_svcb(vec_loader *l, json_t *t, vec_case *c)
+{
+    if (hex_field(l, t, l->group.svcb_wire ? "wire" : "presentationHex", l->group.svcb_wire ? &c->wire : &c->value))
+        return -1;
+    if (c->result == RES_ACCEPTABLE)
+        return vec_fail(&l->at, "svcb_alpn tests are valid or invalid");
+    if (c->result == RES_INVALID)
+        return 0;
+    if (!l->group.svcb_wire && hex_field(l, t, "wire", &c->wire))
+        return -1;
+    if (hex_field(l, t, "ext", &c->ext) || str_field(l, t, "header", &c->hdr) ||
+        str_field(l, t, "canonical", &c->canon))
+        return -1;
+    return 0;
+}
+
 static int load_test(vec_loader *l, json_t *t, vec_family fam, int validate)
 {
     if (!json_is_object(t))
@@ -372,6 +422,10 @@ static int load_test(vec_loader *l, json_t *t, vec_family fam, int validate)
         return load_hformat(l, t, &l->c);
     case VEC_FAM_CROSS:
         return load_cross(l, t, &l->c);
+    case VEC_FAM_ALTSVC:
+        return load_altsvc(l, t, &l->c);
+    case VEC_FAM_SVCB:
+        return load_svcb(l, t, &l->c);
     default:
         return vec_fail(&l->at, "internal: unknown family");
     }

@@ -41,6 +41,9 @@ void vec_case_free(vec_case *c)
     vbuf_free(&c->names);
     vbuf_free(&c->value);
     vbuf_free(&c->selected);
+    vbuf_free(&c->canon);
+    vbuf_free(&c->wire);
+    vbuf_free(&c->hdr);
 }
 
 void vec_group_free(vec_group *g)

@@ -26,6 +26,9 @@ typedef struct {
     int has_names, has_selected, has_value; /* the test gives names, a selected name, a value */
     long alert;
     int unencodable; /* hformat: the names have no extension_data form (a name over 255 octets) */
+    vbuf canon;      /* altsvc: canonical value; svcb: canonical presentation */
+    vbuf wire;       /* svcb: the alpn value in wire format */
+    vbuf hdr;        /* svcb: the canonical ALPN header value */
 } vec_case;
 
 typedef struct {
@@ -35,6 +38,7 @@ typedef struct {
     size_t n_server;
     vbuf server_ext; /* select: the server list as extension_data, for adapters */
     int server_unencodable;
+    int svcb_wire; /* svcb: the group's tests give wire values (else presentation values) */
 } vec_group;
 
 enum { OUT_OK = 0, OUT_ERR, OUT_SKIP };

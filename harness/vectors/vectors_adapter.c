@@ -181,7 +181,7 @@ static int read_line(vec_adapter *ad, char *err, size_t cap)
     return -1;
 }
 
-static const char *const family_names[VEC_FAM_COUNT] = {"list", "select", "hparse", "hformat", "cross"};
+static const char *const family_names[VEC_FAM_COUNT] = {"list", "select", "hparse", "hformat", "cross", "altsvc", "svcb"};
 
 const char *vec_family_name(vec_family f)
 {

@@ -16,6 +16,8 @@ typedef enum {
     VEC_FAM_HPARSE,   /* header_parse.json */
     VEC_FAM_HFORMAT,  /* header_format.json */
     VEC_FAM_CROSS,    /* cross_format.json */
+    VEC_FAM_ALTSVC,   /* altsvc.json (libalpn only: no adapter requests) */
+    VEC_FAM_SVCB,     /* svcb_alpn.json (libalpn only) */
     VEC_FAM_COUNT
 } vec_family;
 

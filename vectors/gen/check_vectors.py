@@ -9,7 +9,7 @@ import sys
 
 import jsonschema
 
-FILES = ["protocol_name_list", "selection", "header_parse", "header_format", "cross_format"]
+FILES = ["protocol_name_list", "selection", "header_parse", "header_format", "cross_format", "altsvc", "svcb_alpn"]
 
 
 def check_file(path, schema_path):

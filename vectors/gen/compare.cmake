@@ -1,6 +1,7 @@
 # cmake -DVECGEN=... -DSRC=vectors -DREGISTRY=src/registry.tsv -DOUT=dir -P compare.cmake
 # Regenerates the vectors into OUT and fails when any differs from the checked-in file in SRC.
-set(files protocol_name_list.json selection.json header_parse.json header_format.json cross_format.json)
+set(files protocol_name_list.json selection.json header_parse.json header_format.json cross_format.json altsvc.json
+  svcb_alpn.json)
 file(REMOVE_RECURSE ${OUT})
 file(MAKE_DIRECTORY ${OUT})
 execute_process(COMMAND ${VECGEN} ${OUT} ${REGISTRY} RESULT_VARIABLE rc OUTPUT_QUIET)

@@ -39,14 +39,6 @@ static void merge_flags(char *out, size_t cap, const char *flags, const char *ex
     snprintf(out + o, cap - o, "%s%s", o ? " " : "", extra);
 }
 
-static int printable(const uint8_t *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i] < 0x20 || v[i] > 0x7e)
-            return 0;
-    return 1;
-}
-
 /* ---- header_parse.json ---- */
 
 struct hctx {

@@ -220,6 +220,14 @@ uint32_t prng_next(void)
     return prng_state = x;
 }
 
+int printable(const uint8_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] < 0x20 || v[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
 /* ---- notes (Wycheproof-style flags) ---- */
 
 struct note {
@@ -232,6 +240,11 @@ struct note {
 #define RFC9110_L  "https://www.rfc-editor.org/rfc/rfc9110#section-5.6.1"
 #define RFC9110_T  "https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2"
 #define RFC8701    "https://www.rfc-editor.org/rfc/rfc8701#section-3"
+#define RFC7838_3  "https://www.rfc-editor.org/rfc/rfc7838#section-3"
+#define RFC7838_31 "https://www.rfc-editor.org/rfc/rfc7838#section-3.1"
+#define RFC9460_71 "https://www.rfc-editor.org/rfc/rfc9460#section-7.1.1"
+#define RFC9460_A1 "https://www.rfc-editor.org/rfc/rfc9460#appendix-A.1"
+#define RFC1035_51 "https://www.rfc-editor.org/rfc/rfc1035#section-5.1"
 
 static const struct note notes[] = {
     {"BoundaryLength", "EDGE_CASE", "A name of 1, 2, 254 or 255 octets, or a list at its smallest or largest size.",
@@ -318,6 +331,40 @@ static const struct note notes[] = {
     {"SingleOctet", "BASIC", "A one-octet name, for every octet value.",
      "Every octet has exactly one canonical spelling (raw tchar or %HH).", RFC7639_2},
     {"RfcExample", "BASIC", "An example given in the RFC text itself.", "The RFC's own examples must work.", RFC7639_2},
+    {"AltSvcSyntax", "MALFORMED", "An Alt-Svc alternative without its protocol-id \"=\" alt-authority shape.",
+     "RFC 7838 3: alternative = protocol-id \"=\" alt-authority, nothing around the \"=\".", RFC7838_3},
+    {"AltSvcClear", "EDGE_CASE", "The Alt-Svc value \"clear\": alone, in another case, or mixed with alternatives.",
+     "RFC 7838 3: clear is case-sensitive and is the whole value; treating it loosely drops or keeps alternatives "
+     "wrongly.",
+     RFC7838_3},
+    {"AltSvcHost", "EDGE_CASE", "Octets and shapes of the host in an alt-authority (reg-name, IPv4, IPv6 literal).",
+     "RFC 7838 3 takes uri-host from RFC 3986 3.2.2; a parser that takes anything connects to junk hosts.",
+     RFC7838_3},
+    {"AltSvcPort", "EDGE_CASE", "The port of an alt-authority at and past its bounds, empty or not a number.",
+     "RFC 7838 3: the port is required; a 16-bit port that overflows names another service.", RFC7838_3},
+    {"AltSvcQuoted", "MALFORMED", "quoted-string syntax: closing quote, control characters, quoted-pairs.",
+     "RFC 9110 5.6.4: quoted-pairs only for '\"' and '\\' (SHOULD NOT otherwise); an unclosed quote swallows the "
+     "rest of the field.",
+     "https://www.rfc-editor.org/rfc/rfc9110#section-5.6.4"},
+    {"AltSvcMa", "EDGE_CASE", "The ma parameter: delta-seconds at 2^31 and beyond, leading zeros, quoted, not a number.",
+     "RFC 7838 3.1 and RFC 9111 1.2.2: larger values count as 2147483648; a value that is not a number is ignored.",
+     RFC7838_31},
+    {"AltSvcPersist", "EDGE_CASE", "The persist parameter with 1 and with other values.",
+     "RFC 7838 3.1: only persist=1 has a meaning; clients MUST ignore other values.", RFC7838_31},
+    {"AltSvcParam", "EDGE_CASE", "Parameter syntax: unknown parameters kept, OWS, empty parameters, missing parts.",
+     "RFC 7838 3 with RFC 9110 5.6.6: parameter = token \"=\" ( token / quoted-string ).", RFC7838_3},
+    {"SvcbEscape", "EDGE_CASE", "Character-string escapes \\DDD and \\X in an alpn presentation value.",
+     "RFC 1035 5.1: escapes are undone before the comma-separated list is split (RFC 9460 Appendix A.1), so \\044 "
+     "separates and \\092 escapes.",
+     RFC1035_51},
+    {"SvcbCharString", "MALFORMED", "Presentation values that are not valid character-strings.",
+     "RFC 1035 5.1: an unquoted value ends at whitespace and special characters must be escaped; \\DDD is at most 255.",
+     RFC1035_51},
+    {"SvcbListEscape", "EDGE_CASE", "The list-level escapes \\, and \\\\ of RFC 9460 Appendix A.1.",
+     "A comma or backslash inside an alpn-id survives only when escaped for the list and again for the zone file.",
+     RFC9460_A1},
+    {"SvcbEmpty", "MALFORMED", "An alpn value without alpn-ids, or with an empty one.",
+     "RFC 9460 7.1.1: at least one alpn-id, each 1..255 octets.", RFC9460_71},
     {"ExternalTest", "BASIC", "Inputs and outcomes taken from another project's published tests (see source).",
      "Agreement with what other implementations test.", RFC7301_31},
 };
@@ -548,6 +595,21 @@ int main(int argc, char **argv)
         "Canonical ALPN field value of a list of names (RFC 7639 2): tchar octets other than '%' raw, every "
         "other octet and '%' as %HH with upper-case hex, elements joined by \", \".",
         "Invalid: no names (HDR-LIST), an empty name or one over 255 octets (HDR-NAME-LENGTH).", NULL};
+    static const char *const h_altsvc[] = {
+        "HTTP Alt-Svc field value (RFC 7838 3): clear, or alternatives protocol-id=\"[host]:port\" with ; parameters.",
+        "valid: strict and lenient parsers accept; canonical = the canonical form (alpn.h: canonical protocol-ids, no "
+        "quoted-pairs, no leading zeros, \", \" and \"; \", lower-case parameter names, ma as a number, persist only as "
+        "persist=1). acceptable: a sender's fault a recipient may tolerate; check = what a strict parser reports, "
+        "canonical = the canonical form of what a lenient parser reads. invalid: both reject; check = the strict "
+        "parser's rule.",
+        NULL};
+    static const char *const h_svcb[] = {
+        "SVCB/HTTPS alpn SvcParam (RFC 9460 7.1): presentation form (a character-string, RFC 1035 5.1, holding a "
+        "comma-separated list, RFC 9460 Appendix A.1) and wire form (length-prefixed alpn-ids filling the value).",
+        "valid: the same list as wire value, TLS extension_data, canonical ALPN header value (RFC 7639) and "
+        "canonical presentation (unquoted; \\, and \\\\ inside items; \\DDD for octets that are not plain printable "
+        "ASCII). invalid: check = the SVCB-* rule broken.",
+        NULL};
     static const char *const h_cross[] = {
         "extension_data and the canonical field value of the same list: format(ext) = value and parse(value) = the "
         "names of ext.",
@@ -566,6 +628,8 @@ int main(int argc, char **argv)
         {"header_parse.json", "header_parse.schema.json", h_hparse, fam_hparse},
         {"header_format.json", "header_format.schema.json", h_hformat, fam_hformat},
         {"cross_format.json", "cross_format.schema.json", h_cross, fam_cross},
+        {"altsvc.json", "altsvc.schema.json", h_altsvc, fam_altsvc},
+        {"svcb_alpn.json", "svcb_alpn.schema.json", h_svcb, fam_svcb},
     };
     size_t total = 0;
     for (size_t i = 0; i < sizeof fams / sizeof fams[0]; i++) {

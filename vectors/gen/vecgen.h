@@ -117,6 +117,8 @@ json_t *jnames(const namelist *l);
 /* Short printable description of a name for comments ("h2", "0x0a0a", "255 x 'a'"). */
 void describe_name(const uint8_t *d, size_t n, char *out, size_t cap);
 void describe_list(const namelist *l, char *out, size_t cap);
+/* 1 when every octet is printable ASCII (0x20-0x7E): such values are also given as JSON text. */
+int printable(const uint8_t *v, size_t n);
 
 /* ---- families ---- */
 
@@ -125,5 +127,7 @@ void fam_select(vfile *f);
 void fam_hparse(vfile *f);
 void fam_hformat(vfile *f);
 void fam_cross(vfile *f);
+void fam_altsvc(vfile *f);
+void fam_svcb(vfile *f);
 
 #endif

@@ -1,0 +1,134 @@
+/* alpncheck altsvc: check an HTTP Alt-Svc field value (RFC 7838 §3) and explain it. */
+#include <string.h>
+#include <unistd.h> /* optind */
+
+#include "cli_util.h"
+#include "escape.h"
+#include "commands.h"
+
+#define ALTSVC_MAX_DEVS 64
+
+static void help(void)
+{
+    printf("Usage: alpncheck altsvc [--lenient] [--json] [VALUE]\n\n"
+           "Checks the value of an HTTP Alt-Svc field (RFC 7838 §3), e.g. 'h3=\":443\"; ma=86400, h2=\":443\"',\n"
+           "lists each alternative (protocol name, host, port, ma, persist, other parameters), the canonical form\n"
+           "and every deviation from it. VALUE is read from standard input when absent or '-' (without the\n"
+           "'Alt-Svc:' field name).\n\n"
+           "  --lenient  judge as a tolerant receiver: empty list elements and parameters, whitespace around '=',\n"
+           "             needless quoted-pairs, an unusable ma or persist, 'clear' in another case and the ALPN\n"
+           "             header's percent-encoding deviations are accepted (and listed); the default is strict\n"
+           "  --json     machine-readable output\n\n"
+           "Exit status: 0 valid, 1 invalid, 2 usage error.\n");
+}
+
+struct judged {
+    int rc;
+    alpn_error err;
+    alpn_altsvc_result res;
+    alpn_deviation devs[ALTSVC_MAX_DEVS];
+    json_t *alts;
+};
+
+static int alt_json(void *ctx, const alpn_altsvc_alt *alt)
+{
+    json_t *params = json_array();
+    alpn_altsvc_param p;
+    size_t pos = 0;
+    while (alpn_altsvc_param_next(alt, &pos, &p))
+        json_array_append_new(params, json_pack("{s:o, s:o}", "name", esc_json(p.name, p.name_len), "value",
+                                                esc_json(p.value, p.value_len)));
+    json_array_append_new(ctx, json_pack("{s:I, s:o, s:o, s:i, s:I, s:b, s:b, s:o}", "offset", (json_int_t)alt->offset,
+                                         "protocol", cli_name_json(alt->name, alt->name_len), "host",
+                                         esc_json(alt->host, alt->host_len), "port", alt->port, "ma",
+                                         (json_int_t)alt->ma, "ma_given", alt->has_ma, "persist", alt->persist,
+                                         "params", params));
+    return 0;
+}
+
+static void judge(struct judged *j, const char *value, size_t len, alpn_hdr_mode mode)
+{
+    memset(j, 0, sizeof *j);
+    j->alts = json_array();
+    j->res.on_alt = alt_json;
+    j->res.ctx = j->alts;
+    j->res.devs = j->devs;
+    j->res.devs_cap = ALTSVC_MAX_DEVS;
+    j->rc = alpn_altsvc_parse(value, len, mode, &j->res, &j->err);
+}
+
+static void alts_print(json_t *alts)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(alts, i, a) {
+        json_t *name = json_object_get(a, "protocol");
+        printf("  %zu. %s (%s)  host \"%s\"  port %d  ma %lld%s%s\n", i + 1, json_string_value(json_object_get(name, "text")),
+               json_string_value(json_object_get(name, "kind")), json_string_value(json_object_get(a, "host")),
+               (int)json_integer_value(json_object_get(a, "port")),
+               (long long)json_integer_value(json_object_get(a, "ma")),
+               json_is_true(json_object_get(a, "ma_given")) ? "" : " (default)",
+               json_is_true(json_object_get(a, "persist")) ? "  persist" : "");
+    }
+}
+
+int cmd_altsvc(int argc, char **argv)
+{
+    int lenient = 0, json = 0;
+    const cli_option opts[] = {{"lenient", 'l', &lenient, NULL}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
+    static char value[CLI_INPUT_MAX];
+    int status = EXIT_USAGE;
+    long vlen = cli_value_command("altsvc", argc, argv, opts, help, value, &status);
+    if (vlen < 0)
+        return status;
+
+    /* Both judgements, as for the ALPN header: strict names the first violation, lenient lists every deviation. */
+    static struct judged strict, tolerant;
+    judge(&strict, value, (size_t)vlen, ALPN_HDR_STRICT);
+    judge(&tolerant, value, (size_t)vlen, ALPN_HDR_LENIENT);
+    const struct judged *judged = lenient ? &tolerant : &strict;
+    const struct judged *shown = judged->rc == ALPN_OK ? judged : &tolerant;
+    static char canon[2 * CLI_INPUT_MAX];
+    size_t canon_len = 0;
+    int have = shown->rc == ALPN_OK && alpn_altsvc_format(value, (size_t)vlen, lenient || judged->rc != ALPN_OK ?
+                                                          ALPN_HDR_LENIENT : ALPN_HDR_STRICT, canon, sizeof canon,
+                                                          &canon_len, NULL) == ALPN_OK;
+    int is_canonical = have && canon_len == (size_t)vlen && memcmp(canon, value, canon_len) == 0;
+    int rc = judged->rc == ALPN_OK ? EXIT_VALID : EXIT_INVALID;
+
+    if (json) {
+        json_t *o = json_pack("{s:o, s:o, s:s, s:b, s:b, s:b}", "value", esc_json(value, (size_t)vlen), "value_hex",
+                              cli_hex_json(value, (size_t)vlen), "mode", lenient ? "lenient" : "strict", "valid",
+                              judged->rc == ALPN_OK, "canonical", is_canonical, "clear", shown->res.clear);
+        if (judged->rc != ALPN_OK)
+            json_object_set_new(o, "error", cli_error_json(&judged->err));
+        if (strict.rc != ALPN_OK)
+            json_object_set_new(o, "strict_violation", cli_error_json(&strict.err));
+        json_object_set_new(o, "deviations", cli_devs_json(tolerant.devs, tolerant.res.n_devs, ALTSVC_MAX_DEVS));
+        if (have) {
+            json_object_set(o, "alternatives", shown->alts);
+            json_object_set_new(o, "canonical_form", esc_json(canon, canon_len));
+        }
+        cli_json_print(o);
+    } else {
+        if (judged->rc == ALPN_OK)
+            printf("Alt-Svc: valid (%s), %s%s\n", lenient ? "lenient" : "strict",
+                   judged->res.clear ? "clear (forget every alternative)" : "alternatives in order of preference",
+                   is_canonical ? ", canonical form" : "");
+        else
+            printf("Alt-Svc: INVALID (%s)\n", lenient ? "lenient" : "strict");
+        if (strict.rc != ALPN_OK)
+            cli_violation_print(stdout, lenient ? "a strict check fails: " : "", &strict.err, value, (size_t)vlen);
+        if (tolerant.rc == ALPN_OK && tolerant.res.n_devs > 0)
+            cli_devs_print(stdout, tolerant.devs, tolerant.res.n_devs, ALTSVC_MAX_DEVS);
+        else if (tolerant.rc != ALPN_OK && !lenient)
+            printf("  a lenient receiver rejects it too (%s at byte %zu)\n", tolerant.err.check, tolerant.err.offset);
+        if (have) {
+            alts_print(shown->alts);
+            printf("  canonical: %.*s\n", (int)canon_len, canon);
+        }
+    }
+    json_decref(strict.alts);
+    json_decref(tolerant.alts);
+    return rc;
+}

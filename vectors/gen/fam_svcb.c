@@ -1,0 +1,338 @@
+/*
+ * svcb_alpn.json: the alpn SvcParam of SVCB/HTTPS records (RFC 9460 §7.1) in presentation and wire format. Each
+ * valid test gives the same list four ways: the wire value, its extension_data (RFC 7301 §3.1), its canonical ALPN
+ * header value (RFC 7639 §2) and its canonical presentation value; the generator builds them from the names with
+ * its own encoders (below and oracle.c), never with libalpn. Invalid tests carry the SVCB-* rule they break.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vecgen.h"
+
+struct sctx {
+    vfile *f;
+    json_t *pres, *wire; /* the two groups' tests */
+};
+
+/* Canonical presentation (alpncheck's choice, see alpn.h): unquoted; printable ASCII raw except '"', ';', '(', ')'
+ * and '\'; inside an item ',' as "\\," and '\' as "\\\\" (RFC 9460 Appendix A.1 under RFC 1035 §5.1 escaping);
+ * everything else \DDD. */
+static void canon_pres(const namelist *l, buf *out)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (i > 0)
+            buf_byte(out, ',');
+        for (size_t k = 0; k < l->v[i].n; k++) {
+            unsigned o = l->v[i].p[k];
+            if (o == ',') {
+                buf_str(out, "\\\\,");
+            } else if (o == '\\') {
+                buf_str(out, "\\\\\\\\");
+            } else if (o <= 0x20 || o >= 0x7f || strchr("\";()", (int)o) != NULL) {
+                char d[5];
+                snprintf(d, sizeof d, "\\%03u", o);
+                buf_str(out, d);
+            } else {
+                buf_byte(out, o);
+            }
+        }
+    }
+}
+
+/* The alpn wire value of names: each with its one-octet length. */
+static void wire_of(const namelist *l, buf *out)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        buf_byte(out, (unsigned)l->v[i].n);
+        buf_put(out, l->v[i].p, l->v[i].n);
+    }
+}
+
+/* The four forms of a valid list into test t. */
+static void forms(json_t *t, const namelist *l, int with_wire, int with_pres)
+{
+    buf w = {0}, e = {0}, h = {0}, p = {0};
+    wire_of(l, &w);
+    enc_list(l, &e);
+    if (oracle_hformat(l, &h) != NULL)
+        abort(); /* every valid alpn list has a header form */
+    canon_pres(l, &p);
+    if (with_wire)
+        json_object_set_new(t, "wire", jhex(w.p, w.n));
+    json_object_set_new(t, "ext", jhex(e.p, e.n));
+    json_object_set_new(t, "header", json_stringn((const char *)h.p, h.n));
+    if (with_pres)
+        json_object_set_new(t, "canonical", json_stringn((const char *)p.p, p.n));
+    /* Every form converts into every other octet for octet (SVCB-ALPN-ROUNDTRIP). */
+    json_object_set_new(t, "check", json_string("SVCB-ALPN-ROUNDTRIP"));
+    buf_free(&w);
+    buf_free(&e);
+    buf_free(&h);
+    buf_free(&p);
+}
+
+/* A presentation test: text, and the names when valid (l NULL: invalid with check). */
+static void pt(struct sctx *c, const uint8_t *text, size_t n, const namelist *l, const char *check, const char *flags,
+               const char *comment, const char *source)
+{
+    json_t *t = vf_test(c->f, c->pres, l != NULL ? "valid" : "invalid", flags, comment);
+    json_object_set_new(t, "presentationHex", jhex(text, n));
+    if (printable(text, n))
+        json_object_set_new(t, "presentation", json_stringn((const char *)text, n));
+    if (l != NULL)
+        forms(t, l, 1, 1);
+    else
+        json_object_set_new(t, "check", json_string(check));
+    if (source != NULL)
+        json_object_set_new(t, "source", json_string(source));
+}
+
+static void pts(struct sctx *c, const char *text, const namelist *l, const char *check, const char *flags,
+                const char *comment, const char *source)
+{
+    pt(c, (const uint8_t *)text, strlen(text), l, check, flags, comment, source);
+}
+
+/* A wire test: the value, and whether it is valid (its names) or the check. */
+static void wt(struct sctx *c, const buf *w, const namelist *l, const char *check, const char *flags,
+               const char *comment, const char *source)
+{
+    json_t *t = vf_test(c->f, c->wire, l != NULL ? "valid" : "invalid", flags, comment);
+    json_object_set_new(t, "wire", jhex(w->p, w->n));
+    if (l != NULL)
+        forms(t, l, 0, 1);
+    else
+        json_object_set_new(t, "check", json_string(check));
+    if (source != NULL)
+        json_object_set_new(t, "source", json_string(source));
+}
+
+/* ---- presentation ------------------------------------------------------------------------------------------------ */
+
+/* text is 'a' followed by an escape of octet o. At the list level (RFC 9460 Appendix A.1) a decoded ',' separates
+ * (leaving the item after it empty) and a decoded '\' escapes the next octet (here: none). */
+static void escaped_octet(struct sctx *c, const char *text, unsigned o, const char *comment)
+{
+    if (o == ',' || o == '\\') {
+        pts(c, text, NULL, o == ',' ? "SVCB-ALPN-ID-EMPTY" : "SVCB-ALPN-LIST", "SvcbEscape", comment, NULL);
+        return;
+    }
+    uint8_t two[2] = {'a', (uint8_t)o};
+    namelist l2 = nl_one(two, 2);
+    pts(c, text, &l2, NULL, "SvcbEscape", comment, NULL);
+    nl_free(&l2);
+}
+
+static void pres_octets(struct sctx *c)
+{
+    char cm[120];
+    for (unsigned o = 0; o < 256; o++) {
+        uint8_t oc = (uint8_t)o;
+        namelist l = nl_one(&oc, 1);
+        buf p = {0};
+        canon_pres(&l, &p);
+        snprintf(cm, sizeof cm, "one-octet alpn-id 0x%02x in canonical presentation", o);
+        pt(c, p.p, p.n, &l, NULL, "SingleOctet SvcbEscape", cm, NULL);
+        buf_free(&p);
+        /* RFC 1035 §5.1: \DDD is the octet. */
+        char d[8];
+        snprintf(d, sizeof d, "a\\%03u", o);
+        snprintf(cm, sizeof cm, "decimal escape \\%03u after 'a'", o);
+        escaped_octet(c, d, o, cm);
+        /* RFC 1035 §5.1: \X for a non-digit X is X itself. */
+        if (o >= 0x21 && o <= 0x7e && (o < '0' || o > '9')) {
+            char x[8] = {'a', '\\', (char)o, 0};
+            snprintf(cm, sizeof cm, "escape \\%c after 'a'", (char)o);
+            escaped_octet(c, x, o, cm);
+        }
+        /* Outside quotes, whitespace, '"', ';', '(' and ')' and controls must be escaped. */
+        if (o <= 0x20 || o == 0x7f || strchr("\";()", (int)o) != NULL) {
+            uint8_t raw[3] = {'a', (uint8_t)o, 'b'};
+            snprintf(cm, sizeof cm, "raw octet 0x%02x in an unquoted value", o);
+            pt(c, raw, 3, NULL, "SVCB-CHAR-STRING", "SvcbCharString", cm, NULL);
+            if (o != '"') {
+                uint8_t q[5] = {'"', 'a', (uint8_t)o, 'b', '"'};
+                namelist lq = nl_one(q + 1, 3);
+                snprintf(cm, sizeof cm, "raw octet 0x%02x inside quotes", o);
+                pt(c, q, 5, &lq, NULL, "SvcbCharString", cm, NULL);
+                nl_free(&lq);
+            }
+        }
+        nl_free(&l);
+    }
+}
+
+static void pres_escapes(struct sctx *c)
+{
+    namelist ab = nl_of("a,b", NULL), a_b = nl_of("a\\b", NULL), two = nl_of("a", "b", NULL);
+    pts(c, "a\\\\,b", &ab, NULL, "SvcbListEscape", "\\\\, keeps a comma inside an item", NULL);
+    pts(c, "a\\092,b", &ab, NULL, "SvcbListEscape", "\\092, keeps a comma inside an item", NULL);
+    pts(c, "a\\092\\044b", &ab, NULL, "SvcbListEscape", "\\092\\044 keeps a comma inside an item", NULL);
+    pts(c, "\"a\\\\,b\"", &ab, NULL, "SvcbListEscape", "quoted \\\\, keeps a comma", NULL);
+    pts(c, "a\\,b", &two, NULL, "SvcbListEscape", "\\, alone is a separator after character-string decoding", NULL);
+    pts(c, "a\\044b", &two, NULL, "SvcbListEscape", "\\044 is a separator after character-string decoding", NULL);
+    pts(c, "a\\\\\\\\b", &a_b, NULL, "SvcbListEscape", "\\\\\\\\ is one backslash in the item", NULL);
+    pts(c, "a\\\\b", NULL, "SVCB-ALPN-LIST", "SvcbListEscape", "list-level backslash before 'b'", NULL);
+    pts(c, "a\\\\", NULL, "SVCB-ALPN-LIST", "SvcbListEscape", "list-level backslash at the end", NULL);
+    pts(c, "a\\", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "backslash at the end of the value", NULL);
+    pts(c, "a\\2", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\D with one digit", NULL);
+    pts(c, "a\\25", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\DD with two digits", NULL);
+    pts(c, "a\\25x", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\DD followed by a letter", NULL);
+    pts(c, "a\\256", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\256 is above 255", NULL);
+    pts(c, "a\\999", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\999 is above 255", NULL);
+    pts(c, "\"h2", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "opening quote not closed", NULL);
+    pts(c, "\"", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "a lone quote", NULL);
+    pts(c, "\"h2\\\"", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "the closing quote escaped", NULL);
+    pts(c, "\"h2\"x", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "text after the closing quote", NULL);
+    pts(c, "\"h2\"\"h3\"", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "two quoted strings", NULL);
+    nl_free(&ab);
+    nl_free(&a_b);
+    nl_free(&two);
+}
+
+static void pres_lists(struct sctx *c)
+{
+    pts(c, "", NULL, "SVCB-ALPN-EMPTY", "SvcbEmpty", "no value", NULL);
+    pts(c, "\"\"", NULL, "SVCB-ALPN-EMPTY", "SvcbEmpty", "empty quoted value", NULL);
+    pts(c, ",", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "a comma only", NULL);
+    pts(c, ",h2", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "leading comma", NULL);
+    pts(c, "h2,", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "trailing comma", NULL);
+    pts(c, "h2,,h3", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "two commas", NULL);
+    pts(c, "\"h2,\"", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "trailing comma inside quotes", NULL);
+    namelist reg = {0};
+    nl_addl(&reg, &g_registry);
+    buf p = {0};
+    canon_pres(&reg, &p);
+    pt(c, p.p, p.n, &reg, NULL, "Registry", "every registered and well-known name, in canonical presentation", NULL);
+    buf_free(&p);
+    nl_free(&reg);
+    /* ALPN identifiers are 1..255 octets (RFC 9460 §7.1); the wire value is at most 65535. */
+    static const size_t lens[] = {1, 2, 254, 255, 256};
+    char cm[120];
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        namelist l = nl_filled('a', lens[i]);
+        buf t = {0};
+        buf_fill(&t, 'a', lens[i]);
+        snprintf(cm, sizeof cm, "alpn-id of %zu octets", lens[i]);
+        pt(c, t.p, t.n, lens[i] <= 255 ? &l : NULL, "SVCB-ALPN-LENGTH", "BoundaryLength", cm, NULL);
+        buf_free(&t);
+        nl_free(&l);
+    }
+    /* 256 ids of 255 octets: 65536 octets of wire value, one too many; 255 ids: 65280. */
+    for (size_t ids = 255; ids <= 256; ids++) {
+        namelist l = {0};
+        buf t = {0};
+        for (size_t k = 0; k < ids; k++) {
+            uint8_t id[255];
+            memset(id, 'a' + (int)(k % 26), sizeof id);
+            nl_add(&l, id, sizeof id);
+            if (k > 0)
+                buf_byte(&t, ',');
+            buf_put(&t, id, sizeof id);
+        }
+        snprintf(cm, sizeof cm, "%zu alpn-ids of 255 octets (%zu octets of wire value)", ids, ids * 256);
+        pt(c, t.p, t.n, ids == 255 ? &l : NULL, "SVCB-ALPN-LENGTH", "LargeList", cm, NULL);
+        buf_free(&t);
+        nl_free(&l);
+    }
+}
+
+static void pres_published(struct sctx *c)
+{
+    namelist fig10 = nl_of("f\\oo,bar", "h2", NULL), h2h3 = nl_of("h2", "h3-19", NULL);
+    pts(c, "\"f\\\\\\\\oo\\\\,bar,h2\"", &fig10, NULL, "RfcExample SvcbListEscape",
+        "escaped comma and backslash, quoted", "RFC 9460 Appendix D.2, Figure 10");
+    pts(c, "f\\\\\\092oo\\092,bar,h2", &fig10, NULL, "RfcExample SvcbListEscape",
+        "escaped comma and backslash, unquoted", "RFC 9460 Appendix D.2, Figure 10");
+    pts(c, "h2,h3-19", &h2h3, NULL, "RfcExample", "the alpn of the mandatory/ipv4hint example",
+        "RFC 9460 Appendix D.2");
+    pts(c, "", NULL, "SVCB-ALPN-EMPTY", "RfcExample SvcbEmpty", "alpn without a value", "RFC 9460 Appendix D.3");
+    /* The same three ids written two ways: quoted with list escapes, and unquoted with every kind of escape. */
+    namelist parts = nl_of("part1", "part2", "part3,part4\\", NULL);
+    pts(c, "\"part1,part2,part3\\\\,part4\\\\\\\\\"", &parts, NULL, "ExternalTest SvcbListEscape",
+        "quoted list with an escaped comma and backslash", "miekg/dns svcb_test.go TestSVCBAlpn");
+    pts(c, "part1\\,\\p\\a\\r\\t2\\044part3\\092,part4\\092\\\\", &parts, NULL,
+        "ExternalTest SvcbEscape SvcbListEscape", "unquoted list with \\X, \\DDD and list escapes",
+        "miekg/dns svcb_test.go TestSVCBAlpn");
+    nl_free(&parts);
+    nl_free(&fig10);
+    nl_free(&h2h3);
+}
+
+/* ---- wire -------------------------------------------------------------------------------------------------------- */
+
+static void wire_cases(struct sctx *c)
+{
+    char cm[120];
+    namelist fig10 = nl_of("f\\oo,bar", "h2", NULL), h2h3 = nl_of("h2", "h3-19", NULL);
+    buf w = {0};
+    wire_of(&fig10, &w);
+    wt(c, &w, &fig10, NULL, "RfcExample", "the alpn value of Figure 10", "RFC 9460 Appendix D.2, Figure 10");
+    buf_free(&w);
+    wire_of(&h2h3, &w);
+    wt(c, &w, &h2h3, NULL, "RfcExample", "h2 and h3-19", "RFC 9460 Appendix D.2");
+    /* Every strict prefix of a valid value is malformed where it is cut (RFC 9460 §7.1.1: the pairs fill the
+     * value exactly). */
+    namelist h2 = nl_of("h2", NULL);
+    for (size_t n = 1; n < w.n; n++) {
+        buf cut = buf_copy(w.p, n);
+        snprintf(cm, sizeof cm, "h2,h3-19 cut to %zu octets", n);
+        /* Cut after the first pair, what is left is the valid value h2. */
+        wt(c, &cut, n == 3 ? &h2 : NULL, "SVCB-ALPN-OVERRUN", "Truncated", cm, NULL);
+        buf_free(&cut);
+    }
+    nl_free(&h2);
+    buf_free(&w);
+    for (unsigned o = 0; o < 256; o++) {
+        uint8_t oc = (uint8_t)o;
+        namelist l = nl_one(&oc, 1);
+        wire_of(&l, &w);
+        snprintf(cm, sizeof cm, "one-octet alpn-id 0x%02x", o);
+        wt(c, &w, &l, NULL, "SingleOctet", cm, NULL);
+        buf_free(&w);
+        nl_free(&l);
+    }
+    buf e = {0}, z = hex_literal("00"), z2 = hex_literal("0268320000"), over = hex_literal("02683202"),
+        over2 = hex_literal("ff"), one = hex_literal("026832ff00");
+    wt(c, &e, NULL, "SVCB-ALPN-EMPTY", "SvcbEmpty", "empty value", "RFC 9460 Appendix D.3");
+    wt(c, &z, NULL, "SVCB-ALPN-ID-EMPTY", "EmptyName", "an empty alpn-id", NULL);
+    buf bad3 = hex_literal("030000");
+    wt(c, &bad3, NULL, "SVCB-ALPN-OVERRUN", "ExternalTest", "length 3 with two octets after it",
+       "miekg/dns svcb_test.go TestDecodeBadSVCB");
+    buf_free(&bad3);
+    wt(c, &z2, NULL, "SVCB-ALPN-ID-EMPTY", "EmptyName", "an empty alpn-id after h2", NULL);
+    wt(c, &over, NULL, "SVCB-ALPN-OVERRUN", "LengthOffByOne", "a length past the end after h2", NULL);
+    wt(c, &over2, NULL, "SVCB-ALPN-OVERRUN", "LengthOffByOne", "length 255 with no octets", NULL);
+    wt(c, &one, NULL, "SVCB-ALPN-OVERRUN", "LengthOffByOne", "length 255 with one octet after h2", NULL);
+    buf_free(&z);
+    buf_free(&z2);
+    buf_free(&over);
+    buf_free(&over2);
+    buf_free(&one);
+    static const size_t lens[] = {1, 254, 255};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        namelist l = nl_filled(0x80 + (unsigned)i, lens[i]);
+        wire_of(&l, &w);
+        snprintf(cm, sizeof cm, "one alpn-id of %zu octets 0x%02x", lens[i], 0x80 + (unsigned)i);
+        wt(c, &w, &l, NULL, "BoundaryLength HighBytes", cm, NULL);
+        buf_free(&w);
+        nl_free(&l);
+    }
+    nl_free(&fig10);
+    nl_free(&h2h3);
+}
+
+void fam_svcb(vfile *f)
+{
+    json_t *pg = vf_group_new("SvcbAlpn"), *wg = vf_group_new("SvcbAlpn");
+    json_object_set_new(pg, "form", json_string("presentation"));
+    json_object_set_new(wg, "form", json_string("wire"));
+    struct sctx c = {f, vf_group(f, pg), NULL};
+    pres_published(&c);
+    pres_lists(&c);
+    pres_escapes(&c);
+    pres_octets(&c);
+    c.wire = vf_group(f, wg);
+    wire_cases(&c);
+}
