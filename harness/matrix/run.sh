@@ -1,13 +1,17 @@
 #!/bin/bash
 # The interoperability matrix (make matrix): starts every server peer on a free loopback port with ALPN h2,http/1.1,
-# runs `alpncheck server` against it, stops it; then runs `alpncheck client` against every client peer (when this
-# build has that command). Every peer is stopped again, also on failure or interruption (trap); a peer that cannot
-# be started or checked becomes a visible "not run" row. Writes per-peer JSON reports and a manifest for alpnmatrix.
+# runs `alpncheck server` against it, stops it; runs `alpncheck client` against every client peer (when this build
+# has that command). The peers run as a small pool of parallel jobs, each with its own port, private directory, log
+# and report; the manifest is written at the end in the order the peers are declared below, never in the order they
+# finished. Every peer is stopped again, also on failure or interruption (traps in each job and here); a peer that
+# cannot be started or checked becomes a visible "not run" row. Writes per-peer JSON reports and a manifest for
+# alpnmatrix.
 #   usage: run.sh ALPNCHECK OUT_DIR LOG_DIR
-#     OUT_DIR   per-peer reports (<role>-<peer>.json), manifest.tsv, run/ (certificates, configs, built peers)
+#     OUT_DIR   per-peer reports (<role>-<peer>.json), manifest.tsv, run/ (certificates, configs, built peers; each
+#               job's private directory run/jobs/<role>-<peer>), timing.tsv (each job's wall time)
 #     LOG_DIR   each peer's log and alpncheck's terminal output, kept beside the published matrix
 #   environment: MATRIX_PEER_TIMEOUT (s, default 240) bounds one alpncheck run; MATRIX_ONLY (space-separated peer
-#   names) runs only those.
+#   names) runs only those; MATRIX_JOBS (default 4) peers at a time, 1 runs them one after the other.
 set -euo pipefail
 
 # The whole matrix runs in a private network namespace when the system allows it (root, or user namespaces): only a
@@ -25,35 +29,100 @@ LOGS=$(mkdir -p "$3" && realpath "$3")
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 PEERS=$SRC/harness/peers
 TIMEOUT=${MATRIX_PEER_TIMEOUT:-240}
+export MATRIX_RUN_DIR # the run directory, for harness/peers/client.sh (the Go and Java clients built there)
 ALPN=h2,http/1.1
 
+JOBS_MAX=${MATRIX_JOBS:-4}
+[[ "$JOBS_MAX" =~ ^[1-9][0-9]?$ ]] || { echo "matrix: MATRIX_JOBS must be 1 to 99, not '$JOBS_MAX'" >&2; exit 2; }
+
 PEER_DIR=$OUT/run
-rm -rf "$PEER_DIR" "$OUT"/server-*.json "$OUT"/client-*.json "$LOGS"
-mkdir -p "$PEER_DIR" "$LOGS"
+MATRIX_RUN_DIR=$PEER_DIR
+rm -rf "$PEER_DIR" "$OUT"/server-*.json "$OUT"/client-*.json "$OUT/rows" "$LOGS"
+mkdir -p "$PEER_DIR/jobs" "$PEER_DIR/pids" "$OUT/rows" "$LOGS"
 MANIFEST=$OUT/manifest.tsv
+TIMING=$OUT/timing.tsv
+PORTS=$PEER_DIR/ports # every port handed out in this run, so that two jobs never get the same one
 : >"$MANIFEST"
+: >"$TIMING"
+: >"$PORTS"
 
 # shellcheck source=../peers.sh
 . "$SRC/harness/peers.sh"
 
-# Every peer runs in its own process group (setsid), so stopping it also stops the workers it forked.
+# free_port: a port nobody listens on, chosen by the kernel (peers.sh), and never one this run handed out already:
+# jobs run at the same time, and a port is only bound when the peer starts.
+free_port() {
+    local p
+    for _ in $(seq 1 20); do
+        p=$("$PEER_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+            return 1
+        if flock "$PORTS" bash -c 'grep -qx "$1" "$2" && exit 1; echo "$1" >>"$2"' _ "$p" "$PORTS"; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# ---- jobs -------------------------------------------------------------------------------------------------------
+# Each peer is one job, a subshell in the background. Inside it, every process it starts (the peer, and alpncheck with
+# the client peers it runs) has its own process group (setsid), named in CURRENT and by a file in run/pids, so that
+# the job's own EXIT trap stops them, and so does this script's cleanup should a job be killed before its trap ran.
 CURRENT=()
 stop_current() {
     local pid
-    for pid in "${CURRENT[@]}"; do
+    for pid in ${CURRENT[@]+"${CURRENT[@]}"}; do
         kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     done
-    for pid in "${CURRENT[@]}"; do
+    for pid in ${CURRENT[@]+"${CURRENT[@]}"}; do
         for _ in $(seq 1 50); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done
         kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
+        rm -f "$PEER_DIR/pids/$pid"
     done
     CURRENT=()
 }
+
+# spawn LOG COMMAND...: starts a peer in the background in its own process group, output to LOG.
+spawn() {
+    local log=$1
+    shift
+    setsid "$@" >>"$log" 2>&1 </dev/null &
+    CURRENT+=($!)
+    : >"$PEER_DIR/pids/$!"
+}
+
+# checker OUT COMMAND...: runs alpncheck (bounded by timeout) in its own process group, output to OUT, and waits for
+# it; a signal to the job interrupts the wait, and the job's EXIT trap stops it. Returns its exit status.
+checker() {
+    local out=$1 pid rc=0
+    shift
+    setsid timeout "$TIMEOUT" "$@" >"$out" 2>&1 </dev/null &
+    pid=$!
+    : >"$PEER_DIR/pids/$pid"
+    CURRENT+=("$pid")
+    wait "$pid" || rc=$?
+    local keep=() p
+    for p in "${CURRENT[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+    CURRENT=(${keep[@]+"${keep[@]}"})
+    rm -f "$PEER_DIR/pids/$pid"
+    return "$rc"
+}
+
+RUNNING=() # the jobs' subshells
+QUEUE=()   # the jobs declared, each a quoted command line: sequence number, then the job function and its arguments
+SEQ=0
 cleanup() {
+    local pid f
+    for pid in "${RUNNING[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${RUNNING[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for f in "$PEER_DIR"/pids/*; do
+        [ -e "$f" ] || continue
+        kill -KILL -- "-${f##*/}" 2>/dev/null || true
+    done
     stop_current
     peers_stop
 }
@@ -62,12 +131,65 @@ trap 'echo "matrix: run.sh failed at line $LINENO" >&2' ERR
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# spawn LOG COMMAND...: starts a peer in the background in its own process group, output to LOG.
-spawn() {
-    local log=$1
-    shift
-    setsid "$@" >>"$log" 2>&1 </dev/null &
-    CURRENT+=($!)
+# enqueue JOB ARGS...: declares one peer's job; it runs when run_jobs starts it. Its manifest line goes to
+# rows/<sequence number>, so the manifest keeps the order of the declarations.
+enqueue() {
+    SEQ=$((SEQ + 1))
+    QUEUE+=("$(printf '%q ' "$SEQ" "$@")")
+}
+
+# job SEQ ROLE NAME FUNCTION ARGS...: one job's body in its subshell, with its own traps, its private directory
+# (JOB_DIR) and its line in timing.tsv (role, name, wall time in seconds).
+job() {
+    local seq=$1 role=$2 name=$3 fn=$4 t0
+    shift 4
+    trap stop_current EXIT
+    trap 'exit 143' TERM
+    trap 'exit 130' INT
+    ROW_FILE=$OUT/rows/$(printf '%04d' "$seq")
+    JOB_DIR=$PEER_DIR/jobs/$role-$name
+    mkdir -p "$JOB_DIR"
+    t0=$(date +%s%N)
+    "$fn" "$@"
+    t0=$((($(date +%s%N) - t0) / 1000000))
+    printf '%s\t%s\t%d.%03d\n' "$role" "$name" $((t0 / 1000)) $((t0 % 1000)) >>"$TIMING"
+}
+
+# Jobs that take longest start first, so that they do not end up alone at the end of the run (the JVM and BEAM
+# clients start a process per check; Traffic Server takes seconds to come up). Names as ROLE:NAME.
+SLOW_FIRST=" client:java client:erlang client:node client:openssl-s_client client:nghttp server:trafficserver "
+slow() { [[ "$SLOW_FIRST" == *" $1 "* ]]; }
+
+# run_jobs: starts the queued jobs, slow ones first, at most JOBS_MAX at a time; waits for all; writes the manifest.
+run_jobs() {
+    local entry order=() seq pid alive f
+    for entry in "${QUEUE[@]}"; do
+        eval "set -- $entry"
+        slow "$2:$3" && order+=("$entry")
+    done
+    for entry in "${QUEUE[@]}"; do
+        eval "set -- $entry"
+        slow "$2:$3" || order+=("$entry")
+    done
+    for entry in ${order[@]+"${order[@]}"}; do
+        while :; do
+            alive=()
+            for pid in ${RUNNING[@]+"${RUNNING[@]}"}; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+            RUNNING=(${alive[@]+"${alive[@]}"})
+            [ "${#RUNNING[@]}" -lt "$JOBS_MAX" ] && break
+            wait -n 2>/dev/null || true
+        done
+        eval "set -- $entry"
+        (job "$@") &
+        RUNNING+=($!)
+    done
+    for pid in ${RUNNING[@]+"${RUNNING[@]}"}; do wait "$pid" || true; done
+    RUNNING=()
+    for seq in $(seq 1 "$SEQ"); do
+        f=$OUT/rows/$(printf '%04d' "$seq")
+        [ -f "$f" ] && cat "$f" >>"$MANIFEST"
+    done
+    return 0
 }
 
 # wait_peer PORT: 0 once the current peer accepts on 127.0.0.1:PORT; 1 when it exited first or after 30 s (a JVM
@@ -81,7 +203,8 @@ wait_peer() {
     return 1
 }
 
-# One manifest line: name role stack version status reason command report log (tabs and newlines flattened).
+# One manifest line: name role stack version status reason command report log (tabs and newlines flattened), into
+# the job's row file.
 row() {
     local out="" f
     set -- "${@:1:7}" "$(rel "$8")" "$(rel "$9")"
@@ -90,11 +213,13 @@ row() {
         f=${f//$'\r'/ }
         out+="${f//$'\n'/ }"$'\t'
     done
-    printf '%s\n' "${out%$'\t'}" >>"$MANIFEST"
+    printf '%s\n' "${out%$'\t'}" >"$ROW_FILE"
 }
 
 # Paths in the manifest are relative to the source tree, so that the published matrix names no machine's directories.
 rel() { [ -z "$1" ] && return 0; realpath --relative-to="$SRC" "$1"; }
+# have PROGRAM-OR-FILE: a command in PATH, or (with a slash) a file that exists, such as a server's module.
+have() { case $1 in */*) [ -e "$1" ] ;; *) command -v "$1" >/dev/null ;; esac; }
 wanted() { [ -z "${MATRIX_ONLY:-}" ] || [[ " $MATRIX_ONLY " == *" $1 "* ]]; }
 # Versions: `sed -n 1p`, never `head`: a program killed by SIGPIPE would fail the pipeline under pipefail.
 first_line() { "$@" 2>&1 | sed -n 1p || true; }
@@ -104,6 +229,8 @@ linked_openssl() { # the OpenSSL a binary links, as its libssl reports it
     *) echo "?" ;;
     esac
 }
+# pkg_version PACKAGE: its Debian version without epoch and Debian revision ("" when not installed).
+pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null | sed 's/^[0-9]*://; s/-[^-]*$//' || true; }
 
 # ---- the peers' shared material ----------------------------------------------------------------------------------
 peers_make_cert
@@ -124,11 +251,21 @@ else
     GO_BUILD_ERR="go not installed"
 fi
 
-# fill TEMPLATE PORT LOG [BACKEND]: a config from harness/peers/conf/TEMPLATE.in into the run directory.
+# The JVM peers are compiled once (javac), so that each run of a Java client is a JVM start, not a compilation
+# (harness/peers/client.sh runs the classes in $MATRIX_RUN_DIR/java when they are there).
+JAVA_BUILD_ERR=""
+if command -v javac >/dev/null; then
+    javac -d "$PEER_DIR/java" "$PEERS/java/Server.java" "$PEERS/java/Client.java" 2>>"$LOGS/java-build.log" ||
+        JAVA_BUILD_ERR="javac failed: $(tail -n 2 "$LOGS/java-build.log")"
+fi
+
+# fill TEMPLATE PORT LOG [BACKEND] [MODULE]: a config from harness/peers/conf/TEMPLATE.in into the job's private
+# directory ($JOB_DIR, @JOB@); @DIR@ is the run directory with the shared certificate.
 fill() {
-    sed -e "s|@PORT@|$2|g" -e "s|@DIR@|$PEER_DIR|g" -e "s|@LOG@|$3|g" -e "s|@BACKEND@|${4:-}|g" -e "s|@USER@|$(id -un)|g" \
-        "$PEERS/conf/$1.in" >"$PEER_DIR/$1"
-    echo "$PEER_DIR/$1"
+    mkdir -p "$(dirname "$JOB_DIR/$1")"
+    sed -e "s|@PORT@|$2|g" -e "s|@DIR@|$PEER_DIR|g" -e "s|@JOB@|$JOB_DIR|g" -e "s|@LOG@|$3|g" \
+        -e "s|@BACKEND@|${4:-}|g" -e "s|@MODULE@|${5:-}|g" -e "s|@USER@|$(id -un)|g" "$PEERS/conf/$1.in" >"$JOB_DIR/$1"
+    echo "$JOB_DIR/$1"
 }
 
 # ---- server peers: start_<kind> PORT LOG starts one; the table below names, describes and versions them ----------
@@ -152,12 +289,16 @@ start_go() {
     [ -z "$GO_BUILD_ERR" ] || return 1
     spawn "$2" "$PEER_DIR/go-server" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"
 }
-start_java() { spawn "$2" java "$PEERS/java/Server.java" "$1" "$PEER_DIR/peer.p12" alpncheck "$ALPN"; }
+start_java() {
+    local main=("$PEERS/java/Server.java")
+    [ -z "$JAVA_BUILD_ERR" ] && [ -f "$PEER_DIR/java/Server.class" ] && main=(-cp "$PEER_DIR/java" Server)
+    spawn "$2" java "${main[@]}" "$1" "$PEER_DIR/peer.p12" alpncheck "$ALPN"
+}
 start_python() { spawn "$2" /usr/bin/python3 "$PEERS/python/server.py" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
 start_node() { spawn "$2" node "$PEERS/node/server.js" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
 # NSS's selfserv only knows http/1.1 for ALPN (-Q); its key comes from an NSS database made from the PKCS#12 file.
 start_nss() {
-    local db=$PEER_DIR/nssdb
+    local db=$JOB_DIR/nssdb
     rm -rf "$db" && mkdir -p "$db"
     certutil -N -d "sql:$db" --empty-password >>"$2" 2>&1 &&
         pk12util -i "$PEER_DIR/peer.p12" -d "sql:$db" -W alpncheck >>"$2" 2>&1 || return 1
@@ -172,19 +313,52 @@ start_caddy() {
     caddy_setup "$1" || return 1
     spawn "$2" "${CADDY_CMD[@]}"
 }
+# Apache httpd 2.4 with mod_ssl and mod_http2 (harness/peers/conf/apache2.conf.in): ServerRoot, PidFile, mutexes and
+# runtime files in the job's directory, run in the foreground; never the package's service or /etc/apache2. Run as
+# root, its child drops to nobody (Apache refuses to serve as root); otherwise it stays the current user.
+start_apache2() {
+    local as_root=()
+    [ "$(id -u)" -ne 0 ] || as_root=(-DALPNCHECK_AS_ROOT)
+    spawn "$2" /usr/sbin/apache2 -f "$(fill apache2.conf "$1" "$2")" -DFOREGROUND "${as_root[@]}"
+}
+# lighttpd 1.4 with one TLS module (harness/peers/conf/lighttpd.conf.in): each module does its own ALPN (h2 and
+# http/1.1 when HTTP/2 is on, lighttpd's default), so each is a row of its own.
+start_lighttpd() {
+    spawn "$3" lighttpd -D -f "$(fill lighttpd.conf "$2" "$3" "" "$1")"
+}
+for m in openssl gnutls wolfssl mbedtls nss; do
+    eval "start_lighttpd_$m() { start_lighttpd $m \"\$@\"; }"
+done
+# Apache Traffic Server 9.2 from a runroot of its own (harness/peers/conf/trafficserver/): every directory it reads
+# or writes (configuration, cache, logs, runtime) is in the job's directory; it stays the current user (#-1).
+start_trafficserver() {
+    local f
+    for f in runroot.yaml records.config ssl_multicert.config storage.config ip_allow.yaml; do
+        fill "trafficserver/$f" "$1" "$2" >/dev/null || return 1
+    done
+    mkdir -p "$JOB_DIR/trafficserver/"{cache,log,run,var} || return 1
+    spawn "$2" traffic_server --run-root="$JOB_DIR/trafficserver"
+}
 
-# run_server NAME STACK VERSION COMMAND START-FUNCTION NEEDS-COMMAND [ALPN]: ALPN is what the peer supports, when it
-# cannot be configured with h2,http/1.1.
+# run_server NAME STACK VERSION COMMAND START-FUNCTION NEEDS-COMMAND [ALPN]: declares a server peer (its job runs
+# later, in run_jobs). ALPN is what the peer supports, when it cannot be configured with h2,http/1.1. START-FUNCTION
+# PORT LOG starts it with spawn, in the job's subshell (its private directory is $JOB_DIR).
 run_server() {
+    wanted "$1" || return 0
+    enqueue server "$1" server_job "$@"
+}
+server_job() {
     local name=$1 stack=$2 version=$3 cmd=$4 start=$5 needs=$6 alpn=${7:-$ALPN}
-    wanted "$name" || return 0
     local log=$LOGS/server-$name.log report=$OUT/server-$name.json out=$LOGS/server-$name.alpncheck.txt port rc
-    if [ -n "$needs" ] && ! command -v "$needs" >/dev/null; then
+    if [ -n "$needs" ] && ! have "$needs"; then
         row "$name" server "$stack" "$version" not-run "$needs is not installed" "$cmd" "" ""
         return 0
     fi
-    port=$(free_port)
     : >"$log"
+    if ! port=$(free_port); then
+        row "$name" server "$stack" "$version" not-run "no free port" "$cmd" "" ""
+        return 0
+    fi
     echo "matrix: server $name on 127.0.0.1:$port" >&2
     if ! "$start" "$port" "$log"; then
         row "$name" server "$stack" "$version" not-run "could not be started: ${GO_BUILD_ERR:-see log}" "$cmd" "" \
@@ -199,15 +373,20 @@ run_server() {
         return 0
     fi
     rc=0
-    timeout "$TIMEOUT" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 --json "$report" -q \
-        >"$out" 2>&1 || rc=$?
+    checker "$out" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 --json "$report" -q || rc=$?
     stop_current
-    # Exit 2 with a report is a run whose ERROR cells say why; without one, alpncheck stopped before any check.
+    row_of_run "$rc" "$name" server "$stack" "$version" "$cmd" "$report" "$log" "$out"
+}
+
+# row_of_run RC NAME ROLE STACK VERSION COMMAND REPORT LOG OUT: the manifest line of a finished alpncheck run. Exit 2
+# with a report is a run whose ERROR cells say why; without one, alpncheck stopped before any check.
+row_of_run() {
+    local rc=$1 name=$2 role=$3 stack=$4 version=$5 cmd=$6 report=$7 log=$8 out=$9
     [ "$rc" = 2 ] && [ -s "$report" ] && rc=1
     case $rc in
-    0 | 1) row "$name" server "$stack" "$version" run "" "$cmd" "$report" "$log" ;;
-    124) row "$name" server "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$log" ;;
-    *) row "$name" server "$stack" "$version" not-run "alpncheck exit $rc: $(tail -n 1 "$out")" "$cmd" "" "$log" ;;
+    0 | 1) row "$name" "$role" "$stack" "$version" run "" "$cmd" "$report" "$log" ;;
+    124) row "$name" "$role" "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$log" ;;
+    *) row "$name" "$role" "$stack" "$version" not-run "alpncheck exit $rc: $(tail -n 1 "$out")" "$cmd" "" "$log" ;;
     esac
 }
 
@@ -229,6 +408,10 @@ v_botan_n=$(botan version 2>/dev/null || true)
 v_botan="Botan $v_botan_n"
 v_caddy=$(caddy version 2>/dev/null | sed -n 1p | awk '{print "Caddy " $1}' || true)
 s_caddy=$(caddy build-info 2>/dev/null | awk '$1 == "go" {sub(/^go/, "", $2); print "Go crypto/tls " $2}' || true)
+v_apache=$(/usr/sbin/apache2 -v 2>/dev/null | sed -n 's|^Server version: Apache/\([0-9.]*\).*|Apache httpd \1|p' || true)
+v_lighttpd=$(lighttpd -v 2>/dev/null | sed -n 's|^lighttpd/\([0-9.]*\).*|lighttpd \1|p' || true)
+v_ats=$(traffic_server -V 2>/dev/null | sed -n 's|.*\(Traffic Server [0-9.]*\).*|Apache \1|p' | sed -n 1p || true)
+LIGHTTPD_MOD_DIR=/usr/lib/lighttpd
 v_erl=$(erl -noshell -eval 'application:load(ssl), {ok, V} = application:get_key(ssl, vsn),
     io:format("OTP ~s, ssl ~s~n", [erlang:system_info(otp_release), V]), halt().' 2>/dev/null || true)
 
@@ -262,15 +445,35 @@ run_server node "$s_node" "$v_node" \
     "harness/peers/node/server.js (tls.createServer ALPNProtocols h2,http/1.1)" start_node node
 run_server erlang "Erlang/OTP ssl" "$v_erl" \
     "harness/peers/erlang/server.escript (alpn_preferred_protocols h2,http/1.1)" start_erlang escript
+run_server apache2 "$(linked_openssl /usr/lib/apache2/modules/mod_ssl.so)" "$v_apache" \
+    "apache2 -f apache2.conf -DFOREGROUND: mod_ssl, mod_http2, Protocols h2 http/1.1 (harness/peers/conf/apache2.conf.in)" \
+    start_apache2 /usr/sbin/apache2
+# lighttpd answers h2 and http/1.1 by itself (HTTP/2 is on by default in 1.4.69); no option sets the list.
+lighttpd_row() { # lighttpd_row MODULE STACK
+    run_server "lighttpd-$1" "$2" "$v_lighttpd mod_$1" \
+        "lighttpd -D -f lighttpd.conf: mod_$1, ssl.engine (harness/peers/conf/lighttpd.conf.in)" "start_lighttpd_$1" \
+        "$LIGHTTPD_MOD_DIR/mod_$1.so"
+}
+lighttpd_row openssl "$(linked_openssl "$LIGHTTPD_MOD_DIR/mod_openssl.so")"
+lighttpd_row gnutls "$GNUTLS_V"
+lighttpd_row wolfssl "wolfSSL $(pkg_version libwolfssl35)"
+lighttpd_row mbedtls "Mbed TLS $(pkg_version libmbedtls14)"
+lighttpd_row nss "NSS $(pkg_version libnss3)"
+run_server trafficserver "$(linked_openssl /usr/bin/traffic_server)" "$v_ats" \
+    "traffic_server --run-root DIR: server_ports PORT:ssl, its default ALPN (harness/peers/conf/trafficserver/)" \
+    start_trafficserver traffic_server
 
 # ---- client peers: alpncheck is the server; each client connects through harness/peers/client.sh -----------------
 CLIENT_OK=0
 "$ALPNCHECK" client --help >/dev/null 2>&1 && CLIENT_OK=1
 
-# run_client NAME STACK VERSION NEEDS-COMMAND
+# run_client NAME STACK VERSION NEEDS-COMMAND: declares a client peer, run behind harness/peers/client.sh NAME.
 run_client() {
+    wanted "$1" || return 0
+    enqueue client "$1" client_job "$@"
+}
+client_job() {
     local name=$1 stack=$2 version=$3 needs=$4
-    wanted "$name" || return 0
     # {alpn} is --offer's list, and empty for the check that needs a client offering no ALPN.
     local cmd="harness/peers/client.sh $name {host} {port} {ca} {alpn}"
     local report=$OUT/client-$name.json out=$LOGS/client-$name.alpncheck.txt rc
@@ -278,7 +481,7 @@ run_client() {
         row "$name" client "$stack" "$version" not-run "alpncheck client not built" "$cmd" "" ""
         return 0
     fi
-    if ! command -v "$needs" >/dev/null; then
+    if ! have "$needs"; then
         row "$name" client "$stack" "$version" not-run "$needs is not installed" "$cmd" "" ""
         return 0
     fi
@@ -289,15 +492,10 @@ run_client() {
     case $name in
     openssl-s_client | gnutls-cli) zero=(--exec-0rtt "$PEERS/client.sh $name {host} {port} {ca} {alpn} {session}") ;;
     esac
-    MATRIX_RUN_DIR=$PEER_DIR timeout "$TIMEOUT" "$ALPNCHECK" client --listen 127.0.0.1:0 --offer "$ALPN" \
+    checker "$out" "$ALPNCHECK" client --listen 127.0.0.1:0 --offer "$ALPN" \
         --exec "$PEERS/client.sh $name {host} {port} {ca} {alpn}" "${zero[@]}" --client-log "$LOGS/client-$name.log" \
-        --json "$report" >"$out" 2>&1 || rc=$?
-    [ "$rc" = 2 ] && [ -s "$report" ] && rc=1
-    case $rc in
-    0 | 1) row "$name" client "$stack" "$version" run "" "$cmd" "$report" "$out" ;;
-    124) row "$name" client "$stack" "$version" not-run "alpncheck did not finish within $TIMEOUT s" "$cmd" "" "$out" ;;
-    *) row "$name" client "$stack" "$version" not-run "alpncheck exit $rc: $(tail -n 1 "$out")" "$cmd" "" "$out" ;;
-    esac
+        --json "$report" || rc=$?
+    row_of_run "$rc" "$name" client "$stack" "$version" "$cmd" "$report" "$out" "$out"
 }
 
 run_client openssl-s_client "$OPENSSL_V" "$OPENSSL_V" openssl
@@ -311,6 +509,12 @@ run_client java "JSSE (${v_java})" "$v_java" java
 run_client python "$s_python" "$v_python" python3
 run_client node "$s_node" "$v_node" node
 run_client erlang "Erlang/OTP ssl" "$v_erl" escript
+
+# The small peers on TLS libraries (BoringSSL, wolfSSL, Mbed TLS, rustls, ...), declared the same way.
+# shellcheck source=/dev/null
+[ -f "$SRC/harness/matrix/peers-libs.sh" ] && . "$SRC/harness/matrix/peers-libs.sh"
+
+run_jobs
 
 echo "matrix: $(grep -c $'\trun\t' "$MANIFEST" || true) peers checked, $(grep -c $'\tnot-run\t' "$MANIFEST" || true) not run;" \
     "manifest $MANIFEST" >&2
