@@ -60,6 +60,21 @@ curl)
 nghttp)
     # nghttp offers h2 (and its draft names) and has no option to verify the certificate.
     exec nghttp -nv --timeout=10 "https://$host:$port/" ;;
+h2load)
+    # h2load offers its --npn-list (ALPN) as given, cannot leave ALPN out (an empty list is its default list) and
+    # does not verify the certificate. It exits 0 whatever happened: a completed handshake is the "TLS Protocol:"
+    # line it prints only then.
+    out=$(h2load -n1 -c1 ${alpn:+--npn-list="$alpn"} "https://$host:$port/" 2>&1)
+    printf '%s\n' "$out"
+    grep -q '^TLS Protocol: ' <<<"$out" ;;
+wget2)
+    # Wget2 (GnuTLS) offers h2,http/1.1 by itself, and no ALPN with --no-http2. Its exit status does not tell a
+    # failed handshake from HTTP failing afterwards (5 for an alert, 4 or 0 after it): its debug line does.
+    [ -n "$alpn" ] || alpn_flags=(--no-http2)
+    out=$(wget2 -d -O /dev/null --no-config --no-hsts --no-hpkp --no-ocsp --tries=1 --timeout=10 --ca-certificate="$ca" \
+        "${alpn_flags[@]}" "https://$sni:$port/" 2>&1)
+    grep -E 'ALPN|Handshake|handshake|ERROR' <<<"$out"
+    grep -q 'Handshake completed' <<<"$out" ;;
 botan-tls_client)
     # Botan's command-line client prints the certificate check but does not enforce it, and connects by name.
     exec botan tls_client "$sni" --port="$port" --trusted-cas="$ca" --skip-system-cert-store \
@@ -71,9 +86,27 @@ go)
             go build -o "$dir/go-client" "$here/go/client.go" || exit 2
     fi
     exec "$dir/go-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+go-net-http)
+    dir=${MATRIX_RUN_DIR:-$(mktemp -d)}
+    if [ ! -x "$dir/go-net-http-client" ]; then
+        GOCACHE=$dir/go-cache GOPATH=$dir/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local \
+            go build -o "$dir/go-net-http-client" "$here/go/nethttp_client.go" || exit 2
+    fi
+    exec "$dir/go-net-http-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+boringssl | wolfssl | mbedtls | rustls)
+    # Our peers on TLS libraries (harness/peers/libpeers.mk): the matrix builds them and puts them in PATH; run
+    # alone, this builds the one it needs into a temporary directory.
+    if ! command -v "$name-client" >/dev/null; then
+        dir=$(mktemp -d /tmp/alpncheck-libpeer-XXXXXX) || exit 2
+        make -s -f "$here/libpeers.mk" O="$dir" "$dir/$name-client" >&2 || exit 2
+        PATH=$dir:$PATH
+    fi
+    exec "$name-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 java) exec java "$here/java/Client.java" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 python) exec /usr/bin/python3 "$here/python/client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
-node) exec node "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+python-httpx) exec /usr/bin/python3 "$here/python/httpx_client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+# Debian's Node.js (package nodejs), never another node that PATH may find first.
+node) exec /usr/bin/node "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 erlang) exec escript "$here/erlang/client.escript" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 *) echo "client.sh: unknown client $name" >&2; exit 2 ;;
 esac
