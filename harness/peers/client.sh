@@ -8,7 +8,9 @@
 # With a sixth argument SESSION-FILE (`alpncheck client --exec-0rtt`, CLI-0RTT-ALPN) the client connects twice: a
 # full handshake that keeps the session ticket, then a resumption sending a request as TLS 1.3 early data. Only the
 # clients that can do that from the command line have this mode (0rtt_capable below); the others exit 2.
-# Go peers are built into $MATRIX_RUN_DIR (or a temporary directory) on first use, from the standard library only.
+# Go peers are built into $MATRIX_RUN_DIR (or a temporary directory) on first use, from the standard library only;
+# the peers on TLS libraries (boringssl, wolfssl, mbedtls, rustls) come from PATH (the matrix puts them there) or are
+# built by harness/peers/libpeers.mk on first use.
 set -u
 [ $# -eq 5 ] || [ $# -eq 6 ] || { echo "usage: client.sh NAME HOST PORT CA-FILE ALPN-LIST [SESSION-FILE]" >&2; exit 2; }
 name=$1 host=$2 port=$3 ca=$4 alpn=$5 session=${6:-}
@@ -71,8 +73,8 @@ wget2)
     # Wget2 (GnuTLS) offers h2,http/1.1 by itself, and no ALPN with --no-http2. Its exit status does not tell a
     # failed handshake from HTTP failing afterwards (5 for an alert, 4 or 0 after it): its debug line does.
     [ -n "$alpn" ] || alpn_flags=(--no-http2)
-    out=$(wget2 -d -O /dev/null --no-config --no-hsts --no-hpkp --no-ocsp --tries=1 --timeout=10 --ca-certificate="$ca" \
-        "${alpn_flags[@]}" "https://$sni:$port/" 2>&1)
+    out=$(wget2 -d -O /dev/null --no-config --no-hsts --no-hpkp --no-ocsp --tries=1 --timeout=10 \
+        --ca-certificate="$ca" "${alpn_flags[@]}" "https://$sni:$port/" 2>&1)
     grep -E 'ALPN|Handshake|handshake|ERROR' <<<"$out"
     grep -q 'Handshake completed' <<<"$out" ;;
 botan-tls_client)
@@ -95,9 +97,9 @@ go-net-http)
     exec "$dir/go-net-http-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 boringssl | wolfssl | mbedtls | rustls)
     # Our peers on TLS libraries (harness/peers/libpeers.mk): the matrix builds them and puts them in PATH; run
-    # alone, this builds the one it needs into a temporary directory.
+    # alone, this builds the one it needs into $MATRIX_RUN_DIR or a directory of this user's, kept for the next call.
     if ! command -v "$name-client" >/dev/null; then
-        dir=$(mktemp -d /tmp/alpncheck-libpeer-XXXXXX) || exit 2
+        dir=${MATRIX_RUN_DIR:-/tmp/alpncheck-libpeers-$(id -u)}
         make -s -f "$here/libpeers.mk" O="$dir" "$dir/$name-client" >&2 || exit 2
         PATH=$dir:$PATH
     fi

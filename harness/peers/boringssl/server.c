@@ -27,8 +27,14 @@ static int select_alpn(SSL *ssl, const uint8_t **out, uint8_t *out_len, const ui
     return SSL_TLSEXT_ERR_OK;
 }
 
-static long tls_read(void *ssl, void *buf, size_t len) { return SSL_read(ssl, buf, len > 65536 ? 65536 : (int)len); }
-static long tls_write(void *ssl, void *buf, size_t len) { return SSL_write(ssl, buf, len > 65536 ? 65536 : (int)len); }
+static long tls_read(void *ssl, void *buf, size_t len)
+{
+    return SSL_read(ssl, buf, len > 65536 ? 65536 : (int)len);
+}
+static long tls_write(void *ssl, void *buf, size_t len)
+{
+    return SSL_write(ssl, buf, len > 65536 ? 65536 : (int)len);
+}
 
 static void serve(SSL_CTX *ctx, int fd)
 {

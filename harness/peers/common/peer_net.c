@@ -34,10 +34,12 @@ int peer_client_args(int argc, char **argv, struct peer_client_args *a)
 static int set_deadlines(int fd)
 {
     struct timeval tv = {.tv_sec = PEER_IO_SECONDS};
-    return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) | setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) |
+           setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-/* The first address of HOST:PORT that SETUP (bind and listen, or connect) accepts; -1 after printing why. */
+/* A socket on the first address of HOST:PORT that it can bind and listen on (PASSIVE) or connect to; -1 after
+ * printing why. */
 static int open_socket(const char *host, const char *port, int passive)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = passive ? AI_PASSIVE : 0};
@@ -65,9 +67,15 @@ static int open_socket(const char *host, const char *port, int passive)
     return fd;
 }
 
-int peer_listen(const char *port) { return open_socket("127.0.0.1", port, 1); }
+int peer_listen(const char *port)
+{
+    return open_socket("127.0.0.1", port, 1);
+}
 
-int peer_connect(const char *host, const char *port) { return open_socket(host, port, 0); }
+int peer_connect(const char *host, const char *port)
+{
+    return open_socket(host, port, 0);
+}
 
 int peer_accept(int listener)
 {
@@ -140,8 +148,8 @@ void peer_answer(const unsigned char *proto, size_t len, peer_io rd, peer_io wr,
     if (rd(conn, buf, sizeof buf) <= 0)
         return;
     int blen = snprintf(body, sizeof body, "hello from the %s peer\n", who);
-    int n = snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", blen,
-                     body);
+    int n =
+        snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", blen, body);
     write_all(wr, conn, out, (size_t)n);
 }
 

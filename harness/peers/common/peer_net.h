@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #define PEER_DEFAULT_ALPN "h2,http/1.1"
-#define PEER_MAX_NAMES 32
+#define PEER_MAX_NAMES    32
 
 struct peer_server_args {
     const char *port, *cert, *key, *alpn;

@@ -11,8 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static long tls_read(void *ssl, void *buf, size_t len) { return mbedtls_ssl_read(ssl, buf, len); }
-static long tls_write(void *ssl, void *buf, size_t len) { return mbedtls_ssl_write(ssl, buf, len); }
+static long tls_read(void *ssl, void *buf, size_t len)
+{
+    return mbedtls_ssl_read(ssl, buf, len);
+}
+static long tls_write(void *ssl, void *buf, size_t len)
+{
+    return mbedtls_ssl_write(ssl, buf, len);
+}
 
 static void serve(const mbedtls_ssl_config *conf, struct mbed_rng *rng, int fd)
 {

@@ -5,10 +5,10 @@
  *   usage: wolfssl-client HOST PORT CA-FILE ALPN-LIST [SERVER-NAME] */
 #include "peer_net.h"
 
-#include <wolfssl/options.h>
-#include <wolfssl/ssl.h>
 #include <stdio.h>
 #include <string.h>
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
 
 /* A WOLFSSL for A's server with its ALPN offer, or NULL. */
 static WOLFSSL *client_ssl(const struct peer_client_args *a, char *alpn)
@@ -23,8 +23,8 @@ static WOLFSSL *client_ssl(const struct peer_client_args *a, char *alpn)
     if (ssl == NULL ||
         wolfSSL_UseSNI(ssl, WOLFSSL_SNI_HOST_NAME, a->name, (unsigned short)strlen(a->name)) != WOLFSSL_SUCCESS ||
         wolfSSL_check_domain_name(ssl, a->name) != WOLFSSL_SUCCESS ||
-        (alpn[0] && wolfSSL_UseALPN(ssl, alpn, (unsigned)strlen(alpn), WOLFSSL_ALPN_FAILED_ON_MISMATCH) !=
-                        WOLFSSL_SUCCESS))
+        (alpn[0] &&
+         wolfSSL_UseALPN(ssl, alpn, (unsigned)strlen(alpn), WOLFSSL_ALPN_FAILED_ON_MISMATCH) != WOLFSSL_SUCCESS))
         return NULL;
     return ssl;
 }

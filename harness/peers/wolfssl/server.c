@@ -6,13 +6,16 @@
  *   usage: wolfssl-server PORT CERT KEY [ALPN-LIST] */
 #include "peer_net.h"
 
-#include <wolfssl/options.h>
-#include <wolfssl/ssl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
 
-static long tls_read(void *ssl, void *buf, size_t len) { return wolfSSL_read(ssl, buf, len > 65536 ? 65536 : (int)len); }
+static long tls_read(void *ssl, void *buf, size_t len)
+{
+    return wolfSSL_read(ssl, buf, len > 65536 ? 65536 : (int)len);
+}
 static long tls_write(void *ssl, void *buf, size_t len)
 {
     return wolfSSL_write(ssl, buf, len > 65536 ? 65536 : (int)len);

@@ -42,7 +42,9 @@ fn handshake(host: &str, port: &str, cfg: rustls::ClientConfig, name: &str) -> R
         .ok_or("no address")?;
     let timeout = Duration::from_secs(10);
     let mut sock = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
-    sock.set_read_timeout(Some(timeout)).and_then(|_| sock.set_write_timeout(Some(timeout))).map_err(|e| e.to_string())?;
+    sock.set_read_timeout(Some(timeout))
+        .and_then(|_| sock.set_write_timeout(Some(timeout)))
+        .map_err(|e| e.to_string())?;
     while conn.is_handshaking() {
         conn.complete_io(&mut sock).map_err(|e| e.to_string())?;
     }
