@@ -10,7 +10,7 @@ MATRIX_PKGS := openssl gnutls-bin nginx haproxy h2o nghttp2-proxy nghttp2-client
 # The peers on TLS libraries and the client programs of harness/matrix/peers-libs.sh (issue 17): what builds ours
 # (harness/peers/libpeers.mk) and the clients; tests/integration_libpeers.sh (make check) starts them too.
 LIBPEERS_PKGS := make gcc android-libboringssl-dev libwolfssl-dev libmbedtls-dev cargo librust-rustls-dev \
-	librust-rustls-pemfile-dev wget2 nghttp2-client python3-httpx python3-h2 golang-go
+	librust-rustls-pemfile-dev wget2 nghttp2-client python3-httpx python3-h2 golang-go default-jdk-headless libbctls-java
 PKGS_CHECK += $(LIBPEERS_PKGS)
 MATRIX_OUT := build/matrix
 MATRIX_LOGS := reports/matrix-logs

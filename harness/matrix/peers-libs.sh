@@ -2,7 +2,7 @@
 # run.sh does not declare itself. Sourced by harness/matrix/run.sh after its own peers; uses its helpers (spawn,
 # run_server, run_client, ALPN, PEER_DIR, OUT, LOGS, PEERS) and declares rows the same way.
 #
-# The peers of ours (harness/peers/{boringssl,wolfssl,mbedtls,rustls}) are built here, before any row runs, by
+# The peers of ours (harness/peers/{boringssl,wolfssl,mbedtls,rustls}, go/nethttp_client.go) are built here, before any row runs, by
 # harness/peers/libpeers.mk into $OUT/libpeers, which outlives the run directory: a second run rebuilds nothing. That
 # directory goes first in PATH, so that run_server and run_client find a peer that built as an installed command,
 # and one whose build failed is a not-run row ("... is not installed", the compiler's words in its log).
@@ -67,4 +67,21 @@ v_wget2=$(first_line wget2 --version | awk '{print "Wget2 " $3}')
 run_client wget2 "$GNUTLS_V" "$v_wget2" wget2
 run_client h2load "$(linked_openssl /usr/bin/h2load)" "$(first_line h2load --version)" h2load
 run_client python-httpx "$s_python" "httpx $(lib_pkg python3-httpx), h2 $(lib_pkg python3-h2), $v_python" python3
-run_client go-net-http "Go crypto/tls ${v_go#go}" "$v_go net/http" go
+run_client go-net-http "Go crypto/tls ${v_go#go}" "$v_go net/http" go-net-http-client
+
+# Bouncy Castle's TLS implementation (BCJSSE, Debian's libbctls-java) under the same Server.java and Client.java as
+# the java rows: harness/peers/java/bcjsse.security puts its providers ahead of the JDK's. The classes run.sh compiled
+# into $PEER_DIR/java are used when they are there.
+BCJSSE_CP=/usr/share/java/bcprov.jar:/usr/share/java/bctls.jar:/usr/share/java/bcutil.jar
+start_bcjsse() {
+    local main=(-cp "$BCJSSE_CP" "$PEERS/java/Server.java")
+    [ -f "$PEER_DIR/java/Server.class" ] && main=(-cp "$PEER_DIR/java:$BCJSSE_CP" Server)
+    spawn "$2" java -Djava.security.properties="$PEERS/java/bcjsse.security" "${main[@]}" "$1" "$PEER_DIR/peer.p12" \
+        alpncheck "$ALPN"
+}
+v_bctls=$(lib_pkg libbctls-java)
+s_bcjsse="Bouncy Castle TLS ${v_bctls%%-*}"
+run_server java-bcjsse "$s_bcjsse" "libbctls-java $v_bctls, ${v_java:-}" \
+    "harness/peers/java/Server.java on BCJSSE (harness/peers/java/bcjsse.security; setApplicationProtocols h2,http/1.1)" \
+    start_bcjsse /usr/share/java/bctls.jar
+run_client java-bcjsse "$s_bcjsse" "libbctls-java $v_bctls, ${v_java:-}" /usr/share/java/bctls.jar

@@ -9,8 +9,8 @@
 # full handshake that keeps the session ticket, then a resumption sending a request as TLS 1.3 early data. Only the
 # clients that can do that from the command line have this mode (0rtt_capable below); the others exit 2.
 # Go peers are built into $MATRIX_RUN_DIR (or a temporary directory) on first use, from the standard library only;
-# the peers on TLS libraries (boringssl, wolfssl, mbedtls, rustls) come from PATH (the matrix puts them there) or are
-# built by harness/peers/libpeers.mk on first use.
+# the peers on TLS libraries (boringssl, wolfssl, mbedtls, rustls) and go-net-http come from PATH (the matrix puts
+# them there) or are built by harness/peers/libpeers.mk on first use.
 set -u
 [ $# -eq 5 ] || [ $# -eq 6 ] || { echo "usage: client.sh NAME HOST PORT CA-FILE ALPN-LIST [SESSION-FILE]" >&2; exit 2; }
 name=$1 host=$2 port=$3 ca=$4 alpn=$5 session=${6:-}
@@ -88,15 +88,9 @@ go)
             go build -o "$dir/go-client" "$here/go/client.go" || exit 2
     fi
     exec "$dir/go-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
-go-net-http)
-    dir=${MATRIX_RUN_DIR:-$(mktemp -d)}
-    if [ ! -x "$dir/go-net-http-client" ]; then
-        GOCACHE=$dir/go-cache GOPATH=$dir/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local \
-            go build -o "$dir/go-net-http-client" "$here/go/nethttp_client.go" || exit 2
-    fi
-    exec "$dir/go-net-http-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
-boringssl | wolfssl | mbedtls | rustls)
-    # Our peers on TLS libraries (harness/peers/libpeers.mk): the matrix builds them and puts them in PATH; run
+boringssl | wolfssl | mbedtls | rustls | go-net-http)
+    # Our peers on TLS libraries and the net/http client (harness/peers/libpeers.mk): the matrix builds them and
+    # puts them in PATH, so that no check's deadline includes a compilation; run
     # alone, this builds the one it needs into $MATRIX_RUN_DIR or a directory of this user's, kept for the next call.
     if ! command -v "$name-client" >/dev/null; then
         dir=${MATRIX_RUN_DIR:-/tmp/alpncheck-libpeers-$(id -u)}
@@ -106,6 +100,14 @@ boringssl | wolfssl | mbedtls | rustls)
     exec "$name-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 java) exec java "$here/java/Client.java" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 python) exec /usr/bin/python3 "$here/python/client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+java-bcjsse)
+    # The same Client.java on Bouncy Castle's JSSE provider (harness/peers/java/bcjsse.security), from the classes
+    # the matrix compiled when they are there.
+    cp=/usr/share/java/bcprov.jar:/usr/share/java/bctls.jar:/usr/share/java/bcutil.jar
+    main=("$here/java/Client.java")
+    [ -f "${MATRIX_RUN_DIR:-/nonexistent}/java/Client.class" ] && main=(Client) cp=$MATRIX_RUN_DIR/java:$cp
+    exec java -Djava.security.properties="$here/java/bcjsse.security" -cp "$cp" "${main[@]}" "$host" "$port" "$ca" \
+        "$alpn" "$sni" ;;
 python-httpx) exec /usr/bin/python3 "$here/python/httpx_client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 # Debian's Node.js (package nodejs), never another node that PATH may find first.
 node) exec /usr/bin/node "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;

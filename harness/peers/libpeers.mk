@@ -1,12 +1,13 @@
 # Builds the small peers on other TLS libraries (issue 17) into O, each only when its sources changed:
-#   make -f harness/peers/libpeers.mk O=DIR [all | DIR/<lib>-server | DIR/<lib>-client]
+#   make -f harness/peers/libpeers.mk O=DIR [all | DIR/<lib>-server | DIR/<lib>-client | DIR/go-net-http-client]
 # C peers: BoringSSL (android-libboringssl-dev), wolfSSL (libwolfssl-dev), mbedTLS (libmbedtls-dev), with
 # common/peer_net.c. rustls: Debian's cargo (/usr/bin/cargo, never a rustup one), offline, its only source the
-# crates Debian ships in /usr/share/cargo/registry (librust-rustls-dev), with a private CARGO_HOME under O.
+# crates Debian ships in /usr/share/cargo/registry (librust-rustls-dev), with a private CARGO_HOME under O. Beside
+# them the Go net/http client (go/nethttp_client.go).
 PEERS := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 O ?= .
 LIBS := boringssl wolfssl mbedtls rustls
-ALL := $(foreach l,$(LIBS),$(O)/$(l)-server $(O)/$(l)-client)
+ALL := $(foreach l,$(LIBS),$(O)/$(l)-server $(O)/$(l)-client) $(O)/go-net-http-client
 CC := /usr/bin/gcc
 CFLAGS := -std=c11 -O2 -g -Wall -Wextra -I$(PEERS)/common
 COMMON := $(PEERS)/common/peer_net.c $(PEERS)/common/peer_net.h
@@ -37,6 +38,11 @@ $(O)/rustls-server $(O)/rustls-client &: $(RUSTLS_SRC) | $(O)
 	cd $(O)/rustls-src && env -u RUSTUP_TOOLCHAIN -u RUSTFLAGS PATH=/usr/bin:/bin CARGO_HOME=$(abspath $(O))/cargo-home \
 	  RUSTC=/usr/bin/rustc /usr/bin/cargo build --offline --release --quiet --target-dir $(abspath $(O))/rustls-target
 	cp $(O)/rustls-target/release/rustls-server $(O)/rustls-target/release/rustls-client $(O)/
+
+# The Go net/http client, offline, from the standard library only (as run.sh builds the crypto/tls peers).
+$(O)/go-net-http-client: $(PEERS)/go/nethttp_client.go | $(O)
+	env GOCACHE=$(abspath $(O))/go-cache GOPATH=$(abspath $(O))/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local \
+	  go build -o $@ $<
 
 $(O):
 	mkdir -p $@
