@@ -61,7 +61,8 @@ client() {
     local name=$1 ids="" a
     shift
     for a in "$@"; do ids+=${ids:+,}${a%%@*}; done
-    MATRIX_RUN_DIR=$work timeout 120 "$ALPNCHECK" client --listen 127.0.0.1:0 --offer h2,http/1.1 --only "$ids" \
+    MATRIX_RUN_DIR=$work timeout 200 "$ALPNCHECK" client --listen 127.0.0.1:0 --offer h2,http/1.1 --only "$ids" \
+        --timeout 20000 \
         --exec "$SRC/harness/peers/client.sh $name {host} {port} {ca} {alpn}" --client-log "$work/client-$name.log" \
         --json "$work/client-$name.json" >"$work/client-$name.out" 2>&1
     expect "$name client: a report ($(tail -n 2 "$work/client-$name.out"))" test -s "$work/client-$name.json"

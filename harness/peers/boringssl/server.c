@@ -7,7 +7,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
-#include <unistd.h>
 
 struct alpn {
     unsigned char wire[1024];
@@ -36,7 +35,7 @@ static long tls_write(void *ssl, void *buf, size_t len)
     return SSL_write(ssl, buf, len > 65536 ? 65536 : (int)len);
 }
 
-static void serve(SSL_CTX *ctx, int fd)
+static void serve(void *ctx, int fd)
 {
     SSL *ssl = SSL_new(ctx);
     int rc = ssl != NULL && SSL_set_fd(ssl, fd) ? SSL_accept(ssl) : -1;
@@ -71,13 +70,5 @@ int main(int argc, char **argv)
     }
     ours.len = (unsigned)len;
     SSL_CTX_set_alpn_select_cb(ctx, select_alpn, &ours);
-    int listener = peer_listen(a.port);
-    if (listener < 0)
-        return 2;
-    printf("listening on 127.0.0.1:%s, ALPN %s, %s\n", a.port, a.alpn, OPENSSL_VERSION_TEXT);
-    fflush(stdout);
-    int fd = peer_accept(listener);
-    serve(ctx, fd);
-    close(fd);
-    return 0;
+    return peer_serve(&a, OPENSSL_VERSION_TEXT, serve, ctx);
 }

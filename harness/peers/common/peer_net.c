@@ -67,18 +67,18 @@ static int open_socket(const char *host, const char *port, int passive)
     return fd;
 }
 
-int peer_listen(const char *port)
-{
-    return open_socket("127.0.0.1", port, 1);
-}
-
 int peer_connect(const char *host, const char *port)
 {
     return open_socket(host, port, 0);
 }
 
-int peer_accept(int listener)
+int peer_serve(const struct peer_server_args *a, const char *library, void (*serve)(void *ctx, int fd), void *ctx)
 {
+    int listener = open_socket("127.0.0.1", a->port, 1);
+    if (listener < 0)
+        return 2;
+    printf("listening on 127.0.0.1:%s, ALPN %s, %s\n", a->port, a->alpn, library);
+    fflush(stdout);
     signal(SIGCHLD, SIG_IGN); /* children are not waited for; the kernel reaps them */
     signal(SIGPIPE, SIG_IGN); /* a peer that hangs up is an error return, not a dead server */
     for (;;) {
@@ -89,7 +89,9 @@ int peer_accept(int listener)
         if (pid == 0) {
             close(listener);
             set_deadlines(fd);
-            return fd;
+            serve(ctx, fd);
+            close(fd);
+            return 0;
         }
         if (pid < 0)
             perror("fork");
@@ -113,15 +115,22 @@ int peer_alpn_wire(const char *list, unsigned char *out, size_t cap)
     }
 }
 
-int peer_alpn_split(char *list, const char **names, size_t max)
+int peer_alpn_names(const char *list, struct peer_names *out)
 {
-    size_t n = 0;
-    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-        if (n + 1 >= max)
-            return -1;
-        names[n++] = tok;
+    size_t n = 0, len = strlen(list);
+    if (len >= sizeof out->buf || peer_alpn_wire(list, (unsigned char *)out->buf, sizeof out->buf) < 0) {
+        fprintf(stderr, "bad ALPN list: %s\n", list);
+        return -1;
     }
-    names[n] = NULL;
+    memcpy(out->buf, list, len + 1);
+    for (char *save = NULL, *tok = strtok_r(out->buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        if (n + 1 >= PEER_MAX_NAMES) {
+            fprintf(stderr, "more than %d ALPN names: %s\n", PEER_MAX_NAMES - 1, list);
+            return -1;
+        }
+        out->v[n++] = tok;
+    }
+    out->v[n] = NULL;
     return 0;
 }
 

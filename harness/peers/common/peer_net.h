@@ -21,11 +21,10 @@ int peer_server_args(int argc, char **argv, struct peer_server_args *a);
 /* HOST PORT CA-FILE ALPN-LIST [SERVER-NAME] (default localhost); an empty ALPN-LIST means no ALPN extension. */
 int peer_client_args(int argc, char **argv, struct peer_client_args *a);
 
-/* A listening socket on 127.0.0.1:PORT, or -1 after printing why. */
-int peer_listen(const char *port);
-/* Accepts connections for ever, one child process each; returns only in a child, with the connection (its reads and
- * writes bounded by PEER_IO_SECONDS). */
-int peer_accept(int listener);
+/* Listens on 127.0.0.1:PORT of A, says so on stdout with A's ALPN list and LIBRARY, and serves each connection in a
+ * child process of its own: SERVE(CTX, the connection, its reads and writes bounded by PEER_IO_SECONDS). Returns
+ * only in a child, 0 after SERVE, or 2 when it cannot listen. */
+int peer_serve(const struct peer_server_args *a, const char *library, void (*serve)(void *ctx, int fd), void *ctx);
 /* A connection to HOST:PORT within PEER_IO_SECONDS, reads and writes bounded alike, or -1 after printing why. */
 int peer_connect(const char *host, const char *port);
 #define PEER_IO_SECONDS 10
@@ -33,8 +32,14 @@ int peer_connect(const char *host, const char *port);
 /* LIST (comma-separated) as a ProtocolNameList body (length-prefixed names, RFC 7301 §3.1) in OUT; its length, or
  * -1 when a name is empty or longer than 255 bytes or OUT is too small. */
 int peer_alpn_wire(const char *list, unsigned char *out, size_t cap);
-/* LIST split in place at the commas into NAMES, NULL-terminated (at most max - 1 names); -1 when there are more. */
-int peer_alpn_split(char *list, const char **names, size_t max);
+/* An ALPN list as a NULL-terminated array of names (v), their text in buf. */
+struct peer_names {
+    char buf[1024];
+    const char *v[PEER_MAX_NAMES];
+};
+/* LIST (comma-separated) split into OUT; -1 after printing why when a name is empty or longer than 255 bytes, or
+ * they do not fit. */
+int peer_alpn_names(const char *list, struct peer_names *out);
 
 /* Reads and writes of one TLS connection, as the library does them: bytes moved, or <= 0 at the end or on error. */
 typedef long (*peer_io)(void *conn, void *buf, size_t len);

@@ -10,11 +10,15 @@
 #include <mbedtls/x509_crt.h>
 #include <string.h>
 
-/* CONF and SSL for A's server, trusting CA, offering NAMES (NULL: no ALPN); mbedTLS's code. */
+/* CONF and SSL (and RNG, CA) for A's server, trusting CA, offering NAMES (NULL: no ALPN); mbedTLS's code. */
 static int client_setup(mbedtls_ssl_context *ssl, mbedtls_ssl_config *conf, const struct peer_client_args *a,
                         const char **names, struct mbed_rng *rng, mbedtls_x509_crt *ca)
 {
-    int rc = mbedtls_x509_crt_parse_file(ca, a->ca);
+    mbedtls_ssl_init(ssl);
+    mbedtls_x509_crt_init(ca);
+    int rc = mbed_init(conf, rng);
+    if (rc == 0)
+        rc = mbedtls_x509_crt_parse_file(ca, a->ca);
     if (rc == 0)
         rc = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                          MBEDTLS_SSL_PRESET_DEFAULT);
@@ -32,27 +36,16 @@ static int client_setup(mbedtls_ssl_context *ssl, mbedtls_ssl_config *conf, cons
 int main(int argc, char **argv)
 {
     struct peer_client_args a;
-    char list[1024];
-    unsigned char check[1024];
-    const char *names[PEER_MAX_NAMES];
+    struct peer_names names;
     struct mbed_rng rng;
     mbedtls_ssl_config conf;
     mbedtls_ssl_context ssl;
     mbedtls_x509_crt ca;
     if (peer_client_args(argc, argv, &a) != 0)
         return 2;
-    snprintf(list, sizeof list, "%s", a.alpn);
-    if (a.alpn[0] &&
-        (peer_alpn_wire(a.alpn, check, sizeof check) < 0 || peer_alpn_split(list, names, PEER_MAX_NAMES) != 0)) {
-        fprintf(stderr, "%s: bad ALPN list %s\n", argv[0], a.alpn);
+    if (a.alpn[0] && peer_alpn_names(a.alpn, &names) != 0)
         return 2;
-    }
-    mbedtls_ssl_config_init(&conf);
-    mbedtls_ssl_init(&ssl);
-    mbedtls_x509_crt_init(&ca);
-    int rc = mbed_rng_init(&rng);
-    if (rc == 0)
-        rc = client_setup(&ssl, &conf, &a, a.alpn[0] ? names : NULL, &rng, &ca);
+    int rc = client_setup(&ssl, &conf, &a, a.alpn[0] ? names.v : NULL, &rng, &ca);
     if (rc != 0) {
         mbed_error(stderr, argv[0], rc);
         return 2;

@@ -15,8 +15,10 @@ struct mbed_rng {
     mbedtls_ctr_drbg_context drbg;
 };
 
-static inline int mbed_rng_init(struct mbed_rng *r)
+/* CONF initialised, R seeded from the system's entropy; mbedTLS's code. */
+static inline int mbed_init(mbedtls_ssl_config *conf, struct mbed_rng *r)
 {
+    mbedtls_ssl_config_init(conf);
     mbedtls_entropy_init(&r->entropy);
     mbedtls_ctr_drbg_init(&r->drbg);
     return mbedtls_ctr_drbg_seed(&r->drbg, mbedtls_entropy_func, &r->entropy, NULL, 0);

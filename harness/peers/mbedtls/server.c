@@ -9,7 +9,6 @@
 #include <mbedtls/version.h>
 #include <mbedtls/x509_crt.h>
 #include <string.h>
-#include <unistd.h>
 
 static long tls_read(void *ssl, void *buf, size_t len)
 {
@@ -20,8 +19,15 @@ static long tls_write(void *ssl, void *buf, size_t len)
     return mbedtls_ssl_write(ssl, buf, len);
 }
 
-static void serve(const mbedtls_ssl_config *conf, struct mbed_rng *rng, int fd)
+struct server {
+    const mbedtls_ssl_config *conf;
+    struct mbed_rng *rng;
+};
+
+static void serve(void *arg, int fd)
 {
+    const mbedtls_ssl_config *conf = ((struct server *)arg)->conf;
+    struct mbed_rng *rng = ((struct server *)arg)->rng;
     mbedtls_ssl_context ssl;
     mbedtls_ssl_init(&ssl);
     /* Each connection is a forked child: a fresh seed, or every child would draw the same "random" bytes. */
@@ -43,11 +49,16 @@ static void serve(const mbedtls_ssl_config *conf, struct mbed_rng *rng, int fd)
     mbedtls_ssl_free(&ssl);
 }
 
-/* CONF for a server with A's certificate, key and ALPN list (NAMES, which must outlive CONF); mbedTLS's code. */
+/* CONF (and RNG, CRT, KEY) for a server with A's certificate, key and ALPN list (NAMES, which must outlive CONF);
+ * mbedTLS's code. */
 static int server_config(mbedtls_ssl_config *conf, const struct peer_server_args *a, const char **names,
                          struct mbed_rng *rng, mbedtls_x509_crt *crt, mbedtls_pk_context *key)
 {
-    int rc = mbedtls_x509_crt_parse_file(crt, a->cert);
+    mbedtls_x509_crt_init(crt);
+    mbedtls_pk_init(key);
+    int rc = mbed_init(conf, rng);
+    if (rc == 0)
+        rc = mbedtls_x509_crt_parse_file(crt, a->cert);
     if (rc == 0)
         rc = mbedtls_pk_parse_keyfile(key, a->key, NULL);
     if (rc == 0)
@@ -64,37 +75,20 @@ static int server_config(mbedtls_ssl_config *conf, const struct peer_server_args
 int main(int argc, char **argv)
 {
     struct peer_server_args a;
-    char list[1024];
-    unsigned char check[1024];
-    const char *names[PEER_MAX_NAMES];
+    struct peer_names names;
     struct mbed_rng rng;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt crt;
     mbedtls_pk_context key;
     if (peer_server_args(argc, argv, &a) != 0)
         return 2;
-    snprintf(list, sizeof list, "%s", a.alpn);
-    if (peer_alpn_wire(a.alpn, check, sizeof check) < 0 || peer_alpn_split(list, names, PEER_MAX_NAMES) != 0) {
-        fprintf(stderr, "%s: bad ALPN list %s\n", argv[0], a.alpn);
+    if (peer_alpn_names(a.alpn, &names) != 0)
         return 2;
-    }
-    mbedtls_ssl_config_init(&conf);
-    mbedtls_x509_crt_init(&crt);
-    mbedtls_pk_init(&key);
-    int rc = mbed_rng_init(&rng);
-    if (rc == 0)
-        rc = server_config(&conf, &a, names, &rng, &crt, &key);
+    int rc = server_config(&conf, &a, names.v, &rng, &crt, &key);
     if (rc != 0) {
         mbed_error(stderr, argv[0], rc);
         return 2;
     }
-    int listener = peer_listen(a.port);
-    if (listener < 0)
-        return 2;
-    printf("listening on 127.0.0.1:%s, ALPN %s, %s\n", a.port, a.alpn, MBEDTLS_VERSION_STRING_FULL);
-    fflush(stdout);
-    int fd = peer_accept(listener);
-    serve(&conf, &rng, fd);
-    close(fd);
-    return 0;
+    struct server sv = {&conf, &rng};
+    return peer_serve(&a, MBEDTLS_VERSION_STRING_FULL, serve, &sv);
 }

@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
@@ -21,9 +20,16 @@ static long tls_write(void *ssl, void *buf, size_t len)
     return wolfSSL_write(ssl, buf, len > 65536 ? 65536 : (int)len);
 }
 
-static void serve(WOLFSSL_CTX *ctx, int fd, char *alpn)
+struct server {
+    WOLFSSL_CTX *ctx;
+    char alpn[1024]; /* wolfSSL_UseALPN takes the comma-separated list, not const */
+};
+
+static void serve(void *arg, int fd)
 {
-    WOLFSSL *ssl = wolfSSL_new(ctx);
+    struct server *sv = arg;
+    char *alpn = sv->alpn;
+    WOLFSSL *ssl = wolfSSL_new(sv->ctx);
     int rc = -1;
     if (ssl != NULL && wolfSSL_set_fd(ssl, fd) == WOLFSSL_SUCCESS &&
         wolfSSL_UseALPN(ssl, alpn, (unsigned)strlen(alpn), WOLFSSL_ALPN_FAILED_ON_MISMATCH) == WOLFSSL_SUCCESS)
@@ -47,26 +53,20 @@ static void serve(WOLFSSL_CTX *ctx, int fd, char *alpn)
 int main(int argc, char **argv)
 {
     struct peer_server_args a;
-    char alpn[1024];
-    unsigned char check[1024];
+    struct server sv;
+    struct peer_names names; /* only to check the list */
+    char library[64];
     if (peer_server_args(argc, argv, &a) != 0)
         return 2;
     wolfSSL_Init();
-    WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfTLS_server_method());
-    if (peer_alpn_wire(a.alpn, check, sizeof check) < 0 || ctx == NULL ||
-        wolfSSL_CTX_use_certificate_chain_file(ctx, a.cert) != WOLFSSL_SUCCESS ||
-        wolfSSL_CTX_use_PrivateKey_file(ctx, a.key, WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS) {
+    sv.ctx = wolfSSL_CTX_new(wolfTLS_server_method());
+    if (peer_alpn_names(a.alpn, &names) != 0 || sv.ctx == NULL ||
+        wolfSSL_CTX_use_certificate_chain_file(sv.ctx, a.cert) != WOLFSSL_SUCCESS ||
+        wolfSSL_CTX_use_PrivateKey_file(sv.ctx, a.key, WOLFSSL_FILETYPE_PEM) != WOLFSSL_SUCCESS) {
         fprintf(stderr, "%s: bad ALPN list, certificate or key\n", argv[0]);
         return 2;
     }
-    snprintf(alpn, sizeof alpn, "%s", a.alpn); /* wolfSSL_UseALPN takes the comma-separated list, not const */
-    int listener = peer_listen(a.port);
-    if (listener < 0)
-        return 2;
-    printf("listening on 127.0.0.1:%s, ALPN %s, wolfSSL %s\n", a.port, a.alpn, wolfSSL_lib_version());
-    fflush(stdout);
-    int fd = peer_accept(listener);
-    serve(ctx, fd, alpn);
-    close(fd);
-    return 0;
+    snprintf(sv.alpn, sizeof sv.alpn, "%s", a.alpn);
+    snprintf(library, sizeof library, "wolfSSL %s", wolfSSL_lib_version());
+    return peer_serve(&a, library, serve, &sv);
 }
