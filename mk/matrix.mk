@@ -12,12 +12,17 @@ MATRIX_PKGS := openssl gnutls-bin nginx haproxy h2o nghttp2-proxy nghttp2-client
 	iproute2 default-jdk-headless nodejs erlang-nox erlang-ssl python3 python3-jsonschema \
 	apache2 lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls lighttpd-mod-wolfssl lighttpd-mod-mbedtls lighttpd-mod-nss \
 	trafficserver
+# The peers on TLS libraries and the client programs of harness/matrix/peers-libs.sh (issue 17): what builds ours
+# (harness/peers/libpeers.mk) and the clients; tests/integration_libpeers.sh (make check) starts them too.
+LIBPEERS_PKGS := make gcc android-libboringssl-dev libwolfssl-dev libmbedtls-dev cargo librust-rustls-dev \
+	librust-rustls-pemfile-dev wget2 nghttp2-client python3-httpx python3-h2 golang-go default-jdk-headless libbctls-java
+PKGS_CHECK += $(LIBPEERS_PKGS)
 MATRIX_OUT := build/matrix
 MATRIX_LOGS := reports/matrix-logs
 MATRIX_TOOL := build/dev/harness/matrix/alpnmatrix
 
 matrix: build/dev/.built
-	@$(ENSURE) $(MATRIX_PKGS)
+	@$(ENSURE) $(MATRIX_PKGS) $(LIBPEERS_PKGS)
 	@./harness/matrix/run.sh $(ALPNCHECK) $(MATRIX_OUT) $(MATRIX_LOGS)
 	@$(MATRIX_TOOL) --manifest $(MATRIX_OUT)/manifest.tsv --root . \
 	  --platform "$$(. /etc/os-release && echo "$$PRETTY_NAME"), $$(uname -m)" \

@@ -170,7 +170,7 @@ job() {
 
 # Jobs that take longest start first, so that they do not end up alone at the end of the run (the JVM and BEAM
 # clients start a process per check; Traffic Server takes seconds to come up). Names as ROLE:NAME.
-SLOW_FIRST=" client:java client:erlang client:node client:openssl-s_client client:nghttp server:trafficserver "
+SLOW_FIRST=" client:java client:java-bcjsse client:python-httpx client:erlang client:node client:openssl-s_client client:nghttp server:trafficserver "
 slow() { [[ "$SLOW_FIRST" == *" $1 "* ]]; }
 
 # run_jobs: starts the queued jobs, slow ones first, at most JOBS_MAX at a time; waits for all; writes the manifest.

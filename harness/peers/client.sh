@@ -8,7 +8,9 @@
 # With a sixth argument SESSION-FILE (`alpncheck client --exec-0rtt`, CLI-0RTT-ALPN) the client connects twice: a
 # full handshake that keeps the session ticket, then a resumption sending a request as TLS 1.3 early data. Only the
 # clients that can do that from the command line have this mode (0rtt_capable below); the others exit 2.
-# Go peers are built into $MATRIX_RUN_DIR (or a temporary directory) on first use, from the standard library only.
+# Go peers are built into $MATRIX_RUN_DIR (or a temporary directory) on first use, from the standard library only;
+# the peers on TLS libraries (boringssl, wolfssl, mbedtls, rustls) and go-net-http come from PATH (the matrix puts
+# them there) or are built by harness/peers/libpeers.mk on first use.
 set -u
 [ $# -eq 5 ] || [ $# -eq 6 ] || { echo "usage: client.sh NAME HOST PORT CA-FILE ALPN-LIST [SESSION-FILE]" >&2; exit 2; }
 name=$1 host=$2 port=$3 ca=$4 alpn=$5 session=${6:-}
@@ -60,6 +62,21 @@ curl)
 nghttp)
     # nghttp offers h2 (and its draft names) and has no option to verify the certificate.
     exec nghttp -nv --timeout=10 "https://$host:$port/" ;;
+h2load)
+    # h2load offers its --npn-list (ALPN) as given, cannot leave ALPN out (an empty list is its default list) and
+    # does not verify the certificate. It exits 0 whatever happened: a completed handshake is the "TLS Protocol:"
+    # line it prints only then.
+    out=$(h2load -n1 -c1 ${alpn:+--npn-list="$alpn"} "https://$host:$port/" 2>&1)
+    printf '%s\n' "$out"
+    grep -q '^TLS Protocol: ' <<<"$out" ;;
+wget2)
+    # Wget2 (GnuTLS) offers h2,http/1.1 by itself, and no ALPN with --no-http2. Its exit status does not tell a
+    # failed handshake from HTTP failing afterwards (5 for an alert, 4 or 0 after it): its debug line does.
+    [ -n "$alpn" ] || alpn_flags=(--no-http2)
+    out=$(wget2 -d -O /dev/null --no-config --no-hsts --no-hpkp --no-ocsp --tries=1 --timeout=10 \
+        --ca-certificate="$ca" "${alpn_flags[@]}" "https://$sni:$port/" 2>&1)
+    grep -E 'ALPN|Handshake|handshake|ERROR' <<<"$out"
+    grep -q 'Handshake completed' <<<"$out" ;;
 botan-tls_client)
     # Botan's command-line client prints the certificate check but does not enforce it, and connects by name.
     exec botan tls_client "$sni" --port="$port" --trusted-cas="$ca" --skip-system-cert-store \
@@ -71,13 +88,33 @@ go)
             go build -o "$dir/go-client" "$here/go/client.go" || exit 2
     fi
     exec "$dir/go-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+boringssl | wolfssl | mbedtls | rustls | go-net-http)
+    # Our peers on TLS libraries and the net/http client (harness/peers/libpeers.mk): the matrix builds them and
+    # puts them in PATH, so that no check's deadline includes a compilation; run
+    # alone, this builds the one it needs into $MATRIX_RUN_DIR or a directory of this user's, kept for the next call.
+    if ! command -v "$name-client" >/dev/null; then
+        dir=${MATRIX_RUN_DIR:-/tmp/alpncheck-libpeers-$(id -u)}
+        make -s -f "$here/libpeers.mk" O="$dir" "$dir/$name-client" >&2 || exit 2
+        PATH=$dir:$PATH
+    fi
+    exec "$name-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 java)
     # The matrix compiles the JVM peers once into its run directory: a JVM start per check, not a compilation.
     main=("$here/java/Client.java")
     [ -f "${MATRIX_RUN_DIR:-/nonexistent}/java/Client.class" ] && main=(-cp "$MATRIX_RUN_DIR/java" Client)
     exec java "${main[@]}" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 python) exec /usr/bin/python3 "$here/python/client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
-node) exec node "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+java-bcjsse)
+    # The same Client.java on Bouncy Castle's JSSE provider (harness/peers/java/bcjsse.security), from the classes
+    # the matrix compiled when they are there.
+    cp=/usr/share/java/bcprov.jar:/usr/share/java/bctls.jar:/usr/share/java/bcutil.jar
+    main=("$here/java/Client.java")
+    [ -f "${MATRIX_RUN_DIR:-/nonexistent}/java/Client.class" ] && main=(Client) cp=$MATRIX_RUN_DIR/java:$cp
+    exec java -Djava.security.properties="$here/java/bcjsse.security" -cp "$cp" "${main[@]}" "$host" "$port" "$ca" \
+        "$alpn" "$sni" ;;
+python-httpx) exec /usr/bin/python3 "$here/python/httpx_client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+# Debian's Node.js (package nodejs), never another node that PATH may find first.
+node) exec /usr/bin/node "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 erlang) exec escript "$here/erlang/client.escript" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 *) echo "client.sh: unknown client $name" >&2; exit 2 ;;
 esac

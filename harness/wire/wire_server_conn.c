@@ -217,10 +217,13 @@ int wire_server_answer12(wire_server_conn *sv, const wire_server_answer *a)
     } else {
         return wire_conn_fail(c, "the client supports neither X25519 nor secp256r1");
     }
+    /* RFC 5246 §7.4.1.3: echoing the client's session_id would announce a resumption of a session the client never
+     * had (its ID is the TLS 1.3 compatibility one, RFC 8446 §4.1.2), which BoringSSL rejects; an empty one says
+     * this new session is not cached. */
     wire_server_hello_params p = {
         .version = WIRE_TLS12,
-        .session_id = sv->ch.session_id,
-        .session_id_len = sv->ch.session_id_len,
+        .session_id = NULL,
+        .session_id_len = 0,
         .cipher = suite,
         .send_alpn = a->alpn,
         .alpn = a->alpn_data,

@@ -1,0 +1,94 @@
+/* An mbedTLS 2.28 server for the alpncheck matrix (Debian's libmbedtls, TLS 1.2 only: 1.3 is not built in 2.28):
+ * listens on 127.0.0.1:PORT with the given certificate, offers the ALPN list (default h2,http/1.1) through
+ * mbedtls_ssl_conf_alpn_protocols and answers with a minimal HTTP response.
+ *   usage: mbedtls-server PORT CERT KEY [ALPN-LIST] */
+#define _POSIX_C_SOURCE 200809L
+#include "mbedtls_peer.h"
+#include "peer_net.h"
+
+#include <mbedtls/version.h>
+#include <mbedtls/x509_crt.h>
+#include <string.h>
+
+static long tls_read(void *ssl, void *buf, size_t len)
+{
+    return mbedtls_ssl_read(ssl, buf, len);
+}
+static long tls_write(void *ssl, void *buf, size_t len)
+{
+    return mbedtls_ssl_write(ssl, buf, len);
+}
+
+struct server {
+    const mbedtls_ssl_config *conf;
+    struct mbed_rng *rng;
+};
+
+static void serve(void *arg, int fd)
+{
+    const mbedtls_ssl_config *conf = ((struct server *)arg)->conf;
+    struct mbed_rng *rng = ((struct server *)arg)->rng;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_init(&ssl);
+    /* Each connection is a forked child: a fresh seed, or every child would draw the same "random" bytes. */
+    int rc = mbedtls_ctr_drbg_reseed(&rng->drbg, NULL, 0);
+    if (rc == 0)
+        rc = mbedtls_ssl_setup(&ssl, conf);
+    mbedtls_ssl_set_bio(&ssl, &fd, mbed_send, mbed_recv, NULL);
+    if (rc == 0)
+        rc = mbedtls_ssl_handshake(&ssl);
+    if (rc != 0) {
+        mbed_error(stdout, "handshake failed", rc);
+        return;
+    }
+    const char *proto = mbedtls_ssl_get_alpn_protocol(&ssl);
+    size_t len = proto ? strlen(proto) : 0;
+    peer_print_negotiated("negotiated", (const unsigned char *)proto, len, mbedtls_ssl_get_version(&ssl));
+    peer_answer((const unsigned char *)proto, len, tls_read, tls_write, &ssl, "mbedTLS");
+    mbedtls_ssl_close_notify(&ssl);
+    mbedtls_ssl_free(&ssl);
+}
+
+/* CONF (and RNG, CRT, KEY) for a server with A's certificate, key and ALPN list (NAMES, which must outlive CONF);
+ * mbedTLS's code. */
+static int server_config(mbedtls_ssl_config *conf, const struct peer_server_args *a, const char **names,
+                         struct mbed_rng *rng, mbedtls_x509_crt *crt, mbedtls_pk_context *key)
+{
+    mbedtls_x509_crt_init(crt);
+    mbedtls_pk_init(key);
+    int rc = mbed_init(conf, rng);
+    if (rc == 0)
+        rc = mbedtls_x509_crt_parse_file(crt, a->cert);
+    if (rc == 0)
+        rc = mbedtls_pk_parse_keyfile(key, a->key, NULL);
+    if (rc == 0)
+        rc = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                         MBEDTLS_SSL_PRESET_DEFAULT);
+    if (rc == 0)
+        rc = mbedtls_ssl_conf_own_cert(conf, crt, key);
+    if (rc == 0)
+        rc = mbedtls_ssl_conf_alpn_protocols(conf, names);
+    mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &rng->drbg);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct peer_server_args a;
+    struct peer_names names;
+    struct mbed_rng rng;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt crt;
+    mbedtls_pk_context key;
+    if (peer_server_args(argc, argv, &a) != 0)
+        return 2;
+    if (peer_alpn_names(a.alpn, &names) != 0)
+        return 2;
+    int rc = server_config(&conf, &a, names.v, &rng, &crt, &key);
+    if (rc != 0) {
+        mbed_error(stderr, argv[0], rc);
+        return 2;
+    }
+    struct server sv = {&conf, &rng};
+    return peer_serve(&a, MBEDTLS_VERSION_STRING_FULL, serve, &sv);
+}
