@@ -538,6 +538,7 @@ Test(matrix, proxy_table_rendered_everywhere)
     char *fd = render(m, matrix_write_findings);
     cr_expect(strstr(fd, "\n## Proxies (alpncheck sends CONNECT)\n") != NULL, "%s", fd);
     cr_expect(strstr(fd, "- **Proxy:** Proxy 1.0\n") != NULL);
+    cr_expect(strstr(fd, "not recorded") == NULL, "a proxy finding has no ALPN bytes to show");
     cr_expect(strstr(fd, "  - px-chained: start it with px -c px.conf (as make matrix ran it; its configuration is "
                          "written under build/matrix/run/), then alpncheck proxy 127.0.0.1:2 --upstream 127.0.0.1:3 "
                          "--only PRX-ALPN-FORWARDED -v") != NULL,

@@ -241,12 +241,14 @@ static void put_finding(FILE *f, const findings_format *fx, const json_t *e, siz
     mx_printf(f, fx->esc, "%s, RFC %s: %s%r", mx_str(e, "level"), mx_str(e, "ref"), mx_str(e, "expected"),
               fx->field_end);
     put_field(f, fx, "Observed", mx_str(e, "observed"));
-    mx_printf(f, fx->esc, fx->field, role_of(e)->sent_label);
-    put_bytes(f, fx, e, "sent");
-    fputs(fx->field_end, f);
-    mx_printf(f, fx->esc, fx->field, role_of(e)->received_label);
-    put_bytes(f, fx, e, "received");
-    fputs(fx->field_end, f);
+    if (role_of(e)->sent_label != NULL) {
+        mx_printf(f, fx->esc, fx->field, role_of(e)->sent_label);
+        put_bytes(f, fx, e, "sent");
+        fputs(fx->field_end, f);
+        mx_printf(f, fx->esc, fx->field, role_of(e)->received_label);
+        put_bytes(f, fx, e, "received");
+        fputs(fx->field_end, f);
+    }
     mx_printf(f, fx->esc, fx->field, "Reproduce");
     fputs(fx->reproduce_begin, f);
     json_array_foreach(json_object_get(e, "peers"), i, p) put_reproduce(f, fx, e, p);

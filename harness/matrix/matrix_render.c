@@ -15,7 +15,7 @@ const mx_role mx_roles[MX_N_ROLES] = {
      "alpncheck answered (ALPN extension_data, hex)", "The client offered (hex)", "TLS stack", 1, 0},
     {"proxy", "Proxies (alpncheck sends CONNECT: `alpncheck proxy`)",
      "Proxies (alpncheck sends CONNECT: <code>alpncheck proxy</code>)", "Proxies (alpncheck sends CONNECT)", "proxy",
-     "alpncheck sent (hex)", "alpncheck received through the proxy (hex)", "proxy", 0, 1},
+     NULL, NULL, "proxy", 0, 1},
 };
 
 const mx_role *mx_role_of(const char *role)

@@ -70,10 +70,11 @@ void mx_printf(FILE *f, mx_escape esc, const char *fmt, ...);
  * (alpncheck server), clients (alpncheck client), proxies (alpncheck proxy, which sends CONNECT through them). */
 typedef struct {
     const char *role;
-    const char *md_head, *html_head;         /* the table's heading in matrix.md (Markdown) and matrix.html (markup) */
-    const char *findings_head;               /* the role's heading in findings.md (plain text) */
-    const char *readme_label;                /* the first column's head of the README table */
-    const char *sent_label, *received_label; /* findings: what the ALPN bytes sent and received are */
+    const char *md_head, *html_head; /* the table's heading in matrix.md (Markdown) and matrix.html (markup) */
+    const char *findings_head;       /* the role's heading in findings.md (plain text) */
+    const char *readme_label;        /* the first column's head of the README table */
+    /* findings: what the ALPN bytes sent and received are; NULL for proxies (alpncheck proxy records none) */
+    const char *sent_label, *received_label;
     const char *stack_label; /* what the stack column names: "TLS stack", or the proxy program for proxies */
     int tls_stack;           /* 1 when it is a TLS stack (the README counts those) */
     int started;             /* the matrix starts the peer: its start command reproduces it */
