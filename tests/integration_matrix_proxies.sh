@@ -22,18 +22,10 @@ itest_need go golang-go
 proxies="squid tinyproxy tinyproxy-chained privoxy privoxy-chained apache-mod_proxy_connect
     apache-mod_proxy_connect-chained"
 clients="curl-proxytunnel wget-proxy python-urllib-proxy go-proxy"
-# In the host's network namespace (MATRIX_NETNS=0), so that this test can see whether the peers' ports are closed.
-MATRIX_NETNS=0 MATRIX_JOBS=4 MATRIX_ONLY="$(echo $proxies $clients)" "$SRC/harness/matrix/run.sh" "$ALPNCHECK" \
-    "$work/out" "$work/logs" 2>"$work/run.err"
-rc=$?
-expect "run.sh exits 0 (got $rc): $(tail -n 3 "$work/run.err")" test "$rc" -eq 0
-manifest=$work/out/manifest.tsv
-expect "the manifest lists the peers in their declared order ($(cut -f1 "$manifest" | tr '\n' ' '))" \
-    test "$(cut -f1 "$manifest" | tr '\n' ' ')" = "$(echo $proxies $clients) "
+itest_matrix "$(echo $proxies $clients)"
 for p in $proxies; do
-    expect "$p ran: $(awk -F'\t' -v n="$p" '$1 == n { print $5 ": " $6 }' "$manifest")" \
-        grep -q "^$p"$'\tproxy\t[^\t]*\t[^\t]*\trun\t' "$manifest"
-    start=$(awk -F'\t' -v n="$p" '$1 == n { print $10 }' "$manifest")
+    itest_matrix_ran "$p" proxy
+    start=$(manifest_field "$p" 10)
     expect "$p: started from a configuration in its job's private directory ($start)" \
         grep -q "/jobs/proxy-$p/" <<<"$start"
     expect "$p: its report validates" validate "$work/out/proxy-$p.json"
@@ -52,8 +44,7 @@ expect "squid unchained: PRX-ALPN-FORWARDED is SKIP without --upstream" \
 
 # Each client sent CONNECT to alpncheck (otherwise every check is ERROR, "did not start with a CONNECT request").
 for c in $clients; do
-    expect "$c ran: $(awk -F'\t' -v n="$c" '$1 == n { print $5 ": " $6 }' "$manifest")" \
-        grep -q "^$c"$'\tclient\t[^\t]*\t[^\t]*\trun\t' "$manifest"
+    itest_matrix_ran "$c" client
     expect "$c: its check command names --proxy" grep -q "^$c"$'\t.*alpncheck client .*--proxy' "$manifest"
     expect "$c: it asked alpncheck for a tunnel with CONNECT" \
         test "$(verdict "$work/out/client-$c.json" CLI-PROXY-ALPN-FIELD 1.3)" = PASS
@@ -78,10 +69,6 @@ expect "Markdown: the proxy table's heading" grep -q '^## Proxies (alpncheck sen
 expect "findings: Apache's dropped field is written up" grep -q 'the CONNECT the proxy sent upstream carries no ALPN' \
     "$work/f.md"
 
-# Every peer is stopped: nothing accepts on the ports the runner named, and no peer process is left.
-for port in $(grep -o 'on 127.0.0.1:[0-9]*' "$work/run.err" | cut -d: -f2); do
-    expect "port $port is closed after the run" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
-done
-expect "no peer process is left: $(pgrep -af "$work/out/ru[n]")" bash -c "! pgrep -f '$work/out/ru[n]' >/dev/null"
+itest_matrix_stopped
 
 itest_end integration_matrix_proxies
