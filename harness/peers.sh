@@ -62,22 +62,31 @@ start_caddy() {
     PEER_PIDS+=($!)
 }
 
-# start_proxy KIND PORT [UPSTREAM_PORT]: an HTTP CONNECT proxy (squid, tinyproxy, privoxy, or apache-proxy: Apache
-# httpd's mod_proxy_connect; tinyproxy-upstream and
-# privoxy-upstream forward every CONNECT to the upstream proxy 127.0.0.1:UPSTREAM_PORT) on 127.0.0.1:PORT in the
-# foreground of a background job, from harness/peers/conf/KIND.conf.in filled into $PEER_DIR, its log in $PEER_DIR/KIND-PORT.log.
-# Never the package's service, never its /etc configuration.
-start_proxy() {
-    local kind=$1 port=$2 conf=$PEER_DIR/$1-$2.conf
-    sed -e "s|@PORT@|$port|g" -e "s|@DIR@|$PEER_DIR|g" -e "s|@UPSTREAM@|${3:-}|g" "$PEERS_CONF/$kind.conf.in" \
+# proxy_setup KIND PORT [UPSTREAM_PORT [DIR]]: an HTTP CONNECT proxy's configuration, harness/peers/conf/KIND.conf.in
+# filled into DIR (default $PEER_DIR; the matrix gives each job its own) for 127.0.0.1:PORT, and PROXY_CMD, the
+# command that runs it in the foreground. KIND: squid, tinyproxy, privoxy, or apache-proxy (Apache httpd's
+# mod_proxy_connect); tinyproxy-upstream, privoxy-upstream and apache-proxy-upstream forward every CONNECT to the
+# upstream proxy 127.0.0.1:UPSTREAM_PORT. Never the package's service, never its /etc configuration.
+proxy_setup() {
+    local kind=$1 port=$2 dir=${4:-$PEER_DIR}
+    local conf=$dir/$kind-$port.conf
+    sed -e "s|@PORT@|$port|g" -e "s|@DIR@|$dir|g" -e "s|@UPSTREAM@|${3:-}|g" "$PEERS_CONF/$kind.conf.in" \
         >"$conf" || return 1
     case $kind in
-    squid) squid -N -d 1 -f "$conf" ;;
-    tinyproxy | tinyproxy-upstream) tinyproxy -d -c "$conf" ;;
-    privoxy | privoxy-upstream) privoxy --no-daemon "$conf" ;;
-    apache-proxy | apache-proxy-upstream) apache2 -f "$conf" -DFOREGROUND $([ "$(id -u)" = 0 ] && echo -DALPNCHECK_AS_ROOT) ;;
-    *) return 1 ;;
-    esac >"$PEER_DIR/$kind-$port.log" 2>&1 </dev/null &
+    squid) PROXY_CMD=(squid -N -d 1 -f "$conf") ;;
+    tinyproxy | tinyproxy-upstream) PROXY_CMD=(tinyproxy -d -c "$conf") ;;
+    privoxy | privoxy-upstream) PROXY_CMD=(privoxy --no-daemon "$conf") ;;
+    apache-proxy | apache-proxy-upstream)
+        PROXY_CMD=(/usr/sbin/apache2 -f "$conf" -DFOREGROUND)
+        [ "$(id -u)" != 0 ] || PROXY_CMD+=(-DALPNCHECK_AS_ROOT) ;;
+    *) echo "proxy_setup: unknown proxy $kind" >&2 && return 1 ;;
+    esac
+}
+
+# start_proxy KIND PORT [UPSTREAM_PORT]: that proxy (proxy_setup) in the background, its log in $PEER_DIR/KIND-PORT.log.
+start_proxy() {
+    proxy_setup "$@" || return 1
+    "${PROXY_CMD[@]}" >"$PEER_DIR/$1-$2.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)
 }
 

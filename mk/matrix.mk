@@ -1,4 +1,5 @@
-# The interoperability matrix (issue 7, issue 17): alpncheck against real TLS servers and clients of many stacks.
+# The interoperability matrix (issue 7, issue 17, issue 18): alpncheck against real TLS servers and clients of many
+# stacks, and through real HTTP CONNECT proxies (Squid, tinyproxy, Privoxy, Apache httpd's mod_proxy_connect).
 #   make matrix             installs the peers (Debian packages), builds, runs harness/matrix/run.sh (peers in
 #                           parallel, MATRIX_JOBS at a time), and writes reports/matrix.{json,md,html},
 #                           reports/findings.md and README.md's matrix block; peer logs go to reports/matrix-logs/,
@@ -11,7 +12,7 @@
 MATRIX_PKGS := openssl gnutls-bin nginx haproxy h2o nghttp2-proxy nghttp2-client caddy curl golang-go libnss3-tools botan \
 	iproute2 default-jdk-headless nodejs erlang-nox erlang-ssl python3 python3-jsonschema \
 	apache2 lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls lighttpd-mod-wolfssl lighttpd-mod-mbedtls lighttpd-mod-nss \
-	trafficserver
+	trafficserver squid tinyproxy privoxy wget
 # The peers on TLS libraries and the client programs of harness/matrix/peers-libs.sh (issue 17): what builds ours
 # (harness/peers/libpeers.mk) and the clients; tests/integration_libpeers.sh (make check) starts them too.
 LIBPEERS_PKGS := make gcc android-libboringssl-dev libwolfssl-dev libmbedtls-dev cargo librust-rustls-dev \
@@ -45,5 +46,7 @@ CHECK_EXTRA += matrix-html-check
 
 # The web servers whose matrix rows tests/integration_matrix_servers.sh checks (make check installs them; run by hand
 # from private configurations, never as services).
+# The proxy rows and the clients through a proxy, tests/integration_matrix_proxies.sh (Go is in PKGS_QUIC).
+PKGS_CHECK += squid tinyproxy privoxy wget
 PKGS_CHECK += apache2 lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls lighttpd-mod-wolfssl lighttpd-mod-mbedtls \
 	lighttpd-mod-nss trafficserver

@@ -17,19 +17,11 @@ for m in openssl gnutls wolfssl mbedtls nss; do
 done
 
 peers="apache2 lighttpd-openssl lighttpd-gnutls lighttpd-wolfssl lighttpd-mbedtls lighttpd-nss trafficserver"
-# In the host's network namespace (MATRIX_NETNS=0), so that this test can see whether the peers' ports are closed.
-MATRIX_NETNS=0 MATRIX_JOBS=4 MATRIX_ONLY="$peers" "$SRC/harness/matrix/run.sh" "$ALPNCHECK" "$work/out" "$work/logs" \
-    2>"$work/run.err"
-rc=$?
-expect "run.sh exits 0 (got $rc): $(tail -n 3 "$work/run.err")" test "$rc" -eq 0
-manifest=$work/out/manifest.tsv
-expect "the manifest lists the peers in their declared order ($(cut -f1 "$manifest" | tr '\n' ' '))" \
-    test "$(cut -f1 "$manifest" | tr '\n' ' ')" = "$peers "
+itest_matrix "$peers"
 for p in $peers; do
-    expect "$p ran: $(awk -F'\t' -v n="$p" '$1 == n { print $5 ": " $6 }' "$manifest")" \
-        grep -q "^$p"$'\tserver\t[^\t]*\t[^\t]*\trun\t' "$manifest"
+    itest_matrix_ran "$p" server
     expect "$p: its exact start command is in the manifest" \
-        test -n "$(awk -F'\t' -v n="$p" '$1 == n { print $10 }' "$manifest")"
+        test -n "$(manifest_field "$p" 10)"
 done
 expect "lighttpd-wolfssl runs on wolfSSL" grep -q $'^lighttpd-wolfssl\tserver\twolfSSL 5' "$manifest"
 expect "lighttpd-mbedtls runs on Mbed TLS" grep -q $'^lighttpd-mbedtls\tserver\tMbed TLS 2' "$manifest"
@@ -56,11 +48,6 @@ for p in $peers; do
     expect "$p: its report validates" validate "$work/out/server-$p.json"
 done
 
-# Every peer is stopped: nothing accepts on the ports the runner named, and no peer process is left.
-for port in $(grep -o 'on 127.0.0.1:[0-9]*' "$work/run.err" | cut -d: -f2); do
-    expect "port $port is closed after the run" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
-done
-# (The pattern's last letter in brackets, so that it does not match the pgrep's own command line.)
-expect "no peer process is left: $(pgrep -af "$work/out/ru[n]")" bash -c "! pgrep -f '$work/out/ru[n]' >/dev/null"
+itest_matrix_stopped
 
 itest_end integration_matrix_servers

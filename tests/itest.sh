@@ -94,3 +94,34 @@ itest_need() {
     echo "FAIL: $1 is not installed (Debian package $2; 'make check' installs it)"
     exit 1
 }
+
+# ---- the matrix runner's integration tests ------------------------------------------------------------------------
+# itest_matrix PEERS: harness/matrix/run.sh with only those peers (space-separated, in their declared order), 4 jobs,
+# in the host's network namespace (MATRIX_NETNS=0) so that the test can see whether the peers' ports are closed
+# afterwards; reports in $work/out, logs in $work/logs, its messages in $work/run.err. Asserts that it exits 0 and
+# that the manifest ($manifest) lists the peers in their declared order.
+itest_matrix() {
+    MATRIX_NETNS=0 MATRIX_JOBS=4 MATRIX_ONLY="$1" "$SRC/harness/matrix/run.sh" "$ALPNCHECK" "$work/out" "$work/logs" \
+        2>"$work/run.err"
+    local rc=$?
+    expect "run.sh exits 0 (got $rc): $(tail -n 3 "$work/run.err")" test "$rc" -eq 0
+    manifest=$work/out/manifest.tsv
+    expect "the manifest lists the peers in their declared order ($(cut -f1 "$manifest" | tr '\n' ' '))" \
+        test "$(cut -f1 "$manifest" | tr '\n' ' ')" = "$1 "
+}
+# manifest_field PEER N: field N of the peer's manifest line (5 status, 6 reason, 10 start, 11 check).
+manifest_field() { awk -F'\t' -v n="$1" -v f="$2" '$1 == n { print $f }' "$manifest"; }
+# itest_matrix_ran PEER ROLE: the peer's manifest line says it ran, in that role.
+itest_matrix_ran() {
+    expect "$1 ran: $(manifest_field "$1" 5): $(manifest_field "$1" 6)" \
+        grep -q "^$1"$'\t'"$2"$'\t[^\t]*\t[^\t]*\trun\t' "$manifest"
+}
+# itest_matrix_stopped: every peer is stopped: nothing accepts on the ports the runner named, no peer process is left.
+itest_matrix_stopped() {
+    local port
+    for port in $(grep -o 'on 127.0.0.1:[0-9]*' "$work/run.err" | cut -d: -f2); do
+        expect "port $port is closed after the run" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
+    done
+    # (The pattern's last letter in brackets, so that it does not match the pgrep's own command line.)
+    expect "no peer process is left: $(pgrep -af "$work/out/ru[n]")" bash -c "! pgrep -f '$work/out/ru[n]' >/dev/null"
+}

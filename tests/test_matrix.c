@@ -148,7 +148,7 @@ Test(matrix, bad_manifests)
     static const struct {
         const char *file, *message;
     } cases[] = {
-        {"bad-role.tsv", "role must be server or client, not \"proxy\""},
+        {"bad-role.tsv", "role must be server, client or proxy, not \"peer\""},
         {"bad-status.tsv", "status must be run or not-run, not \"maybe\""},
         {"no-such-manifest.tsv", "No such file or directory"},
     };
@@ -478,5 +478,92 @@ Test(matrix, readme_block_regenerated_and_checked)
     cr_expect_eq(matrix_readme_update(path, m, 1, err, sizeof err), -1);
     cr_expect(strstr(err, "no block") != NULL, "%s", err);
     unlink(path);
+    json_decref(m);
+}
+
+/* ---- the proxy table (issue 18): alpncheck proxy through each HTTP proxy ---------------------------------------- */
+
+static json_t *proxies_fixture(void)
+{
+    char err[512] = "";
+    json_t *m = build("proxies.tsv", err, sizeof err);
+    cr_assert_not_null(m, "matrix_build: %s", err);
+    return m;
+}
+
+/* Proxy rows make a third table after the servers and clients, whatever the manifest's order; its columns and cells
+ * come from the proxy reports (checks without a TLS version). */
+Test(matrix, proxy_rows_make_a_third_table)
+{
+    json_t *m = proxies_fixture();
+    cr_assert_eq(json_array_size(json_object_get(m, "tables")), 3);
+    cr_assert_str_eq(s(table(m, 0), "role"), "server");
+    cr_assert_str_eq(s(table(m, 1), "role"), "client");
+    cr_assert_str_eq(s(table(m, 2), "role"), "proxy");
+    json_t *cols = json_object_get(table(m, 2), "columns");
+    cr_assert_eq(json_array_size(cols), 2);
+    cr_assert_str_eq(s(json_array_get(cols, 1), "id"), "PRX-ALPN-FORWARDED");
+    cr_assert_str_eq(s(json_array_get(cols, 1), "tls"), "");
+    json_t *px = peer(m, 2, 0), *down = peer(m, 2, 1);
+    cr_assert_str_eq(s(json_array_get(json_object_get(px, "cells"), 1), "verdict"), "WARN");
+    cr_assert_str_eq(s(px, "start"), "px -c px.conf");
+    cr_assert_str_eq(s(down, "reason"), "squid is not installed");
+    cr_assert_eq(json_array_size(json_object_get(table(m, 0), "peers")), 1);
+    /* The two-table matrix of a run without proxies stays two tables. */
+    json_t *two = fixture();
+    cr_assert_eq(json_array_size(json_object_get(two, "tables")), 2);
+    json_decref(two);
+    json_decref(m);
+}
+
+/* Every renderer names the proxy table for what alpncheck does there, and its stack column for the proxy program. */
+Test(matrix, proxy_table_rendered_everywhere)
+{
+    json_t *m = proxies_fixture();
+    char *md = render(m, matrix_write_markdown);
+    cr_expect(strstr(md, "\n## Proxies (alpncheck sends CONNECT: `alpncheck proxy`)\n\n| peer | proxy | version |") !=
+                  NULL,
+              "%s", md);
+    cr_expect(strstr(md, "| px-chained | Proxy 1.0 | px 1.0 | 1 | 0 | 1 | 0 | 0 | run |") != NULL);
+    cr_expect(strstr(md, "| `PRX-ALPN-FORWARDED` | - | WARN |") != NULL, "%s", md);
+    free(md);
+    char *h = render(m, matrix_write_html);
+    cr_expect(strstr(h, "<section id=\"proxy\">\n<h2>Proxies (alpncheck sends CONNECT: <code>alpncheck proxy</code>)"
+                        "</h2>") != NULL);
+    cr_expect(strstr(h, "<th>proxy</th><th>version</th>") != NULL);
+    cr_expect(strstr(h, "data-role=\"proxy\"") != NULL);
+    cr_expect(strstr(h, "<li id=\"d-proxy-0-1\">") != NULL, "the WARN cell's details");
+    cr_expect(strstr(h, "<i>") == NULL, "markup from a proxy report reached the page");
+    free(h);
+    char *fd = render(m, matrix_write_findings);
+    cr_expect(strstr(fd, "\n## Proxies (alpncheck sends CONNECT)\n") != NULL, "%s", fd);
+    cr_expect(strstr(fd, "- **Proxy:** Proxy 1.0\n") != NULL);
+    cr_expect(strstr(fd, "not recorded") == NULL, "a proxy finding has no ALPN bytes to show");
+    cr_expect(strstr(fd, "  - px-chained: start it with px -c px.conf (as make matrix ran it; its configuration is "
+                         "written under build/matrix/run/), then alpncheck proxy 127.0.0.1:2 --upstream 127.0.0.1:3 "
+                         "--only PRX-ALPN-FORWARDED -v") != NULL,
+              "%s", fd);
+    free(fd);
+    char *rd = render(m, matrix_write_readme_block);
+    cr_expect(strstr(rd, "1 server, 0 client and 2 proxy peers over 1 TLS stacks (Other 2.0)") != NULL, "%s", rd);
+    cr_expect(strstr(rd, "\n| proxy | proxy | PASS | FAIL | WARN | ERROR |") != NULL);
+    cr_expect(strstr(rd, "| px-chained (px 1.0) | Proxy 1.0 | 1 | 0 | 1 | 0 | `PRX-ALPN-FORWARDED` WARN |") != NULL,
+              "%s", rd);
+    free(rd);
+    json_decref(m);
+}
+
+/* A document read back (alpnmatrix --from) with a role no renderer knows is refused, not rendered. */
+Test(matrix, unknown_role_in_a_document_refused)
+{
+    json_t *m = proxies_fixture();
+    char err[256] = "";
+    cr_expect_eq(matrix_check_roles(m, err, sizeof err), 0, "%s", err);
+    json_object_set_new(table(m, 2), "role", json_string("gateway"));
+    cr_expect_eq(matrix_check_roles(m, err, sizeof err), -1);
+    cr_expect(strstr(err, "table 2: role must be server, client or proxy, not \"gateway\"") != NULL, "%s", err);
+    json_t *bare = json_object();
+    cr_expect_eq(matrix_check_roles(bare, err, sizeof err), -1);
+    json_decref(bare);
     json_decref(m);
 }

@@ -125,6 +125,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "alpnmatrix: %s\n", from ? jerr.text : err);
         return 2;
     }
+    if (from && matrix_check_roles(m, err, sizeof err) != 0) { /* the renderers name each table by its role */
+        fprintf(stderr, "alpnmatrix: %s: %s\n", from, err);
+        json_decref(m);
+        return 2;
+    }
     int rc = write_to(json, m, matrix_write_json) | write_to(md, m, matrix_write_markdown) |
              write_to(html, m, matrix_write_html) | write_to(findings, m, matrix_write_findings);
     if (readme != NULL) {

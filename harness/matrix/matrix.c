@@ -182,7 +182,8 @@ json_t *matrix_build(const char *manifest_path, const char *root, const matrix_m
         return NULL;
     }
     json_t *tables = json_array();
-    /* The server table first, then the client table, whatever order the manifest has. */
+    /* The tables in the order of mx_roles (servers, clients, proxies), whatever order the manifest has; the proxy
+     * table only when the manifest has proxy rows, so that a matrix without them keeps its two tables. */
     table_for(tables, "server");
     table_for(tables, "client");
     json_t *seen_by_role = json_object(); /* role → {"ID@TLS": true} for the columns registered so far */
@@ -198,8 +199,9 @@ json_t *matrix_build(const char *manifest_path, const char *root, const matrix_m
             continue;
         const char *fl[MANIFEST_FIELDS];
         split_fields(line, fl);
-        if (strcmp(fl[1], "server") != 0 && strcmp(fl[1], "client") != 0) {
-            snprintf(err, cap, "%s:%d: role must be server or client, not \"%.40s\"", manifest_path, lineno, fl[1]);
+        if (mx_role_of(fl[1]) == NULL) {
+            snprintf(err, cap, "%s:%d: role must be server, client or proxy, not \"%.40s\"", manifest_path, lineno,
+                     fl[1]);
             goto fail;
         }
         if (strcmp(fl[4], "run") != 0 && strcmp(fl[4], "not-run") != 0) {
@@ -249,6 +251,25 @@ fail:
     json_decref(tables);
     json_decref(seen_by_role);
     return NULL;
+}
+
+int matrix_check_roles(const json_t *m, char *err, size_t cap)
+{
+    const json_t *tables = json_object_get(m, "tables");
+    size_t i;
+    json_t *t;
+    if (!json_is_array(tables)) {
+        snprintf(err, cap, "no tables array");
+        return -1;
+    }
+    json_array_foreach(tables, i, t)
+    {
+        if (mx_role_of(mx_str(t, "role")) == NULL) {
+            snprintf(err, cap, "table %zu: role must be server, client or proxy, not \"%.40s\"", i, mx_str(t, "role"));
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* ---- JSON ---------------------------------------------------------------------------------------------------- */

@@ -21,13 +21,17 @@ typedef struct {
 
 /*
  * Builds the matrix document from a manifest (harness/matrix/run.sh writes it): one peer per line, nine to eleven
- * tab-separated fields — name, role (server|client), stack, version, status (run|not-run), reason, command, report
- * (path of its JSON report, relative to root unless absolute), log, and optionally start (the exact command that
- * started a server peer) and check (the alpncheck command that checked it). Empty lines and lines starting with '#' are
- * ignored. A "run" peer whose report cannot be read becomes "not-run" with the reason. Returns a new reference, or
- * NULL with a message in err (unreadable manifest, a line with a bad role or status, too long a line).
+ * tab-separated fields — name, role (server|client|proxy), stack, version, status (run|not-run), reason, command,
+ * report (path of its JSON report, relative to root unless absolute), log, and optionally start (the exact command that
+ * started a server or proxy peer) and check (the alpncheck command that checked it). Empty lines and lines starting
+ * with '#' are ignored. A "run" peer whose report cannot be read becomes "not-run" with the reason. Returns a new
+ * reference, or NULL with a message in err (unreadable manifest, a line with a bad role or status, too long a line).
  */
 json_t *matrix_build(const char *manifest_path, const char *root, const matrix_meta *meta, char *err, size_t cap);
+
+/* 0 when every table of a document (one read back with --from) has a known role: server, client or proxy; -1 with
+ * a message in err otherwise. The renderers rely on it. */
+int matrix_check_roles(const json_t *m, char *err, size_t cap);
 
 /* Renderers. Return 0, or -1 when writing failed. */
 int matrix_write_json(const json_t *m, FILE *f);

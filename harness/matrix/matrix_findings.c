@@ -164,9 +164,11 @@ json_t *matrix_findings(const json_t *m)
 
 /* ---- writing ---------------------------------------------------------------------------------------------------- */
 
-static int is_server(const json_t *e)
+/* The role of a finding (the builder accepted only known roles). */
+static const mx_role *role_of(const json_t *e)
 {
-    return strcmp(mx_str(e, "role"), "server") == 0;
+    const mx_role *r = mx_role_of(mx_str(e, "role"));
+    return r ? r : &mx_roles[0];
 }
 
 /* The ALPN bytes of a finding: hex (checked by the builder, so safe in any markup) or what their absence means. */
@@ -199,12 +201,12 @@ static void put_reproduce(FILE *f, const findings_format *fx, const json_t *e, c
 {
     const char *start = mx_str(p, "start"), *check = mx_str(p, "check"), *tls = mx_str(p, "tls");
     mx_printf(f, fx->esc, fx->reproduce_peer, mx_str(p, "name"));
-    if (is_server(e) && start[0])
+    if (role_of(e)->started && start[0])
         mx_printf(f, fx->esc,
                   "start it with %r%s%r (as make matrix ran it; its configuration is written under "
                   "build/matrix/run/), then ",
                   fx->cmd_open, start, fx->cmd_close);
-    else if (is_server(e))
+    else if (role_of(e)->started)
         mx_printf(f, fx->esc, "start it as %s, then ", mx_str(p, "command"));
     if (check[0])
         mx_printf(f, fx->esc, "%r%s --only %s%r%s -v%r", fx->cmd_open, check, mx_str(e, "id"), tls[0] ? " --tls " : "",
@@ -231,7 +233,7 @@ static void put_finding(FILE *f, const findings_format *fx, const json_t *e, siz
     json_array_foreach(json_object_get(e, "peers"), i, p)
         mx_printf(f, fx->esc, "%r%s (%s)", i ? ", " : "", mx_str(p, "name"), mx_str(p, "version"));
     fputs(fx->field_end, f);
-    put_field(f, fx, "TLS stack", mx_str(e, "stack"));
+    put_field(f, fx, role_of(e)->tls_stack ? "TLS stack" : "Proxy", mx_str(e, "stack"));
     mx_printf(f, fx->esc, fx->field, "TLS versions");
     put_tls_list(f, fx, json_object_get(e, "tls"));
     fputs(fx->field_end, f);
@@ -239,14 +241,14 @@ static void put_finding(FILE *f, const findings_format *fx, const json_t *e, siz
     mx_printf(f, fx->esc, "%s, RFC %s: %s%r", mx_str(e, "level"), mx_str(e, "ref"), mx_str(e, "expected"),
               fx->field_end);
     put_field(f, fx, "Observed", mx_str(e, "observed"));
-    mx_printf(f, fx->esc, fx->field,
-              is_server(e) ? "alpncheck offered (ALPN extension_data of its ClientHello, hex)"
-                           : "alpncheck answered (ALPN extension_data, hex)");
-    put_bytes(f, fx, e, "sent");
-    fputs(fx->field_end, f);
-    mx_printf(f, fx->esc, fx->field, is_server(e) ? "The server answered (hex)" : "The client offered (hex)");
-    put_bytes(f, fx, e, "received");
-    fputs(fx->field_end, f);
+    if (role_of(e)->sent_label != NULL) {
+        mx_printf(f, fx->esc, fx->field, role_of(e)->sent_label);
+        put_bytes(f, fx, e, "sent");
+        fputs(fx->field_end, f);
+        mx_printf(f, fx->esc, fx->field, role_of(e)->received_label);
+        put_bytes(f, fx, e, "received");
+        fputs(fx->field_end, f);
+    }
     mx_printf(f, fx->esc, fx->field, "Reproduce");
     fputs(fx->reproduce_begin, f);
     json_array_foreach(json_object_get(e, "peers"), i, p) put_reproduce(f, fx, e, p);
@@ -268,8 +270,7 @@ int matrix_findings_write(const json_t *m, FILE *f, const findings_format *fx)
         if (strcmp(mx_str(e, "role"), role) != 0) {
             role = mx_str(e, "role");
             stack = NULL;
-            mx_printf(f, fx->esc, fx->role_head,
-                      is_server(e) ? "Servers (alpncheck is the client)" : "Clients (alpncheck is the server)");
+            mx_printf(f, fx->esc, fx->role_head, role_of(e)->findings_head);
         }
         if (stack == NULL || strcmp(mx_str(e, "stack"), stack) != 0) {
             stack = mx_str(e, "stack");

@@ -69,11 +69,9 @@ static void table_begin(FILE *f, const json_t *t)
     const char *role = mx_str(t, "role");
     mx_printf(f, esc_xml,
               "<section id=\"%r\">\n<h2>%r</h2>\n<h3>Summary</h3>\n<table class=\"summary\"><thead><tr><th>peer</th>"
-              "<th>TLS stack</th><th>version</th><th>PASS</th><th>FAIL</th><th>WARN</th><th>SKIP</th><th>ERROR</th>"
+              "<th>%r</th><th>version</th><th>PASS</th><th>FAIL</th><th>WARN</th><th>SKIP</th><th>ERROR</th>"
               "<th>status</th></tr></thead><tbody>\n",
-              role,
-              strcmp(role, "server") == 0 ? "Servers (alpncheck is the client: <code>alpncheck server</code>)"
-                                          : "Clients (alpncheck is the server: <code>alpncheck client</code>)");
+              role, mx_role_of(role)->html_head, mx_role_of(role)->stack_label);
 }
 
 /* The grid's head: one cell per check ID over its TLS versions, then one per column. */

@@ -22,10 +22,9 @@ static void head(FILE *f, const json_t *m)
 static void table_begin(FILE *f, const json_t *t)
 {
     mx_printf(f, esc_md,
-              "\n## %r\n\n| peer | TLS stack | version | PASS | FAIL | WARN | SKIP | ERROR | status |\n"
+              "\n## %r\n\n| peer | %r | version | PASS | FAIL | WARN | SKIP | ERROR | status |\n"
               "|---|---|---|---:|---:|---:|---:|---:|---|\n",
-              strcmp(mx_str(t, "role"), "server") == 0 ? "Servers (alpncheck is the client, `alpncheck server`)"
-                                                       : "Clients (alpncheck is the server, `alpncheck client`)");
+              mx_role_of(mx_str(t, "role"))->md_head, mx_role_of(mx_str(t, "role"))->stack_label);
 }
 
 /* One row per check and TLS version, one column per peer that ran (in the pages' order: grouped by stack, failures

@@ -12,7 +12,7 @@
 #define IDS_SHOWN       8          /* check IDs listed per peer; the rest are counted */
 #define FINDING_LETTERS "FXWE"     /* FAIL, XPASS, WARN, ERROR: the verdicts a peer's row lists */
 
-/* The distinct stacks of the document, in order of first appearance. */
+/* The distinct TLS stacks of the document, in order of first appearance (a proxy's stack is the proxy program). */
 static json_t *stacks(const json_t *m)
 {
     json_t *seen = json_array();
@@ -20,6 +20,8 @@ static json_t *stacks(const json_t *m)
     json_t *t, *p;
     json_array_foreach(json_object_get(m, "tables"), i, t) json_array_foreach(json_object_get(t, "peers"), k, p)
     {
+        if (!mx_role_of(mx_str(t, "role"))->tls_stack)
+            break;
         size_t j;
         json_t *x;
         int found = 0;
@@ -63,9 +65,9 @@ static void readme_table(FILE *f, const json_t *t)
     if (order == NULL)
         return;
     mx_printf(f, esc_md,
-              "\n| %r | TLS stack | PASS | FAIL | WARN | ERROR | not passed (FAIL, WARN, ERROR) |\n"
+              "\n| %r | %r | PASS | FAIL | WARN | ERROR | not passed (FAIL, WARN, ERROR) |\n"
               "|---|---|---:|---:|---:|---:|---|\n",
-              strcmp(mx_str(t, "role"), "server") == 0 ? "server" : "client");
+              mx_role_of(mx_str(t, "role"))->readme_label, mx_role_of(mx_str(t, "role"))->stack_label);
     for (size_t k = 0; k < json_array_size(peers); k++) {
         const json_t *p = json_array_get(peers, order[k]);
         mx_peer pe;
@@ -85,12 +87,17 @@ static void readme_table(FILE *f, const json_t *t)
 int matrix_write_readme_block(const json_t *m, FILE *f)
 {
     json_t *all = stacks(m);
-    size_t i, n_peers[2] = {0, 0};
+    size_t i, n_peers[MX_N_ROLES] = {0};
     json_t *t, *x;
-    json_array_foreach(json_object_get(m, "tables"), i, t) if (i < 2) n_peers[i] =
-        json_array_size(json_object_get(t, "peers"));
-    mx_printf(f, esc_md, "The published matrix (%s, generated %s): %z server and %z client peers over %z TLS stacks (",
-              mx_str(m, "platform"), mx_str(m, "generated"), n_peers[0], n_peers[1], json_array_size(all));
+    json_array_foreach(json_object_get(m, "tables"), i, t)
+    {
+        const mx_role *r = mx_role_of(mx_str(t, "role"));
+        n_peers[r - mx_roles] += json_array_size(json_object_get(t, "peers"));
+    }
+    mx_printf(f, esc_md,
+              "The published matrix (%s, generated %s): %z server, %z client and %z proxy peers over %z TLS "
+              "stacks (",
+              mx_str(m, "platform"), mx_str(m, "generated"), n_peers[0], n_peers[1], n_peers[2], json_array_size(all));
     json_array_foreach(all, i, x) mx_printf(f, esc_md, "%r%s", i ? "; " : "", json_string_value(x));
     fputs("). Peers are grouped by stack, the most findings first; every finding is written up in "
           "`reports/findings.md`.\n",

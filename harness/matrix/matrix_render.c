@@ -6,6 +6,27 @@
 
 const char *const mx_verdicts[MX_N_VERDICTS] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR", "XFAIL", "XPASS"};
 
+const mx_role mx_roles[MX_N_ROLES] = {
+    {"server", "Servers (alpncheck is the client, `alpncheck server`)",
+     "Servers (alpncheck is the client: <code>alpncheck server</code>)", "Servers (alpncheck is the client)", "server",
+     "alpncheck offered (ALPN extension_data of its ClientHello, hex)", "The server answered (hex)", "TLS stack", 1, 1},
+    {"client", "Clients (alpncheck is the server, `alpncheck client`)",
+     "Clients (alpncheck is the server: <code>alpncheck client</code>)", "Clients (alpncheck is the server)", "client",
+     "alpncheck answered (ALPN extension_data, hex)", "The client offered (hex)", "TLS stack", 1, 0},
+    {"proxy", "Proxies (alpncheck sends CONNECT: `alpncheck proxy`)",
+     "Proxies (alpncheck sends CONNECT: <code>alpncheck proxy</code>)", "Proxies (alpncheck sends CONNECT)", "proxy",
+     NULL, NULL, "proxy", 0, 1},
+};
+
+const mx_role *mx_role_of(const char *role)
+{
+    for (size_t i = 0; i < MX_N_ROLES; i++) {
+        if (strcmp(role, mx_roles[i].role) == 0)
+            return &mx_roles[i];
+    }
+    return NULL;
+}
+
 const char *mx_str(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));

@@ -66,6 +66,23 @@ int matrix_render(const json_t *m, FILE *f, const matrix_format *fmt);
  * needs one argument fewer than another of its kind), %% a percent sign. */
 void mx_printf(FILE *f, mx_escape esc, const char *fmt, ...);
 
+/* The roles of the document's tables, in the order the tables stand, with what each renderer calls them: servers
+ * (alpncheck server), clients (alpncheck client), proxies (alpncheck proxy, which sends CONNECT through them). */
+typedef struct {
+    const char *role;
+    const char *md_head, *html_head; /* the table's heading in matrix.md (Markdown) and matrix.html (markup) */
+    const char *findings_head;       /* the role's heading in findings.md (plain text) */
+    const char *readme_label;        /* the first column's head of the README table */
+    /* findings: what the ALPN bytes sent and received are; NULL for proxies (alpncheck proxy records none) */
+    const char *sent_label, *received_label;
+    const char *stack_label; /* what the stack column names: "TLS stack", or the proxy program for proxies */
+    int tls_stack;           /* 1 when it is a TLS stack (the README counts those) */
+    int started;             /* the matrix starts the peer: its start command reproduces it */
+} mx_role;
+#define MX_N_ROLES 3
+extern const mx_role mx_roles[MX_N_ROLES];
+const mx_role *mx_role_of(const char *role); /* NULL when role is none of them */
+
 /* The verdicts a cell may hold, in the order of a summary. */
 #define MX_N_VERDICTS 7
 extern const char *const mx_verdicts[MX_N_VERDICTS];

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The interoperability matrix (make matrix): starts every server peer on a free loopback port with ALPN h2,http/1.1,
 # runs `alpncheck server` against it, stops it; runs `alpncheck client` against every client peer (when this build
-# has that command). The peers run as a small pool of parallel jobs, each with its own port, private directory, log
+# has that command), also through alpncheck as their HTTP proxy (alpncheck client --proxy); starts every HTTP CONNECT
+# proxy and runs `alpncheck proxy` through it (chained ones with alpncheck as their upstream). The peers run as a small pool of parallel jobs, each with its own port, private directory, log
 # and report; the manifest is written at the end in the order the peers are declared below, never in the order they
 # finished. Every peer is stopped again, also on failure or interruption (traps in each job and here); a peer that
 # cannot be started or checked becomes a visible "not run" row. Writes per-peer JSON reports and a manifest for
@@ -37,7 +38,7 @@ JOBS_MAX=${MATRIX_JOBS:-4}
 
 PEER_DIR=$OUT/run
 MATRIX_RUN_DIR=$PEER_DIR
-rm -rf "$PEER_DIR" "$OUT"/server-*.json "$OUT"/client-*.json "$OUT/rows" "$LOGS"
+rm -rf "$PEER_DIR" "$OUT"/server-*.json "$OUT"/client-*.json "$OUT"/proxy-*.json "$OUT/rows" "$LOGS"
 mkdir -p "$PEER_DIR/jobs" "$PEER_DIR/pids" "$OUT/rows" "$LOGS"
 MANIFEST=$OUT/manifest.tsv
 TIMING=$OUT/timing.tsv
@@ -363,6 +364,12 @@ start_trafficserver() {
     spawn "$2" traffic_server --run-root="$JOB_DIR/trafficserver"
 }
 
+# ---- proxy peers: start_proxy_<kind> PORT LOG [UPSTREAM_PORT] starts one from its configuration (proxy_setup in
+# harness/peers.sh, shared with the tests' start_proxy) filled into the job's private directory.
+for kind in squid tinyproxy privoxy apache-proxy tinyproxy-upstream privoxy-upstream apache-proxy-upstream; do
+    eval "start_proxy_${kind//-/_}() { proxy_setup $kind \"\$1\" \"\${3:-}\" \"\$JOB_DIR\" && spawn \"\$2\" \"\${PROXY_CMD[@]}\"; }"
+done
+
 # run_server NAME STACK VERSION COMMAND START-FUNCTION NEEDS-COMMAND [ALPN]: declares a server peer (its job runs
 # later, in run_jobs). ALPN is what the peer supports, when it cannot be configured with h2,http/1.1. START-FUNCTION
 # PORT LOG starts it with spawn, in the job's subshell (its private directory is $JOB_DIR).
@@ -371,20 +378,45 @@ run_server() {
     enqueue server "$1" server_job "$@"
 }
 server_job() {
-    local name=$1 stack=$2 version=$3 cmd=$4 start=$5 needs=$6 alpn=${7:-$ALPN}
-    local log=$LOGS/server-$name.log report=$OUT/server-$name.json out=$LOGS/server-$name.alpncheck.txt port rc
+    started_job server "$1" "$2" "$3" "$4" "$5" "$6" "" server @PORT@ --alpn "${7:-$ALPN}" --timeout 3000
+}
+
+# run_proxy NAME STACK VERSION COMMAND START-FUNCTION NEEDS-COMMAND [UPSTREAM]: declares an HTTP CONNECT proxy peer,
+# checked by `alpncheck proxy`. START-FUNCTION PORT LOG [UPSTREAM-PORT] starts it as a server's does; with UPSTREAM
+# (any non-empty word) it is chained to alpncheck as its upstream proxy on a second free port (--upstream), which
+# reads the CONNECT the proxy forwards.
+run_proxy() {
+    wanted "$1" || return 0
+    enqueue proxy "$1" proxy_job "$@"
+}
+proxy_job() {
+    local up=""
+    if [ -n "${7:-}" ] && ! up=$(free_port); then
+        row "$1" proxy "$2" "$3" not-run "no free port" "$4" "" ""
+        return 0
+    fi
+    started_job proxy "$1" "$2" "$3" "$4" "$5" "$6" "$up" proxy @PORT@ --timeout 3000 ${up:+--upstream "127.0.0.1:$up"}
+}
+
+# started_job ROLE NAME STACK VERSION COMMAND START-FUNCTION NEEDS-COMMAND UPSTREAM-PORT ARGS...: the job of a peer the
+# matrix starts (a server or a proxy): START-FUNCTION PORT LOG [UPSTREAM-PORT] on a free port, then alpncheck ARGS
+# (@PORT@ standing for the port) with --json, bounded by the timeout; the peer is always stopped again.
+started_job() {
+    local role=$1 name=$2 stack=$3 version=$4 cmd=$5 start=$6 needs=$7 up=$8
+    shift 8
+    local log=$LOGS/$role-$name.log report=$OUT/$role-$name.json out=$LOGS/$role-$name.alpncheck.txt port rc
     if [ -n "$needs" ] && ! have "$needs"; then
-        row "$name" server "$stack" "$version" not-run "$needs is not installed" "$cmd" "" ""
+        row "$name" "$role" "$stack" "$version" not-run "$needs is not installed" "$cmd" "" ""
         return 0
     fi
     : >"$log"
     if ! port=$(free_port); then
-        row "$name" server "$stack" "$version" not-run "no free port" "$cmd" "" ""
+        row "$name" "$role" "$stack" "$version" not-run "no free port" "$cmd" "" ""
         return 0
     fi
-    echo "matrix: server $name on 127.0.0.1:$port" >&2
-    if ! "$start" "$port" "$log"; then
-        row "$name" server "$stack" "$version" not-run "could not be started: ${GO_BUILD_ERR:-see log}" "$cmd" "" \
+    echo "matrix: $role $name on 127.0.0.1:$port" >&2
+    if ! "$start" "$port" "$log" ${up:+"$up"}; then
+        row "$name" "$role" "$stack" "$version" not-run "could not be started: ${GO_BUILD_ERR:-see log}" "$cmd" "" \
             "$log"
         return 0
     fi
@@ -392,14 +424,15 @@ server_job() {
         local why="did not accept connections within 30 s"
         kill -0 "${CURRENT[0]}" 2>/dev/null || why="exited before accepting connections"
         stop_current
-        row "$name" server "$stack" "$version" not-run "$why: $(tail -n 3 "$log")" "$cmd" "" "$log"
+        row "$name" "$role" "$stack" "$version" not-run "$why: $(tail -n 3 "$log")" "$cmd" "" "$log"
         return 0
     fi
+    local args=("${@//@PORT@/127.0.0.1:$port}")
     rc=0
-    shq alpncheck server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 >"$JOB_DIR/check"
-    checker "$out" "$ALPNCHECK" server "127.0.0.1:$port" --alpn "$alpn" --timeout 3000 --json "$report" -q || rc=$?
+    shq alpncheck "${args[@]}" >"$JOB_DIR/check"
+    checker "$out" "$ALPNCHECK" "${args[@]}" --json "$report" -q || rc=$?
     stop_current
-    row_of_run "$rc" "$name" server "$stack" "$version" "$cmd" "$report" "$log" "$out"
+    row_of_run "$rc" "$name" "$role" "$stack" "$version" "$cmd" "$report" "$log" "$out"
 }
 
 # row_of_run RC NAME ROLE STACK VERSION COMMAND REPORT LOG OUT: the manifest line of a finished alpncheck run. Exit 2
@@ -487,19 +520,43 @@ run_server trafficserver "$(linked_openssl /usr/bin/traffic_server)" "$v_ats" \
     "traffic_server --run-root DIR: server_ports PORT:ssl, its default ALPN (harness/peers/conf/trafficserver/)" \
     start_trafficserver traffic_server
 
+# HTTP CONNECT proxies (issue 18): alpncheck proxy sends CONNECT through each to a TLS target of its own; the chained
+# ones forward every CONNECT to alpncheck as their upstream proxy, which reads whether the ALPN field arrives.
+# Squid is not chained: with a parent it answers the first CONNECT after its start 500 while it probes the parent.
+# proxy_rows NAME PROGRAM PACKAGE KIND NEEDS WHAT: the proxy, then (but Squid) the same chained to alpncheck. Its
+# stack is the proxy program with the package's upstream version; its version the package's whole Debian version.
+proxy_rows() {
+    local stack version
+    stack="$2 $(pkg_version "$3")"
+    version="$3 $(dpkg-query -W -f='${Version}' "$3" 2>/dev/null || true)"
+    run_proxy "$1" "$stack" "$version" "$6 (harness/peers/conf/$4.conf.in)" "start_proxy_${4//-/_}" "$5"
+    [ "$1" = squid ] && return 0
+    run_proxy "$1-chained" "$stack" "$version" \
+        "$6, chained to alpncheck --upstream (harness/peers/conf/$4-upstream.conf.in)" "start_proxy_${4//-/_}_upstream" \
+        "$5" upstream
+}
+proxy_rows squid Squid squid squid squid "squid -N -f squid.conf: http_port 127.0.0.1:PORT"
+proxy_rows tinyproxy tinyproxy tinyproxy tinyproxy tinyproxy "tinyproxy -d -c tinyproxy.conf"
+proxy_rows privoxy Privoxy privoxy privoxy privoxy "privoxy --no-daemon privoxy.conf"
+proxy_rows apache-mod_proxy_connect "Apache httpd" apache2 apache-proxy /usr/sbin/apache2 \
+    "apache2 -f apache-proxy.conf -DFOREGROUND: mod_proxy, mod_proxy_connect, ProxyRequests On, AllowCONNECT"
+
 # ---- client peers: alpncheck is the server; each client connects through harness/peers/client.sh -----------------
 CLIENT_OK=0
 "$ALPNCHECK" client --help >/dev/null 2>&1 && CLIENT_OK=1
 
-# run_client NAME STACK VERSION NEEDS-COMMAND: declares a client peer, run behind harness/peers/client.sh NAME.
+# run_client NAME STACK VERSION NEEDS-COMMAND [proxy]: declares a client peer, run behind harness/peers/client.sh NAME;
+# with proxy, alpncheck is also its HTTP proxy (--proxy: the connection must start with CONNECT).
 run_client() {
     wanted "$1" || return 0
     enqueue client "$1" client_job "$@"
 }
 client_job() {
-    local name=$1 stack=$2 version=$3 needs=$4
+    local name=$1 stack=$2 version=$3 needs=$4 proxy=()
+    [ "${5:-}" = proxy ] && proxy=(--proxy)
     # {alpn} is --offer's list, and empty for the check that needs a client offering no ALPN.
     local cmd="harness/peers/client.sh $name {host} {port} {ca} {alpn}"
+    [ -z "${proxy[*]}" ] || cmd+=" (through alpncheck as its HTTP proxy: alpncheck client --proxy)"
     local report=$OUT/client-$name.json out=$LOGS/client-$name.alpncheck.txt rc
     if [ "$CLIENT_OK" -eq 0 ]; then
         row "$name" client "$stack" "$version" not-run "alpncheck client not built" "$cmd" "" ""
@@ -516,9 +573,10 @@ client_job() {
     case $name in
     openssl-s_client | gnutls-cli) zero=(--exec-0rtt "$PEERS/client.sh $name {host} {port} {ca} {alpn} {session}") ;;
     esac
-    shq alpncheck client --listen 127.0.0.1:0 --offer "$ALPN" --exec "harness/peers/client.sh $name {host} {port} {ca} {alpn}" \
+    shq alpncheck client --listen 127.0.0.1:0 --offer "$ALPN" ${proxy[@]+"${proxy[@]}"} \
+        --exec "harness/peers/client.sh $name {host} {port} {ca} {alpn}" \
         ${zero[@]+"${zero[0]}" "harness/peers/client.sh $name {host} {port} {ca} {alpn} {session}"} >"$JOB_DIR/check"
-    checker "$out" "$ALPNCHECK" client --listen 127.0.0.1:0 --offer "$ALPN" \
+    checker "$out" "$ALPNCHECK" client --listen 127.0.0.1:0 --offer "$ALPN" ${proxy[@]+"${proxy[@]}"} \
         --exec "$PEERS/client.sh $name {host} {port} {ca} {alpn}" "${zero[@]}" --client-log "$LOGS/client-$name.log" \
         --json "$report" || rc=$?
     row_of_run "$rc" "$name" client "$stack" "$version" "$cmd" "$report" "$out" "$out"
@@ -535,6 +593,13 @@ run_client java "JSSE (${v_java})" "$v_java" java
 run_client python "$s_python" "$v_python" python3
 run_client node "$s_node" "$v_node" node
 run_client erlang "Erlang/OTP ssl" "$v_erl" escript
+# Clients that reach the server through alpncheck as their HTTP proxy (alpncheck client --proxy): each must send
+# CONNECT first, or every check is ERROR.
+run_client curl-proxytunnel "$(curl --version | sed -n 1p | grep -o 'OpenSSL/[0-9.]*' | tr / ' ')" \
+    "$(curl --version | sed -n 1p | cut -d' ' -f1-2)" curl proxy
+run_client wget-proxy "$GNUTLS_V" "$(first_line wget --version | cut -d' ' -f1-3)" wget proxy
+run_client python-urllib-proxy "$s_python" "$v_python" python3 proxy
+run_client go-proxy "Go crypto/tls ${v_go#go}" "$v_go" go proxy
 
 # The small peers on TLS libraries (BoringSSL, wolfSSL, Mbed TLS, rustls, ...), declared the same way.
 # shellcheck source=/dev/null

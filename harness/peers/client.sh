@@ -1,8 +1,9 @@
 #!/bin/bash
 # The client peers of the matrix behind one command line, for `alpncheck client --exec`:
 #   client.sh NAME HOST PORT CA-FILE ALPN-LIST
-# Each connects to HOST:PORT, verifies the certificate against CA-FILE for the name $ALPNCHECK_SERVER_NAME (default
-# localhost; nghttp cannot verify), offers ALPN-LIST (comma-separated, most preferred first) and exits non-zero when
+# Each connects to HOST:PORT (the *-proxy and *-proxytunnel clients: through the HTTP proxy HOST:PORT, asking it for
+# a tunnel with CONNECT, for alpncheck client --proxy), verifies the certificate against CA-FILE for the name
+# $ALPNCHECK_SERVER_NAME (default localhost; nghttp cannot verify), offers ALPN-LIST (comma-separated, most preferred first) and exits non-zero when
 # the handshake fails. An empty ALPN-LIST means no ALPN extension at all, where the client allows it (nghttp
 # always offers h2).
 # With a sixth argument SESSION-FILE (`alpncheck client --exec-0rtt`, CLI-0RTT-ALPN) the client connects twice: a
@@ -48,13 +49,16 @@ openssl-s_client)
 gnutls-cli)
     for p in "${protos[@]}"; do alpn_flags+=(--alpn "$p"); done
     exec gnutls-cli --x509cafile "$ca" --verify-hostname "$sni" "${alpn_flags[@]}" -p "$port" "$host" </dev/null ;;
-curl)
+curl | curl-proxytunnel)
     # curl offers h2,http/1.1 itself (--http2). Only the handshake counts here: a failure after it (52 empty reply,
     # 56 receive error, 16 HTTP/2 framing, 92 HTTP/2 stream) from a server that speaks no HTTP is exit 0.
+    # curl-proxytunnel: HOST:PORT is its HTTP proxy, which it asks for a tunnel to SNI:443 (-p, CONNECT).
     rc=0
     [ -n "$alpn" ] && alpn_flags=(--http2) || alpn_flags=(--no-alpn)
-    curl -sS --max-time 10 "${alpn_flags[@]}" --cacert "$ca" --resolve "$sni:$port:$host" -o /dev/null \
-        -w 'negotiated HTTP version %{http_version}\n' "https://$sni:$port/" || rc=$?
+    to=(--resolve "$sni:$port:$host" "https://$sni:$port/")
+    [ "$name" = curl ] || to=(-p -x "http://$host:$port" "https://$sni/")
+    curl -sS --max-time 10 "${alpn_flags[@]}" --cacert "$ca" -o /dev/null \
+        -w 'negotiated HTTP version %{http_version}\n' "${to[@]}" || rc=$?
     case $rc in
     52 | 56 | 16 | 92) echo "handshake completed; HTTP failed afterwards (curl exit $rc)"; exit 0 ;;
     *) exit "$rc" ;;
@@ -81,13 +85,24 @@ botan-tls_client)
     # Botan's command-line client prints the certificate check but does not enforce it, and connects by name.
     exec botan tls_client "$sni" --port="$port" --trusted-cas="$ca" --skip-system-cert-store \
         ${alpn:+--next-protocols="$alpn"} </dev/null ;;
-go)
+wget-proxy)
+    # GNU Wget 1.21 (GnuTLS) through its HTTP proxy HOST:PORT (https_proxy: CONNECT). It sends no ALPN extension, so
+    # ALPN-LIST cannot be given; the handshake counts, and exit 4 (network failure) is also what Wget says when the
+    # server in the tunnel gives no HTTP answer after it, so a handshake failure shows in alpncheck's verdicts only.
+    wget -O /dev/null --tries=1 --timeout=10 --ca-certificate="$ca" -e use_proxy=on \
+        -e https_proxy="http://$host:$port" "https://$sni/"
+    rc=$?
+    [ "$rc" = 4 ] && exit 0
+    exit "$rc" ;;
+go | go-proxy)
     dir=${MATRIX_RUN_DIR:-$(mktemp -d)}
     if [ ! -x "$dir/go-client" ]; then
         GOCACHE=$dir/go-cache GOPATH=$dir/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local \
             go build -o "$dir/go-client" "$here/go/client.go" || exit 2
     fi
-    exec "$dir/go-client" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+    via=()
+    [ "$name" = go ] || via=(-proxy) # net/http with Transport.Proxy: HOST:PORT is its HTTP proxy (CONNECT)
+    exec "$dir/go-client" "${via[@]}" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 boringssl | wolfssl | mbedtls | rustls | go-net-http)
     # Our peers on TLS libraries and the net/http client (harness/peers/libpeers.mk): the matrix builds them and
     # puts them in PATH, so that no check's deadline includes a compilation; run
@@ -113,6 +128,8 @@ java-bcjsse)
     exec java -Djava.security.properties="$here/java/bcjsse.security" -cp "$cp" "${main[@]}" "$host" "$port" "$ca" \
         "$alpn" "$sni" ;;
 python-httpx) exec /usr/bin/python3 "$here/python/httpx_client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+# urllib.request with a ProxyHandler: HOST:PORT is its HTTP proxy (CONNECT).
+python-urllib-proxy) exec /usr/bin/python3 "$here/python/client.py" --proxy "$host" "$port" "$ca" "$alpn" "$sni" ;;
 # Debian's Node.js (package nodejs), never another node that PATH may find first.
 node) exec /usr/bin/node "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 erlang) exec escript "$here/erlang/client.escript" "$host" "$port" "$ca" "$alpn" "$sni" ;;
