@@ -15,6 +15,9 @@ typedef enum {
     SESSION_SPEAKS_HTTP1,      /* selects h2 but answers with HTTP/1.1 */
     SESSION_HRR_ACCEPT_CHANGED, /* accepts a second ClientHello whose ALPN list differs from the first */
     SESSION_RENEG_ALLOWED,     /* conforming, and allows client-initiated TLS 1.2 renegotiation */
+    SESSION_EARLY_IGNORES_TICKET_ALPN, /* compares a 0-RTT hello's ALPN with the ticket's only when both have one:
+                                        * accepts early data on a ticket without ALPN whatever is selected, and
+                                        * offering no ALPN on a ticket with one */
 } session_defect;
 
 typedef struct session_server session_server;

@@ -208,6 +208,25 @@ const check_entry check_catalogue[] = {
      "the first protocol into every renewed ticket.",
      .outside = "0-RTT exists in TLS 1.3 only",
      .server = {.run = run_0rtt_renewed_ticket, .full_handshakes = 1, .run_pos = 33}},
+    /* RFC 8446 §4.2.10: the ALPN selected for 0-RTT must be the ticket's, "if any": no ALPN on either side is a
+     * value too (BoGo's EarlyData-ALPNOmitted and its reverse). */
+    {"SRV-0RTT-ALPN-ADDED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
+     "0-RTT on a ticket from a connection without ALPN while offering a protocol: refused", TLS13, TCP,
+     "A ticket is obtained on a connection that offers no ALPN, then a resumption sends early data while offering "
+     "the first supported name. The ticket has no protocol and a server that selects one has changed it, so the "
+     "early data must be refused (accepting it while selecting nothing would keep the ticket's \"none\" and "
+     "passes). A control run first checks that the server takes early data at all without ALPN; otherwise the "
+     "check is skipped.",
+     .outside = "0-RTT exists in TLS 1.3 only",
+     .server = {.run = run_0rtt_alpn_added, .full_handshakes = 1, .run_pos = 36}},
+    {"SRV-0RTT-ALPN-OMITTED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
+     "0-RTT on a ticket from one protocol while offering no ALPN: refused", TLS13, TCP,
+     "A ticket is obtained while the first supported name is selected, then a resumption sends early data with no "
+     "ALPN extension at all. No protocol can be selected, which is not the ticket's, so the early data must be "
+     "refused. A control run first checks that the server takes early data at all with that name; otherwise the "
+     "check is skipped.",
+     .outside = "0-RTT exists in TLS 1.3 only",
+     .server = {.run = run_0rtt_alpn_omitted, .full_handshakes = 1, .run_pos = 37}},
     {"SRV-MALFORMED-EMPTY-EXT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of zero bytes", BOTH, TCP,
      "The ALPN extension is present but its extension_data is empty, without even the list length that a "
      "ProtocolNameList starts with." MALFORMED_VERDICT,

@@ -128,8 +128,17 @@ typedef int (*resume_fn)(void *ctx, const char *tls, const alpn_name *a, size_t 
 /* One complete handshake offering only `name`, then a few bytes of that protocol (the GnuTLS path). */
 typedef int (*speak_fn)(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
 
-/* The 0-RTT sequences (GnuTLS path): see judge_0rtt in checks.h. */
-typedef int (*early_fn)(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+/* The 0-RTT sequences of the GnuTLS path (RFC 8446 §4.2.10: early data only under the ticket's ALPN, "if any"):
+ * the ticket the test's early data rides on, and what that ClientHello offers. Each starts with a control, early
+ * data offering what the ticket was made with (does the server take 0-RTT at all?); see judge_0rtt in checks.h. */
+typedef enum {
+    EARLY_OTHER_PROTOCOL = 0, /* a ticket from a; early data offering only b */
+    EARLY_RENEWED_TICKET = 1, /* a ticket from a, renewed while resuming with b; early data offering a */
+    EARLY_ALPN_ADDED,         /* a ticket from a connection without ALPN; early data offering a */
+    EARLY_ALPN_OMITTED,       /* a ticket from a; early data offering no ALPN at all */
+} early_sequence;
+
+typedef int (*early_fn)(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                         session_observation *control, session_observation *test);
 
 /* A TLS 1.2 handshake offering a, then a renegotiation offering b (GnuTLS path). */

@@ -63,8 +63,9 @@ int gnutls_probe_reneg(const server_target *t, const alpn_name *a, const alpn_na
 int gnutls_reneg_probe(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
                        session_observation *second);
 
-/* early_fn of exchange.h: the 0-RTT sequences of SRV-0RTT-ALPN and SRV-0RTT-TICKET-FRESH over GnuTLS sessions. */
-int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+/* early_fn of exchange.h: the 0-RTT sequences (SRV-0RTT-ALPN, SRV-0RTT-TICKET-FRESH, SRV-0RTT-ALPN-ADDED,
+ * SRV-0RTT-ALPN-OMITTED) over GnuTLS sessions. */
+int gnutls_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                        session_observation *control, session_observation *test);
 
 /* speak_fn of exchange.h: offers only name and speaks it (HTTP/2 preface and SETTINGS, or an HTTP/1.1 request). */
