@@ -450,7 +450,7 @@ Test(catalogue, every_row_says_how_it_is_played)
         }
         const client_play *k = &c->client;
         if (c->family == CHECK_FAMILY_CLIENT) {
-            cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_CHANGE, "%s: no answer kind",
+            cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_ADDED, "%s: no answer kind",
                       c->id);
             cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_PROXY_CANONICAL, "%s: no expectation",
                       c->id);
@@ -604,6 +604,7 @@ Test(catalogue, client_scenarios_skip_exactly_outside_their_versions)
         {"CLI-TLS13-ALPN-IN-SH", CHECK_TLS13},
         {"CLI-NPN-AND-ALPN", CHECK_TLS12},
         {"CLI-0RTT-ALPN", CHECK_TLS13},
+        {"CLI-0RTT-ALPN-ADDED", CHECK_TLS13},
     };
     static client_scenario s;
     for (size_t i = 0; i < client_check_count(); i++) {

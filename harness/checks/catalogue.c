@@ -348,6 +348,14 @@ const check_entry check_catalogue[] = {
      "under the ticket's protocol, so the client must abort with illegal_parameter (47). Skipped when the client "
      "does not resume with 0-RTT or offers a single name.",
      .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47}},
+    {"CLI-0RTT-ALPN-ADDED", CLIENT, MUST, "8446 §4.2.10", SEC_CLI_0RTT,
+     "TLS 1.3: a ticket without ALPN, then the server accepts 0-RTT and selects a protocol: fatal illegal_parameter",
+     TLS13, TCP,
+     "alpncheck answers the client's first connection without ALPN, so its ticket carries no protocol. When the "
+     "client resumes with early data, alpncheck accepts the early data and selects a name the client offered. The "
+     "selected protocol (\"if any\") must be the ticket's, which here is none, so the client must abort with "
+     "illegal_parameter (47). Skipped when the client does not resume with 0-RTT.",
+     .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_ADDED, CLIENT_EXPECT_ALERT, 47}},
     {"CLI-NO-ALPN-ANSWER", CLIENT, INFO, "7301 §3.2", SEC_CLI_REPORT,
      "the server ignores ALPN: reported (carries on without a protocol, or aborts)", BOTH, TCP,
      "alpncheck completes the handshake without answering the client's ALPN offer. Whether the client then goes "

@@ -90,6 +90,8 @@ typedef enum {
     CLIENT_ANSWER_ALERT_120,       /* fatal no_application_protocol instead of a ServerHello */
     CLIENT_ANSWER_0RTT_CHANGE,     /* TLS 1.3, second connection: resumes with 0-RTT accepted, but selects another
                                     * offered name (the first non-GREASE one) than the ticket's (the valid answer) */
+    CLIENT_ANSWER_0RTT_ADDED,      /* TLS 1.3: the first connection is answered without ALPN, so the ticket has no
+                                    * protocol; the second resumes with 0-RTT accepted and selects the valid name */
 } client_answer_kind;
 
 /* What the client must do (client_judge). 0 is no expectation: every client row names one. */

@@ -64,8 +64,9 @@ typedef struct {
     int client_exit;              /* exit status of the client command, -1 when unknown, killed or in-process */
     /* CLI-0RTT-ALPN (two connections): the first got a ticket for ticket_alpn; offer* above then describe the
      * second ClientHello. */
+    int ticket_issued;      /* the first connection got alpncheck's ticket */
     uint8_t ticket_alpn[ALPN_NAME_MAX];
-    size_t ticket_alpn_len; /* 0: no ticket was issued */
+    size_t ticket_alpn_len; /* 0: the ticket has no protocol (or none was issued) */
     int second_hello;       /* a second connection brought a ClientHello */
     int resume_offered;     /* it offered alpncheck's ticket in pre_shared_key (RFC 8446 §4.2.11) */
     int early_offered;      /* and early_data (RFC 8446 §4.2.10) */
@@ -174,6 +175,7 @@ typedef struct {
     const char *tls;   /* "1.2" or "1.3" */
     int no_alpn_offer; /* the check needs a client that offers no ALPN */
     int resumption;    /* two connections: a full handshake issuing a ticket, then a resumption with 0-RTT */
+    int ticket_no_alpn; /* with resumption: the first connection is answered without ALPN (a ticket without one) */
     answer_fn answer;  /* this check's answer */
     const void *answer_ctx;
     answer_fn valid;   /* the plain valid answer (the first connection of a resumption; a spare connection) */

@@ -421,6 +421,7 @@ static int issue_ticket(struct conn *c, const client_answer *a, struct ticket *t
     memcpy(t->alpn, a->ext + 3, t->alpn_len);
     if (send_flight(c, o) != 0)
         return fail(o, "cannot send the NewSessionTicket");
+    o->ticket_issued = 1;
     memcpy(o->ticket_alpn, t->alpn, t->alpn_len);
     o->ticket_alpn_len = t->alpn_len;
     return 0;
@@ -456,9 +457,11 @@ static void answer_plainly(struct conn *c, const client_request *r)
         send_alert(c, 40);
 }
 
-/* CLI-0RTT-ALPN (RFC 8446 §4.2.10), TLS 1.3, on c holding the first ClientHello: a full handshake with the valid
- * answer that issues a ticket for it, then on the client's second connection a resumption that accepts its early
- * data but selects another offered name; the reaction to that goes to o. The first connection is closed here. */
+/* CLI-0RTT-ALPN and CLI-0RTT-ALPN-ADDED (RFC 8446 §4.2.10), TLS 1.3, on c holding the first ClientHello: a full
+ * handshake with the valid answer (ticket_no_alpn: without ALPN) that issues a ticket for it, then on the client's
+ * second connection a resumption that accepts its early data but selects another name than the ticket's (another
+ * offered name; a name where the ticket has none); the reaction to that goes to o. The first connection is closed
+ * here. */
 static void serve_resumption(struct conn *c, client_listener *l, const client_request *s, observation *o)
 {
     client_answer a1, a2;
@@ -466,6 +469,8 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
     static struct ticket t;
     ask(c, s->valid, s->valid_ctx, &a1);
     ask(c, s->answer, s->answer_ctx, &a2);
+    if (s->ticket_no_alpn)
+        a1.send = 0; /* the client's offer goes unanswered: the ticket has no protocol */
     if (a2.skip_reason != NULL) {
         /* The judge explains from the offer (SKIP); the client gets an ordinary handshake. */
         o->answered = 1;
@@ -532,8 +537,8 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
         return;
     }
     /* The other offered name must differ from the ticket's: a client whose second offer puts the ticket's name first
-     * cannot be tested this way. */
-    if (a2.ext_len >= 3 && a2.ext[2] == t.alpn_len && memcmp(a2.ext + 3, t.alpn, t.alpn_len) == 0) {
+     * cannot be tested this way. (A ticket without a protocol differs from any name.) */
+    if (a2.send && a2.ext_len >= 3 && a2.ext[2] == t.alpn_len && memcmp(a2.ext + 3, t.alpn, t.alpn_len) == 0) {
         send_alert(c, 40);
         fail(o, "the second offer's first name is the ticket's: no other offered name to select");
         return;
