@@ -84,6 +84,18 @@ expect "gnutls: 0-RTT accepted under another ALPN than the ticket's (GnuTLS 3.7.
     test "$(verdict "$work/gnutls.json" CLI-0RTT-ALPN 1.3)" = FAIL
 expect "curl: CLI-0RTT-ALPN is SKIP without --exec-0rtt" \
     test "$(verdict "$work/curl.json" CLI-0RTT-ALPN 1.3)" = SKIP
+# RFC 8446 §4.2.10's "if any": a ticket from a connection answered without ALPN, then 0-RTT accepted with a protocol
+# selected. OpenSSL 3.0 compares ("none" is not "http/1.1") and sends illegal_parameter; GnuTLS 3.7.9 does not.
+expect "openssl: 0-RTT on a ticket without ALPN, a protocol selected: illegal_parameter ($(verdict "$work/openssl.json" CLI-0RTT-ALPN-ADDED 1.3))" \
+    test "$(verdict "$work/openssl.json" CLI-0RTT-ALPN-ADDED 1.3)" = PASS
+expect "openssl: that check really resumed with early data on a ticket without ALPN" \
+    grep -q 'ticket without ALPN, resumed with early data' "$work/openssl.json"
+expect "gnutls: 0-RTT on a ticket without ALPN accepted with a protocol selected" \
+    test "$(verdict "$work/gnutls.json" CLI-0RTT-ALPN-ADDED 1.3)" = FAIL
+expect "gnutls: that check really resumed with early data on a ticket without ALPN" \
+    grep -q 'ticket without ALPN, resumed with early data' "$work/gnutls.json"
+expect "curl: CLI-0RTT-ALPN-ADDED is SKIP without --exec-0rtt" \
+    test "$(verdict "$work/curl.json" CLI-0RTT-ALPN-ADDED 1.3)" = SKIP
 expect "gnutls: accepts an unoffered name (GnuTLS 3.7.9 does not check the answer)" \
     test "$(verdict "$work/gnutls.json" CLI-REJECT-UNOFFERED 1.3)" = FAIL
 expect "gnutls: ALPN in a TLS 1.3 ServerHello refused with the wrong alert (110, not 47)" \
