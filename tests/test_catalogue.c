@@ -452,8 +452,8 @@ Test(catalogue, every_row_says_how_it_is_played)
         if (c->family == CHECK_FAMILY_CLIENT) {
             cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_ADDED, "%s: no answer kind",
                       c->id);
-            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_PROXY_CANONICAL, "%s: no expectation",
-                      c->id);
+            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_PROXY_CANONICAL,
+                      "%s: no expectation", c->id);
             if (k->expect == CLIENT_EXPECT_ALERT)
                 cr_expect(k->alert == -1 || k->alert > 0, "%s: alert %d (0 is close_notify, no rejection)", c->id,
                           k->alert);

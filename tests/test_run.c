@@ -19,8 +19,10 @@ static int model_probe(void *ctx, const probe_request *s, observation *o)
 {
     struct model *m = ctx;
     m->calls++;
-    o->version = strcmp(s->tls, "1.3") == 0 ? 0x0304 : strcmp(s->tls, "1.2") == 0 ? 0x0303
-                 : strcmp(s->tls, "1.1") == 0 ? 0x0302 : 0x0301;
+    o->version = strcmp(s->tls, "1.3") == 0   ? 0x0304
+                 : strcmp(s->tls, "1.2") == 0 ? 0x0303
+                 : strcmp(s->tls, "1.1") == 0 ? 0x0302
+                                              : 0x0301;
     if (m->unreachable) {
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "connection refused");

@@ -114,8 +114,9 @@ Test(session_defects, early_data_under_another_protocol_fails, .timeout = 60)
     run_against(SESSION_EARLY_ANY_ALPN, "early-any-alpn");
     /* The ticket takes what the hello selects: a ticket without ALPN gets one too (ADDED fails); a hello without
      * ALPN selects nothing, which leaves the ticket's protocol in place and OpenSSL refuses (OMITTED passes). */
-    const char *want[] = {"SRV-0RTT-ALPN",       "1.3", "FAIL", "SRV-0RTT-TICKET-FRESH", "1.3", "FAIL",
-                          "SRV-0RTT-ALPN-ADDED", "1.3", "FAIL", NULL};
+    const char *want[] = {
+        "SRV-0RTT-ALPN", "1.3",  "FAIL", "SRV-0RTT-TICKET-FRESH", "1.3", "FAIL", "SRV-0RTT-ALPN-ADDED",
+        "1.3",           "FAIL", NULL};
     expect_only(want);
 }
 

@@ -200,14 +200,14 @@ const check_entry check_catalogue[] = {
      "refused. A control run first checks that the server takes early data at all with A; otherwise the check is "
      "skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .server = {.run = run_0rtt_other_protocol, .full_handshakes = 1, .run_pos = 32}},
+     .server = {.run = run_0rtt, .early = EARLY_OTHER_PROTOCOL, .full_handshakes = 1, .run_pos = 32}},
     {"SRV-0RTT-TICKET-FRESH", SERVER, MUST, "8446 §4.2.10, 7301 §3.1", SEC_EARLY,
      "0-RTT on a ticket renewed under another protocol, offering the old one: refused", TLS13, TCP,
      "A session made with A is resumed with B, which yields a fresh ticket; early data on that fresh ticket then "
      "offers A. The fresh ticket belongs to B, so the early data must be refused. This catches servers that copy "
      "the first protocol into every renewed ticket.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .server = {.run = run_0rtt_renewed_ticket, .full_handshakes = 1, .run_pos = 33}},
+     .server = {.run = run_0rtt, .early = EARLY_RENEWED_TICKET, .full_handshakes = 1, .run_pos = 33}},
     /* RFC 8446 §4.2.10: the ALPN selected for 0-RTT must be the ticket's, "if any": no ALPN on either side is a
      * value too (BoGo's EarlyData-ALPNOmitted and its reverse). */
     {"SRV-0RTT-ALPN-ADDED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
@@ -218,7 +218,7 @@ const check_entry check_catalogue[] = {
      "passes). A control run first checks that the server takes early data at all without ALPN; otherwise the "
      "check is skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .server = {.run = run_0rtt_alpn_added, .full_handshakes = 1, .run_pos = 36}},
+     .server = {.run = run_0rtt, .early = EARLY_ALPN_ADDED, .full_handshakes = 1, .run_pos = 36}},
     {"SRV-0RTT-ALPN-OMITTED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
      "0-RTT on a ticket from one protocol while offering no ALPN: refused", TLS13, TCP,
      "A ticket is obtained while the first supported name is selected, then a resumption sends early data with no "
@@ -226,7 +226,7 @@ const check_entry check_catalogue[] = {
      "refused. A control run first checks that the server takes early data at all with that name; otherwise the "
      "check is skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .server = {.run = run_0rtt_alpn_omitted, .full_handshakes = 1, .run_pos = 37}},
+     .server = {.run = run_0rtt, .early = EARLY_ALPN_OMITTED, .full_handshakes = 1, .run_pos = 37}},
     {"SRV-MALFORMED-EMPTY-EXT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of zero bytes", BOTH, TCP,
      "The ALPN extension is present but its extension_data is empty, without even the list length that a "
      "ProtocolNameList starts with." MALFORMED_VERDICT,
@@ -373,8 +373,7 @@ const check_entry check_catalogue[] = {
      "CONNECT is optional, so whether the client sends one, and what it says, is only reported.",
      .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_FIELD, -1}},
     {"CLI-PROXY-ALPN-SAME", CLIENT, SHOULD, "7639 §2", SEC_CLI_PROXY,
-     "through a proxy: the CONNECT's ALPN field names the protocols the ClientHello in the tunnel offers", BOTH,
-     TCP,
+     "through a proxy: the CONNECT's ALPN field names the protocols the ClientHello in the tunnel offers", BOTH, TCP,
      "The field tells the proxy which protocols the client will negotiate inside the tunnel, so its names should be "
      "the names the ClientHello that follows offers (GREASE values aside, which belong to TLS). A field naming "
      "others misleads a proxy that decides by it. A client that sends no field is SKIP.",
@@ -443,8 +442,7 @@ const check_entry check_catalogue[] = {
      "CONNECT without the field was accepted. Refusing is a WARN; a tunnel that alters bytes is a FAIL.",
      .proxy = {"x-alpncheck-unknown", PROXY_EXPECT_TUNNEL}},
     {"PRX-ALPN-REGISTERED", PROXY, SHOULD, "7639 §2.3", SEC_PRX_FIELD,
-     "a CONNECT announcing h2 and http/1.1 gets the same tunnel as one without the field", .tls = 0,
-     .transport = 0,
+     "a CONNECT announcing h2 and http/1.1 gets the same tunnel as one without the field", .tls = 0, .transport = 0,
      "The CONNECT carries \"ALPN: h2, http%2F1.1\", the names the ClientHello inside offers, spelt as RFC 7639 "
      "wants them. A client that announces what it will do must not be worse off than one that says nothing.",
      .proxy = {"h2, http%2F1.1", PROXY_EXPECT_TUNNEL}},

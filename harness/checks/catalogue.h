@@ -68,8 +68,9 @@ typedef struct {
     int force_hrr;      /* TLS 1.3: its key_share is empty, so the server must ask for a retry */
     check_judge_fn judge;
     check_run_fn run;
-    int full_handshakes; /* run plays complete handshakes (the peer's GnuTLS path), not alpncheck's own hellos */
-    unsigned run_pos;    /* results of a run come out in this order (1, 2, ...), kept as reports have always had it */
+    int full_handshakes;  /* run plays complete handshakes (the peer's GnuTLS path), not alpncheck's own hellos */
+    early_sequence early; /* with run_0rtt: which 0-RTT sequence (exchange.h) */
+    unsigned run_pos;     /* results of a run come out in this order (1, 2, ...), kept as reports have always had it */
 } server_play;
 
 /* ---- how a client check is played (alpncheck is the server) --------------------------------------------------- */

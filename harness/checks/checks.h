@@ -134,18 +134,9 @@ void run_server_preference(const check_entry *c, const server_peer *peer, const 
 void run_resumption(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
 /* SRV-PROTOCOL-DEFINITIVE: h2 (else http/1.1) alone, then a few bytes of it. */
 void run_protocol_spoken(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
-/* SRV-0RTT-ALPN: 0-RTT on a ticket from the first name while offering only the second. */
-void run_0rtt_other_protocol(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                             result *out);
-/* SRV-0RTT-TICKET-FRESH: 0-RTT offering the first name on a ticket renewed while resuming with the second. */
-void run_0rtt_renewed_ticket(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                             result *out);
-/* SRV-0RTT-ALPN-ADDED: 0-RTT offering the first name on a ticket from a connection without ALPN. */
-void run_0rtt_alpn_added(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                         result *out);
-/* SRV-0RTT-ALPN-OMITTED: 0-RTT offering no ALPN on a ticket from the first name. */
-void run_0rtt_alpn_omitted(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                           result *out);
+/* The 0-RTT checks: the row's sequence (server_play.early, exchange.h) with the first supported name, and the second
+ * for the sequences that offer another one (SRV-0RTT-ALPN, SRV-0RTT-TICKET-FRESH). */
+void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
 /* SRV-RENEG-ALPN: TLS 1.2 with the first name, then a renegotiation offering the second. */
 void run_renegotiation(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
 

@@ -307,7 +307,8 @@ static void set_expected(const client_scenario *s, result *out)
         snprintf(out->expected, sizeof out->expected, "reported only: the ALPN field of the client's CONNECT, if any");
         break;
     case CLIENT_EXPECT_PROXY_SAME:
-        snprintf(out->expected, sizeof out->expected, "the CONNECT's ALPN field names the protocols the ClientHello "
+        snprintf(out->expected, sizeof out->expected,
+                 "the CONNECT's ALPN field names the protocols the ClientHello "
                  "offers (GREASE aside)");
         break;
     case CLIENT_EXPECT_PROXY_CANONICAL:
@@ -358,7 +359,8 @@ static void judge_proxy_field(const client_scenario *s, const observation *o, re
     peer_text(field, sizeof field, (const uint8_t *)o->connect_alpn, strlen(o->connect_alpn));
     if (o->connect_alpn_fields == 0) {
         out->v = s->expect == CLIENT_EXPECT_PROXY_FIELD ? VERDICT_PASS : VERDICT_SKIP;
-        snprintf(out->observed, sizeof out->observed, "%sthe CONNECT carries no ALPN field (RFC 7639 makes it optional)",
+        snprintf(out->observed, sizeof out->observed,
+                 "%sthe CONNECT carries no ALPN field (RFC 7639 makes it optional)",
                  out->v == VERDICT_SKIP ? "not run: " : "");
         return;
     }
@@ -414,7 +416,8 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
     }
     if (is_proxy_expectation(s->expect) && !o->proxy_mode) {
         out->v = VERDICT_SKIP;
-        snprintf(out->observed, sizeof out->observed, "not run: alpncheck was not the client's proxy (run with "
+        snprintf(out->observed, sizeof out->observed,
+                 "not run: alpncheck was not the client's proxy (run with "
                  "--proxy and a client configured to use alpncheck as its HTTP proxy)");
         return;
     }

@@ -474,40 +474,15 @@ void run_protocol_spoken(const check_entry *c, const server_peer *peer, const pr
         skip_no_path(out);
 }
 
-/* The 0-RTT sequence seq with the first supported name (and the second, for the sequences that need two). */
-static void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                     early_sequence seq, result *out)
+void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
 {
     session_pair sp; /* first: the control run with the ticket's own offer; second: the test */
+    early_sequence seq = c->server.early;
     size_t need = seq == EARLY_ALPN_ADDED || seq == EARLY_ALPN_OMITTED ? 1 : 2;
     if (pair_start(&sp, p, need, check_applies(c, tls), peer->early != NULL))
         peer->early(peer->session_ctx, seq, &sp.a, &sp.b, &sp.first, &sp.second);
     judge_0rtt(p, tls, seq, &sp.first, &sp.second, out);
     pair_finish(&sp, out);
-}
-
-void run_0rtt_other_protocol(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                             result *out)
-{
-    run_0rtt(c, peer, p, tls, EARLY_OTHER_PROTOCOL, out);
-}
-
-void run_0rtt_renewed_ticket(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                             result *out)
-{
-    run_0rtt(c, peer, p, tls, EARLY_RENEWED_TICKET, out);
-}
-
-void run_0rtt_alpn_added(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                         result *out)
-{
-    run_0rtt(c, peer, p, tls, EARLY_ALPN_ADDED, out);
-}
-
-void run_0rtt_alpn_omitted(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                           result *out)
-{
-    run_0rtt(c, peer, p, tls, EARLY_ALPN_OMITTED, out);
 }
 
 void run_renegotiation(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)

@@ -204,8 +204,9 @@ static int run_cmd_client(void *state, int argc, char **argv)
         snprintf(rep->name, sizeof rep->name, "%s", listen_arg);
     else
         snprintf(rep->name, sizeof rep->name, "client");
-    snprintf(rep->profile, sizeof rep->profile, "alpncheck listened on %s:%s as a TLS server for localhost%s; {alpn} = %s",
-             d->host, d->port, proxy ? " behind its own HTTP proxy (CONNECT)" : "", cfg.offer);
+    snprintf(rep->profile, sizeof rep->profile,
+             "alpncheck listened on %s:%s as a TLS server for localhost%s; {alpn} = %s", d->host, d->port,
+             proxy ? " behind its own HTTP proxy (CONNECT)" : "", cfg.offer);
     if (cfg.cmd == NULL)
         fprintf(stderr,
                 "alpncheck client: listening on %s:%s; the CA is in %s. Connect a client that trusts it %zu time%s, "

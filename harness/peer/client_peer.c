@@ -339,9 +339,11 @@ static int take_connect(struct conn *c, observation *o)
     if (st != HTTP_HEAD_COMPLETE || h.method_len != 7 || memcmp(h.method, "CONNECT", 7) != 0) {
         char first[64];
         probe_link_not_a_record(&c->k, first, sizeof first);
-        snprintf(o->error_text, sizeof o->error_text, "alpncheck is the client's proxy, but the connection did not "
-                 "start with a CONNECT request (%.60s%s%.60s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
-                 st == HTTP_HEAD_MALFORMED ? "; " : "", c->k.in_len > 0 ? first : "nothing arrived");
+        snprintf(o->error_text, sizeof o->error_text,
+                 "alpncheck is the client's proxy, but the connection did not "
+                 "start with a CONNECT request (%.60s%s%.60s)",
+                 st == HTTP_HEAD_MALFORMED ? h.error : "", st == HTTP_HEAD_MALFORMED ? "; " : "",
+                 c->k.in_len > 0 ? first : "nothing arrived");
         return -1;
     }
     o->connect_seen = 1;
@@ -374,8 +376,8 @@ static int take_client_hello(struct conn *c, observation *o)
     if (rc == 0)
         return 0;
     if (shortened && c->hello_late)
-        snprintf(o->error_text, sizeof o->error_text,
-                 "the client connected but sent no whole ClientHello within %d ms", CLIENT_HELLO_WAIT_MS);
+        snprintf(o->error_text, sizeof o->error_text, "the client connected but sent no whole ClientHello within %d ms",
+                 CLIENT_HELLO_WAIT_MS);
     if (o->error_text[0] == '\0')
         snprintf(o->error_text, sizeof o->error_text, "malformed ClientHello");
     send_alert(c, 50); /* RFC 8446 §6.2: decode_error */

@@ -13,20 +13,20 @@
 #include "server_probe.h"
 
 #define GNUTLS_PROBE_MAX_NAMES 8
-#define GNUTLS_PROBE_MAX_NAME 32
+#define GNUTLS_PROBE_MAX_NAME  32
 
 typedef struct {
-    int error;           /* no result: connect failed, timeout, or a local GnuTLS error (error_text says which) */
+    int error; /* no result: connect failed, timeout, or a local GnuTLS error (error_text says which) */
     char error_text[200];
-    int alert;           /* fatal alert received from the server, -1 for none */
-    int completed;       /* the handshake completed */
-    int has_selected;    /* a protocol was negotiated */
+    int alert;        /* fatal alert received from the server, -1 for none */
+    int completed;    /* the handshake completed */
+    int has_selected; /* a protocol was negotiated */
     char selected[256];
     size_t selected_len;
-    int resumed;         /* the session was resumed */
-    int reneg_tried;       /* a TLS 1.2 renegotiation was attempted (gnutls_probe_reneg) */
+    int resumed;     /* the session was resumed */
+    int reneg_tried; /* a TLS 1.2 renegotiation was attempted (gnutls_probe_reneg) */
     int reneg_completed;
-    int reneg_alert;       /* alert that ended or refused it, -1 for none */
+    int reneg_alert; /* alert that ended or refused it, -1 for none */
     char reneg_error[120];
     int reneg_has_selected;
     char reneg_selected[256];
