@@ -110,12 +110,13 @@ static int hook(gnutls_session_t s, unsigned type, unsigned when, unsigned incom
         /* RFC 8446 §4.2.10: early data is accepted (early_data in EncryptedExtensions) only under the ALPN protocol
          * the ticket was issued with, "if any": none on both sides matches; anything else is illegal_parameter. The
          * answer is one valid name by now. */
-        int same = a.count == 0 ? c->ticket_alpn_len == 0
-                                : a.len == 3 + c->ticket_alpn_len && a.data[2] == c->ticket_alpn_len &&
-                                      memcmp(a.data + 3, c->ticket_alpn, c->ticket_alpn_len) == 0;
-        if (c->alert < 0 && c->check_ticket_alpn && c->ticket_alpn != NULL && has_extension(msg->data, msg->size, 42) &&
-            !same)
-            c->alert = 47;
+        if (c->alert < 0 && c->check_ticket_alpn && c->ticket_alpn != NULL && has_extension(msg->data, msg->size, 42)) {
+            int same = a.count == 0 ? c->ticket_alpn_len == 0
+                                    : a.len == 3 + c->ticket_alpn_len && a.data[2] == c->ticket_alpn_len &&
+                                          memcmp(a.data + 3, c->ticket_alpn, c->ticket_alpn_len) == 0;
+            if (!same)
+                c->alert = 47;
+        }
     }
     return c->alert >= 0 ? GNUTLS_E_USER_ERROR : 0;
 }
