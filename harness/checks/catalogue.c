@@ -47,7 +47,8 @@
 
 /* A server row ends with how its check is played (catalogue.h, server_play): the offer builder that writes its ALPN
  * bytes (scenarios.c), the ClientHello's other flags, and the judge of its one connection (judge.c) — or the runner
- * of its several connections (run.c), with full_handshakes when they go over the GnuTLS path. run_pos is where its
+ * of its several connections (run.c), with full_handshakes when they go over the GnuTLS path (and, for run_0rtt, the
+ * 0-RTT sequence it plays: early). run_pos is where its
  * results come in a run. A client row ends with how alpncheck answers, what it expects and which alert
  * (client_checks.c). outside: why a check is SKIP over another TLS version. */
 const check_entry check_catalogue[] = {
