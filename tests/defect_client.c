@@ -35,6 +35,7 @@ static const char *const names[DEFECT_CLIENT_COUNT] = {
     "offer-twice",
     "silent-close",
     "accept-0rtt-alpn-change",
+    "accept-0rtt-alpn-added",
 };
 
 const char *client_defect_name(client_defect d)
@@ -459,12 +460,14 @@ static int on_message(struct dc *c, const uint8_t *msg, size_t len)
         if (!c->early_write || !c->psk_accepted)
             return reject(c, ALPN_ILLEGAL_PARAMETER);
         /* RFC 8446 §4.2.10: "the client MUST verify that the server's selected_identity is 0 ... and that the
-         * selected ALPN protocol matches" the ticket's, else illegal_parameter. The defect does not look. */
+         * selected ALPN protocol matches" the ticket's ("if any": none on both sides matches too), else
+         * illegal_parameter. One defect does not look; the other looks only when the ticket has a protocol. */
         alpn_name sel = {NULL, 0};
         if (c->ee_alpn.count == 1)
             selected_name(c->d, c->ee_alpn.data, c->ee_alpn.len, &sel);
-        if ((sel.len != c->resume->alpn_len || memcmp(sel.data, c->resume->alpn, sel.len) != 0) &&
-            c->d != DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE)
+        int looks = c->d != DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE &&
+                    (c->d != DEFECT_CLIENT_ACCEPT_0RTT_ALPN_ADDED || c->resume->alpn_len > 0);
+        if ((sel.len != c->resume->alpn_len || memcmp(sel.data, c->resume->alpn, sel.len) != 0) && looks)
             return reject(c, ALPN_ILLEGAL_PARAMETER);
         return GO_ON;
     }

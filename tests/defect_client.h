@@ -25,6 +25,9 @@ typedef enum {
     DEFECT_CLIENT_SILENT_CLOSE,            /* rejects by closing the connection without an alert */
     DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE, /* TLS 1.3: goes on when a server accepting its early data selects
                                             * another name than the ticket's */
+    DEFECT_CLIENT_ACCEPT_0RTT_ALPN_ADDED,  /* TLS 1.3: compares the selection with the ticket's only when the
+                                            * ticket has a protocol: goes on when a server accepting its early data
+                                            * on a ticket without one selects a name */
     DEFECT_CLIENT_COUNT
 } client_defect;
 
@@ -40,10 +43,11 @@ const char *client_defect_name(client_defect d);
  * without one), or -1 when the server aborted (alert, close, deadline) or the connection failed. */
 int defect_client_run(const char *host, int port, const char *tls, int offer_alpn, client_defect d);
 
-/* Two TLS 1.3 connections (CLI-0RTT-ALPN): a full handshake that keeps the server's NewSessionTicket, then a
- * resumption offering that ticket (pre_shared_key with its binder, RFC 8446 §4.2.11) with early_data and one 0-RTT
- * record, which checks that a server accepting the early data selected the ticket's ALPN (§4.2.10). Returns what
- * defect_client_run returns, for the second connection; -1 also when the first brought no ticket allowing 0-RTT. */
+/* Two TLS 1.3 connections (CLI-0RTT-ALPN, CLI-0RTT-ALPN-ADDED): a full handshake that keeps the server's
+ * NewSessionTicket, then a resumption offering that ticket (pre_shared_key with its binder, RFC 8446 §4.2.11) with
+ * early_data and one 0-RTT record, which checks that a server accepting the early data selected the ticket's ALPN
+ * (§4.2.10). Returns what defect_client_run returns, for the second connection; -1 also when the first brought no
+ * ticket allowing 0-RTT. */
 int defect_client_run_0rtt(const char *host, int port, client_defect d);
 
 #endif

@@ -108,11 +108,15 @@ static int hook(gnutls_session_t s, unsigned type, unsigned when, unsigned incom
         if (a.count > 0)
             c->alert = judge_answer(c, &a);
         /* RFC 8446 §4.2.10: early data is accepted (early_data in EncryptedExtensions) only under the ALPN protocol
-         * the ticket was issued with; another one is illegal_parameter. The answer is one valid name by now. */
-        if (c->alert < 0 && c->check_ticket_alpn && c->ticket_alpn != NULL && has_extension(msg->data, msg->size, 42) &&
-            (a.count == 0 || a.len != 3 + c->ticket_alpn_len || a.data[2] != c->ticket_alpn_len ||
-             memcmp(a.data + 3, c->ticket_alpn, c->ticket_alpn_len) != 0))
-            c->alert = 47;
+         * the ticket was issued with, "if any": none on both sides matches; anything else is illegal_parameter. The
+         * answer is one valid name by now. */
+        if (c->alert < 0 && c->check_ticket_alpn && c->ticket_alpn != NULL && has_extension(msg->data, msg->size, 42)) {
+            int same = a.count == 0 ? c->ticket_alpn_len == 0
+                                    : a.len == 3 + c->ticket_alpn_len && a.data[2] == c->ticket_alpn_len &&
+                                          memcmp(a.data + 3, c->ticket_alpn, c->ticket_alpn_len) == 0;
+            if (!same)
+                c->alert = 47;
+        }
     }
     return c->alert >= 0 ? GNUTLS_E_USER_ERROR : 0;
 }
@@ -228,10 +232,12 @@ int good_client_run_0rtt(const char *host, int port, const char *ca_pem, int che
         goto out;
     /* The first connection: a full handshake, then the NewSessionTicket that follows it (RFC 8446 §4.6.1). */
     s = new_session(cred, 0, &c, fd);
-    if (s != NULL && handshake(s, &c) == 0 && gnutls_alpn_get_selected_protocol(s, &proto) == 0 &&
-        proto.size < sizeof alpn) {
-        memcpy(alpn, proto.data, proto.size);
-        alpn_len = proto.size;
+    if (s != NULL && handshake(s, &c) == 0) {
+        /* The ticket's protocol; none when the server answered without ALPN (CLI-0RTT-ALPN-ADDED). */
+        if (gnutls_alpn_get_selected_protocol(s, &proto) == 0 && proto.size < sizeof alpn) {
+            memcpy(alpn, proto.data, proto.size);
+            alpn_len = proto.size;
+        }
         gnutls_record_set_timeout(s, 100);
         uint8_t buf[256];
         for (int i = 0; i < 30 && !(gnutls_session_get_flags(s) & GNUTLS_SFLAGS_SESSION_TICKET); i++) {

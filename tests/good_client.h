@@ -11,10 +11,10 @@
  * another failure. */
 int good_client_run(const char *host, int port, const char *ca_pem, int offer_alpn);
 
-/* CLI-0RTT-ALPN's two connections: a full handshake that receives a ticket, then a resumption with early data.
- * With check_ticket_alpn the client refuses (illegal_parameter) a server that accepts the early data under another
- * ALPN protocol than the ticket's (RFC 8446 §4.2.10); without it, it does what GnuTLS 3.7.9 does alone. Returns
- * what good_client_run returns, for the second connection; -1 when the first gave no ticket. */
+/* CLI-0RTT-ALPN's (and CLI-0RTT-ALPN-ADDED's) two connections: a full handshake that receives a ticket, then a
+ * resumption with early data. With check_ticket_alpn the client refuses (illegal_parameter) a server that accepts the
+ * early data under another ALPN protocol than the ticket's (RFC 8446 §4.2.10); without it, it does what GnuTLS 3.7.9
+ * does alone. Returns what good_client_run returns, for the second connection; -1 when the first gave no ticket. */
 int good_client_run_0rtt(const char *host, int port, const char *ca_pem, int check_ticket_alpn);
 
 /* 0 switches the hook's ALPN rules off (every later run, until switched on again): GnuTLS 3.7.9 alone. */

@@ -69,12 +69,14 @@ expect "caddy: h2 then http/1.1 discovered from one offer of the registry (profi
 expect "caddy: alpncheck never offered acme-tls/1 (no TLS-ALPN-01 attempt in Caddy's log)" \
     test "$(grep -c 'tls-alpn challenge' "$log")" -eq 0
 # Caddy's own verdicts beside the catalogue's SKIPs: a WARN on every malformed list (Go refuses them with alert 10,
-# below), and four SKIPs (no 0-RTT at all, TLS 1.1 and 1.0 refused); everything else passes.
+# below), and SKIPs for every 0-RTT check over TLS 1.3 (no 0-RTT at all) and for TLS 1.1 and 1.0 (refused);
+# everything else passes.
 n_srv=$(catalogue results server)
 gaps=$(catalogue gaps server)
 n_malformed=$(catalogue checks server SRV-MALFORMED-)
+n_0rtt=$(catalogue checks server SRV-0RTT-)
 warn=$((2 * n_malformed))
-skip=$((gaps + 4))
+skip=$((gaps + n_0rtt + 2))
 pass=$((n_srv - warn - skip))
 expect "the catalogue lists server checks ($n_srv results, $n_malformed malformed lists)" \
     test "${n_srv:-0}" -gt 0 -a "${n_malformed:-0}" -gt 0
@@ -104,7 +106,10 @@ print(sum(x["observed"] == "fatal alert 10 (unexpected_message)" for x in r["res
 done
 expect "caddy: a changed ALPN list after a HelloRetryRequest refused" \
     test "$(verdict "$work/c.json" SRV-HRR-ALPN-CHANGED 1.3)" = PASS
-expect "caddy: no 0-RTT at all: SKIP" test "$(verdict "$work/c.json" SRV-0RTT-ALPN 1.3)" = SKIP
+for id in SRV-0RTT-ALPN SRV-0RTT-TICKET-FRESH SRV-0RTT-ALPN-ADDED SRV-0RTT-ALPN-OMITTED; do
+    expect "caddy: no 0-RTT at all: $id SKIP" test "$(verdict "$work/c.json" $id 1.3)" = SKIP
+done
+expect "caddy: the four 0-RTT checks ($n_0rtt)" test "$n_0rtt" -eq 4
 for v in 1.1 1.0; do
     expect "caddy: TLS $v refused (alert 70), SRV-H2-MIN-TLS12 SKIP" \
         test "$(verdict "$work/c.json" SRV-H2-MIN-TLS12 $v)" = SKIP

@@ -117,6 +117,19 @@ static int ticket_gen(SSL *ssl, void *arg)
     return 1;
 }
 
+/* SESSION_EARLY_IGNORES_TICKET_ALPN: when the ticket or this hello has no ALPN, the ticket is made to carry what
+ * this hello will select (possibly nothing), so that OpenSSL's RFC 8446 §4.2.10 comparison succeeds; when both have
+ * one it stays, and the comparison is OpenSSL's own. */
+static void ignore_missing_alpn(const conn_state *c, SSL_SESSION *sess)
+{
+    const unsigned char *had = NULL, *sel = NULL;
+    size_t had_len = 0;
+    SSL_SESSION_get0_alpn_selected(sess, &had, &had_len);
+    size_t n = c->cur_has && c->cur_len > 2 ? prefer(c->cur + 2, c->cur_len - 2, &sel) : 0;
+    if (had_len == 0 || !c->cur_has)
+        SSL_SESSION_set1_alpn_selected(sess, sel, n);
+}
+
 static SSL_TICKET_RETURN ticket_dec(SSL *ssl, SSL_SESSION *sess, const unsigned char *keyname, size_t keyname_len,
                                     SSL_TICKET_STATUS status, void *arg)
 {
@@ -136,6 +149,8 @@ static SSL_TICKET_RETURN ticket_dec(SSL *ssl, SSL_SESSION *sess, const unsigned 
         if (n)
             SSL_SESSION_set1_alpn_selected(sess, sel, n);
     }
+    if (s->d == SESSION_EARLY_IGNORES_TICKET_ALPN)
+        ignore_missing_alpn(SSL_get_app_data(ssl), sess);
     return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE : SSL_TICKET_RETURN_USE_RENEW;
 }
 
@@ -258,7 +273,7 @@ session_server *session_server_start(session_defect d)
     SSL_CTX_set_recv_max_early_data(s->ctx, 16384);
     /* With anti-replay on, OpenSSL keeps 0-RTT tickets stateful (looked up in its cache, no decryption callback);
      * the defect lives in that callback, so this server trades anti-replay for it. */
-    if (d == SESSION_EARLY_ANY_ALPN)
+    if (d == SESSION_EARLY_ANY_ALPN || d == SESSION_EARLY_IGNORES_TICKET_ALPN)
         SSL_CTX_set_options(s->ctx, SSL_OP_NO_ANTI_REPLAY);
     if (d == SESSION_RENEG_ALLOWED)
         SSL_CTX_set_options(s->ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);

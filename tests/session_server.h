@@ -8,13 +8,16 @@
 #define ALPN_TEST_SESSION_SERVER_H
 
 typedef enum {
-    SESSION_OK = 0,            /* conforming: fresh selection on resumption, 0-RTT only with the ticket's ALPN,
-                                * refuses a second ClientHello whose ALPN changed after HRR, speaks what it selects */
-    SESSION_RESUME_NO_ALPN,    /* on resumption, answers without ALPN (negotiation skipped for resumed sessions) */
-    SESSION_EARLY_ANY_ALPN,    /* accepts 0-RTT whatever protocol the new hello selects */
-    SESSION_SPEAKS_HTTP1,      /* selects h2 but answers with HTTP/1.1 */
+    SESSION_OK = 0,             /* conforming: fresh selection on resumption, 0-RTT only with the ticket's ALPN,
+                                 * refuses a second ClientHello whose ALPN changed after HRR, speaks what it selects */
+    SESSION_RESUME_NO_ALPN,     /* on resumption, answers without ALPN (negotiation skipped for resumed sessions) */
+    SESSION_EARLY_ANY_ALPN,     /* accepts 0-RTT whatever protocol the new hello selects */
+    SESSION_SPEAKS_HTTP1,       /* selects h2 but answers with HTTP/1.1 */
     SESSION_HRR_ACCEPT_CHANGED, /* accepts a second ClientHello whose ALPN list differs from the first */
-    SESSION_RENEG_ALLOWED,     /* conforming, and allows client-initiated TLS 1.2 renegotiation */
+    SESSION_RENEG_ALLOWED,      /* conforming, and allows client-initiated TLS 1.2 renegotiation */
+    SESSION_EARLY_IGNORES_TICKET_ALPN, /* compares a 0-RTT hello's ALPN with the ticket's only when both have one:
+                                        * accepts early data on a ticket without ALPN whatever is selected, and
+                                        * offering no ALPN on a ticket with one */
 } session_defect;
 
 typedef struct session_server session_server;

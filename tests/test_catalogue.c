@@ -149,7 +149,7 @@ static struct ids client_run_ids(void)
 Test(catalogue, every_server_run_id_has_one_row_and_every_server_row_runs)
 {
     struct ids s = server_run_ids();
-    cr_expect_eq(s.n, server_check_count() + 6, "the single-connection checks and six multi-connection ones");
+    cr_expect_eq(s.n, server_check_count() + 8, "the single-connection checks and eight multi-connection ones");
     expect_rows(&s, CHECK_FAMILY_SERVER, "the server run");
     for (size_t i = 0; i < check_catalogue_count; i++) {
         if (check_catalogue[i].family == CHECK_FAMILY_SERVER)
@@ -474,7 +474,7 @@ Test(catalogue, rows_are_complete_and_ids_unique)
         cr_expect_eq(check_find(c->id), c);
         cr_expect_eq(check_get(c->id), c);
     }
-    cr_expect_eq(per_family[CHECK_FAMILY_SERVER], server_check_count() + 6);
+    cr_expect_eq(per_family[CHECK_FAMILY_SERVER], server_check_count() + 8);
     cr_expect_eq(per_family[CHECK_FAMILY_CLIENT], client_check_count());
     cr_expect_gt(per_family[CHECK_FAMILY_HEADER], 0);
     cr_expect_gt(per_family[CHECK_FAMILY_PROXY], 0);
@@ -517,10 +517,10 @@ Test(catalogue, every_row_says_how_it_is_played)
         }
         const client_play *k = &c->client;
         if (c->family == CHECK_FAMILY_CLIENT) {
-            cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_CHANGE, "%s: no answer kind",
+            cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_ADDED, "%s: no answer kind",
                       c->id);
-            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_PROXY_CANONICAL, "%s: no expectation",
-                      c->id);
+            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_PROXY_CANONICAL,
+                      "%s: no expectation", c->id);
             if (k->expect == CLIENT_EXPECT_ALERT)
                 cr_expect(k->alert == -1 || k->alert > 0, "%s: alert %d (0 is close_notify, no rejection)", c->id,
                           k->alert);
@@ -622,7 +622,8 @@ Test(catalogue, multi_connection_checks_skip_exactly_outside_their_versions)
     session_observation test = {.alert = -1, .completed = 1, .early_sent = 1};
     alpn_name h2 = {(const uint8_t *)"h2", 2};
     static const char *const ids[] = {"SRV-SERVER-PREFERENCE", "SRV-RESUME-FRESH",      "SRV-PROTOCOL-DEFINITIVE",
-                                      "SRV-0RTT-ALPN",         "SRV-0RTT-TICKET-FRESH", "SRV-RENEG-ALPN"};
+                                      "SRV-0RTT-ALPN",         "SRV-0RTT-TICKET-FRESH", "SRV-RENEG-ALPN",
+                                      "SRV-0RTT-ALPN-ADDED",   "SRV-0RTT-ALPN-OMITTED"};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
         const check_entry *c = check_get(ids[i]);
         for (size_t v = 2; v < 4; v++) {
@@ -639,11 +640,16 @@ Test(catalogue, multi_connection_checks_skip_exactly_outside_their_versions)
                 judge_protocol_definitive(tls, &h2, &spoke, &r);
                 break;
             case 3:
+                judge_0rtt(&p, tls, EARLY_OTHER_PROTOCOL, &control, &test, &r);
+                break;
             case 4:
-                judge_0rtt(&p, tls, i == 4, &control, &test, &r);
+                judge_0rtt(&p, tls, EARLY_RENEWED_TICKET, &control, &test, &r);
+                break;
+            case 5:
+                judge_reneg(&p, tls, &first, &second, &r);
                 break;
             default:
-                judge_reneg(&p, tls, &first, &second, &r);
+                judge_0rtt(&p, tls, i == 6 ? EARLY_ALPN_ADDED : EARLY_ALPN_OMITTED, &control, &test, &r);
                 break;
             }
             cr_expect_str_eq(r.id, c->id);
@@ -665,6 +671,7 @@ Test(catalogue, client_scenarios_skip_exactly_outside_their_versions)
         {"CLI-TLS13-ALPN-IN-SH", CHECK_TLS13},
         {"CLI-NPN-AND-ALPN", CHECK_TLS12},
         {"CLI-0RTT-ALPN", CHECK_TLS13},
+        {"CLI-0RTT-ALPN-ADDED", CHECK_TLS13},
     };
     static client_scenario s;
     for (size_t i = 0; i < client_check_count(); i++) {

@@ -133,7 +133,7 @@ static verdict baseline(const char *id, const char *tls)
     /* These clients connect straight to alpncheck, never through it as their proxy. */
     if (strncmp(id, "CLI-PROXY-", 10) == 0)
         return VERDICT_SKIP;
-    if (((strcmp(id, "CLI-TLS13-ALPN-IN-SH") == 0 || strcmp(id, "CLI-0RTT-ALPN") == 0) && strcmp(tls, "1.2") == 0) ||
+    if (((strcmp(id, "CLI-TLS13-ALPN-IN-SH") == 0 || strncmp(id, "CLI-0RTT-", 9) == 0) && strcmp(tls, "1.2") == 0) ||
         (strcmp(id, "CLI-NPN-AND-ALPN") == 0 && strcmp(tls, "1.3") == 0))
         return VERDICT_SKIP;
     return VERDICT_PASS;
@@ -153,12 +153,15 @@ static const char *const expectations[DEFECT_CLIENT_COUNT][MAX_EXPECT] = {
     [DEFECT_CLIENT_ACCEPT_GREASE] = {"CLI-REJECT-GREASE=FAIL"},
     [DEFECT_CLIENT_ACCEPT_ALPN_IN_SH] = {"CLI-TLS13-ALPN-IN-SH@1.3=FAIL"},
     [DEFECT_CLIENT_ACCEPT_NPN_WITH_ALPN] = {"CLI-NPN-AND-ALPN@1.2=FAIL"},
-    [DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE] = {"CLI-0RTT-ALPN@1.3=FAIL"},
+    /* It never compares the selection with the ticket's; the other compares only when the ticket has a protocol. */
+    [DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE] = {"CLI-0RTT-ALPN@1.3=FAIL", "CLI-0RTT-ALPN-ADDED@1.3=FAIL"},
+    [DEFECT_CLIENT_ACCEPT_0RTT_ALPN_ADDED] = {"CLI-0RTT-ALPN-ADDED@1.3=FAIL"},
     /* A rejection with another alert than the specific one is WARN; where any fatal alert will do, it passes. */
     [DEFECT_CLIENT_WRONG_ALERT] = {"CLI-REJECT-MULTIPLE=WARN", "CLI-REJECT-EMPTY-NAME=WARN",
                                    "CLI-REJECT-EMPTY-LIST=WARN", "CLI-REJECT-MALFORMED=WARN",
                                    "CLI-REJECT-UNSOLICITED=WARN", "CLI-TLS13-ALPN-IN-SH@1.3=WARN",
-                                   "CLI-NPN-AND-ALPN@1.2=WARN", "CLI-0RTT-ALPN@1.3=WARN"},
+                                   "CLI-NPN-AND-ALPN@1.2=WARN", "CLI-0RTT-ALPN@1.3=WARN",
+                                   "CLI-0RTT-ALPN-ADDED@1.3=WARN"},
     /* A malformed offer fails CLI-OFFER-WELLFORMED, and alpncheck cannot build answers to it: the answer checks
      * are SKIPped (client_answer_build: "the client's ALPN offer is malformed"). */
     [DEFECT_CLIENT_OFFER_EMPTY_NAME] = {"CLI-OFFER-WELLFORMED=FAIL", "CLI-ACCEPT-VALID=SKIP",
@@ -166,7 +169,8 @@ static const char *const expectations[DEFECT_CLIENT_COUNT][MAX_EXPECT] = {
                                         "CLI-REJECT-EMPTY-NAME=SKIP", "CLI-REJECT-EMPTY-LIST=SKIP",
                                         "CLI-REJECT-MALFORMED=SKIP", "CLI-REJECT-GREASE=SKIP",
                                         "CLI-TLS13-ALPN-IN-SH@1.3=SKIP", "CLI-NPN-AND-ALPN@1.2=SKIP",
-                                        "CLI-NO-ALPN-ANSWER=SKIP", "CLI-ALERT-120=SKIP", "CLI-0RTT-ALPN@1.3=SKIP"},
+                                        "CLI-NO-ALPN-ANSWER=SKIP", "CLI-ALERT-120=SKIP", "CLI-0RTT-ALPN@1.3=SKIP",
+                                        "CLI-0RTT-ALPN-ADDED@1.3=SKIP"},
     [DEFECT_CLIENT_OFFER_H2C] = {"CLI-OFFER-NO-H2C=FAIL"},
     [DEFECT_CLIENT_OFFER_TWICE] = {"CLI-OFFER-WELLFORMED=FAIL"},
     /* Rejected, but without an alert: WARN (client_judge, CLIENT_EXPECT_ALERT). */
@@ -174,7 +178,8 @@ static const char *const expectations[DEFECT_CLIENT_COUNT][MAX_EXPECT] = {
                                     "CLI-REJECT-EMPTY-NAME=WARN", "CLI-REJECT-EMPTY-LIST=WARN",
                                     "CLI-REJECT-MALFORMED=WARN", "CLI-REJECT-UNSOLICITED=WARN",
                                     "CLI-REJECT-GREASE=WARN", "CLI-TLS13-ALPN-IN-SH@1.3=WARN",
-                                    "CLI-NPN-AND-ALPN@1.2=WARN", "CLI-0RTT-ALPN@1.3=WARN"},
+                                    "CLI-NPN-AND-ALPN@1.2=WARN", "CLI-0RTT-ALPN@1.3=WARN",
+                                    "CLI-0RTT-ALPN-ADDED@1.3=WARN"},
 };
 
 /* The expected verdict of (id, tls) with defect d; *listed says whether the table names it. */
@@ -241,35 +246,59 @@ Test(client_checks, each_defect_fails_exactly_its_checks, .timeout = 120)
     wire_identity_free(id);
 }
 
-/* CLI-0RTT-ALPN really resumes: the binder verified (else ERROR), the 0-RTT record decrypted under the early keys,
- * and the verdict follows the client's check of the ticket's ALPN (RFC 8446 §4.2.10). */
-Test(client_checks, zero_rtt_resumes_with_early_data, .timeout = 30)
+/* One 0-RTT case: the defect, the verdict, and what the observation must say. */
+struct zero_rtt_case {
+    client_defect d;
+    verdict v;
+    const char *seen;
+};
+
+/* Plays the 0-RTT check id against each case's client; the observation must show the ticket and the answer. */
+static void zero_rtt_cases(const char *id, const struct zero_rtt_case *cases, size_t n, const char *ticket,
+                           const char *answer)
 {
     static report r;
-    wire_identity *id = identity();
-    static const struct {
-        client_defect d;
-        verdict v;
-        const char *seen;
-    } cases[] = {
-        {DEFECT_CLIENT_NONE, VERDICT_PASS, "fatal alert 47"},
-        {DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE, VERDICT_FAIL, "went on with the handshake (Finished)"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    wire_identity *w = identity();
+    for (size_t i = 0; i < n; i++) {
         struct thread_driver td = {.kind = KIND_DEFECT_CLIENT, .d = cases[i].d};
-        run_catalogue(&td, id, "CLI-0RTT-ALPN", "1.3", NULL, &r);
+        run_catalogue(&td, w, id, "1.3", NULL, &r);
         cr_assert_eq(r.n, 1);
         const char *obs = r.results[0].observed;
         cr_expect_eq(r.results[0].v, cases[i].v, "[%s] %s: %s", client_defect_name(cases[i].d),
                      verdict_name(r.results[0].v), obs);
-        /* The ticket holds the valid answer (the second offered name), the resumption selects the first. */
-        cr_expect_not_null(strstr(obs, "ticket for \"http/1.1\", resumed with early data (1 0-RTT records)"),
-                           "observed: %s", obs);
-        cr_expect_not_null(strstr(obs, "answered \"h2\" in EncryptedExtensions, early data accepted"), "observed: %s",
-                           obs);
+        cr_expect_not_null(strstr(obs, ticket), "observed: %s", obs);
+        cr_expect_not_null(strstr(obs, answer), "observed: %s", obs);
         cr_expect_not_null(strstr(obs, cases[i].seen), "observed: %s", obs);
     }
-    wire_identity_free(id);
+    wire_identity_free(w);
+}
+
+/* The 0-RTT checks really resume: the binder verified (else ERROR), the 0-RTT record decrypted under the early keys,
+ * and the verdict follows the client's check of the ticket's ALPN (RFC 8446 §4.2.10). CLI-0RTT-ALPN: the ticket
+ * holds the valid answer (the second offered name), the resumption selects the first. CLI-0RTT-ALPN-ADDED ("if
+ * any"): the first connection is answered without ALPN, so the ticket has no protocol, and the resumption selects
+ * the valid name, which only a client that compares even then refuses. */
+Test(client_checks, zero_rtt_resumes_with_early_data, .timeout = 30)
+{
+    static const struct {
+        const char *id, *ticket, *answer;
+        struct zero_rtt_case cases[3];
+    } checks[] = {
+        {"CLI-0RTT-ALPN",
+         "ticket for \"http/1.1\", resumed with early data (1 0-RTT records)",
+         "answered \"h2\" in EncryptedExtensions, early data accepted",
+         {{DEFECT_CLIENT_NONE, VERDICT_PASS, "fatal alert 47"},
+          {DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE, VERDICT_FAIL, "went on with the handshake (Finished)"}}},
+        {"CLI-0RTT-ALPN-ADDED",
+         "ticket without ALPN, resumed with early data (1 0-RTT records)",
+         "answered \"http/1.1\" in EncryptedExtensions, early data accepted",
+         {{DEFECT_CLIENT_NONE, VERDICT_PASS, "fatal alert 47"},
+          {DEFECT_CLIENT_ACCEPT_0RTT_ALPN_CHANGE, VERDICT_FAIL, "went on with the handshake (Finished)"},
+          {DEFECT_CLIENT_ACCEPT_0RTT_ALPN_ADDED, VERDICT_FAIL, "went on with the handshake (Finished)"}}},
+    };
+    for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++)
+        zero_rtt_cases(checks[k].id, checks[k].cases, checks[k].cases[2].seen != NULL ? 3 : 2, checks[k].ticket,
+                       checks[k].answer);
 }
 
 Test(client_checks, client_that_never_connects_is_an_error, .timeout = 30)

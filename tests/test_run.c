@@ -19,8 +19,10 @@ static int model_probe(void *ctx, const probe_request *s, observation *o)
 {
     struct model *m = ctx;
     m->calls++;
-    o->version = strcmp(s->tls, "1.3") == 0 ? 0x0304 : strcmp(s->tls, "1.2") == 0 ? 0x0303
-                 : strcmp(s->tls, "1.1") == 0 ? 0x0302 : 0x0301;
+    o->version = strcmp(s->tls, "1.3") == 0   ? 0x0304
+                 : strcmp(s->tls, "1.2") == 0 ? 0x0303
+                 : strcmp(s->tls, "1.1") == 0 ? 0x0302
+                                              : 0x0301;
     if (m->unreachable) {
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "connection refused");
@@ -258,12 +260,12 @@ Test(run, libalpn_as_server_passes_everything)
     run_options opt = {.tls = {"1.3", "1.2"}};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * (server_check_count() + 6));
+    cr_expect_eq(n, 2 * (server_check_count() + 8));
     for (size_t i = 0; i < r.n; i++)
         cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
                   r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
-    cr_expect_eq(r.counts[VERDICT_SKIP], 14,
-                 "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH, PROTOCOL-DEFINITIVE and the two "
+    cr_expect_eq(r.counts[VERDICT_SKIP], 18,
+                 "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH, PROTOCOL-DEFINITIVE and the four "
                  "0-RTT checks and RENEG-ALPN without a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no "
                  "HelloRetryRequest)");
     cr_expect_eq(report_exit_code(&r), 0);
@@ -289,10 +291,10 @@ Test(run, filters_and_probe_counts)
     run_options opt = {.tls = {"1.2", "1.3"}, .skip = "SRV-SERVER-PREFERENCE,SRV-MANY-NAMES"};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * server_check_count() + 8, "all but MANY-NAMES, plus the five session checks");
+    cr_expect_eq(n, 2 * server_check_count() + 12, "all but MANY-NAMES, plus the seven session checks");
     /* Skipped scenarios do not connect: TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH and
      * PROTOCOL-DEFINITIVE (no session path) on both. */
-    cr_expect_eq((size_t)m.calls, n - 13);
+    cr_expect_eq((size_t)m.calls, n - 17);
     for (size_t i = 0; i < r.n; i++)
         cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
 }
@@ -471,6 +473,49 @@ Test(run, zero_rtt_judge)
     result r;
     judge_0rtt(&one, "1.3", 0, &took, &took, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
+}
+
+/* SRV-0RTT-ALPN-ADDED and -OMITTED (RFC 8446 §4.2.10, "if any"): one name is enough; accepting early data fails,
+ * except on a ticket without ALPN when nothing is selected either (the ticket's "none" kept). */
+Test(run, zero_rtt_alpn_missing_judge)
+{
+    profile one, none;
+    tk_profile(&one, "h2");
+    memset(&none, 0, sizeof none);
+    session_observation took = {.alert = -1, .completed = 1, .resumed = 1, .early_sent = 1, .early_accepted = 1};
+    session_observation took_h2 = took, refused_h2 = {.alert = -1, .completed = 1, .resumed = 1, .early_sent = 1};
+    took_h2.has_selected = refused_h2.has_selected = 1;
+    memcpy(took_h2.selected, "h2", 2);
+    memcpy(refused_h2.selected, "h2", 2);
+    took_h2.selected_len = refused_h2.selected_len = 2;
+    session_observation refused = {.alert = -1, .completed = 1, .early_sent = 1}, alerted = {.alert = 120};
+    struct {
+        early_sequence seq;
+        const profile *p;
+        const char *tls;
+        const session_observation *control, *test;
+        verdict want;
+        const char *id;
+    } cases[] = {
+        {EARLY_ALPN_ADDED, &one, "1.3", &took, &refused_h2, VERDICT_PASS, "SRV-0RTT-ALPN-ADDED"},
+        {EARLY_ALPN_ADDED, &one, "1.3", &took, &took_h2, VERDICT_FAIL, "SRV-0RTT-ALPN-ADDED"},
+        {EARLY_ALPN_ADDED, &one, "1.3", &took, &took, VERDICT_PASS, "SRV-0RTT-ALPN-ADDED"},
+        {EARLY_ALPN_ADDED, &one, "1.3", &refused, &took_h2, VERDICT_SKIP, "SRV-0RTT-ALPN-ADDED"},
+        {EARLY_ALPN_OMITTED, &one, "1.3", &took_h2, &refused, VERDICT_PASS, "SRV-0RTT-ALPN-OMITTED"},
+        {EARLY_ALPN_OMITTED, &one, "1.3", &took_h2, &alerted, VERDICT_PASS, "SRV-0RTT-ALPN-OMITTED"},
+        {EARLY_ALPN_OMITTED, &one, "1.3", &took_h2, &took, VERDICT_FAIL, "SRV-0RTT-ALPN-OMITTED"},
+        {EARLY_ALPN_OMITTED, &one, "1.2", &took_h2, &took, VERDICT_SKIP, "SRV-0RTT-ALPN-OMITTED"},
+        {EARLY_ALPN_OMITTED, &none, "1.3", &took_h2, &took, VERDICT_SKIP, "SRV-0RTT-ALPN-OMITTED"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        result r;
+        judge_0rtt(cases[i].p, cases[i].tls, cases[i].seq, cases[i].control, cases[i].test, &r);
+        cr_expect_eq(r.v, cases[i].want, "case %zu: %s (%s)", i, verdict_name(r.v), r.observed);
+        cr_expect_str_eq(r.id, cases[i].id);
+    }
+    result r;
+    judge_0rtt(&one, "1.2", EARLY_ALPN_ADDED, &took, &took_h2, &r);
+    cr_expect_str_eq(r.observed, "not run: 0-RTT exists in TLS 1.3 only");
 }
 
 Test(run, reneg_judge_reports)

@@ -1,6 +1,6 @@
 /*
  * The checks that need complete handshakes can fail too: SRV-HRR-ALPN-CHANGED, SRV-RESUME-FRESH,
- * SRV-PROTOCOL-DEFINITIVE, SRV-0RTT-ALPN, SRV-0RTT-TICKET-FRESH and SRV-RENEG-ALPN run over real loopback
+ * SRV-PROTOCOL-DEFINITIVE, the four SRV-0RTT-* checks and SRV-RENEG-ALPN run over real loopback
  * connections (wire path and GnuTLS path, as `alpncheck server` runs them) against an in-process OpenSSL server
  * with exactly one defect; that defect's checks report FAIL (or WARN), every other one PASS.
  */
@@ -16,11 +16,12 @@
 
 #define SESSION_IDS                                                                                                    \
     "SRV-HRR-ALPN-CHANGED,SRV-RESUME-FRESH,SRV-PROTOCOL-DEFINITIVE,SRV-0RTT-ALPN,SRV-0RTT-TICKET-FRESH,"               \
-    "SRV-RENEG-ALPN"
+    "SRV-0RTT-ALPN-ADDED,SRV-0RTT-ALPN-OMITTED,SRV-RENEG-ALPN"
+#define SESSION_CHECKS 8
 
 static report r;
 
-/* Runs the six checks over TLS 1.3 and 1.2 against a server with defect d. */
+/* Runs the eight checks over TLS 1.3 and 1.2 against a server with defect d. */
 static void run_against(session_defect d, const char *name)
 {
     session_server *srv = session_server_start(d);
@@ -53,7 +54,7 @@ static const result *find(const char *id, const char *tls)
  * to the version (0-RTT and HRR exist in TLS 1.3 only, renegotiation in TLS 1.2 only). */
 static void expect_only(const char *const *triples)
 {
-    cr_assert_eq(r.n, 12, "six checks over two versions, got %zu results", r.n);
+    cr_assert_eq(r.n, 2 * SESSION_CHECKS, "%d checks over two versions, got %zu results", SESSION_CHECKS, r.n);
     for (size_t i = 0; i < r.n; i++) {
         const result *res = &r.results[i];
         const char *want = NULL;
@@ -85,7 +86,8 @@ Test(session_defects, conforming_server_passes, .timeout = 60)
 Test(session_defects, resumption_without_fresh_negotiation_fails, .timeout = 60)
 {
     run_against(SESSION_RESUME_NO_ALPN, "resume-no-alpn");
-    /* Without ALPN on resumption, no 0-RTT can carry the ticket's protocol: the 0-RTT checks have no control. */
+    /* Without ALPN on resumption, no 0-RTT can carry the ticket's protocol: the 0-RTT checks have no control. But a
+     * ticket without ALPN can: its resumption selects nothing, as in the ticket, so early data is rightly taken. */
     const char *want[] = {"SRV-RESUME-FRESH",
                           "1.3",
                           "FAIL",
@@ -98,15 +100,39 @@ Test(session_defects, resumption_without_fresh_negotiation_fails, .timeout = 60)
                           "SRV-0RTT-ALPN",
                           "1.3",
                           "SKIP",
+                          "SRV-0RTT-ALPN-OMITTED",
+                          "1.3",
+                          "SKIP",
                           NULL};
     expect_only(want);
+    const char *added = find("SRV-0RTT-ALPN-ADDED", "1.3")->observed;
+    cr_expect(strstr(added, "early data ACCEPTED; resumed without ALPN") != NULL, "%s", added);
 }
 
 Test(session_defects, early_data_under_another_protocol_fails, .timeout = 60)
 {
     run_against(SESSION_EARLY_ANY_ALPN, "early-any-alpn");
-    const char *want[] = {"SRV-0RTT-ALPN", "1.3", "FAIL", "SRV-0RTT-TICKET-FRESH", "1.3", "FAIL", NULL};
+    /* The ticket takes what the hello selects: a ticket without ALPN gets one too (ADDED fails); a hello without
+     * ALPN selects nothing, which leaves the ticket's protocol in place and OpenSSL refuses (OMITTED passes). */
+    const char *want[] = {
+        "SRV-0RTT-ALPN", "1.3",  "FAIL", "SRV-0RTT-TICKET-FRESH", "1.3", "FAIL", "SRV-0RTT-ALPN-ADDED",
+        "1.3",           "FAIL", NULL};
     expect_only(want);
+}
+
+/* RFC 8446 §4.2.10's "if any": a server that compares protocols only when the ticket and the hello both have one
+ * (BoGo's EarlyData-ALPNOmitted) fails exactly the two checks of a missing ALPN, and passes the other 0-RTT ones. */
+Test(session_defects, early_data_with_alpn_missing_on_one_side_fails, .timeout = 60)
+{
+    run_against(SESSION_EARLY_IGNORES_TICKET_ALPN, "early-ignores-ticket-alpn");
+    const char *want[] = {"SRV-0RTT-ALPN-ADDED", "1.3", "FAIL", "SRV-0RTT-ALPN-OMITTED", "1.3", "FAIL", NULL};
+    expect_only(want);
+    cr_expect(strstr(find("SRV-0RTT-ALPN-ADDED", "1.3")->observed, "early data ACCEPTED; resumed, \"h2\" selected") !=
+                  NULL,
+              "%s", find("SRV-0RTT-ALPN-ADDED", "1.3")->observed);
+    cr_expect(strstr(find("SRV-0RTT-ALPN-OMITTED", "1.3")->observed, "early data ACCEPTED; resumed without ALPN") !=
+                  NULL,
+              "%s", find("SRV-0RTT-ALPN-OMITTED", "1.3")->observed);
 }
 
 Test(session_defects, speaking_another_protocol_fails, .timeout = 60)

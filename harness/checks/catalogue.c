@@ -54,7 +54,8 @@
 
 /* A server row ends with how its check is played (catalogue.h, server_play): the offer builder that writes its ALPN
  * bytes (scenarios.c), the ClientHello's other flags, and the judge of its one connection (judge.c) — or the runner
- * of its several connections (run.c), with full_handshakes when they go over the GnuTLS path. run_pos is where its
+ * of its several connections (run.c), with full_handshakes when they go over the GnuTLS path (and, for run_0rtt, the
+ * 0-RTT sequence it plays: early). run_pos is where its
  * results come in a run. A client row ends with how alpncheck answers, what it expects and which alert
  * (client_checks.c). outside: why a check is SKIP over another TLS version. */
 const check_entry check_catalogue[] = {
@@ -207,14 +208,33 @@ const check_entry check_catalogue[] = {
      "refused. A control run first checks that the server takes early data at all with A; otherwise the check is "
      "skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .server = {.run = run_0rtt_other_protocol, .full_handshakes = 1, .run_pos = 32}},
+     .server = {.run = run_0rtt, .early = EARLY_OTHER_PROTOCOL, .full_handshakes = 1, .run_pos = 32}},
     {"SRV-0RTT-TICKET-FRESH", SERVER, MUST, "8446 §4.2.10, 7301 §3.1", SEC_EARLY,
      "0-RTT on a ticket renewed under another protocol, offering the old one: refused", TLS13, TCP,
      "A session made with A is resumed with B, which yields a fresh ticket; early data on that fresh ticket then "
      "offers A. The fresh ticket belongs to B, so the early data must be refused. This catches servers that copy "
      "the first protocol into every renewed ticket.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .server = {.run = run_0rtt_renewed_ticket, .full_handshakes = 1, .run_pos = 33}},
+     .server = {.run = run_0rtt, .early = EARLY_RENEWED_TICKET, .full_handshakes = 1, .run_pos = 33}},
+    /* RFC 8446 §4.2.10: the ALPN selected for 0-RTT must be the ticket's, "if any": no ALPN on either side is a
+     * value too (BoGo's EarlyData-ALPNOmitted and its reverse). */
+    {"SRV-0RTT-ALPN-ADDED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
+     "0-RTT on a ticket from a connection without ALPN while offering a protocol: refused", TLS13, TCP,
+     "A ticket is obtained on a connection that offers no ALPN, then a resumption sends early data while offering "
+     "the first supported name. The ticket has no protocol and a server that selects one has changed it, so the "
+     "early data must be refused (accepting it while selecting nothing would keep the ticket's \"none\" and "
+     "passes). A control run first checks that the server takes early data at all without ALPN; otherwise the "
+     "check is skipped.",
+     .outside = "0-RTT exists in TLS 1.3 only",
+     .server = {.run = run_0rtt, .early = EARLY_ALPN_ADDED, .full_handshakes = 1, .run_pos = 36}},
+    {"SRV-0RTT-ALPN-OMITTED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
+     "0-RTT on a ticket from one protocol while offering no ALPN: refused", TLS13, TCP,
+     "A ticket is obtained while the first supported name is selected, then a resumption sends early data with no "
+     "ALPN extension at all. No protocol can be selected, which is not the ticket's, so the early data must be "
+     "refused. A control run first checks that the server takes early data at all with that name; otherwise the "
+     "check is skipped.",
+     .outside = "0-RTT exists in TLS 1.3 only",
+     .server = {.run = run_0rtt, .early = EARLY_ALPN_OMITTED, .full_handshakes = 1, .run_pos = 37}},
     {"SRV-MALFORMED-EMPTY-EXT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of zero bytes", BOTH, TCP,
      "The ALPN extension is present but its extension_data is empty, without even the list length that a "
      "ProtocolNameList starts with." MALFORMED_VERDICT,
@@ -336,6 +356,14 @@ const check_entry check_catalogue[] = {
      "under the ticket's protocol, so the client must abort with illegal_parameter (47). Skipped when the client "
      "does not resume with 0-RTT or offers a single name.",
      .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47}},
+    {"CLI-0RTT-ALPN-ADDED", CLIENT, MUST, "8446 §4.2.10", SEC_CLI_0RTT,
+     "TLS 1.3: a ticket without ALPN, then the server accepts 0-RTT and selects a protocol: fatal illegal_parameter",
+     TLS13, TCP,
+     "alpncheck answers the client's first connection without ALPN, so its ticket carries no protocol. When the "
+     "client resumes with early data, alpncheck accepts the early data and selects a name the client offered. The "
+     "selected protocol (\"if any\") must be the ticket's, which here is none, so the client must abort with "
+     "illegal_parameter (47). Skipped when the client does not resume with 0-RTT.",
+     .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_ADDED, CLIENT_EXPECT_ALERT, 47}},
     {"CLI-NO-ALPN-ANSWER", CLIENT, INFO, "7301 §3.2", SEC_CLI_REPORT,
      "the server ignores ALPN: reported (carries on without a protocol, or aborts)", BOTH, TCP,
      "alpncheck completes the handshake without answering the client's ALPN offer. Whether the client then goes "
@@ -353,8 +381,7 @@ const check_entry check_catalogue[] = {
      "CONNECT is optional, so whether the client sends one, and what it says, is only reported.",
      .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_FIELD, -1}},
     {"CLI-PROXY-ALPN-SAME", CLIENT, SHOULD, "7639 §2", SEC_CLI_PROXY,
-     "through a proxy: the CONNECT's ALPN field names the protocols the ClientHello in the tunnel offers", BOTH,
-     TCP,
+     "through a proxy: the CONNECT's ALPN field names the protocols the ClientHello in the tunnel offers", BOTH, TCP,
      "The field tells the proxy which protocols the client will negotiate inside the tunnel, so its names should be "
      "the names the ClientHello that follows offers (GREASE values aside, which belong to TLS). A field naming "
      "others misleads a proxy that decides by it. A client that sends no field is SKIP.",
@@ -423,8 +450,7 @@ const check_entry check_catalogue[] = {
      "CONNECT without the field was accepted. Refusing is a WARN; a tunnel that alters bytes is a FAIL.",
      .proxy = {"x-alpncheck-unknown", PROXY_EXPECT_TUNNEL}},
     {"PRX-ALPN-REGISTERED", PROXY, SHOULD, "7639 §2.3", SEC_PRX_FIELD,
-     "a CONNECT announcing h2 and http/1.1 gets the same tunnel as one without the field", .tls = 0,
-     .transport = 0,
+     "a CONNECT announcing h2 and http/1.1 gets the same tunnel as one without the field", .tls = 0, .transport = 0,
      "The CONNECT carries \"ALPN: h2, http%2F1.1\", the names the ClientHello inside offers, spelt as RFC 7639 "
      "wants them. A client that announces what it will do must not be worse off than one that says nothing.",
      .proxy = {"h2, http%2F1.1", PROXY_EXPECT_TUNNEL}},

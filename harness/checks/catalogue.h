@@ -71,8 +71,9 @@ typedef struct {
     int force_hrr;      /* TLS 1.3: its key_share is empty, so the server must ask for a retry */
     check_judge_fn judge;
     check_run_fn run;
-    int full_handshakes; /* run plays complete handshakes (the peer's GnuTLS path), not alpncheck's own hellos */
-    unsigned run_pos;    /* results of a run come out in this order (1, 2, ...), kept as reports have always had it */
+    int full_handshakes;  /* run plays complete handshakes (the peer's GnuTLS path), not alpncheck's own hellos */
+    early_sequence early; /* with run_0rtt: which 0-RTT sequence (exchange.h) */
+    unsigned run_pos;     /* results of a run come out in this order (1, 2, ...), kept as reports have always had it */
 } server_play;
 
 /* ---- how a client check is played (alpncheck is the server) --------------------------------------------------- */
@@ -93,6 +94,8 @@ typedef enum {
     CLIENT_ANSWER_ALERT_120,       /* fatal no_application_protocol instead of a ServerHello */
     CLIENT_ANSWER_0RTT_CHANGE,     /* TLS 1.3, second connection: resumes with 0-RTT accepted, but selects another
                                     * offered name (the first non-GREASE one) than the ticket's (the valid answer) */
+    CLIENT_ANSWER_0RTT_ADDED,      /* TLS 1.3: the first connection is answered without ALPN, so the ticket has no
+                                    * protocol; the second resumes with 0-RTT accepted and selects the valid name */
 } client_answer_kind;
 
 /* What the client must do (client_judge). 0 is no expectation: every client row names one. */

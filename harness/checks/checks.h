@@ -134,12 +134,9 @@ void run_server_preference(const check_entry *c, const server_peer *peer, const 
 void run_resumption(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
 /* SRV-PROTOCOL-DEFINITIVE: h2 (else http/1.1) alone, then a few bytes of it. */
 void run_protocol_spoken(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
-/* SRV-0RTT-ALPN: 0-RTT on a ticket from the first name while offering only the second. */
-void run_0rtt_other_protocol(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                             result *out);
-/* SRV-0RTT-TICKET-FRESH: 0-RTT offering the first name on a ticket renewed while resuming with the second. */
-void run_0rtt_renewed_ticket(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                             result *out);
+/* The 0-RTT checks: the row's sequence (server_play.early, exchange.h) with the first supported name, and the second
+ * for the sequences that offer another one (SRV-0RTT-ALPN, SRV-0RTT-TICKET-FRESH). */
+void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
 /* SRV-RENEG-ALPN: TLS 1.2 with the first name, then a renegotiation offering the second. */
 void run_renegotiation(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
 
@@ -153,11 +150,13 @@ void judge_server_preference(const profile *p, const char *tls, const observatio
 void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,
                         const session_observation *second, result *out);
 
-/* SRV-0RTT-ALPN and SRV-0RTT-TICKET-FRESH (RFC 8446 §4.2.10: early data only with the ticket's ALPN). control:
- * 0-RTT offering the ticket's own protocol (does the server take early data at all?); test: 0-RTT that must be
- * refused — a ticket from A with only B offered, or (ticket_fresh) a ticket renewed while resuming with B, used
- * with A. Accepted → FAIL; refused → PASS; no early data even for the control → SKIP. */
-void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const session_observation *control,
+/* The 0-RTT checks (RFC 8446 §4.2.10: early data only with the ticket's ALPN, "if any"), one per early_sequence:
+ * SRV-0RTT-ALPN, SRV-0RTT-TICKET-FRESH, SRV-0RTT-ALPN-ADDED, SRV-0RTT-ALPN-OMITTED. control: 0-RTT offering what
+ * the ticket was made with (does the server take early data at all?); test: 0-RTT that must be refused — a ticket
+ * from A with only B offered; a ticket renewed while resuming with B, used with A; a ticket without ALPN used
+ * offering A; a ticket from A used offering no ALPN. Accepted → FAIL (for ADDED: unless nothing was selected, as
+ * in the ticket); refused → PASS; no early data even for the control → SKIP. */
+void judge_0rtt(const profile *p, const char *tls, early_sequence seq, const session_observation *control,
                 const session_observation *test, result *out);
 
 /* SRV-RENEG-ALPN (INFO; RFC 7301 §3.2 lets the selection change "until renegotiated", RFC 9113 §9.2.1 forbids

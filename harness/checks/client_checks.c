@@ -35,7 +35,8 @@ int client_scenario_of(client_scenario *s, const check_entry *c, const char *tls
     s->expect_alert = c->client.alert;
     s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
     s->no_alpn_offer = c->client.answer == CLIENT_ANSWER_UNSOLICITED;
-    s->resumption = c->client.answer == CLIENT_ANSWER_0RTT_CHANGE;
+    s->resumption = c->client.answer == CLIENT_ANSWER_0RTT_CHANGE || c->client.answer == CLIENT_ANSWER_0RTT_ADDED;
+    s->ticket_no_alpn = c->client.answer == CLIENT_ANSWER_0RTT_ADDED;
     if (!check_applies(c, s->tls))
         s->skip_reason = c->outside;
     return 0;
@@ -207,6 +208,10 @@ void client_answer_build(const client_scenario *s, const uint8_t *offer, size_t 
         a->ext_len = 2;
         put_name(a, names[0].data, names[0].len);
         break;
+    case CLIENT_ANSWER_0RTT_ADDED:
+        /* RFC 8446 §4.2.10: the ticket has no protocol (its connection was answered without ALPN); the resumed
+         * connection selects the valid name, which is offered, so that only the ticket rule is broken. */
+        break;
     case CLIENT_ANSWER_NONE:
         a->send = 0;
         break;
@@ -302,7 +307,8 @@ static void set_expected(const client_scenario *s, result *out)
         snprintf(out->expected, sizeof out->expected, "reported only: the ALPN field of the client's CONNECT, if any");
         break;
     case CLIENT_EXPECT_PROXY_SAME:
-        snprintf(out->expected, sizeof out->expected, "the CONNECT's ALPN field names the protocols the ClientHello "
+        snprintf(out->expected, sizeof out->expected,
+                 "the CONNECT's ALPN field names the protocols the ClientHello "
                  "offers (GREASE aside)");
         break;
     case CLIENT_EXPECT_PROXY_CANONICAL:
@@ -353,7 +359,8 @@ static void judge_proxy_field(const client_scenario *s, const observation *o, re
     peer_text(field, sizeof field, (const uint8_t *)o->connect_alpn, strlen(o->connect_alpn));
     if (o->connect_alpn_fields == 0) {
         out->v = s->expect == CLIENT_EXPECT_PROXY_FIELD ? VERDICT_PASS : VERDICT_SKIP;
-        snprintf(out->observed, sizeof out->observed, "%sthe CONNECT carries no ALPN field (RFC 7639 makes it optional)",
+        snprintf(out->observed, sizeof out->observed,
+                 "%sthe CONNECT carries no ALPN field (RFC 7639 makes it optional)",
                  out->v == VERDICT_SKIP ? "not run: " : "");
         return;
     }
@@ -409,7 +416,8 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
     }
     if (is_proxy_expectation(s->expect) && !o->proxy_mode) {
         out->v = VERDICT_SKIP;
-        snprintf(out->observed, sizeof out->observed, "not run: alpncheck was not the client's proxy (run with "
+        snprintf(out->observed, sizeof out->observed,
+                 "not run: alpncheck was not the client's proxy (run with "
                  "--proxy and a client configured to use alpncheck as its HTTP proxy)");
         return;
     }
@@ -507,17 +515,20 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
                           : !o->early_offered  ? "the client sent no early data (no early_data in its second "
                                                  "ClientHello)"
                                                : NULL;
-        char ticket[300];
-        peer_text(ticket, sizeof ticket, o->ticket_alpn, o->ticket_alpn_len);
-        if (o->ticket_alpn_len > 0 && why != NULL) {
+        char name[300], ticket[320];
+        peer_text(name, sizeof name, o->ticket_alpn, o->ticket_alpn_len);
+        if (o->ticket_alpn_len > 0)
+            snprintf(ticket, sizeof ticket, "for \"%.100s\"", name);
+        else
+            snprintf(ticket, sizeof ticket, "without ALPN");
+        if (o->ticket_issued && why != NULL) {
             out->v = VERDICT_SKIP;
-            snprintf(out->observed, sizeof out->observed, "not run: %s; the ticket was issued for \"%.100s\"", why,
-                     ticket);
+            snprintf(out->observed, sizeof out->observed, "not run: %s; the ticket was issued %.110s", why, ticket);
             return;
         }
-        if (o->ticket_alpn_len > 0 &&
+        if (o->ticket_issued &&
             snprintf(out->observed, sizeof out->observed,
-                     "ticket for \"%.60s\", resumed with early data (%u 0-RTT records); %.120s; %.130s, early data "
+                     "ticket %.70s, resumed with early data (%u 0-RTT records); %.120s; %.130s, early data "
                      "accepted; %.160s",
                      ticket, o->early_records, offer, answer, what) >= (int)sizeof out->observed)
             out->observed[sizeof out->observed - 2] = '~'; /* cut: marked */

@@ -22,7 +22,8 @@ typedef struct {
     int expect_alert;        /* with CLIENT_EXPECT_ALERT: the alert description, -1 for any fatal alert */
     int no_alpn_offer;       /* the check needs a client that offers no ALPN (CLI-REJECT-UNSOLICITED) */
     int resumption;          /* the check takes two connections: a full handshake that issues a ticket, then a
-                              * resumption with early data (CLI-0RTT-ALPN) */
+                              * resumption with early data (CLI-0RTT-ALPN, CLI-0RTT-ALPN-ADDED) */
+    int ticket_no_alpn;      /* with resumption: the first connection is answered without ALPN */
     const char *skip_reason; /* non-NULL: the check does not apply to this TLS version */
 } client_scenario;
 

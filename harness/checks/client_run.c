@@ -36,6 +36,7 @@ void client_request_of(const client_scenario *s, const client_scenario *valid, c
                           .tls = s->tls,
                           .no_alpn_offer = s->no_alpn_offer,
                           .resumption = s->resumption,
+                          .ticket_no_alpn = s->ticket_no_alpn,
                           .answer = answer_of,
                           .answer_ctx = s,
                           .valid = answer_of,

@@ -285,15 +285,17 @@ static const check_entry *result_head(result *out, const char *id, const char *t
     return c;
 }
 
-/* The checks that compare the server's first two supported names: SKIP ("not run: ...") when it has fewer, or when the
- * row does not apply to out->tls. Returns 1 when skipped. */
-static int skip_without_two_names(const check_entry *row, const profile *p, result *out)
+/* The checks that need the server's first `need` supported names (two to compare, one to offer): SKIP ("not run:
+ * ...") when it has fewer, or when the row does not apply to out->tls. Returns 1 when skipped. */
+static int skip_without_names(const check_entry *row, const profile *p, size_t need, result *out)
 {
-    if (p->n >= 2 && check_applies(row, out->tls))
+    if (p->n >= need && check_applies(row, out->tls))
         return 0;
     out->v = VERDICT_SKIP;
     snprintf(out->observed, sizeof out->observed, "not run: %s",
-             p->n < 2 ? "the server supports fewer than two known names" : row->outside);
+             p->n >= need ? row->outside
+             : need == 1  ? "the server supports no known name"
+                          : "the server supports fewer than two known names");
     return 1;
 }
 
@@ -302,7 +304,7 @@ void judge_server_preference(const profile *p, const char *tls, const observatio
 {
     const check_entry *row = result_head(out, "SRV-SERVER-PREFERENCE", tls);
     out->ms = ab->ms + ba->ms;
-    if (skip_without_two_names(row, p, out)) {
+    if (skip_without_names(row, p, 2, out)) {
         snprintf(out->expected, sizeof out->expected, "the same name selected for both orders");
         return;
     }
@@ -349,7 +351,7 @@ void judge_resume_fresh(const profile *p, const char *tls, const session_observa
                         const session_observation *second, result *out)
 {
     const check_entry *row = result_head(out, "SRV-RESUME-FRESH", tls);
-    if (skip_without_two_names(row, p, out)) {
+    if (skip_without_names(row, p, 2, out)) {
         snprintf(out->expected, sizeof out->expected, "the resumed connection negotiates afresh");
         return;
     }
@@ -432,14 +434,31 @@ void judge_protocol_definitive(const char *tls, const alpn_name *name, const ses
     out->v = ok ? VERDICT_PASS : VERDICT_FAIL;
 }
 
-void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const session_observation *control,
+/* The four 0-RTT sequences: the row each judges and what it expects. */
+static const struct {
+    const char *id;
+    const char *expected;
+    size_t names; /* supported names it needs */
+} early_checks[] = {
+    [EARLY_OTHER_PROTOCOL] = {"SRV-0RTT-ALPN", "early data refused: the offered protocol differs from the ticket's", 2},
+    [EARLY_RENEWED_TICKET] = {"SRV-0RTT-TICKET-FRESH",
+                              "early data refused: the renewed ticket belongs to the new protocol", 2},
+    [EARLY_ALPN_ADDED] = {"SRV-0RTT-ALPN-ADDED",
+                          "early data refused: the ticket has no protocol and this hello offers one (accepting it "
+                          "is only right when nothing is selected)",
+                          1},
+    [EARLY_ALPN_OMITTED] = {"SRV-0RTT-ALPN-OMITTED",
+                            "early data refused: the ticket has a protocol and this hello offers no ALPN", 1},
+};
+
+void judge_0rtt(const profile *p, const char *tls, early_sequence seq, const session_observation *control,
                 const session_observation *test, result *out)
 {
-    const check_entry *row = result_head(out, ticket_fresh ? "SRV-0RTT-TICKET-FRESH" : "SRV-0RTT-ALPN", tls);
-    snprintf(out->expected, sizeof out->expected, "%s",
-             ticket_fresh ? "early data refused: the renewed ticket belongs to the new protocol"
-                          : "early data refused: the offered protocol differs from the ticket's");
-    if (skip_without_two_names(row, p, out))
+    if ((unsigned)seq >= sizeof early_checks / sizeof early_checks[0])
+        seq = EARLY_OTHER_PROTOCOL;
+    const check_entry *row = result_head(out, early_checks[seq].id, tls);
+    snprintf(out->expected, sizeof out->expected, "%s", early_checks[seq].expected);
+    if (skip_without_names(row, p, early_checks[seq].names, out))
         return;
     char c[OBS_TEXT_MAX + 64], t[OBS_TEXT_MAX + 64];
     session_text(control, c, sizeof c);
@@ -457,7 +476,11 @@ void judge_0rtt(const profile *p, const char *tls, int ticket_fresh, const sessi
     }
     snprintf(out->observed, sizeof out->observed, "early data %s; %.300s",
              test->early_accepted ? "ACCEPTED" : "refused", t);
-    out->v = test->early_accepted ? VERDICT_FAIL : VERDICT_PASS;
+    /* RFC 8446 §4.2.10: the server may accept early data only when "the selected ALPN protocol, if any" is the
+     * ticket's. A ticket without ALPN, resumed by a hello offering one, may take early data only if nothing is
+     * selected. In the other sequences the test cannot select the ticket's protocol, so any acceptance fails. */
+    int fail = test->early_accepted && (seq != EARLY_ALPN_ADDED || test->has_selected);
+    out->v = fail ? VERDICT_FAIL : VERDICT_PASS;
 }
 
 void judge_reneg(const profile *p, const char *tls, const session_observation *first, const session_observation *second,
@@ -465,7 +488,7 @@ void judge_reneg(const profile *p, const char *tls, const session_observation *f
 {
     const check_entry *row = result_head(out, "SRV-RENEG-ALPN", tls);
     snprintf(out->expected, sizeof out->expected, "reported only: refused, or renegotiated with a fresh selection");
-    if (skip_without_two_names(row, p, out))
+    if (skip_without_names(row, p, 2, out))
         return;
     char a[OBS_TEXT_MAX + 64], b[OBS_TEXT_MAX + 64];
     session_text(first, a, sizeof a);

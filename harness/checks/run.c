@@ -413,18 +413,19 @@ typedef struct {
     struct timespec t0;
 } session_pair;
 
-/* Starts the clock; returns 1 when the handshakes are to be played. */
-static int pair_start(session_pair *sp, const profile *p, int applies, int has_path)
+/* Starts the clock; returns 1 when the handshakes are to be played: the row applies, the server has the `need`
+ * names the check offers (1 or 2) and the peer has the path. */
+static int pair_start(session_pair *sp, const profile *p, size_t need, int applies, int has_path)
 {
     memset(sp, 0, sizeof *sp);
     sp->first.alert = sp->second.alert = -1;
     clock_gettime(CLOCK_MONOTONIC, &sp->t0);
-    sp->runnable = p->n >= 2 && applies;
+    sp->runnable = p->n >= need && applies;
     sp->has_path = has_path;
-    if (p->n >= 2) {
+    if (p->n >= 1)
         sp->a = (alpn_name){p->names[0], p->lens[0]};
+    if (p->n >= 2)
         sp->b = (alpn_name){p->names[1], p->lens[1]};
-    }
     return sp->runnable && has_path;
 }
 
@@ -440,7 +441,7 @@ void run_resumption(const check_entry *c, const server_peer *peer, const profile
 {
     (void)c;
     session_pair sp;
-    if (pair_start(&sp, p, 1, peer->resume != NULL))
+    if (pair_start(&sp, p, 2, 1, peer->resume != NULL))
         peer->resume(peer->session_ctx, tls, &sp.a, 1, &sp.b, 1, &sp.first, &sp.second);
     judge_resume_fresh(p, tls, &sp.first, &sp.second, out);
     pair_finish(&sp, out);
@@ -473,33 +474,21 @@ void run_protocol_spoken(const check_entry *c, const server_peer *peer, const pr
         skip_no_path(out);
 }
 
-/* The first two supported names; ticket_fresh: the ticket is renewed while resuming with the second. */
-static void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, int ticket_fresh,
-                     result *out)
+void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
 {
-    session_pair sp; /* first: the control run with the ticket's own protocol; second: the test */
-    if (pair_start(&sp, p, check_applies(c, tls), peer->early != NULL))
-        peer->early(peer->session_ctx, ticket_fresh, &sp.a, &sp.b, &sp.first, &sp.second);
-    judge_0rtt(p, tls, ticket_fresh, &sp.first, &sp.second, out);
+    session_pair sp; /* first: the control run with the ticket's own offer; second: the test */
+    early_sequence seq = c->server.early;
+    size_t need = seq == EARLY_ALPN_ADDED || seq == EARLY_ALPN_OMITTED ? 1 : 2;
+    if (pair_start(&sp, p, need, check_applies(c, tls), peer->early != NULL))
+        peer->early(peer->session_ctx, seq, &sp.a, &sp.b, &sp.first, &sp.second);
+    judge_0rtt(p, tls, seq, &sp.first, &sp.second, out);
     pair_finish(&sp, out);
-}
-
-void run_0rtt_other_protocol(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                             result *out)
-{
-    run_0rtt(c, peer, p, tls, 0, out);
-}
-
-void run_0rtt_renewed_ticket(const check_entry *c, const server_peer *peer, const profile *p, const char *tls,
-                             result *out)
-{
-    run_0rtt(c, peer, p, tls, 1, out);
 }
 
 void run_renegotiation(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
 {
     session_pair sp;
-    if (pair_start(&sp, p, check_applies(c, tls), peer->reneg != NULL))
+    if (pair_start(&sp, p, 2, check_applies(c, tls), peer->reneg != NULL))
         peer->reneg(peer->session_ctx, &sp.a, &sp.b, &sp.first, &sp.second);
     judge_reneg(p, tls, &sp.first, &sp.second, out);
     pair_finish(&sp, out);

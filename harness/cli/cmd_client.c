@@ -35,9 +35,10 @@ static void help(void)
         "                         as a misspelt placeholder (write { word } for the shell's own braces)\n"
         "  --exec-no-alpn CMD     the command for CLI-REJECT-UNSOLICITED, which needs a client offering no ALPN\n"
         "                         (default: --exec with {alpn} empty when CMD contains {alpn}; else SKIP)\n"
-        "  --exec-0rtt CMD        the command for CLI-0RTT-ALPN (TLS 1.3), run once: it must connect twice, first\n"
-        "                         saving the session to {session} (a temporary file alpncheck names), then\n"
-        "                         resuming from it with early data; without it the check is SKIP\n"
+        "  --exec-0rtt CMD        the command for the 0-RTT checks CLI-0RTT-* (TLS 1.3), run once per check: it\n"
+        "                         must connect twice, first saving the session to {session} (a temporary file\n"
+        "                         alpncheck names), then resuming from it with early data; without it those\n"
+        "                         checks are SKIP\n"
         "  --offer LIST           what {alpn} stands for (default " DEFAULT_OFFER ")\n"
         "  --ca-out FILE          write the CA certificate (PEM) that signs alpncheck's localhost certificate;\n"
         "                         FILE is replaced (mode 0644; a symlink there is replaced, not followed);\n"
@@ -78,7 +79,7 @@ static void help(void)
         "    --exec-no-alpn 'openssl s_client -connect {host}:{port} -CAfile {ca} </dev/null'\n"
         "  ({alpn} empty, as it is for CLI-REJECT-UNSOLICITED without --exec-no-alpn, suits a wrapper script that\n"
         "  takes an empty list as \"no ALPN\", like harness/peers/client.sh; openssl refuses -alpn '')\n"
-        "  for CLI-0RTT-ALPN, add (early.txt holds the request to send as early data):\n"
+        "  for the CLI-0RTT-* checks, add (early.txt holds the request to send as early data):\n"
         "    --exec-0rtt 'sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
         "                   -sess_out {session};\n"
         "                 sleep 1 | openssl s_client -connect {host}:{port} -CAfile {ca} -alpn {alpn} \\\n"
@@ -203,8 +204,9 @@ static int run_cmd_client(void *state, int argc, char **argv)
         snprintf(rep->name, sizeof rep->name, "%s", listen_arg);
     else
         snprintf(rep->name, sizeof rep->name, "client");
-    snprintf(rep->profile, sizeof rep->profile, "alpncheck listened on %s:%s as a TLS server for localhost%s; {alpn} = %s",
-             d->host, d->port, proxy ? " behind its own HTTP proxy (CONNECT)" : "", cfg.offer);
+    snprintf(rep->profile, sizeof rep->profile,
+             "alpncheck listened on %s:%s as a TLS server for localhost%s; {alpn} = %s", d->host, d->port,
+             proxy ? " behind its own HTTP proxy (CONNECT)" : "", cfg.offer);
     if (cfg.cmd == NULL)
         fprintf(stderr,
                 "alpncheck client: listening on %s:%s; the CA is in %s. Connect a client that trusts it %zu time%s, "

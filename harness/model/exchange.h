@@ -64,19 +64,20 @@ typedef struct {
     int client_exit;              /* exit status of the client command, -1 when unknown, killed or in-process */
     /* CLI-0RTT-ALPN (two connections): the first got a ticket for ticket_alpn; offer* above then describe the
      * second ClientHello. */
+    int ticket_issued; /* the first connection got alpncheck's ticket */
     uint8_t ticket_alpn[ALPN_NAME_MAX];
-    size_t ticket_alpn_len; /* 0: no ticket was issued */
+    size_t ticket_alpn_len; /* 0: the ticket has no protocol (or none was issued) */
     int second_hello;       /* a second connection brought a ClientHello */
     int resume_offered;     /* it offered alpncheck's ticket in pre_shared_key (RFC 8446 §4.2.11) */
     int early_offered;      /* and early_data (RFC 8446 §4.2.10) */
     unsigned early_records; /* 0-RTT records that decrypted with the client_early_traffic_secret */
     /* alpncheck client --proxy: alpncheck was the client's HTTP proxy, and the TLS above came through a CONNECT
      * tunnel (RFC 9110 §9.3.6). */
-    int proxy_mode;                 /* the run plays the proxy: every connection must start with CONNECT */
-    int connect_seen;               /* the connection began with a CONNECT request, answered 200 */
-    unsigned connect_alpn_fields;   /* ALPN field lines in it (RFC 7639 §2) */
-    char connect_alpn[256];         /* the first one's value, NUL-terminated (truncated to what fits) */
-    size_t connect_alpn_len;        /* its full length */
+    int proxy_mode;               /* the run plays the proxy: every connection must start with CONNECT */
+    int connect_seen;             /* the connection began with a CONNECT request, answered 200 */
+    unsigned connect_alpn_fields; /* ALPN field lines in it (RFC 7639 §2) */
+    char connect_alpn[256];       /* the first one's value, NUL-terminated (truncated to what fits) */
+    size_t connect_alpn_len;      /* its full length */
 } observation;
 
 void observation_init(observation *o);
@@ -104,14 +105,14 @@ typedef struct {
 /* The bytes of one probe: a ClientHello for one TLS version with exactly this ALPN extension_data (possibly malformed
  * on purpose). Pointers into the caller's scenario, valid for the call. */
 typedef struct {
-    const char *tls;     /* "1.0" to "1.3" */
-    int send_alpn;       /* 0: no ALPN extension at all */
-    int duplicate_alpn;  /* send the ALPN extension twice */
-    int send_npn;        /* add an empty NPN extension (13172) */
-    const uint8_t *ext;  /* ALPN extension_data */
+    const char *tls;    /* "1.0" to "1.3" */
+    int send_alpn;      /* 0: no ALPN extension at all */
+    int duplicate_alpn; /* send the ALPN extension twice */
+    int send_npn;       /* add an empty NPN extension (13172) */
+    const uint8_t *ext; /* ALPN extension_data */
     size_t ext_len;
-    int force_hrr;       /* TLS 1.3: first hello with an empty key_share, so the server must retry */
-    int has_ext2;        /* with force_hrr: the second hello's ALPN extension_data is ext2, not ext */
+    int force_hrr; /* TLS 1.3: first hello with an empty key_share, so the server must retry */
+    int has_ext2;  /* with force_hrr: the second hello's ALPN extension_data is ext2, not ext */
     const uint8_t *ext2;
     size_t ext2_len;
 } probe_request;
@@ -128,8 +129,17 @@ typedef int (*resume_fn)(void *ctx, const char *tls, const alpn_name *a, size_t 
 /* One complete handshake offering only `name`, then a few bytes of that protocol (the GnuTLS path). */
 typedef int (*speak_fn)(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
 
-/* The 0-RTT sequences (GnuTLS path): see judge_0rtt in checks.h. */
-typedef int (*early_fn)(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+/* The 0-RTT sequences of the GnuTLS path (RFC 8446 §4.2.10: early data only under the ticket's ALPN, "if any"):
+ * the ticket the test's early data rides on, and what that ClientHello offers. Each starts with a control, early
+ * data offering what the ticket was made with (does the server take 0-RTT at all?); see judge_0rtt in checks.h. */
+typedef enum {
+    EARLY_OTHER_PROTOCOL = 0, /* a ticket from a; early data offering only b */
+    EARLY_RENEWED_TICKET = 1, /* a ticket from a, renewed while resuming with b; early data offering a */
+    EARLY_ALPN_ADDED,         /* a ticket from a connection without ALPN; early data offering a */
+    EARLY_ALPN_OMITTED,       /* a ticket from a; early data offering no ALPN at all */
+} early_sequence;
+
+typedef int (*early_fn)(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                         session_observation *control, session_observation *test);
 
 /* A TLS 1.2 handshake offering a, then a renegotiation offering b (GnuTLS path). */
@@ -156,18 +166,19 @@ typedef struct {
 /* Builds the answer to a client's offer (extension_data offer[0..offer_len) of the first of offer_count ALPN
  * extensions; offer_npn: it offers NPN). The answer depends on the offer, so the peer layer asks for it once the
  * ClientHello is in. */
-typedef void (*answer_fn)(const void *ctx, const uint8_t *offer, size_t offer_len, unsigned offer_count,
-                          int offer_npn, client_answer *a);
+typedef void (*answer_fn)(const void *ctx, const uint8_t *offer, size_t offer_len, unsigned offer_count, int offer_npn,
+                          client_answer *a);
 
 /* One client check to play as the server. */
 typedef struct {
-    const char *id;    /* the check, for messages */
-    const char *tls;   /* "1.2" or "1.3" */
-    int no_alpn_offer; /* the check needs a client that offers no ALPN */
-    int resumption;    /* two connections: a full handshake issuing a ticket, then a resumption with 0-RTT */
-    answer_fn answer;  /* this check's answer */
+    const char *id;     /* the check, for messages */
+    const char *tls;    /* "1.2" or "1.3" */
+    int no_alpn_offer;  /* the check needs a client that offers no ALPN */
+    int resumption;     /* two connections: a full handshake issuing a ticket, then a resumption with 0-RTT */
+    int ticket_no_alpn; /* with resumption: the first connection is answered without ALPN (a ticket without one) */
+    answer_fn answer;   /* this check's answer */
     const void *answer_ctx;
-    answer_fn valid;   /* the plain valid answer (the first connection of a resumption; a spare connection) */
+    answer_fn valid; /* the plain valid answer (the first connection of a resumption; a spare connection) */
     const void *valid_ctx;
 } client_request;
 
@@ -202,15 +213,15 @@ typedef struct {
 typedef struct {
     int error; /* the proxy could not be reached or gave no answer that could be read: verdict ERROR */
     char error_text[OBS_TEXT_MAX];
-    int status;                   /* the answer's status code, 0 when there was none */
-    uint8_t reason[96];           /* its reason phrase (truncated to what fits) */
+    int status;         /* the answer's status code, 0 when there was none */
+    uint8_t reason[96]; /* its reason phrase (truncated to what fits) */
     size_t reason_len;
-    int established;              /* a 2xx answer: the proxy says the tunnel is open (RFC 9110 §9.3.6) */
-    int arrived;                  /* a connection through the tunnel reached alpncheck's target */
-    int up_intact, down_intact;   /* the bytes sent each way arrived unchanged */
-    size_t up_sent, up_got;       /* client → target: bytes sent and received */
-    size_t down_sent, down_got;   /* target → client */
-    size_t first_diff;            /* with a changed direction: the offset of the first byte that differs */
+    int established;            /* a 2xx answer: the proxy says the tunnel is open (RFC 9110 §9.3.6) */
+    int arrived;                /* a connection through the tunnel reached alpncheck's target */
+    int up_intact, down_intact; /* the bytes sent each way arrived unchanged */
+    size_t up_sent, up_got;     /* client → target: bytes sent and received */
+    size_t down_sent, down_got; /* target → client */
+    size_t first_diff;          /* with a changed direction: the offset of the first byte that differs */
     /* The proxy chained to alpncheck's target as its upstream proxy: the target received a CONNECT of its own. */
     int via_upstream;
     unsigned upstream_alpn_fields; /* ALPN field lines in that CONNECT */

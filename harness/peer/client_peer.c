@@ -340,9 +340,11 @@ static int take_connect(struct conn *c, observation *o)
         char first[64];
         /* Each part bounded, so that the whole fits error_text (-Wformat-truncation in the asan build). */
         probe_link_not_a_record(&c->k, first, sizeof first);
-        snprintf(o->error_text, sizeof o->error_text, "alpncheck is the client's proxy, but the connection did not "
-                 "start with a CONNECT request (%.50s%s%.50s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
-                 st == HTTP_HEAD_MALFORMED ? "; " : "", c->k.in_len > 0 ? first : "nothing arrived");
+        snprintf(o->error_text, sizeof o->error_text,
+                 "alpncheck is the client's proxy, but the connection did not "
+                 "start with a CONNECT request (%.50s%s%.50s)",
+                 st == HTTP_HEAD_MALFORMED ? h.error : "", st == HTTP_HEAD_MALFORMED ? "; " : "",
+                 c->k.in_len > 0 ? first : "nothing arrived");
         return -1;
     }
     o->connect_seen = 1;
@@ -375,8 +377,8 @@ static int take_client_hello(struct conn *c, observation *o)
     if (rc == 0)
         return 0;
     if (shortened && c->hello_late)
-        snprintf(o->error_text, sizeof o->error_text,
-                 "the client connected but sent no whole ClientHello within %d ms", CLIENT_HELLO_WAIT_MS);
+        snprintf(o->error_text, sizeof o->error_text, "the client connected but sent no whole ClientHello within %d ms",
+                 CLIENT_HELLO_WAIT_MS);
     if (o->error_text[0] == '\0')
         snprintf(o->error_text, sizeof o->error_text, "malformed ClientHello");
     send_alert(c, 50); /* RFC 8446 §6.2: decode_error */
@@ -422,6 +424,7 @@ static int issue_ticket(struct conn *c, const client_answer *a, struct ticket *t
     memcpy(t->alpn, a->ext + 3, t->alpn_len);
     if (send_flight(c, o) != 0)
         return fail(o, "cannot send the NewSessionTicket");
+    o->ticket_issued = 1;
     memcpy(o->ticket_alpn, t->alpn, t->alpn_len);
     o->ticket_alpn_len = t->alpn_len;
     return 0;
@@ -457,9 +460,11 @@ static void answer_plainly(struct conn *c, const client_request *r)
         send_alert(c, 40);
 }
 
-/* CLI-0RTT-ALPN (RFC 8446 §4.2.10), TLS 1.3, on c holding the first ClientHello: a full handshake with the valid
- * answer that issues a ticket for it, then on the client's second connection a resumption that accepts its early
- * data but selects another offered name; the reaction to that goes to o. The first connection is closed here. */
+/* CLI-0RTT-ALPN and CLI-0RTT-ALPN-ADDED (RFC 8446 §4.2.10), TLS 1.3, on c holding the first ClientHello: a full
+ * handshake with the valid answer (ticket_no_alpn: without ALPN) that issues a ticket for it, then on the client's
+ * second connection a resumption that accepts its early data but selects another name than the ticket's (another
+ * offered name; a name where the ticket has none); the reaction to that goes to o. The first connection is closed
+ * here. */
 static void serve_resumption(struct conn *c, client_listener *l, const client_request *s, observation *o)
 {
     client_answer a1, a2;
@@ -467,6 +472,8 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
     static struct ticket t;
     ask(c, s->valid, s->valid_ctx, &a1);
     ask(c, s->answer, s->answer_ctx, &a2);
+    if (s->ticket_no_alpn)
+        a1.send = 0; /* the client's offer goes unanswered: the ticket has no protocol */
     if (a2.skip_reason != NULL) {
         /* The judge explains from the offer (SKIP); the client gets an ordinary handshake. */
         o->answered = 1;
@@ -533,8 +540,8 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
         return;
     }
     /* The other offered name must differ from the ticket's: a client whose second offer puts the ticket's name first
-     * cannot be tested this way. */
-    if (a2.ext_len >= 3 && a2.ext[2] == t.alpn_len && memcmp(a2.ext + 3, t.alpn, t.alpn_len) == 0) {
+     * cannot be tested this way. (A ticket without a protocol differs from any name.) */
+    if (a2.send && a2.ext_len >= 3 && a2.ext[2] == t.alpn_len && memcmp(a2.ext + 3, t.alpn, t.alpn_len) == 0) {
         send_alert(c, 40);
         fail(o, "the second offer's first name is the ticket's: no other offered name to select");
         return;

@@ -321,29 +321,29 @@ int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, sessio
     return 0;
 }
 
-/* A full TLS 1.3 handshake offering name, keeping its ticket. Returns 0 with blob filled, or -1. */
+/* A full TLS 1.3 handshake offering name (NULL: no ALPN), keeping its ticket. Returns 0 with blob filled, or -1. */
 static int fresh_ticket(const server_target *t, const alpn_name *name, gnutls_session_blob *blob,
                         session_observation *o)
 {
     static gnutls_observation g;
     blob->data = NULL;
     blob->size = 0;
-    probe(t, "1.3", name, 1, NULL, blob, NULL, 0, 1, NULL, &g);
+    probe(t, "1.3", name, name != NULL, NULL, blob, NULL, 0, 1, NULL, &g);
     to_session(&g, o);
     return blob->data != NULL ? 0 : -1;
 }
 
-/* TLS 1.3 early data on a ticket (freed here) while offering only name: what happened, into o. */
+/* TLS 1.3 early data on a ticket (freed here) while offering only name (NULL: no ALPN): what happened, into o. */
 static void early_data_on(const server_target *t, const alpn_name *name, gnutls_session_blob *ticket,
                           session_observation *o)
 {
     static gnutls_observation g;
-    probe(t, "1.3", name, 1, ticket, NULL, NULL, 0, 1, NULL, &g);
+    probe(t, "1.3", name, name != NULL, ticket, NULL, NULL, 0, 1, NULL, &g);
     gnutls_free(ticket->data);
     to_session(&g, o);
 }
 
-int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+int gnutls_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                        session_observation *control, session_observation *test)
 {
     const server_target *t = ctx;
@@ -353,9 +353,12 @@ int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const al
     memset(control, 0, sizeof *control);
     memset(test, 0, sizeof *test);
     control->alert = test->alert = -1;
-    /* Control: 0-RTT offering the ticket's own protocol A. Tickets may be single-use (OpenSSL's are when early
+    /* What the tickets are made with (SRV-0RTT-ALPN-ADDED: no ALPN), and what the test's early data offers. */
+    const alpn_name *made = seq == EARLY_ALPN_ADDED ? NULL : a;
+    const alpn_name *offer = seq == EARLY_OTHER_PROTOCOL ? b : seq == EARLY_ALPN_OMITTED ? NULL : a;
+    /* Control: 0-RTT offering what the ticket was made with. Tickets may be single-use (OpenSSL's are when early
      * data is on), so every step below starts from a fresh one. */
-    if (fresh_ticket(t, a, &ticket, &scratch) != 0) {
+    if (fresh_ticket(t, made, &ticket, &scratch) != 0) {
         *control = scratch;
         if (!control->error) {
             control->error = 1;
@@ -363,14 +366,13 @@ int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const al
         }
         return 0;
     }
-    early_data_on(t, a, &ticket, control);
-    if (fresh_ticket(t, a, &ticket, &scratch) != 0) {
+    early_data_on(t, made, &ticket, control);
+    if (fresh_ticket(t, made, &ticket, &scratch) != 0) {
         *test = scratch;
         return 0;
     }
-    if (!ticket_fresh) {
-        /* SRV-0RTT-ALPN: 0-RTT on a ticket from A while offering only B. */
-        early_data_on(t, b, &ticket, test);
+    if (seq != EARLY_RENEWED_TICKET) {
+        early_data_on(t, offer, &ticket, test);
         return 0;
     }
     /* SRV-0RTT-TICKET-FRESH: resume offering B (no early data), keep the new ticket, then 0-RTT on it offering A:
@@ -383,7 +385,7 @@ int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const al
         snprintf(test->error_text, sizeof test->error_text, "no new ticket after the resumption with the new protocol");
         return 0;
     }
-    early_data_on(t, a, &next, test);
+    early_data_on(t, offer, &next, test);
     return 0;
 }
 

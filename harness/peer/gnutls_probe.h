@@ -13,20 +13,20 @@
 #include "server_probe.h"
 
 #define GNUTLS_PROBE_MAX_NAMES 8
-#define GNUTLS_PROBE_MAX_NAME 32
+#define GNUTLS_PROBE_MAX_NAME  32
 
 typedef struct {
-    int error;           /* no result: connect failed, timeout, or a local GnuTLS error (error_text says which) */
+    int error; /* no result: connect failed, timeout, or a local GnuTLS error (error_text says which) */
     char error_text[200];
-    int alert;           /* fatal alert received from the server, -1 for none */
-    int completed;       /* the handshake completed */
-    int has_selected;    /* a protocol was negotiated */
+    int alert;        /* fatal alert received from the server, -1 for none */
+    int completed;    /* the handshake completed */
+    int has_selected; /* a protocol was negotiated */
     char selected[256];
     size_t selected_len;
-    int resumed;         /* the session was resumed */
-    int reneg_tried;       /* a TLS 1.2 renegotiation was attempted (gnutls_probe_reneg) */
+    int resumed;     /* the session was resumed */
+    int reneg_tried; /* a TLS 1.2 renegotiation was attempted (gnutls_probe_reneg) */
     int reneg_completed;
-    int reneg_alert;       /* alert that ended or refused it, -1 for none */
+    int reneg_alert; /* alert that ended or refused it, -1 for none */
     char reneg_error[120];
     int reneg_has_selected;
     char reneg_selected[256];
@@ -63,8 +63,9 @@ int gnutls_probe_reneg(const server_target *t, const alpn_name *a, const alpn_na
 int gnutls_reneg_probe(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
                        session_observation *second);
 
-/* early_fn of exchange.h: the 0-RTT sequences of SRV-0RTT-ALPN and SRV-0RTT-TICKET-FRESH over GnuTLS sessions. */
-int gnutls_early_probe(void *ctx, int ticket_fresh, const alpn_name *a, const alpn_name *b,
+/* early_fn of exchange.h: the 0-RTT sequences (SRV-0RTT-ALPN, SRV-0RTT-TICKET-FRESH, SRV-0RTT-ALPN-ADDED,
+ * SRV-0RTT-ALPN-OMITTED) over GnuTLS sessions. */
+int gnutls_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                        session_observation *control, session_observation *test);
 
 /* speak_fn of exchange.h: offers only name and speaks it (HTTP/2 preface and SETTINGS, or an HTTP/1.1 request). */

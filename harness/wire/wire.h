@@ -166,8 +166,8 @@ typedef struct {
 } wire_alpn_seen;
 
 typedef struct {
-    int is_hrr;       /* HelloRetryRequest: RFC 8446 §4.1.3 special random */
-    unsigned version; /* supported_versions, else legacy_version */
+    int is_hrr;        /* HelloRetryRequest: RFC 8446 §4.1.3 special random */
+    unsigned version;  /* supported_versions, else legacy_version */
     size_t version_at; /* where version came from: the byte offset in the message (header included) */
     unsigned cipher;
     unsigned key_share_group;
