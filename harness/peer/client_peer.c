@@ -339,9 +339,13 @@ static int take_connect(struct conn *c, observation *o)
     if (st != HTTP_HEAD_COMPLETE || h.method_len != 7 || memcmp(h.method, "CONNECT", 7) != 0) {
         char first[64];
         probe_link_not_a_record(&c->k, first, sizeof first);
-        snprintf(o->error_text, sizeof o->error_text, "alpncheck is the client's proxy, but the connection did not "
-                 "start with a CONNECT request (%.60s%s%.60s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
+        /* Written whole first, then cut to error_text's size on purpose (a long reason with long first bytes does
+         * not fit; gcc -Wformat-truncation refuses the silent cut). */
+        char text[sizeof o->error_text + 64];
+        snprintf(text, sizeof text, "alpncheck is the client's proxy, but the connection did not start with a CONNECT "
+                 "request (%.60s%s%.60s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
                  st == HTTP_HEAD_MALFORMED ? "; " : "", c->k.in_len > 0 ? first : "nothing arrived");
+        snprintf(o->error_text, sizeof o->error_text, "%.*s", (int)sizeof o->error_text - 1, text);
         return -1;
     }
     o->connect_seen = 1;
