@@ -482,6 +482,75 @@ Test(catalogue, rows_are_complete_and_ids_unique)
     cr_expect_gt(per_family[CHECK_FAMILY_SVCB], 0);
 }
 
+/* run_pos values the play checks count (more server rows than any catalogue has). */
+enum { RUN_POS_MAX = 256 };
+
+/* A row of another family carries no play of this kind: all of it is zero, as none is. */
+static void expect_no_play(const check_entry *c, const void *play, const void *none, size_t size, const char *kind)
+{
+    cr_expect_eq(memcmp(play, none, size), 0, "%s: a %s play in a %s row", c->id, kind, check_family_name(c->family));
+}
+
+/* A server row's play (see every_row_says_how_it_is_played); at counts the rows at each run_pos. Returns 1 for a server
+ * row. */
+static int expect_server_play(const check_entry *c, unsigned char at[RUN_POS_MAX])
+{
+    static const server_play no_server;
+    const server_play *s = &c->server;
+    if (c->family == CHECK_FAMILY_SERVER) {
+        if (s->run != NULL) {
+            cr_expect_null(s->judge, "%s: a runner judges its connections itself", c->id);
+            cr_expect(!s->no_alpn && !s->duplicate_alpn && !s->npn && !s->force_hrr,
+                      "%s: hello flags belong to one-connection checks", c->id);
+        } else {
+            cr_expect_not_null(s->judge, "%s: neither a judge nor a runner", c->id);
+            cr_expect(s->offer != NULL || s->no_alpn, "%s: no offer builder for the ALPN it sends", c->id);
+            cr_expect(s->offer == NULL || !s->no_alpn, "%s: an offer that is never sent", c->id);
+            cr_expect_not(s->full_handshakes, "%s: full_handshakes without a runner", c->id);
+        }
+        cr_expect(s->run_pos >= 1 && s->run_pos < RUN_POS_MAX, "%s: run_pos %u", c->id, s->run_pos);
+        if (s->run_pos < RUN_POS_MAX)
+            cr_expect_eq(at[s->run_pos]++, 0, "%s: run_pos %u is taken", c->id, s->run_pos);
+    } else {
+        expect_no_play(c, s, &no_server, sizeof *s, "server");
+    }
+    return c->family == CHECK_FAMILY_SERVER;
+}
+
+static void expect_client_play(const check_entry *c)
+{
+    static const client_play no_client;
+    const client_play *k = &c->client;
+    if (c->family == CHECK_FAMILY_CLIENT) {
+        cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_ADDED, "%s: no answer kind",
+                  c->id);
+        cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_PROXY_CANONICAL, "%s: no expectation",
+                  c->id);
+        if (k->expect == CLIENT_EXPECT_ALERT)
+            cr_expect(k->alert == -1 || k->alert > 0, "%s: alert %d (0 is close_notify, no rejection)", c->id,
+                      k->alert);
+        else
+            cr_expect_eq(k->alert, -1, "%s: an alert it does not expect", c->id);
+    } else {
+        expect_no_play(c, k, &no_client, sizeof *k, "client");
+    }
+}
+
+static void expect_proxy_play(const check_entry *c)
+{
+    const proxy_play *x = &c->proxy;
+    if (c->family == CHECK_FAMILY_PROXY) {
+        cr_expect(x->expect >= PROXY_EXPECT_INTACT && x->expect <= PROXY_EXPECT_FORWARDED, "%s: no expectation",
+                  c->id);
+        /* The baseline is the one CONNECT without the field; INFO rows report, they never judge a refusal. */
+        cr_expect_eq(x->alpn_header == NULL, x->expect == PROXY_EXPECT_INTACT, "%s", c->id);
+        cr_expect_eq(c->lvl == LEVEL_INFO, x->expect == PROXY_EXPECT_REPORT, "%s", c->id);
+    } else {
+        cr_expect(x->alpn_header == NULL && x->expect == 0, "%s: a proxy play in a %s row", c->id,
+                  check_family_name(c->family));
+    }
+}
+
 /* Every server and client row says how its check is played, so that no row exists without a check behind it. A
  * server row has a runner (several connections), or a judge and, unless its ClientHello carries no ALPN, an offer
  * builder (one connection); run_pos numbers the server rows 1..N, each once. A client row names its answer and its
@@ -489,58 +558,13 @@ Test(catalogue, rows_are_complete_and_ids_unique)
  * vectors' and carry no play. A row that does not run over both TLS 1.2 and 1.3 says why it is SKIP elsewhere. */
 Test(catalogue, every_row_says_how_it_is_played)
 {
-    static const server_play no_server;
-    static const client_play no_client;
-    unsigned char at[256] = {0};
+    unsigned char at[RUN_POS_MAX] = {0};
     size_t servers = 0;
     for (size_t i = 0; i < check_catalogue_count; i++) {
         const check_entry *c = &check_catalogue[i];
-        const server_play *s = &c->server;
-        if (c->family == CHECK_FAMILY_SERVER) {
-            servers++;
-            if (s->run != NULL) {
-                cr_expect_null(s->judge, "%s: a runner judges its connections itself", c->id);
-                cr_expect(!s->no_alpn && !s->duplicate_alpn && !s->npn && !s->force_hrr,
-                          "%s: hello flags belong to one-connection checks", c->id);
-            } else {
-                cr_expect_not_null(s->judge, "%s: neither a judge nor a runner", c->id);
-                cr_expect(s->offer != NULL || s->no_alpn, "%s: no offer builder for the ALPN it sends", c->id);
-                cr_expect(s->offer == NULL || !s->no_alpn, "%s: an offer that is never sent", c->id);
-                cr_expect_not(s->full_handshakes, "%s: full_handshakes without a runner", c->id);
-            }
-            cr_expect(s->run_pos >= 1 && s->run_pos < sizeof at, "%s: run_pos %u", c->id, s->run_pos);
-            if (s->run_pos < sizeof at)
-                cr_expect_eq(at[s->run_pos]++, 0, "%s: run_pos %u is taken", c->id, s->run_pos);
-        } else {
-            cr_expect_eq(memcmp(s, &no_server, sizeof *s), 0, "%s: a server play in a %s row", c->id,
-                         check_family_name(c->family));
-        }
-        const client_play *k = &c->client;
-        if (c->family == CHECK_FAMILY_CLIENT) {
-            cr_expect(k->answer >= CLIENT_ANSWER_VALID && k->answer <= CLIENT_ANSWER_0RTT_ADDED, "%s: no answer kind",
-                      c->id);
-            cr_expect(k->expect >= CLIENT_EXPECT_WELLFORMED && k->expect <= CLIENT_EXPECT_PROXY_CANONICAL,
-                      "%s: no expectation", c->id);
-            if (k->expect == CLIENT_EXPECT_ALERT)
-                cr_expect(k->alert == -1 || k->alert > 0, "%s: alert %d (0 is close_notify, no rejection)", c->id,
-                          k->alert);
-            else
-                cr_expect_eq(k->alert, -1, "%s: an alert it does not expect", c->id);
-        } else {
-            cr_expect_eq(memcmp(k, &no_client, sizeof *k), 0, "%s: a client play in a %s row", c->id,
-                         check_family_name(c->family));
-        }
-        const proxy_play *x = &c->proxy;
-        if (c->family == CHECK_FAMILY_PROXY) {
-            cr_expect(x->expect >= PROXY_EXPECT_INTACT && x->expect <= PROXY_EXPECT_FORWARDED, "%s: no expectation",
-                      c->id);
-            /* The baseline is the one CONNECT without the field; INFO rows report, they never judge a refusal. */
-            cr_expect_eq(x->alpn_header == NULL, x->expect == PROXY_EXPECT_INTACT, "%s", c->id);
-            cr_expect_eq(c->lvl == LEVEL_INFO, x->expect == PROXY_EXPECT_REPORT, "%s", c->id);
-        } else {
-            cr_expect(x->alpn_header == NULL && x->expect == 0, "%s: a proxy play in a %s row", c->id,
-                      check_family_name(c->family));
-        }
+        servers += (size_t)expect_server_play(c, at);
+        expect_client_play(c);
+        expect_proxy_play(c);
         if (!is_text_family(c->family) && c->family != CHECK_FAMILY_PROXY)
             cr_expect_eq(c->outside != NULL, (c->tls & CHECK_TLS12_13) != CHECK_TLS12_13,
                          "%s: TLS versions %#x, outside \"%s\"", c->id, c->tls, c->outside ? c->outside : "(none)");

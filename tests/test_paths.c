@@ -24,17 +24,6 @@ extern char **environ;
 
 static char dir[] = "/tmp/alpncheck-paths-XXXXXX";
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t l = sizeof a;
-    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-              getsockname(fd, (struct sockaddr *)&a, &l) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 /* Starts argv as a child and waits until 127.0.0.1:port accepts (10 s at most). */
 static pid_t start(char *const argv[], int port)
 {
@@ -146,7 +135,7 @@ Test(paths, wire_engine_agrees_with_gnutls, .timeout = 120)
     cr_assert_eq(system(cmd), 0, "openssl req");
 
     size_t compared = 0;
-    int port = free_port();
+    int port = tk_free_port(SOCK_STREAM);
     char accept[32], port_s[8];
     snprintf(accept, sizeof accept, "127.0.0.1:%d", port);
     char *openssl_argv[] = {"openssl", "s_server", "-accept", accept, "-cert", cert, "-key", key,
@@ -155,7 +144,7 @@ Test(paths, wire_engine_agrees_with_gnutls, .timeout = 120)
     cross_check("openssl s_server", port, &compared);
     stop(pid);
 
-    port = free_port();
+    port = tk_free_port(SOCK_STREAM);
     snprintf(port_s, sizeof port_s, "%d", port);
     char *gnutls_argv[] = {"gnutls-serv", "--port", port_s, "--x509certfile", cert, "--x509keyfile", key,
                            "--alpn", "h2", "--alpn", "http/1.1", "--alpn-fatal", NULL};

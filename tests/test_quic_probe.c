@@ -3,9 +3,7 @@
  * private P-256 certificate made for the test, and stopped after it. The handshake must reach the server's Finished
  * with the ALPN answer read from EncryptedExtensions under the Handshake keys; an unknown protocol must end in the
  * server's CONNECTION_CLOSE 0x178 (no_application_protocol, RFC 9001 §8.1). */
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,22 +13,11 @@
 #include <unistd.h>
 
 #include "quic_probe.h"
+#include "testkit.h"
 
 static char dir[] = "/tmp/alpn-quic-XXXXXX";
 static char port[8];
 static pid_t server = -1;
-
-/* A UDP port the kernel has free now. */
-static void free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-              getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    snprintf(port, sizeof port, "%u", (unsigned)ntohs(a.sin_port));
-    close(fd);
-}
 
 /* gtlsserver with address validation (validate: -V, a Retry first) or without. */
 static void start(int validate)
@@ -42,7 +29,7 @@ static void start(int validate)
              "-days 1 -keyout key.pem -out cert.pem >openssl.log 2>&1",
              dir);
     cr_assert_eq(system(cmd), 0, "openssl req failed (see %s/openssl.log)", dir);
-    free_port();
+    snprintf(port, sizeof port, "%d", tk_free_port(SOCK_DGRAM));
     server = fork();
     cr_assert_neq(server, -1);
     if (server == 0) {

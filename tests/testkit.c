@@ -1,7 +1,11 @@
 #include "testkit.h"
 
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 FILE *tk_capture_open(tk_capture *c)
 {
@@ -64,4 +68,15 @@ void tk_loopback_target(server_target *t, int port, int timeout_ms)
     snprintf(t->host, sizeof t->host, "127.0.0.1");
     snprintf(t->port, sizeof t->port, "%d", port);
     t->timeout_ms = timeout_ms;
+}
+
+int tk_free_port(int socktype)
+{
+    int fd = socket(AF_INET, socktype, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+              getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    close(fd);
+    return ntohs(a.sin_port);
 }

@@ -35,6 +35,10 @@ size_t tk_expected_results(const char *const *expect, size_t max);
 /* Parses a profile such as "h2,http/1.1" (asserting that it parses). */
 void tk_profile(profile *p, const char *csv);
 
+/* A loopback port the kernel has free now, for socktype SOCK_STREAM (TCP) or SOCK_DGRAM (UDP): bound, read back and
+ * released, for a peer the test starts next. */
+int tk_free_port(int socktype);
+
 /* A target at 127.0.0.1:port with this deadline per connection, and no SNI. */
 void tk_loopback_target(server_target *t, int port, int timeout_ms);
 

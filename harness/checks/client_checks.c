@@ -280,41 +280,26 @@ static void reaction(const observation *o, char *buf, size_t cap)
         snprintf(buf, cap, "no reaction from the client before the deadline%s", exit_text);
 }
 
+/* What each expectation asks of the client, as the report's "expected" line; CLIENT_EXPECT_ALERT with a named alert
+ * says which (set_expected). */
+static const char *const EXPECTED_TEXT[] = {
+    [CLIENT_EXPECT_WELLFORMED] = "one ALPN extension holding a valid list: non-empty, no empty names, no trailing bytes",
+    [CLIENT_EXPECT_NO_H2C] = "\"h2c\" is not offered",
+    [CLIENT_EXPECT_ACCEPT] = "the client completes the handshake with the selected name",
+    [CLIENT_EXPECT_ALERT] = "a fatal alert (any), no handshake completion",
+    [CLIENT_EXPECT_REPORT] = "reported only: what the client does",
+    [CLIENT_EXPECT_PROXY_FIELD] = "reported only: the ALPN field of the client's CONNECT, if any",
+    [CLIENT_EXPECT_PROXY_SAME] = "the CONNECT's ALPN field names the protocols the ClientHello offers (GREASE aside)",
+    [CLIENT_EXPECT_PROXY_CANONICAL] = "the CONNECT's ALPN field is valid and canonical (RFC 7639 §2)",
+};
+
 static void set_expected(const client_scenario *s, result *out)
 {
-    switch (s->expect) {
-    case CLIENT_EXPECT_WELLFORMED:
-        snprintf(out->expected, sizeof out->expected,
-                 "one ALPN extension holding a valid list: non-empty, no empty names, no trailing bytes");
-        break;
-    case CLIENT_EXPECT_NO_H2C:
-        snprintf(out->expected, sizeof out->expected, "\"h2c\" is not offered");
-        break;
-    case CLIENT_EXPECT_ACCEPT:
-        snprintf(out->expected, sizeof out->expected, "the client completes the handshake with the selected name");
-        break;
-    case CLIENT_EXPECT_ALERT:
-        if (s->expect_alert < 0)
-            snprintf(out->expected, sizeof out->expected, "a fatal alert (any), no handshake completion");
-        else
-            snprintf(out->expected, sizeof out->expected, "fatal alert %d (%s)", s->expect_alert,
-                     alpn_alert_name(s->expect_alert));
-        break;
-    case CLIENT_EXPECT_REPORT:
-        snprintf(out->expected, sizeof out->expected, "reported only: what the client does");
-        break;
-    case CLIENT_EXPECT_PROXY_FIELD:
-        snprintf(out->expected, sizeof out->expected, "reported only: the ALPN field of the client's CONNECT, if any");
-        break;
-    case CLIENT_EXPECT_PROXY_SAME:
-        snprintf(out->expected, sizeof out->expected,
-                 "the CONNECT's ALPN field names the protocols the ClientHello "
-                 "offers (GREASE aside)");
-        break;
-    case CLIENT_EXPECT_PROXY_CANONICAL:
-        snprintf(out->expected, sizeof out->expected, "the CONNECT's ALPN field is valid and canonical (RFC 7639 §2)");
-        break;
-    }
+    if (s->expect == CLIENT_EXPECT_ALERT && s->expect_alert >= 0)
+        snprintf(out->expected, sizeof out->expected, "fatal alert %d (%s)", s->expect_alert,
+                 alpn_alert_name(s->expect_alert));
+    else if ((size_t)s->expect < sizeof EXPECTED_TEXT / sizeof EXPECTED_TEXT[0] && EXPECTED_TEXT[s->expect])
+        snprintf(out->expected, sizeof out->expected, "%s", EXPECTED_TEXT[s->expect]);
 }
 
 static int is_proxy_expectation(client_expectation e)
