@@ -133,7 +133,7 @@ const check_entry check_catalogue[] = {
     {"SRV-MANY-NAMES", SERVER, SHOULD, "7301 §3.1", SEC_EXACT,
      "300 unknown names (list over 16 KiB, hello spans records), supported one last", BOTH, TCP_QUIC,
      "Three hundred unknown names of about 60 bytes precede the first supported name, so the list is over 16 KiB "
-     "and the ClientHello needs several TLS records. The list is still far below its limit of 65535 bytes, so the "
+     "and the ClientHello needs several TLS records (over QUIC, CRYPTO frames in several Initial packets). The list is still far below its limit of 65535 bytes, so the "
      "server should select the supported name; refusing shows a smaller limit of its own.",
      .server = {.offer = offer_many_names, .judge = judge_select, .run_pos = 9}},
     {"SRV-MANY-TINY-NAMES", SERVER, SHOULD, "7301 §3.1", SEC_EXACT,
