@@ -980,3 +980,71 @@ Test(quic_client, connection_close_and_hostile_crypto)
     cr_expect_eq(quic_client_receive(&qc, qc_dgram, n), QUIC_CLIENT_MORE);
     cr_expect_eq(qc.server_initial, 0);
 }
+
+/* The CRYPTO frame of one client Initial datagram: its offset and length (the datagram padded to 1200 bytes). */
+static void client_crypto_of(long n, uint64_t *off, size_t *len)
+{
+    cr_assert_geq(n, 1200, "every datagram with an Initial is padded to 1200 bytes (RFC 9000 §14.1): %ld", n);
+    quic_header h;
+    char err[QUIC_ERROR_MAX];
+    cr_assert_eq(quic_parse_header(qc_dgram, (size_t)n, 0, &h, err), 0, "%s", err);
+    cr_assert_eq(h.type, QUIC_PT_INITIAL);
+    quic_keys k;
+    cr_assert_eq(quic_initial_keys(QUIC_V1, qc.odcid, 8, WIRE_FROM_CLIENT, NULL, &k), 0);
+    uint64_t pn;
+    size_t po, pl;
+    cr_assert_eq(quic_open_packet(&k, qc_dgram, &h, UINT64_MAX, &pn, &po, &pl, err), 0, "%s", err);
+    wire_rd r;
+    wire_rd_init(&r, qc_dgram + po, pl);
+    quic_frame f;
+    *len = 0;
+    while (quic_frame_next(&r, QUIC_PT_INITIAL, &f, err) == 1) {
+        if (f.type == QUIC_FRAME_CRYPTO) {
+            *off = f.crypto_off;
+            *len = f.data_len;
+        }
+    }
+}
+
+/* A ClientHello of over 16 KiB (SRV-MANY-NAMES' list) goes out in CRYPTO frames of several Initial packets, one per
+ * padded datagram, at contiguous offsets. A server Initial that only acknowledges some of them (no ServerHello yet)
+ * does not hold the whole hello: on a timeout the stream goes again from offset 0 (RFC 9000 §13.3), not just the ACK. */
+Test(quic_client, client_hello_spans_initial_packets_and_is_sent_again)
+{
+    static uint8_t ext[2 + 300 * 61];
+    size_t pos = 2;
+    for (int i = 0; i < 300; i++) {
+        ext[pos++] = 60;
+        memset(ext + pos, 'a' + i % 26, 60);
+        pos += 60;
+    }
+    ext[0] = (uint8_t)((pos - 2) >> 8);
+    ext[1] = (uint8_t)(pos - 2);
+    wire_client_params p = {.version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = ext, .alpn_len = pos};
+    cr_assert_eq(quic_client_start(&qc, QUIC_V1, &p), 0, "%s", qc.error);
+    cr_assert_gt(qc.tx_crypto_len[0], 16384);
+    uint64_t next = 0, off;
+    size_t len, datagrams = 0;
+    long n;
+    while ((n = quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0)) > 0) {
+        client_crypto_of(n, &off, &len);
+        cr_expect_eq(off, next, "CRYPTO offsets follow each other");
+        next = off + len;
+        datagrams++;
+    }
+    cr_expect_eq(next, qc.tx_crypto_len[0], "the whole ClientHello went out");
+    cr_expect_geq(datagrams, 12, "%zu datagrams", datagrams);
+    /* The server acknowledges its first packets only (ACK of packet 0 to 2). */
+    uint8_t frames[16];
+    wire_wr fw;
+    wire_wr_init(&fw, frames, sizeof frames);
+    quic_wr_ack(&fw, 2, 0, 2);
+    uint8_t pkt[1500];
+    size_t pn = server_initial(pkt, frames, fw.len);
+    cr_assert_eq(quic_client_receive(&qc, pkt, pn), QUIC_CLIENT_MORE, "%s", qc.error);
+    cr_assert_eq(qc.server_initial, 1);
+    n = quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 1);
+    client_crypto_of(n, &off, &len);
+    cr_expect_gt(len, 0, "the ClientHello goes again, not only an ACK");
+    cr_expect_eq(off, 0);
+}
