@@ -832,27 +832,36 @@ static void client_start(void)
     cr_assert_eq(quic_client_start(&qc, QUIC_V1, &p), 0, "%s", qc.error);
 }
 
-/* The client's next datagram: one Initial to dcid, padded to 1200 bytes (RFC 9000 §14.1), carrying CRYPTO from
- * offset 0 with a ClientHello (and the token, if any). */
-static void expect_client_initial(const uint8_t *dcid, size_t dcid_len, size_t token_len)
+/* Opens the client's Initial datagram qc_dgram[0..n) (padded to 1200 bytes, RFC 9000 §14.1), sent to the client's
+ * current destination under the Initial keys of dcid (RFC 9001 §5.2): its header in h, its frames in r. */
+static void open_client_initial(long n, const uint8_t *dcid, size_t dcid_len, quic_header *h, wire_rd *r)
 {
-    long n = quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0);
-    cr_assert_geq(n, 1200, "%s", qc.error);
-    quic_header h;
+    cr_assert_geq(n, 1200, "a datagram with an Initial is padded to 1200 bytes: %ld %s", n, qc.error);
     char err[QUIC_ERROR_MAX];
-    cr_assert_eq(quic_parse_header(qc_dgram, (size_t)n, 0, &h, err), 0, "%s", err);
-    cr_expect_eq(h.type, QUIC_PT_INITIAL);
-    cr_assert_eq(h.dcid_len, dcid_len);
-    cr_expect_arr_eq(h.dcid, dcid, dcid_len);
-    cr_expect_eq(h.token_len, token_len);
+    cr_assert_eq(quic_parse_header(qc_dgram, (size_t)n, 0, h, err), 0, "%s", err);
+    cr_assert_eq(h->type, QUIC_PT_INITIAL);
+    cr_assert_eq(h->dcid_len, qc.dcid_len);
+    cr_expect_arr_eq(h->dcid, qc.dcid, qc.dcid_len);
     quic_keys k;
     cr_assert_eq(quic_initial_keys(QUIC_V1, dcid, dcid_len, WIRE_FROM_CLIENT, NULL, &k), 0);
     uint64_t pn;
     size_t off, len;
-    cr_assert_eq(quic_open_packet(&k, qc_dgram, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
+    cr_assert_eq(quic_open_packet(&k, qc_dgram, h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
+    wire_rd_init(r, qc_dgram + off, len);
+}
+
+/* The client's next datagram: one Initial to dcid carrying CRYPTO from offset 0 with a ClientHello (and the token,
+ * if any). */
+static void expect_client_initial(const uint8_t *dcid, size_t dcid_len, size_t token_len)
+{
+    quic_header h;
     wire_rd r;
-    wire_rd_init(&r, qc_dgram + off, len);
+    open_client_initial(quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0), dcid, dcid_len, &h, &r);
+    cr_assert_eq(h.dcid_len, dcid_len);
+    cr_expect_arr_eq(h.dcid, dcid, dcid_len);
+    cr_expect_eq(h.token_len, token_len);
     quic_frame f;
+    char err[QUIC_ERROR_MAX];
     cr_assert_eq(quic_frame_next(&r, QUIC_PT_INITIAL, &f, err), 1, "%s", err);
     cr_expect_eq(f.type, QUIC_FRAME_CRYPTO);
     cr_expect_eq(f.crypto_off, 0);
@@ -981,22 +990,14 @@ Test(quic_client, connection_close_and_hostile_crypto)
     cr_expect_eq(qc.server_initial, 0);
 }
 
-/* The CRYPTO frame of one client Initial datagram: its offset and length (the datagram padded to 1200 bytes). */
+/* The CRYPTO frame of one client Initial datagram: its offset and length. */
 static void client_crypto_of(long n, uint64_t *off, size_t *len)
 {
-    cr_assert_geq(n, 1200, "every datagram with an Initial is padded to 1200 bytes (RFC 9000 §14.1): %ld", n);
     quic_header h;
-    char err[QUIC_ERROR_MAX];
-    cr_assert_eq(quic_parse_header(qc_dgram, (size_t)n, 0, &h, err), 0, "%s", err);
-    cr_assert_eq(h.type, QUIC_PT_INITIAL);
-    quic_keys k;
-    cr_assert_eq(quic_initial_keys(QUIC_V1, qc.odcid, 8, WIRE_FROM_CLIENT, NULL, &k), 0);
-    uint64_t pn;
-    size_t po, pl;
-    cr_assert_eq(quic_open_packet(&k, qc_dgram, &h, UINT64_MAX, &pn, &po, &pl, err), 0, "%s", err);
     wire_rd r;
-    wire_rd_init(&r, qc_dgram + po, pl);
+    open_client_initial(n, qc.odcid, sizeof qc.odcid, &h, &r);
     quic_frame f;
+    char err[QUIC_ERROR_MAX];
     *len = 0;
     while (quic_frame_next(&r, QUIC_PT_INITIAL, &f, err) == 1) {
         if (f.type == QUIC_FRAME_CRYPTO) {
