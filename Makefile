@@ -37,7 +37,7 @@ help:
 	@echo "  make demo      install, build, and run alpncheck on its embedded samples"
 	@echo "  make check     install, build, and run the whole test suite (gcc -Werror and ASan+UBSan builds)"
 	@echo "  make coverage  line and branch coverage of src/ (gcovr)"
-	@echo "  make bench     libalpn beside OpenSSL and nghttp2, a full server run, fuzzing rates; reports/bench.md"
+	@echo "  make bench     libalpn beside OpenSSL and nghttp2, full server runs (TCP, QUIC), fuzzing rates; reports/bench.md"
 	@echo "  make fuzz      libFuzzer then AFL++ on every target, FUZZ_SECONDS each (see mk/fuzz.mk)"
 	@echo "  make docs      regenerate docs/CHECKS.md from the check catalogue (harness/checks/catalogue.c)"
 	@echo "  make readme    regenerate the help texts quoted in README.md from the binary"
@@ -103,9 +103,10 @@ coverage-report:
 bench: build/dev/.built
 	@$(ENSURE) $(PKGS_BUILD) $(PKGS_ADAPTERS)
 	@cmake --preset dev >/dev/null && $(QUIET_BUILD) dev
-	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA) $(PKGS_FUZZ)
+	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA) $(PKGS_FUZZ) ngtcp2-server
 	@$(ENSURE) $(MATRIX_PKGS)
 	@{ build/dev/harness/bench/alpnbench && ./harness/bench/server_run.sh $(ALPNCHECK) && \
+	   ./harness/bench/server_run.sh $(ALPNCHECK) 20 quic && \
 	   ./harness/bench/fuzz_rate.sh && ./harness/matrix/bench.sh $(ALPNCHECK) && ./tools/machine-info; } \
 	  > reports/bench.md.tmp
 	@mv reports/bench.md.tmp reports/bench.md

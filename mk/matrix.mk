@@ -23,7 +23,7 @@ MATRIX_LOGS := reports/matrix-logs
 MATRIX_TOOL := build/dev/harness/matrix/alpnmatrix
 
 matrix: build/dev/.built
-	@$(ENSURE) $(MATRIX_PKGS) $(LIBPEERS_PKGS)
+	@$(ENSURE) $(MATRIX_PKGS) $(LIBPEERS_PKGS) $(PKGS_QUIC)
 	@./harness/matrix/run.sh $(ALPNCHECK) $(MATRIX_OUT) $(MATRIX_LOGS)
 	@$(MATRIX_TOOL) --manifest $(MATRIX_OUT)/manifest.tsv --root . \
 	  --platform "$$(. /etc/os-release && echo "$$PRETTY_NAME"), $$(uname -m)" \

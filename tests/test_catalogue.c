@@ -469,7 +469,17 @@ Test(catalogue, rows_are_complete_and_ids_unique)
         } else {
             cr_expect_neq(c->tls, 0, "%s: no TLS version", c->id);
             cr_expect_eq(c->tls & ~(unsigned)(CHECK_TLS10 | CHECK_TLS11 | CHECK_TLS12 | CHECK_TLS13), 0, "%s", c->id);
-            cr_expect_eq(c->transport, CHECK_TRANSPORT_TCP, "%s", c->id);
+            unsigned both = CHECK_TRANSPORT_TCP | CHECK_TRANSPORT_QUIC;
+            cr_expect(c->transport != 0 && (c->transport & ~both) == 0, "%s: transport", c->id);
+            /* QUIC carries TLS 1.3 only (RFC 9001 §4.2); the client checks run over TCP (alpncheck server --quic
+             * is the QUIC side so far). */
+            if (c->transport & CHECK_TRANSPORT_QUIC)
+                cr_expect(c->tls & CHECK_TLS13, "%s: over QUIC without TLS 1.3", c->id);
+            if (c->family == CHECK_FAMILY_CLIENT)
+                cr_expect_eq(c->transport, CHECK_TRANSPORT_TCP, "%s", c->id);
+            /* A server row that is SKIP over QUIC says why. */
+            if (c->family == CHECK_FAMILY_SERVER && !(c->transport & CHECK_TRANSPORT_QUIC))
+                cr_expect(c->not_quic != NULL && c->not_quic[0] != '\0', "%s: no not_quic reason", c->id);
         }
         cr_expect_eq(check_find(c->id), c);
         cr_expect_eq(check_get(c->id), c);
@@ -600,6 +610,16 @@ Test(catalogue, lookups_and_texts)
     cr_expect_str_eq(buf, "");
     check_applies_text(check_find("SRV-H2-MIN-TLS12"), buf, sizeof buf);
     cr_expect_str_eq(buf, "TLS 1.0, 1.1 over TCP");
+    check_applies_text(check_find("SRV-GREASE-ONLY"), buf, sizeof buf);
+    cr_expect_str_eq(buf, "TLS 1.2, 1.3 over TCP; TLS 1.3 over QUIC");
+    check_applies_text(check_find("SRV-QUIC-NO-ALPN"), buf, sizeof buf);
+    cr_expect_str_eq(buf, "TLS 1.3 over QUIC");
+    cr_expect_null(check_transport_skip(check_find("SRV-GREASE-ONLY"), CHECK_TRANSPORT_QUIC));
+    cr_expect_null(check_transport_skip(check_find("SRV-GREASE-ONLY"), 0), "0 is TCP");
+    cr_expect_str_eq(check_transport_skip(check_find("SRV-QUIC-NO-ALPN"), CHECK_TRANSPORT_TCP),
+                     "applies over QUIC only");
+    cr_expect_str_eq(check_transport_skip(check_find("SRV-RENEG-ALPN"), CHECK_TRANSPORT_QUIC),
+                     check_find("SRV-RENEG-ALPN")->not_quic);
     check_applies_text(check_find("HDR-TOKEN"), buf, sizeof buf);
     cr_expect_str_eq(buf, "HTTP header field");
 }
@@ -612,14 +632,20 @@ Test(catalogue, server_scenarios_skip_exactly_outside_their_versions)
 {
     static scenario s;
     profile p;
-    tk_profile(&p, "h2,http/1.1");
+    tk_profile(&p, "h2,http/1.1,h3");
+    static const unsigned transports[] = {CHECK_TRANSPORT_TCP, CHECK_TRANSPORT_QUIC};
     for (size_t i = 0; i < server_check_count(); i++) {
         const check_entry *c = check_get(server_check_id(i));
-        for (size_t v = 0; v < 4; v++) {
-            cr_assert_eq(scenario_build(&s, c->id, all_versions[v], &p), 0);
-            int applies = (c->tls & check_tls_bit(all_versions[v])) != 0;
-            cr_expect_eq(s.skip_reason == NULL, applies, "%s over TLS %s: %s", c->id, all_versions[v],
-                         s.skip_reason ? s.skip_reason : "runs");
+        for (size_t t = 0; t < 2; t++) {
+            for (size_t v = 0; v < 4; v++) {
+                cr_assert_eq(scenario_over(&s, c, all_versions[v], transports[t], &p), 0);
+                int applies = (c->tls & check_tls_bit(all_versions[v])) != 0 && (c->transport & transports[t]) != 0;
+                cr_expect_eq(s.skip_reason == NULL, applies, "%s over TLS %s, %s: %s", c->id, all_versions[v],
+                             check_transport_name(transports[t]), s.skip_reason ? s.skip_reason : "runs");
+                /* Over a transport the row lacks, the reason is the transport's, whatever the version. */
+                if (!(c->transport & transports[t]))
+                    cr_expect_str_eq(s.skip_reason, check_transport_skip(c, transports[t]), "%s", c->id);
+            }
         }
     }
 }

@@ -832,27 +832,36 @@ static void client_start(void)
     cr_assert_eq(quic_client_start(&qc, QUIC_V1, &p), 0, "%s", qc.error);
 }
 
-/* The client's next datagram: one Initial to dcid, padded to 1200 bytes (RFC 9000 §14.1), carrying CRYPTO from
- * offset 0 with a ClientHello (and the token, if any). */
-static void expect_client_initial(const uint8_t *dcid, size_t dcid_len, size_t token_len)
+/* Opens the client's Initial datagram qc_dgram[0..n) (padded to 1200 bytes, RFC 9000 §14.1), sent to the client's
+ * current destination under the Initial keys of dcid (RFC 9001 §5.2): its header in h, its frames in r. */
+static void open_client_initial(long n, const uint8_t *dcid, size_t dcid_len, quic_header *h, wire_rd *r)
 {
-    long n = quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0);
-    cr_assert_geq(n, 1200, "%s", qc.error);
-    quic_header h;
+    cr_assert_geq(n, 1200, "a datagram with an Initial is padded to 1200 bytes: %ld %s", n, qc.error);
     char err[QUIC_ERROR_MAX];
-    cr_assert_eq(quic_parse_header(qc_dgram, (size_t)n, 0, &h, err), 0, "%s", err);
-    cr_expect_eq(h.type, QUIC_PT_INITIAL);
-    cr_assert_eq(h.dcid_len, dcid_len);
-    cr_expect_arr_eq(h.dcid, dcid, dcid_len);
-    cr_expect_eq(h.token_len, token_len);
+    cr_assert_eq(quic_parse_header(qc_dgram, (size_t)n, 0, h, err), 0, "%s", err);
+    cr_assert_eq(h->type, QUIC_PT_INITIAL);
+    cr_assert_eq(h->dcid_len, qc.dcid_len);
+    cr_expect_arr_eq(h->dcid, qc.dcid, qc.dcid_len);
     quic_keys k;
     cr_assert_eq(quic_initial_keys(QUIC_V1, dcid, dcid_len, WIRE_FROM_CLIENT, NULL, &k), 0);
     uint64_t pn;
     size_t off, len;
-    cr_assert_eq(quic_open_packet(&k, qc_dgram, &h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
+    cr_assert_eq(quic_open_packet(&k, qc_dgram, h, UINT64_MAX, &pn, &off, &len, err), 0, "%s", err);
+    wire_rd_init(r, qc_dgram + off, len);
+}
+
+/* The client's next datagram: one Initial to dcid carrying CRYPTO from offset 0 with a ClientHello (and the token,
+ * if any). */
+static void expect_client_initial(const uint8_t *dcid, size_t dcid_len, size_t token_len)
+{
+    quic_header h;
     wire_rd r;
-    wire_rd_init(&r, qc_dgram + off, len);
+    open_client_initial(quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0), dcid, dcid_len, &h, &r);
+    cr_assert_eq(h.dcid_len, dcid_len);
+    cr_expect_arr_eq(h.dcid, dcid, dcid_len);
+    cr_expect_eq(h.token_len, token_len);
     quic_frame f;
+    char err[QUIC_ERROR_MAX];
     cr_assert_eq(quic_frame_next(&r, QUIC_PT_INITIAL, &f, err), 1, "%s", err);
     cr_expect_eq(f.type, QUIC_FRAME_CRYPTO);
     cr_expect_eq(f.crypto_off, 0);
@@ -979,4 +988,64 @@ Test(quic_client, connection_close_and_hostile_crypto)
     qc_dgram[n - 1] ^= 1;
     cr_expect_eq(quic_client_receive(&qc, qc_dgram, n), QUIC_CLIENT_MORE);
     cr_expect_eq(qc.server_initial, 0);
+}
+
+/* The CRYPTO frame of one client Initial datagram: its offset and length. */
+static void client_crypto_of(long n, uint64_t *off, size_t *len)
+{
+    quic_header h;
+    wire_rd r;
+    open_client_initial(n, qc.odcid, sizeof qc.odcid, &h, &r);
+    quic_frame f;
+    char err[QUIC_ERROR_MAX];
+    *len = 0;
+    while (quic_frame_next(&r, QUIC_PT_INITIAL, &f, err) == 1) {
+        if (f.type == QUIC_FRAME_CRYPTO) {
+            *off = f.crypto_off;
+            *len = f.data_len;
+        }
+    }
+}
+
+/* A ClientHello of over 16 KiB (SRV-MANY-NAMES' list) goes out in CRYPTO frames of several Initial packets, one per
+ * padded datagram, at contiguous offsets. A server Initial that only acknowledges some of them (no ServerHello yet)
+ * does not hold the whole hello: on a timeout the stream goes again from offset 0 (RFC 9000 §13.3), not just the ACK. */
+Test(quic_client, client_hello_spans_initial_packets_and_is_sent_again)
+{
+    static uint8_t ext[2 + 300 * 61];
+    size_t pos = 2;
+    for (int i = 0; i < 300; i++) {
+        ext[pos++] = 60;
+        memset(ext + pos, 'a' + i % 26, 60);
+        pos += 60;
+    }
+    ext[0] = (uint8_t)((pos - 2) >> 8);
+    ext[1] = (uint8_t)(pos - 2);
+    wire_client_params p = {.version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = ext, .alpn_len = pos};
+    cr_assert_eq(quic_client_start(&qc, QUIC_V1, &p), 0, "%s", qc.error);
+    cr_assert_gt(qc.tx_crypto_len[0], 16384);
+    uint64_t next = 0, off;
+    size_t len, datagrams = 0;
+    long n;
+    while ((n = quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 0)) > 0) {
+        client_crypto_of(n, &off, &len);
+        cr_expect_eq(off, next, "CRYPTO offsets follow each other");
+        next = off + len;
+        datagrams++;
+    }
+    cr_expect_eq(next, qc.tx_crypto_len[0], "the whole ClientHello went out");
+    cr_expect_geq(datagrams, 12, "%zu datagrams", datagrams);
+    /* The server acknowledges its first packets only (ACK of packet 0 to 2). */
+    uint8_t frames[16];
+    wire_wr fw;
+    wire_wr_init(&fw, frames, sizeof frames);
+    quic_wr_ack(&fw, 2, 0, 2);
+    uint8_t pkt[1500];
+    size_t pn = server_initial(pkt, frames, fw.len);
+    cr_assert_eq(quic_client_receive(&qc, pkt, pn), QUIC_CLIENT_MORE, "%s", qc.error);
+    cr_assert_eq(qc.server_initial, 1);
+    n = quic_client_datagram(&qc, qc_dgram, sizeof qc_dgram, 1);
+    client_crypto_of(n, &off, &len);
+    cr_expect_gt(len, 0, "the ClientHello goes again, not only an ACK");
+    cr_expect_eq(off, 0);
 }

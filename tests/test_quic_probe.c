@@ -130,3 +130,56 @@ Test(quic_probe_retry, retry_then_handshake, .init = start_validating_server, .f
     cr_expect_eq(conn.tls.alpn_where, WIRE_WHERE_ENCRYPTED_EXTENSIONS);
     cr_expect_str_eq(conn.tp_error, "", "transport parameters: %s", conn.tp_error);
 }
+
+/* quic_server_probe, the probe_fn of alpncheck server --quic: the same request → observation contract as over TCP.
+ * The server's 0x178 close is alert 120 for the judges (RFC 9001 §4.8), its Finished a completed handshake, and a
+ * request for TLS 1.2 is refused without a datagram (RFC 9001 §4.2). */
+static quic_target target; /* about 1 MiB: file scope */
+
+static void probe_request_of(const char *tls, const char *ext, size_t len, observation *o)
+{
+    memset(&target, 0, sizeof target);
+    snprintf(target.t.host, sizeof target.t.host, "127.0.0.1");
+    snprintf(target.t.port, sizeof target.t.port, "%s", port);
+    snprintf(target.t.sni, sizeof target.t.sni, "localhost");
+    target.t.timeout_ms = 5000;
+    target.version = QUIC_V1;
+    probe_request r = {.tls = tls, .send_alpn = ext != NULL, .ext = (const uint8_t *)ext, .ext_len = len};
+    observation_init(o);
+    cr_assert_eq(quic_server_probe(&target, &r, o), 0);
+}
+
+Test(quic_probe, probe_fn_fills_the_observation)
+{
+    observation o;
+    probe_request_of("1.3", "\x00\x08\x07unknown", 10, &o);
+    cr_assert_eq(o.error, 0, "%s", o.error_text);
+    cr_expect_eq(o.transport, OBS_QUIC);
+    cr_expect_eq(o.quic_close, 1);
+    cr_expect_eq(o.quic_close_frame, 0x1c);
+    cr_expect_eq(o.quic_close_code, 0x178);
+    cr_expect_eq(o.quic_close_packet, OBS_PACKET_INITIAL);
+    int alert_level;
+    cr_expect_eq(observation_alert(&o, &alert_level), 120);
+    cr_expect_eq(alert_level, 2);
+    cr_expect_eq(o.closed, 0, "a crypto error is an alert, not a close without one");
+    cr_expect_eq(o.completed, 0);
+
+    probe_request_of("1.3", "\x00\x03\x02h3", 5, &o);
+    cr_assert_eq(o.error, 0, "%s", o.error_text);
+    cr_expect_eq(o.completed, 1);
+    cr_expect_eq(o.quic_close, 0);
+    cr_expect_eq(o.alpn_where, WHERE_ENCRYPTED_EXTENSIONS);
+    cr_expect_eq(o.alpn_len, 5);
+    cr_expect_eq(o.version, 0x0304);
+    cr_expect_gt(o.ms, 0);
+
+    /* No ALPN: gtlsserver closes with internal_error (0x150), an alert of the wrong kind for RFC 9001 §8.1. */
+    probe_request_of("1.3", NULL, 0, &o);
+    cr_expect_eq(o.quic_close_code, 0x150);
+    cr_expect_eq(observation_alert(&o, NULL), 80);
+
+    probe_request_of("1.2", "\x00\x03\x02h3", 5, &o);
+    cr_expect_eq(o.error, 1);
+    cr_expect(strstr(o.error_text, "TLS 1.3 only") != NULL, "%s", o.error_text);
+}

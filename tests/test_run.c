@@ -264,10 +264,10 @@ Test(run, libalpn_as_server_passes_everything)
     for (size_t i = 0; i < r.n; i++)
         cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
                   r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
-    cr_expect_eq(r.counts[VERDICT_SKIP], 18,
+    cr_expect_eq(r.counts[VERDICT_SKIP], 24,
                  "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH, PROTOCOL-DEFINITIVE and the four "
                  "0-RTT checks and RENEG-ALPN without a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no "
-                 "HelloRetryRequest)");
+                 "HelloRetryRequest), the three QUIC-only checks on both");
     cr_expect_eq(report_exit_code(&r), 0);
 }
 
@@ -292,9 +292,10 @@ Test(run, filters_and_probe_counts)
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
     cr_expect_eq(n, 2 * server_check_count() + 12, "all but MANY-NAMES, plus the seven session checks");
-    /* Skipped scenarios do not connect: TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH and
-     * PROTOCOL-DEFINITIVE (no session path) on both. */
-    cr_expect_eq((size_t)m.calls, n - 17);
+    /* Skipped scenarios do not connect: TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH,
+     * PROTOCOL-DEFINITIVE, RENEG-ALPN and the four 0-RTT checks (no session path) on both, the three QUIC-only checks
+     * on both. */
+    cr_expect_eq((size_t)m.calls, n - 23, "calls %d of %zu results", m.calls, n);
     for (size_t i = 0; i < r.n; i++)
         cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
 }
@@ -535,4 +536,117 @@ Test(run, reneg_judge_reports)
     judge_reneg(&p, "1.3", first, changed, &r);
     cr_expect_eq(r.v, VERDICT_SKIP);
     cr_expect_eq(r.lvl, LEVEL_INFO);
+}
+
+/* ---- the same rows and judges over QUIC ------------------------------------------------------------------------ */
+
+/* The model as a QUIC server (RFC 9001): a TLS alert leaves as CONNECTION_CLOSE 0x1c with 0x0100 + alert in an
+ * Initial packet (§4.8), and a hello without ALPN is closed with 0x178 (§8.1) — or, with generic_close, with this
+ * code instead (INTERNAL_ERROR and the like). accept_no_alpn: completes a hello without ALPN. */
+struct quic_model {
+    struct model m;
+    int generic_close; /* -1: none */
+    int accept_no_alpn;
+    int tls_seen_12;   /* a probe asked for another TLS version than 1.3 */
+};
+
+static int quic_model_probe(void *ctx, const probe_request *r, observation *o)
+{
+    struct quic_model *q = ctx;
+    q->tls_seen_12 |= strcmp(r->tls, "1.3") != 0;
+    model_probe(&q->m, r, o);
+    o->transport = OBS_QUIC;
+    o->quic_version = 1;
+    if (!r->send_alpn && !q->accept_no_alpn) {
+        o->completed = 0;
+        o->alert = 120;
+    }
+    if (o->alert >= 0) {
+        o->quic_close = 1;
+        o->quic_close_frame = 0x1c;
+        o->quic_close_code = q->generic_close >= 0 ? (uint64_t)q->generic_close : 0x100u + (unsigned)o->alert;
+        o->quic_close_packet = OBS_PACKET_INITIAL;
+        o->closed = q->generic_close >= 0 && (q->generic_close < 0x100 || q->generic_close > 0x1ff);
+        o->alert = -1;
+    }
+    return 0;
+}
+
+static const result *find_result(const report *r, const char *id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->results[i].id, id) == 0)
+            return &r->results[i];
+    cr_assert_fail("%s not in the report", id);
+    return NULL;
+}
+
+static void quic_run(struct quic_model *q, report *r)
+{
+    run_options opt = {.tls = {"1.3"}, .transport = CHECK_TRANSPORT_QUIC};
+    report_init(r, "test", "quic model");
+    size_t n = run_server_checks(quic_model_probe, q, &q->m.supported, &opt, r);
+    cr_assert_eq(n, server_check_count() + 8, "every server row once, over TLS 1.3");
+    cr_expect_eq(q->tls_seen_12, 0, "QUIC carries TLS 1.3 only");
+}
+
+/* libalpn behind a conforming QUIC server: the same judges read its closes as alerts, every check over QUIC passes,
+ * and the rows that do not apply over QUIC are SKIP with their reason. */
+Test(run, quic_model_passes_with_close_codes_as_alerts)
+{
+    static report r;
+    struct quic_model q = {.m = make_model("h3,h2", ALPN_PREFER_SERVER), .generic_close = -1};
+    quic_run(&q, &r);
+    for (size_t i = 0; i < r.n; i++)
+        cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s: %s — %s", r.results[i].id,
+                  verdict_name(r.results[i].v), r.results[i].observed);
+    const result *no_alpn = find_result(&r, "SRV-QUIC-NO-ALPN");
+    cr_expect_eq(no_alpn->v, VERDICT_PASS, "%s", no_alpn->observed);
+    cr_expect(strstr(no_alpn->expected, "CONNECTION_CLOSE 0x178") != NULL, "%s", no_alpn->expected);
+    cr_expect(strstr(no_alpn->observed, "code 0x178 (crypto error: alert 120") != NULL, "%s", no_alpn->observed);
+    cr_expect_eq(find_result(&r, "SRV-QUIC-NO-OVERLAP")->v, VERDICT_PASS);
+    cr_expect_eq(find_result(&r, "SRV-MALFORMED-EMPTY-LIST")->v, VERDICT_PASS, "0x132 is decode_error");
+    cr_expect_eq(find_result(&r, "SRV-QUIC-H3-V1")->v, VERDICT_PASS, "%s", find_result(&r, "SRV-QUIC-H3-V1")->observed);
+    const result *reneg = find_result(&r, "SRV-RENEG-ALPN");
+    cr_expect_eq(reneg->v, VERDICT_SKIP);
+    cr_expect(strstr(reneg->observed, "QUIC is TLS 1.3 only") != NULL, "%s", reneg->observed);
+    const result *tcp_only = find_result(&r, "SRV-NO-OVERLAP-ALERT");
+    cr_expect_eq(tcp_only->v, VERDICT_SKIP);
+    cr_expect(strstr(tcp_only->observed, "SRV-QUIC-NO-OVERLAP") != NULL, "%s", tcp_only->observed);
+    cr_expect_eq(report_exit_code(&r), 0);
+}
+
+/* RFC 9001 §8.1 names the code: INTERNAL_ERROR (0x1), internal_error (0x150) or NO_ERROR instead of 0x178 refuses
+ * with the wrong signal (WARN); a server completing a hello without ALPN carries on (FAIL). */
+Test(run, quic_generic_close_warns_and_carrying_on_fails)
+{
+    static report r;
+    static const int codes[] = {0x1, 0x150, 0x0, 0x128};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        struct quic_model q = {.m = make_model("h3", ALPN_PREFER_SERVER), .generic_close = codes[i]};
+        quic_run(&q, &r);
+        const result *res = find_result(&r, "SRV-QUIC-NO-OVERLAP");
+        cr_expect_eq(res->v, VERDICT_WARN, "close 0x%x: %s — %s", codes[i], verdict_name(res->v), res->observed);
+        cr_expect_eq(find_result(&r, "SRV-QUIC-NO-ALPN")->v, VERDICT_WARN, "close 0x%x", codes[i]);
+    }
+    struct quic_model q = {.m = make_model("h3", ALPN_PREFER_SERVER), .generic_close = -1, .accept_no_alpn = 1};
+    quic_run(&q, &r);
+    const result *res = find_result(&r, "SRV-QUIC-NO-ALPN");
+    cr_expect_eq(res->v, VERDICT_FAIL, "%s", res->observed);
+    cr_expect_eq(report_exit_code(&r), 1);
+}
+
+/* RFC 9114 §3.1: a server that follows the client's order into "h3-29" on a v1 connection gets a WARN (SHOULD). */
+Test(run, quic_draft_h3_selected_is_a_warning)
+{
+    static report r;
+    struct quic_model q = {.m = make_model("h3-29,h3", ALPN_PREFER_CLIENT), .generic_close = -1};
+    quic_run(&q, &r);
+    const result *res = find_result(&r, "SRV-QUIC-H3-V1");
+    cr_expect_eq(res->v, VERDICT_WARN, "%s", res->observed);
+    cr_expect(strstr(res->observed, "h3-29") != NULL, "%s", res->observed);
+    /* Without h3 in the profile there is nothing to judge. */
+    struct quic_model no_h3 = {.m = make_model("h2", ALPN_PREFER_SERVER), .generic_close = -1};
+    quic_run(&no_h3, &r);
+    cr_expect_eq(find_result(&r, "SRV-QUIC-H3-V1")->v, VERDICT_SKIP);
 }

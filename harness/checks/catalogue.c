@@ -16,6 +16,7 @@
 #define SEC_H2           "RFC 9113 — HTTP/2 over TLS"
 #define SEC_CONNECTION   "RFC 7301 §3.1 — ALPN belongs to the connection"
 #define SEC_EARLY        "RFC 8446 §4.2.10 — 0-RTT and ALPN"
+#define SEC_QUIC         "RFC 9001 §8.1 — ALPN in QUIC"
 #define SEC_CLI_OFFER    "RFC 7301 §3.1 — the client's offer"
 #define SEC_CLI_ANSWER   "RFC 7301 §3.1–3.2 — the server's answer"
 #define SEC_CLI_REPORT   "RFC 7301 §3.2 — reported only"
@@ -32,7 +33,9 @@
 #define SEC_SVCB_PRES     "RFC 9460 §7.1.1, Appendix A.1 — alpn presentation format"
 #define SEC_SVCB_KEYS     "RFC 9460 §2.2, §7.1.1 — SvcParam keys"
 
-#define TCP     CHECK_TRANSPORT_TCP
+#define TCP      CHECK_TRANSPORT_TCP
+#define QUIC     CHECK_TRANSPORT_QUIC
+#define TCP_QUIC (CHECK_TRANSPORT_TCP | CHECK_TRANSPORT_QUIC)
 #define BOTH    CHECK_TLS12_13
 #define TLS13   CHECK_TLS13
 #define TLS12   CHECK_TLS12
@@ -46,6 +49,12 @@
 #define MUST    LEVEL_MUST
 #define SHOULD  LEVEL_SHOULD
 #define INFO    LEVEL_INFO
+
+/* Why server rows are SKIP over QUIC (not_quic). QUIC carries TLS 1.3 only (RFC 9001 §4.2). */
+#define NOT_QUIC_TLS12 "QUIC is TLS 1.3 only (RFC 9001 §4.2)"
+#define NOT_QUIC_RESUME                                                                                                \
+    "alpncheck's QUIC client makes no resumption: it stops at the server's Finished, before any NewSessionTicket"
+#define NOT_QUIC_OVERLAP "over QUIC, SRV-QUIC-NO-OVERLAP judges no overlap by the CONNECTION_CLOSE of RFC 9001 §8.1"
 
 /* The common ending of the SRV-MALFORMED-* descriptions. */
 #define MALFORMED_VERDICT                                                                                              \
@@ -61,24 +70,24 @@
 const check_entry check_catalogue[] = {
     /* ---- server checks: alpncheck is the client ------------------------------------------------------------- */
     {"SRV-SELECT-OFFERED", SERVER, MUST, "7301 §3.1–3.2", SEC_SELECT,
-     "supported and unknown names offered: one offered name is selected", BOTH, TCP,
+     "supported and unknown names offered: one offered name is selected", BOTH, TCP_QUIC,
      "The offer holds the server's first supported name between two made-up names no server knows. The handshake "
      "must complete with exactly that supported name selected. The server may only pick from the client's list, so "
      "echoing an unknown name or naming something unoffered is as wrong as picking nothing.",
      .server = {.offer = offer_supported_between_unknown, .judge = judge_select, .run_pos = 1}},
     {"SRV-SELECT-SINGLE", SERVER, MUST, "7301 §3.1", SEC_SELECT,
-     "every supported name offered: the answer holds exactly one name", BOTH, TCP,
+     "every supported name offered: the answer holds exactly one name", BOTH, TCP_QUIC,
      "Every name of the server's profile is offered. The ProtocolNameList in the answer must carry exactly one "
      "name, and one that was offered, so that the client knows without doubt which protocol follows.",
      .server = {.offer = offer_every_supported, .judge = judge_select, .run_pos = 2}},
     {"SRV-SERVER-PREFERENCE", SERVER, SHOULD, "7301 §3.2", SEC_SELECT,
-     "two supported names offered in both orders: the same (server-preferred) choice", BOTH, TCP,
+     "two supported names offered in both orders: the same (server-preferred) choice", BOTH, TCP_QUIC,
      "Two connections offer the server's first two supported names, once in each order. The RFC advises the "
      "server to choose by its own preference, so both connections should end with the same name; a choice that "
      "follows the client's order is a WARN. Skipped when fewer than two supported names are known.",
      .server = {.offer = offer_every_supported, .run = run_server_preference, .run_pos = 35}},
     {"SRV-UNKNOWN-IGNORED", SERVER, MUST, "7301 §3.1", SEC_SELECT,
-     "unknown names around one supported name: it is selected", BOTH, TCP,
+     "unknown names around one supported name: it is selected", BOTH, TCP_QUIC,
      "Unknown names surround the server's first supported name in the offer. Names the server does not implement "
      "are to be passed over, neither chosen nor treated as an error, so the supported name must be selected.",
      .server = {.offer = offer_supported_amid_unknown, .judge = judge_select, .run_pos = 3}},
@@ -88,6 +97,7 @@ const check_entry check_catalogue[] = {
      "no_application_protocol alert (120). Carrying on without ALPN is a FAIL: the connection then serves a "
      "protocol the client never asked for, the opening that cross-protocol attacks such as ALPACA use. libalpn's "
      "selection reports this ID when nothing overlaps.",
+     .not_quic = NOT_QUIC_OVERLAP,
      .server = {.offer = offer_unknown_only, .judge = judge_no_overlap, .run_pos = 4}},
     {"SRV-PROTOCOL-DEFINITIVE", SERVER, MUST, "7301 §3.2", SEC_SELECT,
      "after the handshake the selected protocol is the one the server speaks", BOTH, TCP,
@@ -95,6 +105,7 @@ const check_entry check_catalogue[] = {
      "that protocol. The selected protocol is the one the connection uses, so after h2 the server's first frame "
      "must be an HTTP/2 SETTINGS frame (RFC 9113 §3.4), and after http/1.1 its answer must begin with \"HTTP/1.\". "
      "Skipped when the server sends nothing back or echoes the request (not an HTTP server).",
+     .not_quic = "alpncheck's QUIC client stops at the server's Finished and sends no HTTP/3 request",
      .server = {.run = run_protocol_spoken, .full_handshakes = 1, .run_pos = 31}},
     {"SRV-RENEG-ALPN", SERVER, INFO, "7301 §3.2, 9113 §9.2.1", SEC_SELECT,
      "TLS 1.2 renegotiation offering another protocol: reported (the RFC allows a change)", TLS12, TCP,
@@ -102,50 +113,51 @@ const check_entry check_catalogue[] = {
      "lets the selection change when a connection is renegotiated, while HTTP/2 forbids renegotiation altogether, "
      "so what the server does is reported and never failed.",
      .outside = "TLS 1.3 has no renegotiation",
+     .not_quic = NOT_QUIC_TLS12,
      .server = {.run = run_renegotiation, .full_handshakes = 1, .run_pos = 34}},
     {"SRV-NO-PREFIX-MATCH", SERVER, MUST, "7301 §3.1", SEC_EXACT,
-     "truncated and extended forms of supported names: no selection", BOTH, TCP,
+     "truncated and extended forms of supported names: no selection", BOTH, TCP_QUIC,
      "Each supported name is offered one byte short and with an extra \"x\" (\"http/1.\", \"h2x\"), unless that "
      "form is itself supported. Protocol names match only as whole byte strings, so nothing overlaps and the fatal "
      "alert 120 is expected; a server that compares prefixes or a fixed number of bytes selects something.",
      .server = {.offer = offer_prefixes_and_extensions, .judge = judge_no_overlap, .run_pos = 5}},
-    {"SRV-CASE-SENSITIVE", SERVER, MUST, "7301 §3.1", SEC_EXACT, "upper-cased supported names: no selection", BOTH, TCP,
+    {"SRV-CASE-SENSITIVE", SERVER, MUST, "7301 §3.1", SEC_EXACT, "upper-cased supported names: no selection", BOTH, TCP_QUIC,
      "The supported names are offered with their lower-case letters made upper case (\"H2\"). Names are opaque "
      "bytes, not words, so \"H2\" is another protocol than \"h2\": no selection and the fatal alert 120 are "
      "expected. Skipped when no supported name contains a lower-case letter.",
      .server = {.offer = offer_upper_case, .judge = judge_no_overlap, .run_pos = 6}},
     {"SRV-NUL-IN-NAME", SERVER, MUST, "7301 §3.1", SEC_EXACT,
-     "supported names followed by NUL and a byte: no selection", BOTH, TCP,
+     "supported names followed by NUL and a byte: no selection", BOTH, TCP_QUIC,
      "Each supported name is offered followed by a NUL byte and an \"x\". A NUL is an ordinary byte inside a "
      "name, but a server comparing C strings stops there and sees a match; the right answer is no selection and "
      "the fatal alert 120.",
      .server = {.offer = offer_nul_suffixed, .judge = judge_no_overlap, .run_pos = 7}},
     {"SRV-LONG-NAME", SERVER, MUST, "7301 §3.1", SEC_EXACT,
-     "a 255-byte name, then a supported one: the supported one is selected", BOTH, TCP,
+     "a 255-byte name, then a supported one: the supported one is selected", BOTH, TCP_QUIC,
      "The offer starts with a name of 255 bytes, the largest a one-byte length allows, followed by the first "
      "supported name. The long name must be parsed and passed over like any unknown one, and the supported name "
      "selected.",
      .server = {.offer = offer_long_name_first, .judge = judge_select, .run_pos = 8}},
     {"SRV-MANY-NAMES", SERVER, SHOULD, "7301 §3.1", SEC_EXACT,
-     "300 unknown names (list over 16 KiB, hello spans records), supported one last", BOTH, TCP,
+     "300 unknown names (list over 16 KiB, hello spans records), supported one last", BOTH, TCP_QUIC,
      "Three hundred unknown names of about 60 bytes precede the first supported name, so the list is over 16 KiB "
-     "and the ClientHello needs several TLS records. The list is still far below its limit of 65535 bytes, so the "
+     "and the ClientHello needs several TLS records (over QUIC, CRYPTO frames in several Initial packets). The list is still far below its limit of 65535 bytes, so the "
      "server should select the supported name; refusing shows a smaller limit of its own.",
      .server = {.offer = offer_many_names, .judge = judge_select, .run_pos = 9}},
     {"SRV-MANY-TINY-NAMES", SERVER, SHOULD, "7301 §3.1", SEC_EXACT,
-     "10000 one-byte unknown names with duplicates, supported one last", BOTH, TCP,
+     "10000 one-byte unknown names with duplicates, supported one last", BOTH, TCP_QUIC,
      "Ten thousand one-byte names, the letters a to z over and over, precede the first supported name. The server "
      "should select the supported name as for any other list; a server whose matching grows with the square of the "
      "list may stall instead of answering.",
      .server = {.offer = offer_many_tiny_names, .judge = judge_select, .run_pos = 10}},
     {"SRV-GREASE-IGNORED", SERVER, MUST, "8701 §3", SEC_GREASE, "GREASE values around a supported name: it is selected",
-     BOTH, TCP,
+     BOTH, TCP_QUIC,
      "The reserved GREASE values 0x0A0A and 0x7A7A come before the first supported name and 0xFAFA after it. "
      "Servers must treat GREASE values as unknown names, so the supported name is selected and a GREASE value "
      "never.",
      .server = {.offer = offer_grease_around_supported, .judge = judge_select, .run_pos = 11}},
     {"SRV-GREASE-ONLY", SERVER, MUST, "8701 §3", SEC_GREASE,
-     "all 16 GREASE values only: fatal no_application_protocol, GREASE never selected", BOTH, TCP,
+     "all 16 GREASE values only: fatal no_application_protocol, GREASE never selected", BOTH, TCP_QUIC,
      "The offer holds all sixteen GREASE values (0x0A0A to 0xFAFA) and nothing else. A GREASE value is never "
      "selected, so nothing overlaps and the server must answer with the fatal alert 120.",
      .server = {.offer = offer_grease_only, .judge = judge_no_overlap, .run_pos = 12}},
@@ -154,9 +166,10 @@ const check_entry check_catalogue[] = {
      "The ClientHello carries no ALPN extension. An endpoint must not answer an extension its peer did not send, "
      "so the handshake completes without ALPN in any server message. ERROR when even this plain handshake "
      "fails.",
+     .not_quic = "QUIC requires ALPN (RFC 9001 §8.1): SRV-QUIC-NO-ALPN sends the hello without it",
      .server = {.no_alpn = 1, .judge = judge_no_alpn, .run_pos = 13}},
     {"SRV-TLS13-IN-EE", SERVER, MUST, "8446 §4.2", SEC_PLACE, "TLS 1.3: the ALPN answer is in EncryptedExtensions only",
-     TLS13, TCP,
+     TLS13, TCP_QUIC,
      "A TLS 1.3 ClientHello offers the first supported name; alpncheck decrypts the server's handshake to see "
      "where the answer is. TLS 1.3 assigns ALPN to EncryptedExtensions, so an answer in ServerHello, "
      "HelloRetryRequest or a later message fails.",
@@ -164,7 +177,7 @@ const check_entry check_catalogue[] = {
      .server = {.offer = offer_first_supported, .judge = judge_select_in_ee, .run_pos = 14}},
     {"SRV-HRR-ALPN-CHANGED", SERVER, SHOULD, "8446 §4.1.2", SEC_PLACE,
      "TLS 1.3: the ClientHello after a HelloRetryRequest changes the ALPN list: abort with illegal_parameter", TLS13,
-     TCP,
+     TCP_QUIC,
      "The first TLS 1.3 ClientHello has an empty key_share, which obliges the server to ask for a retry; the second "
      "ClientHello adds a name to the ALPN list. Only a few extensions may change between the two hellos, so the "
      "server should abort with illegal_parameter (47); carrying on or another alert is a WARN. Skipped when no "
@@ -172,7 +185,7 @@ const check_entry check_catalogue[] = {
      .outside = "applies to TLS 1.3 only",
      .server = {.offer = offer_first_supported_then_more, .force_hrr = 1, .judge = judge_hrr_abort, .run_pos = 15}},
     {"SRV-DUPLICATE-EXTENSION", SERVER, MUST, "8446 §4.2, 5246 §7.4.1.4", SEC_PLACE,
-     "two ALPN extensions in one ClientHello: fatal alert", BOTH, TCP,
+     "two ALPN extensions in one ClientHello: fatal alert", BOTH, TCP_QUIC,
      "The ClientHello carries the ALPN extension twice, each offering the first supported name. A message may hold "
      "at most one extension of each type, so the server must refuse the hello; any fatal alert passes, completing "
      "the handshake fails.",
@@ -183,8 +196,9 @@ const check_entry check_catalogue[] = {
      "extension (13172). A server that selects through ALPN must not answer NPN as well, or the client has two "
      "negotiations to reconcile; NPN does not exist in TLS 1.3.",
      .outside = "NPN exists in TLS 1.2 only",
+     .not_quic = NOT_QUIC_TLS12,
      .server = {.offer = offer_first_supported, .npn = 1, .judge = judge_select, .run_pos = 19}},
-    {"SRV-NO-H2C", SERVER, MUST, "9113 §3.2", SEC_H2, "h2c offered over TLS: never selected", BOTH, TCP,
+    {"SRV-NO-H2C", SERVER, MUST, "9113 §3.2", SEC_H2, "h2c offered over TLS: never selected", BOTH, TCP_QUIC,
      "\"h2c\" is offered first, then every supported name. \"h2c\" stands for HTTP/2 over cleartext TCP and must "
      "not be negotiated on a TLS connection; selecting another name or refusing both pass.",
      .server = {.offer = offer_h2c_first, .judge = judge_never_selected, .run_pos = 17}},
@@ -194,12 +208,14 @@ const check_entry check_catalogue[] = {
      "\"h2\" must not be selected on an older version. Skipped when the server does not negotiate that version at "
      "all.",
      .outside = "applies to TLS 1.0 and 1.1 only",
+     .not_quic = NOT_QUIC_TLS12,
      .server = {.offer = offer_h2_and_http11, .judge = judge_no_h2_below_tls12, .run_pos = 18}},
     {"SRV-RESUME-FRESH", SERVER, MUST, "7301 §3.1", SEC_CONNECTION,
      "resumption offering only another supported name: that name or alert 120, never the old one", BOTH, TCP,
      "A full handshake offers only the first supported name A; a resumption of that session then offers only the "
      "second, B. ALPN is negotiated anew on every connection, resumed or not, so the server must select B or "
      "refuse with alert 120; selecting A again fails. Skipped when the server does not resume.",
+     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_resumption, .full_handshakes = 1, .run_pos = 30}},
     {"SRV-0RTT-ALPN", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
      "0-RTT on a ticket from one protocol while offering another: refused", TLS13, TCP,
@@ -208,6 +224,7 @@ const check_entry check_catalogue[] = {
      "refused. A control run first checks that the server takes early data at all with A; otherwise the check is "
      "skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
+     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_0rtt, .early = EARLY_OTHER_PROTOCOL, .full_handshakes = 1, .run_pos = 32}},
     {"SRV-0RTT-TICKET-FRESH", SERVER, MUST, "8446 §4.2.10, 7301 §3.1", SEC_EARLY,
      "0-RTT on a ticket renewed under another protocol, offering the old one: refused", TLS13, TCP,
@@ -215,6 +232,7 @@ const check_entry check_catalogue[] = {
      "offers A. The fresh ticket belongs to B, so the early data must be refused. This catches servers that copy "
      "the first protocol into every renewed ticket.",
      .outside = "0-RTT exists in TLS 1.3 only",
+     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_0rtt, .early = EARLY_RENEWED_TICKET, .full_handshakes = 1, .run_pos = 33}},
     /* RFC 8446 §4.2.10: the ALPN selected for 0-RTT must be the ticket's, "if any": no ALPN on either side is a
      * value too (BoGo's EarlyData-ALPNOmitted and its reverse). */
@@ -226,6 +244,7 @@ const check_entry check_catalogue[] = {
      "passes). A control run first checks that the server takes early data at all without ALPN; otherwise the "
      "check is skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
+     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_0rtt, .early = EARLY_ALPN_ADDED, .full_handshakes = 1, .run_pos = 36}},
     {"SRV-0RTT-ALPN-OMITTED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
      "0-RTT on a ticket from one protocol while offering no ALPN: refused", TLS13, TCP,
@@ -234,52 +253,76 @@ const check_entry check_catalogue[] = {
      "refused. A control run first checks that the server takes early data at all with that name; otherwise the "
      "check is skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
+     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_0rtt, .early = EARLY_ALPN_OMITTED, .full_handshakes = 1, .run_pos = 37}},
-    {"SRV-MALFORMED-EMPTY-EXT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of zero bytes", BOTH, TCP,
+    {"SRV-MALFORMED-EMPTY-EXT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of zero bytes", BOTH, TCP_QUIC,
      "The ALPN extension is present but its extension_data is empty, without even the list length that a "
      "ProtocolNameList starts with." MALFORMED_VERDICT,
      .server = {.offer = offer_empty_extension, .judge = judge_decode_error, .run_pos = 20}},
-    {"SRV-MALFORMED-ONE-BYTE", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of a single byte", BOTH, TCP,
+    {"SRV-MALFORMED-ONE-BYTE", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of a single byte", BOTH, TCP_QUIC,
      "The extension_data is the single byte 00, one short of the two-byte list length." MALFORMED_VERDICT,
      .server = {.offer = offer_one_byte, .judge = judge_decode_error, .run_pos = 21}},
-    {"SRV-MALFORMED-EMPTY-LIST", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "empty list (00 00)", BOTH, TCP,
+    {"SRV-MALFORMED-EMPTY-LIST", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "empty list (00 00)", BOTH, TCP_QUIC,
      "The extension_data is 00 00: a list of length zero, which the list's lower bound of two bytes rules "
      "out." MALFORMED_VERDICT,
      .server = {.offer = offer_empty_list, .judge = judge_decode_error, .run_pos = 22}},
-    {"SRV-MALFORMED-EMPTY-NAME", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "one empty name (00 01 00)", BOTH, TCP,
+    {"SRV-MALFORMED-EMPTY-NAME", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "one empty name (00 01 00)", BOTH, TCP_QUIC,
      "The extension_data is 00 01 00: a list holding one name of length zero. Empty names must not be "
      "sent." MALFORMED_VERDICT,
      .server = {.offer = offer_empty_name, .judge = judge_decode_error, .run_pos = 23}},
     {"SRV-MALFORMED-EMPTY-NAME-LATER", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "a supported name, then an empty name",
-     BOTH, TCP,
+     BOTH, TCP_QUIC,
      "A supported name comes first and an empty name after it. A parser that stops at the first match selects "
      "without seeing the damage; the whole list has to be valid before any name counts." MALFORMED_VERDICT,
      .server = {.offer = offer_empty_name_after_supported, .judge = judge_decode_error, .run_pos = 24}},
     {"SRV-MALFORMED-LIST-SHORT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED,
-     "list length smaller than the names that follow", BOTH, TCP,
+     "list length smaller than the names that follow", BOTH, TCP_QUIC,
      "The list length covers only the first supported name; a second copy of it follows, outside the list but "
      "inside the extension." MALFORMED_VERDICT,
      .server = {.offer = offer_list_length_short, .judge = judge_decode_error, .run_pos = 25}},
     {"SRV-MALFORMED-LIST-LONG", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "list length larger than the extension", BOTH,
-     TCP,
+     TCP_QUIC,
      "The list holds the first supported name, but its length claims one byte more than the extension "
      "has." MALFORMED_VERDICT,
      .server = {.offer = offer_list_length_long, .judge = judge_decode_error, .run_pos = 26}},
     {"SRV-MALFORMED-NAME-OVERRUN", SERVER, MUST, "7301 §3.1", SEC_MALFORMED,
-     "the last name's length runs past the list", BOTH, TCP,
+     "the last name's length runs past the list", BOTH, TCP_QUIC,
      "After the first supported name comes a name whose length byte says 5 while only two bytes remain in the "
      "list." MALFORMED_VERDICT,
      .server = {.offer = offer_name_overrun, .judge = judge_decode_error, .run_pos = 27}},
     {"SRV-MALFORMED-NAME-SHORT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED,
-     "an inner name length one too short, the rest out of alignment", BOTH, TCP,
+     "an inner name length one too short, the rest out of alignment", BOTH, TCP_QUIC,
      "The first name, \"alpncheck-x\", is given a length one too short, so its last byte is read as the next "
      "length and the supported name that follows is parsed out of step." MALFORMED_VERDICT,
      .server = {.offer = offer_name_length_short, .judge = judge_decode_error, .run_pos = 28}},
     {"SRV-MALFORMED-TRAILING-AFTER-MATCH", SERVER, MUST, "7301 §3.1", SEC_MALFORMED,
-     "a supported name first, then garbage inside the list", BOTH, TCP,
+     "a supported name first, then garbage inside the list", BOTH, TCP_QUIC,
      "The supported name comes first, then the bytes ff fe 00 inside the list, which do not parse as a name. A "
      "server that selects on the first match never looks at them." MALFORMED_VERDICT,
      .server = {.offer = offer_garbage_after_supported, .judge = judge_decode_error, .run_pos = 29}},
+    {"SRV-QUIC-NO-ALPN", SERVER, MUST, "9001 §8.1", SEC_QUIC,
+     "QUIC: no ALPN extension offered: CONNECTION_CLOSE 0x178 (no_application_protocol)", TLS13, QUIC,
+     "A QUIC Initial carries a ClientHello without the ALPN extension. QUIC endpoints must negotiate ALPN, and a "
+     "server that gets no ALPN must close the connection at once with no_application_protocol, which QUIC sends as "
+     "a CONNECTION_CLOSE (0x1c) with the crypto error 0x0178 in an Initial or Handshake packet. Another close code "
+     "(handshake_failure 0x128, internal_error 0x150, NO_ERROR, INTERNAL_ERROR) is a WARN; completing the "
+     "handshake is a FAIL.",
+     .outside = "QUIC is TLS 1.3 only",
+     .server = {.no_alpn = 1, .judge = judge_no_overlap, .run_pos = 38}},
+    {"SRV-QUIC-NO-OVERLAP", SERVER, MUST, "9001 §8.1, 7301 §3.2", SEC_QUIC,
+     "QUIC: only unknown names offered: CONNECTION_CLOSE 0x178 (no_application_protocol)", TLS13, QUIC,
+     "Only names the server cannot support are offered over QUIC. Without a common protocol the server must close "
+     "with CONNECTION_CLOSE 0x0178 (0x0100 + alert 120); another close code is a WARN, carrying on with the "
+     "handshake a FAIL. This is SRV-NO-OVERLAP-ALERT with QUIC's stricter wording.",
+     .outside = "QUIC is TLS 1.3 only",
+     .server = {.offer = offer_unknown_only, .judge = judge_no_overlap, .run_pos = 39}},
+    {"SRV-QUIC-H3-V1", SERVER, SHOULD, "9114 §3.1", SEC_QUIC,
+     "QUIC v1: \"h3-29\" offered before \"h3\": \"h3\" is selected, never the draft identifier", TLS13, QUIC,
+     "On a QUIC version 1 connection the offer is the draft identifier \"h3-29\" first, then \"h3\". HTTP/3 "
+     "over QUIC v1 is \"h3\"; draft identifiers belong to the draft versions of QUIC, so the server should select "
+     "\"h3\" rather than follow the client's order into \"h3-29\". Skipped when the server does not speak h3.",
+     .outside = "QUIC is TLS 1.3 only",
+     .server = {.offer = offer_h3_after_draft, .judge = judge_select, .run_pos = 40}},
 
     /* ---- client checks: alpncheck is the server ------------------------------------------------------------- */
     {"CLI-OFFER-WELLFORMED", CLIENT, MUST, "7301 §3.1", SEC_CLI_OFFER,
@@ -665,6 +708,22 @@ int check_applies(const check_entry *c, const char *tls)
     return (c->tls & check_tls_bit(tls)) != 0;
 }
 
+const char *check_transport_name(unsigned transport)
+{
+    return transport == CHECK_TRANSPORT_QUIC ? "QUIC" : "TCP";
+}
+
+const char *check_transport_skip(const check_entry *c, unsigned transport)
+{
+    if (transport == 0)
+        transport = CHECK_TRANSPORT_TCP;
+    if (c->transport & transport)
+        return NULL;
+    if (transport == CHECK_TRANSPORT_QUIC && c->not_quic != NULL)
+        return c->not_quic;
+    return c->transport == CHECK_TRANSPORT_QUIC ? "applies over QUIC only" : "applies over TCP only";
+}
+
 void check_applies_text(const check_entry *c, char *buf, size_t cap)
 {
     if (c->family == CHECK_FAMILY_PROXY) {
@@ -677,5 +736,9 @@ void check_applies_text(const check_entry *c, char *buf, size_t cap)
     }
     char v[32];
     check_tls_text(c->tls, v, sizeof v);
-    snprintf(buf, cap, "TLS %s%s", v, c->transport & CHECK_TRANSPORT_TCP ? " over TCP" : "");
+    /* QUIC carries TLS 1.3 only (RFC 9001 §4.2). */
+    if (c->transport == CHECK_TRANSPORT_QUIC)
+        snprintf(buf, cap, "TLS 1.3 over QUIC");
+    else
+        snprintf(buf, cap, "TLS %s over TCP%s", v, c->transport & CHECK_TRANSPORT_QUIC ? "; TLS 1.3 over QUIC" : "");
 }

@@ -38,9 +38,11 @@ enum {
 };
 #define CHECK_TLS12_13 (CHECK_TLS12 | CHECK_TLS13)
 
-/* The transports a check runs over (a bit mask; 0 for checks of HTTP header text). Only TCP today; QUIC (RFC 9001
- * §8.1) gets the next bit. */
-enum { CHECK_TRANSPORT_TCP = 1u << 0 };
+/* The transports a check runs over (a bit mask; 0 for checks of HTTP header text): TLS records over TCP, or QUIC v1
+ * (RFC 9001: TLS 1.3 only, the handshake in CRYPTO frames, a TLS alert sent as CONNECTION_CLOSE 0x0100 + alert). A
+ * check run over another transport is reported as SKIP with the row's reason (not_quic, or "applies over QUIC
+ * only"). */
+enum { CHECK_TRANSPORT_TCP = 1u << 0, CHECK_TRANSPORT_QUIC = 1u << 1 };
 
 /* ---- how a server check is played (alpncheck is the client) --------------------------------------------------- */
 
@@ -147,6 +149,7 @@ typedef struct check_entry {
     unsigned transport;      /* CHECK_TRANSPORT_* bits */
     const char *description; /* what is sent or inspected, what is expected, and why: a few sentences */
     const char *outside;     /* why the check is SKIP over a version tls lacks (NULL: it runs over TLS 1.2 and 1.3) */
+    const char *not_quic;    /* a server row without CHECK_TRANSPORT_QUIC: why it is SKIP over QUIC */
     server_play server;      /* family server: how the check is played and judged */
     client_play client;      /* family client: how alpncheck answers and what the client must do */
     proxy_play proxy;        /* family proxy: the CONNECT's ALPN field and what the proxy must do */
@@ -179,10 +182,17 @@ unsigned check_tls_bit(const char *tls);
 /* 1 when row c runs over TLS version tls ("1.0" to "1.3"). */
 int check_applies(const check_entry *c, const char *tls);
 
+/* NULL when row c runs over transport (one CHECK_TRANSPORT_* bit; 0 is TCP), else why it does not. */
+const char *check_transport_skip(const check_entry *c, unsigned transport);
+
+/* "TCP" or "QUIC" for a CHECK_TRANSPORT_* bit (0 is TCP). */
+const char *check_transport_name(unsigned transport);
+
 /* The versions of a mask as "1.2, 1.3" (empty for 0). */
 void check_tls_text(unsigned tls, char *buf, size_t cap);
 
-/* Where a row applies, for a person: "TLS 1.2, 1.3 over TCP", or "HTTP header field" for header checks. */
+/* Where a row applies, for a person: "TLS 1.2, 1.3 over TCP; TLS 1.3 over QUIC", or "HTTP header field" for header
+ * checks. */
 void check_applies_text(const check_entry *c, char *buf, size_t cap);
 
 #endif

@@ -22,6 +22,7 @@ typedef struct scenario {
     const check_entry *row;
     const char *id;
     const char *tls;           /* "1.0" to "1.3" */
+    unsigned transport;        /* CHECK_TRANSPORT_TCP or CHECK_TRANSPORT_QUIC */
     int send_alpn;             /* 0: no ALPN extension at all */
     int duplicate_alpn;        /* send the ALPN extension twice */
     int send_npn;              /* add an empty NPN extension (13172) */
@@ -52,6 +53,7 @@ void profile_format(const profile *p, char *buf, size_t cap);
 /* The peer layer as the server checks use it: the probe plays alpncheck's own ClientHellos; the others are the
  * GnuTLS path's complete handshakes (NULL: the checks that need them are SKIP). */
 typedef struct server_peer {
+    unsigned transport; /* CHECK_TRANSPORT_TCP (also 0) or CHECK_TRANSPORT_QUIC: what probe speaks */
     probe_fn probe;
     void *probe_ctx;
     resume_fn resume;
@@ -74,6 +76,9 @@ const char *server_check_id(size_t i); /* NULL past the end */
  * is no server row or has neither an offer nor a judge. A check that cannot apply (another version, no letters to
  * upper-case, an empty profile) gets skip_reason. */
 int scenario_of(scenario *s, const check_entry *c, const char *tls, const profile *p);
+/* The same over a transport (CHECK_TRANSPORT_TCP or CHECK_TRANSPORT_QUIC): a row for another transport gets its
+ * reason (check_transport_skip) as skip_reason. scenario_of is this over TCP. */
+int scenario_over(scenario *s, const check_entry *c, const char *tls, unsigned transport, const profile *p);
 /* The same, by ID: -1 also for an unknown ID. */
 int scenario_build(scenario *s, const char *id, const char *tls, const profile *p);
 
@@ -102,6 +107,7 @@ void offer_grease_only(scenario *s, const profile *p);               /* the 16 G
 void offer_first_supported_then_more(scenario *s, const profile *p); /* and a second hello with one name more */
 void offer_h2c_first(scenario *s, const profile *p);                 /* "h2c", then the whole profile */
 void offer_h2_and_http11(scenario *s, const profile *p);
+void offer_h3_after_draft(scenario *s, const profile *p); /* "h3-29", then "h3" (SKIP without h3) */
 void offer_empty_extension(scenario *s, const profile *p); /* extension_data of no bytes */
 void offer_one_byte(scenario *s, const profile *p);        /* 00 */
 void offer_empty_list(scenario *s, const profile *p);      /* 00 00 */

@@ -32,11 +32,38 @@ static int answer_name(const observation *o, alpn_name *name)
     return alpn_iter_next(&it, name);
 }
 
+/* Over QUIC: the server's CONNECTION_CLOSE, its code (an alert when it is a crypto error), frame type and packet. */
+static void describe_quic_close(const observation *o, char *buf, size_t cap)
+{
+    char what[96], reason[4 * 24 + 8] = "";
+    int alert = observation_alert(o, NULL);
+    if (alert >= 0)
+        snprintf(what, sizeof what, " (crypto error: alert %d, %s)", alert, alpn_alert_name(alert));
+    else
+        snprintf(what, sizeof what, " (%s)", o->quic_close_frame == 0x1d ? "an application error"
+                                             : o->quic_close_code == 0   ? "NO_ERROR"
+                                             : o->quic_close_code == 1   ? "INTERNAL_ERROR"
+                                                                         : "a transport error");
+    if (o->quic_close_reason_len > 0) {
+        size_t kept = o->quic_close_reason_len < sizeof o->quic_close_reason ? o->quic_close_reason_len
+                                                                              : sizeof o->quic_close_reason;
+        peer_text(reason, sizeof reason, o->quic_close_reason, kept < 24 ? kept : 24);
+    }
+    snprintf(buf, cap, "CONNECTION_CLOSE 0x%02x, code 0x%llx%s in %s%s%s%s%s", o->quic_close_frame,
+             (unsigned long long)o->quic_close_code, what, obs_packet_name(o->quic_close_packet),
+             reason[0] ? ", reason \"" : "", reason, reason[0] ? "\"" : "",
+             o->hrr ? " after a HelloRetryRequest and the second ClientHello" : "");
+}
+
 /* What happened, in one line: the alert, the selection and where, or how the connection ended. */
 static void describe(const observation *o, char *buf, size_t cap)
 {
     if (o->error) {
         snprintf(buf, cap, o->refused ? "refused without an alert: %s" : "no answer: %s", o->error_text);
+        return;
+    }
+    if (o->transport == OBS_QUIC && o->quic_close) {
+        describe_quic_close(o, buf, cap);
         return;
     }
     if (o->alert >= 0) {
@@ -127,7 +154,7 @@ static verdict select_verdict(const scenario *s, const observation *o, int in_ee
 {
     level lvl = s->row->lvl;
     alpn_name n;
-    if (o->alert >= 0 || !o->completed || o->alpn_count == 0)
+    if (observation_alert(o, NULL) >= 0 || !o->completed || o->alpn_count == 0)
         return broken(lvl);
     /* RFC 7301 §3.1: exactly one name, and it must be one the client offered; RFC 8701 §3.1: never GREASE. */
     if (!answer_name(o, &n) || !offered(s, &n) || alpn_is_grease(n.data, n.len))
@@ -176,8 +203,11 @@ void judge_select_in_ee(const scenario *s, const observation *o, result *out)
  * without an alert is a rejection with the wrong signal: WARN. Carrying on is the failure (for 120: ALPACA). */
 static verdict reject_verdict(const scenario *s, const observation *o, int want)
 {
-    if (o->alert >= 0) {
-        if (o->alert_level == 2 && (want < 0 || o->alert == want))
+    int lvl, alert = observation_alert(o, &lvl);
+    /* Over QUIC, a close with another code (NO_ERROR, INTERNAL_ERROR, a crypto error of another alert) is such a
+     * wrong signal too (RFC 9001 §8.1 names the code). */
+    if (alert >= 0) {
+        if (lvl == 2 && (want < 0 || alert == want))
             return VERDICT_PASS;
         return o->completed ? broken(s->row->lvl) : VERDICT_WARN;
     }
@@ -186,25 +216,42 @@ static verdict reject_verdict(const scenario *s, const observation *o, int want)
     return VERDICT_WARN; /* closed or stalled without an alert */
 }
 
-/* RFC 7301 §3.2: no overlap is answered with the fatal alert no_application_protocol. */
+/* What a refusal with alert want (-1: any) looks like on the scenario's transport: a fatal alert record, or over
+ * QUIC a CONNECTION_CLOSE 0x1c with the crypto error 0x0100 + alert (RFC 9001 §4.8), then what else is expected. */
+static void reject_judge(const scenario *s, const observation *o, int want, const char *then, result *out)
+{
+    char expected[REPORT_TEXT_MAX];
+    if (s->transport == CHECK_TRANSPORT_QUIC && want >= 0)
+        snprintf(expected, sizeof expected,
+                 "CONNECTION_CLOSE 0x%x (crypto error: alert %d, %s) in an Initial or Handshake packet%s", 0x100 + want,
+                 want, alpn_alert_name(want), then);
+    else if (s->transport == CHECK_TRANSPORT_QUIC)
+        snprintf(expected, sizeof expected, "CONNECTION_CLOSE with a crypto error 0x01XX (a TLS alert)%s", then);
+    else if (want >= 0)
+        snprintf(expected, sizeof expected, "fatal alert %d (%s)%s", want, alpn_alert_name(want), then);
+    else
+        snprintf(expected, sizeof expected, "a fatal alert%s", then);
+    if (begin(s, o, expected, out))
+        out->v = reject_verdict(s, o, want);
+}
+
+/* RFC 7301 §3.2: no overlap is answered with the fatal alert no_application_protocol; RFC 9001 §8.1: over QUIC also
+ * a hello without ALPN, as CONNECTION_CLOSE 0x178. */
 void judge_no_overlap(const scenario *s, const observation *o, result *out)
 {
-    if (begin(s, o, "fatal alert 120 (no_application_protocol), no selection", out))
-        out->v = reject_verdict(s, o, 120);
+    reject_judge(s, o, 120, ", no selection", out);
 }
 
 /* RFC 7301 §3.1 with RFC 8446 §6.2: a list that does not parse is a decode_error. */
 void judge_decode_error(const scenario *s, const observation *o, result *out)
 {
-    if (begin(s, o, "fatal alert 50 (decode_error)", out))
-        out->v = reject_verdict(s, o, 50);
+    reject_judge(s, o, 50, "", out);
 }
 
 /* RFC 8446 §4.2: a ClientHello with two extensions of a type is refused; which alert is the stack's choice. */
 void judge_any_fatal(const scenario *s, const observation *o, result *out)
 {
-    if (begin(s, o, "a fatal alert", out))
-        out->v = reject_verdict(s, o, -1);
+    reject_judge(s, o, -1, "", out);
 }
 
 /* RFC 8446 §4.2 / RFC 5246 §7.4.1.4: no answer to an extension the client did not send. */
@@ -214,7 +261,7 @@ void judge_no_alpn(const scenario *s, const observation *o, result *out)
         return;
     if (o->alpn_count > 0)
         out->v = broken(s->row->lvl);
-    else if (o->completed && o->alert < 0)
+    else if (o->completed && observation_alert(o, NULL) < 0)
         out->v = VERDICT_PASS;
     else
         out->v = VERDICT_ERROR; /* the baseline handshake itself failed: nothing to judge */
@@ -262,11 +309,10 @@ void judge_hrr_abort(const scenario *s, const observation *o, result *out)
         /* RFC 8446 §4.2.8: an empty key_share obliges a retry; a server that does otherwise cannot be judged on the
          * second hello. */
         not_run(out, "no HelloRetryRequest came");
-    } else if (o->alert >= 0 && o->alert_level == 2 && o->alert == 47) {
-        out->v = VERDICT_PASS;
     } else {
+        int lvl, alert = observation_alert(o, &lvl);
         /* Another fatal alert refuses, with the wrong code. */
-        out->v = o->alert >= 0 && o->alert_level == 2 ? VERDICT_WARN : broken(s->row->lvl);
+        out->v = alert == 47 && lvl == 2 ? VERDICT_PASS : alert >= 0 && lvl == 2 ? VERDICT_WARN : broken(s->row->lvl);
     }
 }
 

@@ -179,9 +179,10 @@ static offer_outcome offer_names(struct discovery *d, const alpn_name *names, si
         snprintf(d->err, d->err_cap, "%s", o.error_text);
         return OFFER_ERROR;
     }
-    int refusal_alert = o.error ? -1 : o.alert;
+    /* Over QUIC the alert comes as CONNECTION_CLOSE 0x0100 + alert (RFC 9001 §4.8). */
+    int alert = observation_alert(&o, NULL), refusal_alert = o.error ? -1 : alert;
     /* RFC 7301 §3.2: no_application_protocol (120) is the answer to no overlap, not a refusal of the hello. */
-    if (o.error || (o.alert >= 0 && o.alert != 120) || (!o.completed && o.alert < 0)) {
+    if (o.error || (alert >= 0 && alert != 120) || (!o.completed && alert < 0)) {
         if (d->info->refused_offers++ == 0)
             d->info->first_refusal_alert = refusal_alert;
         return OFFER_REFUSED;
@@ -394,9 +395,9 @@ void run_server_preference(const check_entry *c, const server_peer *peer, const 
             ab.error = 1;
             snprintf(ab.error_text, sizeof ab.error_text, "out of memory");
         } else {
-            scenario_of(s, c, tls, &two);
+            scenario_over(s, c, tls, peer->transport, &two);
             play(peer->probe, peer->probe_ctx, s, &ab);
-            scenario_of(s, c, tls, &rev);
+            scenario_over(s, c, tls, peer->transport, &rev);
             play(peer->probe, peer->probe_ctx, s, &ba);
             free(s);
         }
@@ -509,10 +510,11 @@ int run_selects(const run_options *opt, const char *id)
 }
 
 /* A row for TLS 1.2 or 1.3 runs once per version of the run (SKIP over the one it does not apply to); a row only
- * for older versions (RFC 9113 §9.2) runs once per run, over each of its versions, newest first. */
-static int per_run_version(const check_entry *c)
+ * for older versions (RFC 9113 §9.2) runs once per run, over each of its versions, newest first — except over QUIC,
+ * which has TLS 1.3 only (RFC 9001 §4.2): there every row is reported once, for the run's version. */
+static int per_run_version(const check_entry *c, unsigned transport)
 {
-    return (c->tls & CHECK_TLS12_13) != 0;
+    return (c->tls & CHECK_TLS12_13) != 0 || transport == CHECK_TRANSPORT_QUIC;
 }
 
 static size_t old_versions(const check_entry *c, const char *out[2])
@@ -535,15 +537,41 @@ static void record_alpn(const scenario *s, const observation *o, result *res)
                     o->alpn_len < OBS_ALPN_MAX ? o->alpn_len : OBS_ALPN_MAX);
 }
 
-/* One check for one version: its runner, or its one connection played and judged. */
+/* The result of a check that makes no connection: SKIP with the reason, and what the check expects. */
+static void skip_one(const check_entry *c, const char *tls, unsigned transport, const char *reason, scenario *s,
+                     result *res)
+{
+    static const profile none = {.n = 0};
+    const server_peer nobody = {.transport = transport};
+    if (c->server.run != NULL) {
+        /* With no names and no peer, a runner connects nowhere and says what it expects. */
+        c->server.run(c, &nobody, &none, tls, res);
+        res->ms = 0;
+        snprintf(res->observed, sizeof res->observed, "not run: %s", reason);
+        return;
+    }
+    observation o;
+    observation_init(&o);
+    scenario_over(s, c, tls, transport, &none);
+    s->skip_reason = reason;
+    judge(s, &o, res);
+}
+
+/* One check for one version: its runner, or its one connection played and judged; SKIP over a transport the row
+ * does not apply to. */
 static void run_one(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, scenario *s,
                     result *res)
 {
+    const char *elsewhere = check_transport_skip(c, peer->transport);
+    if (elsewhere != NULL) {
+        skip_one(c, tls, peer->transport, elsewhere, s, res);
+        return;
+    }
     if (c->server.run != NULL) {
         c->server.run(c, peer, p, tls, res);
         return;
     }
-    scenario_of(s, c, tls, p);
+    scenario_over(s, c, tls, peer->transport, p);
     observation o;
     observation_init(&o);
     if (s->skip_reason == NULL)
@@ -556,8 +584,6 @@ static void run_one(const check_entry *c, const server_peer *peer, const profile
 /* Adds a result for every selected check of one TLS version without a connection: SKIP, or ERROR, with the reason. */
 static size_t mark_server_checks(const run_options *opt, const char *tls, verdict v, const char *reason, report *r)
 {
-    static const profile none = {.n = 0};
-    const server_peer nobody = {0};
     scenario *s = malloc(sizeof *s); /* 64 KiB of extension bytes: not on the stack */
     if (s == NULL)
         return 0;
@@ -566,21 +592,10 @@ static size_t mark_server_checks(const run_options *opt, const char *tls, verdic
     for (int full = 0; full < 2; full++) {
         const check_entry *c;
         for (size_t i = 0; (c = server_check_in_run_order(i)) != NULL; i++) {
-            if (c->server.full_handshakes != full || !per_run_version(c) || !run_selects(opt, c->id))
+            if (c->server.full_handshakes != full || !per_run_version(c, opt->transport) || !run_selects(opt, c->id))
                 continue;
             result res;
-            if (c->server.run != NULL) {
-                /* With no names and no peer, a runner connects nowhere and says what it expects. */
-                c->server.run(c, &nobody, &none, tls, &res);
-                res.ms = 0;
-                snprintf(res.observed, sizeof res.observed, "not run: %s", reason);
-            } else {
-                observation o;
-                observation_init(&o);
-                scenario_of(s, c, tls, &none);
-                s->skip_reason = reason;
-                judge(s, &o, &res);
-            }
+            skip_one(c, tls, opt->transport, reason, s, &res);
             if (v == VERDICT_ERROR) {
                 res.v = VERDICT_ERROR;
                 snprintf(res.observed, sizeof res.observed, "%s", reason);
@@ -607,7 +622,9 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     scenario *s = malloc(sizeof *s); /* 64 KiB of extension bytes: not on the stack */
     if (s == NULL)
         return 0;
-    const server_peer peer = {probe, ctx, opt->resume, opt->speak, opt->early, opt->reneg, opt->resume_ctx};
+    const server_peer peer = {.transport = opt->transport, .probe = probe, .probe_ctx = ctx, .resume = opt->resume,
+                              .speak = opt->speak, .early = opt->early, .reneg = opt->reneg,
+                              .session_ctx = opt->resume_ctx};
     size_t versions = 0, total = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
@@ -615,13 +632,13 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     for (size_t i = 0; (c = server_check_in_run_order(i)) != NULL; i++) {
         const char *old[2];
         if (run_selects(opt, c->id))
-            total += per_run_version(c) ? versions : old_versions(c, old);
+            total += per_run_version(c, opt->transport) ? versions : old_versions(c, old);
     }
 
     result res;
     for (size_t v = 0; v < versions; v++) {
         for (size_t i = 0; (c = server_check_in_run_order(i)) != NULL; i++) {
-            if (!per_run_version(c) || !run_selects(opt, c->id))
+            if (!per_run_version(c, opt->transport) || !run_selects(opt, c->id))
                 continue;
             run_one(c, &peer, p, opt->tls[v], s, &res);
             add_result(r, &res, opt, ++done, total);
@@ -629,7 +646,7 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     }
     for (size_t i = 0; (c = server_check_in_run_order(i)) != NULL; i++) {
         const char *old[2];
-        size_t n = per_run_version(c) || !run_selects(opt, c->id) ? 0 : old_versions(c, old);
+        size_t n = per_run_version(c, opt->transport) || !run_selects(opt, c->id) ? 0 : old_versions(c, old);
         for (size_t v = 0; v < n; v++) {
             run_one(c, &peer, p, old[v], s, &res);
             add_result(r, &res, opt, ++done, total);

@@ -12,6 +12,7 @@
 
 typedef struct {
     const char *tls[2];        /* versions to run, e.g. {"1.3", "1.2"}; NULL-terminated when fewer */
+    unsigned transport;        /* CHECK_TRANSPORT_QUIC: the probe speaks QUIC (TLS 1.3 only); 0 or _TCP: TCP */
     const char *only;          /* comma-separated IDs, or NULL for all */
     const char *skip;          /* comma-separated IDs to leave out, or NULL */
     const known_failures *known;

@@ -427,6 +427,22 @@ void offer_name_length_short(scenario *s, const profile *p)
     finish(s, 0);
 }
 
+/* RFC 9114 §3.1: HTTP/3 over QUIC v1 is "h3"; "h3-29" named the draft 29 version. The draft first, so that a server
+ * following the client's order picks it. */
+void offer_h3_after_draft(scenario *s, const profile *p)
+{
+    if (!in_profile(p, (const uint8_t *)"h3", 2)) {
+        s->skip_reason = "the server does not speak h3";
+        return;
+    }
+    begin(s);
+    add(s, (const uint8_t *)"h3-29", 5);
+    add(s, (const uint8_t *)"h3", 2);
+    finish(s, 0);
+    memcpy(s->expect_name, "h3", 2);
+    s->expect_name_len = 2;
+}
+
 /* A first-match parser selects the first name and never looks at the rest. */
 void offer_garbage_after_supported(scenario *s, const profile *p)
 {
@@ -437,10 +453,16 @@ void offer_garbage_after_supported(scenario *s, const profile *p)
 
 int scenario_of(scenario *s, const check_entry *c, const char *tls, const profile *p)
 {
+    return scenario_over(s, c, tls, CHECK_TRANSPORT_TCP, p);
+}
+
+int scenario_over(scenario *s, const check_entry *c, const char *tls, unsigned transport, const profile *p)
+{
     if (c == NULL || c->family != CHECK_FAMILY_SERVER || (c->server.offer == NULL && c->server.judge == NULL))
         return -1;
     memset(s, 0, sizeof *s);
     s->row = c;
+    s->transport = transport == CHECK_TRANSPORT_QUIC ? CHECK_TRANSPORT_QUIC : CHECK_TRANSPORT_TCP;
     s->id = c->id;
     s->tls = strcmp(tls, "1.2") == 0   ? "1.2"
              : strcmp(tls, "1.1") == 0 ? "1.1"
@@ -450,6 +472,9 @@ int scenario_of(scenario *s, const check_entry *c, const char *tls, const profil
     s->duplicate_alpn = c->server.duplicate_alpn;
     s->send_npn = c->server.npn;
     s->force_hrr = c->server.force_hrr;
+    /* A row for another transport is SKIP before anything else: its reason is the precise one. */
+    if ((s->skip_reason = check_transport_skip(c, s->transport)) != NULL)
+        return 0;
     if (p->n == 0) {
         s->skip_reason = "the server's supported protocols are unknown (give --alpn or let discovery find them)";
         return 0;

@@ -165,6 +165,8 @@ static void write_json(int role)
         json_t *transport = json_array();
         if (c->transport & CHECK_TRANSPORT_TCP)
             json_array_append_new(transport, json_string("tcp"));
+        if (c->transport & CHECK_TRANSPORT_QUIC)
+            json_array_append_new(transport, json_string("quic"));
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s}", "id", c->id, "family",
                                            check_family_name(c->family), "level", level_name(c->lvl), "ref", c->ref,
                                            "section", c->section, "title", c->title, "tls", tls_json(c->tls),
@@ -231,8 +233,9 @@ static void write_markdown(int role)
         "report what happened. SKIP means the check did not apply (another TLS version, no resumption, ...), and\n"
         "ERROR that no answer could be obtained; both come with the reason. Known failures declared with\n"
         "`--known-failures` turn FAIL into XFAIL, and a pass of such a check into XPASS.\n\n"
-        "The clause is the RFC text to read before changing a check. \"Applies\" lists the TLS versions a check\n"
-        "runs over; every one runs over TCP today.\n");
+        "The clause is the RFC text to read before changing a check. \"Applies\" lists the TLS versions and the\n"
+        "transports a check runs over: TLS records over TCP, and QUIC v1 (RFC 9001, TLS 1.3 only) for the server\n"
+        "checks that `alpncheck server --quic` runs, where a TLS alert arrives as CONNECTION_CLOSE 0x0100 + alert.\n");
     for (int f = 0; f < CHECK_FAMILY_COUNT; f++) {
         if (role >= 0 && f != role)
             continue;

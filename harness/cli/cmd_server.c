@@ -1,4 +1,5 @@
-/* alpncheck server: every SRV-* check against a TLS server, TLS 1.2 and 1.3, with reports. */
+/* alpncheck server: every SRV-* check against a TLS server, TLS 1.2 and 1.3 over TCP or TLS 1.3 over QUIC v1 (--quic),
+ * with reports. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "gnutls_probe.h"
+#include "quic_probe.h"
 #include "report.h"
 #include "run.h"
 #include "server_probe.h"
@@ -17,6 +19,10 @@ static void help(void)
     printf("Usage: alpncheck server HOST:PORT [OPTIONS]\n\n"
            "Checks a TLS server's ALPN handling (RFC 7301, RFC 8701, RFC 8446 §4.2): selection, server preference,\n"
            "exact matching, GREASE, malformed lists, alert 120 on no overlap; for TLS 1.3 and TLS 1.2.\n\n"
+           "  --quic                 the server speaks QUIC v1 on UDP (RFC 9000, RFC 9001): TLS 1.3 only; a TLS\n"
+           "                         alert is then CONNECTION_CLOSE 0x0100+alert, a hello without ALPN or without\n"
+           "                         a common name must be closed with 0x178 (SRV-QUIC-*), and the checks that\n"
+           "                         need TCP, TLS 1.2 or resumption are SKIP with the reason\n"
            "  --sni NAME             server_name to send (default: HOST unless it is an address)\n"
            "  --alpn LIST            the server's protocols, most preferred first (e.g. h2,http/1.1); without it\n"
            "                         they are discovered by offering every registered name (but GREASE and\n"
@@ -55,9 +61,16 @@ static int is_address(const char *host)
     return strspn(host, "0123456789.") == strlen(host) || strchr(host, ':') != NULL;
 }
 
+/* The probe of the run: over TCP (server_probe on a server_target) or QUIC (quic_server_probe on a quic_target). */
+typedef struct {
+    probe_fn fn;
+    void *ctx;
+    int quic;
+} prober;
+
 /* One connection playing check id's hello for TLS version tls and profile p, whether or not the check would apply,
  * into o. 0, or -1 when memory for the scenario (its 64 KiB of extension bytes) is lacking (o says so). */
-static int probe_hello_of(server_target *t, const char *id, const char *tls, const profile *p, observation *o)
+static int probe_hello_of(const prober *t, const char *id, const char *tls, const profile *p, observation *o)
 {
     observation_init(o);
     scenario *s = malloc(sizeof *s);
@@ -70,7 +83,7 @@ static int probe_hello_of(server_target *t, const char *id, const char *tls, con
     s->skip_reason = NULL;
     probe_request r;
     scenario_request(s, &r);
-    server_probe(t, &r, o);
+    t->fn(t->ctx, &r, o);
     free(s);
     return 0;
 }
@@ -78,7 +91,7 @@ static int probe_hello_of(server_target *t, const char *id, const char *tls, con
 /* One baseline connection per version, without ALPN: does the server speak it at all? NULL when it does, else the
  * reason to skip that version's checks; *malformed when the server answered with something unusable (its checks are
  * then ERROR, not SKIP: the server is reachable, its answer is wrong). */
-static const char *version_unsupported(server_target *t, const char *tls, char *why, size_t cap, int *unreachable,
+static const char *version_unsupported(const prober *t, const char *tls, char *why, size_t cap, int *unreachable,
                                        int *malformed)
 {
     static const profile none = {.n = 0};
@@ -96,6 +109,10 @@ static const char *version_unsupported(server_target *t, const char *tls, char *
     }
     if (o.completed && o.alert < 0)
         return NULL;
+    /* Over QUIC the hello without ALPN must be closed (RFC 9001 §8.1): any CONNECTION_CLOSE shows a server that
+     * speaks QUIC v1 and TLS 1.3 (SRV-QUIC-NO-ALPN judges which close). */
+    if (t->quic && o.quic_close)
+        return NULL;
     if (o.alert < 0 && o.version != 0 && o.version < 0x0304 && strcmp(tls, "1.3") == 0) {
         snprintf(why, cap, "the server answers a TLS 1.3 ClientHello with version 0x%04x", o.version);
         return why;
@@ -109,7 +126,7 @@ static const char *version_unsupported(server_target *t, const char *tls, char *
  * every selection check would fail for the user's mistake, not the server's. A server that answers with a name that
  * was not offered at all is not the user's mistake but a finding the checks will report, so the run goes on (a note
  * goes into note). NULL when the run may go on, else the reason to stop. */
-static const char *alpn_preflight(server_target *t, const char *tls, const profile *p, char *why, size_t cap,
+static const char *alpn_preflight(const prober *t, const char *tls, const profile *p, char *why, size_t cap,
                                   char *note, size_t note_cap)
 {
     observation o;
@@ -117,7 +134,7 @@ static const char *alpn_preflight(server_target *t, const char *tls, const profi
     note[0] = '\0';
     /* A server's answer is exactly one name (RFC 7301 §3.1): libalpn's parser in the server role says whether it is. */
     alpn_error err;
-    if (!o.error && o.alert < 0 && o.alpn_count == 1 && o.alpn_len <= sizeof o.alpn &&
+    if (!o.error && observation_alert(&o, NULL) < 0 && o.alpn_count == 1 && o.alpn_len <= sizeof o.alpn &&
         alpn_list_validate(o.alpn, o.alpn_len, ALPN_ROLE_SERVER, NULL, &err) == ALPN_OK) {
         const uint8_t *name = o.alpn + 3;
         size_t len = o.alpn[2];
@@ -133,8 +150,11 @@ static const char *alpn_preflight(server_target *t, const char *tls, const profi
     char answer[OBS_TEXT_MAX + 40];
     if (o.error)
         snprintf(answer, sizeof answer, "%s", o.error_text);
-    else if (o.alert >= 0)
-        snprintf(answer, sizeof answer, "alert %d %s", o.alert, alpn_alert_name(o.alert));
+    else if (observation_alert(&o, NULL) >= 0)
+        snprintf(answer, sizeof answer, "alert %d %s", observation_alert(&o, NULL),
+                 alpn_alert_name(observation_alert(&o, NULL)));
+    else if (o.quic_close)
+        snprintf(answer, sizeof answer, "CONNECTION_CLOSE code 0x%llx", (unsigned long long)o.quic_close_code);
     else if (o.alpn_count == 0)
         snprintf(answer, sizeof answer, "no ALPN in its answer");
     else
@@ -146,6 +166,7 @@ static const char *alpn_preflight(server_target *t, const char *tls, const profi
 /* The state of one run, on the heap: the report alone holds 512 results. */
 struct server_state {
     server_target target;
+    quic_target quic; /* --quic: the target and the QUIC connection's state (about 1 MiB) */
     profile prof;
     known_failures known;
     report rep;
@@ -161,8 +182,11 @@ static int run_cmd_server(void *state, int argc, char **argv)
     memset(target, 0, sizeof *target);
     target->timeout_ms = 5000;
     const char *sni = NULL, *alpn = NULL;
-    const cli_option opts[] = {{"sni", 0, NULL, &sni}, {"alpn", 0, NULL, &alpn}, {NULL, 0, NULL, NULL}};
-    cli_run_args a = {.tls_arg = "1.3,1.2", .deadline_s = -1};
+    int quic = 0;
+    const cli_option opts[] = {
+        {"sni", 0, NULL, &sni}, {"alpn", 0, NULL, &alpn}, {"quic", 0, &quic, NULL}, {NULL, 0, NULL, NULL}};
+    static const char tls_default[] = "1.3,1.2";
+    cli_run_args a = {.tls_arg = tls_default, .deadline_s = -1};
     run_options ro = {.tls = {NULL, NULL}};
     char err[256];
     int done = cli_parse_run_options("server", argc, argv, opts, help, &a);
@@ -175,8 +199,23 @@ static int run_cmd_server(void *state, int argc, char **argv)
     snprintf(target->sni, sizeof target->sni, "%s", sni ? sni : is_address(target->host) ? "" : target->host);
     if (a.timeout_ms)
         target->timeout_ms = a.timeout_ms;
+    if (quic) {
+        /* RFC 9001 §4.2: QUIC carries TLS 1.3 and nothing older. */
+        if (a.tls_arg != tls_default && strcmp(a.tls_arg, "1.3") != 0)
+            return cli_usage_error("server", "--quic: QUIC carries TLS 1.3 only (RFC 9001 §4.2), not --tls %s",
+                                   a.tls_arg);
+        a.tls_arg = "1.3";
+        ro.transport = CHECK_TRANSPORT_QUIC;
+    }
     if (cli_run_setup("server", &a, validate_id_list, known, &ro) != 0)
         return EXIT_USAGE;
+    ro.transport = quic ? CHECK_TRANSPORT_QUIC : CHECK_TRANSPORT_TCP;
+    prober pr = {server_probe, target, quic};
+    if (quic) {
+        st->quic.t = *target;
+        st->quic.version = QUIC_V1;
+        pr = (prober){quic_server_probe, &st->quic, 1};
+    }
     if (alpn != NULL && profile_parse(prof, alpn, err, sizeof err) != 0)
         return cli_usage_error("server", "--alpn: %s", err);
     if (cli_outputs_open("server", &a.out) != 0)
@@ -187,6 +226,7 @@ static int run_cmd_server(void *state, int argc, char **argv)
         snprintf(rep->name, sizeof rep->name, "%s", a.name);
     double started = probe_now_ms();
     probe_run_limit_start(&target->run, a.deadline_s < 0 ? CLI_DEADLINE_DEFAULT_S : a.deadline_s);
+    st->quic.t.run = target->run;
     int interactive = isatty(STDERR_FILENO) && !a.quiet;
     if (interactive) {
         ro.progress = cli_progress;
@@ -199,7 +239,7 @@ static int run_cmd_server(void *state, int argc, char **argv)
     size_t n_malformed = 0;
     for (size_t v = 0; v < 2 && ro.tls[v]; v++) {
         int unreachable = 0, malformed = 0;
-        if (version_unsupported(target, ro.tls[v], why[v], sizeof why[v], &unreachable, &malformed) == NULL) {
+        if (version_unsupported(&pr, ro.tls[v], why[v], sizeof why[v], &unreachable, &malformed) == NULL) {
             run_tls[n_run++] = ro.tls[v];
             continue;
         }
@@ -210,7 +250,8 @@ static int run_cmd_server(void *state, int argc, char **argv)
             continue;
         }
         if (unreachable) {
-            fprintf(stderr, "alpncheck server: cannot reach %s: %s\n", argv[optind], why[v]);
+            fprintf(stderr, "alpncheck server: cannot reach %s%s: %s\n", argv[optind], quic ? " over QUIC (UDP)" : "",
+                    why[v]);
             cli_outputs_abandon(&a.out);
             return EXIT_USAGE;
         }
@@ -221,14 +262,15 @@ static int run_cmd_server(void *state, int argc, char **argv)
         return cli_report_finish("server", rep, a.quiet, a.verbose, &a.out);
     }
     if (n_run == 0) {
-        fprintf(stderr, "alpncheck server: %s completes no TLS handshake with alpncheck (%s)\n", argv[optind], why[0]);
+        fprintf(stderr, "alpncheck server: %s completes no %s handshake with alpncheck (%s)\n", argv[optind],
+                quic ? "QUIC" : "TLS", why[0]);
         cli_outputs_abandon(&a.out);
         return EXIT_USAGE;
     }
 
     if (alpn != NULL) {
         char pre[OBS_TEXT_MAX + 300], note[160];
-        if (alpn_preflight(target, run_tls[0], prof, pre, sizeof pre, note, sizeof note) != NULL) {
+        if (alpn_preflight(&pr, run_tls[0], prof, pre, sizeof pre, note, sizeof note) != NULL) {
             fprintf(stderr,
                     "alpncheck server: %s: %s.\nGive --alpn the names the server supports, or leave --alpn out to "
                     "discover them.\n",
@@ -238,10 +280,11 @@ static int run_cmd_server(void *state, int argc, char **argv)
         }
         char list[400];
         profile_format(prof, list, sizeof list);
-        snprintf(rep->profile, sizeof rep->profile, "%.320s (given with --alpn%.150s)", list, note);
+        snprintf(rep->profile, sizeof rep->profile, "%.320s (given with --alpn%.150s%s)", list, note,
+                 quic ? "; over QUIC v1" : "");
     } else {
         discovery_info info;
-        int used = discover_profile(server_probe, target, run_tls[0], prof, &info, err, sizeof err);
+        int used = discover_profile(pr.fn, pr.ctx, run_tls[0], prof, &info, err, sizeof err);
         if (used < 0) {
             /* The baseline handshake worked: the server was reached, an answer during discovery was unusable. */
             fprintf(stderr, "alpncheck server: cannot discover the protocols of %s: %s\n", argv[optind], err);
@@ -252,23 +295,27 @@ static int run_cmd_server(void *state, int argc, char **argv)
         profile_format(prof, list, sizeof list);
         discovery_describe(&info, how, sizeof how);
         int w = snprintf(rep->profile, sizeof rep->profile,
-                         "%s (discovered over TLS %s in %d connection%s, in the order "
+                         "%s (discovered over TLS %s%s in %d connection%s, in the order "
                          "the server picked them%s%s)",
-                         prof->n ? list : "no registered protocol selected", run_tls[0], used, used == 1 ? "" : "s",
+                         prof->n ? list : "no registered protocol selected", run_tls[0], quic ? " over QUIC v1" : "",
+                         used, used == 1 ? "" : "s",
                          how[0] ? "; " : "", how);
         if (w >= (int)sizeof rep->profile) /* a long profile: keep the text closed */
             memcpy(rep->profile + sizeof rep->profile - 5, "...)", 5);
     }
 
-    ro.resume = gnutls_resume_probe;
-    ro.speak = gnutls_speak_probe;
-    ro.early = gnutls_early_probe;
-    ro.reneg = gnutls_reneg_probe;
-    ro.resume_ctx = target;
+    /* The complete handshakes of the session checks go over GnuTLS on TCP; over QUIC those checks are SKIP. */
+    if (!quic) {
+        ro.resume = gnutls_resume_probe;
+        ro.speak = gnutls_speak_probe;
+        ro.early = gnutls_early_probe;
+        ro.reneg = gnutls_reneg_probe;
+        ro.resume_ctx = target;
+    }
     run_options now = ro;
     now.tls[0] = run_tls[0];
     now.tls[1] = run_tls[1];
-    run_server_checks(server_probe, target, prof, &now, rep);
+    run_server_checks(pr.fn, pr.ctx, prof, &now, rep);
     /* Checks over the GnuTLS path take several connections each: the run's wall time is the honest duration. */
     rep->total_ms = probe_now_ms() - started;
 

@@ -410,17 +410,26 @@ started_job() {
         return 0
     fi
     : >"$log"
-    if ! port=$(free_port); then
+    # PORT_KIND=udp: a QUIC server (peers-quic.sh), on a UDP port, waited for by its bound socket.
+    local udp=0
+    [ "${PORT_KIND:-tcp}" = udp ] && udp=1
+    if ! port=$([ "$udp" = 1 ] && free_udp_port || free_port); then
         row "$name" "$role" "$stack" "$version" not-run "no free port" "$cmd" "" ""
         return 0
     fi
-    echo "matrix: $role $name on 127.0.0.1:$port" >&2
+    echo "matrix: $role $name on $([ "$udp" = 1 ] && echo UDP) 127.0.0.1:$port" >&2
     if ! "$start" "$port" "$log" ${up:+"$up"}; then
-        row "$name" "$role" "$stack" "$version" not-run "could not be started: ${GO_BUILD_ERR:-see log}" "$cmd" "" \
+        row "$name" "$role" "$stack" "$version" not-run "could not be started: ${GO_BUILD_ERR:-${QUIC_START_ERR:-see log}}" "$cmd" "" \
             "$log"
         return 0
     fi
-    if ! wait_peer "$port"; then
+    if [ "$udp" = 1 ] && ! wait_udp "$port" "${CURRENT[0]}"; then
+        stop_current
+        row "$name" "$role" "$stack" "$version" not-run "did not bind UDP 127.0.0.1:$port: $(tail -n 3 "$log")" \
+            "$cmd" "" "$log"
+        return 0
+    fi
+    if [ "$udp" = 0 ] && ! wait_peer "$port"; then
         local why="did not accept connections within 30 s"
         kill -0 "${CURRENT[0]}" 2>/dev/null || why="exited before accepting connections"
         stop_current
@@ -604,6 +613,9 @@ run_client go-proxy "Go crypto/tls ${v_go#go}" "$v_go" go proxy
 # The small peers on TLS libraries (BoringSSL, wolfSSL, Mbed TLS, rustls, ...), declared the same way.
 # shellcheck source=/dev/null
 [ -f "$SRC/harness/matrix/peers-libs.sh" ] && . "$SRC/harness/matrix/peers-libs.sh"
+# The QUIC server rows (issue 16).
+# shellcheck source=peers-quic.sh
+. "$SRC/harness/matrix/peers-quic.sh"
 
 run_jobs
 

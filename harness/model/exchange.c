@@ -22,6 +22,35 @@ void observation_init(observation *o)
     o->client_exit = -1;
 }
 
+const char *obs_packet_name(obs_packet p)
+{
+    static const char *const names[] = {
+        [OBS_PACKET_NONE] = "no packet",
+        [OBS_PACKET_INITIAL] = "an Initial packet",
+        [OBS_PACKET_HANDSHAKE] = "a Handshake packet",
+        [OBS_PACKET_1RTT] = "a 1-RTT packet",
+    };
+    return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "?";
+}
+
+int observation_alert(const observation *o, int *level)
+{
+    int lvl = 0, alert = -1;
+    if (o->alert >= 0) {
+        alert = o->alert;
+        lvl = o->alert_level;
+    } else if (o->transport == OBS_QUIC && o->quic_close && o->quic_close_frame == 0x1c &&
+               o->quic_close_code >= 0x100 && o->quic_close_code <= 0x1ff) {
+        /* RFC 9001 §4.8: a TLS alert is "converted into a QUIC connection error", CRYPTO_ERROR 0x0100 + its
+         * AlertDescription, in a CONNECTION_CLOSE of type 0x1c; QUIC has no warning alerts. */
+        alert = (int)(o->quic_close_code - 0x100);
+        lvl = 2;
+    }
+    if (level != NULL)
+        *level = lvl;
+    return alert;
+}
+
 void proxy_observation_init(proxy_observation *o)
 {
     memset(o, 0, sizeof *o);

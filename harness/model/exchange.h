@@ -24,6 +24,12 @@ typedef enum {
 
 const char *where_name(alpn_where w);
 
+/* The transport of a connection, and over QUIC the packet type that carried the peer's CONNECTION_CLOSE. */
+typedef enum { OBS_TCP = 0, OBS_QUIC } obs_transport;
+typedef enum { OBS_PACKET_NONE = 0, OBS_PACKET_INITIAL, OBS_PACKET_HANDSHAKE, OBS_PACKET_1RTT } obs_packet;
+
+const char *obs_packet_name(obs_packet p);
+
 #define OBS_ALPN_MAX 1024
 /* A client's whole offer is kept (up to the largest extension_data), so that the judge rebuilds exactly the answer
  * that was sent, however long the offer. */
@@ -51,6 +57,17 @@ typedef struct {
     int npn_seen;               /* the server answered NPN (extension 13172) */
     int hrr;                    /* a HelloRetryRequest was answered with a second ClientHello */
     double ms;
+    /* QUIC (alpncheck server --quic): how the server ended the connection. A TLS alert travels as CONNECTION_CLOSE
+     * 0x1c with the crypto error 0x0100 + alert (RFC 9001 §4.8); observation_alert reads it as the alert. Any other
+     * close is closed (set too), with its code. */
+    obs_transport transport;
+    uint32_t quic_version;           /* the QUIC version spoken */
+    int quic_close;                  /* the server sent CONNECTION_CLOSE */
+    unsigned quic_close_frame;       /* its frame type: 0x1c (QUIC layer) or 0x1d (application) */
+    uint64_t quic_close_code;        /* its error code */
+    obs_packet quic_close_packet;    /* the packet it came in */
+    uint8_t quic_close_reason[64];   /* its reason phrase, the first bytes (escaped when shown) */
+    size_t quic_close_reason_len;    /* its full length */
     /* Client checks (alpncheck is the server): what the client's ClientHello offered and how the client reacted to
      * the answer. The fields above then describe the client: its alert, and closed when it hung up silently. */
     int hello_seen;               /* a whole, well-formed ClientHello arrived */
@@ -81,6 +98,11 @@ typedef struct {
 } observation;
 
 void observation_init(observation *o);
+
+/* The alert an observation shows, the same for both transports: the TLS alert record's description (level in
+ * *level), or over QUIC the alert a CONNECTION_CLOSE 0x1c carries as crypto error 0x0100 + alert (RFC 9001 §4.8,
+ * always fatal: *level 2). -1 when there was none. level may be NULL. */
+int observation_alert(const observation *o, int *level);
 
 /* What a complete handshake showed (the GnuTLS path). */
 typedef struct {

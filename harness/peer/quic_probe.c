@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "quic_probe.h"
-#include "server_probe.h"
 
 #define QUIC_PROBE_RETRANSMIT_MS 250.0
 
@@ -109,4 +108,63 @@ int quic_probe(const char *host, const char *port, uint32_t version, const wire_
     }
     close(fd);
     return state;
+}
+
+/* The server's CONNECTION_CLOSE into the observation (RFC 9000 §19.19; RFC 9001 §4.8 for a crypto error). */
+static void observe_close(const quic_client *q, observation *o)
+{
+    o->quic_close = 1;
+    o->quic_close_frame = (unsigned)q->close_frame;
+    o->quic_close_code = q->close_code;
+    o->quic_close_packet = q->close_type == QUIC_PT_INITIAL     ? OBS_PACKET_INITIAL
+                           : q->close_type == QUIC_PT_HANDSHAKE ? OBS_PACKET_HANDSHAKE
+                                                                : OBS_PACKET_1RTT;
+    o->quic_close_reason_len = q->close_reason_len;
+    size_t kept = q->close_reason_len < sizeof o->quic_close_reason ? q->close_reason_len : sizeof o->quic_close_reason;
+    memcpy(o->quic_close_reason, q->close_reason, kept);
+    /* Any close that is not a TLS alert ends the connection without one. */
+    o->closed = observation_alert(o, NULL) < 0;
+}
+
+int quic_server_probe(void *ctx, const probe_request *r, observation *o)
+{
+    quic_target *qt = ctx;
+    double start = probe_now_ms();
+    o->transport = OBS_QUIC;
+    o->quic_version = qt->version;
+    /* Past the run's deadline no connection starts: the check is ERROR with that reason. */
+    if (probe_run_over(&qt->t.run, o->error_text, sizeof o->error_text)) {
+        o->error = 1;
+        return 0;
+    }
+    if (strcmp(r->tls, "1.3") != 0) {
+        o->error = 1;
+        snprintf(o->error_text, sizeof o->error_text, "QUIC carries TLS 1.3 only (RFC 9001 §4.2), not TLS %s", r->tls);
+        return 0;
+    }
+    wire_client_params p;
+    probe_client_params(&qt->t, r, &p);
+    int timeout = probe_left_ms(probe_conn_deadline(&qt->t.run, qt->t.timeout_ms));
+    int state = quic_probe(qt->t.host, qt->t.port, qt->version, &p, timeout, &qt->conn, o->error_text,
+                           sizeof o->error_text);
+    const quic_client *q = &qt->conn;
+    probe_observe_client(&q->tls, o);
+    if (state == QUIC_CLIENT_DONE) {
+        o->completed = 1;
+    } else if (state == QUIC_CLIENT_CLOSED) {
+        o->error_text[0] = '\0';
+        observe_close(q, o);
+    } else if (q->error[0] != '\0') {
+        /* The connection object refused what the server sent (or a Version Negotiation without our version). */
+        o->error = 1;
+        o->malformed = q->vn_count == 0;
+    } else if (!q->server_initial || probe_run_over(&qt->t.run, o->error_text, sizeof o->error_text)) {
+        /* Nothing came back (a socket error, or silence), or the run's deadline cut the flight short. */
+        o->error = 1;
+    } else {
+        /* The server answered, then went silent before its Finished: an incomplete handshake, judged as such. */
+        o->error_text[0] = '\0';
+    }
+    o->ms = probe_now_ms() - start;
+    return 0;
 }

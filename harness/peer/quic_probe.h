@@ -1,16 +1,33 @@
 /* The UDP side of a QUIC probe (issue 16): one QUIC client connection (harness/wire/quic_client.h) to a server, with
  * a deadline for the whole exchange and a retransmission timer, up to the server's Finished, a CONNECTION_CLOSE or an
  * error. The connection object then holds what the server did (ALPN and where, the close, Retry, transport
- * parameters). Not yet wired to the checks: that is the server-checks part of issue 16. */
+ * parameters). quic_server_probe is the probe_fn of `alpncheck server --quic`: a probe request in, an observation
+ * out, as server_probe does over TCP. */
 #ifndef ALPN_PEER_QUIC_PROBE_H
 #define ALPN_PEER_QUIC_PROBE_H
 
 #include "quic_client.h"
+#include "server_probe.h"
 
 /* Runs one handshake against host:port (UDP) with QUIC version and the ClientHello of p (TLS 1.3). Returns a
  * quic_client_state (DONE, CLOSED), or -1 with the reason in err (the deadline, a socket error, q->error). q is the
  * caller's (about 1 MiB: give it static or heap storage). */
 int quic_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p, int timeout_ms,
                quic_client *q, char *err, size_t err_cap);
+
+/* A QUIC server under test: where (host, port, SNI, per-connection timeout, the run's deadline) and which version;
+ * conn is the last connection's state (about 1 MiB: keep the target on the heap). */
+typedef struct {
+    server_target t;
+    uint32_t version;
+    quic_client conn;
+} quic_target;
+
+/* probe_fn (exchange.h) over QUIC: ctx is a quic_target. The request's TLS version must be "1.3" (RFC 9001 §4.2). The
+ * observation says OBS_QUIC; a CONNECTION_CLOSE goes into its quic_close fields (a crypto error is the alert,
+ * observation_alert), the server's Finished into completed. Silence until the deadline is an error, unless the
+ * server's Initial came (then the handshake is incomplete, as for a stalled TCP server); frames or TLS messages that
+ * cannot be taken are a malformed answer. */
+int quic_server_probe(void *ctx, const probe_request *r, observation *o);
 
 #endif

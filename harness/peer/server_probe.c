@@ -258,8 +258,7 @@ static int flush(struct conn *c, unsigned record_version)
     return rc;
 }
 
-/* What the client object saw, into the observation. */
-static void observe(const wire_client_conn *cl, observation *o)
+void probe_observe_client(const wire_client_conn *cl, observation *o)
 {
     static const alpn_where where[] = {
         [WIRE_WHERE_NONE] = WHERE_NONE,
@@ -401,19 +400,9 @@ static void read_flight(struct conn *c, observation *o)
     }
 }
 
-int server_probe(void *ctx, const probe_request *s, observation *o)
+void probe_client_params(const server_target *t, const probe_request *s, wire_client_params *p)
 {
-    static struct conn c;
-    const server_target *t = ctx;
-    double start = probe_now_ms();
-    memset(&c, 0, sizeof c);
-    /* Past the run's deadline no connection starts: the check is ERROR with that reason. */
-    if (probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
-        o->error = 1;
-        return 0;
-    }
-    probe_link_start(&c.k, -1, probe_conn_deadline(&t->run, t->timeout_ms), 0);
-    wire_client_params p = {
+    *p = (wire_client_params){
         .version = strcmp(s->tls, "1.3") == 0   ? WIRE_TLS13
                    : strcmp(s->tls, "1.1") == 0 ? WIRE_TLS11
                    : strcmp(s->tls, "1.0") == 0 ? WIRE_TLS10
@@ -429,6 +418,22 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
         .alpn2 = s->ext2,
         .alpn2_len = s->ext2_len,
     };
+}
+
+int server_probe(void *ctx, const probe_request *s, observation *o)
+{
+    static struct conn c;
+    const server_target *t = ctx;
+    double start = probe_now_ms();
+    memset(&c, 0, sizeof c);
+    /* Past the run's deadline no connection starts: the check is ERROR with that reason. */
+    if (probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
+        o->error = 1;
+        return 0;
+    }
+    probe_link_start(&c.k, -1, probe_conn_deadline(&t->run, t->timeout_ms), 0);
+    wire_client_params p;
+    probe_client_params(t, s, &p);
     if (wire_client_start(&c.cl, &p) != 0) {
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "%s", c.cl.conn.error);
@@ -449,7 +454,7 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "cannot send the ClientHello: %s", strerror(errno));
     }
-    observe(&c.cl, o);
+    probe_observe_client(&c.cl, o);
     /* A flight the run's deadline cut short is no answer to judge. */
     if (!o->completed && o->alert < 0 && probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
         o->error = 1;

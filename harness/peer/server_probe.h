@@ -98,6 +98,14 @@ void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap);
 /* The first alert of a connection (the body of an alert record) into o->alert and o->alert_level. */
 void probe_note_alert(const uint8_t *p, size_t len, observation *o);
 
+/* The wire client's parameters for a probe request to target t (its TLS version, SNI, ALPN bytes and flags); the
+ * pointers are the request's. */
+void probe_client_params(const server_target *t, const probe_request *s, wire_client_params *p);
+
+/* What a wire client object saw of the server's messages (version, ALPN and where, NPN, HelloRetryRequest), into the
+ * observation. */
+void probe_observe_client(const wire_client_conn *cl, observation *o);
+
 /* probe_fn (exchange.h): ctx is a server_target. */
 int server_probe(void *ctx, const probe_request *s, observation *o);
 
