@@ -211,3 +211,27 @@ peers_stop() {
     for p in "${PEER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
     wait 2>/dev/null
 }
+
+# debian_nodejs_version: the version of Debian's package nodejs in the archive. debian_node DIR: prints a node program from Debian's package nodejs (Debian 12: Node.js 18). That is /usr/bin/node
+# when the installed nodejs is Debian's; a machine may carry another vendor's newer nodejs there (NodeSource's),
+# which apt will not replace by Debian's older one, so Debian's nodejs and libnode are then unpacked into DIR (never
+# installed: nothing of the system changes) and DIR/node runs them. Their JavaScript dependencies (node-acorn,
+# node-cjs-module-lexer, node-undici) are Debian packages of their own, installed as usual.
+debian_nodejs_version() {
+    apt-cache madison nodejs 2>/dev/null | awk -F'|' '$3 ~ /debian/ {gsub(/ /, "", $2); print $2; exit}'
+}
+debian_node() {
+    local dir=$1 version
+    case $(dpkg-query -W -f='${Version}' nodejs 2>/dev/null) in
+    *nodesource* | "") ;;
+    *) echo /usr/bin/node && return 0 ;;
+    esac
+    [ -x "$dir/node" ] && echo "$dir/node" && return 0
+    version=$(debian_nodejs_version)
+    [ -n "$version" ] || return 1
+    mkdir -p "$dir/debs" && (cd "$dir/debs" && apt-get download -q "nodejs=$version" "libnode108=$version") \
+        >"$dir/download.log" 2>&1 || return 1
+    for deb in "$dir"/debs/*.deb; do dpkg -x "$deb" "$dir/root" || return 1; done
+    printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec %s "$@"\n' "$dir/root/usr/lib/x86_64-linux-gnu" \
+        "$dir/root/usr/bin/node" >"$dir/node" && chmod +x "$dir/node" && echo "$dir/node"
+}

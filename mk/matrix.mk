@@ -10,7 +10,7 @@
 .PHONY: matrix matrix-readme matrix-html-check
 
 MATRIX_PKGS := openssl gnutls-bin nginx haproxy h2o nghttp2-proxy nghttp2-client caddy curl golang-go libnss3-tools botan \
-	iproute2 default-jdk-headless nodejs erlang-nox erlang-ssl python3 python3-jsonschema \
+	iproute2 default-jdk-headless nodejs node-acorn node-cjs-module-lexer node-undici erlang-nox erlang-ssl python3 python3-jsonschema \
 	apache2 lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls lighttpd-mod-wolfssl lighttpd-mod-mbedtls lighttpd-mod-nss \
 	trafficserver squid tinyproxy privoxy wget
 # The peers on TLS libraries and the client programs of harness/matrix/peers-libs.sh (issue 17): what builds ours

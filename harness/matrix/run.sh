@@ -319,7 +319,7 @@ start_java() {
     spawn "$2" java "${main[@]}" "$1" "$PEER_DIR/peer.p12" alpncheck "$ALPN"
 }
 start_python() { spawn "$2" /usr/bin/python3 "$PEERS/python/server.py" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
-start_node() { spawn "$2" node "$PEERS/node/server.js" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
+start_node() { spawn "$2" "$NODE" "$PEERS/node/server.js" "$1" "$PEER_DIR/cert.pem" "$PEER_DIR/key.pem" "$ALPN"; }
 # NSS's selfserv only knows http/1.1 for ALPN (-Q); its key comes from an NSS database made from the PKCS#12 file.
 start_nss() {
     local db=$JOB_DIR/nssdb
@@ -466,8 +466,13 @@ v_go=$(go version 2>/dev/null | awk '{print $3}' || true)
 v_java="OpenJDK $(java -version 2>&1 | sed -n 1p | grep -o '[0-9][0-9._+]*' | sed -n 1p || true)"
 v_python=$(/usr/bin/python3 -c 'import platform; print("Python", platform.python_version())' 2>/dev/null || true)
 s_python=$(/usr/bin/python3 -c 'import ssl; print(ssl.OPENSSL_VERSION.rsplit(" ", 3)[0])' 2>/dev/null || true)
-v_node=$(node -e 'console.log("Node.js " + process.version)' 2>/dev/null || true)
-s_node=$(node -e 'console.log("OpenSSL " + process.versions.openssl)' 2>/dev/null || true)
+# The Node.js rows run Debian's nodejs (debian_node in harness/peers.sh), whatever else PATH holds; client.sh gets it
+# as ALPNCHECK_NODE.
+export ALPNCHECK_NODE
+ALPNCHECK_NODE=$(debian_node "$OUT/debian-node") || ALPNCHECK_NODE=debian-nodejs-not-available
+NODE=$ALPNCHECK_NODE
+v_node="$("$NODE" -e 'console.log("Node.js " + process.version)' 2>/dev/null || true) (Debian nodejs $(debian_nodejs_version))"
+s_node=$("$NODE" -e 'console.log("OpenSSL " + process.versions.openssl)' 2>/dev/null || true)
 v_nss_pkg=$(dpkg-query -W -f='${Version}' libnss3-tools 2>/dev/null || true)
 v_nss="NSS $(dpkg-query -W -f='${Version}' libnss3 2>/dev/null | sed 's/^[0-9]*://; s/-.*//' || true)"
 v_botan_n=$(botan version 2>/dev/null || true)
@@ -508,7 +513,7 @@ run_server java "JSSE (${v_java})" "$v_java" \
 run_server python "$s_python" "$v_python" \
     "harness/peers/python/server.py (SSLContext.set_alpn_protocols h2,http/1.1)" start_python python3
 run_server node "$s_node" "$v_node" \
-    "harness/peers/node/server.js (tls.createServer ALPNProtocols h2,http/1.1)" start_node node
+    "harness/peers/node/server.js (tls.createServer ALPNProtocols h2,http/1.1)" start_node "$NODE"
 run_server erlang "Erlang/OTP ssl" "$v_erl" \
     "harness/peers/erlang/server.escript (alpn_preferred_protocols h2,http/1.1)" start_erlang escript
 run_server apache2 "$(linked_openssl /usr/lib/apache2/modules/mod_ssl.so)" "$v_apache" \
@@ -600,7 +605,7 @@ run_client botan-tls_client "$v_botan" "botan tls_client $v_botan_n" botan
 run_client go "Go crypto/tls ${v_go#go}" "$v_go" go
 run_client java "JSSE (${v_java})" "$v_java" java
 run_client python "$s_python" "$v_python" python3
-run_client node "$s_node" "$v_node" node
+run_client node "$s_node" "$v_node" "$NODE"
 run_client erlang "Erlang/OTP ssl" "$v_erl" escript
 # Clients that reach the server through alpncheck as their HTTP proxy (alpncheck client --proxy): each must send
 # CONNECT first, or every check is ERROR.

@@ -130,8 +130,8 @@ java-bcjsse)
 python-httpx) exec /usr/bin/python3 "$here/python/httpx_client.py" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 # urllib.request with a ProxyHandler: HOST:PORT is its HTTP proxy (CONNECT).
 python-urllib-proxy) exec /usr/bin/python3 "$here/python/client.py" --proxy "$host" "$port" "$ca" "$alpn" "$sni" ;;
-# Debian's Node.js (package nodejs), never another node that PATH may find first.
-node) exec /usr/bin/node "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;
+# Debian's Node.js (package nodejs: the matrix passes debian_node's program), never another node PATH may find first.
+node) exec "${ALPNCHECK_NODE:-/usr/bin/node}" "$here/node/client.js" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 erlang) exec escript "$here/erlang/client.escript" "$host" "$port" "$ca" "$alpn" "$sni" ;;
 *) echo "client.sh: unknown client $name" >&2; exit 2 ;;
 esac
