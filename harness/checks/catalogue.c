@@ -28,6 +28,7 @@
 #define SEC_PRX_FIELD    "RFC 7639 §2.3 — proxies and the ALPN field"
 #define SEC_ALTSVC_SYNTAX "RFC 7838 §3 — Alt-Svc field syntax"
 #define SEC_ALTSVC_PARAMS "RFC 7838 §3.1 — Alt-Svc parameters"
+#define SEC_ALTSVC_SERVER "RFC 7838 §3 — the server's Alt-Svc field"
 #define SEC_SVCB_WIRE     "RFC 9460 §7.1.1 — alpn wire format"
 #define SEC_SVCB_PRES     "RFC 9460 §7.1.1, Appendix A.1 — alpn presentation format"
 #define SEC_SVCB_KEYS     "RFC 9460 §2.2, §7.1.1 — SvcParam keys"
@@ -261,6 +262,16 @@ const check_entry check_catalogue[] = {
      "server that selects on the first match never looks at them." MALFORMED_VERDICT,
      .server = {.offer = offer_garbage_after_supported, .judge = judge_decode_error, .run_pos = 29}},
 
+    {"SRV-ALT-SVC", SERVER, SHOULD, "7838 §3, 9114 §3.1", SEC_ALTSVC_SERVER,
+     "GET / over http/1.1: any Alt-Svc field in the answer parses (h3 reported)", BOTH, TCP,
+     "A complete handshake offers only http/1.1, then sends \"GET / HTTP/1.1\" with Host and Connection: close "
+     "and reads the answer's head. Alt-Svc is optional, so an answer without it passes. A field that is there "
+     "should follow the grammar of RFC 7838 §3: it is judged with libalpn's strict parser, and a value it rejects is "
+     "a WARN naming the ALTSVC-* or HDR-* rule and the byte, with what a lenient client would still take from it "
+     "(clients ignore what they cannot parse, so nothing breaks but the advertisement). A valid value passes with its "
+     "alternatives listed; an h3 alternative is HTTP/3 over QUIC on that UDP port. Skipped when the server does not "
+     "select http/1.1 or sends no HTTP answer.",
+     .server = {.run = run_alt_svc, .full_handshakes = 1, .run_pos = 36}},
     /* ---- client checks: alpncheck is the server ------------------------------------------------------------- */
     {"CLI-OFFER-WELLFORMED", CLIENT, MUST, "7301 §3.1", SEC_CLI_OFFER,
      "the ClientHello's ALPN list is strictly valid: one extension, non-empty list, no empty names", BOTH, TCP,
