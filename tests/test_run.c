@@ -258,14 +258,14 @@ Test(run, libalpn_as_server_passes_everything)
     run_options opt = {.tls = {"1.3", "1.2"}};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * (server_check_count() + 6));
+    cr_expect_eq(n, 2 * (server_check_count() + 7));
     for (size_t i = 0; i < r.n; i++)
         cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
                   r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
-    cr_expect_eq(r.counts[VERDICT_SKIP], 14,
-                 "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH, PROTOCOL-DEFINITIVE and the two "
-                 "0-RTT checks and RENEG-ALPN without a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no "
-                 "HelloRetryRequest)");
+    cr_expect_eq(r.counts[VERDICT_SKIP], 16,
+                 "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH, PROTOCOL-DEFINITIVE, the two "
+                 "0-RTT checks, RENEG-ALPN and ALT-SVC without a session path, HRR-ALPN-CHANGED on 1.3 (the model "
+                 "sends no HelloRetryRequest)");
     cr_expect_eq(report_exit_code(&r), 0);
 }
 
@@ -289,10 +289,10 @@ Test(run, filters_and_probe_counts)
     run_options opt = {.tls = {"1.2", "1.3"}, .skip = "SRV-SERVER-PREFERENCE,SRV-MANY-NAMES"};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * server_check_count() + 8, "all but MANY-NAMES, plus the five session checks");
-    /* Skipped scenarios do not connect: TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH and
-     * PROTOCOL-DEFINITIVE (no session path) on both. */
-    cr_expect_eq((size_t)m.calls, n - 13);
+    cr_expect_eq(n, 2 * server_check_count() + 10, "all but MANY-NAMES, plus the six session checks");
+    /* Skipped scenarios do not connect: TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH,
+     * PROTOCOL-DEFINITIVE and ALT-SVC (no session path) on both. */
+    cr_expect_eq((size_t)m.calls, n - 15);
     for (size_t i = 0; i < r.n; i++)
         cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
 }

@@ -264,13 +264,12 @@ const check_entry check_catalogue[] = {
 
     {"SRV-ALT-SVC", SERVER, SHOULD, "7838 §3, 9114 §3.1", SEC_ALTSVC_SERVER,
      "GET / over http/1.1: any Alt-Svc field in the answer parses (h3 reported)", BOTH, TCP,
-     "A complete handshake offers only http/1.1, then sends \"GET / HTTP/1.1\" with Host and Connection: close "
-     "and reads the answer's head. Alt-Svc is optional, so an answer without it passes. A field that is there "
-     "should follow the grammar of RFC 7838 §3: it is judged with libalpn's strict parser, and a value it rejects is "
-     "a WARN naming the ALTSVC-* or HDR-* rule and the byte, with what a lenient client would still take from it "
-     "(clients ignore what they cannot parse, so nothing breaks but the advertisement). A valid value passes with its "
-     "alternatives listed; an h3 alternative is HTTP/3 over QUIC on that UDP port. Skipped when the server does not "
-     "select http/1.1 or sends no HTTP answer.",
+     "A complete handshake offers only http/1.1, sends \"GET / HTTP/1.1\" with Host and Connection: close, and "
+     "reads the answer's head; Alt-Svc is optional, so an answer without it passes. A field that is there should "
+     "follow RFC 7838 §3 and is judged with libalpn's strict parser: a value it rejects is a WARN naming the ALTSVC-* "
+     "or HDR-* rule and the byte, with what a lenient client still takes from it, and a valid one passes with its "
+     "alternatives listed (h3 is HTTP/3 over QUIC on that UDP port). Skipped when the server does not select "
+     "http/1.1 or sends no HTTP answer.",
      .server = {.run = run_alt_svc, .full_handshakes = 1, .run_pos = 36}},
     /* ---- client checks: alpncheck is the server ------------------------------------------------------------- */
     {"CLI-OFFER-WELLFORMED", CLIENT, MUST, "7301 §3.1", SEC_CLI_OFFER,
