@@ -30,7 +30,6 @@ static result judged(const char *tls, const altsvc_observation *o)
 }
 
 #define HAS(r, s) cr_expect(strstr((r).observed, (s)) != NULL, "missing \"%s\" in: %s", (s), (r).observed)
-#define HASNT(r, s) cr_expect(strstr((r).observed, (s)) == NULL, "unexpected \"%s\" in: %s", (s), (r).observed)
 
 Test(judge_altsvc, the_row_is_a_server_check_at_should_level)
 {
@@ -42,106 +41,52 @@ Test(judge_altsvc, the_row_is_a_server_check_at_should_level)
     cr_expect(c->server.full_handshakes && c->server.run == run_alt_svc);
 }
 
-Test(judge_altsvc, no_field_passes)
-{
-    altsvc_observation o;
-    answer(&o, NULL);
-    result r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_PASS, "%s", r.observed);
-    HAS(r, "HTTP 200 answer without Alt-Svc");
-    cr_expect_str_eq(r.tls, "1.3");
-}
+/* An answer with the given field values, judged over TLS 1.3: the verdict, a text the observation must hold and one it
+ * must not (NULL: none). */
+struct field_case {
+    const char *name;
+    const char *values[4]; /* NULL-terminated */
+    verdict v;
+    const char *has, *hasnt;
+};
 
-Test(judge_altsvc, a_valid_value_passes_listing_its_alternatives)
-{
-    static const char *const v[] = {"h2=\"alt.example:8443\"; ma=60, h2=\":443\"", NULL};
-    altsvc_observation o;
-    answer(&o, v);
-    result r = judged("1.2", &o);
-    cr_expect_eq(r.v, VERDICT_PASS, "%s", r.observed);
-    HAS(r, "h2 on alt.example:8443, h2 on :443");
-    HASNT(r, "h3");
-}
-
-Test(judge_altsvc, h3_is_named_with_its_port)
-{
-    static const char *const v[] = {"h3=\":4433\"; ma=2592000", NULL};
-    altsvc_observation o;
-    answer(&o, v);
-    result r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_PASS, "%s", r.observed);
-    HAS(r, "advertises h3 on port 4433 (HTTP/3 over QUIC: try alpncheck server --quic)");
+static const struct field_case field_cases[] = {
+    {"none", {NULL}, VERDICT_PASS, "HTTP 200 answer without Alt-Svc", "advertises"},
+    {"valid, two alternatives", {"h2=\"alt.example:8443\"; ma=60, h2=\":443\"", NULL}, VERDICT_PASS,
+     "h2 on alt.example:8443, h2 on :443", "h3"},
+    {"h3 with its port", {"h3=\":4433\"; ma=2592000", NULL}, VERDICT_PASS,
+     "advertises h3 on port 4433 (HTTP/3 over QUIC: try alpncheck server --quic)", NULL},
     /* A draft version is another protocol: listed, not taken for h3. */
-    static const char *const draft[] = {"h3-29=\":4433\"", NULL};
-    answer(&o, draft);
-    r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_PASS, "%s", r.observed);
-    HAS(r, "h3-29 on :4433");
-    HASNT(r, "advertises h3");
-}
+    {"h3-29 is not h3", {"h3-29=\":4433\"", NULL}, VERDICT_PASS, "h3-29 on :4433", "advertises h3"},
+    {"clear", {"clear", NULL}, VERDICT_PASS, "clear (withdraws every alternative)", NULL},
+    {"ma=1d", {"h2=\":443\"; ma=1d", NULL}, VERDICT_WARN,
+     "breaks ALTSVC-MA at byte 11 (ma is not a number of seconds; it is ignored); a lenient client still uses: h2 on :443",
+     NULL},
+    {"lower-case percent-encoding", {"h%3f=\":443\"", NULL}, VERDICT_WARN, "breaks HDR-PCT-UPPER at byte 1", NULL},
+    {"unclosed quote", {"h2=\":443", NULL}, VERDICT_WARN, "a lenient client ignores it too (ALTSVC-", NULL},
+    {"two valid field lines", {"h2=\":443\"", "h3=\":443\"", NULL}, VERDICT_PASS,
+     "and 1 more field line: h2 on :443, h3 on :443; advertises h3 on port 443", NULL},
+    /* The third line is the broken one: it is named, not the valid ones before it. */
+    {"third line broken", {"h2=\":443\"", "h3=\":443\"; persist=1", "h3=\":99999\"", NULL}, VERDICT_WARN,
+     "field line 3: Alt-Svc \"h3=\\x22:99999\\x22\" breaks ALTSVC-PORT", "field line 1"},
+    /* A terminal escape in a parameter (invalid there) is shown escaped, never as is. */
+    {"escaped", {"h2=\":443\"; x=\"\x1b[31m\"", NULL}, VERDICT_WARN,
+     "x=\\x22\\x1b[31m\\x22\" breaks ALTSVC-QUOTED at byte 14", "\x1b"},
+};
 
-Test(judge_altsvc, clear_passes)
+Test(judge_altsvc, field_values)
 {
-    static const char *const v[] = {"clear", NULL};
-    altsvc_observation o;
-    answer(&o, v);
-    result r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_PASS, "%s", r.observed);
-    HAS(r, "clear (withdraws every alternative)");
-}
-
-Test(judge_altsvc, an_invalid_value_warns_with_the_rule_and_the_byte)
-{
-    static const char *const v[] = {"h2=\":443\"; ma=1d", NULL};
-    altsvc_observation o;
-    answer(&o, v);
-    result r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_WARN, "%s", r.observed);
-    HAS(r, "breaks ALTSVC-MA at byte 11");
-    HAS(r, "a lenient client still uses: h2 on :443");
-}
-
-Test(judge_altsvc, a_percent_encoding_error_names_the_hdr_rule_and_lenient_failures_say_so)
-{
-    static const char *const v[] = {"h%3f=\":443\"", NULL};
-    altsvc_observation o;
-    answer(&o, v);
-    result r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_WARN, "%s", r.observed);
-    HAS(r, "breaks HDR-PCT-UPPER at byte 1");
-    static const char *const broken[] = {"h2=\":443", NULL};
-    answer(&o, broken);
-    r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_WARN, "%s", r.observed);
-    HAS(r, "a lenient client ignores it too (ALTSVC-");
-}
-
-Test(judge_altsvc, two_field_lines_are_each_judged)
-{
-    static const char *const good[] = {"h2=\":443\"", "h3=\":443\"", NULL};
-    altsvc_observation o;
-    answer(&o, good);
-    result r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_PASS, "%s", r.observed);
-    HAS(r, "and 1 more field line: h2 on :443, h3 on :443");
-    HAS(r, "advertises h3 on port 443");
-    /* The second line is the broken one: it is named, not the valid first. */
-    static const char *const bad[] = {"h2=\":443\"", "h3=\":443\"; persist=1", "h3=\":99999\"", NULL};
-    answer(&o, bad);
-    r = judged("1.3", &o);
-    cr_expect_eq(r.v, VERDICT_WARN, "%s", r.observed);
-    HAS(r, "field line 3:");
-    HAS(r, "ALTSVC-PORT");
-}
-
-Test(judge_altsvc, peer_bytes_are_escaped)
-{
-    static const char *const v[] = {"h2=\":443\"; x=\"\x1b[31m\"", NULL};
-    altsvc_observation o;
-    answer(&o, v);
-    result r = judged("1.3", &o);
-    HASNT(r, "\x1b");
-    HAS(r, "\\x1b");
+    for (size_t i = 0; i < sizeof field_cases / sizeof field_cases[0]; i++) {
+        const struct field_case *c = &field_cases[i];
+        altsvc_observation o;
+        answer(&o, c->values);
+        result r = judged("1.3", &o);
+        cr_expect_eq(r.v, c->v, "%s: %s — %s", c->name, verdict_name(r.v), r.observed);
+        cr_expect(strstr(r.observed, c->has) != NULL, "%s: missing \"%s\" in: %s", c->name, c->has, r.observed);
+        if (c->hasnt != NULL)
+            cr_expect(strstr(r.observed, c->hasnt) == NULL, "%s: unexpected \"%s\" in: %s", c->name, c->hasnt,
+                      r.observed);
+    }
 }
 
 Test(judge_altsvc, a_value_longer_than_kept_is_not_judged)
