@@ -557,13 +557,13 @@ static int judge_alt_svc_invalid(const altsvc_observation *o, size_t kept, const
             continue;
         char shown[4 * 120 + 32], more[400];
         altsvc_shown(o, i, 80, shown, sizeof shown);
-        int ok = parse_alt_svc(o->value[i], o->value_len[i], ALPN_HDR_LENIENT, &lenient, &lerr) == ALPN_OK;
-        snprintf(more, sizeof more, " breaks %s at byte %zu (%.100s); a lenient client %s%.220s%s",
-                 err.check ? err.check : "ALTSVC-LIST", err.offset, err.detail ? err.detail : "invalid",
-                 ok ? "still uses: " : "ignores it too (", ok ? (lenient.count ? lenient.text : "nothing") : "",
-                 ok ? "" : lerr.check ? lerr.check : "invalid");
-        if (!ok)
-            text_cat(more, sizeof more, ")");
+        char lenient_text[300];
+        if (parse_alt_svc(o->value[i], o->value_len[i], ALPN_HDR_LENIENT, &lenient, &lerr) == ALPN_OK)
+            snprintf(lenient_text, sizeof lenient_text, "still uses: %s", lenient.count ? lenient.text : "nothing");
+        else
+            snprintf(lenient_text, sizeof lenient_text, "ignores it too (%s)", lerr.check ? lerr.check : "invalid");
+        snprintf(more, sizeof more, " breaks %s at byte %zu (%.100s); a lenient client %.200s",
+                 err.check ? err.check : "ALTSVC-LIST", err.offset, err.detail ? err.detail : "invalid", lenient_text);
         snprintf(out->observed, sizeof out->observed, "field line %zu: %.200s", i + 1, shown);
         text_cat(out->observed, sizeof out->observed, more);
         out->v = broken(row->lvl);

@@ -635,7 +635,8 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
     scenario *s = malloc(sizeof *s); /* 64 KiB of extension bytes: not on the stack */
     if (s == NULL)
         return 0;
-    const server_peer peer = {probe, ctx, opt->resume, opt->speak, opt->early, opt->reneg, opt->resume_ctx, opt->altsvc};
+    const server_peer peer = {probe,      ctx,        opt->resume,     opt->speak,
+                              opt->early, opt->reneg, opt->resume_ctx, opt->altsvc};
     size_t versions = 0, total = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;
