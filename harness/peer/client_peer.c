@@ -340,7 +340,7 @@ static int take_connect(struct conn *c, observation *o)
         char first[64];
         probe_link_not_a_record(&c->k, first, sizeof first);
         snprintf(o->error_text, sizeof o->error_text, "alpncheck is the client's proxy, but the connection did not "
-                 "start with a CONNECT request (%.60s%s%.60s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
+                 "start with a CONNECT request (%.50s%s%.50s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
                  st == HTTP_HEAD_MALFORMED ? "; " : "", c->k.in_len > 0 ? first : "nothing arrived");
         return -1;
     }
