@@ -584,7 +584,10 @@ static void judge_alt_svc_valid(const altsvc_observation *o, size_t kept, result
     altsvc_shown(o, 0, 120, shown, sizeof shown);
     if (o->fields > 1)
         snprintf(tail, sizeof tail, " and %u more field line%s", o->fields - 1, o->fields > 2 ? "s" : "");
-    snprintf(out->observed, sizeof out->observed, "HTTP %d answer, %.200s%s: %s", o->status, shown, tail, all.text);
+    snprintf(out->observed, sizeof out->observed, "HTTP %d answer, %.200s", o->status, shown);
+    text_cat(out->observed, sizeof out->observed, tail);
+    text_cat(out->observed, sizeof out->observed, ": ");
+    text_cat(out->observed, sizeof out->observed, all.text);
     if (all.h3_port >= 0) {
         snprintf(tail, sizeof tail, "; advertises h3 on port %d (HTTP/3 over QUIC: try alpncheck server --quic)",
                  all.h3_port);
