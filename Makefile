@@ -17,8 +17,9 @@ PKGS_QUIC := caddy ngtcp2-server ngtcp2-client golang-go golang-github-lucas-cle
 # Our quinn 0.9 peer, built offline by Debian's cargo from Debian's crates: only for -DALPN_QUINN_TESTS=ON and the
 # matrix, since it pulls in rustc and some hundred crates.
 PKGS_QUINN := cargo librust-quinn-dev
-# Peers only the test suite starts (tests/integration_caddy.sh, the CONNECT proxies of tests/integration_proxy.sh,
-# integration_quic_peers.sh and test_quic_probe.c); always run by hand from private configs, never as a service.
+# Peers only the test suite starts (tests/integration_caddy.sh and integration_altsvc.sh, the CONNECT proxies of
+# tests/integration_proxy.sh, integration_quic_peers.sh and test_quic_probe.c); always run by hand from private
+# configs, never as a service.
 PKGS_PEERS_CHECK := $(sort caddy squid tinyproxy privoxy apache2 $(PKGS_QUIC))
 PKGS_ADAPTERS := libssl-dev libnghttp2-dev
 PKGS_SCHEMA := python3 python3-jsonschema

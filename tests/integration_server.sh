@@ -45,10 +45,11 @@ expect "openssl: classname is the section" \
     grep -q '<testcase classname="alpncheck.RFC_7301_3_1.malformed_lists_decode_error_expected" name="SRV-MALFORMED-EMPTY-LIST TLS 1.3"' \
     "$work/o.xml"
 expect "openssl: HTML report written" grep -q '</html>' "$work/o.html"
-# s_server's own verdicts beside the catalogue's SKIPs: four SKIPs (it refuses TLS 1.1 and 1.0, and an echo server
-# speaks no HTTP, below) and one WARN (a changed list after a HelloRetryRequest); everything else passes.
+# s_server's own verdicts beside the catalogue's SKIPs: six SKIPs (it refuses TLS 1.1 and 1.0, and an echo server
+# speaks no HTTP, below, for SRV-PROTOCOL-DEFINITIVE and SRV-ALT-SVC) and one WARN (a changed list after a
+# HelloRetryRequest); everything else passes.
 expect "openssl: summary line" \
-    grep -qx "$((n_srv - gaps - 4 - 1)) passed, 0 failed, $((gaps + 4)) skipped" "$work/o.out"
+    grep -qx "$((n_srv - gaps - 6 - 1)) passed, 0 failed, $((gaps + 6)) skipped" "$work/o.out"
 
 expect "openssl: carries on after a HelloRetryRequest with a changed ALPN list: WARN" \
     test "$(verdict "$work/o.json" SRV-HRR-ALPN-CHANGED 1.3)" = WARN
@@ -62,6 +63,7 @@ expect "openssl: early data refused on a ticket without ALPN, h2 selected" \
 expect "openssl: early data refused when the hello omits ALPN" \
     test "$(observed "$work/o.json" SRV-0RTT-ALPN-OMITTED 1.3)" = 'early data refused; resumed without ALPN'
 expect "openssl: an echo server sends no HTTP: SKIP" test "$(verdict "$work/o.json" SRV-PROTOCOL-DEFINITIVE 1.3)" = SKIP
+expect "openssl: no HTTP answer, no Alt-Svc to judge: SKIP" test "$(verdict "$work/o.json" SRV-ALT-SVC 1.2)" = SKIP
 
 # Progress: shown on stderr when it is a terminal (script(1) gives the run a pseudo-terminal), never otherwise, and
 # not with -q. The counter ends at the number of results of the run.

@@ -149,7 +149,7 @@ static struct ids client_run_ids(void)
 Test(catalogue, every_server_run_id_has_one_row_and_every_server_row_runs)
 {
     struct ids s = server_run_ids();
-    cr_expect_eq(s.n, server_check_count() + 8, "the single-connection checks and eight multi-connection ones");
+    cr_expect_eq(s.n, server_check_count() + 9, "the single-connection checks and nine multi-connection ones");
     expect_rows(&s, CHECK_FAMILY_SERVER, "the server run");
     for (size_t i = 0; i < check_catalogue_count; i++) {
         if (check_catalogue[i].family == CHECK_FAMILY_SERVER)
@@ -484,7 +484,7 @@ Test(catalogue, rows_are_complete_and_ids_unique)
         cr_expect_eq(check_find(c->id), c);
         cr_expect_eq(check_get(c->id), c);
     }
-    cr_expect_eq(per_family[CHECK_FAMILY_SERVER], server_check_count() + 8);
+    cr_expect_eq(per_family[CHECK_FAMILY_SERVER], server_check_count() + 9);
     cr_expect_eq(per_family[CHECK_FAMILY_CLIENT], client_check_count());
     cr_expect_gt(per_family[CHECK_FAMILY_HEADER], 0);
     cr_expect_gt(per_family[CHECK_FAMILY_PROXY], 0);

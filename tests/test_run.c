@@ -260,13 +260,13 @@ Test(run, libalpn_as_server_passes_everything)
     run_options opt = {.tls = {"1.3", "1.2"}};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * (server_check_count() + 8));
+    cr_expect_eq(n, 2 * (server_check_count() + 9));
     for (size_t i = 0; i < r.n; i++)
         cr_expect(r.results[i].v == VERDICT_PASS || r.results[i].v == VERDICT_SKIP, "%s TLS %s: %s — %s",
                   r.results[i].id, r.results[i].tls, verdict_name(r.results[i].v), r.results[i].observed);
-    cr_expect_eq(r.counts[VERDICT_SKIP], 24,
+    cr_expect_eq(r.counts[VERDICT_SKIP], 26,
                  "TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH, PROTOCOL-DEFINITIVE and the four "
-                 "0-RTT checks and RENEG-ALPN without a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no "
+                 "0-RTT checks, RENEG-ALPN and ALT-SVC without a session path, HRR-ALPN-CHANGED on 1.3 (the model sends no "
                  "HelloRetryRequest), the three QUIC-only checks on both");
     cr_expect_eq(report_exit_code(&r), 0);
 }
@@ -291,11 +291,11 @@ Test(run, filters_and_probe_counts)
     run_options opt = {.tls = {"1.2", "1.3"}, .skip = "SRV-SERVER-PREFERENCE,SRV-MANY-NAMES"};
     report_init(&r, "test", "model");
     size_t n = run_server_checks(model_probe, &m, &m.supported, &opt, &r);
-    cr_expect_eq(n, 2 * server_check_count() + 12, "all but MANY-NAMES, plus the seven session checks");
+    cr_expect_eq(n, 2 * server_check_count() + 14, "all but MANY-NAMES, plus the eight session checks");
     /* Skipped scenarios do not connect: TLS13-IN-EE and HRR-ALPN-CHANGED on 1.2, NPN on 1.3, RESUME-FRESH,
-     * PROTOCOL-DEFINITIVE, RENEG-ALPN and the four 0-RTT checks (no session path) on both, the three QUIC-only checks
+     * PROTOCOL-DEFINITIVE, RENEG-ALPN, ALT-SVC and the four 0-RTT checks (no session path) on both, the three QUIC-only checks
      * on both. */
-    cr_expect_eq((size_t)m.calls, n - 23, "calls %d of %zu results", m.calls, n);
+    cr_expect_eq((size_t)m.calls, n - 25, "calls %d of %zu results", m.calls, n);
     for (size_t i = 0; i < r.n; i++)
         cr_expect_str_neq(r.results[i].id, "SRV-MANY-NAMES");
 }
@@ -586,7 +586,7 @@ static void quic_run(struct quic_model *q, report *r)
     run_options opt = {.tls = {"1.3"}, .transport = CHECK_TRANSPORT_QUIC};
     report_init(r, "test", "quic model");
     size_t n = run_server_checks(quic_model_probe, q, &q->m.supported, &opt, r);
-    cr_assert_eq(n, server_check_count() + 8, "every server row once, over TLS 1.3");
+    cr_assert_eq(n, server_check_count() + 9, "every server row once, over TLS 1.3");
     cr_expect_eq(q->tls_seen_12, 0, "QUIC carries TLS 1.3 only");
 }
 

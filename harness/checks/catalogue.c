@@ -29,6 +29,7 @@
 #define SEC_PRX_FIELD    "RFC 7639 §2.3 — proxies and the ALPN field"
 #define SEC_ALTSVC_SYNTAX "RFC 7838 §3 — Alt-Svc field syntax"
 #define SEC_ALTSVC_PARAMS "RFC 7838 §3.1 — Alt-Svc parameters"
+#define SEC_ALTSVC_SERVER "RFC 7838 §3 — the server's Alt-Svc field"
 #define SEC_SVCB_WIRE     "RFC 9460 §7.1.1 — alpn wire format"
 #define SEC_SVCB_PRES     "RFC 9460 §7.1.1, Appendix A.1 — alpn presentation format"
 #define SEC_SVCB_KEYS     "RFC 9460 §2.2, §7.1.1 — SvcParam keys"
@@ -55,6 +56,7 @@
 #define NOT_QUIC_RESUME                                                                                                \
     "alpncheck's QUIC client makes no resumption: it stops at the server's Finished, before any NewSessionTicket"
 #define NOT_QUIC_OVERLAP "over QUIC, SRV-QUIC-NO-OVERLAP judges no overlap by the CONNECTION_CLOSE of RFC 9001 §8.1"
+#define NOT_QUIC_HTTP    "alpncheck's QUIC client speaks no HTTP/3: the Alt-Svc field is read from an HTTP/1.1 answer over TCP"
 
 /* The common ending of the SRV-MALFORMED-* descriptions. */
 #define MALFORMED_VERDICT                                                                                              \
@@ -324,6 +326,16 @@ const check_entry check_catalogue[] = {
      .outside = "QUIC is TLS 1.3 only",
      .server = {.offer = offer_h3_after_draft, .judge = judge_select, .run_pos = 40}},
 
+    {"SRV-ALT-SVC", SERVER, SHOULD, "7838 §3, 9114 §3.1", SEC_ALTSVC_SERVER,
+     "GET / over http/1.1: any Alt-Svc field in the answer parses (h3 reported)", BOTH, TCP,
+     "A complete handshake offers only http/1.1, sends \"GET / HTTP/1.1\" with Host and Connection: close, and "
+     "reads the answer's head; Alt-Svc is optional, so an answer without it passes. A field that is there should "
+     "follow RFC 7838 §3 and is judged with libalpn's strict parser: a value it rejects is a WARN naming the ALTSVC-* "
+     "or HDR-* rule and the byte, with what a lenient client still takes from it, and a valid one passes with its "
+     "alternatives listed (h3 is HTTP/3 over QUIC on that UDP port). Skipped when the server does not select "
+     "http/1.1 or sends no HTTP answer.",
+     .not_quic = NOT_QUIC_HTTP,
+     .server = {.run = run_alt_svc, .full_handshakes = 1, .run_pos = 41}},
     /* ---- client checks: alpncheck is the server ------------------------------------------------------------- */
     {"CLI-OFFER-WELLFORMED", CLIENT, MUST, "7301 §3.1", SEC_CLI_OFFER,
      "the ClientHello's ALPN list is strictly valid: one extension, non-empty list, no empty names", BOTH, TCP,

@@ -61,6 +61,7 @@ typedef struct server_peer {
     early_fn early;
     reneg_fn reneg;
     void *session_ctx;
+    altsvc_fn altsvc; /* with session_ctx */
 } server_peer;
 
 /* ---- the server rows ------------------------------------------------------------------------------------------ */
@@ -143,6 +144,8 @@ void run_protocol_spoken(const check_entry *c, const server_peer *peer, const pr
 /* The 0-RTT checks: the row's sequence (server_play.early, exchange.h) with the first supported name, and the second
  * for the sequences that offer another one (SRV-0RTT-ALPN, SRV-0RTT-TICKET-FRESH). */
 void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
+/* SRV-ALT-SVC: http/1.1 alone, then a GET and the Alt-Svc fields of the answer. */
+void run_alt_svc(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
 /* SRV-RENEG-ALPN: TLS 1.2 with the first name, then a renegotiation offering the second. */
 void run_renegotiation(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out);
 
@@ -175,6 +178,12 @@ void judge_reneg(const profile *p, const char *tls, const session_observation *f
  * (h2 or http/1.1) and then spoke it; after h2 the server's first frame must be SETTINGS (RFC 9113 §3.4), after
  * http/1.1 its answer must start "HTTP/1.". A server that sends nothing gets SKIP (it may not speak HTTP). */
 void judge_protocol_definitive(const char *tls, const alpn_name *name, const session_observation *o, result *out);
+
+/* SRV-ALT-SVC (RFC 7838 §3): the Alt-Svc field lines of an HTTP/1.1 answer over a handshake that offered only
+ * http/1.1, judged with libalpn's strict parser. None: PASS; valid: PASS listing the alternatives (and saying so when
+ * one is h3, RFC 9114 §3.1); invalid: the row's level broken, with the ALTSVC-* or HDR-* ID, the byte offset and what
+ * a lenient parse keeps. http/1.1 not selected, or no HTTP answer: SKIP with the reason. */
+void judge_alt_svc(const char *tls, const altsvc_observation *o, result *out);
 
 /* Bytes a peer sent (a name, a reason phrase, a field value) as a person may read them in any report: printable ASCII
  * as is, anything else and '\\' and '"' as \xNN, cut to fit cap (which must be at least 8). */

@@ -553,3 +553,156 @@ void judge_reneg(const profile *p, const char *tls, const session_observation *f
     snprintf(out->observed, sizeof out->observed, "first: %.200s; renegotiation: %.250s", a, b);
     out->v = VERDICT_PASS;
 }
+
+/* ---- SRV-ALT-SVC ------------------------------------------------------------------------------------------------ */
+
+/* Appends s to a text, keeping it NUL-terminated and cut at its end. */
+static void text_cat(char *buf, size_t cap, const char *s)
+{
+    size_t used = strlen(buf);
+    if (used + 1 < cap)
+        snprintf(buf + used, cap - used, "%s", s);
+}
+
+/* The alternatives the parser delivered, as one line ("h3 on :443, h2 on alt.example:8443"), and the first h3. */
+typedef struct {
+    char text[220];
+    size_t count;
+    int h3_port; /* -1: no h3 alternative */
+} altsvc_listing;
+
+static int list_alternative(void *ctx, const alpn_altsvc_alt *alt)
+{
+    altsvc_listing *l = ctx;
+    char name[48], host[80], one[160];
+    peer_text(name, sizeof name, alt->name, alt->name_len);
+    peer_text(host, sizeof host, (const uint8_t *)alt->host, alt->host_len);
+    snprintf(one, sizeof one, "%s%s on %s:%u", l->count ? ", " : "", name, host, alt->port);
+    text_cat(l->text, sizeof l->text, one);
+    /* RFC 9114 §3.1: "h3" is HTTP/3 over QUIC, at the alternative's UDP port. */
+    if (l->h3_port < 0 && alt->name_len == 2 && memcmp(alt->name, "h3", 2) == 0)
+        l->h3_port = alt->port;
+    l->count++;
+    return 0;
+}
+
+/* One field value through libalpn's parser in mode, its alternatives added to l. Returns the parse status. */
+static int parse_alt_svc(const uint8_t *v, size_t len, alpn_hdr_mode mode, altsvc_listing *l, alpn_error *err)
+{
+    alpn_altsvc_result res = {.on_alt = NULL};
+    /* Parse once without the callback: alternatives before a violation are delivered too, and must not be listed
+     * as valid. */
+    int rc = alpn_altsvc_parse((const char *)v, len, mode, &res, err);
+    if (rc != ALPN_OK)
+        return rc;
+    if (res.clear) {
+        text_cat(l->text, sizeof l->text, l->count ? ", clear" : "clear");
+        text_cat(l->text, sizeof l->text, " (withdraws every alternative)");
+        l->count++;
+        return ALPN_OK;
+    }
+    res = (alpn_altsvc_result){.on_alt = list_alternative, .ctx = l};
+    return alpn_altsvc_parse((const char *)v, len, mode, &res, err);
+}
+
+/* A field value as a report shows it: escaped, quoted, cut after `show` bytes. */
+static void altsvc_shown(const altsvc_observation *o, size_t i, size_t show, char *buf, size_t cap)
+{
+    char esc[4 * 120 + 8];
+    if (show > 120)
+        show = 120;
+    peer_text(esc, sizeof esc, o->value[i], o->value_len[i] < show ? o->value_len[i] : show);
+    snprintf(buf, cap, "Alt-Svc \"%s%s\"", esc, o->value_len[i] > show ? "..." : "");
+}
+
+/* The first field line that fails the strict parse: the row's level broken, with the rule, the byte and what a
+ * lenient client would still use. Returns 1 when one did. */
+static int judge_alt_svc_invalid(const altsvc_observation *o, size_t kept, const check_entry *row, result *out)
+{
+    for (size_t i = 0; i < kept; i++) {
+        altsvc_listing strict = {.h3_port = -1}, lenient = {.h3_port = -1};
+        alpn_error err = {0}, lerr = {0};
+        if (parse_alt_svc(o->value[i], o->value_len[i], ALPN_HDR_STRICT, &strict, &err) == ALPN_OK)
+            continue;
+        char shown[4 * 120 + 32], more[400];
+        altsvc_shown(o, i, 80, shown, sizeof shown);
+        char lenient_text[300];
+        if (parse_alt_svc(o->value[i], o->value_len[i], ALPN_HDR_LENIENT, &lenient, &lerr) == ALPN_OK)
+            snprintf(lenient_text, sizeof lenient_text, "still uses: %s", lenient.count ? lenient.text : "nothing");
+        else
+            snprintf(lenient_text, sizeof lenient_text, "ignores it too (%s)", lerr.check ? lerr.check : "invalid");
+        snprintf(more, sizeof more, " breaks %s at byte %zu (%.100s); a lenient client %.200s",
+                 err.check ? err.check : "ALTSVC-LIST", err.offset, err.detail ? err.detail : "invalid", lenient_text);
+        snprintf(out->observed, sizeof out->observed, "field line %zu: %.200s", i + 1, shown);
+        text_cat(out->observed, sizeof out->observed, more);
+        out->v = broken(row->lvl);
+        return 1;
+    }
+    return 0;
+}
+
+/* A valid set of field lines: PASS, listing the alternatives and the h3 one. */
+static void judge_alt_svc_valid(const altsvc_observation *o, size_t kept, result *out)
+{
+    altsvc_listing all = {.h3_port = -1};
+    for (size_t i = 0; i < kept; i++) {
+        alpn_error err;
+        parse_alt_svc(o->value[i], o->value_len[i], ALPN_HDR_STRICT, &all, &err);
+    }
+    char shown[4 * 120 + 32], tail[200] = "";
+    altsvc_shown(o, 0, 120, shown, sizeof shown);
+    if (o->fields > 1)
+        snprintf(tail, sizeof tail, " and %u more field line%s", o->fields - 1, o->fields > 2 ? "s" : "");
+    snprintf(out->observed, sizeof out->observed, "HTTP %d answer, %.200s", o->status, shown);
+    text_cat(out->observed, sizeof out->observed, tail);
+    text_cat(out->observed, sizeof out->observed, ": ");
+    text_cat(out->observed, sizeof out->observed, all.text);
+    if (all.h3_port >= 0) {
+        snprintf(tail, sizeof tail, "; advertises h3 on port %d (HTTP/3 over QUIC: try alpncheck server --quic)",
+                 all.h3_port);
+        text_cat(out->observed, sizeof out->observed, tail);
+    }
+    out->v = VERDICT_PASS;
+}
+
+void judge_alt_svc(const char *tls, const altsvc_observation *o, result *out)
+{
+    const check_entry *row = result_head(out, "SRV-ALT-SVC", tls);
+    snprintf(out->expected, sizeof out->expected,
+             "no Alt-Svc field, or one that parses strictly (RFC 7838 §3), over a handshake offering only http/1.1");
+    char sel[OBS_TEXT_MAX + 64];
+    session_text(&o->session, sel, sizeof sel);
+    if (o->session.error || (!o->session.completed && o->session.alert < 0)) {
+        out->v = VERDICT_ERROR;
+        snprintf(out->observed, sizeof out->observed, "%s", sel);
+        return;
+    }
+    out->v = VERDICT_SKIP;
+    if (!o->session.completed || !o->session.has_selected || o->session.selected_len != 8 ||
+        memcmp(o->session.selected, "http/1.1", 8) != 0) {
+        snprintf(out->observed, sizeof out->observed, "not run: the server did not select http/1.1 (%.300s)", sel);
+        return;
+    }
+    if (!o->answered) {
+        snprintf(out->observed, sizeof out->observed, "not run: no HTTP/1.1 answer to GET / (%.300s)", o->head_error);
+        return;
+    }
+    size_t kept = o->fields < ALTSVC_OBS_FIELDS ? o->fields : ALTSVC_OBS_FIELDS;
+    for (size_t i = 0; i < kept; i++) {
+        if (o->value_len[i] > ALTSVC_OBS_VALUE_MAX) {
+            out->v = VERDICT_ERROR;
+            snprintf(out->observed, sizeof out->observed, "an Alt-Svc field of %zu bytes: alpncheck keeps %d",
+                     o->value_len[i], ALTSVC_OBS_VALUE_MAX);
+            return;
+        }
+    }
+    if (judge_alt_svc_invalid(o, kept, row, out))
+        return;
+    if (o->fields == 0) {
+        out->v = VERDICT_PASS;
+        snprintf(out->observed, sizeof out->observed, "HTTP %d answer without Alt-Svc: no alternative services",
+                 o->status);
+        return;
+    }
+    judge_alt_svc_valid(o, kept, out);
+}

@@ -475,6 +475,23 @@ void run_protocol_spoken(const check_entry *c, const server_peer *peer, const pr
         skip_no_path(out);
 }
 
+void run_alt_svc(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
+{
+    (void)c;
+    (void)p; /* http/1.1 is offered whatever the profile: a server that refuses it is SKIP with its answer */
+    altsvc_observation o;
+    memset(&o, 0, sizeof o);
+    o.session.alert = -1;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (peer->altsvc != NULL)
+        peer->altsvc(peer->session_ctx, tls, &o);
+    judge_alt_svc(tls, &o, out);
+    out->ms = elapsed_since(&t0);
+    if (peer->altsvc == NULL)
+        skip_no_path(out);
+}
+
 void run_0rtt(const check_entry *c, const server_peer *peer, const profile *p, const char *tls, result *out)
 {
     session_pair sp; /* first: the control run with the ticket's own offer; second: the test */
@@ -624,7 +641,7 @@ size_t run_server_checks(probe_fn probe, void *ctx, const profile *p, const run_
         return 0;
     const server_peer peer = {.transport = opt->transport, .probe = probe, .probe_ctx = ctx, .resume = opt->resume,
                               .speak = opt->speak, .early = opt->early, .reneg = opt->reneg,
-                              .session_ctx = opt->resume_ctx};
+                              .session_ctx = opt->resume_ctx, .altsvc = opt->altsvc};
     size_t versions = 0, total = 0, done = 0, before = r->n;
     while (versions < 2 && opt->tls[versions] != NULL)
         versions++;

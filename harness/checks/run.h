@@ -22,7 +22,8 @@ typedef struct {
     speak_fn speak;            /* the GnuTLS path, for SRV-PROTOCOL-DEFINITIVE; NULL: SKIPped */
     early_fn early;            /* the GnuTLS path, for the 0-RTT checks; NULL: SKIPped */
     reneg_fn reneg;            /* the GnuTLS path, for SRV-RENEG-ALPN; NULL: SKIPped */
-    void *resume_ctx;          /* ctx of both */
+    void *resume_ctx;          /* ctx of these */
+    altsvc_fn altsvc;          /* the GnuTLS path, for SRV-ALT-SVC (ctx resume_ctx); NULL: SKIPped */
 } run_options;
 
 /* 1 when id is named in the comma-separated list (exact match of an element). */

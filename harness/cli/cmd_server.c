@@ -310,6 +310,7 @@ static int run_cmd_server(void *state, int argc, char **argv)
         ro.speak = gnutls_speak_probe;
         ro.early = gnutls_early_probe;
         ro.reneg = gnutls_reneg_probe;
+        ro.altsvc = gnutls_altsvc_probe;
         ro.resume_ctx = target;
     }
     run_options now = ro;

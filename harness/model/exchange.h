@@ -122,6 +122,25 @@ typedef struct {
     int early_accepted; /* and the server accepted it */
 } session_observation;
 
+/* SRV-ALT-SVC (RFC 7838 §3): an HTTP/1.1 request over a complete handshake offering only http/1.1, and the Alt-Svc
+ * field lines of the answer's head. */
+#define ALTSVC_OBS_FIELDS 4      /* field lines kept; more are counted */
+#define ALTSVC_OBS_VALUE_MAX 768 /* bytes kept of each value; a longer one is not judged */
+
+typedef struct {
+    session_observation session; /* the handshake */
+    int answered;                 /* a complete response head arrived */
+    int status;                   /* its status code */
+    char head_error[OBS_TEXT_MAX]; /* with a completed handshake and no head: why (nothing sent, not HTTP, too long) */
+    unsigned fields;               /* Alt-Svc field lines in the head (RFC 9110 §5.3: they form one list) */
+    uint8_t value[ALTSVC_OBS_FIELDS][ALTSVC_OBS_VALUE_MAX]; /* the first ones' values, as sent */
+    size_t value_len[ALTSVC_OBS_FIELDS];                    /* their full lengths */
+} altsvc_observation;
+
+/* One complete handshake offering only http/1.1 over TLS tls, then "GET / HTTP/1.1" and the answer's head (the GnuTLS
+ * path). Returns 0; problems are in the observation. */
+typedef int (*altsvc_fn)(void *ctx, const char *tls, altsvc_observation *o);
+
 /* ---- alpncheck server: one ClientHello to send ------------------------------------------------------------------ */
 
 /* The bytes of one probe: a ClientHello for one TLS version with exactly this ALPN extension_data (possibly malformed

@@ -1,5 +1,6 @@
 /* The GnuTLS path: one ordinary GnuTLS client handshake. */
 #include "gnutls_probe.h"
+#include "http_head.h"
 #include "wire.h"
 
 #include <fcntl.h>
@@ -43,11 +44,39 @@ static int capture_server_hello(gnutls_session_t s, unsigned htype, unsigned whe
     return 0;
 }
 
+/* Reads the answer into o->head until an HTTP/1.x response head is complete, the buffer is full, the server closes
+ * or `until` passes; the first bytes also go to o->app. */
+static void read_head(gnutls_session_t s, int fd, double until, gnutls_observation *o)
+{
+    http_head h;
+    size_t cap = o->head_cap < HTTP_HEAD_MAX ? o->head_cap : HTTP_HEAD_MAX;
+    while (o->head_len < cap && probe_now_ms() < until) {
+        ssize_t r = gnutls_record_recv(s, o->head + o->head_len, cap - o->head_len);
+        if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+            wait_io(s, fd, until);
+        else if (r == GNUTLS_E_REHANDSHAKE || r == GNUTLS_E_WARNING_ALERT_RECEIVED)
+            continue;
+        else if (r <= 0)
+            break; /* closed, or a fatal error: what arrived so far is the answer */
+        else {
+            o->head_len += (size_t)r;
+            if (http_parse_response(o->head, o->head_len, &h) != HTTP_HEAD_INCOMPLETE)
+                break;
+        }
+    }
+    o->app_len = o->head_len < sizeof o->app ? o->head_len : sizeof o->app;
+    memcpy(o->app, o->head, o->app_len);
+}
+
 static int probe(const server_target *t, const char *tls, const alpn_name *names, size_t n,
                  const gnutls_session_blob *resume, gnutls_session_blob *save, const void *send, size_t send_len,
                  int early, const alpn_name *reneg, gnutls_observation *o)
 {
+    unsigned char *head = o->head; /* the caller's buffer survives the reset */
+    size_t head_cap = o->head_cap;
     memset(o, 0, sizeof *o);
+    o->head = head;
+    o->head_cap = head_cap;
     o->alert = -1;
     if (n > GNUTLS_PROBE_MAX_NAMES) {
         o->error = 1;
@@ -197,7 +226,9 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         double answer_by = probe_now_ms() + 1500;
         if (answer_by > deadline)
             answer_by = deadline;
-        while (o->app_len < sizeof o->app && probe_now_ms() < answer_by) {
+        if (o->head != NULL)
+            read_head(s, fd, answer_by, o);
+        while (o->head == NULL && o->app_len < sizeof o->app && probe_now_ms() < answer_by) {
             ssize_t r = gnutls_record_recv(s, o->app + o->app_len, sizeof o->app - o->app_len);
             if (r > 0)
                 o->app_len += (size_t)r;
@@ -294,6 +325,14 @@ int gnutls_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t n
     return 0;
 }
 
+/* "GET / HTTP/1.1" with Host (the SNI name, else the host dialled) and Connection: close into buf; its length. */
+static size_t http11_get(const server_target *t, char *buf, size_t cap)
+{
+    int n = snprintf(buf, cap, "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
+                     t->sni[0] ? t->sni : t->host);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
 int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, session_observation *o)
 {
     const server_target *t = ctx;
@@ -307,10 +346,8 @@ int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, sessio
         send = h2_preface;
         send_len = sizeof h2_preface - 1;
     } else {
-        int n = snprintf(request, sizeof request, "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
-                         t->sni[0] ? t->sni : t->host);
         send = request;
-        send_len = (size_t)n;
+        send_len = http11_get(t, request, sizeof request);
     }
     gnutls_probe(t, tls, name, 1, NULL, NULL, send, send_len, &g);
     to_session(&g, o);
@@ -408,5 +445,51 @@ int gnutls_reneg_probe(void *ctx, const alpn_name *a, const alpn_name *b, sessio
     second->has_selected = g.reneg_has_selected;
     memcpy(second->selected, g.reneg_selected, g.reneg_selected_len);
     second->selected_len = g.reneg_selected_len;
+    return 0;
+}
+
+/* The Alt-Svc field lines of a complete head into o (RFC 9110 §5.3: several lines form one list, judged one by one). */
+static void keep_alt_svc(const http_head *h, altsvc_observation *o)
+{
+    size_t i = 0;
+    const http_field *f;
+    o->answered = 1;
+    o->status = h->status;
+    while ((f = http_field_next(h, "alt-svc", &i)) != NULL) {
+        if (o->fields < ALTSVC_OBS_FIELDS) {
+            size_t keep = f->value_len < ALTSVC_OBS_VALUE_MAX ? f->value_len : ALTSVC_OBS_VALUE_MAX;
+            memcpy(o->value[o->fields], f->value, keep);
+            o->value_len[o->fields] = f->value_len;
+        }
+        o->fields++;
+    }
+}
+
+int gnutls_altsvc_probe(void *ctx, const char *tls, altsvc_observation *o)
+{
+    const server_target *t = ctx;
+    static const alpn_name h11 = {(const uint8_t *)"http/1.1", 8};
+    unsigned char head[HTTP_HEAD_MAX];
+    char request[400];
+    gnutls_observation g = {.head = head, .head_cap = sizeof head};
+    http_head h;
+    memset(o, 0, sizeof *o);
+    gnutls_probe(t, tls, &h11, 1, NULL, NULL, request, http11_get(t, request, sizeof request), &g);
+    to_session(&g, &o->session);
+    if (!g.completed)
+        return 0;
+    http_head_status st = http_parse_response(g.head, g.head_len, &h);
+    if (st == HTTP_HEAD_COMPLETE)
+        keep_alt_svc(&h, o);
+    else if (g.head_len == 0)
+        snprintf(o->head_error, sizeof o->head_error, "the server sent nothing after the request");
+    else if (st == HTTP_HEAD_MALFORMED)
+        snprintf(o->head_error, sizeof o->head_error, "not an HTTP/1.x answer: %.100s at byte %zu", h.error,
+                 h.error_at);
+    else if (st == HTTP_HEAD_TOO_LONG)
+        snprintf(o->head_error, sizeof o->head_error, "no end of the head within %d bytes", HTTP_HEAD_MAX);
+    else
+        snprintf(o->head_error, sizeof o->head_error, "the head did not end within the deadline (%zu bytes came)",
+                 g.head_len);
     return 0;
 }

@@ -35,6 +35,11 @@ typedef struct {
     int early_accepted;    /* the server accepted it (GNUTLS_SFLAGS_EARLY_DATA) */
     unsigned char app[64]; /* the first bytes the server sent after `send` (see gnutls_probe) */
     size_t app_len;
+    /* In (kept by gnutls_probe): where to read the whole HTTP/1.x response head after `send`, instead of only the
+     * first bytes; NULL for the first bytes alone. Out: head_len bytes read (the head and maybe some body). */
+    unsigned char *head;
+    size_t head_cap;
+    size_t head_len;
 } gnutls_observation;
 
 /* Session data to resume with (in) or the data of the session just made (out: caller frees out->data with
@@ -70,6 +75,10 @@ int gnutls_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const 
 
 /* speak_fn of exchange.h: offers only name and speaks it (HTTP/2 preface and SETTINGS, or an HTTP/1.1 request). */
 int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, session_observation *o);
+
+/* altsvc_fn of exchange.h: offers only http/1.1, sends GET / and reads the answer's head (bounded by HTTP_HEAD_MAX
+ * and the deadline), keeping its Alt-Svc field lines (RFC 7838 §3). */
+int gnutls_altsvc_probe(void *ctx, const char *tls, altsvc_observation *o);
 
 /* resume_fn of exchange.h over gnutls_probe: ctx is a server_target. */
 int gnutls_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
