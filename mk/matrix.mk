@@ -24,6 +24,9 @@ MATRIX_TOOL := build/dev/harness/matrix/alpnmatrix
 
 matrix: build/dev/.built
 	@$(ENSURE) $(MATRIX_PKGS) $(LIBPEERS_PKGS) $(PKGS_QUIC)
+	@# Debian's nodejs for the Node.js rows, fetched here: the run itself has no network (its own namespace).
+	@bash -c '. harness/peers.sh && debian_node $(MATRIX_OUT)/debian-node >/dev/null' || \
+	  echo "matrix: Debian's nodejs could not be fetched; the Node.js rows will say so" >&2
 	@./harness/matrix/run.sh $(ALPNCHECK) $(MATRIX_OUT) $(MATRIX_LOGS)
 	@$(MATRIX_TOOL) --manifest $(MATRIX_OUT)/manifest.tsv --root . \
 	  --platform "$$(. /etc/os-release && echo "$$PRETTY_NAME"), $$(uname -m)" \
