@@ -27,18 +27,19 @@ static int kept(const vbuf *known, const uint8_t *name, size_t n)
     return 0;
 }
 
-/* One alternative as the record FORMAT.md gives it: len, protocol ID, len, host (empty: the origin's), port (2
- * octets, big-endian). */
+/* One alternative as the record FORMAT.md gives it: protocol ID length (1 octet), protocol ID, host length (2
+ * octets: a parser may keep a host over 255), host (empty: the origin's), port (2 octets); all big-endian. */
 static int collect_alt(void *ctx, const alpn_altsvc_alt *alt)
 {
     alt_collect *a = ctx;
     if (!kept(a->known, alt->name, alt->name_len))
         return 0;
-    uint8_t rec[2 * 256 + 4];
+    uint8_t rec[2 * 256 + 5];
     size_t n = 0;
     rec[n++] = (uint8_t)alt->name_len;
     memcpy(rec + n, alt->name, alt->name_len);
     n += alt->name_len;
+    rec[n++] = (uint8_t)(alt->host_len >> 8);
     rec[n++] = (uint8_t)alt->host_len;
     memcpy(rec + n, alt->host, alt->host_len);
     n += alt->host_len;
@@ -61,6 +62,30 @@ static int expected_alts(const vec_judge *j, vbuf *out)
     return a.oom ? -1 : 0;
 }
 
+/* Records as people read them: `ok [h2="host:443", h3=":443"]` (the bytes escaped as desc_value escapes them). */
+static void desc_alts(char *out, size_t cap, const vbuf *recs)
+{
+    vbuf t = {0};
+    size_t pos = 0, n;
+    const uint8_t *r;
+    int oom = 0;
+    while (names_next(recs, &pos, &r, &n)) {
+        size_t pl = n > 0 ? r[0] : 0, hl = n > pl + 2 ? (size_t)(r[pl + 1] << 8 | r[pl + 2]) : 0;
+        char port[8] = "?";
+        if (n == pl + hl + 5)
+            snprintf(port, sizeof port, "%u", (unsigned)(r[n - 2] << 8 | r[n - 1]));
+        else
+            pl = hl = 0; /* not a record (a broken adapter): show nothing but "?" */
+        oom |= (t.len > 0 && vbuf_str(&t, ", ")) || vbuf_put(&t, r + 1, pl) || vbuf_str(&t, "=\"") ||
+               vbuf_put(&t, r + pl + 3, hl) || vbuf_str(&t, ":") || vbuf_str(&t, port) || vbuf_str(&t, "\"");
+    }
+    if (oom)
+        snprintf(out, cap, "ok (out of memory)");
+    else
+        desc_value(out, cap, "ok ", &t);
+    vbuf_free(&t);
+}
+
 /* valid: exactly the expected alternatives (a "clear" keeps none); invalid: a rejection, or nothing kept;
  * acceptable: the same, or exactly the expected alternatives (lenient). */
 int judge_altsvc_adapter(vec_judge *j)
@@ -75,11 +100,14 @@ int judge_altsvc_adapter(vec_judge *j)
     char exp[DESC_MAX], got[DESC_MAX];
     if (o->kind == OUT_SKIP)
         return judge_skip(j, o->reason), 0;
-    desc_outcome(got, sizeof got, o, 0);
+    if (o->kind == OUT_OK)
+        desc_alts(got, sizeof got, &o->data);
+    else
+        desc_outcome(got, sizeof got, o, 0);
     int same_as_exp = has_exp && o->kind == OUT_OK && vbuf_eq(&o->data, &j->tmp);
     int refused = o->kind == OUT_ERR || o->data.len == 0;
     if (has_exp)
-        desc_names(exp, sizeof exp, "ok ", &j->tmp);
+        desc_alts(exp, sizeof exp, &j->tmp);
     else
         desc_error(exp, sizeof exp, -1, c->check);
     if (c->result == RES_VALID ? same_as_exp : refused)
