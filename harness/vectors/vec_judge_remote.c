@@ -81,6 +81,8 @@ static void desc_alts(char *out, size_t cap, const vbuf *recs)
     }
     if (oom)
         snprintf(out, cap, "ok (out of memory)");
+    else if (recs->len == 0)
+        snprintf(out, cap, "ok (no alternative kept)");
     else
         desc_value(out, cap, "ok ", &t);
     vbuf_free(&t);
