@@ -42,4 +42,14 @@ run dnspython svcb svcb 14 29,44,85,250,723,979 - svcb_alpn.json
 run bind9 svcb svcb 17 29,85,250 - svcb_alpn.json
 run ldns svcb svcb 13 1,26,29,44,85,250,763 - svcb_alpn.json
 run curl altsvc altsvc 7 12,941,950 1061 altsvc.json
+# The handshake's altsvc=IDs must list at least one ID, each non-empty hex: anything else is an adapter error (2).
+for fams in altsvc= altsvc=zz altsvc=6832: svcb,altsvc=:6832; do
+    ALPNCHECK_VECTORS_DIR=$tmp/altsvc timeout 30 "$alpncheck" vectors --quiet \
+        --exec "echo alpncheck-adapter 1 bad $fams; cat >/dev/null" >/dev/null 2>"$tmp/hs.err"
+    st=$?
+    if [ $st -ne 2 ] || ! grep -q "unknown family '$fams'" "$tmp/hs.err"; then
+        echo "FAIL handshake '$fams': exit $st, $(cat "$tmp/hs.err")" >&2
+        fail=1
+    fi
+done
 exit $fail

@@ -194,19 +194,21 @@ const char *vec_family_name(vec_family f)
     return (unsigned)f < VEC_FAM_COUNT ? family_names[f] : "?";
 }
 
-/* `altsvc=HEX:HEX...`: the protocol IDs whose alternatives the implementation keeps (FORMAT.md). 0 or -1. */
+/* `altsvc=HEX:HEX...`: the protocol IDs whose alternatives the implementation keeps (FORMAT.md), at least one, none
+ * empty. 0 or -1. */
 static int altsvc_known(vec_adapter *ad, const char *list)
 {
     ad->altsvc_some = 1;
-    for (const char *p = list; *p != '\0';) {
+    for (const char *p = list;; p++) {
         size_t n = strcspn(p, ":");
         if (n == 0 || vbuf_put_unhex(&ad->tok, p, n, 0, NULL) != 0 ||
             names_add(&ad->altsvc_known, ad->tok.p, ad->tok.len) != 0)
             return -1;
         ad->tok.len = 0;
-        p += n + (p[n] == ':');
+        p += n;
+        if (*p == '\0')
+            return 0;
     }
-    return 0;
 }
 
 /* One token of FAMILIES: a family name, or `altsvc=` with the protocol IDs kept. */
