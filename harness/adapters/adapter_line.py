@@ -2,7 +2,9 @@
 bounded request lines from stdin, hex fields, and exactly one answer line per request. Shared by the SVCB and Alt-Svc
 adapters (alpn-adapter-*.py); they log to stderr only, since any extra stdout line would shift every later answer."""
 
+import shutil
 import sys
+import tempfile
 
 LINE_MAX = 300000  # longest request line of the protocol, newline excluded
 
@@ -106,3 +108,26 @@ def alpn_of_rdata(rdata):
             return rdata[pos + 4:pos + 4 + n]
         pos += 4 + n
     return None
+
+
+def one_hex_field(request, args):
+    """The octets of a request's only field after the tcId (svcbparse, svcbprint, altsvc)."""
+    if len(args) != 1:
+        raise ValueError(f"{request} needs one hex field")
+    return unhex(args[0])
+
+
+def answer_value(value):
+    """`ok HEX` for the octets of an answer, `error -` when there is none (the implementation gave no value)."""
+    return "error -" if value is None else "ok " + tohex(value)
+
+
+def serve_svcb_tool(prog, name, make):
+    """Serves the svcb family with make(tmpdir), an object with svcbparse and svcbprint, in a private temporary
+    directory that is removed when the session ends."""
+    tmp = tempfile.mkdtemp(prefix=prog + ".")
+    try:
+        tool = make(tmp)
+        serve(prog, name, "svcb", {"svcbparse": tool.svcbparse, "svcbprint": tool.svcbprint})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

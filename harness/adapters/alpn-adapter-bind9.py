@@ -6,10 +6,8 @@ RFC 3597 generic form (`\\# LEN HEX`), which BIND checks as SVCB RDATA, and answ
 (`-F text`). A refusal by named-compilezone (non-zero exit) is `error -`."""
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import adapter_line as al  # noqa: E402
@@ -64,19 +62,15 @@ class Bind:
         self.tmp = tmp
 
     def svcbparse(self, tcid, args):
-        if len(args) != 1:
-            raise ValueError("svcbparse needs one hex field")
-        raw, why = compile_zone(self.tmp, b"x SVCB 1 . alpn=" + al.unhex(args[0]), "raw")
+        raw, why = compile_zone(self.tmp, b"x SVCB 1 . alpn=" + al.one_hex_field("svcbparse", args), "raw")
         if raw is None:
             al.log(PROG, f"tcId {tcid}: refused: {why}")
             return "error -"
         value = al.alpn_of_rdata(svcb_rdata_of_raw(raw))
-        return "error -" if value is None else "ok " + al.tohex(value)
+        return al.answer_value(value)
 
     def svcbprint(self, tcid, args):
-        if len(args) != 1:
-            raise ValueError("svcbprint needs one hex field")
-        rdata = al.svcb_rdata(al.unhex(args[0]))
+        rdata = al.svcb_rdata(al.one_hex_field("svcbprint", args))
         text, why = compile_zone(self.tmp, b"x SVCB \\# %d %s" % (len(rdata), rdata.hex().encode()), "text")
         if text is None:
             al.log(PROG, f"tcId {tcid}: refused: {why}")
@@ -84,18 +78,9 @@ class Bind:
         for line in text.decode("latin-1").splitlines():
             if line.startswith("x.t.") and "SVCB" in line:
                 value = al.svcb_value_of(line)
-                return "error -" if value is None else "ok " + al.tohex(value.encode("latin-1"))
+                return al.answer_value(None if value is None else value.encode("latin-1"))
         raise ValueError("no SVCB record in the text dump")
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="alpn-adapter-bind9.")
-    try:
-        bind = Bind(tmp)
-        al.serve(PROG, "bind9", "svcb", {"svcbparse": bind.svcbparse, "svcbprint": bind.svcbprint})
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    main()
+    al.serve_svcb_tool(PROG, "bind9", Bind)

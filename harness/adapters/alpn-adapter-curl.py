@@ -88,9 +88,7 @@ class Curl:
         self.cache = os.path.join(tmp, "altsvc.txt")
 
     def altsvc(self, tcid, args):
-        if len(args) != 1:
-            raise ValueError("altsvc needs one hex field")
-        value = al.unhex(args[0])
+        value = al.one_hex_field("altsvc", args)
         if b"\r" in value or b"\n" in value or b"\0" in value:
             return "skip the value cannot be sent as one header line"
         if os.path.exists(self.cache):

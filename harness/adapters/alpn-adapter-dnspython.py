@@ -17,37 +17,27 @@ PROG = "alpn-adapter-dnspython"
 IN, SVCB = dns.rdataclass.IN, dns.rdatatype.SVCB
 
 
-def svcbparse(tcid, args):
-    if len(args) != 1:
-        raise ValueError("svcbparse needs one hex field")
-    # Zone files are octets; dnspython reads text, so each octet becomes the code point of the same value.
-    text = "1 . alpn=" + al.unhex(args[0]).decode("latin-1")
+def dns_call(tcid, what, fn):
+    """fn's result, or None (logged) when dnspython refuses: it also refuses with AssertionError and others."""
     try:
-        rd = dns.rdata.from_text(IN, SVCB, text)
-        wire = rd.to_wire()
-    except Exception as e:  # noqa: BLE001 -- dnspython also refuses with AssertionError and others
-        al.log(PROG, f"tcId {tcid}: from_text refused: {type(e).__name__}: {e}")
-        return "error -"
-    value = al.alpn_of_rdata(wire)
-    if value is None:
-        return "error -"
-    return "ok " + al.tohex(value)
+        return fn()
+    except Exception as e:  # noqa: BLE001
+        al.log(PROG, f"tcId {tcid}: {what} refused: {type(e).__name__}: {e}")
+        return None
+
+
+def svcbparse(tcid, args):
+    # Zone files are octets; dnspython reads text, so each octet becomes the code point of the same value.
+    text = "1 . alpn=" + al.one_hex_field("svcbparse", args).decode("latin-1")
+    wire = dns_call(tcid, "from_text", lambda: dns.rdata.from_text(IN, SVCB, text).to_wire())
+    return al.answer_value(None if wire is None else al.alpn_of_rdata(wire))
 
 
 def svcbprint(tcid, args):
-    if len(args) != 1:
-        raise ValueError("svcbprint needs one hex field")
-    rdata = al.svcb_rdata(al.unhex(args[0]))
-    try:
-        rd = dns.rdata.from_wire(IN, SVCB, rdata, 0, len(rdata))
-        text = rd.to_text()
-    except Exception as e:  # noqa: BLE001 -- dnspython also refuses with AssertionError and others
-        al.log(PROG, f"tcId {tcid}: from_wire refused: {type(e).__name__}: {e}")
-        return "error -"
-    value = al.svcb_value_of(text)
-    if value is None:
-        return "error -"
-    return "ok " + al.tohex(value.encode("latin-1"))
+    rdata = al.svcb_rdata(al.one_hex_field("svcbprint", args))
+    text = dns_call(tcid, "from_wire", lambda: dns.rdata.from_wire(IN, SVCB, rdata, 0, len(rdata)).to_text())
+    value = None if text is None else al.svcb_value_of(text)
+    return al.answer_value(None if value is None else value.encode("latin-1"))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,8 @@
 generic form and answers the alpn value ldns prints. A refusal by ldns-read-zone (non-zero exit) is `error -`."""
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import adapter_line as al  # noqa: E402
@@ -36,9 +34,7 @@ class Ldns:
         self.tmp = tmp
 
     def svcbparse(self, tcid, args):
-        if len(args) != 1:
-            raise ValueError("svcbparse needs one hex field")
-        line, why = read_zone(self.tmp, b"1 . alpn=" + al.unhex(args[0]), ["-u", "SVCB"])
+        line, why = read_zone(self.tmp, b"1 . alpn=" + al.one_hex_field("svcbparse", args), ["-u", "SVCB"])
         if line is None:
             al.log(PROG, f"tcId {tcid}: refused: {why}")
             return "error -"
@@ -50,29 +46,18 @@ class Ldns:
         if len(rdata) != int(fields[1]):
             raise ValueError("generic RDATA length differs from its octets")
         value = al.alpn_of_rdata(rdata)
-        return "error -" if value is None else "ok " + al.tohex(value)
+        return al.answer_value(value)
 
     def svcbprint(self, tcid, args):
-        if len(args) != 1:
-            raise ValueError("svcbprint needs one hex field")
-        rdata = al.svcb_rdata(al.unhex(args[0]))
+        rdata = al.svcb_rdata(al.one_hex_field("svcbprint", args))
         line, why = read_zone(self.tmp, b"\\# %d %s" % (len(rdata), rdata.hex().encode()), [])
         if line is None:
             al.log(PROG, f"tcId {tcid}: refused: {why}")
             return "error -"
         parts = line.split("\t", 4)  # owner, TTL, class, type, RDATA: tabs inside the RDATA stay as printed
         value = al.svcb_value_of(" " + parts[-1]) if len(parts) == 5 else None
-        return "error -" if value is None else "ok " + al.tohex(value.encode("latin-1"))
-
-
-def main():
-    tmp = tempfile.mkdtemp(prefix="alpn-adapter-ldns.")
-    try:
-        ldns = Ldns(tmp)
-        al.serve(PROG, "ldns", "svcb", {"svcbparse": ldns.svcbparse, "svcbprint": ldns.svcbprint})
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        return al.answer_value(None if value is None else value.encode("latin-1"))
 
 
 if __name__ == "__main__":
-    main()
+    al.serve_svcb_tool(PROG, "ldns", Ldns)
