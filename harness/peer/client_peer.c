@@ -338,9 +338,10 @@ static int take_connect(struct conn *c, observation *o)
         rc = probe_link_fill(&c->k);
     if (st != HTTP_HEAD_COMPLETE || h.method_len != 7 || memcmp(h.method, "CONNECT", 7) != 0) {
         char first[64];
+        /* Each part bounded, so that the whole fits error_text (-Wformat-truncation in the asan build). */
         probe_link_not_a_record(&c->k, first, sizeof first);
         snprintf(o->error_text, sizeof o->error_text, "alpncheck is the client's proxy, but the connection did not "
-                 "start with a CONNECT request (%.60s%s%.60s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
+                 "start with a CONNECT request (%.50s%s%.50s)", st == HTTP_HEAD_MALFORMED ? h.error : "",
                  st == HTTP_HEAD_MALFORMED ? "; " : "", c->k.in_len > 0 ? first : "nothing arrived");
         return -1;
     }
