@@ -22,7 +22,8 @@ typedef enum {
     VEC_FAM_COUNT
 } vec_family;
 
-/* Short name of a family as the adapter protocol spells it ("list", "select", "hparse", "hformat", "cross"). */
+/* Short name of a family as the adapter protocol spells it ("list", "select", "hparse", "hformat", "cross", "altsvc",
+ * "svcb"). */
 const char *vec_family_name(vec_family f);
 
 typedef struct vec_adapter vec_adapter;
