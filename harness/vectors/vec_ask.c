@@ -138,6 +138,31 @@ int vec_ask_hformat(vec_asker *a, long tcid, const vbuf *ext, vec_outcome *o)
     return ask(a, ANS_VALUE, 0, o);
 }
 
+/* ---- SVCB alpn and Alt-Svc --------------------------------------------------------------------------------------- */
+
+/* `REQ TCID HEX`, answered by `ok` with one value (svcbparse, svcbprint) or with records (altsvc). */
+static int ask_one(vec_asker *a, const char *req, long tcid, const vbuf *arg, int answer, vec_outcome *o)
+{
+    if (start_line(a, req, tcid) || add_hex(a, arg))
+        return vec_fail(a->at, "out of memory");
+    return ask(a, answer, 0, o);
+}
+
+int vec_ask_svcbparse(vec_asker *a, long tcid, const vbuf *presentation, vec_outcome *o)
+{
+    return ask_one(a, "svcbparse", tcid, presentation, ANS_VALUE, o);
+}
+
+int vec_ask_svcbprint(vec_asker *a, long tcid, const vbuf *wire, vec_outcome *o)
+{
+    return ask_one(a, "svcbprint", tcid, wire, ANS_VALUE, o);
+}
+
+int vec_ask_altsvc(vec_asker *a, long tcid, const vbuf *value, vec_outcome *o)
+{
+    return ask_one(a, "altsvc", tcid, value, ANS_NAMES, o);
+}
+
 void vec_asker_free(vec_asker *a)
 {
     vbuf_free(&a->line);

@@ -23,6 +23,11 @@ int vec_ask_list(vec_asker *a, long tcid, alpn_role role, const vbuf *ext, vec_o
 int vec_ask_select(vec_asker *a, long tcid, const vbuf *server_ext, const vbuf *client_ext, vec_outcome *o);
 int vec_ask_hparse(vec_asker *a, long tcid, int strict, const vbuf *value, vec_outcome *o);
 int vec_ask_hformat(vec_asker *a, long tcid, const vbuf *ext, vec_outcome *o);
+/* `svcbparse TCID PRESENTATION` (ok: the wire value), `svcbprint TCID WIRE` (ok: a presentation value) and `altsvc
+ * TCID VALUE` (ok: one record per alternative kept, each as a name of o->data: see FORMAT.md). */
+int vec_ask_svcbparse(vec_asker *a, long tcid, const vbuf *presentation, vec_outcome *o);
+int vec_ask_svcbprint(vec_asker *a, long tcid, const vbuf *wire, vec_outcome *o);
+int vec_ask_altsvc(vec_asker *a, long tcid, const vbuf *value, vec_outcome *o);
 
 void vec_asker_free(vec_asker *a);
 

@@ -248,9 +248,9 @@ int vec_judge_test(vec_judge *j, const vec_group *g, const vec_case *c)
     case VEC_FAM_HFORMAT:
         return judge_hformat(j);
     case VEC_FAM_ALTSVC:
-        return judge_altsvc(j);
+        return j->ad != NULL ? judge_altsvc_adapter(j) : judge_altsvc(j);
     case VEC_FAM_SVCB:
-        return judge_svcb(j, g);
+        return j->ad != NULL ? judge_svcb_adapter(j, g) : judge_svcb(j, g);
     default:
         return judge_cross(j);
     }

@@ -53,8 +53,10 @@ void judge_outcome(vec_judge *j, const vec_outcome *got, const vbuf *exp_ok, lon
                    int compare_check, int is_value);
 int judge_hparse(vec_judge *j);
 int judge_cross(vec_judge *j);
-/* vec_judge_text.c: Alt-Svc and SVCB alpn, libalpn only. */
+/* vec_judge_text.c: Alt-Svc and SVCB alpn against libalpn; vec_judge_remote.c: the same families for an adapter. */
 int judge_altsvc(vec_judge *j);
 int judge_svcb(vec_judge *j, const vec_group *g);
+int judge_altsvc_adapter(vec_judge *j);
+int judge_svcb_adapter(vec_judge *j, const vec_group *g);
 
 #endif

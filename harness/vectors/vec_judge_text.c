@@ -1,5 +1,5 @@
-/* Judging the Alt-Svc (RFC 7838) and SVCB alpn (RFC 9460 §7.1) families against libalpn. Adapters have no requests
- * for these families in the line protocol (vectors/FORMAT.md), so vec_judge_test skips them for an adapter. */
+/* Judging the Alt-Svc (RFC 7838) and SVCB alpn (RFC 9460 §7.1) families against libalpn (adapters:
+ * vec_judge_remote.c). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vec_buf.h"
 #include "vectors_adapter.h"
 
 struct vec_adapter {
@@ -28,10 +29,13 @@ struct vec_adapter {
     struct sigaction old_pipe; /* SIGPIPE is ignored while an adapter runs: a dead child is an error, not death */
     char name[64];
     unsigned families; /* bit per vec_family (cross: set when both hformat and hparse are) */
+    int altsvc_some;   /* `altsvc=...` announced: the implementation keeps only the alternatives of altsvc_known */
+    vbuf altsvc_known; /* names buffer */
     char *buf;         /* read buffer: VEC_LINE_MAX + 1 bytes of line, + 1 for the NUL */
     size_t buf_len;    /* bytes held */
     size_t line_len;   /* length of the line handed out by the last call (consumed on the next) */
     int line_out;      /* a line was handed out and is dropped on the next read */
+    vbuf tok;          /* one decoded hex field of the handshake */
 };
 
 static void msg(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -100,6 +104,8 @@ static void release(vec_adapter *ad)
     kill_and_reap(ad);
     sigaction(SIGPIPE, &ad->old_pipe, NULL);
     free(ad->buf);
+    vbuf_free(&ad->tok);
+    vbuf_free(&ad->altsvc_known);
     free(ad);
 }
 
@@ -188,26 +194,53 @@ const char *vec_family_name(vec_family f)
     return (unsigned)f < VEC_FAM_COUNT ? family_names[f] : "?";
 }
 
+/* `altsvc=HEX:HEX...`: the protocol IDs whose alternatives the implementation keeps (FORMAT.md), at least one, none
+ * empty. 0 or -1. */
+static int altsvc_known(vec_adapter *ad, const char *list)
+{
+    ad->altsvc_some = 1;
+    for (const char *p = list;; p++) {
+        size_t n = strcspn(p, ":");
+        if (n == 0 || vbuf_put_unhex(&ad->tok, p, n, 0, NULL) != 0 ||
+            names_add(&ad->altsvc_known, ad->tok.p, ad->tok.len) != 0)
+            return -1;
+        ad->tok.len = 0;
+        p += n;
+        if (*p == '\0')
+            return 0;
+    }
+}
+
+/* One token of FAMILIES: a family name, or `altsvc=` with the protocol IDs kept. */
+static int family_token(vec_adapter *ad, const char *tok)
+{
+    if (strncmp(tok, "altsvc=", 7) == 0) {
+        ad->families |= 1u << VEC_FAM_ALTSVC;
+        return altsvc_known(ad, tok + 7);
+    }
+    for (int f = 0; f < VEC_FAM_COUNT; f++) {
+        if (f != VEC_FAM_CROSS && strcmp(tok, family_names[f]) == 0) {
+            ad->families |= 1u << f;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* Parses `alpncheck-adapter 1 NAME FAMILIES`. */
 static int handshake(vec_adapter *ad, const char *line, char *err, size_t cap)
 {
-    char name[64], fams[128], extra[2];
-    int n = sscanf(line, "alpncheck-adapter 1 %63s %127s %1s", name, fams, extra);
+    char name[64], fams[1024], extra[2];
+    int n = sscanf(line, "alpncheck-adapter 1 %63s %1023s %1s", name, fams, extra);
     if (n != 2) {
         msg(err, cap, "adapter handshake is not 'alpncheck-adapter 1 NAME FAMILIES': '%.80s'", line);
         return -1;
     }
     snprintf(ad->name, sizeof ad->name, "%s", name);
     for (char *save = NULL, *tok = strtok_r(fams, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-        int known = 0;
-        for (int f = 0; f < VEC_FAM_CROSS; f++) {
-            if (strcmp(tok, family_names[f]) == 0) {
-                ad->families |= 1u << f;
-                known = 1;
-            }
-        }
-        if (!known) {
-            msg(err, cap, "adapter announced an unknown family '%.40s' (known: list,select,hparse,hformat)", tok);
+        if (family_token(ad, tok) != 0) {
+            msg(err, cap, "adapter announced an unknown family '%.40s' (known: list,select,hparse,hformat,svcb,"
+                "altsvc[=HEX:HEX...])", tok);
             return -1;
         }
     }
@@ -313,6 +346,11 @@ vec_adapter *vec_adapter_start(const char *cmd, int deadline_ms, char *err, size
 const char *vec_adapter_name(const vec_adapter *ad)
 {
     return ad->name;
+}
+
+const vbuf *vec_adapter_altsvc_known(const vec_adapter *ad)
+{
+    return ad->altsvc_some ? &ad->altsvc_known : NULL;
 }
 
 int vec_adapter_has(const vec_adapter *ad, vec_family f)

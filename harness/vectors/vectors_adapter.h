@@ -6,6 +6,7 @@
 #define ALPN_VECTORS_ADAPTER_H
 
 #include <stddef.h>
+#include "vec_buf.h"
 
 #define VEC_LINE_MAX    300000u /* adapter protocol: longest line, newline excluded */
 #define VEC_DEADLINE_MS 5000    /* adapter protocol: every read (and write) completes within this */
@@ -16,12 +17,13 @@ typedef enum {
     VEC_FAM_HPARSE,   /* header_parse.json */
     VEC_FAM_HFORMAT,  /* header_format.json */
     VEC_FAM_CROSS,    /* cross_format.json */
-    VEC_FAM_ALTSVC,   /* altsvc.json (libalpn only: no adapter requests) */
-    VEC_FAM_SVCB,     /* svcb_alpn.json (libalpn only) */
+    VEC_FAM_ALTSVC,   /* altsvc.json */
+    VEC_FAM_SVCB,     /* svcb_alpn.json */
     VEC_FAM_COUNT
 } vec_family;
 
-/* Short name of a family as the adapter protocol spells it ("list", "select", "hparse", "hformat", "cross"). */
+/* Short name of a family as the adapter protocol spells it ("list", "select", "hparse", "hformat", "cross", "altsvc",
+ * "svcb"). */
 const char *vec_family_name(vec_family f);
 
 typedef struct vec_adapter vec_adapter;
@@ -33,6 +35,10 @@ vec_adapter *vec_adapter_start(const char *cmd, int deadline_ms, char *err, size
 /* The NAME of the handshake line, and whether it announced a family (cross: both hformat and hparse). */
 const char *vec_adapter_name(const vec_adapter *ad);
 int vec_adapter_has(const vec_adapter *ad, vec_family f);
+/* The protocol IDs whose Alt-Svc alternatives the adapter's implementation keeps (announced as `altsvc=HEX:...`), as
+ * a names buffer (vec_buf.h), or NULL when it announced plain `altsvc` (it keeps every alternative). */
+const vbuf *vec_adapter_altsvc_known(const vec_adapter *ad);
+
 
 /* Sends one request line (without newline) and returns the response line in *resp (NUL-terminated, owned by the
  * adapter, valid until the next call). Returns 0, or -1 with a message in err on a deadline, a dead adapter or an
