@@ -78,10 +78,13 @@ static int decode_pid(const void *ctx, void *out, size_t cap, size_t *need)
     return alpn_pid_decode(c->in, c->len, c->mode, out, cap, need, NULL);
 }
 
-static void header_value(const char *v, size_t size)
+/* The input as a field value, parsed in both modes (kept for one_token, which compares the same parses). */
+static void header_value(const char *v, size_t size, parsed *strict_out, parsed *lenient_out)
 {
     parsed strict = parse(v, size, ALPN_HDR_STRICT, ext_strict);
     parsed lenient = parse(v, size, ALPN_HDR_LENIENT, ext_lenient);
+    *strict_out = strict;
+    *lenient_out = lenient;
     if (strict.rc == ALPN_OK &&
         (lenient.rc != ALPN_OK || lenient.len != strict.len || memcmp(ext_lenient, ext_strict, strict.len) != 0))
         abort();
@@ -148,22 +151,24 @@ static void one_name(const uint8_t *name, size_t size)
 }
 
 /* A token without list syntax (no ',', SP or HTAB) decodes with alpn_pid_decode exactly as a one-element field value
- * parses, in both modes; too little room is ALPN_E_BUFFER with the size needed. */
-static void one_token(const char *tok, size_t size)
+ * parses, in both modes; too little room is ALPN_E_BUFFER with the size needed. The field value parses of the same
+ * bytes are header_value's (strict into ext_strict, lenient into ext_lenient), not parsed a second time. */
+static void one_token(const char *tok, size_t size, const parsed *strict, const parsed *lenient)
 {
     static uint8_t name[ALPN_EXT_MAX];
     if (memchr(tok, ',', size) != NULL || memchr(tok, ' ', size) != NULL || memchr(tok, '\t', size) != NULL)
         return;
     for (int m = 0; m < 2; m++) {
         alpn_hdr_mode mode = m == 0 ? ALPN_HDR_STRICT : ALPN_HDR_LENIENT;
+        const parsed *p = m == 0 ? strict : lenient;
+        const uint8_t *ext = m == 0 ? ext_strict : ext_lenient;
         size_t n = 0;
         int rc = alpn_pid_decode(tok, size, mode, name, sizeof name, &n, NULL);
-        parsed p = parse(tok, size, mode, ext_again);
-        if ((rc == ALPN_OK) != (p.rc == ALPN_OK))
+        if ((rc == ALPN_OK) != (p->rc == ALPN_OK))
             abort();
         if (rc != ALPN_OK)
             continue;
-        if (p.count != 1 || p.len != 3 + n || ext_again[2] != n || memcmp(ext_again + 3, name, n) != 0)
+        if (p->count != 1 || p->len != 3 + n || ext[2] != n || memcmp(ext + 3, name, n) != 0)
             abort();
         const write_ctx in = {tok, size, mode};
         buffer_contract(decode_pid, &in, size % n, n);
@@ -172,8 +177,9 @@ static void one_token(const char *tok, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    header_value((const char *)data, size);
-    one_token((const char *)data, size);
+    parsed strict, lenient;
+    header_value((const char *)data, size, &strict, &lenient);
+    one_token((const char *)data, size, &strict, &lenient);
     extension_data(data, size);
     one_name(data, size);
     return 0;

@@ -72,6 +72,60 @@ SELECT = [server_list("h2", "http/1.1") + c for c in [
 ]
 
 
+def hs(msg_type, body):
+    """A handshake message (RFC 8446 §4): type, uint24 length, body."""
+    return bytes([msg_type]) + len(body).to_bytes(3, "big") + body
+
+
+def record(ctype, body, version=b"\x03\x03"):
+    """A TLS record (RFC 8446 §5.1): type, legacy_record_version, uint16 length, fragment."""
+    return bytes([ctype]) + version + len(body).to_bytes(2, "big") + body
+
+
+def extension(etype, data):
+    return etype.to_bytes(2, "big") + len(data).to_bytes(2, "big") + data
+
+
+def server_hello(suite, exts, random=b"\x5a" * 32, sid=b"\x11" * 32):
+    """A ServerHello (RFC 8446 §4.1.3) with the given extensions."""
+    block = b"".join(exts)
+    return hs(2, b"\x03\x03" + random + bytes([len(sid)]) + sid + suite.to_bytes(2, "big") + b"\x00" +
+              len(block).to_bytes(2, "big") + block)
+
+
+# RFC 8446 §4.1.3: the random of a HelloRetryRequest.
+HRR_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
+CCS = record(20, b"\x01")
+# The inner plaintext of a protected record (RFC 8446 §5.2): content, content type, zero padding. The read loop
+# targets seal an application_data record's body under their fixed key when it does not open as it came.
+FINISHED32 = hs(20, b"\xf1" * 32)
+EE_H2 = hs(8, (6 + 5).to_bytes(2, "big") + extension(16, ext("h2")))
+SH13 = server_hello(0x1301, [extension(43, b"\x03\x04"), extension(51, b"\x00\x1d\x00\x20" + b"\x09" + b"\x00" * 31)])
+SH12 = server_hello(0xc02f, [extension(16, ext("http/1.1")), extension(23, b""), extension(0xff01, b"\x00")])
+SERVER_FLIGHTS = [
+    # TLS 1.3: ServerHello, change_cipher_spec, EncryptedExtensions and Finished in one protected record.
+    record(22, SH13) + CCS + record(23, EE_H2 + FINISHED32 + b"\x16"),
+    # The same with padding, the messages in two records, and an alert at the end.
+    record(22, SH13) + record(23, EE_H2 + b"\x16" + b"\x00" * 7) + record(23, FINISHED32 + b"\x16") +
+    record(21, b"\x02\x28"),
+    # A HelloRetryRequest asking for secp256r1 with a cookie, then a ServerHello.
+    record(22, server_hello(0x1301, [extension(43, b"\x03\x04"), extension(51, b"\x00\x17"),
+                                     extension(44, b"\x00\x04abcd")], random=HRR_RANDOM)) + record(22, SH13),
+    # TLS 1.2: ServerHello with ALPN, ServerHelloDone; and the hello split over two records.
+    record(22, SH12 + hs(14, b"")),
+    record(22, SH12[:20]) + record(22, SH12[20:] + hs(14, b"")),
+    # A fatal alert instead of a ServerHello; a record that is not TLS.
+    record(21, b"\x02\x78"), b"HTTP/1.1 400 Bad Request\r\n\r\n",
+]
+# alpncheck as a server: what a client sends after its ClientHello, under its handshake (or early) key.
+CLIENT_REACTIONS = [record(23, FINISHED32 + b"\x16"), record(23, b"\x02\x2a\x15"), CCS + record(21, b"\x02\x78"),
+                    record(23, hs(5, b"") + b"\x16") + record(23, FINISHED32 + b"\x16" + b"\x00" * 3)]
+# fuzz_decrypt_record: a first byte (suite, sequence number), then a record as received or an inner plaintext.
+DECRYPT = [bytes([k]) + b for k in (0, 1, 2, 5) for b in (
+    FINISHED32 + b"\x16", EE_H2 + b"\x16" + b"\x00" * 16, b"\x02\x28\x15", b"\x00" * 8, b"GET /\x17",
+    record(23, b"\x33" * 40), record(23, b"\x00" * 17))]
+
+
 def registry_names():
     with open(os.path.join(ROOT, "src", "registry.tsv")) as f:
         for line in f:
@@ -122,6 +176,21 @@ def main():
     add_seed("fuzz_negative", b"fine")
     add_seed("fuzz_negative", b"BOO")
     add_seed("fuzz_negative", b"BOOM", "repro")
+    for s in SERVER_FLIGHTS:
+        add_seed("fuzz_server_flight", s)
+    hellos = os.path.join(CORPUS, "fuzz_tls_record.in")
+    for name in sorted(os.listdir(hellos))[:2]:
+        with open(os.path.join(hellos, name), "rb") as f:
+            hello = f.read()
+        if hello[:1] != b"\x16":
+            continue
+        # The captured hello with each reaction after it, and split over two records.
+        for r in CLIENT_REACTIONS:
+            add_seed("fuzz_tls_record", hello + r)
+        body = hello[5:]
+        add_seed("fuzz_tls_record", record(22, body[:40], hello[1:3]) + record(22, body[40:], hello[1:3]))
+    for s in DECRYPT:
+        add_seed("fuzz_decrypt_record", s)
     for t in ("fuzz_list_client", "fuzz_list_server", "fuzz_select", "fuzz_negative", "fuzz_header", "fuzz_wire"):
         os.makedirs(os.path.join(CORPUS, f"{t}.repro"), exist_ok=True)
 
@@ -137,6 +206,17 @@ def main():
     write_dict("fuzz_wire", "TLS record and handshake framing, extension 16 (ALPN), registry names",
                [b"\x16\x03\x03", b"\x15\x03\x03", b"\x17\x03\x03", b"\x03\x03", b"\x00\x10", b"\x00\x2b",
                 b"\x00\x33", b"\x33\x74", b"\x02\x00", b"\x08\x00"] + wire[:len(names)])
+    framing = [b"\x16\x03\x03", b"\x15\x03\x03", b"\x17\x03\x03", b"\x14\x03\x03\x00\x01\x01", b"\x03\x03",
+               b"\x03\x04", b"\x13\x01", b"\x13\x02", b"\x13\x03", b"\x00\x10", b"\x00\x2b", b"\x00\x33",
+               b"\x00\x2c", b"\x00\x29", b"\x00\x2a", b"\x00\x1d\x00\x20", b"\x00\x17\x00\x41", b"\x16",
+               b"\x02\x00", b"\x08\x00", b"\x0b\x00", b"\x0d\x00", b"\x0f\x00", b"\x14\x00\x00\x20",
+               b"\x0e\x00\x00\x00", b"\x05\x00\x00\x00", b"\x04\x00", HRR_RANDOM]
+    for t in ("fuzz_tls_record", "fuzz_server_flight"):
+        write_dict(t, "TLS records, handshake message types, versions, suites, extension types, inner content types, "
+                   "registry names", framing + wire[:len(names)])
+    write_dict("fuzz_decrypt_record", "inner content types, record header, handshake message headers",
+               [b"\x16", b"\x15", b"\x17", b"\x17\x03\x03", b"\x00\x00\x00\x00", b"\x14\x00\x00\x20",
+                b"\x08\x00", b"\x04\x00"])
     return 0
 
 
