@@ -114,7 +114,7 @@ fuzz-campaign:
 	  { cat $(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-configure.log; exit 1; }
 	@nice -n 19 cmake --build $(FUZZ_CAMPAIGN_COVERAGE_BUILD) --target fuzz-targets -j$(FUZZ_JOBS) \
 	  >$(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-build.log 2>&1 || { cat $(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-build.log; exit 1; }
-	@nice -n 19 python3 harness/fuzz/campaign.py --hours $(HOURS) --jobs $(FUZZ_JOBS) --build $(FUZZ_CAMPAIGN_BUILD) \
+	@nice -n 19 /usr/bin/python3 harness/fuzz/campaign.py --hours $(HOURS) --jobs $(FUZZ_JOBS) --build $(FUZZ_CAMPAIGN_BUILD) \
 	  --coverage-build $(FUZZ_CAMPAIGN_COVERAGE_BUILD) --work $(FUZZ_CAMPAIGN_WORK) \
 	  --record $(FUZZ_CAMPAIGN_RECORD) --report $(FUZZ_CAMPAIGN_REPORT) $(FUZZ_CAMPAIGN_FLAGS)
 

@@ -211,6 +211,9 @@ def main():
     ap.add_argument("--report", default=os.path.join(ROOT, "reports", "fuzzing.md"))
     ap.add_argument("--no-merge", action="store_true", help="leave corpus/ alone")
     args = ap.parse_args()
+    # The engine runs in the work directory: every path absolute.
+    args.build, args.coverage_build = os.path.abspath(args.build), os.path.abspath(args.coverage_build)
+    args.record, args.report = os.path.abspath(args.record), os.path.abspath(args.report)
 
     targets = read_targets(args.build)
     if not targets:

@@ -6,9 +6,9 @@
  * fuzz_tls_record (alpncheck as a server).
  *
  * The carrier holds fixed keys (record_oracle.h), not the connection's: the fuzzer cannot do the key exchange. A
- * protected record that does not open as it came (the usual case: a forged tag), where the peer layer would stop, is
- * sealed under the carrier's key and opened again, so that its bytes reach the inner plaintext parsing and the
- * connection object at that level.
+ * protected record of record version 0x0303 is opened as it came (a forged tag: the peer layer stops there); one of
+ * any other version is the fuzzer's inner plaintext, sealed under the carrier's key first, so that its bytes reach
+ * the inner plaintext parsing and the connection object at that level.
  *
  * Oracles: record lengths as in fuzz_wire; the record_oracle.h contracts for every open; and the reassembly: every
  * message handed out is, byte for byte, the next part of the handshake byte stream added (kept in a shadow copy), a
@@ -93,37 +93,38 @@ static void stream_follow(fuzz_stream *s, const wire_conn *c)
         s->rl.read_level = c->read_level;
 }
 
-/* Opens a protected record (header included) as the carrier does; when it does not open, seals its body under the
- * key of the level the carrier reads at now and opens that. The plaintext goes to s->plain. */
+/* Opens a protected record (header included) as the carrier does. A record of record version 0x0303, as TLS 1.3
+ * peers send them (RFC 8446 §5.2), is opened as it came; any other version marks the fuzzer's bytes as an inner
+ * plaintext, sealed under the key of the level the carrier reads at (with the version 0x0303) before it is opened.
+ * The plaintext goes to s->plain. */
 static long stream_open(fuzz_stream *s, const uint8_t *record, size_t len, stream_record *r)
 {
+    size_t rec_len = len;
+    const uint8_t *inner = record + 5;
+    int sealed = record[2] != 0x03;
+    if (sealed) {
+        rec_len = seal_inner(&s->rl.suite, &s->rl.read[s->rl.read_level], inner, len - 5, s->sealed);
+        if (rec_len == 0)
+            return -1;
+        record = s->sealed;
+    }
     wire_level before = s->rl.read_level;
     uint64_t seq[WIRE_LEVELS];
     for (int l = 0; l < WIRE_LEVELS; l++)
         seq[l] = s->rl.read[l].seq;
-    long n = wire_records_open(&s->rl, record, len, s->plain, &r->type, &r->level);
-    /* The level moves only from EARLY to HANDSHAKE, after a failed open at EARLY (RFC 8446 §4.2.10); only the key of
-     * the level read at counts a record. */
+    long n = wire_records_open(&s->rl, record, rec_len, s->plain, &r->type, &r->level);
+    /* The level moves only from EARLY to HANDSHAKE, when the record did not open under the early key (RFC 8446
+     * §4.2.10): a sealed record opens under the key it was sealed with, so its level stays. Only the key of the
+     * level read at counts a record. */
     wire_level after = s->rl.read_level;
-    if (r->level != after || (after != before && (before != WIRE_LEVEL_EARLY || after != WIRE_LEVEL_HANDSHAKE)))
+    if (r->level != after || (after != before && (sealed || before != WIRE_LEVEL_EARLY || after != WIRE_LEVEL_HANDSHAKE)))
         abort();
     for (int l = 0; l < WIRE_LEVELS; l++)
         if (l != (int)after && s->rl.read[l].seq != seq[l])
             abort();
-    open_contract(n, len, r->type, seq[after], s->rl.read[after].seq, 0);
-    if (n >= 0)
-        return n;
-    wire_traffic *t = &s->rl.read[after];
-    const uint8_t *inner = record + 5;
-    size_t rec_len = seal_inner(&s->rl.suite, t, inner, len - 5, s->sealed);
-    if (rec_len == 0)
-        return -1;
-    uint64_t before_seq = t->seq;
-    n = wire_records_open(&s->rl, s->sealed, rec_len, s->plain, &r->type, &r->level);
-    if (s->rl.read_level != after)
-        abort();
-    open_contract(n, rec_len, r->type, before_seq, t->seq, 1);
-    sealed_contract(inner, len - 5, n, s->plain, r->type);
+    open_contract(n, rec_len, r->type, seq[after], s->rl.read[after].seq, sealed);
+    if (sealed)
+        sealed_contract(inner, len - 5, n, s->plain, r->type);
     return n;
 }
 
