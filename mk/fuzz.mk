@@ -11,7 +11,7 @@
 	coverage-fuzz-corpus fuzz-campaign fuzz-throughput
 
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 6
 FUZZ_JOBS ?= 2
 # Build trees and the working directory (grown corpora, findings, logs); the seeds in corpus/ are never written.
 FUZZ_LIBFUZZER_BUILD ?= build/libfuzzer
@@ -118,6 +118,9 @@ fuzz-campaign:
 	  --coverage-build $(FUZZ_CAMPAIGN_COVERAGE_BUILD) --work $(FUZZ_CAMPAIGN_WORK) \
 	  --record $(FUZZ_CAMPAIGN_RECORD) --report $(FUZZ_CAMPAIGN_REPORT) $(FUZZ_CAMPAIGN_FLAGS)
 
+# exec/s of every target (per CPU-second of the process, and per wall second), FUZZ_SECONDS each from a scratch copy
+# of its seeds, inputs cut at FUZZ_MAX_LEN when set (else the target's .options). Records nothing.
 FUZZ_MAX_LEN ?=
 fuzz-throughput: fuzz-build-libfuzzer
-	@$(FUZZ_RUN) throughput $(FUZZ_LIBFUZZER_BUILD) $(FUZZ_SECONDS) $(FUZZ_WORK)/throughput $(FUZZ_MAX_LEN)
+	@/usr/bin/python3 harness/fuzz/campaign.py --throughput --seconds $(FUZZ_SECONDS) --build $(FUZZ_LIBFUZZER_BUILD) \
+	  --work $(FUZZ_WORK) --max-len "$(FUZZ_MAX_LEN)"

@@ -199,11 +199,39 @@ def merge_back(args, work):
     return r.stdout
 
 
+def throughput(args, targets):
+    """Executions per second of every target, one libFuzzer process each from a scratch copy of its seeds: per second
+    of the process's own CPU time (what the target costs, whatever else the machine runs) and per wall second."""
+    print(f"{'target':22} {'exec/CPU-s':>11} {'exec/s wall':>12} {'runs':>10}  max_len")
+    for t in targets:
+        scratch = os.path.join(args.work, "throughput", t)
+        shutil.rmtree(scratch, ignore_errors=True)
+        os.makedirs(scratch)
+        ml = args.max_len or max_len(t)
+        argv = [os.path.join(args.build, "harness", "fuzz", t), f"-max_total_time={args.seconds}",
+                "-print_final_stats=1", f"-dict={os.path.join(ROOT, 'corpus', t + '.dict')}",
+                f"-artifact_prefix={scratch}/"] + ([f"-max_len={ml}"] if ml else []) + \
+            [scratch, os.path.join(ROOT, "corpus", f"{t}.in")]
+        cpu0, wall0 = cpu_children(), time.monotonic()
+        r = subprocess.run(argv, capture_output=True, text=True, errors="replace")
+        cpu, wall = cpu_children() - cpu0, time.monotonic() - wall0
+        m = re.search(r"stat::number_of_executed_units:\s*(\d+)", r.stderr)
+        runs = int(m.group(1)) if m else 0
+        print(f"{t:22} {runs / cpu if cpu else 0:11.0f} {runs / wall:12.0f} {runs:10}  {ml or 'default'}"
+              f"{'' if r.returncode == 0 else '  (stopped: finding or error, see ' + scratch + ')'}", flush=True)
+        if r.returncode == 0:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--hours", type=float, required=True)
+    ap.add_argument("--hours", type=float, default=0)
+    ap.add_argument("--throughput", action="store_true", help="only measure exec/s of every target, record nothing")
+    ap.add_argument("--seconds", type=int, default=60, help="--throughput: seconds per target")
+    ap.add_argument("--max-len", default="", help="--throughput: cut inputs at this length (default: .options)")
     ap.add_argument("--build", required=True, help="libFuzzer build tree (libfuzzer preset)")
-    ap.add_argument("--coverage-build", required=True, help="replay build with gcc --coverage (coverage preset)")
+    ap.add_argument("--coverage-build", default="", help="replay build with gcc --coverage (coverage preset)")
     ap.add_argument("--work", required=True, help="grown corpora, findings, logs of this campaign")
     ap.add_argument("--jobs", type=int, default=2, help="libFuzzer -fork workers (cores used)")
     ap.add_argument("--rounds", type=int, default=0, help="rounds (coverage snapshots); default: one per 30 min")
@@ -215,9 +243,15 @@ def main():
     args.build, args.coverage_build = os.path.abspath(args.build), os.path.abspath(args.coverage_build)
     args.record, args.report = os.path.abspath(args.record), os.path.abspath(args.report)
 
+    args.work = os.path.abspath(args.work)
     targets = read_targets(args.build)
     if not targets:
         print("campaign: no targets", file=sys.stderr)
+        return 2
+    if args.throughput:
+        return throughput(args, targets)
+    if args.hours <= 0 or not args.coverage_build:
+        print("campaign: --hours and --coverage-build are needed", file=sys.stderr)
         return 2
     total = args.hours * 3600
     rounds = args.rounds or max(1, round(args.hours * 2))
@@ -226,7 +260,7 @@ def main():
     if per_slice < 10:
         print(f"campaign: {args.hours} h is too short for {len(targets)} targets x {rounds} rounds", file=sys.stderr)
         return 2
-    work = os.path.abspath(args.work)
+    work = args.work
     for d in ("corpus", "findings", "logs"):
         os.makedirs(os.path.join(work, d), exist_ok=True)
     signal.signal(signal.SIGINT, on_signal)

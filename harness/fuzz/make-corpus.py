@@ -227,6 +227,8 @@ def main():
         b", ", b",", b" ", b"\t", b"%", b"%25", b"%2F", b"%2f", b"%00", b"%C3%9D", b'"', b";", b"="]
     write_dict("fuzz_header", "ALPN header tokens: registry names as canonical protocol-ids; separators; escapes",
                header)
+    write_dict("fuzz_header_format", "extension_data and names: registry names with their length byte, lengths, "
+               "bytes that are percent-encoded", wire + [b"%", b",", b" ", b"\x00", b"\xff", b"\x7f"])
     write_dict("fuzz_negative", "the magic input of the deliberate over-read", [b"BOOM"])
     write_dict("fuzz_wire", "TLS record and handshake framing, extension 16 (ALPN), registry names",
                [b"\x16\x03\x03", b"\x15\x03\x03", b"\x17\x03\x03", b"\x03\x03", b"\x00\x10", b"\x00\x2b",

@@ -4,8 +4,6 @@
 #   run.sh libfuzzer BUILD SECONDS WORK   libFuzzer, SECONDS per target, progress shown
 #   run.sh smoke     BUILD SECONDS WORK   libFuzzer, quiet; also requires the negative target to be caught
 #   run.sh afl       BUILD SECONDS WORK   AFL++ (afl-fuzz -V SECONDS) over the persistent-mode binaries
-#   run.sh throughput BUILD SECONDS WORK [MAX_LEN]  libFuzzer exec/s of every target from its seeds in a fresh
-#                                         corpus, inputs cut at MAX_LEN (default: the target's .options)
 #   run.sh merge     BUILD                adds what the grown corpora (WORK/corpus/<target>) cover beyond the seeds
 #                                         to corpus/<target>.in, each file named by its SHA-256
 #
@@ -137,21 +135,6 @@ run_afl() {
     done
 }
 
-# throughput: one line per target, "target exec/s runs max_len"; nothing is kept but the logs.
-throughput() {
-    len=${1:-}
-    for t in $targets; do
-        log=$work/logs/$t.throughput.log
-        tmp=$(mktemp -d)
-        ml=${len:-$(max_len "$t")}
-        "$bin/$t" -max_total_time="$seconds" -print_final_stats=1 -dict="$corpus/$t.dict" ${ml:+-max_len=$ml} \
-            -artifact_prefix="$work/findings/" "$tmp" "$corpus/$t.in" >"$log" 2>&1
-        printf '%-22s %8s exec/s %10s runs  max_len %s\n' "$t" "$(final_stat "$log" average_exec_per_sec)" \
-            "$(final_stat "$log" number_of_executed_units)" "${ml:-default}"
-        rm -rf "$tmp"
-    done
-}
-
 merge() {
     for t in $targets; do
         [ -d "$work/corpus/$t" ] || continue
@@ -191,10 +174,6 @@ afl)
     for t in $targets; do run_afl "$t"; done
     echo "AFL++ summary ($seconds s per target):"
     cat "$results"
-    ;;
-throughput)
-    throughput "${5:-}"
-    exit 0
     ;;
 merge)
     merge
