@@ -190,6 +190,11 @@ def main():
         add_seed("fuzz_header", h.encode())
     add_seed("fuzz_header", ext("h2", "http/1.1"))
     add_seed("fuzz_header", ext(b'%,"\x00'))
+    # fuzz_header_format reads extension_data and names: the lists above, and names that need percent-encoding.
+    for s in CLIENT_VALID + MALFORMED[:6]:
+        add_seed("fuzz_header_format", s)
+    for n in (b"h2", b"http/1.1", b"%", b"\x00\xff", b'w=x:y#z', LONG.encode()):
+        add_seed("fuzz_header_format", n)
     # 258 names of 255 bytes: decodes to more than 65535 bytes of list (HDR-NAME-LENGTH / list limit).
     add_seed("fuzz_header", ",".join([LONG] * 258).encode())
     for s in SELECT:
