@@ -110,12 +110,14 @@ fuzz-campaign:
 	@$(ENSURE) $(FUZZ_PKGS_BUILD) $(FUZZ_PKGS_LIBFUZZER) $(FUZZ_PKGS_CAMPAIGN)
 	@nice -n 19 $(MAKE) --no-print-directory fuzz-build-libfuzzer FUZZ_LIBFUZZER_BUILD=$(FUZZ_CAMPAIGN_BUILD)
 	@mkdir -p $(FUZZ_CAMPAIGN_COVERAGE_BUILD)
-	@nice -n 19 cmake --preset coverage -B $(FUZZ_CAMPAIGN_COVERAGE_BUILD) >$(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-configure.log 2>&1 || \
+	@nice -n 19 cmake --preset coverage -B $(FUZZ_CAMPAIGN_COVERAGE_BUILD) \
+	  >$(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-configure.log 2>&1 || \
 	  { cat $(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-configure.log; exit 1; }
 	@nice -n 19 cmake --build $(FUZZ_CAMPAIGN_COVERAGE_BUILD) --target fuzz-targets -j$(FUZZ_JOBS) \
-	  >$(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-build.log 2>&1 || { cat $(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-build.log; exit 1; }
-	@nice -n 19 /usr/bin/python3 harness/fuzz/campaign.py --hours $(HOURS) --jobs $(FUZZ_JOBS) --build $(FUZZ_CAMPAIGN_BUILD) \
-	  --coverage-build $(FUZZ_CAMPAIGN_COVERAGE_BUILD) --work $(FUZZ_CAMPAIGN_WORK) \
+	  >$(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-build.log 2>&1 || \
+	  { cat $(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-build.log; exit 1; }
+	@nice -n 19 /usr/bin/python3 harness/fuzz/campaign.py --hours $(HOURS) --jobs $(FUZZ_JOBS) \
+	  --build $(FUZZ_CAMPAIGN_BUILD) --coverage-build $(FUZZ_CAMPAIGN_COVERAGE_BUILD) --work $(FUZZ_CAMPAIGN_WORK) \
 	  --record $(FUZZ_CAMPAIGN_RECORD) --report $(FUZZ_CAMPAIGN_REPORT) $(FUZZ_CAMPAIGN_FLAGS)
 
 # exec/s of every target (per CPU-second of the process, and per wall second), FUZZ_SECONDS each from a scratch copy

@@ -23,8 +23,8 @@ static const size_t big[][2] = {{offsetof(wire_client_conn, conn.out.buf), sizeo
 
 static void hellos_init(void)
 {
-    wire_client_params p = {.version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = offer,
-                            .alpn_len = sizeof offer};
+    wire_client_params p = {
+        .version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = offer, .alpn_len = sizeof offer};
     if (wire_client_start(&hello13, &p) != 0)
         abort();
     p.version = WIRE_TLS12;

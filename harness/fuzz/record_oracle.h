@@ -74,8 +74,7 @@ static long inner_expected(const uint8_t *inner, size_t len, unsigned *type)
  * and no more plaintext than the ciphertext minus the tag and the type byte; its inner plaintext may still be all
  * zeros (n -1, RFC 8446 §5.4). A record it does not open (a forged tag, or too short) leaves the sequence number
  * alone. sealed: the record was sealed under this key, so the AEAD must open it. */
-static void open_contract(long n, size_t record_len, unsigned type, uint64_t seq_before, uint64_t seq_after,
-                          int sealed)
+static void open_contract(long n, size_t record_len, unsigned type, uint64_t seq_before, uint64_t seq_after, int sealed)
 {
     int opened = seq_after == seq_before + 1;
     if (!opened && seq_after != seq_before)

@@ -26,12 +26,12 @@
 
 typedef struct {
     const uint8_t *in;
-    size_t len, pos;      /* the peer's bytes; bytes of them taken as records */
-    wire_records rl;      /* fixed keys, following the connection's suite and read level */
-    unsigned suite_code;  /* the suite of those keys */
-    wire_msg_reader hs;   /* the peer's handshake bytes cut into messages */
-    size_t added, taken;  /* handshake bytes added to hs, bytes of them handed out as messages */
-    int stopped;          /* hs refused bytes or a header: the peer layer stops there */
+    size_t len, pos;     /* the peer's bytes; bytes of them taken as records */
+    wire_records rl;     /* fixed keys, following the connection's suite and read level */
+    unsigned suite_code; /* the suite of those keys */
+    wire_msg_reader hs;  /* the peer's handshake bytes cut into messages */
+    size_t added, taken; /* handshake bytes added to hs, bytes of them handed out as messages */
+    int stopped;         /* hs refused bytes or a header: the peer layer stops there */
     uint8_t plain[WIRE_RECORD_CIPHER_MAX + 1];
     uint8_t sealed[5 + WIRE_RECORD_CIPHER_MAX];
     uint8_t shadow[STREAM_SHADOW_MAX];
@@ -117,7 +117,8 @@ static long stream_open(fuzz_stream *s, const uint8_t *record, size_t len, strea
      * §4.2.10): a sealed record opens under the key it was sealed with, so its level stays. Only the key of the
      * level read at counts a record. */
     wire_level after = s->rl.read_level;
-    if (r->level != after || (after != before && (sealed || before != WIRE_LEVEL_EARLY || after != WIRE_LEVEL_HANDSHAKE)))
+    if (r->level != after ||
+        (after != before && (sealed || before != WIRE_LEVEL_EARLY || after != WIRE_LEVEL_HANDSHAKE)))
         abort();
     for (int l = 0; l < WIRE_LEVELS; l++)
         if (l != (int)after && s->rl.read[l].seq != seq[l])
