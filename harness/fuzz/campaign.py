@@ -90,7 +90,8 @@ def run_slice(target, seconds, args, work):
     os.makedirs(corpus, exist_ok=True)
     os.makedirs(findings, exist_ok=True)
     seeds = [os.path.join(ROOT, "corpus", f"{target}.{k}") for k in ("in", "repro")]
-    argv = [binary, f"-fork={args.jobs}", "-ignore_crashes=1", f"-max_total_time={seconds}",
+    # An input that runs 25 s is a hang (libFuzzer's default waits 20 minutes): a finding, saved as timeout-*.
+    argv = [binary, f"-fork={args.jobs}", "-ignore_crashes=1", "-timeout=25", f"-max_total_time={seconds}",
             f"-artifact_prefix={findings}/", f"-dict={os.path.join(ROOT, 'corpus', target + '.dict')}"]
     ml = max_len(target)
     if ml:
