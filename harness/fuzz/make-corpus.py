@@ -216,8 +216,9 @@ def main():
         body = hello[5:]
         add_seed("fuzz_tls_record", record(22, body[:40], hello[1:3]) + record(22, body[40:], hello[1:3]))
     # TLS 1.2: the client goes on with ClientKeyExchange (acceptance), or with something else (a stall).
+    exts12 = extension(16, ext("h2"))
     hello12 = record(22, hs(1, b"\x03\x03" + b"\x01" * 32 + b"\x00\x00\x02\xc0\x2f\x01\x00" +
-                            (4 + 7).to_bytes(2, "big") + extension(16, ext("h2"))), b"\x03\x01")
+                            len(exts12).to_bytes(2, "big") + exts12), b"\x03\x01")
     add_seed("fuzz_tls_record", hello12 + record(22, hs(16, b"\x20" + b"\x09" * 32)))
     add_seed("fuzz_tls_record", hello12 + CCS + record(22, hs(20, b"\xf1" * 12)))
     # Resuming with 0-RTT: early data, EndOfEarlyData under the early key, Finished under the handshake key.
