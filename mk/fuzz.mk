@@ -3,13 +3,15 @@
 #   make fuzz-smoke    libFuzzer + ASan + UBSan, FUZZ_SMOKE_SECONDS per target; zero findings, negative target caught
 #   make fuzz-ossfuzz  runs .clusterfuzzlite/build.sh with OSS-Fuzz's environment and checks what it leaves in $OUT
 #   make fuzz-merge    adds what the grown corpora cover beyond the seeds to corpus/<target>.in (named by SHA-256)
+#   make fuzz-campaign HOURS=N   N hours over every target on FUZZ_JOBS cores, niced; merges, records, reports
+#   make fuzz-throughput         exec/s of every target (FUZZ_SECONDS each, inputs cut at FUZZ_MAX_LEN if set)
 # make check runs fuzz-smoke and fuzz-ossfuzz (CHECK_EXTRA); make coverage replays the corpus (COVERAGE_EXTRA).
 # The replay targets themselves are ctests labelled `fuzz` in the dev and asan builds.
 .PHONY: fuzz fuzz-smoke fuzz-libfuzzer fuzz-afl fuzz-ossfuzz fuzz-merge fuzz-build-libfuzzer fuzz-build-afl \
-	coverage-fuzz-corpus
+	coverage-fuzz-corpus fuzz-campaign fuzz-throughput
 
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 6
 FUZZ_JOBS ?= 2
 # Build trees and the working directory (grown corpora, findings, logs); the seeds in corpus/ are never written.
 FUZZ_LIBFUZZER_BUILD ?= build/libfuzzer
@@ -86,3 +88,41 @@ coverage-fuzz-corpus:
 	  $(FUZZ_COVERAGE_BUILD)/harness/fuzz/$$t corpus/$$t.in corpus/$$t.repro $(FUZZ_WORK)/corpus/$$t \
 	    $(FUZZ_WORK)/smoke/corpus/$$t || exit 1; \
 	done
+
+# A campaign (harness/fuzz/campaign.py): HOURS of wall time, every target the same share, libFuzzer -fork=FUZZ_JOBS
+# (ASan + UBSan); coverage of src/ and harness/wire/ after every round from a gcc --coverage replay build; the grown
+# corpora merged back into corpus/ (minimised); the result appended to reports/fuzzing.json and reports/fuzzing.md.
+# Everything runs under nice -n 19, so it takes only idle CPU. Ctrl-C (or SIGTERM) stops it and keeps the partial
+# record. Fails when a target found something (WORK/findings/<target>/).
+HOURS ?= 1
+FUZZ_CAMPAIGN_WORK ?= $(FUZZ_WORK)/campaign
+# Build trees of its own: a campaign runs for hours, and fork mode starts the binaries again for every job, so a
+# rebuild of build/libfuzzer meanwhile (make fuzz, make check) must not swap them under it.
+FUZZ_CAMPAIGN_BUILD ?= build/fuzz-campaign
+FUZZ_CAMPAIGN_COVERAGE_BUILD ?= build/fuzz-coverage
+# Where the record goes (a test run can point these elsewhere and add FUZZ_CAMPAIGN_FLAGS=--no-merge).
+FUZZ_CAMPAIGN_RECORD ?= reports/fuzzing.json
+FUZZ_CAMPAIGN_REPORT ?= reports/fuzzing.md
+FUZZ_CAMPAIGN_FLAGS ?=
+FUZZ_PKGS_CAMPAIGN := python3 gcovr
+
+fuzz-campaign:
+	@$(ENSURE) $(FUZZ_PKGS_BUILD) $(FUZZ_PKGS_LIBFUZZER) $(FUZZ_PKGS_CAMPAIGN)
+	@nice -n 19 $(MAKE) --no-print-directory fuzz-build-libfuzzer FUZZ_LIBFUZZER_BUILD=$(FUZZ_CAMPAIGN_BUILD)
+	@mkdir -p $(FUZZ_CAMPAIGN_COVERAGE_BUILD)
+	@nice -n 19 cmake --preset coverage -B $(FUZZ_CAMPAIGN_COVERAGE_BUILD) \
+	  >$(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-configure.log 2>&1 || \
+	  { cat $(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-configure.log; exit 1; }
+	@nice -n 19 cmake --build $(FUZZ_CAMPAIGN_COVERAGE_BUILD) --target fuzz-targets -j$(FUZZ_JOBS) \
+	  >$(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-build.log 2>&1 || \
+	  { cat $(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-build.log; exit 1; }
+	@nice -n 19 /usr/bin/python3 harness/fuzz/campaign.py --hours $(HOURS) --jobs $(FUZZ_JOBS) \
+	  --build $(FUZZ_CAMPAIGN_BUILD) --coverage-build $(FUZZ_CAMPAIGN_COVERAGE_BUILD) --work $(FUZZ_CAMPAIGN_WORK) \
+	  --record $(FUZZ_CAMPAIGN_RECORD) --report $(FUZZ_CAMPAIGN_REPORT) $(FUZZ_CAMPAIGN_FLAGS)
+
+# exec/s of every target (per CPU-second of the process, and per wall second), FUZZ_SECONDS each from a scratch copy
+# of its seeds, inputs cut at FUZZ_MAX_LEN when set (else the target's .options). Records nothing.
+FUZZ_MAX_LEN ?=
+fuzz-throughput: fuzz-build-libfuzzer
+	@/usr/bin/python3 harness/fuzz/campaign.py --throughput --seconds $(FUZZ_SECONDS) --build $(FUZZ_LIBFUZZER_BUILD) \
+	  --work $(FUZZ_WORK) --max-len "$(FUZZ_MAX_LEN)"

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Captures the ClientHellos of real TLS clients on the loopback and files them as seeds.
+"""Captures the ClientHellos of real TLS clients, and the answers of real TLS servers, on the loopback as seeds.
 
 A listener on a free 127.0.0.1 port reads each client's first flight until the ClientHello message is complete, then
 closes the connection (the clients fail their handshake, as they should). For every hello:
-  corpus/fuzz_tls_record.in/          the bytes as received (TLS records), for a future record-parser target
-  corpus/fuzz_tls_client_hello.in/    the handshake message body, for a future ClientHello-parser target
+  corpus/fuzz_tls_record.in/          the bytes as received (TLS records): what alpncheck client reads
+  corpus/fuzz_tls_client_hello.in/    the handshake message body
   corpus/fuzz_list_client.in/         the ALPN extension_data (extension 16)
-  corpus/fuzz_header.in/              the same extension_data (fuzz_header also reads its input as a list)
+  corpus/fuzz_header_format.in/       the same extension_data
   corpus/fuzz_select.in/              a server list {h2, http/1.1} followed by that extension_data
-Each seed is named by its SHA-256. Clients that are not installed are skipped with a note.
+Then real servers (openssl s_server, gnutls-serv; TLS 1.3 and 1.2, ALPN h2) on free ports, with a throw-away
+certificate, get the captured openssl hellos, and what they send back until they go quiet is filed in
+  corpus/fuzz_server_flight.in/       what alpncheck server reads after its ClientHello
+Each seed is named by its SHA-256. Programs that are not installed are skipped with a note.
 Needs: openssl, gnutls-bin, curl.
 """
 import os
@@ -16,7 +19,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from importlib import import_module  # noqa: E402
@@ -100,19 +105,19 @@ def capture(name, argv_for_port):
     listener.close()
     if "body" not in result:
         print(f"  {name}: no ClientHello captured ({result.get('error', 'no connection')})")
-        return 0
+        return None
     raw, body = result["raw"], result["body"]
     corpus_tool.add_seed("fuzz_tls_record", raw)
     corpus_tool.add_seed("fuzz_tls_client_hello", body)
     ext = alpn_of(body)
     if ext is None:
         print(f"  {name}: {len(body)}-byte ClientHello without ALPN")
-        return 1
+        return raw
     corpus_tool.add_seed("fuzz_list_client", ext)
-    corpus_tool.add_seed("fuzz_header", ext)
+    corpus_tool.add_seed("fuzz_header_format", ext)
     corpus_tool.add_seed("fuzz_select", corpus_tool.server_list("h2", "http/1.1") + ext)
     print(f"  {name}: {len(body)}-byte ClientHello, ALPN extension_data {ext.hex()}")
-    return 1
+    return raw
 
 
 CLIENTS = [
@@ -130,14 +135,96 @@ CLIENTS = [
 ]
 
 
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_until_quiet(conn, quiet=1.0, limit=1 << 16):
+    """What a server sends until it says nothing for quiet seconds, closes, or sends limit bytes."""
+    got = b""
+    conn.settimeout(quiet)
+    while len(got) < limit:
+        try:
+            chunk = conn.recv(65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def capture_flight(name, argv, port, hello):
+    """Starts a server, sends it a captured ClientHello, files its answer; always stops the server."""
+    server = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(50):  # up to 5 s for the listener
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            print(f"  {name}: the server did not listen")
+            return 0
+        with conn:
+            conn.sendall(hello)
+            flight = read_until_quiet(conn)
+    finally:
+        server.kill()
+        server.wait()
+    if not flight:
+        print(f"  {name}: no answer")
+        return 0
+    corpus_tool.add_seed("fuzz_server_flight", flight)
+    print(f"  {name}: {len(flight)} bytes of answer")
+    return 1
+
+
+def capture_flights(hellos):
+    """openssl s_server and gnutls-serv answering the captured TLS 1.3 and 1.2 hellos of openssl s_client."""
+    got = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        key, cert = os.path.join(tmp, "key.pem"), os.path.join(tmp, "cert.pem")
+        r = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                            "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if r.returncode != 0:
+            print("  servers: skipped, no certificate (openssl req failed)")
+            return 0
+        servers = [
+            ("openssl s_server", "openssl", lambda p: ["openssl", "s_server", "-accept", str(p), "-cert", cert, "-key",
+                                                        key, "-alpn", "h2,http/1.1", "-naccept", "1"]),
+            ("gnutls-serv", "gnutls-serv", lambda p: ["gnutls-serv", "-p", str(p), "--x509certfile", cert,
+                                                       "--x509keyfile", key, "--alpn=h2", "--alpn=http/1.1"]),
+        ]
+        for name, tool, argv in servers:
+            if shutil.which(tool) is None:
+                print(f"  {name}: skipped, {tool} is not installed")
+                continue
+            for version, hello in hellos:
+                port = free_port()
+                got += capture_flight(f"{name} answering {version}", argv(port), port, hello)
+    return got
+
+
 def main():
     got = 0
+    hellos = []
     for name, tool, argv in CLIENTS:
         if shutil.which(tool) is None:
             print(f"  {name}: skipped, {tool} is not installed")
             continue
-        got += capture(name, argv)
+        raw = capture(name, argv)
+        if raw is not None:
+            got += 1
+            if name.startswith("openssl"):
+                hellos.append((name.split("(")[1].rstrip(")"), raw))
     print(f"captured {got} ClientHellos")
+    flights = capture_flights(hellos)
+    print(f"captured {flights} server answers")
     return 0 if got else 1
 
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h> /* read(): __AFL_FUZZ_TESTCASE_LEN falls back to standard input without the shared memory */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

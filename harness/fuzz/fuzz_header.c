@@ -1,55 +1,18 @@
 /*
- * RFC 7639 ALPN header field, strict and lenient. The input is read three ways:
- *   as a field value: lenient accepts whatever strict accepts, with the same names; lenient lists at least one
- *     deviation for what only it accepts; the canonical form of what parses is a fixed point (format → parse strict
- *     → format gives the same string) and parses to the same names;
- *   as extension_data: a valid list survives extension_data → alpn_header_format → alpn_header_parse byte for byte;
- *   as one token (no ',', SP, HTAB): alpn_pid_decode agrees with a one-element field value in both modes;
- *   as one name (1..255 bytes): alpn_pid_encode → alpn_pid_decode strict gives the name back.
- * Buffers too small (exact-size heap blocks, so ASan sees a write past them) give ALPN_E_BUFFER and the size needed.
+ * RFC 7639 ALPN header field, strict and lenient, with the input read as a field value:
+ *   lenient accepts whatever strict accepts, with the same names; lenient lists at least one deviation for what only
+ *     it accepts; the canonical form of what parses is a fixed point (format → parse strict → format gives the same
+ *     string) and parses to the same names without deviations;
+ *   as one token (no ',', SP, HTAB): alpn_pid_decode agrees with a one-element field value in both modes.
+ * fuzz_header_format reads the input as extension_data and as one name. Buffers too small (exact-size heap blocks, so
+ * ASan sees a write past them) give ALPN_E_BUFFER and the size needed.
  */
-#include <stdlib.h>
-#include <string.h>
-
-#include "alpn.h"
-#include "buffer_oracle.h"
+#include "header_oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A canonical field value needs at most 3 bytes per name byte plus ", " per name: under 4 bytes per list byte. */
-#define CANON_MAX (4u * ALPN_EXT_MAX)
-
-static uint8_t ext_strict[ALPN_EXT_MAX], ext_lenient[ALPN_EXT_MAX], ext_again[ALPN_EXT_MAX];
-static char canon[CANON_MAX], canon_again[CANON_MAX];
-
-typedef struct {
-    int rc;
-    size_t len, count, n_devs;
-} parsed;
-
-static parsed parse(const char *value, size_t n, alpn_hdr_mode mode, uint8_t *ext)
-{
-    alpn_deviation devs[4];
-    alpn_header_result r = {.ext = ext, .ext_cap = ALPN_EXT_MAX, .devs = devs, .devs_cap = 4};
-    alpn_error err = {0};
-    parsed p = {alpn_header_parse(value, n, mode, &r, &err), r.ext_len, r.count, r.n_devs};
-    if (p.rc == ALPN_OK) {
-        /* What the parser hands out is a valid client list holding count names. */
-        size_t count = 0;
-        if (alpn_list_validate(ext, p.len, ALPN_ROLE_CLIENT, &count, NULL) != ALPN_OK || count != p.count)
-            abort();
-    } else if (p.rc != ALPN_E_HEADER || err.check == NULL || err.offset > n || p.len != 0 || p.count != 0) {
-        abort(); /* buffers are large enough for any input, so ALPN_E_HEADER is the only failure */
-    }
-    return p;
-}
-
-/* The writers whose buffer contract is checked, each behind a buffer_write_fn: the input, and for parsing its mode. */
-typedef struct {
-    const void *in;
-    size_t len;
-    alpn_hdr_mode mode;
-} write_ctx;
+static uint8_t ext_strict[ALPN_EXT_MAX], ext_lenient[ALPN_EXT_MAX];
+static char canon_again[CANON_MAX];
 
 static int parse_names(const void *ctx, void *out, size_t cap, size_t *need)
 {
@@ -60,28 +23,19 @@ static int parse_names(const void *ctx, void *out, size_t cap, size_t *need)
     return rc;
 }
 
-static int format_list(const void *ctx, void *out, size_t cap, size_t *need)
-{
-    const write_ctx *c = ctx;
-    return alpn_header_format(c->in, c->len, out, cap, need, NULL);
-}
-
-static int encode_pid(const void *ctx, void *out, size_t cap, size_t *need)
-{
-    const write_ctx *c = ctx;
-    return alpn_pid_encode(c->in, c->len, out, cap, need, NULL);
-}
-
 static int decode_pid(const void *ctx, void *out, size_t cap, size_t *need)
 {
     const write_ctx *c = ctx;
     return alpn_pid_decode(c->in, c->len, c->mode, out, cap, need, NULL);
 }
 
-static void header_value(const char *v, size_t size)
+/* The input as a field value, parsed in both modes (kept for one_token, which compares the same parses). */
+static void header_value(const char *v, size_t size, parsed *strict_out, parsed *lenient_out)
 {
     parsed strict = parse(v, size, ALPN_HDR_STRICT, ext_strict);
     parsed lenient = parse(v, size, ALPN_HDR_LENIENT, ext_lenient);
+    *strict_out = strict;
+    *lenient_out = lenient;
     if (strict.rc == ALPN_OK &&
         (lenient.rc != ALPN_OK || lenient.len != strict.len || memcmp(ext_lenient, ext_strict, strict.len) != 0))
         abort();
@@ -109,61 +63,25 @@ static void header_value(const char *v, size_t size)
         abort();
 }
 
-static void extension_data(const uint8_t *data, size_t size)
-{
-    size_t f_len = 0;
-    if (alpn_list_validate(data, size, ALPN_ROLE_CLIENT, NULL, NULL) != ALPN_OK) {
-        /* The formatter validates as a client list does: a malformed list is decode_error, never a header. */
-        if (alpn_header_format(data, size, canon, sizeof canon, &f_len, NULL) != ALPN_DECODE_ERROR)
-            abort();
-        return;
-    }
-    if (alpn_header_format(data, size, canon, sizeof canon, &f_len, NULL) != ALPN_OK)
-        abort();
-    parsed p = parse(canon, f_len, ALPN_HDR_STRICT, ext_again);
-    if (p.rc != ALPN_OK || p.len != size || memcmp(ext_again, data, size) != 0)
-        abort();
-    /* The buffer contract, cut at an input-dependent point. */
-    const write_ctx in = {data, size, ALPN_HDR_STRICT};
-    buffer_contract(format_list, &in, (data[size - 1] * 257u + size) % f_len, f_len);
-}
-
-static void one_name(const uint8_t *name, size_t size)
-{
-    static uint8_t back[ALPN_NAME_MAX];
-    size_t pid_len = 0, back_len = 0;
-    int rc = alpn_pid_encode(name, size, canon, sizeof canon, &pid_len, NULL);
-    if (size == 0 || size > ALPN_NAME_MAX) {
-        if (rc != ALPN_E_ARGUMENT)
-            abort();
-        return;
-    }
-    if (rc != ALPN_OK ||
-        alpn_pid_decode(canon, pid_len, ALPN_HDR_STRICT, back, sizeof back, &back_len, NULL) != ALPN_OK)
-        abort();
-    if (back_len != size || memcmp(back, name, size) != 0)
-        abort();
-    const write_ctx in = {name, size, ALPN_HDR_STRICT};
-    buffer_contract(encode_pid, &in, name[0] % pid_len, pid_len);
-}
-
 /* A token without list syntax (no ',', SP or HTAB) decodes with alpn_pid_decode exactly as a one-element field value
- * parses, in both modes; too little room is ALPN_E_BUFFER with the size needed. */
-static void one_token(const char *tok, size_t size)
+ * parses, in both modes; too little room is ALPN_E_BUFFER with the size needed. The field value parses of the same
+ * bytes are header_value's (strict into ext_strict, lenient into ext_lenient), not parsed a second time. */
+static void one_token(const char *tok, size_t size, const parsed *strict, const parsed *lenient)
 {
     static uint8_t name[ALPN_EXT_MAX];
     if (memchr(tok, ',', size) != NULL || memchr(tok, ' ', size) != NULL || memchr(tok, '\t', size) != NULL)
         return;
     for (int m = 0; m < 2; m++) {
         alpn_hdr_mode mode = m == 0 ? ALPN_HDR_STRICT : ALPN_HDR_LENIENT;
+        const parsed *p = m == 0 ? strict : lenient;
+        const uint8_t *ext = m == 0 ? ext_strict : ext_lenient;
         size_t n = 0;
         int rc = alpn_pid_decode(tok, size, mode, name, sizeof name, &n, NULL);
-        parsed p = parse(tok, size, mode, ext_again);
-        if ((rc == ALPN_OK) != (p.rc == ALPN_OK))
+        if ((rc == ALPN_OK) != (p->rc == ALPN_OK))
             abort();
         if (rc != ALPN_OK)
             continue;
-        if (p.count != 1 || p.len != 3 + n || ext_again[2] != n || memcmp(ext_again + 3, name, n) != 0)
+        if (p->count != 1 || p->len != 3 + n || ext[2] != n || memcmp(ext + 3, name, n) != 0)
             abort();
         const write_ctx in = {tok, size, mode};
         buffer_contract(decode_pid, &in, size % n, n);
@@ -172,9 +90,8 @@ static void one_token(const char *tok, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    header_value((const char *)data, size);
-    one_token((const char *)data, size);
-    extension_data(data, size);
-    one_name(data, size);
+    parsed strict, lenient;
+    header_value((const char *)data, size, &strict, &lenient);
+    one_token((const char *)data, size, &strict, &lenient);
     return 0;
 }

@@ -72,6 +72,81 @@ SELECT = [server_list("h2", "http/1.1") + c for c in [
 ]
 
 
+def hs(msg_type, body):
+    """A handshake message (RFC 8446 §4): type, uint24 length, body."""
+    return bytes([msg_type]) + len(body).to_bytes(3, "big") + body
+
+
+def sealed(body):
+    """An application_data record that the read loop targets seal before they open it (record version 0x0304)."""
+    return record(23, body, b"\x03\x04")
+
+
+def record(ctype, body, version=b"\x03\x03"):
+    """A TLS record (RFC 8446 §5.1): type, legacy_record_version, uint16 length, fragment."""
+    return bytes([ctype]) + version + len(body).to_bytes(2, "big") + body
+
+
+def extension(etype, data):
+    return etype.to_bytes(2, "big") + len(data).to_bytes(2, "big") + data
+
+
+def server_hello(suite, exts, random=b"\x5a" * 32, sid=b"\x11" * 32):
+    """A ServerHello (RFC 8446 §4.1.3) with the given extensions."""
+    block = b"".join(exts)
+    return hs(2, b"\x03\x03" + random + bytes([len(sid)]) + sid + suite.to_bytes(2, "big") + b"\x00" +
+              len(block).to_bytes(2, "big") + block)
+
+
+# RFC 8446 §4.1.3: the random of a HelloRetryRequest.
+HRR_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
+CCS = record(20, b"\x01")
+# The inner plaintext of a protected record (RFC 8446 §5.2): content, content type, zero padding. The read loop
+# targets seal the body of an application_data record whose record version is not 0x0303 under their fixed key.
+FINISHED32 = hs(20, b"\xf1" * 32)
+EE_H2 = hs(8, (6 + 5).to_bytes(2, "big") + extension(16, ext("h2")))
+SH13 = server_hello(0x1301, [extension(43, b"\x03\x04"), extension(51, b"\x00\x1d\x00\x20" + b"\x09" + b"\x00" * 31)])
+SH12 = server_hello(0xc02f, [extension(16, ext("http/1.1")), extension(23, b""), extension(0xff01, b"\x00")])
+SERVER_FLIGHTS = [
+    # TLS 1.3: ServerHello, change_cipher_spec, EncryptedExtensions and Finished in one protected record.
+    record(22, SH13) + CCS + sealed(EE_H2 + FINISHED32 + b"\x16"),
+    # The same with padding, the messages in two records, and an alert at the end.
+    record(22, SH13) + sealed(EE_H2 + b"\x16" + b"\x00" * 7) + sealed(FINISHED32 + b"\x16") +
+    record(21, b"\x02\x28"),
+    # A HelloRetryRequest asking for secp256r1 with a cookie, then a ServerHello.
+    record(22, server_hello(0x1301, [extension(43, b"\x03\x04"), extension(51, b"\x00\x17"),
+                                     extension(44, b"\x00\x04abcd")], random=HRR_RANDOM)) + record(22, SH13),
+    # TLS 1.2: ServerHello with ALPN, ServerHelloDone; and the hello split over two records.
+    record(22, SH12 + hs(14, b"")),
+    record(22, SH12[:20]) + record(22, SH12[20:] + hs(14, b"")),
+    # A fatal alert instead of a ServerHello; a record that is not TLS.
+    record(21, b"\x02\x78"), b"HTTP/1.1 400 Bad Request\r\n\r\n",
+]
+# alpncheck as a server: what a client sends after its ClientHello, under its handshake (or early) key.
+CLIENT_REACTIONS = [sealed(FINISHED32 + b"\x16"), sealed(b"\x02\x2a\x15"), record(23, b"\x33" * 40),
+                    CCS + record(21, b"\x02\x78"),
+                    sealed(hs(5, b"") + b"\x16") + sealed(FINISHED32 + b"\x16" + b"\x00" * 3)]
+
+
+def client_hello_resuming():
+    """A TLS 1.3 ClientHello offering a ticket (pre_shared_key, last) and early data (RFC 8446 §4.2.10, §4.2.11)."""
+    exts = (extension(43, b"\x02\x03\x04") + extension(10, b"\x00\x02\x00\x1d") + extension(13, b"\x00\x02\x04\x03") +
+            extension(51, b"\x00\x24\x00\x1d\x00\x20" + b"\x09" * 32) + extension(16, ext("h2")) + extension(42, b"") +
+            extension(45, b"\x01\x01"))
+    ident = b"\x00\x10" + b"\x77" * 16 + b"\x00\x00\x00\x01"
+    binders = b"\x20" + b"\x55" * 32
+    exts += extension(41, len(ident).to_bytes(2, "big") + ident + len(binders).to_bytes(2, "big") + binders)
+    body = (b"\x03\x03" + b"\x01" * 32 + b"\x20" + b"\x02" * 32 + b"\x00\x02\x13\x01\x01\x00" +
+            len(exts).to_bytes(2, "big") + exts)
+    return record(22, hs(1, body), b"\x03\x01")
+
+
+# fuzz_decrypt_record: a first byte (suite, sequence number), then a record as received or an inner plaintext.
+DECRYPT = [bytes([k]) + b for k in (0, 1, 2, 5) for b in (
+    FINISHED32 + b"\x16", EE_H2 + b"\x16" + b"\x00" * 16, b"\x02\x28\x15", b"\x00" * 8, b"GET /\x17",
+    record(23, b"\x33" * 40), record(23, b"\x00" * 17))]
+
+
 def registry_names():
     with open(os.path.join(ROOT, "src", "registry.tsv")) as f:
         for line in f:
@@ -115,6 +190,11 @@ def main():
         add_seed("fuzz_header", h.encode())
     add_seed("fuzz_header", ext("h2", "http/1.1"))
     add_seed("fuzz_header", ext(b'%,"\x00'))
+    # fuzz_header_format reads extension_data and names: the lists above, and names that need percent-encoding.
+    for s in CLIENT_VALID + MALFORMED[:6]:
+        add_seed("fuzz_header_format", s)
+    for n in (b"h2", b"http/1.1", b"%", b"\x00\xff", b'w=x:y#z', LONG.encode()):
+        add_seed("fuzz_header_format", n)
     # 258 names of 255 bytes: decodes to more than 65535 bytes of list (HDR-NAME-LENGTH / list limit).
     add_seed("fuzz_header", ",".join([LONG] * 258).encode())
     for s in SELECT:
@@ -122,6 +202,31 @@ def main():
     add_seed("fuzz_negative", b"fine")
     add_seed("fuzz_negative", b"BOO")
     add_seed("fuzz_negative", b"BOOM", "repro")
+    for s in SERVER_FLIGHTS:
+        add_seed("fuzz_server_flight", s)
+    hellos = os.path.join(CORPUS, "fuzz_tls_record.in")
+    for name in sorted(os.listdir(hellos))[:2]:
+        with open(os.path.join(hellos, name), "rb") as f:
+            hello = f.read()
+        if hello[:1] != b"\x16":
+            continue
+        # The captured hello with each reaction after it, and split over two records.
+        for r in CLIENT_REACTIONS:
+            add_seed("fuzz_tls_record", hello + r)
+        body = hello[5:]
+        add_seed("fuzz_tls_record", record(22, body[:40], hello[1:3]) + record(22, body[40:], hello[1:3]))
+    # TLS 1.2: the client goes on with ClientKeyExchange (acceptance), or with something else (a stall).
+    exts12 = extension(16, ext("h2"))
+    hello12 = record(22, hs(1, b"\x03\x03" + b"\x01" * 32 + b"\x00\x00\x02\xc0\x2f\x01\x00" +
+                            len(exts12).to_bytes(2, "big") + exts12), b"\x03\x01")
+    add_seed("fuzz_tls_record", hello12 + record(22, hs(16, b"\x20" + b"\x09" * 32)))
+    add_seed("fuzz_tls_record", hello12 + CCS + record(22, hs(20, b"\xf1" * 12)))
+    # Resuming with 0-RTT: early data, EndOfEarlyData under the early key, Finished under the handshake key.
+    resuming = client_hello_resuming()
+    add_seed("fuzz_tls_record", resuming + sealed(b"GET /\x17") + sealed(hs(5, b"") + b"\x16"))
+    add_seed("fuzz_tls_record", resuming + record(23, b"\x44" * 30) + sealed(FINISHED32 + b"\x16"))
+    for s in DECRYPT:
+        add_seed("fuzz_decrypt_record", s)
     for t in ("fuzz_list_client", "fuzz_list_server", "fuzz_select", "fuzz_negative", "fuzz_header", "fuzz_wire"):
         os.makedirs(os.path.join(CORPUS, f"{t}.repro"), exist_ok=True)
 
@@ -133,10 +238,24 @@ def main():
         b", ", b",", b" ", b"\t", b"%", b"%25", b"%2F", b"%2f", b"%00", b"%C3%9D", b'"', b";", b"="]
     write_dict("fuzz_header", "ALPN header tokens: registry names as canonical protocol-ids; separators; escapes",
                header)
+    write_dict("fuzz_header_format", "extension_data and names: registry names with their length byte, lengths, "
+               "bytes that are percent-encoded", wire + [b"%", b",", b" ", b"\x00", b"\xff", b"\x7f"])
     write_dict("fuzz_negative", "the magic input of the deliberate over-read", [b"BOOM"])
     write_dict("fuzz_wire", "TLS record and handshake framing, extension 16 (ALPN), registry names",
                [b"\x16\x03\x03", b"\x15\x03\x03", b"\x17\x03\x03", b"\x03\x03", b"\x00\x10", b"\x00\x2b",
                 b"\x00\x33", b"\x33\x74", b"\x02\x00", b"\x08\x00"] + wire[:len(names)])
+    framing = [b"\x16\x03\x03", b"\x15\x03\x03", b"\x17\x03\x03", b"\x17\x03\x04", b"\x14\x03\x03\x00\x01\x01",
+               b"\x03\x03",
+               b"\x03\x04", b"\x13\x01", b"\x13\x02", b"\x13\x03", b"\x00\x10", b"\x00\x2b", b"\x00\x33",
+               b"\x00\x2c", b"\x00\x29", b"\x00\x2a", b"\x00\x1d\x00\x20", b"\x00\x17\x00\x41", b"\x16",
+               b"\x02\x00", b"\x08\x00", b"\x0b\x00", b"\x0d\x00", b"\x0f\x00", b"\x14\x00\x00\x20",
+               b"\x0e\x00\x00\x00", b"\x05\x00\x00\x00", b"\x04\x00", HRR_RANDOM]
+    for t in ("fuzz_tls_record", "fuzz_server_flight"):
+        write_dict(t, "TLS records, handshake message types, versions, suites, extension types, inner content types, "
+                   "registry names", framing + wire[:len(names)])
+    write_dict("fuzz_decrypt_record", "inner content types, record header, handshake message headers",
+               [b"\x16", b"\x15", b"\x17", b"\x17\x03\x03", b"\x00\x00\x00\x00", b"\x14\x00\x00\x20",
+                b"\x08\x00", b"\x04\x00"])
     return 0
 
 

@@ -167,8 +167,12 @@ long wire_records_open(wire_records *rl, const uint8_t *record, size_t len, uint
 {
     if (!wire_records_can_open(rl))
         return -1;
+    uint64_t seq = rl->read[rl->read_level].seq;
     long n = wire_decrypt_record(&rl->suite, &rl->read[rl->read_level], record, len, out, type);
-    if (n < 0 && rl->read_level == WIRE_LEVEL_EARLY && (rl->read_ok & 1u << WIRE_LEVEL_HANDSHAKE)) {
+    /* Only a record the early key does not open (its sequence number unmoved) is the switch; one that opens to all
+     * zeros is a bad record at that level (RFC 8446 §5.4), not the next key's. */
+    if (n < 0 && rl->read_level == WIRE_LEVEL_EARLY && rl->read[rl->read_level].seq == seq &&
+        (rl->read_ok & 1u << WIRE_LEVEL_HANDSHAKE)) {
         /* RFC 8446 §4.2.10, §4.5: early data ends; the client's records are under its handshake key from here. */
         rl->read_level = WIRE_LEVEL_HANDSHAKE;
         n = wire_decrypt_record(&rl->suite, &rl->read[rl->read_level], record, len, out, type);
