@@ -184,13 +184,15 @@ static int stream_message(fuzz_stream *s, const uint8_t **msg, size_t *len)
     const uint8_t *h = s->shadow + s->taken;
     size_t left = s->added - s->taken;
     size_t claim = left >= 4 ? (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3] : 0;
+    /* Each message type has its own bound (wire_handshake_max): a header over it is refused as soon as it is in. */
+    size_t bound = left >= 1 ? wire_handshake_max(h[0]) : WIRE_HANDSHAKE_MAX;
     if (rc == 0) {
-        if (left >= 4 && claim <= WIRE_HANDSHAKE_MAX && left - 4 >= claim)
+        if (left >= 4 && claim <= bound && left - 4 >= claim)
             abort(); /* a whole message was there */
         return 0;
     }
     if (rc < 0) {
-        if (left < 4 || *len != claim || claim <= WIRE_HANDSHAKE_MAX)
+        if (left < 4 || *len != claim || claim <= bound)
             abort();
         s->stopped = 1;
         return -1;
