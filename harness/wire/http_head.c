@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* RFC 9110 §5.6.2: tchar. */
 static int is_tchar(uint8_t c)
@@ -161,26 +162,12 @@ http_head_status http_parse_request(const uint8_t *p, size_t len, http_head *h)
     return parse_fields(p, h->head_len, pos, h);
 }
 
-static int same_name(const uint8_t *a, size_t len, const char *b)
-{
-    if (strlen(b) != len)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        uint8_t x = a[i], y = (uint8_t)b[i];
-        if (x >= 'A' && x <= 'Z')
-            x += 'a' - 'A';
-        if (y >= 'A' && y <= 'Z')
-            y += 'a' - 'A';
-        if (x != y)
-            return 0;
-    }
-    return 1;
-}
-
 const http_field *http_field_next(const http_head *h, const char *name, size_t *i)
 {
+    /* Field names are tokens (the parser keeps no others), so the C library's ASCII case folding compares them. */
+    size_t len = strlen(name);
     for (; *i < h->n_fields; (*i)++)
-        if (same_name(h->fields[*i].name, h->fields[*i].name_len, name))
+        if (h->fields[*i].name_len == len && strncasecmp((const char *)h->fields[*i].name, name, len) == 0)
             return &h->fields[(*i)++];
     return NULL;
 }
