@@ -28,10 +28,11 @@ static json_t *build(const char *manifest, char *err, size_t cap)
     return matrix_build(path, src_dir(), &META, err, cap);
 }
 
-static json_t *fixture(void)
+/* The matrix built from one manifest of tests/data/matrix/, which must build. */
+static json_t *fixture(const char *manifest)
 {
     char err[512] = "";
-    json_t *m = build("manifest.tsv", err, sizeof err);
+    json_t *m = build(manifest, err, sizeof err);
     cr_assert_not_null(m, "matrix_build: %s", err);
     return m;
 }
@@ -69,7 +70,7 @@ static char *render(const json_t *m, int (*writer)(const json_t *, FILE *))
 
 Test(matrix, document_head)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     cr_assert_str_eq(s(m, "schema"), MATRIX_SCHEMA_ID);
     cr_assert_str_eq(s(m, "generated"), "2026-01-02T03:04:05Z");
     cr_assert_str_eq(s(table(m, 0), "role"), "server");
@@ -83,7 +84,7 @@ Test(matrix, document_head)
  * unknown verdict ("MAYBE") makes no column and no cell. */
 Test(matrix, columns_grouped_by_check)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     static const struct {
         const char *id, *tls;
     } want[] = {{"SRV-SELECT-OFFERED", "1.3"},
@@ -102,7 +103,7 @@ Test(matrix, columns_grouped_by_check)
 
 Test(matrix, cells_aligned_with_columns)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     static const struct {
         size_t peer;
         const char *verdicts[4];
@@ -130,7 +131,7 @@ Test(matrix, cells_aligned_with_columns)
 /* A peer that was not run, or whose report is missing, is a visible row with its reason and no cells. */
 Test(matrix, not_run_rows)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     json_t *down = peer(m, 0, 2), *lost = peer(m, 0, 3), *cli = peer(m, 1, 0);
     cr_assert_str_eq(s(down, "status"), "not-run");
     cr_assert_str_eq(s(down, "reason"), "did not start: <b>oops</b>");
@@ -163,7 +164,7 @@ Test(matrix, bad_manifests)
 /* Hostile text from peers (observed text, names, versions, reasons) never reaches the page as markup. */
 Test(matrix, html_escapes_everything_from_peers)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     char *h = render(m, matrix_write_html);
     cr_assert_null(strstr(h, "<script"), "a script element in the page");
     cr_assert_null(strstr(h, "<img"), "an img element in the page");
@@ -187,7 +188,7 @@ Test(matrix, html_escapes_everything_from_peers)
 
 Test(matrix, markdown_escapes_cells)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     char *md = render(m, matrix_write_markdown);
     cr_assert_null(strstr(md, "<script"));
     cr_assert_null(strstr(md, "<img"));
@@ -205,7 +206,7 @@ Test(matrix, markdown_escapes_cells)
  * as text, like every other string of the document. */
 Test(matrix, markdown_escapes_level_and_verdict)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     json_t *col = json_array_get(json_object_get(table(m, 0), "columns"), 0);
     json_object_set_new(col, "level", json_string("MUST|<b>"));
     json_t *cell = json_array_get(json_object_get(peer(m, 0, 0), "cells"), 0);
@@ -224,7 +225,7 @@ Test(matrix, markdown_escapes_level_and_verdict)
  * header. */
 Test(matrix, markdown_is_inert_in_real_renderers)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     char *md = render(m, matrix_write_markdown);
     static const char *const renderers[] = {"cmark-gfm", "python-markdown"};
     static const char *const allowed[] = {"h1", "h2", "h3", "h4",   "p",  "table", "thead", "tbody",
@@ -314,7 +315,7 @@ Test(matrix, published_pages_are_rendered_from_published_json)
 
 Test(matrix, json_round_trip)
 {
-    json_t *m = fixture();
+    json_t *m = fixture("manifest.tsv");
     char *text = render(m, matrix_write_json);
     json_error_t jerr;
     json_t *back = json_loads(text, 0, &jerr);
@@ -326,14 +327,6 @@ Test(matrix, json_round_trip)
 }
 
 /* ---- findings ---------------------------------------------------------------------------------------------------- */
-
-static json_t *findings_fixture(void)
-{
-    char err[512] = "";
-    json_t *m = build("findings.tsv", err, sizeof err);
-    cr_assert_not_null(m, "matrix_build: %s", err);
-    return m;
-}
 
 /* The peer names of a finding, comma-separated. */
 static char *names_of(const json_t *e, char *buf, size_t cap)
@@ -351,7 +344,7 @@ static char *names_of(const json_t *e, char *buf, size_t cap)
  * FAIL before WARN before ERROR; a clean peer has none. */
 Test(matrix, findings_grouped_by_stack_check_and_behaviour)
 {
-    json_t *m = findings_fixture();
+    json_t *m = fixture("findings.tsv");
     json_t *f = matrix_findings(m);
     char names[256];
     static const struct {
@@ -386,7 +379,7 @@ Test(matrix, findings_grouped_by_stack_check_and_behaviour)
  * description. */
 Test(matrix, findings_page_reproduces_each_finding)
 {
-    json_t *m = findings_fixture();
+    json_t *m = fixture("findings.tsv");
     char *md = render(m, matrix_write_findings);
     cr_expect(strstr(md, "7 findings") != NULL, "%.300s", md);
     cr_expect(strstr(md, "#### 1. FAIL `SRV-NO-OVERLAP-ALERT`: a title") != NULL);
@@ -420,7 +413,7 @@ Test(matrix, findings_page_reproduces_each_finding)
 /* The pages show a table's peers grouped by stack, the stack and peer with FAILs first; the clean peer last. */
 Test(matrix, peers_ordered_by_stack_failures_first)
 {
-    json_t *m = findings_fixture();
+    json_t *m = fixture("findings.tsv");
     size_t *order = mx_peer_order(table(m, 0));
     cr_assert_not_null(order);
     static const size_t want[] = {0, 1, 2, 3}; /* p1 (FAIL x2) and p2 (FAIL x1) on Lib 1.0; p3 then clean */
@@ -452,7 +445,7 @@ static char *file_text(const char *path)
  * the block is an error. */
 Test(matrix, readme_block_regenerated_and_checked)
 {
-    json_t *m = findings_fixture();
+    json_t *m = fixture("findings.tsv");
     char path[] = "/tmp/alpncheck-readme-XXXXXX", err[256];
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
@@ -483,19 +476,11 @@ Test(matrix, readme_block_regenerated_and_checked)
 
 /* ---- the proxy table (issue 18): alpncheck proxy through each HTTP proxy ---------------------------------------- */
 
-static json_t *proxies_fixture(void)
-{
-    char err[512] = "";
-    json_t *m = build("proxies.tsv", err, sizeof err);
-    cr_assert_not_null(m, "matrix_build: %s", err);
-    return m;
-}
-
 /* Proxy rows make a third table after the servers and clients, whatever the manifest's order; its columns and cells
  * come from the proxy reports (checks without a TLS version). */
 Test(matrix, proxy_rows_make_a_third_table)
 {
-    json_t *m = proxies_fixture();
+    json_t *m = fixture("proxies.tsv");
     cr_assert_eq(json_array_size(json_object_get(m, "tables")), 3);
     cr_assert_str_eq(s(table(m, 0), "role"), "server");
     cr_assert_str_eq(s(table(m, 1), "role"), "client");
@@ -510,7 +495,7 @@ Test(matrix, proxy_rows_make_a_third_table)
     cr_assert_str_eq(s(down, "reason"), "squid is not installed");
     cr_assert_eq(json_array_size(json_object_get(table(m, 0), "peers")), 1);
     /* The two-table matrix of a run without proxies stays two tables. */
-    json_t *two = fixture();
+    json_t *two = fixture("manifest.tsv");
     cr_assert_eq(json_array_size(json_object_get(two, "tables")), 2);
     json_decref(two);
     json_decref(m);
@@ -519,7 +504,7 @@ Test(matrix, proxy_rows_make_a_third_table)
 /* Every renderer names the proxy table for what alpncheck does there, and its stack column for the proxy program. */
 Test(matrix, proxy_table_rendered_everywhere)
 {
-    json_t *m = proxies_fixture();
+    json_t *m = fixture("proxies.tsv");
     char *md = render(m, matrix_write_markdown);
     cr_expect(strstr(md, "\n## Proxies (alpncheck sends CONNECT: `alpncheck proxy`)\n\n| peer | proxy | version |") !=
                   NULL,
@@ -556,7 +541,7 @@ Test(matrix, proxy_table_rendered_everywhere)
 /* A document read back (alpnmatrix --from) with a role no renderer knows is refused, not rendered. */
 Test(matrix, unknown_role_in_a_document_refused)
 {
-    json_t *m = proxies_fixture();
+    json_t *m = fixture("proxies.tsv");
     char err[256] = "";
     cr_expect_eq(matrix_check_roles(m, err, sizeof err), 0, "%s", err);
     json_object_set_new(table(m, 2), "role", json_string("gateway"));
