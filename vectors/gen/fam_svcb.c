@@ -72,6 +72,18 @@ static void forms(json_t *t, const namelist *l, int with_wire, int with_pres)
     buf_free(&p);
 }
 
+/* What a presentation or wire test expects: every form of the names when valid (l), else the failing check; and the
+ * published source, when there is one. */
+static void outcome(json_t *t, const namelist *l, int with_wire, const char *check, const char *source)
+{
+    if (l != NULL)
+        forms(t, l, with_wire, 1);
+    else
+        json_object_set_new(t, "check", json_string(check));
+    if (source != NULL)
+        json_object_set_new(t, "source", json_string(source));
+}
+
 /* A presentation test: text, and the names when valid (l NULL: invalid with check). */
 static void pt(struct sctx *c, const uint8_t *text, size_t n, const namelist *l, const char *check, const char *flags,
                const char *comment, const char *source)
@@ -80,12 +92,7 @@ static void pt(struct sctx *c, const uint8_t *text, size_t n, const namelist *l,
     json_object_set_new(t, "presentationHex", jhex(text, n));
     if (printable(text, n))
         json_object_set_new(t, "presentation", json_stringn((const char *)text, n));
-    if (l != NULL)
-        forms(t, l, 1, 1);
-    else
-        json_object_set_new(t, "check", json_string(check));
-    if (source != NULL)
-        json_object_set_new(t, "source", json_string(source));
+    outcome(t, l, 1, check, source);
 }
 
 static void pts(struct sctx *c, const char *text, const namelist *l, const char *check, const char *flags,
@@ -100,12 +107,7 @@ static void wt(struct sctx *c, const buf *w, const namelist *l, const char *chec
 {
     json_t *t = vf_test(c->f, c->wire, l != NULL ? "valid" : "invalid", flags, comment);
     json_object_set_new(t, "wire", jhex(w->p, w->n));
-    if (l != NULL)
-        forms(t, l, 0, 1);
-    else
-        json_object_set_new(t, "check", json_string(check));
-    if (source != NULL)
-        json_object_set_new(t, "source", json_string(source));
+    outcome(t, l, 0, check, source);
 }
 
 /* ---- presentation ------------------------------------------------------------------------------------------------ */
