@@ -165,6 +165,19 @@ static int skip_ows_dev(struct scan *sc, size_t *i, const char *check)
     return ALPN_OK;
 }
 
+/* The "=" between a name and its value, for parameters and alternatives alike: OWS on either side is a deviation
+ * (check), a missing "=" a violation (check, why). Sets *i after the OWS that follows the "=". */
+static int equals_scan(struct scan *sc, size_t *i, const char *check, const char *why)
+{
+    int rc;
+    if ((rc = skip_ows_dev(sc, i, check)) != ALPN_OK)
+        return rc;
+    if (*i == sc->end || sc->v[*i] != '=')
+        return scan_violation(sc, check, *i, why);
+    ++*i;
+    return skip_ows_dev(sc, i, check);
+}
+
 /* One parameter after its ";" at *pos (RFC 9110 §5.6.6: parameter = token "=" ( token / quoted-string )). An empty
  * one (lenient) leaves p->name_len 0. */
 static int param_scan(struct scan *sc, size_t *pos, alpn_altsvc_param *p)
@@ -185,12 +198,7 @@ static int param_scan(struct scan *sc, size_t *pos, alpn_altsvc_param *p)
     p->name = sc->v + name;
     p->name_len = i - name;
     p->offset = name;
-    if ((rc = skip_ows_dev(sc, &i, "ALTSVC-PARAM")) != ALPN_OK)
-        return rc;
-    if (i == sc->end || sc->v[i] != '=')
-        return scan_violation(sc, "ALTSVC-PARAM", i, "parameter has no '=' and value");
-    i++;
-    if ((rc = skip_ows_dev(sc, &i, "ALTSVC-PARAM")) != ALPN_OK)
+    if ((rc = equals_scan(sc, &i, "ALTSVC-PARAM", "parameter has no '=' and value")) != ALPN_OK)
         return rc;
     size_t value = i;
     if (i < sc->end && sc->v[i] == '"') {
@@ -274,12 +282,8 @@ static int alternative_head(struct scan *sc, size_t *pos, alpn_altsvc_alt *alt)
         return scan_violation(sc, "ALTSVC-CLEAR", *pos, "'clear' must be the whole field value");
     if (alt->name_len == 0)
         return scan_violation(sc, "ALTSVC-ALTERNATIVE", i, "protocol-id is missing");
-    if ((rc = skip_ows_dev(sc, &i, "ALTSVC-ALTERNATIVE")) != ALPN_OK)
-        return rc;
-    if (i == sc->end || sc->v[i] != '=')
-        return scan_violation(sc, "ALTSVC-ALTERNATIVE", i, "protocol-id is not followed by '=' and an alt-authority");
-    i++;
-    if ((rc = skip_ows_dev(sc, &i, "ALTSVC-ALTERNATIVE")) != ALPN_OK)
+    if ((rc = equals_scan(sc, &i, "ALTSVC-ALTERNATIVE", "protocol-id is not followed by '=' and an alt-authority")) !=
+        ALPN_OK)
         return rc;
     *pos = i;
     return ALPN_OK;
