@@ -304,12 +304,20 @@ static void put_ddd(struct sink *s, uint8_t b)
     sink_put(s, (uint8_t)('0' + b % 10));
 }
 
+/* What both conversions of a wire alpn value need first: a length output, a buffer unless its capacity is 0
+ * (the caller's wording in why), and a valid value. */
+static int convert_check(const uint8_t *val, size_t len, const void *out, size_t out_cap, const size_t *out_len,
+                         const char *why, alpn_error *err)
+{
+    if (out_len == NULL || (out == NULL && out_cap != 0))
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", why);
+    return alpn_svcb_alpn_validate(val, len, NULL, err);
+}
+
 int alpn_svcb_alpn_format(const uint8_t *val, size_t len, char *out, size_t out_cap, size_t *out_len,
                           alpn_error *err)
 {
-    if (out_len == NULL || (out == NULL && out_cap != 0))
-        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "out_len is NULL, or out is NULL with a capacity");
-    int rc = alpn_svcb_alpn_validate(val, len, NULL, err);
+    int rc = convert_check(val, len, out, out_cap, out_len, "out_len is NULL, or out is NULL with a capacity", err);
     if (rc != ALPN_OK)
         return rc;
     struct sink s = {(uint8_t *)out, out_cap, 0};
@@ -339,9 +347,7 @@ int alpn_svcb_alpn_format(const uint8_t *val, size_t len, char *out, size_t out_
 int alpn_svcb_alpn_to_ext(const uint8_t *val, size_t len, uint8_t *ext, size_t ext_cap, size_t *ext_len,
                           alpn_error *err)
 {
-    if (ext_len == NULL || (ext == NULL && ext_cap != 0))
-        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "ext_len is NULL, or ext is NULL with a capacity");
-    int rc = alpn_svcb_alpn_validate(val, len, NULL, err);
+    int rc = convert_check(val, len, ext, ext_cap, ext_len, "ext_len is NULL, or ext is NULL with a capacity", err);
     if (rc != ALPN_OK)
         return rc;
     /* RFC 7301 §3.1: protocol_name_list<2..2^16-1>. */
