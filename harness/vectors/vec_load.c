@@ -9,16 +9,8 @@
 #include "hex.h"
 #include "vectors_run.h"
 
-static const vec_schema SCHEMAS[] = {
-    {"protocol_name_list.schema.json", "ProtocolNameList", VEC_FAM_LIST},
-    {"selection.schema.json", "Selection", VEC_FAM_SELECT},
-    {"header_parse.schema.json", "HeaderParse", VEC_FAM_HPARSE},
-    {"header_format.schema.json", "HeaderFormat", VEC_FAM_HFORMAT},
-    {"cross_format.schema.json", "CrossFormat", VEC_FAM_CROSS},
-    {"altsvc.schema.json", "AltSvc", VEC_FAM_ALTSVC},
-    {"svcb_alpn.schema.json", "SvcbAlpn", VEC_FAM_SVCB},
-};
-#define N_SCHEMAS (sizeof SCHEMAS / sizeof SCHEMAS[0])
+/* The schema a file names (in its "schema"), or NULL; the table is below the loaders it names. */
+static const vec_schema *schema_named(const char *name);
 
 /* ---- the file and the document's head ---------------------------------------------------------------------------- */
 
@@ -51,10 +43,7 @@ static int head_ok(const char *path, json_t *root, const vec_schema **schema, ch
         return snprintf(err, errcap, "%s: field 'algorithm' is missing or not \"ALPN\"", path), -1;
     if (!json_is_string(name))
         return snprintf(err, errcap, "%s: missing field 'schema'", path), -1;
-    *schema = NULL;
-    for (size_t i = 0; i < N_SCHEMAS && *schema == NULL; i++)
-        if (strcmp(json_string_value(name), SCHEMAS[i].schema) == 0)
-            *schema = &SCHEMAS[i];
+    *schema = schema_named(json_string_value(name));
     if (*schema == NULL)
         return snprintf(err, errcap,
                         "%s: unknown schema '%s' (known: protocol_name_list, selection, header_parse, "
@@ -405,30 +394,32 @@ static int load_svcb(vec_loader *l, json_t *t, vec_case *c)
     return 0;
 }
 
-static int load_test(vec_loader *l, json_t *t, vec_family fam, int validate)
+static const vec_schema SCHEMAS[] = {
+    {"protocol_name_list.schema.json", "ProtocolNameList", VEC_FAM_LIST, load_list},
+    {"selection.schema.json", "Selection", VEC_FAM_SELECT, load_select},
+    {"header_parse.schema.json", "HeaderParse", VEC_FAM_HPARSE, load_hparse},
+    {"header_format.schema.json", "HeaderFormat", VEC_FAM_HFORMAT, load_hformat},
+    {"cross_format.schema.json", "CrossFormat", VEC_FAM_CROSS, load_cross},
+    {"altsvc.schema.json", "AltSvc", VEC_FAM_ALTSVC, load_altsvc},
+    {"svcb_alpn.schema.json", "SvcbAlpn", VEC_FAM_SVCB, load_svcb},
+};
+#define N_SCHEMAS (sizeof SCHEMAS / sizeof SCHEMAS[0])
+
+static const vec_schema *schema_named(const char *name)
+{
+    for (size_t i = 0; i < N_SCHEMAS; i++)
+        if (strcmp(name, SCHEMAS[i].schema) == 0)
+            return &SCHEMAS[i];
+    return NULL;
+}
+
+static int load_test(vec_loader *l, json_t *t, const vec_schema *s, int validate)
 {
     if (!json_is_object(t))
         return vec_fail(&l->at, "test is not an object");
     if (load_common(l, t, validate, &l->c))
         return -1;
-    switch (fam) {
-    case VEC_FAM_LIST:
-        return load_list(l, t, &l->c);
-    case VEC_FAM_SELECT:
-        return load_select(l, t, &l->c);
-    case VEC_FAM_HPARSE:
-        return load_hparse(l, t, &l->c);
-    case VEC_FAM_HFORMAT:
-        return load_hformat(l, t, &l->c);
-    case VEC_FAM_CROSS:
-        return load_cross(l, t, &l->c);
-    case VEC_FAM_ALTSVC:
-        return load_altsvc(l, t, &l->c);
-    case VEC_FAM_SVCB:
-        return load_svcb(l, t, &l->c);
-    default:
-        return vec_fail(&l->at, "internal: unknown family");
-    }
+    return s->load(l, t, &l->c);
 }
 
 /* ---- the walk ---------------------------------------------------------------------------------------------------- */
@@ -466,7 +457,7 @@ int vec_load_walk(vec_loader *l, json_t *root, const vec_schema *s, vec_each_tes
         {
             l->at.ti = ti;
             l->at.tcid = -1;
-            if (load_test(l, t, s->family, each == NULL) || (each != NULL && each(ctx, l)))
+            if (load_test(l, t, s, each == NULL) || (each != NULL && each(ctx, l)))
                 return -1;
         }
     }

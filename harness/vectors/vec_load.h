@@ -13,10 +13,14 @@
 #include "vec_model.h"
 #include "vectors_adapter.h"
 
-/* A schema of FORMAT.md: the file's "schema", its groups' "type", and the family it holds. */
+struct vec_loader;
+
+/* A schema of FORMAT.md: the file's "schema", its groups' "type", the family it holds, and how one of its tests'
+ * family fields load (0, or -1 with a message in the loader). */
 typedef struct {
     const char *schema, *group_type;
     vec_family family;
+    int (*load)(struct vec_loader *l, json_t *t, vec_case *c);
 } vec_schema;
 
 /* Reads path (a regular file of at most VEC_FILE_MAX bytes, JSON without duplicate keys) and checks the document's
@@ -25,7 +29,7 @@ typedef struct {
 json_t *vec_load_file(const char *path, const vec_schema **schema, char *err, size_t errcap);
 
 /* The loader's state over one document: its position, the current group and test, scratch. */
-typedef struct {
+typedef struct vec_loader {
     vec_where at;
     json_t *notes; /* the file's notes: every flag is one of its keys */
     long last_tcid;
