@@ -337,16 +337,18 @@ int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char 
     return ALPN_DECODE_ERROR;
 }
 
-long cli_value_command(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void), char *buf,
-                       int *status)
+int cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, cli_field_args *a)
 {
+    *a = (cli_field_args){0};
+    const cli_option opts[] = {{"lenient", 'l', &a->lenient, NULL}, {"json", 'j', &a->json, NULL}, {NULL, 0, NULL, NULL}};
     int done = cli_parse_options(cmd, argc, argv, opts, help);
     if (done >= 0)
-        return *status = done, -1;
+        return done;
     if (argc - optind > 1)
-        return *status = cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind), -1;
+        return cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind);
     long len = cli_operand(cmd, optind < argc ? argv[optind] : NULL, buf);
     if (len < 0)
-        *status = EXIT_USAGE;
-    return len;
+        return EXIT_USAGE;
+    a->len = (size_t)len;
+    return -1;
 }
