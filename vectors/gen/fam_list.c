@@ -39,6 +39,14 @@ static void add_list(struct lctx *c, const namelist *l, const char *flags, const
     buf_free(&ext);
 }
 
+/* A list of one name (n octets at name). */
+static void add_one(struct lctx *c, const uint8_t *name, size_t n, const char *flags, const char *what)
+{
+    namelist l = nl_one(name, n);
+    add_list(c, &l, flags, what);
+    nl_free(&l);
+}
+
 static void add_hex(struct lctx *c, const char *hex, const char *flags, const char *comment, const char *source)
 {
     buf ext = hex_literal(hex);
@@ -282,9 +290,7 @@ static void client_cases(struct lctx *c)
     }
     /* Registry names, one by one and all together. */
     for (size_t i = 0; i < g_registry.n; i++) {
-        l = nl_one(g_registry.v[i].p, g_registry.v[i].n);
-        add_list(c, &l, "Registry", "registry name alone");
-        nl_free(&l);
+        add_one(c, g_registry.v[i].p, g_registry.v[i].n, "Registry", "registry name alone");
     }
     add_list(c, &g_registry, "Registry", "every registry name in one offer");
     /* GREASE: each value alone, in front of h2, and all 16 with h2 in the middle. */
@@ -303,22 +309,14 @@ static void client_cases(struct lctx *c)
     add_list(c, &all, "Grease", "all 16 GREASE values with h2 among them");
     nl_free(&all);
     /* NUL and high bytes. */
-    l = nl_one((const uint8_t *)"h2\0x", 4);
-    add_list(c, &l, "NulInName", "a name with NUL inside (h2 NUL x)");
-    nl_free(&l);
-    l = nl_one((const uint8_t *)"\0", 1);
-    add_list(c, &l, "NulInName", "a name that is a single NUL");
-    nl_free(&l);
+    add_one(c, (const uint8_t *)"h2\0x", 4, "NulInName", "a name with NUL inside (h2 NUL x)");
+    add_one(c, (const uint8_t *)"\0", 1, "NulInName", "a name that is a single NUL");
     l = nl_one((const uint8_t *)"\0\0\0", 3);
     nl_adds(&l, "h2");
     add_list(c, &l, "NulInName", "three NULs, then h2");
     nl_free(&l);
-    l = nl_one((const uint8_t *)"\x80\xff\x00\x7f", 4);
-    add_list(c, &l, "HighBytes NulInName", "octets 80 ff 00 7f");
-    nl_free(&l);
-    l = nl_one((const uint8_t *)"\xe3\x81\xbb", 3);
-    add_list(c, &l, "HighBytes", "UTF-8 of U+307B (RFC 7639 section 2 example)");
-    nl_free(&l);
+    add_one(c, (const uint8_t *)"\x80\xff\x00\x7f", 4, "HighBytes NulInName", "octets 80 ff 00 7f");
+    add_one(c, (const uint8_t *)"\xe3\x81\xbb", 3, "HighBytes", "UTF-8 of U+307B (RFC 7639 section 2 example)");
     l = nl_filled(0xff, 255);
     nl_adds(&l, "h2");
     add_list(c, &l, "HighBytes BoundaryLength", "255 octets 0xff, then h2");
@@ -399,16 +397,10 @@ static void server_cases(struct lctx *c)
         nl_free(&l);
     }
     for (size_t i = 0; i < g_registry.n; i++) {
-        l = nl_one(g_registry.v[i].p, g_registry.v[i].n);
-        add_list(c, &l, "Registry", "answer with one registry name");
-        nl_free(&l);
+        add_one(c, g_registry.v[i].p, g_registry.v[i].n, "Registry", "answer with one registry name");
     }
-    l = nl_one((const uint8_t *)"h2\0x", 4);
-    add_list(c, &l, "NulInName", "answer h2 NUL x");
-    nl_free(&l);
-    l = nl_one((const uint8_t *)"\xff\x80", 2);
-    add_list(c, &l, "HighBytes", "answer 0xff80");
-    nl_free(&l);
+    add_one(c, (const uint8_t *)"h2\0x", 4, "NulInName", "answer h2 NUL x");
+    add_one(c, (const uint8_t *)"\xff\x80", 2, "HighBytes", "answer 0xff80");
 
     /* Zero, two and more names. */
     add_hex(c, "", "EmptyList", "answer with no extension_data", NULL);
