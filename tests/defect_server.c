@@ -6,7 +6,6 @@
 #include <gnutls/gnutls.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,12 +15,6 @@
 #include "alpn.h"
 #include "wire.h"
 
-struct defect_server {
-    int fd, port;
-    volatile int stop;
-    defect d;
-    pthread_t thread;
-};
 
 static const alpn_name supported[] = {{(const uint8_t *)"h2", 2}, {(const uint8_t *)"http/1.1", 8}};
 
@@ -392,55 +385,21 @@ static void handle(int fd, defect d)
         answer_tls12(fd, &h, d, have_answer ? &answer : NULL);
 }
 
-static void *serve(void *arg)
+/* One connection: the defect's answer, then the client reads everything and closes first, so that no reset races
+ * the answer. */
+static void serve(void *ctx, int fd)
 {
-    defect_server *s = arg;
-    while (!s->stop) {
-        struct pollfd p = {.fd = s->fd, .events = POLLIN};
-        if (poll(&p, 1, 50) != 1)
-            continue;
-        int c = accept(s->fd, NULL, NULL);
-        if (c < 0)
-            continue;
-        handle(c, s->d);
-        /* Let the client read everything and close first, so that no reset races the answer. */
-        uint8_t sink[256];
-        while (recv_some(c, sink, sizeof sink, 1000) > 0) {
-        }
-        close(c);
+    handle(fd, *(const defect *)ctx);
+    uint8_t sink[256];
+    while (recv_some(fd, sink, sizeof sink, 1000) > 0) {
     }
-    return NULL;
 }
 
-defect_server *defect_server_start(defect d)
+loopback_server *defect_server_start(defect d)
 {
-    defect_server *s = calloc(1, sizeof *s);
-    if (s == NULL)
+    defect *ctx = malloc(sizeof *ctx);
+    if (ctx == NULL)
         return NULL;
-    s->d = d;
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK), .sin_port = 0};
-    socklen_t al = sizeof a;
-    if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(s->fd, 16) != 0 ||
-        getsockname(s->fd, (struct sockaddr *)&a, &al) != 0 || pthread_create(&s->thread, NULL, serve, s) != 0) {
-        if (s->fd >= 0)
-            close(s->fd);
-        free(s);
-        return NULL;
-    }
-    s->port = ntohs(a.sin_port);
-    return s;
-}
-
-int defect_server_port(const defect_server *s)
-{
-    return s->port;
-}
-
-void defect_server_stop(defect_server *s)
-{
-    s->stop = 1;
-    pthread_join(s->thread, NULL);
-    close(s->fd);
-    free(s);
+    *ctx = d;
+    return loopback_server_start((loopback_service){serve, free, ctx});
 }

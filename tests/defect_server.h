@@ -7,6 +7,8 @@
 #ifndef ALPN_TEST_DEFECT_SERVER_H
 #define ALPN_TEST_DEFECT_SERVER_H
 
+#include "loopback_server.h"
+
 typedef enum {
     DEFECT_NONE = 0,
     DEFECT_FIRST_MATCH,        /* parses names until one matches; never sees later damage (CVE-2024-5535 class) */
@@ -27,12 +29,8 @@ typedef enum {
     DEFECT_STALL_ON_NO_OVERLAP, /* no overlap: neither alert nor answer, just silence */
 } defect;
 
-typedef struct defect_server defect_server;
-
-/* Starts a server supporting h2 then http/1.1 (server preference) with the defect, on a free loopback port.
- * Returns NULL on failure. */
-defect_server *defect_server_start(defect d);
-int defect_server_port(const defect_server *s);
-void defect_server_stop(defect_server *s);
+/* Starts a server supporting h2 then http/1.1 (server preference) with the defect, on a free loopback port
+ * (loopback_server_port); stop it with loopback_server_stop. Returns NULL on failure. */
+loopback_server *defect_server_start(defect d);
 
 #endif

@@ -4,10 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -20,13 +17,11 @@
 
 #define ALPN_MAX 1024
 
-struct session_server {
+/* The server's state, the listener's context (loopback_server.h). */
+typedef struct session_server {
     session_defect d;
-    int listen_fd, port;
     SSL_CTX *ctx;
-    pthread_t thread;
-    atomic_int stop;
-};
+} session_server;
 
 /* What one connection saw of the client's hellos (RFC 8446 §4.1.2: a second ClientHello after HRR). */
 typedef struct {
@@ -208,25 +203,17 @@ static void handle(session_server *s, int fd)
     SSL_free(ssl);
 }
 
-static void *loop(void *arg)
+/* One connection, for the listener (loopback_server.h). */
+static void serve_one(void *ctx, int fd)
 {
-    session_server *s = arg;
-    /* A client that closes while we write gives EPIPE here; SIGPIPE, thread-directed, stays blocked in this thread. */
-    sigset_t pipe;
-    sigemptyset(&pipe);
-    sigaddset(&pipe, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe, NULL);
-    while (!atomic_load(&s->stop)) {
-        struct pollfd p = {.fd = s->listen_fd, .events = POLLIN};
-        if (poll(&p, 1, 50) <= 0)
-            continue;
-        int fd = accept(s->listen_fd, NULL, NULL);
-        if (fd < 0)
-            continue;
-        handle(s, fd);
-        close(fd);
-    }
-    return NULL;
+    handle(ctx, fd);
+}
+
+static void session_free(void *ctx)
+{
+    session_server *s = ctx;
+    SSL_CTX_free(s->ctx);
+    free(s);
 }
 
 /* A throw-away P-256 key and self-signed certificate for localhost; the harness does not verify it. */
@@ -252,16 +239,17 @@ static int load_identity(SSL_CTX *ctx)
     return ok ? 0 : -1;
 }
 
-session_server *session_server_start(session_defect d)
+loopback_server *session_server_start(session_defect d)
 {
     session_server *s = calloc(1, sizeof *s);
     if (s == NULL)
         return NULL;
     s->d = d;
-    s->listen_fd = -1;
     s->ctx = SSL_CTX_new(TLS_server_method());
-    if (s->ctx == NULL || load_identity(s->ctx) != 0)
-        goto fail;
+    if (s->ctx == NULL || load_identity(s->ctx) != 0) {
+        session_free(s);
+        return NULL;
+    }
     SSL_CTX_set_min_proto_version(s->ctx, TLS1_2_VERSION);
     SSL_CTX_set_alpn_select_cb(s->ctx, alpn_cb, s);
     SSL_CTX_set_client_hello_cb(s->ctx, hello_cb, s);
@@ -277,38 +265,5 @@ session_server *session_server_start(session_defect d)
         SSL_CTX_set_options(s->ctx, SSL_OP_NO_ANTI_REPLAY);
     if (d == SESSION_RENEG_ALLOWED)
         SSL_CTX_set_options(s->ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
-
-    s->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t alen = sizeof a;
-    if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(s->listen_fd, 16) != 0 ||
-        getsockname(s->listen_fd, (struct sockaddr *)&a, &alen) != 0)
-        goto fail;
-    s->port = ntohs(a.sin_port);
-    if (pthread_create(&s->thread, NULL, loop, s) != 0)
-        goto fail;
-    return s;
-fail:
-    if (s->listen_fd >= 0)
-        close(s->listen_fd);
-    SSL_CTX_free(s->ctx);
-    free(s);
-    return NULL;
-}
-
-int session_server_port(const session_server *s)
-{
-    return s->port;
-}
-
-void session_server_stop(session_server *s)
-{
-    if (s == NULL)
-        return;
-    atomic_store(&s->stop, 1);
-    pthread_join(s->thread, NULL);
-    close(s->listen_fd);
-    SSL_CTX_free(s->ctx);
-    free(s);
+    return loopback_server_start((loopback_service){serve_one, session_free, s});
 }

@@ -7,6 +7,8 @@
 #ifndef ALPN_TEST_SESSION_SERVER_H
 #define ALPN_TEST_SESSION_SERVER_H
 
+#include "loopback_server.h"
+
 typedef enum {
     SESSION_OK = 0,             /* conforming: fresh selection on resumption, 0-RTT only with the ticket's ALPN,
                                  * refuses a second ClientHello whose ALPN changed after HRR, speaks what it selects */
@@ -20,11 +22,8 @@ typedef enum {
                                         * offering no ALPN on a ticket with one */
 } session_defect;
 
-typedef struct session_server session_server;
-
-/* Starts the server on a free loopback port. Returns NULL on failure. */
-session_server *session_server_start(session_defect d);
-int session_server_port(const session_server *s);
-void session_server_stop(session_server *s);
+/* Starts the server on a free loopback port (loopback_server_port); stop it with loopback_server_stop. Returns NULL
+ * on failure. */
+loopback_server *session_server_start(session_defect d);
 
 #endif

@@ -63,10 +63,10 @@ Test(defects, each_defect_fails_exactly_its_checks, .timeout = 240)
     static report r;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct defect_case *c = &cases[i];
-        defect_server *srv = defect_server_start(c->d);
+        loopback_server *srv = defect_server_start(c->d);
         cr_assert_not_null(srv, "cannot start the defect server");
         server_target t;
-        tk_loopback_target(&t, defect_server_port(srv), 500);
+        tk_loopback_target(&t, loopback_server_port(srv), 500);
         profile p;
         tk_profile(&p, "h2,http/1.1");
         /* The defect server implements no HelloRetryRequest, so SRV-HRR-ALPN-CHANGED is proven in
@@ -74,7 +74,7 @@ Test(defects, each_defect_fails_exactly_its_checks, .timeout = 240)
         run_options opt = {.tls = {"1.3", "1.2"}, .skip = "SRV-HRR-ALPN-CHANGED"};
         report_init(&r, "test", c->name);
         run_server_checks(server_probe, &t, &p, &opt, &r);
-        defect_server_stop(srv);
+        loopback_server_stop(srv);
 
         size_t matched = 0, listed = 0;
         while (listed < MAX_EXPECT && c->expect[listed])

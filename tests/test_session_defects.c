@@ -24,10 +24,10 @@ static report r;
 /* Runs the eight checks over TLS 1.3 and 1.2 against a server with defect d. */
 static void run_against(session_defect d, const char *name)
 {
-    session_server *srv = session_server_start(d);
+    loopback_server *srv = session_server_start(d);
     cr_assert_not_null(srv, "cannot start the OpenSSL test server");
     server_target t;
-    tk_loopback_target(&t, session_server_port(srv), 2000);
+    tk_loopback_target(&t, loopback_server_port(srv), 2000);
     profile p;
     tk_profile(&p, "h2,http/1.1");
     run_options opt = {.tls = {"1.3", "1.2"}, .only = SESSION_IDS};
@@ -38,7 +38,7 @@ static void run_against(session_defect d, const char *name)
     opt.resume_ctx = &t;
     report_init(&r, "test", name);
     run_server_checks(server_probe, &t, &p, &opt, &r);
-    session_server_stop(srv);
+    loopback_server_stop(srv);
 }
 
 static const result *find(const char *id, const char *tls)
