@@ -178,6 +178,20 @@ static int equals_scan(struct scan *sc, size_t *i, const char *check, const char
     return skip_ows_dev(sc, i, check);
 }
 
+/* A parameter's name or token value at *i (RFC 9110 §5.6.2: token = 1*tchar): where it is in *tok, *len. Without a
+ * tchar at *i an ALTSVC-PARAM violation (why). */
+static int token_scan(struct scan *sc, size_t *i, const char *why, const char **tok, size_t *len)
+{
+    size_t from = *i;
+    while (*i < sc->end && scan_tchar((unsigned char)sc->v[*i]))
+        ++*i;
+    if (*i == from)
+        return scan_violation(sc, "ALTSVC-PARAM", *i, why);
+    *tok = sc->v + from;
+    *len = *i - from;
+    return ALPN_OK;
+}
+
 /* One parameter after its ";" at *pos (RFC 9110 §5.6.6: parameter = token "=" ( token / quoted-string )). An empty
  * one (lenient) leaves p->name_len 0. */
 static int param_scan(struct scan *sc, size_t *pos, alpn_altsvc_param *p)
@@ -191,27 +205,21 @@ static int param_scan(struct scan *sc, size_t *pos, alpn_altsvc_param *p)
         return scan_deviation(sc, "ALTSVC-PARAM", i, "empty parameter");
     }
     size_t name = i;
-    while (i < sc->end && scan_tchar((unsigned char)sc->v[i]))
-        i++;
-    if (i == name)
-        return scan_violation(sc, "ALTSVC-PARAM", i, "parameter name is not a token");
-    p->name = sc->v + name;
-    p->name_len = i - name;
+    if ((rc = token_scan(sc, &i, "parameter name is not a token", &p->name, &p->name_len)) != ALPN_OK)
+        return rc;
     p->offset = name;
     if ((rc = equals_scan(sc, &i, "ALTSVC-PARAM", "parameter has no '=' and value")) != ALPN_OK)
         return rc;
-    size_t value = i;
     if (i < sc->end && sc->v[i] == '"') {
+        size_t value = i;
         if ((rc = quoted_scan(sc, &i, NULL)) != ALPN_OK)
             return rc;
-    } else {
-        while (i < sc->end && scan_tchar((unsigned char)sc->v[i]))
-            i++;
-        if (i == value)
-            return scan_violation(sc, "ALTSVC-PARAM", i, "parameter value is neither a token nor a quoted-string");
+        p->value = sc->v + value;
+        p->value_len = i - value;
+    } else if ((rc = token_scan(sc, &i, "parameter value is neither a token nor a quoted-string", &p->value,
+                                &p->value_len)) != ALPN_OK) {
+        return rc;
     }
-    p->value = sc->v + value;
-    p->value_len = i - value;
     *pos = i;
     return ALPN_OK;
 }
