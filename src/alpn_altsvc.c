@@ -344,48 +344,37 @@ static int clear_check(struct scan *sc, size_t start, int *rc)
     return 1;
 }
 
+/* One alt-value of the list (scan_list), counted in and handed to the result in ctx. */
+static int alt_element(void *ctx, struct scan *sc, size_t *i)
+{
+    alpn_altsvc_result *res = ctx;
+    alpn_altsvc_alt alt;
+    int rc;
+    if ((rc = alt_value_scan(sc, i, &alt)) != ALPN_OK)
+        return rc;
+    skip_ows(sc, i);
+    if (*i < sc->end && sc->v[*i] != ',')
+        return scan_violation(sc, "ALTSVC-PARAM", *i, "expected ';' and a parameter, or ',' and an alternative");
+    res->count++;
+    return res->on_alt != NULL ? res->on_alt(res->ctx, &alt) : ALPN_OK;
+}
+
 int alpn_altsvc_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_altsvc_result *res, alpn_error *err)
 {
     if (res == NULL || (value == NULL && len != 0) || (res->devs == NULL && res->devs_cap != 0))
         return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "result or value is NULL, or devs is NULL with a capacity");
     res->clear = 0;
     res->count = 0;
-    res->n_devs = 0;
-    /* RFC 9110 §5.5: leading and trailing whitespace is not part of the field value. */
-    size_t start = 0, end = len;
-    scan_trim_ows(value, &start, &end);
-    struct scan sc = {value, end, mode, res->devs, res->devs_cap, &res->n_devs, err};
+    struct scan sc;
+    size_t start = scan_field(&sc, value, len, mode, res->devs, res->devs_cap, &res->n_devs, err);
     int rc;
     if (clear_check(&sc, start, &rc)) {
         res->clear = rc == ALPN_OK;
         return rc;
     }
-    size_t i = start;
-    while (start < end) {
-        if (i == end || value[i] == ',') {
-            /* RFC 9110 §5.6.1: recipients skip empty elements; senders must not produce them. */
-            if ((rc = scan_deviation(&sc, "ALTSVC-LIST", i, "empty list element")) != ALPN_OK)
-                return rc;
-        } else {
-            alpn_altsvc_alt alt;
-            if ((rc = alt_value_scan(&sc, &i, &alt)) != ALPN_OK)
-                return rc;
-            skip_ows(&sc, &i);
-            if (i < end && value[i] != ',')
-                return scan_violation(&sc, "ALTSVC-PARAM", i, "expected ';' and a parameter, or ',' and an alternative");
-            res->count++;
-            if (res->on_alt != NULL && (rc = res->on_alt(res->ctx, &alt)) != 0)
-                return rc;
-        }
-        if (i == end)
-            break;
-        i++;
-        skip_ows(&sc, &i);
-    }
     /* RFC 7838 §3: Alt-Svc = clear / 1#alt-value — at least one alternative. */
-    if (res->count == 0)
-        return scan_violation(&sc, "ALTSVC-LIST", 0, "the field value holds no alternative");
-    return ALPN_OK;
+    size_t count;
+    return scan_list(&sc, start, "ALTSVC-LIST", "the field value holds no alternative", alt_element, res, &count);
 }
 
 int alpn_altsvc_param_next(const alpn_altsvc_alt *alt, size_t *pos, alpn_altsvc_param *p)

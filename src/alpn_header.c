@@ -30,6 +30,33 @@
 #include "alpn.h"
 #include "alpn_internal.h"
 
+/* One protocol-id of the list (scan_list), appended to the ProtocolNameList in ctx (a struct sink) with its length
+ * byte. */
+static int name_element(void *ctx, struct scan *sc, size_t *pos)
+{
+    struct sink *out = ctx;
+    size_t i = *pos, first = i, prefix = out->len, n;
+    sink_put(out, 0);
+    int rc = pid_decode_at(sc, &i, ", \t", out, &n);
+    if (rc != ALPN_OK)
+        return rc;
+    /* RFC 9110 §5.6.1: OWS may precede the ","; whitespace followed by anything else is inside the element, and
+     * SP/HTAB are not tchar (RFC 9110 §5.6.2). */
+    size_t ws = i;
+    while (i < sc->end && scan_ows(sc->v[i]))
+        i++;
+    if (i < sc->end && sc->v[i] != ',')
+        return scan_violation(sc, "HDR-TOKEN", ws, "whitespace inside a protocol-id; it must be %20 or %09");
+    /* RFC 7301 §3.1: protocol_name_list<2..2^16-1>; the names must fit one ClientHello offer. */
+    if (out->len - 2 > ALPN_LIST_MAX)
+        return scan_violation(sc, "HDR-SAME-AS-TLS", first,
+                              "decoded names exceed the 65535-byte protocol_name_list of any ClientHello");
+    if (prefix < out->cap)
+        out->buf[prefix] = (uint8_t)n;
+    *pos = i;
+    return ALPN_OK;
+}
+
 int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_header_result *res, alpn_error *err)
 {
     if (res == NULL || (value == NULL && len != 0) || (res->ext == NULL && res->ext_cap != 0) ||
@@ -37,56 +64,14 @@ int alpn_header_parse(const char *value, size_t len, alpn_hdr_mode mode, alpn_he
         return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "result, value or one of the result buffers is NULL");
     res->ext_len = 0;
     res->count = 0;
-    res->n_devs = 0;
-
-    /* RFC 9110 §5.5: a field value has no leading or trailing whitespace; parsers strip it. */
-    size_t start = 0, end = len;
-    scan_trim_ows(value, &start, &end);
-
-    struct scan sc = {value, end, mode, res->devs, res->devs_cap, &res->n_devs, err};
+    struct scan sc;
+    size_t start = scan_field(&sc, value, len, mode, res->devs, res->devs_cap, &res->n_devs, err);
     struct sink out = {res->ext, res->ext_cap, 2}; /* bytes 0..1: list length, written at the end */
-    size_t count = 0, i = start;
-    int rc;
-
-    while (start < end) {
-        /* Here i is where an element starts (after any OWS). */
-        if (i == end || value[i] == ',') {
-            /* RFC 9110 §5.6.1: a sender MUST NOT generate empty list elements; a recipient MUST accept and
-             * ignore a reasonable number of them. */
-            rc = scan_deviation(&sc, "HDR-LIST", i, "empty list element");
-            if (rc != ALPN_OK)
-                return rc;
-        } else {
-            size_t first = i, prefix = out.len, n;
-            sink_put(&out, 0);
-            rc = pid_decode_at(&sc, &i, ", \t", &out, &n);
-            if (rc != ALPN_OK)
-                return rc;
-            /* RFC 9110 §5.6.1: OWS may precede the ","; whitespace followed by anything else is inside the
-             * element, and SP/HTAB are not tchar (RFC 9110 §5.6.2). */
-            size_t ws = i;
-            while (i < end && scan_ows(value[i]))
-                i++;
-            if (i < end && value[i] != ',')
-                return scan_violation(&sc, "HDR-TOKEN", ws, "whitespace inside a protocol-id; it must be %20 or %09");
-            /* RFC 7301 §3.1: protocol_name_list<2..2^16-1>; the names must fit one ClientHello offer. */
-            if (out.len - 2 > ALPN_LIST_MAX)
-                return scan_violation(&sc, "HDR-SAME-AS-TLS", first,
-                                 "decoded names exceed the 65535-byte protocol_name_list of any ClientHello");
-            if (prefix < out.cap)
-                out.buf[prefix] = (uint8_t)n;
-            count++;
-        }
-        if (i == end)
-            break;
-        /* value[i] == ',': RFC 9110 §5.6.1 "," OWS before the next element. */
-        i++;
-        while (i < end && scan_ows(value[i]))
-            i++;
-    }
+    size_t count;
     /* RFC 7639 §2: ALPN = 1#protocol-id — at least one name, whatever the mode. */
-    if (count == 0)
-        return scan_violation(&sc, "HDR-LIST", 0, "the field value holds no protocol name");
+    int rc = scan_list(&sc, start, "HDR-LIST", "the field value holds no protocol name", name_element, &out, &count);
+    if (rc != ALPN_OK)
+        return rc;
 
     res->ext_len = out.len;
     res->count = count;

@@ -62,6 +62,19 @@ int scan_hex(char c);
  * ends. Offsets stay relative to the value as given. */
 void scan_trim_ows(const char *value, size_t *start, size_t *end);
 
+/* The start of a field value's parse: *sc over value without the leading and trailing whitespace that is not part of
+ * it (RFC 9110 §5.5), deviations listed into devs (*n_devs reset to 0). Returns where the value starts. */
+size_t scan_field(struct scan *sc, const char *value, size_t len, alpn_hdr_mode mode, alpn_deviation *devs,
+                  size_t devs_cap, size_t *n_devs, alpn_error *err);
+/* Reads one list element at *i (not empty: *i is not at the end or a ","), leaving *i at the "," after it or at
+ * sc->end. ALPN_OK, or the status of the failure. */
+typedef int (*scan_element_fn)(void *ctx, struct scan *sc, size_t *i);
+/* An RFC 9110 §5.6.1 list, 1#element, over sc->v[start, sc->end) with start after any OWS: an empty element is a
+ * deviation (check), every other one is read by element(ctx, ...); no element at all is a violation (check, none).
+ * *count: the elements read. */
+int scan_list(struct scan *sc, size_t start, const char *check, const char *none, scan_element_fn element, void *ctx,
+              size_t *count);
+
 /* Decodes one RFC 7639 protocol-id starting at *pos into out, stopping before any character of stops (NULL: none)
  * or at sc->end. Sets *pos past it and *name_len to the decoded length (0 when it stopped at once). Reports the
  * HDR-* IDs of RFC 7639 §2. */

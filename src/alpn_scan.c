@@ -72,6 +72,45 @@ void scan_trim_ows(const char *value, size_t *start, size_t *end)
         (*end)--;
 }
 
+size_t scan_field(struct scan *sc, const char *value, size_t len, alpn_hdr_mode mode, alpn_deviation *devs,
+                  size_t devs_cap, size_t *n_devs, alpn_error *err)
+{
+    size_t start = 0, end = len;
+    scan_trim_ows(value, &start, &end);
+    *n_devs = 0;
+    *sc = (struct scan){value, end, mode, devs, devs_cap, n_devs, err};
+    return start;
+}
+
+int scan_list(struct scan *sc, size_t start, const char *check, const char *none, scan_element_fn element, void *ctx,
+              size_t *count)
+{
+    size_t i = start;
+    int rc;
+    *count = 0;
+    while (start < sc->end) {
+        if (i == sc->end || sc->v[i] == ',') {
+            /* RFC 9110 §5.6.1: a sender MUST NOT generate empty list elements; a recipient MUST accept and ignore a
+             * reasonable number of them. */
+            if ((rc = scan_deviation(sc, check, i, "empty list element")) != ALPN_OK)
+                return rc;
+        } else {
+            if ((rc = element(ctx, sc, &i)) != ALPN_OK)
+                return rc;
+            ++*count;
+        }
+        if (i == sc->end)
+            break;
+        /* sc->v[i] == ',': "," OWS before the next element. */
+        i++;
+        while (i < sc->end && scan_ows(sc->v[i]))
+            i++;
+    }
+    if (*count == 0)
+        return scan_violation(sc, check, 0, none);
+    return ALPN_OK;
+}
+
 int scan_hex(char c)
 {
     if (c >= '0' && c <= '9')
