@@ -7,29 +7,21 @@
 #include "mbedtls_peer.h"
 #include "peer_net.h"
 
-#include <mbedtls/x509_crt.h>
 #include <string.h>
 
-/* CONF and SSL (and RNG, CA) for A's server, trusting CA, offering NAMES (NULL: no ALPN); mbedTLS's code. */
-static int client_setup(mbedtls_ssl_context *ssl, mbedtls_ssl_config *conf, const struct peer_client_args *a,
-                        const char **names, struct mbed_rng *rng, mbedtls_x509_crt *ca)
+/* E (trusting A's CA, offering NAMES, NULL: no ALPN) and SSL for A's server; mbedTLS's code. */
+static int client_setup(mbedtls_ssl_context *ssl, struct mbed_end *e, const struct peer_client_args *a,
+                        const char **names)
 {
     mbedtls_ssl_init(ssl);
-    mbedtls_x509_crt_init(ca);
-    int rc = mbed_init(conf, rng);
-    if (rc == 0)
-        rc = mbedtls_x509_crt_parse_file(ca, a->ca);
-    if (rc == 0)
-        rc = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                         MBEDTLS_SSL_PRESET_DEFAULT);
+    int rc = mbed_config(e, MBEDTLS_SSL_IS_CLIENT, a->ca);
     if (rc == 0 && names != NULL)
-        rc = mbedtls_ssl_conf_alpn_protocols(conf, names);
+        rc = mbedtls_ssl_conf_alpn_protocols(&e->conf, names);
     if (rc != 0)
         return rc;
-    mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(conf, ca, NULL);
-    mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &rng->drbg);
-    rc = mbedtls_ssl_setup(ssl, conf);
+    mbedtls_ssl_conf_authmode(&e->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&e->conf, &e->crt, NULL);
+    rc = mbedtls_ssl_setup(ssl, &e->conf);
     return rc == 0 ? mbedtls_ssl_set_hostname(ssl, a->name) : rc; /* SNI and the name the certificate must hold */
 }
 
@@ -37,15 +29,13 @@ int main(int argc, char **argv)
 {
     struct peer_client_args a;
     struct peer_names names;
-    struct mbed_rng rng;
-    mbedtls_ssl_config conf;
+    struct mbed_end e;
     mbedtls_ssl_context ssl;
-    mbedtls_x509_crt ca;
     if (peer_client_args(argc, argv, &a) != 0)
         return 2;
     if (a.alpn[0] && peer_alpn_names(a.alpn, &names) != 0)
         return 2;
-    int rc = client_setup(&ssl, &conf, &a, a.alpn[0] ? names.v : NULL, &rng, &ca);
+    int rc = client_setup(&ssl, &e, &a, a.alpn[0] ? names.v : NULL);
     if (rc != 0) {
         mbed_error(stderr, argv[0], rc);
         return 2;

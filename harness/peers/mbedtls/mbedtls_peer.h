@@ -7,6 +7,7 @@
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -22,6 +23,28 @@ static inline int mbed_init(mbedtls_ssl_config *conf, struct mbed_rng *r)
     mbedtls_entropy_init(&r->entropy);
     mbedtls_ctr_drbg_init(&r->drbg);
     return mbedtls_ctr_drbg_seed(&r->drbg, mbedtls_entropy_func, &r->entropy, NULL, 0);
+}
+
+/* What both ends hold alike: the configuration, its random generator and a certificate (the server's own, the
+ * client's CA). */
+struct mbed_end {
+    struct mbed_rng rng;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt crt;
+};
+
+/* E's configuration with mbedTLS's defaults for ENDPOINT (MBEDTLS_SSL_IS_SERVER or _CLIENT) over a stream, its
+ * generator seeded and used, its certificate read from CERT_FILE; mbedTLS's code. */
+static inline int mbed_config(struct mbed_end *e, int endpoint, const char *cert_file)
+{
+    mbedtls_x509_crt_init(&e->crt);
+    int rc = mbed_init(&e->conf, &e->rng);
+    if (rc == 0)
+        rc = mbedtls_x509_crt_parse_file(&e->crt, cert_file);
+    if (rc == 0)
+        rc = mbedtls_ssl_config_defaults(&e->conf, endpoint, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    mbedtls_ssl_conf_rng(&e->conf, mbedtls_ctr_drbg_random, &e->rng.drbg);
+    return rc;
 }
 
 /* The socket as mbedTLS reads and writes it. A read that reaches the socket's deadline (EAGAIN) is an error here, not

@@ -7,7 +7,6 @@
 #include "peer_net.h"
 
 #include <mbedtls/version.h>
-#include <mbedtls/x509_crt.h>
 #include <string.h>
 
 static long tls_read(void *ssl, void *buf, size_t len)
@@ -49,26 +48,18 @@ static void serve(void *arg, int fd)
     mbedtls_ssl_free(&ssl);
 }
 
-/* CONF (and RNG, CRT, KEY) for a server with A's certificate, key and ALPN list (NAMES, which must outlive CONF);
- * mbedTLS's code. */
-static int server_config(mbedtls_ssl_config *conf, const struct peer_server_args *a, const char **names,
-                         struct mbed_rng *rng, mbedtls_x509_crt *crt, mbedtls_pk_context *key)
+/* E for a server with A's certificate, KEY and ALPN list (NAMES, which must outlive E); mbedTLS's code. */
+static int server_config(struct mbed_end *e, const struct peer_server_args *a, const char **names,
+                         mbedtls_pk_context *key)
 {
-    mbedtls_x509_crt_init(crt);
     mbedtls_pk_init(key);
-    int rc = mbed_init(conf, rng);
-    if (rc == 0)
-        rc = mbedtls_x509_crt_parse_file(crt, a->cert);
+    int rc = mbed_config(e, MBEDTLS_SSL_IS_SERVER, a->cert);
     if (rc == 0)
         rc = mbedtls_pk_parse_keyfile(key, a->key, NULL);
     if (rc == 0)
-        rc = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                         MBEDTLS_SSL_PRESET_DEFAULT);
+        rc = mbedtls_ssl_conf_own_cert(&e->conf, &e->crt, key);
     if (rc == 0)
-        rc = mbedtls_ssl_conf_own_cert(conf, crt, key);
-    if (rc == 0)
-        rc = mbedtls_ssl_conf_alpn_protocols(conf, names);
-    mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &rng->drbg);
+        rc = mbedtls_ssl_conf_alpn_protocols(&e->conf, names);
     return rc;
 }
 
@@ -76,19 +67,17 @@ int main(int argc, char **argv)
 {
     struct peer_server_args a;
     struct peer_names names;
-    struct mbed_rng rng;
-    mbedtls_ssl_config conf;
-    mbedtls_x509_crt crt;
+    struct mbed_end e;
     mbedtls_pk_context key;
     if (peer_server_args(argc, argv, &a) != 0)
         return 2;
     if (peer_alpn_names(a.alpn, &names) != 0)
         return 2;
-    int rc = server_config(&conf, &a, names.v, &rng, &crt, &key);
+    int rc = server_config(&e, &a, names.v, &key);
     if (rc != 0) {
         mbed_error(stderr, argv[0], rc);
         return 2;
     }
-    struct server sv = {&conf, &rng};
+    struct server sv = {&e.conf, &e.rng};
     return peer_serve(&a, MBEDTLS_VERSION_STRING_FULL, serve, &sv);
 }
