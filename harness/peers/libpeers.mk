@@ -28,7 +28,7 @@ $(O)/$(1)-%: $(PEERS)/$(1)/%.c $(COMMON) $(wildcard $(PEERS)/$(1)/*.h) | $(O)
 endef
 $(foreach l,boringssl wolfssl mbedtls,$(eval $(call c_peer,$(l))))
 
-RUSTLS_SRC := $(PEERS)/rustls/Cargo.toml $(wildcard $(PEERS)/rustls/src/bin/*.rs)
+RUSTLS_SRC := $(PEERS)/rustls/Cargo.toml $(wildcard $(PEERS)/rustls/src/*.rs $(PEERS)/rustls/src/bin/*.rs)
 # One cargo run makes both (a grouped target, GNU make 4.3).
 $(O)/rustls-server $(O)/rustls-client &: $(RUSTLS_SRC) | $(O)
 	rm -rf $(O)/rustls-src && mkdir -p $(O)/rustls-src $(O)/cargo-home

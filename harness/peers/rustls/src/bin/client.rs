@@ -8,8 +8,9 @@ use std::fs::File;
 use std::io::BufReader;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::Duration;
 use std::{env, process};
+
+use alpncheck_rustls_peers::{bound_io, close, handshake, IO_TIMEOUT};
 
 fn usage(msg: String) -> ! {
     eprintln!("rustls-client: {}", msg);
@@ -32,7 +33,7 @@ fn config(ca: &str, alpn: &str) -> rustls::ClientConfig {
     cfg
 }
 
-fn handshake(host: &str, port: &str, cfg: rustls::ClientConfig, name: &str) -> Result<(), String> {
+fn connect(host: &str, port: &str, cfg: rustls::ClientConfig, name: &str) -> Result<(), String> {
     let server_name = rustls::ServerName::try_from(name).map_err(|e| e.to_string())?;
     let mut conn = rustls::ClientConnection::new(Arc::new(cfg), server_name).map_err(|e| e.to_string())?;
     let addr = (host, port.parse::<u16>().map_err(|e| e.to_string())?)
@@ -40,18 +41,11 @@ fn handshake(host: &str, port: &str, cfg: rustls::ClientConfig, name: &str) -> R
         .map_err(|e| e.to_string())?
         .next()
         .ok_or("no address")?;
-    let timeout = Duration::from_secs(10);
-    let mut sock = TcpStream::connect_timeout(&addr, timeout).map_err(|e| e.to_string())?;
-    sock.set_read_timeout(Some(timeout))
-        .and_then(|_| sock.set_write_timeout(Some(timeout)))
-        .map_err(|e| e.to_string())?;
-    while conn.is_handshaking() {
-        conn.complete_io(&mut sock).map_err(|e| e.to_string())?;
-    }
-    let proto = conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
+    let mut sock = TcpStream::connect_timeout(&addr, IO_TIMEOUT).map_err(|e| e.to_string())?;
+    bound_io(&sock)?;
+    let proto = handshake(&mut conn, &mut sock).map_err(|e| e.to_string())?;
     println!("negotiated: {:?} ({:?})", proto, conn.protocol_version());
-    conn.send_close_notify();
-    let _ = conn.complete_io(&mut sock);
+    close(&mut conn, &mut sock);
     Ok(())
 }
 
@@ -61,7 +55,7 @@ fn main() {
         usage("usage: rustls-client HOST PORT CA-FILE ALPN-LIST [SERVER-NAME]".into());
     }
     let name = args.get(5).map(String::as_str).unwrap_or("localhost");
-    if let Err(e) = handshake(&args[1], &args[2], config(&args[3], &args[4]), name) {
+    if let Err(e) = connect(&args[1], &args[2], config(&args[3], &args[4]), name) {
         eprintln!("handshake failed: {}", e);
         process::exit(1);
     }

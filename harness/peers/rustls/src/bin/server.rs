@@ -7,8 +7,9 @@ use std::fs::File;
 use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::time::Duration;
 use std::{env, process, thread};
+
+use alpncheck_rustls_peers::{bound_io, close, handshake};
 
 const H2_SETTINGS: [u8; 9] = [0, 0, 0, 4, 0, 0, 0, 0, 0];
 
@@ -49,13 +50,9 @@ fn config(cert: &str, key: &str, alpn: &str) -> rustls::ServerConfig {
 }
 
 fn serve(mut sock: TcpStream, cfg: Arc<rustls::ServerConfig>) -> Result<(), String> {
-    let timeout = Some(Duration::from_secs(10));
-    sock.set_read_timeout(timeout).and_then(|_| sock.set_write_timeout(timeout)).map_err(|e| e.to_string())?;
+    bound_io(&sock)?;
     let mut conn = rustls::ServerConnection::new(cfg).map_err(|e| e.to_string())?;
-    while conn.is_handshaking() {
-        conn.complete_io(&mut sock).map_err(|e| format!("handshake: {}", e))?;
-    }
-    let proto = conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
+    let proto = handshake(&mut conn, &mut sock).map_err(|e| format!("handshake: {}", e))?;
     println!("negotiated {:?}, {:?}", proto, conn.protocol_version());
     let mut tls = rustls::Stream::new(&mut conn, &mut sock);
     let mut buf = [0u8; 4096];
@@ -67,8 +64,7 @@ fn serve(mut sock: TcpStream, cfg: Arc<rustls::ServerConfig>) -> Result<(), Stri
         let answer = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", body.len(), body);
         tls.write_all(answer.as_bytes()).map_err(|e| e.to_string())?;
     }
-    conn.send_close_notify();
-    let _ = conn.complete_io(&mut sock);
+    close(&mut conn, &mut sock);
     Ok(())
 }
 
