@@ -152,20 +152,14 @@ quic_go_build() {
 }
 
 # quinn_build DIR: our quinn 0.9 peer (harness/peers/quinn) as DIR/quinn-peer, built offline by Debian's cargo from
-# Debian's crates (a directory source on /usr/share/cargo/registry in a private CARGO_HOME; PATH without rustup's
-# toolchain) when missing or older than its source. The crate is copied first: cargo writes Cargo.lock beside it.
+# Debian's crates (harness/peers/cargo-offline.sh) when missing or older than its source.
 quinn_build() {
     local src=$PEERS_SRC/quinn
-    mkdir -p "$1/quinn-src" "$1/cargo-home" || return 1
+    mkdir -p "$1" || return 1
     (
         flock 9
         [ "$1/quinn-peer" -nt "$src/src/main.rs" ] && [ "$1/quinn-peer" -nt "$src/Cargo.toml" ] && exit 0
-        printf '[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n' \
-            >"$1/cargo-home/config.toml"
-        cp -pr "$src/Cargo.toml" "$src/src" "$1/quinn-src/" &&
-            env -i PATH=/usr/bin:/bin HOME="$1" CARGO_HOME="$1/cargo-home" CARGO_TARGET_DIR="$1/quinn-target" \
-                /usr/bin/cargo build --offline --manifest-path "$1/quinn-src/Cargo.toml" &&
-            cp "$1/quinn-target/debug/quinn-peer" "$1/quinn-peer"
+        "$PEERS_SRC/cargo-offline.sh" "$src" "$1" quinn && cp "$1/quinn-target/debug/quinn-peer" "$1/quinn-peer"
     ) 9>"$1/.quinn.lock"
 }
 

@@ -30,13 +30,8 @@ $(foreach l,boringssl wolfssl mbedtls,$(eval $(call c_peer,$(l))))
 
 RUSTLS_SRC := $(PEERS)/rustls/Cargo.toml $(wildcard $(PEERS)/rustls/src/*.rs $(PEERS)/rustls/src/bin/*.rs)
 # One cargo run makes both (a grouped target, GNU make 4.3).
-$(O)/rustls-server $(O)/rustls-client &: $(RUSTLS_SRC) | $(O)
-	rm -rf $(O)/rustls-src && mkdir -p $(O)/rustls-src $(O)/cargo-home
-	cp -r $(PEERS)/rustls/Cargo.toml $(PEERS)/rustls/src $(O)/rustls-src/
-	printf '%s\n' '[source.crates-io]' 'replace-with = "debian"' '[source.debian]' \
-	  'directory = "/usr/share/cargo/registry"' '[net]' 'offline = true' >$(O)/cargo-home/config.toml
-	cd $(O)/rustls-src && env -u RUSTUP_TOOLCHAIN -u RUSTFLAGS PATH=/usr/bin:/bin CARGO_HOME=$(abspath $(O))/cargo-home \
-	  RUSTC=/usr/bin/rustc /usr/bin/cargo build --offline --release --quiet --target-dir $(abspath $(O))/rustls-target
+$(O)/rustls-server $(O)/rustls-client &: $(RUSTLS_SRC) $(PEERS)/cargo-offline.sh | $(O)
+	$(PEERS)/cargo-offline.sh $(PEERS)/rustls $(O) rustls --release --quiet
 	cp $(O)/rustls-target/release/rustls-server $(O)/rustls-target/release/rustls-client $(O)/
 
 # The Go net/http client, offline, from the standard library only (as run.sh builds the crypto/tls peers).
