@@ -206,13 +206,20 @@ peers_stop() {
     wait 2>/dev/null
 }
 
-# debian_nodejs_version: the version of Debian's package nodejs in the archive. debian_node DIR: prints a node program from Debian's package nodejs (Debian 12: Node.js 18). That is /usr/bin/node
+# debian_nodejs_version DIR: the version of Debian's package nodejs in the archive, asked of apt once per DIR (kept in
+# DIR/nodejs-version, beside the node it names; a matrix run names it twice: to unpack it, and in the report).
+# debian_node DIR: prints a node program from Debian's package nodejs (Debian 12: Node.js 18). That is /usr/bin/node
 # when the installed nodejs is Debian's; a machine may carry another vendor's newer nodejs there (NodeSource's),
 # which apt will not replace by Debian's older one, so Debian's nodejs and libnode are then unpacked into DIR (never
 # installed: nothing of the system changes) and DIR/node runs them. Their JavaScript dependencies (node-acorn,
 # node-cjs-module-lexer, node-undici) are Debian packages of their own, installed as usual.
 debian_nodejs_version() {
-    apt-cache madison nodejs 2>/dev/null | awk -F'|' '$3 ~ /debian/ {gsub(/ /, "", $2); print $2; exit}'
+    if [ ! -s "$1/nodejs-version" ]; then
+        mkdir -p "$1" &&
+            apt-cache madison nodejs 2>/dev/null | awk -F'|' '$3 ~ /debian/ {gsub(/ /, "", $2); print $2; exit}' \
+                >"$1/nodejs-version"
+    fi
+    cat "$1/nodejs-version" 2>/dev/null
 }
 debian_node() {
     local dir=$1 version
@@ -221,7 +228,7 @@ debian_node() {
     *) echo /usr/bin/node && return 0 ;;
     esac
     [ -x "$dir/node" ] && echo "$dir/node" && return 0
-    version=$(debian_nodejs_version)
+    version=$(debian_nodejs_version "$dir")
     [ -n "$version" ] || return 1
     mkdir -p "$dir/debs" && (cd "$dir/debs" && apt-get download -q "nodejs=$version" "libnode108=$version") \
         >"$dir/download.log" 2>&1 || return 1

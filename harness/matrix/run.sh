@@ -471,7 +471,7 @@ s_python=$(/usr/bin/python3 -c 'import ssl; print(ssl.OPENSSL_VERSION.rsplit(" "
 export ALPNCHECK_NODE
 ALPNCHECK_NODE=$(debian_node "$OUT/debian-node") || ALPNCHECK_NODE=debian-nodejs-not-available
 NODE=$ALPNCHECK_NODE
-v_node="$("$NODE" -e 'console.log("Node.js " + process.version)' 2>/dev/null || true) (Debian nodejs $(debian_nodejs_version))"
+v_node="$("$NODE" -e 'console.log("Node.js " + process.version)' 2>/dev/null || true) (Debian nodejs $(debian_nodejs_version "$OUT/debian-node"))"
 s_node=$("$NODE" -e 'console.log("OpenSSL " + process.versions.openssl)' 2>/dev/null || true)
 v_nss_pkg=$(dpkg-query -W -f='${Version}' libnss3-tools 2>/dev/null || true)
 v_nss="NSS $(dpkg-query -W -f='${Version}' libnss3 2>/dev/null | sed 's/^[0-9]*://; s/-.*//' || true)"
