@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "testkit.h"
 
 #define V(s) s, sizeof(s) - 1
 #define S    ALPN_HDR_STRICT
@@ -130,8 +131,7 @@ static void check_case(const struct altsvc_case *c)
     char got[256];
     if (c->canon == NULL) {
         cr_assert_eq(rc, ALPN_E_HEADER, "%s: rc %d", c->name, rc);
-        cr_expect_str_eq(err.check, c->check, "%s", c->name);
-        cr_expect_eq(err.offset, c->offset, "%s: offset %zu", c->name, err.offset);
+        tk_expect_error_at(c->name, &err, c->check, c->offset);
         if (c->mode == S) {
             cr_expect_eq(res.n_devs, 1, "%s: strict lists its violation", c->name);
         } else {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "testkit.h"
 #include "guard.h"
 
 /* A literal with its length, so inputs may hold NUL bytes. */
@@ -166,8 +167,7 @@ Test(header, parse_table)
             cr_expect_eq(alpn_list_validate(ext, res.ext_len, ALPN_ROLE_CLIENT, &count, NULL), ALPN_OK, "%s", c->name);
             cr_expect_eq(res.count, count, "%s: count %zu, list holds %zu", c->name, res.count, count);
         } else {
-            cr_expect_str_eq(err.check, c->check, "%s: check %s, expected %s", c->name, err.check, c->check);
-            cr_expect_eq(err.offset, c->offset, "%s: offset %zu, expected %zu", c->name, err.offset, c->offset);
+            tk_expect_error_at(c->name, &err, c->check, c->offset);
             cr_expect_eq(err.status, c->status, "%s: err.status", c->name);
             cr_expect_not_null(err.detail, "%s: detail", c->name);
         }
@@ -562,8 +562,7 @@ Test(header, pid_decode_table)
             size_t n = guard_hex(c->want, want, sizeof want);
             cr_expect(out_len == n && memcmp(out, want, n) == 0, "%s: decoded bytes differ", c->name);
         } else {
-            cr_expect_str_eq(err.check, c->check, "%s: check %s", c->name, err.check);
-            cr_expect_eq(err.offset, c->offset, "%s: offset %zu", c->name, err.offset);
+            tk_expect_error_at(c->name, &err, c->check, c->offset);
         }
     }
 }

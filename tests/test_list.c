@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "testkit.h"
 #include "guard.h"
 
 struct validate_case {
@@ -76,8 +77,7 @@ Test(list, validate_table)
         if (c->status == ALPN_OK) {
             cr_expect_eq(count, c->count, "%s: count %zu, expected %zu", c->name, count, c->count);
         } else {
-            cr_expect_str_eq(err.check, c->check, "%s: check %s, expected %s", c->name, err.check, c->check);
-            cr_expect_eq(err.offset, c->offset, "%s: offset %zu, expected %zu", c->name, err.offset, c->offset);
+            tk_expect_error_at(c->name, &err, c->check, c->offset);
             cr_expect_eq(err.status, c->status, "%s: err.status", c->name);
             cr_expect_not_null(err.detail, "%s: detail", c->name);
         }

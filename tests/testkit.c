@@ -80,3 +80,9 @@ int tk_free_port(int socktype)
     close(fd);
     return ntohs(a.sin_port);
 }
+
+void tk_expect_error_at(const char *name, const alpn_error *err, const char *check, size_t offset)
+{
+    cr_expect_str_eq(err->check, check, "%s: check %s, expected %s", name, err->check, check);
+    cr_expect_eq(err->offset, offset, "%s: offset %zu, expected %zu", name, err->offset, offset);
+}

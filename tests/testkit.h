@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "alpn.h"
 #include "checks.h"
 #include "server_probe.h"
 
@@ -41,5 +42,9 @@ int tk_free_port(int socktype);
 
 /* A target at 127.0.0.1:port with this deadline per connection, and no SNI. */
 void tk_loopback_target(server_target *t, int port, int timeout_ms);
+
+/* The failure a libalpn parser reported in err is the one a table case expects: check at offset (name: the case,
+ * in the messages). The status is the caller's to check: the tables expect different ones. */
+void tk_expect_error_at(const char *name, const alpn_error *err, const char *check, size_t offset);
 
 #endif
