@@ -337,18 +337,16 @@ int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char 
     return ALPN_DECODE_ERROR;
 }
 
-int cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, cli_field_args *a)
+long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
+                       int *status)
 {
-    *a = (cli_field_args){0};
-    const cli_option opts[] = {{"lenient", 'l', &a->lenient, NULL}, {"json", 'j', &a->json, NULL}, {NULL, 0, NULL, NULL}};
+    *lenient = *json = 0;
+    *status = EXIT_USAGE;
+    const cli_option opts[] = {{"lenient", 'l', lenient, NULL}, {"json", 'j', json, NULL}, {NULL, 0, NULL, NULL}};
     int done = cli_parse_options(cmd, argc, argv, opts, help);
     if (done >= 0)
-        return done;
+        return *status = done, -1;
     if (argc - optind > 1)
-        return cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind);
-    long len = cli_operand(cmd, optind < argc ? argv[optind] : NULL, buf);
-    if (len < 0)
-        return EXIT_USAGE;
-    a->len = (size_t)len;
-    return -1;
+        return *status = cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind), -1;
+    return cli_operand(cmd, optind < argc ? argv[optind] : NULL, buf);
 }

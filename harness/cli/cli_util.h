@@ -74,14 +74,11 @@ typedef struct {
  * help(), EXIT_USAGE after a usage error. At most 15 options. */
 int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void));
 
-/* The start of a field-value command (header, altsvc): the options --lenient and --json, then one text VALUE (an
- * argument, or standard input when absent or "-") read into buf (CLI_INPUT_MAX bytes). Returns -1 with a filled in
- * when the command goes on, else the exit status it ends with (help printed, usage error). */
-typedef struct {
-    int lenient, json;
-    size_t len;
-} cli_field_args;
-int cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, cli_field_args *a);
+/* The start of a field-value command (header, altsvc): the options --lenient and --json (into *lenient, *json), then
+ * one text VALUE (an argument, or standard input when absent or "-") read into buf (CLI_INPUT_MAX bytes). Returns its
+ * length, or -1 with *status set when the command ends there (help printed, usage error). */
+long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
+                       int *status);
 
 /* More options than a table can say: getopt_long entries (a val below 0x100 is also a short option), ended by a NULL
  * name, handed to take(ctx, val, optarg), which returns 0 or the command's exit status. */

@@ -75,30 +75,28 @@ static void alts_print(json_t *alts)
 int cmd_altsvc(int argc, char **argv)
 {
     static char value[CLI_INPUT_MAX];
-    cli_field_args a;
-    int done = cli_field_command("altsvc", argc, argv, help, value, &a);
-    if (done >= 0)
-        return done;
-    const int lenient = a.lenient, json = a.json;
-    const size_t vlen = a.len;
+    int lenient, json, status;
+    long vlen = cli_field_command("altsvc", argc, argv, help, value, &lenient, &json, &status);
+    if (vlen < 0)
+        return status;
 
     /* Both judgements, as for the ALPN header: strict names the first violation, lenient lists every deviation. */
     static struct judged strict, tolerant;
-    judge(&strict, value, vlen, ALPN_HDR_STRICT);
-    judge(&tolerant, value, vlen, ALPN_HDR_LENIENT);
+    judge(&strict, value, (size_t)vlen, ALPN_HDR_STRICT);
+    judge(&tolerant, value, (size_t)vlen, ALPN_HDR_LENIENT);
     const struct judged *judged = lenient ? &tolerant : &strict;
     const struct judged *shown = judged->rc == ALPN_OK ? judged : &tolerant;
     static char canon[2 * CLI_INPUT_MAX];
     size_t canon_len = 0;
-    int have = shown->rc == ALPN_OK && alpn_altsvc_format(value, vlen, lenient || judged->rc != ALPN_OK ?
+    int have = shown->rc == ALPN_OK && alpn_altsvc_format(value, (size_t)vlen, lenient || judged->rc != ALPN_OK ?
                                                           ALPN_HDR_LENIENT : ALPN_HDR_STRICT, canon, sizeof canon,
                                                           &canon_len, NULL) == ALPN_OK;
-    int is_canonical = have && canon_len == vlen && memcmp(canon, value, canon_len) == 0;
+    int is_canonical = have && canon_len == (size_t)vlen && memcmp(canon, value, canon_len) == 0;
     int rc = judged->rc == ALPN_OK ? EXIT_VALID : EXIT_INVALID;
 
     if (json) {
-        json_t *o = json_pack("{s:o, s:o, s:s, s:b, s:b, s:b}", "value", esc_json(value, vlen), "value_hex",
-                              cli_hex_json(value, vlen), "mode", lenient ? "lenient" : "strict", "valid",
+        json_t *o = json_pack("{s:o, s:o, s:s, s:b, s:b, s:b}", "value", esc_json(value, (size_t)vlen), "value_hex",
+                              cli_hex_json(value, (size_t)vlen), "mode", lenient ? "lenient" : "strict", "valid",
                               judged->rc == ALPN_OK, "canonical", is_canonical, "clear", shown->res.clear);
         if (judged->rc != ALPN_OK)
             json_object_set_new(o, "error", cli_error_json(&judged->err));
@@ -118,7 +116,7 @@ int cmd_altsvc(int argc, char **argv)
         else
             printf("Alt-Svc: INVALID (%s)\n", lenient ? "lenient" : "strict");
         if (strict.rc != ALPN_OK)
-            cli_violation_print(stdout, lenient ? "a strict check fails: " : "", &strict.err, value, vlen);
+            cli_violation_print(stdout, lenient ? "a strict check fails: " : "", &strict.err, value, (size_t)vlen);
         if (tolerant.rc == ALPN_OK && tolerant.res.n_devs > 0)
             cli_devs_print(stdout, tolerant.devs, tolerant.res.n_devs, ALTSVC_MAX_DEVS);
         else if (tolerant.rc != ALPN_OK && !lenient)

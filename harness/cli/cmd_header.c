@@ -43,18 +43,16 @@ static void run(struct parse *p, const char *value, size_t len, alpn_hdr_mode mo
 int cmd_header(int argc, char **argv)
 {
     static char value[CLI_INPUT_MAX];
-    cli_field_args a;
-    int done = cli_field_command("header", argc, argv, help, value, &a);
-    if (done >= 0)
-        return done;
-    const int lenient = a.lenient, json = a.json;
-    const size_t vlen = a.len;
+    int lenient, json, status;
+    long vlen = cli_field_command("header", argc, argv, help, value, &lenient, &json, &status);
+    if (vlen < 0)
+        return status;
 
     /* Both judgements are made: the strict one names the first violation, the lenient one lists every deviation
      * a tolerant receiver would accept. The mode chosen decides validity. */
     static struct parse strict, tolerant;
-    run(&strict, value, vlen, ALPN_HDR_STRICT);
-    run(&tolerant, value, vlen, ALPN_HDR_LENIENT);
+    run(&strict, value, (size_t)vlen, ALPN_HDR_STRICT);
+    run(&tolerant, value, (size_t)vlen, ALPN_HDR_LENIENT);
     const struct parse *judged = lenient ? &tolerant : &strict;
     const struct parse *shown = judged->rc == ALPN_OK ? judged : &tolerant;
 
@@ -63,13 +61,13 @@ int cmd_header(int argc, char **argv)
     int have_names = shown->rc == ALPN_OK &&
                      alpn_header_format(shown->ext, shown->res.ext_len, canon, sizeof canon, &canon_len, NULL) ==
                          ALPN_OK;
-    int is_canonical = have_names && canon_len == vlen && memcmp(canon, value, canon_len) == 0;
+    int is_canonical = have_names && canon_len == (size_t)vlen && memcmp(canon, value, canon_len) == 0;
 
     if (json) {
         /* value: the input, with bytes that are not UTF-8 as \xNN (json_pack refuses them, and the whole output
          * was lost); value_hex: the input exactly. */
-        json_t *o = json_pack("{s:o, s:o, s:s, s:b, s:b}", "value", esc_json(value, vlen), "value_hex",
-                              cli_hex_json(value, vlen), "mode", lenient ? "lenient" : "strict", "valid",
+        json_t *o = json_pack("{s:o, s:o, s:s, s:b, s:b}", "value", esc_json(value, (size_t)vlen), "value_hex",
+                              cli_hex_json(value, (size_t)vlen), "mode", lenient ? "lenient" : "strict", "valid",
                               judged->rc == ALPN_OK, "canonical", is_canonical);
         if (o == NULL)
             return EXIT_USAGE;
@@ -94,7 +92,7 @@ int cmd_header(int argc, char **argv)
     if (strict.rc != ALPN_OK) {
         printf("  %s%s at byte %zu: %s\n", lenient ? "a strict check fails: " : "", strict.err.check,
                strict.err.offset, strict.err.detail);
-        cli_text_caret(stdout, value, vlen, strict.err.offset);
+        cli_text_caret(stdout, value, (size_t)vlen, strict.err.offset);
     }
     if (tolerant.rc == ALPN_OK && tolerant.res.n_devs > 0) {
         printf("  a lenient receiver accepts it with %zu deviation%s:\n", tolerant.res.n_devs,
