@@ -1,4 +1,5 @@
 /* protocol_name_list.json: ProtocolNameList encodings, client role (offers) and server role (answers). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,16 +28,34 @@ static void add(struct lctx *c, const buf *ext, const char *flags, const char *c
     nl_free(&names);
 }
 
+/* The encoding of l into *ext and its description into desc (400 bytes), what every mutation below starts from. */
+static void encode_described(const namelist *l, buf *ext, char desc[400])
+{
+    *ext = (buf){0};
+    enc_list(l, ext);
+    describe_list(l, desc, 400);
+}
+
+/* A test of the mutated encoding m (freed here), its comment formatted as printf does. */
+__attribute__((format(printf, 4, 5))) static void add_mutant(struct lctx *c, buf *m, const char *flags,
+                                                             const char *fmt, ...)
+{
+    char cm[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cm, sizeof cm, fmt, ap);
+    va_end(ap);
+    add(c, m, flags, cm, NULL);
+    buf_free(m);
+}
+
 /* A test of the encoding of l. */
 static void add_list(struct lctx *c, const namelist *l, const char *flags, const char *what)
 {
-    buf ext = {0};
-    char desc[400], cm[600];
-    enc_list(l, &ext);
-    describe_list(l, desc, sizeof desc);
-    snprintf(cm, sizeof cm, "%s: %s", what, desc);
-    add(c, &ext, flags, cm, NULL);
-    buf_free(&ext);
+    buf ext;
+    char desc[400];
+    encode_described(l, &ext, desc);
+    add_mutant(c, &ext, flags, "%s: %s", what, desc);
 }
 
 /* A list of one name (n octets at name). */
@@ -58,17 +77,15 @@ static void add_hex(struct lctx *c, const char *hex, const char *flags, const ch
  * content with the list length made to match. */
 static void truncations(struct lctx *c, const namelist *l)
 {
-    buf ext = {0};
-    char desc[400], cm[600];
-    enc_list(l, &ext);
-    describe_list(l, desc, sizeof desc);
+    buf ext;
+    char desc[400];
+    encode_described(l, &ext, desc);
     for (size_t k = 0; k < ext.n; k++) {
         if (ext.n > 40 && !(k < 4 || k == ext.n / 2 || k + 3 >= ext.n))
             continue;
         buf cut = buf_copy(ext.p, k);
-        snprintf(cm, sizeof cm, "extension_data cut to %zu of %zu bytes: %s", k, ext.n, desc);
-        add(c, &cut, k < 2 ? "Truncated EmptyList" : "Truncated", cm, NULL);
-        buf_free(&cut);
+        add_mutant(c, &cut, k < 2 ? "Truncated EmptyList" : "Truncated", "extension_data cut to %zu of %zu bytes: %s", k,
+                   ext.n, desc);
     }
     for (size_t k = 1; k + 2 < ext.n; k++) {
         if (ext.n > 40 && !(k < 3 || k == ext.n / 2 || k + 4 >= ext.n))
@@ -76,9 +93,8 @@ static void truncations(struct lctx *c, const namelist *l)
         buf cut = {0};
         buf_u16(&cut, k);
         buf_put(&cut, ext.p + 2, k);
-        snprintf(cm, sizeof cm, "list content cut to %zu of %zu bytes, list length %zu: %s", k, ext.n - 2, k, desc);
-        add(c, &cut, "TruncatedList", cm, NULL);
-        buf_free(&cut);
+        add_mutant(c, &cut, "TruncatedList", "list content cut to %zu of %zu bytes, list length %zu: %s", k, ext.n - 2,
+                   k, desc);
     }
     buf_free(&ext);
 }
@@ -86,18 +102,15 @@ static void truncations(struct lctx *c, const namelist *l)
 /* Every length field of the encoding of l changed by +1 and by -1. */
 static void off_by_one(struct lctx *c, const namelist *l)
 {
-    buf ext = {0};
-    char desc[400], cm[600];
-    enc_list(l, &ext);
-    describe_list(l, desc, sizeof desc);
+    buf ext;
+    char desc[400];
+    encode_described(l, &ext, desc);
     size_t list_len = (size_t)ext.p[0] << 8 | ext.p[1];
     for (int d = -1; d <= 1; d += 2) {
         buf m = buf_copy(ext.p, ext.n);
         m.p[0] = (uint8_t)((list_len + (size_t)d) >> 8);
         m.p[1] = (uint8_t)(list_len + (size_t)d);
-        snprintf(cm, sizeof cm, "list length %zu written as %zu: %s", list_len, list_len + (size_t)d, desc);
-        add(c, &m, "LengthOffByOne", cm, NULL);
-        buf_free(&m);
+        add_mutant(c, &m, "LengthOffByOne", "list length %zu written as %zu: %s", list_len, list_len + (size_t)d, desc);
     }
     size_t pos = 2;
     for (size_t i = 0; i < l->n; i++) {
@@ -107,9 +120,8 @@ static void off_by_one(struct lctx *c, const namelist *l)
                 continue; /* 256 does not fit the length byte; see the NameLength256 tests */
             buf m = buf_copy(ext.p, ext.n);
             m.p[pos] = (uint8_t)(n + (size_t)d);
-            snprintf(cm, sizeof cm, "length of name %zu (%zu) written as %zu: %s", i + 1, n, n + (size_t)d, desc);
-            add(c, &m, n + (size_t)d == 0 ? "LengthOffByOne EmptyName" : "LengthOffByOne", cm, NULL);
-            buf_free(&m);
+            add_mutant(c, &m, n + (size_t)d == 0 ? "LengthOffByOne EmptyName" : "LengthOffByOne",
+                       "length of name %zu (%zu) written as %zu: %s", i + 1, n, n + (size_t)d, desc);
         }
         pos += 1 + n;
     }
