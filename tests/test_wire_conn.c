@@ -347,7 +347,8 @@ static void full_handshake_with_ticket(wire_client_conn *cl, wire_server_conn *s
     cr_assert_eq(wire_derive_secret(&c->suite, c->master_secret, "res master", th, res), 0);
     cr_assert_eq(wire_expand_label(&c->suite, res, "resumption", nst.nonce, nst.nonce_len, psk, 32), 0);
     cr_expect_arr_eq(psk, t->psk, 32, "both sides' PSK");
-    wire_outbox_clear(&sv->conn.out);
+    /* The client object takes the ticket (client_object_resumes_with_early_data looks at what it kept). */
+    cr_expect_eq(to_client(sv, cl), 0);
 }
 
 /* A ClientHello resuming ticket t with early data, its binder computed with psk (RFC 8446 §4.2.11.2). */
@@ -476,6 +477,54 @@ Test(wire_conn, resumption_refusals)
     other = t;
     other.suite = 0x1304;
     cr_expect_eq(wire_server_accept_psk(&sv, &other, 0), 40);
+}
+
+/* The client object resumes by itself (RFC 8446 §4.6.1, §4.2.11, §4.2.10): it keeps the server's ticket with its PSK,
+ * offers it with a binder the server verifies and early_data, exports the early secret the server derives, and sees
+ * the resumption and the acceptance of early data. */
+Test(wire_conn, client_object_resumes_with_early_data)
+{
+    static wire_client_conn cl, again;
+    static wire_server_conn sv;
+    wire_ticket t;
+    uint8_t psk[32];
+    full_handshake_with_ticket(&cl, &sv, &t, psk);
+    cr_assert_eq(cl.tickets, 1, "%s", cl.ticket_error);
+    cr_expect(cl.ticket.identity_len == sizeof t.id && memcmp(cl.ticket.identity, t.id, sizeof t.id) == 0);
+    cr_expect_arr_eq(cl.ticket.psk, t.psk, 32, "the client's PSK is the server's");
+    cr_expect(cl.ticket.suite == 0x1301 && cl.ticket.early_data && cl.ticket.max_early_data == 16384);
+
+    wire_client_params p = {.version = WIRE_TLS13, .send_alpn = 1, .alpn = offer, .alpn_len = OFFER_LEN,
+                            .resume = &cl.ticket, .resume_age_ms = 5, .early_data = 1};
+    cr_assert_eq(wire_client_start(&again, &p), 0, "%s", again.conn.error);
+    cr_expect(again.conn.have & WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT));
+    wire_server_start(&sv, identity(), 1);
+    cr_assert_eq(hello_to_server(&again, &sv), 0);
+    cr_expect(sv.ch.early_data);
+    int idx = wire_server_find_ticket(&sv, &t);
+    cr_assert_eq(idx, 0);
+    cr_assert_eq(wire_server_accept_psk(&sv, &t, idx), 0, "%s", sv.conn.error);
+    wire_server_answer a = {.alpn = 1, .alpn_data = answer_h2, .alpn_len = ANSWER_LEN};
+    cr_assert_eq(wire_server_answer13(&sv, &a), 0, "%s", sv.conn.error);
+    cr_assert_eq(to_client(&sv, &again), 1, "%s", again.conn.error);
+    cr_expect(again.resumed && again.early_accepted && again.server_finished_ok);
+    expect_same_secrets(&again.conn, &sv.conn, hs_and_app | WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT));
+
+    /* Without early_data in the hello, no early secret; a ServerHello selecting a PSK never offered is refused. */
+    p.early_data = 0;
+    cr_assert_eq(wire_client_start(&again, &p), 0);
+    cr_expect_not(again.conn.have & WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT));
+    p.resume = NULL;
+    cr_assert_eq(wire_client_start(&again, &p), 0);
+    wire_server_start(&sv, identity(), 1);
+    cr_assert_eq(hello_to_server(&again, &sv), 0);
+    sv.resuming = 1; /* as if wire_server_accept_psk had agreed */
+    memcpy(sv.psk, t.psk, 32);
+    cr_assert_eq(wire_server_answer13(&sv, &a), 0, "%s", sv.conn.error);
+    cr_expect_eq(to_client(&sv, &again), -1);
+    cr_expect(strstr(again.conn.error, "not offered") != NULL, "%s", again.conn.error);
+    /* A NewSessionTicket before our Finished is no ticket. */
+    cr_expect_eq(wire_client_take(&cl, WIRE_LEVEL_APPLICATION, (const uint8_t *)"\x04\x00\x00\x00", 4), 0);
 }
 
 /* ---- the reassembler -------------------------------------------------------------------------------------- */
