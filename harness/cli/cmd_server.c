@@ -304,8 +304,13 @@ static int run_cmd_server(void *state, int argc, char **argv)
             memcpy(rep->profile + sizeof rep->profile - 5, "...)", 5);
     }
 
-    /* The complete handshakes of the session checks go over GnuTLS on TCP; over QUIC those checks are SKIP. */
-    if (!quic) {
+    /* The complete handshakes of the session checks go over GnuTLS on TCP; over QUIC the resumption and 0-RTT checks
+     * go over whole QUIC connections (quic_session.c), the others are SKIP. */
+    if (quic) {
+        ro.resume = quic_resume_probe;
+        ro.early = quic_early_probe;
+        ro.resume_ctx = &st->quic;
+    } else {
         ro.resume = gnutls_resume_probe;
         ro.speak = gnutls_speak_probe;
         ro.early = gnutls_early_probe;

@@ -120,6 +120,8 @@ typedef struct {
     int echoed;         /* those bytes repeat the start of what was sent: an echo server */
     int early_sent;     /* 0-RTT data went out with the ClientHello */
     int early_accepted; /* and the server accepted it */
+    char note[OBS_TEXT_MAX]; /* empty, or what the server did that the judges do not weigh but a reader should see
+                              * (QUIC: it issued no ticket, its ticket allows no 0-RTT, RFC 9001 §4.6.1) */
 } session_observation;
 
 /* SRV-ALT-SVC (RFC 7838 §3): an HTTP/1.1 request over a complete handshake offering only http/1.1, and the Alt-Svc
