@@ -64,6 +64,9 @@ static void observe_session(const quic_client *q, int state, const char *err, se
         snprintf(o->error_text, sizeof o->error_text, "the server's ALPN answer is not one protocol name");
     }
     snprintf(o->note, sizeof o->note, "%s", q->note[0] ? q->note : q->tls.ticket_error);
+    /* Early data accepted in TLS, but the 0-RTT packet never acknowledged: worth saying (RFC 9001 §4.6.1). */
+    if (o->early_accepted && !q->early_acked && o->note[0] == '\0')
+        snprintf(o->note, sizeof o->note, "the server accepted early data but acknowledged no 0-RTT packet");
 }
 
 /* One whole connection offering offer (NULL: no ALPN), resuming with resume when it holds a ticket (with 0-RTT when

@@ -149,6 +149,8 @@ static int seal_early(quic_client *q, wire_wr *w, int again)
     quic_packet_spec spec = {.type = QUIC_PT_0RTT, .version = q->version, .dcid = q->dcid, .dcid_len = q->dcid_len,
                              .scid = q->scid, .scid_len = sizeof q->scid};
     uint64_t pn = q->next_pn[QUIC_SPACE_APP]++;
+    if (!q->early_sent)
+        q->early_pn = pn;
     q->early_sent = 1;
     return quic_seal_packet(w, &q->tx_early, &spec, pn, quic_pn_size(pn, UINT64_MAX), ping, sizeof ping, 0);
 }
@@ -329,6 +331,11 @@ static int take_frames(quic_client *q, int s, const uint8_t *payload, size_t len
     while ((rc = s == QUIC_SPACE_APP ? quic_frame_next_1rtt(&r, &f, err) : quic_frame_next(&r, space_type[s], &f, err)) ==
            1) {
         q->handshake_done |= f.type == QUIC_FRAME_HANDSHAKE_DONE;
+        /* RFC 9000 §12.3: 0-RTT and 1-RTT share a packet number space, so a 1-RTT ACK whose first range holds our
+         * first 0-RTT packet says the server opened it. */
+        if (s == QUIC_SPACE_APP && (f.type == QUIC_FRAME_ACK || f.type == QUIC_FRAME_ACK_ECN) && q->early_sent &&
+            f.ack_largest >= q->early_pn && f.ack_largest - f.ack_first_range <= q->early_pn)
+            q->early_acked = 1;
         if (f.type != QUIC_FRAME_ACK && f.type != QUIC_FRAME_ACK_ECN && f.type != QUIC_FRAME_PADDING)
             q->ack_pending[s] = 1; /* RFC 9000 §13.2.1: an ack-eliciting packet is acknowledged */
         if (f.type == QUIC_FRAME_CLOSE || f.type == QUIC_FRAME_CLOSE_APP) {
