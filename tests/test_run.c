@@ -624,16 +624,23 @@ Test(run, quic_session_rows_run_on_their_path)
     static report r;
     struct quic_model q = {.m = make_model("h3,h2", ALPN_PREFER_SERVER), .generic_close = -1};
     for (int stale = 0; stale < 2; stale++) {
-        run_options opt = {.tls = {"1.3"}, .transport = CHECK_TRANSPORT_QUIC, .only = "SRV-RESUME-FRESH",
-                           .resume = model_resume, .resume_ctx = &stale};
+        run_options opt = {.tls = {"1.3"},
+                           .transport = CHECK_TRANSPORT_QUIC,
+                           .only = "SRV-RESUME-FRESH",
+                           .resume = model_resume,
+                           .resume_ctx = &stale};
         report_init(&r, "test", "quic model");
         cr_assert_eq(run_server_checks(quic_model_probe, &q, &q.m.supported, &opt, &r), 1);
         cr_expect_eq(r.results[0].v, stale ? VERDICT_FAIL : VERDICT_PASS, "%s", r.results[0].observed);
     }
     profile one;
     tk_profile(&one, "h3");
-    session_observation no_ticket = {.alert = -1, .completed = 1, .has_selected = 1, .selected = "h3",
-                                     .selected_len = 2, .note = "the server issued no session ticket"};
+    session_observation no_ticket = {.alert = -1,
+                                     .completed = 1,
+                                     .has_selected = 1,
+                                     .selected = "h3",
+                                     .selected_len = 2,
+                                     .note = "the server issued no session ticket"};
     result res;
     judge_0rtt(&one, "1.3", EARLY_ALPN_OMITTED, &no_ticket, &no_ticket, &res);
     cr_expect_eq(res.v, VERDICT_SKIP);

@@ -494,8 +494,13 @@ Test(wire_conn, client_object_resumes_with_early_data)
     cr_expect_arr_eq(cl.ticket.psk, t.psk, 32, "the client's PSK is the server's");
     cr_expect(cl.ticket.suite == 0x1301 && cl.ticket.early_data && cl.ticket.max_early_data == 16384);
 
-    wire_client_params p = {.version = WIRE_TLS13, .send_alpn = 1, .alpn = offer, .alpn_len = OFFER_LEN,
-                            .resume = &cl.ticket, .resume_age_ms = 5, .early_data = 1};
+    wire_client_params p = {.version = WIRE_TLS13,
+                            .send_alpn = 1,
+                            .alpn = offer,
+                            .alpn_len = OFFER_LEN,
+                            .resume = &cl.ticket,
+                            .resume_age_ms = 5,
+                            .early_data = 1};
     cr_assert_eq(wire_client_start(&again, &p), 0, "%s", again.conn.error);
     cr_expect(again.conn.have & WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT));
     wire_server_start(&sv, identity(), 1);

@@ -124,8 +124,8 @@ static int drive(int fd, quic_client *q, double deadline, int ticket_ms, char *e
 }
 
 /* The started connection q to host:port (UDP) within timeout_ms. A quic_client_state, or -1 with err. */
-static int run_connection(const char *host, const char *port, quic_client *q, int timeout_ms, int ticket_ms,
-                          char *err, size_t err_cap)
+static int run_connection(const char *host, const char *port, quic_client *q, int timeout_ms, int ticket_ms, char *err,
+                          size_t err_cap)
 {
     int fd = udp_connect(host, port, err, err_cap);
     if (fd < 0)

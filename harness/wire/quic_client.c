@@ -146,8 +146,12 @@ static int seal_early(quic_client *q, wire_wr *w, int again)
     if (!q->early_ok || (q->early_sent && !again) || (q->rx_ok & 1u << QUIC_SPACE_HANDSHAKE) || w->cap - w->len < 128)
         return 0;
     static const uint8_t ping[] = {QUIC_FRAME_PING};
-    quic_packet_spec spec = {.type = QUIC_PT_0RTT, .version = q->version, .dcid = q->dcid, .dcid_len = q->dcid_len,
-                             .scid = q->scid, .scid_len = sizeof q->scid};
+    quic_packet_spec spec = {.type = QUIC_PT_0RTT,
+                             .version = q->version,
+                             .dcid = q->dcid,
+                             .dcid_len = q->dcid_len,
+                             .scid = q->scid,
+                             .scid_len = sizeof q->scid};
     uint64_t pn = q->next_pn[QUIC_SPACE_APP]++;
     if (!q->early_sent)
         q->early_pn = pn;
@@ -243,10 +247,13 @@ static void server_tp(quic_client *q, const uint8_t *msg, size_t len)
  * bound what a client may send early are compared; a reduction is noted. */
 static void check_0rtt_params(quic_client *q)
 {
-    static const unsigned limits[] = {QUIC_TP_INITIAL_MAX_DATA,           QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_LOCAL,
+    static const unsigned limits[] = {QUIC_TP_INITIAL_MAX_DATA,
+                                      QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_LOCAL,
                                       QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_REMOTE,
-                                      QUIC_TP_INITIAL_MAX_STREAM_DATA_UNI, QUIC_TP_INITIAL_MAX_STREAMS_BIDI,
-                                      QUIC_TP_INITIAL_MAX_STREAMS_UNI,    QUIC_TP_ACTIVE_CONNECTION_ID_LIMIT};
+                                      QUIC_TP_INITIAL_MAX_STREAM_DATA_UNI,
+                                      QUIC_TP_INITIAL_MAX_STREAMS_BIDI,
+                                      QUIC_TP_INITIAL_MAX_STREAMS_UNI,
+                                      QUIC_TP_ACTIVE_CONNECTION_ID_LIMIT};
     const quic_tp *was = q->remembered, *now = &q->server_params;
     if (was == NULL || !q->tls.early_accepted || !q->server_tp)
         return;
@@ -328,8 +335,8 @@ static int take_frames(quic_client *q, int s, const uint8_t *payload, size_t len
     quic_frame f;
     char err[QUIC_ERROR_MAX];
     int rc, state = QUIC_CLIENT_MORE;
-    while ((rc = s == QUIC_SPACE_APP ? quic_frame_next_1rtt(&r, &f, err) : quic_frame_next(&r, space_type[s], &f, err)) ==
-           1) {
+    while ((rc = s == QUIC_SPACE_APP ? quic_frame_next_1rtt(&r, &f, err)
+                                     : quic_frame_next(&r, space_type[s], &f, err)) == 1) {
         q->handshake_done |= f.type == QUIC_FRAME_HANDSHAKE_DONE;
         /* RFC 9000 §12.3: 0-RTT and 1-RTT share a packet number space, so a 1-RTT ACK whose first range holds our
          * first 0-RTT packet says the server opened it. */

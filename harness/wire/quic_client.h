@@ -59,14 +59,14 @@ typedef struct {
     char error[QUIC_CLIENT_ERROR];
     /* A whole connection (quic_client_start_session): our Finished, 1-RTT packets, tickets, 0-RTT. */
     int session;
-    quic_tp server_params;      /* the server's transport parameters, remembered with a ticket (RFC 9000 §7.4.1) */
-    const quic_tp *remembered;  /* resuming: those of the connection that issued the ticket; NULL: none */
-    quic_keys tx_early;         /* 0-RTT packet protection from client_early_traffic_secret (RFC 9001 §5.1) */
-    int early_ok, early_sent;   /* the keys exist; 0-RTT packets went out */
-    uint64_t early_pn;          /* the packet number of the first 0-RTT packet */
-    int early_acked;            /* a 1-RTT ACK of the server covers it: the server opened our 0-RTT packet */
-    int handshake_done;         /* a HANDSHAKE_DONE frame arrived (RFC 9000 §19.20) */
-    char note[QUIC_ERROR_MAX];  /* empty, or what the server did against RFC 9001 §4.6.1 / RFC 9000 §7.4.1 */
+    quic_tp server_params;     /* the server's transport parameters, remembered with a ticket (RFC 9000 §7.4.1) */
+    const quic_tp *remembered; /* resuming: those of the connection that issued the ticket; NULL: none */
+    quic_keys tx_early;        /* 0-RTT packet protection from client_early_traffic_secret (RFC 9001 §5.1) */
+    int early_ok, early_sent;  /* the keys exist; 0-RTT packets went out */
+    uint64_t early_pn;         /* the packet number of the first 0-RTT packet */
+    int early_acked;           /* a 1-RTT ACK of the server covers it: the server opened our 0-RTT packet */
+    int handshake_done;        /* a HANDSHAKE_DONE frame arrived (RFC 9000 §19.20) */
+    char note[QUIC_ERROR_MAX]; /* empty, or what the server did against RFC 9001 §4.6.1 / RFC 9000 §7.4.1 */
 } quic_client;
 
 /* Starts a connection of a version (QUIC_V1, QUIC_V2) whose ClientHello is p's plus our transport parameters.

@@ -194,7 +194,7 @@ typedef struct {
     /* After our Finished (wire_client_finish): the resumption secret and the tickets the server issued. */
     uint8_t resumption_secret[48];
     int finished_sent;
-    unsigned tickets;          /* NewSessionTickets taken; ticket holds the last one */
+    unsigned tickets; /* NewSessionTickets taken; ticket holds the last one */
     wire_client_ticket ticket;
     char ticket_error[WIRE_ERROR_MAX]; /* empty, or why a NewSessionTicket could not be taken */
 } wire_client_conn;
