@@ -1,5 +1,6 @@
-/* A QUIC client connection: the wire client object's handshake in CRYPTO frames (RFC 9001 §4), Initial and
- * Handshake packet protection from its exported secrets, Retry and Version Negotiation (RFC 9000 §17.2.5, §6). */
+/* A QUIC client connection: the wire client object's handshake in CRYPTO frames (RFC 9001 §4), packet protection of
+ * every level from its exported secrets, Retry and Version Negotiation (RFC 9000 §17.2.5, §6); in a session, 1-RTT
+ * packets, tickets and 0-RTT (RFC 9001 §4.6). */
 #include <gnutls/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,9 +2,10 @@
  * A QUIC client connection (alpncheck server --quic): the wire client object's TLS 1.3 handshake (wire_conn.h)
  * carried in CRYPTO frames of Initial and Handshake packets (RFC 9001 §4), with packet protection from the secrets the
  * object exports. Bytes in and bytes out: the peer layer sends the datagrams it asks for and hands it those it
- * receives, and keeps the clock (a retransmission is a call with again set). It reads the server's flight up to its
- * Finished, so that ALPN is seen wherever the server puts it, and notes a CONNECTION_CLOSE, a Retry (RFC 9000
- * §17.2.5) and a Version Negotiation (§6).
+ * receives, and keeps the clock (a retransmission is a call with again set). A probe reads the server's flight up to
+ * its Finished, so that ALPN is seen wherever the server puts it, and notes a CONNECTION_CLOSE, a Retry (RFC 9000
+ * §17.2.5) and a Version Negotiation (§6). A session (quic_client_start_session) goes on to a whole connection: our
+ * Finished, 1-RTT packets, the server's tickets, and 0-RTT when it resumes (RFC 9001 §4.6).
  */
 #ifndef ALPN_QUIC_CLIENT_H
 #define ALPN_QUIC_CLIENT_H
