@@ -185,6 +185,24 @@ typedef enum {
 typedef int (*early_fn)(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                         session_observation *control, session_observation *test);
 
+/* The steps of the 0-RTT sequences on one path (GnuTLS over TCP, whole QUIC connections), which keeps two ticket
+ * slots (0, 1) and frees what it keeps:
+ *   fresh  a full TLS 1.3 connection offering name (NULL: no ALPN) into o, its ticket into slot; 0, or -1 when no
+ *          ticket came (o says how the connection went, and the path's reason);
+ *   early  0-RTT on slot's ticket offering name, into o; the ticket is used up;
+ *   renew  a resumption with slot's ticket offering name, without early data, into o, its new ticket into slot next;
+ *          0, or -1 when none came. */
+typedef struct {
+    int (*fresh)(void *ctx, int slot, const alpn_name *name, session_observation *o);
+    void (*early)(void *ctx, int slot, const alpn_name *name, session_observation *o);
+    int (*renew)(void *ctx, int slot, const alpn_name *name, int next, session_observation *o);
+} early_path;
+
+/* Plays sequence seq over a path (what an early_fn does): the control, 0-RTT offering what the ticket was made with,
+ * then the test; each 0-RTT on a fresh ticket (a server may take each for 0-RTT once, RFC 8446 §8.1). */
+void early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
+                session_observation *control, session_observation *test);
+
 /* A TLS 1.2 handshake offering a, then a renegotiation offering b (GnuTLS path). */
 typedef int (*reneg_fn)(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
                         session_observation *second);

@@ -131,10 +131,19 @@ int quic_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t na,
     return 0;
 }
 
-/* A fresh ticket, made offering name; 0, or -1 with o saying why there is none. */
-static int fresh_ticket(quic_target *qt, const alpn_name *name, quic_ticket *t, session_observation *o)
+/* The 0-RTT sequences' path over QUIC connections: the target and two tickets. */
+typedef struct {
+    quic_target *qt;
+    quic_ticket slot[2];
+} early_tickets;
+
+/* early_path.fresh: a whole connection offering name that keeps its ticket. A ticket that allows no 0-RTT keeps the
+ * server's reason for the 0-RTT connection on it; no ticket is a note, so that the judge SKIPs with it. */
+static int fresh_ticket(void *ctx, int slot, const alpn_name *name, session_observation *o)
 {
-    session(qt, name, NULL, 0, t, o);
+    early_tickets *e = ctx;
+    quic_ticket *t = &e->slot[slot];
+    session(e->qt, name, NULL, 0, t, o);
     if (t->have && !t->tls.early_data)
         snprintf(t->no_early, sizeof t->no_early, "%s",
                  o->note[0] ? o->note : "the server's ticket allows no 0-RTT (no early_data extension)");
@@ -143,47 +152,30 @@ static int fresh_ticket(quic_target *qt, const alpn_name *name, quic_ticket *t, 
     return t->have ? 0 : -1;
 }
 
-/* 0-RTT on ticket t offering name; a ticket that allows none resumes without it, which the judge reports. */
-static void early_on(quic_target *qt, const alpn_name *name, const quic_ticket *t, session_observation *o)
+/* early_path.early: 0-RTT on the slot's ticket offering name; a ticket that allows none resumes without it, and the
+ * observation says why. */
+static void early_on(void *ctx, int slot, const alpn_name *name, session_observation *o)
 {
-    session(qt, name, t, 1, NULL, o);
+    early_tickets *e = ctx;
+    const quic_ticket *t = &e->slot[slot];
+    session(e->qt, name, t, 1, NULL, o);
     if (!t->tls.early_data && o->note[0] == '\0')
         snprintf(o->note, sizeof o->note, "%s", t->no_early);
+}
+
+/* early_path.renew: a resumption offering name without 0-RTT that keeps the new ticket. */
+static int renew_ticket(void *ctx, int slot, const alpn_name *name, int next, session_observation *o)
+{
+    early_tickets *e = ctx;
+    session(e->qt, name, &e->slot[slot], 0, &e->slot[next], o);
+    return e->slot[next].have ? 0 : -1;
 }
 
 int quic_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                      session_observation *control, session_observation *test)
 {
-    quic_target *qt = ctx;
-    quic_ticket ticket, next;
-    session_observation scratch;
-    memset(test, 0, sizeof *test);
-    test->alert = -1;
-    /* What the tickets are made with (SRV-0RTT-ALPN-ADDED: no ALPN), and what the test's early data offers. */
-    const alpn_name *made = seq == EARLY_ALPN_ADDED ? NULL : a;
-    const alpn_name *offer = seq == EARLY_OTHER_PROTOCOL ? b : seq == EARLY_ALPN_OMITTED ? NULL : a;
-    /* Control: 0-RTT offering what the ticket was made with. Every step starts from a fresh ticket: a server may
-     * take each for 0-RTT only once (RFC 8446 §8.1). No ticket: the control shows the server's reason. */
-    if (fresh_ticket(qt, made, &ticket, control) != 0)
-        return 0;
-    early_on(qt, made, &ticket, control);
-    if (fresh_ticket(qt, made, &ticket, &scratch) != 0) {
-        *test = scratch;
-        return 0;
-    }
-    if (seq != EARLY_RENEWED_TICKET) {
-        early_on(qt, offer, &ticket, test);
-        return 0;
-    }
-    /* SRV-0RTT-TICKET-FRESH: resume offering B (no early data), keep the ticket of that connection, then 0-RTT on it
-     * offering A: that ticket belongs to B, so early data with A must be refused. */
-    session(qt, b, &ticket, 0, &next, &scratch);
-    if (!next.have) {
-        *test = scratch;
-        test->error = 1;
-        snprintf(test->error_text, sizeof test->error_text, "no new ticket after the resumption with the new protocol");
-        return 0;
-    }
-    early_on(qt, offer, &next, test);
+    static const early_path path = {fresh_ticket, early_on, renew_ticket};
+    early_tickets e = {.qt = ctx};
+    early_play(&path, &e, seq, a, b, control, test);
     return 0;
 }
