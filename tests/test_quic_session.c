@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "guard.h"
+#include "testkit_wire.h"
 #include "quic.h"
 #include "quic_client.h"
 #include "wire_conn.h"
@@ -21,22 +22,12 @@ static uint8_t dgram[16384];
 static const uint8_t server_cid[8] = {0x5e, 0x4e, 0x4e, 0x4e, 0x4e, 0x4e, 0x4e, 0x01};
 static const uint8_t h3[] = "\x00\x03\x02h3";
 
-static wire_identity *identity(void)
-{
-    static wire_identity *id;
-    char err[200];
-    if (id == NULL)
-        id = wire_identity_create(err, sizeof err);
-    cr_assert_not_null(id, "%s", err);
-    return id;
-}
-
 /* Packet keys of one of the server object's secrets (level, direction) under its suite. */
-static quic_keys keys_of(const wire_conn *c, wire_level level, int from, unsigned suite)
+static quic_keys keys_of(const wire_conn *c, wire_level lv, int from, unsigned suite)
 {
     quic_keys k;
-    cr_assert(c->have & WIRE_HAVE(level, from), "secret of level %d from %d", (int)level, from);
-    cr_assert_eq(quic_keys_from_secret(QUIC_V1, suite, c->secret[level][from], &k), 0);
+    cr_assert(c->have & WIRE_HAVE(lv, from), "secret of level %d from %d", (int)lv, from);
+    cr_assert_eq(quic_keys_from_secret(QUIC_V1, suite, c->secret[lv][from], &k), 0);
     return k;
 }
 
@@ -89,13 +80,13 @@ static void server_packet(wire_wr *w, const quic_client *c, quic_ptype t, const 
 }
 
 /* The server object's queued messages of one level as one CRYPTO frame at offset 0 into fw. */
-static void crypto_of_level(wire_wr *fw, wire_level level)
+static void crypto_of_level(wire_wr *fw, wire_level lv)
 {
-    static uint8_t data[8192];
+    uint8_t data[8192];
     size_t n = 0;
     const wire_outbox *ob = &sv.conn.out;
     for (size_t i = 0; i < ob->n; i++) {
-        if (ob->msg[i].level != level)
+        if (ob->msg[i].level != lv)
             continue;
         cr_assert_leq(n + ob->msg[i].len, sizeof data);
         memcpy(data + n, ob->buf + ob->msg[i].off, ob->msg[i].len);
@@ -115,13 +106,13 @@ static size_t answer_hello(quic_client *c, uint8_t *d, long n, const wire_ticket
     wire_rd r;
     client_packet(d, n, QUIC_PT_INITIAL, &cin, &r);
     quic_frame hello = find_frame(&r, QUIC_PT_INITIAL, QUIC_FRAME_CRYPTO);
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     cr_assert_eq(wire_server_take_client_hello(&sv, hello.data, hello.data_len), 0, "%s", sv.conn.error);
     if (resume != NULL)
         cr_assert_eq(wire_server_accept_psk(&sv, resume, wire_server_find_ticket(&sv, resume)), 0, "%s", sv.conn.error);
     wire_server_answer a = {.alpn = 1, .alpn_data = h3, .alpn_len = 5};
     cr_assert_eq(wire_server_answer13(&sv, &a), 0, "%s", sv.conn.error);
-    static uint8_t frames[8192];
+    uint8_t frames[8192];
     wire_wr w, fw;
     wire_wr_init(&w, out, cap);
     wire_wr_init(&fw, frames, sizeof frames);
@@ -161,7 +152,7 @@ static size_t server_1rtt(const quic_client *c, uint8_t *out, uint64_t pn, uint3
     /* RFC 8446 §4.6.1: the early_data extension (max_early_data_size, 4 bytes) is the message's last. */
     for (int i = 0; i < 4; i++)
         nst[len - 4 + i] = (uint8_t)(early_max >> (24 - 8 * i));
-    static uint8_t frames[2048];
+    uint8_t frames[2048];
     wire_wr fw;
     wire_wr_init(&fw, frames, sizeof frames);
     if (ack_early)
@@ -188,7 +179,7 @@ static void full_connection(uint32_t early_max, wire_ticket *t)
 {
     wire_client_params p = {.version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = h3, .alpn_len = 5};
     cr_assert_eq(quic_client_start_session(&qc, QUIC_V1, &p, NULL), 0, "%s", qc.error);
-    static uint8_t flight[16384];
+    uint8_t flight[16384];
     long first = quic_client_datagram(&qc, dgram, sizeof dgram, 0);
     size_t n = answer_hello(&qc, dgram, first, NULL, flight, sizeof flight);
     cr_assert_eq(quic_client_receive(&qc, flight, n), QUIC_CLIENT_DONE, "%s", qc.error);
@@ -251,11 +242,11 @@ Test(quic_session, resumption_with_0rtt_packets)
     /* One datagram: the Initial, padded (RFC 9000 §14.1), then the 0-RTT packet; a copy keeps the 0-RTT packet for
      * the check below, as answer_hello opens the Initial in place. */
     long n = quic_client_datagram(&again, dgram, sizeof dgram, 0);
-    static uint8_t first[16384];
+    uint8_t first[16384];
     memcpy(first, dgram, (size_t)n);
     cr_expect(again.early_sent && again.early_pn == 0);
     cr_expect_eq(quic_client_datagram(&again, first + n, sizeof first - (size_t)n, 0), 0, "one 0-RTT packet");
-    static uint8_t flight[16384];
+    uint8_t flight[16384];
     size_t fn = answer_hello(&again, dgram, n, &t, flight, sizeof flight);
     cr_expect(sv.ch.early_data && sv.resuming);
     quic_keys early = keys_of(&sv.conn, WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT, t.suite);

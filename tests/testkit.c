@@ -1,4 +1,5 @@
 #include "testkit.h"
+#include "testkit_wire.h"
 
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -79,4 +80,15 @@ int tk_free_port(int socktype)
               getsockname(fd, (struct sockaddr *)&a, &len) == 0);
     close(fd);
     return ntohs(a.sin_port);
+}
+
+wire_identity *tk_identity(void)
+{
+    /* A key pair and a signature cost more than most tests: every test of the process shares one. */
+    static wire_identity *id;
+    char err[200];
+    if (id == NULL)
+        id = wire_identity_create(err, sizeof err);
+    cr_assert_not_null(id, "%s", err);
+    return id;
 }

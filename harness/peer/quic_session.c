@@ -171,11 +171,12 @@ static int renew_ticket(void *ctx, int slot, const alpn_name *name, int next, se
     return e->slot[next].have ? 0 : -1;
 }
 
+static const early_path quic_early_path = {fresh_ticket, early_on, renew_ticket};
+
 int quic_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                      session_observation *control, session_observation *test)
 {
-    static const early_path path = {fresh_ticket, early_on, renew_ticket};
     early_tickets e = {.qt = ctx};
-    early_play(&path, &e, seq, a, b, control, test);
+    early_play(&quic_early_path, &e, seq, a, b, control, test);
     return 0;
 }
