@@ -57,7 +57,7 @@ void proxy_observation_init(proxy_observation *o)
     memset(o, 0, sizeof *o);
 }
 
-void early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
+int early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                 session_observation *control, session_observation *test)
 {
     session_observation scratch;
@@ -68,15 +68,15 @@ void early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_n
     const alpn_name *made = seq == EARLY_ALPN_ADDED ? NULL : a;
     const alpn_name *offer = seq == EARLY_OTHER_PROTOCOL ? b : seq == EARLY_ALPN_OMITTED ? NULL : a;
     if (p->fresh(ctx, 0, made, control) != 0)
-        return;
+        return 0;
     p->early(ctx, 0, made, control);
     if (p->fresh(ctx, 0, made, &scratch) != 0) {
         *test = scratch;
-        return;
+        return 0;
     }
     if (seq != EARLY_RENEWED_TICKET) {
         p->early(ctx, 0, offer, test);
-        return;
+        return 0;
     }
     /* SRV-0RTT-TICKET-FRESH: resume offering B (no early data), keep the ticket of that connection, then 0-RTT on it
      * offering A: that ticket belongs to B, so early data with A must be refused. */
@@ -87,7 +87,8 @@ void early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_n
             snprintf(test->error_text, sizeof test->error_text,
                      "no new ticket after the resumption with the new protocol");
         }
-        return;
+        return 0;
     }
     p->early(ctx, 1, offer, test);
+    return 0;
 }

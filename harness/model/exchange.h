@@ -199,8 +199,9 @@ typedef struct {
 } early_path;
 
 /* Plays sequence seq over a path (what an early_fn does): the control, 0-RTT offering what the ticket was made with,
- * then the test; each 0-RTT on a fresh ticket (a server may take each for 0-RTT once, RFC 8446 §8.1). */
-void early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
+ * then the test; each 0-RTT on a fresh ticket (a server may take each for 0-RTT once, RFC 8446 §8.1). Returns 0, as
+ * an early_fn: what went wrong is in the observations. */
+int early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                 session_observation *control, session_observation *test);
 
 /* A TLS 1.2 handshake offering a, then a renegotiation offering b (GnuTLS path). */

@@ -406,14 +406,12 @@ static int renew_ticket(void *ctx, int slot, const alpn_name *name, int next, se
     return e->slot[next].data != NULL ? 0 : -1;
 }
 
-static const early_path gnutls_early_path = {fresh_ticket, early_data_on, renew_ticket};
-
 int gnutls_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                        session_observation *control, session_observation *test)
 {
+    static const early_path gnutls_path = {fresh_ticket, early_data_on, renew_ticket};
     early_tickets e = {.t = ctx};
-    early_play(&gnutls_early_path, &e, seq, a, b, control, test);
-    return 0;
+    return early_play(&gnutls_path, &e, seq, a, b, control, test);
 }
 
 int gnutls_probe_reneg(const server_target *t, const alpn_name *a, const alpn_name *b, gnutls_observation *o)

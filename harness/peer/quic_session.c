@@ -152,6 +152,14 @@ static int fresh_ticket(void *ctx, int slot, const alpn_name *name, session_obse
     return t->have ? 0 : -1;
 }
 
+/* early_path.renew: a resumption offering name without 0-RTT that keeps the new ticket. */
+static int renew_ticket(void *ctx, int slot, const alpn_name *name, int next, session_observation *o)
+{
+    early_tickets *e = ctx;
+    session(e->qt, name, &e->slot[slot], 0, &e->slot[next], o);
+    return e->slot[next].have ? 0 : -1;
+}
+
 /* early_path.early: 0-RTT on the slot's ticket offering name; a ticket that allows none resumes without it, and the
  * observation says why. */
 static void early_on(void *ctx, int slot, const alpn_name *name, session_observation *o)
@@ -163,20 +171,10 @@ static void early_on(void *ctx, int slot, const alpn_name *name, session_observa
         snprintf(o->note, sizeof o->note, "%s", t->no_early);
 }
 
-/* early_path.renew: a resumption offering name without 0-RTT that keeps the new ticket. */
-static int renew_ticket(void *ctx, int slot, const alpn_name *name, int next, session_observation *o)
-{
-    early_tickets *e = ctx;
-    session(e->qt, name, &e->slot[slot], 0, &e->slot[next], o);
-    return e->slot[next].have ? 0 : -1;
-}
-
-static const early_path quic_early_path = {fresh_ticket, early_on, renew_ticket};
-
 int quic_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                      session_observation *control, session_observation *test)
 {
+    static const early_path quic_path = {fresh_ticket, early_on, renew_ticket};
     early_tickets e = {.qt = ctx};
-    early_play(&quic_early_path, &e, seq, a, b, control, test);
-    return 0;
+    return early_play(&quic_path, &e, seq, a, b, control, test);
 }
