@@ -252,6 +252,22 @@ static void take_ticket(wire_client_conn *cl, const uint8_t *body, size_t len)
     cl->tickets++;
 }
 
+/* EncryptedExtensions: ALPN and NPN where they belong, and early_data, the server's acceptance of 0-RTT (RFC 8446
+ * §4.2.10). 0 or -1. */
+static int encrypted_extensions(wire_client_conn *cl, const uint8_t *body, size_t len)
+{
+    wire_rd r;
+    wire_alpn_seen a = {0};
+    int npn = 0;
+    wire_rd_init(&r, body, len);
+    if (wire_parse_extensions(&r, &a, &npn) != 0 || wire_rd_left(&r) != 0)
+        return wire_conn_fail(&cl->conn, "malformed EncryptedExtensions");
+    note_alpn(cl, &a, WIRE_WHERE_ENCRYPTED_EXTENSIONS);
+    cl->npn |= npn;
+    cl->early_accepted |= has_extension(body, len, WIRE_EXT_EARLY_DATA);
+    return 0;
+}
+
 int wire_client_take(wire_client_conn *cl, wire_level level, const uint8_t *msg, size_t len)
 {
     (void)level;
@@ -294,18 +310,8 @@ int wire_client_take(wire_client_conn *cl, wire_level level, const uint8_t *msg,
      * handshake and goes into no key. */
     if (cl->keys_ready)
         wire_conn_received(c, msg, len);
-    if (type == WIRE_HS_ENCRYPTED_EXTENSIONS) {
-        wire_rd r;
-        wire_alpn_seen a = {0};
-        int npn = 0;
-        wire_rd_init(&r, body, body_len);
-        if (wire_parse_extensions(&r, &a, &npn) != 0 || wire_rd_left(&r) != 0)
-            return wire_conn_fail(c, "malformed EncryptedExtensions");
-        note_alpn(cl, &a, WIRE_WHERE_ENCRYPTED_EXTENSIONS);
-        cl->npn |= npn;
-        cl->early_accepted |= has_extension(body, body_len, WIRE_EXT_EARLY_DATA);
-        return 0;
-    }
+    if (type == WIRE_HS_ENCRYPTED_EXTENSIONS)
+        return encrypted_extensions(cl, body, body_len);
     if (type == WIRE_HS_CERTIFICATE_REQUEST && tls13) {
         /* RFC 8446 §4.3.2: CertificateRequest carries extensions; ALPN there is misplaced. */
         wire_rd r;
