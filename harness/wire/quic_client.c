@@ -168,8 +168,9 @@ long quic_client_datagram(quic_client *q, uint8_t *out, size_t cap, int again)
     for (int s = 0; again && s <= last; s++) {
         /* Once the server's ServerHello arrived (the handshake keys exist) it holds our whole ClientHello: repeat only
          * the ACKs then. An Initial of the server before that may only acknowledge some of a ClientHello that spans
-         * several Initial packets (RFC 9000 §13.3: lost CRYPTO data is sent again), so the stream goes again. */
-        if (!(s == QUIC_SPACE_INITIAL && (q->rx_ok & 1u << QUIC_SPACE_HANDSHAKE)))
+         * several Initial packets (RFC 9000 §13.3: lost CRYPTO data is sent again), so the stream goes again. We send
+         * no CRYPTO data in 1-RTT packets: there, only the ACKs go again. */
+        if (s <= QUIC_SPACE_HANDSHAKE && !(s == QUIC_SPACE_INITIAL && (q->rx_ok & 1u << QUIC_SPACE_HANDSHAKE)))
             q->crypto_sent[s] = 0;
         q->ack_pending[s] |= (q->have_rx >> s) & 1u;
     }
