@@ -233,7 +233,9 @@ static void take_ticket(wire_client_conn *cl, const uint8_t *body, size_t len)
         return;
     }
     if (wire_parse_new_session_ticket(body, len, &nst) != 0) {
-        snprintf(cl->ticket_error, sizeof cl->ticket_error, "a malformed NewSessionTicket (RFC 8446 §4.6.1)");
+        snprintf(cl->ticket_error, sizeof cl->ticket_error,
+                 "a NewSessionTicket that is malformed (RFC 8446 §4.6.1) or whose ticket exceeds %u bytes",
+                 WIRE_TICKET_KEEP);
         return;
     }
     wire_client_ticket *t = &cl->ticket;
