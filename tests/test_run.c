@@ -616,6 +616,38 @@ Test(run, quic_model_passes_with_close_codes_as_alerts)
     cr_expect_eq(report_exit_code(&r), 0);
 }
 
+/* Over QUIC the resumption and 0-RTT rows run on the session path they are given (quic_session.c in the CLI) with
+ * the TCP judges, no longer SKIP for alpncheck's want of resumption; the server's reason for no 0-RTT (its note)
+ * reaches the SKIP's text. */
+Test(run, quic_session_rows_run_on_their_path)
+{
+    static report r;
+    struct quic_model q = {.m = make_model("h3,h2", ALPN_PREFER_SERVER), .generic_close = -1};
+    for (int stale = 0; stale < 2; stale++) {
+        run_options opt = {.tls = {"1.3"},
+                           .transport = CHECK_TRANSPORT_QUIC,
+                           .only = "SRV-RESUME-FRESH",
+                           .resume = model_resume,
+                           .resume_ctx = &stale};
+        report_init(&r, "test", "quic model");
+        cr_assert_eq(run_server_checks(quic_model_probe, &q, &q.m.supported, &opt, &r), 1);
+        cr_expect_eq(r.results[0].v, stale ? VERDICT_FAIL : VERDICT_PASS, "%s", r.results[0].observed);
+    }
+    profile one;
+    tk_profile(&one, "h3");
+    session_observation no_ticket = {.alert = -1,
+                                     .completed = 1,
+                                     .has_selected = 1,
+                                     .selected = "h3",
+                                     .selected_len = 2,
+                                     .note = "the server issued no session ticket"};
+    result res;
+    judge_0rtt(&one, "1.3", EARLY_ALPN_OMITTED, &no_ticket, &no_ticket, &res);
+    cr_expect_eq(res.v, VERDICT_SKIP);
+    cr_expect(strstr(res.observed, "(full handshake, \"h3\" selected; the server issued no session ticket)") != NULL,
+              "%s", res.observed);
+}
+
 /* RFC 9001 §8.1 names the code: INTERNAL_ERROR (0x1), internal_error (0x150) or NO_ERROR instead of 0x178 refuses
  * with the wrong signal (WARN); a server completing a hello without ALPN carries on (FAIL). */
 Test(run, quic_generic_close_warns_and_carrying_on_fails)

@@ -7,17 +7,8 @@
 #include <string.h>
 
 #include "guard.h"
+#include "testkit_wire.h"
 #include "wire_conn.h"
-
-static wire_identity *identity(void)
-{
-    static wire_identity *id;
-    char err[200];
-    if (id == NULL)
-        id = wire_identity_create(err, sizeof err);
-    cr_assert_not_null(id, "%s", err);
-    return id;
-}
 
 /* ALPN extension_data: the client's offer "h2", "http/1.1"; the server's answer "h2"; another offer "h2". */
 static const uint8_t offer[] = "\x00\x0c\x02h2\x08http/1.1", answer_h2[] = "\x00\x03\x02h2";
@@ -83,7 +74,7 @@ Test(wire_conn, tls13_in_memory)
     static wire_server_conn sv;
     wire_client_params p = {.version = WIRE_TLS13, .send_alpn = 1, .alpn = offer, .alpn_len = OFFER_LEN};
     cr_assert_eq(wire_client_start(&cl, &p), 0, "%s", cl.conn.error);
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     cr_assert_eq(hello_to_server(&cl, &sv), 0, "%s", sv.conn.error);
     cr_expect(sv.ch.offers_tls13 && sv.ch.alpn_count == 1 && sv.ch.alpn_len == OFFER_LEN);
 
@@ -114,7 +105,7 @@ Test(wire_conn, tls13_alpn_in_server_hello)
     static wire_server_conn sv;
     wire_client_params p = {.version = WIRE_TLS13, .send_alpn = 1, .alpn = offer, .alpn_len = OFFER_LEN};
     cr_assert_eq(wire_client_start(&cl, &p), 0);
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     cr_assert_eq(hello_to_server(&cl, &sv), 0);
     wire_server_answer a = {.alpn = 1, .alpn_in_server_hello = 1, .alpn_data = answer_h2, .alpn_len = ANSWER_LEN};
     cr_assert_eq(wire_server_answer13(&sv, &a), 0, "%s", sv.conn.error);
@@ -138,7 +129,7 @@ Test(wire_conn, tls13_hello_retry_request_in_memory)
                             .alpn2 = answer_h2,
                             .alpn2_len = ANSWER_LEN};
     cr_assert_eq(wire_client_start(&cl, &p), 0);
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     sv.allow_hrr = 1;
     cr_assert_eq(hello_to_server(&cl, &sv), 0);
     cr_expect_not(sv.ch.share_x25519 || sv.ch.share_p256);
@@ -166,7 +157,7 @@ Test(wire_conn, hello_retry_without_allow_is_refused)
     static wire_server_conn sv;
     wire_client_params p = {.version = WIRE_TLS13, .force_hrr = 1};
     cr_assert_eq(wire_client_start(&cl, &p), 0);
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     cr_assert_eq(hello_to_server(&cl, &sv), 0);
     wire_server_answer a = {0};
     cr_expect_eq(wire_server_answer13(&sv, &a), -1);
@@ -181,7 +172,7 @@ Test(wire_conn, tls12_in_memory)
     static const uint8_t npn[] = "\x02h2";
     wire_client_params p = {.version = WIRE_TLS12, .send_alpn = 1, .alpn = offer, .alpn_len = OFFER_LEN, .send_npn = 1};
     cr_assert_eq(wire_client_start(&cl, &p), 0);
-    wire_server_start(&sv, identity(), 0);
+    wire_server_start(&sv, tk_identity(), 0);
     cr_assert_eq(hello_to_server(&cl, &sv), 0);
     cr_expect(sv.ch.offers_tls12 && !sv.ch.offers_tls13 && sv.ch.npn);
     wire_server_answer a = {
@@ -200,7 +191,7 @@ Test(wire_conn, tls12_in_memory)
     /* The client's next message decides: ClientKeyExchange accepts; after anything else nothing counts. */
     static const uint8_t cke[] = {WIRE_HS_CLIENT_KEY_EXCHANGE, 0, 0, 1, 0}, other[] = {99, 0, 0, 0};
     cr_expect_eq(wire_server_take(&sv, WIRE_LEVEL_INITIAL, cke, sizeof cke), 1);
-    wire_server_start(&sv, identity(), 0);
+    wire_server_start(&sv, tk_identity(), 0);
     cr_expect_eq(wire_server_take(&sv, WIRE_LEVEL_INITIAL, other, sizeof other), 0);
     cr_expect_eq(wire_server_take(&sv, WIRE_LEVEL_INITIAL, cke, sizeof cke), 0, "stalled after an unexpected one");
 }
@@ -286,7 +277,7 @@ Test(wire_conn, tls13_through_records)
     }
     wire_client_params p = {.version = WIRE_TLS13, .send_alpn = 1, .alpn = big, .alpn_len = sizeof big};
     cr_assert_eq(wire_client_start(&cl, &p), 0);
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     wire_records_init(&cs.rl, 0);
     wire_records_init(&ss.rl, 1);
     wire_msg_reader_reset(&cs.in);
@@ -324,7 +315,7 @@ static void full_handshake_with_ticket(wire_client_conn *cl, wire_server_conn *s
 {
     wire_client_params p = {.version = WIRE_TLS13, .send_alpn = 1, .alpn = offer, .alpn_len = OFFER_LEN};
     cr_assert_eq(wire_client_start(cl, &p), 0);
-    wire_server_start(sv, identity(), 1);
+    wire_server_start(sv, tk_identity(), 1);
     cr_assert_eq(hello_to_server(cl, sv), 0);
     wire_server_answer a = {.alpn = 1, .alpn_data = answer_h2, .alpn_len = ANSWER_LEN};
     cr_assert_eq(wire_server_answer13(sv, &a), 0);
@@ -347,7 +338,8 @@ static void full_handshake_with_ticket(wire_client_conn *cl, wire_server_conn *s
     cr_assert_eq(wire_derive_secret(&c->suite, c->master_secret, "res master", th, res), 0);
     cr_assert_eq(wire_expand_label(&c->suite, res, "resumption", nst.nonce, nst.nonce_len, psk, 32), 0);
     cr_expect_arr_eq(psk, t->psk, 32, "both sides' PSK");
-    wire_outbox_clear(&sv->conn.out);
+    /* The client object takes the ticket (client_object_resumes_with_early_data looks at what it kept). */
+    cr_expect_eq(to_client(sv, cl), 0);
 }
 
 /* A ClientHello resuming ticket t with early data, its binder computed with psk (RFC 8446 §4.2.11.2). */
@@ -389,7 +381,7 @@ Test(wire_conn, resumption_with_binder_and_early_data)
     cr_expect_eq(t.suite, 0x1301);
 
     size_t n = resuming_hello(&t, psk, hello, sizeof hello, priv);
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     cr_assert_eq(wire_server_take_client_hello(&sv, hello, n), 0);
     int idx = wire_server_find_ticket(&sv, &t);
     cr_assert_eq(idx, 0);
@@ -463,7 +455,7 @@ Test(wire_conn, resumption_refusals)
     size_t n = resuming_hello(&t, psk, hello, sizeof hello, priv);
     /* RFC 8446 §4.2.11.2: a binder that does not verify (decrypt_error). */
     hello[n - 1] ^= 1;
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     cr_assert_eq(wire_server_take_client_hello(&sv, hello, n), 0);
     cr_expect_eq(wire_server_accept_psk(&sv, &t, 0), 51);
     cr_expect_not(sv.resuming);
@@ -471,11 +463,64 @@ Test(wire_conn, resumption_refusals)
     memset(&other, 0, sizeof other);
     cr_expect_eq(wire_server_find_ticket(&sv, &other), -1);
     hello[n - 1] ^= 1;
-    wire_server_start(&sv, identity(), 1);
+    wire_server_start(&sv, tk_identity(), 1);
     cr_assert_eq(wire_server_take_client_hello(&sv, hello, n), 0);
     other = t;
     other.suite = 0x1304;
     cr_expect_eq(wire_server_accept_psk(&sv, &other, 0), 40);
+}
+
+/* The client object resumes by itself (RFC 8446 §4.6.1, §4.2.11, §4.2.10): it keeps the server's ticket with its PSK,
+ * offers it with a binder the server verifies and early_data, exports the early secret the server derives, and sees
+ * the resumption and the acceptance of early data. */
+Test(wire_conn, client_object_resumes_with_early_data)
+{
+    static wire_client_conn cl, again;
+    static wire_server_conn sv;
+    wire_ticket t;
+    uint8_t psk[32];
+    full_handshake_with_ticket(&cl, &sv, &t, psk);
+    cr_assert_eq(cl.tickets, 1, "%s", cl.ticket_error);
+    cr_expect(cl.ticket.identity_len == sizeof t.id && memcmp(cl.ticket.identity, t.id, sizeof t.id) == 0);
+    cr_expect_arr_eq(cl.ticket.psk, t.psk, 32, "the client's PSK is the server's");
+    cr_expect(cl.ticket.suite == 0x1301 && cl.ticket.early_data && cl.ticket.max_early_data == 16384);
+
+    wire_client_params p = {.version = WIRE_TLS13,
+                            .send_alpn = 1,
+                            .alpn = offer,
+                            .alpn_len = OFFER_LEN,
+                            .resume = &cl.ticket,
+                            .resume_age_ms = 5,
+                            .early_data = 1};
+    cr_assert_eq(wire_client_start(&again, &p), 0, "%s", again.conn.error);
+    cr_expect(again.conn.have & WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT));
+    wire_server_start(&sv, tk_identity(), 1);
+    cr_assert_eq(hello_to_server(&again, &sv), 0);
+    cr_expect(sv.ch.early_data);
+    int idx = wire_server_find_ticket(&sv, &t);
+    cr_assert_eq(idx, 0);
+    cr_assert_eq(wire_server_accept_psk(&sv, &t, idx), 0, "%s", sv.conn.error);
+    wire_server_answer a = {.alpn = 1, .alpn_data = answer_h2, .alpn_len = ANSWER_LEN};
+    cr_assert_eq(wire_server_answer13(&sv, &a), 0, "%s", sv.conn.error);
+    cr_assert_eq(to_client(&sv, &again), 1, "%s", again.conn.error);
+    cr_expect(again.resumed && again.early_accepted && again.server_finished_ok);
+    expect_same_secrets(&again.conn, &sv.conn, hs_and_app | WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT));
+
+    /* Without early_data in the hello, no early secret; a ServerHello selecting a PSK never offered is refused. */
+    p.early_data = 0;
+    cr_assert_eq(wire_client_start(&again, &p), 0);
+    cr_expect_not(again.conn.have & WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT));
+    p.resume = NULL;
+    cr_assert_eq(wire_client_start(&again, &p), 0);
+    wire_server_start(&sv, tk_identity(), 1);
+    cr_assert_eq(hello_to_server(&again, &sv), 0);
+    sv.resuming = 1; /* as if wire_server_accept_psk had agreed */
+    memcpy(sv.psk, t.psk, 32);
+    cr_assert_eq(wire_server_answer13(&sv, &a), 0, "%s", sv.conn.error);
+    cr_expect_eq(to_client(&sv, &again), -1);
+    cr_expect(strstr(again.conn.error, "not offered") != NULL, "%s", again.conn.error);
+    /* A NewSessionTicket before our Finished is no ticket. */
+    cr_expect_eq(wire_client_take(&cl, WIRE_LEVEL_APPLICATION, (const uint8_t *)"\x04\x00\x00\x00", 4), 0);
 }
 
 /* ---- the reassembler -------------------------------------------------------------------------------------- */

@@ -1,4 +1,5 @@
 #include "testkit.h"
+#include "testkit_wire.h"
 
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -85,4 +86,15 @@ void tk_expect_error_at(const char *name, const alpn_error *err, const char *che
 {
     cr_expect_str_eq(err->check, check, "%s: check %s, expected %s", name, err->check, check);
     cr_expect_eq(err->offset, offset, "%s: offset %zu, expected %zu", name, err->offset, offset);
+}
+
+wire_identity *tk_identity(void)
+{
+    /* A key pair and a signature cost more than most tests: every test of the process shares one. */
+    static wire_identity *id;
+    char err[200];
+    if (id == NULL)
+        id = wire_identity_create(err, sizeof err);
+    cr_assert_not_null(id, "%s", err);
+    return id;
 }

@@ -53,8 +53,6 @@
 
 /* Why server rows are SKIP over QUIC (not_quic). QUIC carries TLS 1.3 only (RFC 9001 §4.2). */
 #define NOT_QUIC_TLS12 "QUIC is TLS 1.3 only (RFC 9001 §4.2)"
-#define NOT_QUIC_RESUME                                                                                                \
-    "alpncheck's QUIC client makes no resumption: it stops at the server's Finished, before any NewSessionTicket"
 #define NOT_QUIC_OVERLAP "over QUIC, SRV-QUIC-NO-OVERLAP judges no overlap by the CONNECTION_CLOSE of RFC 9001 §8.1"
 #define NOT_QUIC_HTTP    "alpncheck's QUIC client speaks no HTTP/3: the Alt-Svc field is read from an HTTP/1.1 answer over TCP"
 
@@ -213,49 +211,44 @@ const check_entry check_catalogue[] = {
      .not_quic = NOT_QUIC_TLS12,
      .server = {.offer = offer_h2_and_http11, .judge = judge_no_h2_below_tls12, .run_pos = 18}},
     {"SRV-RESUME-FRESH", SERVER, MUST, "7301 §3.1", SEC_CONNECTION,
-     "resumption offering only another supported name: that name or alert 120, never the old one", BOTH, TCP,
+     "resumption offering only another supported name: that name or alert 120, never the old one", BOTH, TCP_QUIC,
      "A full handshake offers only the first supported name A; a resumption of that session then offers only the "
      "second, B. ALPN is negotiated anew on every connection, resumed or not, so the server must select B or "
      "refuse with alert 120; selecting A again fails. Skipped when the server does not resume.",
-     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_resumption, .full_handshakes = 1, .run_pos = 30}},
     {"SRV-0RTT-ALPN", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
-     "0-RTT on a ticket from one protocol while offering another: refused", TLS13, TCP,
+     "0-RTT on a ticket from one protocol while offering another: refused", TLS13, TCP_QUIC,
      "A ticket is obtained while protocol A is selected, then a resumption sends early data while offering only "
      "B. A server may accept 0-RTT only when the selected ALPN equals the ticket's, so the early data must be "
      "refused. A control run first checks that the server takes early data at all with A; otherwise the check is "
      "skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_0rtt, .early = EARLY_OTHER_PROTOCOL, .full_handshakes = 1, .run_pos = 32}},
     {"SRV-0RTT-TICKET-FRESH", SERVER, MUST, "8446 §4.2.10, 7301 §3.1", SEC_EARLY,
-     "0-RTT on a ticket renewed under another protocol, offering the old one: refused", TLS13, TCP,
+     "0-RTT on a ticket renewed under another protocol, offering the old one: refused", TLS13, TCP_QUIC,
      "A session made with A is resumed with B, which yields a fresh ticket; early data on that fresh ticket then "
      "offers A. The fresh ticket belongs to B, so the early data must be refused. This catches servers that copy "
      "the first protocol into every renewed ticket.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_0rtt, .early = EARLY_RENEWED_TICKET, .full_handshakes = 1, .run_pos = 33}},
     /* RFC 8446 §4.2.10: the ALPN selected for 0-RTT must be the ticket's, "if any": no ALPN on either side is a
      * value too (BoGo's EarlyData-ALPNOmitted and its reverse). */
     {"SRV-0RTT-ALPN-ADDED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
-     "0-RTT on a ticket from a connection without ALPN while offering a protocol: refused", TLS13, TCP,
+     "0-RTT on a ticket from a connection without ALPN while offering a protocol: refused", TLS13, TCP_QUIC,
      "A ticket is obtained on a connection that offers no ALPN, then a resumption sends early data while offering "
      "the first supported name. The ticket has no protocol and a server that selects one has changed it, so the "
      "early data must be refused (accepting it while selecting nothing would keep the ticket's \"none\" and "
      "passes). A control run first checks that the server takes early data at all without ALPN; otherwise the "
      "check is skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_0rtt, .early = EARLY_ALPN_ADDED, .full_handshakes = 1, .run_pos = 36}},
     {"SRV-0RTT-ALPN-OMITTED", SERVER, MUST, "8446 §4.2.10", SEC_EARLY,
-     "0-RTT on a ticket from one protocol while offering no ALPN: refused", TLS13, TCP,
+     "0-RTT on a ticket from one protocol while offering no ALPN: refused", TLS13, TCP_QUIC,
      "A ticket is obtained while the first supported name is selected, then a resumption sends early data with no "
      "ALPN extension at all. No protocol can be selected, which is not the ticket's, so the early data must be "
      "refused. A control run first checks that the server takes early data at all with that name; otherwise the "
      "check is skipped.",
      .outside = "0-RTT exists in TLS 1.3 only",
-     .not_quic = NOT_QUIC_RESUME,
      .server = {.run = run_0rtt, .early = EARLY_ALPN_OMITTED, .full_handshakes = 1, .run_pos = 37}},
     {"SRV-MALFORMED-EMPTY-EXT", SERVER, MUST, "7301 §3.1", SEC_MALFORMED, "extension_data of zero bytes", BOTH, TCP_QUIC,
      "The ALPN extension is present but its extension_data is empty, without even the list length that a "

@@ -378,7 +378,8 @@ void judge_server_preference(const profile *p, const char *tls, const observatio
     out->v = n1.len == n2.len && memcmp(n1.data, n2.data, n1.len) == 0 ? VERDICT_PASS : VERDICT_WARN;
 }
 
-static void session_text(const session_observation *o, char *buf, size_t cap)
+/* How one session ended: no answer, an alert, or what it selected. */
+static void session_outcome_text(const session_observation *o, char *buf, size_t cap)
 {
     char name[64];
     if (o->error)
@@ -391,6 +392,15 @@ static void session_text(const session_observation *o, char *buf, size_t cap)
         peer_text(name, sizeof name, o->selected, o->selected_len);
         snprintf(buf, cap, "%s, \"%s\" selected", o->resumed ? "resumed" : "full handshake", name);
     }
+}
+
+/* A session's outcome and, when there is one, its note. */
+static void session_text(const session_observation *o, char *buf, size_t cap)
+{
+    session_outcome_text(o, buf, cap);
+    size_t used = strlen(buf);
+    if (o->note[0] != '\0' && used + 3 < cap)
+        snprintf(buf + used, cap - used, "; %s", o->note);
 }
 
 void judge_resume_fresh(const profile *p, const char *tls, const session_observation *first,

@@ -21,8 +21,9 @@ static void help(void)
            "exact matching, GREASE, malformed lists, alert 120 on no overlap; for TLS 1.3 and TLS 1.2.\n\n"
            "  --quic                 the server speaks QUIC v1 on UDP (RFC 9000, RFC 9001): TLS 1.3 only; a TLS\n"
            "                         alert is then CONNECTION_CLOSE 0x0100+alert, a hello without ALPN or without\n"
-           "                         a common name must be closed with 0x178 (SRV-QUIC-*), and the checks that\n"
-           "                         need TCP, TLS 1.2 or resumption are SKIP with the reason\n"
+           "                         a common name must be closed with 0x178 (SRV-QUIC-*); resumption and\n"
+           "                         0-RTT run over whole QUIC connections, the checks that need TCP or TLS 1.2\n"
+           "                         are SKIP with the reason\n"
            "  --sni NAME             server_name to send (default: HOST unless it is an address)\n"
            "  --alpn LIST            the server's protocols, most preferred first (e.g. h2,http/1.1); without it\n"
            "                         they are discovered by offering every registered name (but GREASE and\n"
@@ -304,8 +305,13 @@ static int run_cmd_server(void *state, int argc, char **argv)
             memcpy(rep->profile + sizeof rep->profile - 5, "...)", 5);
     }
 
-    /* The complete handshakes of the session checks go over GnuTLS on TCP; over QUIC those checks are SKIP. */
-    if (!quic) {
+    /* The complete handshakes of the session checks go over GnuTLS on TCP; over QUIC the resumption and 0-RTT checks
+     * go over whole QUIC connections (quic_session.c), the others are SKIP. */
+    if (quic) {
+        ro.resume = quic_resume_probe;
+        ro.early = quic_early_probe;
+        ro.resume_ctx = &st->quic;
+    } else {
         ro.resume = gnutls_resume_probe;
         ro.speak = gnutls_speak_probe;
         ro.early = gnutls_early_probe;

@@ -1,5 +1,6 @@
 /* The QUIC carrier's frame parser and CRYPTO reassembly (harness/wire/quic_frames.c): the first byte picks the packet
- * type (RFC 9000 §12.4 decides which frames are allowed), the rest is a packet payload. Every CRYPTO frame goes into
+ * type (RFC 9000 §12.4 decides which frames are allowed; 0x80 and above: a 1-RTT payload read by
+ * quic_frame_next_1rtt, with the frames of quic_frames_app.c), the rest is a packet payload. Every CRYPTO frame goes into
  * one stream, whose contiguous bytes are taken as they appear. Oracles: each frame makes progress and its data and
  * reason lie inside the payload; an ACK's smallest acknowledged number is not above its largest; a refusal says
  * why; the stream hands out no more bytes than the frames carried, never beyond 2^62, and what it hands out at an
@@ -55,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    quic_ptype pt = (quic_ptype)(data[0] % 5);
+    int app = data[0] >= 0x80;
+    quic_ptype pt = app ? QUIC_PT_SHORT : (quic_ptype)(data[0] % 5);
     const uint8_t *payload = data + 1;
     size_t len = size - 1;
     quic_crypto_init(&stream);
@@ -65,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[QUIC_ERROR_MAX];
     uint64_t handed = 0, carried = 0;
     int rc;
-    while ((rc = quic_frame_next(&r, pt, &f, err)) == 1) {
+    while ((rc = app ? quic_frame_next_1rtt(&r, &f, err) : quic_frame_next(&r, pt, &f, err)) == 1) {
         if (r.pos <= f.off)
             abort();
         check_frame(&f, payload, len);

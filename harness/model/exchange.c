@@ -1,6 +1,7 @@
 /* The shared exchange model: names and initial values. */
 #include "exchange.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *where_name(alpn_where w)
@@ -54,4 +55,40 @@ int observation_alert(const observation *o, int *level)
 void proxy_observation_init(proxy_observation *o)
 {
     memset(o, 0, sizeof *o);
+}
+
+int early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
+                session_observation *control, session_observation *test)
+{
+    session_observation scratch;
+    memset(control, 0, sizeof *control);
+    memset(test, 0, sizeof *test);
+    control->alert = test->alert = -1;
+    /* What the tickets are made with (SRV-0RTT-ALPN-ADDED: no ALPN), and what the test's early data offers. */
+    const alpn_name *made = seq == EARLY_ALPN_ADDED ? NULL : a;
+    const alpn_name *offer = seq == EARLY_OTHER_PROTOCOL ? b : seq == EARLY_ALPN_OMITTED ? NULL : a;
+    if (p->fresh(ctx, 0, made, control) != 0)
+        return 0;
+    p->early(ctx, 0, made, control);
+    if (p->fresh(ctx, 0, made, &scratch) != 0) {
+        *test = scratch;
+        return 0;
+    }
+    if (seq != EARLY_RENEWED_TICKET) {
+        p->early(ctx, 0, offer, test);
+        return 0;
+    }
+    /* SRV-0RTT-TICKET-FRESH: resume offering B (no early data), keep the ticket of that connection, then 0-RTT on it
+     * offering A: that ticket belongs to B, so early data with A must be refused. */
+    if (p->renew(ctx, 0, b, 1, &scratch) != 0) {
+        *test = scratch;
+        if (!test->error) {
+            test->error = 1;
+            snprintf(test->error_text, sizeof test->error_text,
+                     "no new ticket after the resumption with the new protocol");
+        }
+        return 0;
+    }
+    p->early(ctx, 1, offer, test);
+    return 0;
 }

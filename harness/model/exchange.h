@@ -120,6 +120,8 @@ typedef struct {
     int echoed;         /* those bytes repeat the start of what was sent: an echo server */
     int early_sent;     /* 0-RTT data went out with the ClientHello */
     int early_accepted; /* and the server accepted it */
+    char note[OBS_TEXT_MAX]; /* empty, or what the server did that the judges do not weigh but a reader should see
+                              * (QUIC: it issued no ticket, its ticket allows no 0-RTT, RFC 9001 §4.6.1) */
 } session_observation;
 
 /* SRV-ALT-SVC (RFC 7838 §3): an HTTP/1.1 request over a complete handshake offering only http/1.1, and the Alt-Svc
@@ -182,6 +184,25 @@ typedef enum {
 
 typedef int (*early_fn)(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                         session_observation *control, session_observation *test);
+
+/* The steps of the 0-RTT sequences on one path (GnuTLS over TCP, whole QUIC connections), which keeps two ticket
+ * slots (0, 1) and frees what it keeps:
+ *   fresh  a full TLS 1.3 connection offering name (NULL: no ALPN) into o, its ticket into slot; 0, or -1 when no
+ *          ticket came (o says how the connection went, and the path's reason);
+ *   early  0-RTT on slot's ticket offering name, into o; the ticket is used up;
+ *   renew  a resumption with slot's ticket offering name, without early data, into o, its new ticket into slot next;
+ *          0, or -1 when none came. */
+typedef struct {
+    int (*fresh)(void *ctx, int slot, const alpn_name *name, session_observation *o);
+    void (*early)(void *ctx, int slot, const alpn_name *name, session_observation *o);
+    int (*renew)(void *ctx, int slot, const alpn_name *name, int next, session_observation *o);
+} early_path;
+
+/* Plays sequence seq over a path (what an early_fn does): the control, 0-RTT offering what the ticket was made with,
+ * then the test; each 0-RTT on a fresh ticket (a server may take each for 0-RTT once, RFC 8446 §8.1). Returns 0, as
+ * an early_fn: what went wrong is in the observations. */
+int early_play(const early_path *p, void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
+                session_observation *control, session_observation *test);
 
 /* A TLS 1.2 handshake offering a, then a renegotiation offering b (GnuTLS path). */
 typedef int (*reneg_fn)(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,

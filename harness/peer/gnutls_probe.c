@@ -358,72 +358,60 @@ int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, sessio
     return 0;
 }
 
-/* A full TLS 1.3 handshake offering name (NULL: no ALPN), keeping its ticket. Returns 0 with blob filled, or -1. */
-static int fresh_ticket(const server_target *t, const alpn_name *name, gnutls_session_blob *blob,
-                        session_observation *o)
+/* The 0-RTT sequences' path over GnuTLS sessions: the target and two tickets (session data). */
+typedef struct {
+    const server_target *t;
+    gnutls_session_blob slot[2];
+} early_tickets;
+
+/* early_path.fresh: a full TLS 1.3 handshake offering name (NULL: no ALPN), keeping its ticket. Without one, o is an
+ * error: over TCP a server without tickets leaves nothing to judge. */
+static int fresh_ticket(void *ctx, int slot, const alpn_name *name, session_observation *o)
 {
+    early_tickets *e = ctx;
+    gnutls_session_blob *blob = &e->slot[slot];
     static gnutls_observation g;
     blob->data = NULL;
     blob->size = 0;
-    probe(t, "1.3", name, name != NULL, NULL, blob, NULL, 0, 1, NULL, &g);
+    probe(e->t, "1.3", name, name != NULL, NULL, blob, NULL, 0, 1, NULL, &g);
     to_session(&g, o);
+    if (blob->data == NULL && !o->error) {
+        o->error = 1;
+        snprintf(o->error_text, sizeof o->error_text, "the server issued no session ticket");
+    }
     return blob->data != NULL ? 0 : -1;
 }
 
-/* TLS 1.3 early data on a ticket (freed here) while offering only name (NULL: no ALPN): what happened, into o. */
-static void early_data_on(const server_target *t, const alpn_name *name, gnutls_session_blob *ticket,
-                          session_observation *o)
+/* early_path.early: TLS 1.3 early data on a ticket (freed here) while offering only name (NULL: no ALPN). */
+static void early_data_on(void *ctx, int slot, const alpn_name *name, session_observation *o)
 {
+    early_tickets *e = ctx;
     static gnutls_observation g;
-    probe(t, "1.3", name, name != NULL, ticket, NULL, NULL, 0, 1, NULL, &g);
-    gnutls_free(ticket->data);
+    probe(e->t, "1.3", name, name != NULL, &e->slot[slot], NULL, NULL, 0, 1, NULL, &g);
+    gnutls_free(e->slot[slot].data);
+    e->slot[slot].data = NULL;
     to_session(&g, o);
+}
+
+/* early_path.renew: a resumption offering name (no early data) that keeps the new ticket. */
+static int renew_ticket(void *ctx, int slot, const alpn_name *name, int next, session_observation *o)
+{
+    early_tickets *e = ctx;
+    static gnutls_observation g;
+    e->slot[next].data = NULL;
+    probe(e->t, "1.3", name, name != NULL, &e->slot[slot], &e->slot[next], NULL, 0, 0, NULL, &g);
+    gnutls_free(e->slot[slot].data);
+    e->slot[slot].data = NULL;
+    to_session(&g, o);
+    return e->slot[next].data != NULL ? 0 : -1;
 }
 
 int gnutls_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
                        session_observation *control, session_observation *test)
 {
-    const server_target *t = ctx;
-    static gnutls_observation g;
-    gnutls_session_blob ticket = {NULL, 0}, next = {NULL, 0};
-    session_observation scratch;
-    memset(control, 0, sizeof *control);
-    memset(test, 0, sizeof *test);
-    control->alert = test->alert = -1;
-    /* What the tickets are made with (SRV-0RTT-ALPN-ADDED: no ALPN), and what the test's early data offers. */
-    const alpn_name *made = seq == EARLY_ALPN_ADDED ? NULL : a;
-    const alpn_name *offer = seq == EARLY_OTHER_PROTOCOL ? b : seq == EARLY_ALPN_OMITTED ? NULL : a;
-    /* Control: 0-RTT offering what the ticket was made with. Tickets may be single-use (OpenSSL's are when early
-     * data is on), so every step below starts from a fresh one. */
-    if (fresh_ticket(t, made, &ticket, &scratch) != 0) {
-        *control = scratch;
-        if (!control->error) {
-            control->error = 1;
-            snprintf(control->error_text, sizeof control->error_text, "the server issued no session ticket");
-        }
-        return 0;
-    }
-    early_data_on(t, made, &ticket, control);
-    if (fresh_ticket(t, made, &ticket, &scratch) != 0) {
-        *test = scratch;
-        return 0;
-    }
-    if (seq != EARLY_RENEWED_TICKET) {
-        early_data_on(t, offer, &ticket, test);
-        return 0;
-    }
-    /* SRV-0RTT-TICKET-FRESH: resume offering B (no early data), keep the new ticket, then 0-RTT on it offering A:
-     * the new ticket belongs to B, so early data with A must be refused. */
-    probe(t, "1.3", b, 1, &ticket, &next, NULL, 0, 0, NULL, &g);
-    gnutls_free(ticket.data);
-    if (next.data == NULL) {
-        to_session(&g, test);
-        test->error = 1;
-        snprintf(test->error_text, sizeof test->error_text, "no new ticket after the resumption with the new protocol");
-        return 0;
-    }
-    early_data_on(t, offer, &next, test);
-    return 0;
+    static const early_path gnutls_path = {fresh_ticket, early_data_on, renew_ticket};
+    early_tickets e = {.t = ctx};
+    return early_play(&gnutls_path, &e, seq, a, b, control, test);
 }
 
 int gnutls_probe_reneg(const server_target *t, const alpn_name *a, const alpn_name *b, gnutls_observation *o)

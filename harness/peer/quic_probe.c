@@ -74,30 +74,44 @@ static long wait_datagram(int fd, uint8_t *buf, size_t cap, double deadline, dou
     return 0;
 }
 
-int quic_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p, int timeout_ms,
-               quic_client *q, char *err, size_t err_cap)
+/* 1 when a connection has nothing more to wait for once its handshake is complete: a probe stops at the server's
+ * Finished; a session waits for a NewSessionTicket and HANDSHAKE_DONE (RFC 9001 §4.1.2: the handshake is confirmed). */
+static int settled(const quic_client *q)
 {
-    if (quic_client_start(q, version, p) != 0) {
-        snprintf(err, err_cap, "%s", q->error);
-        return -1;
-    }
-    int fd = udp_connect(host, port, err, err_cap);
-    if (fd < 0)
-        return -1;
-    double deadline = probe_now_ms() + timeout_ms, resend_at = probe_now_ms() + QUIC_PROBE_RETRANSMIT_MS;
+    return !q->session || (q->tls.tickets > 0 && q->handshake_done);
+}
+
+/* Drives the started connection q over the connected socket fd until its state is final: the retransmission timer,
+ * the deadline, and for a session up to ticket_ms more after the handshake for what settled() waits for (not
+ * getting it is no error: the session is complete without a ticket). A quic_client_state, or -1 with err. */
+static int drive(int fd, quic_client *q, double deadline, int ticket_ms, char *err, size_t err_cap)
+{
+    double resend_at = probe_now_ms() + QUIC_PROBE_RETRANSMIT_MS;
+    int lingering = 0;
     /* A UDP payload is at most 65527 bytes (RFC 768); a larger buffer catches nothing more. */
     uint8_t dgram[65536];
     int state = flush(fd, q, 0, err, err_cap) == 0 ? QUIC_CLIENT_MORE : -1;
-    while (state == QUIC_CLIENT_MORE) {
+    while (state == QUIC_CLIENT_MORE || (state == QUIC_CLIENT_DONE && !settled(q))) {
+        if (state == QUIC_CLIENT_DONE && !lingering) {
+            lingering = 1;
+            if (deadline > probe_now_ms() + ticket_ms)
+                deadline = probe_now_ms() + ticket_ms;
+        }
         long n = wait_datagram(fd, dgram, sizeof dgram, deadline, resend_at, err, err_cap);
         int again = n == 0;
-        if (n < 0)
-            state = -1;
-        else if (n > 0 && (state = quic_client_receive(q, dgram, (size_t)n)) < 0)
+        if (n < 0) {
+            if (lingering)
+                err[0] = '\0';
+            else
+                state = -1;
+            break;
+        }
+        if (n > 0 && (state = quic_client_receive(q, dgram, (size_t)n)) < 0)
             snprintf(err, err_cap, "%s", q->error);
         if (again)
             resend_at = probe_now_ms() + QUIC_PROBE_RETRANSMIT_MS;
-        if (state == QUIC_CLIENT_MORE && flush(fd, q, again, err, err_cap) != 0)
+        if ((state == QUIC_CLIENT_MORE || (state == QUIC_CLIENT_DONE && q->session)) &&
+            flush(fd, q, again, err, err_cap) != 0)
             state = -1;
     }
     /* Done with the server: tell it (NO_ERROR), so that it does not keep the connection until its idle timeout. */
@@ -106,8 +120,40 @@ int quic_probe(const char *host, const char *port, uint32_t version, const wire_
         if (n > 0)
             (void)send(fd, dgram, (size_t)n, 0);
     }
+    return state;
+}
+
+/* The started connection q to host:port (UDP) within timeout_ms. A quic_client_state, or -1 with err. */
+static int run_connection(const char *host, const char *port, quic_client *q, int timeout_ms, int ticket_ms, char *err,
+                          size_t err_cap)
+{
+    int fd = udp_connect(host, port, err, err_cap);
+    if (fd < 0)
+        return -1;
+    int state = drive(fd, q, probe_now_ms() + timeout_ms, ticket_ms, err, err_cap);
     close(fd);
     return state;
+}
+
+int quic_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p, int timeout_ms,
+               quic_client *q, char *err, size_t err_cap)
+{
+    if (quic_client_start(q, version, p) != 0) {
+        snprintf(err, err_cap, "%s", q->error);
+        return -1;
+    }
+    return run_connection(host, port, q, timeout_ms, 0, err, err_cap);
+}
+
+int quic_session_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p,
+                       const quic_tp *remembered, int timeout_ms, int ticket_ms, quic_client *q, char *err,
+                       size_t err_cap)
+{
+    if (quic_client_start_session(q, version, p, remembered) != 0) {
+        snprintf(err, err_cap, "%s", q->error);
+        return -1;
+    }
+    return run_connection(host, port, q, timeout_ms, ticket_ms, err, err_cap);
 }
 
 /* The server's CONNECTION_CLOSE into the observation (RFC 9000 §19.19; RFC 9001 §4.8 for a crypto error). */

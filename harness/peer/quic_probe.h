@@ -15,6 +15,13 @@
 int quic_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p, int timeout_ms,
                quic_client *q, char *err, size_t err_cap);
 
+/* A whole connection (quic_client_start_session): the handshake with our Finished, then up to ticket_ms more for the
+ * server's NewSessionTicket and HANDSHAKE_DONE; then closed (NO_ERROR). The ticket, if any, is q->tls.ticket. Returns
+ * a quic_client_state (DONE once the handshake completed, ticket or not; CLOSED), or -1 with the reason in err. */
+int quic_session_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p,
+                       const quic_tp *remembered, int timeout_ms, int ticket_ms, quic_client *q, char *err,
+                       size_t err_cap);
+
 /* A QUIC server under test: where (host, port, SNI, per-connection timeout, the run's deadline) and which version;
  * conn is the last connection's state (about 1 MiB: keep the target on the heap). */
 typedef struct {
@@ -29,5 +36,16 @@ typedef struct {
  * server's Initial came (then the handshake is incomplete, as for a stalled TCP server); frames or TLS messages that
  * cannot be taken are a malformed answer. */
 int quic_server_probe(void *ctx, const probe_request *r, observation *o);
+
+/* resume_fn of exchange.h over QUIC (ctx a quic_target): a whole connection offering a[0] that keeps the server's
+ * ticket, then one resuming with it offering b[0] (a full handshake when no ticket came, with that in its note). */
+int quic_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t na, const alpn_name *b, size_t nb,
+                      session_observation *first, session_observation *second);
+
+/* early_fn of exchange.h over QUIC: the 0-RTT sequences with 0-RTT packets under the ticket's early keys (RFC 9001
+ * §4.6), each from a fresh ticket. A server without tickets, or whose tickets allow no 0-RTT, leaves the control
+ * without early data and its note says which. */
+int quic_early_probe(void *ctx, early_sequence seq, const alpn_name *a, const alpn_name *b,
+                     session_observation *control, session_observation *test);
 
 #endif

@@ -162,6 +162,12 @@ typedef struct {
  * runs of PADDING are one frame). 1 with f, 0 at the end, -1 with the reason and offset in err. */
 int quic_frame_next(wire_rd *r, quic_ptype pt, quic_frame *f, char *err);
 
+/* The next frame of a 1-RTT packet payload: those of quic_frame_next, and the stream, flow control, connection ID,
+ * path and DATAGRAM frames (RFC 9000 §19.4-§19.18, RFC 9221) read within the payload's bounds and skipped (a STREAM
+ * or DATAGRAM frame's data in data, data_len). 1 with f, 0 at the end, -1 with the reason in err (an unknown type is
+ * FRAME_ENCODING_ERROR, §12.4). */
+int quic_frame_next_1rtt(wire_rd *r, quic_frame *f, char *err);
+
 /* An ACK frame of one range: largest and the first_range packets below it, ack_delay as sent (RFC 9000 §19.3). */
 void quic_wr_ack(wire_wr *w, uint64_t largest, uint64_t ack_delay, uint64_t first_range);
 /* A CRYPTO frame (RFC 9000 §19.6). */

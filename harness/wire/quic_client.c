@@ -1,5 +1,6 @@
-/* A QUIC client connection: the wire client object's handshake in CRYPTO frames (RFC 9001 §4), Initial and
- * Handshake packet protection from its exported secrets, Retry and Version Negotiation (RFC 9000 §17.2.5, §6). */
+/* A QUIC client connection: the wire client object's handshake in CRYPTO frames (RFC 9001 §4), packet protection of
+ * every level from its exported secrets, Retry and Version Negotiation (RFC 9000 §17.2.5, §6); in a session, 1-RTT
+ * packets, tickets and 0-RTT (RFC 9001 §4.6). */
 #include <gnutls/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,6 +90,24 @@ int quic_client_start(quic_client *q, uint32_t version, const wire_client_params
     return drain_outbox(q);
 }
 
+int quic_client_start_session(quic_client *q, uint32_t version, const wire_client_params *p, const quic_tp *remembered)
+{
+    if (quic_client_start(q, version, p) != 0)
+        return -1;
+    q->session = 1;
+    q->remembered = remembered;
+    const wire_conn *c = &q->tls.conn;
+    /* RFC 9001 §5.1, §4.6.1: 0-RTT packets are protected with keys from client_early_traffic_secret, under the
+     * ticket's suite (RFC 8446 §4.2.10). */
+    if (c->have & WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT)) {
+        if (quic_keys_from_secret(version, p->resume->suite, c->secret[WIRE_LEVEL_EARLY][WIRE_FROM_CLIENT],
+                                  &q->tx_early) != 0)
+            return fail(q, "0-RTT keys failed");
+        q->early_ok = 1;
+    }
+    return 0;
+}
+
 /* The frames of one packet of space s: an ACK when one is owed, then as much of our CRYPTO stream as fits in room
  * bytes. Returns the CRYPTO bytes taken. */
 static size_t space_frames(quic_client *q, int s, wire_wr *fw, size_t room)
@@ -119,21 +138,47 @@ static int seal_space(quic_client *q, int s, wire_wr *w, const uint8_t *frames, 
     return quic_seal_packet(w, &q->tx[s], &spec, pn, quic_pn_size(pn, UINT64_MAX), frames, len, min_len);
 }
 
+/* A 0-RTT packet with a PING after the Initial (RFC 9000 §12.3: in the application packet number space), once, and
+ * again with a retransmission, as long as the server's handshake keys have not come (RFC 9001 §4.6.1: the client
+ * then knows whether 0-RTT was accepted). The PING asks for an acknowledgment and nothing else: alpncheck has no
+ * application data to send early, so the server's transport parameters limit nothing here (RFC 9000 §7.4.1). */
+static int seal_early(quic_client *q, wire_wr *w, int again)
+{
+    if (!q->early_ok || (q->early_sent && !again) || (q->rx_ok & 1u << QUIC_SPACE_HANDSHAKE) || w->cap - w->len < 128)
+        return 0;
+    static const uint8_t ping[] = {QUIC_FRAME_PING};
+    quic_packet_spec spec = {.type = QUIC_PT_0RTT,
+                             .version = q->version,
+                             .dcid = q->dcid,
+                             .dcid_len = q->dcid_len,
+                             .scid = q->scid,
+                             .scid_len = sizeof q->scid};
+    uint64_t pn = q->next_pn[QUIC_SPACE_APP]++;
+    if (!q->early_sent)
+        q->early_pn = pn;
+    q->early_sent = 1;
+    return quic_seal_packet(w, &q->tx_early, &spec, pn, quic_pn_size(pn, UINT64_MAX), ping, sizeof ping, 0);
+}
+
 long quic_client_datagram(quic_client *q, uint8_t *out, size_t cap, int again)
 {
     if (cap < 1200 || drain_outbox(q) != 0)
         return cap < 1200 ? fail(q, "datagram buffer under 1200 bytes") : -1;
-    for (int s = 0; again && s <= QUIC_SPACE_HANDSHAKE; s++) {
+    int last = q->session ? QUIC_SPACE_APP : QUIC_SPACE_HANDSHAKE;
+    for (int s = 0; again && s <= last; s++) {
         /* Once the server's ServerHello arrived (the handshake keys exist) it holds our whole ClientHello: repeat only
          * the ACKs then. An Initial of the server before that may only acknowledge some of a ClientHello that spans
-         * several Initial packets (RFC 9000 §13.3: lost CRYPTO data is sent again), so the stream goes again. */
-        if (!(s == QUIC_SPACE_INITIAL && (q->rx_ok & 1u << QUIC_SPACE_HANDSHAKE)))
+         * several Initial packets (RFC 9000 §13.3: lost CRYPTO data is sent again), so the stream goes again. We send
+         * no CRYPTO data in 1-RTT packets: there, only the ACKs go again. */
+        if (s <= QUIC_SPACE_HANDSHAKE && !(s == QUIC_SPACE_INITIAL && (q->rx_ok & 1u << QUIC_SPACE_HANDSHAKE)))
             q->crypto_sent[s] = 0;
         q->ack_pending[s] |= (q->have_rx >> s) & 1u;
     }
     wire_wr w;
     wire_wr_init(&w, out, cap < QUIC_DATAGRAM_MAX ? cap : QUIC_DATAGRAM_MAX);
-    for (int s = 0; s <= QUIC_SPACE_HANDSHAKE; s++) {
+    for (int s = 0; s <= last; s++) {
+        if (s == QUIC_SPACE_HANDSHAKE && seal_early(q, &w, again) != 0)
+            return fail(q, "cannot seal a 0-RTT packet");
         /* Header (at most 1 + 4 + 2 * 21 + token + 2 + 4) and tag (16) around the frames. */
         size_t overhead = 1 + 4 + 2 * (1 + QUIC_CID_MAX) + 2 + q->token_len + 2 + 4 + 16;
         if (!(q->tx_ok & 1u << s) || w.len + overhead + 32 > w.cap)
@@ -165,7 +210,7 @@ long quic_client_close(quic_client *q, uint8_t *out, size_t cap, uint64_t code)
     quic_wr_varint(&fw, code);
     quic_wr_varint(&fw, 0);
     quic_wr_varint(&fw, 0);
-    for (int s = 0; s <= QUIC_SPACE_HANDSHAKE; s++)
+    for (int s = 0; s <= (q->session ? QUIC_SPACE_APP : QUIC_SPACE_HANDSHAKE); s++)
         if ((q->tx_ok & 1u << s) && seal_space(q, s, &w, frames, fw.len) != 0)
             return fail(q, "cannot seal CONNECTION_CLOSE");
     return (long)w.len;
@@ -186,6 +231,7 @@ static void server_tp(quic_client *q, const uint8_t *msg, size_t len)
         q->server_tp = 1;
         if (quic_tp_parse(data.p, data.len, 1, &tp, q->tp_error) != 0)
             return;
+        q->server_params = tp;
         if (tp.original_dcid_len != sizeof q->odcid || memcmp(tp.original_dcid, q->odcid, sizeof q->odcid) != 0)
             snprintf(q->tp_error, sizeof q->tp_error, "original_destination_connection_id is not ours (§7.3)");
         else if (tp.initial_scid_len != q->dcid_len || memcmp(tp.initial_scid, q->dcid, q->dcid_len) != 0)
@@ -197,6 +243,46 @@ static void server_tp(quic_client *q, const uint8_t *msg, size_t len)
         return;
     }
     snprintf(q->tp_error, sizeof q->tp_error, "no quic_transport_parameters in EncryptedExtensions (RFC 9001 §8.2)");
+}
+
+/* RFC 9000 §7.4.1: a server that accepts 0-RTT must not reduce the limits it gave with the ticket. The ones that
+ * bound what a client may send early are compared; a reduction is noted. */
+static void check_0rtt_params(quic_client *q)
+{
+    static const unsigned limits[] = {QUIC_TP_INITIAL_MAX_DATA,
+                                      QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_LOCAL,
+                                      QUIC_TP_INITIAL_MAX_STREAM_DATA_BIDI_REMOTE,
+                                      QUIC_TP_INITIAL_MAX_STREAM_DATA_UNI,
+                                      QUIC_TP_INITIAL_MAX_STREAMS_BIDI,
+                                      QUIC_TP_INITIAL_MAX_STREAMS_UNI,
+                                      QUIC_TP_ACTIVE_CONNECTION_ID_LIMIT};
+    const quic_tp *was = q->remembered, *now = &q->server_params;
+    if (was == NULL || !q->tls.early_accepted || !q->server_tp)
+        return;
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        unsigned id = limits[i];
+        /* An absent integer parameter is 0, except active_connection_id_limit, whose default is 2 (§18.2). */
+        uint64_t dflt = id == QUIC_TP_ACTIVE_CONNECTION_ID_LIMIT ? 2 : 0;
+        uint64_t a = QUIC_TP_HAS(was, id) ? was->value[id] : dflt, b = QUIC_TP_HAS(now, id) ? now->value[id] : dflt;
+        if (b < a) {
+            snprintf(q->note, sizeof q->note,
+                     "0-RTT accepted with transport parameter 0x%02x reduced from %llu to %llu (RFC 9000 §7.4.1)", id,
+                     (unsigned long long)a, (unsigned long long)b);
+            return;
+        }
+    }
+}
+
+/* RFC 9001 §4.6.1: a ticket's early_data must say max_early_data_size 0xffffffff; any other value is a
+ * PROTOCOL_VIOLATION. Such a ticket is not used for 0-RTT, and the server's value is noted. */
+static void check_ticket(quic_client *q)
+{
+    wire_client_ticket *t = &q->tls.ticket;
+    if (!t->early_data || t->max_early_data == 0xffffffffu)
+        return;
+    snprintf(q->note, sizeof q->note, "the ticket's max_early_data_size is 0x%x, not 0xffffffff (RFC 9001 §4.6.1)",
+             t->max_early_data);
+    t->early_data = 0;
 }
 
 /* Whole handshake messages of space s now available, to the TLS object. A quic_client_state or -1. */
@@ -213,12 +299,20 @@ static int deliver(quic_client *q, int s)
     while ((rc = wire_msg_reader_next(&q->reader[s], &msg, &len)) == 1) {
         if (msg[0] == WIRE_HS_ENCRYPTED_EXTENSIONS)
             server_tp(q, msg, len);
+        unsigned tickets = q->tls.tickets;
         int taken = wire_client_take(&q->tls, space_level[s], msg, len);
         if (taken < 0)
             return fail(q, "%s", q->tls.conn.error);
         install_keys(q);
         if (taken == 1)
             q->complete = 1;
+        /* RFC 9001 §4.1.1: our Finished completes the handshake; QUIC has no EndOfEarlyData (§8.3). */
+        if (taken == 1 && q->session && !q->tls.finished_sent && wire_client_finish(&q->tls) != 0)
+            return fail(q, "%s", q->tls.conn.error);
+        if (msg[0] == WIRE_HS_ENCRYPTED_EXTENSIONS)
+            check_0rtt_params(q);
+        if (q->tls.tickets != tickets)
+            check_ticket(q);
     }
     if (rc < 0)
         return fail(q, "the server's handshake message claims %zu bytes", len);
@@ -243,7 +337,14 @@ static int take_frames(quic_client *q, int s, const uint8_t *payload, size_t len
     quic_frame f;
     char err[QUIC_ERROR_MAX];
     int rc, state = QUIC_CLIENT_MORE;
-    while ((rc = quic_frame_next(&r, space_type[s], &f, err)) == 1) {
+    while ((rc = s == QUIC_SPACE_APP ? quic_frame_next_1rtt(&r, &f, err)
+                                     : quic_frame_next(&r, space_type[s], &f, err)) == 1) {
+        q->handshake_done |= f.type == QUIC_FRAME_HANDSHAKE_DONE;
+        /* RFC 9000 §12.3: 0-RTT and 1-RTT share a packet number space, so a 1-RTT ACK whose first range holds our
+         * first 0-RTT packet says the server opened it. */
+        if (s == QUIC_SPACE_APP && (f.type == QUIC_FRAME_ACK || f.type == QUIC_FRAME_ACK_ECN) && q->early_sent &&
+            f.ack_largest >= q->early_pn && f.ack_largest - f.ack_first_range <= q->early_pn)
+            q->early_acked = 1;
         if (f.type != QUIC_FRAME_ACK && f.type != QUIC_FRAME_ACK_ECN && f.type != QUIC_FRAME_PADDING)
             q->ack_pending[s] = 1; /* RFC 9000 §13.2.1: an ack-eliciting packet is acknowledged */
         if (f.type == QUIC_FRAME_CLOSE || f.type == QUIC_FRAME_CLOSE_APP) {
@@ -300,12 +401,15 @@ static int take_version_negotiation(quic_client *q, const quic_header *h)
     return fail(q, "Version Negotiation: the server does not speak version 0x%08x", q->version);
 }
 
-/* One Initial or Handshake packet: opened, or dropped. A quic_client_state or -1. */
+/* One Initial, Handshake or (in a session) 1-RTT packet: opened, or dropped. A quic_client_state or -1. */
 static int take_packet(quic_client *q, uint8_t *pkt, const quic_header *h)
 {
-    int s = h->type == QUIC_PT_INITIAL ? QUIC_SPACE_INITIAL : QUIC_SPACE_HANDSHAKE;
-    /* RFC 9000 §17.2.2: a server's Initial with a token is dropped. */
-    if (!(q->rx_ok & 1u << s) || h->version != q->version || (s == QUIC_SPACE_INITIAL && h->token_len != 0))
+    int s = h->type == QUIC_PT_INITIAL ? QUIC_SPACE_INITIAL
+            : h->type == QUIC_PT_SHORT ? QUIC_SPACE_APP
+                                       : QUIC_SPACE_HANDSHAKE;
+    /* RFC 9000 §17.2.2: a server's Initial with a token is dropped. A short header states no version. */
+    if (!(q->rx_ok & 1u << s) || (s != QUIC_SPACE_APP && h->version != q->version) ||
+        (s == QUIC_SPACE_INITIAL && h->token_len != 0))
         return QUIC_CLIENT_MORE;
     uint64_t pn;
     size_t off, len;
@@ -343,7 +447,7 @@ int quic_client_receive(quic_client *q, uint8_t *dgram, size_t len)
             rc = take_version_negotiation(q, &h);
         else if (h.type == QUIC_PT_RETRY)
             rc = take_retry(q, pkt, &h);
-        else if (h.type == QUIC_PT_INITIAL || h.type == QUIC_PT_HANDSHAKE)
+        else if (h.type == QUIC_PT_INITIAL || h.type == QUIC_PT_HANDSHAKE || (h.type == QUIC_PT_SHORT && q->session))
             rc = take_packet(q, pkt, &h);
         if (rc < 0 || rc == QUIC_CLIENT_CLOSED)
             return rc;

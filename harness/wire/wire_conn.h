@@ -132,6 +132,17 @@ int wire_conn_finished(const wire_conn *c, int from, uint8_t *verify);
 
 /* ---- the client object (alpncheck server) ------------------------------------------------------------------- */
 
+/* A ticket the client object kept from a NewSessionTicket (RFC 8446 §4.6.1), to resume with later. */
+typedef struct {
+    uint8_t identity[WIRE_TICKET_KEEP]; /* the ticket, the PSK identity of a later ClientHello (§4.2.11) */
+    size_t identity_len;
+    uint8_t psk[48]; /* HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length) */
+    unsigned suite;  /* the suite of the connection that issued it: the PSK's hash and the 0-RTT suite (§4.2.10) */
+    uint32_t lifetime, age_add;
+    int early_data;          /* an early_data extension: 0-RTT allowed on it */
+    uint32_t max_early_data; /* its max_early_data_size */
+} wire_client_ticket;
+
 /* The ClientHello a probe asks for. Pointers are the caller's and stay valid for the connection. */
 typedef struct {
     unsigned version;    /* WIRE_TLS10 to WIRE_TLS13: the only version offered */
@@ -147,6 +158,9 @@ typedef struct {
     size_t alpn2_len;
     const uint8_t *quic_tp; /* QUIC: quic_transport_parameters extension_data; NULL over TCP */
     size_t quic_tp_len;
+    const wire_client_ticket *resume; /* TLS 1.3: offer this ticket in pre_shared_key (psk_dhe_ke); NULL: none */
+    uint32_t resume_age_ms;           /* the ticket's age, for obfuscated_ticket_age (RFC 8446 §4.2.11.1) */
+    int early_data; /* with resume: the early_data extension, and client_early_traffic_secret exported at EARLY */
 } wire_client_params;
 
 /* Where the server's ALPN answer was seen. */
@@ -174,6 +188,15 @@ typedef struct {
     int hrr;                /* a HelloRetryRequest was answered with a second ClientHello */
     int completed;          /* the server's flight is complete (TLS 1.3 Finished, TLS 1.2 ServerHelloDone) */
     int server_finished_ok; /* TLS 1.3: its Finished verified (RFC 8446 §4.4.4); not needed for completed */
+    /* Resumption (p.resume): what the server did with the offered ticket. */
+    int resumed;        /* its ServerHello selected our PSK (RFC 8446 §4.2.11) */
+    int early_accepted; /* its EncryptedExtensions carried early_data (§4.2.10) */
+    /* After our Finished (wire_client_finish): the resumption secret and the tickets the server issued. */
+    uint8_t resumption_secret[48];
+    int finished_sent;
+    unsigned tickets; /* NewSessionTickets taken; ticket holds the last one */
+    wire_client_ticket ticket;
+    char ticket_error[WIRE_ERROR_MAX]; /* empty, or why a NewSessionTicket could not be taken */
 } wire_client_conn;
 
 /* Builds the first ClientHello (queued at INITIAL) from fresh randomness and key shares. 0, or -1 with conn.error. */
@@ -184,8 +207,9 @@ int wire_client_start(wire_client_conn *cl, const wire_client_params *p);
  * The level is not checked: the probe reports what a server sends wherever it sends it. */
 int wire_client_take(wire_client_conn *cl, wire_level level, const uint8_t *msg, size_t len);
 
-/* TLS 1.3, after the server's Finished: queues the client's Finished at HANDSHAKE (RFC 8446 §4.4.4). The probe
- * stops at the server's Finished and does not send it; a whole handshake in memory does. 0 or -1. */
+/* TLS 1.3, after the server's Finished: queues the client's Finished at HANDSHAKE (RFC 8446 §4.4.4) and derives the
+ * resumption secret, so that NewSessionTickets taken after it become tickets. The probe stops at the server's
+ * Finished and does not send it; a whole handshake in memory and a QUIC session (quic_client.h) do. 0 or -1. */
 int wire_client_finish(wire_client_conn *cl);
 
 /* ---- the server object (alpncheck client) ------------------------------------------------------------------- */

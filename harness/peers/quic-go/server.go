@@ -1,7 +1,8 @@
 // A quic-go 0.29 server for alpncheck's QUIC checks: listens on 127.0.0.1:PORT (UDP) with the given certificate and
 // ALPN list (comma-separated, most preferred first; empty: none) and logs the protocol each handshake negotiated. It
 // speaks no application protocol: a connection stays open until the client closes it or 3 s pass, then is closed
-// with application error 0. Built offline from Debian's golang-github-lucas-clemente-quic-go-dev
+// with application error 0. It listens for early connections, so that its session tickets allow 0-RTT (RFC 9001
+// §4.6.1) and alpncheck's 0-RTT checks have a QUIC server with two protocols to judge. Built offline from Debian's golang-github-lucas-clemente-quic-go-dev
 // (GOPATH=/usr/share/gocode GO111MODULE=off).
 //
 //	usage: server PORT CERT KEY ALPN-LIST
@@ -19,7 +20,11 @@ import (
 	"github.com/lucas-clemente/quic-go"
 )
 
-func serve(c quic.Connection) {
+func serve(c quic.EarlyConnection) {
+	select { // an early connection is accepted before its handshake completes: log once it has
+	case <-c.HandshakeComplete().Done():
+	case <-time.After(3 * time.Second):
+	}
 	log.Printf("%s: negotiated %q", c.RemoteAddr(), c.ConnectionState().TLS.NegotiatedProtocol)
 	select {
 	case <-c.Context().Done():
@@ -29,7 +34,7 @@ func serve(c quic.Connection) {
 }
 
 // listen: the QUIC listener on 127.0.0.1:PORT with the certificate and ALPN list of the arguments.
-func listen(args []string) (quic.Listener, error) {
+func listen(args []string) (quic.EarlyListener, error) {
 	cert, err := tls.LoadX509KeyPair(args[2], args[3])
 	if err != nil {
 		return nil, err
@@ -39,7 +44,7 @@ func listen(args []string) (quic.Listener, error) {
 		tlsConf.NextProtos = strings.Split(args[4], ",")
 	}
 	conf := &quic.Config{HandshakeIdleTimeout: 10 * time.Second, MaxIdleTimeout: 10 * time.Second}
-	return quic.ListenAddr("127.0.0.1:"+args[1], tlsConf, conf)
+	return quic.ListenAddrEarly("127.0.0.1:"+args[1], tlsConf, conf)
 }
 
 func main() {
