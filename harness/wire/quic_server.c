@@ -174,6 +174,10 @@ static int take_frames(quic_server *q, int s, const uint8_t *payload, size_t len
         if (got != QUIC_SERVER_MORE)
             return got;
     }
+    /* 1-RTT packets carry the frames of an established connection (STREAM, NEW_CONNECTION_ID, ...; RFC 9000 §12.4),
+     * which this carrier does not read: the rest of such a packet is skipped, not held against the client. */
+    if (rc < 0 && s == QUIC_SPACE_APP)
+        return state;
     return rc < 0 ? fail(q, "client's packet: %s", err) : state;
 }
 
