@@ -71,7 +71,7 @@ static int server_to_client(void)
 static void handshake(uint32_t version, const wire_server_answer *a)
 {
     cr_assert_eq(client_to_server(0), QUIC_SERVER_HELLO);
-    cr_expect_eq(qs.version, version);
+    cr_expect_eq(qs.sp.version, version);
     cr_expect_str_empty(qs.client_tp_error);
     cr_assert_eq(quic_server_answer(&qs, a), 0, "%s", qs.error);
     cr_assert_eq(server_to_client(), QUIC_CLIENT_DONE, "%s", qc.error);
@@ -131,9 +131,9 @@ Test(quic_server, client_connection_close)
     long n = quic_client_close(&qc, dgram, sizeof dgram, 0x178);
     cr_assert_gt(n, 0);
     cr_assert_eq(quic_server_receive(&qs, dgram, (size_t)n), QUIC_SERVER_CLOSED, "%s", qs.error);
-    cr_expect_eq(qs.close_frame, QUIC_FRAME_CLOSE);
-    cr_expect_eq(qs.close_code, 0x178);
-    cr_expect_eq(qs.close_type, QUIC_PT_INITIAL);
+    cr_expect_eq(qs.close.frame, QUIC_FRAME_CLOSE);
+    cr_expect_eq(qs.close.code, 0x178);
+    cr_expect_eq(qs.close.type, QUIC_PT_INITIAL);
 }
 
 Test(quic_server, server_close_reaches_the_client)

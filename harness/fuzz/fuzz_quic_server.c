@@ -67,8 +67,8 @@ static void setup(void)
 static size_t seal(quic_ptype t, uint64_t pn, const uint8_t *frames, size_t len)
 {
     int s = t == QUIC_PT_INITIAL ? QUIC_SPACE_INITIAL : t == QUIC_PT_HANDSHAKE ? QUIC_SPACE_HANDSHAKE : QUIC_SPACE_APP;
-    const quic_keys *k = t == QUIC_PT_INITIAL && !q.started ? &initial_rx : &q.rx[s];
-    if (t != QUIC_PT_INITIAL && !(q.rx_ok & 1u << s))
+    const quic_keys *k = t == QUIC_PT_INITIAL && !q.started ? &initial_rx : &q.sp.rx[s];
+    if (t != QUIC_PT_INITIAL && !(q.sp.rx_ok & 1u << s))
         return 0;
     quic_packet_spec spec = {.type = t, .version = QUIC_V1, .scid = CSCID, .scid_len = sizeof CSCID};
     spec.dcid = q.started ? q.scid : ODCID;
@@ -104,8 +104,8 @@ static int feed(size_t len)
         if (quic_server_answer(&q, &a) != 0 && q.error[0] == '\0')
             abort();
     }
-    if (rc == QUIC_SERVER_CLOSED && (!q.closed || (q.close_type != QUIC_PT_INITIAL &&
-                                                   q.close_type != QUIC_PT_HANDSHAKE && q.close_type != QUIC_PT_SHORT)))
+    if (rc == QUIC_SERVER_CLOSED && (!q.closed || (q.close.type != QUIC_PT_INITIAL &&
+                                                   q.close.type != QUIC_PT_HANDSHAKE && q.close.type != QUIC_PT_SHORT)))
         abort();
     drain(&q);
     return rc != QUIC_SERVER_CLOSED;

@@ -139,8 +139,8 @@ static obs_packet packet_of(quic_ptype t)
 static void note_close(const struct qconn *c, observation *o)
 {
     const quic_server *q = &c->qs;
-    observation_quic_close(o, (unsigned)q->close_frame, q->close_code, packet_of(q->close_type), q->close_reason,
-                           q->close_reason_len);
+    observation_quic_close(o, (unsigned)q->close.frame, q->close.code, packet_of(q->close.type), q->close.reason,
+                           q->close.reason_len);
 }
 
 /* After the client's Finished: HANDSHAKE_DONE (and ACKs) now, the client's last datagrams acknowledged for a moment,
@@ -266,7 +266,7 @@ int client_serve_quic(void *ctx, const client_request *s, observation *o)
     l->hello_missing = 0;
     if (take_client_hello(c, o) == 0) {
         o->error = 0;
-        o->quic_version = c->qs.version;
+        o->quic_version = c->qs.sp.version;
         o->version = WIRE_TLS13;
         client_note_offer(&c->qs.tls, o);
         answer(c, s, o);

@@ -17,10 +17,6 @@ static int fail(quic_server *q, const char *fmt, ...)
     return -1;
 }
 
-static const wire_level space_level[QUIC_SPACES] = {WIRE_LEVEL_INITIAL, WIRE_LEVEL_HANDSHAKE,
-                                                    WIRE_LEVEL_APPLICATION};
-static const quic_ptype space_type[QUIC_SPACES] = {QUIC_PT_INITIAL, QUIC_PT_HANDSHAKE, QUIC_PT_SHORT};
-
 /* Worst-case bytes around a packet's frames: long header with two 20-byte IDs, empty token, 2-byte Length, 4-byte
  * packet number, AEAD tag. */
 #define PACKET_OVERHEAD (1 + 4 + 2 * (1 + QUIC_CID_MAX) + 1 + 2 + 4 + 16)
@@ -29,10 +25,7 @@ void quic_server_start(quic_server *q, const wire_identity *id)
 {
     memset(q, 0, sizeof *q);
     wire_server_start(&q->tls, id, 1);
-    for (int s = 0; s < QUIC_SPACES; s++) {
-        quic_crypto_init(&q->rx_crypto[s]);
-        wire_msg_reader_reset(&q->reader[s]);
-    }
+    quic_spaces_init(&q->sp, 0, WIRE_FROM_CLIENT);
 }
 
 /* The client's first Initial (h, in a datagram of dgram_len bytes): its version and IDs, the Initial keys of both
@@ -45,16 +38,13 @@ static int first_initial(quic_server *q, const quic_header *h, size_t dgram_len)
     if (h->type != QUIC_PT_INITIAL || dgram_len < 1200 || h->dcid_len < 8 || h->dcid_len > QUIC_CID_MAX ||
         h->scid_len > QUIC_CID_MAX || !quic_version_known(h->version))
         return 1;
-    if (quic_initial_keys(h->version, h->dcid, h->dcid_len, WIRE_FROM_CLIENT, NULL, &q->rx[0]) != 0 ||
-        quic_initial_keys(h->version, h->dcid, h->dcid_len, WIRE_FROM_SERVER, NULL, &q->tx[0]) != 0 ||
-        gnutls_rnd(GNUTLS_RND_NONCE, q->scid, sizeof q->scid) < 0)
+    q->sp.version = h->version;
+    if (quic_spaces_initial(&q->sp, h->dcid, h->dcid_len) != 0 || gnutls_rnd(GNUTLS_RND_NONCE, q->scid, sizeof q->scid) < 0)
         return 1;
-    q->version = h->version;
     memcpy(q->odcid, h->dcid, h->dcid_len);
     q->odcid_len = h->dcid_len;
     memcpy(q->dcid, h->scid, h->scid_len);
     q->dcid_len = h->scid_len;
-    q->rx_ok = q->tx_ok = 1u;
     quic_tp tp;
     quic_tp_server_default(&tp, q->odcid, q->odcid_len, q->scid, sizeof q->scid);
     wire_wr w;
@@ -64,22 +54,6 @@ static int first_initial(quic_server *q, const quic_header *h, size_t dgram_len)
     q->tp_len = w.len;
     q->started = 1;
     return 0;
-}
-
-/* Keys of the secrets the TLS object exported since the last call (RFC 9001 §5.1): we read the client's and write
- * the server's. */
-static void install_keys(quic_server *q)
-{
-    const wire_conn *c = &q->tls.conn;
-    for (int s = QUIC_SPACE_HANDSHAKE; s < QUIC_SPACES; s++) {
-        wire_level l = space_level[s];
-        if (!(q->rx_ok & 1u << s) && (c->have & WIRE_HAVE(l, WIRE_FROM_CLIENT)) &&
-            quic_keys_from_secret(q->version, c->suite_code, c->secret[l][WIRE_FROM_CLIENT], &q->rx[s]) == 0)
-            q->rx_ok |= 1u << s;
-        if (!(q->tx_ok & 1u << s) && (c->have & WIRE_HAVE(l, WIRE_FROM_SERVER)) &&
-            quic_keys_from_secret(q->version, c->suite_code, c->secret[l][WIRE_FROM_SERVER], &q->tx[s]) == 0)
-            q->tx_ok |= 1u << s;
-    }
 }
 
 /* The client's quic_transport_parameters (RFC 9001 §8.2): parsed as a client's, and its initial_source_connection_id
@@ -113,9 +87,9 @@ static int take_message(quic_server *q, int s, const uint8_t *msg, size_t len)
     }
     if (!q->answered)
         return fail(q, "the client sent handshake message type %u before our flight", msg[0]);
-    if (wire_server_take(&q->tls, space_level[s], msg, len) == 1 && q->tls.client_finished) {
+    if (wire_server_take(&q->tls, quic_space_level[s], msg, len) == 1 && q->tls.client_finished) {
         q->complete = 1;
-        install_keys(q);
+        quic_spaces_install(&q->sp, &q->tls.conn);
         return QUIC_SERVER_DONE;
     }
     return QUIC_SERVER_MORE;
@@ -124,31 +98,14 @@ static int take_message(quic_server *q, int s, const uint8_t *msg, size_t len)
 /* Whole handshake messages of space s now available. A quic_server_state or -1. */
 static int deliver(quic_server *q, int s)
 {
-    uint8_t chunk[4096];
-    size_t n;
-    while ((n = quic_crypto_take(&q->rx_crypto[s], chunk, sizeof chunk)) > 0)
-        if (wire_msg_reader_add(&q->reader[s], chunk, n) != 0)
-            return fail(q, "the client's handshake data at level %d exceed what alpncheck buffers", s);
     const uint8_t *msg;
     size_t len;
     int rc = 0, state = QUIC_SERVER_MORE;
-    while (state == QUIC_SERVER_MORE && (rc = wire_msg_reader_next(&q->reader[s], &msg, &len)) == 1)
+    while (state == QUIC_SERVER_MORE && (rc = wire_msg_reader_next(&q->sp.reader[s], &msg, &len)) == 1)
         state = take_message(q, s, msg, len);
     if (state == QUIC_SERVER_MORE && rc < 0)
         return fail(q, "the client's handshake message claims %zu bytes", len);
     return state;
-}
-
-static void note_close(quic_server *q, const quic_frame *f, quic_ptype pt)
-{
-    q->closed = 1;
-    q->close_type = pt;
-    q->close_frame = f->type;
-    q->close_code = f->error_code;
-    q->close_frame_type = f->frame_type;
-    q->close_reason_len = f->reason_len;
-    memcpy(q->close_reason, f->reason,
-           f->reason_len < sizeof q->close_reason ? f->reason_len : sizeof q->close_reason);
 }
 
 /* The frames of an opened packet of space s. A quic_server_state or -1. */
@@ -158,34 +115,33 @@ static int take_frames(quic_server *q, int s, const uint8_t *payload, size_t len
     wire_rd_init(&r, payload, len);
     quic_frame f;
     char err[QUIC_ERROR_MAX];
-    int rc, state = QUIC_SERVER_MORE;
-    while ((rc = quic_frame_next(&r, space_type[s], &f, err)) == 1) {
-        if (f.type != QUIC_FRAME_ACK && f.type != QUIC_FRAME_ACK_ECN && f.type != QUIC_FRAME_PADDING)
-            q->ack_pending[s] = 1; /* RFC 9000 §13.2.1: an ack-eliciting packet is acknowledged */
+    int rc;
+    while ((rc = quic_frame_next(&r, quic_space_type[s], &f, err)) == 1) {
         if (f.type == QUIC_FRAME_CLOSE || f.type == QUIC_FRAME_CLOSE_APP) {
-            note_close(q, &f, space_type[s]);
+            q->closed = 1;
+            quic_close_note(&q->close, &f, quic_space_type[s]);
             return QUIC_SERVER_CLOSED;
         }
-        if (f.type != QUIC_FRAME_CRYPTO || s == QUIC_SPACE_APP)
-            continue;
-        if (quic_crypto_add(&q->rx_crypto[s], f.crypto_off, f.data, f.data_len, err) != 0)
+        if (s == QUIC_SPACE_APP && f.type == QUIC_FRAME_CRYPTO)
+            continue; /* a NewSessionTicket is the server's to send; 1-RTT CRYPTO data of a client is not read */
+        if (quic_spaces_take(&q->sp, s, &f, err) != 0)
             return fail(q, "client's CRYPTO frame: %s", err);
-        int got = deliver(q, s);
+        int got = f.type == QUIC_FRAME_CRYPTO ? deliver(q, s) : QUIC_SERVER_MORE;
         if (got != QUIC_SERVER_MORE)
             return got;
     }
     /* 1-RTT packets carry the frames of an established connection (STREAM, NEW_CONNECTION_ID, ...; RFC 9000 §12.4),
      * which this carrier does not read: the rest of such a packet is skipped, not held against the client. */
     if (rc < 0 && s == QUIC_SPACE_APP)
-        return state;
-    return rc < 0 ? fail(q, "client's packet: %s", err) : state;
+        return QUIC_SERVER_MORE;
+    return rc < 0 ? fail(q, "client's packet: %s", err) : QUIC_SERVER_MORE;
 }
 
 /* 1 when packet h belongs to this connection: our version, and addressed to our ID or (Initial and 0-RTT, before
  * the client has seen ours) to its first Destination Connection ID. */
 static int ours(const quic_server *q, const quic_header *h)
 {
-    if (h->type != QUIC_PT_SHORT && h->version != q->version)
+    if (h->type != QUIC_PT_SHORT && h->version != q->sp.version)
         return 0;
     if (h->dcid_len == sizeof q->scid && memcmp(h->dcid, q->scid, sizeof q->scid) == 0)
         return 1;
@@ -198,17 +154,9 @@ static int take_packet(quic_server *q, uint8_t *pkt, const quic_header *h)
     int s = h->type == QUIC_PT_INITIAL ? QUIC_SPACE_INITIAL : h->type == QUIC_PT_HANDSHAKE ? QUIC_SPACE_HANDSHAKE
             : h->type == QUIC_PT_SHORT                                                     ? QUIC_SPACE_APP
                                                                                            : -1;
-    if (s < 0 || !(q->rx_ok & 1u << s) || !ours(q, h))
-        return QUIC_SERVER_MORE;
-    uint64_t pn;
     size_t off, len;
-    char err[QUIC_ERROR_MAX];
-    if (quic_open_packet(&q->rx[s], pkt, h, (q->have_rx >> s) & 1u ? q->largest_rx[s] : UINT64_MAX, &pn, &off, &len,
-                         err) != 0)
+    if (s < 0 || !ours(q, h) || quic_spaces_open(&q->sp, s, pkt, h, &off, &len) != 0)
         return QUIC_SERVER_MORE;
-    if (!((q->have_rx >> s) & 1u) || pn > q->largest_rx[s])
-        q->largest_rx[s] = pn;
-    q->have_rx |= 1u << s;
     /* RFC 9000 §8.1: a Handshake packet the client could only make from our flight proves its address. */
     if (s == QUIC_SPACE_HANDSHAKE)
         q->validated = 1;
@@ -255,51 +203,34 @@ int quic_server_answer(quic_server *q, const wire_server_answer *a)
     q->tls.quic_tp_len = q->tp_len;
     if (wire_server_answer13(&q->tls, a) != 0)
         return fail(q, "%s", q->tls.conn.error);
-    wire_outbox *ob = &q->tls.conn.out;
-    for (size_t i = 0; i < ob->n; i++) {
-        int s = ob->msg[i].level == WIRE_LEVEL_INITIAL ? 0 : ob->msg[i].level == WIRE_LEVEL_HANDSHAKE ? 1 : -1;
-        if (s < 0 || ob->msg[i].len > sizeof q->tx_crypto[s] - q->tx_crypto_len[s])
-            return fail(q, "handshake message at level %d cannot be carried", (int)ob->msg[i].level);
-        memcpy(q->tx_crypto[s] + q->tx_crypto_len[s], ob->buf + ob->msg[i].off, ob->msg[i].len);
-        q->tx_crypto_len[s] += ob->msg[i].len;
-    }
-    wire_outbox_clear(ob);
-    install_keys(q);
+    wire_level level;
+    if (quic_spaces_queue(&q->sp, &q->tls.conn.out, &level) != 0)
+        return fail(q, "handshake message at level %d cannot be carried", (int)level);
+    quic_spaces_install(&q->sp, &q->tls.conn);
     q->answered = 1;
     return 0;
 }
 
-/* The frames of one packet of space s into fw: an ACK when one is owed, HANDSHAKE_DONE once (1-RTT, RFC 9001
- * §4.1.2), then as much of our CRYPTO stream as fits in room bytes. Returns the CRYPTO bytes taken; *eliciting is
- * set when the packet asks for an acknowledgement. */
+/* The frames of one packet of space s into fw: the ACK owed and our CRYPTO data (quic_spaces_frames), and
+ * HANDSHAKE_DONE once the client's Finished is in (1-RTT, RFC 9001 §4.1.2). Returns the CRYPTO bytes taken;
+ * *eliciting is set when the packet asks for an acknowledgement. */
 static size_t space_frames(quic_server *q, int s, wire_wr *fw, size_t room, int *eliciting)
 {
-    if (q->ack_pending[s]) {
-        quic_wr_ack(fw, q->largest_rx[s], 0, 0);
-        q->ack_pending[s] = 0;
-    }
     if (s == QUIC_SPACE_APP && q->complete && !q->done_sent) {
         quic_wr_varint(fw, QUIC_FRAME_HANDSHAKE_DONE);
         q->done_sent = 1;
         *eliciting = 1;
     }
-    if (s == QUIC_SPACE_APP || q->crypto_sent[s] >= q->tx_crypto_len[s] || fw->len + 16 >= room)
-        return 0;
-    size_t chunk = q->tx_crypto_len[s] - q->crypto_sent[s];
-    if (chunk > room - fw->len - 16)
-        chunk = room - fw->len - 16;
-    quic_wr_crypto(fw, q->crypto_sent[s], q->tx_crypto[s] + q->crypto_sent[s], chunk);
-    *eliciting = 1;
-    return chunk;
+    size_t taken = quic_spaces_frames(&q->sp, s, fw, room);
+    *eliciting |= taken > 0;
+    return taken;
 }
 
 /* Seals frames as the next packet of space s onto w, at least min_len bytes long. */
 static int seal_space(quic_server *q, int s, wire_wr *w, const uint8_t *frames, size_t len, size_t min_len)
 {
-    quic_packet_spec spec = {.type = space_type[s], .version = q->version, .dcid = q->dcid, .dcid_len = q->dcid_len,
-                             .scid = q->scid, .scid_len = sizeof q->scid};
-    uint64_t pn = q->next_pn[s]++;
-    return quic_seal_packet(w, &q->tx[s], &spec, pn, quic_pn_size(pn, UINT64_MAX), frames, len, min_len);
+    quic_packet_spec spec = {.dcid = q->dcid, .dcid_len = q->dcid_len, .scid = q->scid, .scid_len = sizeof q->scid};
+    return quic_spaces_seal(&q->sp, s, w, &spec, frames, len, min_len);
 }
 
 /* What the anti-amplification limit (RFC 9000 §8.1: three times the bytes received, until the client's address is
@@ -314,17 +245,15 @@ static size_t budget(const quic_server *q, size_t cap)
 
 long quic_server_datagram(quic_server *q, uint8_t *out, size_t cap, int again)
 {
-    for (int s = 0; again && s <= QUIC_SPACE_HANDSHAKE; s++) {
-        q->crypto_sent[s] = 0;
-        q->ack_pending[s] |= (q->have_rx >> s) & 1u;
-    }
+    if (again)
+        quic_spaces_again(&q->sp);
     size_t limit = budget(q, cap < QUIC_DATAGRAM_MAX ? cap : QUIC_DATAGRAM_MAX);
     uint8_t frames[QUIC_SPACES][QUIC_DATAGRAM_MAX];
     size_t flen[QUIC_SPACES] = {0}, taken[QUIC_SPACES] = {0}, used = 0;
     int eliciting[QUIC_SPACES] = {0}, last = -1;
     /* First the frames of each space, so that the last packet can carry the padding of the datagram. */
     for (int s = 0; s < QUIC_SPACES && limit >= 1200; s++) {
-        if (!(q->tx_ok & 1u << s) || used + PACKET_OVERHEAD + 32 > limit)
+        if (!(q->sp.tx_ok & 1u << s) || used + PACKET_OVERHEAD + 32 > limit)
             continue;
         wire_wr fw;
         wire_wr_init(&fw, frames[s], sizeof frames[s]);
@@ -344,8 +273,7 @@ long quic_server_datagram(quic_server *q, uint8_t *out, size_t cap, int again)
         size_t min_len = s == last && eliciting[0] && w.len < 1200 ? 1200 - w.len : 0;
         if (seal_space(q, s, &w, frames[s], flen[s], min_len) != 0)
             return fail(q, "cannot seal a packet");
-        if (s <= QUIC_SPACE_HANDSHAKE)
-            q->crypto_sent[s] += taken[s];
+        quic_spaces_sent(&q->sp, s, taken[s]);
     }
     q->sent += w.len;
     return (long)w.len;
@@ -361,7 +289,7 @@ long quic_server_close(quic_server *q, uint8_t *out, size_t cap, uint64_t code)
     quic_wr_close(&fw, code, 0);
     /* RFC 9000 §10.2.3: before the handshake is confirmed the close goes in every space the client may read. */
     for (int s = 0; s < QUIC_SPACES; s++)
-        if ((q->tx_ok & 1u << s) && seal_space(q, s, &w, frames, fw.len, 0) != 0)
+        if ((q->sp.tx_ok & 1u << s) && seal_space(q, s, &w, frames, fw.len, 0) != 0)
             return fail(q, "cannot seal CONNECTION_CLOSE");
     q->sent += w.len;
     return (long)w.len;

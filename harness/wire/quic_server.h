@@ -12,7 +12,7 @@
 #define ALPN_QUIC_SERVER_H
 
 #include "quic.h"
-#include "quic_client.h"
+#include "quic_spaces.h"
 #include "wire_conn.h"
 
 #define QUIC_SERVER_CID   8 /* the length of the connection ID we choose */
@@ -27,7 +27,6 @@ typedef enum {
 
 typedef struct {
     wire_server_conn tls;
-    uint32_t version; /* the client's, from its first Initial */
     int started;      /* the client's first Initial was taken */
     uint8_t odcid[QUIC_CID_MAX]; /* the client's first Destination Connection ID (Initial keys, §7.3) */
     size_t odcid_len;
@@ -36,15 +35,7 @@ typedef struct {
     size_t dcid_len;
     uint8_t tp[128]; /* our quic_transport_parameters */
     size_t tp_len;
-    quic_keys rx[QUIC_SPACES], tx[QUIC_SPACES];
-    unsigned rx_ok, tx_ok; /* bit per space */
-    uint64_t next_pn[QUIC_SPACES], largest_rx[QUIC_SPACES];
-    unsigned have_rx; /* bit per space: a packet was opened (largest_rx is meaningful) */
-    int ack_pending[QUIC_SPACES];
-    uint8_t tx_crypto[2][WIRE_OUTBOX_MAX]; /* our CRYPTO streams of Initial and Handshake, kept for retransmission */
-    size_t tx_crypto_len[2], crypto_sent[2];
-    quic_crypto_stream rx_crypto[QUIC_SPACES];
-    wire_msg_reader reader[QUIC_SPACES];
+    quic_spaces sp;
     size_t received, sent; /* datagram bytes, for the anti-amplification limit (RFC 9000 §8.1) */
     int validated;         /* a Handshake packet of the client arrived: its address is validated (§8.1) */
     int hello;             /* its ClientHello was taken */
@@ -56,10 +47,7 @@ typedef struct {
     char client_tp_error[QUIC_ERROR_MAX];
     /* Its CONNECTION_CLOSE. */
     int closed;
-    quic_ptype close_type;
-    uint64_t close_frame, close_code, close_frame_type;
-    uint8_t close_reason[64];
-    size_t close_reason_len; /* its full length; close_reason holds the first 64 bytes */
+    quic_close_info close;
     char error[QUIC_SERVER_ERROR];
 } quic_server;
 
