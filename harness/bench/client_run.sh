@@ -20,16 +20,9 @@ run --json "$work/r.json" || { echo "client_run.sh: the run did not judge every 
 read -r checks played < <(/usr/bin/python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 print(len(r), sum(x["verdict"] != "SKIP" for x in r))' "$work/r.json")
-best=999999
-total=0
-for _ in $(seq "$RUNS"); do
-    start=$(date +%s%N)
-    run || { echo "client_run.sh: a run did not judge every check" >&2; exit 2; }
-    ms=$((($(date +%s%N) - start) / 1000000))
-    total=$((total + ms))
-    [ "$ms" -lt "$best" ] && best=$ms
-done
-mean=$((total / RUNS))
+# shellcheck source=timing.sh
+. "$SRC/harness/bench/timing.sh"
+time_runs "$RUNS" run || { echo "client_run.sh: a run did not judge every check" >&2; exit 2; }
 echo
 echo "## Full alpncheck client --quic run against ngtcp2's gtlsclient $(dpkg-query -W -f '${Version}' ngtcp2-client 2>/dev/null) on loopback"
 echo
