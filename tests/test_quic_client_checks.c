@@ -73,8 +73,8 @@ static void *client_thread(void *arg)
     struct quic_driver *d = arg;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     a.sin_port = htons((uint16_t)d->port);
-    wire_client_params p = {.version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = OFFER,
-                            .alpn_len = sizeof OFFER};
+    wire_client_params p = {
+        .version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = OFFER, .alpn_len = sizeof OFFER};
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0 || quic_client_start(&d->qc, QUIC_V1, &p) != 0)
         goto out;

@@ -101,8 +101,14 @@ static void valid_handshake(uint32_t version)
     cr_expect_arr_eq(qc.tls.alpn.data, answer_h3, sizeof answer_h3 - 1);
 }
 
-Test(quic_server, loopback_v1) { valid_handshake(QUIC_V1); }
-Test(quic_server, loopback_v2) { valid_handshake(QUIC_V2); }
+Test(quic_server, loopback_v1)
+{
+    valid_handshake(QUIC_V1);
+}
+Test(quic_server, loopback_v2)
+{
+    valid_handshake(QUIC_V2);
+}
 
 Test(quic_server, crafted_answers)
 {
@@ -113,8 +119,8 @@ Test(quic_server, crafted_answers)
     cr_expect_eq(qc.tls.alpn.count, 0);
     /* ALPN in the ServerHello (RFC 8446 §4.2 forbids it there). */
     start(QUIC_V1, offer, sizeof offer - 1);
-    wire_server_answer in_sh = {.alpn = 1, .alpn_in_server_hello = 1, .alpn_data = answer_h3,
-                                .alpn_len = sizeof answer_h3 - 1};
+    wire_server_answer in_sh = {
+        .alpn = 1, .alpn_in_server_hello = 1, .alpn_data = answer_h3, .alpn_len = sizeof answer_h3 - 1};
     handshake(QUIC_V1, &in_sh);
     cr_expect_eq(qc.tls.alpn_where, WIRE_WHERE_SERVER_HELLO);
 }

@@ -47,8 +47,8 @@ static void setup(void)
 {
     char err[200];
     ident = wire_identity_create(err, sizeof err);
-    wire_client_params p = {.version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = OFFER,
-                            .alpn_len = sizeof OFFER};
+    wire_client_params p = {
+        .version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = OFFER, .alpn_len = sizeof OFFER};
     if (ident == NULL || quic_client_start(&qc, QUIC_V1, &p) != 0 ||
         quic_initial_keys(QUIC_V1, ODCID, sizeof ODCID, WIRE_FROM_CLIENT, NULL, &initial_rx) != 0)
         abort();

@@ -26,8 +26,8 @@ struct qconn {
     struct sockaddr_storage peer;
     socklen_t peer_len; /* 0 until the first Initial was taken */
     double deadline;
-    int gone;        /* the client command ended */
-    int gone_status; /* its exit status */
+    int gone;          /* the client command ended */
+    int gone_status;   /* its exit status */
     uint8_t in[65536]; /* a UDP payload is at most 65527 bytes (RFC 768) */
 };
 
@@ -108,9 +108,9 @@ static int take_client_hello(struct qconn *c, observation *o)
             return -1;
         if (n == 0) {
             snprintf(o->error_text, sizeof o->error_text, "%s",
-                     c->gone              ? "the client command ended before a whole ClientHello"
-                     : c->peer_len > 0    ? "no whole ClientHello within the wait after the client's first Initial"
-                                          : "no QUIC Initial from the client");
+                     c->gone           ? "the client command ended before a whole ClientHello"
+                     : c->peer_len > 0 ? "no whole ClientHello within the wait after the client's first Initial"
+                                       : "no QUIC Initial from the client");
             c->l->hello_missing = c->peer_len > 0;
             return -1;
         }
@@ -229,10 +229,8 @@ static void answer(struct qconn *c, const client_request *s, observation *o)
         o->answered = 1;
         return;
     }
-    wire_server_answer w = {.alpn = a.send,
-                            .alpn_in_server_hello = a.in_server_hello,
-                            .alpn_data = a.ext,
-                            .alpn_len = a.ext_len};
+    wire_server_answer w = {
+        .alpn = a.send, .alpn_in_server_hello = a.in_server_hello, .alpn_data = a.ext, .alpn_len = a.ext_len};
     if (quic_server_answer(&c->qs, &w) != 0 || flush(c, 0, o) != 0) {
         if (o->error_text[0] == '\0')
             snprintf(o->error_text, sizeof o->error_text, "%.190s", c->qs.error);

@@ -39,7 +39,8 @@ static int first_initial(quic_server *q, const quic_header *h, size_t dgram_len)
         h->scid_len > QUIC_CID_MAX || !quic_version_known(h->version))
         return 1;
     q->sp.version = h->version;
-    if (quic_spaces_initial(&q->sp, h->dcid, h->dcid_len) != 0 || gnutls_rnd(GNUTLS_RND_NONCE, q->scid, sizeof q->scid) < 0)
+    if (quic_spaces_initial(&q->sp, h->dcid, h->dcid_len) != 0 ||
+        gnutls_rnd(GNUTLS_RND_NONCE, q->scid, sizeof q->scid) < 0)
         return 1;
     memcpy(q->odcid, h->dcid, h->dcid_len);
     q->odcid_len = h->dcid_len;
@@ -151,9 +152,10 @@ static int ours(const quic_server *q, const quic_header *h)
 /* One packet of the client: opened, or dropped. A quic_server_state or -1. */
 static int take_packet(quic_server *q, uint8_t *pkt, const quic_header *h)
 {
-    int s = h->type == QUIC_PT_INITIAL ? QUIC_SPACE_INITIAL : h->type == QUIC_PT_HANDSHAKE ? QUIC_SPACE_HANDSHAKE
-            : h->type == QUIC_PT_SHORT                                                     ? QUIC_SPACE_APP
-                                                                                           : -1;
+    int s = h->type == QUIC_PT_INITIAL     ? QUIC_SPACE_INITIAL
+            : h->type == QUIC_PT_HANDSHAKE ? QUIC_SPACE_HANDSHAKE
+            : h->type == QUIC_PT_SHORT     ? QUIC_SPACE_APP
+                                           : -1;
     size_t off, len;
     if (s < 0 || !ours(q, h) || quic_spaces_open(&q->sp, s, pkt, h, &off, &len) != 0)
         return QUIC_SERVER_MORE;

@@ -27,7 +27,7 @@ typedef enum {
 
 typedef struct {
     wire_server_conn tls;
-    int started;      /* the client's first Initial was taken */
+    int started;                 /* the client's first Initial was taken */
     uint8_t odcid[QUIC_CID_MAX]; /* the client's first Destination Connection ID (Initial keys, §7.3) */
     size_t odcid_len;
     uint8_t scid[QUIC_SERVER_CID]; /* ours */
