@@ -104,10 +104,10 @@ coverage-report:
 bench: build/dev/.built
 	@$(ENSURE) $(PKGS_BUILD) $(PKGS_ADAPTERS)
 	@cmake --preset dev >/dev/null && $(QUIET_BUILD) dev
-	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA) $(PKGS_FUZZ) ngtcp2-server
+	@$(ENSURE) $(PKGS_PEERS) $(PKGS_SCHEMA) $(PKGS_FUZZ) ngtcp2-server ngtcp2-client
 	@$(ENSURE) $(MATRIX_PKGS)
 	@{ build/dev/harness/bench/alpnbench && ./harness/bench/server_run.sh $(ALPNCHECK) && \
-	   ./harness/bench/server_run.sh $(ALPNCHECK) 20 quic && \
+	   ./harness/bench/server_run.sh $(ALPNCHECK) 20 quic && ./harness/bench/client_run.sh $(ALPNCHECK) 10 && \
 	   ./harness/bench/fuzz_rate.sh && ./harness/matrix/bench.sh $(ALPNCHECK) && ./tools/machine-info; } \
 	  > reports/bench.md.tmp
 	@mv reports/bench.md.tmp reports/bench.md

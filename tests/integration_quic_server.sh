@@ -40,18 +40,6 @@ run() {
     rc=$?
 }
 
-# is NAME ID VERDICT [TEXT]: check ID's verdict over TLS 1.3 in NAME's report, and TEXT in what was observed.
-is() {
-    local got observed
-    got=$(verdict "$work/$1.json" "$2" 1.3)
-    expect "$1: $2 is $3 (got '$got')" test "$got" = "$3"
-    [ -n "${4:-}" ] || return 0
-    observed=$("$PY" -c 'import json, sys
-print(" ".join(x["observed"] for x in json.load(open(sys.argv[1]))["results"] if x["id"] == sys.argv[2]))' \
-        "$work/$1.json" "$2")
-    expect "$1: $2 observed '$4' ($observed)" test "${observed#*"$4"}" != "$observed"
-}
-
 # every_row_once NAME: one result per server check, all over TLS 1.3; the report validates; the profile says QUIC v1.
 every_row_once() {
     local n

@@ -20,6 +20,19 @@ r = json.load(open(sys.argv[1]))
 print(" ".join(x["verdict"] for x in r["results"] if x["id"] == sys.argv[2] and x["tls"] == sys.argv[3]))' "$@"
 }
 
+# is NAME ID VERDICT [TEXT]: check ID's verdict over TLS 1.3 in the report $work/NAME.json, and TEXT in what was
+# observed (the QUIC tests, whose runs are TLS 1.3 only).
+is() {
+    local got observed
+    got=$(verdict "$work/$1.json" "$2" 1.3)
+    expect "$1: $2 is $3 (got '$got')" test "$got" = "$3"
+    [ -n "${4:-}" ] || return 0
+    observed=$("$PY" -c 'import json, sys
+print(" ".join(x["observed"] for x in json.load(open(sys.argv[1]))["results"] if x["id"] == sys.argv[2]))' \
+        "$work/$1.json" "$2")
+    expect "$1: $2 observed '$4' ($observed)" test "${observed#*"$4"}" != "$observed"
+}
+
 # validate REPORT: the JSON report against reports/schema/report-1.schema.json.
 validate() {
     "$PY" -c 'import json, sys, jsonschema

@@ -471,14 +471,11 @@ Test(catalogue, rows_are_complete_and_ids_unique)
             cr_expect_eq(c->tls & ~(unsigned)(CHECK_TLS10 | CHECK_TLS11 | CHECK_TLS12 | CHECK_TLS13), 0, "%s", c->id);
             unsigned both = CHECK_TRANSPORT_TCP | CHECK_TRANSPORT_QUIC;
             cr_expect(c->transport != 0 && (c->transport & ~both) == 0, "%s: transport", c->id);
-            /* QUIC carries TLS 1.3 only (RFC 9001 §4.2); the client checks run over TCP (alpncheck server --quic
-             * is the QUIC side so far). */
+            /* QUIC carries TLS 1.3 only (RFC 9001 §4.2). */
             if (c->transport & CHECK_TRANSPORT_QUIC)
                 cr_expect(c->tls & CHECK_TLS13, "%s: over QUIC without TLS 1.3", c->id);
-            if (c->family == CHECK_FAMILY_CLIENT)
-                cr_expect_eq(c->transport, CHECK_TRANSPORT_TCP, "%s", c->id);
-            /* A server row that is SKIP over QUIC says why. */
-            if (c->family == CHECK_FAMILY_SERVER && !(c->transport & CHECK_TRANSPORT_QUIC))
+            /* A server or client row that is SKIP over QUIC says why. */
+            if (!(c->transport & CHECK_TRANSPORT_QUIC))
                 cr_expect(c->not_quic != NULL && c->not_quic[0] != '\0', "%s: no not_quic reason", c->id);
         }
         cr_expect_eq(check_find(c->id), c);
@@ -722,6 +719,7 @@ Test(catalogue, client_scenarios_skip_exactly_outside_their_versions)
         {"CLI-NPN-AND-ALPN", CHECK_TLS12},
         {"CLI-0RTT-ALPN", CHECK_TLS13},
         {"CLI-0RTT-ALPN-ADDED", CHECK_TLS13},
+        {"CLI-QUIC-NO-ALPN", CHECK_TLS13},
     };
     static client_scenario s;
     for (size_t i = 0; i < client_check_count(); i++) {
@@ -734,9 +732,19 @@ Test(catalogue, client_scenarios_skip_exactly_outside_their_versions)
         cr_expect_eq(c->tls, want, "%s: TLS versions %#x, expected %#x", c->id, c->tls, want);
         for (size_t v = 2; v < 4; v++) {
             cr_assert_eq(client_scenario_build(&s, c->id, all_versions[v]), 0);
-            int applies = (want & check_tls_bit(all_versions[v])) != 0;
+            /* client_scenario_build is over TCP: a QUIC-only row is SKIP there, with that reason. */
+            int over_tcp = (c->transport & CHECK_TRANSPORT_TCP) != 0;
+            int applies = over_tcp && (want & check_tls_bit(all_versions[v])) != 0;
             cr_expect_eq(s.skip_reason == NULL, applies, "%s over TLS %s: %s", c->id, all_versions[v],
                          s.skip_reason ? s.skip_reason : "runs");
+            if (!over_tcp)
+                cr_expect_str_eq(s.skip_reason, "applies over QUIC only", "%s", c->id);
         }
+        /* Over QUIC (TLS 1.3): the rows with QUIC in their mask run, the others give their not_quic reason. */
+        cr_assert_eq(client_scenario_over(&s, c, "1.3", CHECK_TRANSPORT_QUIC), 0);
+        int quic = (c->transport & CHECK_TRANSPORT_QUIC) != 0;
+        cr_expect_eq(s.skip_reason == NULL, quic, "%s over QUIC: %s", c->id, s.skip_reason ? s.skip_reason : "runs");
+        if (!quic)
+            cr_expect_str_eq(s.skip_reason, c->not_quic, "%s", c->id);
     }
 }

@@ -133,6 +133,9 @@ static verdict baseline(const char *id, const char *tls)
     /* These clients connect straight to alpncheck, never through it as their proxy. */
     if (strncmp(id, "CLI-PROXY-", 10) == 0)
         return VERDICT_SKIP;
+    /* These run over TCP: the QUIC-only rows say so (test_quic_server and integration_quic_client play QUIC). */
+    if (!(check_get(id)->transport & CHECK_TRANSPORT_TCP))
+        return VERDICT_SKIP;
     if (((strcmp(id, "CLI-TLS13-ALPN-IN-SH") == 0 || strncmp(id, "CLI-0RTT-", 9) == 0) && strcmp(tls, "1.2") == 0) ||
         (strcmp(id, "CLI-NPN-AND-ALPN") == 0 && strcmp(tls, "1.3") == 0))
         return VERDICT_SKIP;

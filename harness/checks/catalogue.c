@@ -51,9 +51,15 @@
 #define SHOULD  LEVEL_SHOULD
 #define INFO    LEVEL_INFO
 
-/* Why server rows are SKIP over QUIC (not_quic). QUIC carries TLS 1.3 only (RFC 9001 §4.2). */
+/* Why server and client rows are SKIP over QUIC (not_quic). QUIC carries TLS 1.3 only (RFC 9001 §4.2). */
 #define NOT_QUIC_TLS12 "QUIC is TLS 1.3 only (RFC 9001 §4.2)"
 #define NOT_QUIC_OVERLAP "over QUIC, SRV-QUIC-NO-OVERLAP judges no overlap by the CONNECTION_CLOSE of RFC 9001 §8.1"
+#define NOT_QUIC_UNSOLICITED                                                                                           \
+    "a QUIC client must offer ALPN (RFC 9001 §8.1): there is no client without an offer to answer"
+#define NOT_QUIC_TICKET  "alpncheck's QUIC server issues no ticket: it stops after the client's Finished"
+#define NOT_QUIC_NO_ANSWER                                                                                             \
+    "over QUIC, CLI-QUIC-NO-ALPN judges the missing answer by the close RFC 9001 §8.1 requires"
+#define NOT_QUIC_PROXY "an HTTP CONNECT tunnel carries TCP; QUIC goes through a proxy with CONNECT-UDP (RFC 9298)"
 #define NOT_QUIC_HTTP    "alpncheck's QUIC client speaks no HTTP/3: the Alt-Svc field is read from an HTTP/1.1 answer over TCP"
 
 /* The common ending of the SRV-MALFORMED-* descriptions. */
@@ -331,45 +337,45 @@ const check_entry check_catalogue[] = {
      .server = {.run = run_alt_svc, .full_handshakes = 1, .run_pos = 41}},
     /* ---- client checks: alpncheck is the server ------------------------------------------------------------- */
     {"CLI-OFFER-WELLFORMED", CLIENT, MUST, "7301 §3.1", SEC_CLI_OFFER,
-     "the ClientHello's ALPN list is strictly valid: one extension, non-empty list, no empty names", BOTH, TCP,
+     "the ClientHello's ALPN list is strictly valid: one extension, non-empty list, no empty names", BOTH, TCP_QUIC,
      "alpncheck inspects the client's ClientHello. It must hold one ALPN extension whose list fills the "
      "extension_data exactly, is not empty and contains no empty name. Skipped when the client offers no ALPN; "
      "libalpn's list encoder reports this ID when asked to encode such a list.",
      .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_WELLFORMED, -1}},
-    {"CLI-OFFER-NO-H2C", CLIENT, MUST, "9113 §3.2", SEC_CLI_OFFER, "h2c is never offered over TLS", BOTH, TCP,
+    {"CLI-OFFER-NO-H2C", CLIENT, MUST, "9113 §3.2", SEC_CLI_OFFER, "h2c is never offered over TLS", BOTH, TCP_QUIC,
      "alpncheck inspects the client's ClientHello for \"h2c\". That identifier means HTTP/2 over cleartext TCP and "
      "has no place in a TLS handshake; a client offering no ALPN passes.",
      .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_NO_H2C, -1}},
     {"CLI-ACCEPT-VALID", CLIENT, MUST, "7301 §3.2", SEC_CLI_ANSWER,
-     "the server selects one offered name (not the first): the client completes the handshake", BOTH, TCP,
+     "the server selects one offered name (not the first): the client completes the handshake", BOTH, TCP_QUIC,
      "alpncheck answers with one name the client offered, the second non-GREASE one when there are several, so "
      "that a client which assumes its own first choice is caught. A correct answer must be accepted: the client "
      "completes the handshake.",
      .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_ACCEPT, -1}},
     {"CLI-REJECT-UNOFFERED", CLIENT, MUST, "7301 §3.1–3.2, 8701 §3.1", SEC_CLI_ANSWER,
-     "the server selects a name the client did not offer: fatal alert", BOTH, TCP,
+     "the server selects a name the client did not offer: fatal alert", BOTH, TCP_QUIC,
      "alpncheck selects a name the client did not offer (\"h2\" or \"http/1.1\" when missing from the offer, else "
      "a made-up name). The server may only choose from the client's list, so the client must abort with a fatal "
      "alert; stacks differ on which one (47, 50 or 110), and any fatal alert passes.",
      .client = {CLIENT_ANSWER_UNOFFERED, CLIENT_EXPECT_ALERT, -1}},
     {"CLI-REJECT-MULTIPLE", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
-     "the server's list holds two names: fatal decode_error", BOTH, TCP,
+     "the server's list holds two names: fatal decode_error", BOTH, TCP_QUIC,
      "alpncheck answers with a list of two names, the valid choice and another. A server's list must hold exactly "
      "one name, so the client must abort with decode_error (50); another fatal alert is a WARN. libalpn reports "
      "this ID for a server answer with several names.",
      .client = {CLIENT_ANSWER_TWO_NAMES, CLIENT_EXPECT_ALERT, 50}},
     {"CLI-REJECT-EMPTY-NAME", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
-     "the server's list holds one empty name (00 01 00): fatal decode_error", BOTH, TCP,
+     "the server's list holds one empty name (00 01 00): fatal decode_error", BOTH, TCP_QUIC,
      "alpncheck answers 00 01 00, a list holding one empty name. Empty names are malformed, so the client must "
      "abort with decode_error (50); another fatal alert is a WARN.",
      .client = {CLIENT_ANSWER_EMPTY_NAME, CLIENT_EXPECT_ALERT, 50}},
     {"CLI-REJECT-EMPTY-LIST", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
-     "the server's list is empty (00 00): fatal decode_error", BOTH, TCP,
+     "the server's list is empty (00 00): fatal decode_error", BOTH, TCP_QUIC,
      "alpncheck answers 00 00, a list of length zero. The list may not be empty, so the client must abort with "
      "decode_error (50); another fatal alert is a WARN.",
      .client = {CLIENT_ANSWER_EMPTY_LIST, CLIENT_EXPECT_ALERT, 50}},
     {"CLI-REJECT-MALFORMED", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
-     "a valid one-name list followed by a stray byte inside the extension: fatal decode_error", BOTH, TCP,
+     "a valid one-name list followed by a stray byte inside the extension: fatal decode_error", BOTH, TCP_QUIC,
      "alpncheck answers a valid one-name list followed by one more byte inside the extension_data. The list must "
      "fill the extension exactly, so the client must abort with decode_error (50). libalpn reports this ID for "
      "every length error in a server's answer.",
@@ -379,15 +385,15 @@ const check_entry check_catalogue[] = {
      "The client is run without ALPN, and alpncheck answers with ALPN all the same. An answer to an extension the "
      "client never sent must be refused with unsupported_extension (110). Skipped when the client offers ALPN (no "
      "command without ALPN was given).",
-     .client = {CLIENT_ANSWER_UNSOLICITED, CLIENT_EXPECT_ALERT, 110}},
+     .not_quic = NOT_QUIC_UNSOLICITED, .client = {CLIENT_ANSWER_UNSOLICITED, CLIENT_EXPECT_ALERT, 110}},
     {"CLI-REJECT-GREASE", CLIENT, MUST, "8701 §3", SEC_GREASE,
-     "the server selects a GREASE value the client offered: fatal alert", BOTH, TCP,
+     "the server selects a GREASE value the client offered: fatal alert", BOTH, TCP_QUIC,
      "alpncheck selects a GREASE value that the client itself offered. GREASE values are never a real choice, and "
      "a client must fail the connection when a server selects one; any fatal alert passes. Skipped when the client "
      "offers no GREASE.",
      .client = {CLIENT_ANSWER_GREASE, CLIENT_EXPECT_ALERT, -1}},
     {"CLI-TLS13-ALPN-IN-SH", CLIENT, MUST, "8446 §4.2", SEC_PLACE,
-     "TLS 1.3: the ALPN answer in ServerHello: fatal illegal_parameter", TLS13, TCP,
+     "TLS 1.3: the ALPN answer in ServerHello: fatal illegal_parameter", TLS13, TCP_QUIC,
      "In TLS 1.3 alpncheck puts a valid ALPN answer into ServerHello instead of EncryptedExtensions. An extension "
      "in a message that may not carry it must be refused with illegal_parameter (47).",
      .outside = "applies to TLS 1.3 only", .client = {CLIENT_ANSWER_IN_SERVER_HELLO, CLIENT_EXPECT_ALERT, 47}},
@@ -395,7 +401,7 @@ const check_entry check_catalogue[] = {
      "TLS 1.2: the server negotiates both ALPN and NPN: fatal illegal_parameter", TLS12, TCP,
      "In TLS 1.2 alpncheck answers both ALPN and Next Protocol Negotiation. Only one of the two may decide the "
      "protocol, so the client must abort with illegal_parameter (47). Skipped when the client offers no NPN.",
-     .outside = "NPN exists in TLS 1.2 only", .client = {CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47}},
+     .not_quic = NOT_QUIC_TLS12, .outside = "NPN exists in TLS 1.2 only", .client = {CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47}},
     {"CLI-0RTT-ALPN", CLIENT, MUST, "8446 §4.2.10", SEC_CLI_0RTT,
      "TLS 1.3: the server accepts 0-RTT but selects another offered name than the ticket's: fatal illegal_parameter",
      TLS13, TCP,
@@ -403,7 +409,7 @@ const check_entry check_catalogue[] = {
      "alpncheck accepts the early data but selects another name the client offered. Early data is only valid "
      "under the ticket's protocol, so the client must abort with illegal_parameter (47). Skipped when the client "
      "does not resume with 0-RTT or offers a single name.",
-     .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47}},
+     .not_quic = NOT_QUIC_TICKET, .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47}},
     {"CLI-0RTT-ALPN-ADDED", CLIENT, MUST, "8446 §4.2.10", SEC_CLI_0RTT,
      "TLS 1.3: a ticket without ALPN, then the server accepts 0-RTT and selects a protocol: fatal illegal_parameter",
      TLS13, TCP,
@@ -411,36 +417,45 @@ const check_entry check_catalogue[] = {
      "client resumes with early data, alpncheck accepts the early data and selects a name the client offered. The "
      "selected protocol (\"if any\") must be the ticket's, which here is none, so the client must abort with "
      "illegal_parameter (47). Skipped when the client does not resume with 0-RTT.",
-     .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_ADDED, CLIENT_EXPECT_ALERT, 47}},
+     .not_quic = NOT_QUIC_TICKET, .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_ADDED, CLIENT_EXPECT_ALERT, 47}},
+    {"CLI-QUIC-NO-ALPN", CLIENT, MUST, "9001 §8.1", SEC_QUIC,
+     "QUIC: the server answers without ALPN: CONNECTION_CLOSE 0x178 (no_application_protocol)", TLS13, QUIC,
+     "Over QUIC alpncheck completes its flight without answering the client's ALPN offer. QUIC endpoints must "
+     "negotiate ALPN, and one that ends up without a protocol must close the connection at once with "
+     "no_application_protocol, which QUIC sends as CONNECTION_CLOSE 0x1c with the crypto error 0x0178. Another "
+     "close (handshake_failure 0x128, internal_error 0x150, NO_ERROR, INTERNAL_ERROR, or going away silently) is a "
+     "WARN; completing the handshake without closing is a FAIL. This is SRV-QUIC-NO-ALPN from the client's side.",
+     .outside = "QUIC is TLS 1.3 only", .client = {CLIENT_ANSWER_NONE, CLIENT_EXPECT_ALERT, 120}},
     {"CLI-NO-ALPN-ANSWER", CLIENT, INFO, "7301 §3.2", SEC_CLI_REPORT,
      "the server ignores ALPN: reported (carries on without a protocol, or aborts)", BOTH, TCP,
      "alpncheck completes the handshake without answering the client's ALPN offer. Whether the client then goes "
      "on with a default protocol or gives up is its own decision, so the reaction is only reported.",
-     .client = {CLIENT_ANSWER_NONE, CLIENT_EXPECT_REPORT, -1}},
+     .not_quic = NOT_QUIC_NO_ANSWER, .client = {CLIENT_ANSWER_NONE, CLIENT_EXPECT_REPORT, -1}},
     {"CLI-ALERT-120", CLIENT, INFO, "7301 §3.2", SEC_CLI_REPORT,
-     "the server answers fatal no_application_protocol: reported (the client fails cleanly)", BOTH, TCP,
+     "the server answers fatal no_application_protocol: reported (the client fails cleanly)", BOTH, TCP_QUIC,
      "alpncheck answers the ClientHello with the fatal alert no_application_protocol (120), as a server with no "
-     "common protocol does. How the client ends, and with which exit status, is reported.",
+     "common protocol does. Over QUIC the alert is a CONNECTION_CLOSE with 0x0178 in an Initial packet. How the "
+     "client ends, and with which exit status, is reported.",
      .client = {CLIENT_ANSWER_ALERT_120, CLIENT_EXPECT_REPORT, -1}},
     {"CLI-PROXY-ALPN-FIELD", CLIENT, INFO, "7639 §2", SEC_CLI_PROXY,
      "through a proxy: whether the client's CONNECT carries an ALPN field is reported", BOTH, TCP,
      "Run with --proxy, alpncheck is the HTTP proxy the client is configured to use: the connection starts with a "
      "CONNECT, which alpncheck answers 200 before it plays the TLS server in the tunnel. The ALPN field on that "
      "CONNECT is optional, so whether the client sends one, and what it says, is only reported.",
-     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_FIELD, -1}},
+     .not_quic = NOT_QUIC_PROXY, .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_FIELD, -1}},
     {"CLI-PROXY-ALPN-SAME", CLIENT, SHOULD, "7639 §2", SEC_CLI_PROXY,
      "through a proxy: the CONNECT's ALPN field names the protocols the ClientHello in the tunnel offers", BOTH, TCP,
      "The field tells the proxy which protocols the client will negotiate inside the tunnel, so its names should be "
      "the names the ClientHello that follows offers (GREASE values aside, which belong to TLS). A field naming "
      "others misleads a proxy that decides by it. A client that sends no field is SKIP.",
-     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_SAME, -1}},
+     .not_quic = NOT_QUIC_PROXY, .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_SAME, -1}},
     {"CLI-PROXY-ALPN-CANONICAL", CLIENT, MUST, "7639 §2", SEC_CLI_PROXY,
      "through a proxy: the CONNECT's ALPN field is valid and canonical", BOTH, TCP,
      "The field value must follow RFC 7639's syntax as a sender writes it: a list of protocol-ids, octets outside "
      "the token characters and % itself percent-encoded with upper-case hex, nothing else encoded. libalpn's "
      "strict header parser judges it and names the HDR-* rule and the offset it breaks. A client that sends no "
      "field is SKIP.",
-     .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_CANONICAL, -1}},
+     .not_quic = NOT_QUIC_PROXY, .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_CANONICAL, -1}},
 
     /* ---- HTTP ALPN header field (RFC 7639): libalpn's parser and formatter --------------------------------- */
     {"HDR-LIST", HEADER, MUST, "7639 §2, 9110 §5.6.1", SEC_HDR_SYNTAX,

@@ -149,7 +149,7 @@ typedef struct check_entry {
     unsigned transport;      /* CHECK_TRANSPORT_* bits */
     const char *description; /* what is sent or inspected, what is expected, and why: a few sentences */
     const char *outside;     /* why the check is SKIP over a version tls lacks (NULL: it runs over TLS 1.2 and 1.3) */
-    const char *not_quic;    /* a server row without CHECK_TRANSPORT_QUIC: why it is SKIP over QUIC */
+    const char *not_quic;    /* a row without CHECK_TRANSPORT_QUIC: why it is SKIP over QUIC */
     server_play server;      /* family server: how the check is played and judged */
     client_play client;      /* family client: how alpncheck answers and what the client must do */
     proxy_play proxy;        /* family proxy: the CONNECT's ALPN field and what the proxy must do */

@@ -25,6 +25,11 @@ const char *client_check_id(size_t i)
 
 int client_scenario_of(client_scenario *s, const check_entry *c, const char *tls)
 {
+    return client_scenario_over(s, c, tls, CHECK_TRANSPORT_TCP);
+}
+
+int client_scenario_over(client_scenario *s, const check_entry *c, const char *tls, unsigned transport)
+{
     if (c == NULL || c->family != CHECK_FAMILY_CLIENT)
         return -1;
     memset(s, 0, sizeof *s);
@@ -37,7 +42,8 @@ int client_scenario_of(client_scenario *s, const check_entry *c, const char *tls
     s->no_alpn_offer = c->client.answer == CLIENT_ANSWER_UNSOLICITED;
     s->resumption = c->client.answer == CLIENT_ANSWER_0RTT_CHANGE || c->client.answer == CLIENT_ANSWER_0RTT_ADDED;
     s->ticket_no_alpn = c->client.answer == CLIENT_ANSWER_0RTT_ADDED;
-    if (!check_applies(c, s->tls))
+    /* A row for another transport is SKIP first: its reason is the precise one. */
+    if ((s->skip_reason = check_transport_skip(c, transport)) == NULL && !check_applies(c, s->tls))
         s->skip_reason = c->outside;
     return 0;
 }
@@ -263,14 +269,36 @@ static int certificate_alert(int a)
     return (a >= 42 && a <= 46) || a == 48;
 }
 
+/* A QUIC client's CONNECTION_CLOSE (RFC 9000 §19.19): its code, as an alert when it is one (RFC 9001 §4.8), and the
+ * packet that carried it. */
+static void quic_close_text(const observation *o, char *buf, size_t cap)
+{
+    int alert = observation_alert(o, NULL);
+    char what[80] = "";
+    if (alert >= 0)
+        snprintf(what, sizeof what, ", alert %d (%s)", alert, alpn_alert_name(alert));
+    else if (o->quic_close_frame == 0x1d)
+        snprintf(what, sizeof what, ", an application error");
+    snprintf(buf, cap, "the client %ssent CONNECTION_CLOSE 0x%x with code 0x%llx%s in %s",
+             o->accepted ? "completed the handshake (Finished), then " : "", o->quic_close_frame,
+             (unsigned long long)o->quic_close_code, what, obs_packet_name(o->quic_close_packet));
+}
+
 static void reaction(const observation *o, char *buf, size_t cap)
 {
     char exit_text[48] = "";
+    int alert_level, alert = observation_alert(o, &alert_level);
     if (o->client_exit >= 0)
         snprintf(exit_text, sizeof exit_text, "; the client command exited with %d", o->client_exit);
-    if (o->alert >= 0)
-        snprintf(buf, cap, "the client sent %s alert %d (%s)%s", o->alert_level == 1 ? "warning" : "fatal", o->alert,
-                 alpn_alert_name(o->alert), exit_text);
+    if (o->quic_close) {
+        char close[200];
+        quic_close_text(o, close, sizeof close);
+        snprintf(buf, cap, "%s%s", close, exit_text);
+    } else if (o->transport == OBS_QUIC && o->closed)
+        snprintf(buf, cap, "the client ended without a CONNECTION_CLOSE%s", exit_text);
+    else if (alert >= 0)
+        snprintf(buf, cap, "the client sent %s alert %d (%s)%s", alert_level == 1 ? "warning" : "fatal", alert,
+                 alpn_alert_name(alert), exit_text);
     else if (o->accepted)
         snprintf(buf, cap, "the client went on with the handshake (%s)%s",
                  o->version == 0x0303 ? "ClientKeyExchange" : "Finished", exit_text);
@@ -527,8 +555,10 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
     /* RFC 8446 §6: in TLS 1.3 the level carries no meaning and every alert but close_notify and user_canceled is
      * an error; RFC 5246 §7.2: in TLS 1.2 a warning-level alert is not fatal, and close_notify never is. */
     int tls13 = strcmp(s->tls, "1.3") == 0;
-    int fatal = o->alert > 0 && o->alert != 90 && (tls13 || o->alert_level != 1);
-    if (fatal && certificate_alert(o->alert) && s->expect != CLIENT_EXPECT_REPORT) {
+    /* Over QUIC a TLS alert is a CONNECTION_CLOSE with 0x0100 + alert (RFC 9001 §4.8): the same judgement. */
+    int alert_level, alert = observation_alert(o, &alert_level);
+    int fatal = alert > 0 && alert != 90 && (tls13 || alert_level != 1);
+    if (fatal && certificate_alert(alert) && s->expect != CLIENT_EXPECT_REPORT) {
         /* Refusing our certificate says nothing about ALPN: the client must trust the CA ({ca}). */
         out->v = VERDICT_ERROR;
         strncat(out->observed, " — the client refused the certificate; give it the CA (--ca-out, {ca})",
@@ -537,9 +567,9 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
     }
     switch (s->expect) {
     case CLIENT_EXPECT_ACCEPT:
-        if (o->accepted && o->alert < 0)
+        if (o->accepted && alert < 0)
             out->v = VERDICT_PASS;
-        else if (o->alert >= 0 || o->closed)
+        else if (alert >= 0 || o->closed)
             out->v = broken(s->row->lvl);
         else
             out->v = VERDICT_ERROR;
@@ -549,8 +579,8 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
             out->v = broken(s->row->lvl);
         } else if (fatal) {
             /* The right alert passes; another fatal alert still rejects, with the wrong code (CHECKS.md: WARN). */
-            out->v = s->expect_alert < 0 || o->alert == s->expect_alert ? VERDICT_PASS : VERDICT_WARN;
-        } else if (o->closed || o->alert >= 0) {
+            out->v = s->expect_alert < 0 || alert == s->expect_alert ? VERDICT_PASS : VERDICT_WARN;
+        } else if (o->closed || alert >= 0) {
             out->v = VERDICT_WARN; /* rejected, but without a fatal alert */
         } else {
             out->v = VERDICT_ERROR;
@@ -558,7 +588,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
         break;
     default:
         /* INFO: reported, never failed — but only when something happened. */
-        out->v = o->alert >= 0 || o->accepted || o->closed || o->client_exit >= 0 ? VERDICT_PASS : VERDICT_ERROR;
+        out->v = alert >= 0 || o->accepted || o->closed || o->client_exit >= 0 ? VERDICT_PASS : VERDICT_ERROR;
         break;
     }
 }

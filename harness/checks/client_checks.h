@@ -34,6 +34,9 @@ const char *client_check_id(size_t i); /* NULL past the end */
 /* Builds the scenario of client row c for TLS version tls from the row's answer, expectation and alert. Returns 0,
  * or -1 when c is no client row. */
 int client_scenario_of(client_scenario *s, const check_entry *c, const char *tls);
+/* The same over a transport (CHECK_TRANSPORT_TCP or CHECK_TRANSPORT_QUIC): a row for another transport gets its
+ * reason (check_transport_skip) as skip_reason. client_scenario_of is this over TCP. */
+int client_scenario_over(client_scenario *s, const check_entry *c, const char *tls, unsigned transport);
 /* The same, by ID: -1 also for an unknown ID. */
 int client_scenario_build(client_scenario *s, const char *id, const char *tls);
 
@@ -56,7 +59,7 @@ size_t client_checks_selected(const run_options *opt);
  * from s and valid (s with the answer CLIENT_ANSWER_VALID); both must outlive the request. */
 void client_request_of(const client_scenario *s, const client_scenario *valid, client_request *r);
 
-/* Runs the selected client checks (opt: tls, only, skip, known, progress) into r. Returns the results added. */
+/* Runs the selected client checks (opt: tls, transport, only, skip, known, progress) into r. Returns the results added. */
 size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_driver *d, const run_options *opt,
                          report *r);
 

@@ -56,7 +56,7 @@ size_t run_client_checks(client_serve_fn serve, void *serve_ctx, const client_dr
             if (c->family != CHECK_FAMILY_CLIENT || !run_selects(opt, c->id))
                 continue;
             client_scenario s, valid;
-            client_scenario_of(&s, c, opt->tls[v]);
+            client_scenario_over(&s, c, opt->tls[v], opt->transport);
             /* The plain valid answer of the same version, for connections the check itself cannot use. */
             valid = s;
             valid.answer = CLIENT_ANSWER_VALID;

@@ -48,7 +48,12 @@ static void help(void)
         "                         CONNECT (answered 200; the TLS server plays in the tunnel), and the\n"
         "                         CLI-PROXY-* checks judge its ALPN field (RFC 7639 §2); configure the client to\n"
         "                         use http://{host}:{port} as its proxy, e.g. curl -p -x http://{host}:{port}\n"
-        "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both)\n"
+        "  --quic                 alpncheck is a QUIC server on UDP instead (RFC 9000, RFC 9001): TLS 1.3 only,\n"
+        "                         version 1 or 2 as the client speaks; the answer travels in Initial and\n"
+        "                         Handshake packets, and the client's CONNECTION_CLOSE 0x0100 + alert counts as\n"
+        "                         that alert (RFC 9001 §4.8); CLI-QUIC-NO-ALPN wants 0x0178 (RFC 9001 §8.1).\n"
+        "                         Rows of TLS 1.2, tickets or proxies are SKIP with the reason\n"
+        "  --tls VERSIONS         1.3, 1.2 or 1.2,1.3 (default: both; with --quic: 1.3)\n"
         "  --only IDS             run only these check IDs (comma-separated)\n"
         "  --skip IDS             leave these check IDs out\n"
         "  --known-failures FILE  check IDs (optionally ID@1.3) expected to fail: FAIL becomes XFAIL, a pass XPASS;\n"
@@ -130,9 +135,10 @@ static int run_cmd_client(void *state, int argc, char **argv)
     client_harness_config cfg = {.offer = DEFAULT_OFFER};
     char host[64];
     const char *listen_arg = NULL, *ca_out = NULL, *log_path = NULL;
-    int proxy = 0;
+    int proxy = 0, quic = 0;
     const cli_option opts[] = {{"listen", 0, NULL, &listen_arg},
                                {"proxy", 0, &proxy, NULL},
+                               {"quic", 0, &quic, NULL},
                                {"exec", 0, NULL, &cfg.cmd},
                                {"exec-no-alpn", 0, NULL, &cfg.cmd_no_alpn},
                                {"exec-0rtt", 0, NULL, &cfg.cmd_0rtt},
@@ -140,7 +146,8 @@ static int run_cmd_client(void *state, int argc, char **argv)
                                {"ca-out", 0, NULL, &ca_out},
                                {"client-log", 0, NULL, &log_path},
                                {NULL, 0, NULL, NULL}};
-    cli_run_args a = {.tls_arg = "1.3,1.2", .deadline_s = -1};
+    static const char tls_default[] = "1.3,1.2";
+    cli_run_args a = {.tls_arg = tls_default, .deadline_s = -1};
     run_options ro = {.tls = {NULL, NULL}};
     char err[512];
     int done = cli_parse_run_options("client", argc, argv, opts, help, &a);
@@ -155,6 +162,16 @@ static int run_cmd_client(void *state, int argc, char **argv)
         return cli_usage_error("client", "--exec-no-alpn needs --exec");
     if (cfg.cmd_0rtt != NULL && cfg.cmd == NULL)
         return cli_usage_error("client", "--exec-0rtt needs --exec");
+    if (quic && proxy)
+        return cli_usage_error("client", "--quic and --proxy: an HTTP CONNECT tunnel carries TCP, not QUIC");
+    if (quic) {
+        /* RFC 9001 §4.2: QUIC carries TLS 1.3 and nothing older. */
+        if (a.tls_arg != tls_default && strcmp(a.tls_arg, "1.3") != 0)
+            return cli_usage_error("client", "--quic: QUIC carries TLS 1.3 only (RFC 9001 §4.2), not --tls %s",
+                                   a.tls_arg);
+        a.tls_arg = "1.3";
+        cfg.quic = 1;
+    }
     if (strlen(cfg.offer) > 8000)
         return cli_usage_error("client", "--offer is longer than 8000 bytes");
     const char *const tmpl_opt[] = {"--exec", "--exec-no-alpn", "--exec-0rtt"};
@@ -173,6 +190,7 @@ static int run_cmd_client(void *state, int argc, char **argv)
                                listen_arg);
     if (cli_run_setup("client", &a, validate_client_id_list, known, &ro) != 0)
         return EXIT_USAGE;
+    ro.transport = quic ? CHECK_TRANSPORT_QUIC : CHECK_TRANSPORT_TCP;
     if (cli_outputs_open("client", &a.out) != 0)
         return EXIT_USAGE;
     cfg.timeout_ms = a.timeout_ms ? a.timeout_ms : cfg.cmd ? 5000 : 60000;
@@ -205,18 +223,18 @@ static int run_cmd_client(void *state, int argc, char **argv)
     else
         snprintf(rep->name, sizeof rep->name, "client");
     snprintf(rep->profile, sizeof rep->profile,
-             "alpncheck listened on %s:%s as a TLS server for localhost%s; {alpn} = %s", d->host, d->port,
-             proxy ? " behind its own HTTP proxy (CONNECT)" : "", cfg.offer);
+             "alpncheck listened on %s:%s as a %s server for localhost%s; {alpn} = %s", d->host, d->port,
+             quic ? "QUIC (UDP)" : "TLS", proxy ? " behind its own HTTP proxy (CONNECT)" : "", cfg.offer);
     if (cfg.cmd == NULL)
         fprintf(stderr,
-                "alpncheck client: listening on %s:%s; the CA is in %s. Connect a client that trusts it %zu time%s, "
+                "alpncheck client: listening on %s:%s%s; the CA is in %s. Connect a client that trusts it %zu time%s, "
                 "once per line below (each waits %d ms).\n",
-                d->host, d->port, d->ca, d->total, d->total == 1 ? "" : "s", d->timeout_ms);
+                d->host, d->port, quic ? " (QUIC, UDP)" : "", d->ca, d->total, d->total == 1 ? "" : "s", d->timeout_ms);
     double started = probe_now_ms();
     if (isatty(STDERR_FILENO) && !a.quiet && d->cmd != NULL)
         ro.progress = cli_progress;
     client_driver drv = client_harness_driver(h);
-    run_client_checks(client_serve, &h->l, &drv, &ro, rep);
+    run_client_checks(quic ? client_serve_quic : client_serve, &h->l, &drv, &ro, rep);
     rep->total_ms = probe_now_ms() - started;
 
     int rc = cli_report_finish("client", rep, a.quiet, a.verbose, &a.out);

@@ -99,6 +99,7 @@ def server_hello(suite, exts, random=b"\x5a" * 32, sid=b"\x11" * 32):
 
 
 # RFC 8446 §4.1.3: the random of a HelloRetryRequest.
+ODCID_BYTES = bytes.fromhex("8394c8f03e515708")  # RFC 9001 Appendix A: fuzz_quic_server's first Destination ID
 HRR_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
 CCS = record(20, b"\x01")
 # The inner plaintext of a protected record (RFC 8446 §5.2): content, content type, zero padding. The read loop
@@ -139,6 +140,62 @@ def client_hello_resuming():
     body = (b"\x03\x03" + b"\x01" * 32 + b"\x20" + b"\x02" * 32 + b"\x00\x02\x13\x01\x01\x00" +
             len(exts).to_bytes(2, "big") + exts)
     return record(22, hs(1, body), b"\x03\x01")
+
+
+def varint(v):
+    """A QUIC variable-length integer in its shortest form (RFC 9000 §16)."""
+    for size, prefix in ((1, 0x00), (2, 0x40), (4, 0x80), (8, 0xC0)):
+        if v < 1 << (8 * size - 2):
+            b = bytearray(v.to_bytes(size, "big"))
+            b[0] |= prefix
+            return bytes(b)
+    raise ValueError(v)
+
+
+def crypto_frame(offset, data):
+    return b"\x06" + varint(offset) + varint(len(data)) + data
+
+
+def close_frame(code, frame_type=0, reason=b""):
+    return b"\x1c" + varint(code) + varint(frame_type) + varint(len(reason)) + reason
+
+
+def quic_client_hello(alpn=ext("h3"), tp_scid=bytes.fromhex("c55c1d0042000001")):
+    """A QUIC ClientHello (RFC 9001 §8): TLS 1.3 only, no session id, X25519 share, ECDSA P-256 accepted, ALPN and
+    quic_transport_parameters (57) whose initial_source_connection_id is the Source Connection ID of
+    fuzz_quic_server's packets."""
+    tp = b"\x0f" + varint(len(tp_scid)) + tp_scid + b"\x04\x04\x80\x01\x00\x00" + b"\x03\x02\x45\xac"
+    exts = (extension(43, b"\x02\x03\x04") + extension(10, b"\x00\x02\x00\x1d") +
+            extension(13, b"\x00\x02\x04\x03") + extension(51, b"\x00\x24\x00\x1d\x00\x20" + b"\x09" * 32) +
+            extension(0, b"\x00\x0c\x00\x00\x09localhost") + (extension(16, alpn) if alpn is not None else b"") +
+            extension(57, tp))
+    body = b"\x03\x03" + b"\x01" * 32 + b"\x00" + b"\x00\x02\x13\x01\x01\x00" + len(exts).to_bytes(2, "big") + exts
+    return hs(1, body)
+
+
+def quic_chunks(mode, *frames):
+    """fuzz_quic_server's input: the mode byte, then each packet's frames with a 2-byte length."""
+    return bytes([mode]) + b"".join(len(f).to_bytes(2, "big") + f for f in frames)
+
+
+QCH = quic_client_hello()
+QUIC_SERVER = [
+    # A ClientHello in one Initial, then the client's Finished (not verifying), or its close 0x178 (RFC 9001 §8.1).
+    quic_chunks(1, crypto_frame(0, QCH), crypto_frame(0, FINISHED32)),
+    quic_chunks(1, crypto_frame(0, QCH), b"\x02\x00\x00\x00\x00" + close_frame(0x178, 6)),
+    # The ClientHello in two Initials, second half first; one without ALPN or transport parameters.
+    quic_chunks(1, crypto_frame(100, QCH[100:]), b"\x01" + crypto_frame(0, QCH[:100])),
+    quic_chunks(1, crypto_frame(0, quic_client_hello(alpn=None)), close_frame(0x16d)),
+    # Handshake packets after the flight: Finished, ACK and close, a close in an application frame, garbage.
+    quic_chunks(2, b"\x02\x01\x00\x00\x01" + crypto_frame(0, FINISHED32)),
+    quic_chunks(2, close_frame(0x10a, 6, b"unexpected"), crypto_frame(0, FINISHED32)),
+    quic_chunks(2, b"\x00" * 20 + b"\x01", crypto_frame(0, hs(20, b"\xf1" * 20)), b"\x1e"),
+    # 1-RTT: a STREAM frame (not read by the carrier), an application close.
+    quic_chunks(3, b"\x0a\x00\x05hello", b"\x1d\x00\x00\x00"),
+    # Raw datagrams: a long header of an unknown version, a short header, a too-short Initial.
+    quic_chunks(0, b"\xc0\x1a\x2a\x3a\x4a\x08" + ODCID_BYTES + b"\x00" * 1200, b"\x40" + b"\x11" * 30,
+                b"\xc3\x00\x00\x00\x01\x08" + ODCID_BYTES + b"\x00\x00\x40\x10" + b"\x22" * 16),
+]
 
 
 # fuzz_decrypt_record: a first byte (suite, sequence number), then a record as received or an inner plaintext.
@@ -227,6 +284,8 @@ def main():
     add_seed("fuzz_tls_record", resuming + record(23, b"\x44" * 30) + sealed(FINISHED32 + b"\x16"))
     for s in DECRYPT:
         add_seed("fuzz_decrypt_record", s)
+    for s in QUIC_SERVER:
+        add_seed("fuzz_quic_server", s)
     for t in ("fuzz_list_client", "fuzz_list_server", "fuzz_select", "fuzz_negative", "fuzz_header", "fuzz_wire"):
         os.makedirs(os.path.join(CORPUS, f"{t}.repro"), exist_ok=True)
 
@@ -256,6 +315,9 @@ def main():
     write_dict("fuzz_decrypt_record", "inner content types, record header, handshake message headers",
                [b"\x16", b"\x15", b"\x17", b"\x17\x03\x03", b"\x00\x00\x00\x00", b"\x14\x00\x00\x20",
                 b"\x08\x00", b"\x04\x00"])
+    write_dict("fuzz_quic_server", "QUIC frame types, varint prefixes, handshake message headers, crypto error codes",
+               [b"\x06\x00", b"\x1c\x41\x78", b"\x1c\x41\x32", b"\x1d\x00", b"\x02\x00\x00\x00\x00", b"\x01",
+                b"\x1e", b"\x00\x39", b"\x00\x10", b"\x14\x00\x00\x20", b"\x01\x00", b"\x40", b"\x80"])
     return 0
 
 

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The matrix's QUIC server rows (issue 16): sourced by harness/matrix/run.sh after its TCP server rows, with its
+# The matrix's QUIC server and client rows (issue 16): sourced by harness/matrix/run.sh after its TCP server rows, with its
 # helpers (enqueue, started_job, spawn, wanted) and variables (OUT, PEER_DIR) and harness/peers.sh in place. Each server is started on a free UDP port of 127.0.0.1 with quic_server_setup
 # (harness/peers.sh), in its own process group (spawn), waited for with wait_udp (its own socket, bound), checked with
 # `alpncheck server --quic` (TLS 1.3 only) and stopped; one that cannot be started or checked is a "not run" row.
@@ -58,3 +58,50 @@ run_server_quic caddy-h3-quic "$v_quic_go in Caddy" "$v_caddy_quic" \
     "caddy run: HTTP/3 over QUIC (harness/peers/conf/Caddyfile-h3.in)" start_quic_caddy caddy h3
 run_server_quic quinn-quic "$v_quinn (rustls)" "$v_quinn" \
     "harness/peers/quinn (quinn 0.9, ALPN h3,hq-interop)" start_quic_quinn "" h3,hq-interop
+
+# ---- QUIC client rows: alpncheck client --quic is the server; each client runs behind harness/peers/quic-client.sh
+# run_client_quic NAME STACK VERSION NEEDS-COMMAND CLIENT OFFER: as run_client, over QUIC on UDP (alpncheck client
+# --quic, TLS 1.3 only); CLIENT is quic-client.sh's name for the client, OFFER the list it is told to offer (gtlsclient
+# offers h3 whatever it is told).
+run_client_quic() {
+    wanted "$1" || return 0
+    enqueue client "$1" quic_client_job "$@"
+}
+quic_client_job() {
+    local name=$1 stack=$2 version=$3 needs=$4 client=$5 offer=$6 rc=0
+    local cmd="harness/peers/quic-client.sh $client {host} {port} {ca} {alpn} (alpncheck client --quic)"
+    local report=$OUT/client-$name.json out=$LOGS/client-$name.alpncheck.txt
+    if [ "$CLIENT_OK" -eq 0 ]; then
+        row "$name" client "$stack" "$version" not-run "alpncheck client not built" "$cmd" "" ""
+        return 0
+    fi
+    if [ -n "$needs" ] && ! have "$needs"; then
+        row "$name" client "$stack" "$version" not-run "$needs is not installed" "$cmd" "" ""
+        return 0
+    fi
+    if [ "$client" = quinn ] && [ "${MATRIX_QUINN:-0}" != 1 ]; then
+        row "$name" client "$stack" "$version" not-run "quinn is built only with MATRIX_QUINN=1 (minutes of offline cargo)" \
+            "$cmd" "" ""
+        return 0
+    fi
+    echo "matrix: client $name" >&2
+    # Our clients are built before the run: one built on first use would spend the first check's deadline compiling.
+    case $client in
+    quic-go) quic_go_build "$QUIC_PEERS_BIN" >>"$LOGS/client-$name.log" 2>&1 ;;
+    quinn) quinn_build "$QUIC_PEERS_BIN" >>"$LOGS/client-$name.log" 2>&1 ;;
+    esac || {
+        row "$name" client "$stack" "$version" not-run "$client could not be built (see its log)" "$cmd" "" \
+            "$LOGS/client-$name.log"
+        return 0
+    }
+    shq alpncheck client --quic --listen 127.0.0.1:0 --offer "$offer" \
+        --exec "harness/peers/quic-client.sh $client {host} {port} {ca} {alpn}" >"$JOB_DIR/check"
+    checker "$out" "$ALPNCHECK" client --quic --listen 127.0.0.1:0 --offer "$offer" \
+        --exec "$PEERS/quic-client.sh $client {host} {port} {ca} {alpn}" --client-log "$LOGS/client-$name.log" \
+        --json "$report" || rc=$?
+    row_of_run "$rc" "$name" client "$stack" "$version" "$cmd" "$report" "$out" "$out"
+}
+
+run_client_quic gtlsclient-quic "$v_ngtcp2, $v_gnutls_lib" "$v_ngtcp2 gtlsclient" gtlsclient gtlsclient h3
+run_client_quic quic-go-client-quic "$v_quic_go (Go crypto/tls)" "$v_quic_go" go quic-go h3,hq-interop
+run_client_quic quinn-client-quic "$v_quinn (rustls)" "$v_quinn" "" quinn h3,hq-interop

@@ -34,6 +34,20 @@ const char *obs_packet_name(obs_packet p)
     return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "?";
 }
 
+void observation_quic_close(observation *o, unsigned frame, uint64_t code, obs_packet packet, const uint8_t *reason,
+                            size_t reason_len)
+{
+    o->quic_close = 1;
+    o->quic_close_frame = frame;
+    o->quic_close_code = code;
+    o->quic_close_packet = packet;
+    o->quic_close_reason_len = reason_len;
+    memcpy(o->quic_close_reason, reason,
+           reason_len < sizeof o->quic_close_reason ? reason_len : sizeof o->quic_close_reason);
+    /* Any close that is not a TLS alert ends the connection without one. */
+    o->closed = observation_alert(o, NULL) < 0;
+}
+
 int observation_alert(const observation *o, int *level)
 {
     int lvl = 0, alert = -1;

@@ -57,7 +57,7 @@ typedef struct {
     int npn_seen;               /* the server answered NPN (extension 13172) */
     int hrr;                    /* a HelloRetryRequest was answered with a second ClientHello */
     double ms;
-    /* QUIC (alpncheck server --quic): how the server ended the connection. A TLS alert travels as CONNECTION_CLOSE
+    /* QUIC (alpncheck server --quic, alpncheck client --quic): how the peer ended the connection. A TLS alert travels as CONNECTION_CLOSE
      * 0x1c with the crypto error 0x0100 + alert (RFC 9001 §4.8); observation_alert reads it as the alert. Any other
      * close is closed (set too), with its code. */
     obs_transport transport;
@@ -103,6 +103,11 @@ void observation_init(observation *o);
  * *level), or over QUIC the alert a CONNECTION_CLOSE 0x1c carries as crypto error 0x0100 + alert (RFC 9001 §4.8,
  * always fatal: *level 2). -1 when there was none. level may be NULL. */
 int observation_alert(const observation *o, int *level);
+
+/* A peer's CONNECTION_CLOSE into o (RFC 9000 §19.19): frame type (0x1c, 0x1d), error code, the packet it came in and
+ * its reason phrase (the first bytes are kept); closed is set unless the code is a TLS alert (observation_alert). */
+void observation_quic_close(observation *o, unsigned frame, uint64_t code, obs_packet packet, const uint8_t *reason,
+                            size_t reason_len);
 
 /* What a complete handshake showed (the GnuTLS path). */
 typedef struct {

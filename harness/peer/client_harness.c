@@ -492,6 +492,7 @@ int client_harness_open(client_harness *h, const client_harness_config *c, char 
             goto fail;
         }
     }
+    h->l.quic = c->quic;
     if (client_listener_open(&h->l, d->host, c->port, err, err_cap) != 0)
         goto fail;
     h->l.timeout_ms = d->timeout_ms;

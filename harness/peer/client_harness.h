@@ -41,6 +41,7 @@ typedef struct {
     int deadline_s;       /* the run's deadline in seconds, from client_harness_open; 0: none */
     const char *ca_out;   /* keep the CA here; NULL: a temporary file removed at the end */
     const char *log_path; /* append the client's output here; NULL: discarded */
+    int quic;             /* alpncheck client --quic: listen on UDP (client_serve_quic) */
 } client_harness_config;
 
 typedef struct {

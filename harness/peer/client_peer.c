@@ -26,7 +26,10 @@
 
 int client_listener_open(client_listener *l, const char *host, int port, char *err, size_t err_cap)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *res;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = l->quic ? SOCK_DGRAM : SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE},
+                    *res;
     char service[8];
     snprintf(service, sizeof service, "%d", port);
     snprintf(l->host, sizeof l->host, "%s", host);
@@ -41,7 +44,7 @@ int client_listener_open(client_listener *l, const char *host, int port, char *e
         if (fd < 0)
             continue;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 8) != 0) {
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || (!l->quic && listen(fd, 8) != 0)) {
             snprintf(err, err_cap, "cannot listen on %.60s:%d: %s", host, port, strerror(errno));
             close(fd);
             continue;
@@ -72,6 +75,13 @@ int client_listener_drain(client_listener *l)
     int n = 0;
     struct pollfd p = {.fd = l->fd, .events = POLLIN};
     while (n < 64 && poll(&p, 1, 0) == 1) {
+        if (l->quic) {
+            uint8_t sink[2048];
+            if (recv(l->fd, sink, sizeof sink, MSG_DONTWAIT) < 0)
+                break;
+            n++;
+            continue;
+        }
         int fd = accept(l->fd, NULL, NULL);
         if (fd < 0)
             break;
@@ -385,10 +395,9 @@ static int take_client_hello(struct conn *c, observation *o)
     return -1;
 }
 
-/* The offer and versions of c's ClientHello into o. */
-static void note_offer(const struct conn *c, observation *o)
+void client_note_offer(const wire_server_conn *sv, observation *o)
 {
-    const wire_client_hello_info *ch = &c->sv.ch;
+    const wire_client_hello_info *ch = &sv->ch;
     o->hello_seen = 1;
     o->offer_tls12 = ch->offers_tls12;
     o->offer_tls13 = ch->offers_tls13;
@@ -520,7 +529,7 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
         return;
     }
     o->second_hello = 1;
-    note_offer(c, o);
+    client_note_offer(&c->sv, o);
     int idx = wire_server_find_ticket(&c->sv, &t.w);
     /* RFC 8446 §4.2.9: a PSK with (EC)DHE needs psk_dhe_ke; alpncheck answers no psk_ke. */
     o->resume_offered = idx >= 0 && c->sv.ch.offers_tls13 && c->sv.ch.psk_dhe_ke;
@@ -590,7 +599,7 @@ int client_serve(void *ctx, const client_request *s, observation *o)
         o->ms = probe_now_ms() - start;
         return 0;
     }
-    note_offer(&c, o);
+    client_note_offer(&c.sv, o);
     o->version = c.tls13 ? WIRE_TLS13 : WIRE_TLS12;
 
     client_answer a;

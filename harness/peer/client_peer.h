@@ -4,6 +4,7 @@
 
 #include "exchange.h"
 #include "server_probe.h"
+#include "wire_conn.h"
 #include "wire_server.h"
 
 /* How long a client that has connected may take to send its whole ClientHello (at most; the check's deadline may come
@@ -27,17 +28,27 @@ typedef struct {
     /* Set: alpncheck is the client's HTTP proxy (alpncheck client --proxy): every connection starts with a CONNECT
      * request, answered 200, and the TLS handshake follows through that tunnel. */
     int proxy;
+    /* Set before client_listener_open: alpncheck client --quic, a UDP socket (quic_listener.c serves it). */
+    int quic;
 } client_listener;
 
-/* Listens on host:port (port 0: a free one). Returns 0, or -1 with the reason in err. */
+/* Listens on host:port (port 0: a free one), TCP, or UDP with l->quic. Returns 0, or -1 with the reason in err. */
 int client_listener_open(client_listener *l, const char *host, int port, char *err, size_t err_cap);
 void client_listener_close(client_listener *l);
-/* Accepts and closes connections already waiting (a client that connected more than once), so that the next check
- * starts with a fresh connection. Returns how many were dropped. */
+/* Accepts and closes connections already waiting (a client that connected more than once; over UDP: discards the
+ * datagrams waiting), so that the next check starts with a fresh connection. Returns how many were dropped. */
 int client_listener_drain(client_listener *l);
 
 /* client_serve_fn (exchange.h): accepts one connection by the deadline and answers it as the request says (ctx: a
  * listener). */
 int client_serve(void *ctx, const client_request *s, observation *o);
+
+/* The offer and versions of a ClientHello the server object took, into o (hello_seen, offer_*). */
+void client_note_offer(const wire_server_conn *sv, observation *o);
+
+/* client_serve_fn over QUIC (quic_listener.c; ctx: a listener opened with quic): the client's Initials on the UDP
+ * socket by the deadline, the check's answer in a QUIC server flight (TLS 1.3 only, RFC 9001 §4.2), the client's
+ * Finished (accepted) or CONNECTION_CLOSE (quic_close fields; a crypto error is the alert, observation_alert). */
+int client_serve_quic(void *ctx, const client_request *s, observation *o);
 
 #endif

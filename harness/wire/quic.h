@@ -172,6 +172,9 @@ int quic_frame_next_1rtt(wire_rd *r, quic_frame *f, char *err);
 void quic_wr_ack(wire_wr *w, uint64_t largest, uint64_t ack_delay, uint64_t first_range);
 /* A CRYPTO frame (RFC 9000 §19.6). */
 void quic_wr_crypto(wire_wr *w, uint64_t offset, const uint8_t *data, size_t len);
+/* A CONNECTION_CLOSE frame of the QUIC layer (0x1c): the error code, the frame type that caused it (0: none) and an
+ * empty reason phrase (RFC 9000 §19.19). */
+void quic_wr_close(wire_wr *w, uint64_t code, uint64_t frame_type);
 
 /* ---- CRYPTO stream reassembly (RFC 9000 §19.6, §7.5) -------------------------------------------------------- */
 
@@ -234,6 +237,10 @@ void quic_tp_set(quic_tp *tp, unsigned id, uint64_t value);
 void quic_tp_set_cid(quic_tp *tp, unsigned id, const uint8_t *cid, size_t len);
 /* The client's parameters alpncheck sends: initial_source_connection_id and small, sane limits. */
 void quic_tp_client_default(quic_tp *tp, const uint8_t *scid, size_t scid_len);
+/* The server's parameters alpncheck sends: the same limits, original_destination_connection_id (the client's first
+ * Destination Connection ID) and initial_source_connection_id (RFC 9000 §7.3). */
+void quic_tp_server_default(quic_tp *tp, const uint8_t *odcid, size_t odcid_len, const uint8_t *scid,
+                            size_t scid_len);
 /* Writes tp's present parameters as extension_data. 0 or -1 (no room). */
 int quic_tp_build(wire_wr *w, const quic_tp *tp);
 /* Parses extension_data sent by a server (from_server) or a client: bounded, each parameter once (RFC 9000 §7.4),

@@ -152,6 +152,14 @@ void quic_wr_crypto(wire_wr *w, uint64_t offset, const uint8_t *data, size_t len
     wire_wr_bytes(w, data, len);
 }
 
+void quic_wr_close(wire_wr *w, uint64_t code, uint64_t frame_type)
+{
+    quic_wr_varint(w, QUIC_FRAME_CLOSE);
+    quic_wr_varint(w, code);
+    quic_wr_varint(w, frame_type);
+    quic_wr_varint(w, 0);
+}
+
 void quic_crypto_init(quic_crypto_stream *s)
 {
     s->base = 0;

@@ -52,6 +52,14 @@ void quic_tp_client_default(quic_tp *tp, const uint8_t *scid, size_t scid_len)
     quic_tp_set_cid(tp, QUIC_TP_INITIAL_SCID, scid, scid_len);
 }
 
+void quic_tp_server_default(quic_tp *tp, const uint8_t *odcid, size_t odcid_len, const uint8_t *scid, size_t scid_len)
+{
+    /* The client's limits suit a server that only answers a handshake; RFC 9000 §7.3 adds the client's first
+     * Destination Connection ID. */
+    quic_tp_client_default(tp, scid, scid_len);
+    quic_tp_set_cid(tp, QUIC_TP_ORIGINAL_DCID, odcid, odcid_len);
+}
+
 static void wr_param(wire_wr *w, unsigned id, const uint8_t *value, size_t len)
 {
     quic_wr_varint(w, id);

@@ -248,6 +248,8 @@ typedef struct {
     int stalled;            /* the client's first message after our flight was neither acceptance nor EndOfEarlyData */
     int client_finished;    /* its Finished arrived (and went into the transcript) */
     int client_finished_ok; /* and verified (RFC 8446 §4.4.4); the peer layer does not require it */
+    const uint8_t *quic_tp; /* QUIC: our quic_transport_parameters for EncryptedExtensions; NULL over TCP */
+    size_t quic_tp_len;
 } wire_server_conn;
 
 /* Starts a connection that plays TLS 1.3 (tls13) or 1.2 with this identity. */

@@ -158,6 +158,14 @@ static int parse_extension(wire_client_hello_info *ch, unsigned type, wire_rd *d
         ch->n_binders = nb == ni ? (nb < WIRE_CH_PSK_KEEP ? nb : WIRE_CH_PSK_KEEP) : (size_t)-1;
         break;
     }
+    case WIRE_EXT_QUIC_TRANSPORT_PARAMETERS:
+        /* Kept raw, the first one: the QUIC server parses it (RFC 9001 §8.2). */
+        if (ch->quic_tp == NULL) {
+            ch->quic_tp = data->p;
+            ch->quic_tp_len = data->len;
+        }
+        wire_rd_bytes(data, data->len);
+        break;
     case WIRE_EXT_EARLY_DATA:
         /* RFC 8446 §4.2.10: empty in a ClientHello. */
         if (data->len != 0)
@@ -290,7 +298,8 @@ void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p)
     wire_wr_close(w, m, 3);
 }
 
-static void encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len, int early)
+static void encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len, int early,
+                                 const uint8_t *quic_tp, size_t quic_tp_len)
 {
     /* RFC 8446 §4.3.1: struct { Extension extensions<0..2^16-1>; } EncryptedExtensions. */
     wire_wr_u8(w, WIRE_HS_ENCRYPTED_EXTENSIONS);
@@ -300,18 +309,27 @@ static void encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn,
     /* RFC 8446 §4.2.10: an empty early_data extension in EncryptedExtensions accepts the client's 0-RTT data. */
     if (early)
         wire_wr_extension(w, WIRE_EXT_EARLY_DATA, NULL, 0);
+    /* RFC 9001 §8.2: a QUIC server's transport parameters travel in EncryptedExtensions. */
+    if (quic_tp != NULL)
+        wire_wr_extension(w, WIRE_EXT_QUIC_TRANSPORT_PARAMETERS, quic_tp, quic_tp_len);
     wire_wr_close(w, exts, 2);
     wire_wr_close(w, m, 3);
 }
 
 void wire_build_encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len)
 {
-    encrypted_extensions(w, send_alpn, alpn, alpn_len, 0);
+    encrypted_extensions(w, send_alpn, alpn, alpn_len, 0, NULL, 0);
 }
 
 void wire_build_encrypted_extensions_early(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len)
 {
-    encrypted_extensions(w, send_alpn, alpn, alpn_len, 1);
+    encrypted_extensions(w, send_alpn, alpn, alpn_len, 1, NULL, 0);
+}
+
+void wire_build_encrypted_extensions_quic(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len,
+                                          const uint8_t *quic_tp, size_t quic_tp_len)
+{
+    encrypted_extensions(w, send_alpn, alpn, alpn_len, 0, quic_tp, quic_tp_len);
 }
 
 void wire_build_new_session_ticket(wire_wr *w, uint32_t lifetime, uint32_t age_add, const uint8_t *nonce,

@@ -53,6 +53,8 @@ typedef struct {
     int scsv;               /* TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3) */
     int grease;             /* a GREASE value (RFC 8701 §2) among suites, extensions, groups or versions */
     char sni[256];          /* the first host_name, "" for none */
+    const uint8_t *quic_tp; /* the first quic_transport_parameters extension_data (unvalidated), NULL for none */
+    size_t quic_tp_len;
     unsigned n_extensions;
 } wire_client_hello_info;
 
@@ -92,6 +94,9 @@ void wire_build_server_hello(wire_wr *w, const wire_server_hello_params *p);
 void wire_build_encrypted_extensions(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len);
 /* EncryptedExtensions with an (empty) early_data extension too: the server accepts 0-RTT (RFC 8446 §4.2.10). */
 void wire_build_encrypted_extensions_early(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len);
+/* EncryptedExtensions of a QUIC server: our quic_transport_parameters (RFC 9001 §8.2) beside the ALPN answer. */
+void wire_build_encrypted_extensions_quic(wire_wr *w, int send_alpn, const uint8_t *alpn, size_t alpn_len,
+                                          const uint8_t *quic_tp, size_t quic_tp_len);
 /* NewSessionTicket (RFC 8446 §4.6.1); max_early_data > 0 adds an early_data extension allowing that much 0-RTT. */
 void wire_build_new_session_ticket(wire_wr *w, uint32_t lifetime, uint32_t age_add, const uint8_t *nonce,
                                    size_t nonce_len, const uint8_t *ticket, size_t ticket_len, uint32_t max_early_data);

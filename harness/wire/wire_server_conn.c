@@ -169,6 +169,8 @@ int wire_server_answer13(wire_server_conn *sv, const wire_server_answer *a)
     wire_conn_begin(c, &w);
     if (sv->resuming)
         wire_build_encrypted_extensions_early(&w, ee_alpn, a->alpn_data, a->alpn_len);
+    else if (sv->quic_tp != NULL)
+        wire_build_encrypted_extensions_quic(&w, ee_alpn, a->alpn_data, a->alpn_len, sv->quic_tp, sv->quic_tp_len);
     else
         wire_build_encrypted_extensions(&w, ee_alpn, a->alpn_data, a->alpn_len);
     if (emit(sv, WIRE_LEVEL_HANDSHAKE, &w, "EncryptedExtensions") != 0 || (!sv->resuming && certificate13(sv) != 0))
