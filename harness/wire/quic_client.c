@@ -193,7 +193,8 @@ long quic_client_datagram(quic_client *q, uint8_t *out, size_t cap, int again)
             continue;
         if (seal_space(q, s, &w, frames, fw.len) != 0)
             return fail(q, "cannot seal a packet");
-        q->crypto_sent[s] += taken;
+        if (s <= QUIC_SPACE_HANDSHAKE) /* 1-RTT packets carry ACKs only: no CRYPTO stream of ours there */
+            q->crypto_sent[s] += taken;
     }
     return (long)w.len;
 }
