@@ -969,11 +969,11 @@ Test(quic_client, connection_close_and_hostile_crypto)
     static const uint8_t close_frame[] = {0x1c, 0x41, 0x78, 0x06, 0x05, 'n', 'o', ' ', 'h', '3'};
     size_t n = server_initial(qc_dgram, close_frame, sizeof close_frame);
     cr_assert_eq(quic_client_receive(&qc, qc_dgram, n), QUIC_CLIENT_CLOSED, "%s", qc.error);
-    cr_expect_eq(qc.close_code, 0x178);
-    cr_expect_eq(qc.close_frame_type, 6);
-    cr_expect_eq(qc.close_type, QUIC_PT_INITIAL);
-    cr_expect_eq(qc.close_reason_len, 5);
-    cr_expect_arr_eq(qc.close_reason, "no h3", 5);
+    cr_expect_eq(qc.close.code, 0x178);
+    cr_expect_eq(qc.close.frame_type, 6);
+    cr_expect_eq(qc.close.type, QUIC_PT_INITIAL);
+    cr_expect_eq(qc.close.reason_len, 5);
+    cr_expect_arr_eq(qc.close.reason, "no h3", 5);
     cr_expect_arr_eq(qc.dcid, server_cid, 8, "the server's Source ID is our destination now (RFC 9000 §7.2)");
 
     /* CRYPTO far beyond what we buffer (RFC 9000 §7.5): the handshake ends with the reason. */
@@ -1023,7 +1023,7 @@ Test(quic_client, client_hello_spans_initial_packets_and_is_sent_again)
     ext[1] = (uint8_t)(pos - 2);
     wire_client_params p = {.version = WIRE_TLS13, .sni = "localhost", .send_alpn = 1, .alpn = ext, .alpn_len = pos};
     cr_assert_eq(quic_client_start(&qc, QUIC_V1, &p), 0, "%s", qc.error);
-    cr_assert_gt(qc.tx_crypto_len[0], 16384);
+    cr_assert_gt(qc.sp.tx_crypto_len[0], 16384);
     uint64_t next = 0, off;
     size_t len, datagrams = 0;
     long n;
@@ -1033,7 +1033,7 @@ Test(quic_client, client_hello_spans_initial_packets_and_is_sent_again)
         next = off + len;
         datagrams++;
     }
-    cr_expect_eq(next, qc.tx_crypto_len[0], "the whole ClientHello went out");
+    cr_expect_eq(next, qc.sp.tx_crypto_len[0], "the whole ClientHello went out");
     cr_expect_geq(datagrams, 12, "%zu datagrams", datagrams);
     /* The server acknowledges its first packets only (ACK of packet 0 to 2). */
     uint8_t frames[16];

@@ -96,9 +96,9 @@ Test(quic_probe, unknown_protocol_closes_with_0x178)
     char err[256] = "";
     int rc = probe(QUIC_V1, "\x00\x08\x07unknown", 10, err);
     cr_assert_eq(rc, QUIC_CLIENT_CLOSED, "expected the server's CONNECTION_CLOSE: %d %s", rc, err);
-    cr_expect_eq(conn.close_frame, QUIC_FRAME_CLOSE);
+    cr_expect_eq(conn.close.frame, QUIC_FRAME_CLOSE);
     /* RFC 9001 §8.1: no_application_protocol as a crypto error, 0x0100 + 120. */
-    cr_expect_eq(conn.close_code, 0x178, "close code 0x%llx", (unsigned long long)conn.close_code);
+    cr_expect_eq(conn.close.code, 0x178, "close code 0x%llx", (unsigned long long)conn.close.code);
     cr_expect_eq(conn.tls.alpn.count, 0);
 }
 

@@ -150,8 +150,8 @@ Test(quic_server, server_close_reaches_the_client)
     long n = quic_server_close(&qs, dgram, sizeof dgram, 0x178);
     cr_assert_gt(n, 0, "%s", qs.error);
     cr_assert_eq(quic_client_receive(&qc, dgram, (size_t)n), QUIC_CLIENT_CLOSED, "%s", qc.error);
-    cr_expect_eq(qc.close_code, 0x178);
-    cr_expect_eq(qc.close_type, QUIC_PT_INITIAL);
+    cr_expect_eq(qc.close.code, 0x178);
+    cr_expect_eq(qc.close.type, QUIC_PT_INITIAL);
 }
 
 Test(quic_server, client_hello_spans_several_initials)

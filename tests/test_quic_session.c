@@ -207,9 +207,9 @@ Test(quic_session, finished_1rtt_ticket_and_handshake_done)
     cr_expect_eq(ack.ack_largest, 7);
     /* On the retransmission timer the ACKs of every space go again, the 1-RTT one included; what was received is
      * still known. */
-    unsigned had = qc.have_rx;
+    unsigned had = qc.sp.have_rx;
     n = quic_client_datagram(&qc, dgram, sizeof dgram, 1);
-    cr_expect_eq(qc.have_rx, had);
+    cr_expect_eq(qc.sp.have_rx, had);
     client_packet(dgram, n, QUIC_PT_SHORT, &k, &r);
     cr_expect_eq(find_frame(&r, QUIC_PT_SHORT, QUIC_FRAME_ACK).ack_largest, 7);
     /* Its close goes in a 1-RTT packet too (RFC 9000 §10.2.3). */

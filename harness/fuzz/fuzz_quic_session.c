@@ -29,12 +29,12 @@ static void setup(void)
     memset(secret, 0x5a, sizeof secret);
     if (quic_client_start_session(&ready, QUIC_V1, &p, NULL) != 0 ||
         wire_conn_select_suite(&ready.tls.conn, 0x1301) != 0 ||
-        quic_keys_from_secret(QUIC_V1, 0x1301, secret, &ready.rx[QUIC_SPACE_APP]) != 0 ||
-        quic_keys_from_secret(QUIC_V1, 0x1301, secret, &ready.tx[QUIC_SPACE_APP]) != 0)
+        quic_keys_from_secret(QUIC_V1, 0x1301, secret, &ready.sp.rx[QUIC_SPACE_APP]) != 0 ||
+        quic_keys_from_secret(QUIC_V1, 0x1301, secret, &ready.sp.tx[QUIC_SPACE_APP]) != 0)
         abort();
-    server_tx = ready.rx[QUIC_SPACE_APP];
-    ready.rx_ok |= 1u << QUIC_SPACE_APP;
-    ready.tx_ok |= 1u << QUIC_SPACE_APP;
+    server_tx = ready.sp.rx[QUIC_SPACE_APP];
+    ready.sp.rx_ok |= 1u << QUIC_SPACE_APP;
+    ready.sp.tx_ok |= 1u << QUIC_SPACE_APP;
     ready.complete = ready.tls.completed = ready.tls.finished_sent = 1;
     memset(ready.tls.resumption_secret, 0xa5, sizeof ready.tls.resumption_secret);
     wire_outbox_clear(&ready.tls.conn.out);

@@ -159,17 +159,11 @@ int quic_session_probe(const char *host, const char *port, uint32_t version, con
 /* The server's CONNECTION_CLOSE into the observation (RFC 9000 §19.19; RFC 9001 §4.8 for a crypto error). */
 static void observe_close(const quic_client *q, observation *o)
 {
-    o->quic_close = 1;
-    o->quic_close_frame = (unsigned)q->close_frame;
-    o->quic_close_code = q->close_code;
-    o->quic_close_packet = q->close_type == QUIC_PT_INITIAL     ? OBS_PACKET_INITIAL
-                           : q->close_type == QUIC_PT_HANDSHAKE ? OBS_PACKET_HANDSHAKE
-                                                                : OBS_PACKET_1RTT;
-    o->quic_close_reason_len = q->close_reason_len;
-    size_t kept = q->close_reason_len < sizeof o->quic_close_reason ? q->close_reason_len : sizeof o->quic_close_reason;
-    memcpy(o->quic_close_reason, q->close_reason, kept);
-    /* Any close that is not a TLS alert ends the connection without one. */
-    o->closed = observation_alert(o, NULL) < 0;
+    const quic_close_info *c = &q->close;
+    obs_packet packet = c->type == QUIC_PT_INITIAL     ? OBS_PACKET_INITIAL
+                        : c->type == QUIC_PT_HANDSHAKE ? OBS_PACKET_HANDSHAKE
+                                                       : OBS_PACKET_1RTT;
+    observation_quic_close(o, (unsigned)c->frame, c->code, packet, c->reason, c->reason_len);
 }
 
 int quic_server_probe(void *ctx, const probe_request *r, observation *o)

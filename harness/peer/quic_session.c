@@ -48,13 +48,13 @@ static void observe_session(const quic_client *q, int state, const char *err, se
     o->resumed = q->tls.resumed;
     o->early_sent = q->early_sent;
     o->early_accepted = q->tls.early_accepted;
-    if (state == QUIC_CLIENT_CLOSED && q->close_frame == QUIC_FRAME_CLOSE && q->close_code >= 0x100 &&
-        q->close_code <= 0x1ff) {
-        o->alert = (int)(q->close_code - 0x100);
+    if (state == QUIC_CLIENT_CLOSED && q->close.frame == QUIC_FRAME_CLOSE && q->close.code >= 0x100 &&
+        q->close.code <= 0x1ff) {
+        o->alert = (int)(q->close.code - 0x100);
     } else if (state == QUIC_CLIENT_CLOSED && !q->complete) {
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "CONNECTION_CLOSE (frame 0x%llx) with code 0x%llx",
-                 (unsigned long long)q->close_frame, (unsigned long long)q->close_code);
+                 (unsigned long long)q->close.frame, (unsigned long long)q->close.code);
     } else if (state < 0) {
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "%s", err);

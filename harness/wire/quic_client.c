@@ -2,76 +2,35 @@
  * every level from its exported secrets, Retry and Version Negotiation (RFC 9000 §17.2.5, §6); in a session, 1-RTT
  * packets, tickets and 0-RTT (RFC 9001 §4.6). */
 #include <gnutls/crypto.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "quic_client.h"
 
-static int fail(quic_client *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(quic_client *q, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q->error, sizeof q->error, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static const wire_level space_level[QUIC_SPACES] = {WIRE_LEVEL_INITIAL, WIRE_LEVEL_HANDSHAKE,
-                                                    WIRE_LEVEL_APPLICATION};
-static const quic_ptype space_type[QUIC_SPACES] = {QUIC_PT_INITIAL, QUIC_PT_HANDSHAKE, QUIC_PT_SHORT};
-
 /* Initial keys of both directions from the Destination Connection ID we send to (RFC 9001 §5.2). */
 static int initial_keys(quic_client *q)
 {
-    if (quic_initial_keys(q->version, q->dcid, q->dcid_len, WIRE_FROM_CLIENT, NULL, &q->tx[0]) != 0 ||
-        quic_initial_keys(q->version, q->dcid, q->dcid_len, WIRE_FROM_SERVER, NULL, &q->rx[0]) != 0)
-        return -1;
-    q->tx_ok |= 1u;
-    q->rx_ok |= 1u;
-    return 0;
-}
-
-/* Keys of the secrets the TLS object exported since the last call (RFC 9001 §5.1). */
-static void install_keys(quic_client *q)
-{
-    const wire_conn *c = &q->tls.conn;
-    for (int s = QUIC_SPACE_HANDSHAKE; s < QUIC_SPACES; s++) {
-        wire_level l = space_level[s];
-        if (!(q->rx_ok & 1u << s) && (c->have & WIRE_HAVE(l, WIRE_FROM_SERVER)) &&
-            quic_keys_from_secret(q->version, c->suite_code, c->secret[l][WIRE_FROM_SERVER], &q->rx[s]) == 0)
-            q->rx_ok |= 1u << s;
-        if (!(q->tx_ok & 1u << s) && (c->have & WIRE_HAVE(l, WIRE_FROM_CLIENT)) &&
-            quic_keys_from_secret(q->version, c->suite_code, c->secret[l][WIRE_FROM_CLIENT], &q->tx[s]) == 0)
-            q->tx_ok |= 1u << s;
-    }
+    return quic_spaces_initial(&q->sp, q->dcid, q->dcid_len);
 }
 
 /* Moves the TLS object's queued messages onto our CRYPTO streams (Initial, Handshake). 0 or -1. */
 static int drain_outbox(quic_client *q)
 {
-    wire_outbox *ob = &q->tls.conn.out;
-    for (size_t i = 0; i < ob->n; i++) {
-        int s = ob->msg[i].level == WIRE_LEVEL_INITIAL ? 0 : ob->msg[i].level == WIRE_LEVEL_HANDSHAKE ? 1 : -1;
-        if (s < 0 || ob->msg[i].len > sizeof q->tx_crypto[s] - q->tx_crypto_len[s])
-            return fail(q, "handshake message at level %d cannot be carried", (int)ob->msg[i].level);
-        memcpy(q->tx_crypto[s] + q->tx_crypto_len[s], ob->buf + ob->msg[i].off, ob->msg[i].len);
-        q->tx_crypto_len[s] += ob->msg[i].len;
-    }
-    wire_outbox_clear(ob);
+    wire_level level;
+    if (quic_spaces_queue(&q->sp, &q->tls.conn.out, &level) != 0)
+        return QUIC_FAIL(q, "handshake message at level %d cannot be carried", (int)level);
     return 0;
 }
 
 int quic_client_start(quic_client *q, uint32_t version, const wire_client_params *p)
 {
     memset(q, 0, sizeof *q);
-    q->version = version;
+    quic_spaces_init(&q->sp, version, WIRE_FROM_SERVER);
     if (!quic_version_known(version))
-        return fail(q, "QUIC version 0x%08x is not spoken", version);
+        return QUIC_FAIL(q, "QUIC version 0x%08x is not spoken", version);
     if (gnutls_rnd(GNUTLS_RND_NONCE, q->odcid, sizeof q->odcid) < 0 ||
         gnutls_rnd(GNUTLS_RND_NONCE, q->scid, sizeof q->scid) < 0)
-        return fail(q, "no randomness");
+        return QUIC_FAIL(q, "no randomness");
     /* RFC 9000 §7.2: the first Destination Connection ID is random, at least 8 bytes. */
     memcpy(q->dcid, q->odcid, sizeof q->odcid);
     q->dcid_len = sizeof q->odcid;
@@ -80,13 +39,13 @@ int quic_client_start(quic_client *q, uint32_t version, const wire_client_params
     wire_wr w;
     wire_wr_init(&w, q->tp, sizeof q->tp);
     if (quic_tp_build(&w, &tp) != 0 || initial_keys(q) != 0)
-        return fail(q, "transport parameters or Initial keys failed");
+        return QUIC_FAIL(q, "transport parameters or Initial keys failed");
     q->tp_len = w.len;
     wire_client_params tls = *p;
     tls.quic_tp = q->tp;
     tls.quic_tp_len = q->tp_len;
     if (tls.version != WIRE_TLS13 || wire_client_start(&q->tls, &tls) != 0)
-        return fail(q, "ClientHello: %s", tls.version != WIRE_TLS13 ? "QUIC needs TLS 1.3" : q->tls.conn.error);
+        return QUIC_FAIL(q, "ClientHello: %s", tls.version != WIRE_TLS13 ? "QUIC needs TLS 1.3" : q->tls.conn.error);
     return drain_outbox(q);
 }
 
@@ -102,40 +61,24 @@ int quic_client_start_session(quic_client *q, uint32_t version, const wire_clien
     if (c->have & WIRE_HAVE(WIRE_LEVEL_EARLY, WIRE_FROM_CLIENT)) {
         if (quic_keys_from_secret(version, p->resume->suite, c->secret[WIRE_LEVEL_EARLY][WIRE_FROM_CLIENT],
                                   &q->tx_early) != 0)
-            return fail(q, "0-RTT keys failed");
+            return QUIC_FAIL(q, "0-RTT keys failed");
         q->early_ok = 1;
     }
     return 0;
 }
 
-/* The frames of one packet of space s: an ACK when one is owed, then as much of our CRYPTO stream as fits in room
- * bytes. Returns the CRYPTO bytes taken. */
-static size_t space_frames(quic_client *q, int s, wire_wr *fw, size_t room)
-{
-    if (q->ack_pending[s]) {
-        /* The largest packet received only: enough for the server to stop retransmitting it. */
-        quic_wr_ack(fw, q->largest_rx[s], 0, 0);
-        q->ack_pending[s] = 0;
-    }
-    if (s > QUIC_SPACE_HANDSHAKE || q->crypto_sent[s] >= q->tx_crypto_len[s] || fw->len + 16 >= room)
-        return 0;
-    size_t chunk = q->tx_crypto_len[s] - q->crypto_sent[s];
-    if (chunk > room - fw->len - 16)
-        chunk = room - fw->len - 16;
-    quic_wr_crypto(fw, q->crypto_sent[s], q->tx_crypto[s] + q->crypto_sent[s], chunk);
-    return chunk;
-}
-
 /* Seals frames as the next packet of space s onto w; a datagram with an Initial is padded to 1200 bytes. */
 static int seal_space(quic_client *q, int s, wire_wr *w, const uint8_t *frames, size_t len)
 {
-    quic_packet_spec spec = {.type = space_type[s], .version = q->version, .dcid = q->dcid, .dcid_len = q->dcid_len,
-                             .scid = q->scid, .scid_len = sizeof q->scid, .token = q->token,
+    quic_packet_spec spec = {.dcid = q->dcid,
+                             .dcid_len = q->dcid_len,
+                             .scid = q->scid,
+                             .scid_len = sizeof q->scid,
+                             .token = q->token,
                              .token_len = q->token_len};
-    uint64_t pn = q->next_pn[s]++;
     /* RFC 9000 §14.1: a client's datagram carrying an Initial packet is at least 1200 bytes long. */
     size_t min_len = s == QUIC_SPACE_INITIAL && w->len < 1200 ? 1200 - w->len : 0;
-    return quic_seal_packet(w, &q->tx[s], &spec, pn, quic_pn_size(pn, UINT64_MAX), frames, len, min_len);
+    return quic_spaces_seal(&q->sp, s, w, &spec, frames, len, min_len);
 }
 
 /* A 0-RTT packet with a PING after the Initial (RFC 9000 §12.3: in the application packet number space), once, and
@@ -144,16 +87,17 @@ static int seal_space(quic_client *q, int s, wire_wr *w, const uint8_t *frames, 
  * application data to send early, so the server's transport parameters limit nothing here (RFC 9000 §7.4.1). */
 static int seal_early(quic_client *q, wire_wr *w, int again)
 {
-    if (!q->early_ok || (q->early_sent && !again) || (q->rx_ok & 1u << QUIC_SPACE_HANDSHAKE) || w->cap - w->len < 128)
+    if (!q->early_ok || (q->early_sent && !again) || (q->sp.rx_ok & 1u << QUIC_SPACE_HANDSHAKE) ||
+        w->cap - w->len < 128)
         return 0;
     static const uint8_t ping[] = {QUIC_FRAME_PING};
     quic_packet_spec spec = {.type = QUIC_PT_0RTT,
-                             .version = q->version,
+                             .version = q->sp.version,
                              .dcid = q->dcid,
                              .dcid_len = q->dcid_len,
                              .scid = q->scid,
                              .scid_len = sizeof q->scid};
-    uint64_t pn = q->next_pn[QUIC_SPACE_APP]++;
+    uint64_t pn = q->sp.next_pn[QUIC_SPACE_APP]++;
     if (!q->early_sent)
         q->early_pn = pn;
     q->early_sent = 1;
@@ -163,38 +107,37 @@ static int seal_early(quic_client *q, wire_wr *w, int again)
 long quic_client_datagram(quic_client *q, uint8_t *out, size_t cap, int again)
 {
     if (cap < 1200 || drain_outbox(q) != 0)
-        return cap < 1200 ? fail(q, "datagram buffer under 1200 bytes") : -1;
+        return cap < 1200 ? QUIC_FAIL(q, "datagram buffer under 1200 bytes") : -1;
     int last = q->session ? QUIC_SPACE_APP : QUIC_SPACE_HANDSHAKE;
     for (int s = 0; again && s <= last; s++) {
         /* Once the server's ServerHello arrived (the handshake keys exist) it holds our whole ClientHello: repeat only
          * the ACKs then. An Initial of the server before that may only acknowledge some of a ClientHello that spans
          * several Initial packets (RFC 9000 §13.3: lost CRYPTO data is sent again), so the stream goes again. We send
          * no CRYPTO data in 1-RTT packets: there, only the ACKs go again. */
-        if (s <= QUIC_SPACE_HANDSHAKE && !(s == QUIC_SPACE_INITIAL && (q->rx_ok & 1u << QUIC_SPACE_HANDSHAKE)))
-            q->crypto_sent[s] = 0;
-        q->ack_pending[s] |= (q->have_rx >> s) & 1u;
+        if (s <= QUIC_SPACE_HANDSHAKE && !(s == QUIC_SPACE_INITIAL && (q->sp.rx_ok & 1u << QUIC_SPACE_HANDSHAKE)))
+            q->sp.crypto_sent[s] = 0;
+        q->sp.ack_pending[s] |= (q->sp.have_rx >> s) & 1u;
     }
     wire_wr w;
     wire_wr_init(&w, out, cap < QUIC_DATAGRAM_MAX ? cap : QUIC_DATAGRAM_MAX);
     for (int s = 0; s <= last; s++) {
         if (s == QUIC_SPACE_HANDSHAKE && seal_early(q, &w, again) != 0)
-            return fail(q, "cannot seal a 0-RTT packet");
+            return QUIC_FAIL(q, "cannot seal a 0-RTT packet");
         /* Header (at most 1 + 4 + 2 * 21 + token + 2 + 4) and tag (16) around the frames. */
         size_t overhead = 1 + 4 + 2 * (1 + QUIC_CID_MAX) + 2 + q->token_len + 2 + 4 + 16;
-        if (!(q->tx_ok & 1u << s) || w.len + overhead + 32 > w.cap)
+        if (!(q->sp.tx_ok & 1u << s) || w.len + overhead + 32 > w.cap)
             continue;
         uint8_t frames[QUIC_DATAGRAM_MAX];
         wire_wr fw;
         wire_wr_init(&fw, frames, sizeof frames);
-        size_t taken = space_frames(q, s, &fw, w.cap - w.len - overhead);
+        size_t taken = quic_spaces_frames(&q->sp, s, &fw, w.cap - w.len - overhead);
         if (fw.err)
-            return fail(q, "frames do not fit");
+            return QUIC_FAIL(q, "frames do not fit");
         if (fw.len == 0)
             continue;
         if (seal_space(q, s, &w, frames, fw.len) != 0)
-            return fail(q, "cannot seal a packet");
-        if (s <= QUIC_SPACE_HANDSHAKE) /* 1-RTT packets carry ACKs only: no CRYPTO stream of ours there */
-            q->crypto_sent[s] += taken;
+            return QUIC_FAIL(q, "cannot seal a packet");
+        quic_spaces_sent(&q->sp, s, taken); /* 1-RTT packets carry ACKs only: no CRYPTO stream of ours there */
     }
     return (long)w.len;
 }
@@ -207,13 +150,10 @@ long quic_client_close(quic_client *q, uint8_t *out, size_t cap, uint64_t code)
     wire_wr fw;
     wire_wr_init(&fw, frames, sizeof frames);
     /* RFC 9000 §19.19: CONNECTION_CLOSE 0x1c, the error code, frame type 0 (none), an empty reason. */
-    quic_wr_varint(&fw, QUIC_FRAME_CLOSE);
-    quic_wr_varint(&fw, code);
-    quic_wr_varint(&fw, 0);
-    quic_wr_varint(&fw, 0);
+    quic_wr_close(&fw, code, 0);
     for (int s = 0; s <= (q->session ? QUIC_SPACE_APP : QUIC_SPACE_HANDSHAKE); s++)
-        if ((q->tx_ok & 1u << s) && seal_space(q, s, &w, frames, fw.len) != 0)
-            return fail(q, "cannot seal CONNECTION_CLOSE");
+        if ((q->sp.tx_ok & 1u << s) && seal_space(q, s, &w, frames, fw.len) != 0)
+            return QUIC_FAIL(q, "cannot seal CONNECTION_CLOSE");
     return (long)w.len;
 }
 
@@ -289,45 +229,30 @@ static void check_ticket(quic_client *q)
 /* Whole handshake messages of space s now available, to the TLS object. A quic_client_state or -1. */
 static int deliver(quic_client *q, int s)
 {
-    uint8_t chunk[4096];
-    size_t n;
-    while ((n = quic_crypto_take(&q->rx_crypto[s], chunk, sizeof chunk)) > 0)
-        if (wire_msg_reader_add(&q->reader[s], chunk, n) != 0)
-            return fail(q, "the server's handshake data at level %d exceed what alpncheck buffers", s);
     const uint8_t *msg;
     size_t len;
     int rc;
-    while ((rc = wire_msg_reader_next(&q->reader[s], &msg, &len)) == 1) {
+    while ((rc = wire_msg_reader_next(&q->sp.reader[s], &msg, &len)) == 1) {
         if (msg[0] == WIRE_HS_ENCRYPTED_EXTENSIONS)
             server_tp(q, msg, len);
         unsigned tickets = q->tls.tickets;
-        int taken = wire_client_take(&q->tls, space_level[s], msg, len);
+        int taken = wire_client_take(&q->tls, quic_space_level[s], msg, len);
         if (taken < 0)
-            return fail(q, "%s", q->tls.conn.error);
-        install_keys(q);
+            return QUIC_FAIL(q, "%s", q->tls.conn.error);
+        quic_spaces_install(&q->sp, &q->tls.conn);
         if (taken == 1)
             q->complete = 1;
         /* RFC 9001 §4.1.1: our Finished completes the handshake; QUIC has no EndOfEarlyData (§8.3). */
         if (taken == 1 && q->session && !q->tls.finished_sent && wire_client_finish(&q->tls) != 0)
-            return fail(q, "%s", q->tls.conn.error);
+            return QUIC_FAIL(q, "%s", q->tls.conn.error);
         if (msg[0] == WIRE_HS_ENCRYPTED_EXTENSIONS)
             check_0rtt_params(q);
         if (q->tls.tickets != tickets)
             check_ticket(q);
     }
     if (rc < 0)
-        return fail(q, "the server's handshake message claims %zu bytes", len);
+        return QUIC_FAIL(q, "the server's handshake message claims %zu bytes", len);
     return q->complete ? QUIC_CLIENT_DONE : QUIC_CLIENT_MORE;
-}
-
-static void note_close(quic_client *q, const quic_frame *f, quic_ptype pt)
-{
-    q->close_type = pt;
-    q->close_frame = f->type;
-    q->close_code = f->error_code;
-    q->close_frame_type = f->frame_type;
-    q->close_reason_len = f->reason_len;
-    memcpy(q->close_reason, f->reason, f->reason_len < sizeof q->close_reason ? f->reason_len : sizeof q->close_reason);
 }
 
 /* The frames of an opened packet of space s. A quic_client_state or -1. */
@@ -339,27 +264,26 @@ static int take_frames(quic_client *q, int s, const uint8_t *payload, size_t len
     char err[QUIC_ERROR_MAX];
     int rc, state = QUIC_CLIENT_MORE;
     while ((rc = s == QUIC_SPACE_APP ? quic_frame_next_1rtt(&r, &f, err)
-                                     : quic_frame_next(&r, space_type[s], &f, err)) == 1) {
+                                     : quic_frame_next(&r, quic_space_type[s], &f, err)) == 1) {
         q->handshake_done |= f.type == QUIC_FRAME_HANDSHAKE_DONE;
         /* RFC 9000 §12.3: 0-RTT and 1-RTT share a packet number space, so a 1-RTT ACK whose first range holds our
          * first 0-RTT packet says the server opened it. */
         if (s == QUIC_SPACE_APP && (f.type == QUIC_FRAME_ACK || f.type == QUIC_FRAME_ACK_ECN) && q->early_sent &&
             f.ack_largest >= q->early_pn && f.ack_largest - f.ack_first_range <= q->early_pn)
             q->early_acked = 1;
-        if (f.type != QUIC_FRAME_ACK && f.type != QUIC_FRAME_ACK_ECN && f.type != QUIC_FRAME_PADDING)
-            q->ack_pending[s] = 1; /* RFC 9000 §13.2.1: an ack-eliciting packet is acknowledged */
+        /* An ACK owed (RFC 9000 §13.2.1), CRYPTO data into the space's stream. */
+        if (quic_spaces_take(&q->sp, s, &f, err) != 0)
+            return QUIC_FAIL(q, "server's CRYPTO frame: %s", err);
         if (f.type == QUIC_FRAME_CLOSE || f.type == QUIC_FRAME_CLOSE_APP) {
-            note_close(q, &f, space_type[s]);
+            quic_close_note(&q->close, &f, quic_space_type[s]);
             return QUIC_CLIENT_CLOSED;
         }
         if (f.type != QUIC_FRAME_CRYPTO)
             continue;
-        if (quic_crypto_add(&q->rx_crypto[s], f.crypto_off, f.data, f.data_len, err) != 0)
-            return fail(q, "server's CRYPTO frame: %s", err);
         if ((state = deliver(q, s)) < 0)
             return -1;
     }
-    return rc < 0 ? fail(q, "server's packet: %s", err) : state;
+    return rc < 0 ? QUIC_FAIL(q, "server's packet: %s", err) : state;
 }
 
 /* RFC 9000 §17.2.5.2: one Retry, before any Initial of the server, with a valid tag (RFC 9001 §5.8) and a token;
@@ -367,12 +291,12 @@ static int take_frames(quic_client *q, int s, const uint8_t *payload, size_t len
  * and the ClientHello is sent again with the token (§17.2.5.3). 0 or -1. */
 static int take_retry(quic_client *q, const uint8_t *pkt, const quic_header *h)
 {
-    if (q->retried || q->server_initial || h->version != q->version || h->token_len == 0 ||
+    if (q->retried || q->server_initial || h->version != q->sp.version || h->token_len == 0 ||
         !quic_retry_verify(pkt, h, q->odcid, sizeof q->odcid) ||
         (h->scid_len == q->dcid_len && memcmp(h->scid, q->dcid, q->dcid_len) == 0))
         return 0;
     if (h->token_len > sizeof q->token)
-        return fail(q, "Retry token of %zu bytes, more than alpncheck keeps", h->token_len);
+        return QUIC_FAIL(q, "Retry token of %zu bytes, more than alpncheck keeps", h->token_len);
     memcpy(q->token, h->token, h->token_len);
     q->token_len = h->token_len;
     memcpy(q->dcid, h->scid, h->scid_len);
@@ -380,8 +304,8 @@ static int take_retry(quic_client *q, const uint8_t *pkt, const quic_header *h)
     memcpy(q->retry_scid, h->scid, h->scid_len);
     q->retry_scid_len = h->scid_len;
     q->retried = 1;
-    q->crypto_sent[QUIC_SPACE_INITIAL] = 0;
-    return initial_keys(q) == 0 ? 0 : fail(q, "Initial keys after Retry failed");
+    q->sp.crypto_sent[QUIC_SPACE_INITIAL] = 0;
+    return initial_keys(q) == 0 ? 0 : QUIC_FAIL(q, "Initial keys after Retry failed");
 }
 
 /* RFC 9000 §6.2: a Version Negotiation that echoes our IDs, before any other packet of the server, and does not
@@ -394,12 +318,12 @@ static int take_version_negotiation(quic_client *q, const quic_header *h)
         return 0;
     for (size_t i = 0; i < h->n_versions; i++) {
         const uint8_t *v = h->versions + 4 * i;
-        if (((uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3]) == q->version)
+        if (((uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3]) == q->sp.version)
             return 0;
     }
     q->vn_count = h->n_versions < 16 ? h->n_versions : 16;
     memcpy(q->vn_versions, h->versions, 4 * q->vn_count);
-    return fail(q, "Version Negotiation: the server does not speak version 0x%08x", q->version);
+    return QUIC_FAIL(q, "Version Negotiation: the server does not speak version 0x%08x", q->sp.version);
 }
 
 /* One Initial, Handshake or (in a session) 1-RTT packet: opened, or dropped. A quic_client_state or -1. */
@@ -409,18 +333,11 @@ static int take_packet(quic_client *q, uint8_t *pkt, const quic_header *h)
             : h->type == QUIC_PT_SHORT ? QUIC_SPACE_APP
                                        : QUIC_SPACE_HANDSHAKE;
     /* RFC 9000 §17.2.2: a server's Initial with a token is dropped. A short header states no version. */
-    if (!(q->rx_ok & 1u << s) || (s != QUIC_SPACE_APP && h->version != q->version) ||
-        (s == QUIC_SPACE_INITIAL && h->token_len != 0))
+    if ((s != QUIC_SPACE_APP && h->version != q->sp.version) || (s == QUIC_SPACE_INITIAL && h->token_len != 0))
         return QUIC_CLIENT_MORE;
-    uint64_t pn;
     size_t off, len;
-    char err[QUIC_ERROR_MAX];
-    if (quic_open_packet(&q->rx[s], pkt, h, (q->have_rx >> s) & 1u ? q->largest_rx[s] : UINT64_MAX, &pn, &off, &len,
-                         err) != 0)
+    if (quic_spaces_open(&q->sp, s, pkt, h, &off, &len) != 0) /* keys missing, or it does not open */
         return QUIC_CLIENT_MORE;
-    if (!((q->have_rx >> s) & 1u) || pn > q->largest_rx[s])
-        q->largest_rx[s] = pn;
-    q->have_rx |= 1u << s;
     if (s == QUIC_SPACE_INITIAL && !q->server_initial) {
         /* RFC 9000 §7.2: the Source Connection ID of the server's first Initial is where we send from now on. */
         if (h->scid_len > QUIC_CID_MAX)
@@ -435,14 +352,9 @@ static int take_packet(quic_client *q, uint8_t *pkt, const quic_header *h)
 int quic_client_receive(quic_client *q, uint8_t *dgram, size_t len)
 {
     size_t pos = 0;
-    while (pos < len) {
-        quic_header h;
-        char err[QUIC_ERROR_MAX];
-        /* RFC 9000 §12.2: what cannot be parsed ends the datagram; the packets before it stand. */
-        if (quic_parse_header(dgram + pos, len - pos, sizeof q->scid, &h, err) != 0)
-            break;
-        uint8_t *pkt = dgram + pos;
-        pos += h.len;
+    quic_header h;
+    uint8_t *pkt;
+    while ((pkt = quic_next_packet(dgram, len, &pos, sizeof q->scid, &h)) != NULL) {
         int rc = QUIC_CLIENT_MORE;
         if (h.type == QUIC_PT_VERSION_NEGOTIATION)
             rc = take_version_negotiation(q, &h);

@@ -11,22 +11,20 @@
 #define ALPN_QUIC_CLIENT_H
 
 #include "quic.h"
+#include "quic_spaces.h" /* QUIC_SPACE_*, QUIC_SPACES, QUIC_DATAGRAM_MAX */
 #include "wire_conn.h"
 
-enum { QUIC_SPACE_INITIAL = 0, QUIC_SPACE_HANDSHAKE = 1, QUIC_SPACE_APP = 2, QUIC_SPACES = 3 };
 #define QUIC_CLIENT_CID 8            /* the length of the connection IDs we choose */
-#define QUIC_DATAGRAM_MAX 1452      /* what we send at most; also our max_udp_payload_size */
 #define QUIC_CLIENT_ERROR (WIRE_ERROR_MAX + QUIC_ERROR_MAX)
 
 typedef enum {
     QUIC_CLIENT_MORE = 0,   /* go on: send what quic_client_datagram has, wait for more */
     QUIC_CLIENT_DONE = 1,   /* the server's flight is complete (its Finished) */
-    QUIC_CLIENT_CLOSED = 2, /* the server sent CONNECTION_CLOSE: see close_* */
+    QUIC_CLIENT_CLOSED = 2, /* the server sent CONNECTION_CLOSE: see close */
 } quic_client_state;
 
 typedef struct {
     wire_client_conn tls;
-    uint32_t version;
     uint8_t odcid[QUIC_CLIENT_CID], scid[QUIC_CLIENT_CID]; /* our first Destination and our Source Connection ID */
     uint8_t dcid[QUIC_CID_MAX];                            /* where we send now (the server's choice, §7.2) */
     size_t dcid_len;
@@ -34,25 +32,14 @@ typedef struct {
     size_t token_len;
     uint8_t tp[128]; /* our quic_transport_parameters */
     size_t tp_len;
-    quic_keys rx[QUIC_SPACES], tx[QUIC_SPACES];
-    unsigned rx_ok, tx_ok;                      /* bit per space */
-    uint64_t next_pn[QUIC_SPACES], largest_rx[QUIC_SPACES];
-    int ack_pending[QUIC_SPACES];
-    uint8_t tx_crypto[2][WIRE_OUTBOX_MAX]; /* our CRYPTO streams of Initial and Handshake, kept for retransmission */
-    size_t tx_crypto_len[2], crypto_sent[2];
-    unsigned have_rx;                      /* bit per space: a packet was opened (largest_rx is meaningful) */
-    quic_crypto_stream rx_crypto[QUIC_SPACES];
-    wire_msg_reader reader[QUIC_SPACES];
+    quic_spaces sp; /* keys, packet numbers, ACKs, CRYPTO streams; its version is the connection's */
     /* What the server did. */
     int server_initial; /* an Initial of the server was opened */
     int retried;        /* a Retry was accepted */
     uint8_t retry_scid[QUIC_CID_MAX];
     size_t retry_scid_len;
     int complete;
-    quic_ptype close_type; /* the packet type that carried its CONNECTION_CLOSE */
-    uint64_t close_frame, close_code, close_frame_type;
-    uint8_t close_reason[256];
-    size_t close_reason_len; /* its full length; close_reason holds the first 256 bytes */
+    quic_close_info close;   /* its CONNECTION_CLOSE */
     uint8_t vn_versions[64]; /* a Version Negotiation's versions (the first 16) */
     size_t vn_count;
     int server_tp;                    /* its quic_transport_parameters were read */

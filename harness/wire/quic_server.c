@@ -1,21 +1,10 @@
 /* A QUIC server connection: the client's Initials in, the wire server object's crafted flight out in CRYPTO frames
  * (RFC 9001 §4), Initial and Handshake packet protection from the secrets it exports, the client's reaction read. */
 #include <gnutls/crypto.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "quic_server.h"
-
-static int fail(quic_server *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(quic_server *q, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q->error, sizeof q->error, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* Worst-case bytes around a packet's frames: long header with two 20-byte IDs, empty token, 2-byte Length, 4-byte
  * packet number, AEAD tag. */
@@ -79,15 +68,15 @@ static int take_message(quic_server *q, int s, const uint8_t *msg, size_t len)
     if (s == QUIC_SPACE_INITIAL) {
         /* RFC 9001 §4.1.3: the client sends nothing but its ClientHello in Initial packets. */
         if (q->hello || msg[0] != WIRE_HS_CLIENT_HELLO)
-            return fail(q, "the client sent handshake message type %u in an Initial packet", msg[0]);
+            return QUIC_FAIL(q, "the client sent handshake message type %u in an Initial packet", msg[0]);
         if (wire_server_take_client_hello(&q->tls, msg, len) != 0)
-            return fail(q, "%s", q->tls.conn.error);
+            return QUIC_FAIL(q, "%s", q->tls.conn.error);
         q->hello = 1;
         client_tp(q);
         return QUIC_SERVER_HELLO;
     }
     if (!q->answered)
-        return fail(q, "the client sent handshake message type %u before our flight", msg[0]);
+        return QUIC_FAIL(q, "the client sent handshake message type %u before our flight", msg[0]);
     if (wire_server_take(&q->tls, quic_space_level[s], msg, len) == 1 && q->tls.client_finished) {
         q->complete = 1;
         quic_spaces_install(&q->sp, &q->tls.conn);
@@ -105,7 +94,7 @@ static int deliver(quic_server *q, int s)
     while (state == QUIC_SERVER_MORE && (rc = wire_msg_reader_next(&q->sp.reader[s], &msg, &len)) == 1)
         state = take_message(q, s, msg, len);
     if (state == QUIC_SERVER_MORE && rc < 0)
-        return fail(q, "the client's handshake message claims %zu bytes", len);
+        return QUIC_FAIL(q, "the client's handshake message claims %zu bytes", len);
     return state;
 }
 
@@ -126,7 +115,7 @@ static int take_frames(quic_server *q, int s, const uint8_t *payload, size_t len
         if (s == QUIC_SPACE_APP && f.type == QUIC_FRAME_CRYPTO)
             continue; /* a NewSessionTicket is the server's to send; 1-RTT CRYPTO data of a client is not read */
         if (quic_spaces_take(&q->sp, s, &f, err) != 0)
-            return fail(q, "client's CRYPTO frame: %s", err);
+            return QUIC_FAIL(q, "client's CRYPTO frame: %s", err);
         int got = f.type == QUIC_FRAME_CRYPTO ? deliver(q, s) : QUIC_SERVER_MORE;
         if (got != QUIC_SERVER_MORE)
             return got;
@@ -135,7 +124,7 @@ static int take_frames(quic_server *q, int s, const uint8_t *payload, size_t len
      * which this carrier does not read: the rest of such a packet is skipped, not held against the client. */
     if (rc < 0 && s == QUIC_SPACE_APP)
         return QUIC_SERVER_MORE;
-    return rc < 0 ? fail(q, "client's packet: %s", err) : QUIC_SERVER_MORE;
+    return rc < 0 ? QUIC_FAIL(q, "client's packet: %s", err) : QUIC_SERVER_MORE;
 }
 
 /* 1 when packet h belongs to this connection: our version, and addressed to our ID or (Initial and 0-RTT, before
@@ -169,14 +158,9 @@ int quic_server_receive(quic_server *q, uint8_t *dgram, size_t len)
 {
     size_t pos = 0;
     int state = QUIC_SERVER_MORE, counted = 0;
-    while (pos < len) {
-        quic_header h;
-        char err[QUIC_ERROR_MAX];
-        /* RFC 9000 §12.2: what cannot be parsed ends the datagram; the packets before it stand. */
-        if (quic_parse_header(dgram + pos, len - pos, sizeof q->scid, &h, err) != 0)
-            break;
-        uint8_t *pkt = dgram + pos;
-        pos += h.len;
+    quic_header h;
+    uint8_t *pkt;
+    while ((pkt = quic_next_packet(dgram, len, &pos, sizeof q->scid, &h)) != NULL) {
         if (!q->started && (pos != h.len || first_initial(q, &h, len) != 0))
             break;
         if (!ours(q, &h))
@@ -200,14 +184,14 @@ int quic_server_receive(quic_server *q, uint8_t *dgram, size_t len)
 int quic_server_answer(quic_server *q, const wire_server_answer *a)
 {
     if (!q->hello || q->answered)
-        return fail(q, "no ClientHello to answer");
+        return QUIC_FAIL(q, "no ClientHello to answer");
     q->tls.quic_tp = q->tp;
     q->tls.quic_tp_len = q->tp_len;
     if (wire_server_answer13(&q->tls, a) != 0)
-        return fail(q, "%s", q->tls.conn.error);
+        return QUIC_FAIL(q, "%s", q->tls.conn.error);
     wire_level level;
     if (quic_spaces_queue(&q->sp, &q->tls.conn.out, &level) != 0)
-        return fail(q, "handshake message at level %d cannot be carried", (int)level);
+        return QUIC_FAIL(q, "handshake message at level %d cannot be carried", (int)level);
     quic_spaces_install(&q->sp, &q->tls.conn);
     q->answered = 1;
     return 0;
@@ -261,7 +245,7 @@ long quic_server_datagram(quic_server *q, uint8_t *out, size_t cap, int again)
         wire_wr_init(&fw, frames[s], sizeof frames[s]);
         taken[s] = space_frames(q, s, &fw, limit - used - PACKET_OVERHEAD, &eliciting[s]);
         if (fw.err)
-            return fail(q, "frames do not fit");
+            return QUIC_FAIL(q, "frames do not fit");
         flen[s] = fw.len;
         used += fw.len ? fw.len + PACKET_OVERHEAD : 0;
         last = fw.len ? s : last;
@@ -274,7 +258,7 @@ long quic_server_datagram(quic_server *q, uint8_t *out, size_t cap, int again)
         /* RFC 9000 §14.1: a datagram carrying an ack-eliciting Initial is expanded to 1200 bytes. */
         size_t min_len = s == last && eliciting[0] && w.len < 1200 ? 1200 - w.len : 0;
         if (seal_space(q, s, &w, frames[s], flen[s], min_len) != 0)
-            return fail(q, "cannot seal a packet");
+            return QUIC_FAIL(q, "cannot seal a packet");
         quic_spaces_sent(&q->sp, s, taken[s]);
     }
     q->sent += w.len;
@@ -292,7 +276,7 @@ long quic_server_close(quic_server *q, uint8_t *out, size_t cap, uint64_t code)
     /* RFC 9000 §10.2.3: before the handshake is confirmed the close goes in every space the client may read. */
     for (int s = 0; s < QUIC_SPACES; s++)
         if ((q->sp.tx_ok & 1u << s) && seal_space(q, s, &w, frames, fw.len, 0) != 0)
-            return fail(q, "cannot seal CONNECTION_CLOSE");
+            return QUIC_FAIL(q, "cannot seal CONNECTION_CLOSE");
     q->sent += w.len;
     return (long)w.len;
 }

@@ -1,8 +1,18 @@
 /* The packet number spaces of one QUIC endpoint: keys, packet numbers, ACKs and CRYPTO streams (quic_spaces.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "quic_spaces.h"
+
+int quic_fail(char *error, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(error, cap, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
 const wire_level quic_space_level[QUIC_SPACES] = {WIRE_LEVEL_INITIAL, WIRE_LEVEL_HANDSHAKE, WIRE_LEVEL_APPLICATION};
 const quic_ptype quic_space_type[QUIC_SPACES] = {QUIC_PT_INITIAL, QUIC_PT_HANDSHAKE, QUIC_PT_SHORT};
@@ -15,6 +25,16 @@ void quic_close_note(quic_close_info *c, const quic_frame *f, quic_ptype pt)
     c->frame_type = f->frame_type;
     c->reason_len = f->reason_len;
     memcpy(c->reason, f->reason, f->reason_len < sizeof c->reason ? f->reason_len : sizeof c->reason);
+}
+
+uint8_t *quic_next_packet(uint8_t *dgram, size_t len, size_t *pos, size_t cid_len, quic_header *h)
+{
+    char err[QUIC_ERROR_MAX];
+    if (*pos >= len || quic_parse_header(dgram + *pos, len - *pos, cid_len, h, err) != 0)
+        return NULL;
+    uint8_t *pkt = dgram + *pos;
+    *pos += h->len;
+    return pkt;
 }
 
 void quic_spaces_init(quic_spaces *sp, uint32_t version, int peer)

@@ -2,15 +2,23 @@
  * What both ends of a QUIC connection keep per packet number space (RFC 9000 §12.3): the packet protection keys of
  * each direction made from the TLS object's exported secrets (RFC 9001 §5.1), packet numbers sent and received, owed
  * ACKs, our CRYPTO streams of Initial and Handshake (kept for retransmission) and the peer's, reassembled and cut into
- * handshake messages. The server connection (quic_server.c) is built on it; the client connection (quic_client.c)
- * keeps its own copy of these steps until it moves here.
+ * handshake messages. Both connections are built on it: the server (quic_server.c) and the client (quic_client.c).
  */
 #ifndef ALPN_QUIC_SPACES_H
 #define ALPN_QUIC_SPACES_H
 
+#include <stddef.h>
+
 #include "quic.h"
-#include "quic_client.h" /* QUIC_SPACE_*, QUIC_SPACES, QUIC_DATAGRAM_MAX */
 #include "wire_conn.h"
+
+enum { QUIC_SPACE_INITIAL = 0, QUIC_SPACE_HANDSHAKE = 1, QUIC_SPACE_APP = 2, QUIC_SPACES = 3 };
+#define QUIC_DATAGRAM_MAX 1452 /* what we send at most; also our max_udp_payload_size */
+
+/* The failure path of both connections: the reason, formatted, into error[0..cap); returns -1. QUIC_FAIL(q, ...)
+ * writes it into q->error. */
+int quic_fail(char *error, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define QUIC_FAIL(q, ...) quic_fail((q)->error, sizeof(q)->error, __VA_ARGS__)
 
 extern const wire_level quic_space_level[QUIC_SPACES];
 extern const quic_ptype quic_space_type[QUIC_SPACES];
@@ -39,6 +47,11 @@ typedef struct {
 } quic_close_info;
 
 void quic_close_note(quic_close_info *c, const quic_frame *f, quic_ptype pt);
+
+/* The next packet of datagram dgram[0..len) from *pos on (header into h, Destination Connection IDs of short headers
+ * cid_len bytes long), *pos moved past it. The packet's start, or NULL at the end of the datagram or where what
+ * follows cannot be parsed (RFC 9000 §12.2: that ends the datagram; the packets before it stand). */
+uint8_t *quic_next_packet(uint8_t *dgram, size_t len, size_t *pos, size_t cid_len, quic_header *h);
 
 /* Empty spaces of a version, opening the packets of peer. */
 void quic_spaces_init(quic_spaces *sp, uint32_t version, int peer);
