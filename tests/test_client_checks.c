@@ -394,3 +394,43 @@ Test(client_judge, alert_levels_and_non_error_alerts)
     judge_alert("CLI-REJECT-UNOFFERED", "1.2", 2, 47, &r);
     cr_expect_eq(r.v, VERDICT_PASS, "fatal illegal_parameter rejects");
 }
+
+/* The judge of a QUIC client's CONNECTION_CLOSE: a close its application made (0x1d, or APPLICATION_ERROR 0x0c in a
+ * Handshake packet, RFC 9000 §10.2.3) after a valid answer is no rejection, even when the client's Finished was lost
+ * to the close (a quic-go client that closes as soon as it has connected); a TLS alert as 0x0100 + alert is one. */
+static void judge_quic_close(const char *id, unsigned frame, uint64_t code, int accepted, result *out)
+{
+    static const uint8_t offer[] = {0x00, 0x06, 0x02, 'h', '3', 0x02, 'h', 'q'};
+    client_scenario s;
+    cr_assert_eq(client_scenario_build(&s, id, "1.3"), 0);
+    observation o;
+    observation_init(&o);
+    o.transport = OBS_QUIC;
+    o.hello_seen = o.answered = 1;
+    o.offer_tls13 = 1;
+    o.offer_count = 1;
+    memcpy(o.offer, offer, sizeof offer);
+    o.offer_len = sizeof offer;
+    o.accepted = accepted;
+    observation_quic_close(&o, frame, code, OBS_PACKET_HANDSHAKE, NULL, 0);
+    client_judge(&s, &o, out);
+}
+
+Test(client_judge, quic_application_close_is_no_rejection)
+{
+    result r;
+    judge_quic_close("CLI-ACCEPT-VALID", 0x1c, 0x0c, 0, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "APPLICATION_ERROR in a Handshake packet: %s (%s)", verdict_name(r.v), r.observed);
+    cr_expect_not_null(strstr(r.observed, "an application close"), "%s", r.observed);
+    judge_quic_close("CLI-ACCEPT-VALID", 0x1d, 0, 0, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "application close 0x1d: %s", verdict_name(r.v));
+    judge_quic_close("CLI-ACCEPT-VALID", 0x1c, 0x178, 0, &r);
+    cr_expect_eq(r.v, VERDICT_FAIL, "no_application_protocol on a valid answer: %s", verdict_name(r.v));
+    judge_quic_close("CLI-ACCEPT-VALID", 0x1c, 0x0a, 0, &r);
+    cr_expect_eq(r.v, VERDICT_FAIL, "PROTOCOL_VIOLATION is no application close: %s", verdict_name(r.v));
+    /* Where a TLS alert is due, APPLICATION_ERROR rejects without it (WARN), as a TCP close without an alert. */
+    judge_quic_close("CLI-REJECT-UNOFFERED", 0x1c, 0x0c, 0, &r);
+    cr_expect_eq(r.v, VERDICT_WARN, "APPLICATION_ERROR instead of an alert: %s", verdict_name(r.v));
+    judge_quic_close("CLI-REJECT-UNOFFERED", 0x1c, 0x178, 0, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "0x178 rejects: %s", verdict_name(r.v));
+}
