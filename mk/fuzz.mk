@@ -89,7 +89,7 @@ coverage-fuzz-corpus:
 	    $(FUZZ_WORK)/smoke/corpus/$$t || exit 1; \
 	done
 
-# A campaign (harness/fuzz/campaign.py): HOURS of wall time, every target the same share, libFuzzer -fork=FUZZ_JOBS
+# A campaign (harness/fuzz/campaign.py): HOURS of wall time, the most to the targets with the fewest CPU-hours so far, libFuzzer -fork=FUZZ_JOBS
 # (ASan + UBSan); coverage of src/ and harness/wire/ after every round from a gcc --coverage replay build; the grown
 # corpora merged back into corpus/ (minimised); the result appended to reports/fuzzing.json and reports/fuzzing.md.
 # Everything runs under nice -n 19, so it takes only idle CPU. Ctrl-C (or SIGTERM) stops it and keeps the partial

@@ -8,7 +8,8 @@ Runs as it is started: `make fuzz-campaign` starts it under `nice -n 19`, so it 
 - Engine: libFuzzer with ASan + UBSan (BUILD, the libfuzzer preset) in fork mode, -fork=JOBS: JOBS worker processes,
   so a 2-core machine fuzzes on both cores; -ignore_crashes=1 keeps going after a finding, which is saved.
 - Time: the wall time of HOURS, less a reserve for the merges and coverage replays, is split into ROUNDS rounds; in
-  each round every target fuzzes for the same slice, so every target gets an equal share. A target's corpus
+  each round every target fuzzes for a slice in proportion to what it still lacks of --goal-cpu-hours (default 1) over
+  all the campaigns in the record, so that successive campaigns close the gaps first (slice_plan). A target's corpus
   (WORK/corpus/<target>) carries over from round to round, starting from corpus/<target>.in and .repro.
 - Coverage over time: after every round the seeds and everything grown so far are replayed through the coverage
   build's replay binaries (COV, gcc --coverage) and gcovr reports line and branch coverage of src/ and harness/wire/.
@@ -140,6 +141,32 @@ def run_slice(target, seconds, args, work):
     }
 
 
+# No slice is shorter than this: below it a fork-mode run spends most of its time starting up and loading the corpus.
+MIN_SLICE_S = 10
+
+
+def cpu_so_far(record):
+    """CPU-seconds per target over every campaign in the record so far."""
+    done = {}
+    for c in fuzz_report.load(record).get("campaigns", []):
+        for t in c.get("targets", []):
+            done[t["target"]] = done.get(t["target"], 0.0) + t.get("cpu_seconds", 0.0)
+    return done
+
+
+def slice_plan(targets, round_s, done, goal_s):
+    """Wall seconds per target in one round. A campaign cannot give every target the goal at once on a small machine,
+    so several campaigns fill it up: the round's time is split in proportion to what each target still lacks of
+    goal_s (a target already past the goal weighs as little as one that lacks a tenth of it), with MIN_SLICE_S at
+    the least, so that every target is fuzzed in every round and the gaps close first."""
+    lack = {t: max(goal_s - done.get(t, 0.0), goal_s / 10) for t in targets}
+    spare = round_s - MIN_SLICE_S * len(targets)
+    if spare <= 0:
+        return {t: int(round_s / len(targets)) for t in targets}
+    total = sum(lack.values())
+    return {t: MIN_SLICE_S + int(spare * lack[t] / total) for t in targets}
+
+
 def corpus_size(work, target):
     files = size = 0
     for d in (os.path.join(work, "corpus", target), os.path.join(ROOT, "corpus", f"{target}.in")):
@@ -239,6 +266,9 @@ def main():
     ap.add_argument("--record", default=os.path.join(ROOT, "reports", "fuzzing.json"))
     ap.add_argument("--report", default=os.path.join(ROOT, "reports", "fuzzing.md"))
     ap.add_argument("--no-merge", action="store_true", help="leave corpus/ alone")
+    ap.add_argument("--goal-cpu-hours", type=float, default=1.0,
+                    help="CPU-hours every target should have over all campaigns; a round's time goes first to the "
+                         "targets furthest from it (default 1)")
     args = ap.parse_args()
     # The engine runs in the work directory: every path absolute.
     args.build, args.coverage_build = os.path.abspath(args.build), os.path.abspath(args.coverage_build)
@@ -257,8 +287,9 @@ def main():
     total = args.hours * 3600
     rounds = args.rounds or max(1, round(args.hours * 2))
     fuzz_time = total - rounds * RESERVE_PER_ROUND_S - RESERVE_END_S
-    per_slice = int(fuzz_time / (rounds * len(targets)))
-    if per_slice < 10:
+    slices = slice_plan(targets, fuzz_time / rounds, cpu_so_far(args.record), args.goal_cpu_hours * 3600)
+    per_slice = min(slices.values())
+    if per_slice < MIN_SLICE_S:
         print(f"campaign: {args.hours} h is too short for {len(targets)} targets x {rounds} rounds", file=sys.stderr)
         return 2
     work = args.work
@@ -268,7 +299,8 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
 
     started, t0 = now_iso(), time.monotonic()
-    print(f"campaign: {len(targets)} targets, {rounds} rounds of {per_slice} s each per target, libFuzzer "
+    print(f"campaign: {len(targets)} targets, {rounds} rounds of {per_slice}-{max(slices.values())} s per target "
+          f"(the furthest from {args.goal_cpu_hours} CPU-hour(s) in {args.record} get the longest), libFuzzer "
           f"-fork={args.jobs}, niceness {os.nice(0)}; work {work}; ends by "
           f"{(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=total)).strftime('%H:%M:%SZ')}",
           flush=True)
@@ -279,7 +311,7 @@ def main():
         for t in targets:
             if stop_requested:
                 break
-            s = run_slice(t, per_slice, args, work)
+            s = run_slice(t, slices[t], args, work)
             acc = per_target[t]
             for k in ("cpu_seconds", "wall_seconds", "executions"):
                 acc[k] += s[k]
@@ -329,6 +361,7 @@ def main():
         "niceness": os.nice(0),
         "rounds": rounds,
         "slice_seconds": per_slice,
+        "slices": slices,
         "targets": results,
         "coverage": snapshots,
         "merged": merged.strip().splitlines(),

@@ -34,11 +34,17 @@ def coverage_text(cov):
                      for name, c in ((k, cov[k]) for k in ("src", "harness_wire") if k in cov))
 
 
+def slice_text(c):
+    """A round's slice: one length for every target, or (campaigns that weigh targets by what they lack) a range."""
+    lengths = sorted(set(c.get("slices", {}).values())) or [c["slice_seconds"]]
+    return f"{lengths[0]} s" if len(lengths) == 1 else f"{lengths[0]}-{lengths[-1]} s (weighted by CPU-hours lacking)"
+
+
 def campaign_section(n, c):
     state = "interrupted, partial record" if c.get("interrupted") else "completed"
     out = [f"## Campaign {n}: {c['started']} to {c['ended']} ({state})", "",
            f"{c['hours_requested']} h requested; commit `{c['commit']}`; {c['host_cpus']} CPUs, niceness "
-           f"{c['niceness']}; {c['rounds']} rounds of {c['slice_seconds']} s per target.", "",
+           f"{c['niceness']}; {c['rounds']} rounds of {slice_text(c)} per target.", "",
            "| target | engine | CPU-seconds | executions | exec/s (per CPU-second) | corpus (files, bytes) | edges | "
            "features | findings |",
            "|---|---|---:|---:|---:|---:|---:|---:|---|"]
