@@ -42,8 +42,10 @@ void observation_quic_close(observation *o, unsigned frame, uint64_t code, obs_p
     o->quic_close_code = code;
     o->quic_close_packet = packet;
     o->quic_close_reason_len = reason_len;
-    memcpy(o->quic_close_reason, reason,
-           reason_len < sizeof o->quic_close_reason ? reason_len : sizeof o->quic_close_reason);
+    /* No reason phrase may come as (NULL, 0): memcpy takes no NULL even for no bytes (C11 §7.24.1). */
+    if (reason_len > 0)
+        memcpy(o->quic_close_reason, reason,
+               reason_len < sizeof o->quic_close_reason ? reason_len : sizeof o->quic_close_reason);
     /* Any close that is not a TLS alert ends the connection without one. */
     o->closed = observation_alert(o, NULL) < 0;
 }
