@@ -58,7 +58,9 @@ def campaign_section(n, c):
             "|---:|---:|---:|---:|---:|"]
     for cov in c["coverage"]:
         if "error" in cov:
-            out.append(f"| {cov['elapsed_s']} | {cov['error']} | | | |")
+            # gcovr's error is a traceback: its last line, on one line, so that the table stays a table.
+            last = cov["error"].strip().splitlines()[-1:] or ["?"]
+            out.append(f"| {cov['elapsed_s']} | coverage failed: {last[0].replace('|', '/')} | | | |")
             continue
         out.append(f"| {cov['elapsed_s']} | {pct(cov['src']['lines'])} | {pct(cov['src']['branches'])} | "
                    f"{pct(cov['harness_wire']['lines'])} | {pct(cov['harness_wire']['branches'])} |")
