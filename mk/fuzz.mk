@@ -109,7 +109,9 @@ FUZZ_PKGS_CAMPAIGN := python3 gcovr
 fuzz-campaign:
 	@$(ENSURE) $(FUZZ_PKGS_BUILD) $(FUZZ_PKGS_LIBFUZZER) $(FUZZ_PKGS_CAMPAIGN)
 	@nice -n 19 $(MAKE) --no-print-directory fuzz-build-libfuzzer FUZZ_LIBFUZZER_BUILD=$(FUZZ_CAMPAIGN_BUILD)
-	@mkdir -p $(FUZZ_CAMPAIGN_COVERAGE_BUILD)
+	@# A fresh coverage tree each time: objects and .gcno files of sources since renamed or moved stay behind in an
+	@# incremental build, and gcovr's merge of their stale line numbers with the new ones fails (campaign 3).
+	@rm -rf $(FUZZ_CAMPAIGN_COVERAGE_BUILD) && mkdir -p $(FUZZ_CAMPAIGN_COVERAGE_BUILD)
 	@nice -n 19 cmake --preset coverage -B $(FUZZ_CAMPAIGN_COVERAGE_BUILD) \
 	  >$(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-configure.log 2>&1 || \
 	  { cat $(FUZZ_CAMPAIGN_COVERAGE_BUILD)/fuzz-configure.log; exit 1; }
