@@ -268,7 +268,9 @@ export GOCACHE=$OUT/go-cache GOPATH=$OUT/gopath GO111MODULE=off GOFLAGS= GOTOOLC
 GO_BUILD_ERR=""
 if command -v go >/dev/null; then
     for prog in server client; do
-        go build -o "$PEER_DIR/go-$prog" "$PEERS/go/$prog.go" 2>>"$LOGS/go-build.log" ||
+        srcs=("$PEERS/go/$prog.go")
+        [ "$prog" = server ] || srcs+=("$PEERS/go/clientlib.go") # what it shares with the net/http client
+        go build -o "$PEER_DIR/go-$prog" "${srcs[@]}" 2>>"$LOGS/go-build.log" ||
             GO_BUILD_ERR="go build failed: $(tail -n 2 "$LOGS/go-build.log")"
     done
 else

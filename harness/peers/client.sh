@@ -98,7 +98,7 @@ go | go-proxy)
     dir=${MATRIX_RUN_DIR:-$(mktemp -d)}
     if [ ! -x "$dir/go-client" ]; then
         GOCACHE=$dir/go-cache GOPATH=$dir/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local \
-            go build -o "$dir/go-client" "$here/go/client.go" || exit 2
+            go build -o "$dir/go-client" "$here/go/client.go" "$here/go/clientlib.go" || exit 2
     fi
     via=()
     [ "$name" = go ] || via=(-proxy) # net/http with Transport.Proxy: HOST:PORT is its HTTP proxy (CONNECT)

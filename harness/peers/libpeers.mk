@@ -3,7 +3,7 @@
 # C peers: BoringSSL (android-libboringssl-dev), wolfSSL (libwolfssl-dev), mbedTLS (libmbedtls-dev), with
 # common/peer_net.c. rustls: Debian's cargo (/usr/bin/cargo, never a rustup one), offline, its only source the
 # crates Debian ships in /usr/share/cargo/registry (librust-rustls-dev), with a private CARGO_HOME under O. Beside
-# them the Go net/http client (go/nethttp_client.go).
+# them the Go net/http client (go/nethttp_client.go, with go/clientlib.go).
 PEERS := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 O ?= .
 LIBS := boringssl wolfssl mbedtls rustls
@@ -35,9 +35,9 @@ $(O)/rustls-server $(O)/rustls-client &: $(RUSTLS_SRC) $(PEERS)/cargo-offline.sh
 	cp $(O)/rustls-target/release/rustls-server $(O)/rustls-target/release/rustls-client $(O)/
 
 # The Go net/http client, offline, from the standard library only (as run.sh builds the crypto/tls peers).
-$(O)/go-net-http-client: $(PEERS)/go/nethttp_client.go | $(O)
+$(O)/go-net-http-client: $(PEERS)/go/nethttp_client.go $(PEERS)/go/clientlib.go | $(O)
 	env GOCACHE=$(abspath $(O))/go-cache GOPATH=$(abspath $(O))/gopath GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local \
-	  go build -o $@ $<
+	  go build -o $@ $^
 
 $(O):
 	mkdir -p $@

@@ -224,9 +224,10 @@ static int load_group(vec_loader *l, json_t *g, const vec_schema *s)
     json_t *type = field(l, g, "type", JSON_STRING, "a string");
     if (type == NULL)
         return -1;
-    if (strcmp(json_string_value(type), s->group_type) != 0)
+    const vec_family_info *fam = &vec_families[s->family];
+    if (strcmp(json_string_value(type), fam->group_type) != 0)
         return vec_fail(&l->at, "group type '%s' in a file of schema %s (expected '%s')", json_string_value(type),
-                        s->schema, s->group_type);
+                        fam->schema, fam->group_type);
     if (s->family == VEC_FAM_LIST)
         return load_role(l, g);
     if (s->family == VEC_FAM_SELECT)
@@ -395,20 +396,20 @@ static int load_svcb(vec_loader *l, json_t *t, vec_case *c)
 }
 
 static const vec_schema SCHEMAS[] = {
-    {"protocol_name_list.schema.json", "ProtocolNameList", VEC_FAM_LIST, load_list},
-    {"selection.schema.json", "Selection", VEC_FAM_SELECT, load_select},
-    {"header_parse.schema.json", "HeaderParse", VEC_FAM_HPARSE, load_hparse},
-    {"header_format.schema.json", "HeaderFormat", VEC_FAM_HFORMAT, load_hformat},
-    {"cross_format.schema.json", "CrossFormat", VEC_FAM_CROSS, load_cross},
-    {"altsvc.schema.json", "AltSvc", VEC_FAM_ALTSVC, load_altsvc},
-    {"svcb_alpn.schema.json", "SvcbAlpn", VEC_FAM_SVCB, load_svcb},
+    {VEC_FAM_LIST, load_list},
+    {VEC_FAM_SELECT, load_select},
+    {VEC_FAM_HPARSE, load_hparse},
+    {VEC_FAM_HFORMAT, load_hformat},
+    {VEC_FAM_CROSS, load_cross},
+    {VEC_FAM_ALTSVC, load_altsvc},
+    {VEC_FAM_SVCB, load_svcb},
 };
 #define N_SCHEMAS (sizeof SCHEMAS / sizeof SCHEMAS[0])
 
 static const vec_schema *schema_named(const char *name)
 {
     for (size_t i = 0; i < N_SCHEMAS; i++)
-        if (strcmp(name, SCHEMAS[i].schema) == 0)
+        if (strcmp(name, vec_families[SCHEMAS[i].family].schema) == 0)
             return &SCHEMAS[i];
     return NULL;
 }

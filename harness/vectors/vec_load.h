@@ -15,10 +15,9 @@
 
 struct vec_loader;
 
-/* A schema of FORMAT.md: the file's "schema", its groups' "type", the family it holds, and how one of its tests'
- * family fields load (0, or -1 with a message in the loader). */
+/* A schema of FORMAT.md: the family it holds (its "schema" and its groups' "type" are vec_families[family]'s), and
+ * how one of its tests' family fields load (0, or -1 with a message in the loader). */
 typedef struct {
-    const char *schema, *group_type;
     vec_family family;
     int (*load)(struct vec_loader *l, json_t *t, vec_case *c);
 } vec_schema;

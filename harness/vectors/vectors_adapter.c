@@ -187,11 +187,9 @@ static int read_line(vec_adapter *ad, char *err, size_t cap)
     return -1;
 }
 
-static const char *const family_names[VEC_FAM_COUNT] = {"list", "select", "hparse", "hformat", "cross", "altsvc", "svcb"};
-
 const char *vec_family_name(vec_family f)
 {
-    return (unsigned)f < VEC_FAM_COUNT ? family_names[f] : "?";
+    return (unsigned)f < VEC_FAM_COUNT ? vec_families[f].name : "?";
 }
 
 /* `altsvc=HEX:HEX...`: the protocol IDs whose alternatives the implementation keeps (FORMAT.md), at least one, none
@@ -219,7 +217,7 @@ static int family_token(vec_adapter *ad, const char *tok)
         return altsvc_known(ad, tok + 7);
     }
     for (int f = 0; f < VEC_FAM_COUNT; f++) {
-        if (f != VEC_FAM_CROSS && strcmp(tok, family_names[f]) == 0) {
+        if (f != VEC_FAM_CROSS && strcmp(tok, vec_families[f].name) == 0) {
             ad->families |= 1u << f;
             return 0;
         }

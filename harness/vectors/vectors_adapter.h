@@ -7,23 +7,12 @@
 
 #include <stddef.h>
 #include "vec_buf.h"
+#include "vec_families.h"
 
 #define VEC_LINE_MAX    300000u /* adapter protocol: longest line, newline excluded */
 #define VEC_DEADLINE_MS 5000    /* adapter protocol: every read (and write) completes within this */
 
-typedef enum {
-    VEC_FAM_LIST = 0, /* protocol_name_list.json */
-    VEC_FAM_SELECT,   /* selection.json */
-    VEC_FAM_HPARSE,   /* header_parse.json */
-    VEC_FAM_HFORMAT,  /* header_format.json */
-    VEC_FAM_CROSS,    /* cross_format.json */
-    VEC_FAM_ALTSVC,   /* altsvc.json */
-    VEC_FAM_SVCB,     /* svcb_alpn.json */
-    VEC_FAM_COUNT
-} vec_family;
-
-/* Short name of a family as the adapter protocol spells it ("list", "select", "hparse", "hformat", "cross", "altsvc",
- * "svcb"). */
+/* Short name of a family as the adapter protocol spells it (vec_families[f].name), or "?" for no family. */
 const char *vec_family_name(vec_family f);
 
 typedef struct vec_adapter vec_adapter;

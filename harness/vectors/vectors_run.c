@@ -66,7 +66,7 @@ int vec_run_file(const char *path, vec_adapter *ad, FILE *log, vec_file_result *
     json_t *root = vec_load_file(path, &s, err, errcap);
     if (root == NULL)
         return -1;
-    res->schema = strdup(s->schema);
+    res->schema = strdup(vec_families[s->family].schema);
     res->family = s->family;
     vec_loader l = {.at = {.path = path, .tcid = -1, .err = err, .errcap = errcap}};
     vec_judge j;

@@ -373,7 +373,7 @@ static void published(struct actx *c)
 
 void fam_altsvc(vfile *f)
 {
-    struct actx c = {f, vf_group(f, vf_group_new("AltSvc"))};
+    struct actx c = {f, vf_group(f, vf_group_new(f))};
     published(&c);
     lists(&c);
     pid_octets(&c);

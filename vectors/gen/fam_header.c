@@ -379,7 +379,7 @@ static void hp_curl(struct hctx *c)
 void fam_hparse(vfile *f)
 {
     struct hctx c = {f, NULL};
-    c.tests = vf_group(f, vf_group_new("HeaderParse"));
+    c.tests = vf_group(f, vf_group_new(f));
     hp_external(&c);
     hp_projects(&c);
     hp_syntax(&c);
@@ -436,7 +436,7 @@ static namelist random_list(void)
 
 void fam_hformat(vfile *f)
 {
-    json_t *tests = vf_group(f, vf_group_new("HeaderFormat"));
+    json_t *tests = vf_group(f, vf_group_new(f));
     namelist l;
     char cm[100];
 
@@ -580,7 +580,7 @@ static void cf_bad_value(vfile *f, json_t *tests, const namelist *l, const uint8
 
 void fam_cross(vfile *f)
 {
-    json_t *tests = vf_group(f, vf_group_new("CrossFormat"));
+    json_t *tests = vf_group(f, vf_group_new(f));
     namelist l;
     char cm[100];
 

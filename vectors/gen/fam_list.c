@@ -459,13 +459,13 @@ static void server_cases(struct lctx *c)
 void fam_list(vfile *f)
 {
     struct lctx c = {f, NULL, ROLE_CLIENT};
-    json_t *g = vf_group_new("ProtocolNameList");
+    json_t *g = vf_group_new(f);
     json_object_set_new(g, "role", json_string("client"));
     c.tests = vf_group(f, g);
     client_cases(&c);
 
     c.r = ROLE_SERVER;
-    g = vf_group_new("ProtocolNameList");
+    g = vf_group_new(f);
     json_object_set_new(g, "role", json_string("server"));
     c.tests = vf_group(f, g);
     server_cases(&c);

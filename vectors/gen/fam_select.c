@@ -146,7 +146,7 @@ static void build_offers(struct offers *o)
 
 static void group(vfile *f, namelist *server, struct offers *o, const char *what)
 {
-    json_t *g = vf_group_new("Selection");
+    json_t *g = vf_group_new(f);
     char sdesc[400], odesc[400], cm[1200];
     json_object_set_new(g, "server", jnames(server));
     json_object_set_new(g, "preference", json_string("server"));

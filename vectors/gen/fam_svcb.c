@@ -327,7 +327,7 @@ static void wire_cases(struct sctx *c)
 
 void fam_svcb(vfile *f)
 {
-    json_t *pg = vf_group_new("SvcbAlpn"), *wg = vf_group_new("SvcbAlpn");
+    json_t *pg = vf_group_new(f), *wg = vf_group_new(f);
     json_object_set_new(pg, "form", json_string("presentation"));
     json_object_set_new(wg, "form", json_string("wire"));
     struct sctx c = {f, vf_group(f, pg), NULL};

@@ -381,34 +381,34 @@ static int note_index(const char *key, size_t len)
 /* ---- output ---- */
 
 struct vfile {
-    const char *file;
+    vec_family family;
     json_t *root, *groups;
     size_t tests;
     unsigned char used[N_NOTES];
 };
 
-vfile *vf_new(const char *file, const char *schema, const char *const *header)
+vfile *vf_new(vec_family family, const char *const *header)
 {
     vfile *f = xrealloc(NULL, sizeof *f);
     memset(f, 0, sizeof *f);
-    f->file = file;
+    f->family = family;
     f->root = json_object();
     f->groups = json_array();
     json_t *h = json_array();
     for (size_t i = 0; header[i] != NULL; i++)
         json_array_append_new(h, json_string(header[i]));
     json_object_set_new(f->root, "algorithm", json_string("ALPN"));
-    json_object_set_new(f->root, "schema", json_string(schema));
+    json_object_set_new(f->root, "schema", json_string(vec_families[family].schema));
     json_object_set_new(f->root, "generatorVersion", json_string("1"));
     json_object_set_new(f->root, "header", h);
     json_object_set_new(f->root, "testGroups", f->groups);
     return f;
 }
 
-json_t *vf_group_new(const char *type)
+json_t *vf_group_new(const vfile *f)
 {
     json_t *group = json_object();
-    json_object_set_new(group, "type", json_string(type));
+    json_object_set_new(group, "type", json_string(vec_families[f->family].group_type));
     return group;
 }
 
@@ -473,7 +473,7 @@ int vf_write(vfile *f, const char *dir)
     json_object_set_new(f->root, "numberOfTests", json_integer((json_int_t)f->tests));
 
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, f->file);
+    snprintf(path, sizeof path, "%s/%s", dir, vec_families[f->family].file);
     char *text = json_dumps(f->root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
     FILE *fp = fopen(path, "w");
     if (text == NULL || fp == NULL) {
@@ -484,7 +484,7 @@ int vf_write(vfile *f, const char *dir)
     bad |= fclose(fp) != 0;
     free(text);
     json_decref(f->root);
-    printf("%-28s %6zu tests\n", f->file, f->tests);
+    printf("%-28s %6zu tests\n", vec_families[f->family].file, f->tests);
     free(f);
     return bad ? -1 : 0;
 }
@@ -619,21 +619,21 @@ int main(int argc, char **argv)
         NULL};
 
     struct {
-        const char *file, *schema;
+        vec_family family;
         const char *const *header;
         void (*fn)(vfile *);
     } fams[] = {
-        {"protocol_name_list.json", "protocol_name_list.schema.json", h_list, fam_list},
-        {"selection.json", "selection.schema.json", h_select, fam_select},
-        {"header_parse.json", "header_parse.schema.json", h_hparse, fam_hparse},
-        {"header_format.json", "header_format.schema.json", h_hformat, fam_hformat},
-        {"cross_format.json", "cross_format.schema.json", h_cross, fam_cross},
-        {"altsvc.json", "altsvc.schema.json", h_altsvc, fam_altsvc},
-        {"svcb_alpn.json", "svcb_alpn.schema.json", h_svcb, fam_svcb},
+        {VEC_FAM_LIST, h_list, fam_list},
+        {VEC_FAM_SELECT, h_select, fam_select},
+        {VEC_FAM_HPARSE, h_hparse, fam_hparse},
+        {VEC_FAM_HFORMAT, h_hformat, fam_hformat},
+        {VEC_FAM_CROSS, h_cross, fam_cross},
+        {VEC_FAM_ALTSVC, h_altsvc, fam_altsvc},
+        {VEC_FAM_SVCB, h_svcb, fam_svcb},
     };
     size_t total = 0;
     for (size_t i = 0; i < sizeof fams / sizeof fams[0]; i++) {
-        vfile *f = vf_new(fams[i].file, fams[i].schema, fams[i].header);
+        vfile *f = vf_new(fams[i].family, fams[i].header);
         prng_seed(0x7301u + (uint32_t)i);
         fams[i].fn(f);
         total += vf_count(f);

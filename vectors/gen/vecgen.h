@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vec_families.h"
+
 /* ---- growable byte strings and name lists (the generator may allocate; it aborts when memory runs out) ---- */
 
 typedef struct {
@@ -100,10 +102,10 @@ uint32_t prng_next(void);
 
 typedef struct vfile vfile;
 
-/* header: NULL-terminated array of lines. */
-vfile *vf_new(const char *file, const char *schema, const char *const *header);
-/* A new group object of the given type; the caller adds the other group fields, then hands it to vf_group. */
-json_t *vf_group_new(const char *type);
+/* The file of a family (its name and schema from vec_families); header: NULL-terminated array of lines. */
+vfile *vf_new(vec_family family, const char *const *header);
+/* A new group object of f's family's type; the caller adds the other group fields, then hands it to vf_group. */
+json_t *vf_group_new(const vfile *f);
 /* Appends a group (the object holds the group fields) and returns its tests array. */
 json_t *vf_group(vfile *f, json_t *group);
 /* Appends a test with tcId, comment, flags (space-separated note keys, "" for none) and result; the caller adds the
