@@ -60,13 +60,23 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 struct option;
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts);
 
-/* One option of a subcommand that takes only flags and simple values: a flag (flag != NULL: set to 1 when given) or
- * an option with an argument (arg != NULL: set to it). The table ends with a NULL name. */
+/* A word an option may take (--role client), and what it stands for. A list of them ends with a NULL word. */
+typedef struct {
+    const char *word;
+    int value;
+} cli_word;
+
+/* One option of a subcommand that takes only flags and simple values: a flag (flag != NULL: set to 1 when given), an
+ * option with an argument (arg != NULL: set to it), or one whose argument is one of a few words (words != NULL: *value
+ * set to the word's value; any other argument is a usage error that lists the words). The table ends with a NULL
+ * name. */
 typedef struct {
     const char *name;
     char short_name; /* 0: long form only */
     int *flag;
     const char **arg;
+    const cli_word *words;
+    int *value;
 } cli_option;
 
 /* Parses argv against opts plus -h/--help, with cli_getopt's one message per bad option; stops at the first operand

@@ -127,16 +127,16 @@ static int run_cmd_client(cli_run *r, void *own, int argc, char **argv)
     char host[64];
     const char *listen_arg = NULL, *ca_out = NULL, *log_path = NULL;
     int proxy = 0, quic = 0;
-    const cli_option opts[] = {{"listen", 0, NULL, &listen_arg},
-                               {"proxy", 0, &proxy, NULL},
-                               {"quic", 0, &quic, NULL},
-                               {"exec", 0, NULL, &cfg.cmd},
-                               {"exec-no-alpn", 0, NULL, &cfg.cmd_no_alpn},
-                               {"exec-0rtt", 0, NULL, &cfg.cmd_0rtt},
-                               {"offer", 0, NULL, &cfg.offer},
-                               {"ca-out", 0, NULL, &ca_out},
-                               {"client-log", 0, NULL, &log_path},
-                               {NULL, 0, NULL, NULL}};
+    const cli_option opts[] = {{"listen", 0, .arg = &listen_arg},
+                               {"proxy", 0, .flag = &proxy},
+                               {"quic", 0, .flag = &quic},
+                               {"exec", 0, .arg = &cfg.cmd},
+                               {"exec-no-alpn", 0, .arg = &cfg.cmd_no_alpn},
+                               {"exec-0rtt", 0, .arg = &cfg.cmd_0rtt},
+                               {"offer", 0, .arg = &cfg.offer},
+                               {"ca-out", 0, .arg = &ca_out},
+                               {"client-log", 0, .arg = &log_path},
+                               {0}};
     char err[512];
     int done = cli_run_parse(r, "client", argc, argv, opts, help);
     if (done >= 0)

@@ -183,7 +183,7 @@ static int run_cmd_server(cli_run *r, void *own, int argc, char **argv)
     const char *sni = NULL, *alpn = NULL;
     int quic = 0;
     const cli_option opts[] = {
-        {"sni", 0, NULL, &sni}, {"alpn", 0, NULL, &alpn}, {"quic", 0, &quic, NULL}, {NULL, 0, NULL, NULL}};
+        {"sni", 0, .arg = &sni}, {"alpn", 0, .arg = &alpn}, {"quic", 0, .flag = &quic}, {0}};
     char err[256];
     int done = cli_run_parse(r, "server", argc, argv, opts, help);
     if (done >= 0)
