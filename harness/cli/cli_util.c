@@ -328,21 +328,6 @@ void cli_violation_print(FILE *f, const char *lead, const alpn_error *err, const
     cli_text_caret(f, text, len, err->offset);
 }
 
-json_t *cli_devs_json(const alpn_deviation *devs, size_t n, size_t cap)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n && i < cap; i++)
-        json_array_append_new(a, json_pack("{s:s, s:I}", "check", devs[i].check, "offset", (json_int_t)devs[i].offset));
-    return a;
-}
-
-void cli_devs_print(FILE *f, const alpn_deviation *devs, size_t n, size_t cap)
-{
-    fprintf(f, "  a lenient receiver accepts it with %zu deviation%s:\n", n, n == 1 ? "" : "s");
-    for (size_t i = 0; i < n && i < cap; i++)
-        fprintf(f, "    %s (RFC %s) at byte %zu\n", devs[i].check, cli_check_ref(devs[i].check), devs[i].offset);
-}
-
 const char *cli_check_ref(const char *check)
 {
     return check_get(check)->ref;
@@ -355,18 +340,4 @@ int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char 
     err->check = check;
     err->detail = detail;
     return ALPN_DECODE_ERROR;
-}
-
-long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
-                       int *status)
-{
-    *lenient = *json = 0;
-    *status = EXIT_USAGE;
-    const cli_option opts[] = {{"lenient", 'l', .flag = lenient}, {"json", 'j', .flag = json}, {0}};
-    int done = cli_parse_options(cmd, argc, argv, opts, help);
-    if (done >= 0)
-        return *status = done, -1;
-    if (argc - optind > 1)
-        return *status = cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind), -1;
-    return cli_operand(cmd, optind < argc ? argv[optind] : NULL, buf);
 }

@@ -84,12 +84,6 @@ typedef struct {
  * help(), EXIT_USAGE after a usage error. At most 15 options. */
 int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void));
 
-/* The start of a field-value command (header, altsvc): the options --lenient and --json (into *lenient, *json), then
- * one text VALUE (an argument, or standard input when absent or "-") read into buf (CLI_INPUT_MAX bytes). Returns its
- * length, or -1 with *status set when the command ends there (help printed, usage error). */
-long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
-                       int *status);
-
 /* More options than a table can say: getopt_long entries (a val below 0x100 is also a short option), ended by a NULL
  * name, handed to take(ctx, val, optarg), which returns 0 or the command's exit status. */
 typedef struct {
@@ -129,9 +123,4 @@ const char *cli_check_ref(const char *check);
  * status. */
 int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char *detail);
 
-/* JSON array of deviations {"check", "offset"} (at most cap of n). */
-json_t *cli_devs_json(const alpn_deviation *devs, size_t n, size_t cap);
-
-/* Prints "  a lenient receiver accepts it with N deviations:" and one line per deviation. */
-void cli_devs_print(FILE *f, const alpn_deviation *devs, size_t n, size_t cap);
 #endif
