@@ -21,8 +21,7 @@ int cmd_decode(int argc, char **argv)
 {
     static const cli_word roles[] = {{"client", ALPN_ROLE_CLIENT}, {"server", ALPN_ROLE_SERVER}, {NULL, 0}};
     int role = ALPN_ROLE_CLIENT, json = 0;
-    const cli_option opts[] = {
-        {"role", 'r', .words = roles, .value = &role}, {"json", 'j', .flag = &json}, {0}};
+    const cli_option opts[] = {{"role", 'r', .words = roles, .value = &role}, {"json", 'j', .flag = &json}, {0}};
     int done = cli_parse_options("decode", argc, argv, opts, help);
     if (done >= 0)
         return done;

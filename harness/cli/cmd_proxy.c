@@ -49,8 +49,7 @@ static int run_cmd_proxy(cli_run *r, void *own, int argc, char **argv)
 {
     proxy_peer *const peer = own;
     const char *target_host = "127.0.0.1", *upstream = NULL;
-    const cli_option opts[] = {
-        {"target", 0, .arg = &target_host}, {"upstream", 0, .arg = &upstream}, {0}};
+    const cli_option opts[] = {{"target", 0, .arg = &target_host}, {"upstream", 0, .arg = &upstream}, {0}};
     char err[256];
     int done = cli_run_parse(r, "proxy", argc, argv, opts, help);
     if (done >= 0)

@@ -22,8 +22,7 @@ int cmd_registry(int argc, char **argv)
                                      {"unregistered", ALPN_KIND_UNREGISTERED},
                                      {NULL, 0}};
     int json = 0, kind = -1; /* -1: every kind */
-    const cli_option opts[] = {
-        {"kind", 'k', .words = kinds, .value = &kind}, {"json", 'j', .flag = &json}, {0}};
+    const cli_option opts[] = {{"kind", 'k', .words = kinds, .value = &kind}, {"json", 'j', .flag = &json}, {0}};
     int done = cli_parse_options("registry", argc, argv, opts, help);
     if (done >= 0)
         return done;

@@ -182,8 +182,7 @@ static int run_cmd_server(cli_run *r, void *own, int argc, char **argv)
     target->timeout_ms = 5000;
     const char *sni = NULL, *alpn = NULL;
     int quic = 0;
-    const cli_option opts[] = {
-        {"sni", 0, .arg = &sni}, {"alpn", 0, .arg = &alpn}, {"quic", 0, .flag = &quic}, {0}};
+    const cli_option opts[] = {{"sni", 0, .arg = &sni}, {"alpn", 0, .arg = &alpn}, {"quic", 0, .flag = &quic}, {0}};
     char err[256];
     int done = cli_run_parse(r, "server", argc, argv, opts, help);
     if (done >= 0)
