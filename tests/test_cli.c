@@ -55,7 +55,7 @@ static const struct cli_case cli_cases[] = {
     {"decode ''", NULL, 1, {"SRV-MALFORMED-EMPTY-EXT"}},
     {"decode --role server 0006026832026833", NULL, 1, {"CLI-REJECT-MULTIPLE", "A client receiving this"}},
     {"decode --role server 0003026832", NULL, 0, {"server answer: valid"}},
-    {"decode --role both 0003026832", NULL, 2, {"--role takes"}},
+    {"decode --role both 0003026832", NULL, 2, {"--role takes 'client' or 'server', not 'both'"}},
     {"decode 00zz", NULL, 2, {"not a hex digit at character 2"}},
     {"decode 000", NULL, 2, {"odd number of hex digits"}},
     {"decode --bogus", NULL, 2, {"unknown option", "--help"}},
@@ -103,7 +103,10 @@ static const struct cli_case cli_cases[] = {
     /* registry */
     {"registry", NULL, 0, {"http/1.1", "acme-tls/1", "GREASE", " entries"}},
     {"registry --kind grease", NULL, 0, {"16 entries", "\\x0a\\x0a"}},
-    {"registry --kind nope", NULL, 2, {"--kind takes"}},
+    {"registry --kind nope", NULL, 2, {"--kind takes 'registered', 'grease' or 'unregistered', not 'nope'"}},
+    {"registry --kind unregistered", NULL, 0, {"unregistered", " entries"}},
+    /* checks: --role takes every family of the catalogue (proxy too), and says so when refused */
+    {"checks --role proxy", NULL, 0, {"PRX-"}},
     /* vectors: an adapter that skips every test has checked nothing, which is no success */
     {"vectors --quiet --exec 'echo alpncheck-adapter 1 skipper list; while read l; do [ \"$l\" = quit ] && exit 0; "
      "echo skip no; done' \"$ALPN_SOURCE_DIR/vectors/protocol_name_list.json\"",

@@ -169,7 +169,7 @@ struct usage_case {
 
 static const struct usage_case usage_cases[] = {
     {"checks --help", 0, "Usage: alpncheck checks"},
-    {"checks --role nope", 2, "--role takes server, client, header, altsvc or svcb"},
+    {"checks --role nope", 2, "--role takes 'server', 'client', 'header', 'proxy', 'altsvc' or 'svcb', not 'nope'"},
     {"checks --role", 2, "--help"},
     {"checks --json --markdown", 2, "exclude each other"},
     {"checks extra", 2, "unexpected argument 'extra'"},

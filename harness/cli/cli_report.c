@@ -1,4 +1,4 @@
-/* The run and report plumbing shared by `alpncheck server` and `alpncheck client`. */
+/* The run and report plumbing shared by `alpncheck server`, `client` and `proxy`. */
 #include "cli_report.h"
 
 #include <errno.h>
@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "cli_util.h"
+#include "server_probe.h" /* probe_now_ms */
 
 int cli_parse_tls(const char *arg, const char *tls[2])
 {
@@ -112,53 +114,73 @@ static const struct option run_longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
-struct run_take {
-    const char *cmd;
-    cli_run_args *a;
-};
-
 static int take_run_option(void *ctx, int c, const char *arg)
 {
-    const struct run_take *t = ctx;
-    return run_option(t->cmd, c, arg, t->a);
+    cli_run *r = ctx;
+    return run_option(r->cmd, c, arg, &r->a);
 }
 
-int cli_parse_run_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
-                          cli_run_args *a)
+int cli_run_parse(cli_run *r, const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void))
 {
-    struct run_take t = {cmd, a};
-    const cli_more_options more = {run_longopts, take_run_option, &t};
+    r->cmd = cmd;
+    r->a = (cli_run_args){.deadline_s = -1};
+    const cli_more_options more = {run_longopts, take_run_option, r};
     return cli_parse_options_more(cmd, argc, argv, opts, help, &more);
 }
 
-int cli_run_on_heap(size_t size, int (*run)(void *state, int argc, char **argv), int argc, char **argv)
+int cli_run_on_heap(size_t own_size, int (*run)(cli_run *r, void *own, int argc, char **argv), int argc, char **argv)
 {
-    void *state = calloc(1, size);
-    if (state == NULL) {
+    cli_run *r = calloc(1, sizeof *r);
+    void *own = calloc(1, own_size);
+    int rc = EXIT_USAGE;
+    if (r == NULL || own == NULL)
         fprintf(stderr, "alpncheck: out of memory\n");
-        return EXIT_USAGE;
-    }
-    int rc = run(state, argc, argv);
-    free(state);
+    else
+        rc = run(r, own, argc, argv);
+    free(own);
+    free(r);
     return rc;
 }
 
-int cli_run_setup(const char *cmd, const cli_run_args *a, int (*validate)(const char *list, char *err, size_t err_cap),
-                  known_failures *known, run_options *ro)
+int cli_run_setup(cli_run *r, int (*validate)(const char *list, char *err, size_t err_cap), unsigned transport)
 {
+    const char *tls = r->a.tls_arg != NULL ? r->a.tls_arg : "1.3,1.2";
     char err[256];
-    ro->only = a->only;
-    ro->skip = a->skip;
-    if (cli_parse_tls(a->tls_arg, ro->tls) != 0)
-        return cli_usage_error(cmd, "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", a->tls_arg);
-    if (validate(ro->only, err, sizeof err) != 0 || validate(ro->skip, err, sizeof err) != 0)
-        return cli_usage_error(cmd, "%s", err);
-    if (a->known_path != NULL) {
-        if (cli_known_load(cmd, a->known_path, known, validate) != 0)
+    if (transport == CHECK_TRANSPORT_QUIC) {
+        /* RFC 9001 §4.2: QUIC carries TLS 1.3 and nothing older. */
+        if (r->a.tls_arg != NULL && strcmp(r->a.tls_arg, "1.3") != 0)
+            return cli_usage_error(r->cmd, "--quic: QUIC carries TLS 1.3 only (RFC 9001 §4.2), not --tls %s",
+                                   r->a.tls_arg);
+        tls = "1.3";
+    }
+    r->ro.transport = transport;
+    r->ro.only = r->a.only;
+    r->ro.skip = r->a.skip;
+    if (cli_parse_tls(tls, r->ro.tls) != 0)
+        return cli_usage_error(r->cmd, "--tls takes 1.2, 1.3 or 1.2,1.3, not '%s'", tls);
+    if (validate(r->ro.only, err, sizeof err) != 0 || validate(r->ro.skip, err, sizeof err) != 0)
+        return cli_usage_error(r->cmd, "%s", err);
+    if (r->a.known_path != NULL) {
+        if (cli_known_load(r->cmd, r->a.known_path, &r->known, validate) != 0)
             return EXIT_USAGE;
-        ro->known = known;
+        r->ro.known = &r->known;
     }
     return 0;
+}
+
+void cli_run_report(cli_run *r, const char *target, const char *default_name)
+{
+    report_init(&r->rep, ALPN_VERSION, target);
+    const char *name = r->a.name != NULL ? r->a.name : default_name;
+    if (name != NULL)
+        snprintf(r->rep.name, sizeof r->rep.name, "%s", name);
+}
+
+void cli_run_start(cli_run *r, int progress)
+{
+    if (progress && isatty(STDERR_FILENO) && !r->a.quiet)
+        r->ro.progress = cli_progress;
+    r->started = probe_now_ms();
 }
 
 void cli_progress(void *ctx, size_t done, size_t total, const result *last)
@@ -252,11 +274,14 @@ void cli_outputs_abandon(cli_outputs *out)
     }
 }
 
-int cli_report_finish(const char *cmd, const report *rep, int quiet, int verbose, cli_outputs *out)
+int cli_run_finish(cli_run *r)
 {
+    const report *rep = &r->rep;
+    cli_outputs *out = &r->a.out;
+    r->rep.total_ms = probe_now_ms() - r->started;
     int rc = report_exit_code(rep);
     FILE *human = cli_outputs_stdout_taken(out) ? stderr : stdout;
-    terminal_style style = {.quiet = quiet, .verbose = verbose, .color = isatty(fileno(human))};
+    terminal_style style = {.quiet = r->a.quiet, .verbose = r->a.verbose, .color = isatty(fileno(human))};
     report_write_terminal(rep, human, &style);
     for (int i = 0; i < CLI_OUT_COUNT; i++) {
         if (out->f[i] == NULL)
@@ -265,7 +290,7 @@ int cli_report_finish(const char *cmd, const report *rep, int quiet, int verbose
         bad |= out->f[i] == stdout ? fflush(stdout) != 0 : fclose(out->f[i]) != 0;
         out->f[i] = NULL;
         if (bad) {
-            fprintf(stderr, "alpncheck %s: %s: cannot write %s: %s\n", cmd, out_option[i], out->path[i],
+            fprintf(stderr, "alpncheck %s: %s: cannot write %s: %s\n", r->cmd, out_option[i], out->path[i],
                     strerror(errno));
             rc = EXIT_USAGE;
         }

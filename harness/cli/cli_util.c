@@ -245,6 +245,23 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, co
     return CLI_OPT_BAD;
 }
 
+/* opt's argument as one of its words: the word's value into *opt->value; else the usage error that lists them. */
+static int take_word(const char *cmd, const cli_option *opt, const char *arg)
+{
+    size_t n = 0;
+    for (; opt->words[n].word != NULL; n++)
+        if (strcmp(arg, opt->words[n].word) == 0) {
+            *opt->value = opt->words[n].value;
+            return 0;
+        }
+    char list[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", i == 0 ? "" : i + 1 < n ? ", " : " or ",
+                                opt->words[i].word);
+    return cli_usage_error(cmd, "--%s takes %s, not '%s'", opt->name, list, arg);
+}
+
 int cli_parse_options_more(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void),
                            const cli_more_options *more)
 {
@@ -254,10 +271,11 @@ int cli_parse_options_more(const char *cmd, int argc, char **argv, const cli_opt
     size_t n = 0, s = more != NULL ? 0 : 1, m = 0;
     for (; opts[n].name != NULL && n < MAX / 2 - 1; n++) {
         int val = opts[n].short_name ? opts[n].short_name : LONG_ONLY + (int)n;
-        longopts[n] = (struct option){opts[n].name, opts[n].arg ? required_argument : no_argument, NULL, val};
+        int takes_arg = opts[n].arg != NULL || opts[n].words != NULL;
+        longopts[n] = (struct option){opts[n].name, takes_arg ? required_argument : no_argument, NULL, val};
         if (opts[n].short_name) {
             shortopts[s++] = opts[n].short_name;
-            if (opts[n].arg)
+            if (takes_arg)
                 shortopts[s++] = ':';
         }
     }
@@ -292,6 +310,8 @@ int cli_parse_options_more(const char *cmd, int argc, char **argv, const cli_opt
             *opts[i].flag = 1;
         if (opts[i].arg != NULL)
             *opts[i].arg = optarg;
+        if (opts[i].words != NULL && take_word(cmd, &opts[i], optarg) != 0)
+            return EXIT_USAGE;
     }
     return -1;
 }
@@ -308,21 +328,6 @@ void cli_violation_print(FILE *f, const char *lead, const alpn_error *err, const
     cli_text_caret(f, text, len, err->offset);
 }
 
-json_t *cli_devs_json(const alpn_deviation *devs, size_t n, size_t cap)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n && i < cap; i++)
-        json_array_append_new(a, json_pack("{s:s, s:I}", "check", devs[i].check, "offset", (json_int_t)devs[i].offset));
-    return a;
-}
-
-void cli_devs_print(FILE *f, const alpn_deviation *devs, size_t n, size_t cap)
-{
-    fprintf(f, "  a lenient receiver accepts it with %zu deviation%s:\n", n, n == 1 ? "" : "s");
-    for (size_t i = 0; i < n && i < cap; i++)
-        fprintf(f, "    %s (RFC %s) at byte %zu\n", devs[i].check, cli_check_ref(devs[i].check), devs[i].offset);
-}
-
 const char *cli_check_ref(const char *check)
 {
     return check_get(check)->ref;
@@ -335,18 +340,4 @@ int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char 
     err->check = check;
     err->detail = detail;
     return ALPN_DECODE_ERROR;
-}
-
-long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
-                       int *status)
-{
-    *lenient = *json = 0;
-    *status = EXIT_USAGE;
-    const cli_option opts[] = {{"lenient", 'l', lenient, NULL}, {"json", 'j', json, NULL}, {NULL, 0, NULL, NULL}};
-    int done = cli_parse_options(cmd, argc, argv, opts, help);
-    if (done >= 0)
-        return *status = done, -1;
-    if (argc - optind > 1)
-        return *status = cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind), -1;
-    return cli_operand(cmd, optind < argc ? argv[optind] : NULL, buf);
 }

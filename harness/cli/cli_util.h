@@ -60,25 +60,29 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 struct option;
 int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *longopts);
 
-/* One option of a subcommand that takes only flags and simple values: a flag (flag != NULL: set to 1 when given) or
- * an option with an argument (arg != NULL: set to it). The table ends with a NULL name. */
+/* A word an option may take (--role client), and what it stands for. A list of them ends with a NULL word. */
+typedef struct {
+    const char *word;
+    int value;
+} cli_word;
+
+/* One option of a subcommand that takes only flags and simple values: a flag (flag != NULL: set to 1 when given), an
+ * option with an argument (arg != NULL: set to it), or one whose argument is one of a few words (words != NULL: *value
+ * set to the word's value; any other argument is a usage error that lists the words). The table ends with a NULL
+ * name. */
 typedef struct {
     const char *name;
     char short_name; /* 0: long form only */
     int *flag;
     const char **arg;
+    const cli_word *words;
+    int *value;
 } cli_option;
 
 /* Parses argv against opts plus -h/--help, with cli_getopt's one message per bad option; stops at the first operand
  * (optind then points at it). Returns -1 when the command goes on, else its exit status: EXIT_VALID after printing
  * help(), EXIT_USAGE after a usage error. At most 15 options. */
 int cli_parse_options(const char *cmd, int argc, char **argv, const cli_option *opts, void (*help)(void));
-
-/* The start of a field-value command (header, altsvc): the options --lenient and --json (into *lenient, *json), then
- * one text VALUE (an argument, or standard input when absent or "-") read into buf (CLI_INPUT_MAX bytes). Returns its
- * length, or -1 with *status set when the command ends there (help printed, usage error). */
-long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
-                       int *status);
 
 /* More options than a table can say: getopt_long entries (a val below 0x100 is also a short option), ended by a NULL
  * name, handed to take(ctx, val, optarg), which returns 0 or the command's exit status. */
@@ -119,9 +123,4 @@ const char *cli_check_ref(const char *check);
  * status. */
 int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char *detail);
 
-/* JSON array of deviations {"check", "offset"} (at most cap of n). */
-json_t *cli_devs_json(const alpn_deviation *devs, size_t n, size_t cap);
-
-/* Prints "  a lenient receiver accepts it with N deviations:" and one line per deviation. */
-void cli_devs_print(FILE *f, const alpn_deviation *devs, size_t n, size_t cap);
 #endif

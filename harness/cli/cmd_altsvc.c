@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h> /* optind */
 
+#include "cli_field.h"
 #include "cli_util.h"
 #include "escape.h"
 #include "commands.h"
@@ -22,9 +23,9 @@ static void help(void)
            "Exit status: 0 valid, 1 invalid, 2 usage error.\n");
 }
 
+/* One judgement of the value, with libalpn's result and its alternatives as JSON. */
 struct judged {
-    int rc;
-    alpn_error err;
+    cli_judgement j;
     alpn_altsvc_result res;
     alpn_deviation devs[ALTSVC_MAX_DEVS];
     json_t *alts;
@@ -54,7 +55,10 @@ static void judge(struct judged *j, const char *value, size_t len, alpn_hdr_mode
     j->res.ctx = j->alts;
     j->res.devs = j->devs;
     j->res.devs_cap = ALTSVC_MAX_DEVS;
-    j->rc = alpn_altsvc_parse(value, len, mode, &j->res, &j->err);
+    j->j.rc = alpn_altsvc_parse(value, len, mode, &j->res, &j->j.err);
+    j->j.devs = j->devs;
+    j->j.n_devs = j->res.n_devs;
+    j->j.cap = ALTSVC_MAX_DEVS;
 }
 
 static void alts_print(json_t *alts)
@@ -80,47 +84,33 @@ int cmd_altsvc(int argc, char **argv)
     if (vlen < 0)
         return status;
 
-    /* Both judgements, as for the ALPN header: strict names the first violation, lenient lists every deviation. */
     static struct judged strict, tolerant;
     judge(&strict, value, (size_t)vlen, ALPN_HDR_STRICT);
     judge(&tolerant, value, (size_t)vlen, ALPN_HDR_LENIENT);
-    const struct judged *judged = lenient ? &tolerant : &strict;
-    const struct judged *shown = judged->rc == ALPN_OK ? judged : &tolerant;
+    cli_field f = {.value = value,
+                   .len = (size_t)vlen,
+                   .lenient = lenient,
+                   .strict = strict.j,
+                   .tolerant = tolerant.j,
+                   .refs = 1};
+    const struct judged *shown = cli_field_shows_lenient(&f) ? &tolerant : &strict;
     static char canon[2 * CLI_INPUT_MAX];
     size_t canon_len = 0;
-    int have = shown->rc == ALPN_OK && alpn_altsvc_format(value, (size_t)vlen, lenient || judged->rc != ALPN_OK ?
-                                                          ALPN_HDR_LENIENT : ALPN_HDR_STRICT, canon, sizeof canon,
-                                                          &canon_len, NULL) == ALPN_OK;
-    int is_canonical = have && canon_len == (size_t)vlen && memcmp(canon, value, canon_len) == 0;
-    int rc = judged->rc == ALPN_OK ? EXIT_VALID : EXIT_INVALID;
+    int have = shown->j.rc == ALPN_OK &&
+               alpn_altsvc_format(value, f.len, cli_field_shows_lenient(&f) ? ALPN_HDR_LENIENT : ALPN_HDR_STRICT,
+                                  canon, sizeof canon, &canon_len, NULL) == ALPN_OK;
+    f.canonical = have && canon_len == f.len && memcmp(canon, value, canon_len) == 0;
 
     if (json) {
-        json_t *o = json_pack("{s:o, s:o, s:s, s:b, s:b, s:b}", "value", esc_json(value, (size_t)vlen), "value_hex",
-                              cli_hex_json(value, (size_t)vlen), "mode", lenient ? "lenient" : "strict", "valid",
-                              judged->rc == ALPN_OK, "canonical", is_canonical, "clear", shown->res.clear);
-        if (judged->rc != ALPN_OK)
-            json_object_set_new(o, "error", cli_error_json(&judged->err));
-        if (strict.rc != ALPN_OK)
-            json_object_set_new(o, "strict_violation", cli_error_json(&strict.err));
-        json_object_set_new(o, "deviations", cli_devs_json(tolerant.devs, tolerant.res.n_devs, ALTSVC_MAX_DEVS));
+        json_t *o = cli_field_json(&f, json_pack("{s:b}", "clear", shown->res.clear));
         if (have) {
             json_object_set(o, "alternatives", shown->alts);
             json_object_set_new(o, "canonical_form", esc_json(canon, canon_len));
         }
         cli_json_print(o);
     } else {
-        if (judged->rc == ALPN_OK)
-            printf("Alt-Svc: valid (%s), %s%s\n", lenient ? "lenient" : "strict",
-                   judged->res.clear ? "clear (forget every alternative)" : "alternatives in order of preference",
-                   is_canonical ? ", canonical form" : "");
-        else
-            printf("Alt-Svc: INVALID (%s)\n", lenient ? "lenient" : "strict");
-        if (strict.rc != ALPN_OK)
-            cli_violation_print(stdout, lenient ? "a strict check fails: " : "", &strict.err, value, (size_t)vlen);
-        if (tolerant.rc == ALPN_OK && tolerant.res.n_devs > 0)
-            cli_devs_print(stdout, tolerant.devs, tolerant.res.n_devs, ALTSVC_MAX_DEVS);
-        else if (tolerant.rc != ALPN_OK && !lenient)
-            printf("  a lenient receiver rejects it too (%s at byte %zu)\n", tolerant.err.check, tolerant.err.offset);
+        cli_field_print(&f, "Alt-Svc",
+                        shown->res.clear ? "clear (forget every alternative)" : "alternatives in order of preference");
         if (have) {
             alts_print(shown->alts);
             printf("  canonical: %.*s\n", (int)canon_len, canon);
@@ -128,5 +118,5 @@ int cmd_altsvc(int argc, char **argv)
     }
     json_decref(strict.alts);
     json_decref(tolerant.alts);
-    return rc;
+    return cli_field_exit(&f);
 }

@@ -251,17 +251,17 @@ static void write_markdown(int role)
 
 int cmd_checks(int argc, char **argv)
 {
-    const char *role_arg = NULL;
-    int json = 0, markdown = 0, role = -1;
-    const cli_option opts[] = {{"json", 'j', &json, NULL},
-                               {"markdown", 'm', &markdown, NULL},
-                               {"role", 'r', NULL, &role_arg},
-                               {NULL, 0, NULL, NULL}};
+    cli_word roles[CHECK_FAMILY_COUNT + 1] = {{NULL, 0}}; /* the catalogue's families, by name */
+    for (int f = 0; f < CHECK_FAMILY_COUNT; f++)
+        roles[f] = (cli_word){check_family_name((check_family)f), f};
+    int json = 0, markdown = 0, role = -1; /* -1: every role */
+    const cli_option opts[] = {{"json", 'j', .flag = &json},
+                               {"markdown", 'm', .flag = &markdown},
+                               {"role", 'r', .words = roles, .value = &role},
+                               {0}};
     int done = cli_parse_options("checks", argc, argv, opts, help);
     if (done >= 0)
         return done;
-    if (role_arg != NULL && (role = check_family_parse(role_arg)) < 0)
-        return cli_usage_error("checks", "--role takes server, client, header, altsvc or svcb, not '%s'", role_arg);
     if (optind < argc)
         return cli_usage_error("checks", "unexpected argument '%s'", argv[optind]);
     if (json && markdown)

@@ -119,38 +119,26 @@ static int split_listen(const char *arg, char *host, size_t host_cap, int *port)
     return 0;
 }
 
-/* The state of one run, on the heap: the report alone holds 512 results. */
-struct client_state {
-    known_failures known;
-    report rep;
-    client_harness h;
-};
-
-static int run_cmd_client(void *state, int argc, char **argv)
+static int run_cmd_client(cli_run *r, void *own, int argc, char **argv)
 {
-    struct client_state *st = state;
-    known_failures *const known = &st->known;
-    report *const rep = &st->rep;
-    client_harness *const h = &st->h;
+    client_harness *const h = own;
+    report *const rep = &r->rep;
     client_harness_config cfg = {.offer = DEFAULT_OFFER};
     char host[64];
     const char *listen_arg = NULL, *ca_out = NULL, *log_path = NULL;
     int proxy = 0, quic = 0;
-    const cli_option opts[] = {{"listen", 0, NULL, &listen_arg},
-                               {"proxy", 0, &proxy, NULL},
-                               {"quic", 0, &quic, NULL},
-                               {"exec", 0, NULL, &cfg.cmd},
-                               {"exec-no-alpn", 0, NULL, &cfg.cmd_no_alpn},
-                               {"exec-0rtt", 0, NULL, &cfg.cmd_0rtt},
-                               {"offer", 0, NULL, &cfg.offer},
-                               {"ca-out", 0, NULL, &ca_out},
-                               {"client-log", 0, NULL, &log_path},
-                               {NULL, 0, NULL, NULL}};
-    static const char tls_default[] = "1.3,1.2";
-    cli_run_args a = {.tls_arg = tls_default, .deadline_s = -1};
-    run_options ro = {.tls = {NULL, NULL}};
+    const cli_option opts[] = {{"listen", 0, .arg = &listen_arg},
+                               {"proxy", 0, .flag = &proxy},
+                               {"quic", 0, .flag = &quic},
+                               {"exec", 0, .arg = &cfg.cmd},
+                               {"exec-no-alpn", 0, .arg = &cfg.cmd_no_alpn},
+                               {"exec-0rtt", 0, .arg = &cfg.cmd_0rtt},
+                               {"offer", 0, .arg = &cfg.offer},
+                               {"ca-out", 0, .arg = &ca_out},
+                               {"client-log", 0, .arg = &log_path},
+                               {0}};
     char err[512];
-    int done = cli_parse_run_options("client", argc, argv, opts, help, &a);
+    int done = cli_run_parse(r, "client", argc, argv, opts, help);
     if (done >= 0)
         return done;
     int listen_given = listen_arg != NULL;
@@ -164,14 +152,7 @@ static int run_cmd_client(void *state, int argc, char **argv)
         return cli_usage_error("client", "--exec-0rtt needs --exec");
     if (quic && proxy)
         return cli_usage_error("client", "--quic and --proxy: an HTTP CONNECT tunnel carries TCP, not QUIC");
-    if (quic) {
-        /* RFC 9001 §4.2: QUIC carries TLS 1.3 and nothing older. */
-        if (a.tls_arg != tls_default && strcmp(a.tls_arg, "1.3") != 0)
-            return cli_usage_error("client", "--quic: QUIC carries TLS 1.3 only (RFC 9001 §4.2), not --tls %s",
-                                   a.tls_arg);
-        a.tls_arg = "1.3";
-        cfg.quic = 1;
-    }
+    cfg.quic = quic;
     if (strlen(cfg.offer) > 8000)
         return cli_usage_error("client", "--offer is longer than 8000 bytes");
     const char *const tmpl_opt[] = {"--exec", "--exec-no-alpn", "--exec-0rtt"};
@@ -188,40 +169,33 @@ static int run_cmd_client(void *state, int argc, char **argv)
                                "--listen takes HOST:PORT (IPv6 as [ADDR]:PORT, port 0 for a free one), "
                                "not '%s'",
                                listen_arg);
-    if (cli_run_setup("client", &a, validate_client_id_list, known, &ro) != 0)
+    if (cli_run_setup(r, validate_client_id_list, quic ? CHECK_TRANSPORT_QUIC : CHECK_TRANSPORT_TCP) != 0)
         return EXIT_USAGE;
-    ro.transport = quic ? CHECK_TRANSPORT_QUIC : CHECK_TRANSPORT_TCP;
-    if (cli_outputs_open("client", &a.out) != 0)
+    if (cli_outputs_open("client", &r->a.out) != 0)
         return EXIT_USAGE;
-    cfg.timeout_ms = a.timeout_ms ? a.timeout_ms : cfg.cmd ? 5000 : 60000;
+    cfg.timeout_ms = r->a.timeout_ms ? r->a.timeout_ms : cfg.cmd ? 5000 : 60000;
     /* A person connecting by hand is not hurried: without --exec no deadline unless one is given. */
-    cfg.deadline_s = a.deadline_s >= 0 ? a.deadline_s : cfg.cmd ? CLI_DEADLINE_DEFAULT_S : 0;
+    cfg.deadline_s = r->a.deadline_s >= 0 ? r->a.deadline_s : cfg.cmd ? CLI_DEADLINE_DEFAULT_S : 0;
     cfg.host = host;
     cfg.port = port;
     cfg.ca_out = ca_out;
     cfg.log_path = log_path;
     if (client_harness_open(h, &cfg, err, sizeof err) != 0) {
         fprintf(stderr, "alpncheck client: %s\n", err);
-        cli_outputs_abandon(&a.out);
+        cli_outputs_abandon(&r->a.out);
         return EXIT_USAGE;
     }
     exec_driver *d = &h->d;
     h->l.proxy = proxy;
 
-    d->total = client_checks_selected(&ro) * (ro.tls[1] ? 2 : 1);
+    d->total = client_checks_selected(&r->ro) * (r->ro.tls[1] ? 2 : 1);
     char target[sizeof rep->target];
     if (d->cmd)
         snprintf(target, sizeof target, "%.240s", d->cmd);
     else
         snprintf(target, sizeof target, "clients connecting to %s:%s", d->host, d->port);
-    report_init(rep, ALPN_VERSION, target);
     /* A stable name: a fixed listening address names the run, a free port (different every run) does not. */
-    if (a.name != NULL)
-        snprintf(rep->name, sizeof rep->name, "%s", a.name);
-    else if (listen_given && port != 0)
-        snprintf(rep->name, sizeof rep->name, "%s", listen_arg);
-    else
-        snprintf(rep->name, sizeof rep->name, "client");
+    cli_run_report(r, target, listen_given && port != 0 ? listen_arg : "client");
     snprintf(rep->profile, sizeof rep->profile,
              "alpncheck listened on %s:%s as a %s server for localhost%s; {alpn} = %s", d->host, d->port,
              quic ? "QUIC (UDP)" : "TLS", proxy ? " behind its own HTTP proxy (CONNECT)" : "", cfg.offer);
@@ -230,19 +204,15 @@ static int run_cmd_client(void *state, int argc, char **argv)
                 "alpncheck client: listening on %s:%s%s; the CA is in %s. Connect a client that trusts it %zu time%s, "
                 "once per line below (each waits %d ms).\n",
                 d->host, d->port, quic ? " (QUIC, UDP)" : "", d->ca, d->total, d->total == 1 ? "" : "s", d->timeout_ms);
-    double started = probe_now_ms();
-    if (isatty(STDERR_FILENO) && !a.quiet && d->cmd != NULL)
-        ro.progress = cli_progress;
+    cli_run_start(r, d->cmd != NULL);
     client_driver drv = client_harness_driver(h);
-    run_client_checks(quic ? client_serve_quic : client_serve, &h->l, &drv, &ro, rep);
-    rep->total_ms = probe_now_ms() - started;
-
-    int rc = cli_report_finish("client", rep, a.quiet, a.verbose, &a.out);
+    run_client_checks(quic ? client_serve_quic : client_serve, &h->l, &drv, &r->ro, rep);
+    int rc = cli_run_finish(r);
     client_harness_close(h);
     return rc;
 }
 
 int cmd_client(int argc, char **argv)
 {
-    return cli_run_on_heap(sizeof(struct client_state), run_cmd_client, argc, argv);
+    return cli_run_on_heap(sizeof(client_harness), run_cmd_client, argc, argv);
 }

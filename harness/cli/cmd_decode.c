@@ -19,17 +19,12 @@ static void help(void)
 
 int cmd_decode(int argc, char **argv)
 {
-    const char *role_arg = NULL;
-    int json = 0;
-    const cli_option opts[] = {{"role", 'r', NULL, &role_arg}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
+    static const cli_word roles[] = {{"client", ALPN_ROLE_CLIENT}, {"server", ALPN_ROLE_SERVER}, {NULL, 0}};
+    int role = ALPN_ROLE_CLIENT, json = 0;
+    const cli_option opts[] = {{"role", 'r', .words = roles, .value = &role}, {"json", 'j', .flag = &json}, {0}};
     int done = cli_parse_options("decode", argc, argv, opts, help);
     if (done >= 0)
         return done;
-    alpn_role role = ALPN_ROLE_CLIENT;
-    if (role_arg != NULL && strcmp(role_arg, "server") == 0)
-        role = ALPN_ROLE_SERVER;
-    else if (role_arg != NULL && strcmp(role_arg, "client") != 0)
-        return cli_usage_error("decode", "--role takes 'client' or 'server', not '%s'", role_arg);
     if (argc - optind > 1)
         return cli_usage_error("decode", "expected one HEX argument, got %d", argc - optind);
 
@@ -49,7 +44,7 @@ int cmd_decode(int argc, char **argv)
     const char *what = role == ALPN_ROLE_CLIENT ? "client offer" : "server answer";
     size_t count = 0;
     alpn_error err = {0};
-    int rc = alpn_list_validate(ext, (size_t)len, role, &count, &err);
+    int rc = alpn_list_validate(ext, (size_t)len, (alpn_role)role, &count, &err);
     if (json) {
         json_t *o = json_pack("{s:s, s:I, s:b}", "role", role == ALPN_ROLE_CLIENT ? "client" : "server", "length",
                               (json_int_t)len, "valid", rc == ALPN_OK);

@@ -25,7 +25,7 @@ static void help(void)
 int cmd_encode(int argc, char **argv)
 {
     int hex = 0, json = 0;
-    const cli_option opts[] = {{"hex", 'x', &hex, NULL}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
+    const cli_option opts[] = {{"hex", 'x', .flag = &hex}, {"json", 'j', .flag = &json}, {0}};
     int done = cli_parse_options("encode", argc, argv, opts, help);
     if (done >= 0)
         return done;

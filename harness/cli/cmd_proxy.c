@@ -45,40 +45,24 @@ static void help(void)
            "without the ALPN field (every check ERROR), or nothing tested.\n");
 }
 
-/* The state of one run, on the heap: the report alone holds 512 results. */
-struct proxy_state {
-    proxy_peer peer;
-    known_failures known;
-    report rep;
-};
-
-/* --tls has no meaning here: a tunnel carries whatever TLS the client speaks. */
-static const char no_tls[] = "";
-
-static int run_cmd_proxy(void *state, int argc, char **argv)
+static int run_cmd_proxy(cli_run *r, void *own, int argc, char **argv)
 {
-    struct proxy_state *st = state;
-    proxy_peer *const peer = &st->peer;
-    report *const rep = &st->rep;
+    proxy_peer *const peer = own;
     const char *target_host = "127.0.0.1", *upstream = NULL;
-    const cli_option opts[] = {
-        {"target", 0, NULL, &target_host}, {"upstream", 0, NULL, &upstream}, {NULL, 0, NULL, NULL}};
-    cli_run_args a = {.tls_arg = no_tls, .deadline_s = -1};
-    run_options ro = {.tls = {NULL, NULL}};
+    const cli_option opts[] = {{"target", 0, .arg = &target_host}, {"upstream", 0, .arg = &upstream}, {0}};
     char err[256];
-    int done = cli_parse_run_options("proxy", argc, argv, opts, help, &a);
+    int done = cli_run_parse(r, "proxy", argc, argv, opts, help);
     if (done >= 0)
         return done;
-    if (a.tls_arg != no_tls)
+    if (r->a.tls_arg != NULL)
         return cli_usage_error("proxy", "--tls does not apply: the tunnel carries whatever the client speaks");
     if (argc - optind != 1)
         return cli_usage_error("proxy", "expected one HOST:PORT argument");
     if (server_target_parse(&peer->proxy, argv[optind], err, sizeof err) != 0)
         return cli_usage_error("proxy", "%s", err);
-    peer->proxy.timeout_ms = a.timeout_ms ? a.timeout_ms : 5000;
-    probe_run_limit_start(&peer->proxy.run, a.deadline_s < 0 ? CLI_DEADLINE_DEFAULT_S : a.deadline_s);
-    a.tls_arg = "1.3"; /* cli_run_setup wants a version; the proxy checks never read it */
-    if (cli_run_setup("proxy", &a, validate_proxy_id_list, &st->known, &ro) != 0)
+    peer->proxy.timeout_ms = r->a.timeout_ms ? r->a.timeout_ms : 5000;
+    probe_run_limit_start(&peer->proxy.run, r->a.deadline_s < 0 ? CLI_DEADLINE_DEFAULT_S : r->a.deadline_s);
+    if (cli_run_setup(r, validate_proxy_id_list, CHECK_TRANSPORT_TCP) != 0)
         return EXIT_USAGE;
     server_target up;
     if (upstream != NULL && server_target_parse(&up, upstream, err, sizeof err) != 0)
@@ -89,27 +73,23 @@ static int run_cmd_proxy(void *state, int argc, char **argv)
         fprintf(stderr, "alpncheck proxy: cannot listen: %s\n", err);
         return EXIT_USAGE;
     }
-    if (cli_outputs_open("proxy", &a.out) != 0) {
+    if (cli_outputs_open("proxy", &r->a.out) != 0) {
         proxy_peer_close(peer);
         return EXIT_USAGE;
     }
-    report_init(rep, ALPN_VERSION, argv[optind]);
-    if (a.name != NULL)
-        snprintf(rep->name, sizeof rep->name, "%s", a.name);
-    snprintf(rep->profile, sizeof rep->profile, "CONNECT %s through the proxy (alpncheck's target)", peer->authority);
-    if (isatty(STDERR_FILENO) && !a.quiet)
-        ro.progress = cli_progress;
-    double started = probe_now_ms();
+    cli_run_report(r, argv[optind], NULL);
+    snprintf(r->rep.profile, sizeof r->rep.profile, "CONNECT %s through the proxy (alpncheck's target)",
+             peer->authority);
+    cli_run_start(r, 1);
     int refused = 0;
-    run_proxy_checks(proxy_probe, peer, &ro, rep, &refused);
-    rep->total_ms = probe_now_ms() - started;
+    run_proxy_checks(proxy_probe, peer, &r->ro, &r->rep, &refused);
     proxy_peer_close(peer);
     if (refused)
-        fprintf(stderr, "alpncheck proxy: %s\n", rep->results[0].observed);
-    return cli_report_finish("proxy", rep, a.quiet, a.verbose, &a.out);
+        fprintf(stderr, "alpncheck proxy: %s\n", r->rep.results[0].observed);
+    return cli_run_finish(r);
 }
 
 int cmd_proxy(int argc, char **argv)
 {
-    return cli_run_on_heap(sizeof(struct proxy_state), run_cmd_proxy, argc, argv);
+    return cli_run_on_heap(sizeof(proxy_peer), run_cmd_proxy, argc, argv);
 }

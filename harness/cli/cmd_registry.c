@@ -17,22 +17,15 @@ static void help(void)
 
 int cmd_registry(int argc, char **argv)
 {
-    const char *kind_arg = NULL;
-    int json = 0, kind = -1;
-    const cli_option opts[] = {{"kind", 'k', NULL, &kind_arg}, {"json", 'j', &json, NULL}, {NULL, 0, NULL, NULL}};
+    static const cli_word kinds[] = {{"registered", ALPN_KIND_REGISTERED},
+                                     {"grease", ALPN_KIND_GREASE},
+                                     {"unregistered", ALPN_KIND_UNREGISTERED},
+                                     {NULL, 0}};
+    int json = 0, kind = -1; /* -1: every kind */
+    const cli_option opts[] = {{"kind", 'k', .words = kinds, .value = &kind}, {"json", 'j', .flag = &json}, {0}};
     int done = cli_parse_options("registry", argc, argv, opts, help);
     if (done >= 0)
         return done;
-    if (kind_arg != NULL) {
-        if (strcmp(kind_arg, "registered") == 0)
-            kind = ALPN_KIND_REGISTERED;
-        else if (strcmp(kind_arg, "grease") == 0)
-            kind = ALPN_KIND_GREASE;
-        else if (strcmp(kind_arg, "unregistered") == 0)
-            kind = ALPN_KIND_UNREGISTERED;
-        else
-            return cli_usage_error("registry", "--kind takes registered, grease or unregistered, not '%s'", kind_arg);
-    }
     if (optind < argc)
         return cli_usage_error("registry", "unexpected argument '%s'", argv[optind]);
 

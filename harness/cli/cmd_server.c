@@ -164,33 +164,27 @@ static const char *alpn_preflight(const prober *t, const char *tls, const profil
     return why;
 }
 
-/* The state of one run, on the heap: the report alone holds 512 results. */
+/* The server command's own state of a run, on the heap with the run. */
 struct server_state {
     server_target target;
     quic_target quic; /* --quic: the target and the QUIC connection's state (about 1 MiB) */
     profile prof;
-    known_failures known;
-    report rep;
 };
 
-static int run_cmd_server(void *state, int argc, char **argv)
+static int run_cmd_server(cli_run *r, void *own, int argc, char **argv)
 {
-    struct server_state *st = state;
+    struct server_state *st = own;
     server_target *const target = &st->target;
     profile *const prof = &st->prof;
-    known_failures *const known = &st->known;
-    report *const rep = &st->rep;
+    report *const rep = &r->rep;
+    run_options *const ro = &r->ro;
     memset(target, 0, sizeof *target);
     target->timeout_ms = 5000;
     const char *sni = NULL, *alpn = NULL;
     int quic = 0;
-    const cli_option opts[] = {
-        {"sni", 0, NULL, &sni}, {"alpn", 0, NULL, &alpn}, {"quic", 0, &quic, NULL}, {NULL, 0, NULL, NULL}};
-    static const char tls_default[] = "1.3,1.2";
-    cli_run_args a = {.tls_arg = tls_default, .deadline_s = -1};
-    run_options ro = {.tls = {NULL, NULL}};
+    const cli_option opts[] = {{"sni", 0, .arg = &sni}, {"alpn", 0, .arg = &alpn}, {"quic", 0, .flag = &quic}, {0}};
     char err[256];
-    int done = cli_parse_run_options("server", argc, argv, opts, help, &a);
+    int done = cli_run_parse(r, "server", argc, argv, opts, help);
     if (done >= 0)
         return done;
     if (argc - optind != 1)
@@ -198,19 +192,10 @@ static int run_cmd_server(void *state, int argc, char **argv)
     if (server_target_parse(target, argv[optind], err, sizeof err) != 0)
         return cli_usage_error("server", "%s", err);
     snprintf(target->sni, sizeof target->sni, "%s", sni ? sni : is_address(target->host) ? "" : target->host);
-    if (a.timeout_ms)
-        target->timeout_ms = a.timeout_ms;
-    if (quic) {
-        /* RFC 9001 §4.2: QUIC carries TLS 1.3 and nothing older. */
-        if (a.tls_arg != tls_default && strcmp(a.tls_arg, "1.3") != 0)
-            return cli_usage_error("server", "--quic: QUIC carries TLS 1.3 only (RFC 9001 §4.2), not --tls %s",
-                                   a.tls_arg);
-        a.tls_arg = "1.3";
-        ro.transport = CHECK_TRANSPORT_QUIC;
-    }
-    if (cli_run_setup("server", &a, validate_id_list, known, &ro) != 0)
+    if (r->a.timeout_ms)
+        target->timeout_ms = r->a.timeout_ms;
+    if (cli_run_setup(r, validate_id_list, quic ? CHECK_TRANSPORT_QUIC : CHECK_TRANSPORT_TCP) != 0)
         return EXIT_USAGE;
-    ro.transport = quic ? CHECK_TRANSPORT_QUIC : CHECK_TRANSPORT_TCP;
     prober pr = {server_probe, target, quic};
     if (quic) {
         st->quic.t = *target;
@@ -219,53 +204,45 @@ static int run_cmd_server(void *state, int argc, char **argv)
     }
     if (alpn != NULL && profile_parse(prof, alpn, err, sizeof err) != 0)
         return cli_usage_error("server", "--alpn: %s", err);
-    if (cli_outputs_open("server", &a.out) != 0)
+    if (cli_outputs_open("server", &r->a.out) != 0)
         return EXIT_USAGE;
 
-    report_init(rep, ALPN_VERSION, argv[optind]);
-    if (a.name != NULL)
-        snprintf(rep->name, sizeof rep->name, "%s", a.name);
-    double started = probe_now_ms();
-    probe_run_limit_start(&target->run, a.deadline_s < 0 ? CLI_DEADLINE_DEFAULT_S : a.deadline_s);
+    cli_run_report(r, argv[optind], NULL);
+    cli_run_start(r, 1);
+    probe_run_limit_start(&target->run, r->a.deadline_s < 0 ? CLI_DEADLINE_DEFAULT_S : r->a.deadline_s);
     st->quic.t.run = target->run;
-    int interactive = isatty(STDERR_FILENO) && !a.quiet;
-    if (interactive) {
-        ro.progress = cli_progress;
-    }
 
     /* Which versions does the server speak? Unreachable → exit 2; a version it refuses → SKIPs with the reason. */
     const char *run_tls[2] = {NULL, NULL};
     size_t n_run = 0;
     char why[2][OBS_TEXT_MAX + 96];
     size_t n_malformed = 0;
-    for (size_t v = 0; v < 2 && ro.tls[v]; v++) {
+    for (size_t v = 0; v < 2 && ro->tls[v]; v++) {
         int unreachable = 0, malformed = 0;
-        if (version_unsupported(&pr, ro.tls[v], why[v], sizeof why[v], &unreachable, &malformed) == NULL) {
-            run_tls[n_run++] = ro.tls[v];
+        if (version_unsupported(&pr, ro->tls[v], why[v], sizeof why[v], &unreachable, &malformed) == NULL) {
+            run_tls[n_run++] = ro->tls[v];
             continue;
         }
         if (malformed) {
             /* Reachable, but no check of this version can be judged: ERROR each, with what was wrong and where. */
-            error_server_checks(&ro, ro.tls[v], why[v], rep);
+            error_server_checks(ro, ro->tls[v], why[v], rep);
             n_malformed++;
             continue;
         }
         if (unreachable) {
             fprintf(stderr, "alpncheck server: cannot reach %s%s: %s\n", argv[optind], quic ? " over QUIC (UDP)" : "",
                     why[v]);
-            cli_outputs_abandon(&a.out);
+            cli_outputs_abandon(&r->a.out);
             return EXIT_USAGE;
         }
-        skip_server_checks(&ro, ro.tls[v], why[v], rep);
+        skip_server_checks(ro, ro->tls[v], why[v], rep);
     }
-    if (n_run == 0 && n_malformed > 0) {
-        rep->total_ms = probe_now_ms() - started;
-        return cli_report_finish("server", rep, a.quiet, a.verbose, &a.out);
-    }
+    if (n_run == 0 && n_malformed > 0)
+        return cli_run_finish(r);
     if (n_run == 0) {
         fprintf(stderr, "alpncheck server: %s completes no %s handshake with alpncheck (%s)\n", argv[optind],
                 quic ? "QUIC" : "TLS", why[0]);
-        cli_outputs_abandon(&a.out);
+        cli_outputs_abandon(&r->a.out);
         return EXIT_USAGE;
     }
 
@@ -276,7 +253,7 @@ static int run_cmd_server(void *state, int argc, char **argv)
                     "alpncheck server: %s: %s.\nGive --alpn the names the server supports, or leave --alpn out to "
                     "discover them.\n",
                     argv[optind], pre);
-            cli_outputs_abandon(&a.out);
+            cli_outputs_abandon(&r->a.out);
             return EXIT_USAGE;
         }
         char list[400];
@@ -289,7 +266,7 @@ static int run_cmd_server(void *state, int argc, char **argv)
         if (used < 0) {
             /* The baseline handshake worked: the server was reached, an answer during discovery was unusable. */
             fprintf(stderr, "alpncheck server: cannot discover the protocols of %s: %s\n", argv[optind], err);
-            cli_outputs_abandon(&a.out);
+            cli_outputs_abandon(&r->a.out);
             return EXIT_USAGE;
         }
         char list[400], how[200];
@@ -308,25 +285,23 @@ static int run_cmd_server(void *state, int argc, char **argv)
     /* The complete handshakes of the session checks go over GnuTLS on TCP; over QUIC the resumption and 0-RTT checks
      * go over whole QUIC connections (quic_session.c), the others are SKIP. */
     if (quic) {
-        ro.resume = quic_resume_probe;
-        ro.early = quic_early_probe;
-        ro.resume_ctx = &st->quic;
+        ro->resume = quic_resume_probe;
+        ro->early = quic_early_probe;
+        ro->resume_ctx = &st->quic;
     } else {
-        ro.resume = gnutls_resume_probe;
-        ro.speak = gnutls_speak_probe;
-        ro.early = gnutls_early_probe;
-        ro.reneg = gnutls_reneg_probe;
-        ro.altsvc = gnutls_altsvc_probe;
-        ro.resume_ctx = target;
+        ro->resume = gnutls_resume_probe;
+        ro->speak = gnutls_speak_probe;
+        ro->early = gnutls_early_probe;
+        ro->reneg = gnutls_reneg_probe;
+        ro->altsvc = gnutls_altsvc_probe;
+        ro->resume_ctx = target;
     }
-    run_options now = ro;
+    run_options now = *ro;
     now.tls[0] = run_tls[0];
     now.tls[1] = run_tls[1];
     run_server_checks(pr.fn, pr.ctx, prof, &now, rep);
     /* Checks over the GnuTLS path take several connections each: the run's wall time is the honest duration. */
-    rep->total_ms = probe_now_ms() - started;
-
-    return cli_report_finish("server", rep, a.quiet, a.verbose, &a.out);
+    return cli_run_finish(r);
 }
 
 int cmd_server(int argc, char **argv)

@@ -94,7 +94,7 @@ int cmd_svcb(int argc, char **argv)
 {
     int json = 0;
     const char *wire = NULL;
-    const cli_option opts[] = {{"json", 'j', &json, NULL}, {"wire", 'w', NULL, &wire}, {NULL, 0, NULL, NULL}};
+    const cli_option opts[] = {{"json", 'j', .flag = &json}, {"wire", 'w', .arg = &wire}, {0}};
     int done = cli_parse_options("svcb", argc, argv, opts, help);
     if (done >= 0)
         return done;

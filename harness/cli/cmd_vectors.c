@@ -74,10 +74,10 @@ int cmd_vectors(int argc, char **argv)
 {
     const char *exec = NULL, *json_path = NULL;
     int quiet = 0;
-    const cli_option opts[] = {{"exec", 'e', NULL, &exec},
-                               {"json", 'j', NULL, &json_path},
-                               {"quiet", 'q', &quiet, NULL},
-                               {NULL, 0, NULL, NULL}};
+    const cli_option opts[] = {{"exec", 'e', .arg = &exec},
+                               {"json", 'j', .arg = &json_path},
+                               {"quiet", 'q', .flag = &quiet},
+                               {0}};
     int done = cli_parse_options("vectors", argc, argv, opts, help);
     if (done >= 0)
         return done;

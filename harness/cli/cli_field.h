@@ -1,0 +1,52 @@
+/* What the field-value commands (header, altsvc) share: the options and the value, both judgements of it, and how
+ * they are shown. */
+#ifndef ALPN_CLI_FIELD_H
+#define ALPN_CLI_FIELD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "alpn.h"
+
+/* The start of a field-value command: the options --lenient and --json (into *lenient, *json), then one text VALUE
+ * (an argument, or standard input when absent or "-") read into buf (CLI_INPUT_MAX bytes). Returns its length, or -1
+ * with *status set when the command ends there (help printed, usage error). */
+long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
+                       int *status);
+
+/* One judgement of a field value by libalpn. */
+typedef struct {
+    int rc;                     /* ALPN_OK, or the status of the failure in err */
+    alpn_error err;
+    const alpn_deviation *devs; /* what a lenient judgement accepted: n_devs found, at most cap of them kept */
+    size_t n_devs, cap;
+} cli_judgement;
+
+/* A field value judged both ways: the strict judgement names the first violation, the lenient one lists every
+ * deviation a tolerant receiver accepts; the mode asked for decides validity. */
+typedef struct {
+    const char *value;
+    size_t len;
+    int lenient; /* --lenient: the lenient judgement decides */
+    cli_judgement strict, tolerant;
+    int canonical; /* the value is its own canonical form */
+    int refs;      /* each check ID is followed by its RFC clause */
+} cli_field;
+
+/* 1 when the value is shown (its names, its canonical form) as the lenient judgement read it: it decides, or the
+ * strict one refused the value. */
+int cli_field_shows_lenient(const cli_field *f);
+
+/* The exit status: EXIT_VALID when the judgement that decides accepts the value, else EXIT_INVALID. */
+int cli_field_exit(const cli_field *f);
+
+/* The JSON object of both judgements: value (bytes that are not UTF-8 as \xNN), value_hex (the value exactly), mode,
+ * valid, canonical, then the members of more (may be NULL; its reference is taken), error (of the judgement that
+ * decides), strict_violation, deviations. NULL when out of memory. */
+json_t *cli_field_json(const cli_field *f, json_t *more);
+
+/* Prints both judgements: "FIELD: valid (MODE), SUMMARY[, canonical form]" or "FIELD: INVALID (MODE)", the strict
+ * violation with a caret under its byte, then the lenient receiver's deviations, or its own refusal. */
+void cli_field_print(const cli_field *f, const char *field, const char *summary);
+
+#endif
