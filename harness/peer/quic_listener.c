@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "client_peer.h"
+#include "quic_peer.h"
 #include "quic_server.h"
 
 #define QUIC_SERVE_RETRANSMIT_MS 250.0
@@ -131,18 +132,6 @@ static int take_client_hello(struct qconn *c, observation *o)
     }
 }
 
-static obs_packet packet_of(quic_ptype t)
-{
-    return t == QUIC_PT_INITIAL ? OBS_PACKET_INITIAL : t == QUIC_PT_HANDSHAKE ? OBS_PACKET_HANDSHAKE : OBS_PACKET_1RTT;
-}
-
-static void note_close(const struct qconn *c, observation *o)
-{
-    const quic_server *q = &c->qs;
-    observation_quic_close(o, (unsigned)q->close.frame, q->close.code, packet_of(q->close.type), q->close.reason,
-                           q->close.reason_len);
-}
-
 /* After the client's Finished: HANDSHAKE_DONE (and ACKs) now, the client's last datagrams acknowledged for a moment,
  * then our close (NO_ERROR), so that the client ends without waiting for its idle timeout. */
 static void finish_accepted(struct qconn *c, observation *o)
@@ -154,7 +143,7 @@ static void finish_accepted(struct qconn *c, observation *o)
     flush(c, 0, o);
     while ((n = next_dgram(c, end, &from, &from_len, o)) > 0) {
         if (quic_server_receive(&c->qs, c->in, (size_t)n) == QUIC_SERVER_CLOSED) {
-            note_close(c, o); /* a close right after its Finished is reported with it */
+            quic_observe_close(&c->qs.close, o); /* a close right after its Finished is reported with it */
             return;
         }
         if (flush(c, 0, o) != 0)
@@ -198,7 +187,7 @@ static void read_reaction(struct qconn *c, observation *o)
         if (rc == QUIC_SERVER_CLOSED) {
             /* Its Finished may have come in the same datagram, before the close. */
             o->accepted = c->qs.complete;
-            note_close(c, o);
+            quic_observe_close(&c->qs.close, o);
             return;
         }
         if (n == 0) {
