@@ -37,21 +37,17 @@ static int send_dgram(struct qconn *c, const uint8_t *p, long n)
     return sendto(c->l->fd, p, (size_t)n, 0, (const struct sockaddr *)&c->peer, c->peer_len) == n ? 0 : -1;
 }
 
-/* Sends every datagram the connection has now. 0, or -1 with o->error_text. */
+static long server_datagram(void *qs, uint8_t *d, size_t cap, int again)
+{
+    return quic_server_datagram(qs, d, cap, again);
+}
+
+/* Sends every datagram the connection has now to the client. 0, or -1 with o->error_text. */
 static int flush(struct qconn *c, int again, observation *o)
 {
-    uint8_t d[QUIC_DATAGRAM_MAX];
-    long n;
-    while ((n = quic_server_datagram(&c->qs, d, sizeof d, again)) > 0) {
-        again = 0;
-        if (send_dgram(c, d, n) != 0) {
-            snprintf(o->error_text, sizeof o->error_text, "sendto: %s", strerror(errno));
-            return -1;
-        }
-    }
-    if (n < 0)
-        snprintf(o->error_text, sizeof o->error_text, "%.190s", c->qs.error);
-    return n < 0 ? -1 : 0;
+    const quic_datagram_source src = {server_datagram, &c->qs, c->qs.error};
+    return quic_send_pending(&src, c->l->fd, (const struct sockaddr *)&c->peer, c->peer_len, again, o->error_text,
+                             sizeof o->error_text);
 }
 
 /* Ends the connection with a transport error code (0x0100 + alert for a TLS alert, RFC 9001 §4.8). */

@@ -33,21 +33,16 @@ static int udp_connect(const char *host, const char *port, char *err, size_t err
     return fd;
 }
 
-/* Sends every datagram the connection has now. 0, or -1 with err. */
+static long client_datagram(void *q, uint8_t *d, size_t cap, int again)
+{
+    return quic_client_datagram(q, d, cap, again);
+}
+
+/* Sends every datagram the connection has now over the connected socket fd. 0, or -1 with err. */
 static int flush(int fd, quic_client *q, int again, char *err, size_t err_cap)
 {
-    uint8_t d[QUIC_DATAGRAM_MAX];
-    long n;
-    while ((n = quic_client_datagram(q, d, sizeof d, again)) > 0) {
-        again = 0;
-        if (send(fd, d, (size_t)n, 0) != n) {
-            snprintf(err, err_cap, "send: %s", strerror(errno));
-            return -1;
-        }
-    }
-    if (n < 0)
-        snprintf(err, err_cap, "%s", q->error);
-    return n < 0 ? -1 : 0;
+    const quic_datagram_source src = {client_datagram, q, q->error};
+    return quic_send_pending(&src, fd, NULL, 0, again, err, err_cap);
 }
 
 /* Waits for one datagram until the earlier of the deadline and the retransmission time: its length, 0 when the
