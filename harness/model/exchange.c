@@ -68,6 +68,12 @@ int observation_alert(const observation *o, int *level)
     return alert;
 }
 
+int observation_application_close(const observation *o)
+{
+    return o->quic_close &&
+           (o->quic_close_frame == 0x1d || (o->quic_close_frame == 0x1c && o->quic_close_code == 0x0c));
+}
+
 void proxy_observation_init(proxy_observation *o)
 {
     memset(o, 0, sizeof *o);
