@@ -147,8 +147,8 @@ Test(quic_send_pending, every_datagram_in_order_again_with_the_first_only, .time
     cr_expect_eq(received(rx, 1200), 3);
     cr_expect_eq(s.calls, 4, "three datagrams and the call that says there is none");
     cr_expect(s.again_seen[0] == 1 && s.again_seen[1] == 0 && s.again_seen[2] == 0 && s.again_seen[3] == 0,
-              "again goes with the first call only: %d %d %d %d", s.again_seen[0], s.again_seen[1],
-              s.again_seen[2], s.again_seen[3]);
+              "again goes with the first call only: %d %d %d %d", s.again_seen[0], s.again_seen[1], s.again_seen[2],
+              s.again_seen[3]);
     /* Connected (the prober's case). */
     struct source s2 = {.count = 2, .fail_after = -1, .len = 100};
     src.conn = &s2;
