@@ -5,6 +5,7 @@
 
 #include "catalogue.h"
 #include "client_checks.h"
+#include "table_text.h"
 
 size_t client_check_count(void)
 {
@@ -323,11 +324,12 @@ static const char *const EXPECTED_TEXT[] = {
 
 static void set_expected(const client_scenario *s, result *out)
 {
+    const char *text = TABLE_TEXT(EXPECTED_TEXT, s->expect, NULL); /* NULL for 0, no expectation */
     if (s->expect == CLIENT_EXPECT_ALERT && s->expect_alert >= 0)
         snprintf(out->expected, sizeof out->expected, "fatal alert %d (%s)", s->expect_alert,
                  alpn_alert_name(s->expect_alert));
-    else if ((size_t)s->expect < sizeof EXPECTED_TEXT / sizeof EXPECTED_TEXT[0] && EXPECTED_TEXT[s->expect])
-        snprintf(out->expected, sizeof out->expected, "%s", EXPECTED_TEXT[s->expect]);
+    else if (text != NULL)
+        snprintf(out->expected, sizeof out->expected, "%s", text);
 }
 
 static int is_proxy_expectation(client_expectation e)
