@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "table_text.h"
 #include "vec_buf.h"
 #include "vectors_adapter.h"
 
@@ -192,7 +191,7 @@ static const char *const family_names[VEC_FAM_COUNT] = {"list", "select", "hpars
 
 const char *vec_family_name(vec_family f)
 {
-    return TABLE_TEXT(family_names, f, "?");
+    return (unsigned)f < VEC_FAM_COUNT ? family_names[f] : "?";
 }
 
 /* `altsvc=HEX:HEX...`: the protocol IDs whose alternatives the implementation keeps (FORMAT.md), at least one, none
