@@ -282,6 +282,49 @@ Test(checks, judges)
     }
 }
 
+/* Over QUIC the observed text names the server's CONNECTION_CLOSE by what its frame type and code say (RFC 9000
+ * §19.19, §20.1): a crypto error is the alert (RFC 9001 §4.8); APPLICATION_ERROR (0x0c) in a 0x1c frame is the
+ * application's close that stands for a 0x1d in an Initial or Handshake packet (§10.2.3), not a transport error. */
+Test(checks, quic_close_texts)
+{
+    static const struct {
+        unsigned frame;
+        uint64_t code;
+        obs_packet packet;
+        const char *reason;
+        const char *observed;
+    } cases[] = {
+        {0x1c, 0x0c, OBS_PACKET_HANDSHAKE, "",
+         "CONNECTION_CLOSE 0x1c, code 0xc (APPLICATION_ERROR: an application close) in a Handshake packet"},
+        {0x1c, 0x0c, OBS_PACKET_INITIAL, "",
+         "CONNECTION_CLOSE 0x1c, code 0xc (APPLICATION_ERROR: an application close) in an Initial packet"},
+        {0x1c, 0x0a, OBS_PACKET_INITIAL, "TLS error: peer misbehaved",
+         "CONNECTION_CLOSE 0x1c, code 0xa (a transport error) in an Initial packet, "
+         "reason \"TLS error: peer misbehav\""},
+        {0x1c, 0x0, OBS_PACKET_HANDSHAKE, "", "CONNECTION_CLOSE 0x1c, code 0x0 (NO_ERROR) in a Handshake packet"},
+        {0x1c, 0x1, OBS_PACKET_INITIAL, "", "CONNECTION_CLOSE 0x1c, code 0x1 (INTERNAL_ERROR) in an Initial packet"},
+        {0x1c, 0x178, OBS_PACKET_INITIAL, "",
+         "CONNECTION_CLOSE 0x1c, code 0x178 (crypto error: alert 120, no_application_protocol) in an Initial packet"},
+        {0x1d, 0x0c, OBS_PACKET_1RTT, "", "CONNECTION_CLOSE 0x1d, code 0xc (an application error) in a 1-RTT packet"},
+        {0x1d, 0x178, OBS_PACKET_1RTT, "",
+         "CONNECTION_CLOSE 0x1d, code 0x178 (an application error) in a 1-RTT packet"},
+    };
+    profile p = std_profile();
+    static scenario s;
+    cr_assert_eq(scenario_build(&s, "SRV-SELECT-OFFERED", "1.3", &p), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        observation o;
+        observation_init(&o);
+        o.transport = OBS_QUIC;
+        observation_quic_close(&o, cases[i].frame, cases[i].code, cases[i].packet, (const uint8_t *)cases[i].reason,
+                               strlen(cases[i].reason));
+        result r;
+        judge(&s, &o, &r);
+        cr_expect_str_eq(r.observed, cases[i].observed, "case %zu", i);
+        cr_expect_eq(r.v, VERDICT_FAIL, "case %zu: a close is no selection: %s", i, verdict_name(r.v));
+    }
+}
+
 Test(checks, npn_alongside_alpn)
 {
     profile p = std_profile();

@@ -2,6 +2,7 @@
 #include "catalogue.h"
 
 #include "checks.h"
+#include "table_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -684,7 +685,7 @@ static const char *const family_names[CHECK_FAMILY_COUNT] = {"server", "client",
 
 const char *check_family_name(check_family f)
 {
-    return (unsigned)f < CHECK_FAMILY_COUNT ? family_names[f] : "?";
+    return TABLE_TEXT(family_names, f, "?");
 }
 
 int check_family_parse(const char *name)

@@ -5,6 +5,7 @@
 
 #include "catalogue.h"
 #include "client_checks.h"
+#include "table_text.h"
 
 size_t client_check_count(void)
 {
@@ -269,15 +270,6 @@ static int certificate_alert(int a)
     return (a >= 42 && a <= 46) || a == 48;
 }
 
-/* A close its application made, not its TLS: a 0x1d frame, or in an Initial or Handshake packet the 0x1c frame with
- * APPLICATION_ERROR (0x0c) that replaces it there (RFC 9000 §10.2.3). A TLS failure closes with 0x0100 + alert
- * instead (RFC 9001 §4.8). */
-static int quic_application_close(const observation *o)
-{
-    return o->quic_close &&
-           (o->quic_close_frame == 0x1d || (o->quic_close_frame == 0x1c && o->quic_close_code == 0x0c));
-}
-
 /* A QUIC client's CONNECTION_CLOSE (RFC 9000 §19.19): its code, as an alert when it is one (RFC 9001 §4.8), and the
  * packet that carried it. */
 static void quic_close_text(const observation *o, char *buf, size_t cap)
@@ -286,7 +278,7 @@ static void quic_close_text(const observation *o, char *buf, size_t cap)
     char what[80] = "";
     if (alert >= 0)
         snprintf(what, sizeof what, ", alert %d (%s)", alert, alpn_alert_name(alert));
-    else if (quic_application_close(o))
+    else if (observation_application_close(o))
         snprintf(what, sizeof what, ", an application close");
     snprintf(buf, cap, "the client %ssent CONNECTION_CLOSE 0x%x with code 0x%llx%s in %s",
              o->accepted ? "completed the handshake (Finished), then " : "", o->quic_close_frame,
@@ -332,11 +324,12 @@ static const char *const EXPECTED_TEXT[] = {
 
 static void set_expected(const client_scenario *s, result *out)
 {
+    const char *text = TABLE_TEXT(EXPECTED_TEXT, s->expect, NULL); /* NULL for 0, no expectation */
     if (s->expect == CLIENT_EXPECT_ALERT && s->expect_alert >= 0)
         snprintf(out->expected, sizeof out->expected, "fatal alert %d (%s)", s->expect_alert,
                  alpn_alert_name(s->expect_alert));
-    else if ((size_t)s->expect < sizeof EXPECTED_TEXT / sizeof EXPECTED_TEXT[0] && EXPECTED_TEXT[s->expect])
-        snprintf(out->expected, sizeof out->expected, "%s", EXPECTED_TEXT[s->expect]);
+    else if (text != NULL)
+        snprintf(out->expected, sizeof out->expected, "%s", text);
 }
 
 static int is_proxy_expectation(client_expectation e)
@@ -580,7 +573,7 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
          * but CONNECTION_CLOSE (RFC 9000 §10.2), so its Finished can be lost to the close: an application close with
          * no TLS error after our whole flight accepted the answer as well. (A close with APPLICATION_ERROR instead of
          * a TLS alert where an alert is due stays a rejection without the alert, below.) */
-        if ((o->accepted || quic_application_close(o)) && alert < 0)
+        if ((o->accepted || observation_application_close(o)) && alert < 0)
             out->v = VERDICT_PASS;
         else if (alert >= 0 || o->closed)
             out->v = broken(s->row->lvl);

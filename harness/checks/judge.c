@@ -32,6 +32,19 @@ static int answer_name(const observation *o, alpn_name *name)
     return alpn_iter_next(&it, name);
 }
 
+/* What a CONNECTION_CLOSE that carries no TLS alert says. The frame type says whose code it is: 0x1c carries a
+ * transport error code, 0x1d the application's (RFC 9000 §19.19). Of the transport codes (§20.1), APPLICATION_ERROR
+ * 0x0c says that the application closed: the 0x1c that stands for a 0x1d in an Initial or Handshake packet
+ * (§10.2.3). */
+static const char *quic_close_kind(const observation *o)
+{
+    if (o->quic_close_frame == 0x1d)
+        return "an application error";
+    if (observation_application_close(o))
+        return "APPLICATION_ERROR: an application close";
+    return o->quic_close_code == 0 ? "NO_ERROR" : o->quic_close_code == 1 ? "INTERNAL_ERROR" : "a transport error";
+}
+
 /* Over QUIC: the server's CONNECTION_CLOSE, its code (an alert when it is a crypto error), frame type and packet. */
 static void describe_quic_close(const observation *o, char *buf, size_t cap)
 {
@@ -40,10 +53,7 @@ static void describe_quic_close(const observation *o, char *buf, size_t cap)
     if (alert >= 0)
         snprintf(what, sizeof what, " (crypto error: alert %d, %s)", alert, alpn_alert_name(alert));
     else
-        snprintf(what, sizeof what, " (%s)", o->quic_close_frame == 0x1d ? "an application error"
-                                             : o->quic_close_code == 0   ? "NO_ERROR"
-                                             : o->quic_close_code == 1   ? "INTERNAL_ERROR"
-                                                                         : "a transport error");
+        snprintf(what, sizeof what, " (%s)", quic_close_kind(o));
     if (o->quic_close_reason_len > 0) {
         size_t kept = o->quic_close_reason_len < sizeof o->quic_close_reason ? o->quic_close_reason_len
                                                                               : sizeof o->quic_close_reason;

@@ -1,5 +1,6 @@
 /* The shared exchange model: names and initial values. */
 #include "exchange.h"
+#include "table_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +14,7 @@ const char *where_name(alpn_where w)
         [WHERE_HELLO_RETRY_REQUEST] = "HelloRetryRequest",
         [WHERE_OTHER] = "another handshake message",
     };
-    return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
+    return TABLE_TEXT(names, w, "?");
 }
 
 void observation_init(observation *o)
@@ -31,7 +32,7 @@ const char *obs_packet_name(obs_packet p)
         [OBS_PACKET_HANDSHAKE] = "a Handshake packet",
         [OBS_PACKET_1RTT] = "a 1-RTT packet",
     };
-    return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "?";
+    return TABLE_TEXT(names, p, "?");
 }
 
 void observation_quic_close(observation *o, unsigned frame, uint64_t code, obs_packet packet, const uint8_t *reason,
@@ -66,6 +67,12 @@ int observation_alert(const observation *o, int *level)
     if (level != NULL)
         *level = lvl;
     return alert;
+}
+
+int observation_application_close(const observation *o)
+{
+    return o->quic_close &&
+           (o->quic_close_frame == 0x1d || (o->quic_close_frame == 0x1c && o->quic_close_code == 0x0c));
 }
 
 void proxy_observation_init(proxy_observation *o)

@@ -104,6 +104,11 @@ void observation_init(observation *o);
  * always fatal: *level 2). -1 when there was none. level may be NULL. */
 int observation_alert(const observation *o, int *level);
 
+/* 1 when the peer's CONNECTION_CLOSE was its application's, not its TLS's: a 0x1d frame, or the 0x1c frame with
+ * APPLICATION_ERROR (0x0c) that stands for it in an Initial or Handshake packet (RFC 9000 §10.2.3). A TLS failure
+ * closes with 0x0100 + alert instead (RFC 9001 §4.8). 0 without a CONNECTION_CLOSE. */
+int observation_application_close(const observation *o);
+
 /* A peer's CONNECTION_CLOSE into o (RFC 9000 §19.19): frame type (0x1c, 0x1d), error code, the packet it came in and
  * its reason phrase (the first bytes are kept); closed is set unless the code is a TLS alert (observation_alert). */
 void observation_quic_close(observation *o, unsigned frame, uint64_t code, obs_packet packet, const uint8_t *reason,

@@ -2,6 +2,7 @@
 #include "result.h"
 
 #include "hex.h"
+#include "table_text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,13 +14,13 @@
 const char *verdict_name(verdict v)
 {
     static const char *const names[VERDICT_COUNT] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR", "XFAIL", "XPASS"};
-    return (unsigned)v < VERDICT_COUNT ? names[v] : "?";
+    return TABLE_TEXT(names, v, "?");
 }
 
 const char *level_name(level l)
 {
     static const char *const names[] = {[LEVEL_MUST] = "MUST", [LEVEL_SHOULD] = "SHOULD", [LEVEL_INFO] = "INFO"};
-    return (unsigned)l < sizeof names / sizeof names[0] ? names[l] : "?";
+    return TABLE_TEXT(names, l, "?");
 }
 
 static int valid_id(const char *s, size_t len)

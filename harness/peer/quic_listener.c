@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "client_peer.h"
+#include "quic_peer.h"
 #include "quic_server.h"
 
 #define QUIC_SERVE_RETRANSMIT_MS 250.0
@@ -36,21 +37,17 @@ static int send_dgram(struct qconn *c, const uint8_t *p, long n)
     return sendto(c->l->fd, p, (size_t)n, 0, (const struct sockaddr *)&c->peer, c->peer_len) == n ? 0 : -1;
 }
 
-/* Sends every datagram the connection has now. 0, or -1 with o->error_text. */
+static long server_datagram(void *qs, uint8_t *d, size_t cap, int again)
+{
+    return quic_server_datagram(qs, d, cap, again);
+}
+
+/* Sends every datagram the connection has now to the client. 0, or -1 with o->error_text. */
 static int flush(struct qconn *c, int again, observation *o)
 {
-    uint8_t d[QUIC_DATAGRAM_MAX];
-    long n;
-    while ((n = quic_server_datagram(&c->qs, d, sizeof d, again)) > 0) {
-        again = 0;
-        if (send_dgram(c, d, n) != 0) {
-            snprintf(o->error_text, sizeof o->error_text, "sendto: %s", strerror(errno));
-            return -1;
-        }
-    }
-    if (n < 0)
-        snprintf(o->error_text, sizeof o->error_text, "%.190s", c->qs.error);
-    return n < 0 ? -1 : 0;
+    const quic_datagram_source src = {server_datagram, &c->qs, c->qs.error};
+    return quic_send_pending(&src, c->l->fd, (const struct sockaddr *)&c->peer, c->peer_len, again, o->error_text,
+                             sizeof o->error_text);
 }
 
 /* Ends the connection with a transport error code (0x0100 + alert for a TLS alert, RFC 9001 §4.8). */
@@ -131,18 +128,6 @@ static int take_client_hello(struct qconn *c, observation *o)
     }
 }
 
-static obs_packet packet_of(quic_ptype t)
-{
-    return t == QUIC_PT_INITIAL ? OBS_PACKET_INITIAL : t == QUIC_PT_HANDSHAKE ? OBS_PACKET_HANDSHAKE : OBS_PACKET_1RTT;
-}
-
-static void note_close(const struct qconn *c, observation *o)
-{
-    const quic_server *q = &c->qs;
-    observation_quic_close(o, (unsigned)q->close.frame, q->close.code, packet_of(q->close.type), q->close.reason,
-                           q->close.reason_len);
-}
-
 /* After the client's Finished: HANDSHAKE_DONE (and ACKs) now, the client's last datagrams acknowledged for a moment,
  * then our close (NO_ERROR), so that the client ends without waiting for its idle timeout. */
 static void finish_accepted(struct qconn *c, observation *o)
@@ -154,7 +139,7 @@ static void finish_accepted(struct qconn *c, observation *o)
     flush(c, 0, o);
     while ((n = next_dgram(c, end, &from, &from_len, o)) > 0) {
         if (quic_server_receive(&c->qs, c->in, (size_t)n) == QUIC_SERVER_CLOSED) {
-            note_close(c, o); /* a close right after its Finished is reported with it */
+            quic_observe_close(&c->qs.close, o); /* a close right after its Finished is reported with it */
             return;
         }
         if (flush(c, 0, o) != 0)
@@ -198,7 +183,7 @@ static void read_reaction(struct qconn *c, observation *o)
         if (rc == QUIC_SERVER_CLOSED) {
             /* Its Finished may have come in the same datagram, before the close. */
             o->accepted = c->qs.complete;
-            note_close(c, o);
+            quic_observe_close(&c->qs.close, o);
             return;
         }
         if (n == 0) {

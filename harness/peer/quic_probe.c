@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "quic_peer.h"
 #include "quic_probe.h"
 
 #define QUIC_PROBE_RETRANSMIT_MS 250.0
@@ -32,21 +33,16 @@ static int udp_connect(const char *host, const char *port, char *err, size_t err
     return fd;
 }
 
-/* Sends every datagram the connection has now. 0, or -1 with err. */
+static long client_datagram(void *q, uint8_t *d, size_t cap, int again)
+{
+    return quic_client_datagram(q, d, cap, again);
+}
+
+/* Sends every datagram the connection has now over the connected socket fd. 0, or -1 with err. */
 static int flush(int fd, quic_client *q, int again, char *err, size_t err_cap)
 {
-    uint8_t d[QUIC_DATAGRAM_MAX];
-    long n;
-    while ((n = quic_client_datagram(q, d, sizeof d, again)) > 0) {
-        again = 0;
-        if (send(fd, d, (size_t)n, 0) != n) {
-            snprintf(err, err_cap, "send: %s", strerror(errno));
-            return -1;
-        }
-    }
-    if (n < 0)
-        snprintf(err, err_cap, "%s", q->error);
-    return n < 0 ? -1 : 0;
+    const quic_datagram_source src = {client_datagram, q, q->error};
+    return quic_send_pending(&src, fd, NULL, 0, again, err, err_cap);
 }
 
 /* Waits for one datagram until the earlier of the deadline and the retransmission time: its length, 0 when the
@@ -156,16 +152,6 @@ int quic_session_probe(const char *host, const char *port, uint32_t version, con
     return run_connection(host, port, q, timeout_ms, ticket_ms, err, err_cap);
 }
 
-/* The server's CONNECTION_CLOSE into the observation (RFC 9000 §19.19; RFC 9001 §4.8 for a crypto error). */
-static void observe_close(const quic_client *q, observation *o)
-{
-    const quic_close_info *c = &q->close;
-    obs_packet packet = c->type == QUIC_PT_INITIAL     ? OBS_PACKET_INITIAL
-                        : c->type == QUIC_PT_HANDSHAKE ? OBS_PACKET_HANDSHAKE
-                                                       : OBS_PACKET_1RTT;
-    observation_quic_close(o, (unsigned)c->frame, c->code, packet, c->reason, c->reason_len);
-}
-
 int quic_server_probe(void *ctx, const probe_request *r, observation *o)
 {
     quic_target *qt = ctx;
@@ -193,7 +179,7 @@ int quic_server_probe(void *ctx, const probe_request *r, observation *o)
         o->completed = 1;
     } else if (state == QUIC_CLIENT_CLOSED) {
         o->error_text[0] = '\0';
-        observe_close(q, o);
+        quic_observe_close(&q->close, o); /* RFC 9001 §4.8: a crypto error is the alert */
     } else if (q->error[0] != '\0') {
         /* The connection object refused what the server sent (or a Version Negotiation without our version). */
         o->error = 1;

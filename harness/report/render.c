@@ -4,6 +4,7 @@
 
 #include "escape.h"
 #include "report.h"
+#include "table_text.h"
 
 /* Sections in order of first appearance, so output follows the order the checks ran in. */
 static size_t sections(const report *r, const char **out, size_t max)
@@ -85,7 +86,7 @@ static const char *verdict_color(verdict v)
         [VERDICT_XPASS] = "\033[31m", [VERDICT_WARN] = "\033[33m",  [VERDICT_ERROR] = "\033[33m",
         [VERDICT_SKIP] = "\033[2m",
     };
-    return (unsigned)v < VERDICT_COUNT ? colors[v] : "\033[2m";
+    return TABLE_TEXT(colors, v, "\033[2m");
 }
 
 static int needs_attention(verdict v)
@@ -263,7 +264,7 @@ static const char *junit_element(verdict v)
         [VERDICT_FAIL] = "failure", [VERDICT_XPASS] = "failure", [VERDICT_ERROR] = "error",
         [VERDICT_SKIP] = "skipped", [VERDICT_XFAIL] = "skipped",
     };
-    return (unsigned)v < VERDICT_COUNT ? elements[v] : NULL;
+    return TABLE_TEXT(elements, v, NULL);
 }
 
 /* The ID, and " TLS 1.3" when the result has a version. */
