@@ -2,6 +2,7 @@
 #include "catalogue.h"
 
 #include "hex.h"
+#include "table_text.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -105,7 +106,7 @@ const char *cli_kind_name(alpn_kind kind)
     static const char *const names[] = {[ALPN_KIND_REGISTERED] = "registered",
                                         [ALPN_KIND_GREASE] = "GREASE",
                                         [ALPN_KIND_UNREGISTERED] = "unregistered"};
-    return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
+    return TABLE_TEXT(names, kind, "?");
 }
 
 json_t *cli_hex_json(const void *p, size_t len)
