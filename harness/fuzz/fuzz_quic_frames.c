@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "quic.h"
+#include "quic_restore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static quic_crypto_stream stream;
+static quic_crypto_stream stream; /* emptied per input by crypto_clear; set up once */
+static int stream_ready;
 static uint8_t taken[QUIC_CRYPTO_WINDOW];
 
 static int inside(const uint8_t *p, size_t len, const uint8_t *base, size_t size)
@@ -60,7 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     quic_ptype pt = app ? QUIC_PT_SHORT : (quic_ptype)(data[0] % 5);
     const uint8_t *payload = data + 1;
     size_t len = size - 1;
-    quic_crypto_init(&stream);
+    if (!stream_ready) {
+        quic_crypto_init(&stream);
+        stream_ready = 1;
+    }
+    crypto_clear(&stream);
     wire_rd r;
     wire_rd_init(&r, payload, len);
     quic_frame f;

@@ -17,7 +17,7 @@ typedef struct {
 } quic_restore_plan;
 
 /* Ranges go in ascending order: a plan out of order or too long is a bug of the target. */
-static void plan_add(quic_restore_plan *p, size_t off, size_t size, size_t keep)
+static inline void plan_add(quic_restore_plan *p, size_t off, size_t size, size_t keep)
 {
     if (p->n == QUIC_RESTORE_RANGES || keep > size || (p->n > 0 && off < p->r[p->n - 1].off + p->r[p->n - 1].size))
         abort();
@@ -25,14 +25,14 @@ static void plan_add(quic_restore_plan *p, size_t off, size_t size, size_t keep)
 }
 
 /* The template's outbox ob, at offset base of the object. */
-static void plan_outbox(quic_restore_plan *p, size_t base, const wire_outbox *ob)
+static inline void plan_outbox(quic_restore_plan *p, size_t base, const wire_outbox *ob)
 {
     plan_add(p, base + offsetof(wire_outbox, buf), sizeof ob->buf, ob->len);
 }
 
 /* The template's spaces sp, at offset base of the object: our CRYPTO streams up to their lengths, the peer's up to
  * their end (bytes received and not yet handed out), the readers up to their lengths. */
-static void plan_spaces(quic_restore_plan *p, size_t base, const quic_spaces *sp)
+static inline void plan_spaces(quic_restore_plan *p, size_t base, const quic_spaces *sp)
 {
     for (size_t i = 0; i < 2; i++)
         plan_add(p, base + offsetof(quic_spaces, tx_crypto) + i * sizeof sp->tx_crypto[0], sizeof sp->tx_crypto[0],
@@ -48,13 +48,22 @@ static void plan_spaces(quic_restore_plan *p, size_t base, const quic_spaces *sp
                  sizeof sp->reader[0].buf, sp->reader[s].len);
 }
 
-/* dst = tpl (size bytes) by plan p, for an object whose spaces are dst_sp. A CRYPTO stream's have[] is all zero from
- * its end on (quic_frames.c keeps it so), and must be after the copy too: what the last input set there is cleared
- * first, before the copy overwrites its end. */
-static void quic_restore(void *dst, quic_spaces *dst_sp, const void *tpl, size_t size, const quic_restore_plan *p)
+/* Empties a CRYPTO stream that was initialised (quic_crypto_init) by clearing only what is marked received: all of
+ * have[] below its end, none past it (quic_frames.c keeps it so). quic_crypto_init clears all 64 KiB. */
+static inline void crypto_clear(quic_crypto_stream *c)
+{
+    memset(c->have, 0, c->end);
+    c->base = 0;
+    c->end = 0;
+}
+
+/* dst = tpl (size bytes) by plan p, for an object whose spaces are dst_sp. A CRYPTO stream's have[] must be all zero
+ * past its end after the copy too: what the last input marked is cleared first, before the copy overwrites the end. */
+static inline void quic_restore(void *dst, quic_spaces *dst_sp, const void *tpl, size_t size,
+                                const quic_restore_plan *p)
 {
     for (size_t s = 0; s < QUIC_SPACES; s++)
-        memset(dst_sp->rx_crypto[s].have, 0, dst_sp->rx_crypto[s].end);
+        crypto_clear(&dst_sp->rx_crypto[s]);
     object_restore(dst, tpl, size, p->r, p->n);
 }
 

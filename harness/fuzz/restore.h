@@ -20,7 +20,7 @@ typedef struct {
 /* Copies the template tpl of size bytes to dst, except the bytes of each range past its first keep (ranges in
  * ascending order, not overlapping). The objects never read those bytes: they lie past the lengths they keep (an
  * outbox's len, a reader's len, a CRYPTO stream's end), which the copy restores. */
-static void object_restore(void *dst, const void *tpl, size_t size, const restore_range *r, size_t n)
+static inline void object_restore(void *dst, const void *tpl, size_t size, const restore_range *r, size_t n)
 {
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
