@@ -572,6 +572,18 @@ Test(quic_frames, handshake_frames)
     char err[QUIC_ERROR_MAX];
     /* PADDING run, PING, ACK 10 (first range 2: 8..10) gap 0 range 1 (5..6), CRYPTO off 3 "abc". */
     cr_expect_eq(read_frames("000000" "01" "020a0001020001" "01" "0603036162 63", QUIC_PT_HANDSHAKE, &f, err), 5);
+    /* PADDING runs of every length around the word size are one frame each, and end where the next frame starts. */
+    for (size_t zeros = 1; zeros <= 17; zeros++) {
+        char hex[64] = "";
+        for (size_t i = 0; i < zeros; i++)
+            strcat(hex, "00");
+        strcat(hex, "01");
+        cr_expect_eq(read_frames(hex, QUIC_PT_INITIAL, &f, err), 2, "%zu zero bytes, then PING: %s", zeros, err);
+        cr_expect_eq(f.type, QUIC_FRAME_PING);
+        cr_expect_eq(f.off, zeros);
+        hex[2 * zeros] = '\0';
+        cr_expect_eq(read_frames(hex, QUIC_PT_INITIAL, &f, err), 1, "%zu zero bytes to the end", zeros);
+    }
     /* ACK 10, ack_delay 0, 1 more range, first range 2 (8..10), gap 0, length 1: smallest 5. */
     cr_expect_eq(read_frames("020a0001020001", QUIC_PT_INITIAL, &f, err), 1, "%s", err);
     cr_expect_eq(f.ack_smallest, 5);
@@ -703,6 +715,31 @@ Test(quic_crypto, out_of_order_duplicates_overlap)
     cr_expect_eq(quic_crypto_add(&s, 26, (const uint8_t *)"ab", 2, err), 0);
     cr_expect_eq(quic_crypto_add(&s, 24, (const uint8_t *)"xyz", 3, err), -1, "conflicts at its last byte");
     cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 0, "bytes 24 and 25 were not written");
+}
+
+/* A take moves only the bytes below the end mark (the last byte received): whatever lies past it stays unreceived,
+ * and once everything is handed out nothing is marked. */
+Test(quic_crypto, end_mark)
+{
+    quic_crypto_stream s;
+    quic_crypto_init(&s);
+    char err[QUIC_ERROR_MAX];
+    uint8_t text[100], out[128];
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = (uint8_t)(i * 7 + 1);
+    cr_assert_eq(quic_crypto_add(&s, 90, text + 90, 4, err), 0, "%s", err);
+    cr_expect_eq(s.end, 94);
+    cr_assert_eq(quic_crypto_add(&s, 0, text, 40, err), 0, "%s", err);
+    cr_expect_eq(s.end, 94, "an earlier frame leaves the mark");
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 40);
+    cr_expect_eq(s.end, 54, "the mark moves with the bytes");
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 0, "40..89 missing");
+    cr_expect_eq(quic_crypto_add(&s, 92, (const uint8_t *)"xx", 2, err), -1, "bytes 90..93 were moved, not lost");
+    cr_assert_eq(quic_crypto_add(&s, 40, text + 40, 60, err), 0, "%s", err);
+    cr_expect_eq(quic_crypto_take(&s, out, sizeof out), 60);
+    cr_expect_arr_eq(out, text + 40, 60);
+    cr_expect_eq(s.end, 0);
+    cr_expect_null(memchr(s.have, 1, sizeof s.have), "nothing marked received past the bytes handed out");
 }
 
 Test(quic_crypto, bounds)

@@ -4,15 +4,17 @@
  * one stream, whose contiguous bytes are taken as they appear. Oracles: each frame makes progress and its data and
  * reason lie inside the payload; an ACK's smallest acknowledged number is not above its largest; a refusal says
  * why; the stream hands out no more bytes than the frames carried, never beyond 2^62, and what it hands out at an
- * offset is what a frame carried there. */
+ * offset is what a frame carried there; nothing is marked received past its end mark. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "quic.h"
+#include "quic_restore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static quic_crypto_stream stream;
+static quic_crypto_stream stream; /* emptied per input by crypto_clear; set up once */
+static int stream_ready;
 static uint8_t taken[QUIC_CRYPTO_WINDOW];
 
 static int inside(const uint8_t *p, size_t len, const uint8_t *base, size_t size)
@@ -30,8 +32,9 @@ static void check_frame(const quic_frame *f, const uint8_t *payload, size_t len)
         abort();
 }
 
-/* The stream's bytes taken so far must equal those of the frame at their offsets. */
-static void feed(const quic_frame *f, uint64_t *handed, uint64_t *carried)
+/* The stream's bytes taken so far must equal those of the frame at their offsets. reach: where the accepted frames
+ * end, at most. */
+static void feed(const quic_frame *f, uint64_t *handed, uint64_t *carried, uint64_t *reach)
 {
     char err[QUIC_ERROR_MAX];
     if (quic_crypto_add(&stream, f->crypto_off, f->data, f->data_len, err) != 0) {
@@ -40,6 +43,8 @@ static void feed(const quic_frame *f, uint64_t *handed, uint64_t *carried)
         return;
     }
     *carried += f->data_len;
+    if (f->crypto_off + f->data_len > *reach)
+        *reach = f->crypto_off + f->data_len;
     uint64_t before = stream.base;
     size_t n = quic_crypto_take(&stream, taken, sizeof taken);
     if (stream.base != before + n || stream.base > QUIC_VARINT_MAX)
@@ -60,21 +65,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     quic_ptype pt = app ? QUIC_PT_SHORT : (quic_ptype)(data[0] % 5);
     const uint8_t *payload = data + 1;
     size_t len = size - 1;
-    quic_crypto_init(&stream);
+    if (!stream_ready) {
+        quic_crypto_init(&stream);
+        stream_ready = 1;
+    }
+    crypto_clear(&stream);
     wire_rd r;
     wire_rd_init(&r, payload, len);
     quic_frame f;
     char err[QUIC_ERROR_MAX];
-    uint64_t handed = 0, carried = 0;
+    uint64_t handed = 0, carried = 0, reach = 0;
     int rc;
     while ((rc = app ? quic_frame_next_1rtt(&r, &f, err) : quic_frame_next(&r, pt, &f, err)) == 1) {
         if (r.pos <= f.off)
             abort();
         check_frame(&f, payload, len);
         if (f.type == QUIC_FRAME_CRYPTO)
-            feed(&f, &handed, &carried);
+            feed(&f, &handed, &carried, &reach);
     }
     if ((rc < 0 && err[0] == '\0') || handed > carried)
+        abort();
+    /* Nothing is marked received past the stream's end mark (what crypto_clear and quic_restore.h rely on), up to
+     * where the frames reached. */
+    size_t hi = reach > stream.base ? (size_t)(reach - stream.base) : 0;
+    if (stream.end > QUIC_CRYPTO_WINDOW || hi > QUIC_CRYPTO_WINDOW)
+        abort();
+    if (hi > stream.end && memchr(stream.have + stream.end, 1, hi - stream.end) != NULL)
         abort();
     return 0;
 }

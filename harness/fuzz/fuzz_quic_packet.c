@@ -101,11 +101,12 @@ static void round_trip(const uint8_t *data, size_t size, uint32_t version)
     if (quic_parse_header(sealed, w.len, 0, &h, err) != 0 || h.len != w.len ||
         quic_open_packet(kp, sealed, &h, UINT64_MAX, &pn, &off, &len, err) != 0)
         abort();
-    if (pn != n || len < n || memcmp(sealed + off, data, n) != 0)
+    /* The padding compared in one memcmp: a byte loop over a thousand zeros, every comparison traced by the fuzzer's
+     * instrumentation, was a third of the run. */
+    static const uint8_t zeros[1200];
+    if (pn != n || len < n || len - n > sizeof zeros || memcmp(sealed + off, data, n) != 0 ||
+        memcmp(sealed + off + n, zeros, len - n) != 0)
         abort();
-    for (size_t i = n; i < len; i++)
-        if (sealed[off + i] != 0)
-            abort();
     /* The input, now an opened payload, as frames of an Initial. */
     read_frames(sealed + off, len, QUIC_PT_INITIAL);
 }

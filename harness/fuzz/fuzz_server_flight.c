@@ -18,8 +18,8 @@ static wire_client_conn hello13, hello12, cl;
 static int hellos_ready;
 static fuzz_stream st;
 
-/* The object's large buffer, not restored per input (conn_restore). */
-static const size_t big[][2] = {{offsetof(wire_client_conn, conn.out.buf), sizeof cl.conn.out.buf}};
+/* The object's large buffer, not restored per input (restore.h): the templates' outboxes are flushed. */
+static const restore_range big[] = {{offsetof(wire_client_conn, conn.out.buf), sizeof cl.conn.out.buf, 0}};
 
 static void hellos_init(void)
 {
@@ -61,7 +61,7 @@ static int take_messages(const stream_record *r, size_t size)
 
 static void read_flight(const wire_client_conn *hello, const uint8_t *data, size_t size)
 {
-    conn_restore(&cl, hello, sizeof cl, big, sizeof big / sizeof big[0]);
+    object_restore(&cl, hello, sizeof cl, big, sizeof big / sizeof big[0]);
     stream_start(&st, data, size);
     for (;;) {
         stream_record r;

@@ -16,10 +16,10 @@ static wire_server_conn sv, fresh;
 static int fresh_ready;
 static fuzz_stream st;
 
-/* The object's large buffers, not restored per input (conn_restore). */
-static const size_t big[][2] = {
-    {offsetof(wire_server_conn, conn.out.buf), sizeof fresh.conn.out.buf},
-    {offsetof(wire_server_conn, ch_msg), sizeof fresh.ch_msg},
+/* The object's large buffers, not restored per input (restore.h): the template's are empty. */
+static const restore_range big[] = {
+    {offsetof(wire_server_conn, conn.out.buf), sizeof fresh.conn.out.buf, 0},
+    {offsetof(wire_server_conn, ch_msg), sizeof fresh.ch_msg, 0},
 };
 
 /* Records until a whole ClientHello; 0 when the server object took it. */
@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fresh_ready = 1;
     }
     stream_start(&st, data, size);
-    conn_restore(&sv, &fresh, sizeof sv, big, sizeof big / sizeof big[0]);
+    object_restore(&sv, &fresh, sizeof sv, big, sizeof big / sizeof big[0]);
     if (read_client_hello() != 0)
         return 0;
     hello_kept();

@@ -19,6 +19,7 @@
 #define FUZZ_STREAM_ORACLE_H
 
 #include "record_oracle.h"
+#include "restore.h"
 
 /* The drivers hand over at most 1 MiB; handshake bytes added never exceed the input (record bodies, or plaintexts
  * that are shorter than the records they come from). */
@@ -56,20 +57,6 @@ static void stream_start(fuzz_stream *s, const uint8_t *in, size_t len)
     s->added = 0;
     s->taken = 0;
     s->stopped = 0;
-}
-
-/* Copies a fresh connection object from a template made once (wire_client_start, wire_server_start), except its
- * large buffers, given as (offset, size) ranges in ascending order: their bytes past the lengths the object keeps are
- * never read, and zeroing or copying them (72 KiB of outbox, 128 KiB of ClientHello copy) for every input took most
- * of the run. */
-static void conn_restore(void *dst, const void *tpl, size_t size, const size_t skip[][2], size_t n_skip)
-{
-    size_t at = 0;
-    for (size_t i = 0; i < n_skip; i++) {
-        memcpy((uint8_t *)dst + at, (const uint8_t *)tpl + at, skip[i][0] - at);
-        at = skip[i][0] + skip[i][1];
-    }
-    memcpy((uint8_t *)dst + at, (const uint8_t *)tpl + at, size - at);
 }
 
 /* Drops the handshake bytes held (the peer layer starts a new reader: client_peer.c after the ClientHello). */

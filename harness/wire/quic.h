@@ -186,6 +186,7 @@ typedef struct {
     uint64_t base; /* stream offset of buf[0]: everything below was handed out */
     uint8_t buf[QUIC_CRYPTO_WINDOW];
     uint8_t have[QUIC_CRYPTO_WINDOW]; /* 1 for each byte of buf received */
+    size_t end; /* have[] is 0 from here on: a take moves and clears only what lies below (not 2 x 64 KiB a frame) */
 } quic_crypto_stream;
 
 void quic_crypto_init(quic_crypto_stream *s);

@@ -75,13 +75,25 @@ static int read_bytes(wire_rd *r, const uint8_t **data, size_t *len)
     return 0;
 }
 
+/* The length of the run of zero bytes at p. A client's Initial is padded to 1200 bytes (RFC 9000 §14.1): a word at
+ * a time, as a byte loop was most of what a fuzzer spent per packet. */
+static size_t zero_run(const uint8_t *p, size_t len)
+{
+    size_t n = 0;
+    uint64_t w;
+    while (len - n >= sizeof w && (memcpy(&w, p + n, sizeof w), w == 0))
+        n += sizeof w;
+    while (n < len && p[n] == 0)
+        n++;
+    return n;
+}
+
 static int read_body(wire_rd *r, quic_frame *f, char *err)
 {
     switch (f->type) {
     case QUIC_FRAME_PADDING:
         /* A run of PADDING is one frame. */
-        while (wire_rd_left(r) > 0 && r->p[r->pos] == 0)
-            r->pos++;
+        r->pos += zero_run(r->p + r->pos, wire_rd_left(r));
         return 1;
     case QUIC_FRAME_PING:
     case QUIC_FRAME_HANDSHAKE_DONE:
@@ -163,6 +175,7 @@ void quic_wr_close(wire_wr *w, uint64_t code, uint64_t frame_type)
 void quic_crypto_init(quic_crypto_stream *s)
 {
     s->base = 0;
+    s->end = 0;
     memset(s->have, 0, sizeof s->have);
 }
 
@@ -194,6 +207,8 @@ int quic_crypto_add(quic_crypto_stream *s, uint64_t off, const uint8_t *data, si
         }
     memcpy(s->buf + from, src, to - from);
     memset(s->have + from, 1, to - from);
+    if (to > s->end)
+        s->end = to;
     return 0;
 }
 
@@ -205,9 +220,11 @@ size_t quic_crypto_take(quic_crypto_stream *s, uint8_t *out, size_t cap)
     if (n == 0)
         return 0;
     memcpy(out, s->buf, n);
-    memmove(s->buf, s->buf + n, QUIC_CRYPTO_WINDOW - n);
-    memmove(s->have, s->have + n, QUIC_CRYPTO_WINDOW - n);
-    memset(s->have + QUIC_CRYPTO_WINDOW - n, 0, n);
+    /* have[n - 1] is set, so n <= end; nothing at or past end is set and nothing there needs moving. */
+    memmove(s->buf, s->buf + n, s->end - n);
+    memmove(s->have, s->have + n, s->end - n);
+    memset(s->have + s->end - n, 0, n);
+    s->end -= n;
     s->base += n;
     return n;
 }

@@ -1,0 +1,33 @@
+/*
+ * Per-input copies of connection objects made once (a template), without their large buffers. The objects hold
+ * hundreds of KiB to a megabyte of buffers (outboxes, reassembly windows, a ClientHello copy) of which an input uses a
+ * few hundred bytes; copying or zeroing them for every input was most of what the read-loop and QUIC targets spent.
+ * Included by the target files; header-only like the oracles.
+ */
+#ifndef FUZZ_RESTORE_H
+#define FUZZ_RESTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A large buffer of an object: its offset and size, and how many of its first bytes the template holds in use. */
+typedef struct {
+    size_t off, size, keep;
+} restore_range;
+
+/* Copies the template tpl of size bytes to dst, except the bytes of each range past its first keep (ranges in
+ * ascending order, not overlapping). The objects never read those bytes: they lie past the lengths they keep (an
+ * outbox's len, a reader's len, a CRYPTO stream's end), which the copy restores. */
+static inline void object_restore(void *dst, const void *tpl, size_t size, const restore_range *r, size_t n)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy((uint8_t *)dst + at, (const uint8_t *)tpl + at, r[i].off + r[i].keep - at);
+        at = r[i].off + r[i].size;
+    }
+    memcpy((uint8_t *)dst + at, (const uint8_t *)tpl + at, size - at);
+}
+
+#endif
