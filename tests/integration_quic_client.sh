@@ -85,8 +85,10 @@ every_row_once quic-go
 is quic-go CLI-ACCEPT-VALID PASS "answered \"hq-interop\" in EncryptedExtensions; the client "
 is quic-go CLI-QUIC-NO-ALPN PASS "code 0x178, alert 120 (no_application_protocol)"
 is quic-go CLI-REJECT-UNOFFERED PASS "code 0x16e"
-# Go's TLS stack answers a malformed list with unexpected_message (10) where decode_error (50) is due
-is quic-go CLI-REJECT-MULTIPLE WARN "code 0x10a, alert 10 (unexpected_message) in a Handshake packet"
+# Go's TLS stack answers a malformed list with unexpected_message (10) where decode_error (50) is due. The packet
+# type is not pinned: quic-go sends that close in an Initial or a Handshake packet depending on whether it has
+# dropped its Initial keys yet (RFC 9001 §4.9.1, RFC 9000 §10.2.3), which is timing (seen in 1 of 3 make check runs).
+is quic-go CLI-REJECT-MULTIPLE WARN "code 0x10a, alert 10 (unexpected_message) in a"
 is quic-go CLI-REJECT-EMPTY-LIST WARN "code 0x10a"
 is quic-go CLI-TLS13-ALPN-IN-SH WARN "code 0x16e"
 is quic-go CLI-REJECT-GREASE SKIP "no GREASE"
