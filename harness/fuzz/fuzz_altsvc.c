@@ -29,15 +29,10 @@ static int parse(const char *v, size_t n, alpn_hdr_mode mode, size_t *count, int
     return rc;
 }
 
-typedef struct {
-    const char *v;
-    size_t n;
-} altsvc_in;
-
-static int format_lenient(const void *ctx, void *out, size_t cap, size_t *need)
+static int format(const void *ctx, void *out, size_t cap, size_t *need)
 {
-    const altsvc_in *in = ctx;
-    return alpn_altsvc_format(in->v, in->n, ALPN_HDR_LENIENT, out, cap, need, NULL);
+    const write_ctx *c = ctx;
+    return alpn_altsvc_format(c->in, c->len, c->mode, out, cap, need, NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,8 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     /* One byte short: the buffer error and the size needed, nothing written past it (an exact-size block: ASan). */
     if (n1 > 0) {
-        const altsvc_in in = {v, size};
-        buffer_contract(format_lenient, &in, n1 - 1, n1);
+        const write_ctx in = {v, size, ALPN_HDR_LENIENT};
+        buffer_contract(format, &in, n1 - 1, n1);
     }
     return 0;
 }
