@@ -14,6 +14,13 @@
 /* Writes into out[0..cap) and sets *need to the size needed; returns the writer's status. */
 typedef int (*buffer_write_fn)(const void *ctx, void *out, size_t cap, size_t *need);
 
+/* What most writers behind a buffer_write_fn read: the input, and for the header syntaxes the mode. */
+typedef struct {
+    const void *in;
+    size_t len;
+    alpn_hdr_mode mode;
+} write_ctx;
+
 /* Calls write once with cap bytes of room (cap < full, chosen by the caller at an input-dependent point); aborts
  * unless it returns ALPN_E_BUFFER and needs exactly full bytes. */
 static void buffer_contract(buffer_write_fn write, const void *ctx, size_t cap, size_t full)

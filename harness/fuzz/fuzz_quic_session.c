@@ -4,9 +4,13 @@
  * is set up once as after the server's Finished and our own, with 1-RTT keys from a fixed secret; each input starts
  * from a copy. The first byte picks the form: even, the rest is the plaintext of a 1-RTT packet that the target
  * seals under the server's keys (so the frames are reached); odd, the rest is a datagram as received.
- * Oracles: the state is one of quic_client_receive's, an error has its text; a kept ticket has an identity within
- * its bound, and allows 0-RTT only with max_early_data_size 0xffffffff (RFC 9001 §4.6.1); tickets only come on a
- * connection whose Finished went out. */
+ * Oracles: the state is one of quic_client_receive's, an error has its text; when a ticket was taken, the ticket kept
+ * has an identity within its bound and allows 0-RTT only with max_early_data_size 0xffffffff (RFC 9001 §4.6.1); when
+ * none was, the ticket kept is byte for byte the template's; for a sealed plaintext, HANDSHAKE_DONE is noted only
+ * when one of the frames the client takes is one, and always when one comes before any CONNECTION_CLOSE and the
+ * client did not fail. Not checked: that the ticket kept is the last valid one of several (that needs the
+ * NewSessionTickets parsed out of the CRYPTO stream a second time), nor anything about tickets before our Finished
+ * (the template has always sent it). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +58,35 @@ static size_t seal(const uint8_t *frames, size_t len)
     return quic_seal_packet(&w, &server_tx, &s, 0, 2, frames, len, 0) == 0 ? w.len : 0;
 }
 
+/* The frames of a plaintext the target sealed, as the client reads them (it reads the same bytes, then the seal's
+ * zero padding, which only completes a frame the plaintext cut short or adds PADDING): whether a HANDSHAKE_DONE
+ * comes among the frames the client takes (up to a refusal or the first CONNECTION_CLOSE, which ends the packet),
+ * and whether one comes before any CONNECTION_CLOSE with no refusal before it. */
+static void handshake_done_frames(const uint8_t *frames, size_t len, int *any, int *before_close)
+{
+    wire_rd r;
+    wire_rd_init(&r, frames, len);
+    quic_frame f;
+    char err[QUIC_ERROR_MAX];
+    int closed = 0;
+    *any = *before_close = 0;
+    while (!closed && quic_frame_next_1rtt(&r, &f, err) == 1) {
+        closed = f.type == QUIC_FRAME_CLOSE || f.type == QUIC_FRAME_CLOSE_APP;
+        if (f.type == QUIC_FRAME_HANDSHAKE_DONE)
+            *any = *before_close = 1;
+    }
+}
+
+/* RFC 9000 §19.20: the client notes HANDSHAKE_DONE when a frame of the sealed packet is one, and only then. rc: what
+ * quic_client_receive returned (an error may stop it before the frame). */
+static void check_handshake_done(const uint8_t *frames, size_t len, int rc)
+{
+    int any, before_close;
+    handshake_done_frames(frames, len, &any, &before_close);
+    if ((q.handshake_done && !any) || (rc >= 0 && before_close && !q.handshake_done))
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!is_ready)
@@ -74,5 +107,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (q.tls.tickets != before && (t->identity_len == 0 || t->identity_len > sizeof t->identity ||
                                     (t->early_data && t->max_early_data != 0xffffffffu)))
         abort();
+    /* No ticket taken: the ticket kept is untouched (a refused NewSessionTicket changes nothing of it). */
+    if (q.tls.tickets == before && memcmp(t, &ready.tls.ticket, sizeof *t) != 0)
+        abort();
+    if (!(data[0] & 1))
+        check_handshake_done(data + 1, size - 1, rc);
     return 0;
 }

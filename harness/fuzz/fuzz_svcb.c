@@ -4,7 +4,8 @@
  *     extension_data → wire give back every octet (SVCB-ALPN-ROUNDTRIP);
  *   as a presentation value: when it parses, the wire value is valid and its canonical presentation parses to the
  *     same wire value and formats to itself;
- *   as SvcParams: when valid, the alpn value found is valid wire format.
+ *   as SvcParams: when valid, the alpn value found lies inside the input and is valid wire format, and
+ *     no-default-alpn comes only with alpn.
  * Every failure names a check and an offset inside the input.
  */
 #include <stdlib.h>
@@ -71,7 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&err, 0, sizeof err);
     rc = alpn_svcb_params_validate(data, size, &a, &alen, &nd, &err);
     if (rc == ALPN_OK) {
-        if ((a != NULL && alpn_svcb_alpn_validate(a, alen, NULL, NULL) != ALPN_OK) || (nd && a == NULL))
+        /* The alpn value is a part of the input, not a copy, nor a read past its end. */
+        int in_input = a >= data && alen <= size && (size_t)(a - data) <= size - alen;
+        if ((a != NULL && (!in_input || alpn_svcb_alpn_validate(a, alen, NULL, NULL) != ALPN_OK)) || (nd && a == NULL))
             abort();
     } else {
         failed(rc, &err, size);

@@ -40,11 +40,4 @@ static parsed parse(const char *value, size_t n, alpn_hdr_mode mode, uint8_t *ex
     return p;
 }
 
-/* The writers whose buffer contract is checked, each behind a buffer_write_fn: the input, and for parsing its mode. */
-typedef struct {
-    const void *in;
-    size_t len;
-    alpn_hdr_mode mode;
-} write_ctx;
-
 #endif
