@@ -19,7 +19,9 @@ typedef struct {
 
 /* Copies the template tpl of size bytes to dst, except the bytes of each range past its first keep (ranges in
  * ascending order, not overlapping). The objects never read those bytes: they lie past the lengths they keep (an
- * outbox's len, a reader's len, a CRYPTO stream's end), which the copy restores. */
+ * outbox's len, a reader's len), which the copy restores. A CRYPTO stream is the exception: it reads its `have`
+ * marks past its end and needs them zero, so an object holding one goes through quic_restore.h, which clears the
+ * destination's marks (crypto_clear) before this copy. */
 static inline void object_restore(void *dst, const void *tpl, size_t size, const restore_range *r, size_t n)
 {
     size_t at = 0;
