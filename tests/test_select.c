@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "cases.h"
 #include "guard.h"
 
 /* Splits a comma-separated list of names (no escapes; "\0" inside C literals is not usable here, so NUL cases are
@@ -24,79 +25,46 @@ static size_t split(const char *csv, char *storage, alpn_name *names, size_t max
     return n;
 }
 
-struct select_case {
-    const char *name;
-    const char *server; /* comma-separated */
-    const char *client; /* extension_data hex */
-    alpn_preference pref;
-    int status;
-    const char *selected; /* expected name, when ALPN_OK */
-    size_t client_index;
-};
-
-/* hex of names used below: h2 = 026832, http/1.1 = 08687474702f312e31, H2 = 024832, h2c = 03683263,
- * http/1. = 07687474702f312e, h2x = 03683278, h2\0x = 0468320078, GREASE 0x0a0a = 020a0a, foo = 03666f6f */
-static const struct select_case select_cases[] = {
-    {"server pref", "h2,http/1.1", "000c 08687474702f312e31 026832", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
-    {"client pref", "h2,http/1.1", "000c 08687474702f312e31 026832", ALPN_PREFER_CLIENT, ALPN_OK, "http/1.1", 0},
-    {"server pref other order", "http/1.1,h2", "000c 026832 08687474702f312e31", ALPN_PREFER_SERVER, ALPN_OK,
-     "http/1.1", 1},
-    {"unknown ignored", "h2", "000b 03666f6f 026832 03666f6f", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
-    {"no overlap", "h2,http/1.1", "0004 03666f6f", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"no overlap client pref", "h2", "0004 03666f6f", ALPN_PREFER_CLIENT, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"case sensitive", "h2", "0003 024832", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"no prefix match", "http/1.1", "0008 07687474702f312e", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"no superstring match", "h2", "0004 03683278", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"NUL is not a terminator", "h2", "0005 0468320078", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"h2c is its own name", "h2", "0004 03683263", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"grease around h2", "h2", "0009 020a0a 026832 02fafa", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
-    {"grease only", "h2", "0006 020a0a 021a1a", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"grease in server list never selected", "\x0a\x0a,h2", "0006 020a0a 026832", ALPN_PREFER_SERVER, ALPN_OK, "h2", 1},
-    {"grease in server list, client pref", "\x0a\x0a,h2", "0006 020a0a 026832", ALPN_PREFER_CLIENT, ALPN_OK, "h2", 1},
-    {"grease only on both sides", "\x3a\x3a", "0003 023a3a", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-    {"duplicates", "http/1.1,h2", "000f 026832 026832 08687474702f312e31", ALPN_PREFER_SERVER, ALPN_OK, "http/1.1", 2},
-    {"duplicates client pref", "http/1.1,h2", "000f 026832 026832 08687474702f312e31", ALPN_PREFER_CLIENT, ALPN_OK,
-     "h2", 0},
-    {"malformed after match", "h2", "0005 026832 ff00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"malformed after match client pref", "h2", "0005 026832 ff00", ALPN_PREFER_CLIENT, ALPN_DECODE_ERROR, NULL, 0},
-    {"empty name after match", "h2", "0004 026832 00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"trailing bytes after list", "h2", "0003 026832 00", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"empty list", "h2", "0000", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"overrun, length not supported", "h2", "0003 036832", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"overrun, length supported", "h2", "0002 0268", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"overrun after a match", "http/1.1,h2", "0005 026832 0568", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"empty name before a match", "h2", "0004 00 026832", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"same length and first byte, other name", "h2", "0003 026833", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL,
-     NULL, 0},
-    {"NULL client list", "h2", "", ALPN_PREFER_SERVER, ALPN_DECODE_ERROR, NULL, 0},
-    {"empty server list", "", "0003 026832", ALPN_PREFER_SERVER, ALPN_NO_APPLICATION_PROTOCOL, NULL, 0},
-};
+/* tests/cases/select.json: one selection each (the server's names comma-separated, the client's extension_data in
+ * hex, whose preference, the expected status and, on success, the name and its position in the client's list). */
+static const char *const statuses[] = {"ok", "decode_error", "no_application_protocol"};
+static const int status_codes[] = {ALPN_OK, ALPN_DECODE_ERROR, ALPN_NO_APPLICATION_PROTOCOL};
+static const char *const preferences[] = {"server", "client"};
+static const alpn_preference preference_codes[] = {ALPN_PREFER_SERVER, ALPN_PREFER_CLIENT};
 
 Test(select, table)
 {
     char storage[256];
     alpn_name server[8];
     uint8_t buf[256];
-    for (size_t i = 0; i < sizeof select_cases / sizeof select_cases[0]; i++) {
-        const struct select_case *c = &select_cases[i];
-        size_t n_server = c->server[0] ? split(c->server, storage, server, 8) : 0;
-        size_t len = guard_hex(c->client, buf, sizeof buf);
-        cr_assert_neq(len, (size_t)-1, "%s: bad hex", c->name);
+    case_file f;
+    cases_open(&f, "select");
+    for (size_t i = 0; i < f.n; i++) {
+        const json_t *c = cases_at(&f, i);
+        const char *name = case_name(c), *csv = case_text(c, "server", NULL), *selected = case_text(c, "selected", NULL);
+        cr_assert_not_null(csv, "%s: no server list", name);
+        cr_assert_lt(strlen(csv), sizeof storage, "%s: server list too long", name);
+        int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+        alpn_preference pref = preference_codes[CASE_WORD(c, "prefer", preferences, -1)];
+        size_t n_server = csv[0] ? split(csv, storage, server, 8) : 0;
+        size_t len = case_hex(c, "offer", buf, sizeof buf);
         size_t sel = 999, ci = 999;
         alpn_error err = {0};
-        int rc = alpn_select(n_server ? server : NULL, n_server, guard_place(buf, len), len, c->pref, &sel, &ci, &err);
-        cr_expect_eq(rc, c->status, "%s: status %d (%s), expected %d", c->name, rc, alpn_strerror(rc), c->status);
-        if (rc == ALPN_OK && c->status == ALPN_OK) {
-            cr_assert_lt(sel, n_server, "%s", c->name);
-            cr_expect(server[sel].len == strlen(c->selected) &&
-                          memcmp(server[sel].data, c->selected, server[sel].len) == 0,
-                      "%s: selected %.*s, expected %s", c->name, (int)server[sel].len, server[sel].data, c->selected);
-            cr_expect_eq(ci, c->client_index, "%s: client index %zu, expected %zu", c->name, ci, c->client_index);
+        int rc = alpn_select(n_server ? server : NULL, n_server, guard_place(buf, len), len, pref, &sel, &ci, &err);
+        cr_expect_eq(rc, status, "%s: status %d (%s), expected %d", name, rc, alpn_strerror(rc), status);
+        if (rc == ALPN_OK && status == ALPN_OK) {
+            cr_assert_not_null(selected, "%s: a success names the selected protocol", name);
+            cr_assert_lt(sel, n_server, "%s", name);
+            cr_expect(server[sel].len == strlen(selected) && memcmp(server[sel].data, selected, server[sel].len) == 0,
+                      "%s: selected %.*s, expected %s", name, (int)server[sel].len, server[sel].data, selected);
+            long long want_ci = case_int(c, "client_index", -1);
+            cr_expect_eq(ci, (size_t)want_ci, "%s: client index %zu, expected %lld", name, ci, want_ci);
         } else if (rc != ALPN_OK) {
-            cr_expect_eq(sel, 999, "%s: selected written on failure", c->name);
-            cr_expect_not_null(err.check, "%s: no check ID", c->name);
+            cr_expect_eq(sel, 999, "%s: selected written on failure", name);
+            cr_expect_not_null(err.check, "%s: no check ID", name);
         }
     }
+    cases_close(&f);
 }
 
 /* A server supporting only h2 refuses the client's list with status want; the error it reports. */

@@ -1,0 +1,104 @@
+#include "cases.h"
+
+#include "guard.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cases_open(case_file *f, const char *name)
+{
+    const char *src = getenv("ALPN_SOURCE_DIR");
+    cr_assert_not_null(src, "ALPN_SOURCE_DIR must point at the source tree (ctest sets it)");
+    int w = snprintf(f->file, sizeof f->file, "%s/tests/cases/%s.json", src, name);
+    cr_assert(w > 0 && (size_t)w < sizeof f->file, "case file path too long");
+    json_error_t err;
+    f->root = json_load_file(f->file, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &err);
+    cr_assert_not_null(f->root, "%s:%d: %s", f->file, err.line, err.text);
+    cr_assert(json_is_array(f->root), "%s: not a JSON array", f->file);
+    f->n = json_array_size(f->root);
+    cr_assert_gt(f->n, 0, "%s: no cases", f->file);
+    for (size_t i = 0; i < f->n; i++)
+        cr_assert(json_is_object(json_array_get(f->root, i)), "%s: case %zu is not an object", f->file, i);
+}
+
+void cases_close(case_file *f)
+{
+    json_decref(f->root);
+    f->root = NULL;
+    f->n = 0;
+}
+
+json_t *cases_at(const case_file *f, size_t i)
+{
+    cr_assert_lt(i, f->n);
+    return json_array_get(f->root, i);
+}
+
+const char *case_name(const json_t *c)
+{
+    const char *s = json_string_value(json_object_get(c, "name"));
+    return s ? s : "(unnamed case)";
+}
+
+const char *case_text(const json_t *c, const char *key, size_t *len)
+{
+    json_t *v = json_object_get(c, key);
+    if (v == NULL || json_is_null(v)) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    cr_assert(json_is_string(v), "%s: \"%s\" is not a string", case_name(c), key);
+    if (len)
+        *len = json_string_length(v);
+    return json_string_value(v);
+}
+
+long long case_int(const json_t *c, const char *key, long long dflt)
+{
+    json_t *v = json_object_get(c, key);
+    if (v == NULL)
+        return dflt;
+    cr_assert(json_is_integer(v), "%s: \"%s\" is not an integer", case_name(c), key);
+    return json_integer_value(v);
+}
+
+int case_word(const json_t *c, const char *key, const char *const *words, size_t n, int dflt)
+{
+    const char *s = case_text(c, key, NULL);
+    if (s == NULL) {
+        cr_assert_geq(dflt, 0, "%s: no \"%s\"", case_name(c), key);
+        return dflt;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (words[i] != NULL && strcmp(words[i], s) == 0)
+            return (int)i;
+    cr_assert_fail("%s: \"%s\" is \"%s\", not one of its words", case_name(c), key, s);
+    return dflt;
+}
+
+size_t case_hex(const json_t *c, const char *key, uint8_t *out, size_t cap)
+{
+    const char *s = case_text(c, key, NULL);
+    cr_assert_not_null(s, "%s: no \"%s\"", case_name(c), key);
+    size_t n = guard_hex(s, out, cap);
+    cr_assert_neq(n, (size_t)-1, "%s: \"%s\" is not hex that fits %zu bytes", case_name(c), key, cap);
+    return n;
+}
+
+size_t case_texts(const json_t *c, const char *key, const char **out, size_t max)
+{
+    json_t *a = json_object_get(c, key);
+    if (a == NULL)
+        return 0;
+    cr_assert(json_is_array(a), "%s: \"%s\" is not an array", case_name(c), key);
+    size_t n = json_array_size(a);
+    cr_assert_leq(n, max, "%s: \"%s\" has %zu entries, at most %zu", case_name(c), key, n, max);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = json_string_value(json_array_get(a, i));
+        cr_assert_not_null(out[i], "%s: \"%s\"[%zu] is not a string", case_name(c), key, i);
+    }
+    return n;
+}

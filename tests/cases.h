@@ -1,0 +1,51 @@
+/*
+ * Hand-picked unit cases as data: tests/cases/NAME.json is an array of objects, one case each, read by the test that
+ * owns it. The cases are data because they are data: a reader (or another implementation) sees every input and its
+ * expected outcome in one place, without C escapes or struct layouts, and the C test keeps only the assertions.
+ *
+ * Every accessor fails the calling test (a Criterion assertion) on a file that is missing or not an array of
+ * objects, on an empty array (a table that tested nothing is not a pass), on a key of the wrong type and on a word
+ * outside its list: a typo in a case file never turns into a case that silently asserts less.
+ */
+#ifndef ALPN_TEST_CASES_H
+#define ALPN_TEST_CASES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+typedef struct {
+    json_t *root; /* the array */
+    size_t n;     /* its length, at least 1 */
+    char file[512];
+} case_file;
+
+/* Loads $ALPN_SOURCE_DIR/tests/cases/<name>.json (strings may hold \u0000). */
+void cases_open(case_file *f, const char *name);
+void cases_close(case_file *f);
+
+/* Case i (i < f->n). */
+json_t *cases_at(const case_file *f, size_t i);
+
+/* The case's "name" (every case file gives one), for messages. */
+const char *case_name(const json_t *c);
+
+/* A string member: NULL when the key is absent or JSON null; *len (if given) its length, NULs included. */
+const char *case_text(const json_t *c, const char *key, size_t *len);
+
+/* An integer member, or dflt when absent. */
+long long case_int(const json_t *c, const char *key, long long dflt);
+
+/* A string member that must be one of words[0..n): its index; when absent, dflt (a negative dflt: required). */
+int case_word(const json_t *c, const char *key, const char *const *words, size_t n, int dflt);
+
+/* A string member of hex digits (whitespace and ':' ignored) decoded into out: the byte count. */
+size_t case_hex(const json_t *c, const char *key, uint8_t *out, size_t cap);
+
+/* An array of strings: up to max into out, the count returned (0 when absent). */
+size_t case_texts(const json_t *c, const char *key, const char **out, size_t max);
+
+#define CASE_WORD(c, key, words, dflt) case_word((c), (key), (words), sizeof(words) / sizeof((words)[0]), (dflt))
+
+#endif
