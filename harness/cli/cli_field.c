@@ -6,8 +6,8 @@
 #include "cli_util.h"
 #include "escape.h"
 
-long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
-                       int *status)
+static long field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient,
+                          int *json, int *status)
 {
     *lenient = *json = 0;
     *status = EXIT_USAGE;
@@ -18,6 +18,19 @@ long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void
     if (argc - optind > 1)
         return *status = cli_usage_error(cmd, "expected one VALUE argument (quote it), got %d", argc - optind), -1;
     return cli_operand(cmd, optind < argc ? argv[optind] : NULL, buf);
+}
+
+void *cli_field_start(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, cli_field_judge judge,
+                      void *strict_state, void *tolerant_state, cli_field *f, int *json, int *status)
+{
+    long len = field_command(cmd, argc, argv, help, buf, &f->lenient, json, status);
+    if (len < 0)
+        return NULL;
+    f->value = buf;
+    f->len = (size_t)len;
+    f->strict = *judge(strict_state, buf, f->len, ALPN_HDR_STRICT);
+    f->tolerant = *judge(tolerant_state, buf, f->len, ALPN_HDR_LENIENT);
+    return cli_field_shows_lenient(f) ? tolerant_state : strict_state;
 }
 
 static const cli_judgement *judged(const cli_field *f)
@@ -51,7 +64,7 @@ json_t *cli_field_json(const cli_field *f, json_t *more)
     if (f->strict.rc != ALPN_OK)
         json_object_set_new(o, "strict_violation", cli_error_json(&f->strict.err));
     json_t *devs = json_array();
-    for (size_t i = 0; i < f->tolerant.n_devs && i < f->tolerant.cap; i++)
+    for (size_t i = 0; i < f->tolerant.n_devs && i < CLI_FIELD_MAX_DEVS; i++)
         json_array_append_new(devs, json_pack("{s:s, s:I}", "check", f->tolerant.devs[i].check, "offset",
                                               (json_int_t)f->tolerant.devs[i].offset));
     json_object_set_new(o, "deviations", devs);
@@ -83,7 +96,7 @@ void cli_field_print(const cli_field *f, const char *field, const char *summary)
     const cli_judgement *t = &f->tolerant;
     if (t->rc == ALPN_OK && t->n_devs > 0) {
         printf("  a lenient receiver accepts it with %zu deviation%s:\n", t->n_devs, t->n_devs == 1 ? "" : "s");
-        for (size_t i = 0; i < t->n_devs && i < t->cap; i++) {
+        for (size_t i = 0; i < t->n_devs && i < CLI_FIELD_MAX_DEVS; i++) {
             fputs("    ", stdout);
             check_print(f, t->devs[i].check);
             printf(" at byte %zu\n", t->devs[i].offset);

@@ -8,19 +8,23 @@
 
 #include "alpn.h"
 
-/* The start of a field-value command: the options --lenient and --json (into *lenient, *json), then one text VALUE
- * (an argument, or standard input when absent or "-") read into buf (CLI_INPUT_MAX bytes). Returns its length, or -1
- * with *status set when the command ends there (help printed, usage error). */
-long cli_field_command(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, int *lenient, int *json,
-                       int *status);
-
 /* One judgement of a field value by libalpn. */
+#define CLI_FIELD_MAX_DEVS 64
 typedef struct {
-    int rc;                     /* ALPN_OK, or the status of the failure in err */
+    int rc; /* ALPN_OK, or the status of the failure in err */
     alpn_error err;
-    const alpn_deviation *devs; /* what a lenient judgement accepted: n_devs found, at most cap of them kept */
-    size_t n_devs, cap;
+    alpn_deviation devs[CLI_FIELD_MAX_DEVS]; /* what a lenient judgement accepted: n_devs found, the first kept */
+    size_t n_devs;
 } cli_judgement;
+
+/* The judgement of a parse that returned rc and found n_devs deviations (its err and devs are written in place;
+ * call it after the parse, not with the parse as an argument: the order arguments are read in is unspecified). */
+static inline const cli_judgement *cli_judged(cli_judgement *j, int rc, size_t n_devs)
+{
+    j->rc = rc;
+    j->n_devs = n_devs;
+    return j;
+}
 
 /* A field value judged both ways: the strict judgement names the first violation, the lenient one lists every
  * deviation a tolerant receiver accepts; the mode asked for decides validity. */
@@ -32,6 +36,17 @@ typedef struct {
     int canonical; /* the value is its own canonical form */
     int refs;      /* each check ID is followed by its RFC clause */
 } cli_field;
+
+/* How a command judges a value in one mode: into state (its own type), returning the judgement inside it. */
+typedef const cli_judgement *(*cli_field_judge)(void *state, const char *value, size_t len, alpn_hdr_mode mode);
+
+/* The start of a field-value command, the same for each: the options --lenient and --json (into f->lenient, *json),
+ * then one text VALUE (an argument, or standard input when absent or "-") read into buf (CLI_INPUT_MAX bytes), judged
+ * strictly into strict_state and leniently into tolerant_state; f gets the value and both judgements (its other
+ * members are kept). Returns the state whose reading is shown (cli_field_shows_lenient), or NULL with *status set
+ * when the command ends there (help printed, usage error). */
+void *cli_field_start(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, cli_field_judge judge,
+                      void *strict_state, void *tolerant_state, cli_field *f, int *json, int *status);
 
 /* 1 when the value is shown (its names, its canonical form) as the lenient judgement read it: it decides, or the
  * strict one refused the value. */

@@ -7,8 +7,6 @@
 #include "escape.h"
 #include "commands.h"
 
-#define ALTSVC_MAX_DEVS 64
-
 static void help(void)
 {
     printf("Usage: alpncheck altsvc [--lenient] [--json] [VALUE]\n\n"
@@ -27,7 +25,6 @@ static void help(void)
 struct judged {
     cli_judgement j;
     alpn_altsvc_result res;
-    alpn_deviation devs[ALTSVC_MAX_DEVS];
     json_t *alts;
 };
 
@@ -47,18 +44,15 @@ static int alt_json(void *ctx, const alpn_altsvc_alt *alt)
     return 0;
 }
 
-static void judge(struct judged *j, const char *value, size_t len, alpn_hdr_mode mode)
+static const cli_judgement *judge(void *state, const char *value, size_t len, alpn_hdr_mode mode)
 {
+    struct judged *j = state;
     memset(j, 0, sizeof *j);
     j->alts = json_array();
-    j->res.on_alt = alt_json;
-    j->res.ctx = j->alts;
-    j->res.devs = j->devs;
-    j->res.devs_cap = ALTSVC_MAX_DEVS;
-    j->j.rc = alpn_altsvc_parse(value, len, mode, &j->res, &j->j.err);
-    j->j.devs = j->devs;
-    j->j.n_devs = j->res.n_devs;
-    j->j.cap = ALTSVC_MAX_DEVS;
+    j->res =
+        (alpn_altsvc_result){.on_alt = alt_json, .ctx = j->alts, .devs = j->j.devs, .devs_cap = CLI_FIELD_MAX_DEVS};
+    int rc = alpn_altsvc_parse(value, len, mode, &j->res, &j->j.err);
+    return cli_judged(&j->j, rc, j->res.n_devs);
 }
 
 static void alts_print(json_t *alts)
@@ -79,21 +73,13 @@ static void alts_print(json_t *alts)
 int cmd_altsvc(int argc, char **argv)
 {
     static char value[CLI_INPUT_MAX];
-    int lenient, json, status;
-    long vlen = cli_field_command("altsvc", argc, argv, help, value, &lenient, &json, &status);
-    if (vlen < 0)
-        return status;
-
     static struct judged strict, tolerant;
-    judge(&strict, value, (size_t)vlen, ALPN_HDR_STRICT);
-    judge(&tolerant, value, (size_t)vlen, ALPN_HDR_LENIENT);
-    cli_field f = {.value = value,
-                   .len = (size_t)vlen,
-                   .lenient = lenient,
-                   .strict = strict.j,
-                   .tolerant = tolerant.j,
-                   .refs = 1};
-    const struct judged *shown = cli_field_shows_lenient(&f) ? &tolerant : &strict;
+    cli_field f = {.refs = 1};
+    int json, status;
+    const struct judged *shown =
+        cli_field_start("altsvc", argc, argv, help, value, judge, &strict, &tolerant, &f, &json, &status);
+    if (shown == NULL)
+        return status;
     static char canon[2 * CLI_INPUT_MAX];
     size_t canon_len = 0;
     int have = shown->j.rc == ALPN_OK &&

@@ -8,8 +8,6 @@
 #include "escape.h"
 #include "commands.h"
 
-#define HEADER_MAX_DEVS 64
-
 static void help(void)
 {
     printf("Usage: alpncheck header [--lenient] [--json] [VALUE]\n\n"
@@ -27,36 +25,28 @@ static void help(void)
 struct parse {
     cli_judgement j;
     alpn_header_result res;
-    alpn_deviation devs[HEADER_MAX_DEVS];
     uint8_t ext[ALPN_EXT_MAX];
 };
 
-static void run(struct parse *p, const char *value, size_t len, alpn_hdr_mode mode)
+static const cli_judgement *run(void *state, const char *value, size_t len, alpn_hdr_mode mode)
 {
-    memset(&p->res, 0, sizeof p->res);
-    p->res.ext = p->ext;
-    p->res.ext_cap = sizeof p->ext;
-    p->res.devs = p->devs;
-    p->res.devs_cap = HEADER_MAX_DEVS;
-    p->j.rc = alpn_header_parse(value, len, mode, &p->res, &p->j.err);
-    p->j.devs = p->devs;
-    p->j.n_devs = p->res.n_devs;
-    p->j.cap = HEADER_MAX_DEVS;
+    struct parse *p = state;
+    p->res = (alpn_header_result){
+        .ext = p->ext, .ext_cap = sizeof p->ext, .devs = p->j.devs, .devs_cap = CLI_FIELD_MAX_DEVS};
+    int rc = alpn_header_parse(value, len, mode, &p->res, &p->j.err);
+    return cli_judged(&p->j, rc, p->res.n_devs);
 }
 
 int cmd_header(int argc, char **argv)
 {
     static char value[CLI_INPUT_MAX];
-    int lenient, json, status;
-    long vlen = cli_field_command("header", argc, argv, help, value, &lenient, &json, &status);
-    if (vlen < 0)
-        return status;
-
     static struct parse strict, tolerant;
-    run(&strict, value, (size_t)vlen, ALPN_HDR_STRICT);
-    run(&tolerant, value, (size_t)vlen, ALPN_HDR_LENIENT);
-    cli_field f = {.value = value, .len = (size_t)vlen, .lenient = lenient, .strict = strict.j, .tolerant = tolerant.j};
-    const struct parse *shown = cli_field_shows_lenient(&f) ? &tolerant : &strict;
+    cli_field f = {0};
+    int json, status;
+    const struct parse *shown =
+        cli_field_start("header", argc, argv, help, value, run, &strict, &tolerant, &f, &json, &status);
+    if (shown == NULL)
+        return status;
 
     static char canon[3 * ALPN_EXT_MAX + ALPN_EXT_MAX];
     size_t canon_len = 0;
