@@ -120,3 +120,12 @@ size_t case_bytes(const json_t *c, const char *key, uint8_t *out, size_t cap)
     memcpy(out, text, len);
     return len;
 }
+
+void cases_run(const char *name, void (*check)(const json_t *c))
+{
+    case_file f;
+    cases_open(&f, name);
+    for (size_t i = 0; i < f.n; i++)
+        check(cases_at(&f, i));
+    cases_close(&f);
+}

@@ -53,4 +53,7 @@ size_t case_texts(const json_t *c, const char *key, const char **out, size_t max
  * when the case gives neither (giving both, or more than cap bytes, fails the test). */
 size_t case_bytes(const json_t *c, const char *key, uint8_t *out, size_t cap);
 
+/* Opens tests/cases/<name>.json, hands every case to check in file order, closes it: the loop every table test runs. */
+void cases_run(const char *name, void (*check)(const json_t *c));
+
 #endif

@@ -68,11 +68,7 @@ static void check_case(const json_t *c)
 
 Test(altsvc, table)
 {
-    case_file f;
-    cases_open(&f, "altsvc");
-    for (size_t i = 0; i < f.n; i++)
-        check_case(cases_at(&f, i));
-    cases_close(&f);
+    cases_run("altsvc", check_case);
 }
 
 /* ---- the fields of each alternative --------------------------------------------------------------------------- */
