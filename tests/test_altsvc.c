@@ -12,7 +12,9 @@
 #define L    ALPN_HDR_LENIENT
 
 /* tests/cases/altsvc.json: one field value each, its mode and either its canonical form (the parse succeeds) or the
- * check and offset of the violation it stops at, with the deviations listed on the way. */
+ * check and offset of the violation it stops at, with the deviations listed on the way. In order: the examples of
+ * RFC 7838 §3 and §3.1 and "clear"; values valid but not canonical; lenient deviations, each rejected by strict mode
+ * at the same offset; violations in either mode. */
 static const char *const modes[] = {"strict", "lenient"};
 static const alpn_hdr_mode mode_codes[] = {S, L};
 

@@ -42,7 +42,13 @@ static void devs_string(const alpn_header_result *res, char *out, size_t cap)
 }
 
 /* tests/cases/header_parse.json: a field value (in), its mode, the status, and on success the extension_data it
- * decodes to (ext), else the check and offset; devs the deviations listed (none when absent). */
+ * decodes to (ext), else the check and offset; devs the deviations listed (none when absent). In order: RFC 7639 §2
+ * examples and plain lists; the %25 rule ("%" must be encoded, and %25 is not over-encoding: RFC 7639 §2); octets
+ * that are not tchar, via %HH (NUL is data); HDR-LIST, strict: empty elements and no names (RFC 9110 §5.6.1, RFC 7639
+ * §2 1#); HDR-TOKEN: raw characters outside tchar (RFC 9110 §5.6.2); HDR-PCT-UPPER (RFC 7639 §2: upper-case hex);
+ * HDR-PCT-NOT-TCHAR (RFC 7639 §2: a tchar other than "%" is never encoded); HDR-PCT-TRUNCATED (RFC 3986 §2.1: "%"
+ * HEXDIG HEXDIG); lenient: the three accepted deviations, each listed; lenient still rejecting the rest, with the
+ * deviations seen before the failure listed. */
 static void check_parse(const json_t *c)
 {
     static uint8_t ext[ALPN_EXT_MAX];

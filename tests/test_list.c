@@ -9,7 +9,8 @@
 #include "guard.h"
 
 /* tests/cases/list_validate.json: extension_data (list, hex) judged in a role, the status, and on success the
- * number of names, else the check and offset. */
+ * number of names, else the check and offset. The client role first, then the server role: exactly one name
+ * (RFC 7301 §3.1); last, malformed beats multiple: the whole list is walked before the name count is judged. */
 static const char *const roles[] = {"client", "server"};
 static const alpn_role role_codes[] = {ALPN_ROLE_CLIENT, ALPN_ROLE_SERVER};
 static const char *const statuses[] = {"ok", "decode_error"};

@@ -58,9 +58,9 @@ Test(registry, exactly_sixteen_two_byte_values_are_grease)
     cr_expect_eq(count, 16);
 }
 
-/* tests/cases/registry_lookup.json: a name (hex) and the kind its entry has, or unknown when it has none: registered
- * and unregistered names, then names that differ from them in case, a NUL, a prefix or a suffix (RFC 7301 §3.1:
- * exact bytes only). */
+/* tests/cases/registry_lookup.json: a name (hex) and the kind its entry has, or unknown when it has none: names in
+ * the IANA registry, unregistered names seen in practice, then names that differ from registered ones in case, a
+ * NUL, a prefix or a suffix (RFC 7301 §3.1: exact bytes only). */
 static const char *const kind_words[] = {"registered", "grease", "unregistered", "unknown"};
 static const int kind_codes[] = {ALPN_KIND_REGISTERED, ALPN_KIND_GREASE, ALPN_KIND_UNREGISTERED, -1 /* no entry */};
 

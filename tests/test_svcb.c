@@ -28,7 +28,9 @@ static void expect_case_error(const json_t *c, const char *check, const alpn_err
 }
 
 /* tests/cases/svcb_presentation.json: an alpn presentation value (in) and its wire value (wire, hex) or the check and
- * offset it fails at. */
+ * offset it fails at. In order: RFC 9460 Appendix D.2's Figure 10 (an escaped comma and an escaped backslash, quoted
+ * and unquoted) and alpn=h2,h3-19 (the example with mandatory and ipv4hint); more values and escapes; Appendix D.3's
+ * alpn with no value, then the other failures. */
 static void check_presentation(const json_t *c)
 {
     uint8_t in[64], val[64], want[64];
@@ -167,7 +169,9 @@ Test(svcb, key_sets)
 }
 
 /* tests/cases/svcb_params.json: SvcParams on the wire (params, hex) and either the check and offset they fail at or
- * where the alpn value starts (alpn_at, 0: no alpn), its length and whether no-default-alpn is present. */
+ * where the alpn value starts (alpn_at, 0: no alpn), its length and whether no-default-alpn is present. RFC 9460
+ * Appendix D.2 (mandatory=alpn,ipv4hint alpn=h2,h3-19 ipv4hint=192.0.2.1, sorted on the wire; Figure 10) and
+ * Appendix D.3's failure cases among them. */
 static void check_params(const json_t *c)
 {
     uint8_t p[64];
