@@ -8,9 +8,6 @@
 #include "testkit.h"
 #include "guard.h"
 
-/* A literal with its length, so inputs may hold NUL bytes. */
-#define V(s) s, sizeof(s) - 1
-
 #define S   ALPN_HDR_STRICT
 #define L   ALPN_HDR_LENIENT
 #define HDR ALPN_E_HEADER

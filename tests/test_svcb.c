@@ -20,13 +20,6 @@ static size_t unhex(const char *h, uint8_t *out, size_t cap)
 
 /* ---- presentation → wire ------------------------------------------------------------------------------------ */
 
-/* A case's check and offset against the error the library reported; the check is required. */
-static void expect_case_error(const json_t *c, const char *check, const alpn_error *err)
-{
-    cr_assert_not_null(check, "%s: a failure names its check", case_name(c));
-    tk_expect_error_at(case_name(c), err, check, (size_t)case_int(c, "offset", -1));
-}
-
 /* tests/cases/svcb_presentation.json: an alpn presentation value (in) and its wire value (wire, hex) or the check and
  * offset it fails at. In order: RFC 9460 Appendix D.2's Figure 10 (an escaped comma and an escaped backslash, quoted
  * and unquoted) and alpn=h2,h3-19 (the example with mandatory and ipv4hint); more values and escapes; Appendix D.3's
@@ -42,7 +35,7 @@ static void check_presentation(const json_t *c)
     int rc = alpn_svcb_alpn_parse((const char *)in, len, val, sizeof val, &n, &err);
     if (check != NULL) {
         cr_expect_eq(rc, ALPN_DECODE_ERROR, "%s: rc %d", name, rc);
-        expect_case_error(c, check, &err);
+        tk_expect_error_at(name, &err, check, (size_t)case_int(c, "offset", -1));
         return;
     }
     cr_expect_eq(rc, ALPN_OK, "%s: %s@%zu", name, err.check, err.offset);
@@ -91,7 +84,7 @@ static void check_validate(const json_t *c)
         cr_expect_eq(count, (size_t)want, "%s: count %zu, expected %lld", name, count, want);
     } else {
         cr_expect_eq(rc, ALPN_DECODE_ERROR, "%s", name);
-        expect_case_error(c, check, &err);
+        tk_expect_error_at(name, &err, check, (size_t)case_int(c, "offset", -1));
     }
 }
 
@@ -183,7 +176,7 @@ static void check_params(const json_t *c)
     int rc = alpn_svcb_params_validate(p, n, &a, &alen, &nd, &err);
     if (check != NULL) {
         cr_expect_eq(rc, ALPN_DECODE_ERROR, "%s", name);
-        expect_case_error(c, check, &err);
+        tk_expect_error_at(name, &err, check, (size_t)case_int(c, "offset", -1));
         return;
     }
     long long at = case_int(c, "alpn_at", -1), want_len = case_int(c, "alpn_len", -1);
