@@ -48,7 +48,7 @@ static void devs_string(const alpn_header_result *res, char *out, size_t cap)
  * deviations seen before the failure listed. */
 static void check_parse(const json_t *c)
 {
-    static uint8_t ext[ALPN_EXT_MAX];
+    uint8_t ext[ALPN_EXT_MAX];
     uint8_t want[512];
     char in[256], got_devs[512];
     alpn_deviation devs[16];
@@ -166,7 +166,7 @@ static const char *const spellings[] = {"escaped", "raw"};
 
 static void check_length(const json_t *c)
 {
-    static char v[4096];
+    char v[4096];
     uint8_t ext[600];
     const char *name = case_name(c), *prefix = case_text(c, "prefix", NULL);
     int raw = CASE_WORD(c, "spelled", spellings, -1), status = status_codes[CASE_WORD(c, "status", statuses, -1)];
