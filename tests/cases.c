@@ -102,3 +102,30 @@ size_t case_texts(const json_t *c, const char *key, const char **out, size_t max
     }
     return n;
 }
+
+size_t case_bytes(const json_t *c, const char *key, uint8_t *out, size_t cap)
+{
+    char hex_key[64];
+    int w = snprintf(hex_key, sizeof hex_key, "%s_hex", key);
+    cr_assert(w > 0 && (size_t)w < sizeof hex_key, "key \"%s\" too long", key);
+    size_t len;
+    const char *text = case_text(c, key, &len);
+    int has_hex = json_object_get(c, hex_key) != NULL;
+    cr_assert(text == NULL || !has_hex, "%s: both \"%s\" and \"%s\"", case_name(c), key, hex_key);
+    if (has_hex)
+        return case_hex(c, hex_key, out, cap);
+    if (text == NULL)
+        return (size_t)-1;
+    cr_assert_leq(len, cap, "%s: \"%s\" holds %zu bytes, at most %zu", case_name(c), key, len, cap);
+    memcpy(out, text, len);
+    return len;
+}
+
+void cases_run(const char *name, void (*check)(const json_t *c))
+{
+    case_file f;
+    cases_open(&f, name);
+    for (size_t i = 0; i < f.n; i++)
+        check(cases_at(&f, i));
+    cases_close(&f);
+}

@@ -48,4 +48,12 @@ size_t case_texts(const json_t *c, const char *key, const char **out, size_t max
 
 #define CASE_WORD(c, key, words, dflt) case_word((c), (key), (words), sizeof(words) / sizeof((words)[0]), (dflt))
 
+/* Bytes given either as a string under key (text: NULs and controls as JSON escapes) or as hex under key "_hex" (for
+ * bytes that are not UTF-8 text, which a JSON string cannot hold): copied into out, their count returned; (size_t)-1
+ * when the case gives neither (giving both, or more than cap bytes, fails the test). */
+size_t case_bytes(const json_t *c, const char *key, uint8_t *out, size_t cap);
+
+/* Opens tests/cases/<name>.json, hands every case to check in file order, closes it: the loop every table test runs. */
+void cases_run(const char *name, void (*check)(const json_t *c));
+
 #endif

@@ -4,115 +4,19 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "cases.h"
 #include "testkit.h"
 
 #define V(s) s, sizeof(s) - 1
 #define S    ALPN_HDR_STRICT
 #define L    ALPN_HDR_LENIENT
 
-struct altsvc_case {
-    const char *name;
-    const char *in;
-    size_t len;
-    alpn_hdr_mode mode;
-    const char *canon; /* expected canonical form when the parse succeeds, NULL when it fails */
-    const char *devs;  /* expected deviations "ID@offset,..." */
-    const char *check; /* failing check ID */
-    size_t offset;
-};
-
-static const struct altsvc_case cases[] = {
-    /* RFC 7838 §3 and §3.1 examples. */
-    {"rfc7838 new.example.org", V("h2=\"new.example.org:80\""), S, "h2=\"new.example.org:80\"", "", NULL, 0},
-    {"rfc7838 two alternatives", V("h2=\"alt.example.com:8000\", h2=\":443\""), S,
-     "h2=\"alt.example.com:8000\", h2=\":443\"", "", NULL, 0},
-    {"rfc7838 escaped w=x:y#z", V("w%3Dx%3Ay#z=\":443\""), S, "w%3Dx%3Ay#z=\":443\"", "", NULL, 0},
-    {"rfc7838 escaped x%y", V("x%25y=\":443\""), S, "x%25y=\":443\"", "", NULL, 0},
-    {"rfc7838 ma", V("h2=\":443\"; ma=3600"), S, "h2=\":443\"; ma=3600", "", NULL, 0},
-    {"rfc7838 ma persist", V("h2=\":443\"; ma=2592000; persist=1"), S, "h2=\":443\"; ma=2592000; persist=1", "", NULL,
-     0},
-    {"clear", V("clear"), S, "clear", "", NULL, 0},
-    {"clear with OWS", V("  clear\t"), S, "clear", "", NULL, 0},
-    /* Non-canonical but valid. */
-    {"no space after comma", V("h2=\":1\",h3=\":2\""), S, "h2=\":1\", h3=\":2\"", "", NULL, 0},
-    {"OWS around ;", V("h2=\":1\"  ;  ma=5"), S, "h2=\":1\"; ma=5", "", NULL, 0},
-    {"port leading zeros", V("h2=\":00443\""), S, "h2=\":443\"", "", NULL, 0},
-    {"ma leading zeros", V("h2=\":1\"; ma=007"), S, "h2=\":1\"; ma=7", "", NULL, 0},
-    {"ma quoted", V("h2=\":1\"; ma=\"60\""), S, "h2=\":1\"; ma=60", "", NULL, 0},
-    {"ma saturates", V("h2=\":1\"; ma=99999999999999"), S, "h2=\":1\"; ma=2147483648", "", NULL, 0},
-    {"MA upper case", V("h2=\":1\"; MA=5"), S, "h2=\":1\"; ma=5", "", NULL, 0},
-    {"second ma dropped", V("h2=\":1\"; ma=5; ma=6"), S, "h2=\":1\"; ma=5", "", NULL, 0},
-    {"unknown param kept", V("h2=\":1\"; Foo=bar"), S, "h2=\":1\"; foo=bar", "", NULL, 0},
-    {"unknown quoted token", V("h2=\":1\"; foo=\"bar\""), S, "h2=\":1\"; foo=bar", "", NULL, 0},
-    {"unknown quoted text", V("h2=\":1\"; foo=\"a b\""), S, "h2=\":1\"; foo=\"a b\"", "", NULL, 0},
-    {"unknown quoted escapes", V("h2=\":1\"; foo=\"a\\\"b\\\\\""), S, "h2=\":1\"; foo=\"a\\\"b\\\\\"", "", NULL, 0},
-    {"unknown quoted empty", V("h2=\":1\"; foo=\"\""), S, "h2=\":1\"; foo=\"\"", "", NULL, 0},
-    {"ipv6 literal", V("h3=\"[2001:db8::1]:443\""), S, "h3=\"[2001:db8::1]:443\"", "", NULL, 0},
-    {"ipv4 host", V("h3=\"192.0.2.1:443\""), S, "h3=\"192.0.2.1:443\"", "", NULL, 0},
-    {"reg-name specials", V("h3=\"a-b_c~d!$&'()*+,;=%41:1\""), S, "h3=\"a-b_c~d!$&'()*+,;=%41:1\"", "", NULL, 0},
-    {"port 65535", V("h3=\":65535\""), S, "h3=\":65535\"", "", NULL, 0},
-    {"obs-text param", V("h2=\":1\"; foo=\"\xe9\""), S, "h2=\":1\"; foo=\"\xe9\"", "", NULL, 0},
-    {"name is clear=", V("clear=\":1\""), S, "clear=\":1\"", "", NULL, 0},
-    /* Lenient deviations, each rejected by strict mode at the same offset. */
-    {"empty element L", V("h2=\":1\", , h3=\":2\""), L, "h2=\":1\", h3=\":2\"", "ALTSVC-LIST@9", NULL, 0},
-    {"empty element S", V("h2=\":1\", , h3=\":2\""), S, NULL, "", "ALTSVC-LIST", 9},
-    {"trailing comma L", V("h2=\":1\","), L, "h2=\":1\"", "ALTSVC-LIST@8", NULL, 0},
-    {"leading comma L", V(",h2=\":1\""), L, "h2=\":1\"", "ALTSVC-LIST@0", NULL, 0},
-    {"OWS before = L", V("h2 =\":1\""), L, "h2=\":1\"", "ALTSVC-ALTERNATIVE@2", NULL, 0},
-    {"OWS after = S", V("h2= \":1\""), S, NULL, "", "ALTSVC-ALTERNATIVE", 3},
-    {"quoted-pair L", V("h2=\"\\:1\""), L, "h2=\":1\"", "ALTSVC-QUOTED@4", NULL, 0},
-    {"quoted-pair S", V("h2=\"\\:1\""), S, NULL, "", "ALTSVC-QUOTED", 4},
-    {"param OWS L", V("h2=\":1\"; ma = 5"), L, "h2=\":1\"; ma=5", "ALTSVC-PARAM@11,ALTSVC-PARAM@13", NULL, 0},
-    {"param OWS S", V("h2=\":1\"; ma =5"), S, NULL, "", "ALTSVC-PARAM", 11},
-    {"param OWS after = S", V("h2=\":1\"; ma= 5"), S, NULL, "", "ALTSVC-PARAM", 12},
-    {"empty param L", V("h2=\":1\";; ma=5"), L, "h2=\":1\"; ma=5", "ALTSVC-PARAM@8", NULL, 0},
-    {"trailing ; L", V("h2=\":1\";"), L, "h2=\":1\"", "ALTSVC-PARAM@8", NULL, 0},
-    {"empty param S", V("h2=\":1\";,h3=\":2\""), S, NULL, "", "ALTSVC-PARAM", 8},
-    {"bad ma L", V("h2=\":1\"; ma=1x"), L, "h2=\":1\"", "ALTSVC-MA@9", NULL, 0},
-    {"bad ma S", V("h2=\":1\"; ma=-1"), S, NULL, "", "ALTSVC-MA", 9},
-    {"empty quoted ma S", V("h2=\":1\"; ma=\"\""), S, NULL, "", "ALTSVC-MA", 9},
-    {"escaped quoted ma L", V("h2=\":1\"; ma=\"\\5\""), L, "h2=\":1\"", "ALTSVC-QUOTED@13,ALTSVC-MA@9", NULL, 0},
-    {"persist 0 L", V("h2=\":1\"; persist=0"), L, "h2=\":1\"", "ALTSVC-PERSIST@9", NULL, 0},
-    {"persist 11 S", V("h2=\":1\"; persist=11"), S, NULL, "", "ALTSVC-PERSIST", 9},
-    {"Clear L", V("Clear"), L, "clear", "ALTSVC-CLEAR@0", NULL, 0},
-    {"CLEAR S", V("CLEAR"), S, NULL, "", "ALTSVC-CLEAR", 0},
-    {"lower-case pct L", V("w%3dx=\":1\""), L, "w%3Dx=\":1\"", "HDR-PCT-UPPER@1", NULL, 0},
-    {"over-encoded pct S", V("%68%32=\":1\""), S, NULL, "", "HDR-PCT-NOT-TCHAR", 0},
-    /* Violations in either mode. */
-    {"empty value", V(""), L, NULL, "", "ALTSVC-LIST", 0},
-    {"only OWS", V("  "), S, NULL, "", "ALTSVC-LIST", 0},
-    {"only commas", V(", ,"), L, NULL, "ALTSVC-LIST@0,ALTSVC-LIST@2,ALTSVC-LIST@3", "ALTSVC-LIST", 0},
-    {"clear in a list", V("clear, h2=\":1\""), L, NULL, "", "ALTSVC-CLEAR", 0},
-    {"clear with param", V("clear; ma=1"), L, NULL, "", "ALTSVC-CLEAR", 0},
-    {"list then clear", V("h2=\":1\", clear"), L, NULL, "", "ALTSVC-CLEAR", 9},
-    {"no protocol-id", V("=\":1\""), L, NULL, "", "ALTSVC-ALTERNATIVE", 0},
-    {"no =", V("h2"), L, NULL, "", "ALTSVC-ALTERNATIVE", 2},
-    {"no = before quote", V("h2\":1\""), L, NULL, "", "ALTSVC-ALTERNATIVE", 2},
-    {"token authority", V("h2=:443"), L, NULL, "", "ALTSVC-AUTHORITY", 3},
-    {"nothing after =", V("h2="), L, NULL, "", "ALTSVC-AUTHORITY", 3},
-    {"unclosed quote", V("h2=\":443"), L, NULL, "", "ALTSVC-QUOTED", 3},
-    {"control in quote", V("h2=\":4\x01\""), L, NULL, "", "ALTSVC-QUOTED", 6},
-    {"backslash at end", V("h2=\":4\\"), L, NULL, "", "ALTSVC-QUOTED", 6},
-    {"backslash before control", V("h2=\":4\\\x01\""), L, NULL, "", "ALTSVC-QUOTED", 6},
-    {"no colon", V("h2=\"example.com\""), L, NULL, "", "ALTSVC-AUTHORITY", 15},
-    {"empty authority", V("h2=\"\""), L, NULL, "", "ALTSVC-AUTHORITY", 4},
-    {"space in host", V("h2=\"a b:1\""), L, NULL, "", "ALTSVC-AUTHORITY", 5},
-    {"colon in host", V("h2=\"a:b:1\""), L, NULL, "", "ALTSVC-AUTHORITY", 5},
-    {"bad pct in host", V("h2=\"a%4:1\""), L, NULL, "", "ALTSVC-AUTHORITY", 5},
-    {"bad ipv6 char", V("h2=\"[::g]:1\""), L, NULL, "", "ALTSVC-AUTHORITY", 7},
-    {"ipv6 not closed", V("h2=\"[::1:1\""), L, NULL, "", "ALTSVC-AUTHORITY", 7},
-    {"empty ipv6", V("h2=\"[]:1\""), L, NULL, "", "ALTSVC-AUTHORITY", 4},
-    {"no port", V("h2=\"a:\""), L, NULL, "", "ALTSVC-PORT", 6},
-    {"port letters", V("h2=\":44x\""), L, NULL, "", "ALTSVC-PORT", 7},
-    {"port 65536", V("h2=\":65536\""), L, NULL, "", "ALTSVC-PORT", 5},
-    {"junk after authority", V("h2=\":1\" x"), L, NULL, "", "ALTSVC-PARAM", 8},
-    {"param no name", V("h2=\":1\"; =5"), L, NULL, "", "ALTSVC-PARAM", 9},
-    {"param no =", V("h2=\":1\"; ma"), L, NULL, "", "ALTSVC-PARAM", 11},
-    {"param no value", V("h2=\":1\"; ma="), L, NULL, "", "ALTSVC-PARAM", 12},
-    {"param unclosed", V("h2=\":1\"; a=\"x"), L, NULL, "", "ALTSVC-QUOTED", 11},
-    {"bad token char", V("h@=\":1\""), L, NULL, "", "HDR-TOKEN", 1},
-    {"truncated pct", V("h%2=\":1\""), L, NULL, "", "HDR-PCT-TRUNCATED", 1},
-};
+/* tests/cases/altsvc.json: one field value each, its mode and either its canonical form (the parse succeeds) or the
+ * check and offset of the violation it stops at, with the deviations listed on the way. In order: the examples of
+ * RFC 7838 §3 and §3.1 and "clear"; values valid but not canonical; lenient deviations, each rejected by strict mode
+ * at the same offset; violations in either mode. */
+static const char *const modes[] = {"strict", "lenient"};
+static const alpn_hdr_mode mode_codes[] = {S, L};
 
 static void devs_text(const alpn_altsvc_result *res, char *buf, size_t cap)
 {
@@ -122,45 +26,51 @@ static void devs_text(const alpn_altsvc_result *res, char *buf, size_t cap)
         o += (size_t)snprintf(buf + o, cap - o, "%s%s@%zu", i ? "," : "", res->devs[i].check, res->devs[i].offset);
 }
 
-static void check_case(const struct altsvc_case *c)
+static void check_case(const json_t *c)
 {
+    const char *name = case_name(c), *want_devs = case_text(c, "devs", NULL), *check = case_text(c, "check", NULL);
+    char in[256], canon[256];
+    size_t len = case_bytes(c, "in", (uint8_t *)in, sizeof in);
+    size_t canon_len = case_bytes(c, "canon", (uint8_t *)canon, sizeof canon);
+    cr_assert_neq(len, (size_t)-1, "%s: no input", name);
+    cr_assert((canon_len == (size_t)-1) != (check == NULL), "%s: a case gives either canon or check", name);
+    alpn_hdr_mode mode = mode_codes[CASE_WORD(c, "mode", modes, -1)];
+    if (want_devs == NULL)
+        want_devs = "";
     alpn_deviation devs[8];
     alpn_altsvc_result res = {NULL, NULL, 0, 0, devs, 8, 0};
     alpn_error err = {0};
-    int rc = alpn_altsvc_parse(c->in, c->len, c->mode, &res, &err);
+    int rc = alpn_altsvc_parse(in, len, mode, &res, &err);
     char got[256];
-    if (c->canon == NULL) {
-        cr_assert_eq(rc, ALPN_E_HEADER, "%s: rc %d", c->name, rc);
-        tk_expect_error_at(c->name, &err, c->check, c->offset);
-        if (c->mode == S) {
-            cr_expect_eq(res.n_devs, 1, "%s: strict lists its violation", c->name);
+    if (check != NULL) {
+        cr_assert_eq(rc, ALPN_E_HEADER, "%s: rc %d", name, rc);
+        tk_expect_error_at(name, &err, check, (size_t)case_int(c, "offset", -1));
+        if (mode == S) {
+            cr_expect_eq(res.n_devs, 1, "%s: strict lists its violation", name);
         } else {
             devs_text(&res, got, sizeof got);
-            cr_expect_str_eq(got, c->devs, "%s", c->name);
+            cr_expect_str_eq(got, want_devs, "%s", name);
         }
         size_t n = 0;
-        cr_expect_eq(alpn_altsvc_format(c->in, c->len, c->mode, got, sizeof got, &n, NULL), ALPN_E_HEADER, "%s",
-                     c->name);
+        cr_expect_eq(alpn_altsvc_format(in, len, mode, got, sizeof got, &n, NULL), ALPN_E_HEADER, "%s", name);
         return;
     }
-    cr_assert_eq(rc, ALPN_OK, "%s: rc %d %s@%zu", c->name, rc, err.check, err.offset);
+    cr_assert_eq(rc, ALPN_OK, "%s: rc %d %s@%zu", name, rc, err.check, err.offset);
     devs_text(&res, got, sizeof got);
-    cr_expect_str_eq(got, c->devs, "%s", c->name);
+    cr_expect_str_eq(got, want_devs, "%s", name);
     size_t n = 0;
-    cr_assert_eq(alpn_altsvc_format(c->in, c->len, c->mode, got, sizeof got - 1, &n, &err), ALPN_OK, "%s", c->name);
-    got[n] = '\0';
-    cr_expect_str_eq(got, c->canon, "%s", c->name);
+    cr_assert_eq(alpn_altsvc_format(in, len, mode, got, sizeof got - 1, &n, &err), ALPN_OK, "%s", name);
+    cr_expect(n == canon_len && memcmp(got, canon, n) == 0, "%s: canonical form %.*s", name, (int)n, got);
     /* The canonical form is strictly valid and its own canonical form (RFC 7838 §3 via ALTSVC-CANONICAL). */
     char again[256];
     size_t m = 0;
-    cr_assert_eq(alpn_altsvc_format(got, n, S, again, sizeof again, &m, &err), ALPN_OK, "%s: %s", c->name, err.check);
-    cr_expect(m == n && memcmp(again, got, n) == 0, "%s: not a fixed point", c->name);
+    cr_assert_eq(alpn_altsvc_format(got, n, S, again, sizeof again, &m, &err), ALPN_OK, "%s: %s", name, err.check);
+    cr_expect(m == n && memcmp(again, got, n) == 0, "%s: not a fixed point", name);
 }
 
 Test(altsvc, table)
 {
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        check_case(&cases[i]);
+    cases_run("altsvc", check_case);
 }
 
 /* ---- the fields of each alternative --------------------------------------------------------------------------- */

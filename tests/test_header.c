@@ -4,129 +4,27 @@
 #include <string.h>
 
 #include "alpn.h"
+#include "cases.h"
 #include "testkit.h"
 #include "guard.h"
-
-/* A literal with its length, so inputs may hold NUL bytes. */
-#define V(s) s, sizeof(s) - 1
 
 #define S   ALPN_HDR_STRICT
 #define L   ALPN_HDR_LENIENT
 #define HDR ALPN_E_HEADER
 
-struct parse_case {
-    const char *name;
-    const char *in;
-    size_t len;
-    alpn_hdr_mode mode;
-    int status;
-    const char *ext;   /* expected extension_data (hex) when status is ALPN_OK */
-    const char *devs;  /* expected res->devs as "ID@offset,..." ("" for none) */
-    const char *check; /* failing check ID, when not OK */
-    size_t offset;
-};
+/* The case files tests/cases/header_*.json name modes and statuses as words. */
+static const char *const modes[] = {"strict", "lenient"};
+static const alpn_hdr_mode mode_codes[] = {S, L};
+static const char *const statuses[] = {"ok", "header_error", "decode_error"};
+static const int status_codes[] = {ALPN_OK, HDR, ALPN_DECODE_ERROR};
 
-static const struct parse_case parse_cases[] = {
-    /* RFC 7639 §2 examples and plain lists. */
-    {"rfc h2", V("h2"), S, ALPN_OK, "0003 026832", "", NULL, 0},
-    {"rfc http%2F1.1", V("http%2F1.1"), S, ALPN_OK, "0009 08687474702f312e31", "", NULL, 0},
-    {"rfc example", V("h2, http%2F1.1"), S, ALPN_OK, "000c 026832 08687474702f312e31", "", NULL, 0},
-    {"no space after comma", V("h2,http%2F1.1"), S, ALPN_OK, "000c 026832 08687474702f312e31", "", NULL, 0},
-    {"OWS both sides", V("h2 ,\thttp%2F1.1"), S, ALPN_OK, "000c 026832 08687474702f312e31", "", NULL, 0},
-    {"tabs and spaces", V("h2\t \t,  \t\thttp%2F1.1"), S, ALPN_OK, "000c 026832 08687474702f312e31", "", NULL, 0},
-    {"outer spaces stripped", V("   h2   "), S, ALPN_OK, "0003 026832", "", NULL, 0},
-    {"outer tabs stripped", V("\th2\t"), S, ALPN_OK, "0003 026832", "", NULL, 0},
-    {"three names", V("a, b, c"), S, ALPN_OK, "0006 0161 0162 0163", "", NULL, 0},
-    {"duplicates kept", V("h2, h2"), S, ALPN_OK, "0006 026832 026832", "", NULL, 0},
-    {"every raw tchar", V("!#$&'*+-.^_`|~09AZaz"), S, ALPN_OK, "0015 14 2123242627 2a2b2d2e5e 5f607c7e30 39415a617a",
-     "", NULL, 0},
-    /* The %25 rule: "%" must be encoded, and %25 is not over-encoding (RFC 7639 §2). */
-    {"%25 alone", V("%25"), S, ALPN_OK, "0002 0125", "", NULL, 0},
-    {"%25 inside", V("a%25b"), S, ALPN_OK, "0004 03612562", "", NULL, 0},
-    {"%25 lenient no dev", V("%25"), L, ALPN_OK, "0002 0125", "", NULL, 0},
-    /* Octets that are not tchar, via %HH; NUL is data. */
-    {"%00", V("%00"), S, ALPN_OK, "0002 0100", "", NULL, 0},
-    {"%FF", V("%FF"), S, ALPN_OK, "0002 01ff", "", NULL, 0},
-    {"%00%FF", V("%00%FF"), S, ALPN_OK, "0003 0200ff", "", NULL, 0},
-    {"NUL and space inside", V("h%00%20x"), S, ALPN_OK, "0005 04680020 78", "", NULL, 0},
-    {"encoded quotes", V("%22h2%22"), S, ALPN_OK, "0005 04226832 22", "", NULL, 0},
-    {"encoded comma is data", V("a%2Cb, c"), S, ALPN_OK, "0006 03612c62 0163", "", NULL, 0},
-    {"GREASE 0x0A0A", V("%0A%0A"), S, ALPN_OK, "0003 020a0a", "", NULL, 0},
-    {"%7F and %80", V("%7F%80"), S, ALPN_OK, "0003 027f80", "", NULL, 0},
-
-    /* HDR-LIST, strict: empty elements and no names (RFC 9110 §5.6.1, RFC 7639 §2 1#). */
-    {"empty value", V(""), S, HDR, NULL, "HDR-LIST@0", "HDR-LIST", 0},
-    {"only spaces", V("   "), S, HDR, NULL, "HDR-LIST@0", "HDR-LIST", 0},
-    {"only tab", V("\t"), S, HDR, NULL, "HDR-LIST@0", "HDR-LIST", 0},
-    {"lone comma", V(","), S, HDR, NULL, "HDR-LIST@0", "HDR-LIST", 0},
-    {"leading comma", V(",h2"), S, HDR, NULL, "HDR-LIST@0", "HDR-LIST", 0},
-    {"leading comma after OWS", V("  ,h2"), S, HDR, NULL, "HDR-LIST@2", "HDR-LIST", 2},
-    {"trailing comma", V("h2,"), S, HDR, NULL, "HDR-LIST@3", "HDR-LIST", 3},
-    {"trailing comma + OWS", V("h2 , "), S, HDR, NULL, "HDR-LIST@4", "HDR-LIST", 4},
-    {"double comma", V("h2,,x"), S, HDR, NULL, "HDR-LIST@3", "HDR-LIST", 3},
-    {"comma space comma", V("h2, ,x"), S, HDR, NULL, "HDR-LIST@4", "HDR-LIST", 4},
-    {"first violation wins", V("h2,,http/1.1"), S, HDR, NULL, "HDR-LIST@3", "HDR-LIST", 3},
-
-    /* HDR-TOKEN: raw characters outside tchar (RFC 9110 §5.6.2). */
-    {"raw slash", V("http/1.1"), S, HDR, NULL, "HDR-TOKEN@4", "HDR-TOKEN", 4},
-    {"quoted string", V("\"h2\""), S, HDR, NULL, "HDR-TOKEN@0", "HDR-TOKEN", 0},
-    {"parameter", V("h2;q=1"), S, HDR, NULL, "HDR-TOKEN@2", "HDR-TOKEN", 2},
-    {"space inside", V("h 2"), S, HDR, NULL, "HDR-TOKEN@1", "HDR-TOKEN", 1},
-    {"tab inside", V("h\t2"), S, HDR, NULL, "HDR-TOKEN@1", "HDR-TOKEN", 1},
-    {"spaces inside", V("h2  x, y"), S, HDR, NULL, "HDR-TOKEN@2", "HDR-TOKEN", 2},
-    {"space in 2nd element", V("h2, a b"), S, HDR, NULL, "HDR-TOKEN@5", "HDR-TOKEN", 5},
-    {"raw 0x80", V("h\x80"), S, HDR, NULL, "HDR-TOKEN@1", "HDR-TOKEN", 1},
-    {"raw 0xFF", V("\xff"), S, HDR, NULL, "HDR-TOKEN@0", "HDR-TOKEN", 0},
-    {"raw NUL", V("h\0002"), S, HDR, NULL, "HDR-TOKEN@1", "HDR-TOKEN", 1},
-    {"raw DEL", V("\x7f"), S, HDR, NULL, "HDR-TOKEN@0", "HDR-TOKEN", 0},
-    {"CR LF is not OWS", V("h2\r\n"), S, HDR, NULL, "HDR-TOKEN@2", "HDR-TOKEN", 2},
-    {"parentheses", V("(h2)"), S, HDR, NULL, "HDR-TOKEN@0", "HDR-TOKEN", 0},
-    {"equals", V("a=b"), S, HDR, NULL, "HDR-TOKEN@1", "HDR-TOKEN", 1},
-    {"token error before list error", V("http/1.1,,h2"), S, HDR, NULL, "HDR-TOKEN@4", "HDR-TOKEN", 4},
-
-    /* HDR-PCT-UPPER (RFC 7639 §2: upper-case hex). */
-    {"lower hex", V("http%2f1.1"), S, HDR, NULL, "HDR-PCT-UPPER@4", "HDR-PCT-UPPER", 4},
-    {"lower first digit", V("%a0"), S, HDR, NULL, "HDR-PCT-UPPER@0", "HDR-PCT-UPPER", 0},
-    {"mixed case digits", V("h2, %Ff"), S, HDR, NULL, "HDR-PCT-UPPER@4", "HDR-PCT-UPPER", 4},
-    /* HDR-PCT-NOT-TCHAR (RFC 7639 §2: a tchar other than "%" is never encoded). */
-    {"over-encoded h2", V("%68%32"), S, HDR, NULL, "HDR-PCT-NOT-TCHAR@0", "HDR-PCT-NOT-TCHAR", 0},
-    {"over-encoded digit", V("h%32"), S, HDR, NULL, "HDR-PCT-NOT-TCHAR@1", "HDR-PCT-NOT-TCHAR", 1},
-    {"over-encoded tilde", V("%7E"), S, HDR, NULL, "HDR-PCT-NOT-TCHAR@0", "HDR-PCT-NOT-TCHAR", 0},
-    {"over-encoded A", V("x%41"), S, HDR, NULL, "HDR-PCT-NOT-TCHAR@1", "HDR-PCT-NOT-TCHAR", 1},
-    {"over-encoded and lower", V("%6a"), S, HDR, NULL, "HDR-PCT-NOT-TCHAR@0", "HDR-PCT-NOT-TCHAR", 0},
-    /* HDR-PCT-TRUNCATED (RFC 3986 §2.1: "%" HEXDIG HEXDIG). */
-    {"lone percent", V("%"), S, HDR, NULL, "HDR-PCT-TRUNCATED@0", "HDR-PCT-TRUNCATED", 0},
-    {"percent at end", V("h2%"), S, HDR, NULL, "HDR-PCT-TRUNCATED@2", "HDR-PCT-TRUNCATED", 2},
-    {"one digit at end", V("h2%2"), S, HDR, NULL, "HDR-PCT-TRUNCATED@2", "HDR-PCT-TRUNCATED", 2},
-    {"one digit then comma", V("%2, x"), S, HDR, NULL, "HDR-PCT-TRUNCATED@0", "HDR-PCT-TRUNCATED", 0},
-    {"one digit then stripped OWS", V("%2 "), S, HDR, NULL, "HDR-PCT-TRUNCATED@0", "HDR-PCT-TRUNCATED", 0},
-    {"non-hex second digit", V("%2G"), S, HDR, NULL, "HDR-PCT-TRUNCATED@0", "HDR-PCT-TRUNCATED", 0},
-    {"non-hex first digit", V("a%G2"), S, HDR, NULL, "HDR-PCT-TRUNCATED@1", "HDR-PCT-TRUNCATED", 1},
-    {"lower non-hex letter", V("%2g"), L, HDR, NULL, "", "HDR-PCT-TRUNCATED", 0},
-    {"space after percent", V("% 2F"), S, HDR, NULL, "HDR-PCT-TRUNCATED@0", "HDR-PCT-TRUNCATED", 0},
-    {"percent percent", V("%%25"), S, HDR, NULL, "HDR-PCT-TRUNCATED@0", "HDR-PCT-TRUNCATED", 0},
-
-    /* Lenient: the three accepted deviations, each listed. */
-    {"len lower hex", V("http%2f1.1"), L, ALPN_OK, "0009 08687474702f312e31", "HDR-PCT-UPPER@4", NULL, 0},
-    {"len over-encoded", V("%68%32"), L, ALPN_OK, "0003 026832", "HDR-PCT-NOT-TCHAR@0,HDR-PCT-NOT-TCHAR@3", NULL, 0},
-    {"len both on one escape", V("%6a"), L, ALPN_OK, "0002 016a", "HDR-PCT-NOT-TCHAR@0,HDR-PCT-UPPER@0", NULL, 0},
-    {"len double comma", V("h2,,x"), L, ALPN_OK, "0005 026832 0178", "HDR-LIST@3", NULL, 0},
-    {"len leading+trailing", V(",h2,"), L, ALPN_OK, "0003 026832", "HDR-LIST@0,HDR-LIST@4", NULL, 0},
-    {"len empties with OWS", V(" , h2 , , x , "), L, ALPN_OK, "0005 026832 0178", "HDR-LIST@1,HDR-LIST@8,HDR-LIST@13",
-     NULL, 0},
-    {"len mixed", V("%2f,,h%32"), L, ALPN_OK, "0005 012f 026832", "HDR-PCT-UPPER@0,HDR-LIST@4,HDR-PCT-NOT-TCHAR@6",
-     NULL, 0},
-    {"len canonical has none", V("h2, http%2F1.1"), L, ALPN_OK, "000c 026832 08687474702f312e31", "", NULL, 0},
-    /* Lenient still rejects the rest; deviations seen before the failure stay listed. */
-    {"len raw slash", V("http/1.1"), L, HDR, NULL, "", "HDR-TOKEN", 4},
-    {"len dev then token", V("%2f/"), L, HDR, NULL, "HDR-PCT-UPPER@0", "HDR-TOKEN", 3},
-    {"len space inside", V("h 2"), L, HDR, NULL, "", "HDR-TOKEN", 1},
-    {"len raw 0xFF", V("\xff"), L, HDR, NULL, "", "HDR-TOKEN", 0},
-    {"len truncated", V("h2%2"), L, HDR, NULL, "", "HDR-PCT-TRUNCATED", 2},
-    {"len empty value", V(""), L, HDR, NULL, "", "HDR-LIST", 0},
-    {"len only commas", V(",,"), L, HDR, NULL, "HDR-LIST@0,HDR-LIST@1,HDR-LIST@2", "HDR-LIST", 0},
-    {"len comma in OWS", V(" , "), L, HDR, NULL, "HDR-LIST@1,HDR-LIST@2", "HDR-LIST", 0},
-};
+/* The case's check and offset (required where it expects a failure) against the error the library reported. */
+static void expect_case_error(const json_t *c, const alpn_error *err)
+{
+    const char *check = case_text(c, "check", NULL);
+    cr_assert_not_null(check, "%s: a failure names its check", case_name(c));
+    tk_expect_error_at(case_name(c), err, check, (size_t)case_int(c, "offset", -1));
+}
 
 /* Renders res->devs as "ID@offset,..." for one comparison per case. */
 static void devs_string(const alpn_header_result *res, char *out, size_t cap)
@@ -140,40 +38,53 @@ static void devs_string(const alpn_header_result *res, char *out, size_t cap)
     }
 }
 
+/* tests/cases/header_parse.json: a field value (in), its mode, the status, and on success the extension_data it
+ * decodes to (ext), else the check and offset; devs the deviations listed (none when absent). In order: RFC 7639 §2
+ * examples and plain lists; the %25 rule ("%" must be encoded, and %25 is not over-encoding: RFC 7639 §2); octets
+ * that are not tchar, via %HH (NUL is data); HDR-LIST, strict: empty elements and no names (RFC 9110 §5.6.1, RFC 7639
+ * §2 1#); HDR-TOKEN: raw characters outside tchar (RFC 9110 §5.6.2); HDR-PCT-UPPER (RFC 7639 §2: upper-case hex);
+ * HDR-PCT-NOT-TCHAR (RFC 7639 §2: a tchar other than "%" is never encoded); HDR-PCT-TRUNCATED (RFC 3986 §2.1: "%"
+ * HEXDIG HEXDIG); lenient: the three accepted deviations, each listed; lenient still rejecting the rest, with the
+ * deviations seen before the failure listed. */
+static void check_parse(const json_t *c)
+{
+    uint8_t ext[ALPN_EXT_MAX];
+    uint8_t want[512];
+    char in[256], got_devs[512];
+    alpn_deviation devs[16];
+    const char *name = case_name(c), *want_devs = case_text(c, "devs", NULL);
+    size_t len = case_bytes(c, "in", (uint8_t *)in, sizeof in);
+    cr_assert_neq(len, (size_t)-1, "%s: no input", name);
+    int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext, .devs = devs, .devs_cap = 16};
+    alpn_error err = {0};
+    int rc = alpn_header_parse(guard_place_str(in, len), len, mode_codes[CASE_WORD(c, "mode", modes, -1)], &res, &err);
+
+    cr_expect_eq(rc, status, "%s: status %#x, expected %#x (%s at %zu)", name, rc, status, err.check ? err.check : "-",
+                 err.offset);
+    if (rc != status)
+        return;
+    if (status == ALPN_OK) {
+        size_t n = case_hex(c, "ext", want, sizeof want);
+        cr_expect_eq(res.ext_len, n, "%s: ext_len %zu, expected %zu", name, res.ext_len, n);
+        cr_expect(res.ext_len == n && memcmp(ext, want, n) == 0, "%s: decoded names differ", name);
+        size_t count = 0;
+        cr_expect_eq(alpn_list_validate(ext, res.ext_len, ALPN_ROLE_CLIENT, &count, NULL), ALPN_OK, "%s", name);
+        cr_expect_eq(res.count, count, "%s: count %zu, list holds %zu", name, res.count, count);
+    } else {
+        expect_case_error(c, &err);
+        cr_expect_eq(err.status, status, "%s: err.status", name);
+        cr_expect_not_null(err.detail, "%s: detail", name);
+    }
+    devs_string(&res, got_devs, sizeof got_devs);
+    if (want_devs == NULL)
+        want_devs = "";
+    cr_expect_str_eq(got_devs, want_devs, "%s: deviations '%s', expected '%s'", name, got_devs, want_devs);
+}
+
 Test(header, parse_table)
 {
-    static uint8_t ext[ALPN_EXT_MAX];
-    uint8_t want[512];
-    alpn_deviation devs[16];
-    char got_devs[512];
-
-    for (size_t i = 0; i < sizeof parse_cases / sizeof parse_cases[0]; i++) {
-        const struct parse_case *c = &parse_cases[i];
-        const char *in = guard_place_str(c->in, c->len);
-        alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext, .devs = devs, .devs_cap = 16};
-        alpn_error err = {0};
-        int rc = alpn_header_parse(in, c->len, c->mode, &res, &err);
-
-        cr_expect_eq(rc, c->status, "%s: status %#x, expected %#x (%s at %zu)", c->name, rc, c->status,
-                     err.check ? err.check : "-", err.offset);
-        if (rc != c->status)
-            continue;
-        if (c->status == ALPN_OK) {
-            size_t n = guard_hex(c->ext, want, sizeof want);
-            cr_assert_neq(n, (size_t)-1, "%s: bad expected hex", c->name);
-            cr_expect_eq(res.ext_len, n, "%s: ext_len %zu, expected %zu", c->name, res.ext_len, n);
-            cr_expect(res.ext_len == n && memcmp(ext, want, n) == 0, "%s: decoded names differ", c->name);
-            size_t count = 0;
-            cr_expect_eq(alpn_list_validate(ext, res.ext_len, ALPN_ROLE_CLIENT, &count, NULL), ALPN_OK, "%s", c->name);
-            cr_expect_eq(res.count, count, "%s: count %zu, list holds %zu", c->name, res.count, count);
-        } else {
-            tk_expect_error_at(c->name, &err, c->check, c->offset);
-            cr_expect_eq(err.status, c->status, "%s: err.status", c->name);
-            cr_expect_not_null(err.detail, "%s: detail", c->name);
-        }
-        devs_string(&res, got_devs, sizeof got_devs);
-        cr_expect_str_eq(got_devs, c->devs, "%s: deviations '%s', expected '%s'", c->name, got_devs, c->devs);
-    }
+    cases_run("header_parse", check_parse);
 }
 
 /* Every prefix of a value, in both modes: never an over-read (the guard page faults), only OK or a header error. */
@@ -249,37 +160,38 @@ static size_t long_name(char *buf, const char *prefix, size_t n, int raw)
     return pos;
 }
 
-Test(header, name_length_255_vs_256)
+/* tests/cases/header_length.json: one element of a number of octets, raw ('a') or escaped ("%00"), after a prefix;
+ * 255 is the longest name (RFC 7301 §3.1), in both modes. */
+static const char *const spellings[] = {"escaped", "raw"};
+
+static void check_length(const json_t *c)
 {
-    static char v[4096];
+    char v[4096];
     uint8_t ext[600];
-    struct {
-        const char *prefix;
-        size_t n;
-        int raw;
-        int status;
-        size_t offset;
-    } cases[] = {
-        {"", 255, 1, ALPN_OK, 0},     {"", 256, 1, HDR, 255},     {"", 255, 0, ALPN_OK, 0},   {"", 256, 0, HDR, 765},
-        {"h2, ", 255, 1, ALPN_OK, 0}, {"h2, ", 256, 1, HDR, 259}, {"h2, ", 300, 0, HDR, 769},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        size_t len = long_name(v, cases[i].prefix, cases[i].n, cases[i].raw);
-        for (int mode = S; mode <= L; mode++) {
-            alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext};
-            alpn_error err = {0};
-            int rc = alpn_header_parse(guard_place_str(v, len), len, (alpn_hdr_mode)mode, &res, &err);
-            cr_expect_eq(rc, cases[i].status, "case %zu mode %d: status %#x", i, mode, rc);
-            if (cases[i].status == ALPN_OK) {
-                size_t off = strlen(cases[i].prefix) ? 3 : 0; /* skip "h2" */
-                cr_expect_eq(ext[2 + off], 255, "case %zu: name length byte", i);
-                cr_expect_eq(ext[3 + off], cases[i].raw ? 'a' : 0, "case %zu: first octet", i);
-            } else {
-                cr_expect_str_eq(err.check, "HDR-NAME-LENGTH", "case %zu mode %d", i, mode);
-                cr_expect_eq(err.offset, cases[i].offset, "case %zu mode %d: offset %zu", i, mode, err.offset);
-            }
+    const char *name = case_name(c), *prefix = case_text(c, "prefix", NULL);
+    int raw = CASE_WORD(c, "spelled", spellings, -1), status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    long long octets = case_int(c, "octets", -1);
+    cr_assert(prefix != NULL && strlen(prefix) < 16 && octets > 0 && octets <= 300,
+              "%s: a prefix (under 16 bytes) and 1..300 octets", name);
+    size_t len = long_name(v, prefix, (size_t)octets, raw);
+    for (int mode = S; mode <= L; mode++) {
+        alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext};
+        alpn_error err = {0};
+        int rc = alpn_header_parse(guard_place_str(v, len), len, (alpn_hdr_mode)mode, &res, &err);
+        cr_expect_eq(rc, status, "%s, mode %d: status %#x", name, mode, rc);
+        if (status == ALPN_OK) {
+            size_t off = strlen(prefix) ? 3 : 0; /* skip "h2" */
+            cr_expect_eq(ext[2 + off], 255, "%s: name length byte", name);
+            cr_expect_eq(ext[3 + off], raw ? 'a' : 0, "%s: first octet", name);
+        } else {
+            expect_case_error(c, &err);
         }
     }
+}
+
+Test(header, name_length_255_vs_256)
+{
+    cases_run("header_length", check_length);
 }
 
 /* protocol_name_list<2..2^16-1> (RFC 7301 §3.1): 255 names of 255 octets (256 bytes each) plus one of 254 fill
@@ -420,45 +332,31 @@ Test(header, format_all_single_octets)
     cr_expect_eq(raw_count, 76);
 }
 
-struct format_case {
-    const char *name;
-    const char *ext; /* hex */
-    int status;
-    const char *out;   /* expected value when OK */
-    const char *check; /* check ID when not */
-};
-
-static const struct format_case format_cases[] = {
-    {"h2", "0003 026832", ALPN_OK, "h2", NULL},
-    {"rfc example", "000c 026832 08687474702f312e31", ALPN_OK, "h2, http%2F1.1", NULL},
-    {"percent", "0004 03612562", ALPN_OK, "a%25b", NULL},
-    {"comma and space", "0004 032c2061", ALPN_OK, "%2C%20a", NULL},
-    {"NUL and 0xFF", "0003 0200ff", ALPN_OK, "%00%FF", NULL},
-    {"three", "0006 0161 0162 0163", ALPN_OK, "a, b, c", NULL},
-    {"empty ext", "", ALPN_DECODE_ERROR, NULL, "SRV-MALFORMED-EMPTY-EXT"},
-    {"empty list", "0000", ALPN_DECODE_ERROR, NULL, "SRV-MALFORMED-EMPTY-LIST"},
-    {"empty name", "0004 026832 00", ALPN_DECODE_ERROR, NULL, "SRV-MALFORMED-EMPTY-NAME-LATER"},
-    {"overrun", "0003 036832", ALPN_DECODE_ERROR, NULL, "SRV-MALFORMED-NAME-OVERRUN"},
-};
-
-Test(header, format_table)
+/* tests/cases/header_format.json: extension_data (ext, hex), the status, and the field value it formats to (out) or
+ * the check it fails. */
+static void check_format(const json_t *c)
 {
     uint8_t ext[64];
     char out[128];
-    for (size_t i = 0; i < sizeof format_cases / sizeof format_cases[0]; i++) {
-        const struct format_case *c = &format_cases[i];
-        size_t len = guard_hex(c->ext, ext, sizeof ext);
-        cr_assert_neq(len, (size_t)-1, "%s: bad hex", c->name);
-        size_t out_len = 0;
-        alpn_error err = {0};
-        int rc = alpn_header_format(guard_place(ext, len), len, out, sizeof out, &out_len, &err);
-        cr_expect_eq(rc, c->status, "%s: status %#x", c->name, rc);
-        if (c->status == ALPN_OK)
-            cr_expect(out_len == strlen(c->out) && memcmp(out, c->out, out_len) == 0, "%s: '%.*s', expected '%s'",
-                      c->name, (int)out_len, out, c->out);
-        else
-            cr_expect_str_eq(err.check, c->check, "%s: check %s", c->name, err.check);
+    const char *name = case_name(c), *want = case_text(c, "out", NULL), *check = case_text(c, "check", NULL);
+    int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    size_t len = case_hex(c, "ext", ext, sizeof ext), out_len = 0;
+    alpn_error err = {0};
+    int rc = alpn_header_format(guard_place(ext, len), len, out, sizeof out, &out_len, &err);
+    cr_expect_eq(rc, status, "%s: status %#x", name, rc);
+    if (status == ALPN_OK) {
+        cr_assert_not_null(want, "%s: a success gives its value", name);
+        cr_expect(out_len == strlen(want) && memcmp(out, want, out_len) == 0, "%s: '%.*s', expected '%s'", name,
+                  (int)out_len, out, want);
+    } else {
+        cr_assert_not_null(check, "%s: a failure names its check", name);
+        cr_expect_str_eq(err.check, check, "%s: check %s", name, err.check);
     }
+}
+
+Test(header, format_table)
+{
+    cases_run("header_format", check_format);
 }
 
 Test(header, format_buffer_too_small)
@@ -518,53 +416,33 @@ Test(header, pid_encode_limits)
     cr_expect(memcmp(out, "http%2F1.1", 10) == 0);
 }
 
-struct pid_case {
-    const char *name;
-    const char *in;
-    size_t len;
-    alpn_hdr_mode mode;
-    int status;
-    const char *want; /* decoded hex when OK */
-    const char *check;
-    size_t offset;
-};
-
-static const struct pid_case pid_cases[] = {
-    {"h2", V("h2"), S, ALPN_OK, "6832", NULL, 0},
-    {"http/1.1", V("http%2F1.1"), S, ALPN_OK, "687474702f312e31", NULL, 0},
-    {"%25", V("%25"), S, ALPN_OK, "25", NULL, 0},
-    {"%00", V("%00"), S, ALPN_OK, "00", NULL, 0},
-    {"comma is not list syntax", V("h2,x"), S, HDR, NULL, "HDR-TOKEN", 2},
-    {"no OWS stripping", V(" h2"), S, HDR, NULL, "HDR-TOKEN", 0},
-    {"trailing tab", V("h2\t"), L, HDR, NULL, "HDR-TOKEN", 2},
-    {"empty", V(""), S, HDR, NULL, "HDR-NAME-LENGTH", 0},
-    {"empty lenient", V(""), L, HDR, NULL, "HDR-NAME-LENGTH", 0},
-    {"lower strict", V("%2f"), S, HDR, NULL, "HDR-PCT-UPPER", 0},
-    {"lower lenient", V("%2f"), L, ALPN_OK, "2f", NULL, 0},
-    {"over-encoded strict", V("a%62"), S, HDR, NULL, "HDR-PCT-NOT-TCHAR", 1},
-    {"over-encoded lenient", V("a%62"), L, ALPN_OK, "6162", NULL, 0},
-    {"truncated", V("ab%4"), L, HDR, NULL, "HDR-PCT-TRUNCATED", 2},
-    {"raw 0x80", V("\x80"), L, HDR, NULL, "HDR-TOKEN", 0},
-};
+/* tests/cases/header_pid.json: one protocol-id (in), its mode, the status, and the octets it decodes to (want, hex)
+ * or the check and offset. */
+static void check_pid(const json_t *c)
+{
+    uint8_t out[300], want[300];
+    char in[256];
+    const char *name = case_name(c);
+    size_t len = case_bytes(c, "in", (uint8_t *)in, sizeof in), out_len = 0;
+    cr_assert_neq(len, (size_t)-1, "%s: no input", name);
+    int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    alpn_hdr_mode mode = mode_codes[CASE_WORD(c, "mode", modes, -1)];
+    alpn_error err = {0};
+    int rc = alpn_pid_decode(guard_place_str(in, len), len, mode, out, sizeof out, &out_len, &err);
+    cr_expect_eq(rc, status, "%s: status %#x", name, rc);
+    if (rc != status)
+        return;
+    if (rc == ALPN_OK) {
+        size_t n = case_hex(c, "want", want, sizeof want);
+        cr_expect(out_len == n && memcmp(out, want, n) == 0, "%s: decoded bytes differ", name);
+    } else {
+        expect_case_error(c, &err);
+    }
+}
 
 Test(header, pid_decode_table)
 {
-    uint8_t out[300], want[300];
-    for (size_t i = 0; i < sizeof pid_cases / sizeof pid_cases[0]; i++) {
-        const struct pid_case *c = &pid_cases[i];
-        size_t out_len = 0;
-        alpn_error err = {0};
-        int rc = alpn_pid_decode(guard_place_str(c->in, c->len), c->len, c->mode, out, sizeof out, &out_len, &err);
-        cr_expect_eq(rc, c->status, "%s: status %#x", c->name, rc);
-        if (rc != c->status)
-            continue;
-        if (rc == ALPN_OK) {
-            size_t n = guard_hex(c->want, want, sizeof want);
-            cr_expect(out_len == n && memcmp(out, want, n) == 0, "%s: decoded bytes differ", c->name);
-        } else {
-            tk_expect_error_at(c->name, &err, c->check, c->offset);
-        }
-    }
+    cases_run("header_pid", check_pid);
 }
 
 Test(header, pid_decode_limits)
@@ -600,41 +478,30 @@ Test(header, pid_decode_limits)
 /* ---------------------------------------------------------------------------------------------------------- */
 /* HDR-CANONICAL: format(parse(x)) == x for canonical x; non-canonical values map to their canonical form. */
 
-struct canon_case {
-    const char *in;
-    alpn_hdr_mode mode;
-    const char *canonical;
-};
-
-static const struct canon_case canon_cases[] = {
-    {"h2", S, "h2"},
-    {"h2, http%2F1.1", S, "h2, http%2F1.1"},
-    {"a%25b, %00%FF, %2C%20, ~!#$&'*+-.^_`|", S, "a%25b, %00%FF, %2C%20, ~!#$&'*+-.^_`|"},
-    {"%0A%0A, h3, webrtc, c-webrtc", S, "%0A%0A, h3, webrtc, c-webrtc"},
-    {"h2,http%2F1.1", S, "h2, http%2F1.1"},
-    {"  h2\t,\thttp%2F1.1  ", S, "h2, http%2F1.1"},
-    {"http%2f1.1", L, "http%2F1.1"},
-    {"%68%32,,  ,http%2f1.1,", L, "h2, http%2F1.1"},
-};
-
-Test(header, canonical_round_trip)
+/* tests/cases/header_canonical.json: a field value (in), its mode, and its canonical form. */
+static void check_canonical(const json_t *c)
 {
     uint8_t ext[256];
     char out[256];
-    for (size_t i = 0; i < sizeof canon_cases / sizeof canon_cases[0]; i++) {
-        const struct canon_case *c = &canon_cases[i];
-        size_t len = strlen(c->in), out_len = 0;
-        alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext};
-        cr_assert_eq(alpn_header_parse(guard_place_str(c->in, len), len, c->mode, &res, NULL), ALPN_OK, "'%s'", c->in);
-        cr_assert_eq(alpn_header_format(ext, res.ext_len, out, sizeof out, &out_len, NULL), ALPN_OK, "'%s'", c->in);
-        cr_expect(out_len == strlen(c->canonical) && memcmp(out, c->canonical, out_len) == 0,
-                  "'%s': formatted '%.*s', expected '%s'", c->in, (int)out_len, out, c->canonical);
-        /* The canonical form is a fixed point and strict-valid without deviations. */
-        alpn_deviation devs[4];
-        alpn_header_result again = {.ext = ext, .ext_cap = sizeof ext, .devs = devs, .devs_cap = 4};
-        cr_expect_eq(alpn_header_parse(guard_place_str(out, out_len), out_len, L, &again, NULL), ALPN_OK);
-        cr_expect_eq(again.n_devs, 0, "'%s': canonical form has deviations", c->in);
-    }
+    const char *in = case_text(c, "in", NULL), *canonical = case_text(c, "canonical", NULL);
+    cr_assert(in != NULL && canonical != NULL, "%s: in and canonical", case_name(c));
+    alpn_hdr_mode mode = mode_codes[CASE_WORD(c, "mode", modes, -1)];
+    size_t len = strlen(in), out_len = 0;
+    alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext};
+    cr_assert_eq(alpn_header_parse(guard_place_str(in, len), len, mode, &res, NULL), ALPN_OK, "'%s'", in);
+    cr_assert_eq(alpn_header_format(ext, res.ext_len, out, sizeof out, &out_len, NULL), ALPN_OK, "'%s'", in);
+    cr_expect(out_len == strlen(canonical) && memcmp(out, canonical, out_len) == 0,
+              "'%s': formatted '%.*s', expected '%s'", in, (int)out_len, out, canonical);
+    /* The canonical form is a fixed point and strict-valid without deviations. */
+    alpn_deviation devs[4];
+    alpn_header_result again = {.ext = ext, .ext_cap = sizeof ext, .devs = devs, .devs_cap = 4};
+    cr_expect_eq(alpn_header_parse(guard_place_str(out, out_len), out_len, L, &again, NULL), ALPN_OK);
+    cr_expect_eq(again.n_devs, 0, "'%s': canonical form has deviations", in);
+}
+
+Test(header, canonical_round_trip)
+{
+    cases_run("header_canonical", check_canonical);
 }
 
 /* parse(format(names)) == names for pseudo-random lists of arbitrary octets (fixed seed: reproducible). */

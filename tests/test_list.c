@@ -1,87 +1,47 @@
 /* ProtocolNameList codec: validation in both roles, iteration, encoding. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <string.h>
 
 #include "alpn.h"
+#include "cases.h"
 #include "testkit.h"
 #include "guard.h"
 
-struct validate_case {
-    const char *name;
-    alpn_role role;
-    const char *hex;
-    int status;
-    size_t count;      /* names, when status is ALPN_OK */
-    const char *check; /* failing check ID, when not */
-    size_t offset;
-};
+/* tests/cases/list_validate.json: extension_data (list, hex) judged in a role, the status, and on success the
+ * number of names, else the check and offset. The client role first, then the server role: exactly one name
+ * (RFC 7301 §3.1); last, malformed beats multiple: the whole list is walked before the name count is judged. */
+static const char *const roles[] = {"client", "server"};
+static const alpn_role role_codes[] = {ALPN_ROLE_CLIENT, ALPN_ROLE_SERVER};
+static const char *const statuses[] = {"ok", "decode_error"};
+static const int status_codes[] = {ALPN_OK, ALPN_DECODE_ERROR};
 
-static const struct validate_case validate_cases[] = {
-    /* name                     role              input hex                    status          n  check  off */
-    {"h2", ALPN_ROLE_CLIENT, "0003 026832", ALPN_OK, 1, NULL, 0},
-    {"h2 http/1.1", ALPN_ROLE_CLIENT, "000c 026832 08687474702f312e31", ALPN_OK, 2, NULL, 0},
-    {"one-byte name", ALPN_ROLE_CLIENT, "0002 0161", ALPN_OK, 1, NULL, 0},
-    {"NUL is a name byte", ALPN_ROLE_CLIENT, "0004 03680078", ALPN_OK, 1, NULL, 0},
-    {"single NUL name", ALPN_ROLE_CLIENT, "0002 0100", ALPN_OK, 1, NULL, 0},
-    {"duplicates allowed", ALPN_ROLE_CLIENT, "0006 026832 026832", ALPN_OK, 2, NULL, 0},
-    {"empty ext", ALPN_ROLE_CLIENT, "", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-EMPTY-EXT", 0},
-    {"one byte", ALPN_ROLE_CLIENT, "00", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-ONE-BYTE", 0},
-    {"empty list", ALPN_ROLE_CLIENT, "0000", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-EMPTY-LIST", 0},
-    {"empty list + bytes", ALPN_ROLE_CLIENT, "0000 026832", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-EMPTY-LIST", 0},
-    {"empty name", ALPN_ROLE_CLIENT, "0001 00", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-EMPTY-NAME", 2},
-    {"empty name later", ALPN_ROLE_CLIENT, "0004 026832 00", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-EMPTY-NAME-LATER", 5},
-    {"list long", ALPN_ROLE_CLIENT, "0004 026832", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-LIST-LONG", 0},
-    {"list long by far", ALPN_ROLE_CLIENT, "ffff 026832", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-LIST-LONG", 0},
-    {"list short", ALPN_ROLE_CLIENT, "0003 026832 026832", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-LIST-SHORT", 5},
-    {"one trailing byte", ALPN_ROLE_CLIENT, "0003 026832 00", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-LIST-SHORT", 5},
-    {"name overrun", ALPN_ROLE_CLIENT, "0003 036832", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-NAME-OVERRUN", 2},
-    {"last name overrun", ALPN_ROLE_CLIENT, "0006 026832 056869", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-NAME-OVERRUN",
-     5},
-    {"name short misaligns", ALPN_ROLE_CLIENT, "000c 026832 07687474702f312e31", ALPN_DECODE_ERROR, 0,
-     "SRV-MALFORMED-NAME-OVERRUN", 13},
-    {"list of 1 byte", ALPN_ROLE_CLIENT, "0001 05", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-NAME-OVERRUN", 2},
-    {"garbage after match", ALPN_ROLE_CLIENT, "0005 026832 ff00", ALPN_DECODE_ERROR, 0, "SRV-MALFORMED-NAME-OVERRUN",
-     5},
-    /* Server role: exactly one name (RFC 7301 §3.1). */
-    {"srv h2", ALPN_ROLE_SERVER, "0003 026832", ALPN_OK, 1, NULL, 0},
-    {"srv two names", ALPN_ROLE_SERVER, "0006 026832 026833", ALPN_DECODE_ERROR, 0, "CLI-REJECT-MULTIPLE", 5},
-    {"srv empty ext", ALPN_ROLE_SERVER, "", ALPN_DECODE_ERROR, 0, "CLI-REJECT-MALFORMED", 0},
-    {"srv one byte", ALPN_ROLE_SERVER, "00", ALPN_DECODE_ERROR, 0, "CLI-REJECT-MALFORMED", 0},
-    {"srv empty list", ALPN_ROLE_SERVER, "0000", ALPN_DECODE_ERROR, 0, "CLI-REJECT-EMPTY-LIST", 0},
-    {"srv empty name", ALPN_ROLE_SERVER, "0001 00", ALPN_DECODE_ERROR, 0, "CLI-REJECT-EMPTY-NAME", 2},
-    {"srv empty 2nd name", ALPN_ROLE_SERVER, "0004 026832 00", ALPN_DECODE_ERROR, 0, "CLI-REJECT-EMPTY-NAME", 5},
-    {"srv trailing", ALPN_ROLE_SERVER, "0003 026832 00", ALPN_DECODE_ERROR, 0, "CLI-REJECT-MALFORMED", 5},
-    {"srv list long", ALPN_ROLE_SERVER, "0009 026832", ALPN_DECODE_ERROR, 0, "CLI-REJECT-MALFORMED", 0},
-    {"srv overrun", ALPN_ROLE_SERVER, "0003 096832", ALPN_DECODE_ERROR, 0, "CLI-REJECT-MALFORMED", 2},
-    /* Malformed beats multiple: the whole list is walked before the name count is judged. */
-    {"srv second name overruns", ALPN_ROLE_SERVER, "0006 026832 036833", ALPN_DECODE_ERROR, 0,
-     "CLI-REJECT-MALFORMED", 5},
-    {"srv three names, third empty", ALPN_ROLE_SERVER, "0007 026832 026833 00", ALPN_DECODE_ERROR, 0,
-     "CLI-REJECT-EMPTY-NAME", 8},
-    {"srv three names", ALPN_ROLE_SERVER, "0009 026832 026833 026834", ALPN_DECODE_ERROR, 0, "CLI-REJECT-MULTIPLE",
-     5},
-};
+static void check_validate(const json_t *c)
+{
+    uint8_t buf[256];
+    const char *name = case_name(c);
+    size_t len = case_hex(c, "list", buf, sizeof buf);
+    alpn_role role = role_codes[CASE_WORD(c, "role", roles, -1)];
+    int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    size_t count = 999;
+    alpn_error err = {0};
+    int rc = alpn_list_validate(guard_place(buf, len), len, role, &count, &err);
+    cr_expect_eq(rc, status, "%s: status %d, expected %d", name, rc, status);
+    if (status == ALPN_OK) {
+        long long want = case_int(c, "count", -1);
+        cr_expect_eq(count, (size_t)want, "%s: count %zu, expected %lld", name, count, want);
+    } else {
+        const char *check = case_text(c, "check", NULL);
+        cr_assert_not_null(check, "%s: a failure names its check", name);
+        tk_expect_error_at(name, &err, check, (size_t)case_int(c, "offset", -1));
+        cr_expect_eq(err.status, status, "%s: err.status", name);
+        cr_expect_not_null(err.detail, "%s: detail", name);
+    }
+}
 
 Test(list, validate_table)
 {
-    uint8_t buf[256];
-    for (size_t i = 0; i < sizeof validate_cases / sizeof validate_cases[0]; i++) {
-        const struct validate_case *c = &validate_cases[i];
-        size_t len = guard_hex(c->hex, buf, sizeof buf);
-        cr_assert_neq(len, (size_t)-1, "bad hex in case %s", c->name);
-        const uint8_t *in = guard_place(buf, len);
-        size_t count = 999;
-        alpn_error err = {0};
-        int rc = alpn_list_validate(in, len, c->role, &count, &err);
-        cr_expect_eq(rc, c->status, "%s: status %d, expected %d", c->name, rc, c->status);
-        if (c->status == ALPN_OK) {
-            cr_expect_eq(count, c->count, "%s: count %zu, expected %zu", c->name, count, c->count);
-        } else {
-            tk_expect_error_at(c->name, &err, c->check, c->offset);
-            cr_expect_eq(err.status, c->status, "%s: err.status", c->name);
-            cr_expect_not_null(err.detail, "%s: detail", c->name);
-        }
-    }
+    cases_run("list_validate", check_validate);
 }
 
 Test(list, validate_null_and_optional_outputs)
@@ -162,21 +122,23 @@ Test(list, iterate)
     cr_expect_not(alpn_iter_next(&it, &n), "stays at the end");
 }
 
+/* tests/cases/list_iterate.json: a malformed list (hex) and how many names the iterator yields before it stops. */
+static void check_iterate(const json_t *c)
+{
+    uint8_t buf[32];
+    size_t len = case_hex(c, "list", buf, sizeof buf), got = 0;
+    long long yields = case_int(c, "yields", -1);
+    alpn_iter it;
+    alpn_name n;
+    alpn_iter_init(&it, guard_place(buf, len), len);
+    while (alpn_iter_next(&it, &n))
+        got++;
+    cr_expect_eq(got, (size_t)yields, "%s: %zu names, expected %lld", case_name(c), got, yields);
+}
+
 Test(list, iterate_malformed_stops_without_overread)
 {
-    static const char *inputs[] = {"", "00", "0000", "0001 00", "0009 026832", "0005 026832 09", "0003 036832"};
-    static const size_t yields[] = {0, 0, 0, 0, 1, 1, 0};
-    uint8_t buf[32];
-    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
-        size_t len = guard_hex(inputs[i], buf, sizeof buf);
-        alpn_iter it;
-        alpn_name n;
-        size_t got = 0;
-        alpn_iter_init(&it, guard_place(buf, len), len);
-        while (alpn_iter_next(&it, &n))
-            got++;
-        cr_expect_eq(got, yields[i], "input %s: %zu names, expected %zu", inputs[i], got, yields[i]);
-    }
+    cases_run("list_iterate", check_iterate);
     alpn_iter it;
     alpn_name n;
     alpn_iter_init(&it, NULL, 0);
@@ -275,20 +237,18 @@ Test(status, strerror_names_alerts)
         cr_expect_str_eq(alpn_strerror(cases[i].status), cases[i].text);
 }
 
-/* The one alert-name table (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2): a code from each part of the range, the
- * alerts the checks expect, and codes with no name. */
+/* The one alert-name table (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2): tests/cases/alert_names.json holds a code
+ * from each part of the range, the alerts the checks expect, and codes with no name. */
+static void check_alert_name(const json_t *c)
+{
+    const char *want = case_text(c, "alert", NULL);
+    cr_assert_not_null(want, "%s: no alert name", case_name(c));
+    long long code = case_int(c, "code", LLONG_MIN); /* absent: out of range below */
+    cr_assert(code >= INT_MIN && code <= INT_MAX, "%s: code %lld", case_name(c), code);
+    cr_expect_str_eq(alpn_alert_name((int)code), want, "alert %lld", code);
+}
+
 Test(status, alert_names)
 {
-    static const struct {
-        int code;
-        const char *name;
-    } cases[] = {
-        {0, "close_notify"},          {10, "unexpected_message"},     {40, "handshake_failure"},
-        {47, "illegal_parameter"},    {50, "decode_error"},           {70, "protocol_version"},
-        {80, "internal_error"},       {110, "unsupported_extension"}, {116, "certificate_required"},
-        {120, "no_application_protocol"}, {1, "unknown alert"},       {121, "unknown alert"},
-        {-1, "unknown alert"},        {256, "unknown alert"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        cr_expect_str_eq(alpn_alert_name(cases[i].code), cases[i].name, "alert %d", cases[i].code);
+    cases_run("alert_names", check_alert_name);
 }

@@ -8,65 +8,36 @@
 #include <unistd.h>
 
 #include "alpn.h"
+#include "cases.h"
 #include "guard.h"
 
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Decodes hex and places it at a guard page; returns the placed pointer and its length in *len. */
-static const uint8_t *placed_hex(const char *hex, size_t *len)
+/* The case's name (hex), placed so that it ends at an unreadable page; its length in *len. */
+static const uint8_t *placed_name(const json_t *c, size_t *len)
 {
     uint8_t buf[ALPN_NAME_MAX + 8];
-    *len = guard_hex(hex, buf, sizeof buf);
-    cr_assert_neq(*len, (size_t)-1, "bad test hex '%s'", hex);
+    *len = case_hex(c, "hex", buf, sizeof buf);
     return guard_place(buf, *len);
 }
 
-/* RFC 8701 §2: the 16 reserved values, written out rather than computed, so a wrong rule cannot hide behind a
- * wrong generator. */
-static const char *const grease_values[] = {
-    "0a0a", "1a1a", "2a2a", "3a3a", "4a4a", "5a5a", "6a6a", "7a7a",
-    "8a8a", "9a9a", "aaaa", "baba", "caca", "dada", "eaea", "fafa",
-};
-
-Test(registry, every_grease_value_is_grease_and_in_the_table)
+/* tests/cases/registry_grease.json: the 16 reserved values of RFC 8701 §2, written out rather than computed so that a
+ * wrong rule cannot hide behind a wrong generator, then near misses that each break one part of the rule (exactly two
+ * bytes, both equal, low nibble 0xA). A GREASE value is also in the table as grease. */
+static void check_grease(const json_t *c)
 {
-    for (size_t i = 0; i < N_ELEMS(grease_values); i++) {
-        size_t len;
-        const uint8_t *in = placed_hex(grease_values[i], &len);
-        cr_expect_eq(alpn_is_grease(in, len), 1, "%s is GREASE", grease_values[i]);
+    size_t len;
+    const uint8_t *in = placed_name(c, &len);
+    long long grease = case_int(c, "grease", -1);
+    int got = alpn_is_grease(in, len);
+    cr_expect_eq(got, grease, "%s: GREASE %d, expected %lld", case_name(c), got, grease);
+    if (grease == 1) {
         const alpn_registry_entry *e = alpn_registry_find(in, len);
-        cr_expect(e != NULL && e->kind == ALPN_KIND_GREASE, "%s is in the table as grease", grease_values[i]);
+        cr_expect(e != NULL && e->kind == ALPN_KIND_GREASE, "%s is in the table as grease", case_name(c));
     }
 }
 
-struct grease_case {
-    const char *hex;
-    int grease;
-    const char *why;
-};
-
-/* RFC 8701 §2: exactly two bytes, both equal, low nibble 0xA. Each near miss breaks one of those. */
-static const struct grease_case grease_cases[] = {
-    {"0a0b", 0, "second byte differs in the low nibble"},
-    {"0b0b", 0, "low nibble B"},
-    {"1a0a", 0, "bytes differ in the high nibble"},
-    {"a0a0", 0, "nibbles swapped"},
-    {"0a", 0, "one byte"},
-    {"0a0a0a", 0, "three bytes"},
-    {"0a0a0a0a", 0, "two GREASE values back to back"},
-    {"0000", 0, "equal bytes, low nibble 0"},
-    {"aaaa", 1, "0xAAAA is in the set (high nibble A)"},
-    {"5a5a", 1, "middle of the set"},
-};
-
-Test(registry, grease_rule_and_near_misses)
+Test(registry, grease_values_and_near_misses)
 {
-    for (size_t i = 0; i < N_ELEMS(grease_cases); i++) {
-        const struct grease_case *c = &grease_cases[i];
-        size_t len;
-        const uint8_t *in = placed_hex(c->hex, &len);
-        cr_expect_eq(alpn_is_grease(in, len), c->grease, "%s (%s)", c->hex, c->why);
-    }
+    cases_run("registry_grease", check_grease);
     /* Nothing to read: must not dereference. */
     cr_expect_eq(alpn_is_grease(NULL, 0), 0);
     cr_expect_eq(alpn_is_grease(NULL, 2), 0);
@@ -87,86 +58,31 @@ Test(registry, exactly_sixteen_two_byte_values_are_grease)
     cr_expect_eq(count, 16);
 }
 
-struct lookup_case {
-    const char *hex;
-    const char *what;
-    int found;
-    alpn_kind kind;
-};
+/* tests/cases/registry_lookup.json: a name (hex) and the kind its entry has, or unknown when it has none: names in
+ * the IANA registry, unregistered names seen in practice, then names that differ from registered ones in case, a
+ * NUL, a prefix or a suffix (RFC 7301 §3.1: exact bytes only). */
+static const char *const kind_words[] = {"registered", "grease", "unregistered", "unknown"};
+static const int kind_codes[] = {ALPN_KIND_REGISTERED, ALPN_KIND_GREASE, ALPN_KIND_UNREGISTERED, -1 /* no entry */};
 
-static const struct lookup_case lookup_cases[] = {
-    /* Registered (IANA). */
-    {"687474702f302e39", "http/0.9", 1, ALPN_KIND_REGISTERED},
-    {"687474702f312e30", "http/1.0", 1, ALPN_KIND_REGISTERED},
-    {"687474702f312e31", "http/1.1", 1, ALPN_KIND_REGISTERED},
-    {"737064792f31", "spdy/1", 1, ALPN_KIND_REGISTERED},
-    {"737064792f32", "spdy/2", 1, ALPN_KIND_REGISTERED},
-    {"737064792f33", "spdy/3", 1, ALPN_KIND_REGISTERED},
-    {"7374756e2e7475726e", "stun.turn", 1, ALPN_KIND_REGISTERED},
-    {"7374756e2e6e61742d646973636f76657279", "stun.nat-discovery", 1, ALPN_KIND_REGISTERED},
-    {"6832", "h2", 1, ALPN_KIND_REGISTERED},
-    {"683263", "h2c", 1, ALPN_KIND_REGISTERED},
-    {"776562727463", "webrtc", 1, ALPN_KIND_REGISTERED},
-    {"632d776562727463", "c-webrtc", 1, ALPN_KIND_REGISTERED},
-    {"667470", "ftp", 1, ALPN_KIND_REGISTERED},
-    {"696d6170", "imap", 1, ALPN_KIND_REGISTERED},
-    {"706f7033", "pop3", 1, ALPN_KIND_REGISTERED},
-    {"6d616e6167657369657665", "managesieve", 1, ALPN_KIND_REGISTERED},
-    {"636f6170", "coap", 1, ALPN_KIND_REGISTERED},
-    {"786d70702d636c69656e74", "xmpp-client", 1, ALPN_KIND_REGISTERED},
-    {"786d70702d736572766572", "xmpp-server", 1, ALPN_KIND_REGISTERED},
-    {"61636d652d746c732f31", "acme-tls/1", 1, ALPN_KIND_REGISTERED},
-    {"6d717474", "mqtt", 1, ALPN_KIND_REGISTERED},
-    {"646f74", "dot", 1, ALPN_KIND_REGISTERED},
-    {"6e74736b652f31", "ntske/1", 1, ALPN_KIND_REGISTERED},
-    {"73756e727063", "sunrpc", 1, ALPN_KIND_REGISTERED},
-    {"6833", "h3", 1, ALPN_KIND_REGISTERED},
-    {"736d62", "smb", 1, ALPN_KIND_REGISTERED},
-    {"697263", "irc", 1, ALPN_KIND_REGISTERED},
-    {"6e6e7470", "nntp", 1, ALPN_KIND_REGISTERED},
-    {"6e6e7370", "nnsp", 1, ALPN_KIND_REGISTERED},
-    {"646f71", "doq", 1, ALPN_KIND_REGISTERED},
-    {"7369702f32", "sip/2", 1, ALPN_KIND_REGISTERED},
-    {"7464732f382e30", "tds/8.0", 1, ALPN_KIND_REGISTERED},
-    {"6469636f6d", "dicom", 1, ALPN_KIND_REGISTERED},
-    {"706f737467726573716c", "postgresql", 1, ALPN_KIND_REGISTERED},
-    {"7261646975732f312e30", "radius/1.0", 1, ALPN_KIND_REGISTERED},
-    {"7261646975732f312e31", "radius/1.1", 1, ALPN_KIND_REGISTERED},
-    /* Unregistered but seen in practice. */
-    {"68322d3134", "h2-14", 1, ALPN_KIND_UNREGISTERED},
-    {"68322d3137", "h2-17", 1, ALPN_KIND_UNREGISTERED},
-    {"737064792f332e31", "spdy/3.1", 1, ALPN_KIND_UNREGISTERED},
-    {"68332d3239", "h3-29", 1, ALPN_KIND_UNREGISTERED},
-    {"68712d696e7465726f70", "hq-interop", 1, ALPN_KIND_UNREGISTERED},
-    {"677270632d657870", "grpc-exp", 1, ALPN_KIND_UNREGISTERED},
-    /* RFC 7301 §3.1: exact bytes only — case, NUL, prefixes and superstrings of registered names are unknown. */
-    {"4832", "H2 (upper case)", 0, 0},
-    {"485454502f312e31", "HTTP/1.1 (upper case)", 0, 0},
-    {"683200", "h2 NUL", 0, 0},
-    {"006832", "NUL h2", 0, 0},
-    {"687474702f312e", "http/1. (prefix)", 0, 0},
-    {"683278", "h2x (superstring)", 0, 0},
-    {"68", "h (prefix of h2)", 0, 0},
-    {"6832202020", "h2 with trailing spaces", 0, 0},
-    {"0a0a0a", "GREASE plus one byte", 0, 0},
-    {"ff", "lone high byte", 0, 0},
-};
+static void check_lookup(const json_t *c)
+{
+    const char *what = case_name(c);
+    size_t len;
+    const uint8_t *in = placed_name(c, &len);
+    int kind = kind_codes[CASE_WORD(c, "kind", kind_words, -1)], found = kind != -1;
+    const alpn_registry_entry *e = alpn_registry_find(in, len);
+    cr_expect_eq(e != NULL, found, "%s: found %d, expected %d", what, e != NULL, found);
+    if (e == NULL || !found)
+        return;
+    cr_expect_eq(e->kind, kind, "%s: kind %d, expected %d", what, (int)e->kind, kind);
+    cr_expect(e->name.len == len && memcmp(e->name.data, in, len) == 0, "%s: entry holds another name", what);
+    /* A lookup hit is never GREASE unless it is a GREASE entry. */
+    cr_expect_eq(alpn_is_grease(in, len), kind == ALPN_KIND_GREASE, "%s: grease", what);
+}
 
 Test(registry, lookups_are_exact)
 {
-    for (size_t i = 0; i < N_ELEMS(lookup_cases); i++) {
-        const struct lookup_case *c = &lookup_cases[i];
-        size_t len;
-        const uint8_t *in = placed_hex(c->hex, &len);
-        const alpn_registry_entry *e = alpn_registry_find(in, len);
-        cr_expect_eq(e != NULL, c->found, "%s: found %d, expected %d", c->what, e != NULL, c->found);
-        if (e == NULL || !c->found)
-            continue;
-        cr_expect_eq(e->kind, c->kind, "%s: kind %d, expected %d", c->what, (int)e->kind, (int)c->kind);
-        cr_expect(e->name.len == len && memcmp(e->name.data, in, len) == 0, "%s: entry holds another name", c->what);
-        /* A lookup hit is never GREASE unless it is a GREASE entry. */
-        cr_expect_eq(alpn_is_grease(in, len), c->kind == ALPN_KIND_GREASE, "%s: grease", c->what);
-    }
+    cases_run("registry_lookup", check_lookup);
     cr_expect_null(alpn_registry_find(NULL, 0));
     cr_expect_null(alpn_registry_find(NULL, 2));
     cr_expect_null(alpn_registry_find(guard_place("h2", 2), 0), "an empty name is never in the table");
@@ -252,37 +168,21 @@ static char *slurp(const char *path)
 
 #define GOOD_LINE "6832\tregistered\tHTTP/2\tRFC 9113\n"
 
-struct bad_tsv {
-    const char *what;
-    const char *tsv;
-};
-
-static const struct bad_tsv bad_tsvs[] = {
-    {"odd hex", "683\tregistered\tx\ty\n"},
-    {"non-hex digit", "6g32\tregistered\tx\ty\n"},
-    {"upper-case hex", "6A32\tregistered\tx\ty\n"},
-    {"hex with a separator", "68:32\tregistered\tx\ty\n"},
-    {"empty name", "\tregistered\tx\ty\n"},
-    {"unknown kind", "6832\tofficial\tx\ty\n"},
-    {"kind in upper case", "6832\tGREASE\tx\ty\n"},
-    {"three columns", "6832\tregistered\tx\n"},
-    {"five columns", "6832\tregistered\tx\ty\tz\n"},
-    {"bad line after a good one", GOOD_LINE "6833\tregistered\tx\n"},
-    {"duplicate", GOOD_LINE "6832\tunregistered\tx\ty\n"},
-    {"empty protocol", "6832\tregistered\t\ty\n"},
-    {"empty reference", "6832\tregistered\tx\t\n"},
-    {"no entries", "#hex\tkind\tprotocol\treference\n"},
-};
+/* tests/cases/registry_bad_tsv.json: registry data files (tsv) the generator must refuse. */
+static void check_bad_tsv(const json_t *c)
+{
+    const char *tsv = case_text(c, "tsv", NULL);
+    cr_assert_not_null(tsv, "%s: no tsv", case_name(c));
+    struct gen_run r;
+    gen_setup(&r);
+    int rc = run_generator(&r, tsv);
+    cr_expect_neq(rc, 0, "%s: cmake accepted it", case_name(c));
+    gen_teardown(&r);
+}
 
 Test(registry, generator_refuses_bad_lines)
 {
-    for (size_t i = 0; i < N_ELEMS(bad_tsvs); i++) {
-        struct gen_run r;
-        gen_setup(&r);
-        int rc = run_generator(&r, bad_tsvs[i].tsv);
-        cr_expect_neq(rc, 0, "%s: cmake accepted it", bad_tsvs[i].what);
-        gen_teardown(&r);
-    }
+    cases_run("registry_bad_tsv", check_bad_tsv);
 }
 
 /* RFC 7301 §3.1: 255 bytes is the longest name; 256 must be refused. */
