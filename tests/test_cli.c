@@ -45,28 +45,40 @@ static const char *case_stdin(const json_t *c, char *buf, size_t cap)
     return buf;
 }
 
-/* tests/cases/cli.json: one invocation each (its arguments, stdin), the exit code and substrings the output (stdout
- * and stderr) must hold. */
-Test(cli, table)
+/* Runs every case of tests/cases/NAME.json: alpncheck with its "args" (through the shell) and its stdin, checks the
+ * "exit" code, then hands the output (stdout and stderr) to expect, which checks what else the file's cases say. */
+static void run_cases(const char *file, void (*expect)(const json_t *c, const char *args, const char *out))
 {
     static char out[1 << 16];
     char in[256];
     case_file f;
-    cases_open(&f, "cli");
+    cases_open(&f, file);
     for (size_t i = 0; i < f.n; i++) {
         const json_t *c = cases_at(&f, i);
-        const char *name = case_name(c), *args = case_text(c, "args", NULL), *expect[8];
+        const char *name = case_name(c), *args = case_text(c, "args", NULL);
         cr_assert_not_null(args, "%s: no args", name);
-        size_t n_expect = case_texts(c, "expect", expect, 8);
-        cr_assert_gt(n_expect, 0, "%s: nothing expected of the output", name);
         long long want = case_int(c, "exit", -1);
         int code = run(args, case_stdin(c, in, sizeof in), out, sizeof out);
         cr_expect_eq(code, want, "%s: alpncheck %s: exit %d, expected %lld\n%s", name, args, code, want, out);
-        for (size_t j = 0; j < n_expect; j++)
-            cr_expect(strstr(out, expect[j]) != NULL, "%s: alpncheck %s: output lacks \"%s\":\n%s", name, args,
-                      expect[j], out);
+        expect(c, args, out);
     }
     cases_close(&f);
+}
+
+/* cli.json: substrings the output must hold ("expect"). */
+static void expect_substrings(const json_t *c, const char *args, const char *out)
+{
+    const char *expect[8];
+    size_t n = case_texts(c, "expect", expect, 8);
+    cr_assert_gt(n, 0, "%s: nothing expected of the output", case_name(c));
+    for (size_t j = 0; j < n; j++)
+        cr_expect(strstr(out, expect[j]) != NULL, "%s: alpncheck %s: output lacks \"%s\":\n%s", case_name(c), args,
+                  expect[j], out);
+}
+
+Test(cli, table)
+{
+    run_cases("cli", expect_substrings);
 }
 
 /* -V prints exactly the version this build was made from (a constant of the build, so not in cli.json). */
@@ -77,13 +89,16 @@ Test(cli, short_version_is_the_build_version)
     cr_expect_str_eq(out, "alpncheck " ALPN_VERSION "\n");
 }
 
-/* What cli_json.json expects of one parsed --json output v: its key "has", at least "array_min" entries, or "field"
- * (of the first object of its "in" array, when given) equal to "want". */
-static void expect_json(const json_t *c, json_t *v)
+/* cli_json.json: the output parses as JSON and has a key "has", at least "array_min" entries, or a "field" (of the
+ * first object of its "in" array, when given) equal to "want". */
+static void expect_json(const json_t *c, const char *args, const char *out)
 {
     const char *name = case_name(c), *has = case_text(c, "has", NULL), *field = case_text(c, "field", NULL);
     long long array_min = case_int(c, "array_min", -1);
     cr_assert(has || array_min >= 0 || field, "%s: nothing expected of the JSON", name);
+    json_error_t e;
+    json_t *v = json_loads(out, 0, &e);
+    cr_assert_not_null(v, "%s: alpncheck %s: not JSON (%s): [%s]", name, args, e.text, out);
     if (has)
         cr_expect_not_null(json_object_get(v, has), "%s: no key %s", name, has);
     if (array_min >= 0)
@@ -96,31 +111,14 @@ static void expect_json(const json_t *c, json_t *v)
         cr_expect(got != NULL && strcmp(got, want) == 0, "%s: %s is \"%s\", expected \"%s\"", name, field,
                   got ? got : "(none)", want);
     }
+    json_decref(v);
 }
 
-/* tests/cases/cli_json.json: every --json output parses as JSON and holds what the case expects. Input bytes that
- * are not UTF-8 (json_pack refuses them) still give JSON, with the bytes as hex and as \xNN in text (header --json
- * printed a bare newline). */
+/* Every --json output is JSON. Input bytes that are not UTF-8 (json_pack refuses them) still give JSON, with the
+ * bytes as hex and as \xNN in text (header --json printed a bare newline). */
 Test(cli, json_outputs_parse)
 {
-    static char out[1 << 16];
-    char in[256];
-    case_file f;
-    cases_open(&f, "cli_json");
-    for (size_t i = 0; i < f.n; i++) {
-        const json_t *c = cases_at(&f, i);
-        const char *name = case_name(c), *args = case_text(c, "args", NULL);
-        cr_assert_not_null(args, "%s: no args", name);
-        long long want = case_int(c, "exit", -1);
-        int code = run(args, case_stdin(c, in, sizeof in), out, sizeof out);
-        cr_expect_eq(code, want, "%s: alpncheck %s: exit %d, expected %lld", name, args, code, want);
-        json_error_t e;
-        json_t *v = json_loads(out, 0, &e);
-        cr_assert_not_null(v, "%s: not JSON (%s): [%s]", name, e.text, out);
-        expect_json(c, v);
-        json_decref(v);
-    }
-    cases_close(&f);
+    run_cases("cli_json", expect_json);
 }
 
 Test(cli, decode_json_gives_each_name_in_hex_with_its_kind)
