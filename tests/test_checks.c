@@ -152,6 +152,10 @@ enum obs_kind {
     O_TWICE
 };
 
+/* The same kinds as tests/cases/judge.json spells them, in the same order. */
+static const char *const obs_kinds[] = {"select_ee", "select_sh", "no_alpn", "alert",     "warn_alert",
+                                        "closed",    "error",     "refused", "two_names", "twice"};
+
 static observation make_obs(enum obs_kind k, const char *name, int alert)
 {
     observation o;
@@ -206,9 +210,7 @@ static observation make_obs(enum obs_kind k, const char *name, int alert)
     return o;
 }
 
-/* The words of the case files: observation kinds (obs_kind's order) and verdicts (verdict's order). */
-static const char *const obs_kinds[] = {"select_ee", "select_sh", "no_alpn", "alert",     "warn_alert",
-                                        "closed",    "error",     "refused", "two_names", "twice"};
+/* Verdicts as the case files spell them (verdict_name's words, in verdict's order). */
 static const char *const verdicts[] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR"};
 
 /* tests/cases/judge.json: a check run over one TLS version, what the server did (a kind of observation, the ALPN
