@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "cases.h"
 #include "checks.h"
 #include "testkit.h"
 
@@ -151,6 +152,10 @@ enum obs_kind {
     O_TWICE
 };
 
+/* The same kinds as tests/cases/judge.json spells them, in the same order. */
+static const char *const obs_kinds[] = {"select_ee", "select_sh", "no_alpn", "alert",     "warn_alert",
+                                        "closed",    "error",     "refused", "two_names", "twice"};
+
 static observation make_obs(enum obs_kind k, const char *name, int alert)
 {
     observation o;
@@ -205,81 +210,38 @@ static observation make_obs(enum obs_kind k, const char *name, int alert)
     return o;
 }
 
-struct judge_case {
-    const char *id;
-    const char *tls;
-    enum obs_kind kind;
-    const char *name;
-    int alert;
-    verdict want;
-    const char *observed_has;
-};
+/* Verdicts as the case files spell them (verdict_name's words, in verdict's order). */
+static const char *const verdicts[] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR"};
 
-static const struct judge_case judge_cases[] = {
-    {"SRV-SELECT-OFFERED", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, "with ALPN \"h2\" in EncryptedExtensions"},
-    {"SRV-SELECT-OFFERED", "1.3", O_SELECT_EE, "h3", 0, VERDICT_FAIL, "\"h3\""},
-    {"SRV-SELECT-OFFERED", "1.3", O_SELECT_EE, "alpncheck-unknown-1", 0, VERDICT_FAIL, NULL},
-    {"SRV-SELECT-OFFERED", "1.3", O_NO_ALPN, NULL, 0, VERDICT_FAIL, "without ALPN"},
-    {"SRV-SELECT-OFFERED", "1.3", O_ALERT, NULL, 120, VERDICT_FAIL, "fatal alert 120 (no_application_protocol)"},
-    {"SRV-SELECT-OFFERED", "1.3", O_ERROR, NULL, 0, VERDICT_ERROR, "timed out"},
-    {"SRV-SELECT-SINGLE", "1.3", O_TWO_NAMES, NULL, 0, VERDICT_FAIL, "multi-name"},
-    {"SRV-SELECT-SINGLE", "1.3", O_SELECT_EE, "http/1.1", 0, VERDICT_PASS, NULL},
-    {"SRV-SELECT-SINGLE", "1.3", O_TWICE, "h2", 0, VERDICT_FAIL, "answered twice"},
-    {"SRV-UNKNOWN-IGNORED", "1.2", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
-    {"SRV-UNKNOWN-IGNORED", "1.2", O_ALERT, NULL, 120, VERDICT_FAIL, NULL},
-    {"SRV-NO-OVERLAP-ALERT", "1.3", O_ALERT, NULL, 120, VERDICT_PASS, NULL},
-    {"SRV-NO-OVERLAP-ALERT", "1.3", O_ALERT, NULL, 40, VERDICT_WARN, "handshake_failure"},
-    {"SRV-NO-OVERLAP-ALERT", "1.3", O_WARN_ALERT, NULL, 120, VERDICT_WARN, "warning alert 120"},
-    {"SRV-NO-OVERLAP-ALERT", "1.3", O_NO_ALPN, NULL, 0, VERDICT_FAIL, "handshake completed without ALPN"},
-    {"SRV-NO-OVERLAP-ALERT", "1.3", O_CLOSED, NULL, 0, VERDICT_WARN, "closed without an alert"},
-    {"SRV-NO-PREFIX-MATCH", "1.3", O_SELECT_EE, "h2x", 0, VERDICT_FAIL, NULL},
-    {"SRV-GREASE-ONLY", "1.3", O_SELECT_EE, "\x0a\x0a", 0, VERDICT_FAIL, "\\x0a\\x0a"},
-    {"SRV-GREASE-IGNORED", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
-    {"SRV-GREASE-IGNORED", "1.3", O_SELECT_EE, "\x0a\x0a", 0, VERDICT_FAIL, NULL},
-    {"SRV-MANY-NAMES", "1.3", O_ALERT, NULL, 50, VERDICT_WARN, NULL},
-    {"SRV-MANY-NAMES", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
-    {"SRV-NO-UNSOLICITED", "1.3", O_NO_ALPN, NULL, 0, VERDICT_PASS, NULL},
-    {"SRV-NO-UNSOLICITED", "1.3", O_SELECT_EE, "h2", 0, VERDICT_FAIL, NULL},
-    {"SRV-NO-UNSOLICITED", "1.3", O_ALERT, NULL, 40, VERDICT_ERROR, NULL},
-    {"SRV-TLS13-IN-EE", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
-    {"SRV-TLS13-IN-EE", "1.3", O_SELECT_SH, "h2", 0, VERDICT_FAIL, "in ServerHello"},
-    {"SRV-DUPLICATE-EXTENSION", "1.3", O_ALERT, NULL, 47, VERDICT_PASS, NULL},
-    {"SRV-DUPLICATE-EXTENSION", "1.3", O_SELECT_EE, "h2", 0, VERDICT_FAIL, NULL},
-    {"SRV-NO-H2C", "1.3", O_SELECT_EE, "h2c", 0, VERDICT_FAIL, NULL},
-    {"SRV-NO-H2C", "1.3", O_SELECT_EE, "h2", 0, VERDICT_PASS, NULL},
-    {"SRV-NO-H2C", "1.3", O_ALERT, NULL, 120, VERDICT_PASS, NULL},
-    {"SRV-MALFORMED-EMPTY-LIST", "1.3", O_ALERT, NULL, 50, VERDICT_PASS, NULL},
-    {"SRV-MALFORMED-EMPTY-LIST", "1.3", O_ALERT, NULL, 47, VERDICT_WARN, "illegal_parameter"},
-    {"SRV-MALFORMED-EMPTY-LIST", "1.3", O_NO_ALPN, NULL, 0, VERDICT_FAIL, NULL},
-    {"SRV-MALFORMED-TRAILING-AFTER-MATCH", "1.2", O_SELECT_EE, "h2", 0, VERDICT_FAIL, "\"h2\""},
-    {"SRV-MALFORMED-EMPTY-NAME", "1.2", O_ERROR, NULL, 0, VERDICT_ERROR, NULL},
-    /* A server that closes on the ClientHello without a byte refused it, without an alert: judged, not ERROR. */
-    {"SRV-MALFORMED-EMPTY-NAME", "1.2", O_REFUSED, NULL, 0, VERDICT_WARN, "refused without an alert"},
-    {"SRV-NO-OVERLAP-ALERT", "1.3", O_REFUSED, NULL, 0, VERDICT_WARN, "connection closed before any answer"},
-    {"SRV-MANY-NAMES", "1.3", O_REFUSED, NULL, 0, VERDICT_WARN, "refused"},
-    {"SRV-SELECT-OFFERED", "1.2", O_REFUSED, NULL, 0, VERDICT_FAIL, NULL},
-    {"SRV-H2-MIN-TLS12", "1.1", O_REFUSED, NULL, 0, VERDICT_SKIP, "does not negotiate TLS 1.1"},
-    {"SRV-NO-UNSOLICITED", "1.3", O_REFUSED, NULL, 0, VERDICT_ERROR, NULL},
-};
-
+/* tests/cases/judge.json: a check run over one TLS version, what the server did (a kind of observation, the ALPN
+ * name it chose or the alert it sent), the verdict and a piece of the observed text. */
 Test(checks, judges)
 {
     profile p = std_profile();
     static scenario s;
-    for (size_t i = 0; i < sizeof judge_cases / sizeof judge_cases[0]; i++) {
-        const struct judge_case *c = &judge_cases[i];
-        cr_assert_eq(scenario_build(&s, c->id, c->tls, &p), 0);
-        observation o = make_obs(c->kind, c->name, c->alert);
+    case_file f;
+    cases_open(&f, "judge");
+    for (size_t i = 0; i < f.n; i++) {
+        const json_t *c = cases_at(&f, i);
+        const char *name = case_name(c), *id = case_text(c, "check", NULL), *tls = case_text(c, "tls", NULL);
+        const char *alpn = case_text(c, "alpn", NULL), *observed_has = case_text(c, "observed_has", NULL);
+        cr_assert(id && tls, "%s: a check and a TLS version", name);
+        enum obs_kind kind = (enum obs_kind)CASE_WORD(c, "observe", obs_kinds, -1);
+        verdict want = (verdict)CASE_WORD(c, "verdict", verdicts, -1);
+        cr_assert(alpn || (kind != O_SELECT_EE && kind != O_SELECT_SH && kind != O_TWICE), "%s: which name", name);
+        cr_assert_eq(scenario_build(&s, id, tls, &p), 0, "%s", name);
+        observation o = make_obs(kind, alpn, (int)case_int(c, "alert", 0));
         result r;
         judge(&s, &o, &r);
-        cr_expect_eq(r.v, c->want, "case %zu %s: %s, expected %s (observed: %s)", i, c->id, verdict_name(r.v),
-                     verdict_name(c->want), r.observed);
-        cr_expect(r.expected[0] != '\0' && r.observed[0] != '\0', "case %zu: texts", i);
-        if (c->observed_has)
-            cr_expect(strstr(r.observed, c->observed_has) != NULL, "case %zu %s: observed \"%s\" lacks \"%s\"", i,
-                      c->id, r.observed, c->observed_has);
-        cr_expect_str_eq(r.tls, c->tls);
+        cr_expect_eq(r.v, want, "%s: %s, expected %s (observed: %s)", name, verdict_name(r.v), verdict_name(want),
+                     r.observed);
+        cr_expect(r.expected[0] != '\0' && r.observed[0] != '\0', "%s: texts", name);
+        if (observed_has)
+            cr_expect(strstr(r.observed, observed_has) != NULL, "%s: observed \"%s\" lacks \"%s\"", name, r.observed,
+                      observed_has);
+        cr_expect_str_eq(r.tls, tls);
     }
+    cases_close(&f);
 }
 
 /* Over QUIC the observed text names the server's CONNECTION_CLOSE by what its frame type and code say (RFC 9000
@@ -287,42 +249,30 @@ Test(checks, judges)
  * application's close that stands for a 0x1d in an Initial or Handshake packet (§10.2.3), not a transport error. */
 Test(checks, quic_close_texts)
 {
-    static const struct {
-        unsigned frame;
-        uint64_t code;
-        obs_packet packet;
-        const char *reason;
-        const char *observed;
-    } cases[] = {
-        {0x1c, 0x0c, OBS_PACKET_HANDSHAKE, "",
-         "CONNECTION_CLOSE 0x1c, code 0xc (APPLICATION_ERROR: an application close) in a Handshake packet"},
-        {0x1c, 0x0c, OBS_PACKET_INITIAL, "",
-         "CONNECTION_CLOSE 0x1c, code 0xc (APPLICATION_ERROR: an application close) in an Initial packet"},
-        {0x1c, 0x0a, OBS_PACKET_INITIAL, "TLS error: peer misbehaved",
-         "CONNECTION_CLOSE 0x1c, code 0xa (a transport error) in an Initial packet, "
-         "reason \"TLS error: peer misbehav\""},
-        {0x1c, 0x0, OBS_PACKET_HANDSHAKE, "", "CONNECTION_CLOSE 0x1c, code 0x0 (NO_ERROR) in a Handshake packet"},
-        {0x1c, 0x1, OBS_PACKET_INITIAL, "", "CONNECTION_CLOSE 0x1c, code 0x1 (INTERNAL_ERROR) in an Initial packet"},
-        {0x1c, 0x178, OBS_PACKET_INITIAL, "",
-         "CONNECTION_CLOSE 0x1c, code 0x178 (crypto error: alert 120, no_application_protocol) in an Initial packet"},
-        {0x1d, 0x0c, OBS_PACKET_1RTT, "", "CONNECTION_CLOSE 0x1d, code 0xc (an application error) in a 1-RTT packet"},
-        {0x1d, 0x178, OBS_PACKET_1RTT, "",
-         "CONNECTION_CLOSE 0x1d, code 0x178 (an application error) in a 1-RTT packet"},
-    };
+    static const char *const packets[] = {"none", "initial", "handshake", "1rtt"}; /* obs_packet's order */
     profile p = std_profile();
     static scenario s;
     cr_assert_eq(scenario_build(&s, "SRV-SELECT-OFFERED", "1.3", &p), 0);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    case_file f;
+    cases_open(&f, "judge_quic_close");
+    for (size_t i = 0; i < f.n; i++) {
+        const json_t *c = cases_at(&f, i);
+        const char *name = case_name(c), *want = case_text(c, "observed", NULL);
+        size_t reason_len;
+        const char *reason = case_text(c, "reason", &reason_len);
+        cr_assert_not_null(want, "%s: no observed text", name);
         observation o;
         observation_init(&o);
         o.transport = OBS_QUIC;
-        observation_quic_close(&o, cases[i].frame, cases[i].code, cases[i].packet, (const uint8_t *)cases[i].reason,
-                               strlen(cases[i].reason));
+        observation_quic_close(&o, (unsigned)case_int(c, "frame", -1), (uint64_t)case_int(c, "code", -1),
+                               (obs_packet)CASE_WORD(c, "packet", packets, -1), (const uint8_t *)(reason ? reason : ""),
+                               reason_len);
         result r;
         judge(&s, &o, &r);
-        cr_expect_str_eq(r.observed, cases[i].observed, "case %zu", i);
-        cr_expect_eq(r.v, VERDICT_FAIL, "case %zu: a close is no selection: %s", i, verdict_name(r.v));
+        cr_expect_str_eq(r.observed, want, "%s", name);
+        cr_expect_eq(r.v, VERDICT_FAIL, "%s: a close is no selection: %s", name, verdict_name(r.v));
     }
+    cases_close(&f);
 }
 
 Test(checks, npn_alongside_alpn)
@@ -373,24 +323,24 @@ Test(checks, hello_retry_request_judge)
     cr_expect(s.force_hrr && s.has_ext2);
     cr_expect_eq(alpn_list_validate(s.ext2, s.ext2_len, ALPN_ROLE_CLIENT, NULL, NULL), ALPN_OK);
     cr_expect_gt(s.ext2_len, s.ext_len, "the second list differs");
-    struct {
-        int hrr, alert, level, completed;
-        verdict want;
-    } cases[] = {
-        {1, 47, 2, 0, VERDICT_PASS}, {1, 40, 2, 0, VERDICT_WARN}, {1, -1, 0, 1, VERDICT_WARN},
-        {0, 40, 2, 0, VERDICT_SKIP}, {0, -1, 0, 1, VERDICT_SKIP},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    /* tests/cases/judge_hrr.json: whether the server sent a HelloRetryRequest, then its alert (-1: none) and level or
+     * a completed handshake, and the verdict; what a case leaves out stays as observation_init sets it. */
+    case_file f;
+    cases_open(&f, "judge_hrr");
+    for (size_t i = 0; i < f.n; i++) {
+        const json_t *c = cases_at(&f, i);
+        verdict want = (verdict)CASE_WORD(c, "verdict", verdicts, -1);
         observation o;
         observation_init(&o);
-        o.hrr = cases[i].hrr;
-        o.alert = cases[i].alert;
-        o.alert_level = cases[i].level;
-        o.completed = cases[i].completed;
+        o.hrr = (int)case_int(c, "hrr", o.hrr);
+        o.alert = (int)case_int(c, "alert", o.alert);
+        o.alert_level = (int)case_int(c, "alert_level", o.alert_level);
+        o.completed = (int)case_int(c, "completed", o.completed);
         result r;
         judge(&s, &o, &r);
-        cr_expect_eq(r.v, cases[i].want, "case %zu: %s (%s)", i, verdict_name(r.v), r.observed);
+        cr_expect_eq(r.v, want, "%s: %s (%s)", case_name(c), verdict_name(r.v), r.observed);
     }
+    cases_close(&f);
     cr_assert_eq(scenario_build(&s, "SRV-HRR-ALPN-CHANGED", "1.2", &p), 0);
     cr_expect_not_null(s.skip_reason);
 }

@@ -1,4 +1,5 @@
-/* `alpncheck checks`, run as a real process: the catalogue as JSON, as an aligned table and as Markdown. */
+/* `alpncheck checks`, run as a real process: the catalogue as JSON, as an aligned table and as Markdown. Its --help
+ * and usage errors are cases of tests/cases/cli.json, which test_cli runs. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -158,31 +159,5 @@ Test(cli_checks, markdown_has_every_check_once)
         cr_expect_not_null(h, "no heading for %s", check_catalogue[i].id);
         cr_expect(h == NULL || strstr(h + 1, heading) == NULL, "%s twice", check_catalogue[i].id);
         cr_expect_not_null(strstr(out, check_catalogue[i].description), "no description of %s", check_catalogue[i].id);
-    }
-}
-
-struct usage_case {
-    const char *args;
-    int code;
-    const char *expect;
-};
-
-static const struct usage_case usage_cases[] = {
-    {"checks --help", 0, "Usage: alpncheck checks"},
-    {"checks --role nope", 2, "--role takes 'server', 'client', 'header', 'proxy', 'altsvc' or 'svcb', not 'nope'"},
-    {"checks --role", 2, "--help"},
-    {"checks --json --markdown", 2, "exclude each other"},
-    {"checks extra", 2, "unexpected argument 'extra'"},
-    {"checks --bogus", 2, "unknown option"},
-    {"--help", 0, "  checks "},
-};
-
-Test(cli_checks, help_and_usage_errors)
-{
-    for (size_t i = 0; i < sizeof usage_cases / sizeof usage_cases[0]; i++) {
-        int code = run(usage_cases[i].args);
-        cr_expect_eq(code, usage_cases[i].code, "alpncheck %s: exit %d\n%s", usage_cases[i].args, code, out);
-        cr_expect_not_null(strstr(out, usage_cases[i].expect), "alpncheck %s: no \"%s\" in\n%s", usage_cases[i].args,
-                           usage_cases[i].expect, out);
     }
 }

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "cases.h"
 #include "guard.h"
 #include "quic.h"
 #include "quic_client.h"
@@ -373,30 +374,27 @@ Test(quic_kat, aes256_round_trip)
 
 Test(quic_varint, rfc9000_a1_examples)
 {
-    static const struct {
-        const char *hex;
-        size_t len;
-        uint64_t value;
-    } ex[] = {
-        {"c2197c5eff14e88c", 8, UINT64_C(151288809941952652)},
-        {"9d7f3e7d", 4, 494878333},
-        {"7bbd", 2, 15293},
-        {"25", 1, 37},
-        {"4025", 2, 37},
-    };
-    for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
+    /* tests/cases/quic_varint.json: the RFC's encodings (hex) and their values. */
+    case_file f;
+    cases_open(&f, "quic_varint");
+    for (size_t i = 0; i < f.n; i++) {
+        const json_t *c = cases_at(&f, i);
+        const char *name = case_name(c);
         uint8_t b[8];
-        hex(ex[i].hex, b, ex[i].len);
+        size_t len = case_hex(c, "hex", b, sizeof b);
+        cr_assert_gt(len, 0, "%s: no bytes", name);
+        uint64_t value = (uint64_t)case_int(c, "value", -1);
         wire_rd r;
-        wire_rd_init(&r, b, ex[i].len);
-        cr_expect_eq(quic_rd_varint(&r), ex[i].value, "%s", ex[i].hex);
+        wire_rd_init(&r, b, len);
+        cr_expect_eq(quic_rd_varint(&r), value, "%s", name);
         cr_expect_eq(r.err, 0);
         cr_expect_eq(wire_rd_left(&r), 0);
         /* Truncated by one byte: an error, not a value. */
-        wire_rd_init(&r, b, ex[i].len - 1);
+        wire_rd_init(&r, b, len - 1);
         (void)quic_rd_varint(&r);
-        cr_expect_eq(r.err, 1, "truncated %s", ex[i].hex);
+        cr_expect_eq(r.err, 1, "%s, truncated", name);
     }
+    cases_close(&f);
     uint8_t out[16];
     wire_wr w;
     wire_wr_init(&w, out, sizeof out);
@@ -615,23 +613,23 @@ Test(quic_frames, handshake_frames)
     cr_expect_eq(f.data_len, 2);
 }
 
-/* A malformed input (hex), why it is malformed, and an argument of its parser (packet type, or from_server). */
-typedef struct {
-    const char *hex, *why;
-    int arg;
-} bad_input;
-
-/* Every input must be refused with a reason containing must_say. */
-static void refuse_all(const bad_input *bad, size_t n, int (*parse)(const uint8_t *, size_t, int, char *),
-                       const char *must_say)
+/* Every input of tests/cases/FILE.json (its "hex", named by why it is malformed) must be refused with a reason
+ * containing must_say. The case's word under arg_key (one of words, n of them) is parse's third argument: its index
+ * in words. */
+static void refuse_all(const char *file, const char *arg_key, const char *const *words, size_t n,
+                       int (*parse)(const uint8_t *, size_t, int, char *), const char *must_say)
 {
-    for (size_t i = 0; i < n; i++) {
+    case_file f;
+    cases_open(&f, file);
+    for (size_t i = 0; i < f.n; i++) {
+        const json_t *c = cases_at(&f, i);
         uint8_t b[64];
-        size_t len = guard_hex(bad[i].hex, b, sizeof b);
+        size_t len = case_hex(c, "hex", b, sizeof b);
         char err[QUIC_ERROR_MAX] = "";
-        cr_expect_eq(parse(b, len, bad[i].arg, err), -1, "%s", bad[i].why);
-        cr_expect(strstr(err, must_say) != NULL, "%s: the error says '%s': %s", bad[i].why, must_say, err);
+        cr_expect_eq(parse(b, len, case_word(c, arg_key, words, n, -1), err), -1, "%s", case_name(c));
+        cr_expect(strstr(err, must_say) != NULL, "%s: the error says '%s': %s", case_name(c), must_say, err);
     }
+    cases_close(&f);
 }
 
 /* All frames of a payload in packet type pt: 0, or -1 with err. */
@@ -654,28 +652,9 @@ static int parse_tp(const uint8_t *p, size_t len, int from_server, char *err)
 
 Test(quic_frames, malformed_frames)
 {
-    static const bad_input bad[] = {
-        {"02", "ACK truncated", QUIC_PT_INITIAL},
-        {"0205000006", "First ACK Range 6 above Largest 5", QUIC_PT_INITIAL},
-        {"020500010500 00", "range below 0", QUIC_PT_INITIAL},
-        {"0205008000ffff00", "Range Count 65535 in a few bytes", QUIC_PT_INITIAL},
-        {"0303000000", "ECN counts missing", QUIC_PT_INITIAL},
-        {"06", "CRYPTO truncated", QUIC_PT_INITIAL},
-        {"060005616263", "CRYPTO length beyond the packet", QUIC_PT_INITIAL},
-        {"06ffffffffffffffff0161", "CRYPTO ending beyond 2^62 - 1", QUIC_PT_INITIAL},
-        {"0600 4a", "CRYPTO length a truncated varint", QUIC_PT_INITIAL},
-        {"1c4178", "CONNECTION_CLOSE truncated", QUIC_PT_INITIAL},
-        {"1c000005 6e6f", "reason beyond the packet", QUIC_PT_INITIAL},
-        {"1d0000", "0x1d in an Initial (RFC 9000 §12.4)", QUIC_PT_INITIAL},
-        {"1e", "HANDSHAKE_DONE in a Handshake packet", QUIC_PT_HANDSHAKE},
-        {"0700", "NEW_TOKEN empty", QUIC_PT_SHORT},
-        {"0701aa", "NEW_TOKEN in an Initial", QUIC_PT_INITIAL},
-        {"060161", "CRYPTO in 0-RTT", QUIC_PT_0RTT},
-        {"08", "STREAM: not a handshake frame", QUIC_PT_SHORT},
-        {"4001", "PING in two bytes: not the shortest encoding", QUIC_PT_INITIAL},
-        {"40", "frame type truncated", QUIC_PT_INITIAL},
-    };
-    refuse_all(bad, sizeof bad / sizeof bad[0], parse_frames, "at byte");
+    /* tests/cases/quic_frames_bad.json: payloads and the packet type they arrive in (quic_ptype's order). */
+    static const char *const packets[] = {"initial", "0rtt", "handshake", "retry", "1rtt"};
+    refuse_all("quic_frames_bad", "packet", packets, sizeof packets / sizeof packets[0], parse_frames, "at byte");
     quic_frame f;
     char err[QUIC_ERROR_MAX];
     /* The offset names the frame: PING, PADDING, then a STREAM frame at byte 3. */
@@ -788,28 +767,9 @@ Test(quic_tp, build_and_parse)
 
 Test(quic_tp, malformed)
 {
-    static const bad_input bad[] = {
-        {"0f00 0f00", "initial_source_connection_id twice (RFC 9000 §7.4)", 0},
-        {"0f00 2a00 2a00", "an unknown parameter twice", 0},
-        {"0f00 0310 1f", "truncated", 0},
-        {"0f00 0302 4000", "max_udp_payload_size 0 (below 1200)", 0},
-        {"0f00 0a01 15", "ack_delay_exponent 21", 0},
-        {"0f00 0b02 8000", "max_ack_delay 2^14 (not a 2-byte varint)", 0},
-        {"0f00 0b04 80004000", "max_ack_delay 2^14", 0},
-        {"0f00 0e01 01", "active_connection_id_limit 1", 0},
-        {"0f00 0802 4001 00", "an integer that does not fill its length", 0},
-        {"0f00 0102 01", "value beyond the extension", 0},
-        {"0f15 000102030405060708090a0b0c0d0e0f1011121314", "initial_source_connection_id of 21 bytes", 0},
-        {"0f00 0000", "original_destination_connection_id from a client", 0},
-        {"0f00 0210 00000000000000000000000000000000", "stateless_reset_token from a client", 0},
-        {"0f00 0000 020f 000000000000000000000000000000", "stateless_reset_token of 15 bytes", 1},
-        {"0f00 0000 0c01 00", "disable_active_migration with a value", 1},
-        {"0f00 0000 0d03 000000", "preferred_address of 3 bytes", 1},
-        {"0f00 0808 d000000000000001", "initial_max_streams_bidi above 2^60", 0},
-        {"0100", "initial_source_connection_id absent", 0},
-        {"0f00 40", "a truncated parameter ID", 0},
-    };
-    refuse_all(bad, sizeof bad / sizeof bad[0], parse_tp, "transport parameter 0x");
+    /* tests/cases/quic_tp_bad.json: transport parameters and who sent them (from_server 0 or 1). */
+    static const char *const senders[] = {"client", "server"};
+    refuse_all("quic_tp_bad", "from", senders, 2, parse_tp, "transport parameter 0x");
     quic_tp tp;
     char err[QUIC_ERROR_MAX];
     /* 129 distinct parameters: beyond our bound. */
