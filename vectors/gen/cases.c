@@ -185,10 +185,13 @@ static int text_or_hex(const vcase *c, const char *text_key, const char *hex_key
     return text;
 }
 
-/* The bytes of s: its characters (text) or the hex digit pairs it holds (checked by cases_open). */
+/* The bytes of s: its characters (text) or the hex digit pairs it holds (checked by cases_open). b.p is never NULL,
+ * so that an empty value is still a string to those who take one. */
 static buf bytes_of(const char *s, int text)
 {
     buf b = {0};
+    buf_byte(&b, 0);
+    b.n = 0;
     if (text)
         buf_str(&b, s);
     else
