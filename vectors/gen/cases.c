@@ -19,7 +19,8 @@ struct case_file {
     json_t *all;
     const case_key *keys;
     size_t nkeys;
-    unsigned char *used;
+    unsigned char *used;  /* per case: its set was walked */
+    unsigned long *taken; /* per case: bit k, keys[k] was read */
 };
 
 __attribute__((format(printf, 3, 4), noreturn)) static void case_fail(const case_file *f, size_t index, const char *fmt,
@@ -108,7 +109,8 @@ case_file *cases_open(const char *name, const case_key *keys, size_t nkeys)
     f->keys = keys;
     f->nkeys = nkeys;
     f->used = calloc(json_array_size(f->all), 1);
-    if (f->used == NULL)
+    f->taken = calloc(json_array_size(f->all), sizeof *f->taken);
+    if (f->used == NULL || f->taken == NULL || nkeys > 8 * sizeof *f->taken)
         abort();
     for (size_t i = 0; i < json_array_size(f->all); i++)
         check_case(f, i, json_array_get(f->all, i));
@@ -144,12 +146,18 @@ int case_next(case_file *f, const char *set, size_t *at, vcase *c)
 
 void cases_close(case_file *f)
 {
-    for (size_t i = 0; i < json_array_size(f->all); i++)
+    for (size_t i = 0; i < json_array_size(f->all); i++) {
+        const json_t *o = json_array_get(f->all, i);
+        const char *set = json_string_value(json_object_get(o, "set"));
         if (!f->used[i])
-            case_fail(f, i, "set \"%s\" is not one the generator reads",
-                      json_string_value(json_object_get(json_array_get(f->all, i), "set")));
+            case_fail(f, i, "set \"%s\" is not one the generator reads", set);
+        for (size_t k = 0; k < f->nkeys; k++)
+            if (json_object_get(o, f->keys[k].key) != NULL && !(f->taken[i] >> k & 1))
+                case_fail(f, i, "\"%s\" means nothing in set \"%s\"", f->keys[k].key, set);
+    }
     json_decref(f->all);
     free(f->used);
+    free(f->taken);
     free(f);
 }
 
@@ -163,9 +171,18 @@ int case_has(const vcase *c, const char *key)
     return json_object_get(c->o, key) != NULL;
 }
 
+/* The value of key in c, which counts as read (see cases_close). */
+static const json_t *take(const vcase *c, const char *key)
+{
+    for (size_t k = 0; k < c->file->nkeys; k++)
+        if (strcmp(c->file->keys[k].key, key) == 0)
+            c->file->taken[c->index] |= 1ul << k;
+    return json_object_get(c->o, key);
+}
+
 const char *case_opt(const vcase *c, const char *key)
 {
-    return json_string_value(json_object_get(c->o, key));
+    return json_string_value(take(c, key));
 }
 
 const char *case_text(const vcase *c, const char *key)
@@ -199,6 +216,11 @@ static buf bytes_of(const char *s, int text)
     return b;
 }
 
+buf case_hex(const vcase *c, const char *key)
+{
+    return bytes_of(case_text(c, key), 0);
+}
+
 buf case_bytes(const vcase *c, const char *text_key, const char *hex_key)
 {
     int text = text_or_hex(c, text_key, hex_key);
@@ -211,7 +233,7 @@ namelist case_names(const vcase *c)
     namelist l = {0};
     size_t i;
     const json_t *e;
-    json_array_foreach(json_object_get(c->o, text ? "names" : "namesHex"), i, e)
+    json_array_foreach(take(c, text ? "names" : "namesHex"), i, e)
     {
         buf b = bytes_of(json_string_value(e), text);
         nl_add(&l, b.p, b.n);

@@ -147,7 +147,8 @@ case_file *cases_open(const char *name, const case_key *keys, size_t nkeys);
 /* The next case of set after *at (0 to start), in file order: 1 and *c, or 0 at the end. A set without a case
  * ends vecgen (exit 2). */
 int case_next(case_file *f, const char *set, size_t *at, vcase *c);
-/* Ends vecgen (exit 2) when a case was never read (its set is one the code does not walk); frees f. */
+/* Ends vecgen (exit 2) when a case was never read (its set is one the code does not walk) or has a key its set's
+ * code never read (a key that would silently mean nothing); frees f. */
 void cases_close(case_file *f);
 
 /* Ends vecgen (exit 2) with why, naming the file and the case. */
@@ -156,6 +157,8 @@ int case_has(const vcase *c, const char *key);
 /* The string of key: case_text ends vecgen (exit 2) when the case lacks it, case_opt returns NULL. */
 const char *case_text(const vcase *c, const char *key);
 const char *case_opt(const vcase *c, const char *key);
+/* The bytes of key, whose value is hex; ends vecgen (exit 2) when the case lacks it. */
+buf case_hex(const vcase *c, const char *key);
 /* The bytes of whichever of text_key (a string) and hex_key (hex) the case has; exactly one is required. */
 buf case_bytes(const vcase *c, const char *text_key, const char *hex_key);
 /* The names of "names" (printable ASCII) or "namesHex" (hex), whichever the case has; exactly one is required. */
