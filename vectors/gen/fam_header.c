@@ -402,9 +402,11 @@ static void cf(vfile *f, json_t *tests, const namelist *l, const char *flags, co
     buf_free(&value);
 }
 
-static void cf_bad_ext(vfile *f, json_t *tests, const char *hex, const char *what)
+/* A malformed extension_data case (ext, comment), which has no field value. */
+static void cf_bad_ext(vfile *f, json_t *tests, const vcase *k)
 {
-    buf ext = hex_literal(hex);
+    buf ext = case_hex(k, "ext");
+    const char *what = case_text(k, "comment");
     const char *bad = oracle_pnl(ext.p, ext.n, ROLE_CLIENT, NULL);
     if (bad == NULL) {
         fprintf(stderr, "vecgen: cross_format malformed ext is valid: %s\n", what);
@@ -498,7 +500,7 @@ void fam_cross(vfile *f)
     }
 
     for (size_t at = 0; case_next(cases, "bad-ext", &at, &k);)
-        cf_bad_ext(f, tests, case_text(&k, "ext"), case_text(&k, "comment"));
+        cf_bad_ext(f, tests, &k);
     for (size_t at = 0; case_next(cases, "bad-value", &at, &k);) {
         const char *v = case_text(&k, "value");
         l = case_names(&k);

@@ -113,16 +113,6 @@ int buf_hex(buf *b, const char *hex, size_t len)
     return 0;
 }
 
-buf hex_literal(const char *hex)
-{
-    buf b = {0};
-    if (buf_hex(&b, hex, strlen(hex)) != 0) {
-        fprintf(stderr, "vecgen: bad hex literal: %s\n", hex);
-        exit(2);
-    }
-    return b;
-}
-
 void nl_adds(namelist *l, const char *s)
 {
     nl_add(l, s, strlen(s));

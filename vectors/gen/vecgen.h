@@ -30,8 +30,6 @@ void buf_free(buf *b);
 /* Appends the bytes of the first len characters of hex, two digits each (hex_decode). 0, or -1 (nothing appended)
  * when a character is not a hex digit or the count is odd. */
 int buf_hex(buf *b, const char *hex, size_t len);
-/* The bytes of a hex literal of the generator's own; a bad one is a generator bug and ends the program (exit 2). */
-buf hex_literal(const char *hex);
 buf buf_copy(const uint8_t *d, size_t n);
 
 typedef struct {
