@@ -131,35 +131,26 @@ static const namelist *case_outcome(const vcase *k, namelist *l, const char **ch
     return NULL;
 }
 
-/* The presentation cases of set: the text, its names or the check it fails, flags, comment, source. */
-static void pres_set(struct sctx *c, const char *set)
+/* The cases of set in one form: presentation (the text) or wire (the value of the names when valid, else wire, the
+ * value as it stands); with the names or the check it fails, flags, comment, source. */
+static void svcb_set(struct sctx *c, const char *set, int wire)
 {
     vcase k;
     for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
         namelist l;
-        const char *check;
+        const char *check, *flags = case_text(&k, "flags"), *comment = case_text(&k, "comment");
         const namelist *ok = case_outcome(&k, &l, &check);
-        pts(c, case_text(&k, "presentation"), ok, check, case_text(&k, "flags"), case_text(&k, "comment"),
-            case_opt(&k, "source"));
-        nl_free(&l);
-    }
-}
-
-/* The wire cases of set: the value of names (valid), or a value as it stands (wire, hex) and the check it fails. */
-static void wire_set(struct sctx *c, const char *set)
-{
-    vcase k;
-    for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
-        namelist l;
-        const char *check;
-        const namelist *ok = case_outcome(&k, &l, &check);
-        buf w = {0};
-        if (ok != NULL)
-            wire_of(ok, &w);
-        else
-            w = case_hex(&k, "wire");
-        wt(c, &w, ok, check, case_text(&k, "flags"), case_text(&k, "comment"), case_opt(&k, "source"));
-        buf_free(&w);
+        if (wire) {
+            buf w = {0};
+            if (ok != NULL)
+                wire_of(ok, &w);
+            else
+                w = case_hex(&k, "wire");
+            wt(c, &w, ok, check, flags, comment, case_opt(&k, "source"));
+            buf_free(&w);
+        } else {
+            pts(c, case_text(&k, "presentation"), ok, check, flags, comment, case_opt(&k, "source"));
+        }
         nl_free(&l);
     }
 }
@@ -221,7 +212,7 @@ static void pres_octets(struct sctx *c)
 
 static void pres_lists(struct sctx *c)
 {
-    pres_set(c, "lists");
+    svcb_set(c, "lists", 0);
     namelist reg = {0};
     nl_addl(&reg, &g_registry);
     buf p = {0};
@@ -265,7 +256,7 @@ static void pres_lists(struct sctx *c)
 static void wire_cases(struct sctx *c)
 {
     char cm[120];
-    wire_set(c, "wire-published");
+    svcb_set(c, "wire-published", 1);
     namelist h2h3 = nl_of("h2", "h3-19", NULL);
     buf w = {0};
     wire_of(&h2h3, &w);
@@ -290,7 +281,7 @@ static void wire_cases(struct sctx *c)
         buf_free(&w);
         nl_free(&l);
     }
-    wire_set(c, "wire-malformed");
+    svcb_set(c, "wire-malformed", 1);
     static const size_t lens[] = {1, 254, 255};
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
         namelist l = nl_filled(0x80 + (unsigned)i, lens[i]);
@@ -310,9 +301,9 @@ void fam_svcb(vfile *f)
     json_object_set_new(wg, "form", json_string("wire"));
     struct sctx c = {f, vf_group(f, pg), NULL,
                      cases_open("svcb_alpn.json", svcb_keys, sizeof svcb_keys / sizeof svcb_keys[0])};
-    pres_set(&c, "published");
+    svcb_set(&c, "published", 0);
     pres_lists(&c);
-    pres_set(&c, "escapes");
+    svcb_set(&c, "escapes", 0);
     pres_octets(&c);
     c.wire = vf_group(f, wg);
     wire_cases(&c);
