@@ -28,7 +28,7 @@ __attribute__((format(printf, 3, 4), noreturn)) static void case_fail(const case
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "vecgen: %s, case %zu: ", f->path, index + 1);
+    fprintf(stderr, "vecgen: %s, case %zu (line %zu): ", f->path, index + 1, index + 2);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -73,11 +73,11 @@ static void check_case(const case_file *f, size_t index, const json_t *o)
     const json_t *v;
     json_object_foreach((json_t *)o, key, v)
     {
+        if (strcmp(key, "set") == 0)
+            continue;
         size_t k = 0;
         while (k < f->nkeys && strcmp(f->keys[k].key, key) != 0)
             k++;
-        if (strcmp(key, "set") == 0)
-            continue;
         if (k == f->nkeys)
             case_fail(f, index, "unknown key \"%s\"", key);
         if (!kind_ok(v, f->keys[k].kind))
