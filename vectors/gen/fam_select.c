@@ -165,8 +165,7 @@ static void group(vfile *f, namelist *server, struct offers *o, const char *what
  * outcomes only). */
 static void tlsfuzzer_group(vfile *f, case_file *cases)
 {
-    static struct offers o;
-    o.n = 0;
+    struct offers o = {0};
     offer_set(&o, cases, "tlsfuzzer");
     namelist s = nl_of("http/1.1", NULL);
     group(f, &s, &o, "tlsfuzzer server (http/1.1)");
