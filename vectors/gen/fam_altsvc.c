@@ -16,6 +16,14 @@
 struct actx {
     vfile *f;
     json_t *tests;
+    case_file *cases; /* gen/cases/altsvc.json */
+};
+
+/* The keys of gen/cases/altsvc.json (see vectors/gen/cases/README.md). */
+static const case_key altsvc_keys[] = {
+    {"value", CK_TEXT},         {"result", CK_TEXT},  {"check", CK_TEXT},       {"canonical", CK_TEXT},
+    {"flags", CK_TEXT},         {"comment", CK_TEXT}, {"source", CK_TEXT},      {"port", CK_TEXT},
+    {"canonicalPort", CK_TEXT}, {"ma", CK_TEXT},      {"canonicalMa", CK_TEXT}, {"persist", CK_TEXT},
 };
 
 /* One test: value (n octets), its expected result, the check (invalid/acceptable) and the canonical form (valid,
@@ -44,6 +52,22 @@ static void ats(struct actx *c, const char *v, const char *result, const char *c
         buf_str(&cb, strcmp(canon, "=") == 0 ? v : canon);
     at(c, (const uint8_t *)v, strlen(v), result, check, canon != NULL ? &cb : NULL, flags, comment, source);
     buf_free(&cb);
+}
+
+/* The cases of set, each a whole test: value, result, check (not valid), canonical (not invalid; "=" for the value
+ * itself), flags, comment, source. */
+static void ats_set(struct actx *c, const char *set)
+{
+    vcase k;
+    for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
+        const char *result = case_text(&k, "result"), *canon = case_opt(&k, "canonical");
+        int valid = strcmp(result, "valid") == 0, invalid = strcmp(result, "invalid") == 0;
+        if ((!valid && !invalid && strcmp(result, "acceptable") != 0) || valid == case_has(&k, "check") ||
+            invalid == (canon != NULL))
+            case_die(&k, "result (valid, acceptable, invalid), check and canonical do not agree");
+        ats(c, case_text(&k, "value"), result, case_opt(&k, "check"), canon, case_text(&k, "flags"),
+            case_text(&k, "comment"), case_opt(&k, "source"));
+    }
 }
 
 /* name="host:port" with the name in canonical protocol-id form. */
@@ -99,9 +123,7 @@ static void pid_octets(struct actx *c)
         }
         buf_free(&canon);
     }
-    static const char *const truncated[] = {"%=\":1\"", "h%4=\":1\"", "%G1=\":1\"", "%4G=\":1\"", "h2%=\":1\""};
-    for (size_t i = 0; i < sizeof truncated / sizeof truncated[0]; i++)
-        ats(c, truncated[i], "invalid", "HDR-PCT-TRUNCATED", NULL, "PctTruncated", "'%' without two hex digits", NULL);
+    ats_set(c, "pct-truncated");
 }
 
 static void pid_lengths(struct actx *c)
@@ -122,7 +144,7 @@ static void pid_lengths(struct actx *c)
             buf_free(&v);
         }
     }
-    ats(c, "=\":1\"", "invalid", "ALTSVC-ALTERNATIVE", NULL, "AltSvcSyntax", "empty protocol-id", NULL);
+    ats_set(c, "protocol-id");
 }
 
 /* ---- the alt-authority (RFC 7838 §3, RFC 3986 §3.2.2-3.2.3) ------------------------------------------------------- */
@@ -152,30 +174,7 @@ static void host_octets(struct actx *c)
                control ? "AltSvcQuoted" : "AltSvcHost", cm, NULL);
         buf_free(&v);
     }
-    static const struct {
-        const char *v, *check;
-        const char *comment;
-    } hosts[] = {
-        {"h2=\":1\"", NULL, "no host: the origin's host"},
-        {"h2=\"example.com:1\"", NULL, "registered name"},
-        {"h2=\"192.0.2.1:1\"", NULL, "IPv4 address"},
-        {"h2=\"[2001:db8::1]:1\"", NULL, "IPv6 literal"},
-        {"h2=\"[::ffff:192.0.2.1]:1\"", NULL, "IPv6 literal with an embedded IPv4 address"},
-        {"h2=\"a%41b:1\"", NULL, "percent-encoded octet in a registered name"},
-        {"h2=\"a%4:1\"", "ALTSVC-AUTHORITY", "truncated percent-encoding in the host"},
-        {"h2=\"[]:1\"", "ALTSVC-AUTHORITY", "empty IPv6 literal"},
-        {"h2=\"[::g]:1\"", "ALTSVC-AUTHORITY", "non-hex character in an IPv6 literal"},
-        {"h2=\"[::1:1\"", "ALTSVC-AUTHORITY", "IPv6 literal not closed"},
-        {"h2=\"::1:1\"", "ALTSVC-AUTHORITY", "IPv6 address without brackets"},
-        {"h2=\"a:b:1\"", "ALTSVC-AUTHORITY", "colon inside the host"},
-        {"h2=\"example.com\"", "ALTSVC-AUTHORITY", "no colon and port"},
-        {"h2=\"\"", "ALTSVC-AUTHORITY", "empty alt-authority"},
-        {"h2=:443", "ALTSVC-AUTHORITY", "alt-authority not quoted"},
-        {"h2=", "ALTSVC-AUTHORITY", "nothing after '='"},
-    };
-    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
-        ats(c, hosts[i].v, hosts[i].check ? "invalid" : "valid", hosts[i].check, hosts[i].check ? NULL : "=",
-            "AltSvcHost", hosts[i].comment, NULL);
+    ats_set(c, "hosts");
     /* RFC 1035 §2.3.4: 255 octets is the longest name. */
     for (size_t n = 254; n <= 256; n++) {
         buf v = {0};
@@ -191,21 +190,15 @@ static void host_octets(struct actx *c)
 
 static void ports(struct actx *c)
 {
-    static const struct {
-        const char *port, *canon, *check;
-    } p[] = {
-        {"0", "0", NULL},         {"1", "1", NULL},         {"443", "443", NULL},       {"65535", "65535", NULL},
-        {"00443", "443", NULL},   {"065535", "65535", NULL}, {"65536", NULL, "ALTSVC-PORT"},
-        {"99999", NULL, "ALTSVC-PORT"}, {"100000", NULL, "ALTSVC-PORT"}, {"", NULL, "ALTSVC-PORT"},
-        {"4a3", NULL, "ALTSVC-PORT"},   {"-1", NULL, "ALTSVC-PORT"},    {"44 3", NULL, "ALTSVC-PORT"},
-        {"0x1bb", NULL, "ALTSVC-PORT"},
-    };
     char v[64], canon[64], cm[80];
-    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
-        snprintf(v, sizeof v, "h2=\"a:%s\"", p[i].port);
-        snprintf(canon, sizeof canon, "h2=\"a:%s\"", p[i].canon ? p[i].canon : "");
-        snprintf(cm, sizeof cm, "port '%s'", p[i].port);
-        ats(c, v, p[i].check ? "invalid" : "valid", p[i].check, p[i].check ? NULL : canon, "AltSvcPort", cm, NULL);
+    vcase k;
+    /* Each case is a port and either its canonical spelling or the check it fails. */
+    for (size_t at = 0; case_next(c->cases, "ports", &at, &k);) {
+        const char *port = case_text(&k, "port"), *check = case_opt(&k, "check");
+        snprintf(v, sizeof v, "h2=\"a:%s\"", port);
+        snprintf(canon, sizeof canon, "h2=\"a:%s\"", check ? "" : case_text(&k, "canonicalPort"));
+        snprintf(cm, sizeof cm, "port '%s'", port);
+        ats(c, v, check ? "invalid" : "valid", check, check ? NULL : canon, "AltSvcPort", cm, NULL);
     }
 }
 
@@ -222,121 +215,41 @@ static void quoted_pairs(struct actx *c)
         snprintf(cm, sizeof cm, "needless quoted-pair \\%c in the authority", (char)o);
         ats(c, v, "acceptable", "ALTSVC-QUOTED", canon, "AltSvcQuoted", cm, NULL);
     }
-    ats(c, "h2=\":1\"; x=\"a\\\"b\\\\c\"", "valid", NULL, "=", "AltSvcQuoted", "quoted-pairs of '\"' and '\\' kept",
-        NULL);
-    ats(c, "h2=\":1", "invalid", "ALTSVC-QUOTED", NULL, "AltSvcQuoted", "authority quote not closed", NULL);
-    ats(c, "h2=\":1\\", "invalid", "ALTSVC-QUOTED", NULL, "AltSvcQuoted", "backslash at the end", NULL);
-    ats(c, "h2=\":1\"; x=\"a", "invalid", "ALTSVC-QUOTED", NULL, "AltSvcQuoted", "parameter quote not closed", NULL);
+    ats_set(c, "quoted");
 }
 
 /* ---- parameters (RFC 7838 §3.1, RFC 9110 §5.6.6) ------------------------------------------------------------------ */
 
 static void parameters(struct actx *c)
 {
-    static const struct {
-        const char *ma, *canon;
-    } ma[] = {
-        {"0", "0"},
-        {"1", "1"},
-        {"86400", "86400"},
-        {"2147483647", "2147483647"},
-        {"2147483648", "2147483648"},
-        {"2147483649", "2147483648"},
-        {"99999999999999999999", "2147483648"},
-        {"007", "7"},
-        {"\"60\"", "60"},
-    };
     char v[96], canon[96], cm[96];
-    for (size_t i = 0; i < sizeof ma / sizeof ma[0]; i++) {
-        snprintf(v, sizeof v, "h3=\":443\"; ma=%s", ma[i].ma);
-        snprintf(canon, sizeof canon, "h3=\":443\"; ma=%s", ma[i].canon);
-        snprintf(cm, sizeof cm, "ma=%s (RFC 9111 1.2.2: delta-seconds saturate at 2^31)", ma[i].ma);
+    vcase k;
+    for (size_t at = 0; case_next(c->cases, "ma", &at, &k);) {
+        snprintf(v, sizeof v, "h3=\":443\"; ma=%s", case_text(&k, "ma"));
+        snprintf(canon, sizeof canon, "h3=\":443\"; ma=%s", case_text(&k, "canonicalMa"));
+        snprintf(cm, sizeof cm, "ma=%s (RFC 9111 1.2.2: delta-seconds saturate at 2^31)", case_text(&k, "ma"));
         ats(c, v, "valid", NULL, canon, "AltSvcMa", cm, NULL);
     }
-    static const char *const bad_ma[] = {"-1", "1.5", "0x10", "1e3", "\"\"", "\"6 0\"", "\"\\60\"", "ten"};
-    for (size_t i = 0; i < sizeof bad_ma / sizeof bad_ma[0]; i++) {
-        snprintf(v, sizeof v, "h3=\":443\"; ma=%s", bad_ma[i]);
-        snprintf(cm, sizeof cm, "ma=%s is not delta-seconds; a recipient ignores it", bad_ma[i]);
+    for (size_t at = 0; case_next(c->cases, "ma-ignored", &at, &k);) {
+        const char *ma = case_text(&k, "ma");
+        snprintf(v, sizeof v, "h3=\":443\"; ma=%s", ma);
+        snprintf(cm, sizeof cm, "ma=%s is not delta-seconds; a recipient ignores it", ma);
         /* A quoted-pair in the value is a fault of its own that strict mode meets first. */
-        ats(c, v, "acceptable", strchr(bad_ma[i], '\\') ? "ALTSVC-QUOTED" : "ALTSVC-MA", "h3=\":443\"", "AltSvcMa",
-            cm, NULL);
+        ats(c, v, "acceptable", strchr(ma, '\\') ? "ALTSVC-QUOTED" : "ALTSVC-MA", "h3=\":443\"", "AltSvcMa", cm, NULL);
     }
-    static const char *const persist[] = {"0", "2", "11", "true", "\"\""};
-    for (size_t i = 0; i < sizeof persist / sizeof persist[0]; i++) {
-        snprintf(v, sizeof v, "h3=\":443\"; persist=%s", persist[i]);
-        snprintf(cm, sizeof cm, "persist=%s: only 1 has a meaning (RFC 7838 3.1)", persist[i]);
+    for (size_t at = 0; case_next(c->cases, "persist-ignored", &at, &k);) {
+        snprintf(v, sizeof v, "h3=\":443\"; persist=%s", case_text(&k, "persist"));
+        snprintf(cm, sizeof cm, "persist=%s: only 1 has a meaning (RFC 7838 3.1)", case_text(&k, "persist"));
         ats(c, v, "acceptable", "ALTSVC-PERSIST", "h3=\":443\"", "AltSvcPersist", cm, NULL);
     }
-    ats(c, "h3=\":443\"; persist=1", "valid", NULL, "=", "AltSvcPersist", "persist=1", NULL);
-    ats(c, "h3=\":443\"; persist=\"1\"", "valid", NULL, "h3=\":443\"; persist=1", "AltSvcPersist", "persist=\"1\"",
-        NULL);
-    static const struct {
-        const char *v, *canon, *comment;
-    } unknown[] = {
-        {"h3=\":1\"; foo=bar", "=", "unknown parameter kept"},
-        {"h3=\":1\"; Foo=Bar", "h3=\":1\"; foo=Bar", "parameter name lower-cased, value kept"},
-        {"h3=\":1\"; foo=\"bar\"", "h3=\":1\"; foo=bar", "quoted token value unquoted"},
-        {"h3=\":1\"; foo=\"a b\"", "=", "quoted value with a space stays quoted"},
-        {"h3=\":1\"; foo=\"\"", "=", "empty quoted value"},
-        {"h3=\":1\"; foo=\"a,b;c\"", "=", "separators inside a quoted value"},
-        {"h3=\":1\"; a=1; b=2; c=3", "=", "three parameters in order"},
-        {"h3=\":1\"; ma=5; ma=6", "h3=\":1\"; ma=5", "second ma: the first counts"},
-        {"h3=\":1\";ma=5", "h3=\":1\"; ma=5", "no space after ';'"},
-        {"h3=\":1\"  ;\tma=5", "h3=\":1\"; ma=5", "OWS around ';'"},
-    };
-    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
-        ats(c, unknown[i].v, "valid", NULL, unknown[i].canon, "AltSvcParam", unknown[i].comment, NULL);
-    static const struct {
-        const char *v, *result, *check, *canon, *comment;
-    } faults[] = {
-        {"h3=\":1\"; ma =5", "acceptable", "ALTSVC-PARAM", "h3=\":1\"; ma=5", "space before '=' of a parameter"},
-        {"h3=\":1\"; ma= 5", "acceptable", "ALTSVC-PARAM", "h3=\":1\"; ma=5", "space after '=' of a parameter"},
-        {"h3=\":1\";; ma=5", "acceptable", "ALTSVC-PARAM", "h3=\":1\"; ma=5", "empty parameter"},
-        {"h3=\":1\";", "acceptable", "ALTSVC-PARAM", "h3=\":1\"", "trailing ';'"},
-        {"h3=\":1\"; =5", "invalid", "ALTSVC-PARAM", NULL, "parameter without a name"},
-        {"h3=\":1\"; ma", "invalid", "ALTSVC-PARAM", NULL, "parameter without '=' and value"},
-        {"h3=\":1\"; ma=", "invalid", "ALTSVC-PARAM", NULL, "parameter without a value"},
-        {"h3=\":1\"; m@=5", "invalid", "ALTSVC-PARAM", NULL, "parameter name not a token"},
-        {"h3=\":1\" ma=5", "invalid", "ALTSVC-PARAM", NULL, "parameter without ';'"},
-        {"h3=\":1\"x", "invalid", "ALTSVC-PARAM", NULL, "junk after the authority"},
-    };
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
-        ats(c, faults[i].v, faults[i].result, faults[i].check, faults[i].canon, "AltSvcParam", faults[i].comment,
-            NULL);
+    ats_set(c, "parameters");
 }
 
 /* ---- the list and "clear" (RFC 7838 §3, RFC 9110 §5.6.1) --------------------------------------------------------- */
 
 static void lists(struct actx *c)
 {
-    static const struct {
-        const char *v, *result, *check, *canon, *flags, *comment;
-    } l[] = {
-        {"clear", "valid", NULL, "=", "AltSvcClear", "clear"},
-        {" \tclear \t", "valid", NULL, "clear", "AltSvcClear Ows", "clear with OWS around the field value"},
-        {"Clear", "acceptable", "ALTSVC-CLEAR", "clear", "AltSvcClear", "clear is case-sensitive"},
-        {"CLEAR", "acceptable", "ALTSVC-CLEAR", "clear", "AltSvcClear", "clear in upper case"},
-        {"clear, h2=\":1\"", "invalid", "ALTSVC-CLEAR", NULL, "AltSvcClear", "clear together with an alternative"},
-        {"h2=\":1\", clear", "invalid", "ALTSVC-CLEAR", NULL, "AltSvcClear", "an alternative, then clear"},
-        {"clear; ma=1", "invalid", "ALTSVC-CLEAR", NULL, "AltSvcClear", "clear with a parameter"},
-        {"clearx", "invalid", "ALTSVC-ALTERNATIVE", NULL, "AltSvcSyntax", "a token that is not clear, without '='"},
-        {"clear=\":1\"", "valid", NULL, "=", "AltSvcClear", "a protocol named clear"},
-        {"h2=\":1\",h3=\":2\"", "valid", NULL, "h2=\":1\", h3=\":2\"", "Ows", "no space after ','"},
-        {"h2=\":1\" \t, \th3=\":2\"", "valid", NULL, "h2=\":1\", h3=\":2\"", "Ows", "OWS around ','"},
-        {"h2=\":1\", , h3=\":2\"", "acceptable", "ALTSVC-LIST", "h2=\":1\", h3=\":2\"", "EmptyListElement",
-         "empty element between alternatives"},
-        {",h2=\":1\"", "acceptable", "ALTSVC-LIST", "h2=\":1\"", "EmptyListElement", "leading empty element"},
-        {"h2=\":1\",", "acceptable", "ALTSVC-LIST", "h2=\":1\"", "EmptyListElement", "trailing empty element"},
-        {"h2 =\":1\"", "acceptable", "ALTSVC-ALTERNATIVE", "h2=\":1\"", "AltSvcSyntax", "space before '='"},
-        {"h2= \":1\"", "acceptable", "ALTSVC-ALTERNATIVE", "h2=\":1\"", "AltSvcSyntax", "space after '='"},
-        {"", "invalid", "ALTSVC-LIST", NULL, "NoNames", "empty field value"},
-        {" \t ", "invalid", "ALTSVC-LIST", NULL, "NoNames", "only whitespace"},
-        {",", "invalid", "ALTSVC-LIST", NULL, "NoNames", "only a comma"},
-        {"h2", "invalid", "ALTSVC-ALTERNATIVE", NULL, "AltSvcSyntax", "protocol-id without '='"},
-        {"h2\":1\"", "invalid", "ALTSVC-ALTERNATIVE", NULL, "AltSvcSyntax", "quote right after the protocol-id"},
-    };
-    for (size_t i = 0; i < sizeof l / sizeof l[0]; i++)
-        ats(c, l[i].v, l[i].result, l[i].check, l[i].canon, l[i].flags, l[i].comment, NULL);
+    ats_set(c, "lists");
     /* Long lists: 1, 2, 100 and 1000 alternatives. */
     static const size_t counts[] = {1, 2, 100, 1000};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
@@ -353,28 +266,11 @@ static void lists(struct actx *c)
     }
 }
 
-/* ---- published examples ------------------------------------------------------------------------------------------- */
-
-static void published(struct actx *c)
-{
-    static const struct {
-        const char *v, *source, *comment;
-    } rfc[] = {
-        {"h2=\"new.example.org:80\"", "RFC 7838 section 3", "HTTP/2 on another host and port"},
-        {"h2=\"alt.example.com:8000\", h2=\":443\"", "RFC 7838 section 3", "two alternatives, most preferred first"},
-        {"w%3Dx%3Ay#z=\":443\"", "RFC 7838 section 3", "protocol name w=x:y#z escaped"},
-        {"x%25y=\":443\"", "RFC 7838 section 3", "protocol name x%y: '%' escaped"},
-        {"h2=\":443\"; ma=3600", "RFC 7838 section 3.1", "freshness of one hour"},
-        {"h2=\":443\"; ma=2592000; persist=1", "RFC 7838 section 3.1", "thirty days, kept across network changes"},
-    };
-    for (size_t i = 0; i < sizeof rfc / sizeof rfc[0]; i++)
-        ats(c, rfc[i].v, "valid", NULL, "=", "RfcExample", rfc[i].comment, rfc[i].source);
-}
-
 void fam_altsvc(vfile *f)
 {
-    struct actx c = {f, vf_group(f, vf_group_new(f))};
-    published(&c);
+    struct actx c = {f, vf_group(f, vf_group_new(f)),
+                     cases_open("altsvc.json", altsvc_keys, sizeof altsvc_keys / sizeof altsvc_keys[0])};
+    ats_set(&c, "published");
     lists(&c);
     pid_octets(&c);
     pid_lengths(&c);
@@ -382,4 +278,5 @@ void fam_altsvc(vfile *f)
     ports(&c);
     quoted_pairs(&c);
     parameters(&c);
+    cases_close(c.cases);
 }

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vecgen.h"
 #include "hex.h"
+#include "vecgen.h"
 
 /* Flags implied by the HDR-* ID a test fails with. */
 static const char *flag_for(const char *check, const char *result)
@@ -44,6 +44,12 @@ static void merge_flags(char *out, size_t cap, const char *flags, const char *ex
 struct hctx {
     vfile *f;
     json_t *tests;
+    case_file *cases; /* gen/cases/header_parse.json */
+};
+
+/* The keys of gen/cases/header_parse.json (see vectors/gen/cases/README.md). */
+static const case_key hparse_keys[] = {
+    {"value", CK_TEXT}, {"valueHex", CK_HEX}, {"flags", CK_TEXT}, {"comment", CK_TEXT}, {"source", CK_TEXT},
 };
 
 static void hp(struct hctx *c, const uint8_t *v, size_t n, const char *flags, const char *comment, const char *source)
@@ -78,9 +84,16 @@ static void hp(struct hctx *c, const uint8_t *v, size_t n, const char *flags, co
     hdr_result_free(&r);
 }
 
-static void hps(struct hctx *c, const char *v, const char *flags, const char *comment, const char *source)
+/* The cases of set: a field value (value, or valueHex for octets that are not text), flags, comment and the source
+ * of a published case; the oracle gives the outcome. */
+static void hp_set(struct hctx *c, const char *set)
 {
-    hp(c, (const uint8_t *)v, strlen(v), flags, comment, source);
+    vcase k;
+    for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
+        buf v = case_bytes(&k, "value", "valueHex");
+        hp(c, v.p, v.n, case_text(&k, "flags"), case_text(&k, "comment"), case_opt(&k, "source"));
+        buf_free(&v);
+    }
 }
 
 static void lower_hex(buf *b)
@@ -147,93 +160,6 @@ static void hp_octets(struct hctx *c)
             buf_free(&b);
         }
     }
-}
-
-static void hp_syntax(struct hctx *c)
-{
-    static const struct {
-        const char *v, *flags, *comment;
-    } cases[] = {
-        {"h2, http%2F1.1", "", "two names, canonical"},
-        {"h2,http%2F1.1", "", "two names without space after the comma"},
-        {"h2 ,http%2F1.1", "Ows", "space before the comma"},
-        {"h2  ,   http%2F1.1", "Ows", "several spaces around the comma"},
-        {"h2\t,\thttp%2F1.1", "Ows", "tabs around the comma"},
-        {" h2", "Ows", "leading space of the field value"},
-        {"h2 ", "Ows", "trailing space of the field value"},
-        {"\t h2, h3 \t", "Ows", "leading and trailing OWS of the field value"},
-        {"h2, h2", "Duplicate", "the same name twice"},
-        {"h2,,h3", "", "an empty element between two names"},
-        {", ,h2", "", "two empty elements before a name"},
-        {",h2", "", "a leading comma"},
-        {"h2,", "", "a trailing comma"},
-        {"h2, ,h3", "", "an empty element of one space"},
-        {" , h2 , ", "Ows", "empty elements and whitespace around one name"},
-        {"h2,,,,,,,,,,h3", "", "ten empty elements"},
-        {",,h2,%e3%81%bb", "", "an empty element, then lower-case hex"},
-        {"", "", "empty field value"},
-        {",", "", "a single comma"},
-        {", ,", "", "only empty elements"},
-        {" ", "Ows", "only a space"},
-        {"\t", "Ows", "only a tab"},
-        {",,,,", "", "only commas"},
-        {"h2 h3", "", "space inside an element"},
-        {"h2\th3", "", "tab inside an element"},
-        {"h2;q=1", "", "a parameter after the name"},
-        {"\"h2\"", "", "a quoted string"},
-        {"h2, \"h3\"", "", "a quoted second name"},
-        {"http/1.1", "", "raw '/' (must be %2F)"},
-        {"h2, http/1.1", "", "raw '/' in the second name"},
-        {"h2\r\n h3", "", "obs-fold inside the value"},
-        {"h2(comment)", "", "a comment"},
-        {"h2=", "", "raw '='"},
-        {"%", "", "a lone percent sign"},
-        {"%2", "", "percent and one hex digit"},
-        {"h2%", "", "a name ending in a percent sign"},
-        {"h2%4", "", "a name ending in a percent sign and one hex digit"},
-        {"%2G", "", "percent with a non-hex second digit"},
-        {"%G2", "", "percent with a non-hex first digit"},
-        {"%%25", "", "percent followed by percent"},
-        {"%-1", "", "percent, minus, digit"},
-        {"% 20", "", "percent, space"},
-        {"%2, h2", "", "percent and one digit before a comma"},
-        {"h2, %", "", "a lone percent sign as the second name"},
-        {"%25", "", "percent itself, encoded"},
-        {"100%25", "", "a name with an encoded percent"},
-        {"%2525", "", "encoded percent followed by 25"},
-        {"%E3%81%BB", "Utf8", "UTF-8 of U+307B, canonical"},
-        {"%e3%81%bb", "Utf8", "UTF-8 of U+307B, lower-case hex"},
-        {"%E3%81%bB", "Utf8", "UTF-8 of U+307B, mixed-case hex in the last escape"},
-        {"%eA", "", "mixed case escape"},
-        {"%Ea", "", "mixed case escape"},
-        {"%6a", "", "encoded tchar 'j' with lower-case hex"},
-        {"h%32", "", "h2 with the '2' percent-encoded"},
-        {"%68%32", "", "h2 fully percent-encoded"},
-        {"h2%00x", "NulInName", "NUL inside a name, encoded"},
-        {"%00", "NulInName", "a name that is a single NUL"},
-        {"%00%00", "NulInName", "two NULs"},
-        {"h2%00", "NulInName", "h2 followed by an encoded NUL"},
-        {"%FF%80", "HighBytes", "high octets"},
-        {"%0A%0A", "Grease", "GREASE 0x0A0A"},
-        {"%FA%FA, h2", "Grease", "GREASE 0xFAFA, then h2"},
-        {"H2", "", "upper-case H2 (a different name, valid)"},
-        {"h2c", "", "h2c"},
-        {"!#$&'*+-.^_`|~", "", "every tchar special except '%'"},
-        {"%21%23", "", "encoded tchar specials"},
-        {"%2C", "", "an encoded comma is a name, not a separator"},
-        {"a%2Cb, c", "", "encoded comma inside a name"},
-        {"%20", "", "an encoded space"},
-        {"%20h2%20", "", "encoded spaces around h2"},
-        {"%09", "", "an encoded tab"},
-        {"%22h2%22", "", "encoded quotes"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        hps(c, cases[i].v, cases[i].flags, cases[i].comment, NULL);
-    /* A raw NUL and raw CR/LF inside the value. */
-    hp(c, (const uint8_t *)"h2\0x", 4, "NulInName", "raw NUL inside a name", NULL);
-    hp(c, (const uint8_t *)"\0", 1, "NulInName", "a raw NUL alone", NULL);
-    hp(c, (const uint8_t *)"h2\r\n", 4, "", "raw CR LF after the name", NULL);
-    hp(c, (const uint8_t *)"\xe3\x81\xbb", 3, "Utf8", "raw UTF-8 of U+307B", NULL);
 }
 
 static void hp_lengths(struct hctx *c)
@@ -313,80 +239,18 @@ static void hp_registry(struct hctx *c)
     }
 }
 
-/* Cases from RFC 7639 and from other projects' published tests (inputs and outcomes only). */
-static void hp_external(struct hctx *c)
-{
-    hps(c, "h2", "RfcExample", "RFC 7639 example: HTTP/2", "RFC 7639 section 2");
-    hps(c, "http%2F1.1", "RfcExample", "RFC 7639 example: HTTP/1.1 with '/' encoded", "RFC 7639 section 2");
-    hps(c, "h2, http%2F1.1", "RfcExample", "RFC 7639 example: the CONNECT request's field value", "RFC 7639 section 2");
-    hps(c, "%E3%81%BB", "RfcExample Utf8", "RFC 7639 example: a non-ASCII name encoded octet by octet",
-        "RFC 7639 section 2");
-    hps(c, "http%2f1.1", "RfcExample", "RFC 7639 section 2: upper-case hex MUST be used (lower-case spelling)",
-        "RFC 7639 section 2");
-    hps(c, "h%32", "RfcExample", "RFC 7639 section 2: tchar MUST NOT be encoded ('2' encoded)", "RFC 7639 section 2");
-    hps(c, "http%2F1.1, h2", "RfcExample", "RFC 7639 section 2.3 style: http/1.1 preferred, then h2",
-        "RFC 7639 section 2");
-}
-
-/* Chromium (Alt-Svc protocol-id percent-decoding), lpeg_patterns (RFC 7639 grammar) and .NET (Alt-Svc parser). */
-static void hp_projects(struct hctx *c)
-{
-    static const struct {
-        const char *v, *comment, *source;
-    } cases[] = {
-        {"foo", "a plain token", "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeValid)"},
-        {"%2ca%5Cb", "lower-case %2c and upper-case %5C (Chromium decodes both)",
-         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeValid)"},
-        {"a%3Db%25c", "encoded '=' and '%' decode to a=b%c",
-         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (FuzzHeaderFieldValue)"},
-        {"a%", "percent at the end", "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
-        {"a%x", "percent and a non-hex character",
-         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
-        {"a%b", "percent and one hex digit at the end",
-         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
-        {"%J22", "percent and a non-hex first digit",
-         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
-        {"%9z", "percent and a non-hex second digit",
-         "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (PercentDecodeInvalid)"},
-        {"%20", "an encoded space decodes to SP", "lpeg_patterns spec/http_alpn_spec.lua"},
-        {"%25", "an encoded percent decodes to '%'", "lpeg_patterns spec/http_alpn_spec.lua"},
-        {"%41", "an encoded 'A' (a tchar; lpeg_patterns rejects it)", "lpeg_patterns spec/http_alpn_spec.lua"},
-        {"%26", "an encoded '&' (a tchar; lpeg_patterns rejects it)", "lpeg_patterns spec/http_alpn_spec.lua"},
-        {"%2", "percent and one hex digit (rejected)", "lpeg_patterns spec/http_alpn_spec.lua"},
-        {"%1a", "lower-case hex (lpeg_patterns rejects it)", "lpeg_patterns spec/http_alpn_spec.lua"},
-        {"h2, h2", "two entries with the same protocol-id h2 (RFC 7838 section 3 example)",
-         ".NET src/libraries/System.Net.Http/tests/UnitTests/Headers/AltSvcHeaderParserTest.cs"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        hps(c, cases[i].v, "ExternalTest", cases[i].comment, cases[i].source);
-}
-
-/* curl: the protocol-ids of its Alt-Svc parser test (one field value with two alternatives) and of the
- * Alt-Svc cache its test loads. curl has no ALPN header parser of its own; these are the ids it exchanges. */
-static void hp_curl(struct hctx *c)
-{
-    static const char unit[] = "curl tests/unit/unit1654.c";
-    static const char data[] = "curl tests/data/test1654";
-    hps(c, "h2", "ExternalTest", "the alternative of curl's first Alt-Svc value h2=\"example.com:8080\"", unit);
-    hps(c, "h3", "ExternalTest", "the alternative of curl's Alt-Svc value h3=\":8080\"", unit);
-    hps(c, "h2, h3", "ExternalTest", "the two protocol-ids of curl's Alt-Svc value with two alternatives", unit);
-    hps(c, "clear", "ExternalTest",
-        "curl's Alt-Svc keyword 'clear' is a plain token, so a valid protocol-id in an ALPN header", unit);
-    hps(c, "h1", "ExternalTest", "curl's name for HTTP/1.1 in its Alt-Svc cache: a valid token, not registered", data);
-    hps(c, "h1, h2, h3", "ExternalTest", "the three protocol-ids of curl's Alt-Svc cache", data);
-}
-
 void fam_hparse(vfile *f)
 {
-    struct hctx c = {f, NULL};
+    struct hctx c = {f, NULL, cases_open("header_parse.json", hparse_keys, sizeof hparse_keys / sizeof hparse_keys[0])};
     c.tests = vf_group(f, vf_group_new(f));
-    hp_external(&c);
-    hp_projects(&c);
-    hp_syntax(&c);
+    hp_set(&c, "rfc");      /* RFC 7639 */
+    hp_set(&c, "projects"); /* Chromium, lpeg_patterns, .NET */
+    hp_set(&c, "syntax");
     hp_lengths(&c);
     hp_registry(&c);
     hp_octets(&c);
-    hp_curl(&c); /* last, so that the tcIds above stay as published */
+    hp_set(&c, "curl"); /* last, so that the tcIds above stay as published */
+    cases_close(c.cases);
 }
 
 /* ---- header_format.json ---- */
@@ -416,6 +280,26 @@ static void hf(vfile *f, json_t *tests, const namelist *l, const char *flags, co
     buf_free(&out);
 }
 
+/* The keys of gen/cases/header_format.json and gen/cases/cross_format.json (see vectors/gen/cases/README.md). */
+static const case_key hformat_keys[] = {
+    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT}, {"what", CK_TEXT}, {"source", CK_TEXT},
+};
+static const case_key cross_keys[] = {
+    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT}, {"what", CK_TEXT},
+    {"ext", CK_HEX},     {"comment", CK_TEXT},      {"value", CK_TEXT},
+};
+
+/* The cases of set: names (names, or namesHex), flags, what (the comment's start), source; the oracle formats. */
+static void hf_set(vfile *f, json_t *tests, case_file *cases, const char *set)
+{
+    vcase k;
+    for (size_t at = 0; case_next(cases, set, &at, &k);) {
+        namelist l = case_names(&k);
+        hf(f, tests, &l, case_text(&k, "flags"), case_text(&k, "what"), case_opt(&k, "source"));
+        nl_free(&l);
+    }
+}
+
 static namelist random_list(void)
 {
     namelist l = {0};
@@ -437,20 +321,11 @@ static namelist random_list(void)
 void fam_hformat(vfile *f)
 {
     json_t *tests = vf_group(f, vf_group_new(f));
+    case_file *cases = cases_open("header_format.json", hformat_keys, sizeof hformat_keys / sizeof hformat_keys[0]);
     namelist l;
     char cm[100];
 
-    l = nl_of("h2", NULL), hf(f, tests, &l, "RfcExample", "RFC 7639 example", "RFC 7639 section 2"), nl_free(&l);
-    l = nl_of("http/1.1", NULL), hf(f, tests, &l, "RfcExample", "RFC 7639 example", "RFC 7639 section 2"), nl_free(&l);
-    l = nl_of("h2", "http/1.1", NULL), hf(f, tests, &l, "RfcExample", "RFC 7639 example", "RFC 7639 section 2"),
-    nl_free(&l);
-    l = nl_of("\xe3\x81\xbb", NULL), hf(f, tests, &l, "RfcExample Utf8", "RFC 7639 example", "RFC 7639 section 2"),
-    nl_free(&l);
-
-    l = nl_of("a=b%c", NULL);
-    hf(f, tests, &l, "ExternalTest", "Chromium serializes a=b%c as a%3Db%25c",
-       "Chromium net/spdy/spdy_alt_svc_wire_format_test.cc (FuzzAlternativeService)");
-    nl_free(&l);
+    hf_set(f, tests, cases, "rfc");
     for (unsigned o = 0; o < 256; o++) {
         uint8_t oc = (uint8_t)o;
         l = (namelist){0};
@@ -486,24 +361,14 @@ void fam_hformat(vfile *f)
         hf(f, tests, &l, "Grease", "GREASE value", NULL);
         nl_free(&l);
     }
-    l = nl_of("h2", "h2", "h2", NULL), hf(f, tests, &l, "Duplicate", "duplicates", NULL), nl_free(&l);
-    l = nl_of("a", "b", "c", NULL), hf(f, tests, &l, "", "one-octet names", NULL), nl_free(&l);
-    l = (namelist){0}, nl_add(&l, "h2\0x", 4), nl_add(&l, "\0", 1);
-    hf(f, tests, &l, "NulInName", "names with NUL", NULL), nl_free(&l);
-    l = nl_of("%", "%%", "100%", "%25", NULL), hf(f, tests, &l, "", "percent signs", NULL), nl_free(&l);
-    l = nl_of("a b", "a,b", "a;b", "\"a\"", NULL), hf(f, tests, &l, "", "separators inside names", NULL), nl_free(&l);
+    hf_set(f, tests, cases, "lists");
     for (unsigned i = 0; i < 150; i++) {
         l = random_list();
         hf(f, tests, &l, "", "pseudo-random names", NULL);
         nl_free(&l);
     }
 
-    l = (namelist){0}, hf(f, tests, &l, "NoNames", "no names", NULL);
-    l = (namelist){0}, nl_add(&l, "", 0), hf(f, tests, &l, "EmptyName", "one empty name", NULL), nl_free(&l);
-    l = nl_of("h2", NULL), nl_add(&l, "", 0), hf(f, tests, &l, "EmptyName", "h2, then an empty name", NULL),
-    nl_free(&l);
-    l = (namelist){0}, nl_add(&l, "", 0), nl_adds(&l, "h2");
-    hf(f, tests, &l, "EmptyName", "an empty name, then h2", NULL), nl_free(&l);
+    hf_set(f, tests, cases, "invalid");
     buf b = {0};
     buf_fill(&b, 'a', 256);
     l = (namelist){0}, nl_add(&l, b.p, b.n), hf(f, tests, &l, "NameLength", "a 256-octet name", NULL);
@@ -512,13 +377,8 @@ void fam_hformat(vfile *f)
     nl_free(&l);
     buf_free(&b);
     /* Last, so that the tcIds above stay as published. */
-    l = nl_of("h2", "h3", NULL);
-    hf(f, tests, &l, "ExternalTest", "the alternatives of curl's two-alternative Alt-Svc value",
-       "curl tests/unit/unit1654.c");
-    nl_free(&l);
-    l = nl_of("h1", "h2", "h3", NULL);
-    hf(f, tests, &l, "ExternalTest", "the protocol-ids of curl's Alt-Svc cache", "curl tests/data/test1654");
-    nl_free(&l);
+    hf_set(f, tests, cases, "curl");
+    cases_close(cases);
 }
 
 /* ---- cross_format.json ---- */
@@ -542,9 +402,11 @@ static void cf(vfile *f, json_t *tests, const namelist *l, const char *flags, co
     buf_free(&value);
 }
 
-static void cf_bad_ext(vfile *f, json_t *tests, const char *hex, const char *what)
+/* A malformed extension_data case (ext, comment), which has no field value. */
+static void cf_bad_ext(vfile *f, json_t *tests, const vcase *k)
 {
-    buf ext = hex_literal(hex);
+    buf ext = case_hex(k, "ext");
+    const char *what = case_text(k, "comment");
     const char *bad = oracle_pnl(ext.p, ext.n, ROLE_CLIENT, NULL);
     if (bad == NULL) {
         fprintf(stderr, "vecgen: cross_format malformed ext is valid: %s\n", what);
@@ -581,10 +443,16 @@ static void cf_bad_value(vfile *f, json_t *tests, const namelist *l, const uint8
 void fam_cross(vfile *f)
 {
     json_t *tests = vf_group(f, vf_group_new(f));
+    case_file *cases = cases_open("cross_format.json", cross_keys, sizeof cross_keys / sizeof cross_keys[0]);
     namelist l;
     char cm[100];
 
-    l = nl_of("h2", "http/1.1", NULL), cf(f, tests, &l, "RfcExample", "RFC 7639 section 2 example"), nl_free(&l);
+    vcase k;
+    for (size_t at = 0; case_next(cases, "rfc", &at, &k);) {
+        l = case_names(&k);
+        cf(f, tests, &l, case_text(&k, "flags"), case_text(&k, "what"));
+        nl_free(&l);
+    }
     for (unsigned o = 0; o < 256; o++) {
         uint8_t oc = (uint8_t)o;
         l = (namelist){0};
@@ -631,44 +499,12 @@ void fam_cross(vfile *f)
         nl_free(&l);
     }
 
-    static const struct {
-        const char *hex, *what;
-    } bad_ext[] = {
-        {"", "malformed ext: empty"},
-        {"00", "malformed ext: one byte"},
-        {"0000", "malformed ext: empty list"},
-        {"000100", "malformed ext: one empty name"},
-        {"000302683200", "malformed ext: h2, then an empty name"},
-        {"0004026832", "malformed ext: list length past the extension"},
-        {"00030268320000", "malformed ext: bytes after the list"},
-        {"000402683203", "malformed ext: second name runs past the list"},
-        {"0003016832", "malformed ext: name length one too short"},
-    };
-    for (size_t i = 0; i < sizeof bad_ext / sizeof bad_ext[0]; i++)
-        cf_bad_ext(f, tests, bad_ext[i].hex, bad_ext[i].what);
-
-    static const struct {
-        const char *names[3];
-        const char *value, *what;
-    } bad_val[] = {
-        {{"http/1.1"}, "http/1.1", "raw '/'"},
-        {{"http/1.1"}, "http%2f1.1", "lower-case hex"},
-        {{"http/1.1"}, "%68ttp%2F1.1", "an encoded tchar"},
-        {{"h2", "http/1.1"}, "h2,,http%2F1.1", "an empty element"},
-        {{"h2", "http/1.1"}, "h2, http%2F1.1,", "a trailing comma"},
-        {{"h2"}, ",h2", "a leading comma"},
-        {{"%"}, "%", "a raw percent sign"},
-        {{"a b"}, "a b", "a raw space"},
-        {{"a b"}, "\"a b\"", "a quoted string"},
-        {{"\xe3\x81\xbb"}, "%e3%81%bb", "lower-case UTF-8 escapes"},
-        {{"h2"}, "%68%32", "h2 fully encoded"},
-        {{"a"}, "%61", "an encoded letter"},
-    };
-    for (size_t i = 0; i < sizeof bad_val / sizeof bad_val[0]; i++) {
-        l = (namelist){0};
-        for (size_t k = 0; k < 3 && bad_val[i].names[k] != NULL; k++)
-            nl_adds(&l, bad_val[i].names[k]);
-        cf_bad_value(f, tests, &l, (const uint8_t *)bad_val[i].value, strlen(bad_val[i].value), bad_val[i].what);
+    for (size_t at = 0; case_next(cases, "bad-ext", &at, &k);)
+        cf_bad_ext(f, tests, &k);
+    for (size_t at = 0; case_next(cases, "bad-value", &at, &k);) {
+        const char *v = case_text(&k, "value");
+        l = case_names(&k);
+        cf_bad_value(f, tests, &l, (const uint8_t *)v, strlen(v), case_text(&k, "what"));
         nl_free(&l);
     }
     /* Every octet whose canonical escape has hex letters, spelled in lower case. */
@@ -686,4 +522,5 @@ void fam_cross(vfile *f)
         }
         buf_free(&v);
     }
+    cases_close(cases);
 }

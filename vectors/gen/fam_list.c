@@ -9,6 +9,13 @@ struct lctx {
     vfile *f;
     json_t *tests;
     role r;
+    case_file *cases; /* gen/cases/protocol_name_list.json */
+};
+
+/* The keys of gen/cases/protocol_name_list.json (see vectors/gen/cases/README.md). */
+static const case_key list_keys[] = {
+    {"ext", CK_HEX},      {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT},
+    {"comment", CK_TEXT}, {"what", CK_TEXT},   {"source", CK_TEXT},
 };
 
 static void add(struct lctx *c, const buf *ext, const char *flags, const char *comment, const char *source)
@@ -37,8 +44,8 @@ static void encode_described(const namelist *l, buf *ext, char desc[400])
 }
 
 /* A test of the mutated encoding m (freed here), its comment formatted as printf does. */
-__attribute__((format(printf, 4, 5))) static void add_mutant(struct lctx *c, buf *m, const char *flags,
-                                                             const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void add_mutant(struct lctx *c, buf *m, const char *flags, const char *fmt,
+                                                             ...)
 {
     char cm[600];
     va_list ap;
@@ -66,11 +73,22 @@ static void add_one(struct lctx *c, const uint8_t *name, size_t n, const char *f
     nl_free(&l);
 }
 
-static void add_hex(struct lctx *c, const char *hex, const char *flags, const char *comment, const char *source)
+/* The cases of set: an extension_data as it stands (ext, with comment and source) or a list to encode (names or
+ * namesHex, and what: the comment is what and the list's description). The oracle gives the outcome. */
+static void list_set(struct lctx *c, const char *set)
 {
-    buf ext = hex_literal(hex);
-    add(c, &ext, flags, comment, source);
-    buf_free(&ext);
+    vcase k;
+    for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
+        if (case_has(&k, "ext")) {
+            buf ext = case_hex(&k, "ext");
+            add(c, &ext, case_text(&k, "flags"), case_text(&k, "comment"), case_opt(&k, "source"));
+            buf_free(&ext);
+        } else {
+            namelist l = case_names(&k);
+            add_list(c, &l, case_text(&k, "flags"), case_text(&k, "what"));
+            nl_free(&l);
+        }
+    }
 }
 
 /* Every prefix of the encoding of l (all of them when short, a sample when long), then every cut of the list
@@ -84,8 +102,8 @@ static void truncations(struct lctx *c, const namelist *l)
         if (ext.n > 40 && !(k < 4 || k == ext.n / 2 || k + 3 >= ext.n))
             continue;
         buf cut = buf_copy(ext.p, k);
-        add_mutant(c, &cut, k < 2 ? "Truncated EmptyList" : "Truncated", "extension_data cut to %zu of %zu bytes: %s", k,
-                   ext.n, desc);
+        add_mutant(c, &cut, k < 2 ? "Truncated EmptyList" : "Truncated", "extension_data cut to %zu of %zu bytes: %s",
+                   k, ext.n, desc);
     }
     for (size_t k = 1; k + 2 < ext.n; k++) {
         if (ext.n > 40 && !(k < 3 || k == ext.n / 2 || k + 4 >= ext.n))
@@ -126,6 +144,24 @@ static void off_by_one(struct lctx *c, const namelist *l)
         pos += 1 + n;
     }
     buf_free(&ext);
+}
+
+/* Every truncation and every +-1 length error of the encoding of l. */
+static void mutations(struct lctx *c, const namelist *l)
+{
+    truncations(c, l);
+    off_by_one(c, l);
+}
+
+/* mutations of each list of set (names or namesHex). */
+static void mutation_set(struct lctx *c, const char *set)
+{
+    vcase k;
+    for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
+        namelist l = case_names(&k);
+        mutations(c, &l);
+        nl_free(&l);
+    }
 }
 
 /* Encodings of a 65535-byte list, and attempts at a 65536-byte one. */
@@ -200,8 +236,7 @@ static void name_lengths(struct lctx *c)
         }
         nl_free(&l);
     }
-    add_hex(c, "000100", "EmptyName", "one name of 0 octets (00 01 00)", NULL);
-    add_hex(c, "00020000", "EmptyName", "two names of 0 octets", NULL);
+    list_set(c, "zero-length-names");
 
     /* 256 octets cannot be expressed: the encodings an encoder might produce instead. */
     buf ext = {0};
@@ -230,76 +265,12 @@ static void name_lengths(struct lctx *c)
     buf_free(&ext);
 }
 
-static void list_lengths(struct lctx *c)
-{
-    add_hex(c, "", "EmptyList", "no extension_data at all (list length 0 bytes, no length field)", NULL);
-    add_hex(c, "00", "EmptyList", "one byte of extension_data", NULL);
-    add_hex(c, "0000", "EmptyList", "list length 0 (00 00)", NULL);
-    add_hex(c, "000101", "", "list length 1: a name length with no octet", NULL);
-    add_hex(c, "000100", "EmptyName", "list length 1: one empty name", NULL);
-    add_hex(c, "0001", "", "list length 1 and no list bytes", NULL);
-    add_hex(c, "00020161", "BoundaryLength", "list length 2, the smallest list: one 1-octet name", NULL);
-    add_hex(c, "0000026832", "TrailingData", "list length 0 followed by a name", NULL);
-    add_hex(c, "ffff", "", "list length 65535 and no list bytes", NULL);
-    add_hex(c, "ffff026832", "", "list length 65535 and one name", NULL);
-}
-
-/* Garbage after a valid name (SRV-MALFORMED-TRAILING-AFTER-MATCH probes) and bytes after the list. */
-static void trailing(struct lctx *c)
-{
-    add_hex(c, "000302683200", "TrailingData", "h2 with one zero byte after the list", NULL);
-    add_hex(c, "00030268320000", "TrailingData", "h2 with two zero bytes after the list", NULL);
-    add_hex(c, "0003026832000302683300", "TrailingData", "two complete lists back to back (h2, then h3)", NULL);
-    add_hex(c, "00050268320100", "NulInName", "h2, then a well-formed 1-octet name 0x00 (a NUL name, not garbage)",
-            NULL);
-    add_hex(c, "0005026832ff00", "TrailingData", "h2, then garbage inside the list (length 255, one byte)", NULL);
-    add_hex(c, "00050268320000", "TrailingData EmptyName", "h2, then zero padding inside the list", NULL);
-    add_hex(c, "000402683200", "TrailingData EmptyName", "h2, then one zero byte inside the list", NULL);
-    add_hex(c, "0006026832036832", "TrailingData", "h2, then a name whose length is 3 with 2 octets left", NULL);
-    add_hex(c, "000c02683208687474702f312e3101", "TrailingData",
-            "h2, http/1.1 with list length 12 and one extra byte after the list", NULL);
-}
-
-/* Probes of tlsfuzzer's scripts/test-alpn-negotiation.py, as extension_data (inputs and outcomes only). */
-static void tlsfuzzer_cases(struct lctx *c)
-{
-    static const char src[] = "tlsfuzzer scripts/test-alpn-negotiation.py";
-    add_hex(c, "001008687474702f312e3106687474702f32", "ExternalTest",
-            "tlsfuzzer's base offer for its length probes: http/1.1, http/2", src);
-    add_hex(c, "000100", "ExternalTest EmptyName", "tlsfuzzer probe 'empty element': one empty name", src);
-    add_hex(c, "0000", "ExternalTest EmptyList", "tlsfuzzer probe 'empty list': list length 0", src);
-    add_hex(c, "", "ExternalTest EmptyList", "tlsfuzzer probe 'empty extension': no extension_data", src);
-    add_hex(c, "000908687474702f312e3106687474702f32", "ExternalTest LengthOffByOne",
-            "tlsfuzzer probe 'underflow length of protocol_name_list': list length 9 hides the second name", src);
-    add_hex(c, "001208687474702f312e3106687474702f32", "ExternalTest LengthOffByOne",
-            "tlsfuzzer probe 'overflow length of protocol_name_list': list length 18 for 16 bytes", src);
-    add_hex(c, "001008687474702f312e3108687474702f32", "ExternalTest LengthOffByOne",
-            "tlsfuzzer probe 'overflow length of last item': last name length 8 for 6 octets", src);
-}
-
 static void client_cases(struct lctx *c)
 {
     uint8_t g[2];
     namelist l;
 
-    /* Basic lists. */
-    static const char *const basics[][4] = {
-        {"h2", NULL},
-        {"http/1.1", NULL},
-        {"h2", "http/1.1", NULL},
-        {"http/1.1", "h2", NULL},
-        {"h3", "h2", "http/1.1", NULL},
-        {"a", NULL},
-        {"ab", NULL},
-        {"a", "b", "c", NULL},
-        {"spdy/3.1", "h2", "http/1.1", NULL},
-        {"h2c", "h2", NULL},
-    };
-    for (size_t i = 0; i < sizeof basics / sizeof basics[0]; i++) {
-        l = nl_of(basics[i][0], basics[i][1], basics[i][2], NULL);
-        add_list(c, &l, "", "well-formed offer");
-        nl_free(&l);
-    }
+    list_set(c, "offers");
     /* Registry names, one by one and all together. */
     for (size_t i = 0; i < g_registry.n; i++) {
         add_one(c, g_registry.v[i].p, g_registry.v[i].n, "Registry", "registry name alone");
@@ -321,25 +292,12 @@ static void client_cases(struct lctx *c)
     add_list(c, &all, "Grease", "all 16 GREASE values with h2 among them");
     nl_free(&all);
     /* NUL and high bytes. */
-    add_one(c, (const uint8_t *)"h2\0x", 4, "NulInName", "a name with NUL inside (h2 NUL x)");
-    add_one(c, (const uint8_t *)"\0", 1, "NulInName", "a name that is a single NUL");
-    l = nl_one((const uint8_t *)"\0\0\0", 3);
-    nl_adds(&l, "h2");
-    add_list(c, &l, "NulInName", "three NULs, then h2");
-    nl_free(&l);
-    add_one(c, (const uint8_t *)"\x80\xff\x00\x7f", 4, "HighBytes NulInName", "octets 80 ff 00 7f");
-    add_one(c, (const uint8_t *)"\xe3\x81\xbb", 3, "HighBytes", "UTF-8 of U+307B (RFC 7639 section 2 example)");
+    list_set(c, "octets");
     l = nl_filled(0xff, 255);
     nl_adds(&l, "h2");
     add_list(c, &l, "HighBytes BoundaryLength", "255 octets 0xff, then h2");
     nl_free(&l);
-    /* Duplicates. */
-    l = nl_of("h2", "h2", NULL);
-    add_list(c, &l, "Duplicate", "the same name twice");
-    nl_free(&l);
-    l = nl_of("http/1.1", "h2", "http/1.1", "h2", "h2", NULL);
-    add_list(c, &l, "Duplicate", "duplicates interleaved");
-    nl_free(&l);
+    list_set(c, "duplicates");
     /* Many one-octet names. */
     l = (namelist){0};
     for (unsigned i = 0; i < 1000; i++) {
@@ -348,117 +306,51 @@ static void client_cases(struct lctx *c)
     }
     add_list(c, &l, "Duplicate LongList", "1000 one-octet names");
     nl_free(&l);
-    /* Empty names, first and later. */
-    add_hex(c, "000400026832", "EmptyName", "an empty name, then h2", NULL);
-    add_hex(c, "000402683200", "EmptyName", "h2, then an empty name", NULL);
-    add_hex(c, "000d0268320008687474702f312e31", "EmptyName", "h2, an empty name, http/1.1", NULL);
-    add_hex(c, "000d02683208687474702f312e3100", "EmptyName", "h2, http/1.1, then an empty name", NULL);
-    add_hex(c, "0007020a0a00021a1a", "EmptyName Grease", "an empty name between two GREASE values", NULL);
+    list_set(c, "empty-names"); /* first and later */
 
     name_lengths(c);
-    list_lengths(c);
-    trailing(c);
-    tlsfuzzer_cases(c);
+    list_set(c, "list-lengths");
+    list_set(c, "trailing"); /* garbage after a valid name, bytes after the list */
+    list_set(c, "tlsfuzzer");
     large_lists(c);
 
     /* Every truncation and every +-1 length error of several valid encodings. */
-    static const char *const bases[][4] = {
-        {"h2", NULL},          {"h2", "http/1.1", NULL},       {"http/1.1", "h2", NULL},
-        {"a", "b", "c", NULL}, {"h3", "h2", "http/1.1", NULL}, {"acme-tls/1", NULL},
-    };
-    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
-        l = nl_of(bases[i][0], bases[i][1], bases[i][2], NULL);
-        truncations(c, &l);
-        off_by_one(c, &l);
-        nl_free(&l);
-    }
-    grease_value(3, g);
-    l = nl_one(g, 2);
-    nl_adds(&l, "h2");
-    truncations(c, &l);
-    off_by_one(c, &l);
-    nl_free(&l);
-    l = nl_one((const uint8_t *)"h2\0x", 4);
-    nl_add(&l, "\0", 1);
-    truncations(c, &l);
-    off_by_one(c, &l);
-    nl_free(&l);
+    mutation_set(c, "mutation-bases");
     l = nl_filled('b', 255);
     nl_adds(&l, "h2");
-    truncations(c, &l);
-    off_by_one(c, &l);
+    mutations(c, &l);
     nl_free(&l);
     l = nl_of("h2", NULL);
     namelist lng = nl_filled(0x80, 254);
     nl_addl(&l, &lng);
     nl_free(&lng);
-    truncations(c, &l);
-    off_by_one(c, &l);
+    mutations(c, &l);
     nl_free(&l);
 }
 
 static void server_cases(struct lctx *c)
 {
-    uint8_t g[2];
-    namelist l;
-
-    static const char *const singles[] = {"h2", "http/1.1", "h3", "a", "acme-tls/1"};
-    for (size_t i = 0; i < sizeof singles / sizeof singles[0]; i++) {
-        l = nl_of(singles[i], NULL);
-        add_list(c, &l, "", "answer with one name");
-        nl_free(&l);
-    }
+    list_set(c, "answers");
     for (size_t i = 0; i < g_registry.n; i++) {
         add_one(c, g_registry.v[i].p, g_registry.v[i].n, "Registry", "answer with one registry name");
     }
-    add_one(c, (const uint8_t *)"h2\0x", 4, "NulInName", "answer h2 NUL x");
-    add_one(c, (const uint8_t *)"\xff\x80", 2, "HighBytes", "answer 0xff80");
-
-    /* Zero, two and more names. */
-    add_hex(c, "", "EmptyList", "answer with no extension_data", NULL);
-    add_hex(c, "00", "EmptyList", "answer of one byte", NULL);
-    add_hex(c, "0000", "EmptyList", "answer with an empty list", NULL);
-    add_hex(c, "000100", "EmptyName", "answer with one empty name", NULL);
-    add_hex(c, "000400026832", "EmptyName", "answer: an empty name, then h2", NULL);
-    add_hex(c, "000402683200", "EmptyName", "answer: h2, then an empty name", NULL);
-    static const char *const multi[][4] = {
-        {"h2", "http/1.1", NULL},
-        {"http/1.1", "h2", NULL},
-        {"h2", "h2", NULL},
-        {"a", "b", "c", NULL},
-    };
-    for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
-        l = nl_of(multi[i][0], multi[i][1], multi[i][2], NULL);
-        add_list(c, &l, "MultipleNames", "answer with more than one name");
-        nl_free(&l);
-    }
-    grease_value(10, g);
-    l = nl_one(g, 2);
-    nl_adds(&l, "h2");
-    add_list(c, &l, "MultipleNames Grease", "answer with a GREASE value and h2");
-    nl_free(&l);
-    add_hex(c, "0005026832016100", "MultipleNames TrailingData", "answer: h2 then a, then a byte after the list", NULL);
+    list_set(c, "answer-octets");
+    list_set(c, "answer-counts"); /* zero, two and more names */
 
     name_lengths(c);
-    list_lengths(c);
-    trailing(c);
+    list_set(c, "list-lengths");
+    list_set(c, "trailing");
 
-    static const char *const bases[] = {"h2", "http/1.1", "a"};
-    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
-        l = nl_of(bases[i], NULL);
-        truncations(c, &l);
-        off_by_one(c, &l);
-        nl_free(&l);
-    }
-    l = nl_filled('c', 255);
-    truncations(c, &l);
-    off_by_one(c, &l);
+    mutation_set(c, "answer-mutation-bases");
+    namelist l = nl_filled('c', 255);
+    mutations(c, &l);
     nl_free(&l);
 }
 
 void fam_list(vfile *f)
 {
-    struct lctx c = {f, NULL, ROLE_CLIENT};
+    struct lctx c = {f, NULL, ROLE_CLIENT,
+                     cases_open("protocol_name_list.json", list_keys, sizeof list_keys / sizeof list_keys[0])};
     json_t *g = vf_group_new(f);
     json_object_set_new(g, "role", json_string("client"));
     c.tests = vf_group(f, g);
@@ -469,4 +361,5 @@ void fam_list(vfile *f)
     json_object_set_new(g, "role", json_string("server"));
     c.tests = vf_group(f, g);
     server_cases(&c);
+    cases_close(c.cases);
 }

@@ -1,5 +1,6 @@
 /* selection.json: server preference lists x client offers (RFC 7301 §3.2). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vecgen.h"
@@ -17,8 +18,8 @@ struct offers {
 static void offer_ext(struct offers *o, buf ext, const char *flags, const char *check, const char *what)
 {
     if (o->n == sizeof o->v / sizeof o->v[0]) {
-        fprintf(stderr, "vecgen: too many offers\n");
-        return;
+        fprintf(stderr, "vecgen: more than %zu offers\n", sizeof o->v / sizeof o->v[0]);
+        exit(2);
     }
     o->v[o->n++] = (struct offer){ext, flags, check, what, NULL};
 }
@@ -31,39 +32,35 @@ static void offer(struct offers *o, namelist *l, const char *flags, const char *
     offer_ext(o, ext, flags, check, what);
 }
 
-static void offer_hex(struct offers *o, const char *hex, const char *check, const char *what)
+/* The keys of gen/cases/selection.json (see vectors/gen/cases/README.md). */
+static const case_key select_keys[] = {
+    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"ext", CK_HEX},     {"flags", CK_TEXT},
+    {"check", CK_TEXT},  {"what", CK_TEXT},         {"source", CK_TEXT},
+};
+
+/* The offers of set: a malformed extension_data (ext, and what: the probe, named in the comment) or a list to encode
+ * (names or namesHex); with flags, the check it probes and the source of a published one. The strings stay in the
+ * case file, open until the last group is written. */
+static void offer_set(struct offers *o, case_file *cases, const char *set)
 {
-    offer_ext(o, hex_literal(hex), "MalformedOffer", check, what);
+    vcase k;
+    for (size_t at = 0; case_next(cases, set, &at, &k);) {
+        if (case_has(&k, "ext")) {
+            offer_ext(o, case_hex(&k, "ext"), case_text(&k, "flags"), case_opt(&k, "check"), case_text(&k, "what"));
+        } else {
+            namelist l = case_names(&k);
+            offer(o, &l, case_text(&k, "flags"), case_opt(&k, "check"), NULL);
+        }
+        o->v[o->n - 1].source = case_opt(&k, "source");
+    }
 }
 
-static void build_offers(struct offers *o)
+static void build_offers(struct offers *o, case_file *cases)
 {
     namelist l;
     uint8_t g[2];
 
-    l = nl_of("h2", NULL), offer(o, &l, "", NULL, "h2");
-    l = nl_of("http/1.1", NULL), offer(o, &l, "", NULL, "http/1.1");
-    l = nl_of("h2", "http/1.1", NULL), offer(o, &l, "ServerPreference", "SRV-SERVER-PREFERENCE", "h2, http/1.1");
-    l = nl_of("http/1.1", "h2", NULL), offer(o, &l, "ServerPreference", "SRV-SERVER-PREFERENCE", "http/1.1, h2");
-    l = nl_of("h3", NULL), offer(o, &l, "", NULL, "h3");
-    l = nl_of("h3", "h2", "http/1.1", NULL), offer(o, &l, "ServerPreference", "SRV-SERVER-PREFERENCE", "h3 h2 http");
-    l = nl_of("http/1.1", "h3", "h2", NULL), offer(o, &l, "ServerPreference", "SRV-SERVER-PREFERENCE", "http h3 h2");
-    l = nl_of("spdy/3", "foo", "h2", "bar", NULL), offer(o, &l, "", "SRV-UNKNOWN-IGNORED", "unknown names around h2");
-    l = nl_of("H2", NULL), offer(o, &l, "CaseSensitive", "SRV-CASE-SENSITIVE", "upper-case H2");
-    l = nl_of("HTTP/1.1", NULL), offer(o, &l, "CaseSensitive", "SRV-CASE-SENSITIVE", "upper-case HTTP/1.1");
-    l = nl_of("H2", "Http/1.1", "H3", NULL), offer(o, &l, "CaseSensitive", "SRV-CASE-SENSITIVE", "case variants");
-    l = nl_of("H2", "h2", NULL), offer(o, &l, "CaseSensitive", "SRV-CASE-SENSITIVE", "H2, then h2");
-    l = nl_of("http/1.", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "prefix http/1.");
-    l = nl_of("http/1.10", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "extension http/1.10");
-    l = nl_of("h2x", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "extension h2x");
-    l = nl_of("h", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "prefix h");
-    l = nl_of("http", "http/1", "h2-", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "prefixes");
-    l = nl_of("acme-tls/", "acme-tls/10", NULL), offer(o, &l, "PrefixMatch", "SRV-NO-PREFIX-MATCH", "acme-tls/ +-");
-    l = nl_one("h2\0x", 4), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL x");
-    l = nl_one("h2\0", 3), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL");
-    l = nl_one("\0h2", 3), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "NUL h2");
-    l = nl_one("http/1.1\0", 9), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "http/1.1 NUL");
-    l = nl_one("h2\0x", 4), nl_adds(&l, "h2"), offer(o, &l, "NulInName", "SRV-NUL-IN-NAME", "h2 NUL x, then h2");
+    offer_set(o, cases, "offers");
     for (unsigned i = 0; i < 16; i++) {
         grease_value(i, g);
         l = nl_one(g, 2), offer(o, &l, "Grease NoOverlap", "SRV-GREASE-ONLY", "one GREASE value");
@@ -72,39 +69,20 @@ static void build_offers(struct offers *o)
     for (unsigned i = 0; i < 16; i++)
         grease_value(i, g), nl_add(&l, g, 2);
     offer(o, &l, "Grease", "SRV-GREASE-ONLY", "all 16 GREASE values");
-    grease_value(0, g), l = nl_one(g, 2), nl_adds(&l, "h2");
-    grease_value(1, g), nl_add(&l, g, 2), nl_adds(&l, "http/1.1");
-    offer(o, &l, "Grease", "SRV-GREASE-IGNORED", "GREASE, h2, GREASE, http/1.1");
-    grease_value(4, g), l = nl_one(g, 2), nl_adds(&l, "http/1.1");
-    offer(o, &l, "Grease", "SRV-GREASE-IGNORED", "GREASE, http/1.1");
-    grease_value(15, g), l = nl_of("h3", NULL), nl_add(&l, g, 2);
-    offer(o, &l, "Grease", "SRV-GREASE-IGNORED", "h3, GREASE");
-    l = nl_of("h2", "h2", NULL), offer(o, &l, "Duplicate", NULL, "h2 twice");
-    l = nl_of("http/1.1", "http/1.1", "h2", "h2", NULL), offer(o, &l, "Duplicate", NULL, "pairs of duplicates");
-    l = nl_of("a", NULL), offer(o, &l, "BoundaryLength", NULL, "one-octet a");
-    l = nl_of("b", NULL), offer(o, &l, "BoundaryLength", NULL, "one-octet b");
-    l = nl_of("a", "b", NULL), offer(o, &l, "BoundaryLength ServerPreference", NULL, "a, b");
-    l = nl_of("b", "a", NULL), offer(o, &l, "BoundaryLength ServerPreference", NULL, "b, a");
-    l = nl_of("A", NULL), offer(o, &l, "BoundaryLength CaseSensitive", "SRV-CASE-SENSITIVE", "one-octet A");
+    offer_set(o, cases, "grease-and-duplicates");
     l = nl_filled('x', 255), offer(o, &l, "BoundaryLength", NULL, "255 x 'x'");
     l = nl_filled('x', 254), offer(o, &l, "BoundaryLength PrefixMatch", "SRV-NO-PREFIX-MATCH", "254 x 'x'");
     l = nl_filled('x', 255), nl_adds(&l, "h2");
     offer(o, &l, "BoundaryLength", "SRV-LONG-NAME", "255 x 'x', then h2");
     l = nl_filled('y', 255), nl_adds(&l, "http/1.1");
     offer(o, &l, "BoundaryLength", "SRV-LONG-NAME", "255 x 'y', then http/1.1");
-    l = nl_one("\xff\x00", 2), offer(o, &l, "HighBytes NulInName", NULL, "0xff00");
-    l = nl_one("\xff", 1), offer(o, &l, "HighBytes", NULL, "0xff");
-    l = nl_one("\x80", 1), offer(o, &l, "HighBytes", NULL, "0x80");
-    l = nl_one("\x7f\x00", 2), offer(o, &l, "HighBytes", NULL, "0x7f00");
-    l = nl_of("acme-tls/1", NULL), offer(o, &l, "Registry", NULL, "acme-tls/1");
+    offer_set(o, cases, "octets");
     l = (namelist){0}, nl_addl(&l, &g_registry), offer(o, &l, "Registry", NULL, "the whole registry");
     l = (namelist){0};
     for (size_t i = g_registry.n; i-- > 0;)
         nl_add(&l, g_registry.v[i].p, g_registry.v[i].n);
     offer(o, &l, "Registry", NULL, "the whole registry, reversed");
-    l = nl_of("h2c", NULL), offer(o, &l, "Registry", NULL, "h2c");
-    l = nl_of("h2c", "h2", NULL), offer(o, &l, "Registry", NULL, "h2c, h2");
-
+    offer_set(o, cases, "h2c");
     /* Long offers: the supported name last. */
     l = (namelist){0};
     for (unsigned i = 0; i < 300; i++) {
@@ -127,21 +105,7 @@ static void build_offers(struct offers *o)
     nl_adds(&l, "http/1.1");
     offer(o, &l, "LongList Duplicate", "SRV-MANY-TINY-NAMES", "5000 one-octet names, then h2, a, http/1.1");
 
-    /* Malformed offers: decode_error, never a selection. */
-    offer_hex(o, "", "SRV-MALFORMED-EMPTY-EXT", "empty extension_data");
-    offer_hex(o, "00", "SRV-MALFORMED-ONE-BYTE", "one byte");
-    offer_hex(o, "0000", "SRV-MALFORMED-EMPTY-LIST", "empty list");
-    offer_hex(o, "000100", "SRV-MALFORMED-EMPTY-NAME", "one empty name");
-    offer_hex(o, "000402683200", "SRV-MALFORMED-EMPTY-NAME-LATER", "h2, then an empty name");
-    offer_hex(o, "000b08687474702f312e310000", "SRV-MALFORMED-EMPTY-NAME-LATER", "http/1.1, empty name, then bytes");
-    offer_hex(o, "0004026832", "SRV-MALFORMED-LIST-LONG", "h2 with list length 4");
-    offer_hex(o, "00020268320000", "SRV-MALFORMED-LIST-SHORT", "h2 with list length 2 and trailing bytes");
-    offer_hex(o, "000402683300", "SRV-MALFORMED-EMPTY-NAME-LATER", "h3 + zero byte inside the list");
-    offer_hex(o, "00040268320a", "SRV-MALFORMED-NAME-OVERRUN", "h2, then a length 10 with nothing after it");
-    offer_hex(o, "0005026832ff61", "SRV-MALFORMED-TRAILING-AFTER-MATCH", "h2, then garbage in the list");
-    offer_hex(o, "000c01683208687474702f312e31", "SRV-MALFORMED-NAME-SHORT", "h2 with name length 1");
-    offer_hex(o, "000c08687474702f312e3102683200", "SRV-MALFORMED-LIST-SHORT",
-              "http/1.1, h2, list length 12 for 12 bytes and a trailing 00");
+    offer_set(o, cases, "malformed"); /* decode_error, never a selection */
 }
 
 static void group(vfile *f, namelist *server, struct offers *o, const char *what)
@@ -161,6 +125,10 @@ static void group(vfile *f, namelist *server, struct offers *o, const char *what
         namelist offered = {0};
         if (alert != 50)
             oracle_pnl(of->ext.p, of->ext.n, ROLE_CLIENT, &offered);
+        if (alert == 50 && of->what == NULL) {
+            fprintf(stderr, "vecgen: an offer of names is malformed; write it as ext with what\n");
+            exit(2);
+        }
         if (alert == 50)
             snprintf(odesc, sizeof odesc, "malformed, %s (probe %s)", of->what, of->check);
         else
@@ -195,65 +163,48 @@ static void group(vfile *f, namelist *server, struct offers *o, const char *what
 
 /* tlsfuzzer's scripts/test-alpn-negotiation.py runs against a server that supports http/1.1 (inputs and expected
  * outcomes only). */
-static void tlsfuzzer_group(vfile *f)
+static void tlsfuzzer_group(vfile *f, case_file *cases)
 {
-    static struct offers o;
-    namelist l;
-    o.n = 0;
-    l = nl_of("http/1.1", NULL), offer(&o, &l, "ExternalTest", NULL, "probe 'only http/1.1'");
-    l = nl_of("http/1.", NULL),
-    offer(&o, &l, "ExternalTest PrefixMatch", "SRV-NO-PREFIX-MATCH", "probe 'only http/1.'");
-    l = nl_of("http/1.X", NULL), offer(&o, &l, "ExternalTest PrefixMatch", "SRV-NO-PREFIX-MATCH", "'only http/1.X'");
-    l = nl_of("http/1.", "http/1.1", NULL);
-    offer(&o, &l, "ExternalTest PrefixMatch", "SRV-NO-PREFIX-MATCH", "probe 'http/1. and http/1.1'");
-    offer_hex(&o, "000100", "SRV-MALFORMED-EMPTY-NAME", "probe 'empty element'");
-    offer_hex(&o, "0000", "SRV-MALFORMED-EMPTY-LIST", "probe 'empty list'");
-    offer_hex(&o, "", "SRV-MALFORMED-EMPTY-EXT", "probe 'empty extension'");
-    offer_hex(&o, "000908687474702f312e3106687474702f32", "SRV-MALFORMED-LIST-SHORT",
-              "probe 'underflow length of protocol_name_list'");
-    offer_hex(&o, "001208687474702f312e3106687474702f32", "SRV-MALFORMED-LIST-LONG",
-              "probe 'overflow length of protocol_name_list'");
-    offer_hex(&o, "001008687474702f312e3108687474702f32", "SRV-MALFORMED-NAME-OVERRUN",
-              "probe 'overflow length of last item'");
-    for (size_t i = 0; i < o.n; i++) {
-        o.v[i].source = "tlsfuzzer scripts/test-alpn-negotiation.py";
-        if (strstr(o.v[i].flags, "ExternalTest") == NULL)
-            o.v[i].flags = "MalformedOffer ExternalTest";
-    }
+    struct offers o = {0};
+    offer_set(&o, cases, "tlsfuzzer");
     namelist s = nl_of("http/1.1", NULL);
     group(f, &s, &o, "tlsfuzzer server (http/1.1)");
     for (size_t i = 0; i < o.n; i++)
         buf_free(&o.v[i].ext);
 }
 
+/* A group for each server list of set (names or namesHex, and what). */
+static void server_set(vfile *f, struct offers *o, case_file *cases, const char *set)
+{
+    vcase k;
+    for (size_t at = 0; case_next(cases, set, &at, &k);) {
+        namelist s = case_names(&k);
+        group(f, &s, o, case_text(&k, "what"));
+    }
+}
+
 void fam_select(vfile *f)
 {
     struct offers o = {0};
+    case_file *cases = cases_open("selection.json", select_keys, sizeof select_keys / sizeof select_keys[0]);
     namelist s;
     uint8_t g[2];
 
-    build_offers(&o);
-    s = nl_of("h2", "http/1.1", NULL), group(f, &s, &o, "h2 preferred");
-    s = nl_of("http/1.1", "h2", NULL), group(f, &s, &o, "http/1.1 preferred");
-    s = nl_of("h2", NULL), group(f, &s, &o, "h2 only");
-    s = nl_of("http/1.1", NULL), group(f, &s, &o, "http/1.1 only");
-    s = nl_of("h3", "h2", "http/1.1", NULL), group(f, &s, &o, "h3, h2, http/1.1");
-    grease_value(0, g), s = nl_one(g, 2), nl_adds(&s, "h2"), nl_adds(&s, "http/1.1");
-    group(f, &s, &o, "GREASE in the server list, first");
+    build_offers(&o, cases);
+    server_set(f, &o, cases, "servers");
     s = (namelist){0};
     for (unsigned i = 0; i < 16; i++)
         grease_value(i, g), nl_add(&s, g, 2);
     nl_adds(&s, "http/1.1");
     group(f, &s, &o, "all 16 GREASE values in the server list, then http/1.1");
-    grease_value(4, g), s = nl_one(g, 2), group(f, &s, &o, "a GREASE value as the only server name");
+    server_set(f, &o, cases, "grease-only-server");
     s = (namelist){0}, nl_addl(&s, &g_registry), group(f, &s, &o, "the whole registry");
-    s = nl_of("a", "b", NULL), group(f, &s, &o, "one-octet names");
+    server_set(f, &o, cases, "one-octet-servers");
     s = nl_filled('x', 255), nl_adds(&s, "h2"), group(f, &s, &o, "a 255-octet name, then h2");
-    s = nl_one("h2\0x", 4), nl_adds(&s, "http/1.1"), group(f, &s, &o, "a name with NUL, then http/1.1");
-    s = nl_one("\xff\x00", 2), nl_add(&s, "\x80", 1), group(f, &s, &o, "high-byte names");
-    s = nl_of("acme-tls/1", NULL), group(f, &s, &o, "acme-tls/1 only");
+    server_set(f, &o, cases, "octet-servers");
 
     for (size_t i = 0; i < o.n; i++)
         buf_free(&o.v[i].ext);
-    tlsfuzzer_group(f);
+    tlsfuzzer_group(f, cases);
+    cases_close(cases);
 }

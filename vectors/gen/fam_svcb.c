@@ -13,6 +13,13 @@
 struct sctx {
     vfile *f;
     json_t *pres, *wire; /* the two groups' tests */
+    case_file *cases;    /* gen/cases/svcb_alpn.json */
+};
+
+/* The keys of gen/cases/svcb_alpn.json (see vectors/gen/cases/README.md). */
+static const case_key svcb_keys[] = {
+    {"presentation", CK_TEXT}, {"wire", CK_HEX},   {"names", CK_NAMES},  {"namesHex", CK_HEXNAMES},
+    {"check", CK_TEXT},        {"flags", CK_TEXT}, {"comment", CK_TEXT}, {"source", CK_TEXT},
 };
 
 /* Canonical presentation (alpncheck's choice, see alpn.h): unquoted; printable ASCII raw except '"', ';', '(', ')'
@@ -110,6 +117,44 @@ static void wt(struct sctx *c, const buf *w, const namelist *l, const char *chec
     outcome(t, l, 0, check, source);
 }
 
+/* What case k expects: its names (names or namesHex, into *l) when it is valid, else NULL and *check, the rule it
+ * breaks. */
+static const namelist *case_outcome(const vcase *k, namelist *l, const char **check)
+{
+    *l = (namelist){0};
+    *check = NULL;
+    if (case_has(k, "names") || case_has(k, "namesHex")) {
+        *l = case_names(k);
+        return l;
+    }
+    *check = case_text(k, "check");
+    return NULL;
+}
+
+/* The cases of set in one form: presentation (the text) or wire (the value of the names when valid, else wire, the
+ * value as it stands); with the names or the check it fails, flags, comment, source. */
+static void svcb_set(struct sctx *c, const char *set, int wire)
+{
+    vcase k;
+    for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
+        namelist l;
+        const char *check, *flags = case_text(&k, "flags"), *comment = case_text(&k, "comment");
+        const namelist *ok = case_outcome(&k, &l, &check);
+        if (wire) {
+            buf w = {0};
+            if (ok != NULL)
+                wire_of(ok, &w);
+            else
+                w = case_hex(&k, "wire");
+            wt(c, &w, ok, check, flags, comment, case_opt(&k, "source"));
+            buf_free(&w);
+        } else {
+            pts(c, case_text(&k, "presentation"), ok, check, flags, comment, case_opt(&k, "source"));
+        }
+        nl_free(&l);
+    }
+}
+
 /* ---- presentation ------------------------------------------------------------------------------------------------ */
 
 /* text is 'a' followed by an escape of octet o. At the list level (RFC 9460 Appendix A.1) a decoded ',' separates
@@ -165,43 +210,9 @@ static void pres_octets(struct sctx *c)
     }
 }
 
-static void pres_escapes(struct sctx *c)
-{
-    namelist ab = nl_of("a,b", NULL), a_b = nl_of("a\\b", NULL), two = nl_of("a", "b", NULL);
-    pts(c, "a\\\\,b", &ab, NULL, "SvcbListEscape", "\\\\, keeps a comma inside an item", NULL);
-    pts(c, "a\\092,b", &ab, NULL, "SvcbListEscape", "\\092, keeps a comma inside an item", NULL);
-    pts(c, "a\\092\\044b", &ab, NULL, "SvcbListEscape", "\\092\\044 keeps a comma inside an item", NULL);
-    pts(c, "\"a\\\\,b\"", &ab, NULL, "SvcbListEscape", "quoted \\\\, keeps a comma", NULL);
-    pts(c, "a\\,b", &two, NULL, "SvcbListEscape", "\\, alone is a separator after character-string decoding", NULL);
-    pts(c, "a\\044b", &two, NULL, "SvcbListEscape", "\\044 is a separator after character-string decoding", NULL);
-    pts(c, "a\\\\\\\\b", &a_b, NULL, "SvcbListEscape", "\\\\\\\\ is one backslash in the item", NULL);
-    pts(c, "a\\\\b", NULL, "SVCB-ALPN-LIST", "SvcbListEscape", "list-level backslash before 'b'", NULL);
-    pts(c, "a\\\\", NULL, "SVCB-ALPN-LIST", "SvcbListEscape", "list-level backslash at the end", NULL);
-    pts(c, "a\\", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "backslash at the end of the value", NULL);
-    pts(c, "a\\2", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\D with one digit", NULL);
-    pts(c, "a\\25", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\DD with two digits", NULL);
-    pts(c, "a\\25x", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\DD followed by a letter", NULL);
-    pts(c, "a\\256", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\256 is above 255", NULL);
-    pts(c, "a\\999", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "\\999 is above 255", NULL);
-    pts(c, "\"h2", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "opening quote not closed", NULL);
-    pts(c, "\"", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "a lone quote", NULL);
-    pts(c, "\"h2\\\"", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "the closing quote escaped", NULL);
-    pts(c, "\"h2\"x", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "text after the closing quote", NULL);
-    pts(c, "\"h2\"\"h3\"", NULL, "SVCB-CHAR-STRING", "SvcbCharString", "two quoted strings", NULL);
-    nl_free(&ab);
-    nl_free(&a_b);
-    nl_free(&two);
-}
-
 static void pres_lists(struct sctx *c)
 {
-    pts(c, "", NULL, "SVCB-ALPN-EMPTY", "SvcbEmpty", "no value", NULL);
-    pts(c, "\"\"", NULL, "SVCB-ALPN-EMPTY", "SvcbEmpty", "empty quoted value", NULL);
-    pts(c, ",", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "a comma only", NULL);
-    pts(c, ",h2", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "leading comma", NULL);
-    pts(c, "h2,", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "trailing comma", NULL);
-    pts(c, "h2,,h3", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "two commas", NULL);
-    pts(c, "\"h2,\"", NULL, "SVCB-ALPN-ID-EMPTY", "SvcbEmpty", "trailing comma inside quotes", NULL);
+    svcb_set(c, "lists", 0);
     namelist reg = {0};
     nl_addl(&reg, &g_registry);
     buf p = {0};
@@ -240,40 +251,15 @@ static void pres_lists(struct sctx *c)
     }
 }
 
-static void pres_published(struct sctx *c)
-{
-    namelist fig10 = nl_of("f\\oo,bar", "h2", NULL), h2h3 = nl_of("h2", "h3-19", NULL);
-    pts(c, "\"f\\\\\\\\oo\\\\,bar,h2\"", &fig10, NULL, "RfcExample SvcbListEscape",
-        "escaped comma and backslash, quoted", "RFC 9460 Appendix D.2, Figure 10");
-    pts(c, "f\\\\\\092oo\\092,bar,h2", &fig10, NULL, "RfcExample SvcbListEscape",
-        "escaped comma and backslash, unquoted", "RFC 9460 Appendix D.2, Figure 10");
-    pts(c, "h2,h3-19", &h2h3, NULL, "RfcExample", "the alpn of the mandatory/ipv4hint example",
-        "RFC 9460 Appendix D.2");
-    pts(c, "", NULL, "SVCB-ALPN-EMPTY", "RfcExample SvcbEmpty", "alpn without a value", "RFC 9460 Appendix D.3");
-    /* The same three ids written two ways: quoted with list escapes, and unquoted with every kind of escape. */
-    namelist parts = nl_of("part1", "part2", "part3,part4\\", NULL);
-    pts(c, "\"part1,part2,part3\\\\,part4\\\\\\\\\"", &parts, NULL, "ExternalTest SvcbListEscape",
-        "quoted list with an escaped comma and backslash", "miekg/dns svcb_test.go TestSVCBAlpn");
-    pts(c, "part1\\,\\p\\a\\r\\t2\\044part3\\092,part4\\092\\\\", &parts, NULL,
-        "ExternalTest SvcbEscape SvcbListEscape", "unquoted list with \\X, \\DDD and list escapes",
-        "miekg/dns svcb_test.go TestSVCBAlpn");
-    nl_free(&parts);
-    nl_free(&fig10);
-    nl_free(&h2h3);
-}
-
 /* ---- wire -------------------------------------------------------------------------------------------------------- */
 
 static void wire_cases(struct sctx *c)
 {
     char cm[120];
-    namelist fig10 = nl_of("f\\oo,bar", "h2", NULL), h2h3 = nl_of("h2", "h3-19", NULL);
+    svcb_set(c, "wire-published", 1);
+    namelist h2h3 = nl_of("h2", "h3-19", NULL);
     buf w = {0};
-    wire_of(&fig10, &w);
-    wt(c, &w, &fig10, NULL, "RfcExample", "the alpn value of Figure 10", "RFC 9460 Appendix D.2, Figure 10");
-    buf_free(&w);
     wire_of(&h2h3, &w);
-    wt(c, &w, &h2h3, NULL, "RfcExample", "h2 and h3-19", "RFC 9460 Appendix D.2");
     /* Every strict prefix of a valid value is malformed where it is cut (RFC 9460 §7.1.1: the pairs fill the
      * value exactly). */
     namelist h2 = nl_of("h2", NULL);
@@ -295,23 +281,7 @@ static void wire_cases(struct sctx *c)
         buf_free(&w);
         nl_free(&l);
     }
-    buf e = {0}, z = hex_literal("00"), z2 = hex_literal("0268320000"), over = hex_literal("02683202"),
-        over2 = hex_literal("ff"), one = hex_literal("026832ff00");
-    wt(c, &e, NULL, "SVCB-ALPN-EMPTY", "SvcbEmpty", "empty value", "RFC 9460 Appendix D.3");
-    wt(c, &z, NULL, "SVCB-ALPN-ID-EMPTY", "EmptyName", "an empty alpn-id", NULL);
-    buf bad3 = hex_literal("030000");
-    wt(c, &bad3, NULL, "SVCB-ALPN-OVERRUN", "ExternalTest", "length 3 with two octets after it",
-       "miekg/dns svcb_test.go TestDecodeBadSVCB");
-    buf_free(&bad3);
-    wt(c, &z2, NULL, "SVCB-ALPN-ID-EMPTY", "EmptyName", "an empty alpn-id after h2", NULL);
-    wt(c, &over, NULL, "SVCB-ALPN-OVERRUN", "LengthOffByOne", "a length past the end after h2", NULL);
-    wt(c, &over2, NULL, "SVCB-ALPN-OVERRUN", "LengthOffByOne", "length 255 with no octets", NULL);
-    wt(c, &one, NULL, "SVCB-ALPN-OVERRUN", "LengthOffByOne", "length 255 with one octet after h2", NULL);
-    buf_free(&z);
-    buf_free(&z2);
-    buf_free(&over);
-    buf_free(&over2);
-    buf_free(&one);
+    svcb_set(c, "wire-malformed", 1);
     static const size_t lens[] = {1, 254, 255};
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
         namelist l = nl_filled(0x80 + (unsigned)i, lens[i]);
@@ -321,7 +291,6 @@ static void wire_cases(struct sctx *c)
         buf_free(&w);
         nl_free(&l);
     }
-    nl_free(&fig10);
     nl_free(&h2h3);
 }
 
@@ -330,11 +299,13 @@ void fam_svcb(vfile *f)
     json_t *pg = vf_group_new(f), *wg = vf_group_new(f);
     json_object_set_new(pg, "form", json_string("presentation"));
     json_object_set_new(wg, "form", json_string("wire"));
-    struct sctx c = {f, vf_group(f, pg), NULL};
-    pres_published(&c);
+    struct sctx c = {f, vf_group(f, pg), NULL,
+                     cases_open("svcb_alpn.json", svcb_keys, sizeof svcb_keys / sizeof svcb_keys[0])};
+    svcb_set(&c, "published", 0);
     pres_lists(&c);
-    pres_escapes(&c);
+    svcb_set(&c, "escapes", 0);
     pres_octets(&c);
     c.wire = vf_group(f, wg);
     wire_cases(&c);
+    cases_close(c.cases);
 }

@@ -1,5 +1,5 @@
 /*
- * vecgen OUTDIR REGISTRY_TSV: writes the five vector files of vectors/FORMAT.md into OUTDIR.
+ * vecgen OUTDIR REGISTRY_TSV [CASES_DIR]: writes the seven vector files of vectors/FORMAT.md into OUTDIR.
  *
  * Output is deterministic: keys sorted, 2-space indent, no dates, the only randomness a fixed-seed PRNG. The
  * registry names are read from REGISTRY_TSV (src/registry.tsv) so the vectors follow the table without vecgen
@@ -111,16 +111,6 @@ int buf_hex(buf *b, const char *hex, size_t len)
         return -1;
     }
     return 0;
-}
-
-buf hex_literal(const char *hex)
-{
-    buf b = {0};
-    if (buf_hex(&b, hex, strlen(hex)) != 0) {
-        fprintf(stderr, "vecgen: bad hex literal: %s\n", hex);
-        exit(2);
-    }
-    return b;
 }
 
 void nl_adds(namelist *l, const char *s)
@@ -563,12 +553,15 @@ void describe_list(const namelist *l, char *out, size_t cap)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: vecgen OUTDIR REGISTRY_TSV\n"
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: vecgen OUTDIR REGISTRY_TSV [CASES_DIR]\n"
                         "  writes the vector files of vectors/FORMAT.md into OUTDIR;\n"
-                        "  REGISTRY_TSV is src/registry.tsv (names used in the registry cases)\n");
+                        "  REGISTRY_TSV is src/registry.tsv (names used in the registry cases);\n"
+                        "  CASES_DIR holds the hand-picked cases (default: vectors/gen/cases of the source tree)\n");
         return 2;
     }
+    if (argc == 4)
+        cases_dir = argv[3];
     if (registry_load(argv[2]) != 0)
         return 1;
 

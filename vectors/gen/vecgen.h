@@ -30,8 +30,6 @@ void buf_free(buf *b);
 /* Appends the bytes of the first len characters of hex, two digits each (hex_decode). 0, or -1 (nothing appended)
  * when a character is not a hex digit or the count is odd. */
 int buf_hex(buf *b, const char *hex, size_t len);
-/* The bytes of a hex literal of the generator's own; a bad one is a generator bug and ends the program (exit 2). */
-buf hex_literal(const char *hex);
 buf buf_copy(const uint8_t *d, size_t n);
 
 typedef struct {
@@ -121,6 +119,48 @@ void describe_name(const uint8_t *d, size_t n, char *out, size_t cap);
 void describe_list(const namelist *l, char *out, size_t cap);
 /* 1 when every octet is printable ASCII (0x20-0x7E): such values are also given as JSON text. */
 int printable(const uint8_t *v, size_t n);
+
+/* ---- hand-picked cases (gen/cases/<vector file>.json, cases.c; vectors/gen/cases/README.md) ---- */
+
+/* The directory of the case files: the source tree's gen/cases, or vecgen's third argument. */
+extern const char *cases_dir;
+
+/* What a key's value must be: a string; a string of hex digit pairs (bytes); an array of printable-ASCII strings
+ * (names); an array of strings of hex digit pairs (names as bytes). */
+typedef enum { CK_TEXT, CK_HEX, CK_NAMES, CK_HEXNAMES } case_kind;
+typedef struct {
+    const char *key;
+    case_kind kind;
+} case_key;
+
+typedef struct case_file case_file;
+typedef struct {
+    const case_file *file;
+    const json_t *o;
+    size_t index;
+} vcase;
+
+/* Loads and checks cases_dir/name against keys (every case also has "set", a string). Exits 2 on any fault. */
+case_file *cases_open(const char *name, const case_key *keys, size_t nkeys);
+/* The next case of set after *at (0 to start), in file order: 1 and *c, or 0 at the end. A set without a case
+ * ends vecgen (exit 2). */
+int case_next(case_file *f, const char *set, size_t *at, vcase *c);
+/* Ends vecgen (exit 2) when a case was never read (its set is one the code does not walk) or has a key its set's
+ * code never read (a key that would silently mean nothing); frees f. */
+void cases_close(case_file *f);
+
+/* Ends vecgen (exit 2) with why, naming the file and the case. */
+__attribute__((noreturn)) void case_die(const vcase *c, const char *why);
+int case_has(const vcase *c, const char *key);
+/* The string of key: case_text ends vecgen (exit 2) when the case lacks it, case_opt returns NULL. */
+const char *case_text(const vcase *c, const char *key);
+const char *case_opt(const vcase *c, const char *key);
+/* The bytes of key, whose value is hex; ends vecgen (exit 2) when the case lacks it. */
+buf case_hex(const vcase *c, const char *key);
+/* The bytes of whichever of text_key (a string) and hex_key (hex) the case has; exactly one is required. */
+buf case_bytes(const vcase *c, const char *text_key, const char *hex_key);
+/* The names of "names" (printable ASCII) or "namesHex" (hex), whichever the case has; exactly one is required. */
+namelist case_names(const vcase *c);
 
 /* ---- families ---- */
 
