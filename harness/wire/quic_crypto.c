@@ -84,8 +84,8 @@ int quic_keys_from_secret(uint32_t version, unsigned suite, const uint8_t *secre
     return 0;
 }
 
-int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, int from, uint8_t *secret,
-                      quic_keys *k)
+static int derive_initial(uint32_t version, const uint8_t *dcid, size_t dcid_len, int from, uint8_t *secret,
+                          quic_keys *k)
 {
     const quic_version_info *v = version_info(version);
     wire_suite s;
@@ -103,6 +103,52 @@ int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, in
         memcpy(secret, own, 32);
     return quic_keys_from_secret(version, 0x1301, own, k);
 }
+
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* Fuzzing builds only (the libFuzzer, AFL++ and OSS-Fuzz builds define the macro; CMakeLists.txt): the last Initial
+ * secret and keys derived per direction, for the next call with the same version and Destination Connection ID.
+ * fuzz_quic_server starts every input's connection from one fixed ID, whose derivation (an HKDF-Extract and four
+ * Expand-Labels per direction) was an eighth of its run. The result of a pure function, so no input sees a
+ * difference; production never repeats a random ID, and every other build (the unit tests, the replay ctests, the
+ * coverage build, alpncheck itself) runs the derivation each time. */
+typedef struct {
+    int ok;
+    uint32_t version;
+    size_t dcid_len;
+    uint8_t dcid[QUIC_CID_MAX], secret[32];
+    quic_keys k;
+} initial_memo;
+
+static initial_memo memo[2];
+
+int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, int from, uint8_t *secret,
+                      quic_keys *k)
+{
+    initial_memo *m = &memo[from == WIRE_FROM_CLIENT];
+    if (dcid_len > QUIC_CID_MAX)
+        return derive_initial(version, dcid, dcid_len, from, secret, k);
+    if (!m->ok || m->version != version || m->dcid_len != dcid_len || (dcid_len && memcmp(m->dcid, dcid, dcid_len))) {
+        m->ok = 0;
+        if (derive_initial(version, dcid, dcid_len, from, m->secret, &m->k) != 0)
+            return -1;
+        m->ok = 1;
+        m->version = version;
+        m->dcid_len = dcid_len;
+        if (dcid_len > 0)
+            memcpy(m->dcid, dcid, dcid_len);
+    }
+    if (secret != NULL)
+        memcpy(secret, m->secret, 32);
+    *k = m->k;
+    return 0;
+}
+#else
+int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, int from, uint8_t *secret,
+                      quic_keys *k)
+{
+    return derive_initial(version, dcid, dcid_len, from, secret, k);
+}
+#endif
 
 /* The block functions of the AES key schedules in quic_keys, as GCM calls them. */
 static void aes128_block(const void *ctx, size_t len, uint8_t *dst, const uint8_t *src)
