@@ -11,8 +11,8 @@
 #include "quic_internal.h"
 
 /* The reference: GnuTLS over the associated data in one piece, ciphertext then tag in out. */
-static void reference(const quic_keys *k, uint64_t pn, const uint8_t *ad, size_t ad_len, const uint8_t *in,
-                      size_t len, uint8_t *out)
+static void reference(const quic_keys *k, uint64_t pn, const uint8_t *ad, size_t ad_len, const uint8_t *in, size_t len,
+                      uint8_t *out)
 {
     static const gnutls_cipher_algorithm_t alg[] = {GNUTLS_CIPHER_AES_128_GCM, GNUTLS_CIPHER_AES_256_GCM,
                                                     GNUTLS_CIPHER_CHACHA20_POLY1305};

@@ -168,8 +168,8 @@ static int valid_ticket(const uint8_t *b, size_t len, wire_client_ticket *t)
     t->age_add = (uint32_t)be(b + 4, 4);
     t->suite = 0x1301;
     wire_suite s;
-    return wire_suite_for(0x1301, &s) == 0 && wire_expand_label(&s, ready.tls.resumption_secret, "resumption", nonce,
-                                                                nonce_len, t->psk, s.hash_len) == 0;
+    return wire_suite_for(0x1301, &s) == 0 &&
+           wire_expand_label(&s, ready.tls.resumption_secret, "resumption", nonce, nonce_len, t->psk, s.hash_len) == 0;
 }
 
 /* RFC 8446 §4.6.1: each NewSessionTicket the client takes replaces the one it kept. The messages in the CRYPTO
@@ -198,10 +198,10 @@ static void check_last_ticket(const sealed_view *v, int rc, unsigned before)
     const wire_client_ticket *k = &q.tls.ticket;
     if (q.tls.tickets - before != valid)
         abort();
-    if (valid > 0 && (k->identity_len != want.identity_len || memcmp(k->identity, want.identity, want.identity_len) ||
-                      memcmp(k->psk, want.psk, 32) || k->suite != want.suite || k->lifetime != want.lifetime ||
-                      k->age_add != want.age_add || k->early_data != want.early_data ||
-                      k->max_early_data != want.max_early_data))
+    if (valid > 0 &&
+        (k->identity_len != want.identity_len || memcmp(k->identity, want.identity, want.identity_len) ||
+         memcmp(k->psk, want.psk, 32) || k->suite != want.suite || k->lifetime != want.lifetime ||
+         k->age_add != want.age_add || k->early_data != want.early_data || k->max_early_data != want.max_early_data))
         abort();
 }
 
