@@ -12,6 +12,7 @@
 #ifndef ALPN_QUIC_H
 #define ALPN_QUIC_H
 
+#include <nettle/aes.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,11 +55,21 @@ int quic_version_known(uint32_t version);
 /* The AEAD of a packet protection key: the TLS 1.3 suite's (RFC 9001 §5.3). */
 typedef enum { QUIC_AEAD_AES128GCM = 0, QUIC_AEAD_AES256GCM, QUIC_AEAD_CHACHA20 } quic_aead;
 
-/* Packet protection of one direction at one level: AEAD key and IV, header protection key (RFC 9001 §5.1). */
+/* An AES key schedule of either size. */
+typedef union {
+    struct aes128_ctx a128;
+    struct aes256_ctx a256;
+} quic_aes;
+
+/* Packet protection of one direction at one level: AEAD key and IV, header protection key (RFC 9001 §5.1). For the
+ * AES suites also the key schedules of key and hp, made once with the keys (quic_keys_from_secret) rather than per
+ * packet. Plain data: a quic_keys holds no handle, so it is copied freely (connection objects are, as the fuzz
+ * targets' templates) and never freed. */
 typedef struct {
     quic_aead aead;
     size_t key_len;
     uint8_t key[32], iv[12], hp[32];
+    quic_aes key_aes, hp_aes;
 } quic_keys;
 
 /* Keys from a TLS traffic secret of suite (0x1301..0x1303) for a version: "quic key"/"quic iv"/"quic hp" (v1),

@@ -3,7 +3,10 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <nettle/aes.h>
+#include <nettle/chacha-poly1305.h>
 #include <nettle/chacha.h>
+#include <nettle/gcm.h>
+#include <nettle/memops.h>
 #include <string.h>
 
 #include "quic.h"
@@ -50,6 +53,19 @@ int quic_version_known(uint32_t version)
     return version_info(version) != NULL;
 }
 
+/* The AES key schedules of k's key and header protection key, made once here rather than per packet (ChaCha20's key
+ * setup is a copy of the key: nothing to keep). */
+static void schedule(quic_keys *k)
+{
+    if (k->aead == QUIC_AEAD_AES128GCM) {
+        aes128_set_encrypt_key(&k->key_aes.a128, k->key);
+        aes128_set_encrypt_key(&k->hp_aes.a128, k->hp);
+    } else if (k->aead == QUIC_AEAD_AES256GCM) {
+        aes256_set_encrypt_key(&k->key_aes.a256, k->key);
+        aes256_set_encrypt_key(&k->hp_aes.a256, k->hp);
+    }
+}
+
 int quic_keys_from_secret(uint32_t version, unsigned suite, const uint8_t *secret, quic_keys *k)
 {
     const quic_version_info *v = version_info(version);
@@ -60,15 +76,16 @@ int quic_keys_from_secret(uint32_t version, unsigned suite, const uint8_t *secre
     k->aead = suite == 0x1301 ? QUIC_AEAD_AES128GCM : suite == 0x1302 ? QUIC_AEAD_AES256GCM : QUIC_AEAD_CHACHA20;
     k->key_len = s.key_len;
     /* RFC 9001 §5.1: the header protection key is as long as the AEAD key. */
-    return wire_expand_label(&s, secret, v->key, NULL, 0, k->key, k->key_len) ||
-                   wire_expand_label(&s, secret, v->iv, NULL, 0, k->iv, 12) ||
-                   wire_expand_label(&s, secret, v->hp, NULL, 0, k->hp, k->key_len)
-               ? -1
-               : 0;
+    if (wire_expand_label(&s, secret, v->key, NULL, 0, k->key, k->key_len) ||
+        wire_expand_label(&s, secret, v->iv, NULL, 0, k->iv, 12) ||
+        wire_expand_label(&s, secret, v->hp, NULL, 0, k->hp, k->key_len))
+        return -1;
+    schedule(k);
+    return 0;
 }
 
-int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, int from, uint8_t *secret,
-                      quic_keys *k)
+static int derive_initial(uint32_t version, const uint8_t *dcid, size_t dcid_len, int from, uint8_t *secret,
+                          quic_keys *k)
 {
     const quic_version_info *v = version_info(version);
     wire_suite s;
@@ -87,32 +104,148 @@ int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, in
     return quic_keys_from_secret(version, 0x1301, own, k);
 }
 
-static gnutls_cipher_algorithm_t gnutls_aead(quic_aead a)
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* Fuzzing builds only (the libFuzzer, AFL++ and OSS-Fuzz builds define the macro; CMakeLists.txt): the last Initial
+ * secret and keys derived per direction, for the next call with the same version and Destination Connection ID.
+ * fuzz_quic_server starts every input's connection from one fixed ID, whose derivation (an HKDF-Extract and four
+ * Expand-Labels per direction) was an eighth of its run. The result of a pure function, so no input sees a
+ * difference; production never repeats a random ID, and every other build (the unit tests, the replay ctests, the
+ * coverage build, alpncheck itself) runs the derivation each time. */
+typedef struct {
+    int ok;
+    uint32_t version;
+    size_t dcid_len;
+    uint8_t dcid[QUIC_CID_MAX], secret[32];
+    quic_keys k;
+} initial_memo;
+
+static initial_memo memo[2];
+
+int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, int from, uint8_t *secret,
+                      quic_keys *k)
 {
-    return a == QUIC_AEAD_AES128GCM   ? GNUTLS_CIPHER_AES_128_GCM
-           : a == QUIC_AEAD_AES256GCM ? GNUTLS_CIPHER_AES_256_GCM
-                                      : GNUTLS_CIPHER_CHACHA20_POLY1305;
+    initial_memo *m = &memo[from == WIRE_FROM_CLIENT];
+    if (dcid_len > QUIC_CID_MAX)
+        return derive_initial(version, dcid, dcid_len, from, secret, k);
+    if (!m->ok || m->version != version || m->dcid_len != dcid_len || (dcid_len && memcmp(m->dcid, dcid, dcid_len))) {
+        m->ok = 0;
+        if (derive_initial(version, dcid, dcid_len, from, m->secret, &m->k) != 0)
+            return -1;
+        m->ok = 1;
+        m->version = version;
+        m->dcid_len = dcid_len;
+        if (dcid_len > 0)
+            memcpy(m->dcid, dcid, dcid_len);
+    }
+    if (secret != NULL)
+        memcpy(secret, m->secret, 32);
+    *k = m->k;
+    return 0;
+}
+#else
+int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, int from, uint8_t *secret,
+                      quic_keys *k)
+{
+    return derive_initial(version, dcid, dcid_len, from, secret, k);
+}
+#endif
+
+/* The block functions of the AES key schedules in quic_keys, as GCM calls them. */
+static void aes128_block(const void *ctx, size_t len, uint8_t *dst, const uint8_t *src)
+{
+    aes128_encrypt(ctx, len, dst, src);
 }
 
-int quic_payload_aead(const quic_keys *k, int seal, uint64_t pn, const giovec_t *ad, int ad_count, uint8_t *data, size_t len,
-              uint8_t tag[16])
+static void aes256_block(const void *ctx, size_t len, uint8_t *dst, const uint8_t *src)
+{
+    aes256_encrypt(ctx, len, dst, src);
+}
+
+/* GCM's associated data from pieces: nettle's gcm_update takes whole blocks in every call but the last, so what a
+ * piece leaves of a block waits in one for the next piece. */
+static void gcm_ad(struct gcm_ctx *g, const struct gcm_key *h, const giovec_t *ad, int ad_count)
+{
+    uint8_t block[GCM_BLOCK_SIZE];
+    size_t held = 0;
+    for (int i = 0; i < ad_count; i++) {
+        const uint8_t *p = ad[i].iov_base;
+        size_t n = ad[i].iov_len;
+        if (n == 0)
+            continue;
+        if (held > 0) {
+            size_t take = n < GCM_BLOCK_SIZE - held ? n : GCM_BLOCK_SIZE - held;
+            memcpy(block + held, p, take);
+            held += take;
+            p += take;
+            n -= take;
+            if (held < GCM_BLOCK_SIZE)
+                continue;
+            gcm_update(g, h, GCM_BLOCK_SIZE, block);
+            held = 0;
+        }
+        size_t whole = n - n % GCM_BLOCK_SIZE;
+        gcm_update(g, h, whole, p);
+        memcpy(block, p + whole, n - whole);
+        held = n - whole;
+    }
+    gcm_update(g, h, held, block);
+}
+
+/* AEAD_AES_128_GCM or AEAD_AES_256_GCM (RFC 5116 §5.1, §5.2) under k's key schedule, in place; the tag to mac. */
+static void aes_gcm(const quic_keys *k, int seal, const uint8_t nonce[12], const giovec_t *ad, int ad_count,
+                    uint8_t *data, size_t len, uint8_t mac[16])
+{
+    nettle_cipher_func *f = k->aead == QUIC_AEAD_AES128GCM ? aes128_block : aes256_block;
+    struct gcm_key h;
+    struct gcm_ctx g;
+    gcm_set_key(&h, &k->key_aes, f);
+    gcm_set_iv(&g, &h, GCM_IV_SIZE, nonce);
+    gcm_ad(&g, &h, ad, ad_count);
+    if (seal)
+        gcm_encrypt(&g, &h, &k->key_aes, f, len, data, data);
+    else
+        gcm_decrypt(&g, &h, &k->key_aes, f, len, data, data);
+    gcm_digest(&g, &h, &k->key_aes, f, GCM_DIGEST_SIZE, mac);
+}
+
+/* AEAD_CHACHA20_POLY1305 (RFC 8439 §2.8) with k's key, in place; the tag to mac. */
+static void chacha_poly(const quic_keys *k, int seal, const uint8_t nonce[12], const giovec_t *ad, int ad_count,
+                        uint8_t *data, size_t len, uint8_t mac[16])
+{
+    struct chacha_poly1305_ctx c;
+    chacha_poly1305_set_key(&c, k->key);
+    chacha_poly1305_set_nonce(&c, nonce);
+    for (int i = 0; i < ad_count; i++)
+        if (ad[i].iov_len > 0)
+            chacha_poly1305_update(&c, ad[i].iov_len, ad[i].iov_base);
+    if (seal)
+        chacha_poly1305_encrypt(&c, len, data, data);
+    else
+        chacha_poly1305_decrypt(&c, len, data, data);
+    chacha_poly1305_digest(&c, CHACHA_POLY1305_DIGEST_SIZE, mac);
+}
+
+int quic_payload_aead(const quic_keys *k, int seal, uint64_t pn, const giovec_t *ad, int ad_count, uint8_t *data,
+                      size_t len, uint8_t tag[16])
 {
     /* RFC 9001 §5.3: nonce = IV XOR the packet number, left-padded to the IV's 12 bytes; the header is the AD. The
-     * payload is sealed and opened in place, the 16-byte tag kept apart. */
-    uint8_t nonce[12];
+     * payload is sealed and opened in place, the 16-byte tag kept apart. nettle directly, on the stack: a GnuTLS
+     * AEAD handle per packet (init, deinit) cost an allocation and a key setup each time. */
+    uint8_t nonce[12], mac[16];
     memcpy(nonce, k->iv, 12);
     for (int i = 0; i < 8; i++)
         nonce[11 - i] ^= (uint8_t)(pn >> (8 * i));
-    gnutls_aead_cipher_hd_t h;
-    gnutls_datum_t key = {(unsigned char *)k->key, (unsigned)k->key_len};
-    if (gnutls_aead_cipher_init(&h, gnutls_aead(k->aead), &key) < 0)
-        return -1;
-    giovec_t body = {data, len};
-    size_t tag_len = 16;
-    int rc = seal ? gnutls_aead_cipher_encryptv2(h, nonce, 12, ad, ad_count, &body, 1, tag, &tag_len)
-                  : gnutls_aead_cipher_decryptv2(h, nonce, 12, ad, ad_count, &body, 1, tag, 16);
-    gnutls_aead_cipher_deinit(h);
-    return rc < 0 || tag_len != 16 ? -1 : 0;
+    if (k->aead == QUIC_AEAD_CHACHA20)
+        chacha_poly(k, seal, nonce, ad, ad_count, data, len, mac);
+    else
+        aes_gcm(k, seal, nonce, ad, ad_count, data, len, mac);
+    if (seal) {
+        memcpy(tag, mac, 16);
+        return 0;
+    }
+    /* RFC 5116 §2.2: an open fails unless the tag is the one the key, nonce, AD and ciphertext give (compared in
+     * constant time). What was decrypted in place stays, as header protection's removal does. */
+    return memeql_sec(mac, tag, 16) ? 0 : -1;
 }
 
 void quic_hp_mask(const quic_keys *k, const uint8_t sample[16], uint8_t mask[5])
@@ -130,15 +263,10 @@ void quic_hp_mask(const quic_keys *k, const uint8_t sample[16], uint8_t mask[5])
     }
     /* RFC 9001 §5.4.3: mask = AES-ECB(hp_key, sample). */
     uint8_t block[16];
-    if (k->aead == QUIC_AEAD_AES128GCM) {
-        struct aes128_ctx ctx;
-        aes128_set_encrypt_key(&ctx, k->hp);
-        aes128_encrypt(&ctx, 16, block, sample);
-    } else {
-        struct aes256_ctx ctx;
-        aes256_set_encrypt_key(&ctx, k->hp);
-        aes256_encrypt(&ctx, 16, block, sample);
-    }
+    if (k->aead == QUIC_AEAD_AES128GCM)
+        aes128_encrypt(&k->hp_aes.a128, 16, block, sample);
+    else
+        aes256_encrypt(&k->hp_aes.a256, 16, block, sample);
     memcpy(mask, block, 5);
 }
 
@@ -155,6 +283,7 @@ int quic_retry_tag(uint32_t version, const uint8_t *odcid, size_t odcid_len, con
     quic_keys k = {.aead = QUIC_AEAD_AES128GCM, .key_len = 16};
     memcpy(k.key, v->retry_key, 16);
     memcpy(k.iv, v->retry_nonce, 12);
+    schedule(&k);
     uint8_t none[1];
     return quic_payload_aead(&k, 1, 0, pseudo, 3, none, 0, tag);
 }

@@ -7,9 +7,10 @@
 #include "quic.h"
 
 /* Seals (encrypts, writing tag) or opens (decrypts, checking tag) data[0..len) in place under k with packet number
- * pn and the associated data ad (RFC 9001 §5.3). 0, or -1 (a bad tag, a refused key). */
-int quic_payload_aead(const quic_keys *k, int seal, uint64_t pn, const giovec_t *ad, int ad_count, uint8_t *data, size_t len,
-              uint8_t tag[16]);
+ * pn and the associated data ad (RFC 9001 §5.3). 0, or -1 for a tag that does not match. k comes from
+ * quic_keys_from_secret or quic_initial_keys (the key schedules it holds). */
+int quic_payload_aead(const quic_keys *k, int seal, uint64_t pn, const giovec_t *ad, int ad_count, uint8_t *data,
+                      size_t len, uint8_t tag[16]);
 /* The five mask bytes of header protection for a 16-byte sample (RFC 9001 §5.4.3, §5.4.4). */
 void quic_hp_mask(const quic_keys *k, const uint8_t sample[16], uint8_t mask[5]);
 
