@@ -23,16 +23,25 @@ struct case_file {
     unsigned long *taken; /* per case: bit k, keys[k] was read */
 };
 
+/* The message of a fault in case index of f (f NULL: in a test the generator builds itself), and exit 2. */
+__attribute__((format(printf, 3, 0), noreturn)) static void vfail(const case_file *f, size_t index, const char *fmt,
+                                                                  va_list ap)
+{
+    if (f != NULL)
+        fprintf(stderr, "vecgen: %s, case %zu (line %zu): ", f->path, index + 1, index + 2);
+    else
+        fputs("vecgen: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
 __attribute__((format(printf, 3, 4), noreturn)) static void case_fail(const case_file *f, size_t index, const char *fmt,
                                                                       ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "vecgen: %s, case %zu (line %zu): ", f->path, index + 1, index + 2);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(2);
+    vfail(f, index, fmt, ap);
 }
 
 static int hex_ok(const char *s)
@@ -161,9 +170,27 @@ void cases_close(case_file *f)
     free(f);
 }
 
-void case_die(const vcase *c, const char *why)
+void case_die(const vcase *c, const char *why, ...)
 {
-    case_fail(c->file, c->index, "%s", why);
+    va_list ap;
+    va_start(ap, why);
+    vfail(c != NULL ? c->file : NULL, c != NULL ? c->index : 0, why, ap);
+}
+
+void case_vfmt(const vcase *c, char *out, size_t cap, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(out, cap, fmt, ap);
+    if (n < 0 || (size_t)n >= cap)
+        case_die(c, "a value is too long: a text made from it needs %d of at most %zu characters: \"%.40s...\"", n,
+                 cap - 1, out);
+}
+
+void case_fmt(const vcase *c, char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    case_vfmt(c, out, cap, fmt, ap);
+    va_end(ap);
 }
 
 int case_has(const vcase *c, const char *key)

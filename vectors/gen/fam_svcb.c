@@ -125,6 +125,12 @@ static const namelist *case_outcome(const vcase *k, namelist *l, const char **ch
     *check = NULL;
     if (case_has(k, "names") || case_has(k, "namesHex")) {
         *l = case_names(k);
+        /* forms() holds every valid list to have a header form (one to 255 octets a name, at least one name). */
+        buf h = {0};
+        const char *bad = oracle_hformat(l, &h);
+        buf_free(&h);
+        if (bad != NULL)
+            case_die(k, "the names are no valid alpn list (%s): give the check it fails instead", bad);
         return l;
     }
     *check = case_text(k, "check");

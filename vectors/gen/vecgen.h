@@ -9,6 +9,7 @@
 #define VECGEN_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -114,9 +115,14 @@ int vf_write(vfile *f, const char *dir);
 
 json_t *jhex(const uint8_t *d, size_t n);
 json_t *jnames(const namelist *l);
-/* Short printable description of a name for comments ("h2", "0x0a0a", "255 x 'a'"). */
-void describe_name(const uint8_t *d, size_t n, char *out, size_t cap);
-void describe_list(const namelist *l, char *out, size_t cap);
+/* Short printable description of a name for comments ("h2", "0x0a0a", "255 x 'a'"): at most 79 characters, so it
+ * always fits DESC_NAME_CAP bytes. */
+#define DESC_NAME_CAP 80
+void describe_name(const uint8_t *d, size_t n, char out[DESC_NAME_CAP]);
+/* The same for a list: up to six names one by one, else the count, the first and the last; at most 6 x 79 + 12
+ * characters, so it always fits DESC_CAP bytes, whatever a case holds. */
+#define DESC_CAP 512
+void describe_list(const namelist *l, char out[DESC_CAP]);
 /* 1 when every octet is printable ASCII (0x20-0x7E): such values are also given as JSON text. */
 int printable(const uint8_t *v, size_t n);
 
@@ -149,8 +155,15 @@ int case_next(case_file *f, const char *set, size_t *at, vcase *c);
  * code never read (a key that would silently mean nothing); frees f. */
 void cases_close(case_file *f);
 
-/* Ends vecgen (exit 2) with why, naming the file and the case. */
-__attribute__((noreturn)) void case_die(const vcase *c, const char *why);
+/* Ends vecgen (exit 2) with why (a printf format), naming the file and the case; c NULL or zeroed for a test the
+ * generator builds itself (then the fault is the generator's). */
+__attribute__((format(printf, 2, 3), noreturn)) void case_die(const vcase *c, const char *why, ...);
+/* Formats into out (cap bytes) as snprintf does, or ends vecgen (case_die, naming c) when the text does not fit: a
+ * case value too long for a buffer must stop the generator, never leave a cut vector behind. Every formatting of
+ * case data into a fixed buffer goes through these two. */
+__attribute__((format(printf, 4, 5))) void case_fmt(const vcase *c, char *out, size_t cap, const char *fmt, ...);
+__attribute__((format(printf, 4, 0))) void case_vfmt(const vcase *c, char *out, size_t cap, const char *fmt,
+                                                     va_list ap);
 int case_has(const vcase *c, const char *key);
 /* The string of key: case_text ends vecgen (exit 2) when the case lacks it, case_opt returns NULL. */
 const char *case_text(const vcase *c, const char *key);
