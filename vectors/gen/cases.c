@@ -52,11 +52,20 @@ static int hex_ok(const char *s)
     return ok;
 }
 
+/* Whether every space-separated word of s is a flag: an unknown one is a case fault here, where the case is known. */
+static int flags_ok(const char *s)
+{
+    for (size_t n; *(s += strspn(s, " ")) != '\0'; s += n)
+        if (!note_known(s, n = strcspn(s, " ")))
+            return 0;
+    return 1;
+}
+
 /* Whether v has the JSON type and contents that kind k asks for. */
 static int kind_ok(const json_t *v, case_kind k)
 {
-    if (k == CK_TEXT || k == CK_HEX)
-        return json_is_string(v) && (k == CK_TEXT || hex_ok(json_string_value(v)));
+    if (k == CK_TEXT || k == CK_HEX || k == CK_FLAGS)
+        return json_is_string(v) && (k == CK_TEXT || (k == CK_HEX ? hex_ok : flags_ok)(json_string_value(v)));
     if (!json_is_array(v))
         return 0;
     size_t i;
@@ -90,9 +99,11 @@ static void check_case(const case_file *f, size_t index, const json_t *o)
         if (k == f->nkeys)
             case_fail(f, index, "unknown key \"%s\"", key);
         if (!kind_ok(v, f->keys[k].kind))
-            case_fail(f, index, "\"%s\" is not %s", key,
-                      (const char *[]){"a string", "a string of hex digit pairs", "an array of printable ASCII strings",
-                                       "an array of strings of hex digit pairs"}[f->keys[k].kind]);
+            case_fail(
+                f, index, "\"%s\" is not %s", key,
+                (const char *[]){"a string", "a string of hex digit pairs", "an array of printable ASCII strings",
+                                 "an array of strings of hex digit pairs",
+                                 "a string of known flags (keys of the notes) separated by spaces"}[f->keys[k].kind]);
     }
 }
 

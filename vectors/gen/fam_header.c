@@ -49,7 +49,7 @@ struct hctx {
 
 /* The keys of gen/cases/header_parse.json (see vectors/gen/cases/README.md). */
 static const case_key hparse_keys[] = {
-    {"value", CK_TEXT}, {"valueHex", CK_HEX}, {"flags", CK_TEXT}, {"comment", CK_TEXT}, {"source", CK_TEXT},
+    {"value", CK_TEXT}, {"valueHex", CK_HEX}, {"flags", CK_FLAGS}, {"comment", CK_TEXT}, {"source", CK_TEXT},
 };
 
 static void hp(struct hctx *c, const uint8_t *v, size_t n, const char *flags, const char *comment, const char *source)
@@ -284,10 +284,10 @@ static void hf(vfile *f, json_t *tests, const vcase *k, const namelist *l, const
 
 /* The keys of gen/cases/header_format.json and gen/cases/cross_format.json (see vectors/gen/cases/README.md). */
 static const case_key hformat_keys[] = {
-    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT}, {"what", CK_TEXT}, {"source", CK_TEXT},
+    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_FLAGS}, {"what", CK_TEXT}, {"source", CK_TEXT},
 };
 static const case_key cross_keys[] = {
-    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT}, {"what", CK_TEXT},
+    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_FLAGS}, {"what", CK_TEXT},
     {"ext", CK_HEX},     {"comment", CK_TEXT},      {"value", CK_TEXT},
 };
 

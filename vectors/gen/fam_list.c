@@ -15,7 +15,7 @@ struct lctx {
 
 /* The keys of gen/cases/protocol_name_list.json (see vectors/gen/cases/README.md). */
 static const case_key list_keys[] = {
-    {"ext", CK_HEX},      {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT},
+    {"ext", CK_HEX},      {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_FLAGS},
     {"comment", CK_TEXT}, {"what", CK_TEXT},   {"source", CK_TEXT},
 };
 

@@ -33,7 +33,7 @@ static void offer(struct offers *o, const vcase *k, namelist *l, const char *fla
 
 /* The keys of gen/cases/selection.json (see vectors/gen/cases/README.md). */
 static const case_key select_keys[] = {
-    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"ext", CK_HEX},     {"flags", CK_TEXT},
+    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"ext", CK_HEX},     {"flags", CK_FLAGS},
     {"check", CK_TEXT},  {"what", CK_TEXT},         {"source", CK_TEXT},
 };
 

@@ -18,8 +18,8 @@ struct sctx {
 
 /* The keys of gen/cases/svcb_alpn.json (see vectors/gen/cases/README.md). */
 static const case_key svcb_keys[] = {
-    {"presentation", CK_TEXT}, {"wire", CK_HEX},   {"names", CK_NAMES},  {"namesHex", CK_HEXNAMES},
-    {"check", CK_TEXT},        {"flags", CK_TEXT}, {"comment", CK_TEXT}, {"source", CK_TEXT},
+    {"presentation", CK_TEXT}, {"wire", CK_HEX},    {"names", CK_NAMES},  {"namesHex", CK_HEXNAMES},
+    {"check", CK_TEXT},        {"flags", CK_FLAGS}, {"comment", CK_TEXT}, {"source", CK_TEXT},
 };
 
 /* Canonical presentation (alpncheck's choice, see alpn.h): unquoted; printable ASCII raw except '"', ';', '(', ')'

@@ -368,6 +368,11 @@ static int note_index(const char *key, size_t len)
     return -1;
 }
 
+int note_known(const char *key, size_t len)
+{
+    return note_index(key, len) >= 0;
+}
+
 /* ---- output ---- */
 
 struct vfile {

@@ -111,6 +111,8 @@ json_t *vf_group(vfile *f, json_t *group);
  * family's fields. */
 json_t *vf_test(vfile *f, json_t *tests, const char *result, const char *flags, const char *comment);
 size_t vf_count(const vfile *f);
+/* 1 when key[0..len) is a flag, a key of the notes vf_write writes. */
+int note_known(const char *key, size_t len);
 int vf_write(vfile *f, const char *dir);
 
 json_t *jhex(const uint8_t *d, size_t n);
@@ -132,8 +134,9 @@ int printable(const uint8_t *v, size_t n);
 extern const char *cases_dir;
 
 /* What a key's value must be: a string; a string of hex digit pairs (bytes); an array of printable-ASCII strings
- * (names); an array of strings of hex digit pairs (names as bytes). */
-typedef enum { CK_TEXT, CK_HEX, CK_NAMES, CK_HEXNAMES } case_kind;
+ * (names); an array of strings of hex digit pairs (names as bytes); a string of flags (note keys, see note_known)
+ * separated by spaces. */
+typedef enum { CK_TEXT, CK_HEX, CK_NAMES, CK_HEXNAMES, CK_FLAGS } case_kind;
 typedef struct {
     const char *key;
     case_kind kind;
