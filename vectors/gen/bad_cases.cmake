@@ -7,6 +7,7 @@ set(faults
   "malformed|altsvc.json|CUT"
   "empty array|altsvc.json|EMPTY"
   "unknown key|altsvc.json|\"comment\"|\"coment\""
+  "duplicate key|altsvc.json|\"comment\": |\"comment\": \"twice\", \"comment\": "
   "wrong type|altsvc.json|\"flags\": \"RfcExample\"|\"flags\": 1"
   "bad hex|protocol_name_list.json|\"names\"|\"namesHex\""
   "set nobody walks|altsvc.json|\"set\": \"published\"|\"set\": \"publishd\""

@@ -1,9 +1,11 @@
 /*
  * vecgen: deterministic generator of the alpncheck test vectors (vectors/FORMAT.md).
  *
- * The expected outcome of every vector comes from oracle.c, which restates the RFC rules on its own: vecgen never
- * links libalpn, so the vectors check libalpn (and every other implementation) against an independent reading of
- * RFC 7301, RFC 7639, RFC 8701 and RFC 9110.
+ * The expected outcome of a vector comes from oracle.c, which restates the RFC rules on its own, or, for Alt-Svc and
+ * SVCB alpn (fam_altsvc.c, fam_svcb.c), from how the test is built: known parts with at most one fault, the
+ * hand-picked ones with their outcome in their case (gen/cases/README.md). vecgen never links libalpn, so the vectors
+ * check libalpn (and every other implementation) against an independent reading of RFC 7301, RFC 7639, RFC 7838,
+ * RFC 8701, RFC 9110 and RFC 9460.
  */
 #ifndef VECGEN_H
 #define VECGEN_H
