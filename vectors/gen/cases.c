@@ -55,11 +55,20 @@ static int hex_ok(const char *s)
 /* Whether every space-separated word of s is a flag: an unknown one is a case fault here, where the case is known. */
 static int flags_ok(const char *s)
 {
-    for (size_t n; *(s += strspn(s, " ")) != '\0'; s += n)
-        if (!note_known(s, n = strcspn(s, " ")))
+    while (*(s += strspn(s, " ")) != '\0') {
+        size_t n = strcspn(s, " ");
+        if (!note_known(s, n))
             return 0;
+        s += n;
+    }
     return 1;
 }
+
+/* What each case_kind asks for, in the messages. */
+static const char *const kind_words[] = {
+    "a string", "a string of hex digit pairs", "an array of printable ASCII strings",
+    "an array of strings of hex digit pairs", "a string of known flags (keys of the notes) separated by spaces"};
+_Static_assert(sizeof kind_words / sizeof kind_words[0] == CK_FLAGS + 1, "a word for every case_kind");
 
 /* Whether v has the JSON type and contents that kind k asks for. */
 static int kind_ok(const json_t *v, case_kind k)
@@ -99,11 +108,7 @@ static void check_case(const case_file *f, size_t index, const json_t *o)
         if (k == f->nkeys)
             case_fail(f, index, "unknown key \"%s\"", key);
         if (!kind_ok(v, f->keys[k].kind))
-            case_fail(
-                f, index, "\"%s\" is not %s", key,
-                (const char *[]){"a string", "a string of hex digit pairs", "an array of printable ASCII strings",
-                                 "an array of strings of hex digit pairs",
-                                 "a string of known flags (keys of the notes) separated by spaces"}[f->keys[k].kind]);
+            case_fail(f, index, "\"%s\" is not %s", key, kind_words[f->keys[k].kind]);
     }
 }
 
