@@ -23,16 +23,25 @@ struct case_file {
     unsigned long *taken; /* per case: bit k, keys[k] was read */
 };
 
+/* The message of a fault in case index of f (f NULL: in a test the generator builds itself), and exit 2. */
+__attribute__((format(printf, 3, 0), noreturn)) static void vfail(const case_file *f, size_t index, const char *fmt,
+                                                                  va_list ap)
+{
+    if (f != NULL)
+        fprintf(stderr, "vecgen: %s, case %zu (line %zu): ", f->path, index + 1, index + 2);
+    else
+        fputs("vecgen: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
 __attribute__((format(printf, 3, 4), noreturn)) static void case_fail(const case_file *f, size_t index, const char *fmt,
                                                                       ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "vecgen: %s, case %zu (line %zu): ", f->path, index + 1, index + 2);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(2);
+    vfail(f, index, fmt, ap);
 }
 
 static int hex_ok(const char *s)
@@ -43,11 +52,29 @@ static int hex_ok(const char *s)
     return ok;
 }
 
+/* Whether every space-separated word of s is a flag: an unknown one is a case fault here, where the case is known. */
+static int flags_ok(const char *s)
+{
+    while (*(s += strspn(s, " ")) != '\0') {
+        size_t n = strcspn(s, " ");
+        if (!note_known(s, n))
+            return 0;
+        s += n;
+    }
+    return 1;
+}
+
+/* What each case_kind asks for, in the messages. */
+static const char *const kind_words[] = {
+    "a string", "a string of hex digit pairs", "an array of printable ASCII strings",
+    "an array of strings of hex digit pairs", "a string of known flags (keys of the notes) separated by spaces"};
+_Static_assert(sizeof kind_words / sizeof kind_words[0] == CK_FLAGS + 1, "a word for every case_kind");
+
 /* Whether v has the JSON type and contents that kind k asks for. */
 static int kind_ok(const json_t *v, case_kind k)
 {
-    if (k == CK_TEXT || k == CK_HEX)
-        return json_is_string(v) && (k == CK_TEXT || hex_ok(json_string_value(v)));
+    if (k == CK_TEXT || k == CK_HEX || k == CK_FLAGS)
+        return json_is_string(v) && (k == CK_TEXT || (k == CK_HEX ? hex_ok : flags_ok)(json_string_value(v)));
     if (!json_is_array(v))
         return 0;
     size_t i;
@@ -81,9 +108,7 @@ static void check_case(const case_file *f, size_t index, const json_t *o)
         if (k == f->nkeys)
             case_fail(f, index, "unknown key \"%s\"", key);
         if (!kind_ok(v, f->keys[k].kind))
-            case_fail(f, index, "\"%s\" is not %s", key,
-                      (const char *[]){"a string", "a string of hex digit pairs", "an array of printable ASCII strings",
-                                       "an array of strings of hex digit pairs"}[f->keys[k].kind]);
+            case_fail(f, index, "\"%s\" is not %s", key, kind_words[f->keys[k].kind]);
     }
 }
 
@@ -161,9 +186,27 @@ void cases_close(case_file *f)
     free(f);
 }
 
-void case_die(const vcase *c, const char *why)
+void case_die(const vcase *c, const char *why, ...)
 {
-    case_fail(c->file, c->index, "%s", why);
+    va_list ap;
+    va_start(ap, why);
+    vfail(c != NULL ? c->file : NULL, c != NULL ? c->index : 0, why, ap);
+}
+
+void case_vfmt(const vcase *c, char *out, size_t cap, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(out, cap, fmt, ap);
+    if (n < 0 || (size_t)n >= cap)
+        case_die(c, "a value is too long: a text made from it needs %d of at most %zu characters: \"%.40s...\"", n,
+                 cap - 1, out);
+}
+
+void case_fmt(const vcase *c, char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    case_vfmt(c, out, cap, fmt, ap);
+    va_end(ap);
 }
 
 int case_has(const vcase *c, const char *key)

@@ -1,6 +1,5 @@
 /* header_parse.json, header_format.json, cross_format.json: the HTTP ALPN field (RFC 7639 §2). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hex.h"
@@ -25,10 +24,10 @@ static const char *flag_for(const char *check, const char *result)
     return "";
 }
 
-/* flags plus extra, without repeating a key. */
-static void merge_flags(char *out, size_t cap, const char *flags, const char *extra)
+/* flags (of case k, NULL for the generator's own) plus extra, without repeating a key. */
+static void merge_flags(const vcase *k, char *out, size_t cap, const char *flags, const char *extra)
 {
-    snprintf(out, cap, "%s", flags);
+    case_fmt(k, out, cap, "%s", flags);
     if (extra[0] == '\0')
         return;
     size_t n = strlen(extra);
@@ -36,7 +35,7 @@ static void merge_flags(char *out, size_t cap, const char *flags, const char *ex
         if ((p == out || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
             return;
     size_t o = strlen(out);
-    snprintf(out + o, cap - o, "%s%s", o ? " " : "", extra);
+    case_fmt(k, out + o, cap - o, "%s%s", o ? " " : "", extra);
 }
 
 /* ---- header_parse.json ---- */
@@ -45,11 +44,12 @@ struct hctx {
     vfile *f;
     json_t *tests;
     case_file *cases; /* gen/cases/header_parse.json */
+    const vcase *at;  /* the case hp writes now; NULL while the generator writes its own tests */
 };
 
 /* The keys of gen/cases/header_parse.json (see vectors/gen/cases/README.md). */
 static const case_key hparse_keys[] = {
-    {"value", CK_TEXT}, {"valueHex", CK_HEX}, {"flags", CK_TEXT}, {"comment", CK_TEXT}, {"source", CK_TEXT},
+    {"value", CK_TEXT}, {"valueHex", CK_HEX}, {"flags", CK_FLAGS}, {"comment", CK_TEXT}, {"source", CK_TEXT},
 };
 
 static void hp(struct hctx *c, const uint8_t *v, size_t n, const char *flags, const char *comment, const char *source)
@@ -64,13 +64,10 @@ static void hp(struct hctx *c, const uint8_t *v, size_t n, const char *flags, co
     else
         result = "invalid";
     /* An invalid test must name one rule: the strict and the lenient parser have to fail on the same one. */
-    if (r.lenient_check != NULL && strcmp(r.strict_check, r.lenient_check) != 0) {
-        fprintf(stderr, "vecgen: ambiguous header test (strict %s, lenient %s): %s\n", r.strict_check, r.lenient_check,
-                comment);
-        exit(2);
-    }
+    if (r.lenient_check != NULL && strcmp(r.strict_check, r.lenient_check) != 0)
+        case_die(c->at, "ambiguous header test (strict %s, lenient %s): %s", r.strict_check, r.lenient_check, comment);
     char fl[300];
-    merge_flags(fl, sizeof fl, flags, r.strict_check ? flag_for(r.strict_check, result) : "");
+    merge_flags(c->at, fl, sizeof fl, flags, r.strict_check ? flag_for(r.strict_check, result) : "");
     json_t *t = vf_test(c->f, c->tests, result, fl, comment);
     json_object_set_new(t, "valueHex", jhex(v, n));
     if (printable(v, n))
@@ -91,7 +88,9 @@ static void hp_set(struct hctx *c, const char *set)
     vcase k;
     for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
         buf v = case_bytes(&k, "value", "valueHex");
+        c->at = &k;
         hp(c, v.p, v.n, case_text(&k, "flags"), case_text(&k, "comment"), case_opt(&k, "source"));
+        c->at = NULL;
         buf_free(&v);
     }
 }
@@ -208,12 +207,12 @@ static void hp_lengths(struct hctx *c)
 
 static void hp_registry(struct hctx *c)
 {
-    char cm[200], d[100];
+    char cm[200], d[DESC_NAME_CAP];
     buf all = {0};
     for (size_t i = 0; i < g_registry.n; i++) {
         buf b = {0};
         oracle_pid(g_registry.v[i].p, g_registry.v[i].n, &b);
-        describe_name(g_registry.v[i].p, g_registry.v[i].n, d, sizeof d);
+        describe_name(g_registry.v[i].p, g_registry.v[i].n, d);
         snprintf(cm, sizeof cm, "registry name %s, canonical", d);
         hp(c, b.p, b.n, "Registry", cm, NULL);
         if (i > 0)
@@ -241,7 +240,8 @@ static void hp_registry(struct hctx *c)
 
 void fam_hparse(vfile *f)
 {
-    struct hctx c = {f, NULL, cases_open("header_parse.json", hparse_keys, sizeof hparse_keys / sizeof hparse_keys[0])};
+    struct hctx c = {f, NULL, cases_open("header_parse.json", hparse_keys, sizeof hparse_keys / sizeof hparse_keys[0]),
+                     NULL};
     c.tests = vf_group(f, vf_group_new(f));
     hp_set(&c, "rfc");      /* RFC 7639 */
     hp_set(&c, "projects"); /* Chromium, lpeg_patterns, .NET */
@@ -255,13 +255,15 @@ void fam_hparse(vfile *f)
 
 /* ---- header_format.json ---- */
 
-static void hf(vfile *f, json_t *tests, const namelist *l, const char *flags, const char *what, const char *source)
+/* A test of the names l, from case k (NULL for the generator's own): what (the comment's start), the oracle formats. */
+static void hf(vfile *f, json_t *tests, const vcase *k, const namelist *l, const char *flags, const char *what,
+               const char *source)
 {
     buf out = {0};
-    char d[400], cm[600];
+    char d[DESC_CAP], cm[DESC_CAP + 200];
     const char *bad = oracle_hformat(l, &out);
-    describe_list(l, d, sizeof d);
-    snprintf(cm, sizeof cm, "%s: %s", what, d);
+    describe_list(l, d);
+    case_fmt(k, cm, sizeof cm, "%s: %s", what, d);
     json_t *t = vf_test(f, tests, bad ? "invalid" : "valid", flags, cm);
     json_object_set_new(t, "names", jnames(l));
     if (bad != NULL)
@@ -282,10 +284,10 @@ static void hf(vfile *f, json_t *tests, const namelist *l, const char *flags, co
 
 /* The keys of gen/cases/header_format.json and gen/cases/cross_format.json (see vectors/gen/cases/README.md). */
 static const case_key hformat_keys[] = {
-    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT}, {"what", CK_TEXT}, {"source", CK_TEXT},
+    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_FLAGS}, {"what", CK_TEXT}, {"source", CK_TEXT},
 };
 static const case_key cross_keys[] = {
-    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT}, {"what", CK_TEXT},
+    {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_FLAGS}, {"what", CK_TEXT},
     {"ext", CK_HEX},     {"comment", CK_TEXT},      {"value", CK_TEXT},
 };
 
@@ -295,7 +297,7 @@ static void hf_set(vfile *f, json_t *tests, case_file *cases, const char *set)
     vcase k;
     for (size_t at = 0; case_next(cases, set, &at, &k);) {
         namelist l = case_names(&k);
-        hf(f, tests, &l, case_text(&k, "flags"), case_text(&k, "what"), case_opt(&k, "source"));
+        hf(f, tests, &k, &l, case_text(&k, "flags"), case_text(&k, "what"), case_opt(&k, "source"));
         nl_free(&l);
     }
 }
@@ -331,7 +333,7 @@ void fam_hformat(vfile *f)
         l = (namelist){0};
         nl_add(&l, &oc, 1);
         snprintf(cm, sizeof cm, "single octet 0x%02x", o);
-        hf(f, tests, &l, "SingleOctet PercentEncoding", cm, NULL);
+        hf(f, tests, NULL, &l, "SingleOctet PercentEncoding", cm, NULL);
         nl_free(&l);
     }
     static const unsigned fills[] = {'a', 0x00, '%', 0xff, ' ', '~'};
@@ -340,40 +342,41 @@ void fam_hformat(vfile *f)
         buf_fill(&b, fills[i], 255);
         l = (namelist){0};
         nl_add(&l, b.p, b.n);
-        hf(f, tests, &l, "NameLength BoundaryLength", "a 255-octet name", NULL);
+        hf(f, tests, NULL, &l, "NameLength BoundaryLength", "a 255-octet name", NULL);
         nl_adds(&l, "h2");
-        hf(f, tests, &l, "NameLength BoundaryLength", "a 255-octet name, then h2", NULL);
+        hf(f, tests, NULL, &l, "NameLength BoundaryLength", "a 255-octet name, then h2", NULL);
         nl_free(&l);
         buf_free(&b);
     }
     for (size_t i = 0; i < g_registry.n; i++) {
         l = (namelist){0};
         nl_add(&l, g_registry.v[i].p, g_registry.v[i].n);
-        hf(f, tests, &l, "Registry", "registry name", NULL);
+        hf(f, tests, NULL, &l, "Registry", "registry name", NULL);
         nl_free(&l);
     }
-    hf(f, tests, &g_registry, "Registry", "every registry name", NULL);
+    hf(f, tests, NULL, &g_registry, "Registry", "every registry name", NULL);
     for (unsigned i = 0; i < 16; i++) {
         uint8_t gv[2];
         grease_value(i, gv);
         l = (namelist){0};
         nl_add(&l, gv, 2);
-        hf(f, tests, &l, "Grease", "GREASE value", NULL);
+        hf(f, tests, NULL, &l, "Grease", "GREASE value", NULL);
         nl_free(&l);
     }
     hf_set(f, tests, cases, "lists");
     for (unsigned i = 0; i < 150; i++) {
         l = random_list();
-        hf(f, tests, &l, "", "pseudo-random names", NULL);
+        hf(f, tests, NULL, &l, "", "pseudo-random names", NULL);
         nl_free(&l);
     }
 
     hf_set(f, tests, cases, "invalid");
     buf b = {0};
     buf_fill(&b, 'a', 256);
-    l = (namelist){0}, nl_add(&l, b.p, b.n), hf(f, tests, &l, "NameLength", "a 256-octet name", NULL);
+    l = (namelist){0}, nl_add(&l, b.p, b.n), hf(f, tests, NULL, &l, "NameLength", "a 256-octet name", NULL);
     nl_free(&l);
-    l = nl_of("h2", NULL), nl_add(&l, b.p, b.n), hf(f, tests, &l, "NameLength", "h2, then a 256-octet name", NULL);
+    l = nl_of("h2", NULL), nl_add(&l, b.p, b.n);
+    hf(f, tests, NULL, &l, "NameLength", "h2, then a 256-octet name", NULL);
     nl_free(&l);
     buf_free(&b);
     /* Last, so that the tcIds above stay as published. */
@@ -383,17 +386,16 @@ void fam_hformat(vfile *f)
 
 /* ---- cross_format.json ---- */
 
-static void cf(vfile *f, json_t *tests, const namelist *l, const char *flags, const char *what)
+/* A valid list l, from case k (NULL for the generator's own), what: the comment's start. */
+static void cf(vfile *f, json_t *tests, const vcase *k, const namelist *l, const char *flags, const char *what)
 {
     buf ext = {0}, value = {0};
-    char d[400], cm[600];
+    char d[DESC_CAP], cm[DESC_CAP + 200];
     enc_list(l, &ext);
-    if (oracle_pnl(ext.p, ext.n, ROLE_CLIENT, NULL) != NULL || oracle_hformat(l, &value) != NULL) {
-        fprintf(stderr, "vecgen: cross_format valid case is not valid: %s\n", what);
-        exit(2);
-    }
-    describe_list(l, d, sizeof d);
-    snprintf(cm, sizeof cm, "%s: %s", what, d);
+    if (oracle_pnl(ext.p, ext.n, ROLE_CLIENT, NULL) != NULL || oracle_hformat(l, &value) != NULL)
+        case_die(k, "cross_format valid case is not valid: %s", what);
+    describe_list(l, d);
+    case_fmt(k, cm, sizeof cm, "%s: %s", what, d);
     json_t *t = vf_test(f, tests, "valid", flags, cm);
     json_object_set_new(t, "ext", jhex(ext.p, ext.n));
     json_object_set_new(t, "value", json_stringn((const char *)value.p, value.n));
@@ -408,30 +410,27 @@ static void cf_bad_ext(vfile *f, json_t *tests, const vcase *k)
     buf ext = case_hex(k, "ext");
     const char *what = case_text(k, "comment");
     const char *bad = oracle_pnl(ext.p, ext.n, ROLE_CLIENT, NULL);
-    if (bad == NULL) {
-        fprintf(stderr, "vecgen: cross_format malformed ext is valid: %s\n", what);
-        exit(2);
-    }
+    if (bad == NULL)
+        case_die(k, "cross_format malformed ext is valid: %s", what);
     json_t *t = vf_test(f, tests, "invalid", "MalformedExt", what);
     json_object_set_new(t, "ext", jhex(ext.p, ext.n));
     json_object_set_new(t, "check", json_string(bad));
     buf_free(&ext);
 }
 
-/* A valid list and a spelling of it that a strict parser rejects. */
-static void cf_bad_value(vfile *f, json_t *tests, const namelist *l, const uint8_t *v, size_t n, const char *what)
+/* A valid list and a spelling of it that a strict parser rejects, from case k (NULL for the generator's own). */
+static void cf_bad_value(vfile *f, json_t *tests, const vcase *k, const namelist *l, const uint8_t *v, size_t n,
+                         const char *what)
 {
     buf ext = {0};
     hdr_result r;
     enc_list(l, &ext);
     oracle_hparse(v, n, &r);
-    if (r.strict_check == NULL || !printable(v, n)) {
-        fprintf(stderr, "vecgen: cross_format non-canonical value is accepted or unprintable: %s\n", what);
-        exit(2);
-    }
+    if (r.strict_check == NULL || !printable(v, n))
+        case_die(k, "cross_format non-canonical value is accepted or unprintable: %s", what);
     char fl[100], cm[300];
-    merge_flags(fl, sizeof fl, "NonCanonical", flag_for(r.strict_check, r.lenient_check ? "invalid" : "acceptable"));
-    snprintf(cm, sizeof cm, "non-canonical value for the list: %s", what);
+    merge_flags(k, fl, sizeof fl, "NonCanonical", flag_for(r.strict_check, r.lenient_check ? "invalid" : "acceptable"));
+    case_fmt(k, cm, sizeof cm, "non-canonical value for the list: %s", what);
     json_t *t = vf_test(f, tests, "invalid", fl, cm);
     json_object_set_new(t, "ext", jhex(ext.p, ext.n));
     json_object_set_new(t, "value", json_stringn((const char *)v, n));
@@ -450,7 +449,7 @@ void fam_cross(vfile *f)
     vcase k;
     for (size_t at = 0; case_next(cases, "rfc", &at, &k);) {
         l = case_names(&k);
-        cf(f, tests, &l, case_text(&k, "flags"), case_text(&k, "what"));
+        cf(f, tests, &k, &l, case_text(&k, "flags"), case_text(&k, "what"));
         nl_free(&l);
     }
     for (unsigned o = 0; o < 256; o++) {
@@ -458,7 +457,7 @@ void fam_cross(vfile *f)
         l = (namelist){0};
         nl_add(&l, &oc, 1);
         snprintf(cm, sizeof cm, "single octet 0x%02x", o);
-        cf(f, tests, &l, "SingleOctet", cm);
+        cf(f, tests, NULL, &l, "SingleOctet", cm);
         nl_free(&l);
     }
     /* Every octet once, in one 255-octet name (0x01..0xff) and one 1-octet name (0x00). */
@@ -466,16 +465,16 @@ void fam_cross(vfile *f)
     for (unsigned o = 1; o < 256; o++)
         buf_byte(&b, o);
     l = (namelist){0}, nl_add(&l, b.p, b.n), nl_add(&l, "\0", 1);
-    cf(f, tests, &l, "BoundaryLength NulInName HighBytes", "every octet value in two names");
+    cf(f, tests, NULL, &l, "BoundaryLength NulInName HighBytes", "every octet value in two names");
     nl_free(&l);
     buf_free(&b);
     for (size_t i = 0; i < g_registry.n; i++) {
         l = (namelist){0};
         nl_add(&l, g_registry.v[i].p, g_registry.v[i].n);
-        cf(f, tests, &l, "Registry", "registry name");
+        cf(f, tests, NULL, &l, "Registry", "registry name");
         nl_free(&l);
     }
-    cf(f, tests, &g_registry, "Registry", "every registry name");
+    cf(f, tests, NULL, &g_registry, "Registry", "every registry name");
     l = (namelist){0};
     for (unsigned i = 0; i < 256; i++) {
         buf_fill(&b, 'a' + i % 26, i == 255 ? 254 : 255);
@@ -483,19 +482,20 @@ void fam_cross(vfile *f)
         nl_add(&l, b.p, b.n);
         buf_free(&b);
     }
-    cf(f, tests, &l, "LargeList BoundaryLength", "a 65535-byte list: 256 names, each starting with another octet");
+    cf(f, tests, NULL, &l, "LargeList BoundaryLength",
+       "a 65535-byte list: 256 names, each starting with another octet");
     nl_free(&l);
     for (unsigned i = 0; i < 16; i++) {
         uint8_t gv[2];
         grease_value(i, gv);
         l = nl_of("h2", NULL);
         nl_add(&l, gv, 2);
-        cf(f, tests, &l, "Grease", "h2 and a GREASE value");
+        cf(f, tests, NULL, &l, "Grease", "h2 and a GREASE value");
         nl_free(&l);
     }
     for (unsigned i = 0; i < 150; i++) {
         l = random_list();
-        cf(f, tests, &l, "", "pseudo-random names");
+        cf(f, tests, NULL, &l, "", "pseudo-random names");
         nl_free(&l);
     }
 
@@ -504,7 +504,7 @@ void fam_cross(vfile *f)
     for (size_t at = 0; case_next(cases, "bad-value", &at, &k);) {
         const char *v = case_text(&k, "value");
         l = case_names(&k);
-        cf_bad_value(f, tests, &l, (const uint8_t *)v, strlen(v), case_text(&k, "what"));
+        cf_bad_value(f, tests, &k, &l, (const uint8_t *)v, strlen(v), case_text(&k, "what"));
         nl_free(&l);
     }
     /* Every octet whose canonical escape has hex letters, spelled in lower case. */
@@ -517,7 +517,7 @@ void fam_cross(vfile *f)
             l = (namelist){0};
             nl_add(&l, &oc, 1);
             snprintf(cm, sizeof cm, "octet 0x%02x with lower-case hex", o);
-            cf_bad_value(f, tests, &l, v.p, v.n, cm);
+            cf_bad_value(f, tests, NULL, &l, v.p, v.n, cm);
             nl_free(&l);
         }
         buf_free(&v);

@@ -10,11 +10,12 @@ struct lctx {
     json_t *tests;
     role r;
     case_file *cases; /* gen/cases/protocol_name_list.json */
+    const vcase *at;  /* the case whose tests are written now; NULL while the generator writes its own */
 };
 
 /* The keys of gen/cases/protocol_name_list.json (see vectors/gen/cases/README.md). */
 static const case_key list_keys[] = {
-    {"ext", CK_HEX},      {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_TEXT},
+    {"ext", CK_HEX},      {"names", CK_NAMES}, {"namesHex", CK_HEXNAMES}, {"flags", CK_FLAGS},
     {"comment", CK_TEXT}, {"what", CK_TEXT},   {"source", CK_TEXT},
 };
 
@@ -35,22 +36,22 @@ static void add(struct lctx *c, const buf *ext, const char *flags, const char *c
     nl_free(&names);
 }
 
-/* The encoding of l into *ext and its description into desc (400 bytes), what every mutation below starts from. */
-static void encode_described(const namelist *l, buf *ext, char desc[400])
+/* The encoding of l into *ext and its description into desc, what every mutation below starts from. */
+static void encode_described(const namelist *l, buf *ext, char desc[DESC_CAP])
 {
     *ext = (buf){0};
     enc_list(l, ext);
-    describe_list(l, desc, 400);
+    describe_list(l, desc);
 }
 
 /* A test of the mutated encoding m (freed here), its comment formatted as printf does. */
 __attribute__((format(printf, 4, 5))) static void add_mutant(struct lctx *c, buf *m, const char *flags, const char *fmt,
                                                              ...)
 {
-    char cm[600];
+    char cm[DESC_CAP + 200];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cm, sizeof cm, fmt, ap);
+    case_vfmt(c->at, cm, sizeof cm, fmt, ap);
     va_end(ap);
     add(c, m, flags, cm, NULL);
     buf_free(m);
@@ -60,7 +61,7 @@ __attribute__((format(printf, 4, 5))) static void add_mutant(struct lctx *c, buf
 static void add_list(struct lctx *c, const namelist *l, const char *flags, const char *what)
 {
     buf ext;
-    char desc[400];
+    char desc[DESC_CAP];
     encode_described(l, &ext, desc);
     add_mutant(c, &ext, flags, "%s: %s", what, desc);
 }
@@ -79,6 +80,7 @@ static void list_set(struct lctx *c, const char *set)
 {
     vcase k;
     for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
+        c->at = &k;
         if (case_has(&k, "ext")) {
             buf ext = case_hex(&k, "ext");
             add(c, &ext, case_text(&k, "flags"), case_text(&k, "comment"), case_opt(&k, "source"));
@@ -88,6 +90,7 @@ static void list_set(struct lctx *c, const char *set)
             add_list(c, &l, case_text(&k, "flags"), case_text(&k, "what"));
             nl_free(&l);
         }
+        c->at = NULL;
     }
 }
 
@@ -96,7 +99,7 @@ static void list_set(struct lctx *c, const char *set)
 static void truncations(struct lctx *c, const namelist *l)
 {
     buf ext;
-    char desc[400];
+    char desc[DESC_CAP];
     encode_described(l, &ext, desc);
     for (size_t k = 0; k < ext.n; k++) {
         if (ext.n > 40 && !(k < 4 || k == ext.n / 2 || k + 3 >= ext.n))
@@ -121,7 +124,7 @@ static void truncations(struct lctx *c, const namelist *l)
 static void off_by_one(struct lctx *c, const namelist *l)
 {
     buf ext;
-    char desc[400];
+    char desc[DESC_CAP];
     encode_described(l, &ext, desc);
     size_t list_len = (size_t)ext.p[0] << 8 | ext.p[1];
     for (int d = -1; d <= 1; d += 2) {
@@ -159,7 +162,9 @@ static void mutation_set(struct lctx *c, const char *set)
     vcase k;
     for (size_t at = 0; case_next(c->cases, set, &at, &k);) {
         namelist l = case_names(&k);
+        c->at = &k;
         mutations(c, &l);
+        c->at = NULL;
         nl_free(&l);
     }
 }
@@ -350,7 +355,7 @@ static void server_cases(struct lctx *c)
 void fam_list(vfile *f)
 {
     struct lctx c = {f, NULL, ROLE_CLIENT,
-                     cases_open("protocol_name_list.json", list_keys, sizeof list_keys / sizeof list_keys[0])};
+                     cases_open("protocol_name_list.json", list_keys, sizeof list_keys / sizeof list_keys[0]), NULL};
     json_t *g = vf_group_new(f);
     json_object_set_new(g, "role", json_string("client"));
     c.tests = vf_group(f, g);

@@ -18,8 +18,8 @@ struct sctx {
 
 /* The keys of gen/cases/svcb_alpn.json (see vectors/gen/cases/README.md). */
 static const case_key svcb_keys[] = {
-    {"presentation", CK_TEXT}, {"wire", CK_HEX},   {"names", CK_NAMES},  {"namesHex", CK_HEXNAMES},
-    {"check", CK_TEXT},        {"flags", CK_TEXT}, {"comment", CK_TEXT}, {"source", CK_TEXT},
+    {"presentation", CK_TEXT}, {"wire", CK_HEX},    {"names", CK_NAMES},  {"namesHex", CK_HEXNAMES},
+    {"check", CK_TEXT},        {"flags", CK_FLAGS}, {"comment", CK_TEXT}, {"source", CK_TEXT},
 };
 
 /* Canonical presentation (alpncheck's choice, see alpn.h): unquoted; printable ASCII raw except '"', ';', '(', ')'
@@ -125,6 +125,12 @@ static const namelist *case_outcome(const vcase *k, namelist *l, const char **ch
     *check = NULL;
     if (case_has(k, "names") || case_has(k, "namesHex")) {
         *l = case_names(k);
+        /* forms() holds every valid list to have a header form (one to 255 octets a name, at least one name). */
+        buf h = {0};
+        const char *bad = oracle_hformat(l, &h);
+        buf_free(&h);
+        if (bad != NULL)
+            case_die(k, "the names are no valid alpn list (%s): give the check it fails instead", bad);
         return l;
     }
     *check = case_text(k, "check");

@@ -368,6 +368,11 @@ static int note_index(const char *key, size_t len)
     return -1;
 }
 
+int note_known(const char *key, size_t len)
+{
+    return note_index(key, len) >= 0;
+}
+
 /* ---- output ---- */
 
 struct vfile {
@@ -495,10 +500,11 @@ json_t *jnames(const namelist *l)
     return a;
 }
 
-void describe_name(const uint8_t *d, size_t n, char *out, size_t cap)
+/* Bounded by construction (vecgen.h); case_fmt only guards the bound. */
+void describe_name(const uint8_t *d, size_t n, char out[DESC_NAME_CAP])
 {
     if (is_grease(d, n)) {
-        snprintf(out, cap, "GREASE 0x%02x%02x", d[0], d[1]);
+        case_fmt(NULL, out, DESC_NAME_CAP, "GREASE 0x%02x%02x", d[0], d[1]);
         return;
     }
     size_t same = 0;
@@ -506,9 +512,9 @@ void describe_name(const uint8_t *d, size_t n, char *out, size_t cap)
         same++;
     if (n > 16 && same == n) {
         if (d[0] > 0x20 && d[0] < 0x7f)
-            snprintf(out, cap, "%zu x '%c'", n, d[0]);
+            case_fmt(NULL, out, DESC_NAME_CAP, "%zu x '%c'", n, d[0]);
         else
-            snprintf(out, cap, "%zu x 0x%02x", n, d[0]);
+            case_fmt(NULL, out, DESC_NAME_CAP, "%zu x 0x%02x", n, d[0]);
         return;
     }
     int printable = n > 0;
@@ -516,37 +522,36 @@ void describe_name(const uint8_t *d, size_t n, char *out, size_t cap)
         if (d[i] < 0x21 || d[i] > 0x7e || d[i] == '"' || d[i] == '\\')
             printable = 0;
     if (printable && n <= 40) {
-        snprintf(out, cap, "\"%.*s\"", (int)n, (const char *)d);
+        case_fmt(NULL, out, DESC_NAME_CAP, "\"%.*s\"", (int)n, (const char *)d);
         return;
     }
     char hex[2 * 24 + 1];
     hex_encode(d, n < 24 ? n : 24, hex);
-    size_t o = (size_t)snprintf(out, cap, n == 0 ? "empty" : "0x%s", hex);
-    if (n > 24 && o + 16 < cap)
-        snprintf(out + o, cap - o, "... (%zu octets)", n);
+    /* At most 2 + 48 + 13 characters and the digits of n. */
+    case_fmt(NULL, out, DESC_NAME_CAP, "%s%s", n == 0 ? "empty" : "0x", hex);
+    if (n > 24) {
+        size_t o = strlen(out);
+        case_fmt(NULL, out + o, DESC_NAME_CAP - o, "... (%zu octets)", n);
+    }
 }
 
-void describe_list(const namelist *l, char *out, size_t cap)
+void describe_list(const namelist *l, char out[DESC_CAP])
 {
-    size_t o = 0;
+    char one[DESC_NAME_CAP], last[DESC_NAME_CAP];
     if (l->n > 6) {
-        char first[80];
-        describe_name(l->v[0].p, l->v[0].n, first, sizeof first);
-        snprintf(out, cap, "%zu names, first %s", l->n, first);
-        char last[80];
-        describe_name(l->v[l->n - 1].p, l->v[l->n - 1].n, last, sizeof last);
-        o = strlen(out);
-        snprintf(out + o, cap - o, ", last %s", last);
+        describe_name(l->v[0].p, l->v[0].n, one);
+        describe_name(l->v[l->n - 1].p, l->v[l->n - 1].n, last);
+        case_fmt(NULL, out, DESC_CAP, "%zu names, first %s, last %s", l->n, one, last);
         return;
     }
-    o += (size_t)snprintf(out, cap, "[");
-    for (size_t i = 0; i < l->n && o < cap; i++) {
-        char one[80];
-        describe_name(l->v[i].p, l->v[i].n, one, sizeof one);
-        o += (size_t)snprintf(out + o, cap - o, "%s%s", i ? ", " : "", one);
+    case_fmt(NULL, out, DESC_CAP, "[");
+    for (size_t i = 0; i < l->n; i++) {
+        describe_name(l->v[i].p, l->v[i].n, one);
+        size_t o = strlen(out);
+        case_fmt(NULL, out + o, DESC_CAP - o, "%s%s", i ? ", " : "", one);
     }
-    if (o < cap)
-        snprintf(out + o, cap - o, "]");
+    size_t o = strlen(out);
+    case_fmt(NULL, out + o, DESC_CAP - o, "]");
 }
 
 /* ---- main ---- */

@@ -1,14 +1,17 @@
 /*
  * vecgen: deterministic generator of the alpncheck test vectors (vectors/FORMAT.md).
  *
- * The expected outcome of every vector comes from oracle.c, which restates the RFC rules on its own: vecgen never
- * links libalpn, so the vectors check libalpn (and every other implementation) against an independent reading of
- * RFC 7301, RFC 7639, RFC 8701 and RFC 9110.
+ * The expected outcome of a vector comes from oracle.c, which restates the RFC rules on its own, or, for Alt-Svc and
+ * SVCB alpn (fam_altsvc.c, fam_svcb.c), from how the test is built: known parts with at most one fault, the
+ * hand-picked ones with their outcome in their case (gen/cases/README.md). vecgen never links libalpn, so the vectors
+ * check libalpn (and every other implementation) against an independent reading of RFC 7301, RFC 7639, RFC 7838,
+ * RFC 8701, RFC 9110 and RFC 9460.
  */
 #ifndef VECGEN_H
 #define VECGEN_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -110,13 +113,20 @@ json_t *vf_group(vfile *f, json_t *group);
  * family's fields. */
 json_t *vf_test(vfile *f, json_t *tests, const char *result, const char *flags, const char *comment);
 size_t vf_count(const vfile *f);
+/* 1 when key[0..len) is a flag, a key of the notes vf_write writes. */
+int note_known(const char *key, size_t len);
 int vf_write(vfile *f, const char *dir);
 
 json_t *jhex(const uint8_t *d, size_t n);
 json_t *jnames(const namelist *l);
-/* Short printable description of a name for comments ("h2", "0x0a0a", "255 x 'a'"). */
-void describe_name(const uint8_t *d, size_t n, char *out, size_t cap);
-void describe_list(const namelist *l, char *out, size_t cap);
+/* Short printable description of a name for comments ("h2", "0x0a0a", "255 x 'a'"): at most 79 characters, so it
+ * always fits DESC_NAME_CAP bytes. */
+#define DESC_NAME_CAP 80
+void describe_name(const uint8_t *d, size_t n, char out[DESC_NAME_CAP]);
+/* The same for a list: up to six names one by one, else the count, the first and the last; at most 6 x 79 + 12
+ * characters, so it always fits DESC_CAP bytes, whatever a case holds. */
+#define DESC_CAP 512
+void describe_list(const namelist *l, char out[DESC_CAP]);
 /* 1 when every octet is printable ASCII (0x20-0x7E): such values are also given as JSON text. */
 int printable(const uint8_t *v, size_t n);
 
@@ -126,8 +136,9 @@ int printable(const uint8_t *v, size_t n);
 extern const char *cases_dir;
 
 /* What a key's value must be: a string; a string of hex digit pairs (bytes); an array of printable-ASCII strings
- * (names); an array of strings of hex digit pairs (names as bytes). */
-typedef enum { CK_TEXT, CK_HEX, CK_NAMES, CK_HEXNAMES } case_kind;
+ * (names); an array of strings of hex digit pairs (names as bytes); a string of flags (note keys, see note_known)
+ * separated by spaces. */
+typedef enum { CK_TEXT, CK_HEX, CK_NAMES, CK_HEXNAMES, CK_FLAGS } case_kind;
 typedef struct {
     const char *key;
     case_kind kind;
@@ -149,8 +160,15 @@ int case_next(case_file *f, const char *set, size_t *at, vcase *c);
  * code never read (a key that would silently mean nothing); frees f. */
 void cases_close(case_file *f);
 
-/* Ends vecgen (exit 2) with why, naming the file and the case. */
-__attribute__((noreturn)) void case_die(const vcase *c, const char *why);
+/* Ends vecgen (exit 2) with why (a printf format), naming the file and the case; c NULL or zeroed for a test the
+ * generator builds itself (then the fault is the generator's). */
+__attribute__((format(printf, 2, 3), noreturn)) void case_die(const vcase *c, const char *why, ...);
+/* Formats into out (cap bytes) as snprintf does, or ends vecgen (case_die, naming c) when the text does not fit: a
+ * case value too long for a buffer must stop the generator, never leave a cut vector behind. Every formatting of
+ * case data into a fixed buffer goes through these two. */
+__attribute__((format(printf, 4, 5))) void case_fmt(const vcase *c, char *out, size_t cap, const char *fmt, ...);
+__attribute__((format(printf, 4, 0))) void case_vfmt(const vcase *c, char *out, size_t cap, const char *fmt,
+                                                     va_list ap);
 int case_has(const vcase *c, const char *key);
 /* The string of key: case_text ends vecgen (exit 2) when the case lacks it, case_opt returns NULL. */
 const char *case_text(const vcase *c, const char *key);
