@@ -39,7 +39,7 @@ static int run(const char *args, const char *stdin_text, char *out, size_t cap)
 static void run_cases(const char *file, void (*expect)(const json_t *c, const char *args, const char *out))
 {
     static char out[1 << 16];
-    char in[256];
+    char in[4096]; /* a case's stdin (stdin or stdin_hex), bounded well above any case's */
     case_file f;
     cases_open(&f, file);
     for (size_t i = 0; i < f.n; i++) {
