@@ -29,7 +29,8 @@ typedef struct {
     json_t *unread;        /* its keys no accessor has read yet, "name" aside (an object used as a set) */
 } case_file;
 
-/* Loads $ALPN_SOURCE_DIR/tests/cases/<name>.json (strings may hold \u0000). */
+/* Loads $ALPN_SOURCE_DIR/tests/cases/<name>.json (strings may hold \u0000, which only the keys read with a length
+ * or as bytes take: see case_text and case_bytes). */
 void cases_open(case_file *f, const char *name);
 /* Fails the test if the last case has a key never read; then releases the file. */
 void cases_close(case_file *f);
