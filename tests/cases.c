@@ -7,8 +7,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The case file open now, through which the accessors (given only a case) mark the keys they read. File-level state
+ * is enough: a test reads one case file at a time (opening another abandons the first, whose cases then fail when
+ * read), and Criterion runs each test in its own process. */
+static case_file *open_file;
+
+/* Member key of case c, marked as read. c must be the case cases_at gave last: a case read out of turn would escape
+ * the check for unread keys. */
+static json_t *member(const json_t *c, const char *key)
+{
+    cr_assert(open_file != NULL && c == open_file->current, "%s: read when it is not the current case of an open file",
+              case_name(c));
+    json_object_del(open_file->unread, key);
+    return json_object_get(c, key);
+}
+
+/* The end of the current case (if any): every key but "name" must have been read, else the test fails naming it. */
+static void case_done(case_file *f)
+{
+    if (f->unread == NULL)
+        return;
+    char keys[256] = "";
+    size_t used = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(f->unread, k, v)
+    {
+        int w = snprintf(keys + used, sizeof keys - used, "%s\"%s\"", used ? ", " : "", k);
+        if (w < 0 || (size_t)w >= sizeof keys - used)
+            break;
+        used += (size_t)w;
+    }
+    size_t left = json_object_size(f->unread);
+    json_decref(f->unread);
+    f->unread = NULL;
+    /* Not fatal: the test goes on to its other cases, and fails all the same. */
+    cr_expect_eq(left, 0, "%s: case \"%s\": %s never read (a misspelt key, or one this test has no use for)", f->file,
+                 case_name(f->current), keys);
+}
+
 void cases_open(case_file *f, const char *name)
 {
+    f->current = NULL;
+    f->unread = NULL;
     const char *src = getenv("ALPN_SOURCE_DIR");
     cr_assert_not_null(src, "ALPN_SOURCE_DIR must point at the source tree (ctest sets it)");
     int w = snprintf(f->file, sizeof f->file, "%s/tests/cases/%s.json", src, name);
@@ -21,19 +62,30 @@ void cases_open(case_file *f, const char *name)
     cr_assert_gt(f->n, 0, "%s: no cases", f->file);
     for (size_t i = 0; i < f->n; i++)
         cr_assert(json_is_object(json_array_get(f->root, i)), "%s: case %zu is not an object", f->file, i);
+    open_file = f;
 }
 
 void cases_close(case_file *f)
 {
+    case_done(f);
     json_decref(f->root);
     f->root = NULL;
     f->n = 0;
+    f->current = NULL;
+    open_file = NULL;
 }
 
-json_t *cases_at(const case_file *f, size_t i)
+json_t *cases_at(case_file *f, size_t i)
 {
     cr_assert_lt(i, f->n);
-    return json_array_get(f->root, i);
+    cr_assert_eq(open_file, f, "%s: not the open case file", f->file);
+    case_done(f);
+    json_t *c = json_array_get(f->root, i);
+    f->current = c;
+    f->unread = json_copy(c); /* shallow: the keys are what counts */
+    cr_assert_not_null(f->unread);
+    json_object_del(f->unread, "name");
+    return c;
 }
 
 const char *case_name(const json_t *c)
@@ -44,21 +96,25 @@ const char *case_name(const json_t *c)
 
 const char *case_text(const json_t *c, const char *key, size_t *len)
 {
-    json_t *v = json_object_get(c, key);
+    json_t *v = member(c, key);
     if (v == NULL || json_is_null(v)) {
         if (len)
             *len = 0;
         return NULL;
     }
     cr_assert(json_is_string(v), "%s: \"%s\" is not a string", case_name(c), key);
+    const char *s = json_string_value(v);
     if (len)
         *len = json_string_length(v);
-    return json_string_value(v);
+    else
+        cr_assert_eq(strlen(s), json_string_length(v),
+                     "%s: \"%s\" holds a NUL byte, which this key (a C string) cannot take", case_name(c), key);
+    return s;
 }
 
 long long case_int(const json_t *c, const char *key, long long dflt)
 {
-    json_t *v = json_object_get(c, key);
+    json_t *v = member(c, key);
     if (v == NULL)
         return dflt;
     cr_assert(json_is_integer(v), "%s: \"%s\" is not an integer", case_name(c), key);
@@ -90,15 +146,17 @@ size_t case_hex(const json_t *c, const char *key, uint8_t *out, size_t cap)
 
 size_t case_texts(const json_t *c, const char *key, const char **out, size_t max)
 {
-    json_t *a = json_object_get(c, key);
+    json_t *a = member(c, key);
     if (a == NULL)
         return 0;
     cr_assert(json_is_array(a), "%s: \"%s\" is not an array", case_name(c), key);
     size_t n = json_array_size(a);
     cr_assert_leq(n, max, "%s: \"%s\" has %zu entries, at most %zu", case_name(c), key, n, max);
     for (size_t i = 0; i < n; i++) {
-        out[i] = json_string_value(json_array_get(a, i));
+        json_t *v = json_array_get(a, i);
+        out[i] = json_string_value(v);
         cr_assert_not_null(out[i], "%s: \"%s\"[%zu] is not a string", case_name(c), key, i);
+        cr_assert_eq(strlen(out[i]), json_string_length(v), "%s: \"%s\"[%zu] holds a NUL byte", case_name(c), key, i);
     }
     return n;
 }
@@ -110,7 +168,7 @@ size_t case_bytes(const json_t *c, const char *key, uint8_t *out, size_t cap)
     cr_assert(w > 0 && (size_t)w < sizeof hex_key, "key \"%s\" too long", key);
     size_t len;
     const char *text = case_text(c, key, &len);
-    int has_hex = json_object_get(c, hex_key) != NULL;
+    int has_hex = member(c, hex_key) != NULL;
     cr_assert(text == NULL || !has_hex, "%s: both \"%s\" and \"%s\"", case_name(c), key, hex_key);
     if (has_hex)
         return case_hex(c, hex_key, out, cap);
@@ -121,11 +179,25 @@ size_t case_bytes(const json_t *c, const char *key, uint8_t *out, size_t cap)
     return len;
 }
 
+const char *case_bytes_str(const json_t *c, const char *key, char *buf, size_t cap)
+{
+    cr_assert_gt(cap, 0);
+    size_t n = case_bytes(c, key, (uint8_t *)buf, cap - 1);
+    if (n == (size_t)-1)
+        return NULL;
+    cr_assert_null(memchr(buf, 0, n), "%s: \"%s\" holds a NUL byte, which this key (a C string) cannot take",
+                   case_name(c), key);
+    buf[n] = '\0';
+    return buf;
+}
+
 void cases_run(const char *name, void (*check)(const json_t *c))
 {
     case_file f;
     cases_open(&f, name);
-    for (size_t i = 0; i < f.n; i++)
+    for (size_t i = 0; i < f.n; i++) {
         check(cases_at(&f, i));
+        case_done(&f);
+    }
     cases_close(&f);
 }

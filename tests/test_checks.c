@@ -152,9 +152,11 @@ enum obs_kind {
     O_TWICE
 };
 
-/* The same kinds as tests/cases/judge.json spells them, in the same order. */
+/* The kinds as tests/cases/judge.json spells them, and what each word stands for. */
 static const char *const obs_kinds[] = {"select_ee", "select_sh", "no_alpn", "alert",     "warn_alert",
                                         "closed",    "error",     "refused", "two_names", "twice"};
+static const enum obs_kind obs_kind_codes[] = {O_SELECT_EE, O_SELECT_SH, O_NO_ALPN, O_ALERT,     O_WARN_ALERT,
+                                               O_CLOSED,    O_ERROR,     O_REFUSED, O_TWO_NAMES, O_TWICE};
 
 static observation make_obs(enum obs_kind k, const char *name, int alert)
 {
@@ -210,8 +212,9 @@ static observation make_obs(enum obs_kind k, const char *name, int alert)
     return o;
 }
 
-/* Verdicts as the case files spell them (verdict_name's words, in verdict's order). */
+/* Verdicts as the case files spell them (verdict_name's words), and the verdict each stands for. */
 static const char *const verdicts[] = {"PASS", "FAIL", "WARN", "SKIP", "ERROR"};
+static const verdict verdict_codes[] = {VERDICT_PASS, VERDICT_FAIL, VERDICT_WARN, VERDICT_SKIP, VERDICT_ERROR};
 
 /* tests/cases/judge.json: a check run over one TLS version, what the server did (a kind of observation, the ALPN
  * name it chose or the alert it sent), the verdict and a piece of the observed text. */
@@ -224,13 +227,19 @@ Test(checks, judges)
     for (size_t i = 0; i < f.n; i++) {
         const json_t *c = cases_at(&f, i);
         const char *name = case_name(c), *id = case_text(c, "check", NULL), *tls = case_text(c, "tls", NULL);
-        const char *alpn = case_text(c, "alpn", NULL), *observed_has = case_text(c, "observed_has", NULL);
+        const char *observed_has = case_text(c, "observed_has", NULL);
         cr_assert(id && tls, "%s: a check and a TLS version", name);
-        enum obs_kind kind = (enum obs_kind)CASE_WORD(c, "observe", obs_kinds, -1);
-        verdict want = (verdict)CASE_WORD(c, "verdict", verdicts, -1);
-        cr_assert(alpn || (kind != O_SELECT_EE && kind != O_SELECT_SH && kind != O_TWICE), "%s: which name", name);
+        enum obs_kind kind = CASE_CODE(c, "observe", obs_kinds, obs_kind_codes);
+        verdict want = CASE_CODE(c, "verdict", verdicts, verdict_codes);
+        /* A name only where the server answered one, an alert only where it sent one: elsewhere the key stays unread
+         * and fails the case, since make_obs would ignore it. */
+        int names = kind == O_SELECT_EE || kind == O_SELECT_SH || kind == O_TWICE;
+        const char *alpn = names ? case_text(c, "alpn", NULL) : NULL;
+        cr_assert(alpn || !names, "%s: which name", name);
+        long long alert = kind == O_ALERT || kind == O_WARN_ALERT ? case_int(c, "alert", -1) : 0;
+        cr_assert(alert >= 0 && alert <= 255, "%s: an alert (0-255)", name);
         cr_assert_eq(scenario_build(&s, id, tls, &p), 0, "%s", name);
-        observation o = make_obs(kind, alpn, (int)case_int(c, "alert", 0));
+        observation o = make_obs(kind, alpn, (int)alert);
         result r;
         judge(&s, &o, &r);
         cr_expect_eq(r.v, want, "%s: %s, expected %s (observed: %s)", name, verdict_name(r.v), verdict_name(want),
@@ -249,7 +258,9 @@ Test(checks, judges)
  * application's close that stands for a 0x1d in an Initial or Handshake packet (§10.2.3), not a transport error. */
 Test(checks, quic_close_texts)
 {
-    static const char *const packets[] = {"none", "initial", "handshake", "1rtt"}; /* obs_packet's order */
+    static const char *const packets[] = {"none", "initial", "handshake", "1rtt"};
+    static const obs_packet packet_codes[] = {OBS_PACKET_NONE, OBS_PACKET_INITIAL, OBS_PACKET_HANDSHAKE,
+                                              OBS_PACKET_1RTT};
     profile p = std_profile();
     static scenario s;
     cr_assert_eq(scenario_build(&s, "SRV-SELECT-OFFERED", "1.3", &p), 0);
@@ -265,7 +276,7 @@ Test(checks, quic_close_texts)
         observation_init(&o);
         o.transport = OBS_QUIC;
         observation_quic_close(&o, (unsigned)case_int(c, "frame", -1), (uint64_t)case_int(c, "code", -1),
-                               (obs_packet)CASE_WORD(c, "packet", packets, -1), (const uint8_t *)(reason ? reason : ""),
+                               CASE_CODE(c, "packet", packets, packet_codes), (const uint8_t *)(reason ? reason : ""),
                                reason_len);
         result r;
         judge(&s, &o, &r);
@@ -329,7 +340,7 @@ Test(checks, hello_retry_request_judge)
     cases_open(&f, "judge_hrr");
     for (size_t i = 0; i < f.n; i++) {
         const json_t *c = cases_at(&f, i);
-        verdict want = (verdict)CASE_WORD(c, "verdict", verdicts, -1);
+        verdict want = CASE_CODE(c, "verdict", verdicts, verdict_codes);
         observation o;
         observation_init(&o);
         o.hrr = (int)case_int(c, "hrr", o.hrr);

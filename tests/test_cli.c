@@ -34,23 +34,12 @@ static int run(const char *args, const char *stdin_text, char *out, size_t cap)
     return WEXITSTATUS(status);
 }
 
-/* A case's stdin: "stdin_hex" for bytes that are not UTF-8 (decoded into buf), else the text of "stdin", else NULL
- * (empty stdin). */
-static const char *case_stdin(const json_t *c, char *buf, size_t cap)
-{
-    if (json_object_get(c, "stdin_hex") == NULL)
-        return case_text(c, "stdin", NULL);
-    size_t n = case_hex(c, "stdin_hex", (uint8_t *)buf, cap - 1);
-    buf[n] = '\0';
-    return buf;
-}
-
 /* Runs every case of tests/cases/NAME.json: alpncheck with its "args" (through the shell) and its stdin, checks the
  * "exit" code, then hands the output (stdout and stderr) to expect, which checks what else the file's cases say. */
 static void run_cases(const char *file, void (*expect)(const json_t *c, const char *args, const char *out))
 {
     static char out[1 << 16];
-    char in[256];
+    char in[4096]; /* a case's stdin (stdin or stdin_hex), bounded well above any case's */
     case_file f;
     cases_open(&f, file);
     for (size_t i = 0; i < f.n; i++) {
@@ -58,7 +47,7 @@ static void run_cases(const char *file, void (*expect)(const json_t *c, const ch
         const char *name = case_name(c), *args = case_text(c, "args", NULL);
         cr_assert_not_null(args, "%s: no args", name);
         long long want = case_int(c, "exit", -1);
-        int code = run(args, case_stdin(c, in, sizeof in), out, sizeof out);
+        int code = run(args, case_bytes_str(c, "stdin", in, sizeof in), out, sizeof out); /* NULL: empty stdin */
         cr_expect_eq(code, want, "%s: alpncheck %s: exit %d, expected %lld\n%s", name, args, code, want, out);
         expect(c, args, out);
     }

@@ -13,13 +13,15 @@
 Test(escape, utf8_well_formedness)
 {
     static const char *const verdicts[] = {"ill-formed", "well-formed"};
+    static const int valid[] = {0, 1}; /* what esc_utf8_valid returns */
     case_file f;
     cases_open(&f, "utf8");
     for (size_t i = 0; i < f.n; i++) {
         const json_t *c = cases_at(&f, i);
         uint8_t bytes[16];
         size_t len = case_hex(c, "bytes", bytes, sizeof bytes);
-        cr_expect_eq(esc_utf8_valid((const char *)bytes, len), CASE_WORD(c, "utf8", verdicts, -1), "%s", case_name(c));
+        cr_expect_eq(esc_utf8_valid((const char *)bytes, len), CASE_CODE(c, "utf8", verdicts, valid), "%s",
+                     case_name(c));
     }
     cases_close(&f);
 }
@@ -55,16 +57,11 @@ Test(escape, formats)
     cases_open(&f, "escape");
     for (size_t i = 0; i < f.n; i++) {
         const json_t *c = cases_at(&f, i);
-        const char *in = case_text(c, "in", NULL), *want = case_text(c, "want", NULL);
         char bytes[256];
-        if (in == NULL) {
-            size_t n = case_hex(c, "in_hex", (uint8_t *)bytes, sizeof bytes - 1);
-            bytes[n] = '\0';
-            in = bytes;
-        }
-        cr_assert_not_null(want, "%s: no want", case_name(c));
+        const char *in = case_bytes_str(c, "in", bytes, sizeof bytes), *want = case_text(c, "want", NULL);
+        cr_assert(in != NULL && want != NULL, "%s: in (or in_hex) and want", case_name(c));
         tk_capture cap;
-        escapers[CASE_WORD(c, "format", formats, -1)](tk_capture_open(&cap), in);
+        CASE_CODE(c, "format", formats, escapers)(tk_capture_open(&cap), in);
         char *got = tk_capture_take(&cap);
         cr_expect_str_eq(got, want, "%s", case_name(c));
         free(got);

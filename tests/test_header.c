@@ -55,10 +55,10 @@ static void check_parse(const json_t *c)
     const char *name = case_name(c), *want_devs = case_text(c, "devs", NULL);
     size_t len = case_bytes(c, "in", (uint8_t *)in, sizeof in);
     cr_assert_neq(len, (size_t)-1, "%s: no input", name);
-    int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    int status = CASE_CODE(c, "status", statuses, status_codes);
     alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext, .devs = devs, .devs_cap = 16};
     alpn_error err = {0};
-    int rc = alpn_header_parse(guard_place_str(in, len), len, mode_codes[CASE_WORD(c, "mode", modes, -1)], &res, &err);
+    int rc = alpn_header_parse(guard_place_str(in, len), len, CASE_CODE(c, "mode", modes, mode_codes), &res, &err);
 
     cr_expect_eq(rc, status, "%s: status %#x, expected %#x (%s at %zu)", name, rc, status, err.check ? err.check : "-",
                  err.offset);
@@ -163,13 +163,14 @@ static size_t long_name(char *buf, const char *prefix, size_t n, int raw)
 /* tests/cases/header_length.json: one element of a number of octets, raw ('a') or escaped ("%00"), after a prefix;
  * 255 is the longest name (RFC 7301 §3.1), in both modes. */
 static const char *const spellings[] = {"escaped", "raw"};
+static const int spelled_raw[] = {0, 1};
 
 static void check_length(const json_t *c)
 {
     char v[4096];
     uint8_t ext[600];
     const char *name = case_name(c), *prefix = case_text(c, "prefix", NULL);
-    int raw = CASE_WORD(c, "spelled", spellings, -1), status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    int raw = CASE_CODE(c, "spelled", spellings, spelled_raw), status = CASE_CODE(c, "status", statuses, status_codes);
     long long octets = case_int(c, "octets", -1);
     cr_assert(prefix != NULL && strlen(prefix) < 16 && octets > 0 && octets <= 300,
               "%s: a prefix (under 16 bytes) and 1..300 octets", name);
@@ -338,17 +339,19 @@ static void check_format(const json_t *c)
 {
     uint8_t ext[64];
     char out[128];
-    const char *name = case_name(c), *want = case_text(c, "out", NULL), *check = case_text(c, "check", NULL);
-    int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    const char *name = case_name(c);
+    int status = CASE_CODE(c, "status", statuses, status_codes);
     size_t len = case_hex(c, "ext", ext, sizeof ext), out_len = 0;
     alpn_error err = {0};
     int rc = alpn_header_format(guard_place(ext, len), len, out, sizeof out, &out_len, &err);
     cr_expect_eq(rc, status, "%s: status %#x", name, rc);
     if (status == ALPN_OK) {
+        const char *want = case_text(c, "out", NULL);
         cr_assert_not_null(want, "%s: a success gives its value", name);
         cr_expect(out_len == strlen(want) && memcmp(out, want, out_len) == 0, "%s: '%.*s', expected '%s'", name,
                   (int)out_len, out, want);
     } else {
+        const char *check = case_text(c, "check", NULL);
         cr_assert_not_null(check, "%s: a failure names its check", name);
         cr_expect_str_eq(err.check, check, "%s: check %s", name, err.check);
     }
@@ -425,8 +428,8 @@ static void check_pid(const json_t *c)
     const char *name = case_name(c);
     size_t len = case_bytes(c, "in", (uint8_t *)in, sizeof in), out_len = 0;
     cr_assert_neq(len, (size_t)-1, "%s: no input", name);
-    int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
-    alpn_hdr_mode mode = mode_codes[CASE_WORD(c, "mode", modes, -1)];
+    int status = CASE_CODE(c, "status", statuses, status_codes);
+    alpn_hdr_mode mode = CASE_CODE(c, "mode", modes, mode_codes);
     alpn_error err = {0};
     int rc = alpn_pid_decode(guard_place_str(in, len), len, mode, out, sizeof out, &out_len, &err);
     cr_expect_eq(rc, status, "%s: status %#x", name, rc);
@@ -485,7 +488,7 @@ static void check_canonical(const json_t *c)
     char out[256];
     const char *in = case_text(c, "in", NULL), *canonical = case_text(c, "canonical", NULL);
     cr_assert(in != NULL && canonical != NULL, "%s: in and canonical", case_name(c));
-    alpn_hdr_mode mode = mode_codes[CASE_WORD(c, "mode", modes, -1)];
+    alpn_hdr_mode mode = CASE_CODE(c, "mode", modes, mode_codes);
     size_t len = strlen(in), out_len = 0;
     alpn_header_result res = {.ext = ext, .ext_cap = sizeof ext};
     cr_assert_eq(alpn_header_parse(guard_place_str(in, len), len, mode, &res, NULL), ALPN_OK, "'%s'", in);

@@ -21,8 +21,8 @@ static void check_validate(const json_t *c)
     uint8_t buf[256];
     const char *name = case_name(c);
     size_t len = case_hex(c, "list", buf, sizeof buf);
-    alpn_role role = role_codes[CASE_WORD(c, "role", roles, -1)];
-    int status = status_codes[CASE_WORD(c, "status", statuses, -1)];
+    alpn_role role = CASE_CODE(c, "role", roles, role_codes);
+    int status = CASE_CODE(c, "status", statuses, status_codes);
     size_t count = 999;
     alpn_error err = {0};
     int rc = alpn_list_validate(guard_place(buf, len), len, role, &count, &err);

@@ -614,9 +614,9 @@ Test(quic_frames, handshake_frames)
 }
 
 /* Every input of tests/cases/FILE.json (its "hex", named by why it is malformed) must be refused with a reason
- * containing must_say. The case's word under arg_key (one of words, n of them) is parse's third argument: its index
- * in words. */
-static void refuse_all(const char *file, const char *arg_key, const char *const *words, size_t n,
+ * containing must_say. The case's word under arg_key (one of words, n of them) gives parse's third argument: codes[i]
+ * for words[i]. Called through REFUSE_ALL, which checks that words and codes are as long. */
+static void refuse_all(const char *file, const char *arg_key, const char *const *words, const int *codes, size_t n,
                        int (*parse)(const uint8_t *, size_t, int, char *), const char *must_say)
 {
     case_file f;
@@ -626,11 +626,14 @@ static void refuse_all(const char *file, const char *arg_key, const char *const 
         uint8_t b[64];
         size_t len = case_hex(c, "hex", b, sizeof b);
         char err[QUIC_ERROR_MAX] = "";
-        cr_expect_eq(parse(b, len, case_word(c, arg_key, words, n, -1), err), -1, "%s", case_name(c));
+        cr_expect_eq(parse(b, len, codes[case_word(c, arg_key, words, n, -1)], err), -1, "%s", case_name(c));
         cr_expect(strstr(err, must_say) != NULL, "%s: the error says '%s': %s", case_name(c), must_say, err);
     }
     cases_close(&f);
 }
+#define REFUSE_ALL(file, arg_key, words, codes, parse, must_say)                                                       \
+    refuse_all((file), (arg_key), (words), (codes),                                                                    \
+               sizeof(words) / sizeof((words)[0]) + CASE_SAME_LENGTH(words, codes), (parse), (must_say))
 
 /* All frames of a payload in packet type pt: 0, or -1 with err. */
 static int parse_frames(const uint8_t *p, size_t len, int pt, char *err)
@@ -652,9 +655,10 @@ static int parse_tp(const uint8_t *p, size_t len, int from_server, char *err)
 
 Test(quic_frames, malformed_frames)
 {
-    /* tests/cases/quic_frames_bad.json: payloads and the packet type they arrive in (quic_ptype's order). */
+    /* tests/cases/quic_frames_bad.json: payloads and the packet type they arrive in. */
     static const char *const packets[] = {"initial", "0rtt", "handshake", "retry", "1rtt"};
-    refuse_all("quic_frames_bad", "packet", packets, sizeof packets / sizeof packets[0], parse_frames, "at byte");
+    static const int packet_codes[] = {QUIC_PT_INITIAL, QUIC_PT_0RTT, QUIC_PT_HANDSHAKE, QUIC_PT_RETRY, QUIC_PT_SHORT};
+    REFUSE_ALL("quic_frames_bad", "packet", packets, packet_codes, parse_frames, "at byte");
     quic_frame f;
     char err[QUIC_ERROR_MAX];
     /* The offset names the frame: PING, PADDING, then a STREAM frame at byte 3. */
@@ -769,7 +773,8 @@ Test(quic_tp, malformed)
 {
     /* tests/cases/quic_tp_bad.json: transport parameters and who sent them (from_server 0 or 1). */
     static const char *const senders[] = {"client", "server"};
-    refuse_all("quic_tp_bad", "from", senders, 2, parse_tp, "transport parameter 0x");
+    static const int from_server[] = {0, 1};
+    REFUSE_ALL("quic_tp_bad", "from", senders, from_server, parse_tp, "transport parameter 0x");
     quic_tp tp;
     char err[QUIC_ERROR_MAX];
     /* 129 distinct parameters: beyond our bound. */

@@ -69,7 +69,7 @@ static void check_lookup(const json_t *c)
     const char *what = case_name(c);
     size_t len;
     const uint8_t *in = placed_name(c, &len);
-    int kind = kind_codes[CASE_WORD(c, "kind", kind_words, -1)], found = kind != -1;
+    int kind = CASE_CODE(c, "kind", kind_words, kind_codes), found = kind != -1;
     const alpn_registry_entry *e = alpn_registry_find(in, len);
     cr_expect_eq(e != NULL, found, "%s: found %d, expected %d", what, e != NULL, found);
     if (e == NULL || !found)
