@@ -1,6 +1,8 @@
 /* Wire engine: cursor and writer bounds, records, ClientHello construction, ServerHello and extension parsing, and
  * the resumption messages (pre_shared_key, early_data, NewSessionTicket). */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "guard.h"
@@ -378,6 +380,68 @@ Test(wire, record_protection_round_trip)
         cr_expect_eq(wire_decrypt_record(&s, &tampered, out + first, w.len - first, plain, &type), -1, "bad tag");
         cr_expect_eq(wire_decrypt_record(&s, &dec, out, 10, plain, &type), -1, "too short for a tag");
     }
+}
+
+#define SEALS 20000 /* records per thread: enough that the two threads' calls overlap, even on a loaded machine */
+
+/* One thread of record_sealing_is_thread_safe: full records of its own byte and content type under its own key, each
+ * opened again at once; how many came back other than sealed. */
+struct sealer {
+    uint8_t fill;
+    unsigned type;
+    pthread_t thread;
+    pthread_barrier_t *start; /* both threads seal from the same moment on */
+    unsigned bad;
+};
+
+static void *seal_and_open(void *arg)
+{
+    struct sealer *z = arg;
+    wire_suite s;
+    wire_traffic enc = {0}, dec;
+    uint8_t *plain = malloc(WIRE_RECORD_MAX), *rec = malloc(5 + WIRE_RECORD_CIPHER_MAX),
+            *back = malloc(WIRE_RECORD_CIPHER_MAX);
+    if (plain == NULL || rec == NULL || back == NULL || wire_suite_for(0x1301, &s) != 0) {
+        z->bad = 1;
+        pthread_barrier_wait(z->start);
+    } else {
+        memset(enc.key, z->fill, sizeof enc.key);
+        memset(enc.iv, z->fill, sizeof enc.iv);
+        dec = enc;
+        memset(plain, z->fill, WIRE_RECORD_MAX);
+        pthread_barrier_wait(z->start);
+        for (int i = 0; i < SEALS; i++) {
+            wire_wr w;
+            unsigned type = 0;
+            wire_wr_init(&w, rec, 5 + WIRE_RECORD_CIPHER_MAX);
+            long n = wire_encrypt_record(&s, &enc, z->type, plain, WIRE_RECORD_MAX, &w) == 0
+                         ? wire_decrypt_record(&s, &dec, rec, w.len, back, &type)
+                         : -1;
+            z->bad += n != WIRE_RECORD_MAX || type != z->type || memcmp(back, plain, WIRE_RECORD_MAX) != 0;
+        }
+    }
+    free(plain);
+    free(rec);
+    free(back);
+    return NULL;
+}
+
+/* Two connections sealing at the same time in two threads (the in-process client and server of the client tests)
+ * each get their own records: no state is shared between calls. A shared plaintext buffer made the 0-RTT record of
+ * test_client_checks' defect client carry the server's EncryptedExtensions and a random content type under load. */
+Test(wire, record_sealing_is_thread_safe, .timeout = 60)
+{
+    pthread_barrier_t start;
+    cr_assert_eq(pthread_barrier_init(&start, NULL, 2), 0);
+    struct sealer z[2] = {{.fill = 0x11, .type = WIRE_CT_APPDATA, .start = &start},
+                          {.fill = 0x22, .type = WIRE_CT_HANDSHAKE, .start = &start}};
+    for (int i = 0; i < 2; i++)
+        cr_assert_eq(pthread_create(&z[i].thread, NULL, seal_and_open, &z[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(z[i].thread, NULL);
+    pthread_barrier_destroy(&start);
+    cr_expect_eq(z[0].bad + z[1].bad, 0, "%u and %u of %d records came back other than sealed", z[0].bad, z[1].bad,
+                 SEALS);
 }
 
 Test(wire, hello_retry_fields)

@@ -152,8 +152,9 @@ static int record_aead(const wire_suite *s, wire_traffic *t, int seal, const uin
 int wire_encrypt_record(const wire_suite *s, wire_traffic *t, unsigned type, const uint8_t *plain, size_t len,
                         wire_wr *w)
 {
-    /* RFC 8446 §5.2: TLSInnerPlaintext = content || type; at most 2^14 bytes of content. */
-    static uint8_t inner[WIRE_RECORD_MAX + 1];
+    /* RFC 8446 §5.2: TLSInnerPlaintext = content || type; at most 2^14 bytes of content. On the stack, not static:
+     * two connections sealing at once in two threads (the in-process client tests) would seal each other's bytes. */
+    uint8_t inner[WIRE_RECORD_MAX + 1];
     if (len > WIRE_RECORD_MAX)
         return -1;
     memcpy(inner, plain, len);
