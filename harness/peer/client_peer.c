@@ -565,11 +565,9 @@ static void resume_on(struct conn *c, client_listener *l, const client_request *
 /* serve_resumption's scratch observation is 66 KiB: on the heap, one per call. */
 static void serve_resumption(struct conn *c, client_listener *l, const client_request *s, observation *o)
 {
-    observation *o1 = malloc(sizeof *o1);
+    observation *o1 = probe_alloc(sizeof *o1, o);
     if (o1 == NULL) {
-        send_alert(c, 40);
-        o->error = 1;
-        fail(o, "out of memory");
+        send_alert(c, 40); /* handshake_failure: we cannot serve this client */
         return;
     }
     resume_on(c, l, s, o, o1);
@@ -641,11 +639,8 @@ int client_serve(void *ctx, const client_request *s, observation *o)
         return 0;
     }
     /* A connection is some 400 KiB (its buffers and the server object): on the heap, one per call. */
-    struct conn *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        o->error = 1;
-        snprintf(o->error_text, sizeof o->error_text, "out of memory");
-    } else
+    struct conn *c = probe_alloc(sizeof *c, o);
+    if (c != NULL)
         serve_on(c, l, s, o);
     free(c);
     o->ms = probe_now_ms() - start;

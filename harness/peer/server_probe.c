@@ -420,6 +420,16 @@ void probe_client_params(const server_target *t, const probe_request *s, wire_cl
     };
 }
 
+void *probe_alloc(size_t size, observation *o)
+{
+    void *p = calloc(1, size);
+    if (p == NULL) {
+        o->error = 1;
+        snprintf(o->error_text, sizeof o->error_text, "out of memory");
+    }
+    return p;
+}
+
 /* server_probe on the connection c, begun at start: dials, sends the ClientHello and reads the server's answer into
  * o. */
 static void probe_on(struct conn *c, const server_target *t, const probe_request *s, double start, observation *o)
@@ -467,11 +477,8 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
         return 0;
     }
     /* A connection is some 330 KiB (its buffers and the client object): on the heap, one per call. */
-    struct conn *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        o->error = 1;
-        snprintf(o->error_text, sizeof o->error_text, "out of memory");
-    } else
+    struct conn *c = probe_alloc(sizeof *c, o);
+    if (c != NULL)
         probe_on(c, t, s, start, o);
     free(c);
     return 0;
