@@ -469,6 +469,38 @@ static void answer_plainly(struct conn *c, const client_request *r, observation 
         send_alert(c, 40);
 }
 
+/* resume_on's first connection, on c: the full handshake with answer a1, the client's reaction to it (into o1: it
+ * must send its Finished), the ticket into t, then the hang-up (c closed). 0, or -1 with the reason in o->error_text
+ * (c still open). */
+static int first_connection(struct conn *c, client_listener *l, const client_answer *a1, struct ticket *t,
+                            observation *o, observation *o1)
+{
+    observation_init(o1);
+    if (answer(c, a1, o) != 0) {
+        send_alert(c, 40);
+        return -1;
+    }
+    read_reaction(c, o1);
+    if (!o1->accepted) {
+        char what[120];
+        if (o1->alert >= 0)
+            snprintf(what, sizeof what, "the client sent alert %d (%s)", o1->alert, alpn_alert_name(o1->alert));
+        else if (o1->error)
+            snprintf(what, sizeof what, "%.110s", o1->error_text);
+        else
+            snprintf(what, sizeof what, "%s", o1->closed ? "the client closed it" : "no Finished before the deadline");
+        snprintf(o->error_text, sizeof o->error_text,
+                 "the first connection (a full handshake with a valid answer) did not complete: %s", what);
+        return -1;
+    }
+    memset(t, 0, sizeof *t);
+    if (issue_ticket(c, a1, t, o) != 0)
+        return -1;
+    linger(c, l);
+    close(c->k.fd);
+    return 0;
+}
+
 /* CLI-0RTT-ALPN and CLI-0RTT-ALPN-ADDED (RFC 8446 §4.2.10), TLS 1.3, on c holding the first ClientHello: a full
  * handshake with the valid answer (ticket_no_alpn: without ALPN) that issues a ticket for it, then on the client's
  * second connection a resumption that accepts its early data but selects another name than the ticket's (another
@@ -488,29 +520,8 @@ static void resume_on(struct conn *c, client_listener *l, const client_request *
         answer_plainly(c, s, o1);
         return;
     }
-    observation_init(o1);
-    if (answer(c, &a1, o) != 0) {
-        send_alert(c, 40);
+    if (first_connection(c, l, &a1, &t, o, o1) != 0)
         return;
-    }
-    read_reaction(c, o1);
-    if (!o1->accepted) {
-        char what[120];
-        if (o1->alert >= 0)
-            snprintf(what, sizeof what, "the client sent alert %d (%s)", o1->alert, alpn_alert_name(o1->alert));
-        else if (o1->error)
-            snprintf(what, sizeof what, "%.110s", o1->error_text);
-        else
-            snprintf(what, sizeof what, "%s", o1->closed ? "the client closed it" : "no Finished before the deadline");
-        snprintf(o->error_text, sizeof o->error_text,
-                 "the first connection (a full handshake with a valid answer) did not complete: %s", what);
-        return;
-    }
-    memset(&t, 0, sizeof t);
-    if (issue_ticket(c, &a1, &t, o) != 0)
-        return;
-    linger(c, l);
-    close(c->k.fd);
 
     /* The second connection: a fresh deadline. */
     conn_start(c, l, 1);
