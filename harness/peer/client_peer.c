@@ -16,6 +16,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -456,29 +457,59 @@ static void linger(struct conn *c, const client_listener *l)
 }
 
 /* A full handshake with the valid answer: for a connection on which the scenario cannot be played, so that the
- * client ends normally. */
-static void answer_plainly(struct conn *c, const client_request *r)
+ * client ends normally. Its reaction goes to scratch, which nobody judges. */
+static void answer_plainly(struct conn *c, const client_request *r, observation *scratch)
 {
     client_answer a;
-    static observation scratch;
-    observation_init(&scratch);
+    observation_init(scratch);
     ask(c, r->valid, r->valid_ctx, &a);
-    if (answer(c, &a, &scratch) == 0)
-        read_reaction(c, &scratch);
+    if (answer(c, &a, scratch) == 0)
+        read_reaction(c, scratch);
     else
         send_alert(c, 40);
+}
+
+/* resume_on's first connection, on c: the full handshake with answer a1, the client's reaction to it (into o1: it
+ * must send its Finished), the ticket into t, then the hang-up (c closed). 0, or -1 with the reason in o->error_text
+ * (c still open). */
+static int first_connection(struct conn *c, client_listener *l, const client_answer *a1, struct ticket *t,
+                            observation *o, observation *o1)
+{
+    observation_init(o1);
+    if (answer(c, a1, o) != 0) {
+        send_alert(c, 40);
+        return -1;
+    }
+    read_reaction(c, o1);
+    if (!o1->accepted) {
+        char what[120];
+        if (o1->alert >= 0)
+            snprintf(what, sizeof what, "the client sent alert %d (%s)", o1->alert, alpn_alert_name(o1->alert));
+        else if (o1->error)
+            snprintf(what, sizeof what, "%.110s", o1->error_text);
+        else
+            snprintf(what, sizeof what, "%s", o1->closed ? "the client closed it" : "no Finished before the deadline");
+        snprintf(o->error_text, sizeof o->error_text,
+                 "the first connection (a full handshake with a valid answer) did not complete: %s", what);
+        return -1;
+    }
+    memset(t, 0, sizeof *t);
+    if (issue_ticket(c, a1, t, o) != 0)
+        return -1;
+    linger(c, l);
+    close(c->k.fd);
+    return 0;
 }
 
 /* CLI-0RTT-ALPN and CLI-0RTT-ALPN-ADDED (RFC 8446 §4.2.10), TLS 1.3, on c holding the first ClientHello: a full
  * handshake with the valid answer (ticket_no_alpn: without ALPN) that issues a ticket for it, then on the client's
  * second connection a resumption that accepts its early data but selects another name than the ticket's (another
- * offered name; a name where the ticket has none); the reaction to that goes to o. The first connection is closed
- * here. */
-static void serve_resumption(struct conn *c, client_listener *l, const client_request *s, observation *o)
+ * offered name; a name where the ticket has none); the reaction to that goes to o, the first connection's and any
+ * plain handshake's to o1. The first connection is closed here. */
+static void resume_on(struct conn *c, client_listener *l, const client_request *s, observation *o, observation *o1)
 {
     client_answer a1, a2;
-    static observation o1;
-    static struct ticket t;
+    struct ticket t;
     ask(c, s->valid, s->valid_ctx, &a1);
     ask(c, s->answer, s->answer_ctx, &a2);
     if (s->ticket_no_alpn)
@@ -486,32 +517,11 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
     if (a2.skip_reason != NULL) {
         /* The judge explains from the offer (SKIP); the client gets an ordinary handshake. */
         o->answered = 1;
-        answer_plainly(c, s);
+        answer_plainly(c, s, o1);
         return;
     }
-    observation_init(&o1);
-    if (answer(c, &a1, o) != 0) {
-        send_alert(c, 40);
+    if (first_connection(c, l, &a1, &t, o, o1) != 0)
         return;
-    }
-    read_reaction(c, &o1);
-    if (!o1.accepted) {
-        char what[120];
-        if (o1.alert >= 0)
-            snprintf(what, sizeof what, "the client sent alert %d (%s)", o1.alert, alpn_alert_name(o1.alert));
-        else if (o1.error)
-            snprintf(what, sizeof what, "%.110s", o1.error_text);
-        else
-            snprintf(what, sizeof what, "%s", o1.closed ? "the client closed it" : "no Finished before the deadline");
-        snprintf(o->error_text, sizeof o->error_text,
-                 "the first connection (a full handshake with a valid answer) did not complete: %s", what);
-        return;
-    }
-    memset(&t, 0, sizeof t);
-    if (issue_ticket(c, &a1, &t, o) != 0)
-        return;
-    linger(c, l);
-    close(c->k.fd);
 
     /* The second connection: a fresh deadline. */
     conn_start(c, l, 1);
@@ -537,7 +547,7 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
     ask(c, s->answer, s->answer_ctx, &a2);
     if (!o->resume_offered || !o->early_offered || a2.skip_reason != NULL) {
         o->answered = 1;
-        answer_plainly(c, s);
+        answer_plainly(c, s, o1);
         return;
     }
     /* RFC 8446 §4.2.11, §4.2.11.2: pre_shared_key last with a binder per identity, the ticket's suite offered, the
@@ -563,18 +573,23 @@ static void serve_resumption(struct conn *c, client_listener *l, const client_re
     read_reaction(c, o);
 }
 
-int client_serve(void *ctx, const client_request *s, observation *o)
+/* serve_resumption's scratch observation is 66 KiB: on the heap, one per call. */
+static void serve_resumption(struct conn *c, client_listener *l, const client_request *s, observation *o)
 {
-    static struct conn c;
-    client_listener *l = ctx;
-    double start = probe_now_ms();
-    o->proxy_mode = l->proxy;
-    if (probe_run_over(&l->run, o->error_text, sizeof o->error_text)) {
-        o->error = 1;
-        return 0;
+    observation *o1 = probe_alloc(sizeof *o1, o);
+    if (o1 == NULL) {
+        send_alert(c, 40); /* handshake_failure: we cannot serve this client */
+        return;
     }
-    conn_start(&c, l, strcmp(s->tls, "1.3") == 0);
-    int status, rc = accept_conn(l, &c, &status);
+    resume_on(c, l, s, o, o1);
+    free(o1);
+}
+
+/* client_serve on the connection c: accepts it, reads the ClientHello and plays the scenario. */
+static void serve_on(struct conn *c, client_listener *l, const client_request *s, observation *o)
+{
+    conn_start(c, l, strcmp(s->tls, "1.3") == 0);
+    int status, rc = accept_conn(l, c, &status);
     if (rc != 0) {
         o->error = 1;
         if (rc == 1) {
@@ -588,43 +603,57 @@ int client_serve(void *ctx, const client_request *s, observation *o)
         else
             snprintf(o->error_text, sizeof o->error_text, "accept: %s", strerror(errno));
         o->client_exit = status;
-        o->ms = probe_now_ms() - start;
-        return 0;
+        return;
     }
     l->hello_missing = 0;
-    if (take_client_hello(&c, o) != 0) {
+    if (take_client_hello(c, o) != 0) {
         o->error = 1;
-        l->hello_missing = c.hello_late;
-        close(c.k.fd);
-        o->ms = probe_now_ms() - start;
-        return 0;
+        l->hello_missing = c->hello_late;
+        close(c->k.fd);
+        return;
     }
-    client_note_offer(&c.sv, o);
-    o->version = c.tls13 ? WIRE_TLS13 : WIRE_TLS12;
+    client_note_offer(&c->sv, o);
+    o->version = c->tls13 ? WIRE_TLS13 : WIRE_TLS12;
 
     client_answer a;
-    ask(&c, s->answer, s->answer_ctx, &a);
-    if ((c.tls13 && !c.sv.ch.offers_tls13) || (!c.tls13 && !c.sv.ch.offers_tls12)) {
+    ask(c, s->answer, s->answer_ctx, &a);
+    if ((c->tls13 && !c->sv.ch.offers_tls13) || (!c->tls13 && !c->sv.ch.offers_tls12)) {
         /* RFC 8446 §4.1.3: no common version; the judge reports SKIP. */
-        send_alert(&c, 70);
-    } else if (s->resumption && c.tls13) {
-        serve_resumption(&c, l, s, o);
+        send_alert(c, 70);
+    } else if (s->resumption && c->tls13) {
+        serve_resumption(c, l, s, o);
     } else if (a.alert >= 0) {
         /* RFC 7301 §3.2: no_application_protocol instead of a ServerHello. */
-        send_alert(&c, (unsigned)a.alert);
+        send_alert(c, (unsigned)a.alert);
         o->answered = 1;
-        read_reaction(&c, o);
-    } else if (answer(&c, &a, o) != 0) {
-        send_alert(&c, 40); /* handshake_failure: we cannot serve this client */
+        read_reaction(c, o);
+    } else if (answer(c, &a, o) != 0) {
+        send_alert(c, 40); /* handshake_failure: we cannot serve this client */
     } else {
         o->answered = 1;
-        read_reaction(&c, o);
+        read_reaction(c, o);
     }
-    if (c.k.fd >= 0)
-        close(c.k.fd);
+    if (c->k.fd >= 0)
+        close(c->k.fd);
     /* A reaction the run's deadline cut short is no reaction to judge. */
     if (o->alert < 0 && !o->accepted && !o->closed && probe_run_over(&l->run, o->error_text, sizeof o->error_text))
         o->error = 1;
+}
+
+int client_serve(void *ctx, const client_request *s, observation *o)
+{
+    client_listener *l = ctx;
+    double start = probe_now_ms();
+    o->proxy_mode = l->proxy;
+    if (probe_run_over(&l->run, o->error_text, sizeof o->error_text)) {
+        o->error = 1;
+        return 0;
+    }
+    /* A connection is some 400 KiB (its buffers and the server object): on the heap, one per call. */
+    struct conn *c = probe_alloc(sizeof *c, o);
+    if (c != NULL)
+        serve_on(c, l, s, o);
+    free(c);
     o->ms = probe_now_ms() - start;
     return 0;
 }

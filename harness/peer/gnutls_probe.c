@@ -169,8 +169,7 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         gnutls_datum_t again = {(unsigned char *)reneg->data, (unsigned)reneg->len};
         o->reneg_tried = 1;
         o->reneg_alert = -1;
-        static hello_capture cap;
-        memset(&cap, 0, sizeof cap);
+        hello_capture cap = {.seen = 0};
         gnutls_session_set_ptr(s, &cap);
         gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_SERVER_HELLO, GNUTLS_HOOK_POST, capture_server_hello);
         int r = gnutls_alpn_set_protocols(s, &again, 1, 0);
@@ -210,6 +209,7 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
             snprintf(o->reneg_error, sizeof o->reneg_error, "%s",
                      r == GNUTLS_E_AGAIN ? "no answer to the renegotiation within 1.5 s" : gnutls_strerror(r));
         }
+        gnutls_session_set_ptr(s, NULL); /* cap ends with this block; the hook then keeps nothing */
     }
     if (send != NULL) {
         size_t off = 0;
@@ -310,7 +310,7 @@ int gnutls_resume_probe(void *ctx, const char *tls, const alpn_name *a, size_t n
                         session_observation *first, session_observation *second)
 {
     const server_target *t = ctx;
-    static gnutls_observation g;
+    gnutls_observation g = {.head = NULL}; /* no head buffer: the first bytes only */
     gnutls_session_blob blob = {NULL, 0};
     gnutls_probe(t, tls, a, na, NULL, &blob, NULL, 0, &g);
     to_session(&g, first);
@@ -336,7 +336,7 @@ static size_t http11_get(const server_target *t, char *buf, size_t cap)
 int gnutls_speak_probe(void *ctx, const char *tls, const alpn_name *name, session_observation *o)
 {
     const server_target *t = ctx;
-    static gnutls_observation g;
+    gnutls_observation g = {.head = NULL}; /* no head buffer: the first bytes only */
     /* RFC 9113 §3.4: the client preface, then an empty SETTINGS frame (length 0, type 4, flags 0, stream 0). */
     static const char h2_preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00";
     char request[400];
@@ -370,7 +370,7 @@ static int fresh_ticket(void *ctx, int slot, const alpn_name *name, session_obse
 {
     early_tickets *e = ctx;
     gnutls_session_blob *blob = &e->slot[slot];
-    static gnutls_observation g;
+    gnutls_observation g = {.head = NULL}; /* no head buffer: the first bytes only */
     blob->data = NULL;
     blob->size = 0;
     probe(e->t, "1.3", name, name != NULL, NULL, blob, NULL, 0, 1, NULL, &g);
@@ -386,7 +386,7 @@ static int fresh_ticket(void *ctx, int slot, const alpn_name *name, session_obse
 static void early_data_on(void *ctx, int slot, const alpn_name *name, session_observation *o)
 {
     early_tickets *e = ctx;
-    static gnutls_observation g;
+    gnutls_observation g = {.head = NULL}; /* no head buffer: the first bytes only */
     probe(e->t, "1.3", name, name != NULL, &e->slot[slot], NULL, NULL, 0, 1, NULL, &g);
     gnutls_free(e->slot[slot].data);
     e->slot[slot].data = NULL;
@@ -397,7 +397,7 @@ static void early_data_on(void *ctx, int slot, const alpn_name *name, session_ob
 static int renew_ticket(void *ctx, int slot, const alpn_name *name, int next, session_observation *o)
 {
     early_tickets *e = ctx;
-    static gnutls_observation g;
+    gnutls_observation g = {.head = NULL}; /* no head buffer: the first bytes only */
     e->slot[next].data = NULL;
     probe(e->t, "1.3", name, name != NULL, &e->slot[slot], &e->slot[next], NULL, 0, 0, NULL, &g);
     gnutls_free(e->slot[slot].data);
@@ -422,7 +422,7 @@ int gnutls_probe_reneg(const server_target *t, const alpn_name *a, const alpn_na
 int gnutls_reneg_probe(void *ctx, const alpn_name *a, const alpn_name *b, session_observation *first,
                        session_observation *second)
 {
-    static gnutls_observation g;
+    gnutls_observation g = {.head = NULL}; /* no head buffer: the first bytes only */
     gnutls_probe_reneg(ctx, a, b, &g);
     to_session(&g, first);
     memset(second, 0, sizeof *second);

@@ -420,47 +420,66 @@ void probe_client_params(const server_target *t, const probe_request *s, wire_cl
     };
 }
 
-int server_probe(void *ctx, const probe_request *s, observation *o)
+void *probe_alloc(size_t size, observation *o)
 {
-    static struct conn c;
-    const server_target *t = ctx;
-    double start = probe_now_ms();
-    memset(&c, 0, sizeof c);
-    /* Past the run's deadline no connection starts: the check is ERROR with that reason. */
-    if (probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
+    void *p = calloc(1, size);
+    if (p == NULL) {
         o->error = 1;
-        return 0;
+        snprintf(o->error_text, sizeof o->error_text, "out of memory");
     }
-    probe_link_start(&c.k, -1, probe_conn_deadline(&t->run, t->timeout_ms), 0);
+    return p;
+}
+
+/* server_probe on the connection c, begun at start: dials, sends the ClientHello and reads the server's answer into
+ * o. */
+static void probe_on(struct conn *c, const server_target *t, const probe_request *s, double start, observation *o)
+{
+    probe_link_start(&c->k, -1, probe_conn_deadline(&t->run, t->timeout_ms), 0);
     wire_client_params p;
     probe_client_params(t, s, &p);
-    if (wire_client_start(&c.cl, &p) != 0) {
+    if (wire_client_start(&c->cl, &p) != 0) {
         o->error = 1;
-        snprintf(o->error_text, sizeof o->error_text, "%s", c.cl.conn.error);
-        return 0;
+        snprintf(o->error_text, sizeof o->error_text, "%s", c->cl.conn.error);
+        return;
     }
-    c.k.fd = probe_dial(t, c.k.deadline, o->error_text, sizeof o->error_text);
-    if (c.k.fd < 0) {
+    c->k.fd = probe_dial(t, c->k.deadline, o->error_text, sizeof o->error_text);
+    if (c->k.fd < 0) {
         o->error = 1;
         o->ms = probe_now_ms() - start;
-        return 0;
+        return;
     }
     /* RFC 8446 §5.1: the first ClientHello's record version may be 0x0301 for compatibility. */
-    if (flush(&c, 0x0301) == 0 || errno == EPIPE || errno == ECONNRESET) {
+    if (flush(c, 0x0301) == 0 || errno == EPIPE || errno == ECONNRESET) {
         /* A server that hung up while a long ClientHello was still going out answered it: what it sent before
          * (an alert), or nothing (refused). */
-        read_flight(&c, o);
+        read_flight(c, o);
     } else {
         o->error = 1;
         snprintf(o->error_text, sizeof o->error_text, "cannot send the ClientHello: %s", strerror(errno));
     }
-    probe_observe_client(&c.cl, o);
+    probe_observe_client(&c->cl, o);
     /* A flight the run's deadline cut short is no answer to judge. */
     if (!o->completed && o->alert < 0 && probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
         o->error = 1;
         o->refused = 0;
     }
-    close(c.k.fd);
+    close(c->k.fd);
     o->ms = probe_now_ms() - start;
+}
+
+int server_probe(void *ctx, const probe_request *s, observation *o)
+{
+    const server_target *t = ctx;
+    double start = probe_now_ms();
+    /* Past the run's deadline no connection starts: the check is ERROR with that reason. */
+    if (probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
+        o->error = 1;
+        return 0;
+    }
+    /* A connection is some 330 KiB (its buffers and the client object): on the heap, one per call. */
+    struct conn *c = probe_alloc(sizeof *c, o);
+    if (c != NULL)
+        probe_on(c, t, s, start, o);
+    free(c);
     return 0;
 }

@@ -106,6 +106,10 @@ void probe_client_params(const server_target *t, const probe_request *s, wire_cl
  * observation. */
 void probe_observe_client(const wire_client_conn *cl, observation *o);
 
+/* size zeroed bytes on the heap, for what one call holds and the stack should not (a connection, an observation):
+ * the caller frees them. NULL when there is no memory, with o an ERROR observation saying so. */
+void *probe_alloc(size_t size, observation *o);
+
 /* probe_fn (exchange.h): ctx is a server_target. */
 int server_probe(void *ctx, const probe_request *s, observation *o);
 
