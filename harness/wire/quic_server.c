@@ -18,8 +18,9 @@ void quic_server_start(quic_server *q, const wire_identity *id)
 }
 
 /* The client's first Initial (h, in a datagram of dgram_len bytes): its version and IDs, the Initial keys of both
- * directions from its Destination Connection ID (RFC 9001 §5.2), our ID and transport parameters. 0; 1 when the packet
- * cannot start a connection (dropped). */
+ * directions from its Destination Connection ID (RFC 9001 §5.2), our ID. 0; 1 when the packet cannot start a
+ * connection (dropped). Our transport parameters wait for quic_server_answer: most datagrams that start a connection
+ * never bring a whole ClientHello, and only the answer carries them. */
 static int first_initial(quic_server *q, const quic_header *h, size_t dgram_len)
 {
     /* RFC 9000 §14.1: a server discards an Initial in a datagram under 1200 bytes; §7.2: the client's first
@@ -35,13 +36,6 @@ static int first_initial(quic_server *q, const quic_header *h, size_t dgram_len)
     q->odcid_len = h->dcid_len;
     memcpy(q->dcid, h->scid, h->scid_len);
     q->dcid_len = h->scid_len;
-    quic_tp tp;
-    quic_tp_server_default(&tp, q->odcid, q->odcid_len, q->scid, sizeof q->scid);
-    wire_wr w;
-    wire_wr_init(&w, q->tp, sizeof q->tp);
-    if (quic_tp_build(&w, &tp) != 0)
-        return 1;
-    q->tp_len = w.len;
     q->started = 1;
     return 0;
 }
@@ -185,6 +179,14 @@ int quic_server_answer(quic_server *q, const wire_server_answer *a)
 {
     if (!q->hello || q->answered)
         return QUIC_FAIL(q, "no ClientHello to answer");
+    /* RFC 9000 §7.3, §18.2: ours name the client's first Destination Connection ID and our Source Connection ID. */
+    quic_tp tp;
+    quic_tp_server_default(&tp, q->odcid, q->odcid_len, q->scid, sizeof q->scid);
+    wire_wr w;
+    wire_wr_init(&w, q->tp, sizeof q->tp);
+    if (quic_tp_build(&w, &tp) != 0)
+        return QUIC_FAIL(q, "our transport parameters do not fit %zu bytes", sizeof q->tp);
+    q->tp_len = w.len;
     q->tls.quic_tp = q->tp;
     q->tls.quic_tp_len = q->tp_len;
     if (wire_server_answer13(&q->tls, a) != 0)
