@@ -152,8 +152,7 @@ static int write_header(wire_wr *w, const quic_packet_spec *s, size_t pn_len)
         return -1;
     /* RFC 9000 §17.2: Header Form 1, Fixed Bit 1, type, reserved 0, packet number length. */
     wire_wr_u8(w, 0xc0u | (unsigned)bits << 4 | (unsigned)(pn_len - 1));
-    wire_wr_u16(w, s->version >> 16);
-    wire_wr_u16(w, s->version & 0xffffu);
+    wire_wr_be(w, s->version, 4);
     wire_wr_u8(w, (unsigned)s->dcid_len);
     wire_wr_bytes(w, s->dcid, s->dcid_len);
     wire_wr_u8(w, (unsigned)s->scid_len);
@@ -183,8 +182,7 @@ int quic_seal_packet(wire_wr *w, const quic_keys *k, const quic_packet_spec *s, 
     if (is_long)
         quic_wr_varint_n(w, pn_len + plen + 16, 2);
     size_t pn_off = w->len - start;
-    for (size_t i = 0; i < pn_len; i++)
-        wire_wr_u8(w, (unsigned)(pn >> (8 * (pn_len - 1 - i))) & 0xffu);
+    wire_wr_be(w, (uint32_t)pn, pn_len); /* its low pn_len bytes (RFC 9000 §17.1) */
     size_t body = w->len;
     wire_wr_bytes(w, payload, payload_len);
     /* PADDING, then room for the tag: zeros in one go (a byte at a time cost more than the AEAD). */

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- bounded reading and writing ---------------------------------------------------------------------------- */
 
@@ -20,14 +21,60 @@ typedef struct {
     int err;
 } wire_rd;
 
-void wire_rd_init(wire_rd *r, const uint8_t *p, size_t len);
-unsigned wire_rd_u8(wire_rd *r);
-unsigned wire_rd_u16(wire_rd *r);
-uint32_t wire_rd_u24(wire_rd *r);
-const uint8_t *wire_rd_bytes(wire_rd *r, size_t n); /* NULL (and err) when fewer than n remain */
+/* The byte-level steps are inline: every parser of the engine runs through them, and as calls into another file
+ * their fixed widths and bounds could not be folded (a fuzzing build traces each comparison left standing). */
+static inline void wire_rd_init(wire_rd *r, const uint8_t *p, size_t len)
+{
+    r->p = p;
+    r->len = p ? len : 0;
+    r->pos = 0;
+    r->err = 0;
+}
+
+static inline size_t wire_rd_left(const wire_rd *r)
+{
+    return r->err ? 0 : r->len - r->pos;
+}
+
+/* NULL (and err) when fewer than n remain. */
+static inline const uint8_t *wire_rd_bytes(wire_rd *r, size_t n)
+{
+    if (r->err || n > r->len - r->pos) {
+        r->err = 1;
+        return NULL;
+    }
+    const uint8_t *p = r->p + r->pos;
+    r->pos += n;
+    return p;
+}
+
+/* A big-endian number of n (1 to 4) bytes; 0 and err when fewer remain. */
+static inline uint32_t wire_rd_be(wire_rd *r, size_t n)
+{
+    const uint8_t *p = wire_rd_bytes(r, n);
+    uint32_t v = 0;
+    for (size_t i = 0; p != NULL && i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static inline unsigned wire_rd_u8(wire_rd *r)
+{
+    return (unsigned)wire_rd_be(r, 1);
+}
+
+static inline unsigned wire_rd_u16(wire_rd *r)
+{
+    return (unsigned)wire_rd_be(r, 2);
+}
+
+static inline uint32_t wire_rd_u24(wire_rd *r)
+{
+    return wire_rd_be(r, 3);
+}
+
 /* A length-prefixed block (prefix of 1, 2 or 3 bytes) as a sub-cursor; err on the parent when it overruns. */
 wire_rd wire_rd_block(wire_rd *r, int prefix);
-size_t wire_rd_left(const wire_rd *r);
 /* The next entry of a list of tagged entries (a tag of tag_bytes bytes, then opaque body<0..2^16-1>): 1 with its tag
  * and body, 0 at the end of the list, -1 when the list is malformed. */
 int wire_rd_entry(wire_rd *list, int tag_bytes, unsigned *tag, wire_rd *body);
@@ -47,11 +94,52 @@ typedef struct {
     int err;
 } wire_wr;
 
-void wire_wr_init(wire_wr *w, uint8_t *p, size_t cap);
-void wire_wr_u8(wire_wr *w, unsigned v);
-void wire_wr_u16(wire_wr *w, unsigned v);
-void wire_wr_u24(wire_wr *w, uint32_t v);
-void wire_wr_bytes(wire_wr *w, const void *p, size_t n);
+static inline void wire_wr_init(wire_wr *w, uint8_t *p, size_t cap)
+{
+    w->p = p;
+    w->cap = cap;
+    w->len = 0;
+    w->err = 0;
+}
+
+static inline void wire_wr_bytes(wire_wr *w, const void *p, size_t n)
+{
+    if (w->err || n > w->cap - w->len) {
+        w->err = 1;
+        return;
+    }
+    if (n > 0)
+        memcpy(w->p + w->len, p, n);
+    w->len += n;
+}
+
+/* v as a big-endian number of n (1 to 4) bytes. */
+static inline void wire_wr_be(wire_wr *w, uint32_t v, size_t n)
+{
+    if (w->err || n > w->cap - w->len) {
+        w->err = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        w->p[w->len + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+    w->len += n;
+}
+
+static inline void wire_wr_u8(wire_wr *w, unsigned v)
+{
+    wire_wr_be(w, v, 1);
+}
+
+static inline void wire_wr_u16(wire_wr *w, unsigned v)
+{
+    wire_wr_be(w, v, 2);
+}
+
+static inline void wire_wr_u24(wire_wr *w, uint32_t v)
+{
+    wire_wr_be(w, v, 3);
+}
+
 /* Opens a length-prefixed block and returns its start; wire_wr_close fills in the length (err if too long). */
 size_t wire_wr_open(wire_wr *w, int prefix);
 void wire_wr_close(wire_wr *w, size_t start, int prefix);
