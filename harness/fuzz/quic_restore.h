@@ -50,7 +50,7 @@ static inline void plan_spaces(quic_restore_plan *p, size_t base, const quic_spa
 
 /* Empties a CRYPTO stream that was initialised (quic_crypto_init) by clearing only what is marked received: all of
  * have[] below its end, none past it (quic_frames.c keeps it so). quic_crypto_init clears all 64 KiB. */
-static inline void crypto_clear(quic_crypto_stream *c)
+FUZZ_GLUE static inline void crypto_clear(quic_crypto_stream *c)
 {
     memset(c->have, 0, c->end);
     c->base = 0;
@@ -59,7 +59,7 @@ static inline void crypto_clear(quic_crypto_stream *c)
 
 /* dst = tpl (size bytes) by plan p, for an object whose spaces are dst_sp. A CRYPTO stream's have[] must be all zero
  * past its end after the copy too: what the last input marked is cleared first, before the copy overwrites the end. */
-static inline void quic_restore(void *dst, quic_spaces *dst_sp, const void *tpl, size_t size,
+FUZZ_GLUE static inline void quic_restore(void *dst, quic_spaces *dst_sp, const void *tpl, size_t size,
                                 const quic_restore_plan *p)
 {
     for (size_t s = 0; s < QUIC_SPACES; s++)
