@@ -37,16 +37,15 @@ void quic_wr_varint(wire_wr *w, uint64_t v)
 
 uint64_t quic_rd_varint(wire_rd *r)
 {
-    const uint8_t *first = wire_rd_bytes(r, 1);
-    if (first == NULL)
+    /* The first byte's two high bits give the length (RFC 9000 §16); one bounds check covers the whole number. */
+    size_t left = wire_rd_left(r);
+    size_t size = left > 0 ? (size_t)1 << (r->p[r->pos] >> 6) : 1;
+    const uint8_t *p = wire_rd_bytes(r, size);
+    if (p == NULL)
         return 0;
-    size_t size = (size_t)1 << (first[0] >> 6);
-    uint64_t v = first[0] & 0x3fu;
-    const uint8_t *rest = wire_rd_bytes(r, size - 1);
-    if (rest == NULL)
-        return 0;
-    for (size_t i = 0; i + 1 < size; i++)
-        v = v << 8 | rest[i];
+    uint64_t v = p[0] & 0x3fu;
+    for (size_t i = 1; i < size; i++)
+        v = v << 8 | p[i];
     return v;
 }
 
