@@ -195,9 +195,8 @@ void cases_run(const char *name, void (*check)(const json_t *c))
 {
     case_file f;
     cases_open(&f, name);
-    for (size_t i = 0; i < f.n; i++) {
+    /* cases_at and cases_close end the case before (its unread keys fail the test). */
+    for (size_t i = 0; i < f.n; i++)
         check(cases_at(&f, i));
-        case_done(&f);
-    }
     cases_close(&f);
 }

@@ -28,19 +28,19 @@ void *cli_field_start(const char *cmd, int argc, char **argv, void (*help)(void)
         return NULL;
     f->value = buf;
     f->len = (size_t)len;
-    f->strict = *judge(strict_state, buf, f->len, ALPN_HDR_STRICT);
-    f->tolerant = *judge(tolerant_state, buf, f->len, ALPN_HDR_LENIENT);
+    f->strict = judge(strict_state, buf, f->len, ALPN_HDR_STRICT);
+    f->tolerant = judge(tolerant_state, buf, f->len, ALPN_HDR_LENIENT);
     return cli_field_shows_lenient(f) ? tolerant_state : strict_state;
 }
 
 static const cli_judgement *judged(const cli_field *f)
 {
-    return f->lenient ? &f->tolerant : &f->strict;
+    return f->lenient ? f->tolerant : f->strict;
 }
 
 int cli_field_shows_lenient(const cli_field *f)
 {
-    return f->lenient || f->strict.rc != ALPN_OK;
+    return f->lenient || f->strict->rc != ALPN_OK;
 }
 
 int cli_field_exit(const cli_field *f)
@@ -61,12 +61,12 @@ json_t *cli_field_json(const cli_field *f, json_t *more)
         return NULL;
     if (judged(f)->rc != ALPN_OK)
         json_object_set_new(o, "error", cli_error_json(&judged(f)->err));
-    if (f->strict.rc != ALPN_OK)
-        json_object_set_new(o, "strict_violation", cli_error_json(&f->strict.err));
+    if (f->strict->rc != ALPN_OK)
+        json_object_set_new(o, "strict_violation", cli_error_json(&f->strict->err));
     json_t *devs = json_array();
-    for (size_t i = 0; i < f->tolerant.n_devs && i < CLI_FIELD_MAX_DEVS; i++)
-        json_array_append_new(devs, json_pack("{s:s, s:I}", "check", f->tolerant.devs[i].check, "offset",
-                                              (json_int_t)f->tolerant.devs[i].offset));
+    for (size_t i = 0; i < f->tolerant->n_devs && i < CLI_FIELD_MAX_DEVS; i++)
+        json_array_append_new(devs, json_pack("{s:s, s:I}", "check", f->tolerant->devs[i].check, "offset",
+                                              (json_int_t)f->tolerant->devs[i].offset));
     json_object_set_new(o, "deviations", devs);
     return o;
 }
@@ -87,13 +87,13 @@ void cli_field_print(const cli_field *f, const char *field, const char *summary)
         printf("%s: valid (%s), %s%s\n", field, mode, summary, f->canonical ? ", canonical form" : "");
     else
         printf("%s: INVALID (%s)\n", field, mode);
-    if (f->strict.rc != ALPN_OK) {
+    if (f->strict->rc != ALPN_OK) {
         printf("  %s", f->lenient ? "a strict check fails: " : "");
-        check_print(f, f->strict.err.check);
-        printf(" at byte %zu: %s\n", f->strict.err.offset, f->strict.err.detail);
-        cli_text_caret(stdout, f->value, f->len, f->strict.err.offset);
+        check_print(f, f->strict->err.check);
+        printf(" at byte %zu: %s\n", f->strict->err.offset, f->strict->err.detail);
+        cli_text_caret(stdout, f->value, f->len, f->strict->err.offset);
     }
-    const cli_judgement *t = &f->tolerant;
+    const cli_judgement *t = f->tolerant;
     if (t->rc == ALPN_OK && t->n_devs > 0) {
         printf("  a lenient receiver accepts it with %zu deviation%s:\n", t->n_devs, t->n_devs == 1 ? "" : "s");
         for (size_t i = 0; i < t->n_devs && i < CLI_FIELD_MAX_DEVS; i++) {

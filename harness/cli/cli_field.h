@@ -32,7 +32,7 @@ typedef struct {
     const char *value;
     size_t len;
     int lenient; /* --lenient: the lenient judgement decides */
-    cli_judgement strict, tolerant;
+    const cli_judgement *strict, *tolerant; /* inside the command's two judging states */
     int canonical; /* the value is its own canonical form */
     int refs;      /* each check ID is followed by its RFC clause */
 } cli_field;
@@ -42,8 +42,8 @@ typedef const cli_judgement *(*cli_field_judge)(void *state, const char *value, 
 
 /* The start of a field-value command, the same for each: the options --lenient and --json (into f->lenient, *json),
  * then one text VALUE (an argument, or standard input when absent or "-") read into buf (CLI_INPUT_MAX bytes), judged
- * strictly into strict_state and leniently into tolerant_state; f gets the value and both judgements (its other
- * members are kept). Returns the state whose reading is shown (cli_field_shows_lenient), or NULL with *status set
+ * strictly into strict_state and leniently into tolerant_state; f gets the value and both judgements (pointers into
+ * the states, which must outlive f; its other members are kept). Returns the state whose reading is shown (cli_field_shows_lenient), or NULL with *status set
  * when the command ends there (help printed, usage error). */
 void *cli_field_start(const char *cmd, int argc, char **argv, void (*help)(void), char *buf, cli_field_judge judge,
                       void *strict_state, void *tolerant_state, cli_field *f, int *json, int *status);
