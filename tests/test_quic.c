@@ -9,6 +9,7 @@
 #include "cases.h"
 #include "guard.h"
 #include "quic.h"
+#include "quic_internal.h"
 #include "quic_client.h"
 #include "wire_conn.h"
 #include "wire_server.h"
@@ -486,6 +487,40 @@ Test(quic_header, version_negotiation)
     cr_expect_eq(h.len, sizeof vn);
     cr_expect_eq(quic_parse_header(vn, sizeof vn - 1, 0, &h, err), -1, "a list of 7 bytes");
     cr_expect_eq(quic_parse_header(vn, 9, 0, &h, err), -1, "an empty list");
+}
+
+/* The long packet types of both versions, from their Type bits: RFC 9000 §17.2 Table 5 (Initial 0, 0-RTT 1,
+ * Handshake 2, Retry 3) and RFC 9369 §3.2 (Initial 1, 0-RTT 2, Handshake 3, Retry 0), written out here rather than
+ * taken from quic_type_bits, which the parser inverts. */
+Test(quic_header, long_header_types_of_both_versions)
+{
+    static const struct {
+        uint32_t version;
+        unsigned bits[4]; /* by quic_ptype: Initial, 0-RTT, Handshake, Retry */
+    } table[] = {{QUIC_V1, {0, 1, 2, 3}}, {QUIC_V2, {1, 2, 3, 0}}};
+    for (size_t v = 0; v < sizeof table / sizeof table[0]; v++) {
+        for (quic_ptype t = QUIC_PT_INITIAL; t <= QUIC_PT_RETRY; t++) {
+            uint8_t pkt[40] = {0};
+            uint32_t ver = table[v].version;
+            /* Form 1, Fixed Bit 1, the type's bits; the version; empty connection IDs; then for Initial an empty
+             * token, a Length of 4 and 4 bytes; for 0-RTT and Handshake the same without token; for Retry its tag. */
+            pkt[0] = (uint8_t)(0xc0u | table[v].bits[t] << 4);
+            pkt[1] = (uint8_t)(ver >> 24), pkt[2] = (uint8_t)(ver >> 16), pkt[3] = (uint8_t)(ver >> 8);
+            pkt[4] = (uint8_t)ver;
+            size_t len = 7;
+            if (t == QUIC_PT_INITIAL)
+                len++; /* token length 0 */
+            if (t != QUIC_PT_RETRY)
+                pkt[len++] = 4, len += 4;
+            else
+                len += 16;
+            quic_header h;
+            char err[QUIC_ERROR_MAX];
+            cr_assert_eq(quic_parse_header(pkt, len, 0, &h, err), 0, "version %08x type %d: %s", ver, (int)t, err);
+            cr_expect_eq(h.type, t, "version %08x, Type bits %u", ver, table[v].bits[t]);
+            cr_expect_eq(quic_type_bits(ver, t), (int)table[v].bits[t]);
+        }
+    }
 }
 
 /* Each malformed header is refused with a reason, never read past. */

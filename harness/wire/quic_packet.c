@@ -94,10 +94,9 @@ static int parse_long(const uint8_t *p, size_t len, quic_header *h, char *err)
     /* RFC 9000 §17.2: a zero Fixed Bit is not a packet of this version. */
     if (!(first & 0x40))
         return fail(err, "Fixed Bit is 0", 0);
+    /* The inverse of quic_type_bits (RFC 9000 §17.2 Table 5; RFC 9369 §3.2 moves each type one up in version 2). */
     unsigned bits = (first >> 4) & 3;
-    for (quic_ptype t = QUIC_PT_INITIAL; t <= QUIC_PT_RETRY; t++)
-        if (quic_type_bits(version, t) == (int)bits)
-            h->type = t;
+    h->type = (quic_ptype)(version == QUIC_V2 ? (bits + 3) & 3 : bits);
     return long_rest(p, &r, h, err);
 }
 
