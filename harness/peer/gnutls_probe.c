@@ -271,10 +271,15 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         double until = probe_now_ms() + (t->timeout_ms < 300 ? t->timeout_ms : 300);
         while (probe_now_ms() < until) {
             int r = (int)gnutls_record_recv(s, buf, sizeof buf);
-            if ((r != GNUTLS_E_AGAIN && r != GNUTLS_E_INTERRUPTED) ||
-                (gnutls_session_get_flags(s) & GNUTLS_SFLAGS_SESSION_TICKET))
+            if (gnutls_session_get_flags(s) & GNUTLS_SFLAGS_SESSION_TICKET)
                 break;
-            wait_io(s, fd, until);
+            /* RFC 8446 §4.6.1: the ticket may come at any time after our Finished, so application data before it
+             * is read past (an h2 server sends its SETTINGS first, RFC 9113 §3.4): lighttpd with mod_nss sent them
+             * ahead of its ticket in some runs, and stopping there left the resumption checks nothing to resume. */
+            if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+                wait_io(s, fd, until);
+            else if (r <= 0)
+                break;
         }
         gnutls_datum_t d = {NULL, 0};
         if (gnutls_session_get_data2(s, &d) == 0) {
