@@ -44,6 +44,7 @@ verdict_is lighttpd-mbedtls SRV-DUPLICATE-EXTENSION 1.2 FAIL
 verdict_is lighttpd-nss SRV-MALFORMED-EMPTY-EXT 1.3 WARN # refused with alert 47, not decode_error
 verdict_is lighttpd-openssl SRV-NO-OVERLAP-ALERT 1.3 PASS
 verdict_is trafficserver SRV-HRR-ALPN-CHANGED 1.3 WARN
+verdict_is lighttpd-nss SRV-RESUME-FRESH 1.3 PASS  # its ticket follows h2's SETTINGS in some runs, and is kept
 for p in $peers; do
     expect "$p: its report validates" validate "$work/out/server-$p.json"
 done

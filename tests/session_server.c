@@ -156,26 +156,67 @@ static void set_timeout(int fd, int ms)
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-/* After the handshake: answer the first bytes in the selected protocol (RFC 9113 §3.4: a SETTINGS frame first;
- * HTTP/1.1: a status line), then read until the client closes, which also serves a renegotiation. */
+static int selected_h2(SSL *ssl)
+{
+    const unsigned char *sel = NULL;
+    unsigned sel_len = 0;
+    SSL_get0_alpn_selected(ssl, &sel, &sel_len);
+    return sel_len == 2 && memcmp(sel, h2, 2) == 0;
+}
+
+/* The first answer in the selected protocol (RFC 9113 §3.4: a SETTINGS frame first; HTTP/1.1: a status line). */
+static void answer(session_server *s, SSL *ssl)
+{
+    const unsigned char *sel = NULL;
+    unsigned sel_len = 0;
+    SSL_get0_alpn_selected(ssl, &sel, &sel_len);
+    static const unsigned char settings[9] = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+    static const char ok11[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    if (selected_h2(ssl) && s->d != SESSION_SPEAKS_HTTP1)
+        SSL_write(ssl, settings, sizeof settings);
+    else if (sel_len > 0)
+        SSL_write(ssl, ok11, sizeof ok11 - 1);
+}
+
+/* After the handshake: answer the client's first bytes, then read until the client closes, which also serves a
+ * renegotiation. */
 static void serve(session_server *s, SSL *ssl)
 {
     unsigned char buf[4096];
     int n = SSL_read(ssl, buf, sizeof buf);
     if (n <= 0)
         return;
-    const unsigned char *sel = NULL;
-    unsigned sel_len = 0;
-    SSL_get0_alpn_selected(ssl, &sel, &sel_len);
-    static const unsigned char settings[9] = {0, 0, 0, 4, 0, 0, 0, 0, 0};
-    static const char ok11[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-    int is_h2 = sel_len == 2 && memcmp(sel, h2, 2) == 0;
-    if (is_h2 && s->d != SESSION_SPEAKS_HTTP1)
-        SSL_write(ssl, settings, sizeof settings);
-    else if (sel_len > 0)
-        SSL_write(ssl, ok11, sizeof ok11 - 1);
+    answer(s, ssl);
     for (int i = 0; i < 64 && SSL_read(ssl, buf, sizeof buf) > 0; i++)
         ;
+}
+
+/* SESSION_EARLY_CLOSES: whether the early data so far (len bytes) ends the connection before the handshake does.
+ * With h2 selected, bytes that are not the connection preface are a connection error (RFC 9113 §3.4); otherwise a
+ * whole HTTP/1.x request head is answered at once as 0.5-RTT data (RFC 8446 §2.3), and the answer ends the
+ * connection, as HTTP/1.0 without keep-alive does. */
+static int early_ends_connection(SSL *ssl, const unsigned char *data, size_t len)
+{
+    static const char magic[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    static const char ok10[] = "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n";
+    if (selected_h2(ssl))
+        return memcmp(data, magic, len < sizeof magic - 1 ? len : sizeof magic - 1) != 0;
+    if (len < 4 || memcmp(data + len - 4, "\r\n\r\n", 4) != 0)
+        return 0;
+    size_t written;
+    SSL_write_early_data(ssl, ok10, sizeof ok10 - 1, &written);
+    return 1;
+}
+
+/* SESSION_TICKET_AFTER_DATA: the first answer unprompted, then the TLS 1.3 ticket (RFC 8446 §4.6.1: "at any time
+ * after" the client's Finished); automatic tickets are off for this server. */
+static void answer_then_ticket(session_server *s, SSL *ssl)
+{
+    if (SSL_version(ssl) != TLS1_3_VERSION)
+        return;
+    answer(s, ssl);
+    if (SSL_new_session_ticket(ssl) == 1)
+        SSL_do_handshake(ssl); /* sends the queued ticket */
 }
 
 static void handle(session_server *s, int fd)
@@ -189,14 +230,23 @@ static void handle(session_server *s, int fd)
     SSL_set_app_data(ssl, &c);
     SSL_set_fd(ssl, fd);
     unsigned char early[4096];
-    size_t got;
+    size_t got, have = 0;
     int r;
     /* RFC 8446 §4.2.10: early data is read before the handshake completes; OpenSSL decides whether to accept. */
-    do
-        r = SSL_read_early_data(ssl, early, sizeof early, &got);
-    while (r == SSL_READ_EARLY_DATA_SUCCESS);
+    do {
+        r = SSL_read_early_data(ssl, early + have, sizeof early - have, &got);
+        if (r != SSL_READ_EARLY_DATA_SUCCESS)
+            break;
+        have = have + got < sizeof early ? have + got : 0; /* the start is all early_ends_connection reads */
+        if (s->d == SESSION_EARLY_CLOSES && early_ends_connection(ssl, early, have)) {
+            SSL_free(ssl); /* no close_notify, no wait for the client's Finished: the listener closes fd */
+            return;
+        }
+    } while (r == SSL_READ_EARLY_DATA_SUCCESS);
     if (r == SSL_READ_EARLY_DATA_FINISH && SSL_accept(ssl) == 1) {
         c.established = 1;
+        if (s->d == SESSION_TICKET_AFTER_DATA)
+            answer_then_ticket(s, ssl);
         serve(s, ssl);
     }
     SSL_shutdown(ssl);
@@ -263,6 +313,8 @@ loopback_server *session_server_start(session_defect d)
      * the defect lives in that callback, so this server trades anti-replay for it. */
     if (d == SESSION_EARLY_ANY_ALPN || d == SESSION_EARLY_IGNORES_TICKET_ALPN)
         SSL_CTX_set_options(s->ctx, SSL_OP_NO_ANTI_REPLAY);
+    if (d == SESSION_TICKET_AFTER_DATA)
+        SSL_CTX_set_num_tickets(s->ctx, 0);
     if (d == SESSION_RENEG_ALLOWED)
         SSL_CTX_set_options(s->ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
     return loopback_server_start((loopback_service){serve_one, session_free, s});

@@ -20,6 +20,12 @@ typedef enum {
     SESSION_EARLY_IGNORES_TICKET_ALPN, /* compares a 0-RTT hello's ALPN with the ticket's only when both have one:
                                         * accepts early data on a ticket without ALPN whatever is selected, and
                                         * offering no ALPN on a ticket with one */
+    SESSION_EARLY_CLOSES,   /* conforming, and ends a connection during 0-RTT as nginx does: a whole HTTP/1.x request
+                             * head in the early data is answered at once (0.5-RTT) and the connection closed without
+                             * waiting for the client's Finished; with h2 selected, early data that is not the
+                             * connection preface closes it too (RFC 9113 §3.4) */
+    SESSION_TICKET_AFTER_DATA, /* conforming, and in TLS 1.3 sends its first answer (h2: SETTINGS) unprompted right
+                                * after the handshake, its NewSessionTicket only after it (lighttpd with mod_nss) */
 } session_defect;
 
 /* Starts the server on a free loopback port (loopback_server_port); stop it with loopback_server_stop. Returns NULL
