@@ -46,6 +46,31 @@ static void case_done(case_file *f)
                  case_name(f->current), keys);
 }
 
+/* The number of cases tests/cases/README.md gives for name.json (its row "| name.json | N | ..."), or -1 without one. */
+static long declared_count(const char *src, const char *name)
+{
+    char path[512], row[128], line[4096];
+    snprintf(path, sizeof path, "%s/tests/cases/README.md", src);
+    int w = snprintf(row, sizeof row, "| %s.json | ", name);
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL || w < 0 || (size_t)w >= sizeof row) {
+        if (fp != NULL)
+            fclose(fp);
+        return -1;
+    }
+    long n = -1;
+    while (n < 0 && fgets(line, sizeof line, fp) != NULL) {
+        char *end;
+        if (strncmp(line, row, (size_t)w) == 0) {
+            n = strtol(line + w, &end, 10);
+            if (end == line + w || strncmp(end, " |", 2) != 0)
+                n = -1;
+        }
+    }
+    fclose(fp);
+    return n;
+}
+
 void cases_open(case_file *f, const char *name)
 {
     f->current = NULL;
@@ -60,6 +85,10 @@ void cases_open(case_file *f, const char *name)
     cr_assert(json_is_array(f->root), "%s: not a JSON array", f->file);
     f->n = json_array_size(f->root);
     cr_assert_gt(f->n, 0, "%s: no cases", f->file);
+    /* A case dropped (or added) without the README's count changing fails: a shorter file would pass unnoticed. */
+    long want = declared_count(src, name);
+    cr_assert_geq(want, 0, "tests/cases/README.md has no row \"| %s.json | N | ...\" with its number of cases", name);
+    cr_assert_eq(f->n, (size_t)want, "%s: %zu cases, tests/cases/README.md says %ld", f->file, f->n, want);
     for (size_t i = 0; i < f->n; i++)
         cr_assert(json_is_object(json_array_get(f->root, i)), "%s: case %zu is not an object", f->file, i);
     open_file = f;
