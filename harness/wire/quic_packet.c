@@ -186,14 +186,10 @@ int quic_seal_packet(wire_wr *w, const quic_keys *k, const quic_packet_spec *s, 
     wire_wr_bytes(w, payload, payload_len);
     /* PADDING, then room for the tag: zeros in one go (a byte at a time cost more than the AEAD). */
     size_t zeros = plen - payload_len + 16;
-    if (!w->err && zeros <= w->cap - w->len) {
-        memset(w->p + w->len, 0, zeros);
-        w->len += zeros;
-    } else {
-        w->err = 1;
-    }
-    if (w->err)
+    uint8_t *pad = wire_wr_take(w, zeros);
+    if (pad == NULL)
         return -1;
+    memset(pad, 0, zeros);
     giovec_t ad = {w->p + start, body - start};
     if (quic_payload_aead(k, 1, pn, &ad, 1, w->p + body, plen, w->p + body + plen) != 0)
         return -1;

@@ -16,18 +16,18 @@ size_t quic_varint_size(uint64_t v)
 void quic_wr_varint_n(wire_wr *w, uint64_t v, size_t size)
 {
     size_t need = quic_varint_size(v);
-    if (w->err || need == 0 || need > size || (size != 1 && size != 2 && size != 4 && size != 8) ||
-        size > w->cap - w->len) {
+    if (need == 0 || need > size || (size != 1 && size != 2 && size != 4 && size != 8)) {
         w->err = 1;
         return;
     }
+    uint8_t *b = wire_wr_take(w, size);
+    if (b == NULL)
+        return;
     /* The two most significant bits of the first byte are log2 of the length (RFC 9000 §16). */
     unsigned prefix = size == 1 ? 0u : size == 2 ? 1u : size == 4 ? 2u : 3u;
-    uint8_t *b = w->p + w->len;
     for (size_t i = 0; i < size; i++)
         b[i] = (uint8_t)(v >> (8 * (size - 1 - i)));
     b[0] = (uint8_t)(b[0] | prefix << 6);
-    w->len += size;
 }
 
 void quic_wr_varint(wire_wr *w, uint64_t v)

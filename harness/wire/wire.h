@@ -102,27 +102,32 @@ static inline void wire_wr_init(wire_wr *w, uint8_t *p, size_t cap)
     w->err = 0;
 }
 
-static inline void wire_wr_bytes(wire_wr *w, const void *p, size_t n)
+/* The next n bytes of w, taken for the caller to fill; NULL (and err) when they do not fit. The one bounds check of
+ * every write. */
+static inline uint8_t *wire_wr_take(wire_wr *w, size_t n)
 {
     if (w->err || n > w->cap - w->len) {
         w->err = 1;
-        return;
+        return NULL;
     }
-    if (n > 0)
-        memcpy(w->p + w->len, p, n);
+    uint8_t *at = w->p + w->len;
     w->len += n;
+    return at;
+}
+
+static inline void wire_wr_bytes(wire_wr *w, const void *p, size_t n)
+{
+    uint8_t *at = wire_wr_take(w, n);
+    if (at != NULL && n > 0)
+        memcpy(at, p, n);
 }
 
 /* v as a big-endian number of n (1 to 4) bytes. */
 static inline void wire_wr_be(wire_wr *w, uint32_t v, size_t n)
 {
-    if (w->err || n > w->cap - w->len) {
-        w->err = 1;
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        w->p[w->len + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-    w->len += n;
+    uint8_t *at = wire_wr_take(w, n);
+    for (size_t i = 0; at != NULL && i < n; i++)
+        at[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
 static inline void wire_wr_u8(wire_wr *w, unsigned v)
