@@ -4,12 +4,15 @@
 keeping alpncheck's side readable, until the connection goes or it is killed; or, with MODE drip, sends that
 ClientHello one byte every 200 ms.
 
-usage: hostile_client.py HOST PORT [MODE]   (MODE: flood, the default, or drip; or reset: the ClientHello, then a
+usage: hostile_client.py HOST PORT [MODE [FILE]]   (MODE: flood, the default, or drip; or reset: the ClientHello, then a
 TCP reset; sslv2: an SSLv2-format CLIENT-HELLO; http: an HTTP/1.1 request; huge-header: a ClientHello header claiming
-16 MiB, then zeros)
+16 MiB, then zeros; after-handshake: a whole TLS 1.3 handshake (Python's ssl, no certificate check, offering h2 and
+http/1.1), then bytes without end under it, as fast as the socket takes them, for at most 60 s; how many it sent is
+appended to the file named by a fourth argument)
 """
 import os
 import socket
+import ssl
 import struct
 import sys
 import time
@@ -54,6 +57,28 @@ if mode in wrong:
         time.sleep(5)
     except OSError:
         pass
+    sys.exit(0)
+if mode == "after-handshake":
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.set_alpn_protocols(["h2", "http/1.1"])
+    sent = 0
+    try:
+        tls = ctx.wrap_socket(s, server_hostname="localhost")
+        # The bytes go under TLS, straight to the socket: alpncheck discards what follows its ticket unread.
+        raw = socket.socket(fileno=os.dup(tls.fileno()))
+        raw.settimeout(30)
+        chunk = bytes(1 << 16)
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            sent += raw.send(chunk)
+    except OSError:
+        pass
+    if len(sys.argv) > 4:
+        with open(sys.argv[4], "a") as f:
+            f.write("%d\n" % sent)
     sys.exit(0)
 if mode == "drip":
     try:

@@ -64,6 +64,22 @@ expect "silent client: says it sent no ClientHello in 2 s" \
     grep -q 'the client connected but sent no whole ClientHello within 2000 ms' "$work/silent.out"
 expect "silent client: two checks within 12 s (${ms} ms; 16 s before)" test "$ms" -lt 12000
 
+# A client that completes its handshake and then sends without end: after the ticket of CLI-0RTT-ALPN, alpncheck
+# discards what the client sends before its second connection, and the time limit of that wait was tested only when
+# no byte was waiting. Before, it read 3.9 and 21 GB there in two runs; now it stops at the byte budget (1 MiB).
+sent=$work/after-handshake.sent
+cmd="$PY $SRC/tests/hostile_client.py {host} {port} after-handshake $sent"
+timed after-handshake "$ALPNCHECK" client --tls 1.3 --only CLI-0RTT-ALPN --timeout 2000 -v --exec "$cmd" \
+    --exec-0rtt "$cmd"
+expect "client after its handshake: exit 2 (got $rc)" test "$rc" -eq 2
+expect "client after its handshake: its first connection got the ticket, and no second one came" \
+    grep -q 'the client did not resume (no second connection after the ticket); the ticket was issued for' \
+    "$work/after-handshake.out"
+most=$(sort -n "$sent" | tail -n 1)
+expect "client after its handshake: alpncheck took at most 64 MiB of its flood (${most:-?} bytes)" \
+    test "${most:-0}" -gt 0 -a "${most:-0}" -lt $((64 << 20))
+expect "client after its handshake: within 20 s (${ms} ms)" test "$ms" -lt 20000
+
 # --- the run's deadline ----------------------------------------------------------------------------------------------
 # A peer that drips one byte every 200 ms costs every connection its whole --timeout (about 30 checks x 2 s here);
 # --deadline ends the run near its deadline, every check left ERROR with that reason, exit 2. Server and client.

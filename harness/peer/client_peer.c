@@ -441,18 +441,24 @@ static int issue_ticket(struct conn *c, const client_answer *a, struct ticket *t
 }
 
 /* After the ticket: lets the client read it and hang up. Discards what it sends (its application data and
- * close_notify, under keys alpncheck does not keep) until it closes, its next connection is waiting, or 2 s pass. */
+ * close_notify, under keys alpncheck does not keep) until it closes, its next connection is waiting, 2 s pass, or it
+ * has sent PROBE_BYTE_BUDGET bytes. The time is tested before every read, not only when poll finds nothing: a client
+ * that keeps the socket readable would otherwise hold the check past any deadline (poll with a timeout of 0 still
+ * reports pending bytes). */
 static void linger(struct conn *c, const client_listener *l)
 {
     double end = probe_now_ms() + (l->timeout_ms < 2000 ? l->timeout_ms : 2000);
     uint8_t sink[4096];
-    for (;;) {
+    size_t taken = 0;
+    while (taken < PROBE_BYTE_BUDGET && probe_now_ms() < end) {
         struct pollfd p[2] = {{.fd = c->k.fd, .events = POLLIN}, {.fd = l->fd, .events = POLLIN}};
         if (poll(p, 2, probe_left_ms(end)) <= 0 || (p[1].revents & POLLIN))
             return;
         ssize_t n = recv(c->k.fd, sink, sizeof sink, 0);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
             return;
+        if (n > 0)
+            taken += (size_t)n;
     }
 }
 
