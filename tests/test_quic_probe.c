@@ -2,14 +2,21 @@
  * server: ngtcp2's gtlsserver (Debian package ngtcp2-server, GnuTLS), started on 127.0.0.1 on a free UDP port with a
  * private P-256 certificate made for the test, and stopped after it. The handshake must reach the server's Finished
  * with the ALPN answer read from EncryptedExtensions under the Handshake keys; an unknown protocol must end in the
- * server's CONNECTION_CLOSE 0x178 (no_application_protocol, RFC 9001 §8.1). */
+ * server's CONNECTION_CLOSE 0x178 (no_application_protocol, RFC 9001 §8.1). And against a hostile one, a forked
+ * process on a free UDP port that floods the probe: the probe must end at its budget, not hold on past its deadline. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "quic_probe.h"
@@ -135,6 +142,7 @@ Test(quic_probe_retry, retry_then_handshake, .init = start_validating_server, .f
  * The server's 0x178 close is alert 120 for the judges (RFC 9001 §4.8), its Finished a completed handshake, and a
  * request for TLS 1.2 is refused without a datagram (RFC 9001 §4.2). */
 static quic_target target; /* about 1 MiB: file scope */
+static int probe_timeout_ms = 5000;
 
 static void probe_request_of(const char *tls, const char *ext, size_t len, observation *o)
 {
@@ -142,7 +150,7 @@ static void probe_request_of(const char *tls, const char *ext, size_t len, obser
     snprintf(target.t.host, sizeof target.t.host, "127.0.0.1");
     snprintf(target.t.port, sizeof target.t.port, "%s", port);
     snprintf(target.t.sni, sizeof target.t.sni, "localhost");
-    target.t.timeout_ms = 5000;
+    target.t.timeout_ms = probe_timeout_ms;
     target.version = QUIC_V1;
     probe_request r = {.tls = tls, .send_alpn = ext != NULL, .ext = (const uint8_t *)ext, .ext_len = len};
     observation_init(o);
@@ -182,4 +190,87 @@ Test(quic_probe, probe_fn_fills_the_observation)
     probe_request_of("1.2", "\x00\x03\x02h3", 5, &o);
     cr_expect_eq(o.error, 1);
     cr_expect(strstr(o.error_text, "TLS 1.3 only") != NULL, "%s", o.error_text);
+}
+
+/* ---- a hostile server: floods without end ------------------------------------------------------------------------ */
+
+static pid_t flood = -1;
+static volatile unsigned *heard; /* datagrams the flooder received from the probe (shared memory) */
+
+/* Forks the flooder on 127.0.0.1:port: it waits up to 10 s for the probe's first datagram, then sends datagrams of
+ * dlen bytes of byte fill back to it without pause (for at most 60 s, or until the probe's port is gone), counting
+ * in *heard every datagram of the probe meanwhile. */
+static void start_flood(size_t dlen, uint8_t fill)
+{
+    heard = mmap(NULL, sizeof *heard, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq((void *)heard, MAP_FAILED);
+    *heard = 0;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    socklen_t al = sizeof a;
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+    flood = fork();
+    cr_assert_neq(flood, -1);
+    if (flood != 0) {
+        close(fd);
+        return;
+    }
+    uint8_t d[1500], in[2048];
+    memset(d, fill, sizeof d);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    struct sockaddr_in from;
+    socklen_t fl = sizeof from;
+    if (poll(&p, 1, 10000) != 1 || recvfrom(fd, in, sizeof in, 0, (struct sockaddr *)&from, &fl) < 0 ||
+        connect(fd, (struct sockaddr *)&from, fl) != 0 || fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
+        _exit(1);
+    (*heard)++;
+    for (time_t end = time(NULL) + 60; time(NULL) < end;) {
+        if (send(fd, d, dlen, 0) < 0 && errno == ECONNREFUSED)
+            _exit(0); /* the probe's socket is closed */
+        while (recv(fd, in, sizeof in, 0) >= 0)
+            (*heard)++;
+    }
+    _exit(0);
+}
+
+static void stop_flood(void)
+{
+    if (flood > 0) {
+        kill(flood, SIGKILL);
+        waitpid(flood, NULL, 0);
+    }
+    flood = -1;
+}
+
+TestSuite(quic_probe_hostile, .fini = stop_flood, .timeout = 60);
+
+/* Datagrams of junk (short-header packets for no connection of ours, which the connection drops) faster than the
+ * probe reads: before, the deadline was only tested when no datagram waited, and the probe never ended. Now the
+ * byte budget ends it, long before its 10 s deadline, and the check is ERROR saying why. */
+Test(quic_probe_hostile, junk_flood_is_cut_off_at_the_budget)
+{
+    start_flood(1200, 0x40);
+    observation o;
+    probe_timeout_ms = 10000;
+    double start = probe_now_ms();
+    probe_request_of("1.3", "\x00\x03\x02h3", 5, &o);
+    cr_expect_eq(o.error, 1);
+    cr_expect_eq(o.completed, 0);
+    cr_expect(strstr(o.error_text, "the server sent more than 1 MiB on this connection") != NULL, "%s", o.error_text);
+    cr_expect_lt(probe_now_ms() - start, 10000, "cut off by the budget, not the deadline");
+}
+
+/* Empty datagrams: before, each one counted as the retransmission timer, so the probe sent its whole Initial flight
+ * again for every empty datagram, without end. Now they count against the datagram budget and cause nothing. */
+Test(quic_probe_hostile, empty_datagrams_cause_no_sending)
+{
+    start_flood(0, 0);
+    char err[256] = "";
+    int rc = probe(QUIC_V1, "\x00\x03\x02h3", 5, err);
+    cr_expect_eq(rc, QUIC_PROBE_CUT_OFF, "rc %d: %s", rc, err);
+    cr_expect(strstr(err, "more than 1024 datagrams") != NULL, "%s", err);
+    /* The first flight, and at most a few retransmissions (one per 250 ms) while the flood lasts. */
+    cr_expect_leq(*heard, 12, "the probe sent %u datagrams", *heard);
 }

@@ -12,6 +12,9 @@
 #include "quic_probe.h"
 
 #define QUIC_PROBE_RETRANSMIT_MS 250.0
+/* Datagrams taken from the server on one connection before it is cut off: empty ones and ones the connection drops
+ * (another connection ID, undecryptable) count too, so that a flood of them ends before the deadline. */
+#define QUIC_PROBE_DATAGRAM_BUDGET 1024
 
 static int udp_connect(const char *host, const char *port, char *err, size_t err_cap)
 {
@@ -45,29 +48,34 @@ static int flush(int fd, quic_client *q, int again, char *err, size_t err_cap)
     return quic_send_pending(&src, fd, NULL, 0, again, err, err_cap);
 }
 
-/* Waits for one datagram until the earlier of the deadline and the retransmission time: its length, 0 when the
- * retransmission time came first, -1 at the deadline or on a socket error (err). */
+/* Waits for one datagram until the earlier of the deadline and the retransmission time. Returns its length (0 for an
+ * empty one); QUIC_WAIT_RESEND when the retransmission time has come; QUIC_WAIT_NOTHING when the wait ended without
+ * a datagram (an ICMP error, a signal: the caller calls again); -1 at the deadline or on a socket error (err). Both
+ * times are tested before every wait, not only when poll finds nothing: a server that keeps the socket readable
+ * would otherwise hold the connection past its deadline (poll with a timeout of 0 still reports a waiting datagram). */
+enum { QUIC_WAIT_RESEND = -2, QUIC_WAIT_NOTHING = -3 };
 static long wait_datagram(int fd, uint8_t *buf, size_t cap, double deadline, double resend_at, char *err,
                           size_t err_cap)
 {
-    double until = resend_at < deadline ? resend_at : deadline;
+    double now = probe_now_ms();
+    if (now >= deadline) {
+        snprintf(err, err_cap, "no complete answer within the deadline");
+        return -1;
+    }
+    if (now >= resend_at)
+        return QUIC_WAIT_RESEND;
     struct pollfd p = {.fd = fd, .events = POLLIN};
-    int ready = poll(&p, 1, probe_left_ms(until));
-    if (ready == 1) {
+    if (poll(&p, 1, probe_left_ms(resend_at < deadline ? resend_at : deadline)) == 1) {
         ssize_t n = recv(fd, buf, cap, 0);
         if (n >= 0)
             return (long)n;
-        /* ICMP port unreachable on a connected socket: nobody listens there (yet). */
+        /* ICMP port unreachable on a connected socket: nobody listens there (yet); the timer sends again. */
         if (errno != ECONNREFUSED && errno != EAGAIN && errno != EINTR) {
             snprintf(err, err_cap, "recv: %s", strerror(errno));
             return -1;
         }
     }
-    if (probe_now_ms() >= deadline) {
-        snprintf(err, err_cap, "no complete answer within the deadline");
-        return -1;
-    }
-    return 0;
+    return QUIC_WAIT_NOTHING;
 }
 
 /* 1 when a connection has nothing more to wait for once its handshake is complete: a probe stops at the server's
@@ -79,11 +87,15 @@ static int settled(const quic_client *q)
 
 /* Drives the started connection q over the connected socket fd until its state is final: the retransmission timer,
  * the deadline, and for a session up to ticket_ms more after the handshake for what settled() waits for (not
- * getting it is no error: the session is complete without a ticket). A quic_client_state, or -1 with err. */
+ * getting it is no error: the session is complete without a ticket). A server that sends more than
+ * PROBE_BYTE_BUDGET bytes or QUIC_PROBE_DATAGRAM_BUDGET datagrams on the connection is cut off there (a handshake
+ * takes a few kilobytes in a handful of datagrams), whatever the deadline. A quic_client_state, or -1 (-2 for the
+ * cut-off) with err. */
 static int drive(int fd, quic_client *q, double deadline, int ticket_ms, char *err, size_t err_cap)
 {
     double resend_at = probe_now_ms() + QUIC_PROBE_RETRANSMIT_MS;
     int lingering = 0;
+    size_t bytes = 0, datagrams = 0;
     /* A UDP payload is at most 65527 bytes (RFC 768); a larger buffer catches nothing more. */
     uint8_t dgram[65536];
     int state = flush(fd, q, 0, err, err_cap) == 0 ? QUIC_CLIENT_MORE : -1;
@@ -94,19 +106,37 @@ static int drive(int fd, quic_client *q, double deadline, int ticket_ms, char *e
                 deadline = probe_now_ms() + ticket_ms;
         }
         long n = wait_datagram(fd, dgram, sizeof dgram, deadline, resend_at, err, err_cap);
-        int again = n == 0;
-        if (n < 0) {
+        if (n == QUIC_WAIT_NOTHING)
+            continue;
+        if (n == -1) {
             if (lingering)
                 err[0] = '\0';
             else
                 state = -1;
             break;
         }
+        if (n >= 0 && (++datagrams > QUIC_PROBE_DATAGRAM_BUDGET || (bytes += (size_t)n) > PROBE_BYTE_BUDGET)) {
+            /* After the handshake (a session waiting for its ticket) the flood only ends the wait. */
+            if (lingering) {
+                err[0] = '\0';
+                break;
+            }
+            if (datagrams > QUIC_PROBE_DATAGRAM_BUDGET)
+                snprintf(err, err_cap, "the server sent more than %d datagrams on this connection without finishing "
+                         "the handshake", QUIC_PROBE_DATAGRAM_BUDGET);
+            else
+                snprintf(err, err_cap, "the server sent more than 1 MiB on this connection without finishing the "
+                         "handshake");
+            state = QUIC_PROBE_CUT_OFF;
+            break;
+        }
+        /* An empty datagram holds no QUIC packet (every packet has a header): nothing to take, no reason to send. */
         if (n > 0 && (state = quic_client_receive(q, dgram, (size_t)n)) < 0)
             snprintf(err, err_cap, "%s", q->error);
+        int again = n == QUIC_WAIT_RESEND;
         if (again)
             resend_at = probe_now_ms() + QUIC_PROBE_RETRANSMIT_MS;
-        if ((state == QUIC_CLIENT_MORE || (state == QUIC_CLIENT_DONE && q->session)) &&
+        if (n != 0 && (state == QUIC_CLIENT_MORE || (state == QUIC_CLIENT_DONE && q->session)) &&
             flush(fd, q, again, err, err_cap) != 0)
             state = -1;
     }
@@ -177,6 +207,9 @@ int quic_server_probe(void *ctx, const probe_request *r, observation *o)
     probe_observe_client(&q->tls, o);
     if (state == QUIC_CLIENT_DONE) {
         o->completed = 1;
+    } else if (state == QUIC_PROBE_CUT_OFF) {
+        /* A flood is no answer to judge: the check is ERROR, and says why (as over TCP). */
+        o->error = 1;
     } else if (state == QUIC_CLIENT_CLOSED) {
         o->error_text[0] = '\0';
         quic_observe_close(&q->close, o); /* RFC 9001 §4.8: a crypto error is the alert */

@@ -9,15 +9,20 @@
 #include "quic_client.h"
 #include "server_probe.h"
 
+/* quic_probe and quic_session_probe: the server sent more than a handshake takes (1 MiB, or 1024 datagrams) and was
+ * cut off before the deadline; the reason is in err. */
+#define QUIC_PROBE_CUT_OFF (-2)
+
 /* Runs one handshake against host:port (UDP) with QUIC version and the ClientHello of p (TLS 1.3). Returns a
- * quic_client_state (DONE, CLOSED), or -1 with the reason in err (the deadline, a socket error, q->error). q is the
- * caller's (about 1 MiB: give it static or heap storage). */
+ * quic_client_state (DONE, CLOSED), -1 with the reason in err (the deadline, a socket error, q->error), or
+ * QUIC_PROBE_CUT_OFF. q is the caller's (about 1 MiB: give it static or heap storage). */
 int quic_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p, int timeout_ms,
                quic_client *q, char *err, size_t err_cap);
 
 /* A whole connection (quic_client_start_session): the handshake with our Finished, then up to ticket_ms more for the
  * server's NewSessionTicket and HANDSHAKE_DONE; then closed (NO_ERROR). The ticket, if any, is q->tls.ticket. Returns
- * a quic_client_state (DONE once the handshake completed, ticket or not; CLOSED), or -1 with the reason in err. */
+ * a quic_client_state (DONE once the handshake completed, ticket or not; CLOSED), or -1 or QUIC_PROBE_CUT_OFF with
+ * the reason in err. */
 int quic_session_probe(const char *host, const char *port, uint32_t version, const wire_client_params *p,
                        const quic_tp *remembered, int timeout_ms, int ticket_ms, quic_client *q, char *err,
                        size_t err_cap);
