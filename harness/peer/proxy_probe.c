@@ -171,6 +171,12 @@ static int read_answer(proxy_peer *p, struct tunnel *t, double deadline, proxy_o
     http_head h;
     http_head_status st = HTTP_HEAD_INCOMPLETE;
     while (st == HTTP_HEAD_INCOMPLETE && rc == 1) {
+        /* The deadline is tested before every wait: past it, poll with a timeout of 0 still reports a listener that
+         * a proxy keeps connecting to, and nothing below would end the loop. */
+        if (probe_now_ms() >= deadline) {
+            rc = -1;
+            break;
+        }
         /* The proxy's connection; then the far end's: the connection that reached us while its CONNECT is not in, or
          * both listeners while none did. */
         struct pollfd pf[3] = {{.fd = t->pfd, .events = POLLIN}, {.fd = -1}, {.fd = -1}};
