@@ -209,5 +209,12 @@ timed caout "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 500 
 expect "--ca-out does not write through a symlink" test "$(cat "$work/victim")" = victim
 expect "--ca-out is a regular file holding the CA" sh -c "test ! -L '$work/ca.pem' && grep -q 'BEGIN CERTIFICATE' '$work/ca.pem'"
 expect "--ca-out has mode 0644" test "$(stat -c %a "$work/ca.pem")" = 644
+# The session file of --exec-0rtt is emptied before each check that uses it; a command that put a symlink there had
+# the next check truncate the file it points to (before: emptied). Now the path is made anew, never written through.
+echo victim >"$work/victim-session"
+timed session "$ALPNCHECK" client --tls 1.3 --only CLI-0RTT-ALPN,CLI-0RTT-ALPN-ADDED --timeout 500 --exec true \
+    --exec-0rtt "rm -f {session}; ln -s '$work/victim-session' {session}"
+expect "--exec-0rtt: both checks ran the command (exit $rc)" test "$(grep -c 'without connecting' "$work/session.out")" -eq 2
+expect "--exec-0rtt: the session file is not written through a symlink" test "$(cat "$work/victim-session")" = victim
 
 itest_end integration_hostile

@@ -243,8 +243,10 @@ static int exec_start(void *ctx, const client_request *s, char *err, size_t err_
             return 1;
         }
         tmpl = d->cmd_0rtt;
-        /* A fresh, empty session file: nothing left from an earlier run. */
-        int fd = open(d->session, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        /* A fresh, empty session file: nothing left from an earlier run, and made anew (O_EXCL, 0600) so that
+         * nothing a command put at the path (a symlink) is written through. */
+        unlink(d->session);
+        int fd = open(d->session, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0)
             close(fd);
     }
