@@ -61,7 +61,8 @@ static void close_with(struct qconn *c, uint64_t code)
 
 /* Waits until `until` (at most the deadline) for a datagram of the client, in short slices so that a client command
  * that ended is noticed (c->gone). Before the first Initial any sender is heard; afterwards only the client's address.
- * Returns its length, 0 when until passed or the command ended, -1 on a socket error (o->error_text). */
+ * Returns its length (never 0: empty datagrams are skipped), 0 when until passed or the command ended, -1 on a socket
+ * error (o->error_text). */
 static long next_dgram(struct qconn *c, double until, struct sockaddr_storage *from, socklen_t *from_len,
                        observation *o)
 {
@@ -77,7 +78,9 @@ static long next_dgram(struct qconn *c, double until, struct sockaddr_storage *f
                 snprintf(o->error_text, sizeof o->error_text, "recvfrom: %s", strerror(errno));
                 return -1;
             }
-            if (n < 0 || (c->peer_len > 0 && (*from_len != c->peer_len || memcmp(from, &c->peer, c->peer_len) != 0)))
+            /* An empty datagram holds no QUIC packet: it is no answer, and not the silence that sends our flight
+             * again (a flood of them would have it sent once for each). */
+            if (n <= 0 || (c->peer_len > 0 && (*from_len != c->peer_len || memcmp(from, &c->peer, c->peer_len) != 0)))
                 continue;
             return (long)n;
         }
