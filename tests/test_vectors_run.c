@@ -397,6 +397,43 @@ Test(vectors_adapter, overlong_answer_is_an_error)
     cr_expect_lt(now_s() - t0, 3.0, "the sleeping shell is killed, not waited for");
 }
 
+/* An adapter's answer is text (FORMAT.md): a control character, a NUL or bytes that are not UTF-8 are an error that
+ * names the byte, before anything quotes the line (before: an ESC sequence reached the terminal in the failure log and
+ * the error, and a NUL cut the line short without a word). */
+static void expect_line(const char *answer, const char *message, int refused)
+{
+    char cmd[512], err[1024] = "", path[4096];
+    vec_file_result res;
+    snprintf(cmd, sizeof cmd, "echo alpncheck-adapter 1 text select; while read l; do printf '%s\\n'; done", answer);
+    vec_adapter *ad = vec_adapter_start(cmd, 2000, err, sizeof err);
+    cr_assert_not_null(ad, "%s", err);
+    fixture_path(path, sizeof path, "selection");
+    int rc = vec_run_file(path, ad, NULL, &res, err, sizeof err);
+    if (refused) {
+        cr_expect_eq(rc, -1, "%s: no error", answer);
+        cr_expect(strstr(err, message) != NULL, "%s: '%s' lacks '%s'", answer, err, message);
+    } else {
+        /* Text (UTF-8, a tab): every answer is taken, a skip. */
+        cr_expect_eq(rc, 0, "%s: %s", answer, err);
+        cr_expect_gt(res.skipped, 0, "%s: nothing skipped", answer);
+        cr_expect_eq(res.failed, 0);
+    }
+    vec_file_result_free(&res);
+    vec_adapter_stop(ad);
+}
+
+Test(vectors_adapter, answers_that_are_not_text_are_errors)
+{
+    expect_line("error \\033]0;PWNED\\007", "byte 0x1b at offset 6", 1);
+    expect_line("ok 6832\\000this is not hex", "byte 0x00 at offset 7", 1);
+    expect_line("skip \\302\\233", "byte 0xc2 at offset 5", 1);
+    expect_line("skip \\377", "not UTF-8", 1);
+    expect_line("skip caf\\303\\251\\tand a tab", NULL, 0);
+    char err[1024] = "";
+    cr_expect_null(vec_adapter_start("printf 'alpncheck-adapter 1 \\033[2J list\\n'", 1000, err, sizeof err));
+    cr_expect(strstr(err, "byte 0x1b at offset 20") != NULL, "%s", err);
+}
+
 Test(vectors_adapter, the_whole_process_group_is_killed)
 {
     /* sh starts a background sleeper, then the adapter, which ignores quit: both must be gone after stop. */

@@ -61,9 +61,12 @@ static void alts_print(json_t *alts)
     json_t *a;
     json_array_foreach(alts, i, a) {
         json_t *name = json_object_get(a, "protocol");
-        printf("  %zu. %s (%s)  host \"%s\"  port %d  ma %lld%s%s\n", i + 1, json_string_value(json_object_get(name, "text")),
-               json_string_value(json_object_get(name, "kind")), json_string_value(json_object_get(a, "host")),
-               (int)json_integer_value(json_object_get(a, "port")),
+        /* The host is the value's own text, which a strict parse lets hold any octet but a control (and so C1
+         * controls in UTF-8 or as single bytes): shown escaped. */
+        printf("  %zu. %s (%s)  host \"", i + 1, json_string_value(json_object_get(name, "text")),
+               json_string_value(json_object_get(name, "kind")));
+        esc_term(stdout, json_string_value(json_object_get(a, "host")));
+        printf("\"  port %d  ma %lld%s%s\n", (int)json_integer_value(json_object_get(a, "port")),
                (long long)json_integer_value(json_object_get(a, "ma")),
                json_is_true(json_object_get(a, "ma_given")) ? "" : " (default)",
                json_is_true(json_object_get(a, "persist")) ? "  persist" : "");
@@ -99,7 +102,10 @@ int cmd_altsvc(int argc, char **argv)
                         shown->res.clear ? "clear (forget every alternative)" : "alternatives in order of preference");
         if (have) {
             alts_print(shown->alts);
-            printf("  canonical: %.*s\n", (int)canon_len, canon);
+            canon[canon_len < sizeof canon ? canon_len : sizeof canon - 1] = '\0';
+            fputs("  canonical: ", stdout);
+            esc_term(stdout, canon);
+            putchar('\n');
         }
     }
     json_decref(strict.alts);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "vec_buf.h"
 #include "vectors_adapter.h"
 
@@ -138,6 +139,19 @@ static int write_all(vec_adapter *ad, const char *p, size_t len, char *err, size
 }
 
 /* Reads one line (without the newline) into ad->buf; returns 0 and sets ad->line_len, or -1. */
+/* Where line s[0..len) stops being text (FORMAT.md: an answer is UTF-8 text): the offset of its first NUL or other
+ * control character (C0 but tab, DEL, C1 as U+0080..U+009F), len when it holds bytes that are not well-formed UTF-8,
+ * -1 when it is text. Checked once here, so that whatever quotes an answer later (an error, the terminal's log)
+ * holds nothing a terminal would act on. */
+static long not_text_at(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++)
+        if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f || (p[i] == 0xc2 && i + 1 < len && p[i + 1] < 0xa0))
+            return (long)i;
+    return esc_utf8_valid(s, len) ? -1 : (long)len;
+}
+
 static int read_line(vec_adapter *ad, char *err, size_t cap)
 {
     /* Drop the previous line and its newline. */
@@ -156,6 +170,16 @@ static int read_line(vec_adapter *ad, char *err, size_t cap)
             ad->line_len = (size_t)(nl - ad->buf);
             if (ad->line_len > VEC_LINE_MAX)
                 break;
+            long bad = not_text_at(ad->buf, ad->line_len);
+            if (bad == (long)ad->line_len) {
+                msg(err, cap, "adapter sent a line that is not UTF-8 (answers are text)");
+                return -1;
+            }
+            if (bad >= 0) {
+                msg(err, cap, "adapter sent a line with byte 0x%02x at offset %ld (answers are text without control "
+                    "characters)", (unsigned char)ad->buf[bad], bad);
+                return -1;
+            }
             *nl = '\0';
             ad->line_out = 1;
             return 0;
