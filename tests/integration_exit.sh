@@ -47,6 +47,18 @@ expect "--json into a missing directory: no check ran" test ! -s "$work/missing-
 # A run abandoned after the files were opened (the server refuses the --alpn names) leaves no empty report behind.
 run abandoned server "$t" --alpn spdy/3 --json "$work/abandoned.json"
 expect "an abandoned run removes the report file it created" test ! -e "$work/abandoned.json"
+# ... and leaves a report that was there before as it was (it was emptied before the run); a report that comes
+# replaces it whole, also when the old one was longer.
+printf '%s\n' '{"an earlier": "report"}' >"$work/kept.json"
+run kept server "$t" --alpn spdy/3 --json "$work/kept.json" --md "$work/kept.md"
+expect "an abandoned run leaves an existing report as it was" grep -q '"an earlier"' "$work/kept.json"
+head -c 300000 /dev/zero | tr '\0' x >"$work/long.json"
+run replaced server "$t" --only SRV-SELECT-OFFERED --json "$work/long.json"
+expect "a new report replaces a longer old one whole" "$PY" -c 'import json, sys; json.load(open(sys.argv[1]))' \
+    "$work/long.json"
+run vectors-kept vectors --exec "exit 3" --json "$work/kept.json"
+expect "vectors: an adapter that fails leaves an existing summary as it was (exit $rc)" \
+    sh -c "test $rc -eq 2 && grep -q '\"an earlier\"' '$work/kept.json'"
 
 # --- mistakes refused up front with exit 2 ---------------------------------------------------------------------------
 printf 'SRV-HRR-ALPN-CHANGED\nSRV-NO-OVERLAP-ALRET@1.3\n' >"$work/known-typo"

@@ -122,9 +122,10 @@ Test(cli, decode_json_gives_each_name_in_hex_with_its_kind)
     json_decref(v);
 }
 
-/* An adapter (another program) naming itself and giving skip reasons in bytes that are not UTF-8: the --json
- * summary keeps them as \xNN (jansson dropped the fields, and the reason counts under an object key). */
-Test(cli, vectors_json_with_adapter_bytes_that_are_not_utf8)
+/* The adapter's command comes from the command line and may hold bytes that are not UTF-8: the --json summary keeps
+ * them as \xNN (jansson dropped the field). What the adapter itself prints must be UTF-8 text (vectors/FORMAT.md): a
+ * name or a skip reason that is not is an adapter error, exit 2, and the summary file is left as it was. */
+Test(cli, vectors_json_with_bytes_that_are_not_utf8)
 {
     static char out[1 << 16];
     char path[] = "/tmp/alpncheck-vec-XXXXXX";
@@ -133,23 +134,33 @@ Test(cli, vectors_json_with_adapter_bytes_that_are_not_utf8)
     close(fd);
     char args[1024];
     snprintf(args, sizeof args,
-             "vectors --quiet --json %s --exec 'printf \"alpncheck-adapter 1 n\\377 list\\n\"; while read l; do "
-             "[ \"$l\" = quit ] && exit 0; printf \"skip r\\377\\n\"; done' "
+             "vectors --quiet --json %s --exec 'printf \"alpncheck-adapter 1 n list\\n\"; while read l; do "
+             "[ \"$l\" = quit ] && exit 0; printf \"skip r\\n\"; done # \377' "
              "\"$ALPN_SOURCE_DIR/vectors/protocol_name_list.json\"",
              path);
     int code = run(args, NULL, out, sizeof out);
     cr_expect_eq(code, 2, "every test skipped: exit 2, got %d: %s", code, out);
     json_error_t e;
     json_t *v = json_load_file(path, 0, &e);
-    unlink(path);
     cr_assert_not_null(v, "summary not written or not JSON: %s (%s)", e.text, out);
-    cr_expect_str_eq(json_string_value(json_object_get(v, "adapter")), "n\\xff");
+    const char *cmd = json_string_value(json_object_get(v, "command"));
+    cr_expect(cmd != NULL && strstr(cmd, "done # \\xff") != NULL, "command: %s", cmd ? cmd : "(none)");
     json_t *file = json_array_get(json_object_get(v, "files"), 0);
-    json_t *skip = json_array_get(json_object_get(file, "skips"), 0);
-    cr_expect_str_eq(json_string_value(json_object_get(skip, "reason")), "r\\xff");
-    cr_expect_eq(json_integer_value(json_object_get(json_object_get(file, "skipReasons"), "r\\xff")),
-                 (json_int_t)json_integer_value(json_object_get(file, "skipped")));
+    cr_expect_gt(json_integer_value(json_object_get(file, "skipped")), 0);
     json_decref(v);
+
+    snprintf(args, sizeof args,
+             "vectors --quiet --json %s --exec 'printf \"alpncheck-adapter 1 n\\377 list\\n\"; while read l; do "
+             "[ \"$l\" = quit ] && exit 0; printf \"skip r\\n\"; done' "
+             "\"$ALPN_SOURCE_DIR/vectors/protocol_name_list.json\"",
+             path);
+    code = run(args, NULL, out, sizeof out);
+    cr_expect_eq(code, 2, "an adapter name that is not UTF-8: exit 2, got %d: %s", code, out);
+    cr_expect(strstr(out, "adapter sent a line that is not UTF-8") != NULL, "%s", out);
+    v = json_load_file(path, 0, &e);
+    cr_expect_not_null(v, "the summary of the first run is still there: %s", e.text);
+    json_decref(v);
+    unlink(path);
 }
 
 Test(cli, oversized_input_is_refused_not_crashed)

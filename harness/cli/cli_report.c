@@ -244,17 +244,9 @@ int cli_outputs_open(const char *cmd, cli_outputs *out)
             out->f[i] = stdout;
             continue;
         }
-        /* O_EXCL first: then we know whether the file is ours to remove if the run is abandoned. */
-        int fd = open(out->path[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd >= 0)
-            out->created[i] = 1;
-        else if (errno == EEXIST)
-            fd = open(out->path[i], O_WRONLY | O_TRUNC | O_CLOEXEC);
-        if (fd < 0 || (out->f[i] = fdopen(fd, "w")) == NULL) {
+        if ((out->f[i] = cli_output_open(out->path[i], &out->created[i])) == NULL) {
             fprintf(stderr, "alpncheck %s: %s: cannot write %s: %s\n", cmd, out_option[i], out->path[i],
                     strerror(errno));
-            if (fd >= 0)
-                close(fd);
             cli_outputs_abandon(out);
             return EXIT_USAGE;
         }
@@ -286,7 +278,7 @@ int cli_run_finish(cli_run *r)
     for (int i = 0; i < CLI_OUT_COUNT; i++) {
         if (out->f[i] == NULL)
             continue;
-        int bad = out_writer[i](rep, out->f[i]) != 0;
+        int bad = (out->f[i] != stdout && cli_output_rewrite(out->f[i]) != 0) || out_writer[i](rep, out->f[i]) != 0;
         bad |= out->f[i] == stdout ? fflush(stdout) != 0 : fclose(out->f[i]) != 0;
         out->f[i] = NULL;
         if (bad) {

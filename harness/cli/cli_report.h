@@ -14,7 +14,7 @@
 enum { CLI_OUT_JSON = 0, CLI_OUT_JUNIT, CLI_OUT_HTML, CLI_OUT_MD, CLI_OUT_COUNT };
 typedef struct {
     const char *path[CLI_OUT_COUNT]; /* NULL: not written; "-": standard output (at most one of them) */
-    FILE *f[CLI_OUT_COUNT];          /* opened by cli_outputs_open, before the run */
+    FILE *f[CLI_OUT_COUNT];          /* opened by cli_outputs_open, before the run; emptied when the report comes */
     int created[CLI_OUT_COUNT];      /* the file did not exist before: removed again when the run is abandoned */
 } cli_outputs;
 

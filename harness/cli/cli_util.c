@@ -4,10 +4,14 @@
 #include "hex.h"
 #include "table_text.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 long cli_hex_decode(const char *hex, size_t len, uint8_t *out, size_t out_cap, size_t *bad_at)
 {
@@ -341,4 +345,32 @@ int cli_fail_text(alpn_error *err, size_t offset, const char *check, const char 
     err->check = check;
     err->detail = detail;
     return ALPN_DECODE_ERROR;
+}
+
+FILE *cli_output_open(const char *path, int *created)
+{
+    /* O_EXCL first: then we know whether the file is ours to remove if the run is abandoned. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    *created = fd >= 0;
+    if (fd < 0 && errno == EEXIST)
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "w");
+    if (f == NULL) {
+        int saved = errno;
+        close(fd);
+        if (*created)
+            unlink(path);
+        errno = saved;
+    }
+    return f;
+}
+
+int cli_output_rewrite(FILE *f)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0)
+        return -1;
+    return S_ISREG(st.st_mode) && ftruncate(fileno(f), 0) != 0 ? -1 : 0;
 }

@@ -33,6 +33,14 @@ void cli_name_format(char *out, size_t cap, const uint8_t *p, size_t len);
 /* Reads all of stdin into buf (at most cap bytes). Returns the length, or -1 when larger than cap or unreadable. */
 long cli_read_stdin(char *buf, size_t cap);
 
+/* A report file named on the command line, opened before a run so that a wrong path costs nothing, but not emptied
+ * yet: a run that ends without a report leaves an existing file as it was. Created (0644, O_EXCL) when it does not
+ * exist, with *created = 1 (the caller removes it if no report comes), else opened as it is (following a symlink, as
+ * a shell's redirection does: /dev/stdout works). NULL with errno. */
+FILE *cli_output_open(const char *path, int *created);
+/* Empties f when it is a regular file, just before the report goes in. 0, or -1 with errno. */
+int cli_output_rewrite(FILE *f);
+
 /* The input of a one-argument subcommand: argv's operand if given and not "-", else stdin. Trailing newlines are dropped.
  * Returns the length or -1 (message printed). buf must hold CLI_INPUT_MAX bytes. */
 long cli_operand(const char *cmd, const char *operand, char *buf);

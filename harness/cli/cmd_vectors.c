@@ -60,7 +60,7 @@ static void help(void)
 /* Writes the summary to the file opened before the run (stdout for '-') and closes it. */
 static int write_json(const char *path, FILE *f, json_t *doc)
 {
-    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS);
+    int rc = f != stdout && cli_output_rewrite(f) != 0 ? -1 : json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS);
     if (rc == 0 && fputc('\n', f) == EOF)
         rc = -1;
     if ((f == stdout ? fflush(f) : fclose(f)) != 0)
@@ -68,6 +68,16 @@ static int write_json(const char *path, FILE *f, json_t *doc)
     if (rc != 0)
         fprintf(stderr, "alpncheck vectors: --json: cannot write %s: %s\n", path, strerror(errno));
     return rc;
+}
+
+/* No summary after all: the file is left as it was, or removed when the run created it. */
+static void abandon_json(const char *path, FILE *f, int created)
+{
+    if (f == NULL || f == stdout)
+        return;
+    fclose(f);
+    if (created)
+        unlink(path);
 }
 
 int cmd_vectors(int argc, char **argv)
@@ -102,8 +112,9 @@ int cmd_vectors(int argc, char **argv)
     /* The summary file is opened before anything runs: a wrong path costs nothing. With '-' it is the only thing on
      * stdout, and the per-file lines go to stderr. */
     FILE *json_f = NULL, *human = stdout;
+    int json_created = 0;
     if (json_path != NULL) {
-        json_f = strcmp(json_path, "-") == 0 ? stdout : fopen(json_path, "w");
+        json_f = strcmp(json_path, "-") == 0 ? stdout : cli_output_open(json_path, &json_created);
         if (json_f == NULL) {
             fprintf(stderr, "alpncheck vectors: --json: cannot write %s: %s\n", json_path, strerror(errno));
             globfree(&gl);
@@ -117,8 +128,7 @@ int cmd_vectors(int argc, char **argv)
     if (exec != NULL && (ad = vec_adapter_start(exec, VEC_DEADLINE_MS, err, sizeof err)) == NULL) {
         fprintf(stderr, "alpncheck vectors: %s\n", err);
         globfree(&gl);
-        if (json_f != NULL && json_f != stdout)
-            fclose(json_f);
+        abandon_json(json_path, json_f, json_created);
         return EXIT_USAGE;
     }
 
@@ -168,8 +178,7 @@ int cmd_vectors(int argc, char **argv)
         fprintf(stderr, "alpncheck vectors: note: the adapter did not exit cleanly after 'quit' (it was killed)\n");
     globfree(&gl);
     if (status == EXIT_USAGE) {
-        if (json_f != NULL && json_f != stdout)
-            fclose(json_f);
+        abandon_json(json_path, json_f, json_created);
         json_decref(doc);
         json_decref(jfiles);
         json_decref(fams);
