@@ -66,6 +66,10 @@ run known-typo server "$t" --known-failures "$work/known-typo"
 expect "--known-failures with a misspelt ID: exit 2 (got $rc)" test "$rc" -eq 2
 expect "--known-failures with a misspelt ID: names it" grep -q "'SRV-NO-OVERLAP-ALRET' is not a server check ID" "$work/known-typo.err"
 expect "--known-failures with a misspelt ID: no check ran" test ! -s "$work/known-typo.out"
+mkdir -p "$work/known-dir"
+run known-dir server "$t" --known-failures "$work/known-dir"
+expect "--known-failures naming a directory: exit 2, not an empty list (got $rc)" test "$rc" -eq 2
+expect "--known-failures naming a directory: says so" grep -q "known-dir: Is a directory" "$work/known-dir.err"
 run alpn-dup server "$t" --alpn h2,http/1.1,h2
 expect "--alpn with a name twice: exit 2 (got $rc)" test "$rc" -eq 2
 expect "--alpn with a name twice: says which" grep -q "'h2' is given twice" "$work/alpn-dup.err"

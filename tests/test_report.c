@@ -1,9 +1,14 @@
 /* Result model, known failures and the renderers. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "consumers.h"
@@ -131,6 +136,51 @@ Test(report, known_failures_bad_files)
     }
     cr_expect_eq(known_failures_load(&k, "/nonexistent/known", err, sizeof err), -1);
     cr_expect(strstr(err, "No such file") != NULL, "%s", err);
+    /* An escape sequence in a bad line is shown, not sent to the terminal. */
+    const char *path = write_temp("SRV-\033[31mX\n");
+    cr_expect_eq(known_failures_load(&k, path, err, sizeof err), -1);
+    cr_expect(strstr(err, "'SRV-\\x1b[31mX' is not a check ID") != NULL, "%s", err);
+    unlink(path);
+}
+
+/* Files that are not a plain list: a directory was taken for an empty list (fgets failed as at the end of a file),
+ * /dev/zero ran into the line limit, and a FIFO without a writer or a pipe that never ends held the run forever. Each
+ * is an error now, within the read's deadline; a FIFO that is written and closed is read like a file. */
+Test(report, known_failures_files_that_are_not_lists, .timeout = 30)
+{
+    known_failures k;
+    char err[256], dir[] = "/tmp/alpn-known-XXXXXX", fifo[64];
+    cr_assert_not_null(mkdtemp(dir));
+    cr_expect_eq(known_failures_load(&k, dir, err, sizeof err), -1, "a directory was accepted");
+    cr_expect(strstr(err, "Is a directory") != NULL, "%s", err);
+    cr_expect_eq(known_failures_load(&k, "/dev/zero", err, sizeof err), -1);
+    cr_expect(strstr(err, "longer than 1048576 bytes") != NULL, "%s", err);
+
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    /* No writer: nothing to read, an empty list (not a wait for a writer that never comes). */
+    cr_expect_eq(known_failures_load(&k, fifo, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(k.n, 0);
+    /* A writer that writes one line and then stalls: the deadline, not a hang. */
+    pid_t w = fork();
+    cr_assert_neq(w, -1);
+    if (w == 0) {
+        int fd = open(fifo, O_WRONLY);
+        if (fd >= 0 && write(fd, "# a comment\n", 12) == 12)
+            sleep(20);
+        _exit(0);
+    }
+    usleep(200 * 1000); /* the writer opens first, so the read finds a writer */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cr_expect_eq(known_failures_load(&k, fifo, err, sizeof err), -1, "a stalled writer was waited for to the end");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    cr_expect(strstr(err, "not read to its end within 5000 ms") != NULL, "%s", err);
+    cr_expect_lt(t1.tv_sec - t0.tv_sec, 15, "ended by the deadline");
+    kill(w, SIGKILL);
+    waitpid(w, NULL, 0);
+    unlink(fifo);
+    rmdir(dir);
 }
 
 Test(report, all_pass_exits_zero)

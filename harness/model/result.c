@@ -6,7 +6,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,23 +37,90 @@ static int valid_id(const char *s, size_t len)
     return 1;
 }
 
-int known_failures_load(known_failures *k, const char *path, char *err, size_t err_cap)
+static double mono_ms(void)
 {
-    k->n = 0;
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
+
+/* The whole of path into buf (at most cap bytes, then an error), within KNOWN_READ_MS: a FIFO or a pipe (a process
+ * substitution) is read as a file is, but one that stalls or never ends is an error, never a hang. Its length, or -1
+ * with err. */
+static long read_bounded(const char *path, char *buf, size_t cap, char *err, size_t err_cap)
+{
+    /* O_NONBLOCK: opening a FIFO without a writer does not wait for one. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         snprintf(err, err_cap, "%s: %s", path, strerror(errno));
         return -1;
     }
-    char line[256];
+    double end = mono_ms() + KNOWN_READ_MS;
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n > 0) {
+            len += (size_t)n;
+            if (len == cap) {
+                snprintf(err, err_cap, "%s: longer than %zu bytes", path, cap - 1);
+                break;
+            }
+            continue;
+        }
+        if (n == 0) {
+            close(fd);
+            return (long)len;
+        }
+        if (errno != EAGAIN && errno != EINTR) {
+            snprintf(err, err_cap, "%s: %s", path, strerror(errno));
+            break;
+        }
+        double left = end - mono_ms();
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, (int)left + 1) == 0) {
+            snprintf(err, err_cap, "%s: not read to its end within %d ms", path, KNOWN_READ_MS);
+            break;
+        }
+    }
+    close(fd);
+    return -1;
+}
+
+/* A line of the file as it may be shown: printable ASCII kept, every other byte \xNN. */
+static void shown(char *out, size_t cap, const char *s)
+{
+    size_t o = 0;
+    for (; *s != '\0' && o + 5 < cap; s++)
+        o += (size_t)snprintf(out + o, cap - o, (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f ? "%c" : "\\x%02x",
+                              (unsigned char)*s);
+    out[o] = '\0';
+}
+
+int known_failures_load(known_failures *k, const char *path, char *err, size_t err_cap)
+{
+    k->n = 0;
+    char *text = malloc(KNOWN_FILE_MAX + 1);
+    if (text == NULL) {
+        snprintf(err, err_cap, "%s: out of memory", path);
+        return -1;
+    }
+    long got = read_bounded(path, text, KNOWN_FILE_MAX + 1, err, err_cap);
+    if (got < 0) {
+        free(text);
+        return -1;
+    }
     int lineno = 0, rc = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
+    for (size_t at = 0; at < (size_t)got && rc == 0;) {
+        char *line = text + at, *nl = memchr(line, '\n', (size_t)got - at);
+        size_t line_len = nl != NULL ? (size_t)(nl - line) : (size_t)got - at;
+        at += line_len + 1;
         lineno++;
-        if (strchr(line, '\n') == NULL && !feof(f)) {
-            snprintf(err, err_cap, "%s:%d: line too long", path, lineno);
+        if (memchr(line, '\0', line_len) != NULL) {
+            snprintf(err, err_cap, "%s:%d: a NUL byte (not a text file)", path, lineno);
             rc = -1;
             break;
         }
+        line[line_len] = '\0'; /* the newline, or the byte after the end of the buffer */
         char *hash = strchr(line, '#');
         if (hash != NULL)
             *hash = '\0';
@@ -62,14 +132,16 @@ int known_failures_load(known_failures *k, const char *path, char *err, size_t e
             s[--len] = '\0';
         if (len == 0)
             continue;
-        char *at = strchr(s, '@');
-        size_t id_len = at ? (size_t)(at - s) : len;
+        char *at_sign = strchr(s, '@');
+        size_t id_len = at_sign ? (size_t)(at_sign - s) : len;
         if (!valid_id(s, id_len) ||
-            (at && strcmp(at, "@1.0") != 0 && strcmp(at, "@1.1") != 0 && strcmp(at, "@1.2") != 0 &&
-             strcmp(at, "@1.3") != 0) ||
+            (at_sign && strcmp(at_sign, "@1.0") != 0 && strcmp(at_sign, "@1.1") != 0 && strcmp(at_sign, "@1.2") != 0 &&
+             strcmp(at_sign, "@1.3") != 0) ||
             len >= sizeof k->entries[0]) {
+            char show[160];
+            shown(show, sizeof show, s);
             snprintf(err, err_cap, "%s:%d: '%s' is not a check ID (optionally with @1.0, @1.1, @1.2 or @1.3)", path,
-                     lineno, s);
+                     lineno, show);
             rc = -1;
             break;
         }
@@ -80,7 +152,7 @@ int known_failures_load(known_failures *k, const char *path, char *err, size_t e
         }
         memcpy(k->entries[k->n++], s, len + 1);
     }
-    fclose(f);
+    free(text);
     return rc;
 }
 

@@ -58,13 +58,17 @@ void result_set_alpn(result *r, const unsigned char *sent, size_t sent_len, cons
 
 /* Known failures: check IDs, optionally with a TLS version ("@1.0" to "@1.3"), one per line; '#' starts a comment. */
 #define KNOWN_MAX 256
+/* The file is read whole, at most this many bytes (comments included), within KNOWN_READ_MS. */
+#define KNOWN_FILE_MAX (1 << 20)
+#define KNOWN_READ_MS 5000
 typedef struct {
     char entries[KNOWN_MAX][64];
     size_t n;
 } known_failures;
 
-/* Loads a known-failures file. Returns 0, or -1 with a message in err (unreadable file, line too long, too many
- * entries, an entry that is not an ID of upper-case letters, digits and '-'). */
+/* Loads a known-failures file (a regular file, a FIFO or a pipe). Returns 0, or -1 with a message in err (unreadable,
+ * a directory, over KNOWN_FILE_MAX bytes, not at its end within KNOWN_READ_MS, a NUL byte, too many entries, an entry
+ * that is not an ID of upper-case letters, digits and '-', shown with every byte but printable ASCII as \xNN). */
 int known_failures_load(known_failures *k, const char *path, char *err, size_t err_cap);
 /* 1 when (id, tls) is declared: an entry "ID" matches every version, "ID@1.3" only that one. */
 int known_failures_match(const known_failures *k, const char *id, const char *tls);
