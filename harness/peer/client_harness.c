@@ -471,7 +471,11 @@ int client_harness_open(client_harness *h, const client_harness_config *c, char 
     /* Signals of a dying client must not end alpncheck. */
     signal(SIGPIPE, SIG_IGN);
     if (c->ca_out != NULL) {
-        snprintf(d->ca, sizeof d->ca, "%s", c->ca_out);
+        /* A path cut short would put the CA somewhere else than the user asked, under another name. */
+        if (strlen(c->ca_out) >= sizeof d->ca)
+            snprintf(err, err_cap, "--ca-out: the path is longer than %zu bytes", sizeof d->ca - 1);
+        else
+            snprintf(d->ca, sizeof d->ca, "%s", c->ca_out);
     } else if (temp_file(d->ca, sizeof d->ca, "ca") != 0) {
         snprintf(err, err_cap, "cannot create a temporary CA file: %s", strerror(errno));
     } else {
