@@ -12,10 +12,13 @@ right after the ClientHello), hrr-twice (a HelloRetryRequest, and another one fo
 SSLv2-format SERVER-HELLO), http (an HTTP/1.1 400 response), huge-header (a ServerHello header claiming 16 MiB, then
 zeros), duplicate-alpn (a TLS 1.2 flight whose ServerHello has two ALPN extensions), duplicate-ext (one with two
 extended_master_secret extensions), tls13-in-tls12 (a ServerHello selecting TLS 1.3 in supported_versions, to a
-ClientHello that offers TLS 1.2 only). Serves until killed; every connection in its own thread.
+ClientHello that offers TLS 1.2 only); and reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
+http/1.1), then, to a renegotiation ClientHello, a record header promising 16 KiB and one byte of it a second, for at
+most 60 s. Serves until killed; every connection in its own thread.
 """
 import os
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -166,8 +169,28 @@ def drip(conn, ch):
         time.sleep(0.2)
 
 
+def reneg_drip(conn):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_alpn_protocols(["h2", "http/1.1"])
+    tls = ctx.wrap_socket(conn, server_side=True)
+    # The renegotiation's ClientHello comes encrypted; it is read past TLS and answered on the bare socket.
+    raw = socket.socket(fileno=os.dup(tls.fileno()))
+    raw.settimeout(10)
+    if not raw.recv(4096):
+        return  # a connection without renegotiation (the profile's): nothing to drip
+    raw.sendall(b"\x16\x03\x03\x40\x00")
+    for _ in range(60):
+        raw.sendall(b"\x00")
+        time.sleep(1)
+
+
 def serve(conn):
     try:
+        if mode == "reneg-drip":
+            reneg_drip(conn)
+            return
         ch = client_hello(conn)
         if mode == "drip":
             drip(conn, ch)
@@ -189,7 +212,7 @@ def serve(conn):
         chunk = record * 2048
         while True:
             conn.sendall(chunk)
-    except (OSError, EOFError):
+    except (OSError, EOFError, ssl.SSLError):
         pass
     finally:
         conn.close()

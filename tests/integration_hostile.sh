@@ -3,8 +3,8 @@
 # socket readable (change_cipher_spec records without end, fast or at a pace under the byte budget; HelloRequest
 # messages without end over TLS 1.2), and a client that sends a ClientHello and then floods: each run must end
 # with exit 2, an ERROR that says why, and within a bound far below what the old code took (over 120 s for the
-# server, 60 s per check for the client). Then: peers that drip (the run's --deadline ends the run), peers that
-# answer wrongly at once (reset, two HelloRetryRequests, SSLv2, HTTP, a 16 MiB header, duplicated extensions, TLS 1.3
+# server, 60 s per check for the client); a server that drips into the renegotiation of SRV-RENEG-ALPN. Then: peers
+# that drip (the run's --deadline ends the run), peers that answer wrongly at once (reset, two HelloRetryRequests, SSLv2, HTTP, a 16 MiB header, duplicated extensions, TLS 1.3
 # for a TLS 1.2 hello: verdicts, reason and byte in the JSON report), and --exec with hostile values (no shell
 # injection), its escaping descendants and --ca-out. The bounds are generous for a loaded 2-core CI; speed lives in
 # make bench.
@@ -46,6 +46,21 @@ for mode in ccs-flood ccs-stream hello-request-flood; do
     *) expect "server $mode: says the peer sent too much" grep -q 'more than 1 MiB on this connection' "$work/$mode.out" ;;
     esac
 done
+
+# A TLS 1.2 server that completes a real handshake and answers the renegotiation's ClientHello (SRV-RENEG-ALPN) with
+# a record header promising 16 KiB, then one byte a second: the renegotiation runs on a blocking socket, whose receive
+# timeout restarted with every byte, and the probe stayed in one gnutls_handshake call (killed after 30 s here; hours
+# in all). Now every read of it waits at most until the renegotiation's 1.5 s are up.
+itest_cert
+port=$(free_port)
+"$PY" "$SRC/tests/hostile_server.py" "$port" reneg-drip "$work/cert.pem" "$work/key.pem" &
+PEER_PIDS+=($!)
+wait_port "$port" || fail "reneg-drip: the hostile server did not start"
+timed reneg-drip "$ALPNCHECK" server "127.0.0.1:$port" --tls 1.2 --only SRV-RENEG-ALPN --timeout 2000 -v
+expect "server reneg-drip: exit 0, the row reported (got $rc)" test "$rc" -eq 0
+expect "server reneg-drip: the renegotiation got no answer within its 1.5 s" \
+    grep -q 'renegotiation failed: no answer to the renegotiation within 1.5 s' "$work/reneg-drip.out"
+expect "server reneg-drip: within 20 s (${ms} ms)" test "$ms" -lt 20000
 
 timed client "$ALPNCHECK" client --exec "$PY $SRC/tests/hostile_client.py {host} {port}" --timeout 10000 --tls 1.3 \
     --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED -v

@@ -3,8 +3,10 @@
 #include "http_head.h"
 #include "wire.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <gnutls/gnutls.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +25,45 @@ static void wait_io(gnutls_session_t s, int fd, double until)
         return;
     struct pollfd p = {.fd = fd, .events = gnutls_record_get_direction(s) ? POLLOUT : POLLIN};
     poll(&p, 1, left < 50 ? (int)left + 1 : 50);
+}
+
+/* GnuTLS reads the socket through these (the session's receive pointer): as its own default does (recv; on the
+ * non-blocking socket an empty one is EAGAIN), except while `by` is set. Then every read first waits at most until
+ * `by` and fails with EAGAIN after it: the renegotiation runs on a blocking socket, where a receive timeout restarts
+ * with every byte, and a server that answered with a record header and then one byte now and then held one
+ * gnutls_handshake call for hours. */
+typedef struct {
+    int fd;
+    double by; /* 0: no bound of ours */
+} bounded_pull;
+
+static int wait_readable(const bounded_pull *bp, unsigned ms)
+{
+    if (bp->by > 0) {
+        double left = bp->by - probe_now_ms();
+        if (left <= 0)
+            return 0;
+        if (ms == GNUTLS_INDEFINITE_TIMEOUT || left < ms)
+            ms = (unsigned)left + 1;
+    }
+    struct pollfd p = {.fd = bp->fd, .events = POLLIN};
+    return poll(&p, 1, ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : (int)ms);
+}
+
+static ssize_t pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
+{
+    const bounded_pull *bp = ptr;
+    if (bp->by > 0 && wait_readable(bp, GNUTLS_INDEFINITE_TIMEOUT) <= 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return recv(bp->fd, buf, len, 0);
+}
+
+/* GnuTLS's wait for data (its handshake timeout): the same bound. */
+static int pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
+{
+    return wait_readable(ptr, ms);
 }
 
 /* The ServerHello of a renegotiation, as received. GnuTLS 3.7.9 keeps reporting a selection when the renegotiating
@@ -153,7 +194,11 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
         snprintf(o->error_text, sizeof o->error_text, "GnuTLS set-up: %s", gnutls_strerror(rc));
         goto done;
     }
-    gnutls_transport_set_int(s, fd);
+    /* Receiving through pull (pc outlives s: both end at done), sending as GnuTLS does by default on the fd. */
+    bounded_pull pc = {.fd = fd, .by = 0};
+    gnutls_transport_set_ptr2(s, &pc, (gnutls_transport_ptr_t)(intptr_t)fd);
+    gnutls_transport_set_pull_function(s, pull);
+    gnutls_transport_set_pull_timeout_function(s, pull_timeout);
     if (early && resume != NULL && resume->data != NULL) {
         /* RFC 8446 §4.2.10: early data is sent under the resumed session's keys, before the server's answer. */
         size_t len;
@@ -202,17 +247,28 @@ static int probe(const server_target *t, const char *tls, const alpn_name *names
          * arrived, gnutls_handshake kept returning GNUTLS_E_AGAIN), against gnutls-serv and OpenSSL alike. */
         int flags = fcntl(fd, F_GETFL);
         double left = reneg_by - probe_now_ms();
-        struct timeval tv = {.tv_sec = (time_t)(left / 1000), .tv_usec = (suseconds_t)((long)left % 1000 * 1000)};
-        if (left <= 0 || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
-            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+        /* Reads are bounded by pull (pc.by); the send timeout bounds writes. At least 1 ms: zero means none. */
+        long ms = left < 1 ? 1 : (long)left;
+        struct timeval tv = {.tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)(ms % 1000 * 1000)};
+        pc.by = reneg_by;
+        if (r < 0) {
+            /* gnutls_alpn_set_protocols refused the offer: its error is the reason. */
+        } else if (left <= 0 || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+                   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+                   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) {
             r = GNUTLS_E_AGAIN;
-        while (r >= 0) {
-            r = gnutls_handshake(s);
-            if (r >= 0 || gnutls_error_is_fatal(r) || r == GNUTLS_E_WARNING_ALERT_RECEIVED ||
-                probe_now_ms() >= reneg_by)
-                break;
+        } else {
+            for (;;) {
+                r = gnutls_handshake(s);
+                if (r >= 0 || gnutls_error_is_fatal(r) || r == GNUTLS_E_WARNING_ALERT_RECEIVED ||
+                    probe_now_ms() >= reneg_by)
+                    break;
+            }
         }
+        /* Back to what the reads below expect: non-blocking, no bound of ours. */
+        pc.by = 0;
+        if (flags >= 0)
+            (void)fcntl(fd, F_SETFL, flags);
         if (r == 0) {
             o->reneg_completed = 1;
             /* RFC 7301 §3.1: the answer holds exactly one name: 2-byte list length, 1-byte name length, name. */
