@@ -4,10 +4,10 @@
 # messages without end over TLS 1.2), and a client that sends a ClientHello and then floods: each run must end
 # with exit 2, an ERROR that says why, and within a bound far below what the old code took (over 120 s for the
 # server, 60 s per check for the client); a server that drips into the renegotiation of SRV-RENEG-ALPN. Then: peers
-# that drip (the run's --deadline ends the run), peers that answer wrongly at once (reset, two HelloRetryRequests, SSLv2, HTTP, a 16 MiB header, duplicated extensions, TLS 1.3
-# for a TLS 1.2 hello: verdicts, reason and byte in the JSON report), and --exec with hostile values (no shell
-# injection), its escaping descendants and --ca-out. The bounds are generous for a loaded 2-core CI; speed lives in
-# make bench.
+# that drip (the run's --deadline ends the run), peers that answer wrongly at once (reset, two HelloRetryRequests,
+# SSLv2, HTTP, a 16 MiB header, duplicated extensions, TLS 1.3 for a TLS 1.2 hello: verdicts, reason and byte in the
+# JSON report), and --exec with hostile values (no shell injection), its escaping descendants and --ca-out. The bounds
+# are generous for a loaded 2-core CI; speed lives in make bench.
 #   usage: integration_hostile.sh ALPNCHECK SOURCE_DIR
 set -u
 # shellcheck source=itest.sh
