@@ -95,7 +95,8 @@ start_proxy() {
 PEERS_SRC=$(dirname "$PEERS_CONF")
 
 # A port number free on 127.0.0.1 for UDP and TCP alike (Caddy serves HTTP/3 and HTTPS on one number).
-free_udp_port() {
+free_udp_port() { any_free_udp_port; }
+any_free_udp_port() {
     "$PEER_PY" -c 'import socket
 for _ in range(50):
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -33,8 +33,10 @@ expect "the openssl s_client row ran ($(field openssl-s_client client 5) $(field
     test "$(field openssl-s_client client 5)" = run
 expect "its client log holds the runs" grep -q '^==== CLI-ACCEPT-VALID TLS 1.3: ' "$work/logs/client-openssl-s_client.log"
 
-# Every peer is stopped: nothing accepts on the ports the runner named any more.
-for port in $(grep -o 'on 127.0.0.1:[0-9]*' "$work/run.err" | cut -d: -f2); do
+# Every peer is stopped: nothing accepts on the ports the runner named any more (and it named some).
+ports=$(grep -o ' on 127.0.0.1:[0-9]*' "$work/run.err" | cut -d: -f2)
+expect "the runner named the TCP ports of its peers ($(echo $ports))" test -n "$ports"
+for port in $ports; do
     expect "port $port is closed after the run" \
         bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
 done

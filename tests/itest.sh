@@ -133,8 +133,10 @@ itest_matrix_ran() {
 }
 # itest_matrix_stopped: every peer is stopped: nothing accepts on the ports the runner named, no peer process is left.
 itest_matrix_stopped() {
-    local port
-    for port in $(grep -o 'on 127.0.0.1:[0-9]*' "$work/run.err" | cut -d: -f2); do
+    local port ports
+    ports=$(grep -o ' on 127.0.0.1:[0-9]*' "$work/run.err" | cut -d: -f2)
+    expect "the runner named the TCP ports of its peers ($(echo $ports))" test -n "$ports"
+    for port in $ports; do
         expect "port $port is closed after the run" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null"
     done
     # (The pattern's last letter in brackets, so that it does not match the pgrep's own command line.)

@@ -50,14 +50,31 @@ PORTS=$PEER_DIR/ports # every port handed out in this run, so that two jobs neve
 # shellcheck source=../peers.sh
 . "$SRC/harness/peers.sh"
 
-# free_port: a port nobody listens on, chosen by the kernel (peers.sh), and never one this run handed out already:
-# jobs run at the same time, and a port is only bound when the peer starts.
+# claim_port PORT: 0 when this run had not handed PORT out yet (it has now), 1 when it had.
+claim_port() {
+    flock "$PORTS" bash -c 'grep -qx "$1" "$2" && exit 1; echo "$1" >>"$2"' _ "$1" "$PORTS"
+}
+
+# free_port, free_udp_port: a port nobody uses, chosen by the kernel (peers.sh), and never one this run handed out
+# already, for TCP or UDP: jobs run at the same time, a port is only bound when the peer starts, and a QUIC peer
+# (Caddy) binds TCP on its UDP port's number too.
 free_port() {
     local p
     for _ in $(seq 1 20); do
         p=$("$PEER_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
             return 1
-        if flock "$PORTS" bash -c 'grep -qx "$1" "$2" && exit 1; echo "$1" >>"$2"' _ "$p" "$PORTS"; then
+        if claim_port "$p"; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+free_udp_port() {
+    local p
+    for _ in $(seq 1 20); do
+        p=$(any_free_udp_port) || return 1
+        if claim_port "$p"; then
             echo "$p"
             return 0
         fi
@@ -419,7 +436,8 @@ started_job() {
         row "$name" "$role" "$stack" "$version" not-run "no free port" "$cmd" "" ""
         return 0
     fi
-    echo "matrix: $role $name on $([ "$udp" = 1 ] && echo UDP) 127.0.0.1:$port" >&2
+    # "on 127.0.0.1:PORT" for TCP, "on UDP 127.0.0.1:PORT" for UDP: the tests look for the TCP ports in these lines.
+    echo "matrix: $role $name on $([ "$udp" = 1 ] && echo "UDP ")127.0.0.1:$port" >&2
     if ! "$start" "$port" "$log" ${up:+"$up"}; then
         row "$name" "$role" "$stack" "$version" not-run "could not be started: ${GO_BUILD_ERR:-${QUIC_START_ERR:-see log}}" "$cmd" "" \
             "$log"

@@ -106,9 +106,14 @@ go | go-proxy)
 boringssl | wolfssl | mbedtls | rustls | go-net-http)
     # Our peers on TLS libraries and the net/http client (harness/peers/libpeers.mk): the matrix builds them and
     # puts them in PATH, so that no check's deadline includes a compilation; run
-    # alone, this builds the one it needs into $MATRIX_RUN_DIR or a directory of this user's, kept for the next call.
+    # alone, this builds the one it needs into $MATRIX_RUN_DIR or a directory of this user's, kept for the next call:
+    # under $XDG_CACHE_HOME (~/.cache), never a guessable name in /tmp that another user could have made first.
     if ! command -v "$name-client" >/dev/null; then
-        dir=${MATRIX_RUN_DIR:-/tmp/alpncheck-libpeers-$(id -u)}
+        dir=${MATRIX_RUN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/alpncheck/libpeers}
+        mkdir -p -m 700 "$dir" && [ -O "$dir" ] || {
+            echo "client.sh: $dir is not a directory of this user's" >&2
+            exit 2
+        }
         make -s -f "$here/libpeers.mk" O="$dir" "$dir/$name-client" >&2 || exit 2
         PATH=$dir:$PATH
     fi
