@@ -82,7 +82,7 @@ for zero in 'CLI-0RTT-ALPN:ticket for "http/1.1"' 'CLI-0RTT-ALPN-ADDED:ticket wi
     id=${zero%%:*} ticket=${zero#*:}
     expect "openssl: $id: illegal_parameter ($(verdict "$work/openssl.json" "$id" 1.3))" \
         test "$(verdict "$work/openssl.json" "$id" 1.3)" = PASS
-    expect "gnutls: $id: early data accepted all the same" test "$(verdict "$work/gnutls.json" "$id" 1.3)" = FAIL
+    expect "gnutls: $id: early data accepted all the same (WARN: a SHOULD)" test "$(verdict "$work/gnutls.json" "$id" 1.3)" = WARN
     for name in openssl gnutls; do
         expect "$name: $id resumed with early data on its ticket" \
             grep -qF "${ticket//\"/\\\"}, resumed with early data" "$work/$name.json"
@@ -90,7 +90,7 @@ for zero in 'CLI-0RTT-ALPN:ticket for "http/1.1"' 'CLI-0RTT-ALPN-ADDED:ticket wi
     expect "curl: $id is SKIP without --exec-0rtt" test "$(verdict "$work/curl.json" "$id" 1.3)" = SKIP
 done
 expect "gnutls: accepts an unoffered name (GnuTLS 3.7.9 does not check the answer)" \
-    test "$(verdict "$work/gnutls.json" CLI-REJECT-UNOFFERED 1.3)" = FAIL
+    test "$(verdict "$work/gnutls.json" CLI-REJECT-UNOFFERED 1.3)" = WARN
 expect "gnutls: ALPN in a TLS 1.3 ServerHello refused with the wrong alert (110, not 47)" \
     test "$(verdict "$work/gnutls.json" CLI-TLS13-ALPN-IN-SH 1.3)" = WARN
 expect "gnutls: exit 1 with failures" test "$(cat "$work/gnutls.rc")" -eq 1

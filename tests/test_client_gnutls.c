@@ -161,9 +161,9 @@ Test(client_gnutls, a_client_that_never_connects_is_an_error_at_the_deadline)
     wire_identity_free(id);
 }
 
-/* CLI-0RTT-ALPN and CLI-0RTT-ALPN-ADDED can fail: GnuTLS 3.7.9 alone takes early data accepted under another name
- * than the ticket's, or under a name where the ticket has none (the hook's rule off); with the rule the same client
- * refuses it with illegal_parameter. */
+/* CLI-0RTT-ALPN and CLI-0RTT-ALPN-ADDED can be broken (a WARN: a SHOULD): GnuTLS 3.7.9 alone takes early data
+ * accepted under another name than the ticket's, or under a name where the ticket has none (the hook's rule off);
+ * with the rule the same client refuses it with illegal_parameter. */
 Test(client_gnutls, zero_rtt_alpn_rule_is_what_passes)
 {
     static const char *const ids[] = {"CLI-0RTT-ALPN", "CLI-0RTT-ALPN-ADDED"};
@@ -171,7 +171,7 @@ Test(client_gnutls, zero_rtt_alpn_rule_is_what_passes)
         run_all_with(ids[i], 0);
         const result *r = find(ids[i], "1.3");
         cr_assert_not_null(r);
-        cr_expect_eq(r->v, VERDICT_FAIL, "%s: %s: %s", ids[i], verdict_name(r->v), r->observed);
+        cr_expect_eq(r->v, VERDICT_WARN, "%s: %s: %s", ids[i], verdict_name(r->v), r->observed);
         run_all_with(ids[i], 1);
         r = find(ids[i], "1.3");
         cr_assert_not_null(r);
@@ -185,8 +185,8 @@ Test(client_gnutls, zero_rtt_alpn_rule_is_what_passes)
  * value when it offered one. */
 Test(client_gnutls, gnutls_alone_shows_its_findings)
 {
-    static const char *const fail[] = {"CLI-REJECT-UNOFFERED", "CLI-REJECT-MULTIPLE", "CLI-REJECT-EMPTY-NAME",
-                                       "CLI-REJECT-MALFORMED", "CLI-REJECT-GREASE"};
+    static const char *const fail[] = {"CLI-REJECT-MULTIPLE", "CLI-REJECT-EMPTY-NAME", "CLI-REJECT-MALFORMED",
+                                       "CLI-REJECT-GREASE"};
     good_client_set_rules(0);
     run_all_with(NULL, 0);
     good_client_set_rules(1);
@@ -199,8 +199,11 @@ Test(client_gnutls, gnutls_alone_shows_its_findings)
             if (strcmp(r->id, fail[k]) == 0)
                 want = VERDICT_FAIL;
         }
+        /* SHOULD rows: the RFCs name no client action there (a WARN). */
+        if (strcmp(r->id, "CLI-REJECT-UNOFFERED") == 0)
+            want = VERDICT_WARN;
         if (strncmp(r->id, "CLI-0RTT-", 9) == 0)
-            want = tls12 ? VERDICT_SKIP : VERDICT_FAIL;
+            want = tls12 ? VERDICT_SKIP : VERDICT_WARN;
         /* RFC 8446 §4.2: refused, but with unsupported_extension (110) where illegal_parameter (47) is due. */
         if (strcmp(r->id, "CLI-TLS13-ALPN-IN-SH") == 0)
             want = tls12 ? VERDICT_SKIP : VERDICT_WARN;

@@ -184,8 +184,9 @@ static verdict expected(const result *r, enum client_rules rules)
         return VERDICT_ERROR;
     if (c->client.expect != CLIENT_EXPECT_ALERT || rules == RULES_LIBALPN)
         return VERDICT_PASS;
-    /* Completing the handshake where a rejection is due fails; a close without an alert is a WARN. */
-    return rules == RULES_NONE ? VERDICT_FAIL : VERDICT_WARN;
+    /* Completing the handshake where a rejection is due fails a MUST (a SHOULD: WARN); a close without an alert is a
+     * WARN. */
+    return rules == RULES_NONE && c->lvl == LEVEL_MUST ? VERDICT_FAIL : VERDICT_WARN;
 }
 
 static void expect_all(enum client_rules rules)

@@ -197,11 +197,13 @@ const check_entry check_catalogue[] = {
      "at most one extension of each type, so the server must refuse the hello; any fatal alert passes, completing "
      "the handshake fails.",
      .server = {.offer = offer_first_supported, .duplicate_alpn = 1, .judge = judge_any_fatal, .run_pos = 16}},
-    {"SRV-NO-NPN-WITH-ALPN", SERVER, MUST, "7301 §3 (NPN)", SEC_PLACE,
+    {"SRV-NO-NPN-WITH-ALPN", SERVER, SHOULD, "7301 §3.2", SEC_PLACE,
      "TLS 1.2, ALPN and NPN offered: a server selecting via ALPN sends no NPN", TLS12, TCP,
      "A TLS 1.2 ClientHello offers the first supported name by ALPN and also an empty Next Protocol Negotiation "
-     "extension (13172). A server that selects through ALPN must not answer NPN as well, or the client has two "
-     "negotiations to reconcile; NPN does not exist in TLS 1.3.",
+     "extension (13172). A server that selects through ALPN should not answer NPN as well: the ALPN answer is "
+     "definitive for the connection (RFC 7301 §3.2), and an NPN list beside it gives the client a second "
+     "negotiation to reconcile. NPN was never an RFC and no RFC forbids the pair, hence SHOULD (a WARN); NPN does "
+     "not exist in TLS 1.3.",
      .outside = "NPN exists in TLS 1.2 only",
      .not_quic = NOT_QUIC_TLS12,
      .server = {.offer = offer_first_supported, .npn = 1, .judge = judge_select, .run_pos = 19}},
@@ -353,11 +355,13 @@ const check_entry check_catalogue[] = {
      "that a client which assumes its own first choice is caught. A correct answer must be accepted: the client "
      "completes the handshake.",
      .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_ACCEPT, -1}},
-    {"CLI-REJECT-UNOFFERED", CLIENT, MUST, "7301 §3.1–3.2, 8701 §3.1", SEC_CLI_ANSWER,
+    {"CLI-REJECT-UNOFFERED", CLIENT, SHOULD, "7301 §3.2", SEC_CLI_ANSWER,
      "the server selects a name the client did not offer: fatal alert", BOTH, TCP_QUIC,
      "alpncheck selects a name the client did not offer (\"h2\" or \"http/1.1\" when missing from the offer, else "
-     "a made-up name). The server may only choose from the client's list, so the client must abort with a fatal "
-     "alert; stacks differ on which one (47, 50 or 110), and any fatal alert passes.",
+     "a made-up name). The server may only choose from the client's list, and a client that goes on speaks a "
+     "protocol it never offered, so it should abort with a fatal alert. RFC 7301 puts the rule on the server and "
+     "names no client action (RFC 8701 §3.1 makes it a MUST only for GREASE values: CLI-REJECT-GREASE), hence SHOULD "
+     "(a WARN); stacks differ on the alert (47, 50 or 110), and any fatal alert passes.",
      .client = {CLIENT_ANSWER_UNOFFERED, CLIENT_EXPECT_ALERT, -1}},
     {"CLI-REJECT-MULTIPLE", CLIENT, MUST, "7301 §3.1", SEC_CLI_ANSWER,
      "the server's list holds two names: fatal decode_error", BOTH, TCP_QUIC,
@@ -398,26 +402,30 @@ const check_entry check_catalogue[] = {
      "In TLS 1.3 alpncheck puts a valid ALPN answer into ServerHello instead of EncryptedExtensions. An extension "
      "in a message that may not carry it must be refused with illegal_parameter (47).",
      .outside = "applies to TLS 1.3 only", .client = {CLIENT_ANSWER_IN_SERVER_HELLO, CLIENT_EXPECT_ALERT, 47}},
-    {"CLI-NPN-AND-ALPN", CLIENT, MUST, "7301 §3 (NPN)", SEC_PLACE,
+    {"CLI-NPN-AND-ALPN", CLIENT, SHOULD, "7301 §3.2", SEC_PLACE,
      "TLS 1.2: the server negotiates both ALPN and NPN: fatal illegal_parameter", TLS12, TCP,
-     "In TLS 1.2 alpncheck answers both ALPN and Next Protocol Negotiation. Only one of the two may decide the "
-     "protocol, so the client must abort with illegal_parameter (47). Skipped when the client offers no NPN.",
+     "In TLS 1.2 alpncheck answers both ALPN and Next Protocol Negotiation. The ALPN answer is definitive for the "
+     "connection (RFC 7301 §3.2), so a second negotiation beside it should make the client abort, as BoringSSL does "
+     "with illegal_parameter (47). NPN was never an RFC and no RFC names the client's action, hence "
+     "SHOULD (a WARN). Skipped when the client offers no NPN.",
      .not_quic = NOT_QUIC_TLS12, .outside = "NPN exists in TLS 1.2 only", .client = {CLIENT_ANSWER_WITH_NPN, CLIENT_EXPECT_ALERT, 47}},
-    {"CLI-0RTT-ALPN", CLIENT, MUST, "8446 §4.2.10", SEC_CLI_0RTT,
+    {"CLI-0RTT-ALPN", CLIENT, SHOULD, "8446 §4.2.10", SEC_CLI_0RTT,
      "TLS 1.3: the server accepts 0-RTT but selects another offered name than the ticket's: fatal illegal_parameter",
      TLS13, TCP,
      "A first connection gives the client a ticket for one protocol. When the client resumes with early data, "
-     "alpncheck accepts the early data but selects another name the client offered. Early data is only valid "
-     "under the ticket's protocol, so the client must abort with illegal_parameter (47). Skipped when the client "
-     "does not resume with 0-RTT or offers a single name.",
+     "alpncheck accepts the early data but selects another name the client offered. RFC 8446 §4.2.10 lets a server "
+     "accept early data only under the ticket's protocol (its MUST), so the client's early data was taken under "
+     "another one; the RFC names no client action, and OpenSSL and BoringSSL abort with illegal_parameter (47): "
+     "SHOULD (a WARN). Skipped when the client does not resume with 0-RTT or offers a single name.",
      .not_quic = NOT_QUIC_TICKET, .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_CHANGE, CLIENT_EXPECT_ALERT, 47}},
-    {"CLI-0RTT-ALPN-ADDED", CLIENT, MUST, "8446 §4.2.10", SEC_CLI_0RTT,
+    {"CLI-0RTT-ALPN-ADDED", CLIENT, SHOULD, "8446 §4.2.10", SEC_CLI_0RTT,
      "TLS 1.3: a ticket without ALPN, then the server accepts 0-RTT and selects a protocol: fatal illegal_parameter",
      TLS13, TCP,
      "alpncheck answers the client's first connection without ALPN, so its ticket carries no protocol. When the "
      "client resumes with early data, alpncheck accepts the early data and selects a name the client offered. The "
-     "selected protocol (\"if any\") must be the ticket's, which here is none, so the client must abort with "
-     "illegal_parameter (47). Skipped when the client does not resume with 0-RTT.",
+     "selected protocol (\"if any\") must be the ticket's, which here is none: the server broke RFC 8446 §4.2.10's "
+     "MUST, and the client should abort with illegal_parameter (47), as for CLI-0RTT-ALPN (SHOULD: the RFC names no "
+     "client action). Skipped when the client does not resume with 0-RTT.",
      .not_quic = NOT_QUIC_TICKET, .outside = "0-RTT exists in TLS 1.3 only", .client = {CLIENT_ANSWER_0RTT_ADDED, CLIENT_EXPECT_ALERT, 47}},
     {"CLI-QUIC-NO-ALPN", CLIENT, MUST, "9001 §8.1", SEC_QUIC,
      "QUIC: the server answers without ALPN: CONNECTION_CLOSE 0x178 (no_application_protocol)", TLS13, QUIC,
