@@ -282,6 +282,13 @@ int alpn_svcb_params_validate(const uint8_t *params, size_t len, const uint8_t *
 int alpn_svcb_alpn_parse(const char *text, size_t len, uint8_t *val, size_t val_cap, size_t *val_len,
                          alpn_error *err);
 
+/* A SvcParamValue in the generic presentation form (RFC 9460 §2.1: "keyNNNNN=" and a character-string, RFC 1035
+ * §5.1, quoted or not) to its octets. For key1, the generic form of alpn, the octets are alpn's wire-format value,
+ * to check with alpn_svcb_alpn_validate: RFC 9460 §7.1.1 names "key1=\002h2" as the way to write ids that hold ','
+ * or '\'. Same return convention as alpn_svcb_alpn_parse; violations are SVCB-CHAR-STRING. */
+int alpn_svcb_value_parse(const char *text, size_t len, uint8_t *out, size_t out_cap, size_t *out_len,
+                          alpn_error *err);
+
 /* Wire-format value of alpn to its canonical presentation value. */
 int alpn_svcb_alpn_format(const uint8_t *val, size_t len, char *out, size_t out_cap, size_t *out_len,
                           alpn_error *err);

@@ -296,6 +296,33 @@ int alpn_svcb_alpn_parse(const char *text, size_t len, uint8_t *val, size_t val_
     return ALPN_OK;
 }
 
+int alpn_svcb_value_parse(const char *text, size_t len, uint8_t *out, size_t out_cap, size_t *out_len,
+                          alpn_error *err)
+{
+    if (out_len == NULL || (text == NULL && len != 0) || (out == NULL && out_cap != 0))
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "text or out_len is NULL, or out is NULL with a capacity");
+    struct chars cs = {text, 0, len, 0, err};
+    int rc = unquote(&cs, len);
+    if (rc != ALPN_OK)
+        return rc;
+    /* RFC 9460 §2.1: a generic value is one character-string (RFC 1035 §5.1), its escapes undone, nothing more. */
+    struct sink o = {out, out_cap, 0};
+    while (cs.i < cs.end) {
+        uint8_t b;
+        size_t at;
+        if ((rc = chars_next(&cs, &b, &at)) != ALPN_OK)
+            return rc;
+        sink_put(&o, b);
+    }
+    *out_len = o.len;
+    /* RFC 9460 §2.2: a SvcParamValue's length is two octets. */
+    if (o.len > 65535)
+        return svcb_fail(err, 0, "SVCB-CHAR-STRING", "the value is longer than 65535 octets");
+    if (o.len > out_cap)
+        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the value");
+    return ALPN_OK;
+}
+
 static void put_ddd(struct sink *s, uint8_t b)
 {
     sink_put(s, '\\');

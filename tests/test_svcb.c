@@ -255,3 +255,37 @@ Test(svcb, output_buffers_and_arguments)
     cr_expect_eq(n, 2);
     cr_expect_eq(alpn_svcb_alpn_format((const uint8_t *)"\2h2", 3, out, sizeof out, NULL, &err), ALPN_E_ARGUMENT);
 }
+
+/* ---- the generic form (RFC 9460 §2.1: keyNNNNN and a character-string) ----------------------------------------- */
+
+/* RFC 9460 §7.1.1 names key1=\002h2 as the way to write ids with ',' or '\' in them: the value is alpn's wire format
+ * itself, escapes undone and nothing else (a ',' is an octet here, not a separator). */
+Test(svcb, generic_value)
+{
+    uint8_t out[16];
+    size_t n = 0;
+    alpn_error err = {0};
+    cr_expect_eq(alpn_svcb_value_parse(V("\\002h2"), out, sizeof out, &n, &err), ALPN_OK);
+    cr_expect(n == 3 && memcmp(out, "\2h2", 3) == 0);
+    cr_expect_eq(alpn_svcb_alpn_validate(out, n, NULL, NULL), ALPN_OK);
+    cr_expect_eq(alpn_svcb_value_parse(V("\"\\003a,b\\005c\\\\d e\""), out, sizeof out, &n, &err), ALPN_OK);
+    cr_expect(n == 10 && memcmp(out, "\3a,b\5c\\d e", 10) == 0, "%zu", n);
+    cr_expect_eq(alpn_svcb_alpn_validate(out, n, NULL, NULL), ALPN_OK);
+    /* Empty (key2=, no-default-alpn=""), quoted or not. */
+    cr_expect_eq(alpn_svcb_value_parse(V("\"\""), out, sizeof out, &n, &err), ALPN_OK);
+    cr_expect_eq(n, 0);
+    cr_expect_eq(alpn_svcb_value_parse("", 0, out, sizeof out, &n, &err), ALPN_OK);
+    cr_expect_eq(n, 0);
+    /* Character-string errors, with the offset. */
+    cr_expect_eq(alpn_svcb_value_parse(V("\\02"), out, sizeof out, &n, &err), ALPN_DECODE_ERROR);
+    tk_expect_error_at("short \\DDD", &err, "SVCB-CHAR-STRING", 0);
+    cr_expect_eq(alpn_svcb_value_parse(V("a b"), out, sizeof out, &n, &err), ALPN_DECODE_ERROR);
+    tk_expect_error_at("unquoted space", &err, "SVCB-CHAR-STRING", 1);
+    cr_expect_eq(alpn_svcb_value_parse(V("\"ab"), out, sizeof out, &n, &err), ALPN_DECODE_ERROR);
+    tk_expect_error_at("open quote", &err, "SVCB-CHAR-STRING", 0);
+    /* Buffers and arguments as alpn_svcb_alpn_parse. */
+    cr_expect_eq(alpn_svcb_value_parse(V("abcdef"), out, 4, &n, &err), ALPN_E_BUFFER);
+    cr_expect_eq(n, 6);
+    cr_expect_eq(alpn_svcb_value_parse(V("a"), NULL, 1, &n, &err), ALPN_E_ARGUMENT);
+    cr_expect_eq(alpn_svcb_value_parse(V("a"), out, sizeof out, NULL, &err), ALPN_E_ARGUMENT);
+}

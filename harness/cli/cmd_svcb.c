@@ -14,8 +14,8 @@ static void help(void)
            "Checks the alpn and no-default-alpn SvcParams of an SVCB or HTTPS record (RFC 9460 §7.1) and shows\n"
            "the protocol names in every form: presentation, wire, TLS extension_data and ALPN header.\n"
            "PARAMS are SvcParams in zone-file presentation form, e.g. 'alpn=h2,h3 no-default-alpn' or\n"
-           "'alpn=\"f\\\\\\\\oo\\\\,bar,h2\"' (other keys are listed and not checked); read from standard input when\n"
-           "absent or '-'.\n\n"
+           "'alpn=\"f\\\\\\\\oo\\\\,bar,h2\"', or in the generic form 'key1=\\002h2 key2' (other keys are not\n"
+           "checked); read from standard input when absent or '-'.\n\n"
            "  --wire HEX  the alpn SvcParamValue in wire format (length-prefixed ids), in hex\n"
            "  --json      machine-readable output\n\n"
            "Exit status: 0 valid, 1 invalid, 2 usage error.\n");
@@ -30,25 +30,64 @@ struct svcb_in {
     int has_alpn, no_default;
 };
 
+/* The key of text[at..at+klen) as a number: alpn and no-default-alpn by name or in the generic form "keyNNNNN"
+ * (RFC 9460 §2.1: decimal, no leading zeros), any other name -1 (listed, not checked). */
+static long param_key(const char *k, size_t klen)
+{
+    if (klen == 4 && memcmp(k, "alpn", 4) == 0)
+        return ALPN_SVCB_KEY_ALPN;
+    if (klen == 15 && memcmp(k, "no-default-alpn", 15) == 0)
+        return ALPN_SVCB_KEY_NO_DEFAULT_ALPN;
+    if (klen < 4 || klen > 8 || memcmp(k, "key", 3) != 0 || (k[3] == '0' && klen > 4))
+        return -1;
+    long v = 0;
+    for (size_t i = 3; i < klen; i++) {
+        if (k[i] < '0' || k[i] > '9')
+            return -1;
+        v = v * 10 + (k[i] - '0');
+    }
+    return v <= 65535 ? v : -1;
+}
+
 /* One presentation SvcParam key=value at text[at..at+len). */
 static void param_take(struct svcb_in *in, const char *text, size_t at, size_t len)
 {
     const char *eq = memchr(text + at, '=', len);
     size_t klen = eq != NULL ? (size_t)(eq - (text + at)) : len, vat = at + klen + 1;
-    if (klen == 4 && memcmp(text + at, "alpn", 4) == 0) {
-        /* RFC 9460 §2.1: keys appear at most once. */
+    const char *v = eq != NULL ? text + vat : "";
+    size_t vlen = eq != NULL ? len - klen - 1 : 0;
+    long key = param_key(text + at, klen);
+    int generic = klen >= 3 && memcmp(text + at, "key", 3) == 0;
+    if (key == ALPN_SVCB_KEY_ALPN) {
+        /* RFC 9460 §2.1: keys appear at most once, under either name. */
         if (in->has_alpn++) {
-            in->rc = cli_fail_text(&in->err, at, "SVCB-KEY-ORDER", "alpn appears twice");
+            in->rc = cli_fail_text(&in->err, at, "SVCB-KEY-ORDER", "alpn appears twice (alpn or key1)");
             return;
         }
-        in->rc = alpn_svcb_alpn_parse(eq != NULL ? text + vat : "", eq != NULL ? len - klen - 1 : 0, in->val,
-                                      sizeof in->val, &in->val_len, &in->err);
+        if (generic) {
+            /* RFC 9460 §7.1.1: key1=\002h2 is alpn in the generic form, its value the wire format itself. */
+            in->rc = alpn_svcb_value_parse(v, vlen, in->val, sizeof in->val, &in->val_len, &in->err);
+            if (in->rc == ALPN_OK)
+                in->rc = alpn_svcb_alpn_validate(in->val, in->val_len, NULL, &in->err);
+            /* A wire offset is not a text offset: the value's start is named. */
+            in->err.offset = in->rc == ALPN_OK ? 0 : eq != NULL ? vat : at;
+            return;
+        }
+        in->rc = alpn_svcb_alpn_parse(v, vlen, in->val, sizeof in->val, &in->val_len, &in->err);
         in->err.offset += eq != NULL ? vat : at;
-    } else if (klen == 15 && memcmp(text + at, "no-default-alpn", 15) == 0) {
-        if (in->no_default++)
-            in->rc = cli_fail_text(&in->err, at, "SVCB-KEY-ORDER", "no-default-alpn appears twice");
-        else if (eq != NULL && len > klen + 1)
-            in->rc = cli_fail_text(&in->err, vat, "SVCB-NO-DEFAULT-EMPTY", "no-default-alpn has a value; it must be empty");
+    } else if (key == ALPN_SVCB_KEY_NO_DEFAULT_ALPN) {
+        /* A value is allowed only when it is empty: no-default-alpn="" and key2= are the same key (Appendix A). */
+        uint8_t scratch[8];
+        size_t n = 0;
+        if (in->no_default++) {
+            in->rc = cli_fail_text(&in->err, at, "SVCB-KEY-ORDER", "no-default-alpn appears twice (or as key2)");
+        } else if (eq != NULL && alpn_svcb_value_parse(v, vlen, scratch, sizeof scratch, &n, NULL) != ALPN_OK) {
+            in->rc = cli_fail_text(&in->err, vat, "SVCB-NO-DEFAULT-EMPTY",
+                                   "no-default-alpn has a value; it must be empty");
+        } else if (n > 0) {
+            in->rc = cli_fail_text(&in->err, vat, "SVCB-NO-DEFAULT-EMPTY",
+                                   "no-default-alpn has a value; it must be empty");
+        }
     }
 }
 

@@ -5,7 +5,8 @@
  *   as a presentation value: when it parses, the wire value is valid and its canonical presentation parses to the
  *     same wire value and formats to itself;
  *   as SvcParams: when valid, the alpn value found lies inside the input and is valid wire format, and
- *     no-default-alpn comes only with alpn.
+ *     no-default-alpn comes only with alpn;
+ *   as a generic presentation value (key1=...): when it decodes, to no more octets than it has characters.
  * Every failure names a check and an offset inside the input.
  */
 #include <stdlib.h>
@@ -75,6 +76,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* The alpn value is a part of the input, not a copy, nor a read past its end. */
         int in_input = a >= data && alen <= size && (size_t)(a - data) <= size - alen;
         if ((a != NULL && (!in_input || alpn_svcb_alpn_validate(a, alen, NULL, NULL) != ALPN_OK)) || (nd && a == NULL))
+            abort();
+    } else {
+        failed(rc, &err, size);
+    }
+
+    size_t gn = 0;
+    memset(&err, 0, sizeof err);
+    rc = alpn_svcb_value_parse((const char *)data, size, wire, sizeof wire, &gn, &err);
+    if (rc == ALPN_OK) {
+        /* Every escape is longer than its octet; the quotes add none. */
+        if (gn > size)
             abort();
     } else {
         failed(rc, &err, size);
