@@ -207,6 +207,21 @@ expect "field-lower: the names are still the same" \
 proxy_client field-other 'h3'
 expect "field-other: a field naming other protocols is WARN" \
     test "$(verdict "$work/field-other.json" CLI-PROXY-ALPN-SAME 1.3)" = WARN
+# The field is a list (RFC 7639 §2: the protocols that might be used), so neither its order nor its split into field
+# lines (RFC 9110 §5.3) matters; both were WARN when only the first line was read, in the ClientHello's order.
+proxy_client field-order 'http%2F1.1, h2'
+expect "field-order: the names in another order are the same" \
+    test "$(verdict "$work/field-order.json" CLI-PROXY-ALPN-SAME 1.3)" = PASS
+proxy_client field-lines 'h2|http%2F1.1'
+expect "field-lines: two field lines are one list: SAME passes" \
+    test "$(verdict "$work/field-lines.json" CLI-PROXY-ALPN-SAME 1.3)" = PASS
+expect "field-lines: ... and CANONICAL judges both" \
+    test "$(verdict "$work/field-lines.json" CLI-PROXY-ALPN-CANONICAL 1.3)" = PASS
+expect "field-lines: the report says there were two" grep -qF 'CONNECT with 2 ALPN field lines, together "ALPN: h2, http%2F1.1"' \
+    <<<"$(observed "$work/field-lines.json" CLI-PROXY-ALPN-SAME)"
+proxy_client field-lines-bad 'h2|http%2f1.1'
+expect "field-lines-bad: a bad second line FAILs CANONICAL (only the first was judged)" \
+    test "$(verdict "$work/field-lines-bad.json" CLI-PROXY-ALPN-CANONICAL 1.3)" = FAIL
 
 # --proxy, but the client connects straight with TLS: no CONNECT, ERROR with what came instead.
 client_run not-via-proxy "$curl_cmd --connect-to localhost:443:{host}:{port}" --proxy --tls 1.3 \

@@ -4,7 +4,8 @@ CLI-PROXY-* checks of `alpncheck client --proxy` (real clients such as curl send
 
 usage: proxy_client.py PROXY_HOST PROXY_PORT CA ALPN_LIST FIELD
   ALPN_LIST  the protocols the ClientHello offers, comma-separated
-  FIELD      the ALPN field value sent with CONNECT exactly as given, or - for none
+  FIELD      the ALPN field value sent with CONNECT exactly as given, or - for none; a '|' splits it into several
+             ALPN field lines
 Exit status: 0 when the TLS handshake in the tunnel completed, 1 otherwise.
 """
 import socket
@@ -15,7 +16,7 @@ host, port, ca, alpn, field = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.ar
 sock = socket.create_connection((host, port), timeout=10)
 head = "CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\n"
 if field != "-":
-    head += f"ALPN: {field}\r\n"
+    head += "".join(f"ALPN: {line}\r\n" for line in field.split("|"))
 sock.sendall((head + "\r\n").encode("latin-1"))
 answer = b""
 while b"\r\n\r\n" not in answer:

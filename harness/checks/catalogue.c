@@ -455,8 +455,9 @@ const check_entry check_catalogue[] = {
     {"CLI-PROXY-ALPN-SAME", CLIENT, SHOULD, "7639 §2", SEC_CLI_PROXY,
      "through a proxy: the CONNECT's ALPN field names the protocols the ClientHello in the tunnel offers", BOTH, TCP,
      "The field tells the proxy which protocols the client will negotiate inside the tunnel, so its names should be "
-     "the names the ClientHello that follows offers (GREASE values aside, which belong to TLS). A field naming "
-     "others misleads a proxy that decides by it. A client that sends no field is SKIP.",
+     "the names the ClientHello that follows offers, in any order (GREASE values aside, which belong to TLS; "
+     "several ALPN field lines are one list, RFC 9110 §5.3). A field naming others misleads a proxy that decides "
+     "by it. A client that sends no field is SKIP.",
      .not_quic = NOT_QUIC_PROXY, .client = {CLIENT_ANSWER_VALID, CLIENT_EXPECT_PROXY_SAME, -1}},
     {"CLI-PROXY-ALPN-CANONICAL", CLIENT, MUST, "7639 §2", SEC_CLI_PROXY,
      "through a proxy: the CONNECT's ALPN field is valid and canonical", BOTH, TCP,

@@ -346,20 +346,28 @@ static int next_real_name(alpn_iter *it, alpn_name *n)
     return 0;
 }
 
-/* 1 when two valid lists hold the same names in the same order, GREASE values aside. */
-static int same_names(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+/* 1 when every name of valid list a, GREASE values aside, is in valid list b. */
+static int names_within(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
 {
     alpn_iter ia, ib;
     alpn_name na, nb;
     alpn_iter_init(&ia, a, la);
-    alpn_iter_init(&ib, b, lb);
-    for (;;) {
-        int more_a = next_real_name(&ia, &na), more_b = next_real_name(&ib, &nb);
-        if (!more_a || !more_b)
-            return more_a == more_b;
-        if (na.len != nb.len || memcmp(na.data, nb.data, na.len) != 0)
+    while (next_real_name(&ia, &na)) {
+        int found = 0;
+        alpn_iter_init(&ib, b, lb);
+        while (!found && next_real_name(&ib, &nb))
+            found = na.len == nb.len && memcmp(na.data, nb.data, na.len) == 0;
+        if (!found)
             return 0;
     }
+    return 1;
+}
+
+/* 1 when two valid lists name the same protocols, GREASE values aside. In any order: RFC 7639 §2 makes the field
+ * the set of protocols that might be used in the tunnel, not a preference order. */
+static int same_names(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+{
+    return names_within(a, la, b, lb) && names_within(b, lb, a, la);
 }
 
 static verdict broken(level l)
@@ -379,8 +387,11 @@ static void judge_proxy_field(const client_scenario *s, const observation *o, re
                  out->v == VERDICT_SKIP ? "not run: " : "");
         return;
     }
-    snprintf(out->observed, sizeof out->observed, "CONNECT with \"ALPN: %.200s\"%s", field,
-             o->connect_alpn_fields > 1 ? " (and more ALPN fields)" : "");
+    if (o->connect_alpn_fields > 1)
+        snprintf(out->observed, sizeof out->observed, "CONNECT with %u ALPN field lines, together \"ALPN: %.200s\"",
+                 o->connect_alpn_fields, field);
+    else
+        snprintf(out->observed, sizeof out->observed, "CONNECT with \"ALPN: %.200s\"", field);
     if (s->expect == CLIENT_EXPECT_PROXY_FIELD) {
         out->v = VERDICT_PASS;
         return;

@@ -93,8 +93,8 @@ typedef struct {
     int proxy_mode;               /* the run plays the proxy: every connection must start with CONNECT */
     int connect_seen;             /* the connection began with a CONNECT request, answered 200 */
     unsigned connect_alpn_fields; /* ALPN field lines in it (RFC 7639 §2) */
-    char connect_alpn[256];       /* the first one's value, NUL-terminated (truncated to what fits) */
-    size_t connect_alpn_len;      /* its full length */
+    char connect_alpn[256];       /* their values combined (RFC 9110 §5.3), NUL-terminated, truncated to what fits */
+    size_t connect_alpn_len;      /* the combined value's full length */
 } observation;
 
 void observation_init(observation *o);

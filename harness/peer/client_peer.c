@@ -359,15 +359,21 @@ static int take_connect(struct conn *c, observation *o)
         return -1;
     }
     o->connect_seen = 1;
-    size_t i = 0;
+    /* Several ALPN field lines are one list (RFC 9110 §5.3: combined in order, joined by ", "); what does not fit
+     * is counted in connect_alpn_len but not kept. */
+    size_t i = 0, kept = 0, total = 0;
     for (const http_field *f; (f = http_field_next(&h, "alpn", &i)) != NULL; o->connect_alpn_fields++) {
-        if (o->connect_alpn_fields > 0)
-            continue;
-        size_t n = f->value_len < sizeof o->connect_alpn - 1 ? f->value_len : sizeof o->connect_alpn - 1;
-        memcpy(o->connect_alpn, f->value, n);
-        o->connect_alpn[n] = '\0';
-        o->connect_alpn_len = f->value_len;
+        const char *parts[2] = {", ", (const char *)f->value};
+        size_t lens[2] = {o->connect_alpn_fields > 0 ? 2 : 0, f->value_len};
+        for (int k = 0; k < 2; k++) {
+            size_t room = sizeof o->connect_alpn - 1 - kept, n = lens[k] < room ? lens[k] : room;
+            memcpy(o->connect_alpn + kept, parts[k], n);
+            kept += n;
+            total += lens[k];
+        }
     }
+    o->connect_alpn[kept] = '\0';
+    o->connect_alpn_len = total;
     probe_link_consume(&c->k, h.head_len);
     static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
     return send_all(c, (const uint8_t *)ok, sizeof ok - 1) == 0 ? 0 : -1;
