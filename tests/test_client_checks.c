@@ -395,6 +395,23 @@ Test(client_judge, alert_levels_and_non_error_alerts)
     cr_expect_eq(r.v, VERDICT_PASS, "fatal illegal_parameter rejects");
 }
 
+/* Two names in the server's list: the list is well-formed and only RFC 7301 §3.1's "exactly one" is broken, so
+ * illegal_parameter (RFC 8446 §6.2) passes as well as decode_error; any other fatal alert is still the wrong code. */
+Test(client_judge, two_names_take_decode_error_or_illegal_parameter)
+{
+    result r;
+    judge_alert("CLI-REJECT-MULTIPLE", "1.3", 2, 50, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "decode_error: %s", verdict_name(r.v));
+    judge_alert("CLI-REJECT-MULTIPLE", "1.2", 2, 47, &r);
+    cr_expect_eq(r.v, VERDICT_PASS, "illegal_parameter: %s", verdict_name(r.v));
+    judge_alert("CLI-REJECT-MULTIPLE", "1.3", 2, 40, &r);
+    cr_expect_eq(r.v, VERDICT_WARN, "handshake_failure: %s", verdict_name(r.v));
+    cr_expect_str_eq(r.expected, "fatal alert 50 (decode_error) or 47 (illegal_parameter)");
+    /* The malformed lists keep one alert: decode_error. */
+    judge_alert("CLI-REJECT-EMPTY-NAME", "1.3", 2, 47, &r);
+    cr_expect_eq(r.v, VERDICT_WARN, "illegal_parameter for an empty name: %s", verdict_name(r.v));
+}
+
 /* The judge of a QUIC client's CONNECTION_CLOSE: a close its application made (0x1d, or APPLICATION_ERROR 0x0c in a
  * Handshake packet, RFC 9000 §10.2.3) after a valid answer is no rejection, even when the client's Finished was lost
  * to the close (a quic-go client that closes as soon as it has connected); a TLS alert as 0x0100 + alert is one. */

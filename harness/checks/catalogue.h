@@ -117,6 +117,9 @@ typedef struct {
     client_answer_kind answer;
     client_expectation expect;
     int alert; /* with CLIENT_EXPECT_ALERT: the alert description, -1 for any fatal alert */
+    /* A second description that passes as well, where two fit the fault (RFC 8446 §6.2); 0 for none (close_notify is
+     * no fatal alert). */
+    int alert_also;
 } client_play;
 
 /* ---- how a proxy check is played (alpncheck sends CONNECT and is the target) ------------------------------------ */

@@ -39,6 +39,7 @@ int client_scenario_over(client_scenario *s, const check_entry *c, const char *t
     s->answer = c->client.answer;
     s->expect = c->client.expect;
     s->expect_alert = c->client.alert;
+    s->expect_alert_also = c->client.alert_also;
     s->tls = strcmp(tls, "1.2") == 0 ? "1.2" : "1.3";
     s->no_alpn_offer = c->client.answer == CLIENT_ANSWER_UNSOLICITED;
     s->resumption = c->client.answer == CLIENT_ANSWER_0RTT_CHANGE || c->client.answer == CLIENT_ANSWER_0RTT_ADDED;
@@ -325,7 +326,10 @@ static const char *const EXPECTED_TEXT[] = {
 static void set_expected(const client_scenario *s, result *out)
 {
     const char *text = TABLE_TEXT(EXPECTED_TEXT, s->expect, NULL); /* NULL for 0, no expectation */
-    if (s->expect == CLIENT_EXPECT_ALERT && s->expect_alert >= 0)
+    if (s->expect == CLIENT_EXPECT_ALERT && s->expect_alert >= 0 && s->expect_alert_also > 0)
+        snprintf(out->expected, sizeof out->expected, "fatal alert %d (%s) or %d (%s)", s->expect_alert,
+                 alpn_alert_name(s->expect_alert), s->expect_alert_also, alpn_alert_name(s->expect_alert_also));
+    else if (s->expect == CLIENT_EXPECT_ALERT && s->expect_alert >= 0)
         snprintf(out->expected, sizeof out->expected, "fatal alert %d (%s)", s->expect_alert,
                  alpn_alert_name(s->expect_alert));
     else if (text != NULL)
@@ -596,7 +600,10 @@ void client_judge(const client_scenario *s, const observation *o, result *out)
             out->v = broken(s->row->lvl);
         } else if (fatal) {
             /* The right alert passes; another fatal alert still rejects, with the wrong code (CHECKS.md: WARN). */
-            out->v = s->expect_alert < 0 || alert == s->expect_alert ? VERDICT_PASS : VERDICT_WARN;
+            out->v = s->expect_alert < 0 || alert == s->expect_alert ||
+                             (s->expect_alert_also > 0 && alert == s->expect_alert_also)
+                         ? VERDICT_PASS
+                         : VERDICT_WARN;
         } else if (o->closed || alert >= 0) {
             out->v = VERDICT_WARN; /* rejected, but without a fatal alert */
         } else {

@@ -20,6 +20,7 @@ typedef struct {
     client_answer_kind answer;
     client_expectation expect;
     int expect_alert;        /* with CLIENT_EXPECT_ALERT: the alert description, -1 for any fatal alert */
+    int expect_alert_also;   /* another description that passes too; 0 for none */
     int no_alpn_offer;       /* the check needs a client that offers no ALPN (CLI-REJECT-UNSOLICITED) */
     int resumption;          /* the check takes two connections: a full handshake that issues a ticket, then a
                               * resumption with early data (CLI-0RTT-ALPN, CLI-0RTT-ALPN-ADDED) */
