@@ -262,13 +262,34 @@ static int unquote(struct chars *cs, size_t len)
     return ALPN_OK;
 }
 
+/* The start of both presentation parsers: their arguments checked (an output of out_cap bytes, its length into
+ * *out_len), text's quotes taken off into cs. */
+static int chars_open(struct chars *cs, const char *text, size_t len, const uint8_t *out, size_t out_cap,
+                      const size_t *out_len, alpn_error *err)
+{
+    if (out_len == NULL || (text == NULL && len != 0) || (out == NULL && out_cap != 0))
+        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "text or the length is NULL, or the output is NULL with a "
+                                                         "capacity");
+    *cs = (struct chars){text, 0, len, 0, err};
+    return unquote(cs, len);
+}
+
+/* The end of both: a value of len octets within RFC 9460 §2.2's two-octet length (else check), then within the
+ * caller's cap (else ALPN_E_BUFFER, the length already given). */
+static int value_fits(size_t len, size_t cap, const char *check, alpn_error *err)
+{
+    if (len > 65535)
+        return svcb_fail(err, 0, check, "the value is longer than 65535 octets");
+    if (len > cap)
+        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the value");
+    return ALPN_OK;
+}
+
 int alpn_svcb_alpn_parse(const char *text, size_t len, uint8_t *val, size_t val_cap, size_t *val_len,
                          alpn_error *err)
 {
-    if (val_len == NULL || (text == NULL && len != 0) || (val == NULL && val_cap != 0))
-        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "text or val_len is NULL, or val is NULL with a capacity");
-    struct chars cs = {text, 0, len, 0, err};
-    int rc = unquote(&cs, len);
+    struct chars cs;
+    int rc = chars_open(&cs, text, len, val, val_cap, val_len, err);
     if (rc != ALPN_OK)
         return rc;
     /* RFC 9460 §7.1.1: the presentation value is a list of one or more alpn-ids (Appendix D.3: "alpn" with no
@@ -288,39 +309,24 @@ int alpn_svcb_alpn_parse(const char *text, size_t len, uint8_t *val, size_t val_
         return rc;
     /* item_close opened a next id; it is not there. */
     *val_len = it.out.len - 1;
-    /* RFC 9460 §2.2: a SvcParamValue's length is two octets. */
-    if (*val_len > 65535)
-        return svcb_fail(err, 0, "SVCB-ALPN-LENGTH", "alpn value is longer than 65535 octets");
-    if (*val_len > val_cap)
-        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the wire-format value");
-    return ALPN_OK;
+    return value_fits(*val_len, val_cap, "SVCB-ALPN-LENGTH", err);
 }
 
 int alpn_svcb_value_parse(const char *text, size_t len, uint8_t *out, size_t out_cap, size_t *out_len,
                           alpn_error *err)
 {
-    if (out_len == NULL || (text == NULL && len != 0) || (out == NULL && out_cap != 0))
-        return alpn_fail(err, ALPN_E_ARGUMENT, 0, "API", "text or out_len is NULL, or out is NULL with a capacity");
-    struct chars cs = {text, 0, len, 0, err};
-    int rc = unquote(&cs, len);
+    struct chars cs;
+    int rc = chars_open(&cs, text, len, out, out_cap, out_len, err);
     if (rc != ALPN_OK)
         return rc;
     /* RFC 9460 §2.1: a generic value is one character-string (RFC 1035 §5.1), its escapes undone, nothing more. */
     struct sink o = {out, out_cap, 0};
-    while (cs.i < cs.end) {
-        uint8_t b;
-        size_t at;
+    size_t at;
+    for (uint8_t b; cs.i < cs.end; sink_put(&o, b))
         if ((rc = chars_next(&cs, &b, &at)) != ALPN_OK)
             return rc;
-        sink_put(&o, b);
-    }
     *out_len = o.len;
-    /* RFC 9460 §2.2: a SvcParamValue's length is two octets. */
-    if (o.len > 65535)
-        return svcb_fail(err, 0, "SVCB-CHAR-STRING", "the value is longer than 65535 octets");
-    if (o.len > out_cap)
-        return alpn_fail(err, ALPN_E_BUFFER, 0, "API", "output buffer too small for the value");
-    return ALPN_OK;
+    return value_fits(o.len, out_cap, "SVCB-CHAR-STRING", err);
 }
 
 static void put_ddd(struct sink *s, uint8_t b)
