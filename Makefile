@@ -1,5 +1,5 @@
-# alpncheck front door. Every target installs the Debian packages it needs, then configures and builds with the
-# CMake presets in CMakePresets.json (build trees under build/<preset>).
+# alpncheck front door. Every build and test target installs the Debian packages it needs, then configures and
+# builds with the CMake presets in CMakePresets.json (build trees under build/<preset>).
 .PHONY: all demo check unit coverage deps clean format help bench readme
 .DEFAULT_GOAL := help
 
@@ -35,7 +35,7 @@ ALPNCHECK := build/dev/harness/cli/alpncheck
 
 help:
 	@echo "alpncheck - ALPN conformance suite"
-	@echo "  make demo      install, build, and run alpncheck on its embedded samples"
+	@echo "  make demo      install, build, and run alpncheck on embedded samples and real servers and clients on loopback"
 	@echo "  make check     install, build, and run the whole test suite (gcc -Werror and ASan+UBSan builds)"
 	@echo "  make coverage  line and branch coverage of src/ (gcovr)"
 	@echo "  make bench     libalpn beside OpenSSL and nghttp2, full server runs (TCP, QUIC), fuzzing rates; reports/bench.md"
@@ -120,6 +120,7 @@ readme: build/dev/.built
 	@./tools/readme-help $(ALPNCHECK) README.md
 
 format:
+	@$(ENSURE) clang-format
 	@find src harness tests vectors -name '*.[ch]' -print0 | xargs -0 clang-format -i
 
 clean:

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h> /* optind */
 
+#include "catalogue.h"
 #include "cli_util.h"
 #include "commands.h"
 
@@ -64,7 +65,11 @@ int cmd_decode(int argc, char **argv)
     printf("  %s (alert %d) at byte %zu: %s\n", alpn_strerror(err.status), err.status, err.offset, err.detail);
     printf("  check: %s\n", err.check);
     cli_hex_caret(stdout, ext, (size_t)len, err.offset);
-    printf("  A %s receiving this must abort the handshake with a fatal %s alert (RFC 7301 §3.1).\n",
-           role == ALPN_ROLE_CLIENT ? "server" : "client", alpn_strerror(err.status));
+    /* The catalogue row of the check may accept a second alert (two names: the list is well-formed, RFC 8446 §6.2). */
+    const check_entry *row = check_find(err.check);
+    int also = row != NULL ? row->client.alert_also : 0;
+    printf("  A %s receiving this must abort the handshake with a fatal %s%s%s alert (RFC 7301 §3.1).\n",
+           role == ALPN_ROLE_CLIENT ? "server" : "client", alpn_strerror(err.status), also > 0 ? " or " : "",
+           also > 0 ? alpn_alert_name(also) : "");
     return EXIT_INVALID;
 }
