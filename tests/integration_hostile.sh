@@ -224,12 +224,18 @@ timed caout "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 500 
 expect "--ca-out does not write through a symlink" test "$(cat "$work/victim")" = victim
 expect "--ca-out is a regular file holding the CA" sh -c "test ! -L '$work/ca.pem' && grep -q 'BEGIN CERTIFICATE' '$work/ca.pem'"
 expect "--ca-out has mode 0644" test "$(stat -c %a "$work/ca.pem")" = 644
-# A --ca-out path longer than alpncheck keeps is refused (it was cut short: the CA went to another file).
-long="$work/$(printf 'd%.0s' $(seq 1 560)).pem"
-timed caout-long "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 500 --exec true --ca-out "$long"
+# A --ca-out path longer than alpncheck keeps is refused: it was cut at 511 bytes, and the CA went to the shorter path
+# (in a directory that exists: the path is many short names) under another name.
+# Directories to about 470 bytes, then a name of 67: the cut falls inside the name.
+deep="$work/deep"
+while [ ${#deep} -lt 470 ]; do deep="$deep/dd"; done
+mkdir -p "$deep"
+timed caout-long "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 500 --exec true \
+    --ca-out "$deep/ca-$(printf 'x%.0s' $(seq 1 60)).pem"
 expect "--ca-out with a path over 511 bytes: exit 2 (got $rc)" test "$rc" -eq 2
 expect "--ca-out with a path over 511 bytes: says so" grep -q "the path is longer than 511 bytes" "$work/caout-long.out"
-expect "--ca-out with a path over 511 bytes: no file under a shorter name" test -z "$(find "$work" -maxdepth 1 -name 'ddd*')"
+expect "--ca-out with a path over 511 bytes: no file anywhere under a shorter name" \
+    test -z "$(find "$work/deep" -type f)"
 # The session file of --exec-0rtt is emptied before each check that uses it; a command that put a symlink there had
 # the next check truncate the file it points to (before: emptied). Now the path is made anew, never written through.
 echo victim >"$work/victim-session"

@@ -30,6 +30,7 @@ enum client_rules { RULES_LIBALPN, RULES_NONE, RULES_NO_ERROR };
 struct quic_driver {
     enum client_rules rules;
     int empties; /* empty datagrams to send before the Initial (one) and after the server's first datagram */
+    int junk;    /* 64-byte datagrams of junk to send after the server's first datagram */
     int port;
     pthread_t thread;
     quic_client qc; /* about 1 MiB: the driver is static */
@@ -92,6 +93,12 @@ static void *client_thread(void *arg)
             goto out;
         for (; empties > 0; empties--)
             (void)send(fd, "", 0, 0);
+        static const uint8_t junk[64] = {0x40};
+        /* Paced, so that they are read rather than dropped by a full receive buffer. */
+        for (; d->junk > 0; d->junk--) {
+            (void)send(fd, junk, sizeof junk, 0);
+            usleep(50);
+        }
         state = quic_client_receive(&d->qc, buf, (size_t)n);
         send_all(fd, &d->qc);
     }
@@ -148,7 +155,7 @@ static void expect_observed(const char *id, const char *text)
     cr_assert_fail("no result for %s", id);
 }
 
-static void run_quic(enum client_rules rules, int empties)
+static void run_quic_with(enum client_rules rules, int empties, int junk, const char *only)
 {
     static client_listener l;
     char err[200] = "";
@@ -161,14 +168,21 @@ static void run_quic(enum client_rules rules, int empties)
     l.id = id;
     drv_state.rules = rules;
     drv_state.empties = empties;
+    drv_state.junk = junk;
     drv_state.port = l.port;
     client_driver drv = {.start = driver_start, .finish = driver_finish, .ctx = &drv_state};
-    run_options opt = {.tls = {"1.3", NULL}, .transport = CHECK_TRANSPORT_QUIC};
+    run_options opt = {.tls = {"1.3", NULL}, .transport = CHECK_TRANSPORT_QUIC, .only = only};
     report_init(&rep, "test", "quic");
     run_client_checks(client_serve_quic, &l, &drv, &opt, &rep);
     client_listener_close(&l);
     wire_identity_free(id);
-    cr_assert_eq(rep.n, client_check_count(), "one result per client check over TLS 1.3: %zu", rep.n);
+    if (only == NULL)
+        cr_assert_eq(rep.n, client_check_count(), "one result per client check over TLS 1.3: %zu", rep.n);
+}
+
+static void run_quic(enum client_rules rules, int empties)
+{
+    run_quic_with(rules, empties, 0, NULL);
 }
 
 /* The verdict a row gets over QUIC: SKIP where it does not apply (its not_quic reason, or no GREASE offered), else
@@ -234,4 +248,15 @@ Test(quic_client_checks, empty_datagrams_change_nothing)
     run_quic(RULES_LIBALPN, 64);
     expect_all(RULES_LIBALPN);
     expect_observed("CLI-ACCEPT-VALID", "answered \"hq-interop\" in EncryptedExtensions");
+}
+
+/* A client that floods after our first datagram: the listener stops at the datagram budget (1024) and the check is
+ * ERROR saying so, as a flooding server is for the QUIC server probe; before, the flood was read to the end and the
+ * handshake went on. */
+Test(quic_client_checks, a_flooding_client_is_cut_off_at_the_budget)
+{
+    run_quic_with(RULES_LIBALPN, 0, 2000, "CLI-ACCEPT-VALID");
+    cr_assert_eq(rep.n, 1);
+    cr_expect_eq(rep.results[0].v, VERDICT_ERROR, "%s", verdict_name(rep.results[0].v));
+    expect_observed("CLI-ACCEPT-VALID", "the client sent more than 1024 datagrams on this connection");
 }

@@ -145,7 +145,7 @@ Test(report, known_failures_bad_files)
 
 /* Files that are not a plain list: a directory was taken for an empty list (fgets failed as at the end of a file),
  * /dev/zero ran into the line limit, and a FIFO without a writer or a pipe that never ends held the run forever. Each
- * is an error now, within the read's deadline; a FIFO that is written and closed is read like a file. */
+ * is an error now, within the read's deadline; a FIFO whose writer comes, writes and closes is read as a file is. */
 Test(report, known_failures_files_that_are_not_lists, .timeout = 30)
 {
     known_failures k;
@@ -158,9 +158,20 @@ Test(report, known_failures_files_that_are_not_lists, .timeout = 30)
 
     snprintf(fifo, sizeof fifo, "%s/fifo", dir);
     cr_assert_eq(mkfifo(fifo, 0600), 0);
-    /* No writer: nothing to read, an empty list (not a wait for a writer that never comes). */
+    /* No writer: an error at the deadline, not an empty list (nor a wait for a writer that never comes). */
+    cr_expect_eq(known_failures_load(&k, fifo, err, sizeof err), -1, "a FIFO without a writer became a list");
+    cr_expect(strstr(err, "nothing came (a FIFO without a writer?) within 5000 ms") != NULL, "%s", err);
+    /* A writer that comes after alpncheck opened the FIFO, writes its list and closes: read as a file is. */
+    pid_t late = fork();
+    cr_assert_neq(late, -1);
+    if (late == 0) {
+        usleep(300 * 1000);
+        int fd = open(fifo, O_WRONLY);
+        _exit(fd >= 0 && write(fd, "SRV-SELECT-OFFERED\n", 19) == 19 ? 0 : 1);
+    }
     cr_expect_eq(known_failures_load(&k, fifo, err, sizeof err), 0, "%s", err);
-    cr_expect_eq(k.n, 0);
+    cr_expect_eq(k.n, 1);
+    waitpid(late, NULL, 0);
     /* A writer that writes one line and then stalls: the deadline, not a hang. */
     pid_t w = fork();
     cr_assert_neq(w, -1);

@@ -67,10 +67,13 @@ static void param_take(struct svcb_in *in, const char *text, size_t at, size_t l
         if (generic) {
             /* RFC 9460 §7.1.1: key1=\002h2 is alpn in the generic form, its value the wire format itself. */
             in->rc = alpn_svcb_value_parse(v, vlen, in->val, sizeof in->val, &in->val_len, &in->err);
-            if (in->rc == ALPN_OK)
-                in->rc = alpn_svcb_alpn_validate(in->val, in->val_len, NULL, &in->err);
+            if (in->rc != ALPN_OK) {
+                in->err.offset += eq != NULL ? vat : at; /* an offset in the value's text */
+                return;
+            }
+            in->rc = alpn_svcb_alpn_validate(in->val, in->val_len, NULL, &in->err);
             /* A wire offset is not a text offset: the value's start is named. */
-            in->err.offset = in->rc == ALPN_OK ? 0 : eq != NULL ? vat : at;
+            in->err.offset = eq != NULL ? vat : at;
             return;
         }
         in->rc = alpn_svcb_alpn_parse(v, vlen, in->val, sizeof in->val, &in->val_len, &in->err);

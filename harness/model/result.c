@@ -45,11 +45,12 @@ static double mono_ms(void)
 }
 
 /* The whole of path into buf (at most cap bytes, then an error), within KNOWN_READ_MS: a FIFO or a pipe (a process
- * substitution) is read as a file is, but one that stalls or never ends is an error, never a hang. Its length, or -1
- * with err. */
+ * substitution) is read as a file is, but one that stalls, never ends or never gets a writer is an error, never a
+ * hang and never an empty list. Its length, or -1 with err. */
 static long read_bounded(const char *path, char *buf, size_t cap, char *err, size_t err_cap)
 {
-    /* O_NONBLOCK: opening a FIFO without a writer does not wait for one. */
+    /* O_NONBLOCK: opening a FIFO without a writer does not wait for one. Each read waits for poll first: a FIFO
+     * that has had no writer yet reads as the end of the file, and poll reports nothing until a writer comes. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, err_cap, "%s: %s", path, strerror(errno));
@@ -58,6 +59,13 @@ static long read_bounded(const char *path, char *buf, size_t cap, char *err, siz
     double end = mono_ms() + KNOWN_READ_MS;
     size_t len = 0;
     for (;;) {
+        double left = end - mono_ms();
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || poll(&p, 1, (int)left + 1) == 0) {
+            snprintf(err, err_cap, "%s: %s within %d ms", path,
+                     len == 0 ? "nothing came (a FIFO without a writer?)" : "not read to its end", KNOWN_READ_MS);
+            break;
+        }
         ssize_t n = read(fd, buf + len, cap - len);
         if (n > 0) {
             len += (size_t)n;
@@ -73,12 +81,6 @@ static long read_bounded(const char *path, char *buf, size_t cap, char *err, siz
         }
         if (errno != EAGAIN && errno != EINTR) {
             snprintf(err, err_cap, "%s: %s", path, strerror(errno));
-            break;
-        }
-        double left = end - mono_ms();
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (left <= 0 || poll(&p, 1, (int)left + 1) == 0) {
-            snprintf(err, err_cap, "%s: not read to its end within %d ms", path, KNOWN_READ_MS);
             break;
         }
     }

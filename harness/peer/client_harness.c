@@ -243,12 +243,20 @@ static int exec_start(void *ctx, const client_request *s, char *err, size_t err_
             return 1;
         }
         tmpl = d->cmd_0rtt;
-        /* A fresh, empty session file: nothing left from an earlier run, and made anew (O_EXCL, 0600) so that
-         * nothing a command put at the path (a symlink) is written through. */
-        unlink(d->session);
-        int fd = open(d->session, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0)
-            close(fd);
+        /* A fresh, empty session file, never written through a link: our file emptied in place (O_NOFOLLOW refuses
+         * a symlink); when an earlier command put a symlink there or removed the file, a new one of ours (O_EXCL,
+         * 0600). The name is freed only when it no longer holds our file, so that nobody can take it in between. */
+        int fd = open(d->session, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && (errno == ELOOP || errno == ENOENT)) {
+            if (errno == ELOOP)
+                unlink(d->session);
+            fd = open(d->session, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        }
+        if (fd < 0) {
+            snprintf(err, err_cap, "cannot empty the session file %.300s: %s", d->session, strerror(errno));
+            return -1;
+        }
+        close(fd);
     }
     if (s->no_alpn_offer) {
         /* CLI-REJECT-UNSOLICITED needs a client that offers nothing: the dedicated command, else {alpn} empty. */

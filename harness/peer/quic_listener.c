@@ -29,6 +29,7 @@ struct qconn {
     double deadline;
     int gone;          /* the client command ended */
     int gone_status;   /* its exit status */
+    size_t received, datagrams; /* what came on this connection, against PROBE_BYTE_BUDGET and PROBE_DATAGRAM_BUDGET */
     uint8_t in[65536]; /* a UDP payload is at most 65527 bytes (RFC 768) */
 };
 
@@ -76,6 +77,14 @@ static long next_dgram(struct qconn *c, double until, struct sockaddr_storage *f
             ssize_t n = recvfrom(c->l->fd, c->in, sizeof c->in, MSG_DONTWAIT, (struct sockaddr *)from, from_len);
             if (n < 0 && errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED) {
                 snprintf(o->error_text, sizeof o->error_text, "recvfrom: %s", strerror(errno));
+                return -1;
+            }
+            /* A flood ends at the budget, whatever the deadline (as a QUIC server's probe does); after the client's
+             * Finished the short linger bounds it. */
+            if (n >= 0 && !c->qs.complete && (++c->datagrams > PROBE_DATAGRAM_BUDGET || (c->received += (size_t)n) > PROBE_BYTE_BUDGET)) {
+                snprintf(o->error_text, sizeof o->error_text,
+                         "the client sent more than %s on this connection without finishing the handshake",
+                         c->datagrams > PROBE_DATAGRAM_BUDGET ? "1024 datagrams" : "1 MiB");
                 return -1;
             }
             /* An empty datagram holds no QUIC packet: it is no answer, and not the silence that sends our flight

@@ -12,9 +12,6 @@
 #include "quic_probe.h"
 
 #define QUIC_PROBE_RETRANSMIT_MS 250.0
-/* Datagrams taken from the server on one connection before it is cut off: empty ones and ones the connection drops
- * (another connection ID, undecryptable) count too, so that a flood of them ends before the deadline. */
-#define QUIC_PROBE_DATAGRAM_BUDGET 1024
 
 static int udp_connect(const char *host, const char *port, char *err, size_t err_cap)
 {
@@ -88,7 +85,7 @@ static int settled(const quic_client *q)
 /* Drives the started connection q over the connected socket fd until its state is final: the retransmission timer,
  * the deadline, and for a session up to ticket_ms more after the handshake for what settled() waits for (not
  * getting it is no error: the session is complete without a ticket). A server that sends more than
- * PROBE_BYTE_BUDGET bytes or QUIC_PROBE_DATAGRAM_BUDGET datagrams on the connection is cut off there (a handshake
+ * PROBE_BYTE_BUDGET bytes or PROBE_DATAGRAM_BUDGET datagrams on the connection is cut off there (a handshake
  * takes a few kilobytes in a handful of datagrams), whatever the deadline. A quic_client_state, or -1 (-2 for the
  * cut-off) with err. */
 static int drive(int fd, quic_client *q, double deadline, int ticket_ms, char *err, size_t err_cap)
@@ -115,15 +112,15 @@ static int drive(int fd, quic_client *q, double deadline, int ticket_ms, char *e
                 state = -1;
             break;
         }
-        if (n >= 0 && (++datagrams > QUIC_PROBE_DATAGRAM_BUDGET || (bytes += (size_t)n) > PROBE_BYTE_BUDGET)) {
+        if (n >= 0 && (++datagrams > PROBE_DATAGRAM_BUDGET || (bytes += (size_t)n) > PROBE_BYTE_BUDGET)) {
             /* After the handshake (a session waiting for its ticket) the flood only ends the wait. */
             if (lingering) {
                 err[0] = '\0';
                 break;
             }
-            if (datagrams > QUIC_PROBE_DATAGRAM_BUDGET)
+            if (datagrams > PROBE_DATAGRAM_BUDGET)
                 snprintf(err, err_cap, "the server sent more than %d datagrams on this connection without finishing "
-                         "the handshake", QUIC_PROBE_DATAGRAM_BUDGET);
+                         "the handshake", PROBE_DATAGRAM_BUDGET);
             else
                 snprintf(err, err_cap, "the server sent more than 1 MiB on this connection without finishing the "
                          "handshake");

@@ -68,6 +68,9 @@ typedef struct {
 /* The most a peer may send on one connection: a whole handshake with long certificate chains is a few tens of KiB,
  * so 1 MiB is far above anything legitimate and far below what a flooding peer sends before the deadline. */
 #define PROBE_BYTE_BUDGET (1u << 20)
+/* Over QUIC also datagrams: empty ones and ones the connection drops count too, so that a flood of them ends before
+ * the deadline (a handshake takes a handful). */
+#define PROBE_DATAGRAM_BUDGET 1024
 
 /* A fresh link on socket fd (-1: none yet) with the deadline; server: alpncheck's side of the records. */
 void probe_link_start(probe_link *k, int fd, double deadline, int server);
