@@ -9,7 +9,8 @@ Runs as it is started: `make fuzz-campaign` starts it under `nice -n 19`, so it 
   so a 2-core machine fuzzes on both cores; -ignore_crashes=1 keeps going after a finding, which is saved.
 - Time: the wall time of HOURS, less a reserve for the merges and coverage replays, is split into ROUNDS rounds; in
   each round every target fuzzes for a slice in proportion to what it still lacks of --goal-cpu-hours (default 1) over
-  all the campaigns in the record, so that successive campaigns close the gaps first (slice_plan). A target's corpus
+  all the campaigns in the record, so that successive campaigns close the gaps first (slice_plan); every round after
+  the first is planned again from the time left and what the earlier rounds measured. A target's corpus
   (WORK/corpus/<target>) carries over from round to round, starting from corpus/<target>.in and .repro.
 - Coverage over time: after every round the seeds and everything grown so far are replayed through the coverage
   build's replay binaries (COV, gcc --coverage) and gcovr reports line and branch coverage of src/ and harness/wire/.
@@ -154,12 +155,15 @@ def cpu_so_far(record):
     return done
 
 
-def slice_plan(targets, round_s, done, goal_s):
+def slice_plan(targets, round_s, done, goal_s, rate=None):
     """Wall seconds per target in one round. A campaign cannot give every target the goal at once on a small machine,
     so several campaigns fill it up: the round's time is split in proportion to what each target still lacks of
     goal_s (a target already past the goal weighs as little as one that lacks a tenth of it), with MIN_SLICE_S at
-    the least, so that every target is fuzzed in every round and the gaps close first."""
-    lack = {t: max(goal_s - done.get(t, 0.0), goal_s / 10) for t in targets}
+    the least, so that every target is fuzzed in every round and the gaps close first. The lack is CPU time and a
+    slice is wall time: once a round has measured a target's CPU-seconds per wall second (rate), its lack is divided
+    by that, so a target whose fork-mode runs spend more time starting up is not left behind."""
+    rate = rate or {}
+    lack = {t: max(goal_s - done.get(t, 0.0), goal_s / 10) / max(rate.get(t, 1.0), 0.05) for t in targets}
     spare = round_s - MIN_SLICE_S * len(targets)
     if spare <= 0:
         return {t: int(round_s / len(targets)) for t in targets}
@@ -308,6 +312,17 @@ def main():
                       "wall_seconds": 0.0, "executions": 0, "edges": 0, "features": 0} for t in targets}
     snapshots = []
     for rnd in range(rounds):
+        if rnd:
+            # Plan each later round again from what the earlier ones measured: the time left (the rounds may have
+            # run long or short), each target's CPU so far and its CPU-seconds per wall second.
+            left = total - (time.monotonic() - t0) - (rounds - rnd) * RESERVE_PER_ROUND_S - RESERVE_END_S
+            if left / (rounds - rnd) >= MIN_SLICE_S * len(targets):
+                done = cpu_so_far(args.record)
+                for t, acc in per_target.items():
+                    done[t] = done.get(t, 0.0) + acc["cpu_seconds"]
+                rate = {t: acc["cpu_seconds"] / acc["wall_seconds"] for t, acc in per_target.items()
+                        if acc["wall_seconds"] > 0}
+                slices = slice_plan(targets, left / (rounds - rnd), done, args.goal_cpu_hours * 3600, rate)
         for t in targets:
             if stop_requested:
                 break
