@@ -104,7 +104,8 @@ FUZZ_CAMPAIGN_COVERAGE_BUILD ?= build/fuzz-coverage
 FUZZ_CAMPAIGN_RECORD ?= reports/fuzzing.json
 FUZZ_CAMPAIGN_REPORT ?= reports/fuzzing.md
 FUZZ_CAMPAIGN_FLAGS ?=
-FUZZ_PKGS_CAMPAIGN := python3 gcovr
+# The coverage tree configures the whole project, whose CMakeLists needs Criterion too (a fresh machine had none).
+FUZZ_PKGS_CAMPAIGN := python3 gcovr libcriterion-dev
 
 fuzz-campaign:
 	@$(ENSURE) $(FUZZ_PKGS_BUILD) $(FUZZ_PKGS_LIBFUZZER) $(FUZZ_PKGS_CAMPAIGN)
