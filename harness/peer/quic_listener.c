@@ -29,7 +29,7 @@ struct qconn {
     double deadline;
     int gone;          /* the client command ended */
     int gone_status;   /* its exit status */
-    size_t received, datagrams; /* what came on this connection, against PROBE_BYTE_BUDGET and PROBE_DATAGRAM_BUDGET */
+    probe_datagram_budget budget; /* what came on this connection */
     uint8_t in[65536]; /* a UDP payload is at most 65527 bytes (RFC 768) */
 };
 
@@ -81,12 +81,9 @@ static long next_dgram(struct qconn *c, double until, struct sockaddr_storage *f
             }
             /* A flood ends at the budget, whatever the deadline (as a QUIC server's probe does); after the client's
              * Finished the short linger bounds it. */
-            if (n >= 0 && !c->qs.complete && (++c->datagrams > PROBE_DATAGRAM_BUDGET || (c->received += (size_t)n) > PROBE_BYTE_BUDGET)) {
-                snprintf(o->error_text, sizeof o->error_text,
-                         "the client sent more than %s on this connection without finishing the handshake",
-                         c->datagrams > PROBE_DATAGRAM_BUDGET ? "1024 datagrams" : "1 MiB");
+            if (n >= 0 && !c->qs.complete &&
+                probe_datagram_count(&c->budget, (size_t)n, "client", o->error_text, sizeof o->error_text) < 0)
                 return -1;
-            }
             /* An empty datagram holds no QUIC packet: it is no answer, and not the silence that sends our flight
              * again (a flood of them would have it sent once for each). */
             if (n <= 0 || (c->peer_len > 0 && (*from_len != c->peer_len || memcmp(from, &c->peer, c->peer_len) != 0)))

@@ -92,7 +92,7 @@ static int drive(int fd, quic_client *q, double deadline, int ticket_ms, char *e
 {
     double resend_at = probe_now_ms() + QUIC_PROBE_RETRANSMIT_MS;
     int lingering = 0;
-    size_t bytes = 0, datagrams = 0;
+    probe_datagram_budget budget = {0};
     /* A UDP payload is at most 65527 bytes (RFC 768); a larger buffer catches nothing more. */
     uint8_t dgram[65536];
     int state = flush(fd, q, 0, err, err_cap) == 0 ? QUIC_CLIENT_MORE : -1;
@@ -112,19 +112,12 @@ static int drive(int fd, quic_client *q, double deadline, int ticket_ms, char *e
                 state = -1;
             break;
         }
-        if (n >= 0 && (++datagrams > PROBE_DATAGRAM_BUDGET || (bytes += (size_t)n) > PROBE_BYTE_BUDGET)) {
+        if (n >= 0 && probe_datagram_count(&budget, (size_t)n, "server", err, err_cap) < 0) {
             /* After the handshake (a session waiting for its ticket) the flood only ends the wait. */
-            if (lingering) {
+            if (lingering)
                 err[0] = '\0';
-                break;
-            }
-            if (datagrams > PROBE_DATAGRAM_BUDGET)
-                snprintf(err, err_cap, "the server sent more than %d datagrams on this connection without finishing "
-                         "the handshake", PROBE_DATAGRAM_BUDGET);
             else
-                snprintf(err, err_cap, "the server sent more than 1 MiB on this connection without finishing the "
-                         "handshake");
-            state = QUIC_PROBE_CUT_OFF;
+                state = QUIC_PROBE_CUT_OFF;
             break;
         }
         /* An empty datagram holds no QUIC packet (every packet has a header): nothing to take, no reason to send. */

@@ -195,6 +195,19 @@ const char *probe_link_cutoff(const probe_link *k)
                           : "the deadline passed";
 }
 
+int probe_datagram_count(probe_datagram_budget *b, size_t n, const char *peer, char *err, size_t err_cap)
+{
+    char over[32];
+    if (++b->datagrams > PROBE_DATAGRAM_BUDGET)
+        snprintf(over, sizeof over, "%d datagrams", PROBE_DATAGRAM_BUDGET);
+    else if ((b->bytes += n) > PROBE_BYTE_BUDGET)
+        snprintf(over, sizeof over, "1 MiB");
+    else
+        return 0;
+    snprintf(err, err_cap, "the %s sent more than %s on this connection without finishing the handshake", peer, over);
+    return -1;
+}
+
 void probe_link_consume(probe_link *k, size_t used)
 {
     memmove(k->in, k->in + used, k->in_len - used);

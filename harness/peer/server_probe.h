@@ -79,6 +79,14 @@ void probe_link_start(probe_link *k, int fd, double deadline, int server);
 int probe_link_fill(probe_link *k);
 /* After probe_link_fill returned -1: why reading stopped ("the deadline passed", or the byte budget). */
 const char *probe_link_cutoff(const probe_link *k);
+/* What came on one QUIC connection, counted against PROBE_DATAGRAM_BUDGET and PROBE_BYTE_BUDGET (both roles: the
+ * probe of a QUIC server and the listener a QUIC client connects to). */
+typedef struct {
+    size_t datagrams, bytes;
+} probe_datagram_budget;
+/* Counts one datagram of n bytes (empty ones too). 0 within the budget; -1 past it, with err saying so in the words
+ * of probe_link_cutoff ("the <peer> sent more than ... on this connection without finishing the handshake"). */
+int probe_datagram_count(probe_datagram_budget *b, size_t n, const char *peer, char *err, size_t err_cap);
 /* Drops the first used bytes of the buffer (a record handled). */
 void probe_link_consume(probe_link *k, size_t used);
 /* One record from the link's buffer: what it carries. */
