@@ -8,7 +8,9 @@ usage: hostile_client.py HOST PORT [MODE [FILE]]   (MODE: flood, the default, or
 TCP reset; sslv2: an SSLv2-format CLIENT-HELLO; http: an HTTP/1.1 request; huge-header: a ClientHello header claiming
 16 MiB, then zeros; after-handshake: a whole TLS 1.3 handshake (Python's ssl, no certificate check, offering h2 and
 http/1.1), then bytes without end under it, as fast as the socket takes them, for at most 60 s; how many it sent is
-appended to the file named by a fourth argument)
+appended to the file named by a fourth argument; ccs-stream: the ClientHello, then change_cipher_spec records at about
+300 KB/s, under alpncheck's byte budget within its deadline, so that only the deadline can stop it; bad-point: a
+ClientHello whose X25519 key share is all zeros, a small-order point)
 """
 import os
 import socket
@@ -22,12 +24,13 @@ def ext(kind, body):
     return struct.pack(">HH", kind, len(body)) + body
 
 
-def client_hello():
+def client_hello(share=None):
+    share = os.urandom(32) if share is None else share
     alpn = b"\x02h2"
     exts = ext(43, b"\x02\x03\x04")                                          # supported_versions: TLS 1.3
     exts += ext(10, struct.pack(">HH", 2, 29))                               # supported_groups: x25519
     exts += ext(13, struct.pack(">HH", 2, 0x0403))                           # signature_algorithms
-    exts += ext(51, struct.pack(">HHH", 36, 29, 32) + os.urandom(32))        # key_share: x25519
+    exts += ext(51, struct.pack(">HHH", 36, 29, 32) + share)                 # key_share: x25519
     exts += ext(16, struct.pack(">H", len(alpn)) + alpn)                     # ALPN: h2
     body = b"\x03\x03" + os.urandom(32) + b"\x20" + os.urandom(32)           # legacy_session_id of 32 bytes
     body += struct.pack(">HH", 2, 0x1301) + b"\x01\x00" + struct.pack(">H", len(exts)) + exts
@@ -80,6 +83,13 @@ if mode == "after-handshake":
         with open(sys.argv[4], "a") as f:
             f.write("%d\n" % sent)
     sys.exit(0)
+if mode == "bad-point":
+    try:
+        s.sendall(client_hello(bytes(32)))
+        time.sleep(5)
+    except OSError:
+        pass
+    sys.exit(0)
 if mode == "drip":
     try:
         for b in client_hello():
@@ -89,9 +99,11 @@ if mode == "drip":
         pass
     sys.exit(0)
 s.sendall(client_hello())
-chunk = b"\x14\x03\x03\x00\x01\x01" * 2048
+chunk = b"\x14\x03\x03\x00\x01\x01" * (1000 if mode == "ccs-stream" else 2048)
 try:
     while True:
         s.sendall(chunk)
+        if mode == "ccs-stream":
+            time.sleep(0.02)
 except OSError:
     pass

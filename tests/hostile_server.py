@@ -12,7 +12,9 @@ right after the ClientHello), hrr-twice (a HelloRetryRequest, and another one fo
 SSLv2-format SERVER-HELLO), http (an HTTP/1.1 400 response), huge-header (a ServerHello header claiming 16 MiB, then
 zeros), duplicate-alpn (a TLS 1.2 flight whose ServerHello has two ALPN extensions), duplicate-ext (one with two
 extended_master_secret extensions), tls13-in-tls12 (a ServerHello selecting TLS 1.3 in supported_versions, to a
-ClientHello that offers TLS 1.2 only); and reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
+ClientHello that offers TLS 1.2 only), bad-point (a TLS 1.3 ServerHello whose X25519 key share is all zeros, a
+small-order point), alert-unknown (a fatal alert of level 3 and description 255, neither defined), alert-short (an
+alert record of one byte); and reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
 http/1.1), then, to a renegotiation ClientHello, a record header promising 16 KiB and one byte of it a second, for at
 most 60 s. Serves until killed; every connection in its own thread.
 """
@@ -127,18 +129,25 @@ def wrong_at_once(conn, ch):
         conn.sendall(tls12_flight(ch, alpn_ext(name) + alpn_ext(name)))
     elif mode == "duplicate-ext":
         conn.sendall(tls12_flight(ch, alpn_ext(name) + struct.pack(">HH", 23, 0) * 2))
+    elif mode == "bad-point":
+        conn.sendall(server_hello(ch, True, bytes(32)))
+    elif mode == "alert-unknown":
+        conn.sendall(b"\x15\x03\x03\x00\x02\x03\xff")
+    elif mode == "alert-short":
+        conn.sendall(b"\x15\x03\x03\x00\x01\x02")
     elif mode == "tls13-in-tls12":
         key_share = struct.pack(">HHHH", 51, 36, 29, 32) + os.urandom(32)
         conn.sendall(tls12_flight(ch, struct.pack(">HHH", 43, 2, 0x0304) + key_share))
     time.sleep(3)
 
 
-def server_hello(ch, tls13):
+def server_hello(ch, tls13, share=None):
     sid_len = ch[34]
     sid = ch[35:35 + sid_len]
     if tls13:
         # supported_versions: TLS 1.3; key_share: x25519 with 32 bytes (RFC 8446 §4.2.8); suite TLS_AES_128_GCM_SHA256
-        ext = struct.pack(">HHH", 43, 2, 0x0304) + struct.pack(">HHHH", 51, 36, 29, 32) + os.urandom(32)
+        share = os.urandom(32) if share is None else share
+        ext = struct.pack(">HHH", 43, 2, 0x0304) + struct.pack(">HHHH", 51, 36, 29, 32) + share
         suite = 0x1301
     else:
         ext = b""

@@ -5,8 +5,9 @@
 # with exit 2, an ERROR that says why, and within a bound far below what the old code took (over 120 s for the
 # server, 60 s per check for the client); a server that drips into the renegotiation of SRV-RENEG-ALPN. Then: peers
 # that drip (the run's --deadline ends the run), peers that answer wrongly at once (reset, two HelloRetryRequests,
-# SSLv2, HTTP, a 16 MiB header, duplicated extensions, TLS 1.3 for a TLS 1.2 hello: verdicts, reason and byte in the
-# JSON report), and --exec with hostile values (no shell injection), its escaping descendants and --ca-out. The bounds
+# SSLv2, HTTP, a 16 MiB header, duplicated extensions, TLS 1.3 for a TLS 1.2 hello, a small-order key share, an alert
+# record too short for an alert, an alert of undefined level and description: verdicts, reason and byte in the JSON
+# report), a client streaming under the byte budget, and --exec with hostile values (no shell injection), its escaping descendants and --ca-out. The bounds
 # are generous for a loaded 2-core CI; speed lives in make bench.
 #   usage: integration_hostile.sh ALPNCHECK SOURCE_DIR
 set -u
@@ -121,6 +122,15 @@ expect "client drip: ends near its 6 s deadline (${ms} ms; about 30 s without on
 cut=$(results_with "$work/drip-client.json" ERROR "run deadline of 6 s reached")
 expect "client drip: the checks left are ERROR, saying why ($cut)" test "${cut:-0}" -ge 5
 
+# A client that sends its ClientHello and then change_cipher_spec records at a pace under the byte budget: only the
+# deadline of each check can end it (before, each check took the client's whole 60 s).
+timed c-ccs-stream "$ALPNCHECK" client --tls 1.3 --timeout 2000 --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED \
+    --json "$work/c-ccs-stream.json" --exec "$PY $SRC/tests/hostile_client.py {host} {port} ccs-stream"
+expect "client ccs-stream: exit 2 (got $rc)" test "$rc" -eq 2
+expect "client ccs-stream: two checks within 15 s (${ms} ms)" test "$ms" -lt 15000
+expect "client ccs-stream: ERROR at the deadline" \
+    test "$(results_with "$work/c-ccs-stream.json" ERROR "no reaction from the client before the deadline")" = 2
+
 # --- answers that are wrong at once -----------------------------------------------------------------------------------
 # Each hostile server answers every connection the same wrong way. A server that answers, however wrongly, is
 # reachable: its checks are ERROR in a report that says what was wrong and at which byte (before: "cannot reach",
@@ -144,6 +154,9 @@ for case in "reset|1.2|2|cannot reach .*: Connection reset by peer before any an
     "huge-header|1.2|2|a handshake message of type 2 claims 16777215 bytes, more than the 65792" \
     "duplicate-ext|1.2|2|malformed ServerHello: a second extension of type 23 at byte 89" \
     "tls13-in-tls12|1.2|2|the ServerHello selects version 0x0304 (byte 80), which the ClientHello did not offer" \
+    "bad-point|1.3|2|the server's X25519 key share gives an all-zero shared secret, a small-order point" \
+    "alert-short|1.3|2|an alert record of 1 byte at byte 0 of what the peer sent; an alert is two bytes" \
+    "alert-unknown|1.3|2|completes no TLS handshake with alpncheck (.*(alert 255))" \
     "duplicate-alpn|1.2|1|(ALPN answered twice)"; do
     IFS='|' read -r mode tls want text <<<"$case"
     port=$(free_port)
@@ -154,7 +167,8 @@ for case in "reset|1.2|2|cannot reach .*: Connection reset by peer before any an
     timed "$mode" "$ALPNCHECK" server "127.0.0.1:$port" --tls "$tls" --timeout 2000 --json "$work/$mode.json"
     expect "server $mode: exit $want (got $rc)" test "$rc" -eq "$want"
     expect "server $mode: within 20 s (${ms} ms)" test "$ms" -lt 20000
-    if [ "$mode" = reset ]; then
+    # A reset before any answer, and an alert (however odd) to every hello, leave nothing to judge: no report.
+    if [ "$mode" = reset ] || [ "$mode" = alert-unknown ]; then
         expect "server $mode: says why" grep -qE "$text" "$work/$mode.out"
         continue
     fi
@@ -171,7 +185,8 @@ done
 # never PASS), within 30 s for two checks.
 for case in "reset|" "sslv2|not a TLS record at byte 0 of what the peer sent (bytes 80 1c" \
     "http|not a TLS record at byte 0 of what the peer sent (bytes 47 45 54 20, \"GET \")" \
-    "huge-header|a ClientHello of 16777215 bytes, more than the 131072 it may hold"; do
+    "huge-header|a ClientHello of 16777215 bytes, more than the 131072 it may hold" \
+    "bad-point|the client's X25519 key share gives an all-zero shared secret, a small-order point"; do
     IFS='|' read -r mode text <<<"$case"
     rm -f "$work/c-$mode.json"
     timed "c-$mode" "$ALPNCHECK" client --tls 1.3 --timeout 2000 --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED \

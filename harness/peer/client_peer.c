@@ -288,7 +288,7 @@ static void read_reaction(struct conn *c, observation *o)
         if (rec.level == WIRE_LEVEL_EARLY && rec.type == WIRE_CT_APPDATA)
             o->early_records++;
         if (rec.type == WIRE_CT_ALERT) {
-            probe_note_alert(rec.body, rec.len, o);
+            probe_note_alert(rec.body, rec.len, c->k.received - c->k.in_len, o);
             done = 1;
         } else if (rec.type == WIRE_CT_HANDSHAKE) {
             done = on_client_handshake(c, rec.level, rec.body, rec.len, o);

@@ -330,13 +330,24 @@ static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, si
     return rc;
 }
 
-void probe_note_alert(const uint8_t *p, size_t len, observation *o)
+int probe_note_alert(const uint8_t *p, size_t len, size_t at, observation *o)
 {
-    /* RFC 8446 §6: an alert is level (1 warning, 2 fatal) and description. */
-    if (len >= 2 && o->alert < 0) {
+    /* RFC 8446 §6 (RFC 5246 §7.2): an alert is two bytes, level (1 warning, 2 fatal) and description, and is never
+     * split across records (RFC 8446 §5.1). A shorter alert record is no alert: reporting it as one, or as none,
+     * would misjudge a peer that sends garbage. */
+    if (len < 2) {
+        o->error = 1;
+        o->malformed = 1;
+        snprintf(o->error_text, sizeof o->error_text,
+                 "an alert record of %zu byte%s at byte %zu of what the peer sent; an alert is two bytes, level and "
+                 "description (RFC 8446 §6)", len, len == 1 ? "" : "s", at);
+        return -1;
+    }
+    if (o->alert < 0) {
         o->alert_level = p[0];
         o->alert = p[1];
     }
+    return 0;
 }
 
 /* Reads records until the flight is complete, an alert arrives, the peer closes, or the deadline passes. */
@@ -374,21 +385,25 @@ static void read_flight(struct conn *c, observation *o)
             /* A close (FIN) or a reset before a single byte answers the ClientHello; a stall, another socket error
              * or a cut-off first record does not. */
             o->refused = c->k.in_len == 0 && (f == 0 || (f == -2 && c->k.sock_errno == ECONNRESET));
-            if (c->k.in_len > 0 && f != -1)
+            if (c->k.in_len > 0)
                 snprintf(o->error_text, sizeof o->error_text, "%s after %zu bytes of an incomplete record",
-                         f == 0 ? "connection closed" : strerror(c->k.sock_errno), c->k.in_len);
+                         f == 0    ? "connection closed"
+                         : f == -1 ? "the deadline passed"
+                                   : strerror(c->k.sock_errno),
+                         c->k.in_len);
             else if (f == 0)
                 snprintf(o->error_text, sizeof o->error_text, "connection closed before any answer");
             else if (f == -2)
                 snprintf(o->error_text, sizeof o->error_text, "%s before any answer", strerror(c->k.sock_errno));
             else
-                snprintf(o->error_text, sizeof o->error_text, "no answer before the deadline");
+                snprintf(o->error_text, sizeof o->error_text,
+                         "the connection was accepted, but nothing answered the ClientHello before the deadline");
             return;
         }
         got_any = 1;
         int hr = 0;
         if (rec.type == WIRE_CT_ALERT) {
-            probe_note_alert(rec.body, rec.len, o);
+            probe_note_alert(rec.body, rec.len, c->k.received - c->k.in_len, o);
             return;
         }
         if (rec.type == WIRE_CT_HANDSHAKE)

@@ -106,8 +106,10 @@ int probe_link_next(probe_link *k, int open, probe_record *r);
  * connection and its first bytes, for an error text. */
 void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap);
 
-/* The first alert of a connection (the body of an alert record) into o->alert and o->alert_level. */
-void probe_note_alert(const uint8_t *p, size_t len, observation *o);
+/* The first alert of a connection (the body of an alert record that starts at byte `at` of what the peer sent) into
+ * o->alert and o->alert_level. 0; -1 for a record too short to hold an alert, which is a malformed answer (o->error,
+ * o->malformed, the error text says where). */
+int probe_note_alert(const uint8_t *p, size_t len, size_t at, observation *o);
 
 /* The wire client's parameters for a probe request to target t (its TLS version, SNI, ALPN bytes and flags); the
  * pointers are the request's. */
