@@ -36,5 +36,27 @@ class SlicePlan(unittest.TestCase):
         self.assertEqual(set(s.values()), {8})
 
 
+class Replan(unittest.TestCase):
+    def test_this_campaigns_cpu_counts_with_the_earlier_ones(self):
+        # a had 3000 s before and got 600 s now: at the goal; b had 1800 s and got nothing: it gets nearly all.
+        measured = {"a": {"cpu_seconds": 600, "wall_seconds": 300}, "b": {"cpu_seconds": 0, "wall_seconds": 0}}
+        s = campaign.replan(["a", "b"], measured, {"a": 3000, "b": 1800}, 1000, 3600, 2)
+        self.assertGreater(s["b"], s["a"] * 4)
+
+    def test_a_rate_near_zero_does_not_draw_the_whole_round(self):
+        measured = {"a": {"cpu_seconds": 200, "wall_seconds": 100}, "b": {"cpu_seconds": 1, "wall_seconds": 100}}
+        s = campaign.replan(["a", "b"], measured, {}, 1000, 3600, 2)
+        # b's rate is held at 0.5 (a quarter of 2 jobs): about 4x a's share of the spare time (times 3599/3400 for
+        # what each lacks), not 200x.
+        ratio = (s["b"] - campaign.MIN_SLICE_S) / (s["a"] - campaign.MIN_SLICE_S)
+        self.assertAlmostEqual(ratio, 4 * 3599 / 3400, delta=0.05)
+
+    def test_behind_schedule_every_target_gets_the_shortest_slice(self):
+        s = campaign.replan(["a", "b", "c"], {}, {}, 25, 3600, 2)
+        self.assertEqual(s, {"a": campaign.MIN_SLICE_S, "b": campaign.MIN_SLICE_S, "c": campaign.MIN_SLICE_S})
+        s = campaign.replan(["a", "b", "c"], {}, {}, -50, 3600, 2)
+        self.assertEqual(set(s.values()), {campaign.MIN_SLICE_S})
+
+
 if __name__ == "__main__":
     unittest.main()

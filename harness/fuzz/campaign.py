@@ -163,12 +163,30 @@ def slice_plan(targets, round_s, done, goal_s, rate=None):
     slice is wall time: once a round has measured a target's CPU-seconds per wall second (rate), its lack is divided
     by that, so a target whose fork-mode runs spend more time starting up is not left behind."""
     rate = rate or {}
-    lack = {t: max(goal_s - done.get(t, 0.0), goal_s / 10) / max(rate.get(t, 1.0), 0.05) for t in targets}
+    # A target not measured yet counts as the fastest measured one: it is not favoured for lack of a number.
+    unmeasured = max(rate.values(), default=1.0)
+    lack = {t: max(goal_s - done.get(t, 0.0), goal_s / 10) / rate.get(t, unmeasured) for t in targets}
     spare = round_s - MIN_SLICE_S * len(targets)
     if spare <= 0:
         return {t: int(round_s / len(targets)) for t in targets}
     total = sum(lack.values())
     return {t: MIN_SLICE_S + int(spare * lack[t] / total) for t in targets}
+
+
+def replan(targets, measured, before, round_s, goal_s, jobs):
+    """The slices of a later round, planned again from what the earlier rounds measured (measured: per target its
+    cpu_seconds and wall_seconds in this campaign; before: CPU-seconds per target in earlier campaigns) for a round
+    of round_s seconds: the rounds may have run long or short. The rate is held between a quarter of the jobs and
+    the jobs: a slice that died at start (or starved under nice 19) must not draw the whole round. Behind schedule
+    (round_s too short for every target's shortest slice), every target gets the shortest slice."""
+    if round_s < MIN_SLICE_S * len(targets):
+        return {t: MIN_SLICE_S for t in targets}
+    done = dict(before)
+    for t, acc in measured.items():
+        done[t] = done.get(t, 0.0) + acc["cpu_seconds"]
+    rate = {t: min(max(acc["cpu_seconds"] / acc["wall_seconds"], jobs / 4), jobs)
+            for t, acc in measured.items() if acc["wall_seconds"] > 0}
+    return slice_plan(targets, round_s, done, goal_s, rate)
 
 
 def corpus_size(work, target):
@@ -288,6 +306,9 @@ def main():
     if args.hours <= 0 or not args.coverage_build:
         print("campaign: --hours and --coverage-build are needed", file=sys.stderr)
         return 2
+    if args.goal_cpu_hours <= 0 or args.jobs < 1:
+        print("campaign: --goal-cpu-hours must be above 0 and --jobs at least 1", file=sys.stderr)
+        return 2
     total = args.hours * 3600
     rounds = args.rounds or max(1, round(args.hours * 2))
     fuzz_time = total - rounds * RESERVE_PER_ROUND_S - RESERVE_END_S
@@ -311,18 +332,13 @@ def main():
     per_target = {t: {"target": t, "engine": f"libFuzzer -fork={args.jobs}, ASan+UBSan", "cpu_seconds": 0.0,
                       "wall_seconds": 0.0, "executions": 0, "edges": 0, "features": 0} for t in targets}
     snapshots = []
+    round_slices = []
     for rnd in range(rounds):
         if rnd:
-            # Plan each later round again from what the earlier ones measured: the time left (the rounds may have
-            # run long or short), each target's CPU so far and its CPU-seconds per wall second.
             left = total - (time.monotonic() - t0) - (rounds - rnd) * RESERVE_PER_ROUND_S - RESERVE_END_S
-            if left / (rounds - rnd) >= MIN_SLICE_S * len(targets):
-                done = cpu_so_far(args.record)
-                for t, acc in per_target.items():
-                    done[t] = done.get(t, 0.0) + acc["cpu_seconds"]
-                rate = {t: acc["cpu_seconds"] / acc["wall_seconds"] for t, acc in per_target.items()
-                        if acc["wall_seconds"] > 0}
-                slices = slice_plan(targets, left / (rounds - rnd), done, args.goal_cpu_hours * 3600, rate)
+            slices = replan(targets, per_target, cpu_so_far(args.record), left / (rounds - rnd),
+                            args.goal_cpu_hours * 3600, args.jobs)
+        round_slices.append(dict(slices))
         for t in targets:
             if stop_requested:
                 break
@@ -376,7 +392,8 @@ def main():
         "niceness": os.nice(0),
         "rounds": rounds,
         "slice_seconds": per_slice,
-        "slices": slices,
+        "slices": round_slices[0] if round_slices else slices,
+        "round_slices": round_slices,
         "targets": results,
         "coverage": snapshots,
         "merged": merged.strip().splitlines(),

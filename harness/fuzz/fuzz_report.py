@@ -36,6 +36,10 @@ def coverage_text(cov):
 
 def slice_text(c):
     """A round's slice: one length for every target, or (campaigns that weigh targets by what they lack) a range."""
+    planned = c.get("round_slices")
+    if planned and len(planned) > 1:
+        lengths = sorted({v for r in planned for v in r.values()})
+        return f"{lengths[0]}-{lengths[-1]} s (weighted by CPU-hours lacking, each round planned again)"
     lengths = sorted(set(c.get("slices", {}).values())) or [c["slice_seconds"]]
     return f"{lengths[0]} s" if len(lengths) == 1 else f"{lengths[0]}-{lengths[-1]} s (weighted by CPU-hours lacking)"
 
