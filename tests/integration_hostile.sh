@@ -7,8 +7,8 @@
 # that drip (the run's --deadline ends the run), peers that answer wrongly at once (reset, two HelloRetryRequests,
 # SSLv2, HTTP, a 16 MiB header, duplicated extensions, TLS 1.3 for a TLS 1.2 hello, a small-order key share, an alert
 # record too short for an alert, an alert of undefined level and description: verdicts, reason and byte in the JSON
-# report), a client streaming under the byte budget, and --exec with hostile values (no shell injection), its escaping descendants and --ca-out. The bounds
-# are generous for a loaded 2-core CI; speed lives in make bench.
+# report), a client streaming under the byte budget, and --exec with hostile values (no shell injection), its
+# escaping descendants and --ca-out. The bounds are generous for a loaded 2-core CI; speed lives in make bench.
 #   usage: integration_hostile.sh ALPNCHECK SOURCE_DIR
 set -u
 # shellcheck source=itest.sh
@@ -232,10 +232,14 @@ sys.exit(0 if ok else "seen: %r" % seen)' "$work/seen" "$evil_offer" "$evil_dir"
 timed quoted "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --exec "sh -c 'client {alpn}'"
 expect "--exec: a placeholder inside single quotes is refused (exit $rc)" test "$rc" -eq 2
 expect "--exec: ... saying where to put it" grep -q "placeholder '{alpn}' inside single quotes" "$work/quoted.out"
-# --ca-out replaces what is at the path (a symlink is replaced, not followed) with a 0644 file.
+# --ca-out replaces what is at the path (a symlink is replaced, not followed) with a 0644 file: a mode of its own,
+# whatever the umask (under umask 000, fopen's file would be 0666).
 echo victim >"$work/victim"
 ln -s "$work/victim" "$work/ca.pem"
+mask=$(umask)
+umask 000
 timed caout "$ALPNCHECK" client --tls 1.3 --only CLI-ACCEPT-VALID --timeout 500 --exec true --ca-out "$work/ca.pem"
+umask "$mask"
 expect "--ca-out does not write through a symlink" test "$(cat "$work/victim")" = victim
 expect "--ca-out is a regular file holding the CA" sh -c "test ! -L '$work/ca.pem' && grep -q 'BEGIN CERTIFICATE' '$work/ca.pem'"
 expect "--ca-out has mode 0644" test "$(stat -c %a "$work/ca.pem")" = 644

@@ -63,7 +63,7 @@ static void close_with(struct qconn *c, uint64_t code)
 /* Waits until `until` (at most the deadline) for a datagram of the client, in short slices so that a client command
  * that ended is noticed (c->gone). Before the first Initial any sender is heard; afterwards only the client's address.
  * Returns its length (never 0: empty datagrams are skipped), 0 when until passed or the command ended, -1 on a socket
- * error (o->error_text). */
+ * error or when the client spent its datagram budget before finishing the handshake (o->error_text says which). */
 static long next_dgram(struct qconn *c, double until, struct sockaddr_storage *from, socklen_t *from_len,
                        observation *o)
 {

@@ -84,8 +84,9 @@ const char *probe_link_cutoff(const probe_link *k);
 typedef struct {
     size_t datagrams, bytes;
 } probe_datagram_budget;
-/* Counts one datagram of n bytes (empty ones too). 0 within the budget; -1 past it, with err saying so in the words
- * of probe_link_cutoff ("the <peer> sent more than ... on this connection without finishing the handshake"). */
+/* Counts one datagram of n bytes (empty ones too). 0 within the budget; -1 past it, with err saying so as
+ * probe_link_cutoff does for TCP, naming the peer's role: "the <peer> sent more than ... on this connection without
+ * finishing the handshake". */
 int probe_datagram_count(probe_datagram_budget *b, size_t n, const char *peer, char *err, size_t err_cap);
 /* Drops the first used bytes of the buffer (a record handled). */
 void probe_link_consume(probe_link *k, size_t used);
