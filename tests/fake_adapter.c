@@ -5,6 +5,7 @@
  *   --hang-at TCID    stop answering at that test (sleeps until killed)
  *   --die-at TCID     exit 3 at that test without answering
  *   --garble-at TCID  answer that test with a line that is not ok/error/skip
+ *   --alert-at TCID ALERT  answer that test with `error ALERT`
  *   --no-hello        never print the handshake (sleeps until killed)
  *   --families F      announce F instead of list,select,hparse,hformat
  *   --ignore-quit     keep running after `quit` (the runner must kill it)
@@ -107,7 +108,8 @@ static int answer(const adapter_request *r, int dry)
 
 int main(int argc, char **argv)
 {
-    long wrong = -1, hang = -1, die = -1, garble = -1;
+    long wrong = -1, hang = -1, die = -1, garble = -1, alert_at = -1;
+    const char *alert = "50";
     int hello = 1, ignore_quit = 0;
     const char *families = "list,select,hparse,hformat";
     for (int i = 1; i < argc; i++) {
@@ -120,6 +122,8 @@ int main(int argc, char **argv)
             die = atol(v), i++;
         else if (strcmp(argv[i], "--garble-at") == 0)
             garble = atol(v), i++;
+        else if (strcmp(argv[i], "--alert-at") == 0 && i + 2 < argc)
+            alert_at = atol(v), alert = argv[i + 2], i += 2;
         else if (strcmp(argv[i], "--families") == 0)
             families = v, i++;
         else if (strcmp(argv[i], "--no-hello") == 0)
@@ -154,6 +158,10 @@ int main(int argc, char **argv)
         if (tc == garble) {
             puts("maybe 42");
             fflush(stdout);
+            continue;
+        }
+        if (tc == alert_at) {
+            adapter_error(alert);
             continue;
         }
         if (tc == wrong) {

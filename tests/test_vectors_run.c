@@ -314,6 +314,35 @@ Test(vectors_adapter, one_wrong_answer_is_one_failure)
     }
 }
 
+/* A server answer of two names may be refused with illegal_parameter (47) as well as decode_error (50): the test's
+ * alertAlso. Without alertAlso, 47 is a failure; another alert is a failure either way. */
+Test(vectors_adapter, alert_also_is_the_one_other_alert_that_passes)
+{
+    char plain[4096], also[4096];
+    fixture_path(plain, sizeof plain, "protocol_name_list");
+    mutate("protocol_name_list", 10, "alertAlso", "47", also, sizeof also);
+    struct {
+        const char *path, *args;
+        size_t failed;
+    } runs[] = {
+        {also, "--alert-at 10 47", 0}, {also, "--alert-at 10 50", 0}, {also, "--alert-at 10 40", 1},
+        {plain, "--alert-at 10 47", 1}, {plain, "--alert-at 10 50", 0},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        vec_adapter *ad = start(runs[i].args, VEC_DEADLINE_MS);
+        vec_file_result res;
+        run_ok(runs[i].path, ad, &res);
+        cr_expect_eq(res.failed, runs[i].failed, "%s on %s: %zu failed", runs[i].args,
+                     runs[i].path == also ? "alertAlso 47" : "no alertAlso", res.failed);
+        if (res.failed == 1)
+            cr_expect(strstr(res.notes[0].expected, runs[i].path == also ? "error 50 (or 47)" : "error 50") != NULL,
+                      "%s", res.notes[0].expected);
+        vec_file_result_free(&res);
+        vec_adapter_stop(ad);
+    }
+    unlink(also);
+}
+
 Test(vectors_adapter, unannounced_families_are_skipped)
 {
     vec_adapter *ad = start("--families select", VEC_DEADLINE_MS);

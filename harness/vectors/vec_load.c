@@ -286,7 +286,7 @@ static int load_result(vec_loader *l, json_t *t, vec_case *c)
 static int load_common(vec_loader *l, json_t *t, int validate, vec_case *c)
 {
     c->has_names = c->has_selected = c->has_value = c->unencodable = 0;
-    c->alert = -1;
+    c->alert = c->alert_also = -1;
     c->names.len = c->ext.len = c->value.len = c->selected.len = 0;
     c->canon.len = c->wire.len = c->hdr.len = 0;
     json_t *v;
@@ -308,7 +308,8 @@ static int load_list(vec_loader *l, json_t *t, vec_case *c)
     if (hex_field(l, t, "ext", &c->ext) || names_if(l, t, c->result == RES_VALID, c))
         return -1;
     if (c->result == RES_INVALID)
-        return alert_field(l, t, "alert", &c->alert, 0);
+        return alert_field(l, t, "alert", &c->alert, 0) ||
+               (json_object_get(t, "alertAlso") != NULL && alert_field(l, t, "alertAlso", &c->alert_also, 0));
     if (c->result == RES_ACCEPTABLE && json_object_get(t, "alert") != NULL)
         return alert_field(l, t, "alert", &c->alert, 1);
     return 0;

@@ -25,6 +25,7 @@ typedef struct {
     vbuf selected;                          /* select: selected name (as a names buffer of one) */
     int has_names, has_selected, has_value; /* the test gives names, a selected name, a value */
     long alert;
+    long alert_also; /* list: another alert a receiver may send instead (alertAlso), -1 when none */
     int unencodable; /* hformat: the names have no extension_data form (a name over 255 octets) */
     vbuf canon;      /* altsvc: canonical value; svcb: canonical presentation */
     vbuf wire;       /* svcb: the alpn value in wire format */

@@ -27,6 +27,10 @@ static void add(struct lctx *c, const buf *ext, const char *flags, const char *c
     json_object_set_new(t, "ext", jhex(ext->p, ext->n));
     if (bad != NULL) {
         json_object_set_new(t, "alert", json_integer(50));
+        /* RFC 7301 §3.1's "exactly one" name is a prose rule on a list that decodes: a receiver may call its breach
+         * illegal_parameter (RFC 8446 §6.2) as well as decode_error, as CLI-REJECT-MULTIPLE does. */
+        if (strcmp(bad, "CLI-REJECT-MULTIPLE") == 0)
+            json_object_set_new(t, "alertAlso", json_integer(47));
         json_object_set_new(t, "check", json_string(bad));
     } else {
         json_object_set_new(t, "names", jnames(&names));

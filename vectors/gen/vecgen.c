@@ -258,7 +258,8 @@ static const struct note notes[] = {
     {"TrailingData", "MALFORMED", "Bytes after the list, or garbage inside the list after a valid name.",
      "Parsers that stop at the first match or ignore trailing bytes accept malformed offers.", RFC7301_31},
     {"MultipleNames", "MALFORMED", "A server answer (ServerHello/EncryptedExtensions) with more than one name.",
-     "RFC 7301 3.1: the server's list MUST contain exactly one name; a client must abort with decode_error.",
+     "RFC 7301 3.1: the server's list MUST contain exactly one name; a client must abort, with decode_error or, "
+     "since the list decodes, illegal_parameter (RFC 8446 6.2; the tests' alertAlso).",
      RFC7301_31},
     {"Grease", "EDGE_CASE", "GREASE values (RFC 8701): reserved two-byte names 0x0A0A ... 0xFAFA.",
      "Servers treat them as unknown and never select them; parsers must accept them as ordinary names.", RFC8701},
