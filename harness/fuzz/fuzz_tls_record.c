@@ -30,7 +30,7 @@ static int read_client_hello(void)
         size_t held = wire_msg_reader_pending(&st.hs, &hs);
         if (held >= 4) {
             size_t mlen = (size_t)hs[1] << 16 | (size_t)hs[2] << 8 | hs[3];
-            if (hs[0] != WIRE_HS_CLIENT_HELLO || mlen > WIRE_HANDSHAKE_MAX)
+            if (hs[0] != WIRE_HS_CLIENT_HELLO || mlen > wire_handshake_max(WIRE_HS_CLIENT_HELLO))
                 return -1;
             if (held - 4 >= mlen) {
                 if (held - 4 > mlen)
