@@ -13,8 +13,8 @@ SSLv2-format SERVER-HELLO), http (an HTTP/1.1 400 response), huge-header (a Serv
 zeros), duplicate-alpn (a TLS 1.2 flight whose ServerHello has two ALPN extensions), duplicate-ext (one with two
 extended_master_secret extensions), tls13-in-tls12 (a ServerHello selecting TLS 1.3 in supported_versions, to a
 ClientHello that offers TLS 1.2 only), bad-point (a TLS 1.3 ServerHello whose X25519 key share is all zeros, a
-small-order point), alert-unknown (a fatal alert of level 3 and description 255, neither defined), alert-short (an
-alert record of one byte); and reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
+small-order point), alert-unknown (an alert of level 3 and description 255, neither defined), alert-short (an alert
+record of one byte, the first half of an alert, and nothing more); and reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
 http/1.1), then, to a renegotiation ClientHello, a record header promising 16 KiB and one byte of it a second, for at
 most 60 s. Serves until killed; every connection in its own thread.
 """

@@ -206,7 +206,7 @@ for mode in garbage silent close drip partial; do
     expect "bad server ($mode): done in ${ms} ms, within twice the deadline" test "$ms" -lt 1000
 done
 expect "garbage: named as not TLS" grep -q 'not a TLS record at byte 0 of what the peer sent (bytes 48 54 54' "$work/bad-garbage.out"
-expect "silent: deadline named" grep -q 'the connection was accepted, but nothing answered the ClientHello before the deadline' "$work/bad-silent.out"
+expect "silent: deadline named" grep -q 'the connection was established, but nothing answered the ClientHello before the deadline' "$work/bad-silent.out"
 expect "close: named" grep -qE '(connection closed|Connection reset by peer) before any answer' "$work/bad-close.out"
 expect "drip: deadline named, and how far the record got" grep -qE 'the deadline passed after [0-9]+ bytes of an incomplete record' "$work/bad-drip.out"
 expect "partial: named" grep -q 'connection closed after 2 bytes of an incomplete record' "$work/bad-partial.out"

@@ -15,7 +15,15 @@
 #include "server_probe.h"
 #include "testkit.h"
 
-enum ending { CLOSE_AT_ONCE, RESET_AT_ONCE, CLOSE_AFTER_TWO_BYTES, ALERT_THEN_CLOSE };
+enum ending {
+    CLOSE_AT_ONCE,
+    RESET_AT_ONCE,
+    CLOSE_AFTER_TWO_BYTES,
+    ALERT_THEN_CLOSE,
+    ALERT_IN_TWO_RECORDS, /* level and description in records of one byte each (RFC 5246 §6.2.1 allows it) */
+    CCS_THEN_HALF_ALERT,  /* a change_cipher_spec record, then an alert record of one byte, then the close */
+    EMPTY_ALERT,          /* an alert record of no byte (RFC 5246 §6.2.1 forbids it) */
+};
 
 struct peer {
     int listener;
@@ -42,6 +50,12 @@ static void *serve(void *arg)
         (void)send(fd, "\x15\x03", 2, MSG_NOSIGNAL);
     } else if (p->how == ALERT_THEN_CLOSE) {
         (void)send(fd, "\x15\x03\x03\x00\x02\x02\x32", 7, MSG_NOSIGNAL); /* fatal decode_error */
+    } else if (p->how == ALERT_IN_TWO_RECORDS) {
+        (void)send(fd, "\x15\x03\x03\x00\x01\x02\x15\x03\x03\x00\x01\x28", 12, MSG_NOSIGNAL); /* handshake_failure */
+    } else if (p->how == CCS_THEN_HALF_ALERT) {
+        (void)send(fd, "\x14\x03\x03\x00\x01\x01\x15\x03\x03\x00\x01\x02", 12, MSG_NOSIGNAL);
+    } else if (p->how == EMPTY_ALERT) {
+        (void)send(fd, "\x15\x03\x03\x00\x00", 5, MSG_NOSIGNAL);
     }
     close(fd);
     return NULL;
@@ -100,4 +114,31 @@ Test(probe, an_alert_is_an_answer)
     cr_expect(!o.error && !o.refused, "error %d refused %d: %s", o.error, o.refused, o.error_text);
     cr_expect_eq(o.alert, 50);
     cr_expect_eq(o.alert_level, 2);
+}
+
+Test(probe, an_alert_in_two_records_is_one_alert)
+{
+    observation o = probe_once(ALERT_IN_TWO_RECORDS);
+    cr_expect(!o.error, "%s", o.error_text);
+    cr_expect_eq(o.alert, 40);
+    cr_expect_eq(o.alert_level, 2);
+}
+
+/* Half an alert is no alert and no refusal: a malformed answer, and where it was (after the 6-byte CCS record). */
+Test(probe, half_an_alert_is_a_malformed_answer)
+{
+    observation o = probe_once(CCS_THEN_HALF_ALERT);
+    cr_expect(o.error && o.malformed && !o.refused && o.alert < 0, "error %d malformed %d refused %d alert %d",
+              o.error, o.malformed, o.refused, o.alert);
+    cr_expect(strstr(o.error_text, "an alert record of 1 byte at byte 6 of what the peer sent, and no second byte") !=
+                  NULL,
+              "%s", o.error_text);
+}
+
+Test(probe, an_empty_alert_record_is_a_malformed_answer)
+{
+    observation o = probe_once(EMPTY_ALERT);
+    cr_expect(o.error && o.malformed && o.alert < 0, "error %d malformed %d alert %d", o.error, o.malformed, o.alert);
+    cr_expect(strstr(o.error_text, "an empty alert record at byte 0 of what the peer sent") != NULL, "%s",
+              o.error_text);
 }

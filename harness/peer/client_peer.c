@@ -258,6 +258,7 @@ static int on_client_handshake(struct conn *c, wire_level level, const uint8_t *
 /* Reads the client's records until an alert, its next handshake message, a close or the deadline. */
 static void read_reaction(struct conn *c, observation *o)
 {
+    probe_alert_parts alert = {0};
     wire_msg_reader_reset(&c->k.hs);
     for (;;) {
         /* Once 0-RTT is accepted the client's records are under its early keys until EndOfEarlyData (RFC 8446
@@ -275,6 +276,8 @@ static void read_reaction(struct conn *c, observation *o)
             int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
+            if (probe_alert_cut(&alert, o))
+                return;
             /* An orderly close or a reset, both without an alert; the deadline leaves all flags clear. A client that
              * floods is no reaction to judge: ERROR, saying so. */
             o->closed = f == 0 || f == -2;
@@ -288,7 +291,8 @@ static void read_reaction(struct conn *c, observation *o)
         if (rec.level == WIRE_LEVEL_EARLY && rec.type == WIRE_CT_APPDATA)
             o->early_records++;
         if (rec.type == WIRE_CT_ALERT) {
-            probe_note_alert(rec.body, rec.len, c->k.received - c->k.in_len, o);
+            done = probe_take_alert(&alert, rec.body, rec.len, c->k.received - c->k.in_len, o) != 0;
+        } else if (probe_alert_cut(&alert, o)) {
             done = 1;
         } else if (rec.type == WIRE_CT_HANDSHAKE) {
             done = on_client_handshake(c, rec.level, rec.body, rec.len, o);
@@ -648,7 +652,8 @@ static void serve_on(struct conn *c, client_listener *l, const client_request *s
     if (c->k.fd >= 0)
         close(c->k.fd);
     /* A reaction the run's deadline cut short is no reaction to judge. */
-    if (o->alert < 0 && !o->accepted && !o->closed && probe_run_over(&l->run, o->error_text, sizeof o->error_text))
+    if (o->alert < 0 && !o->accepted && !o->closed && !o->error &&
+        probe_run_over(&l->run, o->error_text, sizeof o->error_text))
         o->error = 1;
 }
 

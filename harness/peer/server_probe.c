@@ -330,30 +330,47 @@ static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, si
     return rc;
 }
 
-int probe_note_alert(const uint8_t *p, size_t len, size_t at, observation *o)
+int probe_take_alert(probe_alert_parts *a, const uint8_t *p, size_t len, size_t at, observation *o)
 {
-    /* RFC 8446 §6 (RFC 5246 §7.2): an alert is two bytes, level (1 warning, 2 fatal) and description, and is never
-     * split across records (RFC 8446 §5.1). A shorter alert record is no alert: reporting it as one, or as none,
-     * would misjudge a peer that sends garbage. */
-    if (len < 2) {
+    if (len == 0) {
         o->error = 1;
         o->malformed = 1;
         snprintf(o->error_text, sizeof o->error_text,
-                 "an alert record of %zu byte%s at byte %zu of what the peer sent; an alert is two bytes, level and "
-                 "description (RFC 8446 §6)", len, len == 1 ? "" : "s", at);
+                 "an empty alert record at byte %zu of what the peer sent (RFC 5246 §6.2.1: no zero-length alert "
+                 "fragments)", at);
         return -1;
     }
-    if (o->alert < 0) {
-        o->alert_level = p[0];
-        o->alert = p[1];
+    if (!a->held && len == 1) {
+        *a = (probe_alert_parts){1, p[0], at};
+        return 0;
     }
-    return 0;
+    /* RFC 8446 §6: level (1 warning, 2 fatal), then description. A shorter alert record is no alert: reporting it as
+     * one, or as none, would misjudge a peer that sends garbage (probe_alert_cut). */
+    uint8_t level = a->held ? a->level : p[0], description = a->held ? p[0] : p[1];
+    if (o->alert < 0) {
+        o->alert_level = level;
+        o->alert = description;
+    }
+    return 1;
+}
+
+int probe_alert_cut(const probe_alert_parts *a, observation *o)
+{
+    if (!a->held)
+        return 0;
+    o->error = 1;
+    o->malformed = 1;
+    snprintf(o->error_text, sizeof o->error_text,
+             "an alert record of 1 byte at byte %zu of what the peer sent, and no second byte after it; an alert is "
+             "two bytes, level and description (RFC 8446 §6)", a->at);
+    return 1;
 }
 
 /* Reads records until the flight is complete, an alert arrives, the peer closes, or the deadline passes. */
 static void read_flight(struct conn *c, observation *o)
 {
     int got_any = 0;
+    probe_alert_parts alert = {0};
     for (;;) {
         probe_record rec;
         int rc = probe_link_next(&c->k, wire_records_can_open(&c->k.rl), &rec);
@@ -370,6 +387,8 @@ static void read_flight(struct conn *c, observation *o)
             int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
+            if (probe_alert_cut(&alert, o))
+                return;
             if (got_any && c->k.over_budget) {
                 /* A flood is no answer to judge: the check is ERROR, and says why. */
                 o->error = 1;
@@ -397,15 +416,19 @@ static void read_flight(struct conn *c, observation *o)
                 snprintf(o->error_text, sizeof o->error_text, "%s before any answer", strerror(c->k.sock_errno));
             else
                 snprintf(o->error_text, sizeof o->error_text,
-                         "the connection was accepted, but nothing answered the ClientHello before the deadline");
+                         "the connection was established, but nothing answered the ClientHello before the deadline");
             return;
         }
         got_any = 1;
         int hr = 0;
         if (rec.type == WIRE_CT_ALERT) {
-            probe_note_alert(rec.body, rec.len, c->k.received - c->k.in_len, o);
-            return;
+            if (probe_take_alert(&alert, rec.body, rec.len, c->k.received - c->k.in_len, o) != 0)
+                return;
+            probe_link_consume(&c->k, rec.used);
+            continue;
         }
+        if (probe_alert_cut(&alert, o))
+            return;
         if (rec.type == WIRE_CT_HANDSHAKE)
             hr = feed_handshake(c, rec.level, rec.body, rec.len, o);
         /* ChangeCipherSpec (RFC 8446 §5 middlebox compatibility) and anything else: ignored. */
@@ -486,8 +509,9 @@ static void probe_on(struct conn *c, const server_target *t, const probe_request
         snprintf(o->error_text, sizeof o->error_text, "cannot send the ClientHello: %s", strerror(errno));
     }
     probe_observe_client(&c->cl, o);
-    /* A flight the run's deadline cut short is no answer to judge. */
-    if (!o->completed && o->alert < 0 && probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
+    /* A flight the run's deadline cut short is no answer to judge (a malformed one keeps what was wrong). */
+    if (!o->completed && o->alert < 0 && !o->malformed &&
+        probe_run_over(&t->run, o->error_text, sizeof o->error_text)) {
         o->error = 1;
         o->refused = 0;
     }

@@ -107,10 +107,21 @@ int probe_link_next(probe_link *k, int open, probe_record *r);
  * connection and its first bytes, for an error text. */
 void probe_link_not_a_record(const probe_link *k, char *buf, size_t cap);
 
-/* The first alert of a connection (the body of an alert record that starts at byte `at` of what the peer sent) into
- * o->alert and o->alert_level. 0; -1 for a record too short to hold an alert, which is a malformed answer (o->error,
- * o->malformed, the error text says where). */
-int probe_note_alert(const uint8_t *p, size_t len, size_t at, observation *o);
+/* The peer's alert, from its alert records. An alert is two bytes, level and description (RFC 8446 §6). RFC 5246
+ * §6.2.1 lets a TLS 1.2 message span records, an alert too (RFC 8446 §5.1 forbids it in TLS 1.3, and no stack is
+ * known to do it): a one-byte alert record is held until the other byte comes. */
+typedef struct {
+    int held;      /* the first byte of an alert is held */
+    uint8_t level; /* that byte */
+    size_t at;     /* where its record starts in what the peer sent */
+} probe_alert_parts;
+/* Takes the body of one alert record that starts at byte `at` of what the peer sent: 1 the alert is whole (the
+ * connection's first into o->alert and o->alert_level), 0 half of one is held (read on), -1 an empty alert record,
+ * which RFC 5246 §6.2.1 forbids (a malformed answer: o->error, o->malformed, the text says where). */
+int probe_take_alert(probe_alert_parts *a, const uint8_t *p, size_t len, size_t at, observation *o);
+/* Anything but the rest of a held alert came (another record, a close, the deadline): 1 and a malformed answer when
+ * half an alert was held, else 0. */
+int probe_alert_cut(const probe_alert_parts *a, observation *o);
 
 /* The wire client's parameters for a probe request to target t (its TLS version, SNI, ALPN bytes and flags); the
  * pointers are the request's. */

@@ -577,7 +577,8 @@ int main(int argc, char **argv)
         "one name.",
         "Invalid tests carry alert 50 (decode_error) and the CHECKS.md ID of the first violation met by a receiver "
         "reading left to right: extension size, list length against the extension, each name, then (server) the "
-        "name count; a server answer of more than one name also allows alert 47 (alertAlso).",
+        "name count; a CLI-REJECT-MULTIPLE test (a server answer that decodes to more than one name) also allows alert 47 "
+        "(alertAlso).",
         NULL};
     static const char *const h_select[] = {
         "Server-preference selection (RFC 7301 3.2): the server's most preferred name that the client offered.",
