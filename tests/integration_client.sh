@@ -177,6 +177,22 @@ expect "SIGTERM: alpncheck ends by the signal (status $rc)" test "$rc" -eq 143
 expect "SIGTERM: no client command left" test "$(pgrep -fx "$term" | wc -l)" -eq 0
 expect "SIGTERM: temporary CA and session files removed ($(ls "$work/tmp"))" test -z "$(ls -A "$work/tmp")"
 
+# SIGTERM at any moment of the start-up (the handlers go in, with the signals held, before the first temporary file
+# exists): a sweep of delays from 0 to 39 ms after the start, each in a fresh TMPDIR that must be empty afterwards.
+left=""
+for ms in $(seq 0 39); do
+    mkdir -p "$work/tmp-$ms"
+    TMPDIR=$work/tmp-$ms "$ALPNCHECK" client -q --timeout 2000 --tls 1.3 --only CLI-0RTT-ALPN --exec "$term" \
+        --exec-0rtt "$term" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$(printf '0.%03d' "$ms")"
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    [ -z "$(ls -A "$work/tmp-$ms")" ] || left="$left ${ms}ms"
+done
+pkill -fx "$term"
+expect "SIGTERM during start-up: no temporary file left at any of 40 moments (${left:-none})" test -z "$left"
+
 # An offer longer than 1 KiB (112 names): the answers are built and judged on the whole offer.
 long=$(for i in $(seq 110); do printf 'proto-%03d,' "$i"; done)h2,http/1.1
 "$ALPNCHECK" client -q --tls 1.3 --only CLI-ACCEPT-VALID,CLI-REJECT-MULTIPLE --offer "$long" --json "$work/long.json" \
