@@ -209,8 +209,12 @@ static int send_flight(struct conn *c, observation *o)
     wire_outbox_clear(&c->sv.conn.out);
     if (rc != 0 || out.err)
         return fail(o, "cannot protect the server's flight");
-    if (send_all(c, c->out, out.len) != 0)
-        return fail(o, "cannot send the server's flight");
+    if (send_all(c, c->out, out.len) != 0) {
+        /* Why: a client that reset the connection after its hello is not alpncheck failing to send. */
+        snprintf(o->error_text, sizeof o->error_text, "cannot send the server's flight: %s",
+                 errno == ETIMEDOUT ? "the deadline passed" : strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
