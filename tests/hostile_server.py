@@ -14,7 +14,7 @@ zeros), duplicate-alpn (a TLS 1.2 flight whose ServerHello has two ALPN extensio
 extended_master_secret extensions), tls13-in-tls12 (a ServerHello selecting TLS 1.3 in supported_versions, to a
 ClientHello that offers TLS 1.2 only), bad-point (a TLS 1.3 ServerHello whose X25519 key share is all zeros, a
 small-order point), alert-unknown (an alert of level 3 and description 255, neither defined), alert-short (an alert
-record of one byte, the first half of an alert, and nothing more); and reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
+record of one byte, the first half of an alert, then the close); and reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
 http/1.1), then, to a renegotiation ClientHello, a record header promising 16 KiB and one byte of it a second, for at
 most 60 s. Serves until killed; every connection in its own thread.
 """
@@ -135,6 +135,7 @@ def wrong_at_once(conn, ch):
         conn.sendall(b"\x15\x03\x03\x00\x02\x03\xff")
     elif mode == "alert-short":
         conn.sendall(b"\x15\x03\x03\x00\x01\x02")
+        return  # and close: half an alert, and nothing more
     elif mode == "tls13-in-tls12":
         key_share = struct.pack(">HHHH", 51, 36, 29, 32) + os.urandom(32)
         conn.sendall(tls12_flight(ch, struct.pack(">HHH", 43, 2, 0x0304) + key_share))

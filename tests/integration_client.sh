@@ -190,6 +190,7 @@ for ms in $(seq 0 39); do
     wait "$pid" 2>/dev/null
     [ -z "$(ls -A "$work/tmp-$ms")" ] || left="$left ${ms}ms"
 done
+expect "SIGTERM during start-up: no client command left ($(pgrep -fx "$term" | wc -l))" test "$(pgrep -fx "$term" | wc -l)" -eq 0
 pkill -fx "$term"
 expect "SIGTERM during start-up: no temporary file left at any of 40 moments (${left:-none})" test -z "$left"
 

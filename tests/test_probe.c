@@ -23,6 +23,7 @@ enum ending {
     ALERT_IN_TWO_RECORDS, /* level and description in records of one byte each (RFC 5246 §6.2.1 allows it) */
     CCS_THEN_HALF_ALERT,  /* a change_cipher_spec record, then an alert record of one byte, then the close */
     EMPTY_ALERT,          /* an alert record of no byte (RFC 5246 §6.2.1 forbids it) */
+    HALF_ALERT_THEN_WAIT, /* an alert record of one byte, then nothing until well past the probe's deadline */
 };
 
 struct peer {
@@ -56,12 +57,15 @@ static void *serve(void *arg)
         (void)send(fd, "\x14\x03\x03\x00\x01\x01\x15\x03\x03\x00\x01\x02", 12, MSG_NOSIGNAL);
     } else if (p->how == EMPTY_ALERT) {
         (void)send(fd, "\x15\x03\x03\x00\x00", 5, MSG_NOSIGNAL);
+    } else if (p->how == HALF_ALERT_THEN_WAIT) {
+        (void)send(fd, "\x15\x03\x03\x00\x01\x02", 6, MSG_NOSIGNAL);
+        usleep(1500 * 1000);
     }
     close(fd);
     return NULL;
 }
 
-static observation probe_once(enum ending how)
+static observation probe_within(enum ending how, int timeout_ms)
 {
     struct peer p = {.how = how};
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -74,7 +78,7 @@ static observation probe_once(enum ending how)
     cr_assert_eq(pthread_create(&p.thread, NULL, serve, &p), 0);
 
     server_target t;
-    tk_loopback_target(&t, ntohs(a.sin_port), 3000);
+    tk_loopback_target(&t, ntohs(a.sin_port), timeout_ms);
     static scenario s;
     static const profile none = {.n = 0};
     cr_assert_eq(scenario_build(&s, "SRV-MALFORMED-EMPTY-NAME", "1.3", &none), 0);
@@ -86,6 +90,11 @@ static observation probe_once(enum ending how)
     pthread_join(p.thread, NULL);
     close(p.listener);
     return o;
+}
+
+static observation probe_once(enum ending how)
+{
+    return probe_within(how, 3000);
 }
 
 Test(probe, a_close_before_any_byte_is_a_refusal)
@@ -133,6 +142,44 @@ Test(probe, half_an_alert_is_a_malformed_answer)
     cr_expect(strstr(o.error_text, "an alert record of 1 byte at byte 6 of what the peer sent, and no second byte") !=
                   NULL,
               "%s", o.error_text);
+}
+
+/* The deadline in the middle of an alert is the deadline, as in the middle of any record: not a malformed answer. */
+Test(probe, half_an_alert_at_the_deadline_is_the_deadline)
+{
+    observation o = probe_within(HALF_ALERT_THEN_WAIT, 600);
+    cr_expect(o.error && !o.malformed && o.alert < 0, "error %d malformed %d alert %d", o.error, o.malformed,
+              o.alert);
+    cr_expect(strstr(o.error_text, "the deadline passed after the first byte of an alert (its record at byte 0") !=
+                  NULL,
+              "%s", o.error_text);
+}
+
+/* TLS 1.3 never splits an alert (RFC 8446 §5.1): where it may not be split, one byte is a malformed alert at once,
+ * and a held byte whose rest comes under TLS 1.3 is cut. */
+Test(probe, an_alert_may_not_be_split_in_tls13)
+{
+    probe_alert_parts a = {0};
+    observation o;
+    observation_init(&o);
+    static const uint8_t lvl = 2, desc = 40;
+    cr_expect_eq(probe_take_alert(&a, &lvl, 1, 9, 0, &o), -1);
+    cr_expect(o.error && o.malformed && o.alert < 0);
+    cr_expect(strstr(o.error_text, "at byte 9 of what the peer sent; an alert is two bytes") != NULL, "%s",
+              o.error_text);
+    cr_expect(strstr(o.error_text, "never split across records in TLS 1.3") != NULL, "%s", o.error_text);
+
+    a = (probe_alert_parts){0};
+    observation_init(&o);
+    cr_expect_eq(probe_take_alert(&a, &lvl, 1, 0, 1, &o), 0, "held where it may be split");
+    cr_expect_eq(probe_take_alert(&a, &desc, 1, 6, 0, &o), -1, "its rest under TLS 1.3 is no rest");
+    cr_expect(o.error && o.malformed && o.alert < 0);
+
+    a = (probe_alert_parts){0};
+    observation_init(&o);
+    cr_expect_eq(probe_take_alert(&a, &lvl, 1, 0, 1, &o), 0);
+    cr_expect_eq(probe_take_alert(&a, &desc, 1, 6, 1, &o), 1);
+    cr_expect(!o.error && o.alert == 40 && o.alert_level == 2);
 }
 
 Test(probe, an_empty_alert_record_is_a_malformed_answer)

@@ -280,7 +280,7 @@ static void read_reaction(struct conn *c, observation *o)
             int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
-            if (probe_alert_cut(&alert, o))
+            if (probe_alert_cut(&alert, f == -1 && !c->k.over_budget, o))
                 return;
             /* An orderly close or a reset, both without an alert; the deadline leaves all flags clear. A client that
              * floods is no reaction to judge: ERROR, saying so. */
@@ -295,8 +295,8 @@ static void read_reaction(struct conn *c, observation *o)
         if (rec.level == WIRE_LEVEL_EARLY && rec.type == WIRE_CT_APPDATA)
             o->early_records++;
         if (rec.type == WIRE_CT_ALERT) {
-            done = probe_take_alert(&alert, rec.body, rec.len, c->k.received - c->k.in_len, o) != 0;
-        } else if (probe_alert_cut(&alert, o)) {
+            done = probe_take_alert(&alert, rec.body, rec.len, c->k.received - c->k.in_len, !c->tls13, o) != 0;
+        } else if (probe_alert_cut(&alert, 0, o)) {
             done = 1;
         } else if (rec.type == WIRE_CT_HANDSHAKE) {
             done = on_client_handshake(c, rec.level, rec.body, rec.len, o);
@@ -446,8 +446,12 @@ static int issue_ticket(struct conn *c, const client_answer *a, struct ticket *t
         return fail(o, c->sv.conn.error);
     t->alpn_len = a->send && a->ext_len >= 3 ? a->ext[2] : 0;
     memcpy(t->alpn, a->ext + 3, t->alpn_len);
-    if (send_flight(c, o) != 0)
-        return fail(o, "cannot send the NewSessionTicket");
+    if (send_flight(c, o) != 0) {
+        char why[sizeof o->error_text];
+        snprintf(why, sizeof why, "%s", o->error_text);
+        snprintf(o->error_text, sizeof o->error_text, "cannot send the NewSessionTicket (%.150s)", why);
+        return -1;
+    }
     o->ticket_issued = 1;
     memcpy(o->ticket_alpn, t->alpn, t->alpn_len);
     o->ticket_alpn_len = t->alpn_len;

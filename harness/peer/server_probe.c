@@ -122,13 +122,20 @@ int probe_send_all(int fd, const uint8_t *p, size_t len, double deadline)
 {
     while (len > 0) {
         struct pollfd pf = {.fd = fd, .events = POLLOUT};
-        if (poll(&pf, 1, probe_left_ms(deadline)) != 1) {
+        int ready = poll(&pf, 1, probe_left_ms(deadline));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready < 0)
+            return -1;
+        if (ready == 0) {
             errno = ETIMEDOUT;
             return -1;
         }
         ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
+        if (n == 0)
+            errno = EPIPE; /* nothing taken: as good as a hang-up, and errno says something true */
         if (n <= 0)
             return -1;
         p += n;
@@ -330,8 +337,18 @@ static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, si
     return rc;
 }
 
-int probe_take_alert(probe_alert_parts *a, const uint8_t *p, size_t len, size_t at, observation *o)
+int probe_take_alert(probe_alert_parts *a, const uint8_t *p, size_t len, size_t at, int may_split, observation *o)
 {
+    if (a->held && !may_split)
+        return -probe_alert_cut(a, 0, o);
+    if (len == 1 && !a->held && !may_split) {
+        o->error = 1;
+        o->malformed = 1;
+        snprintf(o->error_text, sizeof o->error_text,
+                 "an alert record of 1 byte at byte %zu of what the peer sent; an alert is two bytes, level and "
+                 "description (RFC 8446 §6), never split across records in TLS 1.3 (§5.1)", at);
+        return -1;
+    }
     if (len == 0) {
         o->error = 1;
         o->malformed = 1;
@@ -354,11 +371,17 @@ int probe_take_alert(probe_alert_parts *a, const uint8_t *p, size_t len, size_t 
     return 1;
 }
 
-int probe_alert_cut(const probe_alert_parts *a, observation *o)
+int probe_alert_cut(const probe_alert_parts *a, int at_deadline, observation *o)
 {
     if (!a->held)
         return 0;
     o->error = 1;
+    if (at_deadline) {
+        snprintf(o->error_text, sizeof o->error_text,
+                 "the deadline passed after the first byte of an alert (its record at byte %zu of what the peer sent)",
+                 a->at);
+        return 1;
+    }
     o->malformed = 1;
     snprintf(o->error_text, sizeof o->error_text,
              "an alert record of 1 byte at byte %zu of what the peer sent, and no second byte after it; an alert is "
@@ -387,7 +410,7 @@ static void read_flight(struct conn *c, observation *o)
             int f = probe_link_fill(&c->k);
             if (f == 1)
                 continue;
-            if (probe_alert_cut(&alert, o))
+            if (probe_alert_cut(&alert, f == -1 && !c->k.over_budget, o))
                 return;
             if (got_any && c->k.over_budget) {
                 /* A flood is no answer to judge: the check is ERROR, and says why. */
@@ -422,12 +445,14 @@ static void read_flight(struct conn *c, observation *o)
         got_any = 1;
         int hr = 0;
         if (rec.type == WIRE_CT_ALERT) {
-            if (probe_take_alert(&alert, rec.body, rec.len, c->k.received - c->k.in_len, o) != 0)
+            /* Split only where TLS 1.3 was not selected: its alerts come whole (RFC 8446 §5.1). */
+            if (probe_take_alert(&alert, rec.body, rec.len, c->k.received - c->k.in_len, c->cl.version != WIRE_TLS13,
+                                 o) != 0)
                 return;
             probe_link_consume(&c->k, rec.used);
             continue;
         }
-        if (probe_alert_cut(&alert, o))
+        if (probe_alert_cut(&alert, 0, o))
             return;
         if (rec.type == WIRE_CT_HANDSHAKE)
             hr = feed_handshake(c, rec.level, rec.body, rec.len, o);

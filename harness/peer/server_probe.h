@@ -115,13 +115,16 @@ typedef struct {
     uint8_t level; /* that byte */
     size_t at;     /* where its record starts in what the peer sent */
 } probe_alert_parts;
-/* Takes the body of one alert record that starts at byte `at` of what the peer sent: 1 the alert is whole (the
- * connection's first into o->alert and o->alert_level), 0 half of one is held (read on), -1 an empty alert record,
- * which RFC 5246 §6.2.1 forbids (a malformed answer: o->error, o->malformed, the text says where). */
-int probe_take_alert(probe_alert_parts *a, const uint8_t *p, size_t len, size_t at, observation *o);
-/* Anything but the rest of a held alert came (another record, a close, the deadline): 1 and a malformed answer when
- * half an alert was held, else 0. */
-int probe_alert_cut(const probe_alert_parts *a, observation *o);
+/* Takes the body of one alert record that starts at byte `at` of what the peer sent; may_split: the connection is not
+ * TLS 1.3 (as far as is known), so an alert may span records. 1 the alert is whole (the connection's first into
+ * o->alert and o->alert_level), 0 half of one is held (read on), -1 a malformed answer (o->error, o->malformed, the
+ * text says where): an empty alert record (RFC 5246 §6.2.1), half an alert where it may not be split, or a held half
+ * whose rest comes where splitting is not allowed. */
+int probe_take_alert(probe_alert_parts *a, const uint8_t *p, size_t len, size_t at, int may_split, observation *o);
+/* Anything but the rest of a held alert came: another record or a close (a malformed answer), or the deadline
+ * (at_deadline: an error saying how far the alert got, as for any record the deadline cut short). 1 when half an
+ * alert was held, else 0. */
+int probe_alert_cut(const probe_alert_parts *a, int at_deadline, observation *o);
 
 /* The wire client's parameters for a probe request to target t (its TLS version, SNI, ALPN bytes and flags); the
  * pointers are the request's. */
