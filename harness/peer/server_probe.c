@@ -337,26 +337,25 @@ static int feed_handshake(struct conn *c, wire_level level, const uint8_t *p, si
     return rc;
 }
 
+/* A malformed alert: what came, where its record starts in what the peer sent, and why it is no alert. -1. */
+static int malformed_alert(observation *o, const char *what, size_t at, const char *why)
+{
+    o->error = 1;
+    o->malformed = 1;
+    snprintf(o->error_text, sizeof o->error_text, "%s at byte %zu of what the peer sent%s", what, at, why);
+    return -1;
+}
+
 int probe_take_alert(probe_alert_parts *a, const uint8_t *p, size_t len, size_t at, int may_split, observation *o)
 {
     if (a->held && !may_split)
         return -probe_alert_cut(a, 0, o);
-    if (len == 1 && !a->held && !may_split) {
-        o->error = 1;
-        o->malformed = 1;
-        snprintf(o->error_text, sizeof o->error_text,
-                 "an alert record of 1 byte at byte %zu of what the peer sent; an alert is two bytes, level and "
-                 "description (RFC 8446 §6), never split across records in TLS 1.3 (§5.1)", at);
-        return -1;
-    }
-    if (len == 0) {
-        o->error = 1;
-        o->malformed = 1;
-        snprintf(o->error_text, sizeof o->error_text,
-                 "an empty alert record at byte %zu of what the peer sent (RFC 5246 §6.2.1: no zero-length alert "
-                 "fragments)", at);
-        return -1;
-    }
+    if (len == 1 && !a->held && !may_split)
+        return malformed_alert(o, "an alert record of 1 byte", at,
+                               "; an alert is two bytes, level and description (RFC 8446 §6), never split across "
+                               "records in TLS 1.3 (§5.1)");
+    if (len == 0)
+        return malformed_alert(o, "an empty alert record", at, " (RFC 5246 §6.2.1: no zero-length alert fragments)");
     if (!a->held && len == 1) {
         *a = (probe_alert_parts){1, p[0], at};
         return 0;
@@ -375,17 +374,15 @@ int probe_alert_cut(const probe_alert_parts *a, int at_deadline, observation *o)
 {
     if (!a->held)
         return 0;
-    o->error = 1;
     if (at_deadline) {
+        o->error = 1;
         snprintf(o->error_text, sizeof o->error_text,
                  "the deadline passed after the first byte of an alert (its record at byte %zu of what the peer sent)",
                  a->at);
         return 1;
     }
-    o->malformed = 1;
-    snprintf(o->error_text, sizeof o->error_text,
-             "an alert record of 1 byte at byte %zu of what the peer sent, and no second byte after it; an alert is "
-             "two bytes, level and description (RFC 8446 §6)", a->at);
+    malformed_alert(o, "an alert record of 1 byte", a->at,
+                    ", and no second byte after it; an alert is two bytes, level and description (RFC 8446 §6)");
     return 1;
 }
 
