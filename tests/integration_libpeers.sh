@@ -39,11 +39,13 @@ server() {
     shift
     for a in "$@"; do ids+=${ids:+,}${a%%@*}; done
     port=$(free_port)
+    # exec in both branches: the background job is a subshell, and without exec $! would name that subshell, whose
+    # kill leaves the server running.
     if [ "$lib" = java-bcjsse ]; then # as harness/matrix/peers-libs.sh starts it
-        java -Djava.security.properties="$SRC/harness/peers/java/bcjsse.security" -cp "$work/java:$BCJSSE_CP" Server \
+        exec java -Djava.security.properties="$SRC/harness/peers/java/bcjsse.security" -cp "$work/java:$BCJSSE_CP" Server \
             "$port" "$work/peer.p12" alpncheck h2,http/1.1
     else
-        "$BUILD/$lib-server" "$port" "$work/cert.pem" "$work/key.pem" h2,http/1.1
+        exec "$BUILD/$lib-server" "$port" "$work/cert.pem" "$work/key.pem" h2,http/1.1
     fi >"$work/$lib-server.log" 2>&1 </dev/null &
     PEER_PIDS+=($!)
     # Up to 30 s: a JVM starting on a busy machine may take longer than one wait_port (10 s).

@@ -97,8 +97,21 @@ itest_cert() {
     }
 }
 
-# itest_end [NAME]: the summary line; the script's status (0 when nothing failed).
+# itest_end [NAME]: the summary line; the script's status (0 when nothing failed). A script that started peers
+# (itest_peers) stops them first and asserts that no process whose command line names its scratch directory is left:
+# every peer and client reads its certificate, configuration or log from there, so a survivor is a peer that
+# peers_stop missed (a child of a subshell, a daemon that forked) or a client alpncheck did not stop.
 itest_end() {
+    if [ -n "${PEER_DIR:-}" ]; then
+        peers_stop
+        local left="" _
+        for _ in $(seq 1 50); do # SIGTERM takes a moment: up to 5 s
+            left=$(pgrep -af -- "$work/") || break
+            sleep 0.1
+        done
+        expect "no process started for this test is left: $left" test -z "$left"
+        [ -z "$left" ] || pkill -KILL -f -- "$work/" # reported; not left behind either
+    fi
     echo "${1:+$1: }$checks passed, $failures failed"
     [ "$failures" -eq 0 ]
 }
