@@ -496,6 +496,14 @@ Test(wire, p256_agreement_and_point_validation)
     cr_expect_eq(wire_p256_shared(a_priv, off_curve, s1), -1, "compressed points are not allowed in TLS 1.3");
 }
 
+/* Both roles word a refused key share with one text per group, naming the rule it broke. */
+Test(wire, share_refusal_names_the_group_and_the_rule)
+{
+    const char *p256 = wire_share_refusal(WIRE_GROUP_SECP256R1), *x25519 = wire_share_refusal(WIRE_GROUP_X25519);
+    cr_expect(strstr(p256, "secp256r1") != NULL && strstr(p256, "RFC 8446 §4.2.8.2") != NULL, "%s", p256);
+    cr_expect(strstr(x25519, "X25519") != NULL && strstr(x25519, "RFC 8446 §7.4.2") != NULL, "%s", x25519);
+}
+
 /* ---- resumption and 0-RTT (RFC 8446 §4.2.9–4.2.11, §4.6.1) ------------------------------------------------- */
 
 /* A minimal ClientHello body around an extension block given as hex (without its 2-byte length). */

@@ -367,4 +367,8 @@ int wire_x25519_shared(const uint8_t private_key[32], const uint8_t peer_public[
 int wire_p256_keypair(uint8_t private_key[32], uint8_t public_key[65]);
 int wire_p256_shared(const uint8_t private_key[32], const uint8_t peer_public[65], uint8_t shared[32]);
 
+/* Why wire_x25519_shared or wire_p256_shared refused a peer's key share of GROUP, for an error that names the peer
+ * first: "the server's %s". One text for both roles, so that a client and a server report the same fault alike. */
+const char *wire_share_refusal(unsigned group);
+
 #endif

@@ -174,11 +174,7 @@ static int server_hello13(wire_client_conn *cl, const wire_server_hello *sh)
     int ecdh = cl->hello.p256 ? wire_p256_shared(cl->p256_private, sh->key_share, shared)
                               : wire_x25519_shared(cl->x25519_private, sh->key_share, shared);
     if (ecdh != 0)
-        return wire_conn_fail(c, cl->hello.p256
-                                     ? "the server's secp256r1 key share is no uncompressed point on the curve (RFC "
-                                       "8446 §4.2.8.2)"
-                                     : "the server's X25519 key share gives an all-zero shared secret, a small-order "
-                                       "point (RFC 8446 §7.4.2)");
+        return wire_conn_fail(c, "the server's %s", wire_share_refusal(want));
     /* RFC 8446 §4.2.11: a server that resumes selects an identity we offered (index 0, the only one), under a suite
      * of the PSK's hash. */
     if (sh->psk_selected && (cl->hello.psk_identity == NULL || sh->psk_identity != 0))

@@ -72,8 +72,7 @@ static int key_share(wire_server_conn *sv, unsigned *group, uint8_t pub[65], siz
         if (wire_x25519_keypair(priv, pub) != 0)
             return wire_conn_fail(&sv->conn, "no X25519 key pair (the random generator failed)");
         if (wire_x25519_shared(priv, sv->ch.x25519, shared) != 0)
-            return wire_conn_fail(&sv->conn, "the client's X25519 key share gives an all-zero shared secret, a "
-                                             "small-order point (RFC 8446 §7.4.2)");
+            return wire_conn_fail(&sv->conn, "the client's %s", wire_share_refusal(*group));
         return 0;
     }
     if (sv->ch.share_p256) {
@@ -82,8 +81,7 @@ static int key_share(wire_server_conn *sv, unsigned *group, uint8_t pub[65], siz
         if (wire_p256_keypair(priv, pub) != 0)
             return wire_conn_fail(&sv->conn, "no secp256r1 key pair (the random generator failed)");
         if (wire_p256_shared(priv, sv->ch.p256, shared) != 0)
-            return wire_conn_fail(&sv->conn, "the client's secp256r1 key share is no uncompressed point on the curve "
-                                             "(RFC 8446 §4.2.8.2)");
+            return wire_conn_fail(&sv->conn, "the client's %s", wire_share_refusal(*group));
         return 0;
     }
     return 1;

@@ -211,3 +211,10 @@ int wire_x25519_shared(const uint8_t private_key[32], const uint8_t peer_public[
         acc |= shared[i];
     return acc ? 0 : -1;
 }
+
+const char *wire_share_refusal(unsigned group)
+{
+    return group == WIRE_GROUP_SECP256R1
+               ? "secp256r1 key share is no uncompressed point on the curve (RFC 8446 §4.2.8.2)"
+               : "X25519 key share gives an all-zero shared secret, a small-order point (RFC 8446 §7.4.2)";
+}
