@@ -58,6 +58,9 @@ const char *alpn_strerror(int status);
 /* The name of a TLS alert description (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2), e.g. "decode_error" for 50;
  * "unknown alert" for a code with no name. The one alert-name table of the project. */
 const char *alpn_alert_name(int code);
+/* The name of an alert's level (RFC 8446 §6, RFC 5246 §7.2): "warning" for 1, "fatal" for 2, "undefined-level" for
+ * any other byte a peer may send there. Never NULL. */
+const char *alpn_alert_level_name(int level);
 
 /* A borrowed byte string: one protocol name. */
 typedef struct {

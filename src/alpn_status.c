@@ -32,6 +32,12 @@ const char *alpn_strerror(int status)
     return name != NULL ? name : alpn_alert_name(status);
 }
 
+const char *alpn_alert_level_name(int level)
+{
+    /* RFC 5246 §7.2 / RFC 8446 §6: AlertLevel is warning(1) or fatal(2); a peer may send any byte. */
+    return level == 1 ? "warning" : level == 2 ? "fatal" : "undefined-level";
+}
+
 /* TLS alert names (RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2). */
 const char *alpn_alert_name(int code)
 {

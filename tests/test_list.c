@@ -252,3 +252,14 @@ Test(status, alert_names)
 {
     cases_run("alert_names", check_alert_name);
 }
+
+/* An alert's level as a peer sent it: the two defined ones by name, any other byte (0, 3, 255) undefined, never
+ * "fatal" or "warning" by default. */
+Test(status, alert_level_names)
+{
+    cr_expect_str_eq(alpn_alert_level_name(1), "warning");
+    cr_expect_str_eq(alpn_alert_level_name(2), "fatal");
+    const int other[] = {0, 3, 255, -1};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        cr_expect_str_eq(alpn_alert_level_name(other[i]), "undefined-level", "level %d", other[i]);
+}

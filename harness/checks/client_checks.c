@@ -299,7 +299,7 @@ static void reaction(const observation *o, char *buf, size_t cap)
     } else if (o->transport == OBS_QUIC && o->closed)
         snprintf(buf, cap, "the client ended without a CONNECTION_CLOSE%s", exit_text);
     else if (alert >= 0)
-        snprintf(buf, cap, "the client sent %s alert %d (%s)%s", alert_level == 1 ? "warning" : "fatal", alert,
+        snprintf(buf, cap, "the client sent %s alert %d (%s)%s", alpn_alert_level_name(alert_level), alert,
                  alpn_alert_name(alert), exit_text);
     else if (o->accepted)
         snprintf(buf, cap, "the client went on with the handshake (%s)%s",

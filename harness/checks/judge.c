@@ -77,7 +77,7 @@ static void describe(const observation *o, char *buf, size_t cap)
         return;
     }
     if (o->alert >= 0) {
-        snprintf(buf, cap, "%s alert %d (%s)%s%s", o->alert_level == 2 ? "fatal" : "warning", o->alert,
+        snprintf(buf, cap, "%s alert %d (%s)%s%s", alpn_alert_level_name(o->alert_level), o->alert,
                  alpn_alert_name(o->alert), o->completed ? " after the server's flight" : "",
                  o->hrr ? " after a HelloRetryRequest and the second ClientHello" : "");
         return;
