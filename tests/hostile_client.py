@@ -8,9 +8,12 @@ usage: hostile_client.py HOST PORT [MODE [FILE]]   (MODE: flood, the default, or
 TCP reset; sslv2: an SSLv2-format CLIENT-HELLO; http: an HTTP/1.1 request; huge-header: a ClientHello header claiming
 16 MiB, then zeros; after-handshake: a whole TLS 1.3 handshake (Python's ssl, no certificate check, offering h2 and
 http/1.1), then bytes without end under it, as fast as the socket takes them, for at most 60 s; how many it sent is
-appended to the file named by a fourth argument; ccs-stream: the ClientHello, then change_cipher_spec records at about
-300 KB/s, under alpncheck's byte budget within its deadline, so that only the deadline can stop it; bad-point: a
-ClientHello whose X25519 key share is all zeros, a small-order point)
+appended to the file named by a fourth argument; hs-stream: the ClientHello, then the header of a 64 KiB Certificate
+message and one byte of it per record, some 10,000 records a second: records that are not skipped, under alpncheck's
+byte budget within its deadline, so that only the deadline can stop it; bad-point: a ClientHello whose X25519 key
+share is all zeros, a small-order point; alert-unknown, alert-short, alert-empty: the ClientHello, and once the
+server's flight has begun to arrive, an alert of level 3 and description 255, an alert record of one byte, or an
+alert record of no bytes, then silence)
 """
 import os
 import socket
@@ -90,6 +93,27 @@ if mode == "bad-point":
     except OSError:
         pass
     sys.exit(0)
+odd_alerts = {"alert-unknown": b"\x15\x03\x03\x00\x02\x03\xff", "alert-short": b"\x15\x03\x03\x00\x01\x02",
+              "alert-empty": b"\x15\x03\x03\x00\x00"}
+if mode in odd_alerts:
+    try:
+        s.sendall(client_hello())
+        s.recv(1)  # the server's flight has begun
+        s.sendall(odd_alerts[mode])
+        time.sleep(5)
+    except OSError:
+        pass
+    sys.exit(0)
+if mode == "hs-stream":
+    try:
+        s.sendall(client_hello())
+        s.sendall(b"\x16\x03\x03\x00\x04\x0b\x01\x00\x00")  # Certificate, 65536 bytes to come
+        while True:
+            s.sendall(b"\x16\x03\x03\x00\x01\x00" * 200)
+            time.sleep(0.02)
+    except OSError:
+        pass
+    sys.exit(0)
 if mode == "drip":
     try:
         for b in client_hello():
@@ -99,11 +123,9 @@ if mode == "drip":
         pass
     sys.exit(0)
 s.sendall(client_hello())
-chunk = b"\x14\x03\x03\x00\x01\x01" * (1000 if mode == "ccs-stream" else 2048)
+chunk = b"\x14\x03\x03\x00\x01\x01" * 2048
 try:
     while True:
         s.sendall(chunk)
-        if mode == "ccs-stream":
-            time.sleep(0.02)
 except OSError:
     pass

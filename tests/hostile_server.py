@@ -3,8 +3,9 @@
 ServerHello (or a TLS 1.2 one) and then misbehaves forever, keeping the socket readable.
 
 usage: hostile_server.py PORT MODE   with MODE ccs-flood (TLS 1.3 ServerHello, then change_cipher_spec records
-without end, as fast as the socket takes them), ccs-stream (the same at about 300 KB/s: under alpncheck's byte budget
-within its deadline, so only the deadline can stop it), hello-request-flood (TLS 1.2 ServerHello, then HelloRequest
+without end, as fast as the socket takes them), hs-stream (TLS 1.3 ServerHello, then the header of a 64 KiB
+Certificate message and one byte of it per record, some 10,000 records a second: records that are not skipped, under
+alpncheck's byte budget within its deadline, so that only the deadline can stop it), hello-request-flood (TLS 1.2 ServerHello, then HelloRequest
 messages without end), drip (a TLS 1.2 flight, ServerHello selecting the first offered ALPN name and
 ServerHelloDone: at once on the first two connections, the version probe and the --alpn check, then one byte every
 200 ms on every later connection); and answers that are wrong at once, on every connection: reset (a TCP reset
@@ -14,7 +15,8 @@ zeros), duplicate-alpn (a TLS 1.2 flight whose ServerHello has two ALPN extensio
 extended_master_secret extensions), tls13-in-tls12 (a ServerHello selecting TLS 1.3 in supported_versions, to a
 ClientHello that offers TLS 1.2 only), bad-point (a TLS 1.3 ServerHello whose X25519 key share is all zeros, a
 small-order point), alert-unknown (an alert of level 3 and description 255, neither defined), alert-short (an alert
-record of one byte, the first half of an alert, then the close); and reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
+record of one byte, the first half of an alert, then the close), alert-empty (an alert record of no bytes); and
+reneg-drip CERT KEY: a real TLS 1.2 handshake (Python's ssl, h2 and
 http/1.1), then, to a renegotiation ClientHello, a record header promising 16 KiB and one byte of it a second, for at
 most 60 s. Serves until killed; every connection in its own thread.
 """
@@ -133,6 +135,8 @@ def wrong_at_once(conn, ch):
         conn.sendall(server_hello(ch, True, bytes(32)))
     elif mode == "alert-unknown":
         conn.sendall(b"\x15\x03\x03\x00\x02\x03\xff")
+    elif mode == "alert-empty":
+        conn.sendall(b"\x15\x03\x03\x00\x00")
     elif mode == "alert-short":
         conn.sendall(b"\x15\x03\x03\x00\x01\x02")
         return  # and close: half an alert, and nothing more
@@ -205,20 +209,22 @@ def serve(conn):
         if mode == "drip":
             drip(conn, ch)
             return
-        if mode not in ("ccs-flood", "ccs-stream", "hello-request-flood"):
+        if mode not in ("ccs-flood", "hs-stream", "hello-request-flood"):
             wrong_at_once(conn, ch)
             return
-        if mode in ("ccs-flood", "ccs-stream"):
+        if mode == "hs-stream":
+            conn.sendall(server_hello(ch, True))
+            conn.sendall(b"\x16\x03\x03\x00\x04\x0b\x01\x00\x00")  # Certificate, 65536 bytes to come
+            chunk = b"\x16\x03\x03\x00\x01\x00" * 200
+            while True:
+                conn.sendall(chunk)
+                time.sleep(0.02)
+        if mode == "ccs-flood":
             conn.sendall(server_hello(ch, True))
             record = b"\x14\x03\x03\x00\x01\x01"
         else:
             conn.sendall(server_hello(ch, False))
             record = b"\x16\x03\x03\x00\x04\x00\x00\x00\x00"  # HelloRequest (RFC 5246 §7.4.1.1)
-        if mode == "ccs-stream":
-            chunk = record * 1000
-            while True:
-                conn.sendall(chunk)
-                time.sleep(0.02)
         chunk = record * 2048
         while True:
             conn.sendall(chunk)

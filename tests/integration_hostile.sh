@@ -28,24 +28,45 @@ timed() {
     ms=$((($(date +%s%N) - start) / 1000000))
 }
 
-for mode in ccs-flood ccs-stream hello-request-flood; do
+# verdicts REPORT: "VERDICT count" pairs of the report, sorted; first_observed REPORT VERDICT: one observed text.
+verdicts() {
+    "$PY" -c 'import json, sys, collections
+r = json.load(open(sys.argv[1]))
+print(" ".join("%s %d" % kv for kv in sorted(collections.Counter(x["verdict"] for x in r["results"]).items())))' "$1"
+}
+first_observed() {
+    "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(next((x["observed"] for x in r["results"] if x["verdict"] == sys.argv[2]), ""))' "$@"
+}
+
+# A server that answers and then keeps the socket readable: change_cipher_spec records (skipped, so capped at 32),
+# HelloRequest messages (TLS 1.2; handshake messages the client ignores, so only the byte budget stops them), and one
+# byte of a long handshake message per record (nothing skipped, under the budget: only the deadline stops it). The
+# server answered: its checks are ERROR in a report, saying why (before: "cannot reach", exit 2 and no report).
+for case in "ccs-flood|1.3|10000|more than 32 records that carry nothing for the handshake" \
+    "hello-request-flood|1.2|10000|more than 1 MiB on this connection without finishing the handshake" \
+    "hs-stream|1.3|2000|the deadline passed after"; do
+    IFS='|' read -r mode tls limit text <<<"$case"
     port=$(free_port)
     "$PY" "$SRC/tests/hostile_server.py" "$port" "$mode" &
     PEER_PIDS+=($!)
     wait_port "$port" || fail "$mode: the hostile server did not start"
-    tls=1.3
-    [ "$mode" = hello-request-flood ] && tls=1.2
-    # The floods get a long deadline, so that only the byte budget can stop them, even under ASan on a loaded CI
-    # (a 2 s deadline came first there); the stream under the budget gets 2 s.
-    limit=10000
-    [ "$mode" = ccs-stream ] && limit=2000
-    timed "$mode" "$ALPNCHECK" server "127.0.0.1:$port" --timeout "$limit" --tls "$tls"
+    # The floods get a long deadline, so that only the cap or the byte budget can stop them, even under ASan on a
+    # loaded CI (a 2 s deadline came first there); the stream under both gets 2 s.
+    rm -f "$work/$mode.json"
+    timed "$mode" "$ALPNCHECK" server "127.0.0.1:$port" --timeout "$limit" --tls "$tls" --json "$work/$mode.json"
     expect "server $mode: exit 2 (got $rc)" test "$rc" -eq 2
     expect "server $mode: within 20 s (${ms} ms)" test "$ms" -lt 20000
-    case $mode in
-    ccs-stream) expect "server $mode: stopped at the deadline" grep -q 'does not complete a plain TLS 1.3 handshake' "$work/$mode.out" ;;
-    *) expect "server $mode: says the peer sent too much" grep -q 'more than 1 MiB on this connection' "$work/$mode.out" ;;
-    esac
+    expect "server $mode: says why ($(tail -n 1 "$work/$mode.out"))" grep -qF -- "$text" "$work/$mode.out"
+    if [ "$mode" = hs-stream ]; then
+        # A server that completes no handshake has no check to judge: no report; the deadline, not the data, ended it.
+        expect "server $mode: not before its 2 s deadline (${ms} ms)" test "$ms" -ge 1900
+        continue
+    fi
+    expect "server $mode: not 'cannot reach'" bash -c "! grep -q 'cannot reach' '$work/$mode.out'"
+    got=$(verdicts "$work/$mode.json" 2>/dev/null)
+    expect "server $mode: every check ERROR in the report ($got)" sh -c "echo '$got' | grep -Eq '^ERROR [0-9]+\$'"
 done
 
 # A TLS 1.2 server that completes a real handshake and answers the renegotiation's ClientHello (SRV-RENEG-ALPN) with
@@ -66,10 +87,10 @@ expect "server reneg-drip: within 20 s (${ms} ms)" test "$ms" -lt 20000
 timed client "$ALPNCHECK" client --exec "$PY $SRC/tests/hostile_client.py {host} {port}" --timeout 10000 --tls 1.3 \
     --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED -v
 expect "client flood: exit 2 (got $rc)" test "$rc" -eq 2
-expect "client flood: within 30 s for two checks (${ms} ms; the byte budget ends each long before its 10 s)" \
+expect "client flood: within 30 s for two checks (${ms} ms; the cap ends each long before its 10 s)" \
     test "$ms" -lt 30000
 expect "client flood: ERROR after the ClientHello, saying why" \
-    grep -q 'observed:    after the ClientHello: the peer sent more than 1 MiB' "$work/client.out"
+    grep -q 'observed:    after the ClientHello: the peer sent more than 32 records that carry nothing' "$work/client.out"
 
 # A client that connects and says nothing costs the 2 s wait for its ClientHello, not the check's whole deadline plus
 # the grace time for its exit (8 s a check before).
@@ -122,31 +143,22 @@ expect "client drip: ends near its 6 s deadline (${ms} ms; about 30 s without on
 cut=$(results_with "$work/drip-client.json" ERROR "run deadline of 6 s reached")
 expect "client drip: the checks left are ERROR, saying why ($cut)" test "${cut:-0}" -ge 5
 
-# A client that sends its ClientHello and then change_cipher_spec records at a pace under the byte budget: only the
-# deadline of each check can end it (before, each check took the client's whole 60 s).
-timed c-ccs-stream "$ALPNCHECK" client --tls 1.3 --timeout 2000 --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED \
-    --json "$work/c-ccs-stream.json" --exec "$PY $SRC/tests/hostile_client.py {host} {port} ccs-stream"
-expect "client ccs-stream: exit 2 (got $rc)" test "$rc" -eq 2
-expect "client ccs-stream: two checks within 15 s (${ms} ms)" test "$ms" -lt 15000
-expect "client ccs-stream: ERROR at the deadline" \
-    test "$(results_with "$work/c-ccs-stream.json" ERROR "no reaction from the client before the deadline")" = 2
+# A client that sends its ClientHello and then one byte of a long handshake message per record, at a pace under the
+# byte budget: nothing is skipped, so only the deadline of each check can end it (before, each check took the
+# client's whole 60 s).
+timed c-hs-stream "$ALPNCHECK" client --tls 1.3 --timeout 2000 --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED \
+    --json "$work/c-hs-stream.json" --exec "$PY $SRC/tests/hostile_client.py {host} {port} hs-stream"
+expect "client hs-stream: exit 2 (got $rc)" test "$rc" -eq 2
+expect "client hs-stream: two checks within 15 s, not before their 2 s deadlines (${ms} ms)" \
+    test "$ms" -lt 15000 -a "$ms" -ge 3800
+expect "client hs-stream: ERROR at the deadline" \
+    test "$(results_with "$work/c-hs-stream.json" ERROR "no reaction from the client before the deadline")" = 2
 
 # --- answers that are wrong at once -----------------------------------------------------------------------------------
 # Each hostile server answers every connection the same wrong way. A server that answers, however wrongly, is
 # reachable: its checks are ERROR in a report that says what was wrong and at which byte (before: "cannot reach",
 # no report, or an answer accepted). A reset before any answer is "cannot reach". duplicate-alpn is the check's own
 # finding: FAIL, the ALPN answered twice (RFC 8446 §4.2). Every run ends within 20 s.
-# verdicts REPORT: "VERDICT count" pairs of the report, sorted; first_observed REPORT VERDICT: one observed text.
-verdicts() {
-    "$PY" -c 'import json, sys, collections
-r = json.load(open(sys.argv[1]))
-print(" ".join("%s %d" % kv for kv in sorted(collections.Counter(x["verdict"] for x in r["results"]).items())))' "$1"
-}
-first_observed() {
-    "$PY" -c 'import json, sys
-r = json.load(open(sys.argv[1]))
-print(next((x["observed"] for x in r["results"] if x["verdict"] == sys.argv[2]), ""))' "$@"
-}
 for case in "reset|1.2|2|cannot reach .*: Connection reset by peer before any answer" \
     "hrr-twice|1.3|2|unusable HelloRetryRequest (version 0x0304, suite 0x1301, a second one)" \
     "sslv2|1.2|2|not a TLS record at byte 0 of what the peer sent (bytes 80 " \
@@ -156,6 +168,7 @@ for case in "reset|1.2|2|cannot reach .*: Connection reset by peer before any an
     "tls13-in-tls12|1.2|2|the ServerHello selects version 0x0304 (byte 80), which the ClientHello did not offer" \
     "bad-point|1.3|2|the server's X25519 key share gives an all-zero shared secret, a small-order point" \
     "alert-short|1.3|2|an alert record of 1 byte at byte 0 of what the peer sent, and no second byte after it" \
+    "alert-empty|1.3|2|an empty alert record at byte 0 of what the peer sent (RFC 5246 §6.2.1" \
     "alert-unknown|1.3|2|completes no TLS handshake with alpncheck \(.*\(alert 255\)\)" \
     "duplicate-alpn|1.2|1|(ALPN answered twice)"; do
     IFS='|' read -r mode tls want text <<<"$case"
@@ -188,7 +201,9 @@ for case in "reset|" \
     "sslv2|not a TLS record at byte 0 of what the peer sent (bytes 80 1c" \
     "http|not a TLS record at byte 0 of what the peer sent (bytes 47 45 54 20, \"GET \")" \
     "huge-header|a ClientHello of 16777215 bytes, more than the 131072 it may hold" \
-    "bad-point|the client's X25519 key share gives an all-zero shared secret, a small-order point"; do
+    "bad-point|the client's X25519 key share gives an all-zero shared secret, a small-order point" \
+    "alert-short|an alert record of 1 byte at byte 158 of what the peer sent; an alert is two bytes" \
+    "alert-empty|an empty alert record at byte 158 of what the peer sent (RFC 5246 §6.2.1"; do
     IFS='|' read -r mode text <<<"$case"
     rm -f "$work/c-$mode.json"
     timed "c-$mode" "$ALPNCHECK" client --tls 1.3 --timeout 2000 --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED \
@@ -205,6 +220,16 @@ for case in "reset|" \
     seen=$(first_observed "$work/c-$mode.json" ERROR 2>/dev/null)
     expect "client $mode: says what and where ($seen)" grep -qF -- "$text" <<<"$seen"
 done
+
+# An alert that is well-formed but of no defined level or description (3, 255) is the client's reaction as it came:
+# a refusal of the valid answer (FAIL) and of the unoffered one (PASS), reported with its level as undefined.
+timed c-alert-unknown "$ALPNCHECK" client --tls 1.3 --timeout 2000 --only CLI-ACCEPT-VALID,CLI-REJECT-UNOFFERED \
+    --json "$work/c-alert-unknown.json" --exec "$PY $SRC/tests/hostile_client.py {host} {port} alert-unknown"
+got=$(verdicts "$work/c-alert-unknown.json" 2>/dev/null)
+expect "client alert-unknown: exit 1 (got $rc)" test "$rc" -eq 1
+expect "client alert-unknown: one FAIL, one PASS ($got)" test "$got" = "FAIL 1 PASS 1"
+expect "client alert-unknown: the level is named undefined" \
+    test "$(results_with "$work/c-alert-unknown.json" FAIL "the client sent undefined-level alert 255 (unknown alert)")" = 1
 
 # --- processes and files of --exec -----------------------------------------------------------------------------------
 # Descendants that leave the command's process group (setsid, nohup) or ignore TERM end with the check: alpncheck is

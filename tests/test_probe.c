@@ -24,6 +24,8 @@ enum ending {
     CCS_THEN_HALF_ALERT,  /* a change_cipher_spec record, then an alert record of one byte, then the close */
     EMPTY_ALERT,          /* an alert record of no byte (RFC 5246 §6.2.1 forbids it) */
     HALF_ALERT_THEN_WAIT, /* an alert record of one byte, then nothing until well past the probe's deadline */
+    CCS_32_THEN_ALERT,    /* 32 change_cipher_spec records, as many as are skipped, then a fatal alert */
+    CCS_33_THEN_WAIT,     /* 33 change_cipher_spec records, one more than are skipped, then nothing */
 };
 
 struct peer {
@@ -57,6 +59,13 @@ static void *serve(void *arg)
         (void)send(fd, "\x14\x03\x03\x00\x01\x01\x15\x03\x03\x00\x01\x02", 12, MSG_NOSIGNAL);
     } else if (p->how == EMPTY_ALERT) {
         (void)send(fd, "\x15\x03\x03\x00\x00", 5, MSG_NOSIGNAL);
+    } else if (p->how == CCS_32_THEN_ALERT || p->how == CCS_33_THEN_WAIT) {
+        for (int i = 0; i < (p->how == CCS_32_THEN_ALERT ? 32 : 33); i++)
+            (void)send(fd, "\x14\x03\x03\x00\x01\x01", 6, MSG_NOSIGNAL);
+        if (p->how == CCS_32_THEN_ALERT)
+            (void)send(fd, "\x15\x03\x03\x00\x02\x02\x28", 7, MSG_NOSIGNAL); /* fatal handshake_failure */
+        else
+            usleep(1500 * 1000);
     } else if (p->how == HALF_ALERT_THEN_WAIT) {
         (void)send(fd, "\x15\x03\x03\x00\x01\x02", 6, MSG_NOSIGNAL);
         usleep(1500 * 1000);
@@ -188,4 +197,23 @@ Test(probe, an_empty_alert_record_is_a_malformed_answer)
     cr_expect(o.error && o.malformed && o.alert < 0, "error %d malformed %d alert %d", o.error, o.malformed, o.alert);
     cr_expect(strstr(o.error_text, "an empty alert record at byte 0 of what the peer sent") != NULL, "%s",
               o.error_text);
+}
+
+/* Records that carry nothing for the handshake are skipped up to PROBE_SKIPPED_MAX: the alert after 32 of them is
+ * the answer; a 33rd ends the read at once, an unusable answer, long before the deadline. */
+Test(probe, thirty_two_skipped_records_then_an_alert_is_the_alert)
+{
+    observation o = probe_once(CCS_32_THEN_ALERT);
+    cr_expect(!o.error && o.alert == 40, "error %d alert %d: %s", o.error, o.alert, o.error_text);
+}
+
+Test(probe, a_thirty_third_skipped_record_is_an_unusable_answer)
+{
+    double start = probe_now_ms();
+    observation o = probe_within(CCS_33_THEN_WAIT, 5000);
+    cr_expect(o.error && o.malformed && o.alert < 0, "error %d malformed %d alert %d", o.error, o.malformed, o.alert);
+    cr_expect(strstr(o.error_text, "more than 32 records that carry nothing for the handshake") != NULL, "%s",
+              o.error_text);
+    /* The peer holds the connection 1.5 s after its records: the probe did not wait for it (nor for its 5 s). */
+    cr_expect(probe_now_ms() - start < 5000, "%.0f ms", probe_now_ms() - start);
 }

@@ -100,7 +100,7 @@ static void describe(const observation *o, char *buf, size_t cap)
     else if (o->closed)
         snprintf(buf, cap, "connection closed without an alert");
     else
-        snprintf(buf, cap, "handshake incomplete %s", sel);
+        snprintf(buf, cap, "handshake incomplete %s%s%.150s", sel, o->error_text[0] ? ": " : "", o->error_text);
 }
 
 static int offered(const scenario *s, const alpn_name *n)

@@ -37,7 +37,8 @@ static void help(void)
            "                         an ID that is not a server check is refused\n"
            "  --timeout MS           deadline of each connection, from connect to the last read, however much the\n"
            "                         server sends (default 5000); at most 1 MiB is read per connection (with\n"
-           "                         --quic, also at most 1024 datagrams)\n"
+           "                         --quic, also at most 1024 datagrams), and at most 32 records that carry\n"
+           "                         nothing for the handshake (ChangeCipherSpec) are skipped\n"
            "  --deadline SECONDS     deadline of the whole run (default 600; 0: none): the checks left when it\n"
            "                         passes are ERROR (\"run deadline of N s reached\"). Every connection is\n"
            "                         bounded by --timeout and a check makes one or a few (up to 64 more\n"
@@ -102,7 +103,7 @@ static const char *version_unsupported(const prober *t, const char *tls, char *w
     *unreachable = o.error && !o.malformed;
     *malformed = o.error && o.malformed;
     if (*malformed) {
-        snprintf(why, cap, "malformed answer to a plain TLS %s ClientHello: %s", tls, o.error_text);
+        snprintf(why, cap, "unusable answer to a plain TLS %s ClientHello: %s", tls, o.error_text);
         return why;
     }
     if (o.error) {
@@ -119,8 +120,12 @@ static const char *version_unsupported(const prober *t, const char *tls, char *w
         snprintf(why, cap, "the server answers a TLS 1.3 ClientHello with version 0x%04x", o.version);
         return why;
     }
-    snprintf(why, cap, "the server does not complete a plain TLS %s handshake with alpncheck (%s%d)", tls,
-             o.alert >= 0 ? "alert " : "no alert, ", o.alert >= 0 ? o.alert : 0);
+    if (o.alert < 0 && o.error_text[0])
+        snprintf(why, cap, "the server does not complete a plain TLS %s handshake with alpncheck (no alert; %.180s)",
+                 tls, o.error_text);
+    else
+        snprintf(why, cap, "the server does not complete a plain TLS %s handshake with alpncheck (%s%d)", tls,
+                 o.alert >= 0 ? "alert " : "no alert, ", o.alert >= 0 ? o.alert : 0);
     return why;
 }
 

@@ -39,7 +39,8 @@ const char *obs_packet_name(obs_packet p);
 /* What one connection showed. Filled by the peer layer; every field bounded. */
 typedef struct {
     int error; /* no answer could be obtained (refused, timeout, garbage): verdict ERROR */
-    char error_text[OBS_TEXT_MAX];
+    char error_text[OBS_TEXT_MAX]; /* with error: why; without: how a handshake that did not complete ended (a stall
+                                    * at the deadline, a close), or empty */
     int refused;           /* with error: the server closed or reset the connection on this ClientHello before sending a
                             * byte. The run has shown that it answers a plain ClientHello, so this is how it refused this
                             * one (without an alert), and the check is judged on it rather than given ERROR. */

@@ -300,8 +300,13 @@ static void read_reaction(struct conn *c, observation *o)
             done = 1;
         } else if (rec.type == WIRE_CT_HANDSHAKE) {
             done = on_client_handshake(c, rec.level, rec.body, rec.len, o);
+        } else if (!(rec.level == WIRE_LEVEL_EARLY && rec.type == WIRE_CT_APPDATA) && probe_link_skip(&c->k)) {
+            /* change_cipher_spec (RFC 8446 §5 compatibility) and anything else but 0-RTT data is skipped, up to a
+             * cap: past it the client is no reaction to judge, as a flood is not. */
+            o->error = 1;
+            snprintf(o->error_text, sizeof o->error_text, "%s", probe_link_cutoff(&c->k));
+            done = 1;
         }
-        /* change_cipher_spec (RFC 8446 §5 compatibility) is skipped. */
         probe_link_consume(&c->k, rec.used);
         if (done)
             return;

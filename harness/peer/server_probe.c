@@ -177,6 +177,7 @@ void probe_link_start(probe_link *k, int fd, double deadline, int server)
     k->sock_errno = 0;
     k->received = 0;
     k->over_budget = 0;
+    k->skipped = 0;
     wire_msg_reader_reset(&k->hs);
     wire_records_init(&k->rl, server);
 }
@@ -198,8 +199,16 @@ int probe_link_fill(probe_link *k)
 
 const char *probe_link_cutoff(const probe_link *k)
 {
+    if (k->skipped > PROBE_SKIPPED_MAX)
+        return "the peer sent more than 32 records that carry nothing for the handshake (ChangeCipherSpec and the "
+               "like) on this connection";
     return k->over_budget ? "the peer sent more than 1 MiB on this connection without finishing the handshake"
                           : "the deadline passed";
+}
+
+int probe_link_skip(probe_link *k)
+{
+    return ++k->skipped > PROBE_SKIPPED_MAX;
 }
 
 int probe_datagram_count(probe_datagram_budget *b, size_t n, const char *peer, char *err, size_t err_cap)
@@ -410,14 +419,23 @@ static void read_flight(struct conn *c, observation *o)
             if (probe_alert_cut(&alert, f == -1 && !c->k.over_budget, o))
                 return;
             if (got_any && c->k.over_budget) {
-                /* A flood is no answer to judge: the check is ERROR, and says why. */
+                /* A flood is no answer to judge: the check is ERROR, and says why. The server answered, so it is
+                 * reachable: an unusable answer (malformed), not "cannot reach". */
                 o->error = 1;
+                o->malformed = 1;
                 snprintf(o->error_text, sizeof o->error_text, "%s", probe_link_cutoff(&c->k));
                 return;
             }
             if (got_any) {
-                /* Closed, reset or stalled after some answer: the observation says how far the handshake got. */
+                /* Closed, reset or stalled after some answer: the observation says how far the handshake got, and
+                 * (without an error) how it ended. */
                 o->closed = f != -1;
+                snprintf(o->error_text, sizeof o->error_text, "%s after %zu bytes from the server, before its flight "
+                         "was complete",
+                         f == 0    ? "the server closed the connection"
+                         : f == -1 ? "the deadline passed"
+                                   : strerror(c->k.sock_errno),
+                         c->k.received);
                 return;
             }
             o->error = 1;
@@ -451,9 +469,16 @@ static void read_flight(struct conn *c, observation *o)
         }
         if (probe_alert_cut(&alert, 0, o))
             return;
-        if (rec.type == WIRE_CT_HANDSHAKE)
+        if (rec.type == WIRE_CT_HANDSHAKE) {
             hr = feed_handshake(c, rec.level, rec.body, rec.len, o);
-        /* ChangeCipherSpec (RFC 8446 §5 middlebox compatibility) and anything else: ignored. */
+        } else if (probe_link_skip(&c->k)) {
+            /* ChangeCipherSpec (RFC 8446 §5 middlebox compatibility) and anything else is skipped, up to a cap: past
+             * it the answer is a stream of nothing, unusable (as a flood is). */
+            o->error = 1;
+            o->malformed = 1;
+            snprintf(o->error_text, sizeof o->error_text, "%s", probe_link_cutoff(&c->k));
+            return;
+        }
         probe_link_consume(&c->k, rec.used);
         if (hr < 0 && c->cl.p.version == WIRE_TLS13 && c->cl.version != 0 && c->cl.version < WIRE_TLS13) {
             /* A server that does not know TLS 1.3 reads the hello's legacy_version and answers with TLS 1.2 (RFC

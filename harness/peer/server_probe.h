@@ -61,6 +61,7 @@ typedef struct {
     int sock_errno;
     size_t received;  /* bytes read on this connection */
     int over_budget;  /* probe_link_fill stopped reading at PROBE_BYTE_BUDGET */
+    unsigned skipped; /* records the read loop skipped (probe_link_skip) */
     wire_msg_reader hs;
     wire_records rl;
 } probe_link;
@@ -71,14 +72,23 @@ typedef struct {
 /* Over QUIC also datagrams: empty ones and ones the connection drops count too, so that a flood of them ends before
  * the deadline (a handshake takes a handful). */
 #define PROBE_DATAGRAM_BUDGET 1024
+/* The most records a read loop skips on one connection (ChangeCipherSpec, a record that carries nothing the handshake
+ * takes). A handshake brings one or two (RFC 8446 §5 and §D.4: one compatibility ChangeCipherSpec); common TLS stacks
+ * stop at a few dozen empty records. A peer that keeps the socket readable with such records is stopped at the 33rd,
+ * long before the byte budget, instead of at the deadline. */
+#define PROBE_SKIPPED_MAX 32
 
 /* A fresh link on socket fd (-1: none yet) with the deadline; server: alpncheck's side of the records. */
 void probe_link_start(probe_link *k, int fd, double deadline, int server);
 /* probe_recv_more into the link's buffer: 1 data, 0 orderly close, -1 deadline or the byte budget spent, -2 socket
  * error or a full buffer. */
 int probe_link_fill(probe_link *k);
-/* After probe_link_fill returned -1: why reading stopped ("the deadline passed", or the byte budget). */
+/* After probe_link_fill returned -1, or probe_link_skip 1: why reading stopped ("the deadline passed", the byte
+ * budget, or the records skipped). */
 const char *probe_link_cutoff(const probe_link *k);
+/* Counts a record the read loop skips: 0, or 1 once more than PROBE_SKIPPED_MAX came on this connection, which ends
+ * the read as the byte budget does (probe_link_cutoff says so). */
+int probe_link_skip(probe_link *k);
 /* What came on one QUIC connection, counted against PROBE_DATAGRAM_BUDGET and PROBE_BYTE_BUDGET (both roles: the
  * probe of a QUIC server and the listener a QUIC client connects to). */
 typedef struct {
