@@ -193,6 +193,26 @@ done
 expect "SIGTERM during start-up: no client command left ($(pgrep -fx "$term" | wc -l))" test "$(pgrep -fx "$term" | wc -l)" -eq 0
 pkill -fx "$term"
 expect "SIGTERM during start-up: no temporary file left at any of 40 moments (${left:-none})" test -z "$left"
+# The same with --ca-out: its directory then holds the whole certificate or nothing, never the new file that is
+# renamed over the path (PATH.XXXXXX), nor half a certificate.
+left=""
+for ms in $(seq 0 39); do
+    mkdir -p "$work/caout-$ms"
+    "$ALPNCHECK" client -q --timeout 2000 --tls 1.3 --only CLI-ACCEPT-VALID --exec "$term"         --ca-out "$work/caout-$ms/ca.pem" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$(printf '0.%03d' "$ms")"
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    files=$(ls -A "$work/caout-$ms")
+    if [ "$files" = ca.pem ]; then
+        tail -n 1 "$work/caout-$ms/ca.pem" | grep -q -- '-----END CERTIFICATE-----' || left="$left ${ms}ms(half)"
+    elif [ -n "$files" ]; then
+        left="$left ${ms}ms($files)"
+    fi
+done
+pkill -fx "$term"
+expect "SIGTERM during start-up with --ca-out: the whole CA or none, nothing beside it (${left:-so at all 40 moments})" \
+    test -z "$left"
 
 # An offer longer than 1 KiB (112 names): the answers are built and judged on the whole offer.
 long=$(for i in $(seq 110); do printf 'proto-%03d,' "$i"; done)h2,http/1.1

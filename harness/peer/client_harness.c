@@ -392,15 +392,23 @@ static int exec_finish(void *ctx)
 
 /* Writes the CA certificate (public) with mode 0644. A file of ours (temporary) is written in place; a --ca-out path
  * is replaced atomically: the PEM goes to a new file beside it, which is renamed over the path, so that a symlink
- * there is replaced, never followed, and a reader never sees half a certificate. */
+ * there is replaced, never followed, and a reader never sees half a certificate. The fatal signals are held from the
+ * new file's creation until it is renamed or removed: on_fatal_signal knows nothing of it, and an interrupt in
+ * between would leave it beside the path. */
 static int write_ca(const char *path, int ours, const char *pem, char *err, size_t err_cap)
 {
     char tmp[600];
     int fd;
+    sigset_t fatal, old;
+    sigemptyset(&fatal);
+    sigaddset(&fatal, SIGINT);
+    sigaddset(&fatal, SIGTERM);
+    sigaddset(&fatal, SIGHUP);
     if (ours) {
         fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
     } else {
         snprintf(tmp, sizeof tmp, "%.580s.XXXXXX", path);
+        sigprocmask(SIG_BLOCK, &fatal, &old);
         fd = mkstemp(tmp);
     }
     size_t len = strlen(pem);
@@ -414,9 +422,11 @@ static int write_ca(const char *path, int ours, const char *pem, char *err, size
         ok = 0;
         saved = errno;
     }
+    if (!ok && fd >= 0 && !ours)
+        unlink(tmp);
+    if (!ours)
+        sigprocmask(SIG_SETMASK, &old, NULL);
     if (!ok) {
-        if (fd >= 0 && !ours)
-            unlink(tmp);
         snprintf(err, err_cap, "cannot write %.300s: %s", path, strerror(saved));
         return -1;
     }
