@@ -203,7 +203,9 @@ for mode in garbage silent close drip partial; do
     rc=$?
     ms=$((($(date +%s%N) - start) / 1000000))
     expect "bad server ($mode): exit 2 (got $rc): $(cat "$work/bad-$mode.out")" test "$rc" -eq 2
-    expect "bad server ($mode): done in ${ms} ms, within twice the deadline" test "$ms" -lt 1000
+    # The bad servers hold a connection 30 s: ending within 3 s shows the 500 ms deadline held, with room for the
+    # process start-up under ASan on a loaded 2-core CI.
+    expect "bad server ($mode): done in ${ms} ms, within 3 s of a 500 ms deadline" test "$ms" -lt 3000
 done
 expect "garbage: named as not TLS" grep -q 'not a TLS record at byte 0 of what the peer sent (bytes 48 54 54' "$work/bad-garbage.out"
 expect "silent: deadline named" grep -q 'the connection was established, but nothing answered the ClientHello before the deadline' "$work/bad-silent.out"
