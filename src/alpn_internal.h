@@ -75,8 +75,8 @@ typedef int (*scan_element_fn)(void *ctx, struct scan *sc, size_t *i);
 int scan_list(struct scan *sc, size_t start, const char *check, const char *none, scan_element_fn element, void *ctx,
               size_t *count);
 
-/* Decodes one RFC 7639 protocol-id starting at *pos into out, stopping before any character of stops (NULL: none)
- * or at sc->end. Sets *pos past it and *name_len to the decoded length (0 when it stopped at once). Reports the
+/* Decodes one RFC 7639 protocol-id starting at *pos into out, stopping before any character of stops (NULL: none;
+ * never a token character or '%', which are part of the protocol-id) or at sc->end. Sets *pos past it and *name_len to the decoded length (0 when it stopped at once). Reports the
  * HDR-* IDs of RFC 7639 §2. */
 int pid_decode_at(struct scan *sc, size_t *pos, const char *stops, struct sink *out, size_t *name_len);
 /* Appends the canonical protocol-id of a name (RFC 7639 §2). */

@@ -159,8 +159,8 @@ int pid_decode_at(struct scan *sc, size_t *pos, const char *stops, struct sink *
         uint8_t octet = 0;
         size_t step = 1;
 
-        if (stops != NULL && c != '\0' && strchr(stops, c) != NULL)
-            break;
+        /* Token characters first: they are nearly every character, and no stop is one (the callers stop at ',',
+         * whitespace, '=', ';' and '"'), so the stop set is searched only for what would otherwise be refused. */
         if (c == '%') {
             int rc = pct_escape(sc, i, &octet);
             if (rc != ALPN_OK)
@@ -168,6 +168,8 @@ int pid_decode_at(struct scan *sc, size_t *pos, const char *stops, struct sink *
             step = 3;
         } else if (scan_tchar((unsigned char)c)) {
             octet = (uint8_t)c;
+        } else if (stops != NULL && c != '\0' && strchr(stops, c) != NULL) {
+            break;
         } else {
             /* RFC 7639 §2: protocol-id = token; RFC 9110 §5.6.2: token = 1*tchar. Anything else (quotes, ";",
              * "/", controls, octets >= 0x80) must have been percent-encoded by the sender. */
