@@ -86,46 +86,48 @@ if mode == "after-handshake":
         with open(sys.argv[4], "a") as f:
             f.write("%d\n" % sent)
     sys.exit(0)
-if mode == "bad-point":
-    try:
-        s.sendall(client_hello(bytes(32)))
-        time.sleep(5)
-    except OSError:
-        pass
-    sys.exit(0)
-odd_alerts = {"alert-unknown": b"\x15\x03\x03\x00\x02\x03\xff", "alert-short": b"\x15\x03\x03\x00\x01\x02",
+
+
+def bad_point():
+    s.sendall(client_hello(bytes(32)))
+    time.sleep(5)
+
+
+ODD_ALERTS = {"alert-unknown": b"\x15\x03\x03\x00\x02\x03\xff", "alert-short": b"\x15\x03\x03\x00\x01\x02",
               "alert-empty": b"\x15\x03\x03\x00\x00"}
-if mode in odd_alerts:
-    try:
-        s.sendall(client_hello())
-        s.recv(1)  # the server's flight has begun
-        s.sendall(odd_alerts[mode])
-        time.sleep(5)
-    except OSError:
-        pass
-    sys.exit(0)
-if mode == "hs-stream":
-    try:
-        s.sendall(client_hello())
-        s.sendall(b"\x16\x03\x03\x00\x04\x0b\x01\x00\x00")  # Certificate, 65536 bytes to come
-        while True:
-            s.sendall(b"\x16\x03\x03\x00\x01\x00" * 200)
-            time.sleep(0.02)
-    except OSError:
-        pass
-    sys.exit(0)
-if mode == "drip":
-    try:
-        for b in client_hello():
-            s.sendall(bytes([b]))
-            time.sleep(0.2)
-    except OSError:
-        pass
-    sys.exit(0)
-s.sendall(client_hello())
-chunk = b"\x14\x03\x03\x00\x01\x01" * 2048
-try:
+
+
+def odd_alert():
+    s.sendall(client_hello())
+    s.recv(1)  # the server's flight has begun
+    s.sendall(ODD_ALERTS[mode])
+    time.sleep(5)
+
+
+def hs_stream():
+    s.sendall(client_hello())
+    s.sendall(b"\x16\x03\x03\x00\x04\x0b\x01\x00\x00")  # Certificate, 65536 bytes to come
+    while True:
+        s.sendall(b"\x16\x03\x03\x00\x01\x00" * 200)
+        time.sleep(0.02)
+
+
+def drip():
+    for b in client_hello():
+        s.sendall(bytes([b]))
+        time.sleep(0.2)
+
+
+def flood():
+    s.sendall(client_hello())
+    chunk = b"\x14\x03\x03\x00\x01\x01" * 2048
     while True:
         s.sendall(chunk)
+
+
+# Every mode ends when alpncheck closes or resets the connection (or the mode's own time is up).
+action = {"bad-point": bad_point, "hs-stream": hs_stream, "drip": drip, **{m: odd_alert for m in ODD_ALERTS}}
+try:
+    action.get(mode, flood)()
 except OSError:
     pass
