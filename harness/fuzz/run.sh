@@ -122,8 +122,13 @@ run_afl() {
     hangs=$(afl_stat saved_hangs)
     [ -n "$hangs" ] || hangs=$(afl_stat unique_hangs)
     summary="$(afl_stat execs_done) runs, $(afl_stat execs_per_sec) exec/s, map $(afl_stat bitmap_cvg)"
-    summary="$summary, $(afl_stat corpus_count) inputs"
-    if [ "${crashes:-0}" = 0 ] && [ "${hangs:-0}" = 0 ]; then
+    summary="$summary, $(afl_stat corpus_count) inputs, $(afl_stat target_mode)"
+    # driver_afl.c asks for persistent mode with the input in shared memory; afl-fuzz says what it got. Without
+    # them every input costs a fork and a file, some ten times slower: a run that silently lost them is a failure.
+    mode=" $(afl_stat target_mode) "
+    if [ "${mode#* persistent }" = "$mode" ] || [ "${mode#* shmem_testcase }" = "$mode" ]; then
+        result "$t" FAIL "afl-fuzz ran it without persistent mode or shared-memory input (target_mode:$mode)"
+    elif [ "${crashes:-0}" = 0 ] && [ "${hangs:-0}" = 0 ]; then
         result "$t" PASS "$summary"
     else
         result "$t" FAIL "$crashes crashes, $hangs hangs in $out/default"
