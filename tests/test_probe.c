@@ -217,3 +217,49 @@ Test(probe, a_thirty_third_skipped_record_is_an_unusable_answer)
     /* The peer holds the connection 1.5 s after its records: the probe did not wait for it (nor for its 5 s). */
     cr_expect(probe_now_ms() - start < 5000, "%.0f ms", probe_now_ms() - start);
 }
+
+/* ---- the same read loop on bytes (server_probe_replay): no socket, no thread, pieces of any size ---------------- */
+static observation replay(const void *bytes, size_t len, size_t chunk)
+{
+    server_target t;
+    tk_loopback_target(&t, 9, 3000); /* never dialled */
+    static scenario s;
+    static const profile none = {.n = 0};
+    cr_assert_eq(scenario_build(&s, "SRV-MALFORMED-EMPTY-NAME", "1.2", &none), 0);
+    observation o;
+    observation_init(&o);
+    probe_request req;
+    scenario_request(&s, &req);
+    double start = probe_now_ms();
+    server_probe_replay(&t, &req, bytes, len, chunk, NULL, &o);
+    cr_expect(probe_now_ms() - start < 3000, "a replay never waits for its deadline (%.0f ms)", probe_now_ms() - start);
+    return o;
+}
+
+Test(probe_replay, nothing_at_all_is_a_refusal)
+{
+    observation o = replay("", 0, 0);
+    cr_expect(o.error && o.refused, "error %d refused %d: %s", o.error, o.refused, o.error_text);
+}
+
+/* An alert that arrives a byte at a time, header included, is still one alert. */
+Test(probe_replay, an_alert_in_pieces_of_one_byte_is_the_alert)
+{
+    observation o = replay("\x15\x03\x03\x00\x02\x02\x28", 7, 1);
+    cr_expect(!o.error && o.alert == 40 && o.alert_level == 2, "error %d alert %d: %s", o.error, o.alert,
+              o.error_text);
+}
+
+/* The cap holds however the records arrive: 33 change_cipher_spec records in pieces of 5 bytes. */
+Test(probe_replay, the_skip_cap_holds_in_pieces)
+{
+    uint8_t ccs[33 * 6];
+    for (size_t i = 0; i < 33; i++)
+        memcpy(ccs + 6 * i, "\x14\x03\x03\x00\x01\x01", 6);
+    observation o = replay(ccs, sizeof ccs, 5);
+    cr_expect(o.error && o.malformed, "error %d malformed %d", o.error, o.malformed);
+    cr_expect(strstr(o.error_text, "more than 32 records") != NULL, "%s", o.error_text);
+    /* 32 of them and then a close: a close after some answer, not an error. */
+    o = replay(ccs, 32 * 6, 0);
+    cr_expect(!o.error && o.closed, "error %d closed %d: %s", o.error, o.closed, o.error_text);
+}

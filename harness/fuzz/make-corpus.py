@@ -261,6 +261,17 @@ def main():
     add_seed("fuzz_negative", b"BOOM", "repro")
     for s in SERVER_FLIGHTS:
         add_seed("fuzz_server_flight", s)
+    # fuzz_probe_flight: byte 0 the probe (0 TLS 1.3, 1 TLS 1.2 with NPN, 2 TLS 1.3 forcing a HelloRetryRequest), byte
+    # 1 the piece size (0: whole), then what the server sends: the flights above and the hostile answers of
+    # integration_hostile (skipped records up to the cap and past it, alerts empty, half and split, SSLv2, a header
+    # over the bound).
+    hostile = [CCS * 32 + record(21, b"\x02\x28"), CCS * 33, record(21, b""), record(21, b"\x02"),
+               record(22, SH12) + record(21, b"\x02") + record(21, b"\x28"),
+               b"\x80\x1c\x04\x00\x01\x00\x02\x00\x00\x00\x03\x00\x10\x01\x00\x80" + b"\x07" * 16,
+               record(22, b"\x02\xff\xff\xff")]
+    for s in SERVER_FLIGHTS + hostile:
+        for probe, piece in ((0, 0), (1, 0), (2, 0), (0, 7), (1, 1)):
+            add_seed("fuzz_probe_flight", bytes([probe, piece]) + s)
     hellos = os.path.join(CORPUS, "fuzz_tls_record.in")
     for name in sorted(os.listdir(hellos))[:2]:
         with open(os.path.join(hellos, name), "rb") as f:
@@ -309,7 +320,7 @@ def main():
                b"\x00\x2c", b"\x00\x29", b"\x00\x2a", b"\x00\x1d\x00\x20", b"\x00\x17\x00\x41", b"\x16",
                b"\x02\x00", b"\x08\x00", b"\x0b\x00", b"\x0d\x00", b"\x0f\x00", b"\x14\x00\x00\x20",
                b"\x0e\x00\x00\x00", b"\x05\x00\x00\x00", b"\x04\x00", HRR_RANDOM]
-    for t in ("fuzz_tls_record", "fuzz_server_flight"):
+    for t in ("fuzz_tls_record", "fuzz_server_flight", "fuzz_probe_flight"):
         write_dict(t, "TLS records, handshake message types, versions, suites, extension types, inner content types, "
                    "registry names", framing + wire[:len(names)])
     write_dict("fuzz_decrypt_record", "inner content types, record header, handshake message headers",

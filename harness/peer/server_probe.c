@@ -178,8 +178,29 @@ void probe_link_start(probe_link *k, int fd, double deadline, int server)
     k->received = 0;
     k->over_budget = 0;
     k->skipped = 0;
+    k->replay = NULL;
     wire_msg_reader_reset(&k->hs);
     wire_records_init(&k->rl, server);
+}
+
+/* probe_recv_more's answers for a replay (server_probe_replay): the next piece of the bytes, then a close. */
+static int replay_more(probe_link *k)
+{
+    if (k->in_len >= sizeof k->in) {
+        k->sock_errno = ENOBUFS;
+        return -2;
+    }
+    size_t n = k->replay_len - k->replay_pos, room = sizeof k->in - k->in_len;
+    if (n == 0)
+        return 0;
+    if (n > room)
+        n = room;
+    if (k->replay_chunk > 0 && n > k->replay_chunk)
+        n = k->replay_chunk;
+    memcpy(k->in + k->in_len, k->replay + k->replay_pos, n);
+    k->in_len += n;
+    k->replay_pos += n;
+    return 1;
 }
 
 /* A buffer that is full without a whole record cannot happen with bounded records. */
@@ -192,7 +213,8 @@ int probe_link_fill(probe_link *k)
         return -1;
     }
     size_t before = k->in_len;
-    int rc = probe_recv_more(k->fd, k->in, sizeof k->in, &k->in_len, k->deadline, &k->sock_errno);
+    int rc = k->replay != NULL ? replay_more(k)
+                               : probe_recv_more(k->fd, k->in, sizeof k->in, &k->in_len, k->deadline, &k->sock_errno);
     k->received += k->in_len - before;
     return rc;
 }
@@ -282,7 +304,8 @@ static int flush(struct conn *c, unsigned record_version)
     int rc = wire_records_update(&c->k.rl, &c->cl.conn) != 0 ||
                      wire_records_write(&c->k.rl, &c->cl.conn.out, WIRE_LEVEL_INITIAL, record_version, &w) != 0
                  ? -1
-                 : probe_send_all(c->k.fd, c->out, w.len, c->k.deadline);
+             : c->k.replay != NULL ? 0 /* a replay drops what is sent */
+                                   : probe_send_all(c->k.fd, c->out, w.len, c->k.deadline);
     wire_outbox_clear(&c->cl.conn.out);
     return rc;
 }
@@ -528,11 +551,10 @@ void *probe_alloc(size_t size, observation *o)
     return p;
 }
 
-/* server_probe on the connection c, begun at start: dials, sends the ClientHello and reads the server's answer into
- * o. */
+/* server_probe on the connection c, begun at start: dials (or, with c->k.replay set, reads that instead), sends the
+ * ClientHello and reads the server's answer into o. */
 static void probe_on(struct conn *c, const server_target *t, const probe_request *s, double start, observation *o)
 {
-    probe_link_start(&c->k, -1, probe_conn_deadline(&t->run, t->timeout_ms), 0);
     wire_client_params p;
     probe_client_params(t, s, &p);
     if (wire_client_start(&c->cl, &p) != 0) {
@@ -540,8 +562,9 @@ static void probe_on(struct conn *c, const server_target *t, const probe_request
         snprintf(o->error_text, sizeof o->error_text, "%s", c->cl.conn.error);
         return;
     }
-    c->k.fd = probe_dial(t, c->k.deadline, o->error_text, sizeof o->error_text);
-    if (c->k.fd < 0) {
+    if (c->k.replay == NULL)
+        c->k.fd = probe_dial(t, c->k.deadline, o->error_text, sizeof o->error_text);
+    if (c->k.replay == NULL && c->k.fd < 0) {
         o->error = 1;
         o->ms = probe_now_ms() - start;
         return;
@@ -562,7 +585,8 @@ static void probe_on(struct conn *c, const server_target *t, const probe_request
         o->error = 1;
         o->refused = 0;
     }
-    close(c->k.fd);
+    if (c->k.fd >= 0)
+        close(c->k.fd);
     o->ms = probe_now_ms() - start;
 }
 
@@ -577,8 +601,30 @@ int server_probe(void *ctx, const probe_request *s, observation *o)
     }
     /* A connection is some 330 KiB (its buffers and the client object): on the heap, one per call. */
     struct conn *c = probe_alloc(sizeof *c, o);
-    if (c != NULL)
+    if (c != NULL) {
+        probe_link_start(&c->k, -1, probe_conn_deadline(&t->run, t->timeout_ms), 0);
         probe_on(c, t, s, start, o);
+    }
     free(c);
+    return 0;
+}
+
+const size_t SERVER_PROBE_SCRATCH = sizeof(struct conn);
+
+int server_probe_replay(const server_target *t, const probe_request *s, const uint8_t *peer, size_t len, size_t chunk,
+                        void *scratch, observation *o)
+{
+    double start = probe_now_ms();
+    struct conn *c = scratch != NULL ? memset(scratch, 0, sizeof *c) : probe_alloc(sizeof *c, o);
+    if (c != NULL) {
+        probe_link_start(&c->k, -1, probe_conn_deadline(&t->run, t->timeout_ms), 0);
+        c->k.replay = peer;
+        c->k.replay_len = len;
+        c->k.replay_pos = 0;
+        c->k.replay_chunk = chunk;
+        probe_on(c, t, s, start, o);
+    }
+    if (scratch == NULL)
+        free(c);
     return 0;
 }

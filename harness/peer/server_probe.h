@@ -62,6 +62,10 @@ typedef struct {
     size_t received;  /* bytes read on this connection */
     int over_budget;  /* probe_link_fill stopped reading at PROBE_BYTE_BUDGET */
     unsigned skipped; /* records the read loop skipped (probe_link_skip) */
+    /* Not NULL: the peer's bytes come from here instead of fd (server_probe_replay), replay_chunk at a time (0: as
+     * many as the buffer takes), then a close; and what alpncheck sends is dropped. */
+    const uint8_t *replay;
+    size_t replay_len, replay_pos, replay_chunk;
     wire_msg_reader hs;
     wire_records rl;
 } probe_link;
@@ -150,5 +154,16 @@ void *probe_alloc(size_t size, observation *o);
 
 /* probe_fn (exchange.h): ctx is a server_target. */
 int server_probe(void *ctx, const probe_request *s, observation *o);
+
+/* server_probe on bytes instead of a connection: the ClientHello (and a second one after a HelloRetryRequest) is
+ * built and dropped, and the read loop reads `peer` as what the server sent, `chunk` bytes at a time (0: as many as
+ * its buffer takes), then a close. The same loop and the same observation as over TCP, without a socket and without
+ * waiting: the fuzz target fuzz_probe_flight drives the loop itself with it. scratch: SERVER_PROBE_SCRATCH bytes
+ * (aligned as malloc aligns) for the connection, which a caller that replays often keeps (fresh pages for every
+ * call cost more than the reading), or NULL to allocate them. Returns 0. */
+int server_probe_replay(const server_target *t, const probe_request *s, const uint8_t *peer, size_t len, size_t chunk,
+                        void *scratch, observation *o);
+/* The size of one connection's state, for server_probe_replay's scratch. */
+extern const size_t SERVER_PROBE_SCRATCH;
 
 #endif
