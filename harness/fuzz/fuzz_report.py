@@ -57,7 +57,11 @@ def campaign_section(n, c):
         out.append(f"| {t['target']} | {t['engine']} | {t['cpu_seconds']:.0f} | {t['executions']} | "
                    f"{t['exec_per_cpu_second']} | {t['corpus_files']}, {t['corpus_bytes']} | {t['edges']} | "
                    f"{t['features']} | {found} |")
-    out += ["", "Coverage of the corpora (seeds and everything grown) replayed through the gcc --coverage build:", "",
+    # A campaign over a few targets (--targets) replays only their corpora: its coverage is theirs, not the project's.
+    names = [t["target"] for t in c["targets"]]
+    whose = f" of {', '.join(names)} only" if 0 < len(names) <= 6 else ""
+    out += ["", f"Coverage of the corpora{whose} (seeds and everything grown) replayed through the gcc --coverage "
+            "build:", "",
             "| after (s) | src/ lines | src/ branches | harness/wire/ lines | harness/wire/ branches |",
             "|---:|---:|---:|---:|---:|"]
     for cov in c["coverage"]:
