@@ -23,7 +23,7 @@ MATRIX_LOGS := reports/matrix-logs
 MATRIX_TOOL := build/dev/harness/matrix/alpnmatrix
 
 matrix: build/dev/.built
-	@$(ENSURE) $(MATRIX_PKGS) $(LIBPEERS_PKGS) $(PKGS_QUIC)
+	@$(ENSURE) $(MATRIX_PKGS) $(LIBPEERS_PKGS) $(PKGS_QUIC) $(if $(filter 1,$(MATRIX_QUINN)),$(PKGS_QUINN))
 	@# Debian's nodejs for the Node.js rows, fetched here: the run itself has no network (its own namespace).
 	@bash -c '. harness/peers.sh && debian_node $(MATRIX_OUT)/debian-node >/dev/null' || \
 	  echo "matrix: Debian's nodejs could not be fetched; the Node.js rows will say so" >&2
