@@ -74,6 +74,15 @@ static void *serve(void *arg)
     return NULL;
 }
 
+/* The probe request of SRV-MALFORMED-EMPTY-NAME over TLS version tls, in *req (its bytes in a static scenario). */
+static void hello_request(const char *tls, probe_request *req)
+{
+    static scenario s;
+    static const profile none = {.n = 0};
+    cr_assert_eq(scenario_build(&s, "SRV-MALFORMED-EMPTY-NAME", tls, &none), 0);
+    scenario_request(&s, req);
+}
+
 static observation probe_within(enum ending how, int timeout_ms)
 {
     struct peer p = {.how = how};
@@ -88,13 +97,10 @@ static observation probe_within(enum ending how, int timeout_ms)
 
     server_target t;
     tk_loopback_target(&t, ntohs(a.sin_port), timeout_ms);
-    static scenario s;
-    static const profile none = {.n = 0};
-    cr_assert_eq(scenario_build(&s, "SRV-MALFORMED-EMPTY-NAME", "1.3", &none), 0);
+    probe_request req;
+    hello_request("1.3", &req);
     observation o;
     observation_init(&o);
-    probe_request req;
-    scenario_request(&s, &req);
     server_probe(&t, &req, &o);
     pthread_join(p.thread, NULL);
     close(p.listener);
@@ -223,13 +229,10 @@ static observation replay(const void *bytes, size_t len, size_t chunk)
 {
     server_target t;
     tk_loopback_target(&t, 9, 3000); /* never dialled */
-    static scenario s;
-    static const profile none = {.n = 0};
-    cr_assert_eq(scenario_build(&s, "SRV-MALFORMED-EMPTY-NAME", "1.2", &none), 0);
+    probe_request req;
+    hello_request("1.2", &req);
     observation o;
     observation_init(&o);
-    probe_request req;
-    scenario_request(&s, &req);
     double start = probe_now_ms();
     server_probe_replay(&t, &req, bytes, len, chunk, NULL, &o);
     cr_expect(probe_now_ms() - start < 3000, "a replay never waits for its deadline (%.0f ms)", probe_now_ms() - start);

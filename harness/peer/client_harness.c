@@ -390,6 +390,15 @@ static int exec_finish(void *ctx)
     return killed ? -1 : d->status;
 }
 
+/* The signals on_fatal_signal handles, and that are held while a file it would not remove exists. */
+static void fatal_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+}
+
 /* Writes the CA certificate (public) with mode 0644. A file of ours (temporary) is written in place; a --ca-out path
  * is replaced atomically: the PEM goes to a new file beside it, which is renamed over the path, so that a symlink
  * there is replaced, never followed, and a reader never sees half a certificate. The fatal signals are held from the
@@ -400,10 +409,7 @@ static int write_ca(const char *path, int ours, const char *pem, char *err, size
     char tmp[600];
     int fd;
     sigset_t fatal, old;
-    sigemptyset(&fatal);
-    sigaddset(&fatal, SIGINT);
-    sigaddset(&fatal, SIGTERM);
-    sigaddset(&fatal, SIGHUP);
+    fatal_signals(&fatal);
     if (ours) {
         fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
     } else {
@@ -474,10 +480,7 @@ int client_harness_open(client_harness *h, const client_harness_config *c, char 
     /* The signal handlers are in place, and the signals held, before a temporary file exists: an interrupt at any
      * point removes what was created. */
     sigset_t fatal, old;
-    sigemptyset(&fatal);
-    sigaddset(&fatal, SIGINT);
-    sigaddset(&fatal, SIGTERM);
-    sigaddset(&fatal, SIGHUP);
+    fatal_signals(&fatal);
     sigprocmask(SIG_BLOCK, &fatal, &old);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
